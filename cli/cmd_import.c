@@ -1,0 +1,98 @@
+/*
+ * cmd_import.c - lsr import FILE... --source NAME: one run per file.
+ */
+#include "lsr.h"
+#include "opt.h"
+#include "out.h"
+#include "../fetch/fetch.h"
+#include "../util/err.h"
+
+#include <string.h>
+
+static const char *const import_usage[] = {
+	"lsr import FILE... --source NAME [--kind database|register|other]\n"
+	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv]\n"
+	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--json]",
+	NULL
+};
+
+int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *source = NULL, *kind = NULL, *format = "auto", *id_column = NULL;
+	struct strv maps = STRV_INIT, map = STRV_INIT;
+	int force = 0, json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "source", &source, "NAME", "the source the records come from (as PRISMA shows it)"),
+		OPT_STRING(0, "kind", &kind, "KIND", "database, register or other (default: the protocol's, else database)"),
+		OPT_STRING(0, "format", &format, "FMT", "the file format (default: detected from the content)"),
+		OPT_STRING(0, "id-column", &id_column, "COL", "CSV: keep this column's values as the records' source ids"),
+		OPT_LIST(0, "map", &maps, "FIELD=COL,...", "CSV: read FIELD from column COL"),
+		OPT_BOOL(0, "force", &force, "import a file whose content was imported before"),
+		OPT_BOOL(0, "json", &json, "print one JSON object per file"),
+		OPT_END(),
+	};
+	struct fetch_import_opts io;
+	const char **files;
+	int n = opt_parse(argc, argv, opts, import_usage, &files), rc = 0;
+
+	if (n < 0 || n == OPT_HELP)
+		goto out;
+	if (n == 0) {
+		rc = lsr_error_set(LSR_EUSAGE, "no file to import");
+		goto out;
+	}
+	if (!source) {
+		rc = lsr_error_set(LSR_EUSAGE, "--source NAME is required (e.g. --source Embase)");
+		goto out;
+	}
+	for (size_t i = 0; i < maps.n; i++)
+		if ((rc = strv_split(&map, maps.v[i], ",")) < 0)
+			goto out;
+	for (size_t i = 0; i < map.n; i++)
+		if (!strchr(map.v[i], '=')) {
+			rc = lsr_error_set(LSR_EUSAGE, "--map expects FIELD=COLUMN, not '%s'", map.v[i]);
+			goto out;
+		}
+	memset(&io, 0, sizeof(io));
+	io.source = source;
+	io.kind = kind;
+	io.force = force;
+	io.protocol = ctx->protocol;
+	io.progress = &ctx->progress;
+	io.parse.id_column = id_column;
+	io.parse.map = &map;
+	if ((rc = fetch_format_parse(&io.format, format)) < 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		struct fetch_import_result res;
+
+		rc = fetch_import(ctx->db, files[i], &io, &res);
+		if (rc < 0)
+			goto out;
+		if (json) {
+			json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:s}",
+					      "file", files[i], "run", (json_int_t)res.run_id,
+					      "source", source, "format", fetch_format_name(res.format),
+					      "records", (json_int_t)res.nrecords,
+					      "deleted", (json_int_t)res.ndeleted,
+					      "withdrawn", (json_int_t)res.nwithdrawn,
+					      "notes", res.notes);
+			if ((rc = out_json_line(j)) < 0)
+				goto out;
+		} else {
+			printf("%s: %llu records from %s (%s) as run %lld\n", files[i],
+			       (unsigned long long)res.nrecords, source,
+			       fetch_format_name(res.format), (long long)res.run_id);
+			if (res.ndeleted)
+				printf("  %llu deletion notices; %llu stored records withdrawn by the source\n",
+				       (unsigned long long)res.ndeleted,
+				       (unsigned long long)res.nwithdrawn);
+			if (res.notes[0])
+				printf("  encoding: %s\n", res.notes);
+		}
+	}
+out:
+	strv_release(&maps);
+	strv_release(&map);
+	return n == OPT_HELP ? OPT_HELP : (n < 0 ? n : rc);
+}

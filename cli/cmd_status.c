@@ -1,0 +1,161 @@
+/*
+ * cmd_status.c - lsr status: records identified per source and per run, the
+ * numbers PRISMA's identification box uses.
+ */
+#include "lsr.h"
+#include "opt.h"
+#include "out.h"
+#include "../util/err.h"
+
+#include <string.h>
+
+static const char *const status_usage[] = { "lsr status [--json]", NULL };
+
+/* live records of a run: not withdrawn by the source */
+static const char runs_sql[] =
+	"SELECT s.id, s.name, s.kind, u.id, u.kind, coalesce(u.file_name, u.query),"
+	" u.format, u.started_at, u.status, u.status_reason, u.count_reported,"
+	" (SELECT count(*) FROM records r WHERE r.run_id = u.id"
+	"   AND r.id NOT IN (SELECT record_id FROM record_withdrawals)),"
+	" (SELECT count(*) FROM records r WHERE r.run_id = u.id"
+	"   AND r.id IN (SELECT record_id FROM record_withdrawals)),"
+	" w.reason, u.notes"
+	" FROM sources s LEFT JOIN runs u ON u.source_id = s.id"
+	" LEFT JOIN run_withdrawals w ON w.run_id = u.id"
+	" ORDER BY s.id, u.id";
+
+int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, status_usage, &args), rc;
+	sqlite3_stmt *st;
+	json_t *root, *sources, *src = NULL, *runs = NULL;
+	int64_t cur_source = -1, removed = 0;
+	json_int_t tot[3] = { 0, 0, 0 }, src_count = 0;
+	const char *kinds[3] = { "database", "register", "other" };
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "status takes no arguments");
+	root = json_object();
+	sources = json_array();
+	json_object_set_new(root, "schema_version", json_integer(1));
+	json_object_set_new(root, "title", out_jstr(ctx->protocol ? ctx->protocol->title : NULL));
+	json_object_set_new(root, "sources", sources);
+	st = db_prepare(ctx->db, runs_sql);
+	if (!st) {
+		json_decref(root);
+		return lsr_error_last_code();
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t sid = sqlite3_column_int64(st, 0);
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
+		json_t *run;
+		json_int_t nrec;
+		int withdrawn;
+
+		if (sid != cur_source) {
+			if (src)
+				json_object_set_new(src, "records", json_integer(src_count));
+			cur_source = sid;
+			src_count = 0;
+			src = json_pack("{s:s, s:s}", "name", sqlite3_column_text(st, 1), "kind", kind);
+			runs = json_array();
+			json_object_set_new(src, "runs", runs);
+			json_array_append_new(sources, src);
+		}
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+			continue;
+		nrec = sqlite3_column_int64(st, 11);
+		withdrawn = sqlite3_column_type(st, 13) != SQLITE_NULL;
+		run = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:I, s:I, s:b, s:o, s:o}",
+				"id", (json_int_t)sqlite3_column_int64(st, 3),
+				"kind", sqlite3_column_text(st, 4),
+				"file_or_query", out_jstr((const char *)sqlite3_column_text(st, 5)),
+				"format", out_jstr((const char *)sqlite3_column_text(st, 6)),
+				"started_at", out_jstr((const char *)sqlite3_column_text(st, 7)),
+				"status", sqlite3_column_text(st, 8),
+				"status_reason", out_jstr((const char *)sqlite3_column_text(st, 9)),
+				"records", nrec,
+				"withdrawn_by_source", (json_int_t)sqlite3_column_int64(st, 12),
+				"withdrawn", withdrawn,
+				"withdrawn_reason", out_jstr((const char *)sqlite3_column_text(st, 13)),
+				"notes", out_jstr((const char *)sqlite3_column_text(st, 14)));
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			json_object_set_new(run, "count_reported",
+					    json_integer(sqlite3_column_int64(st, 10)));
+		json_array_append_new(runs, run);
+		if (!withdrawn) {
+			src_count += nrec;
+			for (int k = 0; k < 3; k++)
+				if (!strcmp(kind, kinds[k]))
+					tot[k] += nrec;
+		}
+	}
+	if (src)
+		json_object_set_new(src, "records", json_integer(src_count));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(root);
+		return db_error(ctx->db, runs_sql);
+	}
+	if ((rc = db_query_int(ctx->db, &removed,
+			       "SELECT count(*) FROM record_removals m JOIN live_records r ON r.id = m.record_id")) < 0) {
+		json_decref(root);
+		return rc;
+	}
+	json_object_set_new(root, "identified",
+			    json_pack("{s:I, s:I, s:I, s:I}", "databases", tot[0], "registers",
+				      tot[1], "other", tot[2], "total", tot[0] + tot[1] + tot[2]));
+	json_object_set_new(root, "removed_other_reasons", json_integer(removed));
+	if (json)
+		return out_json_doc(root);
+
+	/* for people */
+	printf("%s\n", ctx->protocol && ctx->protocol->title ? ctx->protocol->title : "(no protocol title)");
+	if (json_array_size(sources) == 0)
+		printf("\nno records yet: 'lsr import FILE --source NAME' or 'lsr search'\n");
+	{
+		size_t i, j;
+		json_t *s, *r;
+
+		json_array_foreach(sources, i, s) {
+			printf("\n%-34s %-9s %8lld records\n", json_string_value(json_object_get(s, "name")),
+			       json_string_value(json_object_get(s, "kind")),
+			       (long long)json_integer_value(json_object_get(s, "records")));
+			json_array_foreach(json_object_get(s, "runs"), j, r) {
+				const char *status = json_string_value(json_object_get(r, "status"));
+
+				printf("  run %-4lld %-6s %-10s %8lld  %s%s\n",
+				       (long long)json_integer_value(json_object_get(r, "id")),
+				       json_string_value(json_object_get(r, "kind")),
+				       json_is_string(json_object_get(r, "format"))
+					       ? json_string_value(json_object_get(r, "format")) : "",
+				       (long long)json_integer_value(json_object_get(r, "records")),
+				       json_string_value(json_object_get(r, "file_or_query")),
+				       json_is_true(json_object_get(r, "withdrawn")) ? "  [WITHDRAWN: not counted]" : "");
+				if (strcmp(status, "complete"))
+					printf("           !! %s: %s\n", status,
+					       json_is_string(json_object_get(r, "status_reason"))
+						       ? json_string_value(json_object_get(r, "status_reason"))
+						       : "not finished");
+				if (json_integer_value(json_object_get(r, "withdrawn_by_source")))
+					printf("           %lld records withdrawn by the source (not counted)\n",
+					       (long long)json_integer_value(json_object_get(r, "withdrawn_by_source")));
+			}
+		}
+	}
+	printf("\nrecords identified: %lld from databases, %lld from registers, %lld from other methods (%lld in all)\n",
+	       (long long)tot[0], (long long)tot[1], (long long)tot[2],
+	       (long long)(tot[0] + tot[1] + tot[2]));
+	if (removed)
+		printf("records removed before screening for other reasons: %lld\n", (long long)removed);
+	json_decref(root);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * lsr.h - what every command file in cli/ shares: the context a command
+ * runs in, and the command table.
+ *
+ * A command is int cmd_<name>(int argc, const char **argv, struct lsr_ctx *ctx);
+ * argv[0] is the command name.  It returns 0 or a negative LSR_E* code with
+ * the message set; main() prints "lsr <cmd>: error: <message>" and maps the
+ * code to the exit status (docs/exit-codes.md).  Only cli/ prints or exits.
+ */
+#ifndef LSR_CLI_H
+#define LSR_CLI_H
+
+#include "../db/db.h"
+#include "../db/protocol.h"
+#include "../util/progress.h"
+
+enum cmd_flags {
+	NEED_DB = 1 << 0,       /* open the review database (found like git) */
+	NEED_PROTOCOL = 1 << 1, /* protocol.yaml must exist and be valid */
+	WANT_PROTOCOL = 1 << 2, /* load protocol.yaml when present */
+};
+
+struct lsr_ctx {
+	const char *cmd;           /* the command name */
+	const char *dir_opt;       /* -C DIR, or NULL */
+	char *review_dir;          /* the review directory found */
+	struct lsr_db *db;         /* with NEED_DB */
+	struct protocol *protocol; /* with NEED_/WANT_PROTOCOL (may be NULL for WANT) */
+	int verbosity;             /* -q: -1, default 0, -v: 1, -vv: 2 */
+	struct lsr_progress progress; /* draws on a tty stderr */
+};
+
+struct lsr_cmd {
+	const char *name;
+	int (*fn)(int argc, const char **argv, struct lsr_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+};
+
+/* Open the review (db and protocol per flags) if not yet open. */
+int ctx_open_review(struct lsr_ctx *ctx, unsigned flags);
+
+/* A path inside the review directory (caller frees). */
+char *ctx_review_path(const struct lsr_ctx *ctx, const char *name);
+
+/* Messages on stderr, in git's style: "lsr <cmd>: warning: ..." */
+void ctx_warn(const struct lsr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define LSR_COMMANDS(X) \
+	X(init, 0, "create a review: review.db and a protocol.yaml template") \
+	X(import, NEED_DB | WANT_PROTOCOL, "import database exports (PubMed XML, MEDLINE, RIS, WoS, EndNote, BibTeX, CSV)") \
+	X(status, NEED_DB | WANT_PROTOCOL, "records identified per source and run") \
+	X(records, NEED_DB, "list, export or remove records") \
+	X(run, NEED_DB, "list runs; withdraw a run imported by mistake")
+
+#define DECLARE_CMD(name, flags, summary) \
+	int cmd_##name(int argc, const char **argv, struct lsr_ctx *ctx);
+LSR_COMMANDS(DECLARE_CMD)
+#undef DECLARE_CMD
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * opt.c - option tables over getopt_long (see opt.h).
+ */
+#include "opt.h"
+#include "../util/err.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_OPTS 96
+
+void opt_usage(FILE *f, const struct opt *opts, const char *const *usage)
+{
+	for (int i = 0; usage && usage[i]; i++)
+		fprintf(f, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
+	fputc('\n', f);
+	for (const struct opt *o = opts; o->type != OPT_T_END; o++) {
+		char lhs[128];
+		int n = 0;
+
+		if (o->short_name && o->long_name)
+			n = snprintf(lhs, sizeof(lhs), "-%c, --%s%s", o->short_name,
+				     o->type == OPT_T_BOOL && o->negatable ? "[no-]" : "",
+				     o->long_name);
+		else if (o->short_name)
+			n = snprintf(lhs, sizeof(lhs), "-%c", o->short_name);
+		else
+			n = snprintf(lhs, sizeof(lhs), "    --%s%s",
+				     o->type == OPT_T_BOOL && o->negatable ? "[no-]" : "",
+				     o->long_name);
+		if (o->argh && n > 0 && (size_t)n < sizeof(lhs))
+			snprintf(lhs + n, sizeof(lhs) - (size_t)n, " %s", o->argh);
+		fprintf(f, "    %-28s %s\n", lhs, o->help ? o->help : "");
+	}
+	fprintf(f, "    %-28s %s\n", "-h, --help", "show this help");
+}
+
+static int set_value(const struct opt *o, const char *arg, const char *name)
+{
+	char *end;
+
+	switch (o->type) {
+	case OPT_T_BOOL:
+		*(int *)o->value = 1;
+		return 0;
+	case OPT_T_SET:
+		*(int *)o->value = (int)o->set_value;
+		return 0;
+	case OPT_T_STRING:
+		*(const char **)o->value = arg;
+		return 0;
+	case OPT_T_LIST:
+		return strv_push((struct strv *)o->value, arg);
+	case OPT_T_INT: {
+		long long v;
+
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (!*arg || *end || errno)
+			return lsr_error_set(LSR_EUSAGE, "option '%s' expects a whole number, not '%s'",
+					     name, arg);
+		*(long long *)o->value = v;
+		return 0;
+	}
+	case OPT_T_DOUBLE: {
+		double v;
+
+		errno = 0;
+		v = strtod(arg, &end);
+		if (!*arg || *end || errno)
+			return lsr_error_set(LSR_EUSAGE, "option '%s' expects a number, not '%s'",
+					     name, arg);
+		*(double *)o->value = v;
+		return 0;
+	}
+	case OPT_T_END:
+		break;
+	}
+	return 0;
+}
+
+static const char **kept[64]; /* argv copies handed out */
+static int nkept;
+
+static const char **keep_copy(int argc, const char **argv)
+{
+	const char **copy;
+
+	if (nkept == (int)(sizeof(kept) / sizeof(kept[0]))) {
+		lsr_error_set(LSR_EUSAGE, "options parsed too many times");
+		return NULL;
+	}
+	copy = malloc(sizeof(*copy) * ((size_t)argc + 1));
+	if (!copy) {
+		lsr_error_oom();
+		return NULL;
+	}
+	for (int i = 0; i < argc; i++)
+		copy[i] = argv[i];
+	kept[nkept++] = copy;
+	return copy;
+}
+
+void opt_release_all(void)
+{
+	while (nkept > 0)
+		free(kept[--nkept]);
+}
+
+int opt_parse(int argc, const char **argv, const struct opt *opts,
+	      const char *const *usage, const char ***args)
+{
+	struct option lo[MAX_OPTS * 2 + 2];
+	char shorts[MAX_OPTS * 2 + 8];
+	const char **copy;
+	const struct opt *byidx[MAX_OPTS * 2 + 2];
+	int nlo = 0, ns = 0, c, idx, npos = 0;
+	const char **pos;
+
+	shorts[ns++] = ':';
+	for (const struct opt *o = opts; o->type != OPT_T_END; o++) {
+		int has_arg = (o->type == OPT_T_BOOL || o->type == OPT_T_SET)
+				      ? no_argument : required_argument;
+
+		if (nlo >= MAX_OPTS * 2)
+			BUG("option table too large");
+		if (o->long_name) {
+			lo[nlo] = (struct option){ o->long_name, has_arg, NULL, 256 + nlo };
+			byidx[nlo++] = o;
+			if (o->type == OPT_T_BOOL && o->negatable) {
+				static _Thread_local char neg[MAX_OPTS][64];
+				int k = (int)(o - opts);
+
+				snprintf(neg[k], sizeof(neg[k]), "no-%s", o->long_name);
+				lo[nlo] = (struct option){ neg[k], no_argument, NULL, 256 + nlo };
+				byidx[nlo++] = NULL; /* marks negation of the previous */
+			}
+		}
+		if (o->short_name) {
+			shorts[ns++] = (char)o->short_name;
+			if (has_arg == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns++] = 'h';
+	shorts[ns] = '\0';
+	lo[nlo++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[nlo] = (struct option){ NULL, 0, NULL, 0 };
+
+	/* getopt_long permutes its argv: work on a copy, kept until
+	 * opt_release_all() (the strings stay argv's own) */
+	copy = keep_copy(argc, argv);
+	if (!copy)
+		return LSR_ENOMEM;
+	copy[argc] = NULL;
+	optind = 0; /* full re-initialisation (glibc) */
+	opterr = 0;
+	while ((c = getopt_long(argc, (char *const *)copy, shorts, lo, &idx)) != -1) {
+		const struct opt *o = NULL;
+		char name[80];
+
+		if (c == 'h') {
+			opt_usage(stdout, opts, usage);
+			return OPT_HELP;
+		}
+		if (c == '?') {
+			if (optopt)
+				return lsr_error_set(LSR_EUSAGE, "unknown option '-%c'", optopt);
+			return lsr_error_set(LSR_EUSAGE, "unknown option '%s'", copy[optind - 1]);
+		}
+		if (c == ':') {
+			if (optopt && optopt < 256)
+				return lsr_error_set(LSR_EUSAGE, "option '-%c' needs a value", optopt);
+			return lsr_error_set(LSR_EUSAGE, "option '%s' needs a value",
+					     copy[optind - 1]);
+		}
+		if (c >= 256) {
+			int k = c - 256;
+
+			if (!byidx[k]) { /* --no-NAME */
+				*(int *)byidx[k - 1]->value = 0;
+				continue;
+			}
+			o = byidx[k];
+			snprintf(name, sizeof(name), "--%s", o->long_name);
+		} else {
+			for (const struct opt *p = opts; p->type != OPT_T_END; p++)
+				if (p->short_name == c)
+					o = p;
+			snprintf(name, sizeof(name), "-%c", c);
+		}
+		if (!o)
+			BUG("getopt returned unknown option %d", c);
+		if (set_value(o, optarg, name) < 0)
+			return lsr_error_last_code();
+	}
+	/* positional arguments: getopt moved them to the end */
+	pos = copy + optind;
+	npos = argc - optind;
+	*args = pos;
+	return npos;
+}

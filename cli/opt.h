@@ -1,0 +1,73 @@
+/*
+ * opt.h - table-driven option parsing over getopt_long, after git's
+ * parse-options: one table per command drives parsing and -h.
+ *
+ *     static const char *const usage[] = {
+ *         "lsr import FILE... --source NAME [--format F]", NULL };
+ *     const char *source = NULL; int force = 0;
+ *     struct opt opts[] = {
+ *         OPT_STRING(0, "source", &source, "NAME", "source the records come from"),
+ *         OPT_BOOL(0, "force", &force, "import a file already imported"),
+ *         OPT_END(),
+ *     };
+ *     int n = opt_parse(ctx, argc, argv, opts, usage, &args);
+ *
+ * opt_parse returns the number of positional arguments (in *args, which
+ * points into argv), OPT_HELP when -h/--help was printed (exit 0), or
+ * LSR_EUSAGE with the message set.
+ */
+#ifndef LSR_OPT_H
+#define LSR_OPT_H
+
+#include <stdio.h>
+
+#include "../util/strv.h"
+
+enum opt_type {
+	OPT_T_END,
+	OPT_T_BOOL,    /* int, set to 1 (--no-NAME sets 0 when negatable) */
+	OPT_T_STRING,  /* const char *, last one wins */
+	OPT_T_INT,     /* long long */
+	OPT_T_DOUBLE,  /* double */
+	OPT_T_LIST,    /* struct strv, every occurrence appended */
+	OPT_T_SET,     /* int, set to a constant (for --json/--tsv style choices) */
+};
+
+struct opt {
+	enum opt_type type;
+	int short_name;        /* 0 for none */
+	const char *long_name; /* NULL for none */
+	void *value;
+	const char *argh;      /* argument name for help */
+	const char *help;
+	long long set_value;   /* OPT_T_SET */
+	int negatable;         /* OPT_T_BOOL: accept --no-NAME */
+};
+
+#define OPT_BOOL(s, l, v, h) { OPT_T_BOOL, s, l, v, NULL, h, 0, 0 }
+#define OPT_NEGBOOL(s, l, v, h) { OPT_T_BOOL, s, l, v, NULL, h, 0, 1 }
+#define OPT_STRING(s, l, v, a, h) { OPT_T_STRING, s, l, v, a, h, 0, 0 }
+#define OPT_INT(s, l, v, a, h) { OPT_T_INT, s, l, v, a, h, 0, 0 }
+#define OPT_DOUBLE(s, l, v, a, h) { OPT_T_DOUBLE, s, l, v, a, h, 0, 0 }
+#define OPT_LIST(s, l, v, a, h) { OPT_T_LIST, s, l, v, a, h, 0, 0 }
+#define OPT_SET(s, l, v, val, h) { OPT_T_SET, s, l, v, NULL, h, val, 0 }
+#define OPT_END() { OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, 0 }
+
+#define OPT_HELP 1000
+
+/*
+ * Parse argv[1..argc) (argv[0] is the command name).  Options and
+ * positional arguments may be mixed; "--" ends options.  *args receives the
+ * positional arguments (a NULL-terminated array: valid until
+ * opt_release_all()).
+ */
+int opt_parse(int argc, const char **argv, const struct opt *opts,
+	      const char *const *usage, const char ***args);
+
+/* Free the argument copies opt_parse made (at exit). */
+void opt_release_all(void);
+
+/* Print usage and the option table to f. */
+void opt_usage(FILE *f, const struct opt *opts, const char *const *usage);
+
+#endif

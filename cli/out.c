@@ -1,0 +1,58 @@
+/*
+ * out.c - JSON and TSV output (see out.h).
+ */
+#include "out.h"
+#include "../util/err.h"
+
+int out_json_doc(json_t *j)
+{
+	int rc;
+
+	if (!j)
+		return lsr_error_oom();
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
+}
+
+int out_json_line(json_t *j)
+{
+	int rc;
+
+	if (!j)
+		return lsr_error_oom();
+	rc = json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
+}
+
+void out_tsv(FILE *f, const char *s, char sep)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\\': fputs("\\\\", f); break;
+		default: fputc(*s, f);
+		}
+	}
+	fputc(sep, f);
+}
+
+json_t *out_jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *out_jparse(const char *text)
+{
+	json_t *j;
+
+	if (!text)
+		return json_null();
+	j = json_loads(text, JSON_DECODE_ANY, NULL);
+	return j ? j : json_null();
+}

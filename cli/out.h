@@ -1,0 +1,24 @@
+/*
+ * out.h - output helpers for commands: JSON (jansson), TSV escaping.
+ *
+ * JSON summaries are one object with a schema_version key; record streams
+ * are JSON Lines.  TSV has a header row and escapes \t, \n and \\.
+ */
+#ifndef LSR_OUT_H
+#define LSR_OUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Print j as one indented JSON document and a newline; steals j. */
+int out_json_doc(json_t *j);
+/* Print j compactly on one line (JSON Lines); steals j. */
+int out_json_line(json_t *j);
+/* Print s as a TSV field (escaped), then sep ('\t' or '\n'). */
+void out_tsv(FILE *f, const char *s, char sep);
+/* json_string that maps NULL to JSON null. */
+json_t *out_jstr(const char *s);
+/* A JSON value parsed from text stored in the database, or null. */
+json_t *out_jparse(const char *text);
+
+#endif

@@ -1,0 +1,451 @@
+/*
+ * db.c - opening the review database, migrations, nested transactions, the
+ * statement cache and the audit log (see db.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "db.h"
+#include "migrate.h"
+#include "../util/buf.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct stmt_slot {
+	const char *key;   /* the caller's SQL pointer (fast path) */
+	char *sql;         /* our copy of the SQL */
+	sqlite3_stmt *st;  /* the prepared statement */
+};
+
+struct lsr_db {
+	sqlite3 *h;              /* the connection */
+	char *path;              /* file name as opened */
+	int depth;               /* transaction nesting */
+	int doomed;              /* a nested rollback happened */
+	struct stmt_slot *slots; /* statement cache, open addressing */
+	size_t nslots;           /* power of two */
+	size_t nused;            /* slots in use */
+	const char *command;     /* for the audit log */
+};
+
+int db_error(struct lsr_db *db, const char *sql)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	int code = LSR_EDB;
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return lsr_error_set(LSR_ESCHEMA,
+				     "database '%s' is locked by another lsr process; try again when it has finished",
+				     db->path);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return lsr_error_set(LSR_ESCHEMA,
+				     "'%s' is not an lsr review database (not an SQLite file)",
+				     db->path);
+	if (sql)
+		return lsr_error_set(code, "database error: %s (in: %.200s)",
+				     sqlite3_errmsg(db->h), sql);
+	return lsr_error_set(code, "database error: %s", sqlite3_errmsg(db->h));
+}
+
+sqlite3 *db_handle(struct lsr_db *db)
+{
+	return db->h;
+}
+
+const char *db_path(struct lsr_db *db)
+{
+	return db->path;
+}
+
+int db_schema_latest(void)
+{
+	return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
+int db_exec(struct lsr_db *db, const char *sql)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(db, sql);
+	return 0;
+}
+
+int db_query_int(struct lsr_db *db, int64_t *out, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return LSR_ENOTFOUND;
+	}
+	rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_schema_version(struct lsr_db *db)
+{
+	int64_t v = 0;
+
+	if (db_query_int(db, &v, "PRAGMA user_version") < 0)
+		return -1;
+	return (int)v;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int cache_grow(struct lsr_db *db)
+{
+	size_t n = db->nslots ? db->nslots * 2 : 64;
+	struct stmt_slot *ns = calloc(n, sizeof(*ns));
+
+	if (!ns)
+		return lsr_error_oom();
+	for (size_t i = 0; i < db->nslots; i++) {
+		struct stmt_slot *o = &db->slots[i];
+		size_t j;
+
+		if (!o->sql)
+			continue;
+		j = hash_str(o->sql) & (n - 1);
+		while (ns[j].sql)
+			j = (j + 1) & (n - 1);
+		ns[j] = *o;
+	}
+	free(db->slots);
+	db->slots = ns;
+	db->nslots = n;
+	return 0;
+}
+
+sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
+{
+	struct stmt_slot *slot;
+	size_t j;
+
+	if (db->nslots) {
+		j = hash_str(sql) & (db->nslots - 1);
+		while (db->slots[j].sql) {
+			slot = &db->slots[j];
+			if (slot->key == sql || !strcmp(slot->sql, sql)) {
+				slot->key = sql;
+				sqlite3_reset(slot->st);
+				sqlite3_clear_bindings(slot->st);
+				return slot->st;
+			}
+			j = (j + 1) & (db->nslots - 1);
+		}
+	}
+	if ((db->nused + 1) * 2 > db->nslots && cache_grow(db) < 0)
+		return NULL;
+	j = hash_str(sql) & (db->nslots - 1);
+	while (db->slots[j].sql)
+		j = (j + 1) & (db->nslots - 1);
+	slot = &db->slots[j];
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st,
+			       NULL) != SQLITE_OK) {
+		db_error(db, sql);
+		slot->st = NULL;
+		return NULL;
+	}
+	slot->sql = strdup(sql);
+	if (!slot->sql) {
+		sqlite3_finalize(slot->st);
+		slot->st = NULL;
+		lsr_error_oom();
+		return NULL;
+	}
+	slot->key = sql;
+	db->nused++;
+	return slot->st;
+}
+
+int db_step_done(struct lsr_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = db_error(db, sqlite3_sql(st));
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx) == SQLITE_OK ? 0 : LSR_EDB;
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : LSR_EDB;
+}
+
+int db_bind_textn(sqlite3_stmt *st, int idx, const char *s, size_t n)
+{
+	if (!s || !n)
+		return sqlite3_bind_null(st, idx) == SQLITE_OK ? 0 : LSR_EDB;
+	return sqlite3_bind_text(st, idx, s, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : LSR_EDB;
+}
+
+int64_t db_last_id(struct lsr_db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int db_txn_begin(struct lsr_db *db)
+{
+	if (db->depth++ == 0) {
+		db->doomed = 0;
+		if (db_exec(db, "BEGIN IMMEDIATE") < 0) {
+			db->depth = 0;
+			return lsr_error_last_code();
+		}
+	}
+	return 0;
+}
+
+int db_txn_commit(struct lsr_db *db)
+{
+	if (db->depth <= 0)
+		BUG("db_txn_commit without a transaction");
+	if (--db->depth > 0)
+		return 0;
+	if (db->doomed) {
+		db_exec(db, "ROLLBACK");
+		return lsr_error_set(LSR_ERROR, "transaction rolled back");
+	}
+	if (db_exec(db, "COMMIT") < 0) {
+		int code = lsr_error_last_code();
+
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}
+
+void db_txn_rollback(struct lsr_db *db)
+{
+	if (db->depth <= 0)
+		return;
+	if (--db->depth > 0) {
+		db->doomed = 1;
+		return;
+	}
+	/* keep the caller's error message: do not go through db_error */
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_txn_depth(struct lsr_db *db)
+{
+	return db->depth;
+}
+
+const char *db_actor(void)
+{
+	const char *u = getenv("LSR_USER");
+
+	if (!u || !*u)
+		u = getenv("USER");
+	return u && *u ? u : "unknown";
+}
+
+void db_set_command(struct lsr_db *db, const char *cmd)
+{
+	db->command = cmd;
+}
+
+int db_audit(struct lsr_db *db, const char *action, const char *object,
+	     const char *detail_json)
+{
+	static const char sql[] =
+		"INSERT INTO audit(at, actor, command, action, object, detail)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+	char now[CLOCK_ISO_LEN];
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	clock_now_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_text(st, 2, db_actor());
+	db_bind_text(st, 3, db->command ? db->command : "");
+	db_bind_text(st, 4, action);
+	db_bind_text(st, 5, object);
+	db_bind_text(st, 6, detail_json);
+	return db_step_done(db, st);
+}
+
+/* Is the file an lsr review, an empty new file, or something else? */
+static int check_identity(struct lsr_db *db)
+{
+	int64_t appid = 0, ntables = 0;
+
+	if (db_query_int(db, &appid, "PRAGMA application_id") < 0)
+		return lsr_error_last_code();
+	if (appid == LSR_APPLICATION_ID)
+		return 0;
+	if (db_query_int(db, &ntables, "SELECT count(*) FROM sqlite_schema") < 0)
+		return lsr_error_last_code();
+	if (appid != 0 || ntables != 0)
+		return lsr_error_set(LSR_ESCHEMA,
+				     "'%s' is not an lsr review database (application id %#llx); refusing to touch it",
+				     db->path, (unsigned long long)appid);
+	return 1; /* empty: a new review */
+}
+
+static int backup(struct lsr_db *db, int version)
+{
+	struct buf name = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (buf_printf(&name, "%s.bak-v%d", db->path, version) < 0)
+		return LSR_ENOMEM;
+	unlink(name.s);
+	if (sqlite3_prepare_v2(db->h, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name.s, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(db, "VACUUM INTO");
+	sqlite3_finalize(st);
+	buf_release(&name);
+	return rc;
+}
+
+static int migrate(struct lsr_db *db, int from, unsigned flags)
+{
+	if (from > 0 && from < db_schema_latest()) {
+		if (flags & DB_OPEN_NO_MIGRATE)
+			return lsr_error_set(LSR_ESCHEMA,
+					     "'%s' has schema %d; this lsr needs %d (run any lsr command that writes to upgrade it)",
+					     db->path, from, db_schema_latest());
+		if (backup(db, from) < 0)
+			return lsr_error_last_code();
+	}
+	for (int i = 0; i < db_migrations_count; i++) {
+		const struct db_migration *m = &db_migrations[i];
+		char pragma[64];
+
+		if (m->version <= from)
+			continue;
+		if (db_txn_begin(db) < 0)
+			return lsr_error_last_code();
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		if (db_exec(db, m->sql) < 0 || db_exec(db, pragma) < 0) {
+			int code = lsr_error_wrap("migration %04d_%s", m->version, m->slug);
+
+			db_txn_rollback(db);
+			return code;
+		}
+		if (db_txn_commit(db) < 0)
+			return lsr_error_last_code();
+	}
+	return 0;
+}
+
+int db_open(struct lsr_db **out, const char *path, unsigned flags)
+{
+	struct lsr_db *db;
+	struct stat sb;
+	int rc, version, fresh;
+
+	*out = NULL;
+	if (stat(path, &sb) < 0) {
+		if (errno != ENOENT || !(flags & DB_OPEN_CREATE))
+			return lsr_error_set(LSR_ENOTFOUND, "no review database at '%s': %s",
+					     path, strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		return lsr_error_set(LSR_ESCHEMA, "'%s' is not a file", path);
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return lsr_error_oom();
+	db->path = strdup(path);
+	if (!db->path) {
+		free(db);
+		return lsr_error_oom();
+	}
+	rc = sqlite3_open_v2(path, &db->h,
+			     SQLITE_OPEN_READWRITE |
+				     ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0),
+			     NULL);
+	if (rc != SQLITE_OK) {
+		rc = lsr_error_set(LSR_EDB, "cannot open '%s': %s", path,
+				   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	fresh = check_identity(db);
+	if (fresh < 0) {
+		rc = fresh;
+		goto fail;
+	}
+	version = db_schema_version(db);
+	if (version < 0) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	if (version > db_schema_latest()) {
+		rc = lsr_error_set(LSR_ESCHEMA,
+				   "'%s' was written by a newer lsr (schema %d; this lsr knows up to %d): upgrade lsr to use it",
+				   path, version, db_schema_latest());
+		goto fail;
+	}
+	if (fresh) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
+			 LSR_APPLICATION_ID);
+		if ((rc = db_exec(db, pragma)) < 0)
+			goto fail;
+	}
+	if ((rc = db_exec(db, "PRAGMA journal_mode = WAL")) < 0 ||
+	    (rc = db_exec(db, "PRAGMA foreign_keys = ON")) < 0 ||
+	    (rc = db_exec(db, "PRAGMA synchronous = NORMAL")) < 0)
+		goto fail;
+	if ((rc = migrate(db, version, flags)) < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	db_close(db);
+	return rc;
+}
+
+void db_close(struct lsr_db *db)
+{
+	if (!db)
+		return;
+	if (db->depth)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < db->nslots; i++) {
+		if (db->slots[i].sql) {
+			sqlite3_finalize(db->slots[i].st);
+			free(db->slots[i].sql);
+		}
+	}
+	free(db->slots);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}

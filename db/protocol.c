@@ -1,0 +1,846 @@
+/*
+ * protocol.c - reading and validating protocol.yaml (see protocol.h).
+ *
+ * The schema is data: each mapping of the file is a table of fields
+ * (key, type, required?, where the value goes in the struct).  One walker
+ * checks a document against the tables and decodes it, so a key added to the
+ * schema is one row here and one member in protocol.h.
+ */
+#include "protocol.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum ptype {
+	P_STR,     /* a scalar, kept as text */
+	P_INT,     /* an integer scalar */
+	P_BOOL,    /* true/false/yes/no */
+	P_ENUM,    /* a scalar from values[] */
+	P_STRV,    /* a sequence of scalars (a single scalar is one item) */
+	P_MAP,     /* a nested mapping decoded by sub (into the same base + off) */
+	P_SEQ_MAP, /* a sequence of mappings decoded by sub into an array */
+};
+
+enum { REQ = 1 };
+
+struct pschema;
+
+struct pfield {
+	const char *key;
+	enum ptype type;
+	unsigned flags;
+	size_t off;                 /* where the value goes */
+	const char *const *values;  /* P_ENUM: NULL-terminated */
+	const struct pschema *sub;  /* P_MAP, P_SEQ_MAP */
+	size_t count_off;           /* P_SEQ_MAP: the size_t count */
+	long line_off;              /* P_STR: int member for the value's line, or -1 */
+};
+
+struct pschema {
+	const struct pfield *fields;
+	size_t nfields;
+	size_t elem_size; /* P_SEQ_MAP element size */
+	long line_off;    /* int member for the entry's line, or -1 */
+	void (*init)(void *elem); /* P_SEQ_MAP: defaults before decoding, or NULL */
+};
+
+#define NOLINE (-1L)
+#define F(k, t, fl, st, m) { k, t, fl, offsetof(st, m), NULL, NULL, 0, NOLINE }
+#define FL(k, st, m, lm) { k, P_STR, 0, offsetof(st, m), NULL, NULL, 0, (long)offsetof(st, lm) }
+#define FE(k, fl, st, m, vals) { k, P_ENUM, fl, offsetof(st, m), vals, NULL, 0, NOLINE }
+#define FM(k, st, m, sub) { k, P_MAP, 0, offsetof(st, m), NULL, &sub, 0, NOLINE }
+#define FS(k, fl, st, m, cnt, sub) { k, P_SEQ_MAP, fl, offsetof(st, m), NULL, &sub, offsetof(st, cnt), NOLINE }
+#define SCHEMA_INIT(name, arr, st, lm, init) \
+	static const struct pschema name = { arr, sizeof(arr) / sizeof(arr[0]), sizeof(st), lm, init }
+#define SCHEMA(name, arr, st, lm) SCHEMA_INIT(name, arr, st, lm, NULL)
+
+static const char *const kinds[] = { "database", "register", "other", NULL };
+static const char *const apis[] = { "pubmed", "europepmc", "ctgov", NULL };
+static const char *const formats[] = { "auto", "pubmed-xml", "medline", "ris", "wos",
+				       "endnote-xml", "endnote", "bibtex", "csv", NULL };
+static const char *const stages[] = { "title-abstract", "full-text", NULL };
+static const char *const modes[] = { "suggest", "exclude", NULL };
+static const char *const ctypes[] = { "text", "number", "integer", "choice", NULL };
+static const char *const otypes[] = { "continuous", "dichotomous", "time-to-event", NULL };
+static const char *const betters[] = { "higher", "lower", NULL };
+static const char *const robs[] = { "rob1", "rob2", NULL };
+static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
+static const char *const methods[] = { "IV", "MH", "Peto", NULL };
+static const char *const models[] = { "fixed", "random", "auto", NULL };
+static const char *const tau2s[] = { "DL", "REML", "PM", NULL };
+static const char *const conventions[] = { "revman5", "metafor", NULL };
+
+static const struct pfield picos_fields[] = {
+	F("population", P_STR, 0, struct protocol_picos, population),
+	F("intervention", P_STR, 0, struct protocol_picos, intervention),
+	F("comparison", P_STR, 0, struct protocol_picos, comparison),
+	F("outcomes", P_STR, 0, struct protocol_picos, outcomes),
+	F("study_design", P_STR, 0, struct protocol_picos, study_design),
+};
+SCHEMA(picos_schema, picos_fields, struct protocol_picos, NOLINE);
+
+static const struct pfield source_fields[] = {
+	F("name", P_STR, REQ, struct protocol_source, name),
+	FE("kind", 0, struct protocol_source, kind, kinds),
+	FE("api", 0, struct protocol_source, api, apis),
+	F("query", P_STR, 0, struct protocol_source, query),
+	F("files", P_STRV, 0, struct protocol_source, files),
+	FE("format", 0, struct protocol_source, format, formats),
+};
+SCHEMA(source_schema, source_fields, struct protocol_source,
+       (long)offsetof(struct protocol_source, line));
+
+static const struct pfield reason_fields[] = {
+	F("code", P_STR, REQ, struct protocol_reason, code),
+	F("label", P_STR, 0, struct protocol_reason, label),
+	FE("stage", 0, struct protocol_reason, stage, stages),
+};
+SCHEMA(reason_schema, reason_fields, struct protocol_reason,
+       (long)offsetof(struct protocol_reason, line));
+
+static const struct pfield rule_fields[] = {
+	F("name", P_STR, REQ, struct protocol_rule, name),
+	F("reason", P_STR, REQ, struct protocol_rule, reason),
+	FE("mode", 0, struct protocol_rule, mode, modes),
+	F("fields", P_STRV, 0, struct protocol_rule, fields),
+	FL("match", struct protocol_rule, match, match_line),
+	FL("unless", struct protocol_rule, unless, unless_line),
+	F("publication_type", P_STRV, 0, struct protocol_rule, publication_type),
+	F("language_not", P_STRV, 0, struct protocol_rule, language_not),
+	F("year_before", P_INT, 0, struct protocol_rule, year_before),
+	F("year_after", P_INT, 0, struct protocol_rule, year_after),
+};
+SCHEMA(rule_schema, rule_fields, struct protocol_rule,
+       (long)offsetof(struct protocol_rule, line));
+
+static const struct pfield screening_fields[] = {
+	F("reviewers", P_INT, 0, struct protocol, reviewers),
+	FS("reasons", REQ, struct protocol, reasons, nreasons, reason_schema),
+	FS("rules", 0, struct protocol, rules, nrules, rule_schema),
+};
+SCHEMA(screening_schema, screening_fields, struct protocol, NOLINE);
+
+static const struct pfield characteristic_fields[] = {
+	F("name", P_STR, REQ, struct protocol_characteristic, name),
+	FE("type", 0, struct protocol_characteristic, type, ctypes),
+	F("values", P_STRV, 0, struct protocol_characteristic, values),
+	F("unit", P_STR, 0, struct protocol_characteristic, unit),
+};
+SCHEMA(characteristic_schema, characteristic_fields, struct protocol_characteristic,
+       (long)offsetof(struct protocol_characteristic, line));
+
+static const struct pfield outcome_fields[] = {
+	F("name", P_STR, REQ, struct protocol_outcome, name),
+	FE("type", 0, struct protocol_outcome, type, otypes),
+	F("unit", P_STR, 0, struct protocol_outcome, unit),
+	FE("better", 0, struct protocol_outcome, better, betters),
+	F("timepoints", P_STRV, 0, struct protocol_outcome, timepoints),
+};
+SCHEMA(outcome_schema, outcome_fields, struct protocol_outcome,
+       (long)offsetof(struct protocol_outcome, line));
+
+static const struct pfield extraction_fields[] = {
+	F("extractors", P_INT, 0, struct protocol, extractors),
+	F("allow_single_extractor", P_BOOL, 0, struct protocol, allow_single_extractor),
+	FS("characteristics", 0, struct protocol, characteristics, ncharacteristics,
+	   characteristic_schema),
+	FS("outcomes", 0, struct protocol, outcomes, noutcomes, outcome_schema),
+	FE("risk_of_bias", 0, struct protocol, risk_of_bias, robs),
+};
+SCHEMA(extraction_schema, extraction_fields, struct protocol, NOLINE);
+
+/* analysis options, flat in each analysis and in analyses.defaults */
+struct opts_wrap {
+	struct protocol_analysis_opts o;
+};
+#define ANALYSIS_OPTS(st, m) \
+	FE("measure", 0, st, m.measure, measures), \
+	FE("method", 0, st, m.method, methods), \
+	FE("model", 0, st, m.model, models), \
+	FE("tau2", 0, st, m.tau2, tau2s), \
+	F("hk", P_BOOL, 0, st, m.hk), \
+	FE("convention", 0, st, m.convention, conventions)
+
+static const struct pfield defaults_fields[] = {
+	ANALYSIS_OPTS(struct opts_wrap, o),
+};
+SCHEMA(defaults_schema, defaults_fields, struct opts_wrap, NOLINE);
+
+static const struct pfield analysis_fields[] = {
+	F("name", P_STR, REQ, struct protocol_analysis, name),
+	F("outcome", P_STR, REQ, struct protocol_analysis, outcome),
+	F("timepoint", P_STR, 0, struct protocol_analysis, timepoint),
+	F("subgroup", P_STR, 0, struct protocol_analysis, subgroup),
+	F("exclude", P_STRV, 0, struct protocol_analysis, exclude),
+	ANALYSIS_OPTS(struct protocol_analysis, opts),
+};
+static void analysis_init(void *elem)
+{
+	((struct protocol_analysis *)elem)->opts.hk = -1;
+}
+SCHEMA_INIT(analysis_schema, analysis_fields, struct protocol_analysis,
+	    (long)offsetof(struct protocol_analysis, line), analysis_init);
+
+static const struct pfield analyses_fields[] = {
+	FM("defaults", struct protocol, analysis_defaults, defaults_schema),
+	FS("list", 0, struct protocol, analyses, nanalyses, analysis_schema),
+};
+SCHEMA(analyses_schema, analyses_fields, struct protocol, NOLINE);
+
+static const struct pfield top_fields[] = {
+	F("lsr_protocol", P_INT, REQ, struct protocol, version),
+	F("title", P_STR, REQ, struct protocol, title),
+	F("registration", P_STR, 0, struct protocol, registration),
+	F("question", P_STR, 0, struct protocol, question),
+	FM("picos", struct protocol, picos, picos_schema),
+	FS("sources", REQ, struct protocol, sources, nsources, source_schema),
+	{ "screening", P_MAP, 0, 0, NULL, &screening_schema, 0, NOLINE },
+	{ "extraction", P_MAP, 0, 0, NULL, &extraction_schema, 0, NOLINE },
+	{ "analyses", P_MAP, 0, 0, NULL, &analyses_schema, 0, NOLINE },
+};
+SCHEMA(top_schema, top_fields, struct protocol, NOLINE);
+
+/* ------------------------------------------------------------------ */
+/* the walker */
+
+struct walk {
+	const char *file; /* for messages */
+};
+
+/* 1-based line of a node: its own token for scalars, else the first key or
+ * item inside it; fallback for empty collections. */
+static int node_line(struct fy_node *n, int fallback)
+{
+	void *it = NULL;
+
+	if (!n)
+		return fallback;
+	if (fy_node_is_scalar(n)) {
+		struct fy_token *t = fy_node_get_scalar_token(n);
+		const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+		return m ? m->line + 1 : fallback;
+	}
+	if (fy_node_is_mapping(n)) {
+		struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+
+		return p ? node_line(fy_node_pair_key(p), fallback) : fallback;
+	}
+	if (fy_node_is_sequence(n))
+		return node_line(fy_node_sequence_iterate(n, &it), fallback);
+	return fallback;
+}
+
+static int fail(const struct walk *w, int line, const struct buf *path,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(const struct walk *w, int line, const struct buf *path,
+		const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return lsr_error_set(LSR_EPARSE, "%s:%d: %s: %s", w->file, line,
+			     path->len ? path->s : "(top)", what);
+}
+
+static int is_null(struct fy_node *n)
+{
+	size_t len;
+	const char *s;
+
+	if (!n)
+		return 1;
+	if (!fy_node_is_scalar(n))
+		return 0;
+	s = fy_node_get_scalar(n, &len);
+	return fy_node_get_style(n) == FYNS_PLAIN &&
+	       (len == 0 || (len == 1 && s[0] == '~') ||
+		(len == 4 && !strncasecmp(s, "null", 4)));
+}
+
+static int scalar_dup(char **out, struct fy_node *n)
+{
+	size_t len;
+	const char *s = fy_node_get_scalar(n, &len);
+
+	*out = xstrndup(s ? s : "", s ? len : 0);
+	return *out ? 0 : LSR_ENOMEM;
+}
+
+static int decode_map(const struct walk *w, struct fy_node *map,
+		      const struct pschema *sc, char *base, struct buf *path,
+		      int line_hint);
+
+static int decode_value(const struct walk *w, struct fy_node *v,
+			const struct pfield *f, char *base, struct buf *path, int kline)
+{
+	int line = node_line(v, kline);
+	void *target = base + f->off;
+
+	if (is_null(v))
+		return 0; /* absent: keep the default */
+	switch (f->type) {
+	case P_STR:
+	case P_ENUM: {
+		char **dst = target;
+
+		if (!fy_node_is_scalar(v))
+			return fail(w, line, path, "expected a single value");
+		free(*dst);
+		*dst = NULL;
+		if (scalar_dup(dst, v) < 0)
+			return LSR_ENOMEM;
+		if (f->type == P_ENUM) {
+			struct buf opts = BUF_INIT;
+			int ok = 0, i;
+
+			for (i = 0; f->values[i]; i++)
+				if (!strcmp(f->values[i], *dst))
+					ok = 1;
+			if (ok)
+				return 0;
+			for (i = 0; f->values[i]; i++)
+				buf_printf(&opts, "%s%s", i == 0 ? "" : f->values[i + 1] ? ", " : " or ",
+					   f->values[i]);
+			ok = fail(w, line, path, "expected %s, not '%s'", opts.s, *dst);
+			buf_release(&opts);
+			return ok;
+		}
+		if (f->line_off != NOLINE)
+			*(int *)(base + f->line_off) = line;
+		return 0;
+	}
+	case P_INT: {
+		const char *s;
+		size_t len;
+		char tmp[32], *end;
+		long val;
+
+		if (!fy_node_is_scalar(v))
+			return fail(w, line, path, "expected a whole number");
+		s = fy_node_get_scalar(v, &len);
+		if (len == 0 || len >= sizeof(tmp))
+			return fail(w, line, path, "expected a whole number");
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		errno = 0;
+		val = strtol(tmp, &end, 10);
+		if (*end || errno || val < INT_MIN || val > INT_MAX)
+			return fail(w, line, path, "expected a whole number, not '%s'", tmp);
+		*(int *)target = (int)val;
+		return 0;
+	}
+	case P_BOOL: {
+		static const char *const yes[] = { "true", "yes", "on", NULL };
+		static const char *const no[] = { "false", "no", "off", NULL };
+		const char *s;
+		size_t len;
+
+		if (!fy_node_is_scalar(v))
+			return fail(w, line, path, "expected true or false");
+		s = fy_node_get_scalar(v, &len);
+		for (int i = 0; yes[i]; i++)
+			if (len == strlen(yes[i]) && !strncasecmp(s, yes[i], len))
+				return *(int *)target = 1, 0;
+		for (int i = 0; no[i]; i++)
+			if (len == strlen(no[i]) && !strncasecmp(s, no[i], len))
+				return *(int *)target = 0, 0;
+		return fail(w, line, path, "expected true or false, not '%.*s'", (int)len, s);
+	}
+	case P_STRV: {
+		struct strv *sv = target;
+		void *it = NULL;
+		struct fy_node *item;
+		size_t n = 0;
+
+		strv_clear(sv);
+		if (fy_node_is_scalar(v)) {
+			char *s;
+
+			if (scalar_dup(&s, v) < 0)
+				return LSR_ENOMEM;
+			return strv_push_owned(sv, s);
+		}
+		if (!fy_node_is_sequence(v))
+			return fail(w, line, path, "expected a list of values");
+		while ((item = fy_node_sequence_iterate(v, &it))) {
+			char *s;
+
+			if (!fy_node_is_scalar(item) || is_null(item)) {
+				size_t keep = path->len;
+				int rc;
+
+				buf_printf(path, "[%zu]", n + 1);
+				rc = fail(w, node_line(item, line), path, "expected a single value");
+				buf_setlen(path, keep);
+				return rc;
+			}
+			if (scalar_dup(&s, item) < 0 || strv_push_owned(sv, s) < 0)
+				return LSR_ENOMEM;
+			n++;
+		}
+		return 0;
+	}
+	case P_MAP:
+		if (!fy_node_is_mapping(v))
+			return fail(w, line, path, "expected a mapping of keys");
+		return decode_map(w, v, f->sub, target, path, line);
+	case P_SEQ_MAP: {
+		const struct pschema *sc = f->sub;
+		size_t n = (size_t)fy_node_sequence_item_count(v), i = 0;
+		void *it = NULL;
+		struct fy_node *item;
+		char *arr;
+
+		if (!fy_node_is_sequence(v))
+			return fail(w, line, path, "expected a list");
+		arr = calloc(n ? n : 1, sc->elem_size);
+		if (!arr)
+			return lsr_error_oom();
+		*(char **)target = arr;
+		*(size_t *)(base + f->count_off) = n;
+		while ((item = fy_node_sequence_iterate(v, &it))) {
+			size_t keep = path->len;
+			int rc;
+
+			buf_printf(path, "[%zu]", i + 1);
+			if (sc->init)
+				sc->init(arr + i * sc->elem_size);
+			if (!fy_node_is_mapping(item))
+				rc = fail(w, node_line(item, line), path, "expected a mapping of keys");
+			else
+				rc = decode_map(w, item, sc, arr + i * sc->elem_size, path,
+						node_line(item, line));
+			if (rc < 0)
+				return rc;
+			buf_setlen(path, keep);
+			i++;
+		}
+		return 0;
+	}
+	}
+	return 0;
+}
+
+static int decode_map(const struct walk *w, struct fy_node *map,
+		      const struct pschema *sc, char *base, struct buf *path,
+		      int line_hint)
+{
+	unsigned char seen[64] = { 0 };
+	struct fy_node_pair *pair;
+	void *it = NULL;
+	int rc;
+
+	if (sc->nfields > sizeof(seen))
+		BUG("schema too large");
+	if (sc->line_off != NOLINE)
+		*(int *)(base + sc->line_off) = line_hint;
+	while ((pair = fy_node_mapping_iterate(map, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		int kline = node_line(k, line_hint);
+		const char *key;
+		size_t klen, keep = path->len, i;
+
+		if (!fy_node_is_scalar(k))
+			return fail(w, kline, path, "expected a plain key");
+		key = fy_node_get_scalar(k, &klen);
+		for (i = 0; i < sc->nfields; i++)
+			if (strlen(sc->fields[i].key) == klen &&
+			    !memcmp(sc->fields[i].key, key, klen))
+				break;
+		if (keep)
+			buf_addc(path, '.');
+		buf_add(path, key, klen);
+		if (i == sc->nfields) {
+			struct buf known = BUF_INIT;
+
+			for (size_t j = 0; j < sc->nfields; j++)
+				buf_printf(&known, "%s%s", j ? ", " : "", sc->fields[j].key);
+			rc = fail(w, kline, path, "unknown key (known here: %s)", known.s);
+			buf_release(&known);
+			return rc;
+		}
+		seen[i] = !is_null(v);
+		rc = decode_value(w, v, &sc->fields[i], base, path, kline);
+		if (rc < 0)
+			return rc;
+		buf_setlen(path, keep);
+	}
+	for (size_t i = 0; i < sc->nfields; i++) {
+		if ((sc->fields[i].flags & REQ) && !seen[i]) {
+			size_t keep = path->len;
+
+			if (keep)
+				buf_addc(path, '.');
+			buf_adds(path, sc->fields[i].key);
+			rc = fail(w, line_hint, path, "required key is missing");
+			buf_setlen(path, keep);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* checks across entries */
+
+static int check_refs(const struct walk *w, struct protocol *p)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+
+#define FAIL_AT(line, ...) do { rc = fail(w, line, &path, __VA_ARGS__); goto out; } while (0)
+	if (p->version != PROTOCOL_VERSION) {
+		buf_adds(&path, "lsr_protocol");
+		FAIL_AT(1, "this lsr reads protocol version %d, not %d", PROTOCOL_VERSION,
+			p->version);
+	}
+	for (size_t i = 0; i < p->nsources; i++) {
+		struct protocol_source *s = &p->sources[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "sources[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->sources[j].name, s->name))
+				FAIL_AT(s->line, "source '%s' is listed twice", s->name);
+		if (s->api && !s->query)
+			FAIL_AT(s->line, "api '%s' needs a query", s->api);
+		if (!s->kind && !(s->kind = xstrdup(s->api && !strcmp(s->api, "ctgov")
+							   ? "register" : "database")))
+			goto oom;
+	}
+	if (p->reviewers < 1) {
+		buf_reset(&path);
+		buf_adds(&path, "screening.reviewers");
+		FAIL_AT(1, "expected at least 1");
+	}
+	for (size_t i = 0; i < p->nreasons; i++) {
+		struct protocol_reason *r = &p->reasons[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "screening.reasons[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->reasons[j].code, r->code))
+				FAIL_AT(r->line, "reason code '%s' is declared twice", r->code);
+		if (!r->stage && !(r->stage = xstrdup("title-abstract")))
+			goto oom;
+		if (!r->label && !(r->label = xstrdup(r->code)))
+			goto oom;
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct protocol_rule *r = &p->rules[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "screening.rules[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->rules[j].name, r->name))
+				FAIL_AT(r->line, "rule name '%s' is used twice", r->name);
+		if (!protocol_reason_find(p, r->reason))
+			FAIL_AT(r->line, "reason '%s' is not declared in screening.reasons",
+				r->reason);
+		if (!r->match && !r->publication_type.n && !r->language_not.n &&
+		    !r->year_before && !r->year_after)
+			FAIL_AT(r->line, "rule '%s' tests nothing (give match, publication_type, language_not, year_before or year_after)",
+				r->name);
+		if (r->unless && !r->match)
+			FAIL_AT(r->unless_line, "unless needs a match");
+		if (!r->mode && !(r->mode = xstrdup("suggest")))
+			goto oom;
+	}
+	for (size_t i = 0; i < p->ncharacteristics; i++) {
+		struct protocol_characteristic *c = &p->characteristics[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "extraction.characteristics[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->characteristics[j].name, c->name))
+				FAIL_AT(c->line, "characteristic '%s' is declared twice", c->name);
+		if (!c->type && !(c->type = xstrdup("text")))
+			goto oom;
+		if (!strcmp(c->type, "choice") && !c->values.n)
+			FAIL_AT(c->line, "a choice needs values");
+	}
+	for (size_t i = 0; i < p->noutcomes; i++) {
+		struct protocol_outcome *o = &p->outcomes[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "extraction.outcomes[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->outcomes[j].name, o->name))
+				FAIL_AT(o->line, "outcome '%s' is declared twice", o->name);
+		if (!o->type && !(o->type = xstrdup("continuous")))
+			goto oom;
+	}
+	for (size_t i = 0; i < p->nanalyses; i++) {
+		struct protocol_analysis *a = &p->analyses[i];
+		const struct protocol_outcome *o;
+
+		buf_reset(&path);
+		buf_printf(&path, "analyses.list[%zu]", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->analyses[j].name, a->name))
+				FAIL_AT(a->line, "analysis name '%s' is used twice", a->name);
+		o = protocol_outcome_find(p, a->outcome);
+		if (!o)
+			FAIL_AT(a->line, "outcome '%s' is not declared in extraction.outcomes",
+				a->outcome);
+		if (a->timepoint && o->timepoints.n && !strv_contains(&o->timepoints, a->timepoint))
+			FAIL_AT(a->line, "time point '%s' is not one of outcome '%s''s timepoints",
+				a->timepoint, o->name);
+		if (a->subgroup && strcmp(a->subgroup, "timepoint") &&
+		    !protocol_characteristic_find(p, a->subgroup))
+			FAIL_AT(a->line, "subgroup '%s' is neither timepoint nor a declared characteristic",
+				a->subgroup);
+	}
+#undef FAIL_AT
+out:
+	buf_release(&path);
+	return rc;
+oom:
+	buf_release(&path);
+	return lsr_error_oom();
+}
+
+/* libfyaml diagnostics: keep the first error as our message */
+struct diag_capture {
+	struct buf msg;
+};
+
+static void diag_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	struct diag_capture *c = user;
+
+	(void)diag;
+	if (c->msg.len == 0) {
+		buf_add(&c->msg, buf, len);
+		buf_trim(&c->msg);
+	}
+}
+
+int protocol_load(struct protocol **out, const char *path)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg pcfg;
+	struct diag_capture cap = { BUF_INIT };
+	struct fy_diag *diag = NULL;
+	struct fy_document *doc = NULL;
+	struct protocol *p = NULL;
+	struct buf kpath = BUF_INIT;
+	struct walk w = { path };
+	struct fy_node *root;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	f = fopen(path, "r");
+	if (!f)
+		return lsr_error_set(LSR_ENOTFOUND, "cannot open '%s': %s", path, strerror(errno));
+	fclose(f);
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_output;
+	dcfg.user = &cap;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	dcfg.show_position = false;
+	dcfg.show_type = false;
+	dcfg.show_module = false;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return lsr_error_oom();
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING;
+	pcfg.diag = diag;
+	doc = fy_document_build_from_file(&pcfg, path);
+	if (!doc) {
+		struct fy_diag_error *e;
+		void *it = NULL;
+		int line = 0;
+		const char *msg = cap.msg.len ? cap.msg.s : "not valid YAML";
+
+		while ((e = fy_diag_errors_iterate(diag, &it)))
+			if (e->type >= FYET_ERROR) {
+				line = e->line + 1;
+				if (e->msg)
+					msg = e->msg;
+				break;
+			}
+		if (line)
+			rc = lsr_error_set(LSR_EPARSE, "%s:%d: not valid YAML: %s", path, line, msg);
+		else
+			rc = lsr_error_set(LSR_EPARSE, "%s: not valid YAML: %s", path, msg);
+		goto out;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->path = xstrdup(path))) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	p->reviewers = 2;
+	p->extractors = 2;
+	p->analysis_defaults.hk = -1;
+	root = fy_document_root(doc);
+	if (!root || !fy_node_is_mapping(root)) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a mapping with lsr_protocol, title and sources",
+				   path);
+		goto out;
+	}
+	rc = decode_map(&w, root, &top_schema, (char *)p, &kpath, 1);
+	if (rc < 0)
+		goto out;
+	if (!p->risk_of_bias && !(p->risk_of_bias = xstrdup("rob1"))) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	rc = check_refs(&w, p);
+out:
+	buf_release(&kpath);
+	buf_release(&cap.msg);
+	fy_document_destroy(doc);
+	fy_diag_destroy(diag);
+	if (rc < 0) {
+		protocol_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+static void free_opts(struct protocol_analysis_opts *o)
+{
+	free(o->measure);
+	free(o->method);
+	free(o->model);
+	free(o->tau2);
+	free(o->convention);
+}
+
+void protocol_free(struct protocol *p)
+{
+	if (!p)
+		return;
+	free(p->path);
+	free(p->title);
+	free(p->registration);
+	free(p->question);
+	free(p->picos.population);
+	free(p->picos.intervention);
+	free(p->picos.comparison);
+	free(p->picos.outcomes);
+	free(p->picos.study_design);
+	for (size_t i = 0; i < p->nsources; i++) {
+		struct protocol_source *s = &p->sources[i];
+
+		free(s->name);
+		free(s->kind);
+		free(s->api);
+		free(s->query);
+		free(s->format);
+		strv_release(&s->files);
+	}
+	free(p->sources);
+	for (size_t i = 0; i < p->nreasons; i++) {
+		free(p->reasons[i].code);
+		free(p->reasons[i].label);
+		free(p->reasons[i].stage);
+	}
+	free(p->reasons);
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct protocol_rule *r = &p->rules[i];
+
+		free(r->name);
+		free(r->reason);
+		free(r->mode);
+		free(r->match);
+		free(r->unless);
+		strv_release(&r->fields);
+		strv_release(&r->publication_type);
+		strv_release(&r->language_not);
+	}
+	free(p->rules);
+	for (size_t i = 0; i < p->ncharacteristics; i++) {
+		free(p->characteristics[i].name);
+		free(p->characteristics[i].type);
+		free(p->characteristics[i].unit);
+		strv_release(&p->characteristics[i].values);
+	}
+	free(p->characteristics);
+	for (size_t i = 0; i < p->noutcomes; i++) {
+		free(p->outcomes[i].name);
+		free(p->outcomes[i].type);
+		free(p->outcomes[i].unit);
+		free(p->outcomes[i].better);
+		strv_release(&p->outcomes[i].timepoints);
+	}
+	free(p->outcomes);
+	free(p->risk_of_bias);
+	free_opts(&p->analysis_defaults);
+	for (size_t i = 0; i < p->nanalyses; i++) {
+		struct protocol_analysis *a = &p->analyses[i];
+
+		free(a->name);
+		free(a->outcome);
+		free(a->timepoint);
+		free(a->subgroup);
+		strv_release(&a->exclude);
+		free_opts(&a->opts);
+	}
+	free(p->analyses);
+	free(p);
+}
+
+const struct protocol_source *protocol_source_find(const struct protocol *p,
+						   const char *name)
+{
+	for (size_t i = 0; i < p->nsources; i++)
+		if (!strcmp(p->sources[i].name, name))
+			return &p->sources[i];
+	return NULL;
+}
+
+const struct protocol_reason *protocol_reason_find(const struct protocol *p,
+						   const char *code)
+{
+	for (size_t i = 0; i < p->nreasons; i++)
+		if (!strcmp(p->reasons[i].code, code))
+			return &p->reasons[i];
+	return NULL;
+}
+
+const struct protocol_outcome *protocol_outcome_find(const struct protocol *p,
+						     const char *name)
+{
+	for (size_t i = 0; i < p->noutcomes; i++)
+		if (!strcmp(p->outcomes[i].name, name))
+			return &p->outcomes[i];
+	return NULL;
+}
+
+const struct protocol_characteristic *
+protocol_characteristic_find(const struct protocol *p, const char *name)
+{
+	for (size_t i = 0; i < p->ncharacteristics; i++)
+		if (!strcmp(p->characteristics[i].name, name))
+			return &p->characteristics[i];
+	return NULL;
+}
+
+extern const char protocol_template_text[];
+
+const char *protocol_template(void)
+{
+	return protocol_template_text;
+}

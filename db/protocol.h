@@ -1,0 +1,153 @@
+/*
+ * protocol.h - protocol.yaml, the one schema every stage reads.
+ *
+ * protocol_load() parses the file with libfyaml, checks it against the
+ * schema of ../shared/PROTOCOL.md (unknown keys, wrong types, missing
+ * required keys, values outside their set, references to undeclared reason
+ * codes) and decodes it into the structs below.  Every error names the file,
+ * the line and the key path:
+ *
+ *     protocol.yaml:42: screening.rules[3].mode: expected suggest or exclude
+ *
+ * Strings are owned by the protocol; a missing optional string is NULL, a
+ * missing optional number is its documented default.  Extend the schema by
+ * adding a field here and a row to the tables in protocol.c, always with a
+ * default, so that older protocols keep working.
+ */
+#ifndef LSR_PROTOCOL_H
+#define LSR_PROTOCOL_H
+
+#include <stddef.h>
+
+#include "../util/strv.h"
+
+struct protocol_picos {
+	char *population;
+	char *intervention;
+	char *comparison;
+	char *outcomes;
+	char *study_design;
+};
+
+struct protocol_source {
+	int line;          /* where the entry starts in the file */
+	char *name;        /* the name PRISMA shows (required) */
+	char *kind;        /* database (default) | register | other */
+	char *api;         /* pubmed | europepmc | ctgov | NULL */
+	char *query;       /* the saved query for api */
+	struct strv files; /* export globs lsr update imports, relative to the review */
+	char *format;      /* import format for files (default auto) */
+};
+
+struct protocol_reason {
+	int line;
+	char *code;   /* used by decisions, rules and PRISMA (required) */
+	char *label;  /* as shown */
+	char *stage;  /* title-abstract | full-text */
+};
+
+struct protocol_rule {
+	int line;
+	char *name;                   /* unique (required) */
+	char *reason;                 /* a reason code (required) */
+	char *mode;                   /* suggest (default) | exclude */
+	struct strv fields;           /* title abstract keywords mesh journal ... */
+	char *match;                  /* PCRE2, caseless unless (?-i) */
+	int match_line;
+	char *unless;                 /* PCRE2 exceptions */
+	int unless_line;
+	struct strv publication_type; /* any of */
+	struct strv language_not;     /* codes as PubMed writes them */
+	int year_before;              /* 0: not set */
+	int year_after;               /* 0: not set */
+};
+
+struct protocol_characteristic {
+	int line;
+	char *name;          /* required */
+	char *type;          /* text (default) | number | integer | choice */
+	struct strv values;  /* for choice */
+	char *unit;
+};
+
+struct protocol_outcome {
+	int line;
+	char *name;              /* required */
+	char *type;              /* continuous (default) | dichotomous | time-to-event */
+	char *unit;
+	char *better;            /* higher | lower */
+	struct strv timepoints;
+};
+
+struct protocol_analysis_opts {
+	char *measure;    /* MD SMD OR RR RD GIV */
+	char *method;     /* IV MH Peto */
+	char *model;      /* fixed | random | auto */
+	char *tau2;       /* DL REML PM */
+	int hk;           /* -1 unset, 0 no, 1 yes */
+	char *convention; /* revman5 | metafor */
+};
+
+struct protocol_analysis {
+	int line;
+	char *name;       /* unique (required) */
+	char *outcome;    /* an outcome name (required) */
+	char *timepoint;
+	char *subgroup;   /* timepoint, or a characteristic name */
+	struct strv exclude; /* study labels (sensitivity analysis) */
+	struct protocol_analysis_opts opts;
+};
+
+struct protocol {
+	char *path;           /* the file as opened */
+	int version;          /* lsr_protocol */
+	char *title;
+	char *registration;
+	char *question;
+	struct protocol_picos picos;
+
+	struct protocol_source *sources;
+	size_t nsources;
+
+	/* screening */
+	int reviewers;                    /* default 2 */
+	struct protocol_reason *reasons;
+	size_t nreasons;
+	struct protocol_rule *rules;
+	size_t nrules;
+
+	/* extraction */
+	int extractors;                   /* default 2 */
+	int allow_single_extractor;       /* default 0 */
+	struct protocol_characteristic *characteristics;
+	size_t ncharacteristics;
+	struct protocol_outcome *outcomes;
+	size_t noutcomes;
+	char *risk_of_bias;               /* rob1 (default) | rob2 */
+
+	/* analyses */
+	struct protocol_analysis_opts analysis_defaults;
+	struct protocol_analysis *analyses;
+	size_t nanalyses;
+};
+
+#define PROTOCOL_VERSION 1
+
+/* Load and validate path.  On error *out is NULL and the message is set
+ * (LSR_EPARSE for invalid content, LSR_ENOTFOUND for a missing file). */
+int protocol_load(struct protocol **out, const char *path);
+void protocol_free(struct protocol *p);
+
+const struct protocol_source *protocol_source_find(const struct protocol *p,
+						   const char *name);
+const struct protocol_reason *protocol_reason_find(const struct protocol *p,
+						   const char *code);
+const struct protocol_outcome *protocol_outcome_find(const struct protocol *p,
+						     const char *name);
+const struct protocol_characteristic *
+protocol_characteristic_find(const struct protocol *p, const char *name);
+
+/* The commented template lsr init writes (a static string). */
+const char *protocol_template(void);
+
+#endif

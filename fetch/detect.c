@@ -1,0 +1,155 @@
+/*
+ * detect.c - format names and detection by content (never by file name).
+ */
+#include "fetch_int.h"
+#include "../util/err.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char *const names[FETCH_FMT_COUNT] = {
+	[FETCH_FMT_AUTO] = "auto",
+	[FETCH_FMT_PUBMED_XML] = "pubmed-xml",
+	[FETCH_FMT_MEDLINE] = "medline",
+	[FETCH_FMT_RIS] = "ris",
+	[FETCH_FMT_WOS] = "wos",
+	[FETCH_FMT_ENDNOTE_XML] = "endnote-xml",
+	[FETCH_FMT_ENDNOTE] = "endnote",
+	[FETCH_FMT_BIBTEX] = "bibtex",
+	[FETCH_FMT_CSV] = "csv",
+};
+
+const char *fetch_format_name(enum fetch_format f)
+{
+	return f < FETCH_FMT_COUNT ? names[f] : "?";
+}
+
+int fetch_format_parse(enum fetch_format *out, const char *name)
+{
+	for (int i = 0; i < FETCH_FMT_COUNT; i++)
+		if (!strcmp(names[i], name)) {
+			*out = (enum fetch_format)i;
+			return 0;
+		}
+	return lsr_error_set(LSR_EUSAGE,
+			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex or csv)",
+			     name);
+}
+
+/* Does a line in data[0..len) start with prefix?  Looks at every line. */
+static int has_line_prefix(const char *data, size_t len, const char *prefix,
+			   size_t max_lines)
+{
+	size_t plen = strlen(prefix), lines = 0;
+	const char *p = data, *end = data + len;
+
+	while (p < end && lines++ < max_lines) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n >= plen && !memcmp(p, prefix, plen))
+			return 1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* A RIS tag line: two capitals/digits, two spaces, a dash ("TY  - "). */
+static int has_ris_tag(const char *data, size_t len, const char *tag)
+{
+	char prefix[8];
+
+	memcpy(prefix, tag, 2);
+	memcpy(prefix + 2, "  -", 4);
+	return has_line_prefix(data, len, prefix, 4000);
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
+{
+	const char *data, *p, *end;
+	size_t len;
+	int rc = input_peek(in, &data, &len);
+
+	if (rc < 0)
+		return rc;
+	end = data + len;
+	p = skip_space(data, end);
+	if (p == end)
+		return lsr_error_set(LSR_EPARSE, "%s: the file is empty", in->name);
+	if (*p == '<') {
+		if (memmem(p, (size_t)(end - p), "<PubmedArticleSet", 17) ||
+		    memmem(p, (size_t)(end - p), "<PubmedArticle>", 15) ||
+		    memmem(p, (size_t)(end - p), "<PubmedBookArticle", 18) ||
+		    memmem(p, (size_t)(end - p), "<!DOCTYPE PubmedArticleSet", 26)) {
+			*out = FETCH_FMT_PUBMED_XML;
+			return 0;
+		}
+		if (memmem(p, (size_t)(end - p), "<records>", 9) ||
+		    memmem(p, (size_t)(end - p), "<record>", 8)) {
+			*out = FETCH_FMT_ENDNOTE_XML;
+			return 0;
+		}
+		return lsr_error_set(LSR_EPARSE,
+				     "%s: XML, but neither PubMed XML (PubmedArticleSet) nor EndNote XML (records); give --format",
+				     in->name);
+	}
+	if (has_line_prefix(p, (size_t)(end - p), "PMID- ", 4000) ||
+	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000)) {
+		*out = FETCH_FMT_MEDLINE;
+		return 0;
+	}
+	if (has_ris_tag(p, (size_t)(end - p), "TY")) {
+		*out = FETCH_FMT_RIS;
+		return 0;
+	}
+	if ((has_line_prefix(p, (size_t)(end - p), "FN ", 50) ||
+	     has_line_prefix(p, (size_t)(end - p), "PT ", 4000)) &&
+	    has_line_prefix(p, (size_t)(end - p), "ER", 100000)) {
+		*out = FETCH_FMT_WOS;
+		return 0;
+	}
+	if (has_line_prefix(p, (size_t)(end - p), "%0 ", 4000)) {
+		*out = FETCH_FMT_ENDNOTE;
+		return 0;
+	}
+	if (*p == '@' || has_line_prefix(p, (size_t)(end - p), "@", 200)) {
+		const char *q = *p == '@' ? p : memchr(p, '@', (size_t)(end - p));
+
+		if (q) {
+			q++;
+			while (q < end && isalpha((unsigned char)*q))
+				q++;
+			q = skip_space(q, end);
+			if (q < end && (*q == '{' || *q == '(')) {
+				*out = FETCH_FMT_BIBTEX;
+				return 0;
+			}
+		}
+	}
+	{
+		/* CSV/TSV: a header line with several separated columns */
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		int seps = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == ',' || p[i] == '\t' || p[i] == ';')
+				seps++;
+		if (seps >= 1) {
+			*out = FETCH_FMT_CSV;
+			return 0;
+		}
+	}
+	return lsr_error_set(LSR_EPARSE,
+			     "%s:1: cannot tell the format from the content (expected PubMed XML, MEDLINE, RIS, Web of Science, EndNote XML or tagged, BibTeX or CSV); give --format",
+			     in->name);
+}

@@ -1,0 +1,112 @@
+/*
+ * fetch.h - getting records in: import of database exports (and, later,
+ * searches of online services).
+ *
+ * Import reads a file of any supported format, plain or gzip-compressed,
+ * detects the format from its content, repairs its encoding, and stores
+ * every record with its provenance as one run in one transaction.  A
+ * malformed file is rejected whole with "FILE:LINE: what was expected"
+ * (LSR_EPARSE) and nothing is stored.
+ */
+#ifndef LSR_FETCH_H
+#define LSR_FETCH_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "../db/record.h"
+#include "../util/progress.h"
+#include "../util/strv.h"
+
+struct lsr_db;
+struct protocol;
+
+enum fetch_format {
+	FETCH_FMT_AUTO,
+	FETCH_FMT_PUBMED_XML,
+	FETCH_FMT_MEDLINE,
+	FETCH_FMT_RIS,
+	FETCH_FMT_WOS,
+	FETCH_FMT_ENDNOTE_XML,
+	FETCH_FMT_ENDNOTE,
+	FETCH_FMT_BIBTEX,
+	FETCH_FMT_CSV,
+	FETCH_FMT_COUNT
+};
+
+/* "pubmed-xml", "medline", ... as on the command line (static). */
+const char *fetch_format_name(enum fetch_format f);
+/* Parse a --format value; LSR_EUSAGE with the list of formats if unknown. */
+int fetch_format_parse(enum fetch_format *out, const char *name);
+
+/* An input stream: a file (gzip or not) or memory, read line by line or as
+ * raw bytes.  Defined in fetch_int.h for the parsers. */
+struct fetch_input;
+
+int fetch_input_open(struct fetch_input **out, const char *path);
+/* data must outlive the input; name is used in messages. */
+int fetch_input_open_mem(struct fetch_input **out, const char *name,
+			 const char *data, size_t len);
+void fetch_input_free(struct fetch_input *in);
+
+/* Detect the format of in from its first bytes (nothing is consumed). */
+int fetch_detect_format(struct fetch_input *in, enum fetch_format *out);
+
+/* How CSV columns map to record fields. */
+struct fetch_parse_opts {
+	const char *id_column;  /* CSV: column whose values are the source ids */
+	const struct strv *map; /* CSV: "field=Column" entries */
+};
+
+/*
+ * Parse in as format fmt, calling sink for each record (already passed
+ * through record_finish()).  Stops at the first error.
+ */
+int fetch_parse(struct fetch_input *in, enum fetch_format fmt,
+		const struct fetch_parse_opts *opts, record_sink_fn sink,
+		void *payload);
+
+struct fetch_import_opts {
+	const char *source;       /* source name (required) */
+	const char *kind;         /* database | register | other, or NULL */
+	enum fetch_format format; /* FETCH_FMT_AUTO to detect */
+	struct fetch_parse_opts parse;
+	int force;                /* import even if the file was imported */
+	const struct protocol *protocol; /* may be NULL */
+	const struct lsr_progress *progress;
+};
+
+struct fetch_import_result {
+	int64_t run_id;
+	uint64_t nrecords;        /* records stored */
+	uint64_t ndeleted;        /* DeleteCitation entries in the file */
+	uint64_t nwithdrawn;      /* stored records those entries withdrew */
+	enum fetch_format format; /* the format used */
+	char notes[256];          /* encoding repairs, "" when none */
+};
+
+/* Import one file as one run (one transaction). */
+int fetch_import(struct lsr_db *db, const char *path,
+		 const struct fetch_import_opts *opts,
+		 struct fetch_import_result *out);
+
+/*
+ * Find or create the source name with kind (NULL: keep an existing
+ * source's kind, else use the protocol's, else "database").  Refuses a kind
+ * that contradicts the existing source or the protocol.  Used by import and
+ * search alike.
+ */
+int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
+			const char *name, const char *kind, int64_t *out_id);
+
+#endif
+
+/*
+ * Writing records out for reference managers (lsr records --format).
+ * fetch_export_begin writes any header (CSV), fetch_export_record one
+ * record; id is lsr's record id, source the source name.
+ */
+int fetch_export_begin(FILE *f, enum fetch_format fmt);
+int fetch_export_record(FILE *f, enum fetch_format fmt, int64_t id,
+			const char *source, const struct lsr_record *r);

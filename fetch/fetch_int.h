@@ -1,0 +1,93 @@
+/*
+ * fetch_int.h - what the parsers share: the input stream and the parser
+ * entry points.  Private to fetch/.
+ */
+#ifndef LSR_FETCH_INT_H
+#define LSR_FETCH_INT_H
+
+#include <zlib.h>
+
+#include "fetch.h"
+#include "../util/buf.h"
+#include "../util/sha256.h"
+
+#define FETCH_PEEK_MAX (64 * 1024) /* bytes format detection looks at */
+
+struct fetch_input {
+	char *name;            /* for messages: the path as given */
+	gzFile gz;             /* file input (gzip or plain), or NULL */
+	const char *mem;       /* memory input */
+	size_t memlen, mempos;
+	struct sha256 *hash;   /* of the decompressed bytes, NULL for memory */
+	unsigned char *buf;    /* read buffer */
+	size_t len;            /* bytes in buf */
+	size_t pos;            /* next unread byte in buf */
+	size_t cap;
+	int eof;               /* the source has no more bytes */
+	uint64_t base;         /* stream offset of buf[0] */
+	int started;           /* BOM check done */
+
+	/* line reader state */
+	struct buf line;       /* current line, UTF-8, no line end */
+	struct buf raw;        /* current line as received, with its line end */
+	uint64_t lineno;       /* 1-based number of the current line */
+	uint64_t line_offset;  /* stream offset of the current line */
+	unsigned fixes;        /* enum text_fix flags seen so far */
+	int pushed_back;       /* input_getline returns the same line again */
+};
+
+/*
+ * Read the next line into in->line (converted) and in->raw (as received).
+ * Returns 1 for a line, 0 at end of input, negative on error.  CRLF, CR CR
+ * LF and a lone CR all end a line; a UTF-8 BOM is removed; bytes that are
+ * not UTF-8 are read as Windows-1252.  All noted in in->fixes.
+ */
+int input_getline(struct fetch_input *in);
+/* Make the next input_getline return the current line again. */
+void input_unget_line(struct fetch_input *in);
+/* Up to n raw bytes (after a removed BOM); 0 at end, negative on error. */
+long input_read(struct fetch_input *in, void *dst, size_t n);
+/* Make sure up to FETCH_PEEK_MAX bytes are buffered; data and len show them. */
+int input_peek(struct fetch_input *in, const char **data, size_t *len);
+/* Stream offset of the next unread byte. */
+uint64_t input_offset(const struct fetch_input *in);
+
+/* Parsers: each reads in to the end, calling sink for every record. */
+typedef int (*fetch_parser_fn)(struct fetch_input *in,
+			       const struct fetch_parse_opts *opts,
+			       record_sink_fn sink, void *payload);
+
+int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts *o,
+			   record_sink_fn sink, void *payload);
+int fetch_parse_medline(struct fetch_input *in, const struct fetch_parse_opts *o,
+			record_sink_fn sink, void *payload);
+int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload);
+int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload);
+int fetch_parse_endnote_xml(struct fetch_input *in, const struct fetch_parse_opts *o,
+			    record_sink_fn sink, void *payload);
+int fetch_parse_endnote(struct fetch_input *in, const struct fetch_parse_opts *o,
+			record_sink_fn sink, void *payload);
+int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
+		       record_sink_fn sink, void *payload);
+int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload);
+
+/* Shared helpers for tagged formats (tagged.c). */
+
+/* Split "Surname, Given" / "Surname Given" author strings consistently. */
+int tagged_add_author(struct lsr_record *r, const char *s);
+/* Year and ISO date from free-form dates ("2017/03/01/", "2017 Mar 5",
+ * "Spring 2001", "2019-11"). */
+int tagged_set_date(struct lsr_record *r, const char *s);
+/* Pages from start and end parts ("112", "20" -> "112-20"). */
+int tagged_set_pages(struct lsr_record *r, const char *start, const char *end);
+/* Add every DOI-looking token of s (first one wins as the record's DOI). */
+int tagged_set_doi(struct lsr_record *r, const char *s);
+/* Add "kind:value" to other_ids (embase, wos, scopus, nct, ...). */
+int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *value);
+/* Append text to a field buffer with one space between parts. */
+int tagged_append(struct buf *b, const char *s);
+
+#endif

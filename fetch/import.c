@@ -1,0 +1,316 @@
+/*
+ * import.c - one export file becomes one run: detect, parse, store, all in
+ * one transaction (see fetch.h).
+ */
+#include "fetch_int.h"
+#include "../db/db.h"
+#include "../db/protocol.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+#include "../util/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static fetch_parser_fn parser_for(enum fetch_format f)
+{
+	switch (f) {
+	case FETCH_FMT_PUBMED_XML: return NULL;
+	case FETCH_FMT_MEDLINE: return NULL;
+	case FETCH_FMT_RIS: return fetch_parse_ris;
+	case FETCH_FMT_WOS: return NULL;
+	case FETCH_FMT_ENDNOTE_XML: return NULL;
+	case FETCH_FMT_ENDNOTE: return NULL;
+	case FETCH_FMT_BIBTEX: return NULL;
+	case FETCH_FMT_CSV: return NULL;
+	default: return NULL;
+	}
+}
+
+struct finish_sink {
+	record_sink_fn sink;
+	void *payload;
+};
+
+static int finish_then_sink(struct lsr_record *r, void *payload)
+{
+	struct finish_sink *fs = payload;
+	int rc = record_finish(r);
+
+	if (rc < 0)
+		return rc;
+	return fs->sink(r, fs->payload);
+}
+
+int fetch_parse(struct fetch_input *in, enum fetch_format fmt,
+		const struct fetch_parse_opts *opts, record_sink_fn sink,
+		void *payload)
+{
+	static const struct fetch_parse_opts none;
+	struct finish_sink fs = { sink, payload };
+	fetch_parser_fn fn;
+	int rc;
+
+	if (fmt == FETCH_FMT_AUTO && (rc = fetch_detect_format(in, &fmt)) < 0)
+		return rc;
+	fn = parser_for(fmt);
+	if (!fn)
+		return lsr_error_set(LSR_EPARSE, "%s: format %s cannot be read by this build",
+				     in->name, fetch_format_name(fmt));
+	return fn(in, opts ? opts : &none, finish_then_sink, &fs);
+}
+
+int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
+			const char *name, const char *kind, int64_t *out_id)
+{
+	const struct protocol_source *ps = protocol ? protocol_source_find(protocol, name) : NULL;
+	sqlite3_stmt *st;
+	char now[CLOCK_ISO_LEN];
+	int rc;
+
+	if (!name || !*name)
+		return lsr_error_set(LSR_EUSAGE, "a source name is required (--source NAME)");
+	if (kind && strcmp(kind, "database") && strcmp(kind, "register") && strcmp(kind, "other"))
+		return lsr_error_set(LSR_EUSAGE, "unknown source kind '%s' (expected database, register or other)",
+				     kind);
+	if (kind && ps && ps->kind && strcmp(kind, ps->kind))
+		return lsr_error_set(LSR_EUSAGE,
+				     "source '%s' is a %s in protocol.yaml, not a %s",
+				     name, ps->kind, kind);
+	if (!kind && ps)
+		kind = ps->kind;
+	st = db_prepare(db, "SELECT id, kind FROM sources WHERE name = ?1");
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *have = (const char *)sqlite3_column_text(st, 1);
+
+		*out_id = sqlite3_column_int64(st, 0);
+		if (kind && strcmp(kind, have)) {
+			rc = lsr_error_set(LSR_EUSAGE,
+					   "source '%s' was recorded as a %s; it cannot become a %s",
+					   name, have, kind);
+			sqlite3_reset(st);
+			return rc;
+		}
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, "SELECT id, kind FROM sources");
+	st = db_prepare(db, "INSERT INTO sources(name, kind, created_at) VALUES(?1, ?2, ?3)");
+	if (!st)
+		return lsr_error_last_code();
+	clock_now_iso(now);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, kind ? kind : "database");
+	db_bind_text(st, 3, now);
+	if ((rc = db_step_done(db, st)) < 0)
+		return rc;
+	*out_id = db_last_id(db);
+	return 0;
+}
+
+struct import_state {
+	struct lsr_db *db;
+	struct fetch_input *in;
+	int64_t run_id;
+	int64_t source_id;
+	uint64_t position;
+	uint64_t ndeleted;
+	uint64_t nwithdrawn;
+	const struct lsr_progress *progress;
+	uint64_t total_bytes;
+	char now[CLOCK_ISO_LEN];
+};
+
+/* A DeleteCitation: withdraw this source's stored records with that PMID. */
+static int withdraw_pmid(struct import_state *s, const char *pmid)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO record_withdrawals(record_id, run_id, at)"
+		" SELECT r.id, ?1, ?2 FROM records r JOIN runs u ON u.id = r.run_id"
+		" WHERE r.pmid = ?3 AND u.source_id = ?4";
+	sqlite3_stmt *st = db_prepare(s->db, sql);
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, s->run_id);
+	db_bind_text(st, 2, s->now);
+	db_bind_text(st, 3, pmid);
+	sqlite3_bind_int64(st, 4, s->source_id);
+	rc = db_step_done(s->db, st);
+	if (rc == 0)
+		s->nwithdrawn += (uint64_t)sqlite3_changes(db_handle(s->db));
+	return rc;
+}
+
+static int store_record(struct lsr_record *r, void *payload)
+{
+	struct import_state *s = payload;
+	int rc;
+
+	if (r->deleted) {
+		s->ndeleted++;
+		return r->source_id.len ? withdraw_pmid(s, r->source_id.s) : 0;
+	}
+	rc = db_record_insert(s->db, s->run_id, ++s->position, r, NULL);
+	if (rc < 0)
+		return lsr_error_wrap("%s: record %llu (line %llu)", s->in->name,
+				      (unsigned long long)s->position,
+				      (unsigned long long)r->line);
+	if ((s->position & 1023) == 0) {
+		if ((rc = lsr_check_interrupt()) < 0)
+			return rc;
+		progress_report(s->progress, "importing", input_offset(s->in),
+				s->total_bytes, "bytes");
+	}
+	return 0;
+}
+
+/* Has a file with this content been imported (in a run not withdrawn)? */
+static int check_duplicate(struct lsr_db *db, const char *path, const char *hash,
+			   int64_t this_run)
+{
+	static const char sql[] =
+		"SELECT u.id, u.started_at, s.name FROM runs u JOIN sources s ON s.id = u.source_id"
+		" WHERE u.file_hash = ?1 AND u.id <> ?2"
+		" AND u.id NOT IN (SELECT run_id FROM run_withdrawals) ORDER BY u.id LIMIT 1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, hash);
+	sqlite3_bind_int64(st, 2, this_run);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = lsr_error_set(LSR_ERROR,
+				   "'%s' was already imported as run %lld (source '%s', %s): same content (SHA-256 %.12s...); use --force to import it again",
+				   path, (long long)sqlite3_column_int64(st, 0),
+				   (const char *)sqlite3_column_text(st, 2),
+				   (const char *)sqlite3_column_text(st, 1), hash);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+static int64_t file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return 0;
+	if (fseek(f, 0, SEEK_END) != 0) {
+		fclose(f);
+		return 0;
+	}
+	n = ftell(f);
+	fclose(f);
+	return n < 0 ? 0 : n;
+}
+
+int fetch_import(struct lsr_db *db, const char *path,
+		 const struct fetch_import_opts *o, struct fetch_import_result *out)
+{
+	struct import_state s;
+	struct fetch_input *in = NULL;
+	enum fetch_format fmt = o->format;
+	char hash[SHA256_HEX_LEN + 1];
+	struct buf notes = BUF_INIT, detail = BUF_INIT, obj = BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.progress = o->progress;
+	clock_now_iso(s.now);
+	if ((rc = fetch_input_open(&in, path)) < 0)
+		return rc;
+	s.in = in;
+	s.total_bytes = (uint64_t)file_size(path); /* compressed size: progress is approximate for .gz */
+	if (fmt == FETCH_FMT_AUTO && (rc = fetch_detect_format(in, &fmt)) < 0)
+		goto out;
+	if ((rc = db_txn_begin(db)) < 0)
+		goto out;
+	if ((rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
+		goto rollback;
+	st = db_prepare(db, "INSERT INTO runs(source_id, kind, file_name, file_size, format,"
+			    " started_at, status, actor) VALUES(?1, 'import', ?2, ?3, ?4, ?5, 'running', ?6)");
+	if (!st) {
+		rc = lsr_error_last_code();
+		goto rollback;
+	}
+	sqlite3_bind_int64(st, 1, s.source_id);
+	db_bind_text(st, 2, path);
+	sqlite3_bind_int64(st, 3, file_size(path));
+	db_bind_text(st, 4, fetch_format_name(fmt));
+	db_bind_text(st, 5, s.now);
+	db_bind_text(st, 6, db_actor());
+	if ((rc = db_step_done(db, st)) < 0)
+		goto rollback;
+	s.run_id = db_last_id(db);
+	if ((rc = fetch_parse(in, fmt, &o->parse, store_record, &s)) < 0)
+		goto rollback;
+	if ((rc = sha256_final(in->hash, hash)) < 0) {
+		in->hash = NULL;
+		goto rollback;
+	}
+	in->hash = NULL;
+	if (!o->force && (rc = check_duplicate(db, path, hash, s.run_id)) < 0)
+		goto rollback;
+	if (text_fix_describe(&notes, in->fixes) < 0) {
+		rc = LSR_ENOMEM;
+		goto rollback;
+	}
+	st = db_prepare(db, "UPDATE runs SET file_hash = ?1, finished_at = ?2, status = 'complete',"
+			    " count_records = ?3, count_deleted = ?4, notes = ?5 WHERE id = ?6");
+	if (!st) {
+		rc = lsr_error_last_code();
+		goto rollback;
+	}
+	db_bind_text(st, 1, hash);
+	clock_now_iso(s.now);
+	db_bind_text(st, 2, s.now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)s.position);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)s.ndeleted);
+	db_bind_textn(st, 5, notes.s, notes.len);
+	sqlite3_bind_int64(st, 6, s.run_id);
+	if ((rc = db_step_done(db, st)) < 0)
+		goto rollback;
+	buf_printf(&obj, "run %lld", (long long)s.run_id);
+	buf_adds(&detail, "{\"file\":");
+	record_json_str(&detail, path, strlen(path));
+	buf_printf(&detail, ",\"source\":");
+	record_json_str(&detail, o->source, strlen(o->source));
+	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
+		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
+		   (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "");
+	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
+		goto rollback;
+	if ((rc = db_txn_commit(db)) < 0)
+		goto out;
+	out->run_id = s.run_id;
+	out->nrecords = s.position;
+	out->ndeleted = s.ndeleted;
+	out->nwithdrawn = s.nwithdrawn;
+	out->format = fmt;
+	snprintf(out->notes, sizeof(out->notes), "%s", notes.s);
+	goto out;
+rollback:
+	db_txn_rollback(db);
+out:
+	buf_release(&notes);
+	buf_release(&detail);
+	buf_release(&obj);
+	fetch_input_free(in);
+	return rc;
+}

@@ -1,0 +1,273 @@
+/*
+ * ris.c - RIS, as Embase, Web of Science, Scopus, Ovid, EBSCOhost, Cochrane,
+ * ProQuest, Lens, Dimensions, EndNote, Zotero and Mendeley write it.
+ *
+ * A record runs from "TY  - " to "ER  - ".  Lines without a tag continue the
+ * previous field (Rayyan writes one keyword per untagged line).  Anything
+ * between records (Ovid's "1." numbering and "Link to the Ovid Full
+ * Text..." lines) is ignored; a record left open at the next TY or at the
+ * end of the file rejects the file.
+ */
+#include "fetch_int.h"
+#include "../util/err.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* Is line a tag line?  Sets *tag (2 chars) and *value. */
+static int tag_line(const char *line, size_t len, char tag[3], const char **value)
+{
+	size_t i = 2;
+
+	if (len < 5 || !isupper((unsigned char)line[0]) ||
+	    !(isupper((unsigned char)line[1]) || isdigit((unsigned char)line[1])))
+		return 0;
+	/* "TY  - x", "TY  -", "TY - x" */
+	while (i < len && i < 4 && line[i] == ' ')
+		i++;
+	if (i < 3 || i >= len || line[i] != '-')
+		return 0;
+	i++;
+	if (i < len && line[i] != ' ')
+		return 0;
+	while (i < len && line[i] == ' ')
+		i++;
+	tag[0] = line[0];
+	tag[1] = line[1];
+	tag[2] = '\0';
+	*value = line + i;
+	return 1;
+}
+
+struct ris_rec {
+	struct lsr_record *r;
+	struct buf ab, n2, ti, t1, t2, jf, jo, ja, j2, sp, ep, py, da, y1, an, id, db, m3;
+	char last[3];         /* previous tag, for continuation lines */
+};
+
+#define RIS_BUFS(X) X(ab) X(n2) X(ti) X(t1) X(t2) X(jf) X(jo) X(ja) X(j2) X(sp) X(ep) \
+	X(py) X(da) X(y1) X(an) X(id) X(db) X(m3)
+
+static void rr_reset(struct ris_rec *x)
+{
+#define RESET(f) buf_reset(&x->f);
+	RIS_BUFS(RESET)
+#undef RESET
+	x->last[0] = '\0';
+}
+
+static void rr_release(struct ris_rec *x)
+{
+#define REL(f) buf_release(&x->f);
+	RIS_BUFS(REL)
+#undef REL
+}
+
+static struct buf *text_field(struct ris_rec *x, const char *tag)
+{
+	static const struct { const char *tag; size_t off; } map[] = {
+#define M(t, f) { t, offsetof(struct ris_rec, f) }
+		M("AB", ab), M("N2", n2), M("TI", ti), M("T1", t1), M("CT", t1),
+		M("T2", t2), M("JF", jf), M("JO", jo), M("JA", ja), M("J2", j2),
+		M("J1", j2), M("SP", sp), M("EP", ep), M("PY", py), M("DA", da),
+		M("Y1", y1), M("AN", an), M("ID", id), M("DB", db), M("DP", db),
+		M("M3", m3),
+#undef M
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].tag, tag))
+			return (struct buf *)((char *)x + map[i].off);
+	return NULL;
+}
+
+static int add_field(struct ris_rec *x, const char *tag, const char *v, int continuation)
+{
+	struct lsr_record *r = x->r;
+	struct buf *b;
+
+	if (!*v)
+		return 0;
+	if (!strcmp(tag, "AU") || !strcmp(tag, "A1"))
+		return tagged_add_author(r, v);
+	if (!strcmp(tag, "KW"))
+		return strv_push(&r->keywords, v);
+	if (!strcmp(tag, "LA"))
+		return strv_push(&r->languages, v);
+	if (!strcmp(tag, "VL"))
+		return tagged_append(&r->volume, v);
+	if (!strcmp(tag, "IS"))
+		return tagged_append(&r->issue, v);
+	if (!strcmp(tag, "SN"))
+		return r->issn.len ? 0 : buf_adds(&r->issn, v);
+	if (!strcmp(tag, "DO"))
+		return tagged_set_doi(r, v);
+	if (!strcmp(tag, "UR") || !strcmp(tag, "L1") || !strcmp(tag, "L2")) {
+		if (!r->doi.len && strstr(v, "doi.org/10."))
+			tagged_set_doi(r, v);
+		return r->url.len ? 0 : buf_adds(&r->url, v);
+	}
+	if (!strcmp(tag, "TY"))
+		return buf_adds(&r->ref_type, v);
+	b = text_field(x, tag);
+	if (b) {
+		/* a repeated single-value tag (two T1 lines) keeps the first,
+		 * a continuation line extends it */
+		if (b->len && !continuation && b != &x->ab && b != &x->n2)
+			return 0;
+		return tagged_append(b, v);
+	}
+	return 0; /* other tags are kept in the raw text only */
+}
+
+static int is_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int finish(struct ris_rec *x)
+{
+	struct lsr_record *r = x->r;
+	struct buf *title = x->ti.len ? &x->ti : &x->t1;
+	struct buf *journal = x->jf.len ? &x->jf : x->jo.len ? &x->jo : &x->t2;
+	struct buf *abbrev = x->ja.len ? &x->ja : &x->j2;
+	const char *date = x->da.len ? x->da.s : x->py.len ? x->py.s : x->y1.s;
+	int rc = 0;
+
+	if (title->len)
+		rc = buf_add(&r->title, title->s, title->len);
+	if (!rc && journal->len)
+		rc = buf_add(&r->journal, journal->s, journal->len);
+	if (!rc && abbrev->len && (!journal->len || strcmp(abbrev->s, journal->s)))
+		rc = buf_add(&r->journal_abbrev, abbrev->s, abbrev->len);
+	if (!rc && (x->ab.len || x->n2.len))
+		rc = x->ab.len ? buf_add(&r->abstract, x->ab.s, x->ab.len)
+			       : buf_add(&r->abstract, x->n2.s, x->n2.len);
+	/* the year from PY/Y1 when DA lacks one */
+	if (!rc && *date)
+		rc = tagged_set_date(r, date);
+	if (!rc && !r->year && x->py.len)
+		rc = tagged_set_date(r, x->py.s);
+	if (!rc && !r->year && x->y1.len)
+		rc = tagged_set_date(r, x->y1.s);
+	if (!rc && (x->sp.len || x->ep.len)) {
+		/* "No"/"Specified" (Ovid's "No Pagination Specified") is no page */
+		if (!strcasecmp(x->sp.s, "No") && !strcasecmp(x->ep.s, "Specified"))
+			;
+		else
+			rc = tagged_set_pages(r, x->sp.s, x->ep.s);
+	}
+	if (!rc && x->m3.len && x->m3.len < 80)
+		rc = strv_push(&r->publication_types, x->m3.s);
+	/* the source's identifier: accession number, else ID */
+	if (!rc && (x->an.len || x->id.len)) {
+		struct buf *id = x->an.len ? &x->an : &x->id;
+		const char *db = x->db.s;
+
+		rc = buf_add(&r->source_id, id->s, id->len);
+		if (!rc && !strncmp(id->s, "WOS:", 4))
+			rc = tagged_add_other_id(r, "wos", id->s + 4);
+		else if (!rc && x->an.len && strcasestr(db, "embase"))
+			rc = tagged_add_other_id(r, "embase", id->s);
+		else if (!rc && x->an.len && is_digits(id->s) &&
+			 (strcasestr(db, "NLM") || strcasestr(db, "pubmed") || strcasestr(db, "medline")))
+			rc = buf_add(&r->pmid, id->s, id->len);
+	}
+	return rc;
+}
+
+int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload)
+{
+	struct lsr_record rec;
+	struct ris_rec x;
+	struct buf raw = BUF_INIT;
+	uint64_t start_line = 0, nrec = 0;
+	int in_rec = 0, rc;
+
+	(void)o;
+	record_init(&rec);
+	memset(&x, 0, sizeof(x));
+#define INIT(f) buf_init(&x.f, 0);
+	RIS_BUFS(INIT)
+#undef INIT
+	x.r = &rec;
+	while ((rc = input_getline(in)) > 0) {
+		const char *line = in->line.s, *value;
+		char tag[3];
+
+		if (!tag_line(line, in->line.len, tag, &value)) {
+			if (!in_rec)
+				continue; /* between records: numbering, links, blank */
+			if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
+				goto out;
+			if (!x.last[0] || !*line)
+				continue;
+			/* a continuation of the previous field */
+			while (*line == ' ' || *line == '\t')
+				line++;
+			if ((rc = add_field(&x, x.last, line, 1)) < 0)
+				goto out;
+			continue;
+		}
+		if (!strcmp(tag, "TY")) {
+			if (in_rec) {
+				rc = lsr_error_set(LSR_EPARSE,
+						   "%s:%llu: expected 'ER  - ' to close the record that starts at line %llu before a new 'TY  - '",
+						   in->name, (unsigned long long)in->lineno,
+						   (unsigned long long)start_line);
+				goto out;
+			}
+			in_rec = 1;
+			record_reset(&rec);
+			rr_reset(&x);
+			buf_reset(&raw);
+			start_line = in->lineno;
+			rec.line = in->lineno;
+			rec.offset = in->line_offset;
+		} else if (!in_rec) {
+			continue; /* Ovid writes stray tags after ER */
+		}
+		if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
+			goto out;
+		if (!strcmp(tag, "ER")) {
+			in_rec = 0;
+			nrec++;
+			if ((rc = finish(&x)) < 0)
+				goto out;
+			rec.raw = raw.s;
+			rec.raw_len = raw.len;
+			if ((rc = sink(&rec, payload)) < 0)
+				goto out;
+			continue;
+		}
+		memcpy(x.last, tag, 3);
+		if ((rc = add_field(&x, tag, value, 0)) < 0)
+			goto out;
+	}
+	if (rc < 0)
+		goto out;
+	if (in_rec) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s:%llu: unexpected end of file: the record that starts at line %llu has no 'ER  - '",
+				   in->name, (unsigned long long)in->lineno,
+				   (unsigned long long)start_line);
+		goto out;
+	}
+	if (nrec == 0) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no RIS record found (expected 'TY  - ' lines)",
+				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1));
+		goto out;
+	}
+	rc = 0;
+out:
+	record_release(&rec);
+	rr_release(&x);
+	buf_release(&raw);
+	return rc;
+}

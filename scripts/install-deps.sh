@@ -1,0 +1,15 @@
+#!/bin/sh
+# Install the Debian 12 packages lsr needs to build, test and run its
+# benchmarks and example.  Run as root (or through sudo).
+set -eu
+PKGS="build-essential cmake pkg-config
+  libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils libpcre2-dev
+  libsqlite3-dev sqlite3 libgsl-dev libfyaml-dev libjansson-dev
+  libutf8proc-dev zlib1g-dev libcsv-dev libcmocka-dev librsvg2-bin"
+if [ "$(id -u)" -ne 0 ]; then
+  exec sudo "$0" "$@"
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+# shellcheck disable=SC2086
+apt-get install -y --no-install-recommends $PKGS

@@ -1,0 +1,87 @@
+/*
+ * strv.c - vectors of owned strings (see strv.h).
+ */
+#include "strv.h"
+#include "buf.h"
+#include "err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int strv_push_owned(struct strv *sv, char *s)
+{
+	if (!s)
+		return LSR_ENOMEM;
+	if (sv->n == sv->alloc) {
+		size_t na = sv->alloc ? sv->alloc * 2 : 8;
+		char **p = realloc(sv->v, na * sizeof(*p));
+
+		if (!p) {
+			free(s);
+			return lsr_error_oom();
+		}
+		sv->v = p;
+		sv->alloc = na;
+	}
+	sv->v[sv->n++] = s;
+	return 0;
+}
+
+int strv_push(struct strv *sv, const char *s)
+{
+	return strv_push_owned(sv, xstrdup(s));
+}
+
+int strv_pushn(struct strv *sv, const char *s, size_t len)
+{
+	return strv_push_owned(sv, xstrndup(s, len));
+}
+
+int strv_contains(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return 1;
+	return 0;
+}
+
+int strv_push_unique(struct strv *sv, const char *s)
+{
+	if (strv_contains(sv, s))
+		return 0;
+	return strv_push(sv, s);
+}
+
+void strv_clear(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	sv->n = 0;
+}
+
+void strv_release(struct strv *sv)
+{
+	strv_clear(sv);
+	free(sv->v);
+	sv->v = NULL;
+	sv->alloc = 0;
+}
+
+int strv_split(struct strv *sv, const char *s, const char *seps)
+{
+	while (*s) {
+		size_t n = strcspn(s, seps);
+		const char *a = s, *e = s + n;
+
+		while (a < e && (*a == ' ' || *a == '\t'))
+			a++;
+		while (e > a && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > a && strv_pushn(sv, a, (size_t)(e - a)) < 0)
+			return LSR_ENOMEM;
+		s += n;
+		if (*s)
+			s++;
+	}
+	return 0;
+}
