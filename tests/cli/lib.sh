@@ -1,0 +1,97 @@
+# lib.sh - helpers for CLI tests (sourced).  Each test states the exact exit
+# code it expects; a crash or a sanitizer report changes the code and fails.
+#
+#   run CODE lsr ARGS...      run, keep stdout in $OUT and stderr in $ERR,
+#                             fail unless the exit status is CODE
+#   run_in DIR CODE lsr ...   the same, started in DIR
+#   same FILE_OR_TEXT EXPECT  exact comparison (text)
+#   has FILE TEXT             FILE contains TEXT (fixed string)
+#   hasnt FILE TEXT
+#   need_shared               skip (77) when ../shared is absent
+#   finish                    exit 0 if every check passed
+set -u
+: "${LSR:?LSR must point at the lsr binary}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lsr-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+FAILS=0
+CHECKS=0
+TEST_NAME=$(basename "$0" .sh)
+
+lsr() { "$LSR" "$@"; }
+
+fail() {
+	FAILS=$((FAILS + 1))
+	echo "not ok: $*" >&2
+}
+
+run() {
+	run_in . "$@"
+}
+
+# run_in DIR CODE CMD...: like run, with CMD started in DIR
+run_in() {
+	dir=$1
+	want=$2
+	shift 2
+	CHECKS=$((CHECKS + 1))
+	set +e
+	(cd "$dir" && "$@") >"$OUT" 2>"$ERR"
+	got=$?
+	set -e
+	if [ "$got" != "$want" ]; then
+		fail "'$*' exited $got, expected $want"
+		echo "--- stdout:" >&2; head -c 3000 "$OUT" >&2
+		echo "--- stderr:" >&2; head -c 3000 "$ERR" >&2
+		return 0
+	fi
+	if grep -q "Sanitizer\|runtime error:" "$ERR"; then
+		fail "'$*' reported a sanitizer error"
+		cat "$ERR" >&2
+	fi
+}
+
+same() {
+	CHECKS=$((CHECKS + 1))
+	if [ -f "$1" ]; then got=$(cat "$1"); else got=$1; fi
+	if [ "$got" != "$2" ]; then
+		fail "expected '$2', got '$got'"
+	fi
+}
+
+has() {
+	CHECKS=$((CHECKS + 1))
+	if ! grep -qF -- "$2" "$1"; then
+		fail "$1 does not contain '$2'"
+		echo "--- $1:" >&2; head -c 3000 "$1" >&2
+	fi
+}
+
+hasnt() {
+	CHECKS=$((CHECKS + 1))
+	if grep -qF -- "$2" "$1"; then
+		fail "$1 contains '$2'"
+	fi
+}
+
+need_shared() {
+	if [ ! -d "${LSR_SHARED:-}/fixtures" ]; then
+		echo "skip: ../shared (fixtures) not found beside the source tree" >&2
+		exit 77
+	fi
+}
+
+# sql DB QUERY: one query through the sqlite3 shell
+sql() { sqlite3 "$1" "$2"; }
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$TEST_NAME: $FAILS of $CHECKS checks failed" >&2
+		exit 1
+	fi
+	echo "$TEST_NAME: $CHECKS checks passed"
+	exit 0
+}
+
+set -e
