@@ -78,16 +78,64 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 
 /* Split "Surname, Given" / "Surname Given" author strings consistently. */
 int tagged_add_author(struct lsr_record *r, const char *s);
+/*
+ * Add the authors in s: a list separated by ';' (or by " and " when
+ * and_lists), or a comma-separated list of "Surname Initials" names ("Li W,
+ * Zhang Y", as Ovid's CENTRAL, PubMed's and Embase's CSV write them);
+ * anything else is one author ("Smith, John").
+ */
+int tagged_add_authors(struct lsr_record *r, const char *s, int and_lists);
 /* Year and ISO date from free-form dates ("2017/03/01/", "2017 Mar 5",
- * "Spring 2001", "2019-11"). */
+ * "Spring 2001", "2019-11", "20230517", "DEC 16 2020", "September 1, 2021"). */
 int tagged_set_date(struct lsr_record *r, const char *s);
 /* Pages from start and end parts ("112", "20" -> "112-20"). */
 int tagged_set_pages(struct lsr_record *r, const char *start, const char *end);
 /* Add every DOI-looking token of s (first one wins as the record's DOI). */
 int tagged_set_doi(struct lsr_record *r, const char *s);
+/* The first ISSN-looking token of s ("0957-9672 (Print)", a list with
+ * ISBNs) as the record's ISSN, unless it has one. */
+int tagged_set_issn(struct lsr_record *r, const char *s);
 /* Add "kind:value" to other_ids (embase, wos, scopus, nct, ...). */
 int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *value);
 /* Append text to a field buffer with one space between parts. */
 int tagged_append(struct buf *b, const char *s);
+
+/*
+ * The shared reader of tagged formats (RIS, MEDLINE, Web of Science,
+ * EndNote tagged): lines are tag lines, continuation lines or blank; a
+ * record opens at a tag and closes at a closing tag or a blank line.
+ * tagged_read() keeps each record's raw lines, first line and offset, and
+ * rejects what does not fit with the format's own words.
+ */
+#define TAGGED_TAG_MAX 8
+
+struct tagged_syntax {
+	const char *format;      /* "MEDLINE", for messages */
+	/* Is line a tag line?  Sets tag (NUL-terminated) and *value. */
+	int (*tag_line)(const char *line, size_t len, char tag[TAGGED_TAG_MAX],
+			const char **value);
+	const char *open;        /* the tag that opens a record; NULL: any tag */
+	const char *open_hint;   /* "'PMID- '", for messages */
+	const char *close;       /* the tag that closes it ("ER"); NULL: a blank line */
+	const char *close_hint;  /* "'ER'" */
+	const char *restart;     /* blank-line formats: a second one opens the next record */
+	const char *frame;       /* tags allowed between records ("FN VR EF") */
+	int lax_between;         /* ignore anything between records (Ovid's numbering) */
+	int indented;            /* continuation lines start with white space */
+	const char *tag_hint;    /* "a MEDLINE tag ('XXXX- ')" */
+};
+
+struct tagged_parser {
+	void *x;                 /* the format's record state */
+	struct lsr_record *r;
+	void (*begin)(void *x);  /* a record opens: empty the state */
+	/* One field: value holds the tag line's text, then each continuation
+	 * line (leading white space removed) after a '\n'. */
+	int (*field)(void *x, const char *tag, const char *value);
+	int (*finish)(void *x);  /* the record is complete */
+};
+
+int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
+		const struct tagged_parser *p, record_sink_fn sink, void *payload);
 
 #endif

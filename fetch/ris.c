@@ -12,11 +12,12 @@
 #include "../util/err.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* Is line a tag line?  Sets *tag (2 chars) and *value. */
-static int tag_line(const char *line, size_t len, char tag[3], const char **value)
+static int tag_line(const char *line, size_t len, char tag[TAGGED_TAG_MAX], const char **value)
 {
 	size_t i = 2;
 
@@ -43,18 +44,18 @@ static int tag_line(const char *line, size_t len, char tag[3], const char **valu
 struct ris_rec {
 	struct lsr_record *r;
 	struct buf ab, n2, ti, t1, t2, jf, jo, ja, j2, sp, ep, py, da, y1, an, id, db, m3;
-	char last[3];         /* previous tag, for continuation lines */
 };
 
 #define RIS_BUFS(X) X(ab) X(n2) X(ti) X(t1) X(t2) X(jf) X(jo) X(ja) X(j2) X(sp) X(ep) \
 	X(py) X(da) X(y1) X(an) X(id) X(db) X(m3)
 
-static void rr_reset(struct ris_rec *x)
+static void rr_reset(void *payload)
 {
+	struct ris_rec *x = payload;
+
 #define RESET(f) buf_reset(&x->f);
 	RIS_BUFS(RESET)
 #undef RESET
-	x->last[0] = '\0';
 }
 
 static void rr_release(struct ris_rec *x)
@@ -130,8 +131,34 @@ static int is_digits(const char *s)
 	return 1;
 }
 
-static int finish(struct ris_rec *x)
+/* One field: the tag line's value, then its continuation lines. */
+static int field(void *payload, const char *tag, const char *text)
 {
+	struct ris_rec *x = payload;
+	int continuation = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		char *part = xstrndup(text, n);
+		int rc;
+
+		if (!part)
+			return LSR_ENOMEM;
+		rc = add_field(x, tag, part, continuation);
+		free(part);
+		if (rc < 0)
+			return rc;
+		continuation = 1;
+		text += n;
+		if (*text)
+			text++;
+	}
+	return 0;
+}
+
+static int finish(void *payload)
+{
+	struct ris_rec *x = payload;
 	struct lsr_record *r = x->r;
 	struct buf *title = x->ti.len ? &x->ti : &x->t1;
 	struct buf *journal = x->jf.len ? &x->jf : x->jo.len ? &x->jo : &x->t2;
@@ -184,90 +211,28 @@ static int finish(struct ris_rec *x)
 int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
 		    record_sink_fn sink, void *payload)
 {
+	static const struct tagged_syntax syntax = {
+		.format = "RIS",
+		.tag_line = tag_line,
+		.open = "TY",
+		.open_hint = "'TY  - '",
+		.close = "ER",
+		.close_hint = "'ER  - '",
+		.lax_between = 1,
+		.tag_hint = "a RIS tag ('XX  - ')",
+	};
 	struct lsr_record rec;
 	struct ris_rec x;
-	struct buf raw = BUF_INIT;
-	uint64_t start_line = 0, nrec = 0;
-	int in_rec = 0, rc;
+	struct tagged_parser p = { &x, &rec, rr_reset, field, finish };
+	int rc;
 
 	(void)o;
-	record_init(&rec);
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	RIS_BUFS(INIT)
 #undef INIT
 	x.r = &rec;
-	while ((rc = input_getline(in)) > 0) {
-		const char *line = in->line.s, *value;
-		char tag[3];
-
-		if (!tag_line(line, in->line.len, tag, &value)) {
-			if (!in_rec)
-				continue; /* between records: numbering, links, blank */
-			if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
-				goto out;
-			if (!x.last[0] || !*line)
-				continue;
-			/* a continuation of the previous field */
-			while (*line == ' ' || *line == '\t')
-				line++;
-			if ((rc = add_field(&x, x.last, line, 1)) < 0)
-				goto out;
-			continue;
-		}
-		if (!strcmp(tag, "TY")) {
-			if (in_rec) {
-				rc = lsr_error_set(LSR_EPARSE,
-						   "%s:%llu: expected 'ER  - ' to close the record that starts at line %llu before a new 'TY  - '",
-						   in->name, (unsigned long long)in->lineno,
-						   (unsigned long long)start_line);
-				goto out;
-			}
-			in_rec = 1;
-			record_reset(&rec);
-			rr_reset(&x);
-			buf_reset(&raw);
-			start_line = in->lineno;
-			rec.line = in->lineno;
-			rec.offset = in->line_offset;
-		} else if (!in_rec) {
-			continue; /* Ovid writes stray tags after ER */
-		}
-		if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
-			goto out;
-		if (!strcmp(tag, "ER")) {
-			in_rec = 0;
-			nrec++;
-			if ((rc = finish(&x)) < 0)
-				goto out;
-			rec.raw = raw.s;
-			rec.raw_len = raw.len;
-			if ((rc = sink(&rec, payload)) < 0)
-				goto out;
-			continue;
-		}
-		memcpy(x.last, tag, 3);
-		if ((rc = add_field(&x, tag, value, 0)) < 0)
-			goto out;
-	}
-	if (rc < 0)
-		goto out;
-	if (in_rec) {
-		rc = lsr_error_set(LSR_EPARSE,
-				   "%s:%llu: unexpected end of file: the record that starts at line %llu has no 'ER  - '",
-				   in->name, (unsigned long long)in->lineno,
-				   (unsigned long long)start_line);
-		goto out;
-	}
-	if (nrec == 0) {
-		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no RIS record found (expected 'TY  - ' lines)",
-				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1));
-		goto out;
-	}
-	rc = 0;
-out:
-	record_release(&rec);
+	rc = tagged_read(in, &syntax, &p, sink, payload);
 	rr_release(&x);
-	buf_release(&raw);
 	return rc;
 }

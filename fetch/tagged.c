@@ -43,11 +43,78 @@ static int month_number(const char *s, size_t n)
 	return 0;
 }
 
+/* A month name as a whole word ("Sep", "Sept.", "September", any case) at
+ * s[0..n); 0 when it is not one (a season, "Marine", ...). */
+static int month_word(const char *s, size_t n)
+{
+	static const char *const full[] = { "january", "february", "march", "april", "may",
+					    "june", "july", "august", "september", "october",
+					    "november", "december" };
+	int m;
+
+	if (n && s[n - 1] == '.')
+		n--;
+	if (n < 3)
+		return 0;
+	m = month_number(s, n);
+	if (!m)
+		return 0;
+	if (n == 3 || (m == 9 && n == 4 && !strncasecmp(s, "sept", 4)))
+		return m;
+	return n == strlen(full[m - 1]) && !strncasecmp(s, full[m - 1], n) ? m : 0;
+}
+
+/*
+ * Month and day written before the year: "DEC 16 2020" (Web of Science),
+ * "September  1, 2021" (EndNote), "1 Sep 2021".  s[0..n) is the text before
+ * the year.
+ */
+static void month_day_before(const char *s, size_t n, int *month, int *day)
+{
+	int m = 0, d = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		if (isalpha((unsigned char)s[i])) {
+			while (j < n && (isalpha((unsigned char)s[j]) || s[j] == '.'))
+				j++;
+			if (!m)
+				m = month_word(s + i, j - i);
+		} else if (isdigit((unsigned char)s[i])) {
+			while (j < n && isdigit((unsigned char)s[j]))
+				j++;
+			if (j - i <= 2 && !d)
+				d = atoi(s + i);
+		} else {
+			j++;
+		}
+		i = j;
+	}
+	if (m) {
+		*month = m;
+		*day = d >= 1 && d <= 31 ? d : 0;
+	}
+}
+
 int tagged_set_date(struct lsr_record *r, const char *s)
 {
 	int year = 0, month = 0, day = 0;
-	const char *p = s;
+	const char *p = s, *year_at = NULL;
 
+	while (*p == ' ')
+		p++;
+	/* YYYYMMDD, as MEDLINE's DEP and many databases write it */
+	if (strspn(p, "0123456789") == 8) {
+		long v = strtol(p, NULL, 10);
+		int y = (int)(v / 10000), m = (int)(v / 100 % 100), d = (int)(v % 100);
+
+		if (y >= 1000 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+			r->year = y;
+			buf_reset(&r->pub_date);
+			return buf_printf(&r->pub_date, "%04d-%02d-%02d", y, m, d);
+		}
+	}
 	/* the first 4-digit number that looks like a year */
 	while (*p) {
 		if (isdigit((unsigned char)*p)) {
@@ -59,6 +126,7 @@ int tagged_set_date(struct lsr_record *r, const char *s)
 			v = strtol(p, NULL, 10);
 			if (q - p == 4 && v >= 1000 && v <= 2999) {
 				year = (int)v;
+				year_at = p;
 				p = q;
 				break;
 			}
@@ -104,6 +172,8 @@ int tagged_set_date(struct lsr_record *r, const char *s)
 			break;
 		}
 	}
+	if (!month)
+		month_day_before(s, (size_t)(year_at - s), &month, &day);
 	r->year = year;
 	buf_reset(&r->pub_date);
 	if (day)
@@ -137,9 +207,30 @@ int tagged_set_doi(struct lsr_record *r, const char *s)
 
 	if (r->doi.len || !p)
 		return 0;
-	if (buf_adds(&r->doi, p) < 0)
+	/* in a URL's query string ("...?id=doi:10.1/x&atitle=...") the DOI
+	 * ends at the next parameter */
+	if (memchr(s, '?', (size_t)(p - s)) ? buf_add(&r->doi, p, strcspn(p, "&#")) < 0
+					     : buf_adds(&r->doi, p) < 0)
 		return LSR_ENOMEM;
 	record_doi_clean(&r->doi);
+	/* a DOI taken from a URL is percent-encoded: 10.1016/S0893-133X%2898%2900108-0 */
+	if (strchr(r->doi.s, '%')) {
+		char *d = r->doi.s;
+		size_t o = 0;
+
+		for (size_t i = 0; i < r->doi.len; i++) {
+			if (d[i] == '%' && isxdigit((unsigned char)d[i + 1]) &&
+			    isxdigit((unsigned char)d[i + 2])) {
+				char hex[3] = { d[i + 1], d[i + 2], '\0' };
+
+				d[o++] = (char)strtol(hex, NULL, 16);
+				i += 2;
+			} else {
+				d[o++] = d[i];
+			}
+		}
+		buf_setlen(&r->doi, o);
+	}
 	return 0;
 }
 
@@ -154,4 +245,238 @@ int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *valu
 	if (buf_printf(&b, "%s:%s", kind, value) < 0)
 		return LSR_ENOMEM;
 	return strv_push_owned(&r->other_ids, buf_detach(&b));
+}
+
+/* Is s[0..n) one "Surname Initials" name ("Li W", "Adler D.G.", "Lau Y.")? */
+static int surname_initials(const char *s, size_t n)
+{
+	size_t last, letters = 0;
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
+		n--;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	last = n;
+	while (last && s[last - 1] != ' ')
+		last--;
+	if (last == 0 || last == n)
+		return 0; /* a single word */
+	for (size_t i = last; i < n; i++) {
+		if (isupper((unsigned char)s[i]))
+			letters++;
+		else if (s[i] != '.' && s[i] != '-')
+			return 0;
+	}
+	return letters >= 1 && letters <= 4;
+}
+
+/* Does s look like "Surname AB, Other CD[, et al]"? */
+static int initials_list(const char *s)
+{
+	int parts = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		while (n && *s == ' ') {
+			s++;
+			n--;
+		}
+		if (!(n >= 5 && !strncasecmp(s, "et al", 5))) {
+			if (!surname_initials(s, n))
+				return 0;
+			parts++;
+		}
+		s += n;
+		if (*s)
+			s++;
+	}
+	return parts >= 2;
+}
+
+int tagged_add_authors(struct lsr_record *r, const char *s, int and_lists)
+{
+	struct strv parts = STRV_INIT;
+	int rc = 0;
+
+	if (strchr(s, ';')) {
+		rc = strv_split(&parts, s, ";");
+	} else if (and_lists && strstr(s, " and ")) {
+		const char *p = s, *a;
+
+		while (!rc && (a = strstr(p, " and ")) != NULL) {
+			rc = strv_pushn(&parts, p, (size_t)(a - p));
+			p = a + 5;
+		}
+		if (!rc)
+			rc = strv_push(&parts, p);
+	} else if (initials_list(s)) {
+		rc = strv_split(&parts, s, ",");
+	} else {
+		return tagged_add_author(r, s);
+	}
+	for (size_t i = 0; !rc && i < parts.n; i++) {
+		const char *a = parts.v[i];
+
+		while (*a == ' ')
+			a++;
+		if (!strncasecmp(a, "et al", 5) && strlen(a) <= 6)
+			continue;
+		rc = tagged_add_author(r, a);
+	}
+	strv_release(&parts);
+	return rc;
+}
+
+int tagged_set_issn(struct lsr_record *r, const char *s)
+{
+	for (const char *p = s; *p && !r->issn.len; p++) {
+		if ((p > s && isalnum((unsigned char)p[-1])) || strspn(p, "0123456789") != 4 ||
+		    p[4] != '-' || strspn(p + 5, "0123456789") < 3)
+			continue;
+		if (isdigit((unsigned char)p[8]) || p[8] == 'X' || p[8] == 'x')
+			if (!isalnum((unsigned char)p[9]))
+				return buf_add(&r->issn, p, 9);
+	}
+	return 0;
+}
+
+/* Is tag one of the space-separated tags in list? */
+static int tag_in(const char *list, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	for (const char *p = list; p && *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && !strncmp(p, tag, n))
+			return 1;
+		p += k;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
+		const struct tagged_parser *p, record_sink_fn sink, void *payload)
+{
+	struct buf raw = BUF_INIT, value = BUF_INIT;
+	char tag[TAGGED_TAG_MAX] = "";
+	uint64_t start = 0, nrec = 0;
+	int in_rec = 0, restarted = 0, more, rc = 0;
+
+	record_init(p->r);
+	do {
+		char ntag[TAGGED_TAG_MAX];
+		const char *line = "", *v = NULL;
+		int blank = 1, is_tag = 0, done = 0;
+
+		more = input_getline(in);
+		if (more < 0) {
+			rc = more;
+			goto out;
+		}
+		if (more) {
+			line = in->line.s;
+			blank = line[strspn(line, " \t")] == '\0';
+			is_tag = !blank && syn->tag_line(line, in->line.len, ntag, &v);
+		}
+		if (in_rec && !syn->close)
+			done = !more || blank ||
+			       (is_tag && syn->restart && restarted && !strcmp(ntag, syn->restart));
+		if (in_rec && is_tag && syn->close && !strcmp(ntag, syn->close)) {
+			if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
+				goto out;
+			done = 1;
+		}
+		if (done) {
+			/* the last field, then the record */
+			if ((tag[0] && (rc = p->field(p->x, tag, value.s)) < 0) ||
+			    (rc = p->finish(p->x)) < 0)
+				goto out;
+			in_rec = 0;
+			nrec++;
+			p->r->raw = raw.s;
+			p->r->raw_len = raw.len;
+			if ((rc = sink(p->r, payload)) < 0)
+				goto out;
+			if (syn->close && is_tag && !strcmp(ntag, syn->close))
+				continue;
+		}
+		if (!more)
+			break;
+		if (blank) {
+			if (in_rec && (rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
+				goto out;
+			continue;
+		}
+		if (!in_rec) {
+			if (is_tag && syn->frame && tag_in(syn->frame, ntag))
+				continue;
+			if (!is_tag || (syn->open && strcmp(ntag, syn->open))) {
+				if (syn->lax_between)
+					continue;
+				rc = lsr_error_set(LSR_EPARSE, "%s:%llu: expected %s to start a %s record",
+						   in->name, (unsigned long long)in->lineno,
+						   syn->open_hint, syn->format);
+				goto out;
+			}
+			in_rec = 1;
+			restarted = 0;
+			tag[0] = '\0';
+			start = in->lineno;
+			record_reset(p->r);
+			p->begin(p->x);
+			p->r->line = in->lineno;
+			p->r->offset = in->line_offset;
+			buf_reset(&raw);
+		} else if (is_tag && syn->close && syn->open && !strcmp(ntag, syn->open)) {
+			rc = lsr_error_set(LSR_EPARSE,
+					   "%s:%llu: expected %s to close the record that starts at line %llu before a new %s",
+					   in->name, (unsigned long long)in->lineno, syn->close_hint,
+					   (unsigned long long)start, syn->open_hint);
+			goto out;
+		}
+		if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
+			goto out;
+		if (is_tag) {
+			if (tag[0] && (rc = p->field(p->x, tag, value.s)) < 0)
+				goto out;
+			memcpy(tag, ntag, strlen(ntag) + 1);
+			restarted |= syn->restart && !strcmp(tag, syn->restart);
+			buf_reset(&value);
+			rc = buf_adds(&value, v);
+		} else if (tag[0] && (!syn->indented || line[0] == ' ' || line[0] == '\t')) {
+			line += strspn(line, " \t");
+			rc = buf_addc(&value, '\n') < 0 ? LSR_ENOMEM : buf_adds(&value, line);
+		} else {
+			rc = lsr_error_set(LSR_EPARSE,
+					   "%s:%llu: expected %s or a continuation line indented with spaces",
+					   in->name, (unsigned long long)in->lineno, syn->tag_hint);
+		}
+		if (rc < 0)
+			goto out;
+	} while (more);
+	if (in_rec) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s:%llu: unexpected end of file: the record that starts at line %llu has no %s",
+				   in->name, (unsigned long long)in->lineno, (unsigned long long)start,
+				   syn->close_hint);
+		goto out;
+	}
+	if (nrec == 0) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no %s record found (expected %s lines)",
+				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1),
+				   syn->format, syn->open_hint);
+		goto out;
+	}
+	rc = 0;
+out:
+	record_release(p->r);
+	buf_release(&raw);
+	buf_release(&value);
+	return rc;
 }

@@ -1,0 +1,606 @@
+/*
+ * csv.c - CSV, TSV and semicolon-separated tables (libcsv), as reference
+ * managers (Zotero), databases (Embase, PubMed, Scopus), screening tools
+ * and R or Python scripts write them.
+ *
+ * The first row is the header.  Its delimiter (comma, tab or semicolon) is
+ * the one it uses most, outside quotes.  Columns map to record fields by
+ * their common names, case-insensitive ("Title", "TI", "Article Title",
+ * "Author Names", "Publication Year", ...); --map FIELD=COLUMN overrides
+ * that and --id-column COLUMN names the records' source identifiers.
+ * Quoted cells may hold line breaks: a record's line is the first line of
+ * its row.  A cell "NA" (R's missing value) counts as empty; a row whose
+ * cells are all empty is skipped.  A row with more cells than the header
+ * rejects the file.
+ */
+#include "fetch_int.h"
+#include "../util/err.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The fields a column can fill, in the order --map lists them. */
+enum csv_field {
+	F_TITLE, F_ABSTRACT, F_AUTHORS, F_YEAR, F_DATE, F_JOURNAL, F_JOURNAL_ABBREV,
+	F_VOLUME, F_ISSUE, F_PAGES, F_START_PAGE, F_END_PAGE, F_DOI, F_PMID, F_PMCID,
+	F_ISSN, F_LANGUAGE, F_KEYWORDS, F_PUBLICATION_TYPES, F_REF_TYPE, F_URL,
+	F_SOURCE_ID, F_CITATION, F_EXTRA, F_COUNT
+};
+
+#define MAX_COLS_PER_FIELD 6
+
+/*
+ * Field names (for --map) and the header names that fill them, best
+ * first.  A row takes the first non-empty cell among a field's columns.
+ */
+static const struct {
+	const char *field;
+	const char *headers[16];
+} fields[F_COUNT] = {
+	[F_TITLE] = { "title", { "title", "article title", "primary title", "document title",
+				 "ti", "t1", NULL } },
+	[F_ABSTRACT] = { "abstract", { "abstract", "abstract note", "ab", "n2", NULL } },
+	[F_AUTHORS] = { "authors", { "authors", "author", "author names", "author full names",
+				     "au", "af", "a1", NULL } },
+	[F_YEAR] = { "year", { "year", "publication year", "py", "pubyear", "year published", NULL } },
+	[F_DATE] = { "date", { "date", "publication date", "pub date", "da", "pd", NULL } },
+	[F_JOURNAL] = { "journal", { "journal", "journal title", "source title", "publication title",
+				     "secondary title", "journal/book", "journal name", "so", "jo",
+				     "jf", "t2", "booktitle", NULL } },
+	[F_JOURNAL_ABBREV] = { "journal_abbrev", { "journal abbreviation", "abbreviated source title",
+						   "journal abbrev", "ji", "j9", "j2", "ja", "ta", NULL } },
+	[F_VOLUME] = { "volume", { "volume", "vl", "vol", NULL } },
+	[F_ISSUE] = { "issue", { "issue", "number", "is", "ip", NULL } },
+	[F_PAGES] = { "pages", { "pages", "page", "page range", "pg", NULL } },
+	[F_START_PAGE] = { "start_page", { "start page", "page start", "first page", "sp", "bp", NULL } },
+	[F_END_PAGE] = { "end_page", { "end page", "page end", "last page", "ep", NULL } },
+	[F_DOI] = { "doi", { "doi", "di", "do", NULL } },
+	[F_PMID] = { "pmid", { "pmid", "pubmed id", "pubmed", "pm", NULL } },
+	[F_PMCID] = { "pmcid", { "pmcid", "pmc id", "pmc", NULL } },
+	[F_ISSN] = { "issn", { "issn", "sn", "eissn", "isbn", NULL } },
+	[F_LANGUAGE] = { "language", { "language", "language of original document", "la", "lang", NULL } },
+	[F_KEYWORDS] = { "keywords", { "keywords", "author keywords", "kw", "de", "manual tags",
+				       "automatic tags", "index keywords", NULL } },
+	[F_PUBLICATION_TYPES] = { "publication_types", { "publication type", "publication types",
+							 "document type", "dt", "pt", NULL } },
+	[F_REF_TYPE] = { "ref_type", { "type", "item type", "entrytype", "reference type", "ty", NULL } },
+	[F_URL] = { "url", { "url", "link", "ur", "open url link", NULL } },
+	[F_SOURCE_ID] = { "source_id", { "id", "record_id", "record id", "recordid", "key",
+					 "accession number", "an", "ut", "eid", "unique wos id", NULL } },
+	/* a citation string: Embase's "Source", PubMed's "Citation" */
+	[F_CITATION] = { "citation", { "citation", "source", NULL } },
+	/* Zotero's "Extra": "PMID: 23122173 PMCID: PMC123" */
+	[F_EXTRA] = { "extra", { "extra", NULL } },
+};
+
+struct csv_state {
+	struct fetch_input *in;
+	const struct fetch_parse_opts *opts;
+	record_sink_fn sink;
+	void *payload;
+	int rc;                          /* first error; callbacks stop once set */
+
+	struct buf *cells;               /* the row being read */
+	size_t ncells, cap_cells;
+	size_t ncols;                    /* header width (0 until it is read) */
+	struct strv header;
+	int cols[F_COUNT][MAX_COLS_PER_FIELD]; /* column indexes, -1 terminated */
+
+	int in_row;                      /* a row has begun and not ended */
+	uint64_t row_line, row_offset;   /* its first line */
+	struct buf raw;                  /* its lines as received */
+	struct lsr_record rec;
+	uint64_t nrec;
+};
+
+/* ---- the header --------------------------------------------------- */
+
+/* The delimiter the header line uses most, outside quotes. */
+static char detect_delimiter(const char *s)
+{
+	size_t comma = 0, tab = 0, semi = 0;
+	int quoted = 0;
+
+	for (; *s; s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else if (!quoted && *s == ',')
+			comma++;
+		else if (!quoted && *s == '\t')
+			tab++;
+		else if (!quoted && *s == ';')
+			semi++;
+	}
+	if (tab > comma && tab >= semi)
+		return '\t';
+	if (semi > comma && semi > tab)
+		return ';';
+	return ',';
+}
+
+/* Index of column name in the header (exact, then any case), else -1. */
+static int column_index(const struct csv_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->header.n; i++)
+		if (!strcmp(s->header.v[i], name))
+			return (int)i;
+	for (size_t i = 0; i < s->header.n; i++)
+		if (!strcasecmp(s->header.v[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* "no column 'X' in the header (columns: a, b, ...)" */
+static int no_column(struct csv_state *s, const char *what, const char *col)
+{
+	struct buf list = BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < s->header.n; i++) {
+		if (list.len > 300) {
+			buf_adds(&list, ", ...");
+			break;
+		}
+		buf_printf(&list, "%s%s", i ? ", " : "", s->header.v[i]);
+	}
+	rc = lsr_error_set(LSR_EUSAGE, "%s:%llu: %sno column '%s' in the header (columns: %s)",
+			   s->in->name, (unsigned long long)s->row_line, what, col, list.s);
+	buf_release(&list);
+	return rc;
+}
+
+static void set_columns(struct csv_state *s, int field, int col)
+{
+	s->cols[field][0] = col;
+	s->cols[field][1] = -1;
+}
+
+/* Map header columns to fields: --map and --id-column first, names after. */
+static int map_header(struct csv_state *s)
+{
+	const struct strv *map = s->opts->map;
+	int explicit[F_COUNT] = { 0 };
+
+	for (int f = 0; f < F_COUNT; f++) {
+		size_t k = 0;
+
+		for (int h = 0; fields[f].headers[h] && k + 1 < MAX_COLS_PER_FIELD; h++) {
+			int col = column_index(s, fields[f].headers[h]);
+			int dup = 0;
+
+			for (size_t j = 0; j < k; j++)
+				dup |= s->cols[f][j] == col;
+			if (col >= 0 && !dup)
+				s->cols[f][k++] = col;
+		}
+		s->cols[f][k] = -1;
+	}
+	for (size_t i = 0; map && i < map->n; i++) {
+		const char *eq = strchr(map->v[i], '=');
+		size_t flen = eq ? (size_t)(eq - map->v[i]) : strlen(map->v[i]);
+		int f, col;
+
+		for (f = 0; f < F_COUNT; f++)
+			if (strlen(fields[f].field) == flen && !strncmp(fields[f].field, map->v[i], flen))
+				break;
+		if (f == F_COUNT || !eq)
+			return lsr_error_set(LSR_EUSAGE,
+					     "--map %s: unknown field '%.*s' (fields: title, abstract, authors, year, date, journal, journal_abbrev, volume, issue, pages, start_page, end_page, doi, pmid, pmcid, issn, language, keywords, publication_types, ref_type, url, source_id, citation, extra)",
+					     map->v[i], (int)flen, map->v[i]);
+		col = column_index(s, eq + 1);
+		if (col < 0) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "--map %.*s=%s: ", (int)flen, map->v[i], eq + 1);
+			return no_column(s, what, eq + 1);
+		}
+		set_columns(s, f, col);
+		explicit[f] = 1;
+	}
+	if (s->opts->id_column) {
+		int col = column_index(s, s->opts->id_column);
+
+		if (col < 0)
+			return no_column(s, "", s->opts->id_column);
+		set_columns(s, F_SOURCE_ID, col);
+		explicit[F_SOURCE_ID] = 1;
+	}
+	/* a column mapped explicitly fills only its field */
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!explicit[f])
+			continue;
+		for (int g = 0; g < F_COUNT; g++) {
+			int o = 0;
+
+			if (g == f || explicit[g])
+				continue;
+			for (int j = 0; s->cols[g][j] >= 0; j++)
+				if (s->cols[g][j] != s->cols[f][0])
+					s->cols[g][o++] = s->cols[g][j];
+			s->cols[g][o] = -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- one row ------------------------------------------------------ */
+
+/* The first non-empty cell of field f in this row ("" when none). */
+static const char *cell(const struct csv_state *s, int f)
+{
+	for (int j = 0; s->cols[f][j] >= 0; j++) {
+		size_t c = (size_t)s->cols[f][j];
+
+		if (c < s->ncells && s->cells[c].len)
+			return s->cells[c].s;
+	}
+	return "";
+}
+
+/* Keywords "a; b" or "a, b (c, d), e": split on ';', else on top-level ','. */
+static int add_keywords(struct lsr_record *r, const char *v)
+{
+	int depth = 0;
+	const char *start = v;
+
+	if (strchr(v, ';'))
+		return strv_split(&r->keywords, v, ";");
+	for (const char *p = v;; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth)
+			depth--;
+		if (*p == '\0' || (*p == ',' && depth == 0)) {
+			while (start < p && *start == ' ')
+				start++;
+			if (p > start && strv_pushn(&r->keywords, start, (size_t)(p - start)) < 0)
+				return LSR_ENOMEM;
+			if (!*p)
+				return 0;
+			start = p + 1;
+		}
+	}
+}
+
+/* "134 -- 137" -> "134-137". */
+static int set_pages(struct lsr_record *r, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '-') {
+			while (r->pages.len && r->pages.s[r->pages.len - 1] == ' ')
+				buf_setlen(&r->pages, r->pages.len - 1);
+			if (buf_addc(&r->pages, '-') < 0)
+				return LSR_ENOMEM;
+			while (v[1] == '-' || v[1] == ' ')
+				v++;
+		} else if (buf_addc(&r->pages, *v) < 0) {
+			return LSR_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Fill what is still empty from a citation string: Embase's "Endoscopic
+ * Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014" or PubMed's
+ * "Behav Ther. 2022 Mar;53(2):334-347. doi: ...".
+ */
+static int parse_citation(struct lsr_record *r, const char *v)
+{
+	const char *p, *year = NULL, *rest = NULL;
+	struct buf date = BUF_INIT;
+	size_t jlen = 0;
+	int rc = 0;
+
+	for (p = v; *p; p++) {
+		if (p[0] == ' ' && p[1] == '(' && strspn(p + 2, "0123456789") == 4 && p[6] == ')') {
+			jlen = (size_t)(p - v);           /* Embase */
+			year = p + 2;
+			rest = p + 7;
+			break;
+		}
+		if (p[0] == '.' && p[1] == ' ' && strspn(p + 2, "0123456789") == 4 &&
+		    (p[6] == ' ' || p[6] == ';')) {
+			jlen = (size_t)(p - v);           /* PubMed */
+			year = p + 2;
+			rest = strchr(p + 2, ';');
+			break;
+		}
+	}
+	if (!year || !jlen)
+		return 0;
+	if (!r->journal.len && buf_add(&r->journal, v, jlen) < 0)
+		return LSR_ENOMEM;
+	if (!r->year || r->pub_date.len <= 4) {
+		/* the date: "2014", or "2022 Mar" up to the ';' */
+		size_t dlen = rest && *rest == ';' ? (size_t)(rest - year) : 4;
+		int had = r->year;
+
+		if (buf_add(&date, year, dlen) < 0) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		if (!had) {
+			rc = tagged_set_date(r, date.s);
+		} else if (atoi(date.s) == had) {
+			rc = tagged_set_date(r, date.s);
+		}
+		if (rc < 0)
+			goto out;
+	}
+	if (!rest)
+		goto out;
+	if (*rest == ';')
+		rest++;
+	while (*rest == ' ')
+		rest++;
+	/* volume, then ":issue" (Embase) or "(issue)" (PubMed), then pages */
+	p = rest + strcspn(rest, ":( .");
+	if (p > rest && !r->volume.len && (rc = buf_add(&r->volume, rest, (size_t)(p - rest))) < 0)
+		goto out;
+	if (*p == ':' && p[1] != ' ' && isalnum((unsigned char)p[1])) {
+		const char *e = p + 1 + strcspn(p + 1, " .(");
+
+		if (!r->issue.len && (rc = buf_add(&r->issue, p + 1, (size_t)(e - p - 1))) < 0)
+			goto out;
+		p = e;
+		while (*p == ' ')
+			p++;
+		if (*p == '(') { /* Embase "(152-160)" */
+			const char *e2 = strchr(p, ')');
+
+			if (e2 && !r->pages.len && (rc = buf_add(&r->pages, p + 1, (size_t)(e2 - p - 1))) < 0)
+				goto out;
+		}
+	} else if (*p == '(') {
+		const char *e = strchr(p, ')');
+
+		if (e && !r->issue.len && (rc = buf_add(&r->issue, p + 1, (size_t)(e - p - 1))) < 0)
+			goto out;
+		if (e && e[1] == ':') { /* PubMed "):334-347." */
+			const char *pg = e + 2, *pe = pg + strcspn(pg, " ;");
+
+			while (pe > pg && pe[-1] == '.')
+				pe--;
+			if (!r->pages.len && (rc = buf_add(&r->pages, pg, (size_t)(pe - pg))) < 0)
+				goto out;
+		}
+	}
+out:
+	buf_release(&date);
+	return rc;
+}
+
+/* Identifiers Zotero keeps in "Extra": "Place: US PMID: 23122173 PMCID: PMC1". */
+static int parse_extra(struct lsr_record *r, const char *v)
+{
+	const char *p = strstr(v, "PMID:"), *q = strstr(v, "PMCID:");
+
+	if (p && !r->pmid.len) {
+		p += 5;
+		while (*p == ' ')
+			p++;
+		if (buf_add(&r->pmid, p, strspn(p, "0123456789")) < 0)
+			return LSR_ENOMEM;
+	}
+	if (q && !r->pmcid.len) {
+		q += 6;
+		while (*q == ' ')
+			q++;
+		if (!strncmp(q, "PMC", 3) && buf_add(&r->pmcid, q, 3 + strspn(q + 3, "0123456789")) < 0)
+			return LSR_ENOMEM;
+	}
+	return 0;
+}
+
+static int row_to_record(struct csv_state *s)
+{
+	struct lsr_record *r = &s->rec;
+	const char *v;
+	int rc = 0;
+
+	record_reset(r);
+	r->line = s->row_line;
+	r->offset = s->row_offset;
+#define TEXT(f, b) if (!rc && *(v = cell(s, f))) rc = buf_adds(&r->b, v);
+	TEXT(F_TITLE, title)
+	TEXT(F_ABSTRACT, abstract)
+	TEXT(F_JOURNAL, journal)
+	TEXT(F_JOURNAL_ABBREV, journal_abbrev)
+	TEXT(F_VOLUME, volume)
+	TEXT(F_ISSUE, issue)
+	TEXT(F_PMCID, pmcid)
+	TEXT(F_REF_TYPE, ref_type)
+	TEXT(F_URL, url)
+	TEXT(F_SOURCE_ID, source_id)
+#undef TEXT
+	if (!rc && *(v = cell(s, F_AUTHORS)))
+		rc = tagged_add_authors(r, v, 1);
+	if (!rc && *(v = cell(s, F_DATE)))
+		rc = tagged_set_date(r, v);
+	if (!rc && !r->year && *(v = cell(s, F_YEAR)))
+		rc = tagged_set_date(r, v);
+	if (!rc && *(v = cell(s, F_PAGES)))
+		rc = set_pages(r, v);
+	else if (!rc && (*cell(s, F_START_PAGE) || *cell(s, F_END_PAGE)))
+		rc = tagged_set_pages(r, cell(s, F_START_PAGE), cell(s, F_END_PAGE));
+	if (!rc && *(v = cell(s, F_DOI)))
+		rc = tagged_set_doi(r, v);
+	if (!rc && !r->doi.len && *(v = cell(s, F_URL)) && strstr(v, "doi"))
+		rc = tagged_set_doi(r, v);
+	if (!rc && *(v = cell(s, F_PMID)))
+		rc = buf_add(&r->pmid, v, strspn(v, "0123456789"));
+	if (!rc && *(v = cell(s, F_ISSN)))
+		rc = tagged_set_issn(r, v);
+	if (!rc && *(v = cell(s, F_LANGUAGE)))
+		rc = strv_split(&r->languages, v, ";");
+	if (!rc && *(v = cell(s, F_KEYWORDS)))
+		rc = add_keywords(r, v);
+	if (!rc && *(v = cell(s, F_PUBLICATION_TYPES)))
+		rc = strv_split(&r->publication_types, v, ";");
+	if (!rc && *(v = cell(s, F_CITATION)))
+		rc = parse_citation(r, v);
+	if (!rc && *(v = cell(s, F_EXTRA)))
+		rc = parse_extra(r, v);
+	/* without an id column, PubMed's CSV is identified by its PMIDs */
+	if (!rc && !r->source_id.len && r->pmid.len)
+		rc = buf_add(&r->source_id, r->pmid.s, r->pmid.len);
+	if (rc < 0)
+		return rc;
+	r->raw = s->raw.s;
+	r->raw_len = s->raw.len;
+	return 0;
+}
+
+/* ---- libcsv callbacks --------------------------------------------- */
+
+static void on_cell(void *data, size_t len, void *payload)
+{
+	struct csv_state *s = payload;
+	struct buf *b;
+
+	if (s->rc < 0)
+		return;
+	if (s->ncells == s->cap_cells) {
+		size_t ncap = s->cap_cells ? s->cap_cells * 2 : 32;
+		struct buf *p = realloc(s->cells, ncap * sizeof(*p));
+
+		if (!p) {
+			s->rc = lsr_error_oom();
+			return;
+		}
+		for (size_t i = s->cap_cells; i < ncap; i++)
+			buf_init(&p[i], 0);
+		s->cells = p;
+		s->cap_cells = ncap;
+	}
+	b = &s->cells[s->ncells++];
+	buf_reset(b);
+	if (data && buf_add(b, data, len) < 0) {
+		s->rc = LSR_ENOMEM;
+		return;
+	}
+	buf_trim(b);
+	if (s->ncols && !strcmp(b->s, "NA")) /* R's missing value */
+		buf_reset(b);
+}
+
+static void on_row(int term, void *payload)
+{
+	struct csv_state *s = payload;
+	int empty = 1;
+
+	(void)term;
+	s->in_row = 0;
+	if (s->rc < 0)
+		return;
+	if (!s->ncols) {
+		for (size_t i = 0; i < s->ncells; i++)
+			if (strv_push(&s->header, s->cells[i].s) < 0) {
+				s->rc = LSR_ENOMEM;
+				return;
+			}
+		s->ncols = s->ncells;
+		s->ncells = 0;
+		s->rc = map_header(s);
+		return;
+	}
+	if (s->ncells > s->ncols) {
+		s->rc = lsr_error_set(LSR_EPARSE,
+				      "%s:%llu: expected at most %zu cells, as in the header, but the row has %zu",
+				      s->in->name, (unsigned long long)s->row_line, s->ncols, s->ncells);
+		return;
+	}
+	for (size_t i = 0; i < s->ncells && empty; i++)
+		empty = s->cells[i].len == 0;
+	if (!empty) {
+		s->nrec++;
+		if ((s->rc = row_to_record(s)) == 0)
+			s->rc = s->sink(&s->rec, s->payload);
+	}
+	s->ncells = 0;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload)
+{
+	struct csv_state s;
+	struct csv_parser p;
+	int rc, first = 1;
+
+	memset(&s, 0, sizeof(s));
+	s.in = in;
+	s.opts = o;
+	s.sink = sink;
+	s.payload = payload;
+	buf_init(&s.raw, 0);
+	record_init(&s.rec);
+	if (csv_init(&p, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		record_release(&s.rec);
+		return lsr_error_oom();
+	}
+	csv_set_space_func(&p, is_space);
+	while ((rc = input_getline(in)) > 0) {
+		const char *line = in->line.s;
+
+		if (first) {
+			csv_set_delim(&p, (unsigned char)detect_delimiter(line));
+			first = 0;
+		}
+		if (!s.in_row) {
+			if (line[strspn(line, " \t")] == '\0')
+				continue; /* blank lines between rows */
+			s.in_row = 1;
+			s.row_line = in->lineno;
+			s.row_offset = in->line_offset;
+			buf_reset(&s.raw);
+		}
+		if ((rc = buf_add(&s.raw, in->raw.s, in->raw.len)) < 0)
+			goto out;
+		if (csv_parse(&p, line, in->line.len, on_cell, on_row, &s) != in->line.len ||
+		    csv_parse(&p, "\n", 1, on_cell, on_row, &s) != 1) {
+			rc = lsr_error_set(LSR_EPARSE, "%s:%llu: %s", in->name,
+					   (unsigned long long)in->lineno, csv_strerror(csv_error(&p)));
+			goto out;
+		}
+		if (s.rc < 0) {
+			rc = s.rc;
+			goto out;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	if (csv_fini(&p, on_cell, on_row, &s) != 0) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s:%llu: expected '\"' to close the quoted cell of the row that starts here",
+				   in->name, (unsigned long long)s.row_line);
+		goto out;
+	}
+	if (s.rc < 0) {
+		rc = s.rc;
+		goto out;
+	}
+	if (!s.ncols) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a header row naming the columns",
+				   in->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	csv_free(&p);
+	for (size_t i = 0; i < s.cap_cells; i++)
+		buf_release(&s.cells[i]);
+	free(s.cells);
+	strv_release(&s.header);
+	buf_release(&s.raw);
+	record_release(&s.rec);
+	return rc;
+}

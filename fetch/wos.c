@@ -1,0 +1,239 @@
+/*
+ * wos.c - Web of Science "plain text" (tagged) exports, .txt or .ciw, as
+ * the Core Collection, Zoological Record and the other WoS databases write
+ * them:
+ *
+ *     FN Clarivate Analytics Web of Science
+ *     VR 1.0
+ *     PT J
+ *     AU Li, W
+ *        Dou, ZG
+ *     TI Soil fauna diversity at different stages of reed restoration in a
+ *        lakeshore wetland at Lake Taihu, China
+ *     ...
+ *     ER
+ *
+ *     EF
+ *
+ * Tags are two characters and a space; a line indented by three spaces
+ * continues the field above (one author, address or cited reference per
+ * line in list fields, running text elsewhere).  A record runs from "PT" to
+ * "ER"; FN, VR and EF frame the file.  A record left open at the next PT or
+ * at the end of the file, or a line that is neither a tag nor a
+ * continuation, rejects the file.
+ */
+#include "fetch_int.h"
+#include "../util/err.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* "AU Li, W", "ER", "EF": two capitals or digits, then a space or the end. */
+static int tag_line(const char *line, size_t len, char tag[TAGGED_TAG_MAX], const char **value)
+{
+	if (len < 2 || !isupper((unsigned char)line[0]) ||
+	    !(isupper((unsigned char)line[1]) || isdigit((unsigned char)line[1])))
+		return 0;
+	if (len > 2 && line[2] != ' ')
+		return 0;
+	tag[0] = line[0];
+	tag[1] = line[1];
+	tag[2] = '\0';
+	*value = len > 2 ? line + 3 : line + 2;
+	return 1;
+}
+
+struct wos_rec {
+	struct lsr_record *r;
+	struct buf value;        /* the field being stored, lines joined */
+	struct strv au, af, ca;  /* authors, full names, group authors */
+	struct buf py, pd, bp, ep, ar, ut, an, sn, ei, ji, j9, pm, ti, so, se;
+};
+
+#define WOS_BUFS(X) X(value) X(py) X(pd) X(bp) X(ep) X(ar) X(ut) X(an) X(sn) X(ei) \
+	X(ji) X(j9) X(pm) X(ti) X(so) X(se)
+
+static void wr_reset(void *payload)
+{
+	struct wos_rec *x = payload;
+
+#define RESET(f) buf_reset(&x->f);
+	WOS_BUFS(RESET)
+#undef RESET
+	strv_clear(&x->au);
+	strv_clear(&x->af);
+	strv_clear(&x->ca);
+}
+
+static void wr_release(struct wos_rec *x)
+{
+#define REL(f) buf_release(&x->f);
+	WOS_BUFS(REL)
+#undef REL
+	strv_release(&x->au);
+	strv_release(&x->af);
+	strv_release(&x->ca);
+}
+
+/* A list field, one value per line: authors ("Stillman, Andrew N.
+ * (andrew.stillman@uconn.edu)" in Zoological Record loses the address). */
+static int add_list(struct strv *sv, const char *v)
+{
+	while (*v) {
+		size_t n = strcspn(v, "\n"), len = n;
+		const char *paren = memchr(v, '(', n), *at = memchr(v, '@', n);
+
+		if (paren && at > paren)
+			len = (size_t)(paren - v);
+		while (len && v[len - 1] == ' ')
+			len--;
+		if (len && strv_pushn(sv, v, len) < 0)
+			return LSR_ENOMEM;
+		v += n;
+		if (*v)
+			v++;
+	}
+	return 0;
+}
+
+/* "A; B; C" into sv. */
+static int add_split(struct strv *sv, const char *v)
+{
+	return strv_split(sv, v, ";");
+}
+
+/* Store one field. */
+static int field(void *payload, const char *t, const char *text)
+{
+	struct wos_rec *x = payload;
+	struct lsr_record *r = x->r;
+	const char *v;
+	static const struct { const char *tag; size_t off; } simple[] = {
+#define M(t, f) { t, offsetof(struct wos_rec, f) }
+		M("PY", py), M("PD", pd), M("BP", bp), M("EP", ep), M("AR", ar),
+		M("UT", ut), M("AN", an), M("SN", sn), M("EI", ei), M("JI", ji),
+		M("J9", j9), M("PM", pm), M("TI", ti), M("SO", so), M("SE", se),
+#undef M
+	};
+
+	if (!strcmp(t, "AU"))
+		return add_list(&x->au, text);
+	if (!strcmp(t, "AF"))
+		return add_list(&x->af, text);
+	if (!strcmp(t, "CA"))
+		return add_list(&x->ca, text);
+	/* running text: a wrapped line continues after a space */
+	buf_reset(&x->value);
+	if (buf_adds(&x->value, text) < 0)
+		return LSR_ENOMEM;
+	for (size_t i = 0; i < x->value.len; i++)
+		if (x->value.s[i] == '\n')
+			x->value.s[i] = ' ';
+	buf_trim(&x->value);
+	v = x->value.s;
+	if (!*v)
+		return 0;
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (!strcmp(simple[i].tag, t)) {
+			struct buf *b = (struct buf *)((char *)x + simple[i].off);
+
+			return b->len ? 0 : buf_adds(b, v);
+		}
+	if (!strcmp(t, "PT"))
+		return buf_adds(&r->ref_type, v);
+	if (!strcmp(t, "AB"))
+		return tagged_append(&r->abstract, v);
+	if (!strcmp(t, "VL"))
+		return r->volume.len ? 0 : buf_adds(&r->volume, v);
+	if (!strcmp(t, "IS"))
+		return r->issue.len ? 0 : buf_adds(&r->issue, v);
+	if (!strcmp(t, "DI") || !strcmp(t, "D2"))
+		return tagged_set_doi(r, v);
+	if (!strcmp(t, "LA"))
+		return add_split(&r->languages, v);
+	if (!strcmp(t, "DT"))
+		return add_split(&r->publication_types, v);
+	if (!strcmp(t, "DE") || !strcmp(t, "ID"))
+		return add_split(&r->keywords, v);
+	return 0; /* other tags are kept in the raw text only */
+}
+
+static int finish(void *payload)
+{
+	struct wos_rec *x = payload;
+	struct lsr_record *r = x->r;
+	struct strv *names = x->af.n ? &x->af : &x->au;
+	struct buf date = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < names->n; i++)
+		rc = tagged_add_author(r, names->v[i]);
+	for (size_t i = 0; !rc && i < x->ca.n; i++)
+		rc = tagged_add_author(r, x->ca.v[i]);
+	if (!rc && x->ti.len)
+		rc = buf_add(&r->title, x->ti.s, x->ti.len);
+	if (!rc && (x->so.len || x->se.len))
+		rc = buf_adds(&r->journal, x->so.len ? x->so.s : x->se.s);
+	if (!rc && (x->ji.len || x->j9.len))
+		rc = buf_adds(&r->journal_abbrev, x->ji.len ? x->ji.s : x->j9.s);
+	/* PY 2020 + PD "DEC 16" (or "DEC 16 2020", "SPR", "2019") */
+	if (!rc && (x->py.len || x->pd.len)) {
+		if (buf_printf(&date, "%s %s", x->py.s, x->pd.s) < 0)
+			rc = LSR_ENOMEM;
+		else
+			rc = tagged_set_date(r, date.s);
+	}
+	if (!rc && (x->bp.len || x->ep.len))
+		rc = tagged_set_pages(r, x->bp.s, x->ep.s);
+	else if (!rc && x->ar.len) /* an article number; "UNSP" marks an unspecified one */
+		rc = buf_adds(&r->pages, strncmp(x->ar.s, "UNSP ", 5) ? x->ar.s : x->ar.s + 5);
+	if (!rc && (x->sn.len || x->ei.len))
+		rc = buf_adds(&r->issn, x->sn.len ? x->sn.s : x->ei.s);
+	if (!rc && x->pm.len)
+		rc = buf_adds(&r->pmid, x->pm.s);
+	/* UT "WOS:000451003100006", "MEDLINE:31851837", "ZOOREC:ZOOR15512090342" */
+	if (!rc && (x->ut.len || x->an.len)) {
+		const char *id = x->ut.len ? x->ut.s : x->an.s, *colon = strchr(id, ':');
+
+		rc = buf_adds(&r->source_id, id);
+		if (!rc && colon && !strncasecmp(id, "WOS:", 4))
+			rc = tagged_add_other_id(r, "wos", colon + 1);
+		else if (!rc && colon && !strncasecmp(id, "MEDLINE:", 8) && !r->pmid.len)
+			rc = buf_adds(&r->pmid, colon + 1);
+		else if (!rc && colon && !strncasecmp(id, "ZOOREC:", 7))
+			rc = tagged_add_other_id(r, "zoorec", colon + 1);
+	}
+	buf_release(&date);
+	return rc;
+}
+
+int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
+		    record_sink_fn sink, void *payload)
+{
+	static const struct tagged_syntax syntax = {
+		.format = "Web of Science",
+		.tag_line = tag_line,
+		.open = "PT",
+		.open_hint = "'PT '",
+		.close = "ER",
+		.close_hint = "'ER'",
+		.frame = "FN VR EF",
+		.indented = 1,
+		.tag_hint = "a Web of Science tag ('XX ')",
+	};
+	struct lsr_record rec;
+	struct wos_rec x;
+	struct tagged_parser p = { &x, &rec, wr_reset, field, finish };
+	int rc;
+
+	(void)o;
+	memset(&x, 0, sizeof(x));
+#define INIT(f) buf_init(&x.f, 0);
+	WOS_BUFS(INIT)
+#undef INIT
+	x.r = &rec;
+	rc = tagged_read(in, &syntax, &p, sink, payload);
+	wr_release(&x);
+	return rc;
+}
