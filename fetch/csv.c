@@ -418,7 +418,7 @@ static int row_to_record(struct csv_state *s)
 	TEXT(F_SOURCE_ID, source_id)
 #undef TEXT
 	if (!rc && *(v = cell(s, F_AUTHORS)))
-		rc = tagged_add_authors(r, v, 1);
+		rc = tagged_add_authors(r, v, TAGGED_AUTHOR_LIST);
 	if (!rc && *(v = cell(s, F_DATE)))
 		rc = tagged_set_date(r, v);
 	if (!rc && !r->year && *(v = cell(s, F_YEAR)))

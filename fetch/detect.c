@@ -66,6 +66,25 @@ static int has_ris_tag(const char *data, size_t len, const char *tag)
 	return has_line_prefix(data, len, prefix, 4000);
 }
 
+/* EndNote tagged without a %0 type line: the first lines are "%T ...",
+ * "%A ..." (a '%', a tag character, a space). */
+static int endnote_tags(const char *p, const char *end)
+{
+	int tags = 0;
+
+	for (int lines = 0; p < end && lines < 3; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[2] != ' ')
+			break;
+		tags++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return tags >= 2;
+}
+
 static const char *skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p))
@@ -117,7 +136,7 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		*out = FETCH_FMT_WOS;
 		return 0;
 	}
-	if (has_line_prefix(p, (size_t)(end - p), "%0 ", 4000)) {
+	if (has_line_prefix(p, (size_t)(end - p), "%0 ", 4000) || endnote_tags(p, end)) {
 		*out = FETCH_FMT_ENDNOTE;
 		return 0;
 	}

@@ -64,10 +64,8 @@ static int field(void *payload, const char *tag, const char *text)
 	const char *v;
 	struct buf *keep = NULL;
 
-	buf_reset(&x->value);
-	if (buf_adds(&x->value, text) < 0)
+	if (tagged_value(&x->value, text, 0) < 0)
 		return LSR_ENOMEM;
-	buf_trim(&x->value);
 	v = x->value.s;
 	if (!*v)
 		return 0;

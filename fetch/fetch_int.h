@@ -79,12 +79,16 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 /* Split "Surname, Given" / "Surname Given" author strings consistently. */
 int tagged_add_author(struct lsr_record *r, const char *s);
 /*
- * Add the authors in s: a list separated by ';' (or by " and " when
- * and_lists), or a comma-separated list of "Surname Initials" names ("Li W,
- * Zhang Y", as Ovid's CENTRAL, PubMed's and Embase's CSV write them);
- * anything else is one author ("Smith, John").
+ * Add the authors in s: a list separated by ';' (or by " and " in a
+ * column of authors), or a comma-separated list of "Surname Initials"
+ * names ("Li W, Zhang Y", as Ovid's CENTRAL, PubMed's and Embase's CSV
+ * write them); anything else is one author ("Smith, John").
  */
-int tagged_add_authors(struct lsr_record *r, const char *s, int and_lists);
+enum tagged_authors {
+	TAGGED_AUTHOR_TAG,   /* a tag meant for one author (RIS AU) */
+	TAGGED_AUTHOR_LIST,  /* a field holding all authors (a CSV column) */
+};
+int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how);
 /* Year and ISO date from free-form dates ("2017/03/01/", "2017 Mar 5",
  * "Spring 2001", "2019-11", "20230517", "DEC 16 2020", "September 1, 2021"). */
 int tagged_set_date(struct lsr_record *r, const char *s);
@@ -134,6 +138,9 @@ struct tagged_parser {
 	int (*field)(void *x, const char *tag, const char *value);
 	int (*finish)(void *x);  /* the record is complete */
 };
+
+/* A field's text into out, trimmed; with join, its lines joined by spaces. */
+int tagged_value(struct buf *out, const char *text, int join);
 
 int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 		const struct tagged_parser *p, record_sink_fn sink, void *payload);

@@ -169,17 +169,12 @@ static int field(void *payload, const char *t, const char *text)
 {
 	struct medline_rec *x = payload;
 	struct lsr_record *r = x->r;
-	const char *v = x->value.s, *rel, *kind;
+	const char *v, *rel, *kind;
 	size_t n;
 
-	/* a wrapped line continues the text after a space */
-	buf_reset(&x->value);
-	if (buf_adds(&x->value, text) < 0)
+	/* running text: a wrapped line continues after a space */
+	if (tagged_value(&x->value, text, 1) < 0)
 		return LSR_ENOMEM;
-	for (size_t i = 0; i < x->value.len; i++)
-		if (x->value.s[i] == '\n')
-			x->value.s[i] = ' ';
-	buf_trim(&x->value);
 	v = x->value.s;
 	if (!*v)
 		return 0;

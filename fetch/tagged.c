@@ -247,11 +247,16 @@ int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *valu
 	return strv_push_owned(&r->other_ids, buf_detach(&b));
 }
 
-/* Is s[0..n) one "Surname Initials" name ("Li W", "Adler D.G.", "Lau Y.")? */
+/* Is s[0..n) one "Surname Initials" name ("Li W", "Adler D.G.", "Lau Y.")?
+ * 2 when its initials have no dots ("Li W"), 1 when they do. */
 static int surname_initials(const char *s, size_t n)
 {
-	size_t last, letters = 0;
+	size_t last, letters = 0, dots = 0;
 
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (n && s[n - 1] == '.')
+		dots++;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
 		n--;
 	while (n && *s == ' ') {
@@ -266,16 +271,24 @@ static int surname_initials(const char *s, size_t n)
 	for (size_t i = last; i < n; i++) {
 		if (isupper((unsigned char)s[i]))
 			letters++;
-		else if (s[i] != '.' && s[i] != '-')
+		else if (s[i] == '.')
+			dots++;
+		else if (s[i] != '-')
 			return 0;
 	}
-	return letters >= 1 && letters <= 4;
+	if (letters < 1 || letters > 4)
+		return 0;
+	return dots ? 1 : 2;
 }
 
-/* Does s look like "Surname AB, Other CD[, et al]"? */
-static int initials_list(const char *s)
+/*
+ * Does s look like "Surname AB, Other CD[, et al]"?  In a tag that holds
+ * one author (strict), two parts with dotted initials may be one name
+ * written "Surname A., Given B." and are not taken as a list.
+ */
+static int initials_list(const char *s, int strict)
 {
-	int parts = 0;
+	int parts = 0, dotted = 0;
 
 	while (*s) {
 		size_t n = strcspn(s, ",");
@@ -285,25 +298,28 @@ static int initials_list(const char *s)
 			n--;
 		}
 		if (!(n >= 5 && !strncasecmp(s, "et al", 5))) {
-			if (!surname_initials(s, n))
+			int k = surname_initials(s, n);
+
+			if (!k)
 				return 0;
+			dotted |= k == 1;
 			parts++;
 		}
 		s += n;
 		if (*s)
 			s++;
 	}
-	return parts >= 2;
+	return parts >= 2 && !(strict && dotted && parts == 2);
 }
 
-int tagged_add_authors(struct lsr_record *r, const char *s, int and_lists)
+int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how)
 {
 	struct strv parts = STRV_INIT;
 	int rc = 0;
 
 	if (strchr(s, ';')) {
 		rc = strv_split(&parts, s, ";");
-	} else if (and_lists && strstr(s, " and ")) {
+	} else if (how == TAGGED_AUTHOR_LIST && strstr(s, " and ")) {
 		const char *p = s, *a;
 
 		while (!rc && (a = strstr(p, " and ")) != NULL) {
@@ -312,7 +328,7 @@ int tagged_add_authors(struct lsr_record *r, const char *s, int and_lists)
 		}
 		if (!rc)
 			rc = strv_push(&parts, p);
-	} else if (initials_list(s)) {
+	} else if (initials_list(s, how == TAGGED_AUTHOR_TAG)) {
 		rc = strv_split(&parts, s, ",");
 	} else {
 		return tagged_add_author(r, s);
@@ -479,4 +495,16 @@ out:
 	buf_release(&raw);
 	buf_release(&value);
 	return rc;
+}
+
+int tagged_value(struct buf *out, const char *text, int join)
+{
+	buf_reset(out);
+	if (buf_adds(out, text) < 0)
+		return LSR_ENOMEM;
+	for (size_t i = 0; join && i < out->len; i++)
+		if (out->s[i] == '\n')
+			out->s[i] = ' ';
+	buf_trim(out);
+	return 0;
 }

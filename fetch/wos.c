@@ -124,13 +124,8 @@ static int field(void *payload, const char *t, const char *text)
 	if (!strcmp(t, "CA"))
 		return add_list(&x->ca, text);
 	/* running text: a wrapped line continues after a space */
-	buf_reset(&x->value);
-	if (buf_adds(&x->value, text) < 0)
+	if (tagged_value(&x->value, text, 1) < 0)
 		return LSR_ENOMEM;
-	for (size_t i = 0; i < x->value.len; i++)
-		if (x->value.s[i] == '\n')
-			x->value.s[i] = ' ';
-	buf_trim(&x->value);
 	v = x->value.s;
 	if (!*v)
 		return 0;
