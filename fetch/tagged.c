@@ -435,9 +435,9 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			if (!is_tag || (syn->open && strcmp(ntag, syn->open))) {
 				if (syn->lax_between)
 					continue;
-				rc = lsr_error_set(LSR_EPARSE, "%s:%llu: expected %s to start a %s record",
-						   in->name, (unsigned long long)in->lineno,
-						   syn->open_hint, syn->format);
+				rc = lsr_error_set(LSR_EPARSE, "%s:%llu: expected %s to start %s %s record",
+						   in->name, (unsigned long long)in->lineno, syn->open_hint,
+						   strchr("AEIOU", syn->format[0]) ? "an" : "a", syn->format);
 				goto out;
 			}
 			in_rec = 1;

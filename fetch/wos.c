@@ -48,10 +48,10 @@ struct wos_rec {
 	struct lsr_record *r;
 	struct buf value;        /* the field being stored, lines joined */
 	struct strv au, af, ca;  /* authors, full names, group authors */
-	struct buf py, pd, bp, ep, ar, ut, an, sn, ei, ji, j9, pm, ti, so, se;
+	struct buf py, pd, bp, ep, ar, ps, ut, an, sn, ei, ji, j9, pm, ti, so, se;
 };
 
-#define WOS_BUFS(X) X(value) X(py) X(pd) X(bp) X(ep) X(ar) X(ut) X(an) X(sn) X(ei) \
+#define WOS_BUFS(X) X(value) X(py) X(pd) X(bp) X(ep) X(ar) X(ps) X(ut) X(an) X(sn) X(ei) \
 	X(ji) X(j9) X(pm) X(ti) X(so) X(se)
 
 static void wr_reset(void *payload)
@@ -111,7 +111,7 @@ static int field(void *payload, const char *t, const char *text)
 	const char *v;
 	static const struct { const char *tag; size_t off; } simple[] = {
 #define M(t, f) { t, offsetof(struct wos_rec, f) }
-		M("PY", py), M("PD", pd), M("BP", bp), M("EP", ep), M("AR", ar),
+		M("PY", py), M("PD", pd), M("BP", bp), M("EP", ep), M("AR", ar), M("PS", ps),
 		M("UT", ut), M("AN", an), M("SN", sn), M("EI", ei), M("JI", ji),
 		M("J9", j9), M("PM", pm), M("TI", ti), M("SO", so), M("SE", se),
 #undef M
@@ -183,6 +183,8 @@ static int finish(void *payload)
 		rc = tagged_set_pages(r, x->bp.s, x->ep.s);
 	else if (!rc && x->ar.len) /* an article number; "UNSP" marks an unspecified one */
 		rc = buf_adds(&r->pages, strncmp(x->ar.s, "UNSP ", 5) ? x->ar.s : x->ar.s + 5);
+	else if (!rc && x->ps.len) /* Zoological Record's page span */
+		rc = buf_adds(&r->pages, x->ps.s);
 	if (!rc && (x->sn.len || x->ei.len))
 		rc = buf_adds(&r->issn, x->sn.len ? x->sn.s : x->ei.s);
 	if (!rc && x->pm.len)
