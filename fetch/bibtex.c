@@ -614,6 +614,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 	for (;;) {
 		char name[128];
 		size_t nlen;
+		uint64_t name_line;
 
 		while (c.i < c.n && (c.s[c.i] == ',' || isspace((unsigned char)c.s[c.i]))) {
 			if (c.s[c.i] == '\n')
@@ -623,6 +624,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 		if (c.i >= c.n - 1)
 			break; /* at the closing brace */
 		start = c.i;
+		name_line = c.line;
 		while (c.i < c.n - 1 && c.s[c.i] != '=' && c.s[c.i] != ',') {
 			if (c.s[c.i] == '\n')
 				c.line++;
@@ -633,6 +635,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 			nlen--;
 		snprintf(name, sizeof(name), "%.*s", (int)nlen, c.s + start);
 		if (c.s[c.i] != '=' || !nlen || strchr(name, '\n')) {
+			c.line = name_line;
 			rc = parse_error(&c, "expected 'field = value'", r->source_id.s);
 			goto out;
 		}

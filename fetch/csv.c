@@ -578,7 +578,9 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 	}
 	if (rc < 0)
 		goto out;
-	if (csv_fini(&p, on_cell, on_row, &s) != 0) {
+	/* a quoted cell still open at the end (csv.h's parser state 2 is
+	 * "field begun"; libcsv reports this only in strict mode) */
+	if ((p.pstate == 2 && p.quoted) || csv_fini(&p, on_cell, on_row, &s) != 0) {
 		rc = lsr_error_set(LSR_EPARSE,
 				   "%s:%llu: expected '\"' to close the quoted cell of the row that starts here",
 				   in->name, (unsigned long long)s.row_line);

@@ -85,6 +85,32 @@ static int endnote_tags(const char *p, const char *end)
 	return tags >= 2;
 }
 
+/* A line that starts a BibTeX entry, "@article{" or "@book (", among the
+ * first 200 lines (text before the first entry is comment). */
+static int bibtex_entry(const char *p, const char *end)
+{
+	for (int lines = 0; p < end && lines < 200; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p;
+		const char *eol = nl ? nl : end;
+
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < eol && *q == '@' && q + 1 < eol && isalpha((unsigned char)q[1])) {
+			q++;
+			while (q < eol && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
+				q++;
+			while (q < eol && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q < eol && (*q == '{' || *q == '('))
+				return 1;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
 static const char *skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p))
@@ -140,19 +166,9 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		*out = FETCH_FMT_ENDNOTE;
 		return 0;
 	}
-	if (*p == '@' || has_line_prefix(p, (size_t)(end - p), "@", 200)) {
-		const char *q = *p == '@' ? p : memchr(p, '@', (size_t)(end - p));
-
-		if (q) {
-			q++;
-			while (q < end && isalpha((unsigned char)*q))
-				q++;
-			q = skip_space(q, end);
-			if (q < end && (*q == '{' || *q == '(')) {
-				*out = FETCH_FMT_BIBTEX;
-				return 0;
-			}
-		}
+	if (bibtex_entry(p, end)) {
+		*out = FETCH_FMT_BIBTEX;
+		return 0;
 	}
 	{
 		/* CSV/TSV: a header line with several separated columns */

@@ -127,7 +127,11 @@ static long refill(struct fetch_input *in)
 			int err;
 
 			gzerror(in->gz, &err);
-			if (err != Z_OK && err != Z_BUF_ERROR)
+			/* Z_BUF_ERROR: the file ended inside a gzip stream */
+			if (err == Z_BUF_ERROR)
+				return lsr_error_set(LSR_EPARSE, "%s: the compressed data ends early (a truncated .gz file)",
+						     in->name);
+			if (err != Z_OK)
 				return lsr_error_set(LSR_EPARSE, "%s: corrupt compressed data",
 						     in->name);
 		}
