@@ -505,7 +505,7 @@ static int store_field(struct lsr_record *r, struct bib_fields *f, const char *n
 	static const struct { const char *name; size_t off; } rec_bufs[] = {
 #define M(n, fld) { n, offsetof(struct lsr_record, fld) }
 		M("title", title), M("volume", volume), M("number", issue), M("issue", issue),
-		M("pages", pages), M("abstract", abstract), M("issn", issn), M("url", url),
+		M("abstract", abstract), M("issn", issn), M("url", url),
 		M("pmid", pmid), M("pmcid", pmcid),
 #undef M
 	};
@@ -535,6 +535,8 @@ static int store_field(struct lsr_record *r, struct bib_fields *f, const char *n
 
 			return b->len ? 0 : buf_adds(b, v);
 		}
+	if (!strcmp(name, "pages"))
+		return r->pages.len ? 0 : tagged_set_page_range(r, v);
 	if (!strcmp(name, "doi"))
 		return tagged_set_doi(r, v);
 	if (!strcmp(name, "keywords") || !strcmp(name, "author_keywords") ||

@@ -265,24 +265,6 @@ static int add_keywords(struct lsr_record *r, const char *v)
 	}
 }
 
-/* "134 -- 137" -> "134-137". */
-static int set_pages(struct lsr_record *r, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '-') {
-			while (r->pages.len && r->pages.s[r->pages.len - 1] == ' ')
-				buf_setlen(&r->pages, r->pages.len - 1);
-			if (buf_addc(&r->pages, '-') < 0)
-				return LSR_ENOMEM;
-			while (v[1] == '-' || v[1] == ' ')
-				v++;
-		} else if (buf_addc(&r->pages, *v) < 0) {
-			return LSR_ENOMEM;
-		}
-	}
-	return 0;
-}
-
 /*
  * Fill what is still empty from a citation string: Embase's "Endoscopic
  * Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014" or PubMed's
@@ -424,7 +406,7 @@ static int row_to_record(struct csv_state *s)
 	if (!rc && !r->year && *(v = cell(s, F_YEAR)))
 		rc = tagged_set_date(r, v);
 	if (!rc && *(v = cell(s, F_PAGES)))
-		rc = set_pages(r, v);
+		rc = tagged_set_page_range(r, v);
 	else if (!rc && (*cell(s, F_START_PAGE) || *cell(s, F_END_PAGE)))
 		rc = tagged_set_pages(r, cell(s, F_START_PAGE), cell(s, F_END_PAGE));
 	if (!rc && *(v = cell(s, F_DOI)))

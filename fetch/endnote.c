@@ -82,7 +82,7 @@ static int field(void *payload, const char *tag, const char *text)
 	case 'F': keep = &x->label; break;
 	case 'V': keep = &r->volume; break;
 	case 'N': keep = &r->issue; break;
-	case 'P': keep = &r->pages; break;
+	case 'P': return r->pages.len ? 0 : tagged_set_page_range(r, v);
 	case 'X': return tagged_append(&r->abstract, v);
 	case 'R': return tagged_set_doi(r, v);
 	case 'U':

@@ -94,6 +94,9 @@ int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors 
 int tagged_set_date(struct lsr_record *r, const char *s);
 /* Pages from start and end parts ("112", "20" -> "112-20"). */
 int tagged_set_pages(struct lsr_record *r, const char *start, const char *end);
+/* Pages from a range as written ("134--137", "6 -- 15", "405-405" ->
+ * "405"); other forms are kept. */
+int tagged_set_page_range(struct lsr_record *r, const char *s);
 /* Add every DOI-looking token of s (first one wins as the record's DOI). */
 int tagged_set_doi(struct lsr_record *r, const char *s);
 /* The first ISSN-looking token of s ("0957-9672 (Print)", a list with

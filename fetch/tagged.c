@@ -201,6 +201,34 @@ int tagged_set_pages(struct lsr_record *r, const char *start, const char *end)
 	return 0;
 }
 
+int tagged_set_page_range(struct lsr_record *r, const char *s)
+{
+	struct buf start = BUF_INIT, end = BUF_INIT;
+	const char *dash;
+	int rc = 0;
+
+	while (*s == ' ')
+		s++;
+	dash = strchr(s, '-');
+	/* "134 -- 137", "S12-S15"; what has more than one dash (a PII) stays
+	 * as written */
+	if (!dash || dash == s || !dash[strspn(dash, "- ")] ||
+	    strchr(dash + strspn(dash, "- "), '-')) {
+		buf_reset(&r->pages);
+		return buf_adds(&r->pages, s);
+	}
+	if (buf_add(&start, s, (size_t)(dash - s)) < 0 ||
+	    buf_adds(&end, dash + strspn(dash, "- ")) < 0)
+		rc = LSR_ENOMEM;
+	buf_trim(&start);
+	buf_trim(&end);
+	if (!rc)
+		rc = tagged_set_pages(r, start.s, end.s);
+	buf_release(&start);
+	buf_release(&end);
+	return rc;
+}
+
 int tagged_set_doi(struct lsr_record *r, const char *s)
 {
 	const char *p = strstr(s, "10.");

@@ -74,6 +74,29 @@ static void test_fetch_tagged__author_lists(void **state)
 	expect_authors("Grob C, Doe J, et al.", TAGGED_AUTHOR_TAG, "Grob C|Doe J");
 }
 
+static void expect_pages(const char *in, const char *want)
+{
+	struct lsr_record r;
+
+	record_init(&r);
+	assert_int_equal(tagged_set_page_range(&r, in), 0);
+	assert_string_equal(r.pages.s, want);
+	record_release(&r);
+}
+
+static void test_fetch_tagged__page_ranges(void **state)
+{
+	(void)state;
+	expect_pages("134--137", "134-137");
+	expect_pages("6 -- 15", "6-15");
+	expect_pages("405-405", "405");
+	expect_pages("106S--106S", "106S");
+	expect_pages("221-8", "221-8");
+	expect_pages("e1998", "e1998");
+	expect_pages("S0883-5403(19)30006-3", "S0883-5403(19)30006-3");
+	expect_pages("12-", "12-");
+}
+
 static void test_fetch_tagged__identifiers(void **state)
 {
 	struct lsr_record r;
@@ -99,6 +122,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fetch_tagged__dates),
 		cmocka_unit_test(test_fetch_tagged__author_lists),
+		cmocka_unit_test(test_fetch_tagged__page_ranges),
 		cmocka_unit_test(test_fetch_tagged__identifiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
