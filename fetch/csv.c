@@ -25,7 +25,7 @@
 /* The fields a column can fill, in the order --map lists them. */
 enum csv_field {
 	F_TITLE, F_ABSTRACT, F_AUTHORS, F_YEAR, F_DATE, F_JOURNAL, F_JOURNAL_ABBREV,
-	F_VOLUME, F_ISSUE, F_PAGES, F_START_PAGE, F_END_PAGE, F_DOI, F_PMID, F_PMCID,
+	F_VOLUME, F_ISSUE, F_PAGES, F_START_PAGE, F_END_PAGE, F_ARTICLE_NO, F_DOI, F_PMID, F_PMCID,
 	F_ISSN, F_LANGUAGE, F_KEYWORDS, F_PUBLICATION_TYPES, F_REF_TYPE, F_URL,
 	F_SOURCE_ID, F_CITATION, F_EXTRA, F_COUNT
 };
@@ -57,6 +57,7 @@ static const struct {
 	[F_PAGES] = { "pages", { "pages", "page", "page range", "pg", NULL } },
 	[F_START_PAGE] = { "start_page", { "start page", "page start", "first page", "sp", "bp", NULL } },
 	[F_END_PAGE] = { "end_page", { "end page", "page end", "last page", "ep", NULL } },
+	[F_ARTICLE_NO] = { "article_number", { "article number", "art. no.", "ar", NULL } },
 	[F_DOI] = { "doi", { "doi", "di", "do", NULL } },
 	[F_PMID] = { "pmid", { "pmid", "pubmed id", "pubmed", "pm", NULL } },
 	[F_PMCID] = { "pmcid", { "pmcid", "pmc id", "pmc", NULL } },
@@ -69,7 +70,8 @@ static const struct {
 	[F_REF_TYPE] = { "ref_type", { "type", "item type", "entrytype", "reference type", "ty", NULL } },
 	[F_URL] = { "url", { "url", "link", "ur", "open url link", NULL } },
 	[F_SOURCE_ID] = { "source_id", { "id", "record_id", "record id", "recordid", "key",
-					 "accession number", "an", "ut", "eid", "unique wos id", NULL } },
+					 "accession number", "an", "ut", "ut (unique wos id)", "unique wos id",
+					 "eid", NULL } },
 	/* a citation string: Embase's "Source", PubMed's "Citation" */
 	[F_CITATION] = { "citation", { "citation", "source", NULL } },
 	/* Zotero's "Extra": "PMID: 23122173 PMCID: PMC123" */
@@ -188,7 +190,7 @@ static int map_header(struct csv_state *s)
 				break;
 		if (f == F_COUNT || !eq)
 			return lsr_error_set(LSR_EUSAGE,
-					     "--map %s: unknown field '%.*s' (fields: title, abstract, authors, year, date, journal, journal_abbrev, volume, issue, pages, start_page, end_page, doi, pmid, pmcid, issn, language, keywords, publication_types, ref_type, url, source_id, citation, extra)",
+					     "--map %s: unknown field '%.*s' (fields: title, abstract, authors, year, date, journal, journal_abbrev, volume, issue, pages, start_page, end_page, article_number, doi, pmid, pmcid, issn, language, keywords, publication_types, ref_type, url, source_id, citation, extra)",
 					     map->v[i], (int)flen, map->v[i]);
 		col = column_index(s, eq + 1);
 		if (col < 0) {
@@ -409,6 +411,8 @@ static int row_to_record(struct csv_state *s)
 		rc = tagged_set_page_range(r, v);
 	else if (!rc && (*cell(s, F_START_PAGE) || *cell(s, F_END_PAGE)))
 		rc = tagged_set_pages(r, cell(s, F_START_PAGE), cell(s, F_END_PAGE));
+	else if (!rc && *(v = cell(s, F_ARTICLE_NO)))
+		rc = buf_adds(&r->pages, v);
 	if (!rc && *(v = cell(s, F_DOI)))
 		rc = tagged_set_doi(r, v);
 	if (!rc && !r->doi.len && *(v = cell(s, F_URL)) && strstr(v, "doi"))

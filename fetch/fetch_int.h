@@ -100,7 +100,7 @@ int tagged_set_page_range(struct lsr_record *r, const char *s);
 /* Add every DOI-looking token of s (first one wins as the record's DOI). */
 int tagged_set_doi(struct lsr_record *r, const char *s);
 /* The first ISSN-looking token of s ("0957-9672 (Print)", a list with
- * ISBNs) as the record's ISSN, unless it has one. */
+ * ISBNs, "1466822X") as the record's ISSN, unless it has one. */
 int tagged_set_issn(struct lsr_record *r, const char *s);
 /* Add "kind:value" to other_ids (embase, wos, scopus, nct, ...). */
 int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *value);

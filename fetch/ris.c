@@ -86,15 +86,9 @@ static struct buf *text_field(struct ris_rec *x, const char *tag)
  * "20964129"), or what the source wrote when it is none (an ISBN). */
 static int add_issn(struct lsr_record *r, const char *v)
 {
-	size_t n = strcspn(v, " ,;");
-
 	if (r->issn.len || tagged_set_issn(r, v) < 0)
 		return r->issn.len ? 0 : LSR_ENOMEM;
-	if (r->issn.len)
-		return 0;
-	if (n == 8 && strspn(v, "0123456789") >= 7 && strspn(v, "0123456789Xx") == 8)
-		return buf_printf(&r->issn, "%.4s-%.4s", v, v + 4);
-	return buf_add(&r->issn, v, n);
+	return r->issn.len ? 0 : buf_add(&r->issn, v, strcspn(v, " ,;"));
 }
 
 static int add_field(struct ris_rec *x, const char *tag, const char *v, int continuation)

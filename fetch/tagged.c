@@ -376,7 +376,11 @@ int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors 
 
 int tagged_set_issn(struct lsr_record *r, const char *s)
 {
-	for (const char *p = s; *p && !r->issn.len; p++) {
+	size_t n;
+
+	if (r->issn.len)
+		return 0;
+	for (const char *p = s; *p; p++) {
 		if ((p > s && isalnum((unsigned char)p[-1])) || strspn(p, "0123456789") != 4 ||
 		    p[4] != '-' || strspn(p + 5, "0123456789") < 3)
 			continue;
@@ -384,6 +388,12 @@ int tagged_set_issn(struct lsr_record *r, const char *s)
 			if (!isalnum((unsigned char)p[9]))
 				return buf_add(&r->issn, p, 9);
 	}
+	/* Scopus and Lens write "20964129", "1466822X" */
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " ,;(");
+	if (n == 8 && strspn(s, "0123456789") >= 7 && strspn(s, "0123456789Xx") == 8)
+		return buf_printf(&r->issn, "%.4s-%.4s", s, s + 4);
 	return 0;
 }
 

@@ -112,7 +112,10 @@ static void test_fetch_tagged__identifiers(void **state)
 	assert_int_equal(tagged_set_issn(&r, "978-3-16-148410-0 0957-9672 (Print)"), 0);
 	assert_string_equal(r.issn.s, "0957-9672");
 	record_reset(&r);
-	assert_int_equal(tagged_set_issn(&r, "1466822X"), 0);
+	assert_int_equal(tagged_set_issn(&r, "1466822X (ISSN)"), 0);
+	assert_string_equal(r.issn.s, "1466-822X");
+	record_reset(&r);
+	assert_int_equal(tagged_set_issn(&r, "0-398-05484-3 (Hardcover)"), 0);
 	assert_string_equal(r.issn.s, "");
 	record_release(&r);
 }
