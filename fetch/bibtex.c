@@ -667,7 +667,6 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 		    (rc = store_field(r, &f, name, st)) < 0)
 			goto out;
 	}
-	(void)close;
 	if (is_string)
 		goto out;
 	if ((rc = finish_entry(r, &f)) < 0)
