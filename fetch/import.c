@@ -15,7 +15,7 @@
 static fetch_parser_fn parser_for(enum fetch_format f)
 {
 	switch (f) {
-	case FETCH_FMT_PUBMED_XML: return NULL;
+	case FETCH_FMT_PUBMED_XML: return fetch_parse_pubmed_xml;
 	case FETCH_FMT_MEDLINE: return NULL;
 	case FETCH_FMT_RIS: return fetch_parse_ris;
 	case FETCH_FMT_WOS: return NULL;

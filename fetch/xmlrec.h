@@ -1,0 +1,126 @@
+/*
+ * xmlrec.h - what the XML parsers (PubMed XML, EndNote XML) share: a
+ * libxml2 xmlTextReader over a fetch_input, read safely (no network, no
+ * DTD, no external or custom entities), the exact bytes of every top-level
+ * record cut out of the byte stream, and libxml2's errors turned into
+ * "FILE:LINE: ..." messages.  Private to fetch/.
+ *
+ *     struct xmlrec x;
+ *     static const char *const names[] = { "record", NULL };
+ *     if ((rc = xmlrec_open(&x, in, names)) < 0) return rc;
+ *     rc = xmlrec_read(&x);            // 1 node, 0 end, < 0 error
+ *     ... at a record element: xmlrec_expand(&x, &node), then
+ *     xmlrec_take(&x, &slice) for its bytes, then xmlrec_next(&x) ...
+ *     xmlrec_close(&x);
+ *
+ * Memory stays flat however large the file: the reader frees what it has
+ * passed, and the byte window keeps only the records the reader has not
+ * finished (plus libxml2's small read-ahead).
+ */
+#ifndef LSR_XMLREC_H
+#define LSR_XMLREC_H
+
+#include <stdint.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
+#include "fetch_int.h"
+
+/* One top-level record as it appears in the byte stream. */
+struct xmlrec_slice {
+	uint64_t start;    /* stream offset of its '<' */
+	uint64_t end;      /* stream offset just after its closing '>' */
+	uint64_t line;     /* line of its '<' (1-based) */
+};
+
+struct xmlrec {
+	struct fetch_input *in;
+	xmlTextReaderPtr reader;
+	const char *const *names;  /* record element names, NULL-terminated */
+
+	/* the bytes passed to libxml2 that may still be needed */
+	unsigned char *win;
+	size_t winlen, wincap;
+	uint64_t winbase;          /* stream offset of win[0] */
+	int started;               /* winbase is known */
+	int eof;                   /* the input has no more bytes */
+
+	/* the record scanner */
+	uint64_t scan;             /* stream offset of the next byte to scan */
+	uint64_t line;             /* line number at scan */
+	int state;                 /* text, comment, CDATA section, PI */
+	int open;                  /* 1 + index in names of the open record, 0 none */
+	int open_depth;            /* nesting of that name */
+	struct xmlrec_slice cur;   /* the open record */
+	uint64_t doctype_line;     /* line of <!DOCTYPE, 0 when none */
+	struct xmlrec_slice *q;    /* records scanned, not yet taken */
+	size_t qhead, qlen, qcap;
+
+	uint64_t rec_line;         /* line of the record last taken */
+
+	/* errors */
+	int io_rc;                 /* an input error (message already set) */
+	int err_set;               /* libxml2 reported an error */
+	int err_code, err_line, err_int1;
+	char err_msg[300], err_str1[120], err_str2[120];
+
+	/* global libxml2 state, restored by xmlrec_close */
+	xmlExternalEntityLoader old_loader;
+	xmlStructuredErrorFunc old_serror;
+	void *old_sctx;
+};
+
+/* Start reading in; names are the top-level record elements whose bytes
+ * xmlrec_take() gives. */
+int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names);
+void xmlrec_close(struct xmlrec *x);
+
+/* xmlTextReaderRead and xmlTextReaderNext (skip the current subtree):
+ * 1 at a node, 0 at the end, negative on error (message set). */
+int xmlrec_read(struct xmlrec *x);
+int xmlrec_next(struct xmlrec *x);
+
+/* Parse the current element to its end and give its subtree (valid until
+ * the next xmlrec_read/xmlrec_next). */
+int xmlrec_expand(struct xmlrec *x, xmlNodePtr *out);
+
+/*
+ * The bytes of the record element just expanded: *raw points into the
+ * window (valid until the next xmlrec_read/xmlrec_next), *s gives its
+ * offset and line.  Checks that they are the bytes of element name.
+ */
+int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
+		struct xmlrec_slice *s);
+
+/* Record "FILE:LINE: message" as LSR_EPARSE and return it. */
+int xmlrec_fail(struct xmlrec *x, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The reader's interned copy of name: element names compare by pointer. */
+const xmlChar *xmlrec_intern(struct xmlrec *x, const char *name);
+
+/* Line of node (large line numbers included), else the record's line. */
+uint64_t xmlrec_line(struct xmlrec *x, xmlNodePtr node);
+
+/* The value of attribute name of node, NULL when absent (borrowed). */
+const char *xmlrec_attr(xmlNodePtr node, const char *name);
+
+enum xmlrec_text_flags {
+	/* inline markup (<i>, <b>, <sup>, MathML...) flattened to words:
+	 * no words glued together at tag boundaries, MathML layout white
+	 * space dropped */
+	XMLREC_TEXT_MARKUP = 1 << 0,
+};
+
+/*
+ * Append the text content of node to out.  An entity reference the
+ * parser left unexpanded rejects the file (LSR_EPARSE).
+ */
+int xmlrec_text(struct xmlrec *x, xmlNodePtr node, struct buf *out, unsigned flags);
+
+/* The first element child of node (or its next element sibling). */
+xmlNodePtr xmlrec_child(xmlNodePtr node);
+xmlNodePtr xmlrec_sibling(xmlNodePtr node);
+
+#endif
