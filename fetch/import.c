@@ -19,7 +19,7 @@ static fetch_parser_fn parser_for(enum fetch_format f)
 	case FETCH_FMT_MEDLINE: return NULL;
 	case FETCH_FMT_RIS: return fetch_parse_ris;
 	case FETCH_FMT_WOS: return NULL;
-	case FETCH_FMT_ENDNOTE_XML: return NULL;
+	case FETCH_FMT_ENDNOTE_XML: return fetch_parse_endnote_xml;
 	case FETCH_FMT_ENDNOTE: return NULL;
 	case FETCH_FMT_BIBTEX: return NULL;
 	case FETCH_FMT_CSV: return NULL;

@@ -717,20 +717,12 @@ static void pm_release(struct pm *p)
 
 static int one_record(struct pm *p, const xmlChar *name, record_sink_fn sink, void *payload)
 {
-	struct xmlrec_slice s;
-	const char *raw;
 	xmlNodePtr node;
 	int rc;
 
-	if ((rc = xmlrec_expand(&p->x, &node)) < 0 ||
-	    (rc = xmlrec_take(&p->x, (const char *)name, &raw, &s)) < 0)
-		return rc;
 	pm_reset(p);
-	p->rec.line = s.line;
-	p->rec.offset = s.start;
-	p->rec.raw = raw;
-	p->rec.raw_len = (size_t)(s.end - s.start);
-	if ((rc = parse_record(p, node, name == p->nm[N_PubmedBookArticle])) < 0)
+	if ((rc = xmlrec_record(&p->x, (const char *)name, &p->rec, &node)) < 0 ||
+	    (rc = parse_record(p, node, name == p->nm[N_PubmedBookArticle])) < 0)
 		return rc;
 	return sink(&p->rec, payload);
 }
@@ -777,11 +769,8 @@ int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts
 	if ((rc = xmlrec_open(&p.x, in, records)) < 0)
 		goto out;
 	rd = p.x.reader;
-	for (int i = 0; i < N_COUNT; i++)
-		if (!(p.nm[i] = xmlrec_intern(&p.x, pm_name_str[i]))) {
-			rc = lsr_error_oom();
-			goto out;
-		}
+	if ((rc = xmlrec_intern(&p.x, pm_name_str, p.nm, N_COUNT)) < 0)
+		goto out;
 	rc = xmlrec_read(&p.x);
 	while (rc == 1) {
 		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);

@@ -66,6 +66,18 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	x->err_code = e->code;
 	x->err_line = e->line;
 	x->err_int1 = e->int1;
+	if (e->domain == XML_FROM_PARSER && e->ctxt) {
+		xmlParserCtxtPtr ctxt = e->ctxt;
+		const xmlChar *cur = ctxt->input ? ctxt->input->cur : NULL;
+		const xmlChar *end = ctxt->input ? ctxt->input->end : NULL;
+
+		while (cur && cur < end && (*cur == ' ' || *cur == '\t' || *cur == '\r' || *cur == '\n'))
+			cur++;
+		x->err_at_end = x->eof && cur == end;
+		x->err_open = ctxt->nameNr;
+		x->err_epilog = ctxt->instate == XML_PARSER_EPILOG;
+		copy_str(x->err_inner, sizeof(x->err_inner), (const char *)ctxt->name);
+	}
 	copy_str(x->err_msg, sizeof(x->err_msg), e->message);
 	copy_str(x->err_str1, sizeof(x->err_str1), e->str1);
 	copy_str(x->err_str2, sizeof(x->err_str2), e->str2);
@@ -94,6 +106,21 @@ static int parse_error(struct xmlrec *x)
 		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
 				   "malformed XML");
 	line = x->err_line > 0 ? (uint64_t)x->err_line : x->line;
+	/* libxml2 says "Extra content at the end of the document" when the
+	 * input ends with elements open */
+	if (x->eof && x->err_code == XML_ERR_DOCUMENT_END && !x->err_epilog)
+		x->err_at_end = 1;
+	if (x->err_at_end && x->err_open == 0 && !x->err_epilog)
+		return xmlrec_fail(x, line, "unexpected end of file: expected the root element");
+	if (x->err_at_end && x->err_open > 0) {
+		/* the file ends inside an element: it is truncated */
+		if (x->open)
+			return xmlrec_fail(x, line,
+					   "unexpected end of file: expected </%s> (the <%s> of line %llu is not complete)",
+					   x->err_inner, x->names[x->open - 1],
+					   (unsigned long long)x->cur.line);
+		return xmlrec_fail(x, line, "unexpected end of file: expected </%s>", x->err_inner);
+	}
 	switch (x->err_code) {
 	case XML_ERR_TAG_NOT_FINISHED:
 		return xmlrec_fail(x, line,
@@ -538,9 +565,28 @@ int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 	return 0;
 }
 
-const xmlChar *xmlrec_intern(struct xmlrec *x, const char *name)
+int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **out, int n)
 {
-	return xmlTextReaderConstString(x->reader, (const xmlChar *)name);
+	for (int i = 0; i < n; i++)
+		if (!(out[i] = xmlTextReaderConstString(x->reader, (const xmlChar *)names[i])))
+			return lsr_error_oom();
+	return 0;
+}
+
+int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
+		  xmlNodePtr *node)
+{
+	struct xmlrec_slice s;
+	const char *raw;
+	int rc;
+
+	if ((rc = xmlrec_expand(x, node)) < 0 || (rc = xmlrec_take(x, name, &raw, &s)) < 0)
+		return rc;
+	rec->line = s.line;
+	rec->offset = s.start;
+	rec->raw = raw;
+	rec->raw_len = (size_t)(s.end - s.start);
+	return 0;
 }
 
 uint64_t xmlrec_line(struct xmlrec *x, xmlNodePtr node)

@@ -63,7 +63,11 @@ struct xmlrec {
 	int io_rc;                 /* an input error (message already set) */
 	int err_set;               /* libxml2 reported an error */
 	int err_code, err_line, err_int1;
+	int err_at_end;            /* libxml2 had no more bytes when it failed */
+	int err_open;              /* elements open then */
+	int err_epilog;            /* the root element was closed then */
 	char err_msg[300], err_str1[120], err_str2[120];
+	char err_inner[120];       /* the innermost open element then */
 
 	/* global libxml2 state, restored by xmlrec_close */
 	xmlExternalEntityLoader old_loader;
@@ -97,8 +101,16 @@ int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 int xmlrec_fail(struct xmlrec *x, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The reader's interned copy of name: element names compare by pointer. */
-const xmlChar *xmlrec_intern(struct xmlrec *x, const char *name);
+/* The reader's interned copies of names[0..n) into out[0..n): element
+ * names then compare by pointer. */
+int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **out, int n);
+
+/*
+ * At a record element: reset nothing, expand it into *node and set rec's
+ * provenance (line, offset, raw bytes) from its slice of the input.
+ */
+int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
+		  xmlNodePtr *node);
 
 /* Line of node (large line numbers included), else the record's line. */
 uint64_t xmlrec_line(struct xmlrec *x, xmlNodePtr node);
