@@ -38,6 +38,8 @@
 
 enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
 
+static void lines_to(struct xmlrec *x, uint64_t off);
+
 /* ------------------------------------------------------------------ */
 /* errors                                                              */
 
@@ -105,6 +107,8 @@ static int parse_error(struct xmlrec *x)
 	if (!x->err_set)
 		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
 				   "malformed XML");
+	if (x->line_at < x->scan)
+		lines_to(x, x->scan);
 	line = x->err_line > 0 ? (uint64_t)x->err_line : x->line;
 	/* libxml2 says "Extra content at the end of the document" when the
 	 * input ends with elements open */
@@ -151,12 +155,18 @@ static xmlParserInputPtr no_entities(const char *url, const char *id, xmlParserC
 /* ------------------------------------------------------------------ */
 /* the record scanner                                                  */
 
-static void count_lines(struct xmlrec *x, const unsigned char *p, const unsigned char *q)
+/* Bring x->line up to stream offset off (in the window): lines are
+ * counted only where a record starts, not at every tag. */
+static void lines_to(struct xmlrec *x, uint64_t off)
 {
+	const unsigned char *p = x->win + (x->line_at - x->winbase);
+	const unsigned char *q = x->win + (off - x->winbase);
+
 	while (p < q && (p = memchr(p, '\n', (size_t)(q - p))) != NULL) {
 		x->line++;
 		p++;
 	}
+	x->line_at = off;
 }
 
 /* Does p[0..avail) start with lit?  1 yes, 0 no, -1 cannot tell yet. */
@@ -263,8 +273,10 @@ static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned cha
 		if ((m = match(p, avail, "<!DOCTYPE", 9)) != 0) {
 			if (m < 0)
 				return 0;
-			if (!x->doctype_line)
+			if (!x->doctype_line) {
+				lines_to(x, at);
 				x->doctype_line = x->line;
+			}
 			*adv = 9;
 			return 1;
 		}
@@ -320,6 +332,7 @@ static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned cha
 		return 1;
 	}
 	x->cur.start = at;
+	lines_to(x, at);
 	x->cur.line = x->line;
 	if (q[-1] == '/') { /* <record/> */
 		x->cur.end = at + *adv;
@@ -349,24 +362,18 @@ static int scan(struct xmlrec *x)
 			q = memmem(p, (size_t)(end - p), c, cl);
 			if (!q) {
 				/* keep a possible partial closer for the next bytes */
-				const unsigned char *stop = (size_t)(end - p) > cl - 1 ? end - (cl - 1) : p;
-
-				count_lines(x, p, stop);
-				p = stop;
+				p = (size_t)(end - p) > cl - 1 ? end - (cl - 1) : p;
 				break;
 			}
-			count_lines(x, p, q + cl);
 			p = q + cl;
 			x->state = S_TEXT;
 			continue;
 		}
 		q = memchr(p, '<', (size_t)(end - p));
 		if (!q) {
-			count_lines(x, p, end);
 			p = end;
 			break;
 		}
-		count_lines(x, p, q);
 		p = q;
 		rc = scan_tag(x, p, end, &adv);
 		if (rc < 0)
@@ -377,7 +384,6 @@ static int scan(struct xmlrec *x)
 			adv = 1; /* the file ends inside a tag: libxml2 will say so */
 		}
 		rc = 0;
-		count_lines(x, p, p + adv);
 		p += adv;
 	}
 	x->scan = x->winbase + (uint64_t)(p - x->win);
@@ -413,6 +419,7 @@ static int read_cb(void *ctx, char *dst, int len)
 		x->started = 1;
 		x->winbase = off;
 		x->scan = off;
+		x->line_at = off;
 	}
 	/* drop what no record needs any more */
 	keep = x->scan;
@@ -422,6 +429,8 @@ static int read_cb(void *ctx, char *dst, int len)
 		keep = x->q[x->qhead].start;
 	drop = (size_t)(keep - x->winbase);
 	if (drop && (drop >= x->winlen / 2 || x->winlen + (size_t)n > x->wincap)) {
+		if (x->line_at < keep)
+			lines_to(x, keep);
 		memmove(x->win, x->win + drop, x->winlen - drop);
 		x->winlen -= drop;
 		x->winbase = keep;

@@ -48,7 +48,8 @@ struct xmlrec {
 
 	/* the record scanner */
 	uint64_t scan;             /* stream offset of the next byte to scan */
-	uint64_t line;             /* line number at scan */
+	uint64_t line;             /* line number at stream offset line_at */
+	uint64_t line_at;
 	int state;                 /* text, comment, CDATA section, PI */
 	int open;                  /* 1 + index in names of the open record, 0 none */
 	int open_depth;            /* nesting of that name */

@@ -54,6 +54,8 @@ done
 
 cd "$TMP"
 run 0 lsr init rev
+# new reviews use 64 KiB pages (see db_open)
+same "$(sql rev/review.db 'PRAGMA page_size')" 65536
 total=0
 while read -r rel nrec ndel; do
 	# the deletion notices, counted in the file itself
