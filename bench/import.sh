@@ -2,9 +2,10 @@
 # bench/import.sh - import speed and memory.  For each size, generate a
 # PubMed XML and a RIS file (bench_gen_records, seed 1), import each into a
 # fresh review with the release build, and print records/s, MB/s (10^6
-# bytes of input per second of wall time) and the peak resident memory of
-# the lsr process (bench_peakrss, wait4), beside `xmllint --stream
-# --noout` on the same XML file: the parsing floor.
+# bytes of input per second of wall time), its CPU time (user + system)
+# and the peak resident memory of the lsr process (bench_peakrss, wait4),
+# beside `xmllint --stream --noout` on the same XML file: the parsing
+# floor.
 #
 #   bench/import.sh [SIZE...]          default: 10000 100000 1000000
 #
@@ -30,8 +31,8 @@ mkdir -p "$OUT"
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$2"; }
 
 echo "lsr import benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -m)"
-printf '%-10s %9s %9s %8s %10s %7s %8s %9s | %10s %7s %8s\n' \
-	format records "input MB" "wall s" "records/s" "MB/s" "peak MB" "db MB" \
+printf '%-10s %9s %9s %8s %7s %10s %7s %8s %9s | %10s %7s %8s\n' \
+	format records "input MB" "wall s" "cpu s" "records/s" "MB/s" "peak MB" "db MB" \
 	"xmllint s" "MB/s" "peak MB"
 for n in "$@"; do
 	for fmt in pubmed-xml ris; do
@@ -51,6 +52,8 @@ for n in "$@"; do
 		fi
 		wall=$(field wall_s "$OUT/lsr.report")
 		rss=$(field maxrss_kb "$OUT/lsr.report")
+		cpu=$(awk -v u="$(field user_s "$OUT/lsr.report")" -v s="$(field sys_s "$OUT/lsr.report")" \
+			'BEGIN { printf "%.2f", u + s }')
 		db=$(du -k "$rev" | tail -1 | cut -f1)
 		xl="- - -"
 		if [ "$fmt" = pubmed-xml ] && command -v xmllint >/dev/null; then
@@ -60,10 +63,10 @@ for n in "$@"; do
 			xl=$(awk -v b="$bytes" -v w="$xw" -v r="$xr" \
 				'BEGIN { printf "%.2f %.1f %.1f", w, b / 1e6 / w, r / 1024 }')
 		fi
-		awk -v f="$fmt" -v n="$n" -v b="$bytes" -v w="$wall" -v r="$rss" -v d="$db" -v x="$xl" \
+		awk -v f="$fmt" -v n="$n" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" -v d="$db" -v x="$xl" \
 			'BEGIN { split(x, xs, " ");
-				printf "%-10s %9d %9.1f %8.2f %10.0f %7.1f %8.1f %9.1f | %10s %7s %8s\n",
-					f, n, b / 1e6, w, n / w, b / 1e6 / w, r / 1024, d / 1024,
+				printf "%-10s %9d %9.1f %8.2f %7.2f %10.0f %7.1f %8.1f %9.1f | %10s %7s %8s\n",
+					f, n, b / 1e6, w, c, n / w, b / 1e6 / w, r / 1024, d / 1024,
 					xs[1], xs[2], xs[3] }'
 		if [ "$KEEP" != 1 ]; then
 			rm -rf "$rev"

@@ -91,10 +91,11 @@ struct en {
 };
 
 #define IS(node, n) ((node)->name == e->nm[N_##n])
-#define FOR_CHILDREN(c, node) for (xmlNodePtr c = xmlrec_child(node); c; c = xmlrec_sibling(c))
+#define FOR_CHILDREN(c, node) \
+	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c))
 
 /* The value of a field (its <style> runs joined), trimmed, into b. */
-static int value(struct en *e, xmlNodePtr node, struct buf *b)
+static int value(struct en *e, struct xmlrec_node *node, struct buf *b)
 {
 	int rc;
 
@@ -106,14 +107,14 @@ static int value(struct en *e, xmlNodePtr node, struct buf *b)
 }
 
 /* The first value wins: a repeated element does not replace it. */
-static int first_value(struct en *e, xmlNodePtr node, struct buf *b)
+static int first_value(struct en *e, struct xmlrec_node *node, struct buf *b)
 {
 	return b->len ? 0 : value(e, node, b);
 }
 
 /* Push every line of node's value (EndNote separates list entries with
  * line ends inside one element). */
-static int push_lines(struct en *e, xmlNodePtr node, struct strv *sv)
+static int push_lines(struct en *e, struct xmlrec_node *node, struct strv *sv)
 {
 	const char *s;
 	int rc;
@@ -132,7 +133,7 @@ static int push_lines(struct en *e, xmlNodePtr node, struct strv *sv)
 	return 0;
 }
 
-static int titles(struct en *e, xmlNodePtr node)
+static int titles(struct en *e, struct xmlrec_node *node)
 {
 	int rc = 0;
 
@@ -151,7 +152,7 @@ static int titles(struct en *e, xmlNodePtr node)
 	return 0;
 }
 
-static int periodical(struct en *e, xmlNodePtr node, struct buf *full, struct buf *abbr)
+static int periodical(struct en *e, struct xmlrec_node *node, struct buf *full, struct buf *abbr)
 {
 	int rc = 0;
 
@@ -166,7 +167,7 @@ static int periodical(struct en *e, xmlNodePtr node, struct buf *full, struct bu
 	return 0;
 }
 
-static int contributors(struct en *e, xmlNodePtr node)
+static int contributors(struct en *e, struct xmlrec_node *node)
 {
 	int rc;
 
@@ -184,7 +185,7 @@ static int contributors(struct en *e, xmlNodePtr node)
 	return 0;
 }
 
-static int dates(struct en *e, xmlNodePtr node)
+static int dates(struct en *e, struct xmlrec_node *node)
 {
 	int rc = 0;
 
@@ -226,11 +227,11 @@ static const char *pubmed_url_pmid(const char *u, size_t *len)
 
 /* Every <url> under urls: the first web URL is the record's; a DOI or a
  * PubMed link also gives an identifier. */
-static int urls(struct en *e, xmlNodePtr node)
+static int urls(struct en *e, struct xmlrec_node *node)
 {
 	int rc;
 
-	for (xmlNodePtr c = xmlrec_child(node); c; c = xmlrec_sibling(c)) {
+	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c)) {
 		const char *u, *pmid;
 		size_t n;
 
@@ -268,7 +269,7 @@ static int find_pmcid(struct en *e, const char *s)
 	return 0;
 }
 
-static int record_fields(struct en *e, xmlNodePtr node)
+static int record_fields(struct en *e, struct xmlrec_node *node)
 {
 	struct lsr_record *r = &e->rec;
 	int rc = 0;
@@ -440,7 +441,7 @@ static void en_reset(struct en *e)
 
 static int one_record(struct en *e, record_sink_fn sink, void *payload)
 {
-	xmlNodePtr node;
+	struct xmlrec_node *node;
 	int rc;
 
 	en_reset(e);
@@ -475,29 +476,28 @@ int fetch_parse_endnote_xml(struct fetch_input *in, const struct fetch_parse_opt
 	while (rc == 1) {
 		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
 		const xmlChar *name = xmlTextReaderConstLocalName(rd);
-		xmlNodePtr cur = xmlTextReaderCurrentNode(rd);
 
 		if (type == XML_READER_TYPE_ELEMENT && depth <= 2) {
 			const xmlChar *want = e.nm[depth == 0 ? N_xml : depth == 1 ? N_records : N_record];
 
 			if (name != want) {
-				rc = xmlrec_fail(&e.x, xmlrec_line(&e.x, cur), "expected %s, found <%s>",
+				rc = xmlrec_fail(&e.x, xmlrec_here(&e.x), "expected %s, found <%s>",
 						 expect[depth], (const char *)name);
 				goto out;
 			}
 			if (depth == 2) {
 				if ((rc = one_record(&e, sink, payload)) < 0)
 					goto out;
-				rc = xmlrec_next(&e.x);
+				rc = xmlrec_read(&e.x);
 				continue;
 			}
 		} else if (depth <= 2 && depth > 0 && (type == XML_READER_TYPE_TEXT ||
 						       type == XML_READER_TYPE_CDATA)) {
-			rc = xmlrec_fail(&e.x, xmlrec_line(&e.x, cur), "expected %s, found text",
+			rc = xmlrec_fail(&e.x, xmlrec_here(&e.x), "expected %s, found text",
 					 expect[depth]);
 			goto out;
 		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = xmlrec_fail(&e.x, xmlrec_line(&e.x, cur),
+			rc = xmlrec_fail(&e.x, xmlrec_here(&e.x),
 					 "expected %s, found the entity reference '&%s;'",
 					 expect[depth > 2 ? 2 : depth], (const char *)name);
 			goto out;

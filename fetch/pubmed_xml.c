@@ -81,27 +81,28 @@ struct pm {
 	struct buf eloc_doi;         /* first DOI ELocationID */
 	struct buf start_page, end_page, vernacular, book_title;
 	struct buf issn_linking, medline_ta, article_date;
-	xmlNodePtr book_authors;     /* Book/AuthorList, used when the chapter has none */
+	struct xmlrec_node *book_authors;     /* Book/AuthorList, used when the chapter has none */
 	int have_pgn;                /* MedlinePgn given */
 };
 
 #define IS(node, n) ((node)->name == p->nm[N_##n])
-#define FOR_CHILDREN(c, node) for (xmlNodePtr c = xmlrec_child(node); c; c = xmlrec_sibling(c))
+#define FOR_CHILDREN(c, node) \
+	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c))
 
 /* Plain text of node into b (reset first). */
-static int text(struct pm *p, xmlNodePtr node, struct buf *b)
+static int text(struct pm *p, struct xmlrec_node *node, struct buf *b)
 {
 	buf_reset(b);
 	return xmlrec_text(&p->x, node, b, 0);
 }
 
 /* Text of node with inline markup flattened, appended to b. */
-static int text_markup(struct pm *p, xmlNodePtr node, struct buf *b)
+static int text_markup(struct pm *p, struct xmlrec_node *node, struct buf *b)
 {
 	return xmlrec_text(&p->x, node, b, XMLREC_TEXT_MARKUP);
 }
 
-static int push_text(struct pm *p, xmlNodePtr node, struct strv *sv, unsigned flags)
+static int push_text(struct pm *p, struct xmlrec_node *node, struct strv *sv, unsigned flags)
 {
 	int rc;
 
@@ -120,7 +121,7 @@ static int trimmed(struct buf *b)
 
 /* Year, Month, Day, Season, MedlineDate of a date element into the
  * scratch bufs. */
-static int read_date(struct pm *p, xmlNodePtr date)
+static int read_date(struct pm *p, struct xmlrec_node *date)
 {
 	int rc = 0;
 
@@ -163,7 +164,7 @@ static int date_string(struct pm *p, struct buf *out)
 	return 0;
 }
 
-static int pub_date(struct pm *p, xmlNodePtr date)
+static int pub_date(struct pm *p, struct xmlrec_node *date)
 {
 	int rc;
 
@@ -172,7 +173,7 @@ static int pub_date(struct pm *p, xmlNodePtr date)
 	return p->t.len ? tagged_set_date(&p->rec, p->t.s) : 0;
 }
 
-static int journal(struct pm *p, xmlNodePtr j)
+static int journal(struct pm *p, struct xmlrec_node *j)
 {
 	struct lsr_record *r = &p->rec;
 	int rc = 0;
@@ -203,7 +204,7 @@ static int journal(struct pm *p, xmlNodePtr j)
 	return 0;
 }
 
-static int pagination(struct pm *p, xmlNodePtr pg)
+static int pagination(struct pm *p, struct xmlrec_node *pg)
 {
 	int rc = 0;
 
@@ -222,7 +223,7 @@ static int pagination(struct pm *p, xmlNodePtr pg)
 	return 0;
 }
 
-static int elocation(struct pm *p, xmlNodePtr e)
+static int elocation(struct pm *p, struct xmlrec_node *e)
 {
 	const char *type = xmlrec_attr(e, "EIdType");
 	const char *valid = xmlrec_attr(e, "ValidYN");
@@ -240,7 +241,7 @@ static int elocation(struct pm *p, xmlNodePtr e)
 	return 0;
 }
 
-static int abstract(struct pm *p, xmlNodePtr a)
+static int abstract(struct pm *p, struct xmlrec_node *a)
 {
 	struct buf *ab = &p->rec.abstract;
 	int rc;
@@ -273,14 +274,14 @@ static int abstract(struct pm *p, xmlNodePtr a)
 	return 0;
 }
 
-static int author_list(struct pm *p, xmlNodePtr list)
+static int author_list(struct pm *p, struct xmlrec_node *list)
 {
 	struct buf *t = &p->t;
 	int rc = 0;
 
 	FOR_CHILDREN(a, list) {
 		const char *valid = xmlrec_attr(a, "ValidYN");
-		xmlNodePtr last = NULL, fore = NULL, init = NULL, suffix = NULL, coll = NULL;
+		struct xmlrec_node *last = NULL, *fore = NULL, *init = NULL, *suffix = NULL, *coll = NULL;
 
 		if (!IS(a, Author) || (valid && !strcmp(valid, "N")))
 			continue;
@@ -338,7 +339,7 @@ static const char *registry_kind(const char *name)
 	return NULL;
 }
 
-static int data_banks(struct pm *p, xmlNodePtr list)
+static int data_banks(struct pm *p, struct xmlrec_node *list)
 {
 	int rc;
 
@@ -385,7 +386,7 @@ static int month_num(const char *s)
 }
 
 /* ArticleDate (the electronic publication date) as ISO 8601. */
-static int article_date(struct pm *p, xmlNodePtr d)
+static int article_date(struct pm *p, struct xmlrec_node *d)
 {
 	int rc, y, m, day;
 
@@ -407,7 +408,7 @@ static int article_date(struct pm *p, xmlNodePtr d)
 }
 
 /* "kind:value" into other_ids unless it is there already. */
-static int other_id(struct pm *p, const char *kind, xmlNodePtr node)
+static int other_id(struct pm *p, const char *kind, struct xmlrec_node *node)
 {
 	struct buf *t = &p->t;
 	int rc;
@@ -423,7 +424,7 @@ static int other_id(struct pm *p, const char *kind, xmlNodePtr node)
 	return strv_push_unique(&p->rec.other_ids, t->s);
 }
 
-static int article_ids(struct pm *p, xmlNodePtr list)
+static int article_ids(struct pm *p, struct xmlrec_node *list)
 {
 	struct lsr_record *r = &p->rec;
 	int rc = 0;
@@ -452,10 +453,10 @@ static int article_ids(struct pm *p, xmlNodePtr list)
 	return 0;
 }
 
-static int keywords(struct pm *p, xmlNodePtr list);
+static int keywords(struct pm *p, struct xmlrec_node *list);
 
 /* A book's own part: its title, date, ISBN, volume, authors. */
-static int book(struct pm *p, xmlNodePtr b)
+static int book(struct pm *p, struct xmlrec_node *b)
 {
 	int rc = 0;
 
@@ -485,7 +486,7 @@ static int book(struct pm *p, xmlNodePtr b)
 
 /* Article (journal articles) or BookDocument (books): the parts they
  * share have the same names. */
-static int article(struct pm *p, xmlNodePtr art)
+static int article(struct pm *p, struct xmlrec_node *art)
 {
 	struct lsr_record *r = &p->rec;
 	int rc = 0;
@@ -537,7 +538,7 @@ static int article(struct pm *p, xmlNodePtr art)
 	return 0;
 }
 
-static int keywords(struct pm *p, xmlNodePtr list)
+static int keywords(struct pm *p, struct xmlrec_node *list)
 {
 	int rc;
 
@@ -548,7 +549,7 @@ static int keywords(struct pm *p, xmlNodePtr list)
 	return 0;
 }
 
-static int comments_corrections(struct pm *p, xmlNodePtr list)
+static int comments_corrections(struct pm *p, struct xmlrec_node *list)
 {
 	int rc;
 
@@ -573,7 +574,7 @@ static int comments_corrections(struct pm *p, xmlNodePtr list)
 	return 0;
 }
 
-static int medline_citation(struct pm *p, xmlNodePtr mc)
+static int medline_citation(struct pm *p, struct xmlrec_node *mc)
 {
 	struct lsr_record *r = &p->rec;
 	int rc = 0;
@@ -620,7 +621,7 @@ static int not_available(const struct buf *t)
 }
 
 /* Fill p->rec from a PubmedArticle or PubmedBookArticle. */
-static int parse_record(struct pm *p, xmlNodePtr node, int is_book)
+static int parse_record(struct pm *p, struct xmlrec_node *node, int is_book)
 {
 	struct lsr_record *r = &p->rec;
 	int rc = 0;
@@ -717,7 +718,7 @@ static void pm_release(struct pm *p)
 
 static int one_record(struct pm *p, const xmlChar *name, record_sink_fn sink, void *payload)
 {
-	xmlNodePtr node;
+	struct xmlrec_node *node;
 	int rc;
 
 	pm_reset(p);
@@ -730,7 +731,7 @@ static int one_record(struct pm *p, const xmlChar *name, record_sink_fn sink, vo
 /* A DeleteCitation: one deletion notice per PMID. */
 static int deletions(struct pm *p, record_sink_fn sink, void *payload)
 {
-	xmlNodePtr node;
+	struct xmlrec_node *node;
 	int rc;
 
 	if ((rc = xmlrec_expand(&p->x, &node)) < 0)
@@ -775,11 +776,10 @@ int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts
 	while (rc == 1) {
 		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
 		const xmlChar *name = xmlTextReaderConstLocalName(rd);
-		xmlNodePtr cur = xmlTextReaderCurrentNode(rd);
 
 		if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
 			if (name != p.nm[N_PubmedArticleSet] && name != p.nm[N_PubmedBookArticleSet]) {
-				rc = xmlrec_fail(&p.x, xmlrec_line(&p.x, cur),
+				rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
 						 "expected <PubmedArticleSet> as the root element, found <%s>",
 						 (const char *)name);
 				goto out;
@@ -790,20 +790,20 @@ int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts
 			else if (name == p.nm[N_DeleteCitation])
 				rc = deletions(&p, sink, payload);
 			else
-				rc = xmlrec_fail(&p.x, xmlrec_line(&p.x, cur),
+				rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
 						 "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found <%s>",
 						 (const char *)name);
 			if (rc < 0)
 				goto out;
-			rc = xmlrec_next(&p.x);
+			rc = xmlrec_read(&p.x);
 			continue;
 		} else if (depth == 1 && (type == XML_READER_TYPE_TEXT ||
 					  type == XML_READER_TYPE_CDATA)) {
-			rc = xmlrec_fail(&p.x, xmlrec_line(&p.x, cur),
+			rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
 					 "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found text");
 			goto out;
 		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = xmlrec_fail(&p.x, xmlrec_line(&p.x, cur),
+			rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
 					 "expected <PubmedArticle>, found the entity reference '&%s;'",
 					 (const char *)name);
 			goto out;

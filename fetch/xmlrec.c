@@ -24,6 +24,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,15 @@
 enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
 
 static void lines_to(struct xmlrec *x, uint64_t off);
+
+/* Memory for record trees (see xmlrec_expand). */
+#define XMLREC_BLOCK (64 * 1024)
+
+struct xmlrec_block {
+	struct xmlrec_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
 
 /* ------------------------------------------------------------------ */
 /* errors                                                              */
@@ -498,6 +508,13 @@ void xmlrec_close(struct xmlrec *x)
 	free(x->q);
 	x->win = NULL;
 	x->q = NULL;
+	while (x->blocks) {
+		struct xmlrec_block *b = x->blocks;
+
+		x->blocks = b->next;
+		free(b);
+	}
+	x->block = NULL;
 }
 
 /* The DOCTYPE may not declare entities: lsr does not read them. */
@@ -522,9 +539,11 @@ static int status(struct xmlrec *x, int r)
 		return x->io_rc;
 	if (r < 0 || x->err_set)
 		return parse_error(x);
-	if (r == 1 && xmlTextReaderDepth(x->reader) == 0 &&
-	    xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ELEMENT)
+	if (r == 1 && !x->root_seen && xmlTextReaderDepth(x->reader) == 0 &&
+	    xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ELEMENT) {
+		x->root_seen = 1;
 		return check_doctype(x) < 0 ? LSR_EPARSE : 1;
+	}
 	return r;
 }
 
@@ -533,21 +552,181 @@ int xmlrec_read(struct xmlrec *x)
 	return status(x, xmlTextReaderRead(x->reader));
 }
 
-int xmlrec_next(struct xmlrec *x)
+/* ------------------------------------------------------------------ */
+/* record trees                                                         */
+
+static void tree_reset(struct xmlrec *x)
 {
-	return status(x, xmlTextReaderNext(x->reader));
+	x->block = x->blocks;
+	if (x->block)
+		x->block->used = 0;
 }
 
-int xmlrec_expand(struct xmlrec *x, xmlNodePtr *out)
+/* n bytes that stay put until the next tree_reset; NULL out of memory. */
+static void *tree_alloc(struct xmlrec *x, size_t n)
 {
-	xmlNodePtr n = xmlTextReaderExpand(x->reader);
+	struct xmlrec_block *b = x->block;
+	void *p;
 
-	*out = n;
-	if (x->io_rc)
-		return x->io_rc;
-	if (!n || x->err_set)
-		return parse_error(x);
-	return 0;
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!b || b->used + n > b->size) {
+		struct xmlrec_block *next = b ? b->next : x->blocks;
+
+		if (next && n <= next->size) {
+			b = next; /* a block from an earlier record */
+		} else {
+			size_t size = n > XMLREC_BLOCK ? n : XMLREC_BLOCK;
+
+			next = malloc(sizeof(*next) + size);
+			if (!next)
+				return NULL;
+			next->size = size;
+			if (b) {
+				next->next = b->next;
+				b->next = next;
+			} else {
+				next->next = x->blocks;
+				x->blocks = next;
+			}
+			b = next;
+		}
+		b->used = 0;
+		x->block = b;
+	}
+	p = (unsigned char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static const char *tree_strdup(struct xmlrec *x, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = tree_alloc(x, n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static struct xmlrec_node *tree_node(struct xmlrec *x, struct xmlrec_node *parent, int type)
+{
+	struct xmlrec_node *n = tree_alloc(x, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->parent = parent;
+	if (parent) {
+		if (parent->last)
+			parent->last->next = n;
+		else
+			parent->children = n;
+		parent->last = n;
+	}
+	return n;
+}
+
+/* The element the reader is on, with its attributes. */
+static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *parent)
+{
+	xmlNodePtr cur = xmlTextReaderCurrentNode(x->reader);
+	struct xmlrec_node *n = tree_node(x, parent, XML_ELEMENT_NODE);
+	struct xmlrec_attr **tail;
+
+	if (!n || !cur)
+		return NULL;
+	/* element and attribute names are interned by the reader's
+	 * dictionary: they outlive the nodes */
+	n->name = xmlTextReaderConstLocalName(x->reader);
+	n->line = cur->line < 65535 ? cur->line : 0; /* 0: the record's line */
+	tail = &n->attrs;
+	for (xmlAttrPtr a = cur->properties; a; a = a->next) {
+		struct xmlrec_attr *at = tree_alloc(x, sizeof(*at));
+		const xmlChar *v = a->children ? a->children->content : NULL;
+
+		if (!at || !(at->value = tree_strdup(x, v ? (const char *)v : "")))
+			return NULL;
+		at->name = (const char *)a->name;
+		at->next = NULL;
+		*tail = at;
+		tail = &at->next;
+	}
+	return n;
+}
+
+/* Text: white space between elements is kept as one blank (it may
+ * separate words of inline markup), without copying it. */
+static struct xmlrec_node *tree_text(struct xmlrec *x, struct xmlrec_node *parent,
+				     const char *text)
+{
+	struct xmlrec_node *n = tree_node(x, parent, XML_TEXT_NODE);
+	const char *p = text;
+
+	if (!n)
+		return NULL;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (!*p)
+		n->content = strpbrk(text, "\n\r") ? "\n" : " ";
+	else
+		n->content = tree_strdup(x, text);
+	return n->content ? n : NULL;
+}
+
+int xmlrec_expand(struct xmlrec *x, struct xmlrec_node **out)
+{
+	xmlTextReaderPtr rd = x->reader;
+	struct xmlrec_node *root, *cur, *n;
+	int rc;
+
+	*out = NULL;
+	tree_reset(x);
+	root = tree_element(x, NULL);
+	if (!root)
+		return lsr_error_oom();
+	if (xmlTextReaderIsEmptyElement(rd)) {
+		*out = root;
+		return 0;
+	}
+	for (cur = root;;) {
+		xmlNodePtr node;
+
+		if ((rc = xmlrec_read(x)) <= 0)
+			return rc < 0 ? rc : xmlrec_fail(x, x->rec_line, "unexpected end of file in <%s>",
+							 (const char *)cur->name);
+		/* text first, without xmlTextReaderNodeType's look for
+		 * xml:space up the tree */
+		node = xmlTextReaderCurrentNode(rd);
+		if (node && (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)) {
+			n = tree_text(x, cur, node->content ? (const char *)node->content : "");
+		} else {
+			switch (xmlTextReaderNodeType(rd)) {
+			case XML_READER_TYPE_ELEMENT:
+				n = tree_element(x, cur);
+				if (n && !xmlTextReaderIsEmptyElement(rd))
+					cur = n;
+				break;
+			case XML_READER_TYPE_END_ELEMENT:
+				if (cur == root) {
+					*out = root;
+					return 0;
+				}
+				cur = cur->parent;
+				continue;
+			case XML_READER_TYPE_ENTITY_REFERENCE:
+				n = tree_node(x, cur, XML_ENTITY_REF_NODE);
+				if (n && !(n->name = (const xmlChar *)tree_strdup(
+						   x, (const char *)xmlTextReaderConstName(rd))))
+					n = NULL;
+				break;
+			default:
+				continue; /* comments, processing instructions */
+			}
+		}
+		if (!n)
+			return lsr_error_oom();
+	}
 }
 
 int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
@@ -583,7 +762,7 @@ int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **ou
 }
 
 int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
-		  xmlNodePtr *node)
+		  struct xmlrec_node **node)
 {
 	struct xmlrec_slice s;
 	const char *raw;
@@ -598,33 +777,40 @@ int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
 	return 0;
 }
 
-uint64_t xmlrec_line(struct xmlrec *x, xmlNodePtr node)
+uint64_t xmlrec_here(struct xmlrec *x)
 {
-	long l = node ? xmlGetLineNo(node) : -1;
+	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
+	long l = n ? xmlGetLineNo(n) : -1;
 
-	return l > 0 ? (uint64_t)l : x->rec_line;
+	return l > 0 ? (uint64_t)l : (uint64_t)xmlTextReaderGetParserLineNumber(x->reader);
 }
 
-const char *xmlrec_attr(xmlNodePtr node, const char *name)
+uint64_t xmlrec_line(struct xmlrec *x, const struct xmlrec_node *node)
 {
-	for (xmlAttrPtr a = node->properties; a; a = a->next)
-		if (!strcmp((const char *)a->name, name))
-			return a->children && a->children->content
-				? (const char *)a->children->content : "";
+	return node && node->line ? node->line : x->rec_line;
+}
+
+const char *xmlrec_attr(const struct xmlrec_node *node, const char *name)
+{
+	for (const struct xmlrec_attr *a = node->attrs; a; a = a->next)
+		if (!strcmp(a->name, name))
+			return a->value;
 	return NULL;
 }
 
-xmlNodePtr xmlrec_sibling(xmlNodePtr node)
+struct xmlrec_node *xmlrec_sibling(const struct xmlrec_node *node)
 {
-	for (node = node->next; node; node = node->next)
-		if (node->type == XML_ELEMENT_NODE)
-			return node;
+	struct xmlrec_node *n;
+
+	for (n = node->next; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return n;
 	return NULL;
 }
 
-xmlNodePtr xmlrec_child(xmlNodePtr node)
+struct xmlrec_node *xmlrec_child(const struct xmlrec_node *node)
 {
-	xmlNodePtr c = node->children;
+	struct xmlrec_node *c = node->children;
 
 	if (!c || c->type == XML_ELEMENT_NODE)
 		return c;
@@ -700,16 +886,14 @@ static int walk_text(struct walk *w, const char *s)
 	return buf_adds(w->out, s) < 0 ? LSR_ENOMEM : 0;
 }
 
-static int walk(struct walk *w, xmlNodePtr node)
+static int walk(struct walk *w, const struct xmlrec_node *node)
 {
 	int rc = 0;
 
-	for (xmlNodePtr c = node->children; c && rc == 0; c = c->next) {
+	for (const struct xmlrec_node *c = node->children; c && rc == 0; c = c->next) {
 		switch (c->type) {
 		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (c->content)
-				rc = walk_text(w, (const char *)c->content);
+			rc = walk_text(w, c->content);
 			break;
 		case XML_ENTITY_REF_NODE:
 			rc = xmlrec_fail(w->x, xmlrec_line(w->x, node),
@@ -742,7 +926,8 @@ static int walk(struct walk *w, xmlNodePtr node)
 	return rc;
 }
 
-int xmlrec_text(struct xmlrec *x, xmlNodePtr node, struct buf *out, unsigned flags)
+int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *out,
+		unsigned flags)
 {
 	struct walk w = { x, out, flags, 0, 0 };
 

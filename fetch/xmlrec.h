@@ -9,13 +9,18 @@
  *     static const char *const names[] = { "record", NULL };
  *     if ((rc = xmlrec_open(&x, in, names)) < 0) return rc;
  *     rc = xmlrec_read(&x);            // 1 node, 0 end, < 0 error
- *     ... at a record element: xmlrec_expand(&x, &node), then
- *     xmlrec_take(&x, &slice) for its bytes, then xmlrec_next(&x) ...
+ *     ... at a record element: xmlrec_record(&x, name, &rec, &node) gives
+ *     its tree and its bytes; then xmlrec_read(&x) goes on ...
  *     xmlrec_close(&x);
  *
- * Memory stays flat however large the file: the reader frees what it has
- * passed, and the byte window keeps only the records the reader has not
- * finished (plus libxml2's small read-ahead).
+ * A record's tree is a struct xmlrec_node tree that xmlrec_expand builds
+ * from the reader's nodes as they pass, in memory reused from record to
+ * record.  (xmlTextReaderExpand would keep libxml2's own nodes alive for
+ * the whole record: they then no longer recycle, and malloc became a
+ * fifth of the parse.)  Memory stays flat however large the file: the
+ * reader frees what it has passed, the tree holds one record, and the
+ * byte window keeps only the records the reader has not finished (plus
+ * libxml2's small read-ahead).
  */
 #ifndef LSR_XMLREC_H
 #define LSR_XMLREC_H
@@ -26,6 +31,28 @@
 #include <libxml/xmlreader.h>
 
 #include "fetch_int.h"
+
+/* An attribute of an element in a record's tree. */
+struct xmlrec_attr {
+	const char *name;
+	const char *value;
+	struct xmlrec_attr *next;
+};
+
+/* A node of a record's tree: an element, text (CDATA included), or an
+ * entity reference the parser did not expand.  Valid until the next
+ * xmlrec_expand. */
+struct xmlrec_node {
+	int type;                  /* XML_ELEMENT_NODE, XML_TEXT_NODE, XML_ENTITY_REF_NODE */
+	const xmlChar *name;       /* element: its local name, interned; entity: its name */
+	const char *content;       /* text */
+	struct xmlrec_node *parent, *children, *last, *next;
+	struct xmlrec_attr *attrs;
+	uint64_t line;             /* element: its line, 0 unknown */
+};
+
+/* Memory for record trees: blocks reused from record to record. */
+struct xmlrec_block;
 
 /* One top-level record as it appears in the byte stream. */
 struct xmlrec_slice {
@@ -59,6 +86,9 @@ struct xmlrec {
 	size_t qhead, qlen, qcap;
 
 	uint64_t rec_line;         /* line of the record last taken */
+	int root_seen;             /* the DOCTYPE has been checked */
+	struct xmlrec_block *blocks; /* the tree's memory */
+	struct xmlrec_block *block;  /* the block being filled */
 
 	/* errors */
 	int io_rc;                 /* an input error (message already set) */
@@ -81,18 +111,20 @@ struct xmlrec {
 int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names);
 void xmlrec_close(struct xmlrec *x);
 
-/* xmlTextReaderRead and xmlTextReaderNext (skip the current subtree):
- * 1 at a node, 0 at the end, negative on error (message set). */
+/* xmlTextReaderRead: 1 at a node, 0 at the end, negative on error
+ * (message set). */
 int xmlrec_read(struct xmlrec *x);
-int xmlrec_next(struct xmlrec *x);
 
-/* Parse the current element to its end and give its subtree (valid until
- * the next xmlrec_read/xmlrec_next). */
-int xmlrec_expand(struct xmlrec *x, xmlNodePtr *out);
+/*
+ * Read the current element to its end tag and give its tree (valid until
+ * the next xmlrec_expand).  The reader is left on the end tag (or on the
+ * element itself when it is empty): xmlrec_read goes on after it.
+ */
+int xmlrec_expand(struct xmlrec *x, struct xmlrec_node **out);
 
 /*
  * The bytes of the record element just expanded: *raw points into the
- * window (valid until the next xmlrec_read/xmlrec_next), *s gives its
+ * window (valid until the next xmlrec_read), *s gives its
  * offset and line.  Checks that they are the bytes of element name.
  */
 int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
@@ -111,13 +143,16 @@ int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **ou
  * provenance (line, offset, raw bytes) from its slice of the input.
  */
 int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
-		  xmlNodePtr *node);
+		  struct xmlrec_node **node);
 
-/* Line of node (large line numbers included), else the record's line. */
-uint64_t xmlrec_line(struct xmlrec *x, xmlNodePtr node);
+/* Line of the node the reader is on. */
+uint64_t xmlrec_here(struct xmlrec *x);
+
+/* Line of node, else the record's line. */
+uint64_t xmlrec_line(struct xmlrec *x, const struct xmlrec_node *node);
 
 /* The value of attribute name of node, NULL when absent (borrowed). */
-const char *xmlrec_attr(xmlNodePtr node, const char *name);
+const char *xmlrec_attr(const struct xmlrec_node *node, const char *name);
 
 enum xmlrec_text_flags {
 	/* inline markup (<i>, <b>, <sup>, MathML...) flattened to words:
@@ -130,10 +165,11 @@ enum xmlrec_text_flags {
  * Append the text content of node to out.  An entity reference the
  * parser left unexpanded rejects the file (LSR_EPARSE).
  */
-int xmlrec_text(struct xmlrec *x, xmlNodePtr node, struct buf *out, unsigned flags);
+int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *out,
+		unsigned flags);
 
 /* The first element child of node (or its next element sibling). */
-xmlNodePtr xmlrec_child(xmlNodePtr node);
-xmlNodePtr xmlrec_sibling(xmlNodePtr node);
+struct xmlrec_node *xmlrec_child(const struct xmlrec_node *node);
+struct xmlrec_node *xmlrec_sibling(const struct xmlrec_node *node);
 
 #endif
