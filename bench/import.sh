@@ -32,8 +32,8 @@ field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$2"; }
 
 echo "lsr import benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -m)"
 printf '%-10s %9s %9s %8s %7s %10s %7s %8s %9s | %10s %7s %8s\n' \
-	format records "input MB" "wall s" "cpu s" "records/s" "MB/s" "peak MB" "db MB" \
-	"xmllint s" "MB/s" "peak MB"
+	format records "input MB" "wall s" "cpu s" "records/s" "MB/s" "peak MiB" "db MiB" \
+	"xmllint s" "MB/s" "peak MiB"
 for n in "$@"; do
 	for fmt in pubmed-xml ris; do
 		case $fmt in pubmed-xml) ext=xml ;; *) ext=ris ;; esac

@@ -23,10 +23,36 @@
 struct got {
 	int n, ndeleted;
 	char *title[MAXREC], *abstract[MAXREC], *raw[MAXREC], *authors[MAXREC];
+	char *summary[MAXREC]; /* the other fields, "name=value|..." */
 	char *deleted[MAXREC];
 	size_t raw_len[MAXREC];
 	uint64_t offset[MAXREC], line[MAXREC];
 };
+
+static void join(struct buf *b, const char *name, const struct strv *sv)
+{
+	buf_printf(b, "|%s=", name);
+	for (size_t i = 0; i < sv->n; i++)
+		buf_printf(b, "%s%s", i ? ";" : "", sv->v[i]);
+}
+
+static char *summarize(const struct lsr_record *r)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "id=%s|type=%s|year=%d|date=%s|journal=%s|abbrev=%s|vol=%s|issue=%s|pages=%s"
+		   "|doi=%s|pmid=%s|pmcid=%s|issn=%s|url=%s",
+		   r->source_id.s, r->ref_type.s, r->year, r->pub_date.s, r->journal.s,
+		   r->journal_abbrev.s, r->volume.s, r->issue.s, r->pages.s, r->doi.s, r->pmid.s,
+		   r->pmcid.s, r->issn.s, r->url.s);
+	join(&b, "ids", &r->other_ids);
+	join(&b, "lang", &r->languages);
+	join(&b, "pt", &r->publication_types);
+	join(&b, "mesh", &r->mesh);
+	join(&b, "kw", &r->keywords);
+	join(&b, "rel", &r->relations);
+	return buf_detach(&b);
+}
 
 static int collect(struct lsr_record *r, void *payload)
 {
@@ -47,6 +73,7 @@ static int collect(struct lsr_record *r, void *payload)
 	g->title[g->n] = strdup(r->title.s);
 	g->abstract[g->n] = strdup(r->abstract.s);
 	g->authors[g->n] = buf_detach(&a);
+	g->summary[g->n] = summarize(r);
 	g->raw[g->n] = malloc(r->raw_len + 1);
 	memcpy(g->raw[g->n], r->raw, r->raw_len);
 	g->raw[g->n][r->raw_len] = '\0';
@@ -64,6 +91,7 @@ static void got_free(struct got *g)
 		free(g->abstract[i]);
 		free(g->raw[i]);
 		free(g->authors[i]);
+		free(g->summary[i]);
 	}
 	for (int i = 0; i < g->ndeleted; i++)
 		free(g->deleted[i]);
@@ -274,6 +302,111 @@ static void test_fetch_pubmed_xml__endnote_styles(void **state)
 	got_free(&g);
 }
 
+static void test_fetch_pubmed_xml__fallbacks(void **state)
+{
+	static const char xml[] = HEAD
+		/* the DOI of the ELocationID, not a reference's; pages from the
+		 * pii ELocationID; MedlineTA and ISSNLinking; MedlineDate */
+		"<PubmedArticle><MedlineCitation><PMID>10</PMID><Article><Journal>"
+		"<JournalIssue><Volume>3</Volume><PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>"
+		"</JournalIssue><Title>J</Title></Journal><ArticleTitle>A</ArticleTitle>"
+		"<ELocationID EIdType=\"pii\" ValidYN=\"Y\">e1234</ELocationID>"
+		"<ELocationID EIdType=\"doi\" ValidYN=\"N\">10.1/wrong</ELocationID>"
+		"<ELocationID EIdType=\"doi\" ValidYN=\"Y\">10.1/right</ELocationID>"
+		"<Language>eng</Language><Language>nor</Language>"
+		"<DataBankList><DataBank><DataBankName>GENBANK</DataBankName><AccessionNumberList>"
+		"<AccessionNumber>AB1</AccessionNumber></AccessionNumberList></DataBank>"
+		"<DataBank><DataBankName>ISRCTN</DataBankName><AccessionNumberList>"
+		"<AccessionNumber>ISRCTN123</AccessionNumber></AccessionNumberList></DataBank></DataBankList>"
+		"</Article><MedlineJournalInfo><MedlineTA>J Abbr</MedlineTA><ISSNLinking>1234-5678</ISSNLinking>"
+		"</MedlineJournalInfo><MeshHeadingList><MeshHeading><DescriptorName>Humans</DescriptorName>"
+		"<QualifierName>therapy</QualifierName></MeshHeading></MeshHeadingList>"
+		"<KeywordList><Keyword>k <i>one</i></Keyword></KeywordList></MedlineCitation>"
+		"<PubmedData><ArticleIdList><ArticleId IdType=\"pubmed\">10</ArticleId><ArticleId IdType=\"pmc\">PMC9</ArticleId>"
+		"</ArticleIdList><ReferenceList><Reference><Citation>x</Citation><ArticleIdList>"
+		"<ArticleId IdType=\"doi\">10.9/ref</ArticleId><ArticleId IdType=\"pubmed\">77</ArticleId>"
+		"</ArticleIdList></Reference></ReferenceList></PubmedData></PubmedArticle>\n"
+		/* ArticleDate refines the issue date only when it agrees */
+		"<PubmedArticle><MedlineCitation><PMID>11</PMID><Article><Journal><JournalIssue><PubDate>"
+		"<Year>2020</Year><Season>Spring</Season></PubDate></JournalIssue></Journal>"
+		"<Pagination><StartPage>112</StartPage><EndPage>120</EndPage></Pagination>"
+		"<ArticleDate DateType=\"Electronic\"><Year>2020</Year><Month>03</Month><Day>05</Day></ArticleDate>"
+		"</Article></MedlineCitation></PubmedArticle>\n"
+		"<PubmedArticle><MedlineCitation><PMID>12</PMID><Article><Journal><JournalIssue><PubDate>"
+		"<Year>2021</Year><Month>Sep</Month></PubDate></JournalIssue></Journal>"
+		"<ArticleDate DateType=\"Electronic\"><Year>2021</Year><Month>07</Month><Day>15</Day></ArticleDate>"
+		"</Article></MedlineCitation></PubmedArticle>\n"
+		/* a book chapter: the book is the container; editors are not authors */
+		"<PubmedBookArticle><BookDocument><PMID>13</PMID><ArticleIdList><ArticleId IdType=\"bookaccession\">NBK1</ArticleId>"
+		"</ArticleIdList><Book><BookTitle>GeneReviews</BookTitle><PubDate><Year>1993</Year></PubDate>"
+		"<AuthorList Type=\"editors\"><Author><LastName>Ed</LastName><ForeName>A</ForeName></Author></AuthorList>"
+		"<Isbn>978-0-00</Isbn></Book><ArticleTitle>Chapter</ArticleTitle>"
+		"<AuthorList Type=\"authors\"><Author><LastName>Au</LastName><ForeName>B</ForeName></Author></AuthorList>"
+		"</BookDocument><PubmedBookData><ArticleIdList><ArticleId IdType=\"bookaccession\">NBK1</ArticleId>"
+		"</ArticleIdList></PubmedBookData></PubmedBookArticle>\n" TAIL;
+	struct got g;
+
+	(void)state;
+	assert_int_equal(parse(xml, sizeof(xml) - 1, FETCH_FMT_PUBMED_XML, &g), 0);
+	assert_int_equal(g.n, 4);
+	assert_string_equal(g.summary[0],
+			    "id=10|type=PubmedArticle|year=1998|date=1998-12|journal=J|abbrev=J Abbr|vol=3|issue="
+			    "|pages=e1234|doi=10.1/right|pmid=10|pmcid=PMC9|issn=1234-5678|url="
+			    "|ids=isrctn:ISRCTN123|lang=eng;nor|pt=|mesh=Humans|kw=k one|rel=");
+	assert_string_equal(g.summary[1],
+			    "id=11|type=PubmedArticle|year=2020|date=2020-03-05|journal=|abbrev=|vol=|issue="
+			    "|pages=112-120|doi=|pmid=11|pmcid=|issn=|url=|ids=|lang=|pt=|mesh=|kw=|rel=");
+	assert_string_equal(g.summary[2],
+			    "id=12|type=PubmedArticle|year=2021|date=2021-09|journal=|abbrev=|vol=|issue="
+			    "|pages=|doi=|pmid=12|pmcid=|issn=|url=|ids=|lang=|pt=|mesh=|kw=|rel=");
+	assert_string_equal(g.title[3], "Chapter");
+	assert_string_equal(g.authors[3], "Au, B");
+	assert_string_equal(g.summary[3],
+			    "id=13|type=PubmedBookArticle|year=1993|date=1993|journal=GeneReviews|abbrev=|vol="
+			    "|issue=|pages=|doi=|pmid=13|pmcid=|issn=|url=|ids=bookaccession:NBK1;isbn:978-0-00"
+			    "|lang=|pt=|mesh=|kw=|rel=");
+	got_free(&g);
+}
+
+static void test_fetch_pubmed_xml__endnote_fields(void **state)
+{
+	static const char xml[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\" ?><xml><records>"
+		"<record><rec-number>5</rec-number><ref-type name=\"Journal Article\">17</ref-type>"
+		"<titles><title>T</title><secondary-title>Journal Full</secondary-title>"
+		"<alt-title>J Full</alt-title></titles>"
+		"<dates><year>2019</year><pub-dates><date>Mar 12</date></pub-dates></dates>"
+		"<number>4</number><issue>9</issue><pages>1-9</pages>"
+		"<isbn>0028-4793 (Print)\r0028-4793 (Linking)</isbn>"
+		"<accession-num>31234567</accession-num>"
+		"<remote-database-name>PubMed</remote-database-name>"
+		"<electronic-resource-num>doi: 10.1056/NEJMoa1 [doi]</electronic-resource-num>"
+		"<keywords><keyword>one\rtwo</keyword><keyword>three</keyword></keywords>"
+		"<language>eng</language><work-type>Randomized Controlled Trial</work-type>"
+		"<custom2>PMC6543210</custom2>"
+		"<urls><related-urls><url>internal-pdf://x.pdf</url><url>https://example.org/a</url></related-urls></urls>"
+		"<notes>kept in the raw text</notes></record>"
+		"<record><accession-num>WOS:000123</accession-num><isbn>978-3-16-148410-0</isbn>"
+		"<urls><web-urls><url>https://doi.org/10.5/xyz</url>"
+		"<url>https://pubmed.ncbi.nlm.nih.gov/7654321/</url></web-urls></urls></record>"
+		"</records></xml>";
+	struct got g;
+
+	(void)state;
+	assert_int_equal(parse(xml, sizeof(xml) - 1, FETCH_FMT_ENDNOTE_XML, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.summary[0],
+			    "id=31234567|type=Journal Article|year=2019|date=2019-03-12|journal=Journal Full"
+			    "|abbrev=J Full|vol=|issue=4|pages=1-9|doi=10.1056/NEJMoa1|pmid=31234567"
+			    "|pmcid=PMC6543210|issn=0028-4793|url=https://example.org/a|ids=|lang=eng"
+			    "|pt=Randomized Controlled Trial|mesh=|kw=one;two;three|rel=");
+	assert_string_equal(g.summary[1],
+			    "id=WOS:000123|type=|year=0|date=|journal=|abbrev=|vol=|issue=|pages=|doi=10.5/xyz"
+			    "|pmid=7654321|pmcid=|issn=|url=https://doi.org/10.5/xyz"
+			    "|ids=isbn:978-3-16-148410-0;wos:000123|lang=|pt=|mesh=|kw=|rel=");
+	got_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +415,8 @@ int main(void)
 		cmocka_unit_test(test_fetch_pubmed_xml__fields),
 		cmocka_unit_test(test_fetch_pubmed_xml__errors),
 		cmocka_unit_test(test_fetch_pubmed_xml__endnote_styles),
+		cmocka_unit_test(test_fetch_pubmed_xml__fallbacks),
+		cmocka_unit_test(test_fetch_pubmed_xml__endnote_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
