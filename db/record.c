@@ -99,22 +99,34 @@ void record_doi_clean(struct buf *b)
 	buf_setlen(b, end - start);
 }
 
+/* Clean every item in place (each is a malloc'd string: it becomes the
+ * buf's memory) and drop the empty ones. */
 static int clean_strv(struct strv *sv)
 {
-	size_t o = 0;
+	size_t o = 0, n = sv->n;
 
-	for (size_t i = 0; i < sv->n; i++) {
-		char *c = text_clean_dup(sv->v[i], strlen(sv->v[i]));
+	for (size_t i = 0; i < n; i++) {
+		struct buf b;
+		int rc;
 
-		if (!c)
-			return LSR_ENOMEM;
-		free(sv->v[i]);
+		b.s = sv->v[i];
+		b.len = strlen(b.s);
+		b.cap = b.len + 1;
+		b.max = 0;
+		rc = text_clean(&b);
 		sv->v[i] = NULL;
-		if (!*c) {
-			free(c);
+		if (rc < 0) {
+			/* keep the items as they are, in order */
+			sv->v[o++] = b.s;
+			memmove(sv->v + o, sv->v + i + 1, (n - i - 1) * sizeof(*sv->v));
+			sv->n = o + (n - i - 1);
+			return rc;
+		}
+		if (!b.len) {
+			free(b.s);
 			continue;
 		}
-		sv->v[o++] = c;
+		sv->v[o++] = b.s;
 	}
 	sv->n = o;
 	return 0;
@@ -230,6 +242,15 @@ static int json_other_ids(struct buf *out, const struct strv *sv)
 	return buf_addc(out, '}');
 }
 
+/* Bind text that stays valid until the statement has run (no copy). */
+static void bind_static(sqlite3_stmt *st, int idx, const char *s, size_t n)
+{
+	if (!n)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, (int)n, SQLITE_STATIC);
+}
+
 int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		     const struct lsr_record *r, int64_t *out_id)
 {
@@ -266,33 +287,33 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 	if (r->line)
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)r->line);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->offset);
-	db_bind_textn(st, 5, r->source_id.s, r->source_id.len);
-	db_bind_textn(st, 6, r->ref_type.s, r->ref_type.len);
-	db_bind_textn(st, 7, r->title.s, r->title.len);
-	db_bind_textn(st, 8, r->abstract.s, r->abstract.len);
-	db_bind_textn(st, 9, js[0].s, js[0].len);
+	bind_static(st, 5, r->source_id.s, r->source_id.len);
+	bind_static(st, 6, r->ref_type.s, r->ref_type.len);
+	bind_static(st, 7, r->title.s, r->title.len);
+	bind_static(st, 8, r->abstract.s, r->abstract.len);
+	bind_static(st, 9, js[0].s, js[0].len);
 	if (r->year)
 		sqlite3_bind_int(st, 10, r->year);
-	db_bind_textn(st, 11, r->pub_date.s, r->pub_date.len);
-	db_bind_textn(st, 12, r->journal.s, r->journal.len);
-	db_bind_textn(st, 13, r->journal_abbrev.s, r->journal_abbrev.len);
-	db_bind_textn(st, 14, r->volume.s, r->volume.len);
-	db_bind_textn(st, 15, r->issue.s, r->issue.len);
-	db_bind_textn(st, 16, r->pages.s, r->pages.len);
-	db_bind_textn(st, 17, r->doi.s, r->doi.len);
-	db_bind_textn(st, 18, r->pmid.s, r->pmid.len);
-	db_bind_textn(st, 19, r->pmcid.s, r->pmcid.len);
-	db_bind_textn(st, 20, js[1].s, js[1].len);
-	db_bind_textn(st, 21, r->issn.s, r->issn.len);
-	db_bind_textn(st, 22, lang.s, lang.len);
-	db_bind_textn(st, 23, js[2].s, js[2].len);
-	db_bind_textn(st, 24, js[3].s, js[3].len);
-	db_bind_textn(st, 25, js[4].s, js[4].len);
-	db_bind_textn(st, 26, js[5].s, js[5].len);
-	db_bind_textn(st, 27, r->url.s, r->url.len);
+	bind_static(st, 11, r->pub_date.s, r->pub_date.len);
+	bind_static(st, 12, r->journal.s, r->journal.len);
+	bind_static(st, 13, r->journal_abbrev.s, r->journal_abbrev.len);
+	bind_static(st, 14, r->volume.s, r->volume.len);
+	bind_static(st, 15, r->issue.s, r->issue.len);
+	bind_static(st, 16, r->pages.s, r->pages.len);
+	bind_static(st, 17, r->doi.s, r->doi.len);
+	bind_static(st, 18, r->pmid.s, r->pmid.len);
+	bind_static(st, 19, r->pmcid.s, r->pmcid.len);
+	bind_static(st, 20, js[1].s, js[1].len);
+	bind_static(st, 21, r->issn.s, r->issn.len);
+	bind_static(st, 22, lang.s, lang.len);
+	bind_static(st, 23, js[2].s, js[2].len);
+	bind_static(st, 24, js[3].s, js[3].len);
+	bind_static(st, 25, js[4].s, js[4].len);
+	bind_static(st, 26, js[5].s, js[5].len);
+	bind_static(st, 27, r->url.s, r->url.len);
 	sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);
 	rc = db_step_done(db, st);
-	sqlite3_clear_bindings(st);
+	sqlite3_clear_bindings(st); /* the bound text is about to go */
 	buf_release(&lang);
 	if (rc == 0 && out_id)
 		*out_id = db_last_id(db);

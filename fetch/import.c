@@ -15,11 +15,11 @@
 static fetch_parser_fn parser_for(enum fetch_format f)
 {
 	switch (f) {
-	case FETCH_FMT_PUBMED_XML: return NULL;
+	case FETCH_FMT_PUBMED_XML: return fetch_parse_pubmed_xml;
 	case FETCH_FMT_MEDLINE: return fetch_parse_medline;
 	case FETCH_FMT_RIS: return fetch_parse_ris;
 	case FETCH_FMT_WOS: return fetch_parse_wos;
-	case FETCH_FMT_ENDNOTE_XML: return NULL;
+	case FETCH_FMT_ENDNOTE_XML: return fetch_parse_endnote_xml;
 	case FETCH_FMT_ENDNOTE: return fetch_parse_endnote;
 	case FETCH_FMT_BIBTEX: return fetch_parse_bibtex;
 	case FETCH_FMT_CSV: return fetch_parse_csv;

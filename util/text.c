@@ -120,12 +120,33 @@ int text_append_utf8(struct buf *out, const char *s, size_t n, unsigned *fixes)
 	return buf_add(out, s + run, n - run);
 }
 
+/*
+ * Is s[0..n) (valid UTF-8) NFC for certain without asking utf8proc?  True
+ * when every code point is below U+0300 (no combining marks and no
+ * precomposed letter that NFC changes) or in U+2002..U+207F (dashes,
+ * quotes, bullets: General Punctuation without its two singletons).
+ */
+static int surely_nfc(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0xCC)
+			continue; /* ASCII, a continuation byte, or a lead below U+0300 */
+		if (s[i] == 0xE2 && i + 2 < n &&
+		    ((s[i + 1] == 0x80 && s[i + 2] >= 0x82) || s[i + 1] == 0x81)) {
+			i += 2;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
 int text_nfc(struct buf *b, unsigned *fixes)
 {
 	utf8proc_uint8_t *res = NULL;
 	utf8proc_ssize_t l;
 
-	if (text_is_ascii(b->s, b->len))
+	if (surely_nfc((const unsigned char *)b->s, b->len))
 		return 0;
 	l = utf8proc_map((const utf8proc_uint8_t *)b->s, (utf8proc_ssize_t)b->len,
 			 &res, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -164,6 +185,13 @@ static size_t space_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* A byte that clean() keeps as it is: not white space, not a control,
+ * not the lead byte of a Unicode space (U+00A0, U+2000..., U+3000). */
+static int plain_byte(unsigned char c)
+{
+	return c > 0x20 && c != 0x7F && c != 0xC2 && c != 0xE2 && c != 0xE3;
+}
+
 static int clean(struct buf *b, int keep_lines)
 {
 	unsigned char *s = (unsigned char *)b->s;
@@ -171,8 +199,24 @@ static int clean(struct buf *b, int keep_lines)
 	int pending = 0; /* 0 none, 1 space, 2 newline */
 
 	while (i < n) {
-		size_t sl = space_len(s + i, n - i);
+		size_t j = i, sl;
 
+		/* a run of plain bytes moves as one (most often not at all) */
+		while (j < n && plain_byte(s[j]))
+			j++;
+		if (j == i && !space_len(s + i, n - i) && s[i] >= 0x20 && s[i] != 0x7F)
+			j = i + 1; /* a lead byte of something else than a space */
+		if (j > i) {
+			if (pending && o > 0)
+				s[o++] = pending == 2 ? '\n' : ' ';
+			pending = 0;
+			if (o != i)
+				memmove(s + o, s + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
+		sl = space_len(s + i, n - i);
 		if (sl) {
 			if (keep_lines && s[i] == '\n')
 				pending = 2;
@@ -181,14 +225,7 @@ static int clean(struct buf *b, int keep_lines)
 			i += sl;
 			continue;
 		}
-		if (s[i] < 0x20 || s[i] == 0x7F) { /* other controls */
-			i++;
-			continue;
-		}
-		if (pending && o > 0)
-			s[o++] = pending == 2 ? '\n' : ' ';
-		pending = 0;
-		s[o++] = s[i++];
+		i++; /* another control character */
 	}
 	if (b->cap) {
 		b->len = o;

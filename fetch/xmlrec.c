@@ -1,0 +1,935 @@
+/*
+ * xmlrec.c - a safe, streaming libxml2 reader over a fetch_input, with the
+ * exact bytes of each top-level record (see xmlrec.h).
+ *
+ * libxml2's own byte counters are not exact (it reads ahead and converts),
+ * so the record boundaries are found here, in the bytes the read callback
+ * hands to libxml2: a small scanner looks for the start and end tags of
+ * the record elements, skipping comments, CDATA sections and processing
+ * instructions, and queues each complete record as (offset, end, line).
+ * Records never nest in the formats read here, but a nested element of
+ * the same name is counted so that the scanner and the parser agree.  The
+ * scanner only waits for more bytes at a '<' whose construct is still
+ * incomplete, so by the time libxml2 has parsed a record's end tag the
+ * scanner has queued the record: xmlrec_take() never waits.
+ *
+ * Safety: XML_PARSE_NONET, and none of XML_PARSE_NOENT, DTDLOAD, DTDATTR,
+ * DTDVALID or XINCLUDE, so libxml2 neither fetches the DTD nor expands
+ * an external entity; an entity loader that refuses everything is
+ * installed while a file is read, as a second lock.  A DOCTYPE that
+ * declares entities rejects the file (lsr never reads custom entities).
+ */
+#include "xmlrec.h"
+#include "../util/err.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/entities.h>
+#include <libxml/globals.h>
+#include <libxml/hash.h>
+#include <libxml/parserInternals.h>
+#include <utf8proc.h>
+
+#define XMLREC_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | \
+			XML_PARSE_BIG_LINES)
+
+enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
+
+static void lines_to(struct xmlrec *x, uint64_t off);
+
+/* Memory for record trees (see xmlrec_expand). */
+#define XMLREC_BLOCK (64 * 1024)
+
+struct xmlrec_block {
+	struct xmlrec_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+/* ------------------------------------------------------------------ */
+/* errors                                                              */
+
+static void copy_str(char *dst, size_t n, const char *s)
+{
+	size_t len;
+
+	if (!s)
+		s = "";
+	snprintf(dst, n, "%s", s);
+	len = strlen(dst);
+	while (len && (dst[len - 1] == '\n' || dst[len - 1] == ' '))
+		dst[--len] = '\0';
+}
+
+/* libxml2's structured error callback: keep the first real error. */
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+	struct xmlrec *x = ctx;
+
+	if (!x || !e || e->level < XML_ERR_ERROR || x->err_set)
+		return;
+	if (e->domain == XML_FROM_NAMESPACE)
+		return; /* an undeclared prefix: the text is still read */
+	x->err_set = 1;
+	x->err_code = e->code;
+	x->err_line = e->line;
+	x->err_int1 = e->int1;
+	if (e->domain == XML_FROM_PARSER && e->ctxt) {
+		xmlParserCtxtPtr ctxt = e->ctxt;
+		const xmlChar *cur = ctxt->input ? ctxt->input->cur : NULL;
+		const xmlChar *end = ctxt->input ? ctxt->input->end : NULL;
+
+		while (cur && cur < end && (*cur == ' ' || *cur == '\t' || *cur == '\r' || *cur == '\n'))
+			cur++;
+		x->err_at_end = x->eof && cur == end;
+		x->err_open = ctxt->nameNr;
+		x->err_epilog = ctxt->instate == XML_PARSER_EPILOG;
+		copy_str(x->err_inner, sizeof(x->err_inner), (const char *)ctxt->name);
+	}
+	copy_str(x->err_msg, sizeof(x->err_msg), e->message);
+	copy_str(x->err_str1, sizeof(x->err_str1), e->str1);
+	copy_str(x->err_str2, sizeof(x->err_str2), e->str2);
+}
+
+int xmlrec_fail(struct xmlrec *x, uint64_t line, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return lsr_error_set(LSR_EPARSE, "%s:%llu: %s", x->in->name,
+			     (unsigned long long)(line ? line : 1), msg);
+}
+
+/* The reader failed: say where and what was expected. */
+static int parse_error(struct xmlrec *x)
+{
+	uint64_t line;
+
+	if (x->io_rc)
+		return x->io_rc;
+	if (!x->err_set)
+		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
+				   "malformed XML");
+	if (x->line_at < x->scan)
+		lines_to(x, x->scan);
+	line = x->err_line > 0 ? (uint64_t)x->err_line : x->line;
+	/* libxml2 says "Extra content at the end of the document" when the
+	 * input ends with elements open */
+	if (x->eof && x->err_code == XML_ERR_DOCUMENT_END && !x->err_epilog)
+		x->err_at_end = 1;
+	if (x->err_at_end && x->err_open == 0 && !x->err_epilog)
+		return xmlrec_fail(x, line, "unexpected end of file: expected the root element");
+	if (x->err_at_end && x->err_open > 0) {
+		/* the file ends inside an element: it is truncated */
+		if (x->open)
+			return xmlrec_fail(x, line,
+					   "unexpected end of file: expected </%s> (the <%s> of line %llu is not complete)",
+					   x->err_inner, x->names[x->open - 1],
+					   (unsigned long long)x->cur.line);
+		return xmlrec_fail(x, line, "unexpected end of file: expected </%s>", x->err_inner);
+	}
+	switch (x->err_code) {
+	case XML_ERR_TAG_NOT_FINISHED:
+		return xmlrec_fail(x, line,
+				   "unexpected end of file: expected </%s> to close the <%s> of line %d",
+				   x->err_str1, x->err_str1, x->err_int1);
+	case XML_ERR_TAG_NAME_MISMATCH:
+		return xmlrec_fail(x, line, "expected </%s> to close the <%s> of line %d, found </%s>",
+				   x->err_str1, x->err_str1, x->err_int1, x->err_str2);
+	case XML_ERR_DOCUMENT_EMPTY:
+		return xmlrec_fail(x, line, "expected an XML document, found no element");
+	case XML_ERR_DOCUMENT_END:
+		return xmlrec_fail(x, line,
+				   "expected the end of the file after the root element, found more content");
+	default:
+		return xmlrec_fail(x, line, "malformed XML: %s", x->err_msg);
+	}
+}
+
+/* Refuse every external entity, DTD or XInclude: nothing leaves the file. */
+static xmlParserInputPtr no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* the record scanner                                                  */
+
+/* Bring x->line up to stream offset off (in the window): lines are
+ * counted only where a record starts, not at every tag. */
+static void lines_to(struct xmlrec *x, uint64_t off)
+{
+	const unsigned char *p = x->win + (x->line_at - x->winbase);
+	const unsigned char *q = x->win + (off - x->winbase);
+
+	while (p < q && (p = memchr(p, '\n', (size_t)(q - p))) != NULL) {
+		x->line++;
+		p++;
+	}
+	x->line_at = off;
+}
+
+/* Does p[0..avail) start with lit?  1 yes, 0 no, -1 cannot tell yet. */
+static int match(const unsigned char *p, size_t avail, const char *lit, size_t n)
+{
+	if (avail >= n)
+		return memcmp(p, lit, n) == 0;
+	return memcmp(p, lit, avail) == 0 ? -1 : 0;
+}
+
+static int name_delim(unsigned char c)
+{
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Is the element name at p name?  1, 0, or -1 (cannot tell yet). */
+static int match_name(const unsigned char *p, size_t avail, const char *name)
+{
+	size_t n = strlen(name);
+	int m = match(p, avail, name, n);
+
+	if (m != 1)
+		return m;
+	if (avail == n)
+		return -1;
+	return name_delim(p[n]);
+}
+
+/* The '>' ending the tag that starts at p, quotes respected; NULL if not
+ * there yet. */
+static const unsigned char *tag_end(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char quote = 0;
+
+	for (; p < end; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '>') {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static int queue_push(struct xmlrec *x, const struct xmlrec_slice *s)
+{
+	if (x->qhead == x->qlen) {
+		x->qhead = 0;
+		x->qlen = 0;
+	}
+	if (x->qlen == x->qcap) {
+		if (x->qhead > 0) {
+			memmove(x->q, x->q + x->qhead, (x->qlen - x->qhead) * sizeof(*x->q));
+			x->qlen -= x->qhead;
+			x->qhead = 0;
+		} else {
+			size_t ncap = x->qcap ? x->qcap * 2 : 16;
+			struct xmlrec_slice *nq = realloc(x->q, ncap * sizeof(*nq));
+
+			if (!nq)
+				return lsr_error_oom();
+			x->q = nq;
+			x->qcap = ncap;
+		}
+	}
+	x->q[x->qlen++] = *s;
+	return 0;
+}
+
+/*
+ * Look at the tag starting at p ('<'), avail bytes on.  Returns 1 with
+ * *adv the bytes to skip, 0 when more bytes are needed to tell, negative
+ * on error.
+ */
+static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned char *end,
+		    size_t *adv)
+{
+	size_t avail = (size_t)(end - p);
+	uint64_t at = x->winbase + (uint64_t)(p - x->win);
+	const unsigned char *q;
+	int m, found = 0;
+
+	*adv = 1;
+	if (avail < 2)
+		return 0;
+	if (p[1] == '!') {
+		if ((m = match(p, avail, "<!--", 4)) != 0) {
+			if (m < 0)
+				return 0;
+			x->state = S_COMMENT;
+			*adv = 4;
+			return 1;
+		}
+		if ((m = match(p, avail, "<![CDATA[", 9)) != 0) {
+			if (m < 0)
+				return 0;
+			x->state = S_CDATA;
+			*adv = 9;
+			return 1;
+		}
+		if ((m = match(p, avail, "<!DOCTYPE", 9)) != 0) {
+			if (m < 0)
+				return 0;
+			if (!x->doctype_line) {
+				lines_to(x, at);
+				x->doctype_line = x->line;
+			}
+			*adv = 9;
+			return 1;
+		}
+		*adv = 2;
+		return 1;
+	}
+	if (p[1] == '?') {
+		x->state = S_PI;
+		*adv = 2;
+		return 1;
+	}
+	if (p[1] == '/') {
+		const char *name;
+
+		*adv = 2;
+		if (!x->open)
+			return 1;
+		name = x->names[x->open - 1];
+		m = match_name(p + 2, avail - 2, name);
+		if (m < 0)
+			return 0;
+		if (m == 0)
+			return 1;
+		q = memchr(p + 2, '>', avail - 2);
+		if (!q)
+			return 0;
+		*adv = (size_t)(q + 1 - p);
+		if (--x->open_depth == 0) {
+			x->cur.end = at + *adv;
+			x->open = 0;
+			return queue_push(x, &x->cur) < 0 ? LSR_ENOMEM : 1;
+		}
+		return 1;
+	}
+	for (int i = 0; x->names[i]; i++) {
+		m = match_name(p + 1, avail - 1, x->names[i]);
+		if (m < 0)
+			return 0;
+		if (m == 1) {
+			found = i + 1;
+			break;
+		}
+	}
+	if (!found || (x->open && x->open != found))
+		return 1; /* another element, or another record name inside a record */
+	q = tag_end(p, end);
+	if (!q)
+		return 0;
+	*adv = (size_t)(q + 1 - p);
+	if (x->open) {
+		if (q[-1] != '/')
+			x->open_depth++;
+		return 1;
+	}
+	x->cur.start = at;
+	lines_to(x, at);
+	x->cur.line = x->line;
+	if (q[-1] == '/') { /* <record/> */
+		x->cur.end = at + *adv;
+		return queue_push(x, &x->cur) < 0 ? LSR_ENOMEM : 1;
+	}
+	x->open = found;
+	x->open_depth = 1;
+	return 1;
+}
+
+/* Scan the window from x->scan as far as its bytes allow. */
+static int scan(struct xmlrec *x)
+{
+	static const char *const closer[] = { NULL, "-->", "]]>", "?>" };
+	const unsigned char *p = x->win + (x->scan - x->winbase);
+	const unsigned char *end = x->win + x->winlen;
+	int rc = 0;
+
+	while (p < end) {
+		const unsigned char *q;
+		size_t adv;
+
+		if (x->state != S_TEXT) {
+			const char *c = closer[x->state];
+			size_t cl = strlen(c);
+
+			q = memmem(p, (size_t)(end - p), c, cl);
+			if (!q) {
+				/* keep a possible partial closer for the next bytes */
+				p = (size_t)(end - p) > cl - 1 ? end - (cl - 1) : p;
+				break;
+			}
+			p = q + cl;
+			x->state = S_TEXT;
+			continue;
+		}
+		q = memchr(p, '<', (size_t)(end - p));
+		if (!q) {
+			p = end;
+			break;
+		}
+		p = q;
+		rc = scan_tag(x, p, end, &adv);
+		if (rc < 0)
+			break;
+		if (rc == 0) {
+			if (!x->eof)
+				break;
+			adv = 1; /* the file ends inside a tag: libxml2 will say so */
+		}
+		rc = 0;
+		p += adv;
+	}
+	x->scan = x->winbase + (uint64_t)(p - x->win);
+	return rc;
+}
+
+/* libxml2's read callback: the next bytes of the input, scanned on the
+ * way.  -1 on error (x->io_rc keeps the lsr error). */
+static int read_cb(void *ctx, char *dst, int len)
+{
+	struct xmlrec *x = ctx;
+	uint64_t keep, off;
+	size_t drop;
+	long n;
+
+	if (x->io_rc || len <= 0)
+		return x->io_rc ? -1 : 0;
+	n = input_read(x->in, dst, (size_t)len);
+	if (n < 0) {
+		x->io_rc = (int)n;
+		return -1;
+	}
+	if (n == 0) {
+		x->eof = 1;
+		if (scan(x) < 0) {
+			x->io_rc = LSR_ENOMEM;
+			return -1;
+		}
+		return 0;
+	}
+	off = input_offset(x->in) - (uint64_t)n;
+	if (!x->started) {
+		x->started = 1;
+		x->winbase = off;
+		x->scan = off;
+		x->line_at = off;
+	}
+	/* drop what no record needs any more */
+	keep = x->scan;
+	if (x->open && x->cur.start < keep)
+		keep = x->cur.start;
+	if (x->qhead < x->qlen && x->q[x->qhead].start < keep)
+		keep = x->q[x->qhead].start;
+	drop = (size_t)(keep - x->winbase);
+	if (drop && (drop >= x->winlen / 2 || x->winlen + (size_t)n > x->wincap)) {
+		if (x->line_at < keep)
+			lines_to(x, keep);
+		memmove(x->win, x->win + drop, x->winlen - drop);
+		x->winlen -= drop;
+		x->winbase = keep;
+	}
+	if (x->winlen + (size_t)n > x->wincap) {
+		size_t ncap = x->wincap ? x->wincap * 2 : 64 * 1024;
+		unsigned char *nw;
+
+		while (ncap < x->winlen + (size_t)n)
+			ncap *= 2;
+		nw = realloc(x->win, ncap);
+		if (!nw) {
+			x->io_rc = lsr_error_oom();
+			return -1;
+		}
+		x->win = nw;
+		x->wincap = ncap;
+	}
+	if (off != x->winbase + x->winlen)
+		BUG("xmlrec: input offset %llu, window ends at %llu",
+		    (unsigned long long)off, (unsigned long long)(x->winbase + x->winlen));
+	memcpy(x->win + x->winlen, dst, (size_t)n);
+	x->winlen += (size_t)n;
+	if (scan(x) < 0) {
+		x->io_rc = LSR_ENOMEM;
+		return -1;
+	}
+	return (int)n;
+}
+
+/* ------------------------------------------------------------------ */
+/* the reader                                                          */
+
+int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names)
+{
+	memset(x, 0, sizeof(*x));
+	x->in = in;
+	x->names = names;
+	x->line = 1;
+	xmlInitParser();
+	x->old_loader = xmlGetExternalEntityLoader();
+	x->old_serror = xmlStructuredError;
+	x->old_sctx = xmlStructuredErrorContext;
+	xmlSetExternalEntityLoader(no_entities);
+	xmlSetStructuredErrorFunc(x, on_error);
+	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, NULL, XMLREC_OPTIONS);
+	if (!x->reader) {
+		int rc = x->io_rc ? x->io_rc : lsr_error_oom();
+
+		xmlrec_close(x);
+		return rc;
+	}
+	xmlTextReaderSetStructuredErrorHandler(x->reader, on_error, x);
+	return 0;
+}
+
+void xmlrec_close(struct xmlrec *x)
+{
+	if (x->reader)
+		xmlFreeTextReader(x->reader);
+	x->reader = NULL;
+	xmlSetExternalEntityLoader(x->old_loader);
+	xmlSetStructuredErrorFunc(x->old_sctx, x->old_serror);
+	free(x->win);
+	free(x->q);
+	x->win = NULL;
+	x->q = NULL;
+	while (x->blocks) {
+		struct xmlrec_block *b = x->blocks;
+
+		x->blocks = b->next;
+		free(b);
+	}
+	x->block = NULL;
+}
+
+/* The DOCTYPE may not declare entities: lsr does not read them. */
+static int check_doctype(struct xmlrec *x)
+{
+	/* not xmlTextReaderCurrentDoc(): it would keep the whole document */
+	xmlNodePtr root = xmlTextReaderCurrentNode(x->reader);
+	xmlDtdPtr dtd = root && root->doc ? root->doc->intSubset : NULL;
+
+	if (!dtd)
+		return 0;
+	if ((dtd->entities && xmlHashSize(dtd->entities) > 0) ||
+	    (dtd->pentities && xmlHashSize(dtd->pentities) > 0))
+		return xmlrec_fail(x, x->doctype_line,
+				   "expected a DOCTYPE without entity declarations: lsr does not read custom or external entities");
+	return 0;
+}
+
+static int status(struct xmlrec *x, int r)
+{
+	if (x->io_rc)
+		return x->io_rc;
+	if (r < 0 || x->err_set)
+		return parse_error(x);
+	if (r == 1 && !x->root_seen && xmlTextReaderDepth(x->reader) == 0 &&
+	    xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ELEMENT) {
+		x->root_seen = 1;
+		return check_doctype(x) < 0 ? LSR_EPARSE : 1;
+	}
+	return r;
+}
+
+int xmlrec_read(struct xmlrec *x)
+{
+	return status(x, xmlTextReaderRead(x->reader));
+}
+
+/* ------------------------------------------------------------------ */
+/* record trees                                                         */
+
+static void tree_reset(struct xmlrec *x)
+{
+	x->block = x->blocks;
+	if (x->block)
+		x->block->used = 0;
+}
+
+/* n bytes that stay put until the next tree_reset; NULL out of memory. */
+static void *tree_alloc(struct xmlrec *x, size_t n)
+{
+	struct xmlrec_block *b = x->block;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!b || b->used + n > b->size) {
+		struct xmlrec_block *next = b ? b->next : x->blocks;
+
+		if (next && n <= next->size) {
+			b = next; /* a block from an earlier record */
+		} else {
+			size_t size = n > XMLREC_BLOCK ? n : XMLREC_BLOCK;
+
+			next = malloc(sizeof(*next) + size);
+			if (!next)
+				return NULL;
+			next->size = size;
+			if (b) {
+				next->next = b->next;
+				b->next = next;
+			} else {
+				next->next = x->blocks;
+				x->blocks = next;
+			}
+			b = next;
+		}
+		b->used = 0;
+		x->block = b;
+	}
+	p = (unsigned char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static const char *tree_strdup(struct xmlrec *x, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = tree_alloc(x, n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static struct xmlrec_node *tree_node(struct xmlrec *x, struct xmlrec_node *parent, int type)
+{
+	struct xmlrec_node *n = tree_alloc(x, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->parent = parent;
+	if (parent) {
+		if (parent->last)
+			parent->last->next = n;
+		else
+			parent->children = n;
+		parent->last = n;
+	}
+	return n;
+}
+
+/* The element the reader is on, with its attributes. */
+static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *parent)
+{
+	xmlNodePtr cur = xmlTextReaderCurrentNode(x->reader);
+	struct xmlrec_node *n = tree_node(x, parent, XML_ELEMENT_NODE);
+	struct xmlrec_attr **tail;
+
+	if (!n || !cur)
+		return NULL;
+	/* element and attribute names are interned by the reader's
+	 * dictionary: they outlive the nodes */
+	n->name = xmlTextReaderConstLocalName(x->reader);
+	n->line = cur->line < 65535 ? cur->line : 0; /* 0: the record's line */
+	tail = &n->attrs;
+	for (xmlAttrPtr a = cur->properties; a; a = a->next) {
+		struct xmlrec_attr *at = tree_alloc(x, sizeof(*at));
+		const xmlChar *v = a->children ? a->children->content : NULL;
+
+		if (!at || !(at->value = tree_strdup(x, v ? (const char *)v : "")))
+			return NULL;
+		at->name = (const char *)a->name;
+		at->next = NULL;
+		*tail = at;
+		tail = &at->next;
+	}
+	return n;
+}
+
+/* Text: white space between elements is kept as one blank (it may
+ * separate words of inline markup), without copying it. */
+static struct xmlrec_node *tree_text(struct xmlrec *x, struct xmlrec_node *parent,
+				     const char *text)
+{
+	struct xmlrec_node *n = tree_node(x, parent, XML_TEXT_NODE);
+	const char *p = text;
+
+	if (!n)
+		return NULL;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (!*p)
+		n->content = strpbrk(text, "\n\r") ? "\n" : " ";
+	else
+		n->content = tree_strdup(x, text);
+	return n->content ? n : NULL;
+}
+
+int xmlrec_expand(struct xmlrec *x, struct xmlrec_node **out)
+{
+	xmlTextReaderPtr rd = x->reader;
+	struct xmlrec_node *root, *cur, *n;
+	int rc;
+
+	*out = NULL;
+	tree_reset(x);
+	root = tree_element(x, NULL);
+	if (!root)
+		return lsr_error_oom();
+	if (xmlTextReaderIsEmptyElement(rd)) {
+		*out = root;
+		return 0;
+	}
+	for (cur = root;;) {
+		xmlNodePtr node;
+
+		if ((rc = xmlrec_read(x)) <= 0)
+			return rc < 0 ? rc : xmlrec_fail(x, x->rec_line, "unexpected end of file in <%s>",
+							 (const char *)cur->name);
+		/* text first, without xmlTextReaderNodeType's look for
+		 * xml:space up the tree */
+		node = xmlTextReaderCurrentNode(rd);
+		if (node && (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)) {
+			n = tree_text(x, cur, node->content ? (const char *)node->content : "");
+		} else {
+			switch (xmlTextReaderNodeType(rd)) {
+			case XML_READER_TYPE_ELEMENT:
+				n = tree_element(x, cur);
+				if (n && !xmlTextReaderIsEmptyElement(rd))
+					cur = n;
+				break;
+			case XML_READER_TYPE_END_ELEMENT:
+				if (cur == root) {
+					*out = root;
+					return 0;
+				}
+				cur = cur->parent;
+				continue;
+			case XML_READER_TYPE_ENTITY_REFERENCE:
+				n = tree_node(x, cur, XML_ENTITY_REF_NODE);
+				if (n && !(n->name = (const xmlChar *)tree_strdup(
+						   x, (const char *)xmlTextReaderConstName(rd))))
+					n = NULL;
+				break;
+			default:
+				continue; /* comments, processing instructions */
+			}
+		}
+		if (!n)
+			return lsr_error_oom();
+	}
+}
+
+int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
+		struct xmlrec_slice *s)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	if (x->qhead == x->qlen)
+		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
+				   "cannot find the bytes of this <%s> in the input (expected UTF-8 XML)",
+				   name);
+	*s = x->q[x->qhead++];
+	p = (const char *)x->win + (s->start - x->winbase);
+	if (s->start < x->winbase || s->end > x->winbase + x->winlen)
+		BUG("xmlrec: record bytes %llu..%llu outside the window",
+		    (unsigned long long)s->start, (unsigned long long)s->end);
+	if (s->end - s->start < n + 2 || p[0] != '<' || memcmp(p + 1, name, n) ||
+	    !name_delim((unsigned char)p[n + 1]))
+		return xmlrec_fail(x, s->line, "cannot find the bytes of this <%s> in the input (expected UTF-8 XML)",
+				   name);
+	*raw = p;
+	x->rec_line = s->line;
+	return 0;
+}
+
+int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **out, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!(out[i] = xmlTextReaderConstString(x->reader, (const xmlChar *)names[i])))
+			return lsr_error_oom();
+	return 0;
+}
+
+int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
+		  struct xmlrec_node **node)
+{
+	struct xmlrec_slice s;
+	const char *raw;
+	int rc;
+
+	if ((rc = xmlrec_expand(x, node)) < 0 || (rc = xmlrec_take(x, name, &raw, &s)) < 0)
+		return rc;
+	rec->line = s.line;
+	rec->offset = s.start;
+	rec->raw = raw;
+	rec->raw_len = (size_t)(s.end - s.start);
+	return 0;
+}
+
+uint64_t xmlrec_here(struct xmlrec *x)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
+	long l = n ? xmlGetLineNo(n) : -1;
+
+	return l > 0 ? (uint64_t)l : (uint64_t)xmlTextReaderGetParserLineNumber(x->reader);
+}
+
+uint64_t xmlrec_line(struct xmlrec *x, const struct xmlrec_node *node)
+{
+	return node && node->line ? node->line : x->rec_line;
+}
+
+const char *xmlrec_attr(const struct xmlrec_node *node, const char *name)
+{
+	for (const struct xmlrec_attr *a = node->attrs; a; a = a->next)
+		if (!strcmp(a->name, name))
+			return a->value;
+	return NULL;
+}
+
+struct xmlrec_node *xmlrec_sibling(const struct xmlrec_node *node)
+{
+	struct xmlrec_node *n;
+
+	for (n = node->next; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return n;
+	return NULL;
+}
+
+struct xmlrec_node *xmlrec_child(const struct xmlrec_node *node)
+{
+	struct xmlrec_node *c = node->children;
+
+	if (!c || c->type == XML_ELEMENT_NODE)
+		return c;
+	return xmlrec_sibling(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* text content                                                        */
+
+/* A letter of the Latin script (where words are separated by spaces). */
+static int latin_letter(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat;
+
+	if (cp < 0x80)
+		return isalpha(cp);
+	if (cp >= 0x250)
+		return 0;
+	cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int letter_ends(const struct buf *b)
+{
+	size_t i;
+	utf8proc_int32_t cp;
+
+	if (!b->len)
+		return 0;
+	i = b->len - 1;
+	while (i > 0 && ((unsigned char)b->s[i] & 0xC0) == 0x80)
+		i--;
+	if (utf8proc_iterate((const utf8proc_uint8_t *)b->s + i,
+			     (utf8proc_ssize_t)(b->len - i), &cp) <= 0)
+		return 0;
+	return latin_letter(cp);
+}
+
+static int letter_starts(const char *s)
+{
+	utf8proc_int32_t cp;
+
+	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
+		return 0;
+	return latin_letter(cp);
+}
+
+struct walk {
+	struct xmlrec *x;
+	struct buf *out;
+	unsigned flags;
+	int guard;  /* an inline tag boundary was just passed */
+	int math;   /* inside MathML */
+};
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+static int walk_text(struct walk *w, const char *s)
+{
+	if (w->math && blank(s))
+		return 0; /* MathML layout */
+	if (w->guard && *s && letter_starts(s) && letter_ends(w->out) &&
+	    buf_addc(w->out, ' ') < 0)
+		return LSR_ENOMEM;
+	if (*s)
+		w->guard = 0;
+	return buf_adds(w->out, s) < 0 ? LSR_ENOMEM : 0;
+}
+
+static int walk(struct walk *w, const struct xmlrec_node *node)
+{
+	int rc = 0;
+
+	for (const struct xmlrec_node *c = node->children; c && rc == 0; c = c->next) {
+		switch (c->type) {
+		case XML_TEXT_NODE:
+			rc = walk_text(w, c->content);
+			break;
+		case XML_ENTITY_REF_NODE:
+			rc = xmlrec_fail(w->x, xmlrec_line(w->x, node),
+					 "expected text in <%s>, found the entity reference '&%s;' (lsr reads only XML's own entities and character references)",
+					 (const char *)node->name, (const char *)c->name);
+			break;
+		case XML_ELEMENT_NODE: {
+			/* <sup>, <sub> attach to their neighbours (CO2, 10-3);
+			 * <i>, <b>, <u>, MathML... are words of their own */
+			const char *n = (const char *)c->name;
+			int math = !strcmp(n, "math");
+			int glue = (w->flags & XMLREC_TEXT_MARKUP) && !w->math &&
+				   strcmp(n, "sup") && strcmp(n, "sub");
+
+			if (glue)
+				w->guard = 1;
+			if (w->flags & XMLREC_TEXT_MARKUP)
+				w->math += math;
+			rc = walk(w, c);
+			if (w->flags & XMLREC_TEXT_MARKUP)
+				w->math -= math;
+			if (glue)
+				w->guard = 1;
+			break;
+		}
+		default:
+			break; /* comments, processing instructions */
+		}
+	}
+	return rc;
+}
+
+int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *out,
+		unsigned flags)
+{
+	struct walk w = { x, out, flags, 0, 0 };
+
+	return walk(&w, node);
+}
