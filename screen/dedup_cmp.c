@@ -135,6 +135,9 @@ static int surname_eq(const char *a, size_t la, const char *b, size_t lb)
 		return 1;
 	if (m >= 4 && !memcmp(a, b, m))
 		return 1;
+	/* "ilcheong" and "cheong", "stpeter" and "peter": a particle joined */
+	if (m >= 4 && !memcmp(a + la - m, b + lb - m, m))
+		return 1;
 	if (m >= 5 && lev_banded(a, la, b, lb, 1) <= 1)
 		return 1;
 	return 0;
@@ -181,41 +184,82 @@ static void author_scores(const char *a, const char *b, struct dpair_fields *f)
 		f->authors = 1;
 }
 
-/* Volumes and issues: "12" and "12 Suppl 1" share their leading number. */
+/* Volumes and issues: "12" and "12 Suppl 1" share their leading number;
+ * "suppl" and "suppl 2" agree; a number against none is unknown. */
 static int8_t num_field(const char *a, const char *b)
 {
-	char *ea, *eb;
-	long va, vb;
+	const char *da = a, *db = b;
 
 	if (!*a || !*b)
 		return -1;
 	if (!strcmp(a, b))
 		return 1;
-	va = strtol(a, &ea, 10);
-	vb = strtol(b, &eb, 10);
-	if (ea != a && eb != b)
-		return va == vb;
-	return 0;
+	while (*da && !(*da >= '0' && *da <= '9'))
+		da++;
+	while (*db && !(*db >= '0' && *db <= '9'))
+		db++;
+	if (*da && *db)
+		return strtol(da, NULL, 10) == strtol(db, NULL, 10);
+	if (!*da && !*db)
+		return (int8_t)(strncmp(a, b, 5) == 0);
+	return -1;
+}
+
+/* the digits of a page ("s33" -> "33", "viii108" -> "108") */
+static const char *page_digits(const char *p, size_t *n)
+{
+	const char *s = p;
+
+	while (*s && !(*s >= '0' && *s <= '9') && *s != '-')
+		s++;
+	*n = strspn(s, "0123456789");
+	return s;
 }
 
 static int8_t pages_field(const char *a, const char *b)
 {
-	size_t fa, fb;
+	const char *ea, *eb, *pa, *pb;
+	size_t na, nb;
 
 	if (!*a || !*b)
 		return -1;
 	if (!strcmp(a, b))
 		return 2;
-	fa = screen_pages_first(a, strlen(a));
-	fb = screen_pages_first(b, strlen(b));
-	if (fa == fb && !memcmp(a, b, fa))
+	/* the same first page, letters aside ("e1234", "S33", "viii108") */
+	pa = page_digits(a, &na);
+	pb = page_digits(b, &nb);
+	if (na && na == nb && !memcmp(pa, pb, na))
 		return 1;
-	/* "e1234" vs "1234": the same article number */
-	if (a[0] == 'e' && fa - 1 == fb && !memcmp(a + 1, b, fb))
-		return 1;
-	if (b[0] == 'e' && fb - 1 == fa && !memcmp(b + 1, a, fa))
+	/* the same last page of two ranges (a typo in the first) */
+	ea = strchr(a, '-');
+	eb = strchr(b, '-');
+	if (ea && eb && !strcmp(ea, eb) && strlen(ea) > 2)
 		return 1;
 	return 0;
+}
+
+/* Is the shorter title the start or the end of the longer (a subtitle or
+ * a translation added, "MEDICAL PROGRESS" prefixed)?  Compared without
+ * spaces; the shorter must hold at least 4 words. */
+static int title_contained(const char *a, size_t la, const char *b, size_t lb)
+{
+	char sa[1024], sb[1024];
+	size_t na = 0, nb = 0, words = 1;
+	const char *s = la <= lb ? a : b, *l = la <= lb ? b : a;
+	size_t ls = la <= lb ? la : lb, ll = la <= lb ? lb : la;
+
+	for (size_t i = 0; i < ls && na < sizeof(sa); i++) {
+		if (s[i] == ' ')
+			words++;
+		else
+			sa[na++] = s[i];
+	}
+	for (size_t i = 0; i < ll && nb < sizeof(sb); i++)
+		if (l[i] != ' ')
+			sb[nb++] = l[i];
+	if (words < 4 || na < 20 || na >= nb)
+		return 0;
+	return !memcmp(sa, sb, na) || !memcmp(sa, sb + nb - na, na);
 }
 
 void dedup_compare(const struct drec *a, const struct drec *b, const char *arena,
@@ -231,6 +275,9 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	f->title = (a->title_len && b->title_len)
 			   ? (float)dedup_similarity(ta, a->title_len, tb, b->title_len, 0.7)
 			   : -1;
+	/* a title contained in the other counts as close (0.9) */
+	if (f->title >= 0 && f->title < 0.9f && title_contained(ta, a->title_len, tb, b->title_len))
+		f->title = 0.9f;
 	author_scores(arena + a->authors, arena + b->authors, f);
 	f->year = (a->year && b->year) ? (int8_t)(abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1;
 	{
@@ -312,9 +359,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	else if (f->volume == 0)
 		pts -= 1.0f;
 	if (f->issue == 1)
-		pts += 0.25f;
-	else if (f->issue == 0)
-		pts -= 0.5f;
+		pts += 0.25f; /* no penalty: databases fill it with record numbers */
 	if (f->pages >= 1)
 		pts += 1.0f;
 	else if (f->pages == 0)
@@ -326,9 +371,11 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	    shared_accession) {
 		out->rule = f->doi == 1 ? RULE_DOI : f->pmid == 1 ? RULE_PMID
 			  : (a->h_pmcid && a->h_pmcid == b->h_pmcid) ? RULE_PMCID : RULE_ACCESSION;
-		if (f->title >= 0 && f->title < 0.6f && f->pages < 1) {
-			out->cls = DPAIR_UNCERTAIN;
+		if (f->title >= 0 && f->title < 0.7f) {
+			/* a DOI shared by a whole supplement, or a wrong DOI */
 			out->rule = RULE_DOI_TITLE;
+			out->cls = (f->pages == 0 || f->first_author == 0) ? DPAIR_DIFFERENT
+									  : DPAIR_UNCERTAIN;
 		} else {
 			out->cls = DPAIR_SAME;
 		}
@@ -359,6 +406,13 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		return;
 	}
 	out->rule = RULE_FIELDS;
+	/* the same first author, journal, volume and first page, a year apart
+	 * at most: one article whatever its title looks like (translated,
+	 * bilingual), once the titles are close at all */
+	if (f->title >= 0.7f && f->first_author == 1 && f->journal >= 1 && f->volume == 1 &&
+	    f->pages >= 1 && f->year >= 0 && f->year <= 1 && !a->generic && !b->generic &&
+	    pts < SAME_POINTS)
+		pts = SAME_POINTS;
 	if (pts >= SAME_POINTS)
 		out->cls = DPAIR_SAME;
 	else if (pts >= QUEUE_POINTS)
@@ -378,7 +432,7 @@ static int add_num(struct buf *out, const char *key, double v, int first)
 
 int dedup_fields_json(struct buf *out, const struct dpair_fields *f)
 {
-	static const char *const three[] = { "different", "same", "same" };
+	static const char *const three[] = { "\"different\"", "\"same\"", "\"same\"" };
 	int rc = 0;
 
 	rc |= buf_addc(out, '{');

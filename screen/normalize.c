@@ -206,6 +206,41 @@ static int is_title_note(const char *s, size_t n)
 	return 0;
 }
 
+/* "vol 142, pg 310, 2003" (Web of Science's mark of a correction) or
+ * "The Journal of Pediatrics (2003) 142 (310-316)" (Embase's): the
+ * citation of the article a correction corrects. */
+static int is_citation_note(const char *s, size_t n)
+{
+	size_t digits = 0;
+
+	if (n >= 4 && !strncasecmp(s, "vol ", 4)) {
+		for (size_t i = 0; i < n; i++)
+			if (!strncasecmp(s + i, "pg ", 3))
+				return 1;
+	}
+	/* "... (YYYY) N (...)": a year in parentheses followed by numbers */
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (s[i] == '(' && isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+		    isdigit((unsigned char)s[i + 3]) && isdigit((unsigned char)s[i + 4]) && s[i + 5] == ')') {
+			for (size_t k = i + 6; k < n; k++)
+				digits += isdigit((unsigned char)s[k]) != 0;
+			return digits > 0;
+		}
+	}
+	return 0;
+}
+
+/* "[Spanish]", "[Article in German]" style one-word notes */
+static int one_word(const char *s, size_t n)
+{
+	if (n < 3 || n > 30 || !isupper((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 int screen_norm_title(struct buf *out, const char *s)
 {
 	size_t n, start = 0;
@@ -219,12 +254,23 @@ int screen_norm_title(struct buf *out, const char *s)
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
 			n--;
 		if (n > 2 && (s[n - 1] == ']' || s[n - 1] == ')')) {
-			char open = s[n - 1] == ']' ? '[' : '(';
+			char open = s[n - 1] == ']' ? '[' : '(', close = s[n - 1];
 			size_t o = n - 1;
+			int depth = 0;
 
-			while (o > 0 && s[o] != open)
+			/* the matching opening bracket */
+			for (;;) {
+				if (s[o] == close)
+					depth++;
+				else if (s[o] == open && --depth == 0)
+					break;
+				if (!o)
+					break;
 				o--;
-			if (s[o] == open && o >= 20 && n - o < 120 && is_title_note(s + o + 1, n - o - 2)) {
+			}
+			if (depth == 0 && o >= 20 && n - o < 200 &&
+			    (is_title_note(s + o + 1, n - o - 2) || is_citation_note(s + o + 1, n - o - 2) ||
+			     (close == ']' && one_word(s + o + 1, n - o - 2)))) {
 				n = o;
 				continue;
 			}
@@ -559,6 +605,32 @@ int screen_journal_match(const char *a, const char *b)
 	split_words(b, &wb);
 	if (abbrev_of(&wa, &wb) || abbrev_of(&wb, &wa))
 		return 1;
+	/* one name is the start of the other ("nephron" and "nephron
+	 * clinical practice"), or written without spaces ("jthoraccardiovascsurg") */
+	{
+		const struct words *sh = wa.count <= wb.count ? &wa : &wb;
+		const struct words *lo = sh == &wa ? &wb : &wa;
+		size_t i;
+
+		for (i = 0; i < sh->count; i++)
+			if (sh->n[i] != lo->n[i] || memcmp(sh->w[i], lo->w[i], sh->n[i]))
+				break;
+		if (i == sh->count)
+			return 1;
+		if (sh->count == 1 && sh->n[0] >= 6) {
+			char ca[256], cb[256];
+			size_t la = 0, lb = 0;
+
+			for (const char *p = a; *p && la < sizeof(ca) - 1; p++)
+				if (*p != ' ')
+					ca[la++] = *p;
+			for (const char *p = b; *p && lb < sizeof(cb) - 1; p++)
+				if (*p != ' ')
+					cb[lb++] = *p;
+			if (la < lb ? abbrev_word(ca, la, cb, lb) : abbrev_word(cb, lb, ca, la))
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -628,6 +700,27 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 			for (size_t i = 0; i < sizeof(comment) / sizeof(comment[0]); i++)
 				if (starts_word(t.s, comment[i]))
 					k = SCREEN_KIND_COMMENT;
+		/* "Title (vol 142, pg 310, 2003)": a correction */
+		if (title) {
+			size_t n = strlen(title), o;
+
+			while (n && (title[n - 1] == ' ' || title[n - 1] == '.'))
+				n--;
+			if (n > 2 && title[n - 1] == ')') {
+				int depth = 0;
+
+				for (o = n - 1;; o--) {
+					if (title[o] == ')')
+						depth++;
+					else if (title[o] == '(' && --depth == 0)
+						break;
+					if (!o)
+						break;
+				}
+				if (depth == 0 && o > 0 && is_citation_note(title + o + 1, n - o - 2))
+					k = SCREEN_KIND_ERRATUM;
+			}
+		}
 		/* "Title. Erratum", "Title (Erratum)" */
 		if (t.len > 8 && !strcmp(t.s + t.len - 8, " erratum"))
 			k = SCREEN_KIND_ERRATUM;
