@@ -181,4 +181,235 @@ int screen_citations_merged(struct lsr_db *db, int64_t kept, int64_t absorbed,
 int screen_citation_split(struct lsr_db *db, int64_t from, const int64_t *parts,
 			  size_t nparts, const char *actor);
 
+/* ==== screening (rules.c, rules_db.c, batch.c, verdict.c, agreement.c,
+ * ==== fulltext.c, study.c, carry.c, screen_query.c) ====================== */
+
+/*
+ * Screening: PICOS rules, batches handed to independent reviewers, their
+ * decisions, conflicts and resolutions, the full-text stage and studies.
+ * db/migrations/0004_screen.sql documents the tables and how a citation's
+ * status is derived; the views screen_ta_status and screen_ft_status are
+ * what PRISMA counts.
+ */
+
+#include <stdio.h>
+
+struct protocol;
+struct json_t;
+
+#define SCREEN_STAGE_TA "title-abstract"
+#define SCREEN_STAGE_FT "full-text"
+
+/* ---- PICOS rules (rules.c) ----------------------------------------------- */
+
+/* The fields a rule tests.  List fields (keywords, mesh, publication_type,
+ * language) are matched as their items joined by newlines. */
+enum screen_field {
+	SCREEN_F_TITLE,
+	SCREEN_F_ABSTRACT,
+	SCREEN_F_KEYWORDS,
+	SCREEN_F_MESH,
+	SCREEN_F_PUBTYPE,
+	SCREEN_F_LANGUAGE,
+	SCREEN_F_JOURNAL,
+	SCREEN_F_YEAR,
+	SCREEN_F_COUNT
+};
+
+/* "title", "abstract", ..., "publication_type", ... (static). */
+const char *screen_field_name(int field);
+
+/* One citation as the rules see it.  text[f] may be NULL (absent); the
+ * text is valid UTF-8.  year 0: unknown (text[SCREEN_F_YEAR] is then
+ * NULL). */
+struct screen_doc {
+	const char *text[SCREEN_F_COUNT];
+	size_t len[SCREEN_F_COUNT];
+	int year;
+};
+
+/* A compiled rule set (opaque; read-only once compiled, so threads may
+ * share it). */
+struct screen_rules;
+
+/*
+ * Compile the protocol's screening rules: each match/unless pattern once,
+ * caseless unless it says (?-i), with PCRE2 JIT; required literals are
+ * extracted for the prefilter.  Errors name the file, line, key path and
+ * rule, e.g.
+ *   protocol.yaml:31: screening.rules[2].match: rule 'animal': missing
+ *   closing parenthesis at offset 12
+ * (LSR_EPARSE).  p stays borrowed for the life of *out.
+ */
+int screen_rules_compile(struct screen_rules **out, const struct protocol *p);
+void screen_rules_free(struct screen_rules *rs);
+
+/* SHA-256 of the rules as written (64 hex digits), and those rules as
+ * canonical JSON (both borrowed). */
+const char *screen_rules_hash(const struct screen_rules *rs);
+const char *screen_rules_json(const struct screen_rules *rs);
+size_t screen_rules_count(const struct screen_rules *rs);
+/* Rule i's name, reason code, and whether it excludes automatically. */
+const char *screen_rule_name(const struct screen_rules *rs, size_t i);
+const char *screen_rule_reason(const struct screen_rules *rs, size_t i);
+int screen_rule_excludes(const struct screen_rules *rs, size_t i);
+/* 1 when rule i is found through its literals (the prefilter), 0 when its
+ * pattern must be run on every text. */
+int screen_rule_prefiltered(const struct screen_rules *rs, size_t i);
+
+/* One rule that hit one document (or was stopped by a match limit). */
+struct screen_hit {
+	size_t doc;         /* index in the docs array */
+	uint32_t rule;      /* index in the protocol's rules */
+	int field;          /* enum screen_field where it matched */
+	size_t start, end;  /* byte span in that field's text */
+	int error;          /* 0, or the PCRE2 error that stopped the rule */
+};
+
+struct screen_hits {
+	struct screen_hit *v;
+	size_t n, alloc;
+};
+void screen_hits_release(struct screen_hits *h);
+
+enum screen_eval_flags {
+	SCREEN_EVAL_NAIVE = 1 << 0, /* every pattern on every text: no prefilter */
+};
+
+/*
+ * Evaluate every rule on docs[0..n), split across threads (0: 2), and
+ * append the hits to out ordered by document, then by rule.  A rule hits
+ * when all its tests pass: its match (in any of its fields, the first field
+ * in the rule's order giving the reported span), no unless in those fields,
+ * publication_type (any of), language_not (a language is known and none is
+ * listed), year_before / year_after.  A match limit reached on a text is
+ * reported as a hit with error set, never as a crash.
+ */
+int screen_rules_eval(const struct screen_rules *rs, const struct screen_doc *docs,
+		      size_t n, int threads, unsigned flags, struct screen_hits *out);
+
+/* ---- rules on the review (rules_db.c) ------------------------------------ */
+
+enum screen_rules_run_flags {
+	SCREEN_RULES_DRY_RUN = 1 << 0,  /* evaluate, store nothing */
+	SCREEN_RULES_ONLY_NEW = 1 << 1, /* only citations not evaluated under this rule set */
+};
+
+/*
+ * Evaluate the protocol's rules on the citations without a human
+ * title-abstract decision and store the hits under the rule set's hash
+ * (one transaction; earlier hits of these citations under the same hash
+ * are replaced, human decisions are never touched).  *out (caller
+ * json_decref's; may be NULL) describes the run: ruleset, citations, per
+ * rule and per reason counts, errors.
+ */
+int screen_rules_run(struct lsr_db *db, const struct protocol *p, unsigned flags,
+		     int threads, struct json_t **out);
+
+/* ---- batches (batch.c) --------------------------------------------------- */
+
+struct screen_batch_opts {
+	const char *reviewer;  /* required */
+	const char *stage;     /* SCREEN_STAGE_TA or SCREEN_STAGE_FT */
+	size_t size;           /* citations wanted */
+	uint64_t seed;         /* the order is reproducible for a seed */
+	const char *file;      /* recorded with the batch (may be NULL) */
+};
+
+/*
+ * Assign up to opts->size citations to a reviewer and write the batch file
+ * (CSV) to out, in one transaction: citations that still need reviewers at
+ * the stage (pending, assigned to fewer than the protocol's reviewers,
+ * never to this reviewer), those already assigned to others first, then in
+ * the seed's order.  At title-abstract the rules are evaluated first on
+ * citations not yet evaluated, so that automatic exclusions are not handed
+ * out.  *out_batch gets the batch id, *out_n the citations assigned.
+ */
+int screen_batch_create(struct lsr_db *db, const struct protocol *p,
+			const struct screen_batch_opts *opts, FILE *out,
+			int64_t *out_batch, size_t *out_n);
+
+/* Write batch id again (the same rows, blank verdicts) to out. */
+int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out);
+
+/* ---- decisions (verdict.c) ----------------------------------------------- */
+
+struct screen_import_result {
+	int64_t import_id;
+	size_t rows, decisions, unchanged, blank;
+};
+
+/*
+ * Import a filled batch file for reviewer.  Every row is checked first; the
+ * first problem refuses the whole file (LSR_EPARSE, naming the file, row
+ * and column) and nothing is stored.  Decisions are appended; a row equal
+ * to the reviewer's current decision is not stored again.
+ */
+int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
+		  const char *reviewer, struct screen_import_result *out);
+
+/*
+ * Record the arbiter's final decision on citation at stage (NULL: the
+ * citation's current stage: full-text once it passed title-abstract and its
+ * full text was retrieved).  verdict include|exclude|maybe (not maybe at
+ * full text); reason required for exclusions at full text.  *out_stage
+ * (may be NULL) gets the stage used (static string).
+ */
+int screen_resolve(struct lsr_db *db, const struct protocol *p, int64_t citation,
+		   const char *stage, const char *verdict, const char *reason,
+		   const char *note, const char *by, const char **out_stage);
+
+/* The live citation an id names now (following merges), or LSR_ENOTFOUND. */
+int screen_citation_live(struct lsr_db *db, int64_t id, int64_t *out);
+
+/* ---- agreement (agreement.c) --------------------------------------------- */
+
+/* Agreement of two raters on q categories from a q x q table of counts
+ * (row: rater A, column: rater B). */
+struct screen_agreement {
+	double n;                /* units rated by both */
+	double po;               /* observed agreement (proportion) */
+	double kappa;            /* Cohen's kappa; NAN when undefined */
+	double kappa_se;         /* large-sample SE (Fleiss, Cohen & Everitt 1969) */
+	double kappa_lb, kappa_ub; /* 95% CI: kappa -/+ z(0.975) SE */
+	double ac1;              /* Gwet's AC1; NAN when undefined */
+};
+
+int screen_agreement_table(struct screen_agreement *out, const double *table, int q);
+
+/* ---- queries (screen_query.c) -------------------------------------------- */
+
+/* lsr screen status as one JSON object (schema in docs/cmd/lsr-screen.md). */
+int screen_status_json(struct lsr_db *db, struct json_t **out);
+/* The citations needing an arbiter, as an array of objects. */
+int screen_conflicts_json(struct lsr_db *db, struct json_t **out);
+/* One citation: metadata, rule hits, decisions, flags, status per stage. */
+int screen_explain_json(struct lsr_db *db, int64_t citation, struct json_t **out);
+/* The reports (citations included at title-abstract) with their status. */
+int screen_reports_json(struct lsr_db *db, struct json_t **out);
+
+/* ---- full text (fulltext.c) ---------------------------------------------- */
+
+/* Record that the full text of report citation was retrieved (file may be
+ * NULL) or not (reason). */
+int screen_fulltext_record(struct lsr_db *db, int64_t citation, int retrieved,
+			   const char *file, const char *reason);
+
+/* ---- studies (study.c) --------------------------------------------------- */
+
+/* Link reports (citations included at full text) to the study label,
+ * creating it when new (one transaction). */
+int screen_study_link(struct lsr_db *db, const int64_t *ids, size_t n, const char *label);
+/* Unlink reports from their study. */
+int screen_study_unlink(struct lsr_db *db, const int64_t *ids, size_t n);
+/* Studies with their reports, as an array of objects. */
+int screen_studies_json(struct lsr_db *db, struct json_t **out);
+
+/* ---- decisions across merges and splits (carry.c) ------------------------ */
+
+/* Called by screen_citations_merged after the event is recorded. */
+int screen_carry_merge(struct lsr_db *db, int64_t event, int64_t kept, int64_t absorbed);
+/* Called by screen_citation_split for each new part. */
+int screen_carry_split(struct lsr_db *db, int64_t event, int64_t from, int64_t part);
+
 #endif
