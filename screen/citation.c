@@ -30,7 +30,12 @@ static int add_event(struct lsr_db *db, const char *kind, int64_t citation,
 int screen_citations_merged(struct lsr_db *db, int64_t kept, int64_t absorbed,
 			    const char *actor)
 {
-	return add_event(db, "merge", kept, absorbed, actor);
+	int rc = add_event(db, "merge", kept, absorbed, actor);
+
+	if (rc < 0)
+		return rc;
+	/* screening decisions of both: carried, differing ones a conflict */
+	return screen_carry_merge(db, db_last_id(db), kept, absorbed);
 }
 
 int screen_citation_split(struct lsr_db *db, int64_t from, const int64_t *parts,
@@ -39,7 +44,8 @@ int screen_citation_split(struct lsr_db *db, int64_t from, const int64_t *parts,
 	for (size_t i = 0; i < nparts; i++) {
 		int rc = add_event(db, "split", from, parts[i], actor);
 
-		if (rc < 0)
+		/* each part keeps the screening decisions, flagged for a second look */
+		if (rc < 0 || (rc = screen_carry_split(db, db_last_id(db), from, parts[i])) < 0)
 			return rc;
 	}
 	return 0;
