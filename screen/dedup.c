@@ -441,8 +441,12 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 	if ((rc = screen_norm_text(&x->one, col(st, 7), strlen(col(st, 7)))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->volume)) < 0)
 		return rc;
-	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0 ||
-	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
+	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0)
+		return rc;
+	/* an "issue" above 400 is a record number some databases put there */
+	if (atol(x->one.s) > 400)
+		buf_reset(&x->one);
+	if ((rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
 		return rc;
 	if ((rc = screen_norm_pages(&x->one, col(st, 9))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->pages)) < 0)

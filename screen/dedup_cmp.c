@@ -358,8 +358,18 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		pts += 0.75f;
 	else if (f->volume == 0)
 		pts -= 1.0f;
+	/* issues: no penalty when pages decide (databases fill the issue with
+	 * record numbers), but the issue is all that tells apart a column
+	 * that recurs in each issue of a volume */
 	if (f->issue == 1)
-		pts += 0.25f; /* no penalty: databases fill it with record numbers */
+		pts += 0.25f;
+	else if (f->issue == 0 && f->pages < 0 && f->volume == 1)
+		pts -= 2.5f; /* two issues of one volume: two items */
+	else if (f->issue == 0)
+		pts -= 0.5f;
+	/* two conference papers of different venues are two papers */
+	if (a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ABSTRACT && f->journal == 0)
+		pts -= 1.5f;
 	if (f->pages >= 1)
 		pts += 1.0f;
 	else if (f->pages == 0)
@@ -383,6 +393,17 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	}
 
 	/* 4. fields */
+	/* the same journal, volume, full page range, first author and year:
+	 * one article even when its titles are two languages */
+	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
+	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
+	    a->kind == b->kind && f->numbers != 0) {
+		out->cls = DPAIR_SAME;
+		out->rule = RULE_BIBLIO;
+		if (out->score < SAME_POINTS)
+			out->score = SAME_POINTS;
+		return;
+	}
 	if (f->title < 0) {
 		/* no title to compare: only a full bibliographic agreement */
 		if (f->first_author == 1 && f->year == 0 && f->journal >= 1 && f->volume == 1 &&

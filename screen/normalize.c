@@ -249,6 +249,20 @@ int screen_norm_title(struct buf *out, const char *s)
 	if (!s)
 		return 0;
 	n = strlen(s);
+	/* Ovid's notes, cut where they start even when truncated */
+	{
+		static const char *const marks[] = {
+			"[Erratum appears in", "[Comment in", "[Comment on", "[Retraction in",
+			"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
+		};
+
+		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+			const char *m = strcasestr(s, marks[i]);
+
+			if (m && m - s >= 20 && (size_t)(m - s) < n)
+				n = (size_t)(m - s);
+		}
+	}
 	/* trailing "." and database notes: "[Review]", "(author's transl)" */
 	for (;;) {
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
@@ -593,6 +607,44 @@ static int abbrev_of(const struct words *a, const struct words *b)
 	return i == a->count && j == b->count;
 }
 
+/* A word that says nothing of which venue: ordinals, numbers, "annual". */
+static int filler_word(const char *w, size_t n)
+{
+	static const char *const fill[] = {
+		"annual", "proceedings", "proc", "first", "second", "third", "fourth",
+		"fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "vols",
+	};
+
+	if (stop_word(w, n))
+		return 1;
+	if (n && w[0] >= '0' && w[0] <= '9')
+		return 1; /* 2015, 25th, 50th */
+	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++)
+		if (strlen(fill[i]) == n && !strncmp(fill[i], w, n))
+			return 1;
+	return 0;
+}
+
+/* Are the content words of a (at least two) all words of b? */
+static int content_subset(const struct words *a, const struct words *b)
+{
+	size_t content = 0;
+
+	for (size_t i = 0; i < a->count; i++) {
+		size_t j;
+
+		if (filler_word(a->w[i], a->n[i]))
+			continue;
+		content++;
+		for (j = 0; j < b->count; j++)
+			if (a->n[i] == b->n[j] && !memcmp(a->w[i], b->w[j], a->n[i]))
+				break;
+		if (j == b->count)
+			return 0;
+	}
+	return content >= 2;
+}
+
 int screen_journal_match(const char *a, const char *b)
 {
 	struct words wa, wb;
@@ -604,6 +656,11 @@ int screen_journal_match(const char *a, const char *b)
 	split_words(a, &wa);
 	split_words(b, &wb);
 	if (abbrev_of(&wa, &wb) || abbrev_of(&wb, &wa))
+		return 1;
+	/* conference names: the content words of one all in the other
+	 * ("Americas Conference on Information Systems" and "25th Americas
+	 * Conference on Information Systems AMCIS") */
+	if (content_subset(&wa, &wb) || content_subset(&wb, &wa))
 		return 1;
 	/* one name is the start of the other ("nephron" and "nephron
 	 * clinical practice"), or written without spaces ("jthoraccardiovascsurg") */
