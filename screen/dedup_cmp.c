@@ -367,6 +367,11 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		pts -= 2.5f; /* two issues of one volume: two items */
 	else if (f->issue == 0)
 		pts -= 0.5f;
+	/* one page in another issue of the volume, not within the article's
+	 * range: a correction printed under the article's title */
+	if (f->issue == 0 && f->pages == 0 && f->volume == 1 &&
+	    !strchr(arena + a->pages, '-') != !strchr(arena + b->pages, '-'))
+		pts -= 1.0f;
 	/* two conference papers of different venues are two papers */
 	if (a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ABSTRACT && f->journal == 0)
 		pts -= 1.5f;
