@@ -49,6 +49,20 @@ static json_t *jcol_num(sqlite3_stmt *st, int i)
 	return json_real(sqlite3_column_double(st, i));
 }
 
+/* A summary object, as out_json_doc prints it but with the similarities
+ * at the 3 digits they were stored with. */
+static int json_doc(json_t *j)
+{
+	int rc;
+
+	if (!j)
+		return lsr_error_oom();
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
+}
+
 /* ---- export ------------------------------------------------------------- */
 
 static void csv_field(FILE *f, const char *s, char sep)
@@ -263,7 +277,7 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 							"at", col(st, 3), "by", col(st, 4)));
 	sqlite3_reset(st);
 	if (json)
-		return out_json_doc(root);
+		return json_doc(root);
 
 	printf("citation %lld: %zu record%s", (long long)cid, json_array_size(members),
 	       json_array_size(members) == 1 ? "" : "s");
@@ -294,7 +308,8 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 		json_array_foreach(links, i, m) {
 			json_t *sc = json_object_get(m, "score");
 			char *scores = json_is_object(json_object_get(m, "scores"))
-					       ? json_dumps(json_object_get(m, "scores"), JSON_COMPACT | JSON_PRESERVE_ORDER)
+					       ? json_dumps(json_object_get(m, "scores"),
+							    JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 					       : NULL;
 
 			printf("  %lld = %lld  %s/%s", (long long)json_integer_value(json_object_get(m, "record_a")),
@@ -393,8 +408,16 @@ static int dedup_queue_list(struct lsr_ctx *ctx, int all, int json)
 			json_object_set_new(o, "title_b", out_jstr(col(st, 9)));
 			if (all)
 				json_object_set_new(o, "decided", out_jstr(col(st, 12)));
-			if ((rc = out_json_line(o)) < 0)
-				break;
+			{
+				int e = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+
+				json_decref(o);
+				fputc('\n', stdout);
+				if (e) {
+					rc = lsr_error_set(LSR_ERROR, "writing output failed");
+					break;
+				}
+			}
 			continue;
 		}
 		printf("pair %lld: records %lld and %lld (citations %lld and %lld), %s, score %.2f%s%s\n",

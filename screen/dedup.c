@@ -966,7 +966,8 @@ static int cluster(struct run *r)
 			}
 		free(cit);
 	}
-	qsort(r->cands, r->ncands, sizeof(*r->cands), cand_order);
+	if (r->ncands)
+		qsort(r->cands, r->ncands, sizeof(*r->cands), cand_order);
 	for (size_t k = 0; k < r->ncands; k++) {
 		struct cand *c = &r->cands[k];
 		uint32_t a = (uint32_t)(c->pair >> 32), b = (uint32_t)((c->pair >> 1) & 0x7fffffff);
