@@ -182,6 +182,7 @@ static int sort_u64(uint64_t *a, size_t n)
 struct constraint {
 	uint32_t partner;  /* record index that may not share the group */
 	int32_t next;      /* next entry of the same root, -1 */
+	int32_t person;    /* 1: a person's decision; 0: an uncertain pair */
 };
 
 struct link {
@@ -772,17 +773,23 @@ static uint8_t kind_class(uint8_t kind)
 }
 
 /* Why groups ra and rb may not be merged: 0 they may, 1 identifiers or
- * kinds conflict, 2 a person decided so. */
+ * kinds conflict or an uncertain pair lies between them (a person should
+ * look), 2 a person decided so.  Constraints are kept on both sides, so
+ * one side's list suffices. */
 static int merge_blocked(struct run *r, uint32_t ra, uint32_t rb)
 {
 	uint8_t k = r->g_kinds[ra] | r->g_kinds[rb];
 
+	int soft = 0;
+
 	for (int32_t c = r->con_head[ra]; c >= 0; c = r->cons[c].next)
-		if (find(r, r->cons[c].partner) == rb)
-			return 2;
-	for (int32_t c = r->con_head[rb]; c >= 0; c = r->cons[c].next)
-		if (find(r, r->cons[c].partner) == ra)
-			return 2;
+		if (find(r, r->cons[c].partner) == rb) {
+			if (r->cons[c].person)
+				return 2;
+			soft = 1;
+		}
+	if (soft)
+		return 1;
 	if (r->g_doi[ra] && r->g_doi[rb] && r->g_doi[ra] != r->g_doi[rb])
 		return 1;
 	if (r->g_pmid[ra] && r->g_pmid[rb] && r->g_pmid[ra] != r->g_pmid[rb])
@@ -842,11 +849,9 @@ static int index_of(const struct run *r, int64_t id, uint32_t *out)
 	return 0;
 }
 
-static int add_constraint(struct run *r, int64_t a, int64_t b)
+static int add_constraint_idx(struct run *r, uint32_t ia, uint32_t ib, int person)
 {
-	uint32_t ia, ib;
-
-	if (!index_of(r, a, &ia) || !index_of(r, b, &ib) || ia == ib)
+	if (ia == ib)
 		return 0;
 	for (int k = 0; k < 2; k++) {
 		uint32_t from = k ? ib : ia, to = k ? ia : ib;
@@ -854,6 +859,7 @@ static int add_constraint(struct run *r, int64_t a, int64_t b)
 		if (GROW(r->cons, r->ncons, r->cons_alloc, 64) < 0)
 			return LSR_ENOMEM;
 		r->cons[r->ncons].partner = to;
+		r->cons[r->ncons].person = person;
 		r->cons[r->ncons].next = r->con_head[from];
 		r->con_head[from] = (int32_t)r->ncons;
 		r->ncons++;
@@ -861,9 +867,22 @@ static int add_constraint(struct run *r, int64_t a, int64_t b)
 	return 0;
 }
 
-/* People's decisions that keep records apart: the latest 'different' on a
- * pair (unless a later 'same' overrode it), and every split (one record of
- * each part against one record of every other part: parts stay whole). */
+static int add_constraint(struct run *r, int64_t a, int64_t b, int person)
+{
+	uint32_t ia, ib;
+
+	if (!index_of(r, a, &ia) || !index_of(r, b, &ib))
+		return 0;
+	return add_constraint_idx(r, ia, ib, person);
+}
+
+/* What keeps records apart: people's decisions - the latest 'different'
+ * on a pair (unless a later 'same' overrode it), and every split (each
+ * record of a part against each record of every other part) - and, softly
+ * (a merge across them goes to the queue instead), the uncertain pairs
+ * waiting in the queue: a new record does not bridge two citations a
+ * person was asked about.  Within one run, uncertain pairs do not block:
+ * strong links are applied first and carry the decision. */
 static int load_constraints(struct run *r)
 {
 	static const char sql[] =
@@ -871,6 +890,10 @@ static int load_constraints(struct run *r)
 		" WHERE d.kind = 'split' OR (d.kind = 'different' AND d.id = (SELECT max(e.id)"
 		"  FROM dedup_decisions e WHERE e.record_a = d.record_a AND e.record_b = d.record_b"
 		"  AND e.kind IN ('same', 'different')))";
+	static const char qsql[] =
+		"SELECT q.record_a, q.record_b FROM dedup_queue q WHERE NOT EXISTS"
+		" (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a"
+		"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))";
 	sqlite3_stmt *st = db_prepare(r->db, sql);
 	int rc = 0, step;
 
@@ -878,7 +901,7 @@ static int load_constraints(struct run *r)
 		return lsr_error_last_code();
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
 		if (!strcmp(col(st, 0), "different")) {
-			rc = add_constraint(r, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+			rc = add_constraint(r, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), 1);
 		} else {
 			json_t *parts = json_loads(col(st, 3), 0, NULL);
 			size_t np = json_array_size(parts);
@@ -891,13 +914,24 @@ static int load_constraints(struct run *r)
 					for (size_t x = 0; rc == 0 && x < json_array_size(pi); x++)
 						for (size_t y = 0; rc == 0 && y < json_array_size(pj); y++)
 							rc = add_constraint(r, json_integer_value(json_array_get(pi, x)),
-									    json_integer_value(json_array_get(pj, y)));
+									    json_integer_value(json_array_get(pj, y)), 1);
 				}
 			json_decref(parts);
 		}
 	}
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(r->db, sql);
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	/* pairs waiting in the queue: no new record may bridge them */
+	st = db_prepare(r->db, qsql);
+	if (!st)
+		return lsr_error_last_code();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0)
+		rc = add_constraint(r, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), 0);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_error(r->db, qsql);
 	sqlite3_reset(st);
 	return rc;
 }

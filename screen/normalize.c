@@ -348,9 +348,19 @@ int screen_norm_doi(struct buf *out, const char *s)
 		e++;
 	while (e > p && strchr(".,;:)]}'\"", e[-1]))
 		e--;
-	for (; p < e; p++)
-		if (buf_addc(out, (char)tolower((unsigned char)*p)) < 0)
+	for (; p < e; p++) {
+		int c = (unsigned char)*p;
+
+		/* URL-encoded ("%28" for "(") as some databases write it */
+		if (c == '%' && e - p >= 3 && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], 0 };
+
+			c = (int)strtol(hex, NULL, 16);
+			p += 2;
+		}
+		if (buf_addc(out, (char)tolower(c)) < 0)
 			return LSR_ENOMEM;
+	}
 	return 0;
 }
 
