@@ -166,13 +166,18 @@ static int merge_citations(struct lsr_db *db, int64_t kept, int64_t absorbed,
 	return screen_citations_merged(db, kept, absorbed, by);
 }
 
-/* Mark the members of a part (by record id) as put there by a person. */
-static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
-		      int64_t matched, const char *now)
+/* Mark a record as put in its citation by a person (only_unique: only if
+ * it was a singleton until then). */
+static int set_manual_if(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
+			 int64_t matched, const char *now, int only_unique)
 {
-	sqlite3_stmt *st = db_prepare(db, "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
-					  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
-					  " WHERE record_id = ?1");
+	sqlite3_stmt *st = db_prepare(db, only_unique
+		? "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
+		  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
+		  " WHERE record_id = ?1 AND pass = 'new'"
+		: "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
+		  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
+		  " WHERE record_id = ?1");
 
 	if (!st)
 		return lsr_error_last_code();
@@ -183,6 +188,12 @@ static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const
 		sqlite3_bind_int64(st, 4, matched);
 	db_bind_text(st, 5, now);
 	return db_step_done(db, st);
+}
+
+static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
+		      int64_t matched, const char *now)
+{
+	return set_manual_if(db, record, citation, rule, matched, now, 0);
 }
 
 /*
@@ -222,8 +233,12 @@ static int apply_split(struct lsr_db *db, int64_t citation, int64_t **parts,
 	for (size_t i = 0; i < nparts; i++) {
 		int64_t cid;
 
-		if (i == keep)
+		if (i == keep) {
+			/* a record left alone is alone by this decision */
+			if (npart[i] == 1 && (rc = set_manual(db, parts[i][0], citation, "split", 0, now)) < 0)
+				goto out;
 			continue;
+		}
 		st = db_prepare(db, "INSERT INTO citations(created_at) VALUES(?1)");
 		if (!st) {
 			rc = lsr_error_last_code();
@@ -549,11 +564,13 @@ int screen_dedup_decide(struct lsr_db *db, int64_t a, int64_t b, enum screen_ver
 			goto fail;
 		if (nb > na || (nb == na && cb < ca)) {
 			if ((rc = merge_citations(db, cb, ca, b, a, decision, by, now)) < 0 ||
-			    (rc = set_manual(db, a, cb, "decided-same", b, now)) < 0)
+			    (rc = set_manual(db, a, cb, "decided-same", b, now)) < 0 ||
+			    (rc = set_manual_if(db, b, cb, "decided-same", a, now, 1)) < 0)
 				goto fail;
 		} else {
 			if ((rc = merge_citations(db, ca, cb, a, b, decision, by, now)) < 0 ||
-			    (rc = set_manual(db, b, ca, "decided-same", a, now)) < 0)
+			    (rc = set_manual(db, b, ca, "decided-same", a, now)) < 0 ||
+			    (rc = set_manual_if(db, a, ca, "decided-same", b, now, 1)) < 0)
 				goto fail;
 		}
 	} else if (v == SCREEN_DIFFERENT && ca == cb) {

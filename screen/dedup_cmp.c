@@ -402,7 +402,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	 * one article even when its titles are two languages */
 	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
 	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
-	    a->kind == b->kind && f->numbers != 0) {
+	    a->kind == b->kind && f->numbers != 0 && (f->title < 0.9f || pts < SAME_POINTS)) {
 		out->cls = DPAIR_SAME;
 		out->rule = RULE_BIBLIO;
 		if (out->score < SAME_POINTS)
