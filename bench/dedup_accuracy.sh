@@ -6,7 +6,8 @@
 # left undecided), exported, and scored against the labelled groups by
 # bench_dedup_score (ASySD's convention: removable duplicates).
 #
-#   bench/dedup_accuracy.sh [BUILD_DIR]      (default: build)
+#   bench/dedup_accuracy.sh [BUILD_DIR]      (default: build; $LSR_SHARED
+#                                            overrides ../shared)
 #
 # Prints, per set and for all sets together: records, true/false
 # positives and negatives, sensitivity, specificity, precision, F1, and the
@@ -16,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 LSR=$build/lsr
 SCORE=$build/bench/bench_dedup_score
-FIX=$top/../shared/fixtures/dedup
+FIX=${LSR_SHARED:-$top/../shared}/fixtures/dedup
 OUT=$top/bench/out/dedup_accuracy
 [ -x "$LSR" ] && [ -x "$SCORE" ] || { echo "build lsr and the benchmarks first (make build)" >&2; exit 1; }
 [ -d "$FIX" ] || { echo "../shared/fixtures/dedup not found" >&2; exit 1; }
