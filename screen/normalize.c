@@ -206,6 +206,24 @@ static int is_title_note(const char *s, size_t n)
 	return 0;
 }
 
+/* Ovid's notes on an article ("[Erratum appears in ...]", "[Comment in
+ * ...]"): the title's length without them, even when they are truncated. */
+static size_t cut_notes(const char *s, size_t n)
+{
+	static const char *const marks[] = {
+		"[Erratum appears in", "[Comment in", "[Comment on", "[Retraction in",
+		"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *m = strcasestr(s, marks[i]);
+
+		if (m && m - s >= 20 && (size_t)(m - s) < n)
+			n = (size_t)(m - s);
+	}
+	return n;
+}
+
 /* "vol 142, pg 310, 2003" (Web of Science's mark of a correction) or
  * "The Journal of Pediatrics (2003) 142 (310-316)" (Embase's): the
  * citation of the article a correction corrects. */
@@ -249,20 +267,7 @@ int screen_norm_title(struct buf *out, const char *s)
 	if (!s)
 		return 0;
 	n = strlen(s);
-	/* Ovid's notes, cut where they start even when truncated */
-	{
-		static const char *const marks[] = {
-			"[Erratum appears in", "[Comment in", "[Comment on", "[Retraction in",
-			"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
-		};
-
-		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-			const char *m = strcasestr(s, marks[i]);
-
-			if (m && m - s >= 20 && (size_t)(m - s) < n)
-				n = (size_t)(m - s);
-		}
-	}
+	n = cut_notes(s, n);
 	/* trailing "." and database notes: "[Review]", "(author's transl)" */
 	for (;;) {
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
@@ -756,7 +761,7 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 			 !strcasecmp(ref_type, "ABST") || !strcasecmp(ref_type, "inproceedings") ||
 			 !strcasecmp(ref_type, "proceedings") || strcasestr(ref_type, "conference")))
 		k = SCREEN_KIND_ABSTRACT;
-	if (title && screen_norm_text(&t, title, strlen(title)) == 0 && t.len) {
+	if (title && screen_norm_text(&t, title, cut_notes(title, strlen(title))) == 0 && t.len) {
 		for (size_t i = 0; i < sizeof(erratum) / sizeof(erratum[0]); i++)
 			if (starts_word(t.s, erratum[i]))
 				k = SCREEN_KIND_ERRATUM;

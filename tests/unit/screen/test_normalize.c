@@ -178,6 +178,9 @@ static void test_screen_normalize__kind(void **state)
 	assert_int_equal(screen_record_kind("Stem cells", NULL, "[\"Retraction of Publication\"]"),
 			 SCREEN_KIND_RETRACTION);
 	assert_int_equal(screen_record_kind("Retracted: Stem cells", NULL, NULL), SCREEN_KIND_ARTICLE);
+	/* Ovid's note on the article, truncated, does not make it an erratum */
+	assert_int_equal(screen_record_kind("Anti-factor H autoantibodies in a renal transplant recipient.[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205 Note: X [added]].[Erratum",
+					    NULL, NULL), SCREEN_KIND_ARTICLE);
 	assert_int_equal(screen_record_kind("Comment on: Stem cells", NULL, NULL), SCREEN_KIND_COMMENT);
 	assert_int_equal(screen_record_kind("Re: Stem cells in cirrhosis", NULL, NULL), SCREEN_KIND_COMMENT);
 	assert_int_equal(screen_record_kind("Reply", NULL, NULL), SCREEN_KIND_COMMENT);
