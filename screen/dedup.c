@@ -188,6 +188,7 @@ struct constraint {
 struct link {
 	uint32_t a, b;     /* record indexes */
 	struct dpair_result r;
+	char *json;        /* the per-field scores as JSON (owned) */
 };
 
 struct cand {
@@ -1029,6 +1030,7 @@ static int cluster(struct run *r)
 		r->links[r->nlinks].a = a;
 		r->links[r->nlinks].b = b;
 		r->links[r->nlinks].r = c->r;
+		r->links[r->nlinks].json = NULL;
 		r->nlinks++;
 	}
 	return 0;
@@ -1053,7 +1055,7 @@ static int cc_order(const void *x, const void *y)
 	return a->citation < b->citation ? -1 : a->citation > b->citation;
 }
 
-static int write_link(struct run *r, const struct link *l, struct buf *js)
+static int write_link(struct run *r, struct link *l, struct buf *js)
 {
 	static const char sql[] =
 		"INSERT INTO dedup_links(record_a, record_b, pass, rule, score, scores, run_id, at)"
@@ -1064,6 +1066,9 @@ static int write_link(struct run *r, const struct link *l, struct buf *js)
 		return lsr_error_last_code();
 	buf_reset(js);
 	if (dedup_fields_json(js, &l->r.f) < 0)
+		return lsr_error_last_code();
+	l->json = xstrndup(js->s, js->len);
+	if (!l->json)
 		return LSR_ENOMEM;
 	sqlite3_bind_int64(st, 1, r->recs[l->a].id);
 	sqlite3_bind_int64(st, 2, r->recs[l->b].id);
@@ -1159,6 +1164,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			best[root] = (uint32_t)i;
 	}
 	/* new citations */
+	progress_report(r->progress, "writing citations", 0, 0, "citations");
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t root = find(r, (uint32_t)i);
 
@@ -1202,6 +1208,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 	for (size_t i = 0; i < r->n; i++)
 		first_link[i] = -1;
 	/* links, and the first link of each record */
+	progress_report(r->progress, "writing links", 0, r->nlinks, "links");
 	for (size_t k = 0; k < r->nlinks; k++) {
 		if ((rc = write_link(r, &r->links[k], &js)) < 0)
 			goto out;
@@ -1212,6 +1219,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 	}
 	out->merges = r->nlinks;
 	/* memberships */
+	progress_report(r->progress, "writing members", 0, r->n, "records");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct link *l = first_link[i] >= 0 ? &r->links[first_link[i]] : NULL;
 		uint32_t root = find(r, (uint32_t)i);
@@ -1235,15 +1243,10 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 		sqlite3_bind_int64(st, 1, r->recs[i].id);
 		sqlite3_bind_int64(st, 2, root_cit[root]);
 		if (l) {
-			buf_reset(&js);
-			if (dedup_fields_json(&js, &l->r.f) < 0) {
-				rc = lsr_error_oom();
-				goto out;
-			}
 			db_bind_text(st, 3, dedup_rule_pass(l->r.rule));
 			db_bind_text(st, 4, dedup_rule_name(l->r.rule));
 			sqlite3_bind_double(st, 5, l->r.score);
-			db_bind_text(st, 6, js.s);
+			sqlite3_bind_text(st, 6, l->json, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 7, r->recs[l->a == i ? l->b : l->a].id);
 		} else {
 			db_bind_text(st, 3, "new");
@@ -1259,6 +1262,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			goto out;
 	}
 	/* the queue: uncertain pairs still apart */
+	progress_report(r->progress, "writing queue", 0, 0, "pairs");
 	for (size_t k = 0; k < r->ncands; k++) {
 		struct cand *c = &r->cands[k];
 		uint32_t a = (uint32_t)(c->pair >> 32), b = (uint32_t)((c->pair >> 1) & 0x7fffffff);
@@ -1315,6 +1319,8 @@ static void run_release(struct run *r)
 	free(r->g_kinds);
 	free(r->con_head);
 	free(r->cons);
+	for (size_t k = 0; k < r->nlinks; k++)
+		free(r->links[k].json);
 	free(r->links);
 }
 
@@ -1330,6 +1336,10 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	r.db = db;
 	r.progress = opts ? opts->progress : NULL;
 	clock_now_iso(r.now);
+	/* a run reads every record and writes a row per record: a page cache
+	 * of 256 MB (SQLite's default is 2 MB) keeps the B-trees in memory */
+	if ((rc = db_exec(db, "PRAGMA cache_size = -262144")) < 0)
+		return rc;
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
 	st = db_prepare(db, "INSERT INTO dedup_runs(started_at, actor, rules) VALUES(?1, ?2, ?3)");
@@ -1345,7 +1355,7 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	r.run_id = db_last_id(db);
 	if ((rc = load(&r)) < 0)
 		goto fail;
-	progress_report(r.progress, "blocking", 0, 0, "records");
+	progress_report(r.progress, "blocking", r.n, r.n, "records");
 	if ((rc = block(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "comparing", 0, r.npairs, "pairs");
@@ -1353,11 +1363,13 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		goto fail;
 	if ((rc = lsr_check_interrupt()) < 0)
 		goto fail;
+	progress_report(r.progress, "clustering", 0, r.ncands, "pairs");
 	if ((rc = cluster(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "writing", 0, 0, "records");
 	if ((rc = write_results(&r, out)) < 0)
 		goto fail;
+	progress_report(r.progress, "counting", 0, 0, "citations");
 	out->run_id = r.run_id;
 	out->records_total = r.n;
 	out->comparisons = r.npairs;
@@ -1395,12 +1407,15 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		if ((rc = db_audit(db, "dedup", obj, detail)) < 0)
 			goto fail;
 	}
+	progress_report(r.progress, "committing", 0, 0, "records");
 	if ((rc = db_txn_commit(db)) < 0)
 		goto out;
+	progress_report(r.progress, "done", 0, 0, "records");
 	goto out;
 fail:
 	db_txn_rollback(db);
 out:
 	run_release(&r);
+	db_exec(db, "PRAGMA cache_size = -2000"); /* back to SQLite's default */
 	return rc;
 }

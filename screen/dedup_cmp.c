@@ -24,6 +24,7 @@
 #include "../util/err.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -449,33 +450,42 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	}
 }
 
-static int add_num(struct buf *out, const char *key, double v, int first)
+static const char *num3(char *buf, size_t n, double v)
 {
 	if (v < 0)
-		return buf_printf(out, "%s\"%s\":null", first ? "" : ",", key);
-	return buf_printf(out, "%s\"%s\":%.3g", first ? "" : ",", key, v);
+		return "null";
+	snprintf(buf, n, "%.3g", v);
+	return buf;
+}
+
+static const char *same_diff(int v)
+{
+	return v < 0 ? "null" : v ? "\"same\"" : "\"different\"";
 }
 
 int dedup_fields_json(struct buf *out, const struct dpair_fields *f)
 {
-	static const char *const three[] = { "\"different\"", "\"same\"", "\"same\"" };
-	int rc = 0;
+	char t[32], a[32], y[16], tmp[512];
+	const char *journal = f->journal < 0 ? "null" : f->journal == 2 ? "\"same\""
+			    : f->journal == 1 ? "\"abbreviation\"" : "\"different\"";
+	const char *pages = f->pages < 0 ? "null" : f->pages == 2 ? "\"same\""
+			  : f->pages == 1 ? "\"same-first-page\"" : "\"different\"";
+	int n;
 
-	rc |= buf_addc(out, '{');
-	rc |= add_num(out, "title", f->title, 1);
-	rc |= add_num(out, "authors", f->authors, 0);
-	rc |= buf_printf(out, ",\"first_author\":%s", f->first_author < 0 ? "null" : three[f->first_author]);
-	rc |= f->year < 0 ? buf_adds(out, ",\"year_diff\":null")
-			  : buf_printf(out, ",\"year_diff\":%d", f->year);
-	rc |= buf_printf(out, ",\"journal\":%s", f->journal < 0 ? "null"
-			 : f->journal == 2 ? "\"same\"" : f->journal == 1 ? "\"abbreviation\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"volume\":%s", f->volume < 0 ? "null" : f->volume ? "\"same\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"issue\":%s", f->issue < 0 ? "null" : f->issue ? "\"same\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"pages\":%s", f->pages < 0 ? "null"
-			 : f->pages == 2 ? "\"same\"" : f->pages == 1 ? "\"same-first-page\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"doi\":%s", f->doi < 0 ? "null" : f->doi ? "\"same\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"pmid\":%s", f->pmid < 0 ? "null" : f->pmid ? "\"same\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"title_numbers\":%s", f->numbers < 0 ? "null" : f->numbers ? "\"same\"" : "\"different\"");
-	rc |= buf_printf(out, ",\"kind\":%s}", f->kind ? "\"same\"" : "\"different\"");
-	return rc < 0 ? LSR_ENOMEM : 0;
+	if (f->year < 0)
+		snprintf(y, sizeof(y), "null");
+	else
+		snprintf(y, sizeof(y), "%d", f->year);
+	/* one formatting call: this runs once per link of a million-record run */
+	n = snprintf(tmp, sizeof(tmp),
+		     "{\"title\":%s,\"authors\":%s,\"first_author\":%s,\"year_diff\":%s,"
+		     "\"journal\":%s,\"volume\":%s,\"issue\":%s,\"pages\":%s,\"doi\":%s,"
+		     "\"pmid\":%s,\"title_numbers\":%s,\"kind\":%s}",
+		     num3(t, sizeof(t), f->title), num3(a, sizeof(a), f->authors),
+		     same_diff(f->first_author), y, journal, same_diff(f->volume),
+		     same_diff(f->issue), pages, same_diff(f->doi), same_diff(f->pmid),
+		     same_diff(f->numbers), same_diff(f->kind));
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return lsr_error_set(LSR_ERROR, "per-field scores too long");
+	return buf_add(out, tmp, (size_t)n) < 0 ? LSR_ENOMEM : 0;
 }

@@ -121,42 +121,80 @@ static int add_cp(struct buf *out, int32_t cp)
 	}
 }
 
+/* Plain ASCII, the common case: the same result as add_cp() byte by byte,
+ * written straight into out (which has room for it). */
+static void norm_ascii(struct buf *out, const char *s, size_t n)
+{
+	char *o = out->s + out->len;
+	int space = out->len == 0 || o[-1] == ' ';
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			*o++ = (char)c;
+			space = 0;
+		} else if (c >= 'A' && c <= 'Z') {
+			*o++ = (char)(c + 32);
+			space = 0;
+		} else if (c == '&') {
+			if (!space)
+				*o++ = ' ';
+			memcpy(o, "and ", 4);
+			o += 4;
+			space = 1;
+		} else if (!space) {
+			*o++ = ' ';
+			space = 1;
+		}
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->s); /* buf_grow made the room */
+}
+
 int screen_norm_text(struct buf *out, const char *s, size_t n)
 {
 	struct buf pre = BUF_INIT;
-	size_t i;
+	const char *src = s;
+	size_t i, len = n;
 	int ascii = 1, rc = 0;
 
 	buf_reset(out);
 	if (!s || !n)
 		return 0;
-	/* pass 1: tags and entities out; is it plain ASCII? */
-	for (i = 0; i < n && rc == 0;) {
-		size_t l;
-		char c;
+	/* pass 1, when there are any: tags and entities out */
+	if (memchr(s, '<', n) || memchr(s, '&', n)) {
+		for (i = 0; i < n && rc == 0;) {
+			size_t l;
+			char c;
 
-		if (s[i] == '<' && (l = tag_len(s + i, n - i))) {
-			rc = buf_addc(&pre, ' ');
-			i += l;
-		} else if (s[i] == '&' && (l = entity_len(s + i, n - i, &c))) {
-			rc = buf_addc(&pre, c ? c : ' ');
-			i += l;
-		} else {
-			if ((unsigned char)s[i] & 0x80)
-				ascii = 0;
-			rc = buf_addc(&pre, s[i]);
-			i++;
+			if (s[i] == '<' && (l = tag_len(s + i, n - i))) {
+				rc = buf_addc(&pre, ' ');
+				i += l;
+			} else if (s[i] == '&' && (l = entity_len(s + i, n - i, &c))) {
+				rc = buf_addc(&pre, c ? c : ' ');
+				i += l;
+			} else {
+				rc = buf_addc(&pre, s[i]);
+				i++;
+			}
 		}
+		if (rc < 0)
+			goto out;
+		src = pre.s;
+		len = pre.len;
 	}
-	if (rc < 0)
-		goto out;
+	for (i = 0; i < len && ascii; i++)
+		ascii = !((unsigned char)src[i] & 0x80);
 	if (ascii) {
-		for (i = 0; i < pre.len && rc == 0; i++)
-			rc = add_cp(out, (unsigned char)pre.s[i]);
+		/* at most 4 bytes out per byte in ("&" -> " and ") */
+		if ((rc = buf_grow(out, len * 4 + 1)) < 0)
+			goto out;
+		norm_ascii(out, src, len);
 	} else {
 		utf8proc_uint8_t *m = NULL;
-		utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)pre.s,
-						   (utf8proc_ssize_t)pre.len, &m,
+		utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)src,
+						   (utf8proc_ssize_t)len, &m,
 						   UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
 							   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
 							   UTF8PROC_IGNORE | UTF8PROC_STRIPCC);
@@ -215,6 +253,8 @@ static size_t cut_notes(const char *s, size_t n)
 		"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
 	};
 
+	if (!memchr(s, '[', n))
+		return n;
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
 		const char *m = strcasestr(s, marks[i]);
 
@@ -747,7 +787,7 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 	struct buf t = BUF_INIT;
 	enum screen_kind k = SCREEN_KIND_ARTICLE;
 
-	if (pubtypes) {
+	if (pubtypes && strlen(pubtypes) > 2) {
 		if (strcasestr(pubtypes, "\"Published Erratum\"") || strcasestr(pubtypes, "\"Erratum\""))
 			return SCREEN_KIND_ERRATUM;
 		if (strcasestr(pubtypes, "Retraction of Publication") ||
