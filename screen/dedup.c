@@ -532,15 +532,18 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		buf_printf(&x->tmp, "%s|%d|%.*s", x->fp.s, d->year, (int)fl, first);
 		if ((rc = add_key(r, idx, K_TITLE_YEAR_AUTHOR, x->tmp.s, x->tmp.len)) < 0)
 			return rc;
+		/* first author, first page and year; volume, first page and the
+		 * first author's initial: specific enough that blocks stay
+		 * small in a million records, loose enough for a rewritten title */
 		if (fl && pl) {
 			buf_reset(&x->tmp);
-			buf_printf(&x->tmp, "%.*s|%.*s", (int)fl, first, (int)pl, pages);
+			buf_printf(&x->tmp, "%.*s|%.*s|%d", (int)fl, first, (int)pl, pages, d->year);
 			if ((rc = add_key(r, idx, K_AUTHOR_PAGE, x->tmp.s, x->tmp.len)) < 0)
 				return rc;
 		}
 		if (*vol && pl) {
 			buf_reset(&x->tmp);
-			buf_printf(&x->tmp, "%s|%.*s", vol, (int)pl, pages);
+			buf_printf(&x->tmp, "%s|%.*s|%c", vol, (int)pl, pages, fl ? first[0] : '-');
 			if ((rc = add_key(r, idx, K_VOLUME_PAGE, x->tmp.s, x->tmp.len)) < 0)
 				return rc;
 		}

@@ -120,6 +120,21 @@ double dedup_similarity(const char *a, size_t la, const char *b, size_t lb, doub
 	if (p + s == la && la == lb)
 		return 1.0;
 	k = (size_t)ceil((1.0 - min_sim) * (double)max);
+	/* a cheap lower bound first: an edit changes the byte counts of the
+	 * middles by at most two, so half their difference bounds the distance */
+	{
+		int count[256] = { 0 };
+		size_t diff = 0;
+
+		for (size_t i = p; i < la - s; i++)
+			count[(unsigned char)a[i]]++;
+		for (size_t i = p; i < lb - s; i++)
+			count[(unsigned char)b[i]]--;
+		for (int c = 0; c < 256; c++)
+			diff += (size_t)(count[c] < 0 ? -count[c] : count[c]);
+		if ((diff + 1) / 2 > k)
+			return 1.0 - (double)(k + 1) / (double)max;
+	}
 	d = lev_banded(a + p, la - p - s, b + p, lb - p - s, k);
 	return 1.0 - (double)d / (double)max;
 }
