@@ -10,7 +10,8 @@
  * holding N records (about 1.5 records per publication, as in the seed
  * review: 2,599 records of 1,747 citations), then runs the deduplication
  * in a child process and prints its wall time and peak resident memory
- * (the child's, so the generator does not count), and how well the
+ * (the child's, so the generator does not count), its CPU time and the
+ * machine's load (the benchmark machine is shared), and how well the
  * injected duplicates were found.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -253,11 +254,23 @@ static void measure(const char *path, uint64_t n, uint64_t pubs, int threads)
 	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		exit(1);
 	secs = clock_mono() - t0;
-	printf("%9llu %9llu %10llu %9llu %9.2f %9.1f %9llu %8.4f\n", (unsigned long long)n,
-	       (unsigned long long)pubs, (unsigned long long)res.comparisons,
-	       (unsigned long long)res.citations_live, secs, (double)ru.ru_maxrss / 1024.0,
-	       (unsigned long long)res.queued,
-	       n > pubs ? (double)(n - res.citations_live) / (double)(n - pubs) : 1.0);
+	{
+		double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+		double load = 0;
+		FILE *f = fopen("/proc/loadavg", "r");
+
+		if (f) {
+			if (fscanf(f, "%lf", &load) != 1)
+				load = 0;
+			fclose(f);
+		}
+		printf("%9llu %9llu %10llu %9llu %8.2f %8.2f %8.1f %7llu %8.4f %6.2f\n",
+		       (unsigned long long)n, (unsigned long long)pubs,
+		       (unsigned long long)res.comparisons, (unsigned long long)res.citations_live,
+		       secs, cpu, (double)ru.ru_maxrss / 1024.0, (unsigned long long)res.queued,
+		       n > pubs ? (double)(n - res.citations_live) / (double)(n - pubs) : 1.0, load);
+	}
 	fflush(stdout);
 }
 
@@ -289,8 +302,8 @@ int main(int argc, char **argv)
 	}
 	mkdir(dir, 0777);
 	printf("deduplication speed (%d comparison threads)\n", threads);
-	printf("%9s %9s %10s %9s %9s %9s %9s %8s\n", "records", "pubs", "compared", "citations",
-	       "wall s", "peak MB", "queued", "found");
+	printf("%9s %9s %10s %9s %8s %8s %8s %7s %8s %6s\n", "records", "pubs", "compared",
+	       "citations", "wall s", "cpu s", "peak MB", "queued", "found", "load");
 	for (uint64_t i = 0; i < nsizes; i++) {
 		char path[512];
 		uint64_t pubs = 0;
@@ -300,6 +313,7 @@ int main(int argc, char **argv)
 		if (!generate_only)
 			measure(path, sizes[i], pubs, threads);
 	}
-	printf("found: duplicates removed / duplicates injected (above 1: merges too many)\n");
+	printf("found: duplicates removed / duplicates injected (above 1: merges too many);\n"
+	       "cpu s: user + system time of the run (both threads); load: 1-minute load average after it\n");
 	return 0;
 }

@@ -348,6 +348,51 @@ static int members_of(struct lsr_db *db, int64_t citation, int64_t **out, size_t
 }
 
 /*
+ * Breadth-first over the links (la[k]-lb[k], k < nl) from member start,
+ * leaving out link skip (-1: none): seen[i] is set for every member
+ * reached; prev and prev_link (may be NULL) give each one's predecessor
+ * and the link used.
+ */
+static int reach(const int64_t *mem, size_t nmem, const int64_t *la, const int64_t *lb,
+		 size_t nl, size_t start, int64_t skip, int *seen, int64_t *prev, int64_t *prev_link)
+{
+	size_t *queue = calloc(nmem + 1, sizeof(*queue)), qh = 0, qt = 0;
+
+	if (!queue)
+		return lsr_error_oom();
+	memset(seen, 0, (nmem + 1) * sizeof(*seen));
+	seen[start] = 1;
+	queue[qt++] = start;
+	while (qh < qt) {
+		size_t x = queue[qh++];
+
+		for (size_t k = 0; k < nl; k++) {
+			int64_t other;
+
+			if ((int64_t)k == skip)
+				continue;
+			if (la[k] == mem[x])
+				other = lb[k];
+			else if (lb[k] == mem[x])
+				other = la[k];
+			else
+				continue;
+			for (size_t y = 0; y < nmem; y++)
+				if (mem[y] == other && !seen[y]) {
+					seen[y] = 1;
+					if (prev) {
+						prev[y] = (int64_t)x;
+						prev_link[y] = (int64_t)k;
+					}
+					queue[qt++] = y;
+				}
+		}
+	}
+	free(queue);
+	return 0;
+}
+
+/*
  * 'different' on two records of one citation: cut the weakest automatic
  * link on the path from a to b (the links of a citation form a tree), and
  * split off the part holding b.
@@ -408,46 +453,20 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 		goto out;
 	}
 	{
-		size_t *queue = calloc(nmem + 1, sizeof(*queue)), qh = 0, qt = 0, ia = 0, ib = 0;
+		size_t ia = 0, ib = 0;
 		int64_t cut = -1;
 		double cut_score = 0;
 		int cut_manual = 1;
 
-		if (!queue) {
-			rc = lsr_error_oom();
-			goto out;
-		}
 		for (size_t i = 0; i < nmem; i++) {
 			if (mem[i] == a)
 				ia = i;
 			if (mem[i] == b)
 				ib = i;
 		}
-		seen[ia] = 1;
-		queue[qt++] = ia;
-		while (qh < qt) {
-			size_t x = queue[qh++];
-
-			for (size_t k = 0; k < nl; k++) {
-				int64_t other;
-
-				if (la[k] == mem[x])
-					other = lb[k];
-				else if (lb[k] == mem[x])
-					other = la[k];
-				else
-					continue;
-				for (size_t y = 0; y < nmem; y++)
-					if (mem[y] == other && !seen[y]) {
-						seen[y] = 1;
-						prev[y] = (int64_t)x;
-						prev_link[y] = (int64_t)k;
-						queue[qt++] = y;
-					}
-			}
-		}
+		if ((rc = reach(mem, nmem, la, lb, nl, ia, -1, seen, prev, prev_link)) < 0)
+			goto out;
 		if (!seen[ib]) {
-			free(queue);
 			rc = lsr_error_set(LSR_ERROR,
 					   "records %lld and %lld share citation %lld but no link joins them; choose the parts with 'lsr dedup split %lld %lld'",
 					   (long long)a, (long long)b, (long long)citation,
@@ -466,32 +485,8 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 			}
 		}
 		/* the two sides once that link is gone */
-		memset(seen, 0, (nmem + 1) * sizeof(*seen));
-		qh = qt = 0;
-		seen[ib] = 1;
-		queue[qt++] = ib;
-		while (qh < qt) {
-			size_t x = queue[qh++];
-
-			for (size_t k = 0; k < nl; k++) {
-				int64_t other;
-
-				if ((int64_t)k == cut)
-					continue;
-				if (la[k] == mem[x])
-					other = lb[k];
-				else if (lb[k] == mem[x])
-					other = la[k];
-				else
-					continue;
-				for (size_t y = 0; y < nmem; y++)
-					if (mem[y] == other && !seen[y]) {
-						seen[y] = 1;
-						queue[qt++] = y;
-					}
-			}
-		}
-		free(queue);
+		if ((rc = reach(mem, nmem, la, lb, nl, ib, cut, seen, NULL, NULL)) < 0)
+			goto out;
 		parts[0] = calloc(nmem, sizeof(int64_t));
 		parts[1] = calloc(nmem, sizeof(int64_t));
 		if (!parts[0] || !parts[1]) {

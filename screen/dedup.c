@@ -100,82 +100,52 @@ struct key {
 	uint32_t type;   /* enum key_seed */
 };
 
-/* LSD radix sort on the 64-bit k (struct key) */
-static int sort_keys(struct key *a, size_t n)
-{
-	struct key *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst;
-	size_t count[256];
-
-	if (!tmp)
-		return lsr_error_oom();
-	dst = tmp;
-	for (int pass = 0; pass < 8; pass++) {
-		int shift = pass * 8;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(src[i].k >> shift) & 0xff]++;
-		if (count[(src[0].k >> shift) & 0xff] == n)
-			continue;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i].k >> shift) & 0xff]++] = src[i];
-		{
-			struct key *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(tmp);
-	return 0;
+/*
+ * LSD radix sort on a 64-bit key, a byte per pass; a pass in which every
+ * key has the same byte is skipped.  Defined for the two arrays a run
+ * sorts: blocking keys (struct key, by k) and candidate pairs (uint64_t).
+ */
+#define DEFINE_RADIX_SORT(name, type, KEY) \
+static int name(type *a, size_t n) \
+{ \
+	type *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst = tmp; \
+	size_t count[256]; \
+ \
+	if (!tmp) \
+		return lsr_error_oom(); \
+	for (int pass = 0; pass < 8; pass++) { \
+		int shift = pass * 8; \
+		size_t sum = 0; \
+ \
+		memset(count, 0, sizeof(count)); \
+		for (size_t i = 0; i < n; i++) \
+			count[(KEY(src[i]) >> shift) & 0xff]++; \
+		if (count[(KEY(src[0]) >> shift) & 0xff] == n) \
+			continue; \
+		for (int b = 0; b < 256; b++) { \
+			size_t c = count[b]; \
+ \
+			count[b] = sum; \
+			sum += c; \
+		} \
+		for (size_t i = 0; i < n; i++) \
+			dst[count[(KEY(src[i]) >> shift) & 0xff]++] = src[i]; \
+		{ \
+			type *t = src; \
+ \
+			src = dst; \
+			dst = t; \
+		} \
+	} \
+	if (src != a) \
+		memcpy(a, src, n * sizeof(*a)); \
+	free(tmp); \
+	return 0; \
 }
-
-static int sort_u64(uint64_t *a, size_t n)
-{
-	uint64_t *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst;
-	size_t count[256];
-
-	if (!tmp)
-		return lsr_error_oom();
-	dst = tmp;
-	for (int pass = 0; pass < 8; pass++) {
-		int shift = pass * 8;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xff]++;
-		if (count[(src[0] >> shift) & 0xff] == n)
-			continue;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
-		{
-			uint64_t *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(tmp);
-	return 0;
-}
+#define KEY_OF_KEY(x) ((x).k)
+#define KEY_OF_U64(x) (x)
+DEFINE_RADIX_SORT(sort_keys, struct key, KEY_OF_KEY)
+DEFINE_RADIX_SORT(sort_u64, uint64_t, KEY_OF_U64)
 
 /* ---- the run's state ---------------------------------------------------- */
 
