@@ -560,8 +560,11 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	struct screen_dedup_opts o = { (int)threads, &ctx->progress };
 	struct screen_dedup_result res;
 	int64_t grouped = 0, open = 0;
+	FILE *sum;
 	int rc;
 
+	if (json && export_path && !strcmp(export_path, "-"))
+		return lsr_error_set(LSR_EUSAGE, "--json and --export - would both write to stdout");
 	if ((rc = screen_dedup_run(ctx->db, &o, &res)) < 0)
 		return rc;
 	if ((rc = db_query_int(ctx->db, &grouped,
@@ -588,17 +591,19 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 		json_object_set_new(j, "queue_open", json_integer((json_int_t)open));
 		return out_json_doc(j);
 	}
-	printf("%lld records in %llu citations: %lld duplicates removed\n", (long long)grouped,
-	       (unsigned long long)res.citations_live,
-	       (long long)grouped - (long long)res.citations_live);
-	printf("this run: %llu new records, %llu comparisons, %llu links, %llu new citations, %llu citations merged\n",
-	       (unsigned long long)res.records_new, (unsigned long long)res.comparisons,
-	       (unsigned long long)res.merges, (unsigned long long)res.citations_new,
-	       (unsigned long long)res.citations_retired);
+	/* with the export on stdout, the summary goes to stderr */
+	sum = export_path && !strcmp(export_path, "-") ? stderr : stdout;
+	fprintf(sum, "%lld records in %llu citations: %lld duplicates removed\n", (long long)grouped,
+		(unsigned long long)res.citations_live,
+		(long long)grouped - (long long)res.citations_live);
+	fprintf(sum, "this run: %llu new records, %llu comparisons, %llu links, %llu new citations, %llu citations merged\n",
+		(unsigned long long)res.records_new, (unsigned long long)res.comparisons,
+		(unsigned long long)res.merges, (unsigned long long)res.citations_new,
+		(unsigned long long)res.citations_retired);
 	if (open)
-		printf("%lld uncertain pairs wait for a decision: 'lsr dedup queue'\n", (long long)open);
+		fprintf(sum, "%lld uncertain pairs wait for a decision: 'lsr dedup queue'\n", (long long)open);
 	if (export_path && strcmp(export_path, "-"))
-		printf("wrote %s\n", export_path);
+		fprintf(sum, "wrote %s\n", export_path);
 	return 0;
 }
 

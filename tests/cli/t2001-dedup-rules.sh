@@ -57,6 +57,13 @@ run 0 lsr -C rev dedup --export out2.csv
 has "$OUT" "this run: 0 new records, 0 comparisons, 0 links, 0 new citations, 0 citations merged"
 same "$(cat out2.csv)" "$(cat out.csv)"
 
+# the export on stdout: the summary goes to stderr
+run 0 lsr -C rev dedup --export -
+same "$(cat "$OUT")" "$(cat out.csv)"
+has "$ERR" "10 records in 9 citations: 1 duplicates removed"
+run 2 lsr -C rev dedup --export - --json
+has "$ERR" "lsr dedup: error: --json and --export - would both write to stdout"
+
 # status: records identified and duplicates removed per source
 run 0 lsr -C rev status
 has "$OUT" "PubMed                             database         5 records"
