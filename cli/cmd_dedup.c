@@ -49,6 +49,20 @@ static json_t *jcol_num(sqlite3_stmt *st, int i)
 	return json_real(sqlite3_column_double(st, i));
 }
 
+/* A summary object, as out_json_doc prints it but with the similarities
+ * at the 3 digits they were stored with. */
+static int json_doc(json_t *j)
+{
+	int rc;
+
+	if (!j)
+		return lsr_error_oom();
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
+}
+
 /* ---- export ------------------------------------------------------------- */
 
 static void csv_field(FILE *f, const char *s, char sep)
@@ -106,12 +120,46 @@ static int dedup_export(struct lsr_ctx *ctx, const char *path)
 
 /* ---- explain ------------------------------------------------------------ */
 
+/*
+ * Run sql (parameter ?1 = id) and append one object per row to arr:
+ * column i under keys[i], as types[i] says: 's' string, 'n' number, 'j'
+ * JSON text, 'b' boolean (NULL is null in every case).
+ */
+static int rows_json(struct lsr_ctx *ctx, int64_t id, const char *sql, const char *const *keys,
+		     const char *types, json_t *arr)
+{
+	sqlite3_stmt *st = db_prepare(ctx->db, sql);
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (int i = 0; types[i]; i++) {
+			json_t *v;
+
+			switch (types[i]) {
+			case 'n': v = jcol_num(st, i); break;
+			case 'j': v = out_jparse(col(st, i)); break;
+			case 'b': v = json_boolean(sqlite3_column_int(st, i)); break;
+			default: v = out_jstr(col(st, i)); break;
+			}
+			json_object_set_new(o, keys[i], v);
+		}
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? 0 : db_error(ctx->db, sql);
+}
+
 static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, int json)
 {
 	int64_t id, cid = 0, into = 0, rep = 0;
 	sqlite3_stmt *st;
 	json_t *root, *members, *links, *decisions, *events;
-	int rc, step;
+	int rc;
 	size_t i;
 	json_t *m;
 
@@ -161,109 +209,48 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 	json_object_set_new(root, "decisions", decisions);
 	json_object_set_new(root, "events", events);
 
-	st = db_prepare(ctx->db,
-			"SELECT m.record_id, s.name, r.source_record_id, m.pass, m.rule, m.score, m.scores,"
-			" m.matched_id, m.at, r.title, r.year, r.doi, r.pmid,"
-			" m.record_id IN (SELECT id FROM dedup_records)"
-			" FROM citation_members m JOIN records r ON r.id = m.record_id"
-			" JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id"
-			" WHERE m.citation_id = ?1 ORDER BY m.record_id");
-	if (!st) {
-		json_decref(root);
-		return lsr_error_last_code();
-	}
-	sqlite3_bind_int64(st, 1, cid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
+	{
+		static const char *const mkeys[] = { "record", "source", "source_id", "pass", "rule",
+			"score", "scores", "matched", "at", "title", "year", "doi", "pmid", "counted" };
+		static const char *const lkeys[] = { "link", "record_a", "record_b", "pass", "rule",
+			"score", "scores", "run", "decision", "cut_by", "at" };
+		static const char *const dkeys[] = { "decision", "kind", "record_a", "record_b",
+			"citation", "parts", "by", "at", "reason" };
+		static const char *const ekeys[] = { "kind", "citation", "other", "at", "by" };
 
-		json_object_set_new(o, "record", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(o, "source", out_jstr(col(st, 1)));
-		json_object_set_new(o, "source_id", out_jstr(col(st, 2)));
-		json_object_set_new(o, "pass", out_jstr(col(st, 3)));
-		json_object_set_new(o, "rule", out_jstr(col(st, 4)));
-		json_object_set_new(o, "score", jcol_num(st, 5));
-		json_object_set_new(o, "scores", out_jparse(col(st, 6)));
-		json_object_set_new(o, "matched", jcol_num(st, 7));
-		json_object_set_new(o, "at", out_jstr(col(st, 8)));
-		json_object_set_new(o, "counted", json_boolean(sqlite3_column_int(st, 13)));
-		json_object_set_new(o, "title", out_jstr(col(st, 9)));
-		json_object_set_new(o, "year", jcol_num(st, 10));
-		json_object_set_new(o, "doi", out_jstr(col(st, 11)));
-		json_object_set_new(o, "pmid", out_jstr(col(st, 12)));
-		json_array_append_new(members, o);
+		if ((rc = rows_json(ctx, cid,
+				    "SELECT m.record_id, s.name, r.source_record_id, m.pass, m.rule, m.score,"
+				    " m.scores, m.matched_id, m.at, r.title, r.year, r.doi, r.pmid,"
+				    " m.record_id IN (SELECT id FROM dedup_records)"
+				    " FROM citation_members m JOIN records r ON r.id = m.record_id"
+				    " JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id"
+				    " WHERE m.citation_id = ?1 ORDER BY m.record_id",
+				    mkeys, "nssssnjnssnssb", members)) < 0 ||
+		    (rc = rows_json(ctx, cid,
+				    "SELECT l.id, l.record_a, l.record_b, l.pass, l.rule, l.score, l.scores,"
+				    " l.run_id, l.decision_id, l.cut_by, l.at FROM dedup_links l"
+				    " WHERE l.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
+				    "    OR l.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
+				    " ORDER BY l.id",
+				    lkeys, "nnnssnjnnns", links)) < 0 ||
+		    (rc = rows_json(ctx, cid,
+				    "SELECT d.id, d.kind, d.record_a, d.record_b, d.citation_id, d.parts, d.actor,"
+				    " d.at, d.reason FROM dedup_decisions d"
+				    " WHERE d.citation_id = ?1"
+				    "  OR d.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
+				    "  OR d.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
+				    " ORDER BY d.id",
+				    dkeys, "nsnnnjsss", decisions)) < 0 ||
+		    (rc = rows_json(ctx, cid,
+				    "SELECT kind, citation_id, other_id, at, actor FROM citation_events"
+				    " WHERE citation_id = ?1 OR other_id = ?1 ORDER BY id",
+				    ekeys, "snnss", events)) < 0) {
+			json_decref(root);
+			return rc;
+		}
 	}
-	sqlite3_reset(st);
-	st = db_prepare(ctx->db,
-			"SELECT l.id, l.record_a, l.record_b, l.pass, l.rule, l.score, l.scores, l.run_id,"
-			" l.decision_id, l.cut_by, l.at FROM dedup_links l"
-			" WHERE l.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-			"    OR l.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-			" ORDER BY l.id");
-	if (!st) {
-		json_decref(root);
-		return lsr_error_last_code();
-	}
-	sqlite3_bind_int64(st, 1, cid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "link", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(o, "record_a", json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(o, "record_b", json_integer(sqlite3_column_int64(st, 2)));
-		json_object_set_new(o, "pass", out_jstr(col(st, 3)));
-		json_object_set_new(o, "rule", out_jstr(col(st, 4)));
-		json_object_set_new(o, "score", jcol_num(st, 5));
-		json_object_set_new(o, "scores", out_jparse(col(st, 6)));
-		json_object_set_new(o, "run", jcol_num(st, 7));
-		json_object_set_new(o, "decision", jcol_num(st, 8));
-		json_object_set_new(o, "cut_by", jcol_num(st, 9));
-		json_object_set_new(o, "at", out_jstr(col(st, 10)));
-		json_array_append_new(links, o);
-	}
-	sqlite3_reset(st);
-	st = db_prepare(ctx->db,
-			"SELECT d.id, d.kind, d.record_a, d.record_b, d.citation_id, d.parts, d.actor, d.at,"
-			" d.reason FROM dedup_decisions d"
-			" WHERE d.citation_id = ?1"
-			"  OR d.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-			"  OR d.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-			" ORDER BY d.id");
-	if (!st) {
-		json_decref(root);
-		return lsr_error_last_code();
-	}
-	sqlite3_bind_int64(st, 1, cid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "decision", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(o, "kind", out_jstr(col(st, 1)));
-		json_object_set_new(o, "record_a", jcol_num(st, 2));
-		json_object_set_new(o, "record_b", jcol_num(st, 3));
-		json_object_set_new(o, "citation", jcol_num(st, 4));
-		json_object_set_new(o, "parts", out_jparse(col(st, 5)));
-		json_object_set_new(o, "by", out_jstr(col(st, 6)));
-		json_object_set_new(o, "at", out_jstr(col(st, 7)));
-		json_object_set_new(o, "reason", out_jstr(col(st, 8)));
-		json_array_append_new(decisions, o);
-	}
-	sqlite3_reset(st);
-	st = db_prepare(ctx->db, "SELECT kind, citation_id, other_id, at, actor FROM citation_events"
-				 " WHERE citation_id = ?1 OR other_id = ?1 ORDER BY id");
-	if (!st) {
-		json_decref(root);
-		return lsr_error_last_code();
-	}
-	sqlite3_bind_int64(st, 1, cid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(events, json_pack("{s:s, s:I, s:I, s:s, s:s}",
-							"kind", col(st, 0),
-							"citation", (json_int_t)sqlite3_column_int64(st, 1),
-							"other", (json_int_t)sqlite3_column_int64(st, 2),
-							"at", col(st, 3), "by", col(st, 4)));
-	sqlite3_reset(st);
 	if (json)
-		return out_json_doc(root);
+		return json_doc(root);
 
 	printf("citation %lld: %zu record%s", (long long)cid, json_array_size(members),
 	       json_array_size(members) == 1 ? "" : "s");
@@ -294,7 +281,8 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 		json_array_foreach(links, i, m) {
 			json_t *sc = json_object_get(m, "score");
 			char *scores = json_is_object(json_object_get(m, "scores"))
-					       ? json_dumps(json_object_get(m, "scores"), JSON_COMPACT | JSON_PRESERVE_ORDER)
+					       ? json_dumps(json_object_get(m, "scores"),
+							    JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 					       : NULL;
 
 			printf("  %lld = %lld  %s/%s", (long long)json_integer_value(json_object_get(m, "record_a")),
@@ -393,8 +381,16 @@ static int dedup_queue_list(struct lsr_ctx *ctx, int all, int json)
 			json_object_set_new(o, "title_b", out_jstr(col(st, 9)));
 			if (all)
 				json_object_set_new(o, "decided", out_jstr(col(st, 12)));
-			if ((rc = out_json_line(o)) < 0)
-				break;
+			{
+				int e = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+
+				json_decref(o);
+				fputc('\n', stdout);
+				if (e) {
+					rc = lsr_error_set(LSR_ERROR, "writing output failed");
+					break;
+				}
+			}
 			continue;
 		}
 		printf("pair %lld: records %lld and %lld (citations %lld and %lld), %s, score %.2f%s%s\n",
@@ -564,8 +560,11 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	struct screen_dedup_opts o = { (int)threads, &ctx->progress };
 	struct screen_dedup_result res;
 	int64_t grouped = 0, open = 0;
+	FILE *sum;
 	int rc;
 
+	if (json && export_path && !strcmp(export_path, "-"))
+		return lsr_error_set(LSR_EUSAGE, "--json and --export - would both write to stdout");
 	if ((rc = screen_dedup_run(ctx->db, &o, &res)) < 0)
 		return rc;
 	if ((rc = db_query_int(ctx->db, &grouped,
@@ -592,17 +591,19 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 		json_object_set_new(j, "queue_open", json_integer((json_int_t)open));
 		return out_json_doc(j);
 	}
-	printf("%lld records in %llu citations: %lld duplicates removed\n", (long long)grouped,
-	       (unsigned long long)res.citations_live,
-	       (long long)grouped - (long long)res.citations_live);
-	printf("this run: %llu new records, %llu comparisons, %llu links, %llu new citations, %llu citations merged\n",
-	       (unsigned long long)res.records_new, (unsigned long long)res.comparisons,
-	       (unsigned long long)res.merges, (unsigned long long)res.citations_new,
-	       (unsigned long long)res.citations_retired);
+	/* with the export on stdout, the summary goes to stderr */
+	sum = export_path && !strcmp(export_path, "-") ? stderr : stdout;
+	fprintf(sum, "%lld records in %llu citations: %lld duplicates removed\n", (long long)grouped,
+		(unsigned long long)res.citations_live,
+		(long long)grouped - (long long)res.citations_live);
+	fprintf(sum, "this run: %llu new records, %llu comparisons, %llu links, %llu new citations, %llu citations merged\n",
+		(unsigned long long)res.records_new, (unsigned long long)res.comparisons,
+		(unsigned long long)res.merges, (unsigned long long)res.citations_new,
+		(unsigned long long)res.citations_retired);
 	if (open)
-		printf("%lld uncertain pairs wait for a decision: 'lsr dedup queue'\n", (long long)open);
+		fprintf(sum, "%lld uncertain pairs wait for a decision: 'lsr dedup queue'\n", (long long)open);
 	if (export_path && strcmp(export_path, "-"))
-		printf("wrote %s\n", export_path);
+		fprintf(sum, "wrote %s\n", export_path);
 	return 0;
 }
 

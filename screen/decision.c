@@ -166,13 +166,18 @@ static int merge_citations(struct lsr_db *db, int64_t kept, int64_t absorbed,
 	return screen_citations_merged(db, kept, absorbed, by);
 }
 
-/* Mark the members of a part (by record id) as put there by a person. */
-static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
-		      int64_t matched, const char *now)
+/* Mark a record as put in its citation by a person (only_unique: only if
+ * it was a singleton until then). */
+static int set_manual_if(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
+			 int64_t matched, const char *now, int only_unique)
 {
-	sqlite3_stmt *st = db_prepare(db, "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
-					  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
-					  " WHERE record_id = ?1");
+	sqlite3_stmt *st = db_prepare(db, only_unique
+		? "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
+		  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
+		  " WHERE record_id = ?1 AND pass = 'new'"
+		: "UPDATE citation_members SET citation_id = ?2, pass = 'manual',"
+		  " rule = ?3, score = NULL, scores = NULL, matched_id = ?4, at = ?5"
+		  " WHERE record_id = ?1");
 
 	if (!st)
 		return lsr_error_last_code();
@@ -183,6 +188,12 @@ static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const
 		sqlite3_bind_int64(st, 4, matched);
 	db_bind_text(st, 5, now);
 	return db_step_done(db, st);
+}
+
+static int set_manual(struct lsr_db *db, int64_t record, int64_t citation, const char *rule,
+		      int64_t matched, const char *now)
+{
+	return set_manual_if(db, record, citation, rule, matched, now, 0);
 }
 
 /*
@@ -222,8 +233,12 @@ static int apply_split(struct lsr_db *db, int64_t citation, int64_t **parts,
 	for (size_t i = 0; i < nparts; i++) {
 		int64_t cid;
 
-		if (i == keep)
+		if (i == keep) {
+			/* a record left alone is alone by this decision */
+			if (npart[i] == 1 && (rc = set_manual(db, parts[i][0], citation, "split", 0, now)) < 0)
+				goto out;
 			continue;
+		}
 		st = db_prepare(db, "INSERT INTO citations(created_at) VALUES(?1)");
 		if (!st) {
 			rc = lsr_error_last_code();
@@ -333,6 +348,51 @@ static int members_of(struct lsr_db *db, int64_t citation, int64_t **out, size_t
 }
 
 /*
+ * Breadth-first over the links (la[k]-lb[k], k < nl) from member start,
+ * leaving out link skip (-1: none): seen[i] is set for every member
+ * reached; prev and prev_link (may be NULL) give each one's predecessor
+ * and the link used.
+ */
+static int reach(const int64_t *mem, size_t nmem, const int64_t *la, const int64_t *lb,
+		 size_t nl, size_t start, int64_t skip, int *seen, int64_t *prev, int64_t *prev_link)
+{
+	size_t *queue = calloc(nmem + 1, sizeof(*queue)), qh = 0, qt = 0;
+
+	if (!queue)
+		return lsr_error_oom();
+	memset(seen, 0, (nmem + 1) * sizeof(*seen));
+	seen[start] = 1;
+	queue[qt++] = start;
+	while (qh < qt) {
+		size_t x = queue[qh++];
+
+		for (size_t k = 0; k < nl; k++) {
+			int64_t other;
+
+			if ((int64_t)k == skip)
+				continue;
+			if (la[k] == mem[x])
+				other = lb[k];
+			else if (lb[k] == mem[x])
+				other = la[k];
+			else
+				continue;
+			for (size_t y = 0; y < nmem; y++)
+				if (mem[y] == other && !seen[y]) {
+					seen[y] = 1;
+					if (prev) {
+						prev[y] = (int64_t)x;
+						prev_link[y] = (int64_t)k;
+					}
+					queue[qt++] = y;
+				}
+		}
+	}
+	free(queue);
+	return 0;
+}
+
+/*
  * 'different' on two records of one citation: cut the weakest automatic
  * link on the path from a to b (the links of a citation form a tree), and
  * split off the part holding b.
@@ -393,46 +453,20 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 		goto out;
 	}
 	{
-		size_t *queue = calloc(nmem + 1, sizeof(*queue)), qh = 0, qt = 0, ia = 0, ib = 0;
+		size_t ia = 0, ib = 0;
 		int64_t cut = -1;
 		double cut_score = 0;
 		int cut_manual = 1;
 
-		if (!queue) {
-			rc = lsr_error_oom();
-			goto out;
-		}
 		for (size_t i = 0; i < nmem; i++) {
 			if (mem[i] == a)
 				ia = i;
 			if (mem[i] == b)
 				ib = i;
 		}
-		seen[ia] = 1;
-		queue[qt++] = ia;
-		while (qh < qt) {
-			size_t x = queue[qh++];
-
-			for (size_t k = 0; k < nl; k++) {
-				int64_t other;
-
-				if (la[k] == mem[x])
-					other = lb[k];
-				else if (lb[k] == mem[x])
-					other = la[k];
-				else
-					continue;
-				for (size_t y = 0; y < nmem; y++)
-					if (mem[y] == other && !seen[y]) {
-						seen[y] = 1;
-						prev[y] = (int64_t)x;
-						prev_link[y] = (int64_t)k;
-						queue[qt++] = y;
-					}
-			}
-		}
+		if ((rc = reach(mem, nmem, la, lb, nl, ia, -1, seen, prev, prev_link)) < 0)
+			goto out;
 		if (!seen[ib]) {
-			free(queue);
 			rc = lsr_error_set(LSR_ERROR,
 					   "records %lld and %lld share citation %lld but no link joins them; choose the parts with 'lsr dedup split %lld %lld'",
 					   (long long)a, (long long)b, (long long)citation,
@@ -451,32 +485,8 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 			}
 		}
 		/* the two sides once that link is gone */
-		memset(seen, 0, (nmem + 1) * sizeof(*seen));
-		qh = qt = 0;
-		seen[ib] = 1;
-		queue[qt++] = ib;
-		while (qh < qt) {
-			size_t x = queue[qh++];
-
-			for (size_t k = 0; k < nl; k++) {
-				int64_t other;
-
-				if ((int64_t)k == cut)
-					continue;
-				if (la[k] == mem[x])
-					other = lb[k];
-				else if (lb[k] == mem[x])
-					other = la[k];
-				else
-					continue;
-				for (size_t y = 0; y < nmem; y++)
-					if (mem[y] == other && !seen[y]) {
-						seen[y] = 1;
-						queue[qt++] = y;
-					}
-			}
-		}
-		free(queue);
+		if ((rc = reach(mem, nmem, la, lb, nl, ib, cut, seen, NULL, NULL)) < 0)
+			goto out;
 		parts[0] = calloc(nmem, sizeof(int64_t));
 		parts[1] = calloc(nmem, sizeof(int64_t));
 		if (!parts[0] || !parts[1]) {
@@ -549,11 +559,13 @@ int screen_dedup_decide(struct lsr_db *db, int64_t a, int64_t b, enum screen_ver
 			goto fail;
 		if (nb > na || (nb == na && cb < ca)) {
 			if ((rc = merge_citations(db, cb, ca, b, a, decision, by, now)) < 0 ||
-			    (rc = set_manual(db, a, cb, "decided-same", b, now)) < 0)
+			    (rc = set_manual(db, a, cb, "decided-same", b, now)) < 0 ||
+			    (rc = set_manual_if(db, b, cb, "decided-same", a, now, 1)) < 0)
 				goto fail;
 		} else {
 			if ((rc = merge_citations(db, ca, cb, a, b, decision, by, now)) < 0 ||
-			    (rc = set_manual(db, b, ca, "decided-same", a, now)) < 0)
+			    (rc = set_manual(db, b, ca, "decided-same", a, now)) < 0 ||
+			    (rc = set_manual_if(db, a, ca, "decided-same", b, now, 1)) < 0)
 				goto fail;
 		}
 	} else if (v == SCREEN_DIFFERENT && ca == cb) {

@@ -100,93 +100,65 @@ struct key {
 	uint32_t type;   /* enum key_seed */
 };
 
-/* LSD radix sort on the 64-bit k (struct key) */
-static int sort_keys(struct key *a, size_t n)
-{
-	struct key *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst;
-	size_t count[256];
-
-	if (!tmp)
-		return lsr_error_oom();
-	dst = tmp;
-	for (int pass = 0; pass < 8; pass++) {
-		int shift = pass * 8;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(src[i].k >> shift) & 0xff]++;
-		if (count[(src[0].k >> shift) & 0xff] == n)
-			continue;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i].k >> shift) & 0xff]++] = src[i];
-		{
-			struct key *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(tmp);
-	return 0;
+/*
+ * LSD radix sort on a 64-bit key, a byte per pass; a pass in which every
+ * key has the same byte is skipped.  Defined for the two arrays a run
+ * sorts: blocking keys (struct key, by k) and candidate pairs (uint64_t).
+ */
+#define DEFINE_RADIX_SORT(name, type, KEY) \
+static int name(type *a, size_t n) \
+{ \
+	type *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst = tmp; \
+	size_t count[256]; \
+ \
+	if (!tmp) \
+		return lsr_error_oom(); \
+	for (int pass = 0; pass < 8; pass++) { \
+		int shift = pass * 8; \
+		size_t sum = 0; \
+ \
+		memset(count, 0, sizeof(count)); \
+		for (size_t i = 0; i < n; i++) \
+			count[(KEY(src[i]) >> shift) & 0xff]++; \
+		if (count[(KEY(src[0]) >> shift) & 0xff] == n) \
+			continue; \
+		for (int b = 0; b < 256; b++) { \
+			size_t c = count[b]; \
+ \
+			count[b] = sum; \
+			sum += c; \
+		} \
+		for (size_t i = 0; i < n; i++) \
+			dst[count[(KEY(src[i]) >> shift) & 0xff]++] = src[i]; \
+		{ \
+			type *t = src; \
+ \
+			src = dst; \
+			dst = t; \
+		} \
+	} \
+	if (src != a) \
+		memcpy(a, src, n * sizeof(*a)); \
+	free(tmp); \
+	return 0; \
 }
-
-static int sort_u64(uint64_t *a, size_t n)
-{
-	uint64_t *tmp = malloc(n * sizeof(*tmp) + 1), *src = a, *dst;
-	size_t count[256];
-
-	if (!tmp)
-		return lsr_error_oom();
-	dst = tmp;
-	for (int pass = 0; pass < 8; pass++) {
-		int shift = pass * 8;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xff]++;
-		if (count[(src[0] >> shift) & 0xff] == n)
-			continue;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
-		{
-			uint64_t *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(tmp);
-	return 0;
-}
+#define KEY_OF_KEY(x) ((x).k)
+#define KEY_OF_U64(x) (x)
+DEFINE_RADIX_SORT(sort_keys, struct key, KEY_OF_KEY)
+DEFINE_RADIX_SORT(sort_u64, uint64_t, KEY_OF_U64)
 
 /* ---- the run's state ---------------------------------------------------- */
 
 struct constraint {
 	uint32_t partner;  /* record index that may not share the group */
 	int32_t next;      /* next entry of the same root, -1 */
+	int32_t person;    /* 1: a person's decision; 0: an uncertain pair */
 };
 
 struct link {
 	uint32_t a, b;     /* record indexes */
 	struct dpair_result r;
+	char *json;        /* the per-field scores as JSON (owned) */
 };
 
 struct cand {
@@ -441,8 +413,12 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 	if ((rc = screen_norm_text(&x->one, col(st, 7), strlen(col(st, 7)))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->volume)) < 0)
 		return rc;
-	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0 ||
-	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
+	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0)
+		return rc;
+	/* an "issue" above 400 is a record number some databases put there */
+	if (atol(x->one.s) > 400)
+		buf_reset(&x->one);
+	if ((rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
 		return rc;
 	if ((rc = screen_norm_pages(&x->one, col(st, 9))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->pages)) < 0)
@@ -526,15 +502,18 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		buf_printf(&x->tmp, "%s|%d|%.*s", x->fp.s, d->year, (int)fl, first);
 		if ((rc = add_key(r, idx, K_TITLE_YEAR_AUTHOR, x->tmp.s, x->tmp.len)) < 0)
 			return rc;
+		/* first author, first page and year; volume, first page and the
+		 * first author's initial: specific enough that blocks stay
+		 * small in a million records, loose enough for a rewritten title */
 		if (fl && pl) {
 			buf_reset(&x->tmp);
-			buf_printf(&x->tmp, "%.*s|%.*s", (int)fl, first, (int)pl, pages);
+			buf_printf(&x->tmp, "%.*s|%.*s|%d", (int)fl, first, (int)pl, pages, d->year);
 			if ((rc = add_key(r, idx, K_AUTHOR_PAGE, x->tmp.s, x->tmp.len)) < 0)
 				return rc;
 		}
 		if (*vol && pl) {
 			buf_reset(&x->tmp);
-			buf_printf(&x->tmp, "%s|%.*s", vol, (int)pl, pages);
+			buf_printf(&x->tmp, "%s|%.*s|%c", vol, (int)pl, pages, fl ? first[0] : '-');
 			if ((rc = add_key(r, idx, K_VOLUME_PAGE, x->tmp.s, x->tmp.len)) < 0)
 				return rc;
 		}
@@ -768,17 +747,23 @@ static uint8_t kind_class(uint8_t kind)
 }
 
 /* Why groups ra and rb may not be merged: 0 they may, 1 identifiers or
- * kinds conflict, 2 a person decided so. */
+ * kinds conflict or an uncertain pair lies between them (a person should
+ * look), 2 a person decided so.  Constraints are kept on both sides, so
+ * one side's list suffices. */
 static int merge_blocked(struct run *r, uint32_t ra, uint32_t rb)
 {
 	uint8_t k = r->g_kinds[ra] | r->g_kinds[rb];
 
+	int soft = 0;
+
 	for (int32_t c = r->con_head[ra]; c >= 0; c = r->cons[c].next)
-		if (find(r, r->cons[c].partner) == rb)
-			return 2;
-	for (int32_t c = r->con_head[rb]; c >= 0; c = r->cons[c].next)
-		if (find(r, r->cons[c].partner) == ra)
-			return 2;
+		if (find(r, r->cons[c].partner) == rb) {
+			if (r->cons[c].person)
+				return 2;
+			soft = 1;
+		}
+	if (soft)
+		return 1;
 	if (r->g_doi[ra] && r->g_doi[rb] && r->g_doi[ra] != r->g_doi[rb])
 		return 1;
 	if (r->g_pmid[ra] && r->g_pmid[rb] && r->g_pmid[ra] != r->g_pmid[rb])
@@ -838,11 +823,9 @@ static int index_of(const struct run *r, int64_t id, uint32_t *out)
 	return 0;
 }
 
-static int add_constraint(struct run *r, int64_t a, int64_t b)
+static int add_constraint_idx(struct run *r, uint32_t ia, uint32_t ib, int person)
 {
-	uint32_t ia, ib;
-
-	if (!index_of(r, a, &ia) || !index_of(r, b, &ib) || ia == ib)
+	if (ia == ib)
 		return 0;
 	for (int k = 0; k < 2; k++) {
 		uint32_t from = k ? ib : ia, to = k ? ia : ib;
@@ -850,6 +833,7 @@ static int add_constraint(struct run *r, int64_t a, int64_t b)
 		if (GROW(r->cons, r->ncons, r->cons_alloc, 64) < 0)
 			return LSR_ENOMEM;
 		r->cons[r->ncons].partner = to;
+		r->cons[r->ncons].person = person;
 		r->cons[r->ncons].next = r->con_head[from];
 		r->con_head[from] = (int32_t)r->ncons;
 		r->ncons++;
@@ -857,9 +841,22 @@ static int add_constraint(struct run *r, int64_t a, int64_t b)
 	return 0;
 }
 
-/* People's decisions that keep records apart: the latest 'different' on a
- * pair (unless a later 'same' overrode it), and every split (one record of
- * each part against one record of every other part: parts stay whole). */
+static int add_constraint(struct run *r, int64_t a, int64_t b, int person)
+{
+	uint32_t ia, ib;
+
+	if (!index_of(r, a, &ia) || !index_of(r, b, &ib))
+		return 0;
+	return add_constraint_idx(r, ia, ib, person);
+}
+
+/* What keeps records apart: people's decisions - the latest 'different'
+ * on a pair (unless a later 'same' overrode it), and every split (each
+ * record of a part against each record of every other part) - and, softly
+ * (a merge across them goes to the queue instead), the uncertain pairs
+ * waiting in the queue: a new record does not bridge two citations a
+ * person was asked about.  Within one run, uncertain pairs do not block:
+ * strong links are applied first and carry the decision. */
 static int load_constraints(struct run *r)
 {
 	static const char sql[] =
@@ -867,6 +864,10 @@ static int load_constraints(struct run *r)
 		" WHERE d.kind = 'split' OR (d.kind = 'different' AND d.id = (SELECT max(e.id)"
 		"  FROM dedup_decisions e WHERE e.record_a = d.record_a AND e.record_b = d.record_b"
 		"  AND e.kind IN ('same', 'different')))";
+	static const char qsql[] =
+		"SELECT q.record_a, q.record_b FROM dedup_queue q WHERE NOT EXISTS"
+		" (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a"
+		"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))";
 	sqlite3_stmt *st = db_prepare(r->db, sql);
 	int rc = 0, step;
 
@@ -874,7 +875,7 @@ static int load_constraints(struct run *r)
 		return lsr_error_last_code();
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
 		if (!strcmp(col(st, 0), "different")) {
-			rc = add_constraint(r, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+			rc = add_constraint(r, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), 1);
 		} else {
 			json_t *parts = json_loads(col(st, 3), 0, NULL);
 			size_t np = json_array_size(parts);
@@ -887,13 +888,24 @@ static int load_constraints(struct run *r)
 					for (size_t x = 0; rc == 0 && x < json_array_size(pi); x++)
 						for (size_t y = 0; rc == 0 && y < json_array_size(pj); y++)
 							rc = add_constraint(r, json_integer_value(json_array_get(pi, x)),
-									    json_integer_value(json_array_get(pj, y)));
+									    json_integer_value(json_array_get(pj, y)), 1);
 				}
 			json_decref(parts);
 		}
 	}
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(r->db, sql);
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	/* pairs waiting in the queue: no new record may bridge them */
+	st = db_prepare(r->db, qsql);
+	if (!st)
+		return lsr_error_last_code();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0)
+		rc = add_constraint(r, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), 0);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_error(r->db, qsql);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -962,7 +974,8 @@ static int cluster(struct run *r)
 			}
 		free(cit);
 	}
-	qsort(r->cands, r->ncands, sizeof(*r->cands), cand_order);
+	if (r->ncands)
+		qsort(r->cands, r->ncands, sizeof(*r->cands), cand_order);
 	for (size_t k = 0; k < r->ncands; k++) {
 		struct cand *c = &r->cands[k];
 		uint32_t a = (uint32_t)(c->pair >> 32), b = (uint32_t)((c->pair >> 1) & 0x7fffffff);
@@ -990,6 +1003,7 @@ static int cluster(struct run *r)
 		r->links[r->nlinks].a = a;
 		r->links[r->nlinks].b = b;
 		r->links[r->nlinks].r = c->r;
+		r->links[r->nlinks].json = NULL;
 		r->nlinks++;
 	}
 	return 0;
@@ -1014,7 +1028,7 @@ static int cc_order(const void *x, const void *y)
 	return a->citation < b->citation ? -1 : a->citation > b->citation;
 }
 
-static int write_link(struct run *r, const struct link *l, struct buf *js)
+static int write_link(struct run *r, struct link *l, struct buf *js)
 {
 	static const char sql[] =
 		"INSERT INTO dedup_links(record_a, record_b, pass, rule, score, scores, run_id, at)"
@@ -1025,6 +1039,9 @@ static int write_link(struct run *r, const struct link *l, struct buf *js)
 		return lsr_error_last_code();
 	buf_reset(js);
 	if (dedup_fields_json(js, &l->r.f) < 0)
+		return lsr_error_last_code();
+	l->json = xstrndup(js->s, js->len);
+	if (!l->json)
 		return LSR_ENOMEM;
 	sqlite3_bind_int64(st, 1, r->recs[l->a].id);
 	sqlite3_bind_int64(st, 2, r->recs[l->b].id);
@@ -1120,6 +1137,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			best[root] = (uint32_t)i;
 	}
 	/* new citations */
+	progress_report(r->progress, "writing citations", 0, 0, "citations");
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t root = find(r, (uint32_t)i);
 
@@ -1163,6 +1181,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 	for (size_t i = 0; i < r->n; i++)
 		first_link[i] = -1;
 	/* links, and the first link of each record */
+	progress_report(r->progress, "writing links", 0, r->nlinks, "links");
 	for (size_t k = 0; k < r->nlinks; k++) {
 		if ((rc = write_link(r, &r->links[k], &js)) < 0)
 			goto out;
@@ -1173,6 +1192,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 	}
 	out->merges = r->nlinks;
 	/* memberships */
+	progress_report(r->progress, "writing members", 0, r->n, "records");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct link *l = first_link[i] >= 0 ? &r->links[first_link[i]] : NULL;
 		uint32_t root = find(r, (uint32_t)i);
@@ -1196,15 +1216,10 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 		sqlite3_bind_int64(st, 1, r->recs[i].id);
 		sqlite3_bind_int64(st, 2, root_cit[root]);
 		if (l) {
-			buf_reset(&js);
-			if (dedup_fields_json(&js, &l->r.f) < 0) {
-				rc = lsr_error_oom();
-				goto out;
-			}
 			db_bind_text(st, 3, dedup_rule_pass(l->r.rule));
 			db_bind_text(st, 4, dedup_rule_name(l->r.rule));
 			sqlite3_bind_double(st, 5, l->r.score);
-			db_bind_text(st, 6, js.s);
+			sqlite3_bind_text(st, 6, l->json, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 7, r->recs[l->a == i ? l->b : l->a].id);
 		} else {
 			db_bind_text(st, 3, "new");
@@ -1220,6 +1235,7 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			goto out;
 	}
 	/* the queue: uncertain pairs still apart */
+	progress_report(r->progress, "writing queue", 0, 0, "pairs");
 	for (size_t k = 0; k < r->ncands; k++) {
 		struct cand *c = &r->cands[k];
 		uint32_t a = (uint32_t)(c->pair >> 32), b = (uint32_t)((c->pair >> 1) & 0x7fffffff);
@@ -1276,6 +1292,8 @@ static void run_release(struct run *r)
 	free(r->g_kinds);
 	free(r->con_head);
 	free(r->cons);
+	for (size_t k = 0; k < r->nlinks; k++)
+		free(r->links[k].json);
 	free(r->links);
 }
 
@@ -1291,6 +1309,10 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	r.db = db;
 	r.progress = opts ? opts->progress : NULL;
 	clock_now_iso(r.now);
+	/* a run reads every record and writes a row per record: a page cache
+	 * of 256 MB (SQLite's default is 2 MB) keeps the B-trees in memory */
+	if ((rc = db_exec(db, "PRAGMA cache_size = -262144")) < 0)
+		return rc;
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
 	st = db_prepare(db, "INSERT INTO dedup_runs(started_at, actor, rules) VALUES(?1, ?2, ?3)");
@@ -1306,7 +1328,7 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	r.run_id = db_last_id(db);
 	if ((rc = load(&r)) < 0)
 		goto fail;
-	progress_report(r.progress, "blocking", 0, 0, "records");
+	progress_report(r.progress, "blocking", r.n, r.n, "records");
 	if ((rc = block(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "comparing", 0, r.npairs, "pairs");
@@ -1314,11 +1336,13 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		goto fail;
 	if ((rc = lsr_check_interrupt()) < 0)
 		goto fail;
+	progress_report(r.progress, "clustering", 0, r.ncands, "pairs");
 	if ((rc = cluster(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "writing", 0, 0, "records");
 	if ((rc = write_results(&r, out)) < 0)
 		goto fail;
+	progress_report(r.progress, "counting", 0, 0, "citations");
 	out->run_id = r.run_id;
 	out->records_total = r.n;
 	out->comparisons = r.npairs;
@@ -1356,12 +1380,15 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		if ((rc = db_audit(db, "dedup", obj, detail)) < 0)
 			goto fail;
 	}
+	progress_report(r.progress, "committing", 0, 0, "records");
 	if ((rc = db_txn_commit(db)) < 0)
 		goto out;
+	progress_report(r.progress, "done", 0, 0, "records");
 	goto out;
 fail:
 	db_txn_rollback(db);
 out:
 	run_release(&r);
+	db_exec(db, "PRAGMA cache_size = -2000"); /* back to SQLite's default */
 	return rc;
 }

@@ -121,42 +121,80 @@ static int add_cp(struct buf *out, int32_t cp)
 	}
 }
 
+/* Plain ASCII, the common case: the same result as add_cp() byte by byte,
+ * written straight into out (which has room for it). */
+static void norm_ascii(struct buf *out, const char *s, size_t n)
+{
+	char *o = out->s + out->len;
+	int space = out->len == 0 || o[-1] == ' ';
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			*o++ = (char)c;
+			space = 0;
+		} else if (c >= 'A' && c <= 'Z') {
+			*o++ = (char)(c + 32);
+			space = 0;
+		} else if (c == '&') {
+			if (!space)
+				*o++ = ' ';
+			memcpy(o, "and ", 4);
+			o += 4;
+			space = 1;
+		} else if (!space) {
+			*o++ = ' ';
+			space = 1;
+		}
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->s); /* buf_grow made the room */
+}
+
 int screen_norm_text(struct buf *out, const char *s, size_t n)
 {
 	struct buf pre = BUF_INIT;
-	size_t i;
+	const char *src = s;
+	size_t i, len = n;
 	int ascii = 1, rc = 0;
 
 	buf_reset(out);
 	if (!s || !n)
 		return 0;
-	/* pass 1: tags and entities out; is it plain ASCII? */
-	for (i = 0; i < n && rc == 0;) {
-		size_t l;
-		char c;
+	/* pass 1, when there are any: tags and entities out */
+	if (memchr(s, '<', n) || memchr(s, '&', n)) {
+		for (i = 0; i < n && rc == 0;) {
+			size_t l;
+			char c;
 
-		if (s[i] == '<' && (l = tag_len(s + i, n - i))) {
-			rc = buf_addc(&pre, ' ');
-			i += l;
-		} else if (s[i] == '&' && (l = entity_len(s + i, n - i, &c))) {
-			rc = buf_addc(&pre, c ? c : ' ');
-			i += l;
-		} else {
-			if ((unsigned char)s[i] & 0x80)
-				ascii = 0;
-			rc = buf_addc(&pre, s[i]);
-			i++;
+			if (s[i] == '<' && (l = tag_len(s + i, n - i))) {
+				rc = buf_addc(&pre, ' ');
+				i += l;
+			} else if (s[i] == '&' && (l = entity_len(s + i, n - i, &c))) {
+				rc = buf_addc(&pre, c ? c : ' ');
+				i += l;
+			} else {
+				rc = buf_addc(&pre, s[i]);
+				i++;
+			}
 		}
+		if (rc < 0)
+			goto out;
+		src = pre.s;
+		len = pre.len;
 	}
-	if (rc < 0)
-		goto out;
+	for (i = 0; i < len && ascii; i++)
+		ascii = !((unsigned char)src[i] & 0x80);
 	if (ascii) {
-		for (i = 0; i < pre.len && rc == 0; i++)
-			rc = add_cp(out, (unsigned char)pre.s[i]);
+		/* at most 4 bytes out per byte in ("&" -> " and ") */
+		if ((rc = buf_grow(out, len * 4 + 1)) < 0)
+			goto out;
+		norm_ascii(out, src, len);
 	} else {
 		utf8proc_uint8_t *m = NULL;
-		utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)pre.s,
-						   (utf8proc_ssize_t)pre.len, &m,
+		utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)src,
+						   (utf8proc_ssize_t)len, &m,
 						   UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
 							   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
 							   UTF8PROC_IGNORE | UTF8PROC_STRIPCC);
@@ -206,6 +244,26 @@ static int is_title_note(const char *s, size_t n)
 	return 0;
 }
 
+/* Ovid's notes on an article ("[Erratum appears in ...]", "[Comment in
+ * ...]"): the title's length without them, even when they are truncated. */
+static size_t cut_notes(const char *s, size_t n)
+{
+	static const char *const marks[] = {
+		"[Erratum appears in", "[Comment in", "[Comment on", "[Retraction in",
+		"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
+	};
+
+	if (!memchr(s, '[', n))
+		return n;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *m = strcasestr(s, marks[i]);
+
+		if (m && m - s >= 20 && (size_t)(m - s) < n)
+			n = (size_t)(m - s);
+	}
+	return n;
+}
+
 /* "vol 142, pg 310, 2003" (Web of Science's mark of a correction) or
  * "The Journal of Pediatrics (2003) 142 (310-316)" (Embase's): the
  * citation of the article a correction corrects. */
@@ -249,6 +307,7 @@ int screen_norm_title(struct buf *out, const char *s)
 	if (!s)
 		return 0;
 	n = strlen(s);
+	n = cut_notes(s, n);
 	/* trailing "." and database notes: "[Review]", "(author's transl)" */
 	for (;;) {
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
@@ -334,9 +393,19 @@ int screen_norm_doi(struct buf *out, const char *s)
 		e++;
 	while (e > p && strchr(".,;:)]}'\"", e[-1]))
 		e--;
-	for (; p < e; p++)
-		if (buf_addc(out, (char)tolower((unsigned char)*p)) < 0)
+	for (; p < e; p++) {
+		int c = (unsigned char)*p;
+
+		/* URL-encoded ("%28" for "(") as some databases write it */
+		if (c == '%' && e - p >= 3 && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], 0 };
+
+			c = (int)strtol(hex, NULL, 16);
+			p += 2;
+		}
+		if (buf_addc(out, (char)tolower(c)) < 0)
 			return LSR_ENOMEM;
+	}
 	return 0;
 }
 
@@ -593,6 +662,44 @@ static int abbrev_of(const struct words *a, const struct words *b)
 	return i == a->count && j == b->count;
 }
 
+/* A word that says nothing of which venue: ordinals, numbers, "annual". */
+static int filler_word(const char *w, size_t n)
+{
+	static const char *const fill[] = {
+		"annual", "proceedings", "proc", "first", "second", "third", "fourth",
+		"fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "vols",
+	};
+
+	if (stop_word(w, n))
+		return 1;
+	if (n && w[0] >= '0' && w[0] <= '9')
+		return 1; /* 2015, 25th, 50th */
+	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++)
+		if (strlen(fill[i]) == n && !strncmp(fill[i], w, n))
+			return 1;
+	return 0;
+}
+
+/* Are the content words of a (at least two) all words of b? */
+static int content_subset(const struct words *a, const struct words *b)
+{
+	size_t content = 0;
+
+	for (size_t i = 0; i < a->count; i++) {
+		size_t j;
+
+		if (filler_word(a->w[i], a->n[i]))
+			continue;
+		content++;
+		for (j = 0; j < b->count; j++)
+			if (a->n[i] == b->n[j] && !memcmp(a->w[i], b->w[j], a->n[i]))
+				break;
+		if (j == b->count)
+			return 0;
+	}
+	return content >= 2;
+}
+
 int screen_journal_match(const char *a, const char *b)
 {
 	struct words wa, wb;
@@ -604,6 +711,11 @@ int screen_journal_match(const char *a, const char *b)
 	split_words(a, &wa);
 	split_words(b, &wb);
 	if (abbrev_of(&wa, &wb) || abbrev_of(&wb, &wa))
+		return 1;
+	/* conference names: the content words of one all in the other
+	 * ("Americas Conference on Information Systems" and "25th Americas
+	 * Conference on Information Systems AMCIS") */
+	if (content_subset(&wa, &wb) || content_subset(&wb, &wa))
 		return 1;
 	/* one name is the start of the other ("nephron" and "nephron
 	 * clinical practice"), or written without spaces ("jthoraccardiovascsurg") */
@@ -675,7 +787,7 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 	struct buf t = BUF_INIT;
 	enum screen_kind k = SCREEN_KIND_ARTICLE;
 
-	if (pubtypes) {
+	if (pubtypes && strlen(pubtypes) > 2) {
 		if (strcasestr(pubtypes, "\"Published Erratum\"") || strcasestr(pubtypes, "\"Erratum\""))
 			return SCREEN_KIND_ERRATUM;
 		if (strcasestr(pubtypes, "Retraction of Publication") ||
@@ -689,7 +801,7 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 			 !strcasecmp(ref_type, "ABST") || !strcasecmp(ref_type, "inproceedings") ||
 			 !strcasecmp(ref_type, "proceedings") || strcasestr(ref_type, "conference")))
 		k = SCREEN_KIND_ABSTRACT;
-	if (title && screen_norm_text(&t, title, strlen(title)) == 0 && t.len) {
+	if (title && screen_norm_text(&t, title, cut_notes(title, strlen(title))) == 0 && t.len) {
 		for (size_t i = 0; i < sizeof(erratum) / sizeof(erratum[0]); i++)
 			if (starts_word(t.s, erratum[i]))
 				k = SCREEN_KIND_ERRATUM;

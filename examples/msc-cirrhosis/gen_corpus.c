@@ -369,6 +369,7 @@ struct citation {
 static struct citation cits[MAX_CIT];
 static int ncits;
 static char key_prefix = 'C'; /* 'U' for the update's citations */
+static int id_base;           /* accession numbers of the update follow the main corpus's */
 
 /* titles must be distinct: a set of normalised titles */
 static char *seen_titles[MAX_CIT * 2];
@@ -1208,20 +1209,20 @@ static void write_all(const char *dir, const char *tag)
 		}
 		if (c->sources & SRC_EMBASE) {
 			c->embase_no = ++ne;
-			write_embase(e, c, ne);
-			snprintf(sid, sizeof(sid), "L%d", 600000000 + ne * 7);
+			write_embase(e, c, id_base + ne);
+			snprintf(sid, sizeof(sid), "L%d", 600000000 + (id_base + ne) * 7);
 			truth_row(t, "Embase", sid, c);
 		}
 		if (c->sources & SRC_WOS) {
 			c->wos_no = ++nw;
-			write_wos(w, c, nw);
-			snprintf(sid, sizeof(sid), "WOS:%015d", 400000000 + nw * 13);
+			write_wos(w, c, id_base + nw);
+			snprintf(sid, sizeof(sid), "WOS:%015d", 400000000 + (id_base + nw) * 13);
 			truth_row(t, "Web of Science", sid, c);
 		}
 		if (c->sources & SRC_COCHRANE) {
 			c->cochrane_no = ++nc;
-			write_cochrane(co, c, nc);
-			snprintf(sid, sizeof(sid), "CN-%08d", 2000000 + nc * 11);
+			write_cochrane(co, c, id_base + nc);
+			snprintf(sid, sizeof(sid), "CN-%08d", 2000000 + (id_base + nc) * 11);
 			truth_row(t, "Cochrane Library", sid, c);
 		}
 	}
@@ -1372,6 +1373,7 @@ int main(int argc, char **argv)
 	rng_state = seed * 7919 + (unsigned long long)update;
 	ncits = 0;
 	key_prefix = 'U';
+	id_base = 10000;
 	make_update();
 	pmid_counter = 38000000;
 	write_all(out, "monthly update 1");
