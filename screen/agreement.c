@@ -68,7 +68,9 @@ int screen_agreement_table(struct screen_agreement *out, const double *t, int q)
 	b *= (1 - po) * (1 - po);
 	c = po * pe - 2 * pe + po;
 	var = (a + b - c * c) / (n * pow(1 - pe, 4));
-	out->kappa_se = var > 0 ? sqrt(var) : 0;
+	/* po = 1 makes the variance exactly 0 (a = c^2, b = 0): do not let
+	 * rounding leave a residue */
+	out->kappa_se = po < 1 && var > 0 ? sqrt(var) : 0;
 	z = gsl_cdf_ugaussian_Pinv(0.975);
 	out->kappa_lb = out->kappa - z * out->kappa_se;
 	out->kappa_ub = out->kappa + z * out->kappa_se;
