@@ -249,7 +249,7 @@ int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
 		char *end;
 		long long v;
 		int64_t live;
-		int is_assigned;
+		int is_assigned = 0;
 
 #define COL(c) (cols[c] >= 0 && (size_t)cols[c] < f->n ? trimmed(f->v[cols[c]]) : "")
 		id = COL(C_ID);
