@@ -566,12 +566,14 @@ static int extract_literals(const char *pattern, struct litset *out)
 /* ---- the literal prefilter ---------------------------------------------- */
 
 /*
- * Every literal is at least QGRAM bytes long; its first QGRAM bytes (lower
- * case) set one bit of a 64 Kibit map that stays in L1 cache.  The scan
- * rolls a 3-byte window over the text (ASCII letters lower-cased): a clear
- * bit means no literal starts here, which is nearly every position; a set
- * bit is looked up in a small hash table of the 3-grams, and the literals
- * sharing that 3-gram are compared in full.
+ * Every literal is at least QGRAM bytes long; its rarest 3-gram (by the
+ * letter frequencies of English text: "lys" rather than "ana" in
+ * "analysis") sets one bit of a 64 Kibit map that stays in L1 cache.  The
+ * scan rolls a 3-byte window over the text (ASCII letters lower-cased): a
+ * clear bit means no literal has its 3-gram here, which is nearly every
+ * position; a set bit is looked up in a small hash table of the 3-grams,
+ * and the literals holding that 3-gram are compared in full at the offset
+ * the 3-gram has in them.
  */
 #define QGRAM 3
 #define QBITS 16
@@ -579,6 +581,7 @@ static int extract_literals(const char *pattern, struct litset *out)
 struct qlit {
 	uint32_t rule;
 	uint32_t len;
+	uint32_t off;  /* where the filtering 3-gram starts in s */
 	char s[LIT_MAX + 1];
 };
 
@@ -618,6 +621,41 @@ static void qfilter_release(struct qfilter *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* How common a byte is in English text, per mille (letters lower case). */
+static unsigned byte_freq(unsigned char c)
+{
+	static const unsigned short letters[26] = {
+		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91,
+		28, 10, 24, 2, 20, 1,
+	};
+
+	if (c >= 'a' && c <= 'z')
+		return letters[c - 'a'];
+	if (c == ' ')
+		return 180;
+	if (c >= '0' && c <= '9')
+		return 5;
+	return 10;
+}
+
+/* The offset of the rarest 3-gram of s (the earliest of equals). */
+static uint32_t rarest_gram(const char *s, size_t len)
+{
+	uint32_t best = 0;
+	unsigned long best_score = ~0UL;
+
+	for (size_t i = 0; i + QGRAM <= len; i++) {
+		unsigned long sc = (unsigned long)byte_freq((unsigned char)s[i]) *
+				   byte_freq((unsigned char)s[i + 1]) * byte_freq((unsigned char)s[i + 2]);
+
+		if (sc < best_score) {
+			best_score = sc;
+			best = (uint32_t)i;
+		}
+	}
+	return best;
+}
+
 static int qfilter_add(struct qfilter *q, const char *s, size_t len, uint32_t rule)
 {
 	if (q->nlits == q->alloc) {
@@ -631,15 +669,21 @@ static int qfilter_add(struct qfilter *q, const char *s, size_t len, uint32_t ru
 	}
 	q->lits[q->nlits].rule = rule;
 	q->lits[q->nlits].len = (uint32_t)len;
+	q->lits[q->nlits].off = rarest_gram(s, len);
 	memcpy(q->lits[q->nlits].s, s, len);
 	q->lits[q->nlits].s[len] = '\0';
 	q->nlits++;
 	return 0;
 }
 
+static uint32_t qlit_gram(const struct qlit *l)
+{
+	return qgram(l->s + l->off);
+}
+
 static int cmp_qlit(const void *a, const void *b)
 {
-	uint32_t x = qgram(((const struct qlit *)a)->s), y = qgram(((const struct qlit *)b)->s);
+	uint32_t x = qlit_gram(a), y = qlit_gram(b);
 
 	return x < y ? -1 : x > y;
 }
@@ -658,7 +702,7 @@ static int qfilter_finish(struct qfilter *q)
 		return lsr_error_oom();
 	qsort(q->lits, q->nlits, sizeof(*q->lits), cmp_qlit);
 	for (uint32_t i = 0; i < q->nlits; i++) {
-		uint32_t g = qgram(q->lits[i].s), j = (g * 2654435761u) & q->mask;
+		uint32_t g = qlit_gram(&q->lits[i]), j = (g * 2654435761u) & q->mask;
 
 		q->bits[qhash(g) >> 6] |= (uint64_t)1 << (qhash(g) & 63);
 		while (q->key[j] && q->key[j] != g + 1)
@@ -1068,16 +1112,20 @@ static int scan_field(struct worker *w, int f, const char *text, size_t len)
 				continue;
 			for (uint32_t k = q->first[j]; k < q->first[j] + q->count[j]; k++) {
 				const struct qlit *l = &q->lits[k];
-				uint32_t m = QGRAM;
+				size_t start;
+				uint32_t m = 0;
 				int rc;
 
-				if (at + l->len > len)
+				if (at < l->off)
 					continue;
-				while (m < l->len && lower_table[t[at + m]] == (uint8_t)l->s[m])
+				start = at - l->off;
+				if (start + l->len > len)
+					continue;
+				while (m < l->len && lower_table[t[start + m]] == (uint8_t)l->s[m])
 					m++;
 				if (m < l->len)
 					continue;
-				rc = cand_push(w, l->rule * SCREEN_F_COUNT + (uint32_t)f, (uint32_t)at);
+				rc = cand_push(w, l->rule * SCREEN_F_COUNT + (uint32_t)f, (uint32_t)start);
 				if (rc < 0)
 					return rc;
 			}
