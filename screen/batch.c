@@ -320,18 +320,12 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 		}
 		if ((rc = screen_batch_write(db, batch, out)) < 0)
 			goto fail;
-		{
-			json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer",
-					      opts->reviewer, "size", (json_int_t)take, "seed",
-					      (json_int_t)opts->seed, "required", (json_int_t)p->reviewers);
-			char *txt = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-			rc = scr_audit(db, "screen-batch", "batch", batch, txt);
-			free(txt);
-			json_decref(d);
-			if (rc < 0)
-				goto fail;
-		}
+		rc = scr_audit(db, "screen-batch", "batch", batch,
+			       json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer",
+					 opts->reviewer, "size", (json_int_t)take, "seed",
+					 (json_int_t)opts->seed, "required", (json_int_t)p->reviewers));
+		if (rc < 0)
+			goto fail;
 	}
 	if ((rc = db_txn_commit(db)) < 0)
 		goto out;

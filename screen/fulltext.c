@@ -49,17 +49,11 @@ int screen_fulltext_record(struct lsr_db *db, int64_t citation, int retrieved,
 	db_bind_text(st, 6, db_actor());
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
-	{
-		json_t *d = json_pack("{s:b,s:s?,s:s?}", "retrieved", retrieved != 0, "file",
-				      retrieved ? file : NULL, "reason", retrieved ? NULL : reason);
-		char *txt = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-		rc = scr_audit(db, "screen-fulltext", "citation", live, txt);
-		free(txt);
-		json_decref(d);
-		if (rc < 0)
-			goto fail;
-	}
+	rc = scr_audit(db, "screen-fulltext", "citation", live,
+		       json_pack("{s:b,s:s?,s:s?}", "retrieved", retrieved != 0, "file",
+				 retrieved ? file : NULL, "reason", retrieved ? NULL : reason));
+	if (rc < 0)
+		goto fail;
 	return db_txn_commit(db);
 fail:
 	db_txn_rollback(db);

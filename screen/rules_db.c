@@ -440,17 +440,9 @@ int screen_rules_run(struct lsr_db *db, const struct protocol *p, unsigned flags
 		rc = lsr_error_oom();
 		goto out;
 	}
-	if (run) {
-		char obj[48], *detail;
-
-		snprintf(obj, sizeof(obj), "rules run %lld", (long long)run);
-		detail = json_dumps(sum, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		rc = db_audit(db, "screen-rules", obj, detail);
-		free(detail);
-		if (rc < 0) {
-			json_decref(sum);
-			goto out;
-		}
+	if (run && (rc = scr_audit(db, "screen-rules", "rules run", run, json_incref(sum))) < 0) {
+		json_decref(sum);
+		goto out;
 	}
 	if (in_txn) {
 		in_txn = 0;

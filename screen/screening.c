@@ -6,6 +6,8 @@
 #include "../util/err.h"
 
 #include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -153,12 +155,20 @@ void scr_csv_field(FILE *f, const char *s, char sep)
 }
 
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
-	      const char *detail)
+	      struct json_t *detail)
 {
-	char obj[64];
+	char obj[64], *txt = NULL;
+	int rc;
 
 	snprintf(obj, sizeof(obj), "%s %lld", what, (long long)id);
-	return db_audit(db, action, obj, detail);
+	if (detail && !(txt = json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+		json_decref(detail);
+		return lsr_error_oom();
+	}
+	rc = db_audit(db, action, obj, txt);
+	free(txt);
+	json_decref(detail);
+	return rc;
 }
 
 int screen_citation_live(struct lsr_db *db, int64_t id, int64_t *out)

@@ -40,8 +40,9 @@ int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf
 /* Write s as one CSV field (quoted when needed) followed by sep. */
 void scr_csv_field(FILE *f, const char *s, char sep);
 
-/* Audit helper: action and "citation N" style object, detail JSON or NULL. */
+/* Audit helper: action, a "what N" object and detail (a JSON value,
+ * stolen; may be NULL). */
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
-	      const char *detail);
+	      struct json_t *detail);
 
 #endif

@@ -82,20 +82,11 @@ int screen_study_link(struct lsr_db *db, const int64_t *ids, size_t n, const cha
 			goto fail;
 		study = db_last_id(db);
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *d;
-		char *txt;
-
-		if ((rc = report_of(db, ids[i], &live)) < 0 || (rc = add_link(db, live, study)) < 0)
+	for (size_t i = 0; i < n; i++)
+		if ((rc = report_of(db, ids[i], &live)) < 0 || (rc = add_link(db, live, study)) < 0 ||
+		    (rc = scr_audit(db, "study-link", "citation", live,
+				    json_pack("{s:s}", "study", label))) < 0)
 			goto fail;
-		d = json_pack("{s:s}", "study", label);
-		txt = json_dumps(d, JSON_COMPACT);
-		rc = scr_audit(db, "study-link", "citation", live, txt);
-		free(txt);
-		json_decref(d);
-		if (rc < 0)
-			goto fail;
-	}
 	return db_txn_commit(db);
 fail:
 	db_txn_rollback(db);

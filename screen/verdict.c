@@ -354,18 +354,12 @@ int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
 		if (rc < 0)
 			goto out;
 	}
-	{
-		json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I}", "file", path, "reviewer", reviewer,
-				      "decisions", (json_int_t)res->decisions, "unchanged",
-				      (json_int_t)res->unchanged, "blank", (json_int_t)res->blank);
-		char *txt = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-		rc = scr_audit(db, "screen-import", "import", res->import_id, txt);
-		free(txt);
-		json_decref(d);
-		if (rc < 0)
-			goto out;
-	}
+	rc = scr_audit(db, "screen-import", "import", res->import_id,
+		       json_pack("{s:s,s:s,s:I,s:I,s:I}", "file", path, "reviewer", reviewer,
+				 "decisions", (json_int_t)res->decisions, "unchanged",
+				 (json_int_t)res->unchanged, "blank", (json_int_t)res->blank));
+	if (rc < 0)
+		goto out;
 	in_txn = 0;
 	rc = db_txn_commit(db);
 out:
@@ -427,15 +421,10 @@ int screen_resolve(struct lsr_db *db, const struct protocol *p, int64_t citation
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
 	rc = scr_decision_add(db, live, stage, "resolution", by, verdict, reason, note, 0, 0, &id);
-	if (rc == 0) {
-		json_t *d = json_pack("{s:I,s:s,s:s,s:s?,s:s}", "citation", (json_int_t)live, "stage",
-				      stage, "verdict", verdict, "reason", reason, "by", by);
-		char *txt = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-		rc = scr_audit(db, "screen-resolve", "decision", id, txt);
-		free(txt);
-		json_decref(d);
-	}
+	if (rc == 0)
+		rc = scr_audit(db, "screen-resolve", "decision", id,
+			       json_pack("{s:I,s:s,s:s,s:s?,s:s}", "citation", (json_int_t)live,
+					 "stage", stage, "verdict", verdict, "reason", reason, "by", by));
 	if (rc < 0) {
 		db_txn_rollback(db);
 		return rc;

@@ -96,6 +96,9 @@ run 0 lsr -C rev screen batch --reviewer carol --stage title-abstract --size 10 
 has "$ERR" "no citations left to assign to 'carol' at title-abstract"
 [ ! -e c.csv ] || fail "an empty batch wrote a file"
 has a1.csv "animal-models (animal): 'rats' in title"
+# a lost batch file is written again, the same
+run 0 lsr -C rev screen batch --reprint 1 -o again1.csv
+same "$(cat again1.csv)" "$(cat a1.csv)"
 
 # fill a batch file: fill FILE OUT ID=VERDICT[:REASON[:NOTE]]...
 fill() {
