@@ -246,10 +246,15 @@ static int8_t pages_field(const char *a, const char *b)
 	pb = page_digits(b, &nb);
 	if (na && na == nb && !memcmp(pa, pb, na))
 		return 1;
-	/* the same last page of two ranges (a typo in the first) */
+	/* the same last page of two ranges (a typo in the first), or a single
+	 * page that ends the other's range ("488" and "487-488") */
 	ea = strchr(a, '-');
 	eb = strchr(b, '-');
 	if (ea && eb && !strcmp(ea, eb) && strlen(ea) > 2)
+		return 1;
+	if (!ea && eb && !strcmp(a, eb + 1))
+		return 1;
+	if (ea && !eb && !strcmp(b, ea + 1))
 		return 1;
 	return 0;
 }

@@ -235,6 +235,15 @@ static int is_title_note(const char *s, size_t n)
 
 	while (n && (*s == ' '))
 		s++, n--;
+	/* Ovid's "[33 refs]" */
+	{
+		size_t d = 0;
+
+		while (d < n && isdigit((unsigned char)s[d]))
+			d++;
+		if (d && n - d == 5 && !strncasecmp(s + d, " refs", 5))
+			return 1;
+	}
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
 		size_t l = strlen(notes[i]);
 

@@ -37,6 +37,8 @@ static void test_screen_normalize__title(void **state)
 	expect_title("Timing of chest tube removal after bypass surgery.[Erratum appears in J Card Surg. 2011 Mar;26(2):244 Note: X [corrected]]",
 		     "timing of chest tube removal after bypass surgery");
 	expect_title("Indications for living kidney donations. [Spanish]", "indications for living kidney donations");
+	expect_title("Update on the diagnosis of papillomavirus infection. [Review] [33 refs]",
+		     "update on the diagnosis of papillomavirus infection");
 	expect_title("RETRACTED: Stem cells in cirrhosis", "stem cells in cirrhosis");
 	expect_title("Ｆｕｌｌｗｉｄｔｈ ﬁbrosis", "fullwidth fibrosis");
 	expect_title("Straße", "strasse");
