@@ -415,8 +415,9 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		return rc;
 	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0)
 		return rc;
-	/* an "issue" above 400 is a record number some databases put there */
-	if (atol(x->one.s) > 400)
+	/* an "issue" above 60 is a record number some exports put there
+	 * (EndNote's); weekly journals' big issue numbers are lost with them */
+	if (atol(x->one.s) > 60)
 		buf_reset(&x->one);
 	if ((rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
 		return rc;

@@ -329,10 +329,16 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 
 	/* 1. kinds */
 	kinds_ok = f->kind;
+	/* a conference record and an article in the same volume and pages
+	 * are one record typed differently (a proceedings paper in a journal
+	 * supplement or a book series): the same venue and first page, or the
+	 * same full page range, year and first author */
 	if (!kinds_ok &&
 	    ((a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ARTICLE) ||
 	     (b->kind == SCREEN_KIND_ABSTRACT && a->kind == SCREEN_KIND_ARTICLE)) &&
-	    f->journal >= 1 && f->volume == 1 && f->pages >= 1)
+	    f->volume == 1 &&
+	    ((f->journal >= 1 && f->pages >= 1) ||
+	     (f->pages == 2 && f->year == 0 && f->first_author == 1)))
 		kinds_ok = 1;
 	if (!kinds_ok) {
 		out->cls = DPAIR_DIFFERENT;
@@ -422,7 +428,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	/* the same journal, volume, full page range, first author and year:
 	 * one article even when its titles are two languages */
 	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
-	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
+	    f->year == 0 && strchr(arena + a->pages, '-') &&
 	    a->kind == b->kind && f->numbers != 0 && (f->title < 0.9f || pts < SAME_POINTS)) {
 		out->cls = DPAIR_SAME;
 		out->rule = RULE_BIBLIO;

@@ -158,6 +158,9 @@ static void test_screen_normalize__journal(void **state)
 	assert_int_equal(journal("Jthoraccardiovascsurg", "Journal of Thoracic and Cardiovascular Surgery"), 1);
 	assert_int_equal(journal("Americas Conference on Information Systems",
 				 "25th Americas Conference on Information Systems (AMCIS)"), 1);
+	assert_int_equal(journal("ICIS: Transforming Society with Digital Innovation",
+				 "International Conference on Information Systems"), 1);
+	assert_int_equal(journal("Ann Fr Anesth Reanim", "Annales Françaises d'Anesthésie et de Réanimation"), 1);
 	assert_int_equal(journal("Lancet", "Journal of Hepatology"), 0);
 	assert_int_equal(journal("Gut", "Hepatology"), 0);
 	assert_int_equal(journal("J Hepatol", "Hepatology"), 0);
