@@ -425,10 +425,12 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	}
 
 	/* 4. fields */
-	/* the same journal, volume, full page range, first author and year:
-	 * one article even when its titles are two languages */
+	/* the same journal, volume (and issue, when both give one), full page
+	 * range, first author and year: one article even when its titles are
+	 * two languages.  (Journals that start every issue at page 1 make the
+	 * issue necessary.) */
 	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
-	    f->year == 0 && strchr(arena + a->pages, '-') &&
+	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
 	    a->kind == b->kind && f->numbers != 0 && (f->title < 0.9f || pts < SAME_POINTS)) {
 		out->cls = DPAIR_SAME;
 		out->rule = RULE_BIBLIO;
