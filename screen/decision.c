@@ -423,13 +423,25 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (nl == alloc) {
 			size_t na = alloc ? alloc * 2 : 16;
+			int64_t *na_ = realloc(la, na * sizeof(*la)), *nb_, *nid;
+			double *nsc;
+			int *nman;
 
-			la = realloc(la, na * sizeof(*la));
-			lb = realloc(lb, na * sizeof(*lb));
-			lid = realloc(lid, na * sizeof(*lid));
-			lscore = realloc(lscore, na * sizeof(*lscore));
-			lmanual = realloc(lmanual, na * sizeof(*lmanual));
-			if (!la || !lb || !lid || !lscore || !lmanual) {
+			if (na_)
+				la = na_;
+			nb_ = realloc(lb, na * sizeof(*lb));
+			if (nb_)
+				lb = nb_;
+			nid = realloc(lid, na * sizeof(*lid));
+			if (nid)
+				lid = nid;
+			nsc = realloc(lscore, na * sizeof(*lscore));
+			if (nsc)
+				lscore = nsc;
+			nman = realloc(lmanual, na * sizeof(*lmanual));
+			if (nman)
+				lmanual = nman;
+			if (!na_ || !nb_ || !nid || !nsc || !nman) {
 				sqlite3_reset(st);
 				rc = lsr_error_oom();
 				goto out;
