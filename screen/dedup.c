@@ -348,13 +348,13 @@ static const char *col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-/* strip a "(...)" part of a journal name ("BMJ (Clinical research ed.)") */
-static int norm_journal(struct buf *out, struct buf *tmp, const char *s)
+/* A journal name as compared: without a leading "The" and a "(...)"
+ * part ("BMJ (Clinical research ed.)"), normalised. */
+static int norm_journal(struct buf *out, const char *s)
 {
 	const char *paren = strchr(s, '(');
 	size_t n = paren && paren > s ? (size_t)(paren - s) : strlen(s);
 
-	(void)tmp;
 	if (!strncasecmp(s, "the ", 4) && n > 4)
 		s += 4, n -= 4;
 	return screen_norm_text(out, s, n);
@@ -403,10 +403,10 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		return rc;
 	d->year = (int16_t)sqlite3_column_int(st, 4);
 	/* journal */
-	if ((rc = norm_journal(&x->one, &x->tmp, col(st, 5))) < 0 ||
+	if ((rc = norm_journal(&x->one, col(st, 5))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->journal)) < 0)
 		return rc;
-	if ((rc = norm_journal(&x->one, &x->tmp, col(st, 6))) < 0 ||
+	if ((rc = norm_journal(&x->one, col(st, 6))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->journal2)) < 0)
 		return rc;
 	/* volume, issue, pages */
