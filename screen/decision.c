@@ -8,7 +8,7 @@
  * records to new citations.  Automatic runs read the decisions back as
  * constraints (dedup.c: load_constraints) and never merge across them.
  */
-#include "screen.h"
+#include "screen_int.h"
 #include "../db/db.h"
 #include "../util/clock.h"
 #include "../util/err.h"
@@ -16,13 +16,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Members' completeness, as dedup.c weighs it, for choosing representatives. */
-#define COMPLETENESS_SQL \
-	"(r.title IS NOT NULL) + 2 * (r.authors <> '[]') + (r.year IS NOT NULL)" \
-	" + (r.journal IS NOT NULL) + (r.volume IS NOT NULL) + (r.issue IS NOT NULL)" \
-	" + (r.pages IS NOT NULL) + 2 * (r.doi IS NOT NULL) + (r.pmid IS NOT NULL)" \
-	" + 2 * (r.abstract IS NOT NULL)"
 
 /* Choose the representative of citation again from its members. */
 static int choose_representative(struct lsr_db *db, int64_t citation)

@@ -1298,6 +1298,17 @@ static void run_release(struct run *r)
 	free(r->links);
 }
 
+/* Citations whose representative was withdrawn or removed get the most
+ * complete member that still takes part. */
+static const char fix_representatives_sql[] =
+	"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
+	"  JOIN dedup_records r ON r.id = m.record_id WHERE m.citation_id = citations.id"
+	"  ORDER BY " COMPLETENESS_SQL " DESC, r.id LIMIT 1)"
+	" WHERE retired_at IS NULL"
+	" AND representative_id NOT IN (SELECT id FROM dedup_records)"
+	" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records d ON d.id = m.record_id"
+	"  WHERE m.citation_id = citations.id)";
+
 int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		     struct screen_dedup_result *out)
 {
@@ -1327,6 +1338,24 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
 	r.run_id = db_last_id(db);
+	{
+		int64_t pending = 0;
+
+		if ((rc = db_query_int(db, &pending,
+				       "SELECT count(*) FROM dedup_records"
+				       " WHERE id NOT IN (SELECT record_id FROM citation_members)")) < 0)
+			goto fail;
+		if (!pending) {
+			/* nothing new: only representatives that left the review
+			 * need a successor */
+			if ((rc = db_exec(db, fix_representatives_sql)) < 0 ||
+			    (rc = db_query_int(db, (int64_t *)&out->records_total,
+					       "SELECT count(*) FROM citation_members m"
+					       " JOIN dedup_records r ON r.id = m.record_id")) < 0)
+				goto fail;
+			goto counted;
+		}
+	}
 	if ((rc = load(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "blocking", r.n, r.n, "records");
@@ -1343,10 +1372,11 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	progress_report(r.progress, "writing", 0, 0, "records");
 	if ((rc = write_results(&r, out)) < 0)
 		goto fail;
-	progress_report(r.progress, "counting", 0, 0, "citations");
-	out->run_id = r.run_id;
 	out->records_total = r.n;
 	out->comparisons = r.npairs;
+counted:
+	progress_report(r.progress, "counting", 0, 0, "citations");
+	out->run_id = r.run_id;
 	if ((rc = db_query_int(db, (int64_t *)&out->citations_live,
 			       "SELECT count(*) FROM live_citations")) < 0)
 		goto fail;
