@@ -45,7 +45,7 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_NUMBERS] = "title-numbers-differ",
 	[RULE_YEAR] = "year-differs",
 	[RULE_WEAK] = "weak-evidence",
-	[RULE_DOI_TITLE] = "doi-title-differs",
+	[RULE_DOI_TITLE] = "id-title-differs",
 	[RULE_GROUP_CONFLICT] = "group-conflict",
 };
 
