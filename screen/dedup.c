@@ -302,7 +302,8 @@ static int add_author(void *payload, const char *s, size_t n)
 	return 0;
 }
 
-/* number tokens of a normalised title ("12 month", "phase iii") */
+/* The numbers of a normalised title, in order: each run of digits
+ * ("glp 1", "ca2": 1, 2) and each Roman numeral word ("phase iii"). */
 static uint64_t numbers_hash(const char *t)
 {
 	static const char *const romans[] = { "ii", "iii", "iv", "vi", "vii", "viii", "ix" };
@@ -312,15 +313,25 @@ static uint64_t numbers_hash(const char *t)
 	while (*p) {
 		const char *w = p;
 		size_t n;
-		int digit = 0, roman = 0;
+		int roman = 0;
 
 		while (*p && *p != ' ')
-			digit |= (*p >= '0' && *p <= '9'), p++;
+			p++;
 		n = (size_t)(p - w);
-		for (size_t i = 0; !digit && i < sizeof(romans) / sizeof(romans[0]); i++)
+		for (size_t i = 0; i < sizeof(romans) / sizeof(romans[0]); i++)
 			roman |= strlen(romans[i]) == n && !memcmp(romans[i], w, n);
-		if (digit || roman)
+		if (roman)
 			h = hash_bytes(h + 7, w, n);
+		for (const char *q = w; q < p;) {
+			const char *d = q;
+
+			while (q < p && *q >= '0' && *q <= '9')
+				q++;
+			if (q > d)
+				h = hash_bytes(h + 11, d, (size_t)(q - d));
+			else
+				q++;
+		}
 		while (*p == ' ')
 			p++;
 	}
