@@ -567,9 +567,8 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 		return lsr_error_set(LSR_EUSAGE, "--json and --export - would both write to stdout");
 	if ((rc = screen_dedup_run(ctx->db, &o, &res)) < 0)
 		return rc;
-	if ((rc = db_query_int(ctx->db, &grouped,
-			       "SELECT count(*) FROM citation_members m JOIN dedup_records r ON r.id = m.record_id")) < 0 ||
-	    (rc = db_query_int(ctx->db, &open, "SELECT count(*)" QUEUE_OPEN_SQL)) < 0)
+	grouped = (int64_t)res.records_total; /* after a run, every record taking part is grouped */
+	if ((rc = db_query_int(ctx->db, &open, "SELECT count(*)" QUEUE_OPEN_SQL)) < 0)
 		return rc;
 	if (export_path && (rc = dedup_export(ctx, export_path)) < 0)
 		return rc;

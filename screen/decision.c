@@ -8,7 +8,7 @@
  * records to new citations.  Automatic runs read the decisions back as
  * constraints (dedup.c: load_constraints) and never merge across them.
  */
-#include "screen.h"
+#include "screen_int.h"
 #include "../db/db.h"
 #include "../util/clock.h"
 #include "../util/err.h"
@@ -16,13 +16,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Members' completeness, as dedup.c weighs it, for choosing representatives. */
-#define COMPLETENESS_SQL \
-	"(r.title IS NOT NULL) + 2 * (r.authors <> '[]') + (r.year IS NOT NULL)" \
-	" + (r.journal IS NOT NULL) + (r.volume IS NOT NULL) + (r.issue IS NOT NULL)" \
-	" + (r.pages IS NOT NULL) + 2 * (r.doi IS NOT NULL) + (r.pmid IS NOT NULL)" \
-	" + 2 * (r.abstract IS NOT NULL)"
 
 /* Choose the representative of citation again from its members. */
 static int choose_representative(struct lsr_db *db, int64_t citation)
@@ -423,13 +416,25 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (nl == alloc) {
 			size_t na = alloc ? alloc * 2 : 16;
+			int64_t *na_ = realloc(la, na * sizeof(*la)), *nb_, *nid;
+			double *nsc;
+			int *nman;
 
-			la = realloc(la, na * sizeof(*la));
-			lb = realloc(lb, na * sizeof(*lb));
-			lid = realloc(lid, na * sizeof(*lid));
-			lscore = realloc(lscore, na * sizeof(*lscore));
-			lmanual = realloc(lmanual, na * sizeof(*lmanual));
-			if (!la || !lb || !lid || !lscore || !lmanual) {
+			if (na_)
+				la = na_;
+			nb_ = realloc(lb, na * sizeof(*lb));
+			if (nb_)
+				lb = nb_;
+			nid = realloc(lid, na * sizeof(*lid));
+			if (nid)
+				lid = nid;
+			nsc = realloc(lscore, na * sizeof(*lscore));
+			if (nsc)
+				lscore = nsc;
+			nman = realloc(lmanual, na * sizeof(*lmanual));
+			if (nman)
+				lmanual = nman;
+			if (!na_ || !nb_ || !nid || !nsc || !nman) {
 				sqlite3_reset(st);
 				rc = lsr_error_oom();
 				goto out;

@@ -302,7 +302,8 @@ static int add_author(void *payload, const char *s, size_t n)
 	return 0;
 }
 
-/* number tokens of a normalised title ("12 month", "phase iii") */
+/* The numbers of a normalised title, in order: each run of digits
+ * ("glp 1", "ca2": 1, 2) and each Roman numeral word ("phase iii"). */
 static uint64_t numbers_hash(const char *t)
 {
 	static const char *const romans[] = { "ii", "iii", "iv", "vi", "vii", "viii", "ix" };
@@ -312,15 +313,25 @@ static uint64_t numbers_hash(const char *t)
 	while (*p) {
 		const char *w = p;
 		size_t n;
-		int digit = 0, roman = 0;
+		int roman = 0;
 
 		while (*p && *p != ' ')
-			digit |= (*p >= '0' && *p <= '9'), p++;
+			p++;
 		n = (size_t)(p - w);
-		for (size_t i = 0; !digit && i < sizeof(romans) / sizeof(romans[0]); i++)
+		for (size_t i = 0; i < sizeof(romans) / sizeof(romans[0]); i++)
 			roman |= strlen(romans[i]) == n && !memcmp(romans[i], w, n);
-		if (digit || roman)
+		if (roman)
 			h = hash_bytes(h + 7, w, n);
+		for (const char *q = w; q < p;) {
+			const char *d = q;
+
+			while (q < p && *q >= '0' && *q <= '9')
+				q++;
+			if (q > d)
+				h = hash_bytes(h + 11, d, (size_t)(q - d));
+			else
+				q++;
+		}
 		while (*p == ' ')
 			p++;
 	}
@@ -348,13 +359,13 @@ static const char *col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-/* strip a "(...)" part of a journal name ("BMJ (Clinical research ed.)") */
-static int norm_journal(struct buf *out, struct buf *tmp, const char *s)
+/* A journal name as compared: without a leading "The" and a "(...)"
+ * part ("BMJ (Clinical research ed.)"), normalised. */
+static int norm_journal(struct buf *out, const char *s)
 {
 	const char *paren = strchr(s, '(');
 	size_t n = paren && paren > s ? (size_t)(paren - s) : strlen(s);
 
-	(void)tmp;
 	if (!strncasecmp(s, "the ", 4) && n > 4)
 		s += 4, n -= 4;
 	return screen_norm_text(out, s, n);
@@ -403,10 +414,10 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		return rc;
 	d->year = (int16_t)sqlite3_column_int(st, 4);
 	/* journal */
-	if ((rc = norm_journal(&x->one, &x->tmp, col(st, 5))) < 0 ||
+	if ((rc = norm_journal(&x->one, col(st, 5))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->journal)) < 0)
 		return rc;
-	if ((rc = norm_journal(&x->one, &x->tmp, col(st, 6))) < 0 ||
+	if ((rc = norm_journal(&x->one, col(st, 6))) < 0 ||
 	    (rc = arena_add(&r->arena, x->one.s, x->one.len, &d->journal2)) < 0)
 		return rc;
 	/* volume, issue, pages */
@@ -415,8 +426,9 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 		return rc;
 	if ((rc = screen_norm_text(&x->one, col(st, 8), strlen(col(st, 8)))) < 0)
 		return rc;
-	/* an "issue" above 400 is a record number some databases put there */
-	if (atol(x->one.s) > 400)
+	/* an "issue" above 60 is a record number some exports put there
+	 * (EndNote's); weekly journals' big issue numbers are lost with them */
+	if (atol(x->one.s) > 60)
 		buf_reset(&x->one);
 	if ((rc = arena_add(&r->arena, x->one.s, x->one.len, &d->issue)) < 0)
 		return rc;
@@ -1297,6 +1309,17 @@ static void run_release(struct run *r)
 	free(r->links);
 }
 
+/* Citations whose representative was withdrawn or removed get the most
+ * complete member that still takes part. */
+static const char fix_representatives_sql[] =
+	"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
+	"  JOIN dedup_records r ON r.id = m.record_id WHERE m.citation_id = citations.id"
+	"  ORDER BY " COMPLETENESS_SQL " DESC, r.id LIMIT 1)"
+	" WHERE retired_at IS NULL"
+	" AND representative_id NOT IN (SELECT id FROM dedup_records)"
+	" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records d ON d.id = m.record_id"
+	"  WHERE m.citation_id = citations.id)";
+
 int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		     struct screen_dedup_result *out)
 {
@@ -1326,6 +1349,24 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
 	r.run_id = db_last_id(db);
+	{
+		int64_t pending = 0;
+
+		if ((rc = db_query_int(db, &pending,
+				       "SELECT count(*) FROM dedup_records"
+				       " WHERE id NOT IN (SELECT record_id FROM citation_members)")) < 0)
+			goto fail;
+		if (!pending) {
+			/* nothing new: only representatives that left the review
+			 * need a successor */
+			if ((rc = db_exec(db, fix_representatives_sql)) < 0 ||
+			    (rc = db_query_int(db, (int64_t *)&out->records_total,
+					       "SELECT count(*) FROM citation_members m"
+					       " JOIN dedup_records r ON r.id = m.record_id")) < 0)
+				goto fail;
+			goto counted;
+		}
+	}
 	if ((rc = load(&r)) < 0)
 		goto fail;
 	progress_report(r.progress, "blocking", r.n, r.n, "records");
@@ -1342,10 +1383,11 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	progress_report(r.progress, "writing", 0, 0, "records");
 	if ((rc = write_results(&r, out)) < 0)
 		goto fail;
-	progress_report(r.progress, "counting", 0, 0, "citations");
-	out->run_id = r.run_id;
 	out->records_total = r.n;
 	out->comparisons = r.npairs;
+counted:
+	progress_report(r.progress, "counting", 0, 0, "citations");
+	out->run_id = r.run_id;
 	if ((rc = db_query_int(db, (int64_t *)&out->citations_live,
 			       "SELECT count(*) FROM live_citations")) < 0)
 		goto fail;

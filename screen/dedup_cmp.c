@@ -45,7 +45,7 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_NUMBERS] = "title-numbers-differ",
 	[RULE_YEAR] = "year-differs",
 	[RULE_WEAK] = "weak-evidence",
-	[RULE_DOI_TITLE] = "doi-title-differs",
+	[RULE_DOI_TITLE] = "id-title-differs",
 	[RULE_GROUP_CONFLICT] = "group-conflict",
 };
 
@@ -246,10 +246,15 @@ static int8_t pages_field(const char *a, const char *b)
 	pb = page_digits(b, &nb);
 	if (na && na == nb && !memcmp(pa, pb, na))
 		return 1;
-	/* the same last page of two ranges (a typo in the first) */
+	/* the same last page of two ranges (a typo in the first), or a single
+	 * page that ends the other's range ("488" and "487-488") */
 	ea = strchr(a, '-');
 	eb = strchr(b, '-');
 	if (ea && eb && !strcmp(ea, eb) && strlen(ea) > 2)
+		return 1;
+	if (!ea && eb && !strcmp(a, eb + 1))
+		return 1;
+	if (ea && !eb && !strcmp(b, ea + 1))
 		return 1;
 	return 0;
 }
@@ -324,10 +329,16 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 
 	/* 1. kinds */
 	kinds_ok = f->kind;
+	/* a conference record and an article in the same volume and pages
+	 * are one record typed differently (a proceedings paper in a journal
+	 * supplement or a book series): the same venue and first page, or the
+	 * same full page range, year and first author */
 	if (!kinds_ok &&
 	    ((a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ARTICLE) ||
 	     (b->kind == SCREEN_KIND_ABSTRACT && a->kind == SCREEN_KIND_ARTICLE)) &&
-	    f->journal >= 1 && f->volume == 1 && f->pages >= 1)
+	    f->volume == 1 &&
+	    ((f->journal >= 1 && f->pages >= 1) ||
+	     (f->pages == 2 && f->year == 0 && f->first_author == 1)))
 		kinds_ok = 1;
 	if (!kinds_ok) {
 		out->cls = DPAIR_DIFFERENT;
@@ -414,8 +425,10 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	}
 
 	/* 4. fields */
-	/* the same journal, volume, full page range, first author and year:
-	 * one article even when its titles are two languages */
+	/* the same journal, volume (and issue, when both give one), full page
+	 * range, first author and year: one article even when its titles are
+	 * two languages.  (Journals that start every issue at page 1 make the
+	 * issue necessary.) */
 	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
 	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
 	    a->kind == b->kind && f->numbers != 0 && (f->title < 0.9f || pts < SAME_POINTS)) {

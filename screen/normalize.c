@@ -235,6 +235,15 @@ static int is_title_note(const char *s, size_t n)
 
 	while (n && (*s == ' '))
 		s++, n--;
+	/* Ovid's "[33 refs]" */
+	{
+		size_t d = 0;
+
+		while (d < n && isdigit((unsigned char)s[d]))
+			d++;
+		if (d && n - d == 5 && !strncasecmp(s + d, " refs", 5))
+			return 1;
+	}
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
 		size_t l = strlen(notes[i]);
 
@@ -576,7 +585,7 @@ static int stop_word(const char *w, size_t n)
 	static const char *const stops[] = {
 		"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "le",
 		"des", "du", "der", "die", "und", "fur", "et", "y", "del", "di",
-		"e",
+		"e", "d", "l",
 	};
 
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
@@ -680,6 +689,25 @@ static int filler_word(const char *w, size_t n)
 	return 0;
 }
 
+/* Is the first word of a (3 to 6 letters) the initials of b's content
+ * words (at least three)? */
+static int acronym_of(const struct words *a, const struct words *b)
+{
+	size_t k = 0, n;
+
+	if (!a->count || a->n[0] < 3 || a->n[0] > 6)
+		return 0;
+	n = a->n[0];
+	for (size_t j = 0; j < b->count; j++) {
+		if (filler_word(b->w[j], b->n[j]))
+			continue;
+		if (k >= n || b->w[j][0] != a->w[0][k])
+			return 0;
+		k++;
+	}
+	return k == n;
+}
+
 /* Are the content words of a (at least two) all words of b? */
 static int content_subset(const struct words *a, const struct words *b)
 {
@@ -711,6 +739,11 @@ int screen_journal_match(const char *a, const char *b)
 	split_words(a, &wa);
 	split_words(b, &wb);
 	if (abbrev_of(&wa, &wb) || abbrev_of(&wb, &wa))
+		return 1;
+	/* an acronym first ("ICIS: Transforming Society with Digital
+	 * Innovation") for the other's initials ("International Conference on
+	 * Information Systems") */
+	if (acronym_of(&wa, &wb) || acronym_of(&wb, &wa))
 		return 1;
 	/* conference names: the content words of one all in the other
 	 * ("Americas Conference on Information Systems" and "25th Americas

@@ -114,7 +114,7 @@ struct screen_dedup_opts {
 
 struct screen_dedup_result {
 	int64_t run_id;
-	uint64_t records_total;   /* records taking part */
+	uint64_t records_total;   /* records taking part (all grouped after the run) */
 	uint64_t records_new;     /* grouped for the first time by this run */
 	uint64_t comparisons;     /* candidate pairs compared */
 	uint64_t merges;          /* links made */

@@ -35,6 +35,10 @@ for id in PubMed,112 PubMed,114 Embase,E3 Embase,E4; do
 	has out.csv "$id,"
 done
 
+# the citation's merged metadata: the representative's, gaps filled
+same "$(sql rev/review.db "SELECT representative_id, doi, pages, year FROM citation_metadata WHERE id = $g111")" \
+     "1|10.1000/x1|112-120|2018"
+
 # the uncertain pair (same title and author, other pages, nothing else)
 run 0 lsr -C rev dedup queue
 has "$OUT" "pair 1: records 5 and 10"

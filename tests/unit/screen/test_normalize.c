@@ -37,6 +37,8 @@ static void test_screen_normalize__title(void **state)
 	expect_title("Timing of chest tube removal after bypass surgery.[Erratum appears in J Card Surg. 2011 Mar;26(2):244 Note: X [corrected]]",
 		     "timing of chest tube removal after bypass surgery");
 	expect_title("Indications for living kidney donations. [Spanish]", "indications for living kidney donations");
+	expect_title("Update on the diagnosis of papillomavirus infection. [Review] [33 refs]",
+		     "update on the diagnosis of papillomavirus infection");
 	expect_title("RETRACTED: Stem cells in cirrhosis", "stem cells in cirrhosis");
 	expect_title("Ｆｕｌｌｗｉｄｔｈ ﬁbrosis", "fullwidth fibrosis");
 	expect_title("Straße", "strasse");
@@ -156,6 +158,9 @@ static void test_screen_normalize__journal(void **state)
 	assert_int_equal(journal("Jthoraccardiovascsurg", "Journal of Thoracic and Cardiovascular Surgery"), 1);
 	assert_int_equal(journal("Americas Conference on Information Systems",
 				 "25th Americas Conference on Information Systems (AMCIS)"), 1);
+	assert_int_equal(journal("ICIS: Transforming Society with Digital Innovation",
+				 "International Conference on Information Systems"), 1);
+	assert_int_equal(journal("Ann Fr Anesth Reanim", "Annales Françaises d'Anesthésie et de Réanimation"), 1);
 	assert_int_equal(journal("Lancet", "Journal of Hepatology"), 0);
 	assert_int_equal(journal("Gut", "Hepatology"), 0);
 	assert_int_equal(journal("J Hepatol", "Hepatology"), 0);
