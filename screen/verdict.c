@@ -227,6 +227,10 @@ int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
 		goto out;
 	if ((rc = parse_csv(path, &text, &csv)) < 0)
 		goto out;
+	/* checks and writes see one state of the review */
+	if ((rc = db_txn_begin(db)) < 0)
+		goto out;
+	in_txn = 1;
 	if (csv.n == 0)
 		ROW_FAIL("%s: no header row (expected a batch file from 'lsr screen batch')", path);
 	for (int c = 0; c < C_COUNT; c++) {
@@ -324,9 +328,6 @@ int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
 			res->decisions++;
 	}
 	res->rows = nrows;
-	if ((rc = db_txn_begin(db)) < 0)
-		goto out;
-	in_txn = 1;
 	if (!(st = db_prepare(db, sql_import))) {
 		rc = lsr_error_last_code();
 		goto out;
