@@ -158,93 +158,94 @@ static int suggestions_of(struct lsr_db *db, int64_t citation, struct buf *out)
 	return step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/* One row of a batch file, read before the per-row queries run (a
+ * statement must not stay open while others step). */
+struct brow {
+	int64_t id;
+	char *col[5]; /* stage, reviewer, title, abstract, fulltext file */
+};
+
+static void brows_free(struct brow *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 5; k++)
+			free(v[i].col[k]);
+	free(v);
+}
+
 int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 {
 	static const char sql[] =
-		"SELECT a.citation_id, m.title, m.abstract, a.stage, a.reviewer,"
+		"SELECT a.citation_id, a.stage, a.reviewer, m.title, m.abstract,"
 		" (SELECT file FROM screen_retrieval_current r WHERE r.citation_id = a.citation_id)"
 		" FROM screen_assignments a LEFT JOIN citation_metadata m ON m.id = a.citation_id"
 		" WHERE a.batch_id = ?1 ORDER BY a.position";
 	struct buf kw = BUF_INIT, sug = BUF_INIT;
-	int64_t *ids = NULL;
-	char **rows = NULL;
+	struct brow *rows = NULL;
 	size_t n = 0, alloc = 0;
 	sqlite3_stmt *st;
 	int step, rc = 0;
 
-	/* read the rows first: the statement must not stay open while the
-	 * keyword and suggestion queries run */
 	st = db_prepare(db, sql);
 	if (!st)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, batch);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct buf row = BUF_INIT;
-		char num[32];
+		struct brow *r;
 
 		if (n == alloc) {
 			size_t na = alloc ? alloc * 2 : 64;
-			void *a = realloc(ids, sizeof(*ids) * na), *b;
+			struct brow *nv = realloc(rows, sizeof(*nv) * na);
 
-			if (!a) {
+			if (!nv) {
 				rc = lsr_error_oom();
 				break;
 			}
-			ids = a;
-			b = realloc(rows, sizeof(*rows) * na);
-			if (!b) {
-				rc = lsr_error_oom();
-				break;
-			}
-			rows = b;
+			rows = nv;
 			alloc = na;
 		}
-		ids[n] = sqlite3_column_int64(st, 0);
-		/* title and abstract now; stage, reviewer, batch, fulltext after */
-		snprintf(num, sizeof(num), "%lld", (long long)ids[n]);
-		buf_printf(&row, "%s%c", (const char *)sqlite3_column_text(st, 3), 0);
-		buf_printf(&row, "%s%c", (const char *)sqlite3_column_text(st, 4), 0);
-		buf_printf(&row, "%s%c", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "", 0);
-		buf_printf(&row, "%s%c", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "", 0);
-		buf_printf(&row, "%s%c", sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "", 0);
-		rows[n++] = buf_detach(&row);
+		r = &rows[n++];
+		r->id = sqlite3_column_int64(st, 0);
+		for (int k = 0; k < 5; k++) {
+			const char *t = (const char *)sqlite3_column_text(st, k + 1);
+
+			r->col[k] = xstrdup(t ? t : "");
+			if (!r->col[k])
+				rc = LSR_ENOMEM;
+		}
+		if (rc < 0)
+			break;
 	}
 	sqlite3_reset(st);
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(db, sql);
 	if (rc == 0)
 		fputs("id,title,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext\n",
 		      out);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *stage = rows[i];
-		const char *reviewer = stage + strlen(stage) + 1;
-		const char *title = reviewer + strlen(reviewer) + 1;
-		const char *abstract = title + strlen(title) + 1;
-		const char *file = abstract + strlen(abstract) + 1;
 		char num[32];
 
-		if ((rc = keywords_of(db, ids[i], &kw)) < 0 ||
-		    (rc = suggestions_of(db, ids[i], &sug)) < 0)
+		if ((rc = keywords_of(db, rows[i].id, &kw)) < 0 ||
+		    (rc = suggestions_of(db, rows[i].id, &sug)) < 0)
 			break;
-		snprintf(num, sizeof(num), "%lld", (long long)ids[i]);
+		snprintf(num, sizeof(num), "%lld", (long long)rows[i].id);
 		scr_csv_field(out, num, ',');
-		scr_csv_field(out, title, ',');
-		scr_csv_field(out, abstract, ',');
+		scr_csv_field(out, rows[i].col[2], ',');
+		scr_csv_field(out, rows[i].col[3], ',');
 		scr_csv_field(out, kw.s, ',');
 		scr_csv_field(out, sug.s, ',');
 		fputs(",,,", out);
-		scr_csv_field(out, stage, ',');
-		scr_csv_field(out, reviewer, ',');
+		scr_csv_field(out, rows[i].col[0], ',');
+		scr_csv_field(out, rows[i].col[1], ',');
 		snprintf(num, sizeof(num), "%lld", (long long)batch);
 		scr_csv_field(out, num, ',');
-		scr_csv_field(out, file, '\n');
+		scr_csv_field(out, rows[i].col[4], '\n');
 	}
+	if (rc == 0 && n == 0)
+		rc = lsr_error_set(LSR_ENOTFOUND, "no batch %lld", (long long)batch);
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
 		rc = lsr_error_set(LSR_ERROR, "writing the batch file failed");
-	for (size_t i = 0; i < n; i++)
-		free(rows[i]);
-	free(rows);
-	free(ids);
+	brows_free(rows, n);
 	buf_release(&kw);
 	buf_release(&sug);
 	return rc;
