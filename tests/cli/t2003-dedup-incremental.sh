@@ -65,10 +65,20 @@ run 0 lsr -C rev records remove 17 --reason "duplicate entry in the export"
 run 0 lsr -C rev status --json
 has "$OUT" '"duplicates_removed": 5,'
 has "$OUT" '"removed_other_reasons": 1'
+# the representative removed: the next run gives the citation another
+same "$(sql rev/review.db "SELECT representative_id FROM citations WHERE id = $g_x")" "1"
+run 0 lsr -C rev records remove 1 --reason "retracted before screening"
+run 0 lsr -C rev status --json
+has "$OUT" '"duplicates_removed": 4,'
+run 0 lsr -C rev dedup
+has "$OUT" "this run: 0 new records"
+same "$(sql rev/review.db "SELECT representative_id FROM citations WHERE id = $g_x")" "15"
 run 0 lsr -C rev run withdraw 4 --reason "imported by mistake"
 run 0 lsr -C rev dedup --export w.csv
+same "$(sql rev/review.db "SELECT representative_id FROM citations WHERE id = $g_x")" "6"
 hasnt w.csv "PubMed,900,"
 hasnt w.csv "PubMed,901,"
+hasnt w.csv "PubMed,111,"
 run 0 lsr -C rev status
-has "$OUT" "duplicates removed: 4 (11 citations)"
+has "$OUT" "duplicates removed: 3 (11 citations)"
 finish
