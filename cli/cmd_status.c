@@ -7,6 +7,7 @@
 #include "out.h"
 #include "../util/err.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const status_usage[] = { "lsr status [--json]", NULL };
@@ -24,6 +25,47 @@ static const char runs_sql[] =
 	" LEFT JOIN run_withdrawals w ON w.run_id = u.id"
 	" ORDER BY s.id, u.id";
 
+/*
+ * Deduplication per source (PRISMA's "duplicates removed"): a record counts
+ * as a removed duplicate when it takes part in grouping (live, not removed
+ * before screening) and is not the member its citation keeps (the
+ * representative, or the lowest record id taking part when the
+ * representative does not).  Summed over sources this is records grouped
+ * minus citations.  Records not grouped yet are "not_deduplicated".
+ */
+static const char dups_sql[] =
+	"SELECT u.source_id, count(*) FROM citation_members m"
+	" JOIN dedup_records r ON r.id = m.record_id JOIN runs u ON u.id = r.run_id"
+	" WHERE m.record_id NOT IN (SELECT kept_id FROM live_citations)"
+	" GROUP BY u.source_id";
+static const char pending_sql[] =
+	"SELECT u.source_id, count(*) FROM dedup_records r JOIN runs u ON u.id = r.run_id"
+	" WHERE r.id NOT IN (SELECT record_id FROM citation_members)"
+	" GROUP BY u.source_id";
+
+/* Per-source counts from sql (source id, count) into src objects' key. */
+static int add_source_counts(struct lsr_ctx *ctx, json_t *sources, const int64_t *ids,
+			     const char *sql, const char *key, json_int_t *total)
+{
+	sqlite3_stmt *st = db_prepare(ctx->db, sql);
+	size_t i;
+	json_t *src;
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	json_array_foreach(sources, i, src)
+		json_object_set_new(src, key, json_integer(0));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_foreach(sources, i, src)
+			if (ids[i] == sqlite3_column_int64(st, 0))
+				json_object_set_new(src, key, json_integer(sqlite3_column_int64(st, 1)));
+		*total += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? 0 : db_error(ctx->db, sql);
+}
+
 int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	int json = 0;
@@ -35,7 +77,9 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	int n = opt_parse(argc, argv, opts, status_usage, &args), rc;
 	sqlite3_stmt *st;
 	json_t *root, *sources, *src = NULL, *runs = NULL;
-	int64_t cur_source = -1, removed = 0;
+	int64_t cur_source = -1, removed = 0, ncitations = 0, *source_ids = NULL;
+	size_t nsources = 0;
+	json_int_t dups = 0, pending = 0;
 	json_int_t tot[3] = { 0, 0, 0 }, src_count = 0;
 	const char *kinds[3] = { "database", "register", "other" };
 
@@ -66,6 +110,18 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 			cur_source = sid;
 			src_count = 0;
 			src = json_pack("{s:s, s:s}", "name", sqlite3_column_text(st, 1), "kind", kind);
+			{
+				int64_t *ns = realloc(source_ids, (nsources + 1) * sizeof(*ns));
+
+				if (!ns) {
+					json_decref(root);
+					free(source_ids);
+					sqlite3_reset(st);
+					return lsr_error_oom();
+				}
+				source_ids = ns;
+				source_ids[nsources++] = sid;
+			}
 			runs = json_array();
 			json_object_set_new(src, "runs", runs);
 			json_array_append_new(sources, src);
@@ -106,14 +162,22 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return db_error(ctx->db, runs_sql);
 	}
 	if ((rc = db_query_int(ctx->db, &removed,
-			       "SELECT count(*) FROM record_removals m JOIN live_records r ON r.id = m.record_id")) < 0) {
+			       "SELECT count(*) FROM record_removals m JOIN live_records r ON r.id = m.record_id")) < 0 ||
+	    (rc = add_source_counts(ctx, sources, source_ids, dups_sql, "duplicates_removed", &dups)) < 0 ||
+	    (rc = add_source_counts(ctx, sources, source_ids, pending_sql, "not_deduplicated", &pending)) < 0 ||
+	    (rc = db_query_int(ctx->db, &ncitations, "SELECT count(*) FROM live_citations")) < 0) {
 		json_decref(root);
+		free(source_ids);
 		return rc;
 	}
+	free(source_ids);
 	json_object_set_new(root, "identified",
 			    json_pack("{s:I, s:I, s:I, s:I}", "databases", tot[0], "registers",
 				      tot[1], "other", tot[2], "total", tot[0] + tot[1] + tot[2]));
 	json_object_set_new(root, "removed_other_reasons", json_integer(removed));
+	json_object_set_new(root, "duplicates_removed", json_integer(dups));
+	json_object_set_new(root, "not_deduplicated", json_integer(pending));
+	json_object_set_new(root, "citations", json_integer(ncitations));
 	if (json)
 		return out_json_doc(root);
 
@@ -126,9 +190,16 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		json_t *s, *r;
 
 		json_array_foreach(sources, i, s) {
-			printf("\n%-34s %-9s %8lld records\n", json_string_value(json_object_get(s, "name")),
+			printf("\n%-34s %-9s %8lld records", json_string_value(json_object_get(s, "name")),
 			       json_string_value(json_object_get(s, "kind")),
 			       (long long)json_integer_value(json_object_get(s, "records")));
+			if (json_integer_value(json_object_get(s, "duplicates_removed")))
+				printf(", %lld duplicates removed",
+				       (long long)json_integer_value(json_object_get(s, "duplicates_removed")));
+			if (json_integer_value(json_object_get(s, "not_deduplicated")))
+				printf(", %lld not yet deduplicated",
+				       (long long)json_integer_value(json_object_get(s, "not_deduplicated")));
+			printf("\n");
 			json_array_foreach(json_object_get(s, "runs"), j, r) {
 				const char *status = json_string_value(json_object_get(r, "status"));
 
@@ -154,6 +225,10 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	printf("\nrecords identified: %lld from databases, %lld from registers, %lld from other methods (%lld in all)\n",
 	       (long long)tot[0], (long long)tot[1], (long long)tot[2],
 	       (long long)(tot[0] + tot[1] + tot[2]));
+	if (dups || ncitations)
+		printf("duplicates removed: %lld (%lld citations)\n", (long long)dups, (long long)ncitations);
+	if (pending)
+		printf("records not yet deduplicated: %lld (run 'lsr dedup')\n", (long long)pending);
 	if (removed)
 		printf("records removed before screening for other reasons: %lld\n", (long long)removed);
 	json_decref(root);

@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		   "screen, extract, pool, and report PRISMA 2020 numbers.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
+		if (strncmp(commands[i].name, "test_", 5)) /* test-* commands are hidden */
+			fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nglobal options:\n"
 		   "   -C DIR      run in the review at DIR (default: found from the current\n"
 		   "               directory upwards, as git does)\n"
@@ -271,6 +272,11 @@ int main(int argc, const char **argv)
 	for (size_t k = 0; k < NCOMMANDS; k++)
 		if (!strcmp(commands[k].name, argv[i]))
 			cmd = &commands[k];
+	/* hidden test-* commands are test_* in the table */
+	if (!cmd && !strncmp(argv[i], "test-", 5))
+		for (size_t k = 0; k < NCOMMANDS; k++)
+			if (!strncmp(commands[k].name, "test_", 5) && !strcmp(commands[k].name + 5, argv[i] + 5))
+				cmd = &commands[k];
 	if (!cmd) {
 		fprintf(stderr, "lsr: error: '%s' is not an lsr command; see 'lsr --help'\n", argv[i]);
 		return EXIT_USAGE;

@@ -54,7 +54,11 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(import, NEED_DB | WANT_PROTOCOL, "import database exports (PubMed XML, MEDLINE, RIS, WoS, EndNote, BibTeX, CSV)") \
 	X(status, NEED_DB | WANT_PROTOCOL, "records identified per source and run") \
 	X(records, NEED_DB, "list, export or remove records") \
-	X(run, NEED_DB, "list runs; withdraw a run imported by mistake")
+	X(run, NEED_DB, "list runs; withdraw a run imported by mistake") \
+	X(dedup, NEED_DB, "group records into citations; explain, queue, decide, split, export") \
+	X(screen, NEED_DB | WANT_PROTOCOL, "screen citations: PICOS rules, batches, decisions, conflicts, agreement, full text") \
+	X(study, NEED_DB, "link reports to studies; list the studies") \
+	X(test_normalize, 0, "(hidden) show how dedup normalises text: lsr test-normalize")
 
 #define DECLARE_CMD(name, flags, summary) \
 	int cmd_##name(int argc, const char **argv, struct lsr_ctx *ctx);

@@ -1,0 +1,480 @@
+/*
+ * screen_query.c - what lsr screen shows: progress and agreement, the
+ * conflicts, one citation explained, the reports (see screen.h).  Each
+ * returns one JSON value that cli/ prints as JSON or as text.
+ */
+#include "screening_int.h"
+#include "../util/err.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *jtext(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jint(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+		: json_integer(sqlite3_column_int64(st, i));
+}
+
+static json_t *jnum(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* Run sql (binding citation as ?1 when nonzero) and collect each row as an
+ * object with the given column names. */
+static int rows_json(struct lsr_db *db, const char *sql, int64_t citation,
+		     const char *const *names, json_t **out)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *arr = json_array();
+	int step;
+
+	*out = NULL;
+	if (!st) {
+		json_decref(arr);
+		return lsr_error_last_code();
+	}
+	if (citation)
+		sqlite3_bind_int64(st, 1, citation);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (int i = 0; names[i]; i++) {
+			int t = sqlite3_column_type(st, i);
+
+			json_object_set_new(o, names[i], t == SQLITE_INTEGER ? jint(st, i)
+							 : t == SQLITE_FLOAT ? json_real(sqlite3_column_double(st, i))
+							 : jtext(st, i));
+		}
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		json_decref(arr);
+		return db_error(db, sql);
+	}
+	*out = arr;
+	return 0;
+}
+
+/* A JSON value stored as text, or null. */
+static json_t *jparse(const char *text)
+{
+	json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+
+	return j ? j : json_null();
+}
+
+/* ---- agreement ------------------------------------------------------------ */
+
+struct pair {
+	const char *stage;
+	char *a, *b;
+	double t[9];
+};
+
+static int verdict_index(const char *v)
+{
+	return !strcmp(v, "include") ? 0 : !strcmp(v, "exclude") ? 1 : 2;
+}
+
+/* Agreement per stage and reviewer pair, on each reviewer's first own
+ * decision (the independent judgement, before any discussion). */
+static int agreement_json(struct lsr_db *db, json_t **out)
+{
+	static const char sql[] =
+		"SELECT d.stage, d.citation_id, d.reviewer, d.verdict FROM screen_decisions d"
+		" WHERE d.kind = 'review' AND d.carried_from IS NULL"
+		" AND d.id = (SELECT min(x.id) FROM screen_decisions x WHERE x.citation_id = d.citation_id"
+		"   AND x.stage = d.stage AND x.kind = 'review' AND x.reviewer = d.reviewer"
+		"   AND x.carried_from IS NULL)"
+		" ORDER BY d.stage DESC, d.citation_id, d.reviewer";
+	struct vote { char *reviewer; int v; } votes[32];
+	struct pair *pairs = NULL;
+	size_t npairs = 0, nvotes = 0;
+	char stage[32] = "";
+	int64_t cur = -1;
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *arr;
+	int step = SQLITE_DONE, rc = 0;
+
+	*out = NULL;
+	if (!st)
+		return lsr_error_last_code();
+	for (;;) {
+		int done;
+
+		step = sqlite3_step(st);
+		done = step != SQLITE_ROW;
+		if (done || sqlite3_column_int64(st, 1) != cur ||
+		    strcmp((const char *)sqlite3_column_text(st, 0), stage)) {
+			/* close the previous citation: every pair of its reviewers */
+			for (size_t i = 0; i < nvotes && rc == 0; i++)
+				for (size_t j = i + 1; j < nvotes && rc == 0; j++) {
+					struct pair *pp = NULL;
+
+					for (size_t k = 0; k < npairs; k++)
+						if (!strcmp(pairs[k].stage, stage) &&
+						    !strcmp(pairs[k].a, votes[i].reviewer) &&
+						    !strcmp(pairs[k].b, votes[j].reviewer))
+							pp = &pairs[k];
+					if (!pp) {
+						struct pair *np = realloc(pairs, sizeof(*np) * (npairs + 1));
+
+						if (!np) {
+							rc = lsr_error_oom();
+							break;
+						}
+						pairs = np;
+						pp = &pairs[npairs++];
+						memset(pp, 0, sizeof(*pp));
+						pp->stage = scr_stage(stage);
+						pp->a = strdup(votes[i].reviewer);
+						pp->b = strdup(votes[j].reviewer);
+						if (!pp->a || !pp->b) {
+							rc = lsr_error_oom();
+							break;
+						}
+					}
+					pp->t[votes[i].v * 3 + votes[j].v] += 1;
+				}
+			for (size_t i = 0; i < nvotes; i++)
+				free(votes[i].reviewer);
+			nvotes = 0;
+			if (done || rc < 0)
+				break;
+			cur = sqlite3_column_int64(st, 1);
+			snprintf(stage, sizeof(stage), "%s", (const char *)sqlite3_column_text(st, 0));
+		}
+		if (nvotes < sizeof(votes) / sizeof(votes[0])) {
+			votes[nvotes].reviewer = strdup((const char *)sqlite3_column_text(st, 2));
+			votes[nvotes].v = verdict_index((const char *)sqlite3_column_text(st, 3));
+			if (!votes[nvotes].reviewer) {
+				rc = lsr_error_oom();
+				break;
+			}
+			nvotes++;
+		}
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < nvotes; i++)
+		free(votes[i].reviewer);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_error(db, sql);
+	arr = json_array();
+	for (size_t k = 0; k < npairs && rc == 0; k++) {
+		struct screen_agreement ag;
+
+		if ((rc = screen_agreement_table(&ag, pairs[k].t, 3)) < 0)
+			break;
+		json_array_append_new(arr, json_pack("{s:s,s:[s,s],s:I,s:o,s:o,s:o,s:o,s:o,s:o}",
+			"stage", pairs[k].stage, "reviewers", pairs[k].a, pairs[k].b,
+			"n", (json_int_t)ag.n, "percent_agreement", jnum(100 * ag.po),
+			"kappa", jnum(ag.kappa), "kappa_se", jnum(ag.kappa_se),
+			"kappa_ci_lb", jnum(ag.kappa_lb), "kappa_ci_ub", jnum(ag.kappa_ub),
+			"ac1", jnum(ag.ac1)));
+	}
+	for (size_t k = 0; k < npairs; k++) {
+		free(pairs[k].a);
+		free(pairs[k].b);
+	}
+	free(pairs);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+/* ---- status ----------------------------------------------------------------- */
+
+static int stage_counts(struct lsr_db *db, const char *sql, const char *const *keys,
+			json_t *o)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		int rc = db_error(db, sql);
+
+		sqlite3_reset(st);
+		return rc;
+	}
+	for (int i = 0; keys[i]; i++)
+		json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(st, i)));
+	sqlite3_reset(st);
+	return 0;
+}
+
+int screen_status_json(struct lsr_db *db, struct json_t **out)
+{
+	static const char sql_ta[] =
+		"SELECT count(*), coalesce(sum(decided_by IS NOT 'automation'), 0),"
+		" coalesce(sum(status = 'included'), 0), coalesce(sum(status = 'excluded'), 0),"
+		" coalesce(sum(status = 'excluded' AND decided_by <> 'automation'), 0),"
+		" coalesce(sum(decided_by = 'automation'), 0), coalesce(sum(status = 'pending'), 0),"
+		" coalesce(sum(status = 'conflict'), 0) FROM screen_ta_status";
+	static const char *const keys_ta[] = { "citations", "screened", "included", "excluded",
+		"excluded_by_reviewers", "excluded_by_automation", "pending", "conflicts", NULL };
+	static const char sql_ft[] =
+		"SELECT count(*), coalesce(sum(status = 'awaiting-retrieval'), 0),"
+		" coalesce(sum(status = 'not-retrieved'), 0),"
+		" coalesce(sum(status NOT IN ('awaiting-retrieval', 'not-retrieved')), 0),"
+		" coalesce(sum(status = 'included'), 0), coalesce(sum(status = 'excluded'), 0),"
+		" coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'conflict'), 0)"
+		" FROM screen_ft_status";
+	static const char *const keys_ft[] = { "reports_sought", "awaiting_retrieval",
+		"not_retrieved", "assessed", "included", "excluded", "pending", "conflicts", NULL };
+	static const char sql_reasons_ta[] =
+		"SELECT coalesce(reason, '(none)'), decided_by, count(*) FROM screen_ta_status"
+		" WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2";
+	static const char sql_reasons_ft[] =
+		"SELECT coalesce(reason, '(none)'), decided_by, count(*) FROM screen_ft_status"
+		" WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2";
+	static const char sql_not_retrieved[] =
+		"SELECT retrieval_reason, count(*) FROM screen_ft_status"
+		" WHERE status = 'not-retrieved' GROUP BY 1 ORDER BY 1";
+	static const char sql_reviewers[] =
+		"SELECT a.stage, a.reviewer, count(*),"
+		" sum(EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = a.citation_id"
+		"   AND d.stage = a.stage AND d.kind = 'review' AND d.reviewer = a.reviewer))"
+		" FROM screen_assignments a JOIN live_citations c ON c.id = a.citation_id"
+		" GROUP BY a.stage, a.reviewer ORDER BY a.stage DESC, a.reviewer";
+	static const char *const r_names[] = { "reason", "decided_by", "count", NULL };
+	static const char *const nr_names[] = { "reason", "count", NULL };
+	json_t *o = json_object(), *ta = json_object(), *ft = json_object(), *x, *rev;
+	sqlite3_stmt *st;
+	int64_t v;
+	int rc, step;
+
+	*out = NULL;
+	json_object_set_new(o, "schema_version", json_integer(1));
+	json_object_set_new(o, "title_abstract", ta);
+	json_object_set_new(o, "full_text", ft);
+	if ((rc = stage_counts(db, sql_ta, keys_ta, ta)) < 0 ||
+	    (rc = stage_counts(db, sql_ft, keys_ft, ft)) < 0)
+		goto fail;
+	if ((rc = rows_json(db, sql_reasons_ta, 0, r_names, &x)) < 0)
+		goto fail;
+	json_object_set_new(ta, "exclusions", x);
+	if ((rc = rows_json(db, sql_not_retrieved, 0, nr_names, &x)) < 0)
+		goto fail;
+	json_object_set_new(ft, "not_retrieved_reasons", x);
+	if ((rc = rows_json(db, sql_reasons_ft, 0, r_names, &x)) < 0)
+		goto fail;
+	json_object_set_new(ft, "exclusions", x);
+	rev = json_array();
+	json_object_set_new(o, "reviewers", rev);
+	if (!(st = db_prepare(db, sql_reviewers))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t assigned = sqlite3_column_int64(st, 2), decided = sqlite3_column_int64(st, 3);
+
+		json_array_append_new(rev, json_pack("{s:o,s:o,s:I,s:I,s:I}", "stage", jtext(st, 0),
+			"reviewer", jtext(st, 1), "assigned", (json_int_t)assigned, "decided",
+			(json_int_t)decided, "remaining", (json_int_t)(assigned - decided)));
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		rc = db_error(db, sql_reviewers);
+		goto fail;
+	}
+	if ((rc = agreement_json(db, &x)) < 0)
+		goto fail;
+	json_object_set_new(o, "agreement", x);
+	v = 0;
+	if ((rc = db_query_int(db, &v, "SELECT count(*) FROM screen_conflicts WHERE kind = 'split'")) < 0)
+		goto fail;
+	json_object_set_new(o, "second_looks", json_integer(v));
+	if ((rc = db_query_int(db, &v, "SELECT count(DISTINCT study_id) FROM study_reports")) < 0)
+		goto fail;
+	json_object_set_new(o, "studies", json_integer(v));
+	if ((rc = db_query_int(db, &v, "SELECT count(*) FROM study_reports")) < 0)
+		goto fail;
+	json_object_set_new(o, "reports_of_studies", json_integer(v));
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	return rc;
+}
+
+/* ---- conflicts ---------------------------------------------------------------- */
+
+static int decisions_of(struct lsr_db *db, int64_t citation, const char *stage, json_t **out)
+{
+	static const char sql[] =
+		"SELECT reviewer, verdict, reason, note FROM screen_current"
+		" WHERE citation_id = ?1 AND stage = ?2 ORDER BY reviewer";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *arr = json_array();
+	int step;
+
+	*out = NULL;
+	if (!st) {
+		json_decref(arr);
+		return lsr_error_last_code();
+	}
+	sqlite3_bind_int64(st, 1, citation);
+	db_bind_text(st, 2, stage);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o}", "reviewer", jtext(st, 0),
+			"verdict", jtext(st, 1), "reason", jtext(st, 2), "note", jtext(st, 3)));
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		json_decref(arr);
+		return db_error(db, sql);
+	}
+	*out = arr;
+	return 0;
+}
+
+int screen_conflicts_json(struct lsr_db *db, struct json_t **out)
+{
+	static const char sql[] =
+		"SELECT c.citation_id, c.stage, c.kind, m.title, m.year,"
+		" (SELECT detail FROM screen_open_flags f WHERE f.citation_id = c.citation_id"
+		"   AND f.stage = c.stage ORDER BY f.id DESC LIMIT 1)"
+		" FROM screen_conflicts c LEFT JOIN citation_metadata m ON m.id = c.citation_id"
+		" ORDER BY c.citation_id, c.stage DESC, c.kind";
+	static const char *const names[] = { "id", "stage", "kind", "title", "year", "flag", NULL };
+	json_t *arr;
+	size_t i;
+	json_t *o;
+	int rc;
+
+	*out = NULL;
+	if ((rc = rows_json(db, sql, 0, names, &arr)) < 0)
+		return rc;
+	json_array_foreach(arr, i, o) {
+		json_t *d, *flag = json_object_get(o, "flag");
+
+		if (json_is_string(flag))
+			json_object_set_new(o, "flag", jparse(json_string_value(flag)));
+		rc = decisions_of(db, json_integer_value(json_object_get(o, "id")),
+				  json_string_value(json_object_get(o, "stage")), &d);
+		if (rc < 0) {
+			json_decref(arr);
+			return rc;
+		}
+		json_object_set_new(o, "decisions", d);
+	}
+	*out = arr;
+	return 0;
+}
+
+/* ---- explain -------------------------------------------------------------------- */
+
+int screen_explain_json(struct lsr_db *db, int64_t citation, struct json_t **out)
+{
+	static const char sql_meta[] =
+		"SELECT m.title, m.year, m.journal, m.doi, m.pmid, m.abstract, m.authors"
+		" FROM citation_metadata m WHERE m.id = ?1";
+	static const char sql_hits[] =
+		"SELECT rule, reason, mode, field, span_start, span_end, matched, error, ruleset"
+		" FROM screen_hits WHERE citation_id = ?1"
+		" AND ruleset = (SELECT ruleset FROM screen_ruleset_current) ORDER BY rule_index";
+	static const char *const hit_names[] = { "rule", "reason", "mode", "field", "start", "end",
+		"matched", "error", "ruleset", NULL };
+	static const char sql_dec[] =
+		"SELECT d.id, d.stage, d.kind, d.reviewer, d.verdict, d.reason, d.note, d.at,"
+		" d.carried_from, (d.id IN (SELECT id FROM screen_current UNION ALL"
+		"   SELECT id FROM screen_current_resolutions)) AS current"
+		" FROM screen_decisions d WHERE d.citation_id = ?1 ORDER BY d.id";
+	static const char *const dec_names[] = { "id", "stage", "kind", "reviewer", "verdict",
+		"reason", "note", "at", "carried_from", "current", NULL };
+	static const char sql_flags[] =
+		"SELECT f.id, f.stage, f.kind, f.other_id, f.at,"
+		" (f.id IN (SELECT id FROM screen_open_flags)) AS open"
+		" FROM screen_flags f WHERE f.citation_id = ?1 ORDER BY f.id";
+	static const char *const flag_names[] = { "id", "stage", "kind", "other", "at", "open", NULL };
+	static const char sql_ta[] =
+		"SELECT status, reason, decided_by, rule, conflict FROM screen_ta_status WHERE citation_id = ?1";
+	static const char *const ta_names[] = { "status", "reason", "decided_by", "rule", "conflict", NULL };
+	static const char sql_ft[] =
+		"SELECT status, reason, decided_by, conflict, file, retrieval_reason"
+		" FROM screen_ft_status WHERE citation_id = ?1";
+	static const char *const ft_names[] = { "status", "reason", "decided_by", "conflict", "file",
+		"retrieval_reason", NULL };
+	static const char sql_study[] =
+		"SELECT label FROM study_reports WHERE citation_id = ?1";
+	static const char *const study_names[] = { "label", NULL };
+	json_t *o, *x;
+	sqlite3_stmt *st;
+	int64_t live;
+	int rc;
+
+	*out = NULL;
+	if ((rc = screen_citation_live(db, citation, &live)) < 0)
+		return rc;
+	if (!(st = db_prepare(db, sql_meta)))
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, live);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return lsr_error_set(LSR_ENOTFOUND, "no citation %lld", (long long)citation);
+	}
+	o = json_object();
+	json_object_set_new(o, "id", json_integer(live));
+	if (live != citation)
+		json_object_set_new(o, "merged_from", json_integer(citation));
+	json_object_set_new(o, "title", jtext(st, 0));
+	json_object_set_new(o, "year", jint(st, 1));
+	json_object_set_new(o, "journal", jtext(st, 2));
+	json_object_set_new(o, "doi", jtext(st, 3));
+	json_object_set_new(o, "pmid", jtext(st, 4));
+	json_object_set_new(o, "authors", jparse((const char *)sqlite3_column_text(st, 6)));
+	json_object_set_new(o, "abstract", jtext(st, 5));
+	sqlite3_reset(st);
+#define ADD(key, sql, names, single) do { \
+		if ((rc = rows_json(db, sql, live, names, &x)) < 0) \
+			goto fail; \
+		if (single) { \
+			json_t *first = json_array_get(x, 0); \
+			json_object_set(o, key, first ? first : json_null()); \
+			json_decref(x); \
+		} else { \
+			json_object_set_new(o, key, x); \
+		} \
+	} while (0)
+	ADD("title_abstract", sql_ta, ta_names, 1);
+	ADD("full_text", sql_ft, ft_names, 1);
+	ADD("study", sql_study, study_names, 1);
+	ADD("hits", sql_hits, hit_names, 0);
+	ADD("decisions", sql_dec, dec_names, 0);
+	ADD("flags", sql_flags, flag_names, 0);
+#undef ADD
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	return rc;
+}
+
+/* ---- reports -------------------------------------------------------------------- */
+
+int screen_reports_json(struct lsr_db *db, struct json_t **out)
+{
+	static const char sql[] =
+		"SELECT f.citation_id, f.status, f.reason, f.file, f.retrieval_reason,"
+		" (SELECT label FROM study_reports s WHERE s.citation_id = f.citation_id), m.year, m.title"
+		" FROM screen_ft_status f LEFT JOIN citation_metadata m ON m.id = f.citation_id"
+		" ORDER BY f.citation_id";
+	static const char *const names[] = { "id", "status", "reason", "file", "retrieval_reason",
+		"study", "year", "title", NULL };
+
+	return rows_json(db, sql, 0, names, (json_t **)out);
+}

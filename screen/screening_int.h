@@ -1,0 +1,48 @@
+/*
+ * screening_int.h - what the screening files of screen/ share (private):
+ * stage and verdict names, reason checks, appending decisions, CSV fields.
+ */
+#ifndef LSR_SCREENING_INT_H
+#define LSR_SCREENING_INT_H
+
+#include "screen.h"
+#include "../db/db.h"
+#include "../db/protocol.h"
+
+#include <stdio.h>
+
+/* The static spelling of a stage name, or NULL when s is not one. */
+const char *scr_stage(const char *s);
+/* The static spelling of a verdict (caseless, trimmed), or NULL. */
+const char *scr_verdict(const char *s);
+
+/*
+ * Check a reason against the protocol for a decision at stage: NULL or ""
+ * reason is fine except for exclusions at full text; a reason needs the
+ * verdict exclude, a declared code, of the stage.  On a problem writes what
+ * is wrong into msg and returns -1; else 0, with *code the declared code
+ * (borrowed from p) or NULL.
+ */
+int scr_reason_check(const struct protocol *p, const char *stage, const char *verdict,
+		     const char *reason, const char **code, char *msg, size_t msgsz);
+
+/* Append a decision row (kind "review" or "resolution"); *out_id may be NULL. */
+int scr_decision_add(struct lsr_db *db, int64_t citation, const char *stage,
+		     const char *kind, const char *reviewer, const char *verdict,
+		     const char *reason, const char *note, int64_t import_id,
+		     int64_t carried_from, int64_t *out_id);
+
+/* The status of a citation at a stage from screen_ta_status /
+ * screen_ft_status into buf ("" when it has none there). */
+int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf,
+	       size_t bufsz);
+
+/* Write s as one CSV field (quoted when needed) followed by sep. */
+void scr_csv_field(FILE *f, const char *s, char sep);
+
+/* Audit helper: action, a "what N" object and detail (a JSON value,
+ * stolen; may be NULL). */
+int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
+	      struct json_t *detail);
+
+#endif
