@@ -58,8 +58,8 @@ static void result_print(struct lsr_ctx *ctx, const struct fetch_search_result *
 	if (r->duplicates)
 		printf(", %llu served twice and stored once", (unsigned long long)r->duplicates);
 	printf(")%s\n", r->resumed ? ", resumed" : "");
-	if (!strcmp(r->status, "incomplete") || !strcmp(r->status, "failed"))
-		ctx_warn(ctx, "run %lld (%s) is %s: %s", (long long)r->run_id, r->source, r->status,
+	if (!strcmp(r->status, "incomplete"))
+		ctx_warn(ctx, "run %lld (%s) is incomplete: %s", (long long)r->run_id, r->source,
 			 r->reason);
 }
 
