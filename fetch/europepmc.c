@@ -60,13 +60,14 @@ static int abstract_from_html(struct buf *out, const char *s)
 	int in_heading = 0;
 
 	while (*s) {
-		if (*s == '<') {
+		/* a tag: "<" then a letter or "/" and a letter; "p < .001" is text */
+		if (*s == '<' && (isalpha((unsigned char)s[1]) ||
+				  (s[1] == '/' && isalpha((unsigned char)s[2]))) &&
+		    strchr(s, '>') && strcspn(s + 1, "<>") == (size_t)(strchr(s, '>') - s - 1)) {
 			const char *end = strchr(s, '>');
 			int closing;
 			const char *name;
 
-			if (!end)
-				break;
 			closing = s[1] == '/';
 			name = s + 1 + closing;
 			if ((name[0] == 'h' || name[0] == 'H') && isdigit((unsigned char)name[1])) {

@@ -555,6 +555,7 @@ int search_batch_json(struct search_ctx *sc, const struct buf *body, const char 
 		rc = map(&rec, it);
 		rec.raw = body->s + items[i].off;
 		rec.raw_len = items[i].len;
+		rec.offset = items[i].off; /* in the service's reply */
 		if (rc == 0)
 			rc = search_batch_add(sc, &rec, rec.source_id.s);
 		json_decref(it);
