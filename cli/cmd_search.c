@@ -44,7 +44,9 @@ static json_t *result_json(const struct fetch_search_result *r, const char *api,
 			 "resumed", r->resumed);
 }
 
-static void result_print(struct lsr_ctx *ctx, const struct fetch_search_result *r)
+/* One line per run; a warning for a run that finished incomplete (a run
+ * that stopped is reported by the error message). */
+static void result_print(struct lsr_ctx *ctx, const struct fetch_search_result *r, int rc)
 {
 	if (!r->run_id)
 		return;
@@ -58,7 +60,7 @@ static void result_print(struct lsr_ctx *ctx, const struct fetch_search_result *
 	if (r->duplicates)
 		printf(", %llu served twice and stored once", (unsigned long long)r->duplicates);
 	printf(")%s\n", r->resumed ? ", resumed" : "");
-	if (!strcmp(r->status, "incomplete"))
+	if (rc == 0 && !strcmp(r->status, "incomplete"))
 		ctx_warn(ctx, "run %lld (%s) is incomplete: %s", (long long)r->run_id, r->source,
 			 r->reason);
 }
@@ -171,7 +173,7 @@ int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 				json_array_append_new(runs, result_json(&res, pending[i].api,
 									pending[i].query, &so));
 			else if (!json)
-				result_print(ctx, &res);
+				result_print(ctx, &res, rc);
 			if (rc < 0 && !note_failure(&oc, rc))
 				break;
 			oc.incomplete |= rc == 0 && strcmp(res.status, "complete");
@@ -213,7 +215,7 @@ int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (runs && res.run_id)
 			json_array_append_new(runs, result_json(&res, adhoc.api, query, &so));
 		else if (!json)
-			result_print(ctx, &res);
+			result_print(ctx, &res, rc);
 		if (rc < 0)
 			note_failure(&oc, rc);
 		oc.incomplete |= rc == 0 && strcmp(res.status, "complete");
@@ -257,7 +259,7 @@ int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (runs && res.run_id)
 			json_array_append_new(runs, result_json(&res, ps->api, ps->query, &so));
 		else if (!json)
-			result_print(ctx, &res);
+			result_print(ctx, &res, rc);
 		if (rc < 0 && !note_failure(&oc, rc))
 			break;
 		oc.incomplete |= rc == 0 && strcmp(res.status, "complete");

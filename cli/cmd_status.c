@@ -193,7 +193,9 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 					search_find(unfinished, nunfinished,
 						    json_integer_value(json_object_get(r, "id")));
 
-				if (si && !si->reason)
+				if (json_is_true(json_object_get(r, "withdrawn")))
+					; /* out of every count: its state no longer matters */
+				else if (si && !si->reason)
 					printf("           !! %s; continue with 'lsr search --resume'\n",
 					       search_state(si));
 				else if (strcmp(status, "complete"))
