@@ -1039,6 +1039,7 @@ int fetch_search_run(struct lsr_db *db, const struct protocol_source *src,
 
 	memset(out, 0, sizeof(*out));
 	memset(&sc, 0, sizeof(sc));
+	buf_init(&sc.notes, 0);
 	sc.db = db;
 	sc.opts = opts;
 	sc.reported = sc.count_first = -1;
@@ -1076,6 +1077,7 @@ int fetch_search_resume(struct lsr_db *db, int64_t run_id,
 
 	memset(out, 0, sizeof(*out));
 	memset(&sc, 0, sizeof(sc));
+	buf_init(&sc.notes, 0);
 	sc.db = db;
 	sc.opts = opts;
 	sc.reported = sc.count_first = -1;
