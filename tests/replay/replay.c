@@ -43,6 +43,9 @@
  *       epmc-page FILE START COUNT HITCOUNT NEXT
  *                               a Europe PMC page of results START.. of the
  *                               search reply FILE, its bytes kept as they are
+ *       pubmed-efetch FILE...   an EFetch reply holding, in the order asked,
+ *                               the PubmedArticle elements of the POSTed ids
+ *                               found in the real efetch files FILE...
  *
  * A request no rule matches gets 404.  The log gets one line per request:
  *
@@ -80,7 +83,7 @@
 /* rules */
 
 enum action { A_REPLY, A_TRUNCATE, A_STALL, A_STALL_AFTER, A_CLOSE };
-enum gen { G_NONE, G_PUBMED, G_CTGOV, G_EPMC };
+enum gen { G_NONE, G_PUBMED, G_CTGOV, G_EPMC, G_EFETCH };
 
 struct rule {
 	char *file;              /* case file and line, for the log */
@@ -294,10 +297,11 @@ static void load_case(const char *path)
 					die("%s:%d: unknown pubmed-synthetic option %s", path, lineno, w.v[i]);
 			}
 			strv_release(&w);
-		} else if (!strcmp(s, "ctgov-page") || !strcmp(s, "epmc-page")) {
+		} else if (!strcmp(s, "ctgov-page") || !strcmp(s, "epmc-page") ||
+			   !strcmp(s, "pubmed-efetch")) {
 			struct strv w = STRV_INIT;
 
-			r->gen = s[0] == 'c' ? G_CTGOV : G_EPMC;
+			r->gen = s[0] == 'c' ? G_CTGOV : s[0] == 'e' ? G_EPMC : G_EFETCH;
 			strv_split(&w, arg, " ");
 			for (size_t i = 0; i < w.n; i++) {
 				struct buf p = BUF_INIT;
@@ -607,6 +611,47 @@ static void gen_epmc(const struct rule *r, struct buf *out)
 	buf_release(&f);
 }
 
+/* The PubmedArticle elements of the real files, their bytes as they are,
+ * for the ids asked; ids not found are left out (as PubMed does). */
+static void gen_efetch(const struct rule *r, const struct request *rq, struct buf *out)
+{
+	const char *idp = param(rq, "id");
+	struct strv ids = STRV_INIT;
+	struct buf all = BUF_INIT;
+
+	for (size_t i = 0; i < r->args.n; i++)
+		if (read_file(r->args.v[i], &all) < 0)
+			die("cannot read %s: %s", r->args.v[i], strerror(errno));
+	if (idp)
+		strv_split(&ids, idp, ",");
+	buf_adds(out, "<?xml version=\"1.0\" ?>\n"
+		      "<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, 1st January 2025//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd\">\n"
+		      "<PubmedArticleSet>\n");
+	for (size_t k = 0; k < ids.n; k++) {
+		const char *p = all.s;
+
+		while ((p = strstr(p, "<PubmedArticle>"))) {
+			const char *end = strstr(p, "</PubmedArticle>");
+			const char *pm = strstr(p, "<PMID");
+			char want[64];
+
+			if (!end)
+				break;
+			end += strlen("</PubmedArticle>");
+			snprintf(want, sizeof(want), ">%s</PMID>", ids.v[k]);
+			if (pm && pm < end && !strncmp(strchr(pm, '>'), want, strlen(want))) {
+				buf_add(out, p, (size_t)(end - p));
+				buf_addc(out, '\n');
+				break;
+			}
+			p = end;
+		}
+	}
+	buf_adds(out, "</PubmedArticleSet>\n");
+	strv_release(&ids);
+	buf_release(&all);
+}
+
 /* ------------------------------------------------------------------ */
 /* connections */
 
@@ -767,6 +812,9 @@ static int respond(struct conn *c, struct request *rq)
 			break;
 		case G_EPMC:
 			gen_epmc(r, &body);
+			break;
+		case G_EFETCH:
+			gen_efetch(r, rq, &body);
 			break;
 		case G_NONE:
 			buf_add(&body, r->body.s, r->body.len);
