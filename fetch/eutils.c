@@ -411,7 +411,8 @@ static int collect_ids(struct search_ctx *sc)
 				      (unsigned long long)sp.parts_count, (long long)root.count)) < 0)
 			goto out;
 	}
-	qsort(all.v, all.n, sizeof(*all.v), cmp_u64);
+	if (all.n)
+		qsort(all.v, all.n, sizeof(*all.v), cmp_u64);
 	for (size_t i = 0; i < all.n; i++)
 		if (i == 0 || all.v[i] != all.v[n - 1])
 			all.v[n++] = all.v[i];

@@ -35,11 +35,11 @@ same "$OUT" "PubMed: run 1 complete: 6 of 6 records (6 new in this call)"
 requests | sed "s/${T}H:.*//" > got
 ID="tool=lsr${T}email=review@example.org"
 printf '%s\n' \
-  "1${T}4${T}200${T}GET${T}/eutils/einfo.fcgi${T}db=pubmed${T}$ID" \
-  "1${T}8${T}200${T}GET${T}/eutils/esearch.fcgi${T}db=pubmed${T}term=stem cells${T}retmax=9999${T}usehistory=y${T}datetype=crdt${T}mindate=2025/01/01${T}maxdate=2025/01/31${T}$ID" \
-  "1${T}27${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=9997,11700088${T}retmode=xml${T}$ID" \
-  "1${T}27${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=11748933,12091962${T}retmode=xml${T}$ID" \
-  "1${T}27${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=34843274,38048813${T}retmode=xml${T}$ID" > want
+  "1${T}5${T}200${T}GET${T}/eutils/einfo.fcgi${T}db=pubmed${T}$ID" \
+  "1${T}9${T}200${T}GET${T}/eutils/esearch.fcgi${T}db=pubmed${T}term=stem cells${T}retmax=9999${T}usehistory=y${T}datetype=crdt${T}mindate=2025/01/01${T}maxdate=2025/01/31${T}$ID" \
+  "1${T}25${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=9997,11700088${T}retmode=xml${T}$ID" \
+  "1${T}25${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=11748933,12091962${T}retmode=xml${T}$ID" \
+  "1${T}25${T}200${T}POST${T}/eutils/efetch.fcgi${T}db=pubmed${T}id=34843274,38048813${T}retmode=xml${T}$ID" > want
 same "$(cat got)" "$(cat want)"
 # 3 requests a second at most without a key: starts 0.35 s apart
 gap=$(min_gap_ms /eutils/)
@@ -63,7 +63,7 @@ same "$(sql $DB "SELECT date_field, date_from, date_to, query_sent, service_vers
   "crdt|2025-01-01|2025-01-31|stem cells AND 2025/01/01:2025/01/31[crdt]|Build-2025.11.27.06.33|2025/11/27 06:33|6|1"
 same "$(sql $DB "SELECT query_translation FROM search_runs")" \
   '("stem cells"[MeSH Terms] OR ("stem"[All Fields] AND "cells"[All Fields]) OR "stem cells"[All Fields])'
-same "$(sql $DB "SELECT group_concat(ord || ':' || source_id || ':' || state, ' ') FROM search_ids")" \
+same "$(sql $DB "SELECT group_concat(ord || ':' || source_id || ':' || state, ' ') FROM (SELECT * FROM search_ids ORDER BY ord)")" \
   "1:9997:stored 2:11700088:stored 3:11748933:stored 4:12091962:stored 5:34843274:stored 6:38048813:stored"
 
 # --- with an API key, through faults ----------------------------------------
