@@ -1023,7 +1023,10 @@ static int run_stop(struct search_ctx *sc, int code, struct fetch_search_result 
 static int run_body(struct search_ctx *sc, const struct api_info *ai,
 		    struct fetch_search_result *out)
 {
-	int rc = ai->run(sc);
+	int rc;
+
+	search_progress(sc); /* the clock of the progress line starts now */
+	rc = ai->run(sc);
 
 	if (rc < 0)
 		return run_stop(sc, rc, out);
