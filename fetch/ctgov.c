@@ -179,8 +179,9 @@ static int build_filter(struct search_ctx *sc, struct buf *f)
 			  sc->since[0] ? sc->since : "MIN", sc->until[0] ? sc->until : "MAX");
 }
 
-static int page(struct search_ctx *sc, const char *filter, int *more)
+static int page(struct search_ctx *sc, void *arg, int *more)
 {
+	const char *filter = arg;
 	static const char *const path[] = { "studies", NULL };
 	struct http_form f = HTTP_FORM_INIT;
 	struct http_response r = HTTP_RESPONSE_INIT;
@@ -226,7 +227,7 @@ out:
 int ctgov_run(struct search_ctx *sc)
 {
 	struct buf filter = BUF_INIT, sent = BUF_INIT;
-	int more = 1, rc;
+	int rc;
 
 	if (build_filter(sc, &filter) < 0 ||
 	    buf_printf(&sent, "query.term=%s%s%s", sc->query, filter.len ? " filter.advanced=" : "",
@@ -237,12 +238,7 @@ int ctgov_run(struct search_ctx *sc)
 	if ((!sc->have_version && (rc = version(sc)) < 0) ||
 	    (rc = search_set_query(sc, sent.s, NULL)) < 0)
 		goto out;
-	if (sc->resuming && !sc->cursor && sc->pages > 0)
-		more = 0;
-	while (more) {
-		if ((rc = lsr_check_interrupt()) < 0 || (rc = page(sc, filter.s, &more)) < 0)
-			break;
-	}
+	rc = search_page_loop(sc, page, filter.s);
 out:
 	buf_release(&filter);
 	buf_release(&sent);

@@ -230,8 +230,9 @@ static int build_query(struct search_ctx *sc, struct buf *q)
 }
 
 /* One page: request, store, and tell whether another follows. */
-static int page(struct search_ctx *sc, const char *query, int *more)
+static int page(struct search_ctx *sc, void *arg, int *more)
 {
+	const char *query = arg;
 	static const char *const path[] = { "resultList", "result", NULL };
 	const char *cursor = sc->cursor ? sc->cursor : "*";
 	struct http_form f = HTTP_FORM_INIT;
@@ -282,20 +283,12 @@ out:
 int europepmc_run(struct search_ctx *sc)
 {
 	struct buf q = BUF_INIT;
-	int more = 1, rc;
+	int rc;
 
 	if (build_query(sc, &q) < 0)
 		return LSR_ENOMEM;
-	if ((rc = search_set_query(sc, q.s, NULL)) < 0)
-		goto out;
-	/* a finished run resumed between its last page and its end */
-	if (sc->resuming && !sc->cursor && sc->pages > 0)
-		more = 0;
-	while (more) {
-		if ((rc = lsr_check_interrupt()) < 0 || (rc = page(sc, q.s, &more)) < 0)
-			break;
-	}
-out:
+	if ((rc = search_set_query(sc, q.s, NULL)) == 0)
+		rc = search_page_loop(sc, page, q.s);
 	buf_release(&q);
 	return rc;
 }

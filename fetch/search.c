@@ -157,7 +157,37 @@ int search_request(struct search_ctx *sc, const char *path, const struct http_fo
 	rq.log = log_attempt;
 	rq.log_payload = sc;
 	rc = http_request_run(sc->http, &rq, out);
+	sc->last_status = out->status;
 	buf_release(&url);
+	return rc;
+}
+
+int search_page_loop(struct search_ctx *sc, int (*page)(struct search_ctx *sc, void *arg, int *more),
+		     void *arg)
+{
+	int more = 1, restarted = 0, rc = 0;
+
+	/* a run resumed between its last page and its end has nothing to fetch */
+	if (sc->resuming && !sc->cursor && sc->pages > 0)
+		more = 0;
+	while (more) {
+		if ((rc = lsr_check_interrupt()) < 0)
+			break;
+		rc = page(sc, arg, &more);
+		if (rc == LSR_EHTTP && sc->resuming && sc->cursor && !restarted &&
+		    sc->last_status >= 400 && sc->last_status < 500) {
+			rc = search_note(sc, "%s refused the stored page cursor (HTTP %ld) on resuming; paged again from the first page",
+					 sc->service, sc->last_status);
+			if (rc < 0)
+				break;
+			free(sc->cursor);
+			sc->cursor = NULL;
+			restarted = more = 1;
+			continue;
+		}
+		if (rc < 0)
+			break;
+	}
 	return rc;
 }
 

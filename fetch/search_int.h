@@ -55,6 +55,7 @@ struct search_ctx {
 	uint64_t next_ord;        /* position of the next new id */
 	char *cursor;             /* next page, NULL: first page or none */
 	int have_version;         /* service version recorded */
+	long last_status;         /* HTTP status of the last reply (0: none) */
 	struct buf notes;         /* notes for runs.notes, "; "-separated */
 
 	/* the open batch */
@@ -72,6 +73,15 @@ int search_request(struct search_ctx *sc, const char *path, const struct http_fo
 		   int post,
 		   enum http_verdict (*check)(long, const struct buf *, void *, struct buf *),
 		   void *check_payload, struct http_response *out);
+
+/*
+ * Run one paging loop (page() fetches and commits one page, setting *more).
+ * A resumed run whose stored cursor the service refuses (HTTP 4xx: page
+ * tokens may expire) pages again from the first page once: the records
+ * already stored are skipped as duplicates.
+ */
+int search_page_loop(struct search_ctx *sc, int (*page)(struct search_ctx *sc, void *arg, int *more),
+		     void *arg);
 
 /* A check for JSON services: status first, then the body must parse as a
  * JSON object (a truncated reply is retried). */

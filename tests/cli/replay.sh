@@ -11,6 +11,9 @@
 #   req_times [TEXT]         the milliseconds of those requests, one a line
 #   wait_requests N        wait (10 s at most) until N requests came
 #   min_gap_ms TEXT        the smallest gap between two requests with TEXT
+#   rate_per_s TEXT        their average rate, requests a second (x100, an integer)
+#                          (the server's clock sees arrivals, which jitter by
+#                          some milliseconds around the client's paced starts)
 : "${LSR_REPLAY:?LSR_REPLAY must point at the replay server}"
 : "${LSR_SRC:?LSR_SRC must point at the source tree}"
 CASES=$LSR_SRC/tests/replay/cases
@@ -77,4 +80,8 @@ wait_requests() {
 
 min_gap_ms() {
 	req_times "$1" | awk 'NR > 1 { g = $1 - p; if (min == "" || g < min) min = g } { p = $1 } END { print min + 0 }'
+}
+
+rate_per_s() {
+	req_times "$1" | awk 'NR == 1 { f = $1 } { l = $1; n++ } END { if (n < 2 || l == f) print 0; else printf "%d\n", (n - 1) * 100000 / (l - f) }'
 }

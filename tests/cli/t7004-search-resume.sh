@@ -119,4 +119,21 @@ run 0 lsr -C rev search --resume
 same "$(cat "$ERR")" "lsr search: no unfinished search to resume"
 run 0 lsr -C rev status
 hasnt "$OUT" "!!"
+
+# --- a stored page token refused on resuming: paged again from page 1 -------
+replay_start ctgov-stall-p3.case ctgov-single.case
+LSR_HTTP_LOW_SPEED_TIME=600 "$LSR" -C rev search ClinicalTrials.gov --batch-size 1 >lsr.out 2>lsr.err &
+LPID=$!
+wait_requests 4
+sleep 0.3
+kill -9 $LPID
+set +e; wait $LPID; set -e
+same "$(sql $DB "SELECT count_records FROM runs WHERE id = 5")" "2"
+replay_start ctgov-expired-p3.case ctgov-single.case
+run 0 lsr -C rev search --resume
+same "$OUT" "ClinicalTrials.gov: run 5 complete: 5 of 5 records (3 new in this call, 2 served twice and stored once), resumed"
+same "$(requests /studies | cut -f3 | tr '\n' ' ')" "400 200 200 200 200 200 "
+same "$(sql $DB "SELECT count(*), count(DISTINCT source_record_id) FROM records WHERE run_id = 5")" "5|5"
+same "$(sql $DB "SELECT notes FROM runs WHERE id = 5")" \
+  "ClinicalTrials.gov refused the stored page cursor (HTTP 400) on resuming; paged again from the first page"
 finish
