@@ -616,6 +616,17 @@ int search_page_commit(struct search_ctx *sc, const char *asked, const char *nex
 /* ------------------------------------------------------------------ */
 /* starting, loading, ending */
 
+static void ctx_init(struct search_ctx *sc, struct lsr_db *db,
+		     const struct fetch_search_opts *opts, struct fetch_search_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	memset(sc, 0, sizeof(*sc));
+	buf_init(&sc->notes, 0);
+	sc->db = db;
+	sc->opts = opts;
+	sc->reported = sc->count_first = -1;
+}
+
 static void ctx_release(struct search_ctx *sc)
 {
 	if (sc->in_batch)
@@ -1070,12 +1081,7 @@ int fetch_search_run(struct lsr_db *db, const struct protocol_source *src,
 	struct search_ctx sc;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	memset(&sc, 0, sizeof(sc));
-	buf_init(&sc.notes, 0);
-	sc.db = db;
-	sc.opts = opts;
-	sc.reported = sc.count_first = -1;
+	ctx_init(&sc, db, opts, out);
 	if (!ai)
 		return lsr_error_set(LSR_EUSAGE, "source '%s' has no api lsr can search (pubmed, europepmc or ctgov)",
 				     src->name);
@@ -1108,12 +1114,7 @@ int fetch_search_resume(struct lsr_db *db, int64_t run_id,
 	struct search_ctx sc;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	memset(&sc, 0, sizeof(sc));
-	buf_init(&sc.notes, 0);
-	sc.db = db;
-	sc.opts = opts;
-	sc.reported = sc.count_first = -1;
+	ctx_init(&sc, db, opts, out);
 	if ((rc = run_load(&sc, run_id, &ai)) < 0)
 		goto out;
 	{

@@ -27,14 +27,20 @@ screening:
 YAML
 DB=rev/review.db
 
+# kill_at_p3: search ClinicalTrials.gov one study a page, and kill -9 lsr
+# while it waits for page 3 (a server that never answers it)
+kill_at_p3() {
+	replay_start ctgov-stall-p3.case ctgov-single.case
+	LSR_HTTP_LOW_SPEED_TIME=600 "$LSR" -C rev search ClinicalTrials.gov --batch-size 1 >lsr.out 2>lsr.err &
+	LPID=$!
+	wait_requests 4
+	sleep 0.3
+	kill -9 $LPID
+	set +e; wait $LPID; code=$?; set -e
+}
+
 # --- kill -9 while page 3 is awaited ---------------------------------------
-replay_start ctgov-stall-p3.case ctgov-single.case
-LSR_HTTP_LOW_SPEED_TIME=600 "$LSR" -C rev search ClinicalTrials.gov --batch-size 1 >lsr.out 2>lsr.err &
-LPID=$!
-wait_requests 4
-sleep 0.3
-kill -9 $LPID
-set +e; wait $LPID; code=$?; set -e
+kill_at_p3
 same "$code" "137"
 same "$(sql $DB "SELECT status, count_records, count_reported FROM runs WHERE id = 1")" "running|2|5"
 same "$(sql $DB "SELECT group_concat(source_record_id, ' ') FROM records")" "NCT00763412 NCT00973089"
@@ -107,13 +113,7 @@ same "$(requests | cut -f5- | grep -o 'cursorMark=[^	]*' | tr '\n' ' ')" \
 same "$(sql $DB "SELECT count(*), count(DISTINCT source_record_id), min(position), max(position) FROM records WHERE run_id = 3")" "25|25|1|25"
 
 # --- a withdrawn unfinished run is not resumed and frees the source --------
-replay_start ctgov-stall-p3.case ctgov-single.case
-LSR_HTTP_LOW_SPEED_TIME=600 "$LSR" -C rev search ClinicalTrials.gov --batch-size 1 >lsr.out 2>lsr.err &
-LPID=$!
-wait_requests 4
-sleep 0.3
-kill -9 $LPID
-set +e; wait $LPID; set -e
+kill_at_p3
 run 0 lsr -C rev run withdraw 4 --reason "killed during a test"
 run 0 lsr -C rev search --resume
 same "$(cat "$ERR")" "lsr search: no unfinished search to resume"
@@ -121,13 +121,7 @@ run 0 lsr -C rev status
 hasnt "$OUT" "!!"
 
 # --- a stored page token refused on resuming: paged again from page 1 -------
-replay_start ctgov-stall-p3.case ctgov-single.case
-LSR_HTTP_LOW_SPEED_TIME=600 "$LSR" -C rev search ClinicalTrials.gov --batch-size 1 >lsr.out 2>lsr.err &
-LPID=$!
-wait_requests 4
-sleep 0.3
-kill -9 $LPID
-set +e; wait $LPID; set -e
+kill_at_p3
 same "$(sql $DB "SELECT count_records FROM runs WHERE id = 5")" "2"
 replay_start ctgov-expired-p3.case ctgov-single.case
 run 0 lsr -C rev search --resume
