@@ -331,6 +331,8 @@ static int split_range(struct splitter *sp, uint64_t lo, uint64_t hi, int depth)
 	if (rc < 0)
 		return rc;
 	sp->searches++;
+	progress_report(sp->sc->opts->progress, "listing PubMed's PMIDs", sp->all->n + (size_t)
+			(e.count <= EUTILS_CAP ? e.ids.n : 0), (uint64_t)sp->sc->reported, "PMIDs");
 	if (e.count <= EUTILS_CAP) {
 		sp->parts_count += (uint64_t)e.count;
 		if (e.ids.n != (size_t)e.count)
