@@ -10,6 +10,7 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
+#include "progress.h"
 #include "../fetch/fetch.h"
 #include "../util/err.h"
 
@@ -48,6 +49,7 @@ static json_t *result_json(const struct fetch_search_result *r, const char *api,
  * that stopped is reported by the error message). */
 static void result_print(struct lsr_ctx *ctx, const struct fetch_search_result *r, int rc)
 {
+	progress_cli_done(); /* the progress line goes before the result */
 	if (!r->run_id)
 		return;
 	if (r->reported >= 0)
