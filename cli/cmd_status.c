@@ -195,6 +195,8 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 
 				if (json_is_true(json_object_get(r, "withdrawn")))
 					; /* out of every count: its state no longer matters */
+				else if (si && si->active)
+					printf("           !! running now in another lsr process\n");
 				else if (si && !si->reason)
 					printf("           !! %s; continue with 'lsr search --resume'\n",
 					       search_state(si));

@@ -96,6 +96,8 @@ sleep 0.3
 # another process does not take over a run that is alive
 run 0 lsr -C rev status
 has "$OUT" "!!   run 3 Europe PMC: running now, 10 of 25 records"
+has "$OUT" "           !! running now in another lsr process"
+hasnt "$OUT" "running now, 10 of 25 records; continue"
 run 0 lsr -C rev search --resume
 same "$(cat "$ERR")" "lsr search: warning: run 3 (Europe PMC) is running in another process; not resumed
 lsr search: no unfinished search to resume"
