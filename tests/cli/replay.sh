@@ -12,8 +12,9 @@
 #   wait_requests N        wait (10 s at most) until N requests came
 #   min_gap_ms TEXT        the smallest gap between two requests with TEXT
 #   rate_per_s TEXT        their average rate, requests a second (x100, an integer)
-#                          (the server's clock sees arrivals, which jitter by
-#                          some milliseconds around the client's paced starts)
+# The server's clock sees arrivals, which jitter around the client's paced
+# starts when the machine is loaded: tests check the smallest gap with a
+# margin (no burst) and the average rate against the limit.
 : "${LSR_REPLAY:?LSR_REPLAY must point at the replay server}"
 : "${LSR_SRC:?LSR_SRC must point at the source tree}"
 CASES=$LSR_SRC/tests/replay/cases

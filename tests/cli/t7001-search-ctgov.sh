@@ -45,7 +45,7 @@ same "$(requests | grep -vc "H:user-agent=lsr/[0-9.]* (+mailto:review@example.or
 same "$(requests | grep -vc 'H:accept-encoding=[^	]*gzip')" "0"
 # polite: at most 2 requests a second to a service without a published limit
 gap=$(min_gap_ms /ctgov/)
-[ "$gap" -ge 425 ] || fail "requests to ClinicalTrials.gov $gap ms apart"
+[ "$gap" -ge 350 ] || fail "requests to ClinicalTrials.gov $gap ms apart"
 rate=$(rate_per_s /ctgov/)
 [ "$rate" -le 200 ] || fail "requests to ClinicalTrials.gov at $rate/100 a second"
 

@@ -26,7 +26,9 @@ printf '%s\n' \
 same "$(cat got)" "$(cat want)"
 same "$(requests | grep -c 'H:user-agent=lsr/[0-9.]* (+mailto:me@example.org)')" "3"
 gap=$(min_gap_ms /epmc/)
-[ "$gap" -ge 170 ] || fail "requests to Europe PMC $gap ms apart (at most 5 a second)"
+[ "$gap" -ge 140 ] || fail "requests to Europe PMC $gap ms apart (at most 5 a second)"
+rate=$(rate_per_s /epmc/)
+[ "$rate" -le 500 ] || fail "requests to Europe PMC at $rate/100 a second"
 
 DB=rev/review.db
 same "$(sql $DB "SELECT count(*), count(DISTINCT source_record_id), min(position), max(position) FROM records")" "25|25|1|25"

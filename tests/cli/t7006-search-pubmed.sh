@@ -43,7 +43,7 @@ printf '%s\n' \
 same "$(cat got)" "$(cat want)"
 # 3 requests a second at most without a key: starts 0.35 s apart
 gap=$(min_gap_ms /eutils/)
-[ "$gap" -ge 300 ] || fail "PubMed requests $gap ms apart without an API key"
+[ "$gap" -ge 250 ] || fail "PubMed requests $gap ms apart without an API key"
 rate=$(rate_per_s /eutils/)
 [ "$rate" -le 300 ] || fail "PubMed requests at $rate/100 a second without an API key"
 
@@ -88,7 +88,9 @@ same "$(sed -n 6p log.txt)" '400 HTTP 400: PubMed reported an error: {"error":"F
 has log.txt "200 reply is truncated (no </PubmedArticleSet> in "
 # with a key: 10 a second at most
 gap=$(min_gap_ms /eutils/)
-[ "$gap" -ge 85 ] || fail "PubMed requests $gap ms apart with an API key"
+[ "$gap" -ge 75 ] || fail "PubMed requests $gap ms apart with an API key"
+rate=$(rate_per_s /eutils/)
+[ "$rate" -le 1000 ] || fail "PubMed requests at $rate/100 a second with an API key"
 same "$(sql $DB "SELECT count(*), count(DISTINCT pmid) FROM records WHERE run_id = 2")" "6|6"
 
 # --- a long query is POSTed ----------------------------------------------------
