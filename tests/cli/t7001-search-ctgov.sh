@@ -86,9 +86,11 @@ run 0 lsr -C rev status
 hasnt "$OUT" "!!"
 has "$OUT" "ClinicalTrials.gov                 register         5 records"
 
-# the next month: a new run; --json summary
+# the next month: a new run; --json summary; the option's base URL wins
+# over the environment's
 replay_start ctgov-pages.case
-run 0 lsr -C rev search ClinicalTrials.gov --batch-size 2 --json
+LSR_CTGOV_URL=http://127.0.0.1:9/nothing-here run 0 lsr -C rev search ClinicalTrials.gov \
+  --batch-size 2 --json --ctgov-url "http://127.0.0.1:$PORT/ctgov/api/v2/"
 has "$OUT" '"schema_version": 1'
 has "$OUT" '"run": 2,'
 has "$OUT" '"status": "complete",'
