@@ -134,14 +134,14 @@ int http_form_json(struct buf *out, const struct http_form *f)
 static int form_encode(CURL *h, struct buf *out, const struct http_form *f, int redact)
 {
 	for (size_t i = 0; i + 1 < f->kv.n; i += 2) {
-		const char *val = redact && http_param_is_secret(f->kv.v[i]) ? "***" : f->kv.v[i + 1];
+		int hide = redact && http_param_is_secret(f->kv.v[i]);
 		char *k = curl_easy_escape(h, f->kv.v[i], 0);
-		char *v = curl_easy_escape(h, val, 0);
+		char *v = hide ? NULL : curl_easy_escape(h, f->kv.v[i + 1], 0);
 		int rc = 0;
 
-		if (!k || !v)
+		if (!k || (!hide && !v))
 			rc = lsr_error_oom();
-		else if (buf_printf(out, "%s%s=%s", i ? "&" : "", k, v) < 0)
+		else if (buf_printf(out, "%s%s=%s", i ? "&" : "", k, hide ? "***" : v) < 0)
 			rc = LSR_ENOMEM;
 		curl_free(k);
 		curl_free(v);

@@ -68,4 +68,13 @@ same "$OUT" "CT.gov (fibrosis): run 3 failed: 0 records (0 new in this call)"
 same "$(cat "$ERR")" "lsr search: error: run 3 (CT.gov (fibrosis)): ClinicalTrials.gov: GET http://127.0.0.1:$PORT/ctgov/api/v2/studies?format=json&query.term=fibrosis&countTotal=true&pageSize=1000: HTTP 404 (not retried after 1 attempt)"
 same "$(requests /studies | wc -l)" "1"
 same "$(sql $DB "SELECT status FROM runs WHERE id = 3")" "failed"
+
+# --- the API key is sent, but never shown or stored, even in errors --------
+replay_start pubmed-faults.case
+NCBI_API_KEY=sekrit-key-456 LSR_HTTP_ATTEMPTS=1 run 4 lsr -C rev search pubmed --query x --email me@example.org
+same "$(cat "$ERR")" "lsr search: error: run 4 (PubMed): PubMed: GET http://127.0.0.1:$PORT/eutils/einfo.fcgi?db=pubmed&tool=lsr&email=me%40example.org&api_key=***: HTTP 502 (gave up after 1 attempt)"
+has "$RLOG" "${T}api_key=sekrit-key-456${T}"
+same "$(cat rev/review.db* | grep -ac sekrit || true)" "0"
+same "$(sql $DB "SELECT url FROM search_requests WHERE run_id = 4")" \
+  "http://127.0.0.1:$PORT/eutils/einfo.fcgi?db=pubmed&tool=lsr&email=me%40example.org&api_key=***"
 finish
