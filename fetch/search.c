@@ -687,7 +687,7 @@ static int ctx_setup(struct search_ctx *sc, const struct api_info *ai, const cha
 		/* 3 requests/s without a key, 10 with one; a margin, as rentrez */
 		sc->min_interval = sc->api_key ? 0.11 : 0.35;
 	} else if (!strcmp(ai->api, "europepmc")) {
-		sc->min_interval = 0.2;  /* no published limit: at most 5/s */
+		sc->min_interval = 0.21; /* no published limit: under 5/s */
 	} else {
 		sc->min_interval = 0.5;  /* no published limit: at most 2/s */
 	}
