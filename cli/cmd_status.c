@@ -5,6 +5,7 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
+#include "../fetch/fetch.h"
 #include "../util/err.h"
 
 #include <stdlib.h>
@@ -66,6 +67,37 @@ static int add_source_counts(struct lsr_ctx *ctx, json_t *sources, const int64_t
 	return step == SQLITE_DONE ? 0 : db_error(ctx->db, sql);
 }
 
+/* What a search run that is not complete needs from its reader. */
+static const char *search_state(const struct fetch_search_info *e)
+{
+	if (e->active)
+		return "running now";
+	if (!strcmp(e->status, "running"))
+		return "interrupted (its process is gone)";
+	return e->status;
+}
+
+static json_t *search_json(const struct fetch_search_info *e)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:I, s:b, s:b}",
+			 "run", (json_int_t)e->run_id, "source", e->source, "api", e->api,
+			 "query", out_jstr(e->query), "status", e->status,
+			 "reason", out_jstr(e->reason), "since", out_jstr(e->since),
+			 "until", out_jstr(e->until),
+			 "reported", e->reported >= 0 ? json_integer(e->reported) : json_null(),
+			 "records", (json_int_t)e->stored, "resumable", e->resumable,
+			 "active", e->active);
+}
+
+static const struct fetch_search_info *search_find(const struct fetch_search_info *v, size_t n,
+						   int64_t run_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].run_id == run_id)
+			return &v[i];
+	return NULL;
+}
+
 int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	int json = 0;
@@ -82,11 +114,16 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	json_int_t dups = 0, pending = 0;
 	json_int_t tot[3] = { 0, 0, 0 }, src_count = 0;
 	const char *kinds[3] = { "database", "register", "other" };
+	struct fetch_search_info *unfinished = NULL;
+	size_t nunfinished = 0;
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
 	if (n > 0)
 		return lsr_error_set(LSR_EUSAGE, "status takes no arguments");
+	/* searches not complete are shown loudly: their counts are not final */
+	if ((rc = fetch_search_list_unfinished(ctx->db, &unfinished, &nunfinished)) < 0)
+		return rc;
 	root = json_object();
 	sources = json_array();
 	json_object_set_new(root, "schema_version", json_integer(1));
@@ -94,6 +131,7 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	json_object_set_new(root, "sources", sources);
 	st = db_prepare(ctx->db, runs_sql);
 	if (!st) {
+		fetch_search_info_free(unfinished, nunfinished);
 		json_decref(root);
 		return lsr_error_last_code();
 	}
@@ -114,6 +152,7 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 				int64_t *ns = realloc(source_ids, (nsources + 1) * sizeof(*ns));
 
 				if (!ns) {
+					fetch_search_info_free(unfinished, nunfinished);
 					json_decref(root);
 					free(source_ids);
 					sqlite3_reset(st);
@@ -158,7 +197,9 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		json_object_set_new(src, "records", json_integer(src_count));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
+		fetch_search_info_free(unfinished, nunfinished);
 		json_decref(root);
+		free(source_ids);
 		return db_error(ctx->db, runs_sql);
 	}
 	if ((rc = db_query_int(ctx->db, &removed,
@@ -166,6 +207,7 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	    (rc = add_source_counts(ctx, sources, source_ids, dups_sql, "duplicates_removed", &dups)) < 0 ||
 	    (rc = add_source_counts(ctx, sources, source_ids, pending_sql, "not_deduplicated", &pending)) < 0 ||
 	    (rc = db_query_int(ctx->db, &ncitations, "SELECT count(*) FROM live_citations")) < 0) {
+		fetch_search_info_free(unfinished, nunfinished);
 		json_decref(root);
 		free(source_ids);
 		return rc;
@@ -178,8 +220,17 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	json_object_set_new(root, "duplicates_removed", json_integer(dups));
 	json_object_set_new(root, "not_deduplicated", json_integer(pending));
 	json_object_set_new(root, "citations", json_integer(ncitations));
-	if (json)
+	{
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < nunfinished; i++)
+			json_array_append_new(arr, search_json(&unfinished[i]));
+		json_object_set_new(root, "searches_not_complete", arr);
+	}
+	if (json) {
+		fetch_search_info_free(unfinished, nunfinished);
 		return out_json_doc(root);
+	}
 
 	/* for people */
 	printf("%s\n", ctx->protocol && ctx->protocol->title ? ctx->protocol->title : "(no protocol title)");
@@ -211,8 +262,19 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 				       (long long)json_integer_value(json_object_get(r, "records")),
 				       json_string_value(json_object_get(r, "file_or_query")),
 				       json_is_true(json_object_get(r, "withdrawn")) ? "  [WITHDRAWN: not counted]" : "");
-				if (strcmp(status, "complete"))
-					printf("           !! %s: %s\n", status,
+				const struct fetch_search_info *si =
+					search_find(unfinished, nunfinished,
+						    json_integer_value(json_object_get(r, "id")));
+
+				if (json_is_true(json_object_get(r, "withdrawn")))
+					; /* out of every count: its state no longer matters */
+				else if (si && si->active)
+					printf("           !! running now in another lsr process\n");
+				else if (si && !si->reason)
+					printf("           !! %s; continue with 'lsr search --resume'\n",
+					       search_state(si));
+				else if (strcmp(status, "complete"))
+					printf("           !! %s: %s\n", si ? search_state(si) : status,
 					       json_is_string(json_object_get(r, "status_reason"))
 						       ? json_string_value(json_object_get(r, "status_reason"))
 						       : "not finished");
@@ -231,6 +293,23 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		printf("records not yet deduplicated: %lld (run 'lsr dedup')\n", (long long)pending);
 	if (removed)
 		printf("records removed before screening for other reasons: %lld\n", (long long)removed);
+	if (nunfinished) {
+		printf("\n!! %zu search run%s not complete: the counts above may be partial\n",
+		       nunfinished, nunfinished == 1 ? " is" : "s are");
+		for (size_t i = 0; i < nunfinished; i++) {
+			const struct fetch_search_info *e = &unfinished[i];
+
+			printf("!!   run %lld %s: %s, %lld of ", (long long)e->run_id, e->source,
+			       search_state(e), (long long)e->stored);
+			if (e->reported >= 0)
+				printf("%lld records", (long long)e->reported);
+			else
+				printf("? records");
+			printf("%s\n", e->resumable && !e->active ? "; continue with 'lsr search --resume'"
+								  : e->resumable ? "" : "; run the search again");
+		}
+	}
+	fetch_search_info_free(unfinished, nunfinished);
 	json_decref(root);
 	return 0;
 }

@@ -52,6 +52,7 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 #define LSR_COMMANDS(X) \
 	X(init, 0, "create a review: review.db and a protocol.yaml template") \
 	X(import, NEED_DB | WANT_PROTOCOL, "import database exports (PubMed XML, MEDLINE, RIS, WoS, EndNote, BibTeX, CSV)") \
+	X(search, NEED_DB | WANT_PROTOCOL, "run the saved searches: PubMed, Europe PMC, ClinicalTrials.gov") \
 	X(status, NEED_DB | WANT_PROTOCOL, "records identified per source and run") \
 	X(records, NEED_DB, "list, export or remove records") \
 	X(run, NEED_DB, "list runs; withdraw a run imported by mistake") \

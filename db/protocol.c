@@ -199,6 +199,7 @@ static const struct pfield top_fields[] = {
 	F("title", P_STR, REQ, struct protocol, title),
 	F("registration", P_STR, 0, struct protocol, registration),
 	F("question", P_STR, 0, struct protocol, question),
+	F("contact_email", P_STR, 0, struct protocol, contact_email),
 	FM("picos", struct protocol, picos, picos_schema),
 	FS("sources", REQ, struct protocol, sources, nsources, source_schema),
 	{ "screening", P_MAP, 0, 0, NULL, &screening_schema, 0, NOLINE },
@@ -736,6 +737,7 @@ void protocol_free(struct protocol *p)
 	free(p->title);
 	free(p->registration);
 	free(p->question);
+	free(p->contact_email);
 	free(p->picos.population);
 	free(p->picos.intervention);
 	free(p->picos.comparison);

@@ -104,6 +104,7 @@ struct protocol {
 	char *title;
 	char *registration;
 	char *question;
+	char *contact_email;  /* sent to online services (NCBI asks for one); NULL: none */
 	struct protocol_picos picos;
 
 	struct protocol_source *sources;

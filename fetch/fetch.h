@@ -100,6 +100,84 @@ int fetch_import(struct lsr_db *db, const char *path,
 int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 			const char *name, const char *kind, int64_t *out_id);
 
+
+/*
+ * Online searches (search.c): PubMed (E-utilities), Europe PMC and
+ * ClinicalTrials.gov.  A search is a run of kind 'search' whose records go
+ * through the same record model and provenance as imports.  Records are
+ * committed batch by batch with the run's position, so an interrupted run
+ * (network failure, Ctrl-C, kill) keeps what it stored and
+ * fetch_search_resume() finishes it without gaps or duplicates.  At the end
+ * the records stored are compared with the count the service reported; a
+ * difference leaves the run 'incomplete' with the reason.
+ */
+struct protocol_source;
+
+struct fetch_search_opts {
+	const char *since;          /* YYYY-MM-DD or YYYY/MM/DD; NULL: no lower bound */
+	const char *until;          /* idem; NULL: no upper bound */
+	const char *pubmed_url;     /* base URLs; NULL: $LSR_PUBMED_URL, else the service's */
+	const char *europepmc_url;  /* NULL: $LSR_EUROPEPMC_URL */
+	const char *ctgov_url;      /* NULL: $LSR_CTGOV_URL */
+	const char *email;          /* NULL: $LSR_EMAIL, $NCBI_EMAIL, protocol contact_email */
+	unsigned batch_size;        /* records per request; 0: the service's default */
+	const struct protocol *protocol;   /* may be NULL */
+	const struct lsr_progress *progress;
+};
+
+struct fetch_search_result {
+	int64_t run_id;             /* 0 when no run was created */
+	char source[128];           /* the source's name */
+	char status[16];            /* running | complete | incomplete | failed */
+	char reason[512];           /* why not complete, "" when complete */
+	int64_t reported;           /* the count the service reported, -1 unknown */
+	uint64_t stored;            /* records the run holds */
+	uint64_t stored_now;        /* of which stored by this call */
+	uint64_t duplicates;        /* records served twice, stored once */
+	uint64_t missing;           /* ids the service returned no record for */
+	int resumed;                /* this call continued an earlier run */
+};
+
+/* The default display name of an api (pubmed -> "PubMed"), or NULL. */
+const char *fetch_search_api_name(const char *api);
+
+/* Check a --since/--until value; out gets YYYY-MM-DD.  LSR_EUSAGE if bad. */
+int fetch_search_date_parse(char out[11], const char *s, const char *what);
+
+/*
+ * Run src's saved query (src->api and src->query must be set) as a new run.
+ * Returns 0 when the run finished (out->status complete or incomplete), or
+ * a negative code: LSR_EHTTP/LSR_ERATELIMIT when the service failed after
+ * retries, LSR_EINTR when interrupted; the run is then kept with its
+ * records, marked failed or incomplete, for fetch_search_resume().  Refuses
+ * (LSR_ERROR) to start while the same source has an unfinished run.
+ */
+int fetch_search_run(struct lsr_db *db, const struct protocol_source *src,
+		     const struct fetch_search_opts *opts, struct fetch_search_result *out);
+
+/* Continue an unfinished search run where it stopped. */
+int fetch_search_resume(struct lsr_db *db, int64_t run_id,
+			const struct fetch_search_opts *opts, struct fetch_search_result *out);
+
+/* A search run that is not complete (for lsr status and lsr search --resume). */
+struct fetch_search_info {
+	int64_t run_id;
+	char *source;
+	char *api;
+	char *query;
+	char *status;         /* running | incomplete | failed */
+	char *reason;         /* NULL when none was recorded */
+	char *since, *until;  /* the window, NULL when open */
+	int64_t reported;     /* -1 unknown */
+	int64_t stored;
+	int resumable;        /* unfinished: lsr search --resume continues it */
+	int active;           /* a live process on this host is running it */
+};
+
+/* Every search run not complete and not withdrawn, oldest first. */
+int fetch_search_list_unfinished(struct lsr_db *db, struct fetch_search_info **out,
+				 size_t *n);
+void fetch_search_info_free(struct fetch_search_info *v, size_t n);
 #endif
 
 /*
