@@ -54,32 +54,33 @@ const char *pool_measure_title(enum pool_measure m)
 	return titles[m];
 }
 
+/* The index of s in names (case-insensitive) into *out, or LSR_EUSAGE
+ * "unknown <what> '<s>' (expected <expected>)". */
 static int parse_name(int *out, const char *s, const char *const *names, size_t n,
-		      const char *what)
+		      const char *what, const char *expected)
 {
+	*out = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!strcasecmp(s, names[i])) {
 			*out = (int)i;
 			return 0;
 		}
-	return lsr_error_set(LSR_EUSAGE, "unknown %s '%s'", what, s);
+	return lsr_error_set(LSR_EUSAGE, "unknown %s '%s' (expected %s)", what, s, expected);
 }
 
 int pool_measure_parse(enum pool_measure *out, const char *s)
 {
-	int v, rc = parse_name(&v, s, measure_names, 6, "measure (expected MD, SMD, OR, RR, RD or GIV)");
+	int v, rc = parse_name(&v, s, measure_names, 6, "measure", "MD, SMD, OR, RR, RD or GIV");
 
-	if (rc == 0)
-		*out = (enum pool_measure)v;
+	*out = (enum pool_measure)v;
 	return rc;
 }
 
 int pool_method_parse(enum pool_method *out, const char *s)
 {
-	int v, rc = parse_name(&v, s, method_names, 3, "method (expected IV, MH or Peto)");
+	int v, rc = parse_name(&v, s, method_names, 3, "method", "IV, MH or Peto");
 
-	if (rc == 0)
-		*out = (enum pool_method)v;
+	*out = (enum pool_method)v;
 	return rc;
 }
 
@@ -96,9 +97,8 @@ int pool_tau2_parse(enum pool_tau2 *out, const char *s)
 		n++;
 	}
 	word[n] = '\0';
-	if (s[n] && s[n] != '(' && s[n] != ' ')
-		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected DL, REML or PM)", s);
-	if (parse_name(&v, word, tau2_names, 3, "tau2 estimator") < 0)
+	if ((s[n] && s[n] != '(' && s[n] != ' ') ||
+	    parse_name(&v, word, tau2_names, 3, "tau2 estimator", "DL, REML or PM") < 0)
 		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected DL, REML or PM)", s);
 	*out = (enum pool_tau2)v;
 	return 0;
@@ -114,8 +114,8 @@ int pool_conv_parse(enum pool_conv *out, const char *s)
 		*out = POOL_CONV_REVMAN5;
 		return 0;
 	}
-	if (parse_name(&v, s, conv_names, 2, "convention") < 0)
-		return lsr_error_set(LSR_EUSAGE, "unknown convention '%s' (expected revman5 or metafor)", s);
+	if (parse_name(&v, s, conv_names, 2, "convention", "revman5 or metafor") < 0)
+		return LSR_EUSAGE;
 	*out = (enum pool_conv)v;
 	return 0;
 }

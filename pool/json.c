@@ -403,12 +403,15 @@ json_t *pool_result_json(const struct pool_result *r)
 		add_subgroups(root, r);
 	if (r->mod)
 		add_moderator(root, r);
-	if (r->loo)
-		set(root, "leave_one_out", loo_json(r));
-	if (r->egger)
-		set(root, "egger", egger_json(r));
-	if (r->tf)
-		set(root, "trimfill", trimfill_json(r));
+	else if (o->extras & POOL_MODERATOR)
+		set(root, "QM", json_null());
+	/* asked for but not possible (too few studies): null, and a warning */
+	if (o->extras & POOL_LEAVE_ONE_OUT)
+		set(root, "leave_one_out", r->loo ? loo_json(r) : json_null());
+	if (o->extras & POOL_EGGER)
+		set(root, "egger", r->egger ? egger_json(r) : json_null());
+	if (o->extras & POOL_TRIMFILL)
+		set(root, "trimfill", r->tf ? trimfill_json(r) : json_null());
 	for (size_t i = 0; i < r->warnings.n; i++)
 		json_array_append_new(warn, json_string(r->warnings.v[i]));
 	set(root, "warnings", warn);
