@@ -56,6 +56,7 @@ struct reader {
 	int col_at[NCOL];      /* field index of each column, -1 when absent */
 	struct strv fields;    /* the record being read */
 	unsigned long line;    /* physical line being fed */
+	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
 	int header_done;
 	int rc;                /* first error */
@@ -68,7 +69,7 @@ static void on_field(void *s, size_t len, void *data)
 	if (rd->rc)
 		return;
 	if (rd->fields.n == 0)
-		rd->row = rd->line;
+		rd->row = rd->start;
 	if (strv_pushn(&rd->fields, s ? s : "", s ? len : 0) < 0)
 		rd->rc = LSR_ENOMEM;
 }
@@ -330,6 +331,10 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 		const char *s = lp;
 
 		rd.line++;
+		/* between records: the next one starts on this line (a quoted
+		 * field may carry it over several) */
+		if (p.pstate == 0)
+			rd.start = rd.line;
 		if (rd.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
 			s += 3;
 			n -= 3;
