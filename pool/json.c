@@ -32,16 +32,12 @@ static void set(json_t *o, const char *key, json_t *v)
 	json_object_set_new(o, key, v ? v : json_null());
 }
 
-/* key and, on the log scale, exp_key */
-static void set_eff(json_t *o, const char *key, double x, int log_scale)
+/* exp_estimate, exp_ci_lb, exp_ci_ub: the back-transformed ratios */
+static void set_exp(json_t *o, double est, double lb, double ub)
 {
-	set(o, key, jnum(x));
-	if (log_scale) {
-		char k2[48];
-
-		snprintf(k2, sizeof(k2), "exp_%s", key);
-		set(o, k2, jnum(exp(x)));
-	}
+	set(o, "exp_estimate", jnum(exp(est)));
+	set(o, "exp_ci_lb", jnum(exp(lb)));
+	set(o, "exp_ci_ub", jnum(exp(ub)));
 }
 
 /* z or t (with df_t) and the p-value */
@@ -67,10 +63,10 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 {
 	json_t *o = json_object();
 
-	set_eff(o, "estimate", s->estimate, 0);
+	set(o, "estimate", jnum(s->estimate));
 	set(o, "se", jnum(s->se));
-	set_eff(o, "ci_lb", s->ci_lb, 0);
-	set_eff(o, "ci_ub", s->ci_ub, 0);
+	set(o, "ci_lb", jnum(s->ci_lb));
+	set(o, "ci_ub", jnum(s->ci_ub));
 	set_test(o, s, 1);
 	if (s->random) {
 		set(o, "pi_lb", jnum(s->pi_lb));
@@ -83,9 +79,7 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 		}
 	}
 	if (lg) {
-		set(o, "exp_estimate", jnum(exp(s->estimate)));
-		set(o, "exp_ci_lb", jnum(exp(s->ci_lb)));
-		set(o, "exp_ci_ub", jnum(exp(s->ci_ub)));
+		set_exp(o, s->estimate, s->ci_lb, s->ci_ub);
 		if (s->random) {
 			set(o, "exp_pi_lb", jnum(exp(s->pi_lb)));
 			set(o, "exp_pi_ub", jnum(exp(s->pi_ub)));
@@ -145,11 +139,8 @@ static json_t *row_json(const struct pool_summary *s, int lg, int null_fe_tau2)
 		set(o, "pi_lb", jnum(s->pi_lb));
 		set(o, "pi_ub", jnum(s->pi_ub));
 	}
-	if (lg) {
-		set(o, "exp_estimate", jnum(exp(s->estimate)));
-		set(o, "exp_ci_lb", jnum(exp(s->ci_lb)));
-		set(o, "exp_ci_ub", jnum(exp(s->ci_ub)));
-	}
+	if (lg)
+		set_exp(o, s->estimate, s->ci_lb, s->ci_ub);
 	return o;
 }
 
@@ -252,11 +243,8 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 			set(o, "z", jnum(l->stat));
 		}
 		set(o, "p", jnum(l->p));
-		if (r->log_scale) {
-			set(o, "exp_estimate", jnum(exp(l->estimate)));
-			set(o, "exp_ci_lb", jnum(exp(l->ci_lb)));
-			set(o, "exp_ci_ub", jnum(exp(l->ci_ub)));
-		}
+		if (r->log_scale)
+			set_exp(o, l->estimate, l->ci_lb, l->ci_ub);
 		json_array_append_new(arr, o);
 	}
 	set(root, "subgroups", arr);
@@ -340,14 +328,8 @@ static json_t *trimfill_json(const struct pool_result *r)
 	set(pooled, "ci_ub", jnum(t->filled.ci_ub));
 	set_test(pooled, &t->filled, 0);
 	if (lg) {
-		const struct pool_summary *ss[2] = { &t->original, &t->filled };
-		json_t *oo[2] = { orig, pooled };
-
-		for (int j = 0; j < 2; j++) {
-			set(oo[j], "exp_estimate", jnum(exp(ss[j]->estimate)));
-			set(oo[j], "exp_ci_lb", jnum(exp(ss[j]->ci_lb)));
-			set(oo[j], "exp_ci_ub", jnum(exp(ss[j]->ci_ub)));
-		}
+		set_exp(orig, t->original.estimate, t->original.ci_lb, t->original.ci_ub);
+		set_exp(pooled, t->filled.estimate, t->filled.ci_lb, t->filled.ci_ub);
 	}
 	for (int j = 0; j < t->k0; j++)
 		json_array_append_new(fill, json_pack("{s:o, s:o}", "yi", jnum(t->fill_y[j]),

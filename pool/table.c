@@ -141,31 +141,39 @@ static size_t data_width(const struct pool_result *r)
 {
 	switch (r->in->type) {
 	case POOL_DATA_CONT:
-		return 54;
+		return 53;
 	case POOL_DATA_BIN:
-		return 34;
+		return 33;
 	case POOL_DATA_GENERIC:
 		break;
 	}
 	return 21;
 }
 
+/* text centred in w columns */
+static void centre(struct buf *b, const char *s, size_t w)
+{
+	size_t n = width(s), left = n < w ? (w - n) / 2 : 0;
+
+	for (size_t i = 0; i < left; i++)
+		buf_addc(b, ' ');
+	pad(b, s, w - left);
+}
+
 static void header(struct buf *b, const struct pool_result *r, size_t lw)
 {
 	char m[64];
+	size_t arm = r->in->type == POOL_DATA_CONT ? 25 : 15;
 
 	pool_fmt_method(m, sizeof(m), r);
 	pad(b, "Study or Subgroup", lw);
-	switch (r->in->type) {
-	case POOL_DATA_CONT:
-		buf_printf(b, "  %-27s %-26s", "Experimental", "Control");
-		break;
-	case POOL_DATA_BIN:
-		buf_printf(b, "  %-18s %-15s", "Experimental", "Control");
-		break;
-	case POOL_DATA_GENERIC:
-		buf_printf(b, "  %-21s", r->log_scale ? "log[Effect]" : "Effect");
-		break;
+	buf_adds(b, "  ");
+	if (r->in->type == POOL_DATA_GENERIC) {
+		centre(b, r->log_scale ? "log[Effect]" : "Effect", data_width(r));
+	} else {
+		centre(b, "Experimental", arm);
+		buf_adds(b, "   ");
+		centre(b, "Control", arm);
 	}
 	buf_printf(b, " %7s   %s\n", "Weight", pool_measure_title(r->opts.measure));
 	pad(b, "", lw);
