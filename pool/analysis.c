@@ -30,11 +30,6 @@ int pool_warn(struct pool_result *r, const char *fmt, ...)
 	return rc;
 }
 
-int pool_is_log(const struct pool_result *r)
-{
-	return r->log_scale;
-}
-
 void pool_fitspec_of(struct pool_fitspec *spec, const struct pool_result *r, int random)
 {
 	spec->random = random;
@@ -65,8 +60,7 @@ size_t pool_collect(const struct pool_result *r, const unsigned char *use,
  * "M-H, Random" (DL with Q from the MH fit), or REML/PM on the per-study
  * estimates; Q, I2 and H2 stay the MH ones. */
 static int mh_random(struct pool_summary *s, double *weights, const struct pool_result *r,
-		     const unsigned char *use, const double *y, const double *v,
-		     const size_t *idx, size_t n)
+		     const double *y, const double *v, const size_t *idx, size_t n)
 {
 	struct pool_summary mh = *s;
 	struct pool_fitspec spec;
@@ -98,7 +92,6 @@ static int mh_random(struct pool_summary *s, double *weights, const struct pool_
 		weights[i] = NAN;
 	for (size_t j = 0; j < n; j++)
 		weights[idx[j]] = 1.0 / (v[j] + s->tau2);
-	(void)use;
 	return 0;
 }
 
@@ -132,7 +125,7 @@ int pool_analyse(struct pool_summary *s, double *weights, const struct pool_resu
 		if ((rc = pool_mh_fit(s, weights, r->in, r->est, use, &r->opts)) < 0)
 			goto out;
 		if (random && n > 1)
-			rc = mh_random(s, weights, r, use, y, v, idx, n);
+			rc = mh_random(s, weights, r, y, v, idx, n);
 		break;
 	case POOL_METHOD_PETO:
 		rc = pool_peto_fit(s, weights, r->est, use, k);

@@ -160,7 +160,5 @@ void pool_fmt_overall(struct buf *b, const struct pool_summary *s);
 
 /* The effect label of the measure for people ("Odds Ratio", ...). */
 const char *pool_measure_title(enum pool_measure m);
-/* Does the analysis work on the log scale? */
-int pool_is_log(const struct pool_result *r);
 
 #endif
