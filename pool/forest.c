@@ -105,57 +105,72 @@ static int data_cells(const struct layout *L, size_t i, char cells[NCOLMAX][32])
 	return 0;
 }
 
-/* A symmetric axis about the null that holds the estimates: for ratios
- * R in {2, 5, 10, 100, 1000}, else a 1-2-4-5 step. */
-static void choose_axis(struct layout *L, double *ticks, int *nticks)
+/* How many study CIs would leave the axis [-lim, lim]. */
+static int clipped(const struct pool_result *r, double lim)
 {
-	const struct pool_result *r = L->r;
-	double m = 0, mc = 0;
+	int n = 0;
 
 	for (size_t i = 0; i < r->in->k; i++) {
 		const struct pool_est *e = &r->est[i];
 
-		if (e->status == POOL_EST_NOT_ESTIMABLE)
+		if (e->status != POOL_EST_NOT_ESTIMABLE && (e->ci_lb < -lim || e->ci_ub > lim))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * An axis symmetric about the null, as RevMan draws it: for ratios R in
+ * {2, 5, 10, 100, 1000} (0.5 to 2, ..., 0.001 to 1000), else a 1-2-4-5
+ * step.  The smallest that holds every point estimate and the pooled CI
+ * and cuts at most a tenth of the study CIs (those end in arrows).
+ */
+static void choose_axis(struct layout *L, double *ticks, int *nticks)
+{
+	static const double R[] = { 2, 5, 10, 100, 1000 };
+	static const double T[][7] = {
+		{ 0.5, 0.7, 1, 1.5, 2 }, { 0.2, 0.5, 1, 2, 5 }, { 0.1, 0.2, 0.5, 1, 2, 5, 10 },
+		{ 0.01, 0.1, 1, 10, 100 }, { 0.001, 0.1, 1, 10, 1000 },
+	};
+	static const int N[] = { 5, 5, 7, 5, 5 };
+	static const double step[] = { 1, 2, 4, 5 };
+	const struct pool_result *r = L->r;
+	int est = 0, tries;
+	double m = 0, lim = 0;
+
+	for (size_t i = 0; i < r->in->k; i++) {
+		if (r->est[i].status == POOL_EST_NOT_ESTIMABLE)
 			continue;
-		m = fmax(m, fabs(e->yi));
-		mc = fmax(mc, fmax(fabs(e->ci_lb), fabs(e->ci_ub)));
+		m = fmax(m, fabs(r->est[i].yi));
+		est++;
 	}
 	if (isfinite(r->main.ci_lb))
 		m = fmax(m, fmax(fabs(r->main.ci_lb), fabs(r->main.ci_ub)));
-	/* whole CIs when they are not too wide, else arrows */
-	m = fmax(m, fmin(mc, 1.5 * m));
-	if (!(m > 0))
-		m = r->log_scale ? log(2) : 1;
 	if (r->log_scale) {
-		static const double R[] = { 2, 5, 10, 100, 1000 };
-		static const double T[][7] = {
-			{ 0.5, 0.7, 1, 1.5, 2 }, { 0.2, 0.5, 1, 2, 5 }, { 0.1, 0.2, 0.5, 1, 2, 5, 10 },
-			{ 0.01, 0.1, 1, 10, 100 }, { 0.001, 0.1, 1, 10, 1000 },
-		};
-		static const int N[] = { 5, 5, 7, 5, 5 };
 		int j = 0;
 
-		while (j < 4 && log(R[j]) < m * 0.999)
+		while (j < 4 && (log(R[j]) < m * 0.999 || 10 * clipped(r, log(R[j])) > est))
 			j++;
 		L->lo = -log(R[j]);
 		L->hi = log(R[j]);
 		for (int t = 0; t < N[j]; t++)
 			ticks[t] = log(T[j][t]);
 		*nticks = N[j];
-	} else {
-		double p = pow(10, floor(log10(m))), step[] = { 1, 2, 4, 5, 10 }, lim = 10 * p;
-
-		for (int j = 0; j < 5; j++)
-			if (step[j] * p >= m * 0.999) {
-				lim = step[j] * p;
-				break;
-			}
-		L->lo = -lim;
-		L->hi = lim;
-		for (int t = 0; t < 5; t++)
-			ticks[t] = -lim + t * lim / 2;
-		*nticks = 5;
+		return;
 	}
+	if (!(m > 0))
+		m = 1;
+	/* 1-2-4-5 steps from the decade below m, at most two decades up */
+	for (tries = 0; tries < 12; tries++) {
+		lim = step[tries % 4] * pow(10, floor(log10(m)) + tries / 4);
+		if (lim >= m * 0.999 && 10 * clipped(r, lim) <= est)
+			break;
+	}
+	L->lo = -lim;
+	L->hi = lim;
+	for (int t = 0; t < 5; t++)
+		ticks[t] = -lim + t * lim / 2;
+	*nticks = 5;
 }
 
 static void text(struct layout *L, double x, enum svg_anchor a, unsigned flags, double size,
