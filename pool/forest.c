@@ -215,13 +215,15 @@ static void study_row(struct layout *L, size_t i)
 		snprintf(buf, sizeof(buf), "%.1f%%", e->weight_pct);
 		text(L, L->weight_x, SVG_END, 0, FS, buf);
 	}
-	if (e->status == POOL_EST_NOT_ESTIMABLE)
-		snprintf(buf, sizeof(buf), "Not estimable");
-	else
+	if (e->status == POOL_EST_NOT_ESTIMABLE) {
+		text(L, L->eff_x, SVG_START, 0, FS, "Not estimable");
+	} else {
+		char line[128];
+
 		pool_fmt_effect(buf, sizeof(buf), r, e->yi, e->ci_lb, e->ci_ub);
-	if (e->status == POOL_EST_EXCLUDED)
-		strncat(buf, " (excluded)", sizeof(buf) - strlen(buf) - 1);
-	text(L, L->eff_x, SVG_START, grey, FS, buf);
+		snprintf(line, sizeof(line), "%s%s", buf, grey ? " (excluded)" : "");
+		text(L, L->eff_x, SVG_START, grey, FS, line);
+	}
 	if (e->status == POOL_EST_INCLUDED) {
 		double yc = mid(L), side = 3;
 
@@ -357,8 +359,8 @@ static void measure(struct layout *L)
 		for (int c = 0; c < n; c++)
 			L->col[c].w = fmax(L->col[c].w, svg_text_width(cells[c], FS));
 		pool_fmt_effect(buf, sizeof(buf), r, r->est[i].yi, r->est[i].ci_lb, r->est[i].ci_ub);
-		strcat(buf, " (excluded)");
-		L->eff_w = fmax(L->eff_w, svg_text_width(buf, FS));
+		L->eff_w = fmax(L->eff_w, svg_text_width(buf, FS) +
+					  (r->est[i].status == POOL_EST_EXCLUDED ? svg_text_width(" (excluded)", FS) : 0));
 	}
 	for (size_t j = 0; j < r->nsub; j++) {
 		L->label_w = fmax(L->label_w, svg_text_width(r->sub[j].label, FS * 1.08));

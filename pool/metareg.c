@@ -101,7 +101,8 @@ static int invert_spd(gsl_matrix *A)
 		double d = gsl_matrix_get(A, 0, 0);
 
 		if (!(d > 0) || !isfinite(d))
-			return lsr_error_set(LSR_ERROR, "the model matrix is singular");
+			return lsr_error_set(LSR_ERROR,
+					     "cannot weight the studies: a variance is too close to 0 (or too large) for double precision");
 		gsl_matrix_set(A, 0, 0, 1.0 / d);
 		return 0;
 	}
@@ -291,7 +292,8 @@ static int tau2_reml(struct pool_mr *m, double *out)
 			return rc;
 		adj = (m->ypy2 - m->trP) / m->trPP;
 		if (!isfinite(adj))
-			return lsr_error_set(LSR_ERROR, "REML estimation of tau2 failed (non-finite step)");
+			return lsr_error_set(LSR_ERROR,
+					     "REML estimation of tau2 failed: a variance is too close to 0 (or too large) for double precision");
 		if (tau2 + adj < 0) {
 			/* heading for the boundary: stop at 0 if the score there
 			 * points outwards, else halve the step (metafor) */

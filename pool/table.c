@@ -51,18 +51,35 @@ void pool_fmt_p(char *out, size_t n, double p)
 		snprintf(out, n, "= %.2f", p);
 }
 
+/* A number as RevMan prints effects: 2 decimals, 3 significant digits
+ * when it is too large or too small for that to say anything. */
+static void fmt_eff(char *out, size_t n, double x)
+{
+	if (x == 0 || (fabs(x) >= 0.005 && fabs(x) < 1e5))
+		snprintf(out, n, "%.2f", x);
+	else
+		snprintf(out, n, "%.3g", x);
+}
+
 /* An effect with its CI on the display scale: "0.72 [0.49, 1.06]". */
 void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double est,
 		     double lb, double ub)
 {
+	char e[32], l[32], u[32];
+
 	if (!isfinite(est)) {
 		snprintf(out, n, "Not estimable");
 		return;
 	}
-	if (r->log_scale)
-		snprintf(out, n, "%.2f [%.2f, %.2f]", exp(est), exp(lb), exp(ub));
-	else
-		snprintf(out, n, "%.2f [%.2f, %.2f]", est, lb, ub);
+	if (r->log_scale) {
+		est = exp(est);
+		lb = exp(lb);
+		ub = exp(ub);
+	}
+	fmt_eff(e, sizeof(e), est);
+	fmt_eff(l, sizeof(l), lb);
+	fmt_eff(u, sizeof(u), ub);
+	snprintf(out, n, "%s [%s, %s]", e, l, u);
 }
 
 /* "M-H, Random, 95% CI" */
@@ -254,10 +271,11 @@ static void total_block(struct buf *b, const struct pool_result *r, const unsign
 	pool_fmt_overall(b, s);
 	buf_addc(b, '\n');
 	if (s->random && isfinite(s->pi_lb)) {
-		double lb = r->log_scale ? exp(s->pi_lb) : s->pi_lb;
-		double ub = r->log_scale ? exp(s->pi_ub) : s->pi_ub;
+		char lb[32], ub[32];
 
-		buf_printf(b, "Prediction interval: [%.2f, %.2f]\n", lb, ub);
+		fmt_eff(lb, sizeof(lb), r->log_scale ? exp(s->pi_lb) : s->pi_lb);
+		fmt_eff(ub, sizeof(ub), r->log_scale ? exp(s->pi_ub) : s->pi_ub);
+		buf_printf(b, "Prediction interval: [%s, %s]\n", lb, ub);
 	}
 }
 
