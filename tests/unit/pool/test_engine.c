@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "pool/pool.h"
+#include "pool/pool_int.h"
 #include "util/err.h"
 
 static void test_pool_effect__j_factors(void **state)
@@ -203,6 +204,29 @@ static void test_pool_random__edge_cases(void **state)
 	}
 }
 
+/* GSL's chi-square inverse fails beyond about 50,000 df; the Q-profile CIs
+ * of large meta-analyses need it.  Expected values: R 4.2.2 qchisq(). */
+static void test_pool_stats__chisq_quantiles(void **state)
+{
+	static const double cases[][3] = {
+		{ 8, 17.534546139484647, 2.1797307472526497 },
+		{ 9999, 10278.056320256948, 9723.7322370149905 },
+		{ 50000, 50621.687157589819, 49382.101443275023 },
+		{ 99999, 100877.4109230342, 99124.377683278668 },
+		{ 1e6, 1002773.701467926, 997230.08714329009 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double hi = pool_chisq_lower_quantile(0.975, cases[i][0]);
+		double lo = pool_chisq_lower_quantile(0.025, cases[i][0]);
+
+		assert_true(fabs(hi - cases[i][1]) <= 1e-12 * cases[i][1]);
+		assert_true(fabs(lo - cases[i][2]) <= 1e-12 * cases[i][2]);
+	}
+	assert_true(isnan(pool_chisq_lower_quantile(0.5, 0)));
+}
+
 static char path[64];
 
 static void write_file(const char *text)
@@ -256,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_pool_analysis__refusals),
 		cmocka_unit_test(test_pool_analysis__mh_and_exclusion),
 		cmocka_unit_test(test_pool_random__edge_cases),
+		cmocka_unit_test(test_pool_stats__chisq_quantiles),
 		cmocka_unit_test(test_pool_csv__read),
 	};
 

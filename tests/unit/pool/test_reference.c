@@ -590,25 +590,30 @@ static size_t ncases;
 
 static int load_case(const char *dir, const char *file)
 {
-	char path[4096], csv[4096];
+	char *path = NULL, *csv = NULL;
 	json_error_t je;
 	json_t *root, *a;
 	const char *id;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (asprintf(&path, "%s/%s", dir, file) < 0)
+		return -1;
 	root = json_load_file(path, 0, &je);
 	if (!root) {
 		fprintf(stderr, "%s: %s\n", path, je.text);
+		free(path);
 		return -1;
 	}
+	free(path);
 	cases = realloc(cases, (ncases + 1) * sizeof(*cases));
 	cases[ncases++] = root;
 	id = json_string_value(json_object_get(root, "case_id"));
-	snprintf(csv, sizeof(csv), "%s/%s", dir, json_string_value(json_object_get(root, "input_csv")));
+	if (asprintf(&csv, "%s/%s", dir, json_string_value(json_object_get(root, "input_csv"))) < 0)
+		return -1;
 	json_array_foreach(json_object_get(root, "analyses"), i, a)
 		analysis_job(id, csv, a);
 	extras_jobs(id, csv, root);
+	free(csv);
 	return 0;
 }
 
