@@ -117,6 +117,9 @@ run 3 lsr pool --csv subempty.csv --measure GIV --subgroup
 has "$ERR" "lsr pool: error: subempty.csv:3: column 'subgroup': empty (--subgroup needs a subgroup for every study)"
 
 # other failures: exit 1
+printf 'study,yi,sei\nA,0.1,0.2\nB,0.3,1e-160\n' > tiny.csv
+run 1 lsr pool --csv tiny.csv --measure GIV
+has "$ERR" "lsr pool: error: cannot weight the studies: a variance is too close to 0 (or too large) for double precision"
 run 1 lsr pool --csv nosuch.csv --measure MD
 has "$ERR" "lsr pool: error: cannot open 'nosuch.csv': No such file or directory"
 run 1 lsr pool --csv cont.csv --measure MD --svg nodir/forest.svg
