@@ -1,0 +1,371 @@
+/*
+ * csv.c - the pool stage's CSV reader (libcsv): one study per row, in the
+ * reference format of ../shared/reference/meta/README.md.
+ *
+ *   continuous  study, [subgroup,] mean1, sd1, n1, mean2, sd2, n2
+ *   binary      study, [subgroup,] events1, n1, events2, n2
+ *   generic     study, [subgroup,] yi, sei (or vi)
+ *
+ * metafor's escalc names (m1i, sd1i, n1i, m2i, sd2i, n2i; ai, ci; yi, vi)
+ * are accepted for the same columns; header names are matched without
+ * regard to case or surrounding spaces; other columns are ignored.  An
+ * empty cell is a value not reported: the study is kept and shown as not
+ * estimable.  Anything else that is not a number in range is an error
+ * naming the file, the row (the header is row 1) and the column.
+ */
+#include "pool_int.h"
+#include "../util/err.h"
+#include "../util/text.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum col {
+	COL_STUDY, COL_SUBGROUP,
+	COL_MEAN1, COL_SD1, COL_N1, COL_MEAN2, COL_SD2, COL_N2,
+	COL_EV1, COL_EV2, COL_YI, COL_SEI, COL_VI,
+	NCOL
+};
+
+/* canonical name first, then accepted aliases */
+static const char *const col_names[NCOL][4] = {
+	[COL_STUDY] = { "study", "studlab", "slab", NULL },
+	[COL_SUBGROUP] = { "subgroup", NULL },
+	[COL_MEAN1] = { "mean1", "m1i", NULL },
+	[COL_SD1] = { "sd1", "sd1i", NULL },
+	[COL_N1] = { "n1", "n1i", NULL },
+	[COL_MEAN2] = { "mean2", "m2i", NULL },
+	[COL_SD2] = { "sd2", "sd2i", NULL },
+	[COL_N2] = { "n2", "n2i", NULL },
+	[COL_EV1] = { "events1", "ai", NULL },
+	[COL_EV2] = { "events2", "ci", NULL },
+	[COL_YI] = { "yi", NULL },
+	[COL_SEI] = { "sei", NULL },
+	[COL_VI] = { "vi", NULL },
+};
+
+struct reader {
+	const char *path;
+	enum pool_data_type type;
+	struct pool_dataset *ds;
+	size_t alloc;          /* studies allocated */
+	int col_at[NCOL];      /* field index of each column, -1 when absent */
+	struct strv fields;    /* the record being read */
+	unsigned long line;    /* physical line being fed */
+	unsigned long start;   /* line the record being parsed started on */
+	unsigned long row;     /* line the current record started on */
+	int header_done;
+	int rc;                /* first error */
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *rd = data;
+
+	if (rd->rc)
+		return;
+	if (rd->fields.n == 0)
+		rd->row = rd->start;
+	if (strv_pushn(&rd->fields, s ? s : "", s ? len : 0) < 0)
+		rd->rc = LSR_ENOMEM;
+}
+
+static const char *canon(enum col c)
+{
+	return col_names[c][0];
+}
+
+static int parse_header(struct reader *rd)
+{
+	static const enum col need[][7] = {
+		[POOL_DATA_CONT] = { COL_MEAN1, COL_SD1, COL_N1, COL_MEAN2, COL_SD2, COL_N2, NCOL },
+		[POOL_DATA_BIN] = { COL_EV1, COL_N1, COL_EV2, COL_N2, NCOL },
+		[POOL_DATA_GENERIC] = { COL_YI, NCOL },
+	};
+
+	for (int c = 0; c < NCOL; c++)
+		rd->col_at[c] = -1;
+	for (size_t f = 0; f < rd->fields.n; f++) {
+		struct buf b = BUF_INIT;
+
+		if (buf_adds(&b, rd->fields.v[f]) < 0)
+			return LSR_ENOMEM;
+		buf_trim(&b);
+		for (int c = 0; c < NCOL; c++)
+			for (int a = 0; col_names[c][a]; a++) {
+				if (strcasecmp(b.s, col_names[c][a]))
+					continue;
+				if (rd->col_at[c] >= 0) {
+					buf_release(&b);
+					return lsr_error_set(LSR_EPARSE, "%s:1: column '%s' appears twice",
+							     rd->path, canon((enum col)c));
+				}
+				rd->col_at[c] = (int)f;
+			}
+		buf_release(&b);
+	}
+	if (rd->col_at[COL_STUDY] < 0)
+		return lsr_error_set(LSR_EPARSE, "%s:1: missing column 'study'", rd->path);
+	for (int j = 0; need[rd->type][j] != NCOL; j++)
+		if (rd->col_at[need[rd->type][j]] < 0)
+			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s'", rd->path,
+					     canon(need[rd->type][j]));
+	if (rd->type == POOL_DATA_GENERIC && rd->col_at[COL_SEI] < 0 && rd->col_at[COL_VI] < 0)
+		return lsr_error_set(LSR_EPARSE, "%s:1: missing column 'sei' (or 'vi')", rd->path);
+	rd->ds->in.has_subgroups = rd->col_at[COL_SUBGROUP] >= 0;
+	return 0;
+}
+
+enum range { ANY, POSITIVE, AT_LEAST_1, NONNEG };
+
+/* The number in column c of the current record into *out (NaN when the
+ * cell is empty or the column absent). */
+static int get_num(struct reader *rd, enum col c, enum range range, double *out)
+{
+	struct buf b = BUF_INIT;
+	char *end;
+	int f = rd->col_at[c], rc = 0;
+
+	*out = NAN;
+	if (f < 0 || (size_t)f >= rd->fields.n)
+		return 0;
+	if (buf_adds(&b, rd->fields.v[f]) < 0)
+		return LSR_ENOMEM;
+	buf_trim(&b);
+	if (b.len == 0)
+		goto out;
+	errno = 0;
+	*out = strtod(b.s, &end);
+	if (*end || errno == ERANGE || !isfinite(*out)) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number, got '%s'",
+				   rd->path, rd->row, canon(c), b.s);
+		goto out;
+	}
+	switch (range) {
+	case POSITIVE:
+		if (!(*out > 0))
+			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a positive number, got '%s'",
+					   rd->path, rd->row, canon(c), b.s);
+		break;
+	case AT_LEAST_1:
+		if (!(*out >= 1))
+			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number of at least 1, got '%s'",
+					   rd->path, rd->row, canon(c), b.s);
+		break;
+	case NONNEG:
+		if (!(*out >= 0))
+			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number of at least 0, got '%s'",
+					   rd->path, rd->row, canon(c), b.s);
+		break;
+	case ANY:
+		break;
+	}
+out:
+	buf_release(&b);
+	return rc;
+}
+
+static int events_le_n(struct reader *rd, enum col ce, enum col cn, double e, double n)
+{
+	if (isnan(e) || isnan(n) || e <= n)
+		return 0;
+	return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': %.15g events but %s is %.15g",
+			     rd->path, rd->row, canon(ce), e, canon(cn), n);
+}
+
+/* A label cell: valid UTF-8, cleaned; NULL for an empty cell. */
+static int get_label(struct reader *rd, enum col c, const char **out)
+{
+	struct buf b = BUF_INIT;
+	int f = rd->col_at[c];
+
+	*out = NULL;
+	if (f < 0 || (size_t)f >= rd->fields.n)
+		return 0;
+	if (text_append_utf8(&b, rd->fields.v[f], strlen(rd->fields.v[f]), NULL) < 0 ||
+	    text_clean(&b) < 0) {
+		buf_release(&b);
+		return lsr_error_last_code();
+	}
+	if (b.len == 0) {
+		buf_release(&b);
+		return 0;
+	}
+	if (strv_push_owned(&rd->ds->strings, buf_detach(&b)) < 0)
+		return LSR_ENOMEM;
+	*out = rd->ds->strings.v[rd->ds->strings.n - 1];
+	return 0;
+}
+
+static int parse_row(struct reader *rd)
+{
+	struct pool_dataset *ds = rd->ds;
+	struct pool_study *s;
+	int rc = 0;
+
+	if (ds->in.k == rd->alloc) {
+		size_t n = rd->alloc ? 2 * rd->alloc : 64;
+		struct pool_study *p = realloc(ds->studies, n * sizeof(*p));
+
+		if (!p)
+			return lsr_error_oom();
+		ds->studies = p;
+		rd->alloc = n;
+	}
+	s = &ds->studies[ds->in.k];
+	memset(s, 0, sizeof(*s));
+	s->mean1 = s->sd1 = s->n1 = s->mean2 = s->sd2 = s->n2 = NAN;
+	s->events1 = s->events2 = s->yi = s->vi = NAN;
+	if ((rc = get_label(rd, COL_STUDY, &s->label)) < 0)
+		return rc;
+	if (!s->label)
+		return lsr_error_set(LSR_EPARSE, "%s:%lu: column 'study': empty study label",
+				     rd->path, rd->row);
+	if ((rc = get_label(rd, COL_SUBGROUP, &s->subgroup)) < 0)
+		return rc;
+	if (rd->col_at[COL_SUBGROUP] >= 0 && !s->subgroup && !ds->missing_subgroup_row)
+		ds->missing_subgroup_row = rd->row;
+	switch (rd->type) {
+	case POOL_DATA_CONT:
+		if ((rc = get_num(rd, COL_MEAN1, ANY, &s->mean1)) < 0 ||
+		    (rc = get_num(rd, COL_SD1, POSITIVE, &s->sd1)) < 0 ||
+		    (rc = get_num(rd, COL_N1, AT_LEAST_1, &s->n1)) < 0 ||
+		    (rc = get_num(rd, COL_MEAN2, ANY, &s->mean2)) < 0 ||
+		    (rc = get_num(rd, COL_SD2, POSITIVE, &s->sd2)) < 0 ||
+		    (rc = get_num(rd, COL_N2, AT_LEAST_1, &s->n2)) < 0)
+			return rc;
+		break;
+	case POOL_DATA_BIN:
+		if ((rc = get_num(rd, COL_EV1, NONNEG, &s->events1)) < 0 ||
+		    (rc = get_num(rd, COL_N1, AT_LEAST_1, &s->n1)) < 0 ||
+		    (rc = get_num(rd, COL_EV2, NONNEG, &s->events2)) < 0 ||
+		    (rc = get_num(rd, COL_N2, AT_LEAST_1, &s->n2)) < 0 ||
+		    (rc = events_le_n(rd, COL_EV1, COL_N1, s->events1, s->n1)) < 0 ||
+		    (rc = events_le_n(rd, COL_EV2, COL_N2, s->events2, s->n2)) < 0)
+			return rc;
+		break;
+	case POOL_DATA_GENERIC:
+		if ((rc = get_num(rd, COL_YI, ANY, &s->yi)) < 0)
+			return rc;
+		if (rd->col_at[COL_SEI] >= 0) {
+			double se;
+
+			if ((rc = get_num(rd, COL_SEI, POSITIVE, &se)) < 0)
+				return rc;
+			s->vi = se * se;
+		} else if ((rc = get_num(rd, COL_VI, POSITIVE, &s->vi)) < 0) {
+			return rc;
+		}
+		break;
+	}
+	ds->in.k++;
+	return 0;
+}
+
+static void on_record(int c, void *data)
+{
+	struct reader *rd = data;
+	int rc;
+
+	(void)c;
+	if (rd->rc)
+		return;
+	if (!rd->header_done) {
+		rd->header_done = 1;
+		rc = parse_header(rd);
+	} else if (rd->fields.n == 1 && rd->fields.v[0][0] == '\0') {
+		rc = 0; /* a line holding only a comma-less empty field */
+	} else {
+		rc = parse_row(rd);
+	}
+	if (rc < 0)
+		rd->rc = rc;
+	strv_clear(&rd->fields);
+}
+
+void pool_dataset_free(struct pool_dataset *d)
+{
+	if (!d)
+		return;
+	free(d->studies);
+	strv_release(&d->strings);
+	free(d);
+}
+
+int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type)
+{
+	struct reader rd;
+	struct csv_parser p;
+	FILE *f;
+	char *lp = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	*out = NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.path = path;
+	rd.type = type;
+	rd.ds = calloc(1, sizeof(*rd.ds));
+	if (!rd.ds)
+		return lsr_error_oom();
+	rd.ds->in.type = type;
+	f = fopen(path, "rb");
+	if (!f) {
+		rc = lsr_error_set(errno == ENOENT ? LSR_ENOTFOUND : LSR_ERROR, "cannot open '%s': %s",
+				   path, strerror(errno));
+		pool_dataset_free(rd.ds);
+		return rc;
+	}
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		fclose(f);
+		pool_dataset_free(rd.ds);
+		return lsr_error_oom();
+	}
+	/* fed a line at a time, so that each record knows its line */
+	while (!rd.rc && (n = getline(&lp, &cap, f)) > 0) {
+		const char *s = lp;
+
+		rd.line++;
+		/* between records: the next one starts on this line (a quoted
+		 * field may carry it over several) */
+		if (p.pstate == 0)
+			rd.start = rd.line;
+		if (rd.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+			s += 3;
+			n -= 3;
+		}
+		if (csv_parse(&p, s, (size_t)n, on_field, on_record, &rd) != (size_t)n && !rd.rc)
+			rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+					      csv_strerror(csv_error(&p)));
+	}
+	if (!rd.rc && ferror(f))
+		rd.rc = lsr_error_set(LSR_ERROR, "cannot read '%s': %s", path, strerror(errno));
+	if (!rd.rc && csv_fini(&p, on_field, on_record, &rd) != 0)
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+				      csv_strerror(csv_error(&p)));
+	if (!rd.rc && !rd.header_done)
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s: empty file (expected a header row)", path);
+	if (!rd.rc && rd.ds->in.k == 0)
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s: no study rows after the header", path);
+	rc = rd.rc;
+	if (rc == LSR_ENOMEM)
+		lsr_error_oom();
+	csv_free(&p);
+	fclose(f);
+	free(lp);
+	strv_release(&rd.fields);
+	if (rc < 0) {
+		pool_dataset_free(rd.ds);
+		return rc;
+	}
+	rd.ds->in.studies = rd.ds->studies;
+	if (rd.ds->missing_subgroup_row)
+		rd.ds->in.has_subgroups = 0;
+	*out = rd.ds;
+	return 0;
+}

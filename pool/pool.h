@@ -1,0 +1,320 @@
+/*
+ * pool.h - the meta-analysis engine: effect sizes, fixed- and random-effects
+ * pooling, heterogeneity, subgroups, meta-regression on a categorical
+ * moderator, sensitivity analyses, small-study tests, forest and funnel
+ * plots.
+ *
+ * The engine works on arrays of per-study data (struct pool_study) and
+ * knows nothing of files, the review database or the command line: the CSV
+ * reader (pool_csv_read) is one way to fill the arrays, the review database
+ * another.  Formulas and the conventions of RevMan 5.4 and R's metafor are
+ * those of ../shared/reference/meta/README.md; docs/cmd/lsr-pool.md says how
+ * they map onto the options.
+ *
+ *     struct pool_opts o = POOL_OPTS_INIT;
+ *     struct pool_result *r;
+ *     o.measure = POOL_OR;
+ *     o.method = POOL_METHOD_MH;
+ *     if (pool_run(&r, &input, &o) < 0) ...     // message in lsr_error_last()
+ *     json_t *j = pool_result_json(r);           // one element of analyses[]
+ *     pool_result_free(r);
+ *
+ * Numbers that do not apply are NaN in the structures (null in JSON).  All
+ * arithmetic is in double precision, counts included.  Every function that
+ * can fail returns 0 or a negative LSR_E* code with the message set; none
+ * prints or exits.
+ */
+#ifndef LSR_POOL_H
+#define LSR_POOL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../util/buf.h"
+#include "../util/strv.h"
+
+/* --- input -------------------------------------------------------------- */
+
+enum pool_data_type {
+	POOL_DATA_CONT,    /* mean, SD and n per arm */
+	POOL_DATA_BIN,     /* events and n per arm */
+	POOL_DATA_GENERIC, /* effect and its variance (generic inverse variance) */
+};
+
+/*
+ * One study (one row).  Group 1 is the experimental arm, group 2 the
+ * control.  A value that was not reported is NaN: the study is then not
+ * estimable and is reported as such (never silently dropped).  Validation of
+ * the ranges (n >= 1, SD > 0, 0 <= events <= n, v > 0) is the caller's job
+ * (pool_csv_read does it); pool_run only refuses what it cannot compute.
+ */
+struct pool_study {
+	const char *label;    /* study label (borrowed) */
+	const char *subgroup; /* subgroup label, NULL when none (borrowed) */
+	double mean1, sd1, n1;
+	double mean2, sd2, n2;
+	double events1, events2; /* binary data use n1 and n2 above */
+	double yi, vi;           /* generic: effect and its variance */
+};
+
+struct pool_input {
+	enum pool_data_type type;
+	const struct pool_study *studies; /* k of them */
+	size_t k;
+	int has_subgroups; /* every study has a subgroup label */
+};
+
+/* --- options ------------------------------------------------------------ */
+
+enum pool_measure { POOL_MD, POOL_SMD, POOL_OR, POOL_RR, POOL_RD, POOL_GIV };
+enum pool_method { POOL_METHOD_IV, POOL_METHOD_MH, POOL_METHOD_PETO };
+enum pool_model { POOL_MODEL_FIXED, POOL_MODEL_RANDOM, POOL_MODEL_AUTO };
+enum pool_tau2 { POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM };
+/* SMD formula, zero cells, continuity correction inside MH, MH RD variance,
+ * which I2 the table and the forest plot show */
+enum pool_conv { POOL_CONV_REVMAN5, POOL_CONV_METAFOR };
+enum pool_rdvar {
+	POOL_RDVAR_CONV, /* as the convention says */
+	POOL_RDVAR_GR,   /* Greenland & Robins 1985 (RevMan 5) */
+	POOL_RDVAR_SGR,  /* Sato, Greenland & Robins 1989 (metafor rma.mh) */
+};
+
+enum pool_extra_flags {
+	POOL_SUBGROUPS = 1 << 0,     /* RevMan subgroup analysis */
+	POOL_MODERATOR = 1 << 1,     /* metafor meta-regression on the subgroup */
+	POOL_LEAVE_ONE_OUT = 1 << 2, /* leave-one-out sensitivity analysis */
+	POOL_EGGER = 1 << 3,         /* Egger's test, classic and model-based */
+	POOL_TRIMFILL = 1 << 4,      /* trim-and-fill, estimator L0 */
+};
+
+struct pool_opts {
+	enum pool_measure measure;
+	enum pool_method method;
+	enum pool_model model;   /* AUTO: random when the heterogeneity p < 0.05 */
+	enum pool_tau2 tau2;
+	int hk;                  /* Hartung-Knapp: 1, 0, or -1 for the default */
+	enum pool_conv conv;
+	enum pool_rdvar rd_var;
+	int log_scale;           /* GIV: effects are logs of ratios (-1: default, yes) */
+	unsigned extras;         /* enum pool_extra_flags */
+	const char *const *exclude; /* study labels left out (sensitivity) */
+	size_t nexclude;
+};
+
+#define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
+			 -1, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
+
+/* Names as the options and the JSON spell them ("MD", "MH", "REML", ...). */
+const char *pool_measure_name(enum pool_measure m);
+const char *pool_method_name(enum pool_method m);
+const char *pool_tau2_name(enum pool_tau2 t);
+const char *pool_conv_name(enum pool_conv c);
+/* Parse the names above, case-insensitively; 0 or LSR_EUSAGE with a message.
+ * pool_tau2_parse also takes the reference files' descriptive spellings
+ * such as "DL(Q from MH)" and "DL (separately per subgroup)". */
+int pool_measure_parse(enum pool_measure *out, const char *s);
+int pool_method_parse(enum pool_method *out, const char *s);
+int pool_tau2_parse(enum pool_tau2 *out, const char *s);
+int pool_conv_parse(enum pool_conv *out, const char *s);
+/* The data type a measure needs. */
+enum pool_data_type pool_measure_data_type(enum pool_measure m);
+
+/* --- results ------------------------------------------------------------ */
+
+enum pool_est_status {
+	POOL_EST_INCLUDED,      /* has an estimate and is pooled */
+	POOL_EST_NOT_ESTIMABLE, /* no estimate: see reason */
+	POOL_EST_EXCLUDED,      /* estimable, left out by --exclude */
+};
+
+/* One study's effect in one analysis. */
+struct pool_est {
+	enum pool_est_status status;
+	const char *reason;  /* why not estimable (static text), or NULL */
+	int cc;              /* 0.5 added to every cell */
+	double yi, vi;       /* effect on the analysis scale and its variance */
+	double ci_lb, ci_ub; /* yi -/+ z sqrt(vi) */
+	double weight;       /* raw weight used (1/v, 1/(v+tau2), MH weight, V) */
+	double weight_pct;   /* 100 weight / sum of weights */
+	double J, d, s_pooled; /* SMD: correction factor, d before it, pooled SD */
+	double o_minus_e, v_peto; /* Peto */
+};
+
+/* A pooled estimate with its heterogeneity statistics. */
+struct pool_summary {
+	int k;          /* studies pooled */
+	int random;     /* random-effects weights were used */
+	int hk;         /* Hartung-Knapp: stat is t with df_t degrees of freedom */
+	double estimate, se, ci_lb, ci_ub;
+	double stat;    /* z, or t with Hartung-Knapp */
+	double df_t;
+	double crit;    /* the quantile used for the CI */
+	double p;
+	double pi_lb, pi_ub;         /* prediction interval (metafor) */
+	double pi_t_lb, pi_t_ub;     /* t(k-2) version (Higgins 2009), z models */
+	double Q, df, p_Q;
+	double I2;                   /* fixed: from Q; random: from tau2 */
+	double H2;
+	double I2_from_Q;            /* max(0, (Q - df)/Q) * 100, what RevMan 5 shows */
+	double tau2;
+	double tau2_ci[2], I2_ci[2], H2_ci[2]; /* Q-profile; NaN when not computed */
+};
+
+struct pool_subgroup {
+	const char *label; /* borrowed from the input */
+	struct pool_summary s;
+};
+
+struct pool_subgroup_test {
+	double Q, df, p, I2;
+	double pooled, pooled_se;   /* inverse-variance average of the subgroups */
+	double Q_total_minus_within; /* fixed effect only, else NaN */
+};
+
+struct pool_mod_level {
+	const char *label;
+	double estimate, se, ci_lb, ci_ub, stat, p;
+};
+
+/* Mixed-effects meta-regression on the subgroup as a categorical moderator
+ * (metafor rma(yi, vi, mods = ~ factor(subgroup))). */
+struct pool_moderator {
+	int hk;          /* QM is an F statistic on (QM_df, QM_df2) df, levels use t */
+	double QM, QM_df, QM_df2, QM_p;
+	double QE, QE_df, QE_p;
+	double tau2, I2, R2;
+	double df_t;
+	struct pool_mod_level *levels;
+	size_t nlevels;
+};
+
+struct pool_loo_row {
+	size_t omitted; /* index into the input */
+	struct pool_summary s;
+};
+
+struct pool_egger {
+	int k;
+	/* classic: OLS of y/se on 1/se (weighted regression of y on se) */
+	double bias, bias_se, t, df, p;
+	double limit, limit_lb, limit_ub;
+	double snd_intercept, snd_intercept_se, snd_slope, snd_slope_se;
+	/* model-based: meta-regression of y on se with the analysis's model */
+	int m_hk;
+	double m_bias, m_bias_se, m_stat, m_df, m_p;
+	double m_limit, m_limit_lb, m_limit_ub, m_tau2;
+};
+
+struct pool_trimfill {
+	int right;        /* missing studies on the right */
+	int k0;
+	double se_k0;
+	int k;            /* studies before filling */
+	double *fill_y, *fill_v; /* k0 filled studies */
+	struct pool_summary original, filled;
+};
+
+struct pool_result {
+	const struct pool_input *in; /* borrowed */
+	struct pool_opts opts;   /* resolved: model never AUTO, hk 0 or 1 */
+	int auto_model;          /* the model was chosen by the heterogeneity test */
+	double auto_p;           /* the p it was chosen by */
+	int log_scale;
+	struct pool_est *est;    /* in->k of them */
+	struct pool_summary main;
+	/* OR by Mantel-Haenszel under the metafor convention */
+	int has_mh_tests;
+	double cmh, cmh_p, tarone, tarone_p;
+	int tarone_kpos;
+	struct pool_subgroup *sub;    /* with POOL_SUBGROUPS */
+	size_t nsub;
+	struct pool_subgroup_test subtest;
+	struct pool_moderator *mod;   /* with POOL_MODERATOR */
+	struct pool_loo_row *loo;     /* with POOL_LEAVE_ONE_OUT */
+	size_t nloo;
+	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
+	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
+	struct strv warnings;         /* for people: what was skipped and why */
+};
+
+/*
+ * Run the analysis opts asks for on in.  On success *out is the caller's
+ * (pool_result_free).  Fails with LSR_EUSAGE for combinations that do not
+ * exist (Peto random effects, MH for continuous data, an unknown --exclude
+ * label), LSR_EPARSE when no study is estimable, LSR_ERROR when an
+ * iteration fails to converge, LSR_ENOMEM.
+ */
+int pool_run(struct pool_result **out, const struct pool_input *in,
+	     const struct pool_opts *opts);
+void pool_result_free(struct pool_result *r);
+
+/* The result as one element of the reference JSON's analyses[], with a
+ * schema_version key (see docs/cmd/lsr-pool.md).  NULL when out of memory. */
+json_t *pool_result_json(const struct pool_result *r);
+
+/* A RevMan-like table for people. */
+int pool_table_render(struct buf *out, const struct pool_result *r);
+
+/* --- figures ------------------------------------------------------------ */
+
+struct pool_plot_opts {
+	const char *title;          /* NULL: none */
+	const char *label_e;        /* "Experimental" */
+	const char *label_c;        /* "Control" */
+	const char *favours_left;   /* "Favours [experimental]" */
+	const char *favours_right;  /* "Favours [control]" */
+};
+
+#define POOL_PLOT_OPTS_INIT { NULL, NULL, NULL, NULL, NULL }
+
+/* A forest plot laid out as RevMan 5's, as an SVG document. */
+int pool_forest_svg(struct buf *out, const struct pool_result *r,
+		    const struct pool_plot_opts *po);
+/* A funnel plot (effect against SE) with pseudo-95% limits. */
+int pool_funnel_svg(struct buf *out, const struct pool_result *r,
+		    const struct pool_plot_opts *po);
+
+/* --- numerical core (also for benchmarks and other stages) -------------- */
+
+struct pool_fitspec {
+	int random;          /* random effects */
+	enum pool_tau2 tau2; /* estimator, when random and tau2_fixed is NaN */
+	double tau2_fixed;   /* use this tau2 (NaN: estimate it) */
+	int hk;              /* Hartung-Knapp */
+	int qprofile;        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
+};
+
+/*
+ * Inverse-variance pooling of y[0..k) with variances v[0..k) (all > 0),
+ * fixed or random effects, with heterogeneity.  Fails with LSR_ERROR when
+ * REML does not converge, LSR_ENOMEM.
+ */
+int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
+		size_t k, const struct pool_fitspec *spec);
+
+/* Hedges' correction factor: the exact J(m) = Gamma(m/2) / (sqrt(m/2)
+ * Gamma((m-1)/2)) (computed with lgamma) and RevMan 5's 1 - 3/(4N - 9). */
+double pool_smd_j_exact(double m);
+double pool_smd_j_revman5(double N);
+
+/* --- CSV input ---------------------------------------------------------- */
+
+/* A data set read from a file: owns its studies and their strings. */
+struct pool_dataset {
+	struct pool_input in;
+	struct pool_study *studies;
+	struct strv strings; /* labels and subgroups */
+	unsigned long missing_subgroup_row; /* first row with an empty subgroup, or 0 */
+};
+
+/*
+ * Read a CSV file in the reference format (study, [subgroup,] then the
+ * columns of type; metafor's escalc names are accepted too).  Errors name
+ * the file, the row (the header is row 1) and the column: LSR_EPARSE (exit
+ * 3), LSR_ENOTFOUND when the file cannot be opened.  *out is the caller's
+ * (pool_dataset_free).
+ */
+int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type);
+void pool_dataset_free(struct pool_dataset *d);
+
+#endif
