@@ -54,7 +54,9 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(import, NEED_DB | WANT_PROTOCOL, "import database exports (PubMed XML, MEDLINE, RIS, WoS, EndNote, BibTeX, CSV)") \
 	X(status, NEED_DB | WANT_PROTOCOL, "records identified per source and run") \
 	X(records, NEED_DB, "list, export or remove records") \
-	X(run, NEED_DB, "list runs; withdraw a run imported by mistake")
+	X(run, NEED_DB, "list runs; withdraw a run imported by mistake") \
+	X(extract, 0, "extraction sheets, dual extraction, conversions to mean/SD, export") \
+	X(rob, 0, "risk of bias (RoB 1, RoB 2): sheets, dual assessment, figures")
 
 #define DECLARE_CMD(name, flags, summary) \
 	int cmd_##name(int argc, const char **argv, struct lsr_ctx *ctx);
