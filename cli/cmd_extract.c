@@ -45,7 +45,7 @@ static void print_number(const char *name, double v)
 	if (isnan(v))
 		printf("%s not reported\n", name);
 	else
-		printf("%s %.6g\n", name, v);
+		printf("%s %.7g\n", name, v);
 }
 
 static int print_result(double n, double mean, double sd, const char *method, int json)
@@ -54,7 +54,7 @@ static int print_result(double n, double mean, double sd, const char *method, in
 		json_t *o = json_object();
 
 		json_object_set_new(o, "schema_version", json_integer(1));
-		json_object_set_new(o, "n", json_real(n));
+		json_object_set_new(o, "n", json_integer((json_int_t)n));
 		json_object_set_new(o, "mean", isnan(mean) ? json_null() : json_real(mean));
 		json_object_set_new(o, "sd", json_real(sd));
 		json_object_set_new(o, "method", json_string(method));

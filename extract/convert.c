@@ -280,7 +280,7 @@ static int check_arm(const struct extract_arm *a, const char *which)
 int extract_convert_combine(struct extract_arm *out, const struct extract_arm *a,
 			    const struct extract_arm *b)
 {
-	double n, ss;
+	double n, ss, mean;
 	int rc;
 
 	if ((rc = check_arm(a, "first")) < 0 || (rc = check_arm(b, "second")) < 0)
@@ -290,8 +290,10 @@ int extract_convert_combine(struct extract_arm *out, const struct extract_arm *a
 		return lsr_error_set(LSR_EPARSE, "combining two arms needs n >= 2 in all");
 	ss = (a->n - 1) * a->sd * a->sd + (b->n - 1) * b->sd * b->sd +
 	     a->n * b->n / n * (a->mean - b->mean) * (a->mean - b->mean);
+	/* out may be a or b: compute everything before writing */
+	mean = (a->n * a->mean + b->n * b->mean) / n;
 	out->n = n;
-	out->mean = (a->n * a->mean + b->n * b->mean) / n;
+	out->mean = mean;
 	out->sd = sqrt(ss / (n - 1));
 	return 0;
 }

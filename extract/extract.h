@@ -133,7 +133,8 @@ struct extract_arm {
 /*
  * Combine two groups into one (Cochrane Handbook Table 6.5.a): the sizes
  * add, the mean is the size-weighted mean, and the SD pools the within-
- * and between-group variation.  Apply repeatedly for more than two.
+ * and between-group variation.  Apply repeatedly for more than two; out
+ * may be a or b.
  */
 int extract_convert_combine(struct extract_arm *out, const struct extract_arm *a,
 			    const struct extract_arm *b);

@@ -193,6 +193,10 @@ static void test_extract_convert__combine(void **state)
 	close_to(out.n, 37, 0);
 	close_to(out.mean, 10.716216, 5e-7);
 	close_to(out.sd, 2.659471, 5e-7);
+	/* in place, as the calculator combines more than two arms */
+	assert_int_equal(extract_convert_combine(&one, &one, &two), 0);
+	close_to(one.mean, 10.716216, 5e-7);
+	close_to(one.sd, 2.659471, 5e-7);
 	b.n = 0;
 	assert_int_equal(extract_convert_combine(&out, &a, &b), LSR_EPARSE);
 	assert_string_equal(lsr_error_last(), "second arm: n must be a whole number >= 1, got 0");
