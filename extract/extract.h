@@ -27,7 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include "../util/buf.h"
+#include "../util/strv.h"
 
 struct lsr_db;
 struct protocol;
@@ -180,7 +183,8 @@ enum rob2_answer {
 };
 #define ROB2_NANSWERS 7
 
-/* "Y", "PY", ... ("" for ROB2_UNSET); parse returns -1 when unknown. */
+/* "Y", "PY", ... ("" for ROB2_UNSET).  Parsing is case-insensitive; an
+ * empty string is ROB2_UNSET; LSR_ERROR (no message) when s is not one. */
 const char *extract_rob2_answer_name(enum rob2_answer a);
 int extract_rob2_answer_parse(enum rob2_answer *out, const char *s);
 
@@ -209,11 +213,12 @@ const struct extract_rob2_question *extract_rob2_questions(int d, enum rob2_effe
  * answers question i of extract_rob2_questions(d, e)).  Checks first that every
  * question the algorithm asks is answered, that a question it does not ask
  * is left empty or NA, and that each answer is one the question takes;
- * LSR_EPARSE with a message naming the question otherwise.  *rule (may be
- * NULL) receives a static description of the path taken.
+ * LSR_EPARSE with a message naming the question otherwise, and *badq (may
+ * be NULL) gets that question's index.  *rule (may be NULL) receives a
+ * static description of the path taken.
  */
-int extract_rob2_domain_judge(enum rob_level *out, const char **rule, int d,
-		      enum rob2_effect e, const enum rob2_answer *ans);
+int extract_rob2_domain_judge(enum rob_level *out, const char **rule, size_t *badq,
+			      int d, enum rob2_effect e, const enum rob2_answer *ans);
 
 /*
  * The overall judgement the guidance proposes: low if every domain is low,
@@ -248,5 +253,197 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 /* The summary chart: for each domain, a bar split into the weighted
  * percentage of studies at low, some-concerns/unclear and high risk. */
 int extract_robplot_summary(struct buf *out, const struct extract_robplot *p);
+
+/* ------------------------------------------------------------------ */
+/* 4. the review database (sheet.c, store.c, rob.c)                   */
+
+/*
+ * Arms.  Every study has an "intervention" and a "control" arm.  A trial
+ * with more arms is extracted arm by arm under names "intervention-NAME"
+ * or "control-NAME" (NAME: letters, digits, '.', '_' or '-'), e.g.
+ * "intervention-once" and "intervention-twice"; when a study has no data
+ * under plain "intervention" (or "control"), its extra arms of that side
+ * are combined into it (Cochrane Handbook Table 6.5.a for means and SDs,
+ * sums for counts) and the combination is recorded as a conversion.
+ */
+#define EXTRACT_ARM_INTERVENTION "intervention"
+#define EXTRACT_ARM_CONTROL "control"
+/* 1 when name is a valid arm name (see above). */
+int extract_arm_valid(const char *name);
+
+enum extract_sheet_kind {
+	EXTRACT_SHEET_CHARACTERISTICS,
+	EXTRACT_SHEET_OUTCOMES,
+};
+
+/*
+ * Write an empty extraction sheet as CSV to f: one row per study for the
+ * characteristics, or one row per study x outcome x time point x arm for
+ * outcome data (one per study x outcome x time point for time-to-event
+ * outcomes, whose row compares the intervention arm with control).  Only
+ * study (its label) when not NULL.  LSR_ENOTFOUND for an unknown study.
+ */
+int extract_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p,
+			enum extract_sheet_kind kind, const char *study);
+
+struct extract_import_result {
+	enum extract_sheet_kind kind;
+	int64_t import_id;
+	size_t rows;     /* data rows read */
+	size_t values;   /* values stored (empty cells included) */
+	size_t studies;  /* distinct studies */
+};
+
+/*
+ * Import a filled extraction sheet (its kind recognised from its header)
+ * as extracted by extractor.  Every cell is checked first (types, allowed
+ * values, n >= 1, sd > 0, events <= n, known study, outcome, time point
+ * and arm, each row convertible to what the analyses need); the first
+ * problem rejects the whole file with "FILE:ROW: column 'C': ..." and
+ * LSR_EPARSE, and nothing is stored.  Otherwise the values are appended
+ * (never overwritten) and the derived arm data rebuilt, in one
+ * transaction.
+ */
+int extract_sheet_import(struct extract_import_result *out, struct lsr_db *db,
+			 const struct protocol *p, const char *path, const char *extractor);
+
+/* Where an item stands. */
+enum extract_item_state {
+	EXTRACT_AGREED,    /* enough extractors gave the same value */
+	EXTRACT_RESOLVED,  /* the lead recorded the agreed value */
+	EXTRACT_DIFFER,    /* extractors gave different values */
+	EXTRACT_PENDING,   /* fewer extractors than the protocol asks for */
+};
+
+/* One extracted item with every extractor's current value (borrowed: valid
+ * during the callback only). */
+struct extract_item {
+	int64_t study_id;
+	const char *study;
+	const char *outcome;   /* NULL for a characteristic */
+	const char *timepoint;
+	const char *arm;
+	const char *field;     /* characteristic name, or n, mean, sd, ... */
+	size_t nvalues;
+	const char *const *extractors;
+	const char *const *values;   /* NULL: left empty */
+	enum extract_item_state state;
+	const char *agreed;    /* the value reaching the analyses (AGREED, RESOLVED) */
+};
+
+struct extract_compare_counts {
+	size_t agreed, resolved, differ, pending;
+};
+
+/*
+ * Call fn for every item that is not agreed or resolved (all items with
+ * all != 0), study by study, and count the items in each state.
+ */
+int extract_compare(struct extract_compare_counts *counts, struct lsr_db *db,
+		    const struct protocol *p, int all,
+		    int (*fn)(const struct extract_item *it, void *payload), void *payload);
+
+/* An item named on the command line. */
+struct extract_item_key {
+	const char *study;
+	const char *outcome;   /* NULL: a characteristic */
+	const char *timepoint;
+	const char *arm;
+	const char *field;
+};
+
+/*
+ * Record the agreed value of an item: value (NULL: agreed not reported),
+ * or, when take is not NULL, the value extractor take gave.  The value is
+ * checked like a sheet cell; the item must have been extracted.  Appends
+ * a resolution and rebuilds the derived arm data.
+ */
+int extract_resolve(struct lsr_db *db, const struct protocol *p,
+		    const struct extract_item_key *key, const char *value,
+		    const char *take, const char *note);
+
+/* Rebuild extraction_arm_data from the agreed values (inside the caller's
+ * transaction, or its own). */
+int extract_derive(struct lsr_db *db, const struct protocol *p);
+
+/*
+ * Write the agreed, converted data as CSV, one row per study x comparison
+ * (intervention vs control) x time point, in the columns metafor's escalc
+ * reads: m1i, sd1i, n1i, m2i, sd2i, n2i (continuous), ai, n1i, ci, n2i
+ * (dichotomous), yi, sei (time-to-event log HR), with the methods used and
+ * the study's agreed characteristics.  Only outcome when not NULL.
+ */
+int extract_export_csv(FILE *f, struct lsr_db *db, const struct protocol *p,
+		       const char *outcome);
+
+/* One study's agreed data for one outcome and time point, for pooling. */
+struct extract_study_data {
+	int64_t study_id;
+	char *study;           /* label */
+	char *timepoint;
+	/* arm 1 is intervention, arm 2 control; NAN when not applicable */
+	double n1, mean1, sd1, events1;
+	double n2, mean2, sd2, events2;
+	double log_hr, se_log_hr;    /* time-to-event */
+	char *method1, *method2;     /* how each arm's numbers were obtained */
+	struct strv characteristics; /* "name=value", agreed values only */
+};
+
+/*
+ * The studies with agreed data for outcome at timepoint (every time point
+ * when timepoint is NULL), ordered by study label then time point.  A
+ * study is included only when both arms (or the comparison) are complete.
+ * *out is an array of *n entries; free it with extract_study_data_free.
+ * LSR_ENOTFOUND when the outcome is not in the protocol.
+ */
+int extract_outcome_data(struct extract_study_data **out, size_t *n, struct lsr_db *db,
+			 const struct protocol *p, const char *outcome,
+			 const char *timepoint);
+void extract_study_data_free(struct extract_study_data *d, size_t n);
+
+/* ---- risk of bias in the database (rob.c) ---- */
+
+/* Write an empty risk-of-bias sheet for the protocol's tool. */
+int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p,
+			    const char *study);
+
+/* Import a filled risk-of-bias sheet as assessed by assessor: validated
+ * whole like extraction sheets (RoB 2 answers by the algorithm's rules,
+ * an override only with a justification), then appended. */
+int extract_rob_import(struct extract_import_result *out, struct lsr_db *db,
+		       const struct protocol *p, const char *path, const char *assessor);
+
+/* A study's risk of bias in one domain (or overall), per assessor and
+ * final (borrowed during the callback). */
+struct extract_rob_item {
+	const char *study;
+	const char *domain;        /* domain code, or "overall" */
+	size_t nassessors;
+	const char *const *assessors;
+	const enum rob_level *levels;  /* each assessor's judgement (RoB 2:
+					* override, else the proposal) */
+	const char *const *detail;     /* RoB 2: answers "1.1=Y 1.2=PY ..." */
+	enum rob_level final;          /* consensus or agreement; ROB_NONE if open */
+	int consensus;                 /* final comes from a recorded consensus */
+};
+
+/* Call fn for every study x domain whose assessors disagree or that lacks
+ * assessors (every one with all != 0); *open counts the unresolved. */
+int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *p, int all,
+			int (*fn)(const struct extract_rob_item *it, void *payload),
+			void *payload);
+
+/* Record the consensus judgement of a study's domain (code, or "overall"). */
+int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
+			const char *domain, const char *judgement, const char *reason);
+
+/*
+ * The final judgements of every study for the figures: fills a robplot
+ * (its studies and levels are allocated; free with extract_rob_plot_free).
+ * weights (may be NULL) maps study labels to weights as "label=weight".
+ */
+int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
+			  const struct protocol *p, const struct strv *weights);
+void extract_rob_plot_free(struct extract_robplot *p);
 
 #endif

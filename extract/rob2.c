@@ -253,7 +253,7 @@ static void options_text(char *out, size_t size, unsigned opts)
 	}
 }
 
-static int check_answers(int d, enum rob2_effect e, const enum rob2_answer *a)
+static int check_answers(size_t *badq, int d, enum rob2_effect e, const enum rob2_answer *a)
 {
 	size_t n;
 	const struct extract_rob2_question *qs = extract_rob2_questions(d, e, &n);
@@ -264,6 +264,8 @@ static int check_answers(int d, enum rob2_effect e, const enum rob2_answer *a)
 		unsigned opts = qs[q].options;
 		char txt[64];
 
+		if (badq)
+			*badq = q;
 		if (!asked(d, e, q, a, &when, &optional)) {
 			if (a[q] != ROB2_UNSET && a[q] != ROB2_NA)
 				return lsr_error_set(LSR_EPARSE,
@@ -391,15 +393,15 @@ static enum rob_level judge_d5(const enum rob2_answer *a, const char **rule)
 	JUDGE(ROB_SOME, "5.2 or 5.3 NI, neither Y/PY");
 }
 
-int extract_rob2_domain_judge(enum rob_level *out, const char **rule, int d,
-			      enum rob2_effect e, const enum rob2_answer *ans)
+int extract_rob2_domain_judge(enum rob_level *out, const char **rule, size_t *badq,
+			      int d, enum rob2_effect e, const enum rob2_answer *ans)
 {
 	const char *why = NULL;
 	int rc;
 
 	if (d < 0 || d >= ROB2_NDOMAINS)
 		BUG("RoB 2 has no domain %d", d + 1);
-	if ((rc = check_answers(d, e, ans)) < 0)
+	if ((rc = check_answers(badq, d, e, ans)) < 0)
 		return rc;
 	switch (d) {
 	case 0: *out = judge_d1(ans, &why); break;

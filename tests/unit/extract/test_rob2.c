@@ -156,7 +156,7 @@ static void leaf(struct walk *w)
 	int na_ok;
 
 	w->leaves++;
-	if (extract_rob2_domain_judge(&got, &rule, w->d, w->e, w->a) != 0)
+	if (extract_rob2_domain_judge(&got, &rule, NULL, w->d, w->e, w->a) != 0)
 		fail_msg("domain %d: refused a valid combination: %s", w->d + 1, lsr_error_last());
 	if (got != want) {
 		char txt[64] = "";
@@ -178,7 +178,7 @@ static void leaf(struct walk *w)
 		if (test_asked(w->d, w->e, (int)q, w->a, &na_ok))
 			continue;
 		w->a[q] = Y;
-		assert_int_equal(extract_rob2_domain_judge(&got, NULL, w->d, w->e, w->a), LSR_EPARSE);
+		assert_int_equal(extract_rob2_domain_judge(&got, NULL, NULL, w->d, w->e, w->a), LSR_EPARSE);
 		w->a[q] = keep;
 	}
 }
@@ -351,7 +351,7 @@ static void test_extract_rob2__branches(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		enum rob_level got;
 
-		if (extract_rob2_domain_judge(&got, NULL, cases[i].d, cases[i].e, cases[i].a) != 0)
+		if (extract_rob2_domain_judge(&got, NULL, NULL, cases[i].d, cases[i].e, cases[i].a) != 0)
 			fail_msg("case %zu refused: %s", i, lsr_error_last());
 		if (got != cases[i].want)
 			fail_msg("case %zu: got %d, want %d", i, (int)got, (int)cases[i].want);
@@ -359,12 +359,14 @@ static void test_extract_rob2__branches(void **state)
 }
 
 static void expect_refused(int d, enum rob2_effect e, const enum rob2_answer *a,
-			   const char *msg)
+			   size_t want_q, const char *msg)
 {
 	enum rob_level got;
+	size_t badq = 99;
 
-	assert_int_equal(extract_rob2_domain_judge(&got, NULL, d, e, a), LSR_EPARSE);
+	assert_int_equal(extract_rob2_domain_judge(&got, NULL, &badq, d, e, a), LSR_EPARSE);
 	assert_string_equal(lsr_error_last(), msg);
+	assert_int_equal(badq, want_q);
 }
 
 static void test_extract_rob2__refusals(void **state)
@@ -377,18 +379,18 @@ static void test_extract_rob2__refusals(void **state)
 	const enum rob2_answer d2b_missing[] = { Y, N, U, N, N, U };
 
 	(void)state;
-	expect_refused(0, ROB2_ASSIGNMENT, d1_missing,
+	expect_refused(0, ROB2_ASSIGNMENT, d1_missing, 2,
 		       "question 1.3 needs an answer (Y, PY, PN, N or NI)");
-	expect_refused(1, ROB2_ASSIGNMENT, d2_unasked,
+	expect_refused(1, ROB2_ASSIGNMENT, d2_unasked, 2,
 		       "question 2.3 is asked only when 2.1 or 2.2 is Y, PY or NI: leave it empty or answer NA, not Y");
-	expect_refused(1, ROB2_ASSIGNMENT, d2_na, "question 2.6 takes Y, PY, PN, N or NI, not NA");
-	expect_refused(2, ROB2_ASSIGNMENT, d3_ni, "question 3.2 takes Y, PY, PN or N, not NI");
-	expect_refused(1, ROB2_ADHERENCE, d2b_missing,
+	expect_refused(1, ROB2_ASSIGNMENT, d2_na, 5, "question 2.6 takes Y, PY, PN, N or NI, not NA");
+	expect_refused(2, ROB2_ASSIGNMENT, d3_ni, 1, "question 3.2 takes Y, PY, PN or N, not NI");
+	expect_refused(1, ROB2_ADHERENCE, d2b_missing, 2,
 		       "question 2.3 needs an answer (Y, PY, PN, N, NI or NA)");
 	{
 		enum rob_level got;
 
-		assert_int_equal(extract_rob2_domain_judge(&got, NULL, 1, ROB2_ADHERENCE, d2b_na), 0);
+		assert_int_equal(extract_rob2_domain_judge(&got, NULL, NULL, 1, ROB2_ADHERENCE, d2b_na), 0);
 		assert_int_equal(got, ROB_LOW);
 	}
 }
