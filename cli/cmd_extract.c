@@ -24,7 +24,7 @@ static const char *const extract_usage[] = {
 	"lsr extract convert --n N (--se X | --ci-low L --ci-high H [--ci-level P] |\n"
 	"                     --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
 	"                     [--mean M] [--json]",
-	"lsr extract convert --arm N,MEAN,SD --arm N,MEAN,SD... [--json]",
+	"lsr extract convert --group N,MEAN,SD --group N,MEAN,SD... [--json]",
 	NULL
 };
 
@@ -38,7 +38,7 @@ static int parse_arm(struct extract_arm *a, const char *s)
 	for (int i = 0; i < 3; i++) {
 		v[i] = strtod(p, &end);
 		if (end == p || (i < 2 ? *end != ',' : *end != '\0'))
-			return lsr_error_set(LSR_EUSAGE, "--arm expects N,MEAN,SD, not '%s'", s);
+			return lsr_error_set(LSR_EUSAGE, "--group expects N,MEAN,SD, not '%s'", s);
 		p = end + 1;
 	}
 	a->n = v[0];
@@ -83,10 +83,10 @@ static int extract_convert_cmd(struct extract_reported *r, const char *sd_method
 	if (arms->n) {
 		struct extract_arm acc, next;
 
-		if (arms->n < 2)
-			return lsr_error_set(LSR_EUSAGE, "combining arms needs at least two --arm");
 		if ((rc = parse_arm(&acc, arms->v[0])) < 0)
 			return rc;
+		if (arms->n < 2)
+			return lsr_error_set(LSR_EUSAGE, "combining groups needs at least two --group");
 		for (size_t i = 1; i < arms->n; i++) {
 			if ((rc = parse_arm(&next, arms->v[i])) < 0 ||
 			    (rc = extract_convert_combine(&acc, &acc, &next)) < 0)
@@ -224,7 +224,7 @@ int cmd_extract(int argc, const char **argv, struct lsr_ctx *ctx)
 			OPT_DOUBLE(0, "max", &r.max, "D", "convert: the maximum"),
 			OPT_STRING(0, "sd-method", &sd_method, "shi|wan",
 				   "convert: SD from all five numbers by Shi 2020 (default) or Wan 2014"),
-			OPT_LIST(0, "arm", &arms, "N,MEAN,SD", "convert: combine these arms into one"),
+			OPT_LIST(0, "group", &arms, "N,MEAN,SD", "convert: combine these groups (arms) into one"),
 			OPT_BOOL(0, "characteristics", &chars, "sheet: the study characteristics"),
 			OPT_BOOL(0, "outcomes", &outcomes, "sheet: the outcome data"),
 			OPT_STRING(0, "study", &study, "LABEL", "sheet, resolve: this study"),

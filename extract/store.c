@@ -560,35 +560,45 @@ int extract_derive(struct lsr_db *db, const struct protocol *p)
 /* ------------------------------------------------------------------ */
 /* resolve */
 
-static int check_key(const struct protocol *p, const struct extract_item_key *k,
-		     const char *value, char **norm)
+/* the item names a characteristic, or a field of an outcome at a time
+ * point and arm the protocol knows */
+static int check_key(const struct protocol *p, const struct extract_item_key *k)
 {
-	*norm = NULL;
-	if (!k->outcome) {
-		const struct protocol_characteristic *c = protocol_characteristic_find(p, k->field);
+	const struct protocol_outcome *o;
+	int f;
 
-		if (!c)
+	if (!k->outcome) {
+		if (!protocol_characteristic_find(p, k->field))
 			return lsr_error_set(LSR_EUSAGE, "'%s' is not a characteristic in protocol.yaml",
 					     k->field);
-		return xcheck_characteristic(norm, c, value);
-	} else {
-		const struct protocol_outcome *o = protocol_outcome_find(p, k->outcome);
-		int f = xfield_find(k->field);
-		int rc;
-
-		if (!o)
-			return lsr_error_set(LSR_EUSAGE, "'%s' is not an outcome in protocol.yaml", k->outcome);
-		if (!k->timepoint || !k->arm)
-			return lsr_error_set(LSR_EUSAGE, "outcome data is resolved with --timepoint and --arm");
-		if (f < 0 || !(xfield_types[f] & xoutcome_type(o)))
-			return lsr_error_set(LSR_EUSAGE, "'%s' is not a field of %s outcome '%s'", k->field,
-					     o->type, o->name);
-		if ((rc = xcheck_number(k->field, value)) < 0)
-			return rc;
-		if (value && *value && !(*norm = xstrdup(value)))
-			return LSR_ENOMEM;
 		return 0;
 	}
+	o = protocol_outcome_find(p, k->outcome);
+	f = xfield_find(k->field);
+	if (!o)
+		return lsr_error_set(LSR_EUSAGE, "'%s' is not an outcome in protocol.yaml", k->outcome);
+	if (!k->timepoint || !k->arm)
+		return lsr_error_set(LSR_EUSAGE, "outcome data is resolved with --timepoint and --arm");
+	if (f < 0 || !(xfield_types[f] & xoutcome_type(o)))
+		return lsr_error_set(LSR_EUSAGE, "'%s' is not a field of %s outcome '%s'", k->field,
+				     o->type, o->name);
+	return 0;
+}
+
+/* the value is one the item's cell could hold; *norm as stored */
+static int check_value(const struct protocol *p, const struct extract_item_key *k,
+		       const char *value, char **norm)
+{
+	int rc;
+
+	*norm = NULL;
+	if (!k->outcome)
+		return xcheck_characteristic(norm, protocol_characteristic_find(p, k->field), value);
+	if ((rc = xcheck_number(k->field, value)) < 0)
+		return rc;
+	if (value && *value && !(*norm = xstrdup(value)))
+		return LSR_ENOMEM;
+	return 0;
 }
 
 /* the latest value extractor (or anyone, when NULL) gave for the item:
@@ -647,6 +657,8 @@ int extract_resolve(struct lsr_db *db, const struct protocol *p,
 	int rc;
 
 	memset(&d, 0, sizeof(d));
+	if ((rc = check_key(p, key)) < 0)
+		return rc;
 	if ((rc = xstudies_load(&studies, db)) < 0)
 		return rc;
 	describe_key(&what, key);
@@ -670,7 +682,7 @@ int extract_resolve(struct lsr_db *db, const struct protocol *p,
 		}
 		value = taken;
 	}
-	if ((rc = check_key(p, key, value, &norm)) < 0)
+	if ((rc = check_value(p, key, value, &norm)) < 0)
 		goto out;
 	if ((rc = db_txn_begin(db)) < 0)
 		goto out;
