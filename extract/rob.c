@@ -884,13 +884,13 @@ static int plot_domain(const struct xstudy *s, const char *domain, struct rstate
 			return LSR_ENOMEM;
 		st->levels = pl->levels + pl->n * pl->ncols;
 		st->weight = 1;
+		pl->n++;
 		for (size_t i = 0; pl->weights && i < pl->weights->n; i++)
 			if (!strncmp(pl->weights->v[i], s->label, len) && pl->weights->v[i][len] == '=')
 				w = pl->weights->v[i] + len + 1;
 		if (w && !xparse_number(&st->weight, w))
 			return lsr_error_set(LSR_EUSAGE, "the weight of study '%s' must be a number, not '%s'",
 					     s->label, w);
-		pl->n++;
 	}
 	col = !strcmp(domain, OVERALL) ? pl->ncols - 1 : (size_t)domain_index(pl->proto, domain);
 	pl->levels[(pl->n - 1) * pl->ncols + col] = r->final;
