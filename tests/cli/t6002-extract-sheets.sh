@@ -193,7 +193,6 @@ Amer 2011,fever,30 days,dichotomous,,,20,,,20,10,1,,,reported,reported,,,,
 Suk 2016,survival,12 months,time-to-event,,,,,,,,,-0.7550225843,0.2457793913,hr-ci,,South Korea,BM-MSC,1e7,55"
 # every conversion is traceable to the reported values
 same "$(sql rev/review.db "SELECT inputs FROM extraction_arm_data WHERE study_id = 2 AND outcome = 'ALB' AND arm = 'control'")" '{"arm":"control","reported":{"n":"18","mean":"36.0","se":"0.7"}}'
-has rev/review.db "" # (the database exists)
 same "$(sql rev/review.db "SELECT json_extract(inputs, '\$.combined[0].method') FROM extraction_arm_data WHERE study_id = 2 AND outcome = 'ALB' AND arm = 'intervention'")" "luo2018-iqr+wan2014-iqr"
 run 1 lsr -C rev extract export --format csv --outcome MELD
 same "$ERR" "lsr extract: error: 'MELD' is not an outcome in protocol.yaml"

@@ -32,7 +32,7 @@ EOT
 sed 's/^Suk 2016,blinding-outcome,unclear,/Suk 2016,blinding-outcome,low,/' holly.csv > ivan.csv
 run 0 lsr -C rev rob import holly.csv --assessor holly
 same "$OUT" "imported RoB 1 sheet 'holly.csv' assessed by holly: 8 rows, 8 values, 2 studies"
-same "$(sql rev/review.db "SELECT value || '|' || quote FROM rob_values WHERE domain = 'random-sequence' AND study_id = 2")" '"low|""randomly assigned by a computer program"""'
+same "$(sql rev/review.db "SELECT value || '|' || quote FROM rob_values WHERE domain = 'random-sequence' AND study_id = 2")" 'low|"randomly assigned by a computer program"'
 run 0 lsr -C rev rob import ivan.csv --assessor ivan
 run 0 lsr -C rev rob compare
 same "$OUT" "Amer 2011	random-sequence: not assessed
