@@ -308,7 +308,9 @@ int cmd_extract(int argc, const char **argv, struct lsr_ctx *ctx)
 		}
 		rc = extract_resolve(ctx->db, ctx->protocol, &key, value, take, note);
 		if (rc == 0)
-			printf("resolved\n");
+			printf("recorded the agreed value of %s%s%s%s%s%s%s, %s\n", study,
+			       outcome ? ", " : "", outcome ? outcome : "", outcome ? " at " : "",
+			       outcome ? timepoint : "", outcome ? ", " : "", outcome ? arm : "", key.field);
 	} else {
 		FILE *f;
 

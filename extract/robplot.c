@@ -131,6 +131,16 @@ static void check_plot(const struct extract_robplot *p)
 				BUG("risk-of-bias level %d out of range", (int)p->studies[i].levels[k]);
 }
 
+/* some judgement is not given (drawn grey) */
+static int any_open(const struct extract_robplot *p)
+{
+	for (size_t i = 0; i < p->nstudies; i++)
+		for (size_t k = 0; k < p->ndomains + (p->has_overall != 0); k++)
+			if (p->studies[i].levels[k] == ROB_NONE)
+				return 1;
+	return 0;
+}
+
 int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot *p)
 {
 	size_t ncols = p->ndomains + (p->has_overall != 0), labw = 0, legw = 0;
@@ -197,12 +207,16 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 		if (rc == 0)
 			rc = text(out, x, y + 4, "start", "font-weight=\"bold\"", "Judgement:");
 		x += 90;
-		for (int l = ROB_HIGH; l >= ROB_LOW && rc == 0; l--) {
+		for (int l = ROB_HIGH; l >= ROB_NONE && rc == 0; l--) {
+			const char *name = l == ROB_NONE ? "not final"
+							 : extract_rob_level_name((enum rob_level)l, p->rob2);
+
+			if (l == ROB_NONE && !any_open(p))
+				break;
 			rc = disc(out, x, y, (enum rob_level)l, p->rob2, NULL, NULL);
 			if (rc == 0)
-				rc = text(out, x + DISC + 6, y + 4, "start", NULL,
-					  extract_rob_level_name((enum rob_level)l, p->rob2));
-			x += 40 + (int)strlen(extract_rob_level_name((enum rob_level)l, p->rob2)) * CHAR_W;
+				rc = text(out, x + DISC + 6, y + 4, "start", NULL, name);
+			x += 40 + (int)strlen(name) * CHAR_W;
 		}
 	}
 	if (rc == 0)

@@ -149,11 +149,15 @@ same "$(counts rev)" "$before"
 # --- resolution ------------------------------------------------------
 run 0 lsr -C rev extract resolve --study "Bai 2014" --outcome ALB --timepoint "1 month" --arm intervention --field sd --take bob --note "Table 2 says 4.7"
 run 0 lsr -C rev extract resolve --study "Amer 2011" --outcome fever --timepoint "30 days" --arm control --field events --value 1
+same "$OUT" "recorded the agreed value of Amer 2011, fever at 30 days, control, events"
 run 0 lsr -C rev extract compare
 same "$OUT" "72 agreed, 2 resolved, 0 differ, 0 pending"
+run 0 lsr -C rev extract resolve --study "Bai 2014" --characteristic dose_per_kg --not-reported --note "not in the paper"
+same "$OUT" "recorded the agreed value of Bai 2014, dose_per_kg"
 run 0 lsr -C rev extract compare --all
 has "$OUT" "Bai 2014	ALB @ 1 month, intervention: sd resolved: alice '4.1', bob '4.7' -> '4.7'"
 has "$OUT" "Bai 2014	cell_type: agreed: alice 'BM-MNC', bob 'BM-MNC' -> 'BM-MNC'"
+has "$OUT" "Bai 2014	dose_per_kg: resolved: alice '', bob '' -> ''"
 # the history stays: both extractions and the resolutions
 same "$(sql rev/review.db "SELECT count(*) FROM extraction_values WHERE field = 'sd' AND study_id = 1 AND arm = 'intervention'")" "2"
 same "$(sql rev/review.db "SELECT value || ' ' || note || ' ' || actor FROM extraction_resolutions WHERE field = 'sd'")" "4.7 Table 2 says 4.7 tester"

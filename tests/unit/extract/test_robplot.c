@@ -72,8 +72,10 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 	keep(&b, "traffic-light.svg");
 	assert_non_null(strstr(b.s, "&lt;Suk&gt; &amp; &quot;Kim&quot; &#39;twice&#39; 2016"));
 	assert_null(strstr(b.s, "<Suk>"));
-	/* 3 studies x 6 columns, and 3 discs in the legend */
-	assert_int_equal(count(b.s, "<circle"), 3 * 6 + 3);
+	/* 3 studies x 6 columns, and 4 discs in the legend (one judgement
+	 * is missing: grey, "not final") */
+	assert_int_equal(count(b.s, "<circle"), 3 * 6 + 4);
+	assert_non_null(strstr(b.s, ">not final</text>"));
 	assert_non_null(strstr(b.s, ">Overall</text>"));
 	assert_non_null(strstr(b.s, "Bai 2014, Bias in measurement of the outcome: Low risk of bias"));
 	assert_non_null(strstr(b.s, "Zhang 2012 \xc3\xa9, Bias due to deviations from intended interventions: Not assessed"));
