@@ -289,12 +289,21 @@ int xcheck_characteristic(char **norm, const struct protocol_characteristic *c,
 int xstudies_load(struct xstudies *out, struct lsr_db *db)
 {
 	static const char sql[] = "SELECT id, label FROM studies ORDER BY label";
-	sqlite3_stmt *st = db_prepare(db, sql);
+	sqlite3_stmt *st;
 	size_t alloc = 0;
+	int64_t have = 0;
 	int rc;
 
 	out->v = NULL;
 	out->n = 0;
+	/* studies come from screening (lsr study link, migration 0004) */
+	if ((rc = db_query_int(db, &have, "SELECT count(*) FROM sqlite_schema"
+					   " WHERE type = 'table' AND name = 'studies'")) < 0)
+		return rc;
+	if (!have)
+		return lsr_error_set(LSR_ENOTFOUND,
+				     "this review has no studies yet: link the included reports to studies with 'lsr study link' first");
+	st = db_prepare(db, sql);
 	if (!st)
 		return lsr_error_last_code();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
