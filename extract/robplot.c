@@ -51,7 +51,7 @@ static const char *level_label(enum rob_level l, int rob2)
 	case ROB_HIGH: return "High risk of bias";
 	case ROB_NONE: break;
 	}
-	return "Not assessed";
+	return "Not final";
 }
 
 /* display width of a UTF-8 string in characters (code points) */
@@ -259,7 +259,7 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 		any_none |= w[ROB_NONE] > 0;
 		rc = text(out, left - 10, y + BAR_H / 2 + 4, "end", NULL,
 			  k < p->ndomains ? p->domains[k].name : "Overall risk of bias");
-		/* low, some, high, then not assessed, left to right */
+		/* low, some, high, then not final (open), left to right */
 		for (int l = ROB_LOW; l <= ROB_HIGH + 1 && rc == 0; l++) {
 			int lv = l == ROB_HIGH + 1 ? ROB_NONE : l;
 			double seg = total > 0 ? w[lv] / total * BAR_W : 0;

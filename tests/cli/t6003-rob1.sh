@@ -67,7 +67,7 @@ hasnt tl.svg ">Overall</text>"
 has tl.svg "<title>Suk 2016, Blinding of outcome assessment (detection bias): Unclear risk of bias</title>"
 # summary: incomplete data high in Suk, not assessed elsewhere: 1 of 3
 has sum.svg "<title>High risk of bias: 33.3%</title>"
-has sum.svg "Not assessed"
+has sum.svg "Not final"
 
 # --- rejections --------------------------------------------------------
 before=$(counts rev)

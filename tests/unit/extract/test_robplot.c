@@ -78,7 +78,7 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 	assert_non_null(strstr(b.s, ">not final</text>"));
 	assert_non_null(strstr(b.s, ">Overall</text>"));
 	assert_non_null(strstr(b.s, "Bai 2014, Bias in measurement of the outcome: Low risk of bias"));
-	assert_non_null(strstr(b.s, "Zhang 2012 \xc3\xa9, Bias due to deviations from intended interventions: Not assessed"));
+	assert_non_null(strstr(b.s, "Zhang 2012 \xc3\xa9, Bias due to deviations from intended interventions: Not final"));
 	buf_release(&b);
 }
 
@@ -100,7 +100,7 @@ static void test_extract_robplot__summary_weighted(void **state)
 	assert_non_null(strstr(b.s, "<title>Unclear risk of bias: 75.0%</title>"));
 	assert_non_null(strstr(b.s, "<title>Low risk of bias: 100.0%</title>"));
 	assert_non_null(strstr(b.s, "Random sequence generation (selection bias)"));
-	assert_null(strstr(b.s, "Not assessed"));
+	assert_null(strstr(b.s, "Not final"));
 	buf_release(&b);
 
 	p.has_overall = 0;
