@@ -60,6 +60,8 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(screen, NEED_DB | WANT_PROTOCOL, "screen citations: PICOS rules, batches, decisions, conflicts, agreement, full text") \
 	X(study, NEED_DB, "link reports to studies; list the studies") \
 	X(pool, 0, "meta-analysis of a CSV file: RevMan 5 and metafor conventions, forest and funnel plots") \
+	X(extract, 0, "extraction sheets, dual extraction, conversions to mean/SD, export") \
+	X(rob, 0, "risk of bias (RoB 1, RoB 2): sheets, dual assessment, figures") \
 	X(test_normalize, 0, "(hidden) show how dedup normalises text: lsr test-normalize")
 
 #define DECLARE_CMD(name, flags, summary) \

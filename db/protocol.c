@@ -71,6 +71,7 @@ static const char *const ctypes[] = { "text", "number", "integer", "choice", NUL
 static const char *const otypes[] = { "continuous", "dichotomous", "time-to-event", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const robs[] = { "rob1", "rob2", NULL };
+static const char *const rob2_effects[] = { "assignment", "adherence", NULL };
 static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
 static const char *const methods[] = { "IV", "MH", "Peto", NULL };
 static const char *const models[] = { "fixed", "random", "auto", NULL };
@@ -153,6 +154,7 @@ static const struct pfield extraction_fields[] = {
 	   characteristic_schema),
 	FS("outcomes", 0, struct protocol, outcomes, noutcomes, outcome_schema),
 	FE("risk_of_bias", 0, struct protocol, risk_of_bias, robs),
+	FE("rob2_effect", 0, struct protocol, rob2_effect, rob2_effects),
 };
 SCHEMA(extraction_schema, extraction_fields, struct protocol, NOLINE);
 
@@ -702,7 +704,8 @@ int protocol_load(struct protocol **out, const char *path)
 	rc = decode_map(&w, root, &top_schema, (char *)p, &kpath, 1);
 	if (rc < 0)
 		goto out;
-	if (!p->risk_of_bias && !(p->risk_of_bias = xstrdup("rob1"))) {
+	if ((!p->risk_of_bias && !(p->risk_of_bias = xstrdup("rob1"))) ||
+	    (!p->rob2_effect && !(p->rob2_effect = xstrdup("assignment")))) {
 		rc = lsr_error_oom();
 		goto out;
 	}
@@ -789,6 +792,7 @@ void protocol_free(struct protocol *p)
 	}
 	free(p->outcomes);
 	free(p->risk_of_bias);
+	free(p->rob2_effect);
 	free_opts(&p->analysis_defaults);
 	for (size_t i = 0; i < p->nanalyses; i++) {
 		struct protocol_analysis *a = &p->analyses[i];

@@ -125,6 +125,7 @@ struct protocol {
 	struct protocol_outcome *outcomes;
 	size_t noutcomes;
 	char *risk_of_bias;               /* rob1 (default) | rob2 */
+	char *rob2_effect;                /* assignment (default) | adherence: RoB 2 domain 2 */
 
 	/* analyses */
 	struct protocol_analysis_opts analysis_defaults;

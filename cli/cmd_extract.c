@@ -1,0 +1,329 @@
+/*
+ * cmd_extract.c - lsr extract: extraction sheets, import, dual-extraction
+ * comparison and resolution, export for metafor, and the mean/SD
+ * calculator (which works outside a review).
+ */
+#include "lsr.h"
+#include "opt.h"
+#include "out.h"
+#include "../extract/extract.h"
+#include "../util/err.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const extract_usage[] = {
+	"lsr extract sheet (--characteristics | --outcomes) [--study LABEL] [-o FILE.csv]",
+	"lsr extract import FILE.csv --extractor NAME [--json]",
+	"lsr extract compare [--all] [--json]",
+	"lsr extract resolve --study LABEL (--characteristic NAME | --outcome O --timepoint T --arm A --field F)\n"
+	"                     (--value V | --not-reported | --take EXTRACTOR) [--note TEXT]",
+	"lsr extract export --format csv [--outcome O] [-o FILE.csv]",
+	"lsr extract convert --n N (--se X | --ci-low L --ci-high H [--ci-level P] |\n"
+	"                     --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
+	"                     [--mean M] [--json]",
+	"lsr extract convert --group N,MEAN,SD --group N,MEAN,SD... [--json]",
+	NULL
+};
+
+/* "--arm N,MEAN,SD" */
+static int parse_arm(struct extract_arm *a, const char *s)
+{
+	char *end;
+	const char *p = s;
+	double v[3];
+
+	for (int i = 0; i < 3; i++) {
+		v[i] = strtod(p, &end);
+		if (end == p || (i < 2 ? *end != ',' : *end != '\0'))
+			return lsr_error_set(LSR_EUSAGE, "--group expects N,MEAN,SD, not '%s'", s);
+		p = end + 1;
+	}
+	a->n = v[0];
+	a->mean = v[1];
+	a->sd = v[2];
+	return 0;
+}
+
+static void print_number(const char *name, double v)
+{
+	if (isnan(v))
+		printf("%s not reported\n", name);
+	else
+		printf("%s %.7g\n", name, v);
+}
+
+static int print_result(double n, double mean, double sd, const char *method, int json)
+{
+	if (json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "schema_version", json_integer(1));
+		json_object_set_new(o, "n", json_integer((json_int_t)n));
+		json_object_set_new(o, "mean", isnan(mean) ? json_null() : json_real(mean));
+		json_object_set_new(o, "sd", json_real(sd));
+		json_object_set_new(o, "method", json_string(method));
+		return out_json_doc(o);
+	}
+	print_number("n", n);
+	print_number("mean", mean);
+	print_number("sd", sd);
+	printf("method %s\n", method);
+	return 0;
+}
+
+static int extract_convert_cmd(struct extract_reported *r, const char *sd_method,
+			       const struct strv *arms, int json)
+{
+	struct extract_meansd m;
+	int rc;
+
+	if (arms->n) {
+		struct extract_arm acc, next;
+
+		if ((rc = parse_arm(&acc, arms->v[0])) < 0)
+			return rc;
+		if (arms->n < 2)
+			return lsr_error_set(LSR_EUSAGE, "combining groups needs at least two --group");
+		for (size_t i = 1; i < arms->n; i++) {
+			if ((rc = parse_arm(&next, arms->v[i])) < 0 ||
+			    (rc = extract_convert_combine(&acc, &acc, &next)) < 0)
+				return rc;
+		}
+		return print_result(acc.n, acc.mean, acc.sd, "cochrane-combine", json);
+	}
+	if (isnan(r->n))
+		return lsr_error_set(LSR_EUSAGE, "convert needs --n N (the group size)");
+	if (sd_method) {
+		if (!strcmp(sd_method, "wan"))
+			r->five_sd = EXTRACT_FIVE_WAN;
+		else if (strcmp(sd_method, "shi"))
+			return lsr_error_set(LSR_EUSAGE, "--sd-method expects shi or wan, not '%s'",
+					     sd_method);
+	}
+	if (isnan(r->se) && isnan(r->ci_low) && isnan(r->ci_high) && isnan(r->median) &&
+	    isnan(r->q1) && isnan(r->q3) && isnan(r->min) && isnan(r->max))
+		return lsr_error_set(LSR_EUSAGE,
+				     "convert needs --se, --ci-low/--ci-high, or --median with --q1/--q3 and/or --min/--max");
+	if (!isnan(r->se) + (!isnan(r->ci_low) || !isnan(r->ci_high)) + !isnan(r->median) > 1)
+		return lsr_error_set(LSR_EUSAGE, "give one of --se, a CI, or a median, not several");
+	if ((rc = extract_convert(&m, r)) < 0)
+		return rc;
+	return print_result(r->n, m.mean, m.sd, m.method, json);
+}
+
+/* stdout, or FILE opened for writing ("-" is stdout) */
+static int open_out(FILE **f, const char *path)
+{
+	if (!path || !strcmp(path, "-")) {
+		*f = stdout;
+		return 0;
+	}
+	*f = fopen(path, "w");
+	if (!*f)
+		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int close_out(FILE *f, const char *path, int rc)
+{
+	if (f == stdout)
+		return rc;
+	if (fclose(f) != 0 && rc == 0)
+		rc = lsr_error_set(LSR_ERROR, "writing '%s' failed: %s", path, strerror(errno));
+	if (rc < 0)
+		remove(path);
+	return rc;
+}
+
+static const char *const state_names[] = { "agreed", "resolved", "differ", "pending" };
+
+static int print_item(const struct extract_item *it, void *payload)
+{
+	int json = *(int *)payload;
+
+	if (json) {
+		json_t *o = json_object(), *vals = json_object();
+
+		json_object_set_new(o, "study", json_string(it->study));
+		json_object_set_new(o, "outcome", out_jstr(it->outcome));
+		json_object_set_new(o, "timepoint", out_jstr(it->timepoint));
+		json_object_set_new(o, "arm", out_jstr(it->arm));
+		json_object_set_new(o, "field", json_string(it->field));
+		json_object_set_new(o, "state", json_string(state_names[it->state]));
+		for (size_t i = 0; i < it->nvalues; i++)
+			json_object_set_new(vals, it->extractors[i], out_jstr(it->values[i]));
+		json_object_set_new(o, "values", vals);
+		json_object_set_new(o, "agreed", out_jstr(it->agreed));
+		return out_json_line(o);
+	}
+	if (it->outcome)
+		printf("%s\t%s @ %s, %s: %s %s:", it->study, it->outcome, it->timepoint, it->arm,
+		       it->field, state_names[it->state]);
+	else
+		printf("%s\t%s: %s:", it->study, it->field, state_names[it->state]);
+	for (size_t i = 0; i < it->nvalues; i++)
+		printf("%s %s '%s'", i ? "," : "", it->extractors[i],
+		       it->values[i] ? it->values[i] : "");
+	if (it->state == EXTRACT_AGREED || it->state == EXTRACT_RESOLVED)
+		printf(" -> '%s'", it->agreed ? it->agreed : "");
+	putchar('\n');
+	return 0;
+}
+
+static int extract_import_cmd(int n, const char **args, const char *extractor, int json,
+			      struct lsr_ctx *ctx)
+{
+	struct extract_import_result res;
+	int rc;
+
+	if (n != 1)
+		return lsr_error_set(LSR_EUSAGE, "import needs one sheet (FILE.csv)");
+	if (!extractor)
+		return lsr_error_set(LSR_EUSAGE, "import needs --extractor NAME");
+	if ((rc = extract_sheet_import(&res, ctx->db, ctx->protocol, args[0], extractor)) < 0)
+		return rc;
+	if (json)
+		return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
+					      "kind", res.kind == EXTRACT_SHEET_OUTCOMES ? "outcomes" : "characteristics",
+					      "extractor", extractor, "import", (json_int_t)res.import_id,
+					      "rows", (json_int_t)res.rows, "values", (json_int_t)res.values,
+					      "studies", (json_int_t)res.studies));
+	printf("imported %s sheet '%s' extracted by %s: %zu rows, %zu values, %zu studies\n",
+	       res.kind == EXTRACT_SHEET_OUTCOMES ? "outcome" : "characteristics", args[0], extractor,
+	       res.rows, res.values, res.studies);
+	return 0;
+}
+
+int cmd_extract(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	struct extract_reported r;
+	const char *sd_method = NULL, *output = NULL, *study = NULL, *extractor = NULL;
+	const char *characteristic = NULL, *outcome = NULL, *timepoint = NULL, *arm = NULL;
+	const char *field = NULL, *value = NULL, *take = NULL, *note = NULL, *format = NULL;
+	struct strv arms = STRV_INIT;
+	int json = 0, chars = 0, outcomes = 0, all = 0, not_reported = 0;
+	const char **args;
+	int n, rc;
+
+	extract_reported_init(&r);
+	{
+		struct opt opts[] = {
+			OPT_DOUBLE(0, "n", &r.n, "N", "convert: the group size"),
+			OPT_DOUBLE(0, "mean", &r.mean, "M", "convert: the mean, when reported"),
+			OPT_DOUBLE(0, "se", &r.se, "X", "convert: the standard error of the mean"),
+			OPT_DOUBLE(0, "ci-low", &r.ci_low, "L", "convert: lower limit of the CI of the mean"),
+			OPT_DOUBLE(0, "ci-high", &r.ci_high, "H", "convert: upper limit of the CI of the mean"),
+			OPT_DOUBLE(0, "ci-level", &r.ci_level, "P", "convert: the CI's level in percent (95)"),
+			OPT_DOUBLE(0, "median", &r.median, "M", "convert: the median"),
+			OPT_DOUBLE(0, "q1", &r.q1, "A", "convert: the first quartile"),
+			OPT_DOUBLE(0, "q3", &r.q3, "B", "convert: the third quartile"),
+			OPT_DOUBLE(0, "min", &r.min, "C", "convert: the minimum"),
+			OPT_DOUBLE(0, "max", &r.max, "D", "convert: the maximum"),
+			OPT_STRING(0, "sd-method", &sd_method, "shi|wan",
+				   "convert: SD from all five numbers by Shi 2020 (default) or Wan 2014"),
+			OPT_LIST(0, "group", &arms, "N,MEAN,SD", "convert: combine these groups (arms) into one"),
+			OPT_BOOL(0, "characteristics", &chars, "sheet: the study characteristics"),
+			OPT_BOOL(0, "outcomes", &outcomes, "sheet: the outcome data"),
+			OPT_STRING(0, "study", &study, "LABEL", "sheet, resolve: this study"),
+			OPT_STRING('o', "output", &output, "FILE", "sheet, export: write FILE (default stdout)"),
+			OPT_STRING(0, "extractor", &extractor, "NAME", "import: who extracted the sheet"),
+			OPT_BOOL(0, "all", &all, "compare: list every item, agreed ones too"),
+			OPT_STRING(0, "characteristic", &characteristic, "NAME", "resolve: a characteristic"),
+			OPT_STRING(0, "outcome", &outcome, "O", "resolve, export: an outcome"),
+			OPT_STRING(0, "timepoint", &timepoint, "T", "resolve: the time point"),
+			OPT_STRING(0, "arm", &arm, "A", "resolve: the arm (intervention, control, ...)"),
+			OPT_STRING(0, "field", &field, "F", "resolve: n, mean, sd, se, ci_low, ..."),
+			OPT_STRING(0, "value", &value, "V", "resolve: the agreed value"),
+			OPT_BOOL(0, "not-reported", &not_reported, "resolve: agreed that it is not reported"),
+			OPT_STRING(0, "take", &take, "EXTRACTOR", "resolve: take this extractor's value"),
+			OPT_STRING(0, "note", &note, "TEXT", "resolve: why"),
+			OPT_STRING(0, "format", &format, "csv", "export: the format (csv)"),
+			OPT_BOOL(0, "json", &json, "JSON output"),
+			OPT_END(),
+		};
+
+		n = opt_parse(argc, argv, opts, extract_usage, &args);
+	}
+	if (n < 0 || n == OPT_HELP) {
+		rc = n;
+		goto out;
+	}
+	if (n == 0) {
+		rc = lsr_error_set(LSR_EUSAGE, "extract needs a subcommand (convert)");
+		goto out;
+	}
+	if (!strcmp(args[0], "convert")) {
+		if (n > 1) {
+			rc = lsr_error_set(LSR_EUSAGE, "convert takes no arguments, only options");
+			goto out;
+		}
+		rc = extract_convert_cmd(&r, sd_method, &arms, json);
+		goto out;
+	}
+	if (strcmp(args[0], "sheet") && strcmp(args[0], "import") && strcmp(args[0], "compare") &&
+	    strcmp(args[0], "resolve") && strcmp(args[0], "export")) {
+		rc = lsr_error_set(LSR_EUSAGE,
+				   "unknown extract subcommand '%s' (expected sheet, import, compare, resolve, export or convert)",
+				   args[0]);
+		goto out;
+	}
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
+		goto out;
+	if (!strcmp(args[0], "sheet")) {
+		FILE *f;
+
+		if (chars == outcomes) {
+			rc = lsr_error_set(LSR_EUSAGE, "sheet needs --characteristics or --outcomes");
+			goto out;
+		}
+		if ((rc = open_out(&f, output)) < 0)
+			goto out;
+		rc = extract_sheet_write(f, ctx->db, ctx->protocol,
+					 chars ? EXTRACT_SHEET_CHARACTERISTICS : EXTRACT_SHEET_OUTCOMES, study);
+		rc = close_out(f, output, rc);
+	} else if (!strcmp(args[0], "import")) {
+		rc = extract_import_cmd(n - 1, args + 1, extractor, json, ctx);
+	} else if (!strcmp(args[0], "compare")) {
+		struct extract_compare_counts c;
+
+		rc = extract_compare(&c, ctx->db, ctx->protocol, all, print_item, &json);
+		if (rc == 0 && !json)
+			printf("%zu agreed, %zu resolved, %zu differ, %zu pending\n", c.agreed, c.resolved,
+			       c.differ, c.pending);
+	} else if (!strcmp(args[0], "resolve")) {
+		struct extract_item_key key = { study, outcome, timepoint, arm, characteristic ? characteristic : field };
+
+		if (!study || (!characteristic == !outcome) || (outcome && !field) ||
+		    (characteristic && (field || timepoint || arm))) {
+			rc = lsr_error_set(LSR_EUSAGE,
+					   "resolve needs --study and either --characteristic NAME or --outcome, --timepoint, --arm and --field");
+			goto out;
+		}
+		if ((value != NULL) + not_reported + (take != NULL) != 1) {
+			rc = lsr_error_set(LSR_EUSAGE, "resolve needs one of --value V, --not-reported or --take EXTRACTOR");
+			goto out;
+		}
+		rc = extract_resolve(ctx->db, ctx->protocol, &key, value, take, note);
+		if (rc == 0)
+			printf("recorded the agreed value of %s%s%s%s%s%s%s, %s\n", study,
+			       outcome ? ", " : "", outcome ? outcome : "", outcome ? " at " : "",
+			       outcome ? timepoint : "", outcome ? ", " : "", outcome ? arm : "", key.field);
+	} else {
+		FILE *f;
+
+		if (!format || strcmp(format, "csv")) {
+			rc = lsr_error_set(LSR_EUSAGE, "export needs --format csv");
+			goto out;
+		}
+		if ((rc = open_out(&f, output)) < 0)
+			goto out;
+		rc = extract_export_csv(f, ctx->db, ctx->protocol, outcome);
+		rc = close_out(f, output, rc);
+	}
+out:
+	strv_release(&arms);
+	return rc;
+}

@@ -1,0 +1,237 @@
+/*
+ * cmd_rob.c - lsr rob: risk-of-bias sheets, import, comparison of the
+ * assessors, consensus, and the two standard figures.
+ */
+#include "lsr.h"
+#include "opt.h"
+#include "out.h"
+#include "../extract/extract.h"
+#include "../util/csvtab.h"
+#include "../util/err.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const rob_usage[] = {
+	"lsr rob sheet [--study LABEL] [-o FILE.csv]",
+	"lsr rob import FILE.csv --assessor NAME [--json]",
+	"lsr rob compare [--all] [--json]",
+	"lsr rob resolve --study LABEL --domain D --judgement J --reason TEXT",
+	"lsr rob plot [--traffic-light FILE.svg] [--summary FILE.svg] [--weights FILE.csv]",
+	NULL
+};
+
+struct print_opts {
+	int json;
+	int rob2;
+};
+
+static int print_rob(const struct extract_rob_item *it, void *payload)
+{
+	const struct print_opts *po = payload;
+	int json = po->json, rob2 = po->rob2;
+
+	if (json) {
+		json_t *o = json_object(), *a = json_object();
+
+		json_object_set_new(o, "study", json_string(it->study));
+		json_object_set_new(o, "domain", json_string(it->domain));
+		for (size_t i = 0; i < it->nassessors; i++) {
+			json_t *v = json_pack("{s:s}", "judgement", extract_rob_level_name(it->levels[i], rob2));
+
+			if (it->detail)
+				json_object_set_new(v, "answers", json_string(it->detail[i]));
+			json_object_set_new(a, it->assessors[i], v);
+		}
+		json_object_set_new(o, "assessors", a);
+		json_object_set_new(o, "final", it->final == ROB_NONE ? json_null()
+								       : json_string(extract_rob_level_name(it->final, rob2)));
+		json_object_set_new(o, "consensus", json_boolean(it->consensus));
+		return out_json_line(o);
+	}
+	printf("%s\t%s:", it->study, it->domain);
+	if (!it->nassessors)
+		printf(" not assessed");
+	for (size_t i = 0; i < it->nassessors; i++) {
+		printf("%s %s '%s'", i ? "," : "", it->assessors[i], extract_rob_level_name(it->levels[i], rob2));
+		if (it->detail && it->detail[i][0])
+			printf(" (%s)", it->detail[i]);
+	}
+	if (it->final != ROB_NONE)
+		printf(" -> '%s'%s", extract_rob_level_name(it->final, rob2), it->consensus ? " (consensus)" : "");
+	putchar('\n');
+	return 0;
+}
+
+/* study,weight rows into "label=weight" */
+static int read_weights(struct strv *out, const char *path)
+{
+	struct csvtab t = CSVTAB_INIT;
+	int rc = csvtab_read(&t, path);
+
+	if (rc < 0)
+		return rc;
+	if (!t.nrows || t.rows[0].n != 2 || strcmp(t.rows[0].v[0], "study") ||
+	    strcmp(t.rows[0].v[1], "weight")) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:1: a weights file has the columns study,weight", path);
+		goto out;
+	}
+	for (size_t i = 1; i < t.nrows && rc == 0; i++) {
+		struct buf b = BUF_INIT;
+
+		if (t.rows[i].n != 2) {
+			rc = lsr_error_set(LSR_EPARSE, "%s:%zu: expected 2 fields, found %zu", path, i + 1,
+					   t.rows[i].n);
+			break;
+		}
+		buf_printf(&b, "%s=%s", t.rows[i].v[0], t.rows[i].v[1]);
+		rc = strv_push_owned(out, buf_detach(&b));
+	}
+out:
+	csvtab_release(&t);
+	return rc;
+}
+
+static int write_svg(const char *path, const struct extract_robplot *p,
+		     int (*draw)(struct buf *, const struct extract_robplot *))
+{
+	struct buf b = BUF_INIT;
+	FILE *f;
+	int rc = draw(&b, p);
+
+	if (rc == 0) {
+		f = fopen(path, "w");
+		if (!f) {
+			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		} else {
+			size_t put = fwrite(b.s, 1, b.len, f);
+
+			if (fclose(f) != 0 || put != b.len) {
+				rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", path);
+				remove(path);
+			}
+		}
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static int rob_plot(const char *traffic, const char *summary, const char *weights_file,
+		    struct lsr_ctx *ctx)
+{
+	struct extract_robplot p;
+	struct strv weights = STRV_INIT;
+	size_t open = 0;
+	int rc;
+
+	if (!traffic && !summary)
+		return lsr_error_set(LSR_EUSAGE, "plot needs --traffic-light FILE.svg and/or --summary FILE.svg");
+	if (weights_file && (rc = read_weights(&weights, weights_file)) < 0)
+		goto out;
+	if ((rc = extract_rob_plot_data(&p, ctx->db, ctx->protocol, weights_file ? &weights : NULL)) < 0)
+		goto out;
+	for (size_t i = 0; i < p.nstudies; i++)
+		for (size_t k = 0; k < p.ndomains + (p.has_overall != 0); k++)
+			open += p.studies[i].levels[k] == ROB_NONE;
+	if (traffic)
+		rc = write_svg(traffic, &p, extract_robplot_traffic_light);
+	if (rc == 0 && summary)
+		rc = write_svg(summary, &p, extract_robplot_summary);
+	if (rc == 0) {
+		printf("plotted %zu studies\n", p.nstudies);
+		if (open)
+			ctx_warn(ctx, "%zu judgements are not final yet and are drawn as not assessed (see 'lsr rob compare')",
+				 open);
+	}
+	extract_rob_plot_free(&p);
+out:
+	strv_release(&weights);
+	return rc;
+}
+
+int cmd_rob(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *output = NULL, *study = NULL, *assessor = NULL, *domain = NULL;
+	const char *judgement = NULL, *reason = NULL, *traffic = NULL, *summary = NULL;
+	const char *weights = NULL;
+	int json = 0, all = 0;
+	const char **args;
+	struct opt opts[] = {
+		OPT_STRING(0, "study", &study, "LABEL", "sheet, resolve: this study"),
+		OPT_STRING('o', "output", &output, "FILE", "sheet: write FILE (default stdout)"),
+		OPT_STRING(0, "assessor", &assessor, "NAME", "import: who assessed the sheet"),
+		OPT_BOOL(0, "all", &all, "compare: every study and domain, agreed ones too"),
+		OPT_STRING(0, "domain", &domain, "D", "resolve: the domain (or overall)"),
+		OPT_STRING(0, "judgement", &judgement, "J", "resolve: the consensus judgement"),
+		OPT_STRING(0, "reason", &reason, "TEXT", "resolve: how the consensus was reached"),
+		OPT_STRING(0, "traffic-light", &traffic, "FILE.svg", "plot: the traffic-light grid"),
+		OPT_STRING(0, "summary", &summary, "FILE.svg", "plot: the weighted summary bars"),
+		OPT_STRING(0, "weights", &weights, "FILE.csv", "plot: study,weight rows (default 1 each)"),
+		OPT_BOOL(0, "json", &json, "JSON output"),
+		OPT_END(),
+	};
+	int n = opt_parse(argc, argv, opts, rob_usage, &args), rc;
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n == 0)
+		return lsr_error_set(LSR_EUSAGE, "rob needs a subcommand (sheet, import, compare, resolve or plot)");
+	if (strcmp(args[0], "sheet") && strcmp(args[0], "import") && strcmp(args[0], "compare") &&
+	    strcmp(args[0], "resolve") && strcmp(args[0], "plot"))
+		return lsr_error_set(LSR_EUSAGE,
+				     "unknown rob subcommand '%s' (expected sheet, import, compare, resolve or plot)",
+				     args[0]);
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
+		return rc;
+	if (!strcmp(args[0], "sheet")) {
+		FILE *f = stdout;
+
+		if (output && strcmp(output, "-") && !(f = fopen(output, "w")))
+			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", output, strerror(errno));
+		rc = extract_rob_sheet_write(f, ctx->db, ctx->protocol, study);
+		if (f != stdout && fclose(f) != 0 && rc == 0)
+			rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", output);
+		if (rc < 0 && f != stdout)
+			remove(output);
+		return rc;
+	}
+	if (!strcmp(args[0], "import")) {
+		struct extract_import_result res;
+
+		if (n != 2)
+			return lsr_error_set(LSR_EUSAGE, "import needs one sheet (FILE.csv)");
+		if (!assessor)
+			return lsr_error_set(LSR_EUSAGE, "import needs --assessor NAME");
+		if ((rc = extract_rob_import(&res, ctx->db, ctx->protocol, args[1], assessor)) < 0)
+			return rc;
+		if (json)
+			return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
+						      "tool", ctx->protocol->risk_of_bias, "assessor", assessor,
+						      "import", (json_int_t)res.import_id, "rows", (json_int_t)res.rows,
+						      "values", (json_int_t)res.values, "studies",
+						      (json_int_t)res.studies));
+		printf("imported %s sheet '%s' assessed by %s: %zu rows, %zu values, %zu studies\n",
+		       !strcmp(ctx->protocol->risk_of_bias, "rob2") ? "RoB 2" : "RoB 1", args[1], assessor,
+		       res.rows, res.values, res.studies);
+		return 0;
+	}
+	if (!strcmp(args[0], "compare")) {
+		size_t open;
+		struct print_opts po = { json, !strcmp(ctx->protocol->risk_of_bias, "rob2") };
+
+		rc = extract_rob_compare(&open, ctx->db, ctx->protocol, all, print_rob, &po);
+		if (rc == 0 && !json)
+			printf("%zu judgements open\n", open);
+		return rc;
+	}
+	if (!strcmp(args[0], "resolve")) {
+		if (!study || !domain || !judgement)
+			return lsr_error_set(LSR_EUSAGE, "resolve needs --study, --domain, --judgement and --reason");
+		if ((rc = extract_rob_resolve(ctx->db, ctx->protocol, study, domain, judgement, reason)) < 0)
+			return rc;
+		printf("recorded the consensus for study '%s', domain '%s': %s\n", study, domain, judgement);
+		return 0;
+	}
+	return rob_plot(traffic, summary, weights, ctx);
+}

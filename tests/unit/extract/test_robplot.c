@@ -1,0 +1,123 @@
+/*
+ * test_robplot.c - the risk-of-bias figures are well-formed SVG (parsed
+ * with libxml2) whatever the study labels hold, draw one disc per study
+ * and domain, and weight the summary bars.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract.h"
+#include "util/err.h"
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void assert_well_formed(const struct buf *b)
+{
+	xmlDocPtr doc = xmlReadMemory(b->s, (int)b->len, "plot.svg", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+	assert_non_null(doc);
+	assert_string_equal((const char *)xmlDocGetRootElement(doc)->name, "svg");
+	xmlFreeDoc(doc);
+}
+
+/* write the figure for a person to look at when LSR_PLOT_DIR is set */
+static void keep(const struct buf *b, const char *name)
+{
+	const char *dir = getenv("LSR_PLOT_DIR");
+	char path[512];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(b->s, 1, b->len, f);
+	fclose(f);
+}
+
+static const enum rob_level s1[] = { ROB_LOW, ROB_SOME, ROB_HIGH, ROB_LOW, ROB_LOW, ROB_HIGH };
+static const enum rob_level s2[] = { ROB_LOW, ROB_LOW, ROB_LOW, ROB_SOME, ROB_LOW, ROB_SOME };
+static const enum rob_level s3[] = { ROB_HIGH, ROB_NONE, ROB_LOW, ROB_LOW, ROB_SOME, ROB_HIGH };
+
+static void test_extract_robplot__traffic_light_escapes(void **state)
+{
+	const struct extract_robplot_study st[] = {
+		{ "Bai 2014", s1, 1 },
+		{ "<Suk> & \"Kim\" 'twice'\x01 2016", s2, 1 },
+		{ "Zhang 2012 \xc3\xa9", s3, 1 },
+	};
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 3 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(extract_robplot_traffic_light(&b, &p), 0);
+	assert_well_formed(&b);
+	keep(&b, "traffic-light.svg");
+	assert_non_null(strstr(b.s, "&lt;Suk&gt; &amp; &quot;Kim&quot; &#39;twice&#39; 2016"));
+	assert_null(strstr(b.s, "<Suk>"));
+	/* 3 studies x 6 columns, and 4 discs in the legend (one judgement
+	 * is missing: grey, "not final") */
+	assert_int_equal(count(b.s, "<circle"), 3 * 6 + 4);
+	assert_non_null(strstr(b.s, ">not final</text>"));
+	assert_non_null(strstr(b.s, ">Overall</text>"));
+	assert_non_null(strstr(b.s, "Bai 2014, Bias in measurement of the outcome: Low risk of bias"));
+	assert_non_null(strstr(b.s, "Zhang 2012 \xc3\xa9, Bias due to deviations from intended interventions: Not final"));
+	buf_release(&b);
+}
+
+static void test_extract_robplot__summary_weighted(void **state)
+{
+	/* domain 1: low weight 1, high weight 3 -> 25% and 75% */
+	const enum rob_level a[] = { ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
+	const enum rob_level c[] = { ROB_HIGH, ROB_SOME, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
+	const struct extract_robplot_study st[] = { { "A", a, 1 }, { "C", c, 3 } };
+	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(extract_robplot_summary(&b, &p), 0);
+	assert_well_formed(&b);
+	keep(&b, "summary.svg");
+	assert_non_null(strstr(b.s, "<title>Low risk of bias: 25.0%</title>"));
+	assert_non_null(strstr(b.s, "<title>High risk of bias: 75.0%</title>"));
+	assert_non_null(strstr(b.s, "<title>Unclear risk of bias: 75.0%</title>"));
+	assert_non_null(strstr(b.s, "<title>Low risk of bias: 100.0%</title>"));
+	assert_non_null(strstr(b.s, "Random sequence generation (selection bias)"));
+	assert_null(strstr(b.s, "Not final"));
+	buf_release(&b);
+
+	p.has_overall = 0;
+	p.ndomains = 2;
+	p.studies = (const struct extract_robplot_study[]){ { "A", a, -1 } };
+	p.nstudies = 1;
+	assert_int_equal(extract_robplot_summary(&b, &p), LSR_ERROR);
+	assert_string_equal(lsr_error_last(), "study 'A' has weight -1; weights must be >= 0");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_extract_robplot__traffic_light_escapes),
+		cmocka_unit_test(test_extract_robplot__summary_weighted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
