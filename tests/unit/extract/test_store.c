@@ -85,9 +85,9 @@ static void test_extract_store__outcome_data(void **state)
 	path_of(path, sizeof(path), "review.db");
 	assert_int_equal(db_open(&db, path, DB_OPEN_CREATE), 0);
 	/* the studies screening links (0004_screen) */
-	assert_int_equal(db_exec(db, "CREATE TABLE IF NOT EXISTS studies(id INTEGER PRIMARY KEY,"
-				     " label TEXT UNIQUE NOT NULL);"
-				     "INSERT INTO studies(label) VALUES('Zhang 2012'), ('Amer 2011')"), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO studies(label, created_at, actor) VALUES"
+				     "('Zhang 2012', '2023-11-14T22:13:20Z', 't'),"
+				     " ('Amer 2011', '2023-11-14T22:13:20Z', 't')"), 0);
 	write_file("a.csv", sheet_a);
 	write_file("c.csv", "study,route,source\nZhang 2012,Intravenous,T1\nAmer 2011,hepatic artery,T1\n");
 
