@@ -7,6 +7,7 @@
 #include "out.h"
 #include "../screen/screen.h"
 #include "../util/buf.h"
+#include "../util/csvtab.h"
 #include "../util/err.h"
 
 #include <errno.h>
@@ -65,22 +66,6 @@ static int json_doc(json_t *j)
 
 /* ---- export ------------------------------------------------------------- */
 
-static void csv_field(FILE *f, const char *s, char sep)
-{
-	if (s && strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputc(sep, f);
-}
-
 static int dedup_export(struct lsr_ctx *ctx, const char *path)
 {
 	static const char sql[] =
@@ -104,11 +89,11 @@ static int dedup_export(struct lsr_ctx *ctx, const char *path)
 		snprintf(group, sizeof(group), "%lld", (long long)sqlite3_column_int64(st, 2));
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			snprintf(score, sizeof(score), "%.2f", sqlite3_column_double(st, 4));
-		csv_field(f, col(st, 0), ',');
-		csv_field(f, col(st, 1), ',');
-		csv_field(f, group, ',');
-		csv_field(f, col(st, 3), ',');
-		csv_field(f, score, '\n');
+		csvtab_put(f, col(st, 0), ',');
+		csvtab_put(f, col(st, 1), ',');
+		csvtab_put(f, group, ',');
+		csvtab_put(f, col(st, 3), ',');
+		csvtab_put(f, score, '\n');
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)

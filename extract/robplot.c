@@ -16,7 +16,7 @@
  */
 #include "extract.h"
 #include "../util/err.h"
-#include "../util/xml.h"
+#include "../util/svg.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -74,7 +74,7 @@ static int open_svg(struct buf *out, int width, int height, const char *title)
 			    width, height, width, height);
 
 	if (rc == 0)
-		rc = xml_escape(out, title);
+		rc = svg_escape(out, title);
 	if (rc == 0)
 		rc = buf_printf(out, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#FFFFFF\"/>\n",
 				width, height);
@@ -89,7 +89,7 @@ static int text(struct buf *out, double x, double y, const char *anchor,
 			    anchor, extra ? " " : "", extra ? extra : "");
 
 	if (rc == 0)
-		rc = xml_escape(out, s);
+		rc = svg_escape(out, s);
 	return rc ? rc : buf_adds(out, "</text>\n");
 }
 
@@ -99,12 +99,12 @@ static int disc(struct buf *out, double cx, double cy, enum rob_level l, int rob
 	int rc = buf_adds(out, "<g><title>");
 
 	if (rc == 0 && tip_study) {
-		rc = xml_escape(out, tip_study);
+		rc = svg_escape(out, tip_study);
 		if (rc == 0)
 			rc = buf_adds(out, ", ");
 	}
 	if (rc == 0 && tip_domain) {
-		rc = xml_escape(out, tip_domain);
+		rc = svg_escape(out, tip_domain);
 		if (rc == 0)
 			rc = buf_adds(out, ": ");
 	}

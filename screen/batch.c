@@ -14,6 +14,7 @@
 #include "screening_int.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
+#include "../util/csvtab.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -229,17 +230,17 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 		    (rc = suggestions_of(db, rows[i].id, &sug)) < 0)
 			break;
 		snprintf(num, sizeof(num), "%lld", (long long)rows[i].id);
-		scr_csv_field(out, num, ',');
-		scr_csv_field(out, rows[i].col[2], ',');
-		scr_csv_field(out, rows[i].col[3], ',');
-		scr_csv_field(out, kw.s, ',');
-		scr_csv_field(out, sug.s, ',');
+		csvtab_put(out, num, ',');
+		csvtab_put(out, rows[i].col[2], ',');
+		csvtab_put(out, rows[i].col[3], ',');
+		csvtab_put(out, kw.s, ',');
+		csvtab_put(out, sug.s, ',');
 		fputs(",,,", out);
-		scr_csv_field(out, rows[i].col[0], ',');
-		scr_csv_field(out, rows[i].col[1], ',');
+		csvtab_put(out, rows[i].col[0], ',');
+		csvtab_put(out, rows[i].col[1], ',');
 		snprintf(num, sizeof(num), "%lld", (long long)batch);
-		scr_csv_field(out, num, ',');
-		scr_csv_field(out, rows[i].col[4], '\n');
+		csvtab_put(out, num, ',');
+		csvtab_put(out, rows[i].col[4], '\n');
 	}
 	if (rc == 0 && n == 0)
 		rc = lsr_error_set(LSR_ENOTFOUND, "no batch %lld", (long long)batch);

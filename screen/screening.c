@@ -138,22 +138,6 @@ int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf
 	return 0;
 }
 
-void scr_csv_field(FILE *f, const char *s, char sep)
-{
-	if (s && strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputc(sep, f);
-}
-
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
 	      struct json_t *detail)
 {

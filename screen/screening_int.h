@@ -37,9 +37,6 @@ int scr_decision_add(struct lsr_db *db, int64_t citation, const char *stage,
 int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf,
 	       size_t bufsz);
 
-/* Write s as one CSV field (quoted when needed) followed by sep. */
-void scr_csv_field(FILE *f, const char *s, char sep);
-
 /* Audit helper: action, a "what N" object and detail (a JSON value,
  * stolen; may be NULL). */
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
