@@ -24,7 +24,7 @@ static const char *const screen_usage[] = {
 	"lsr screen status [--json]",
 	"lsr screen conflicts [--json]",
 	"lsr screen resolve ID --verdict include|exclude|maybe [--reason R] [--note TEXT] [--stage S] --by NAME",
-	"lsr screen fulltext ID --retrieved [--file PATH] | --not-retrieved REASON",
+	"lsr screen fulltext ID... --retrieved [--file PATH] | --not-retrieved REASON",
 	"lsr screen fulltext [--json]",
 	NULL
 };
@@ -455,20 +455,31 @@ static int do_fulltext(struct lsr_ctx *ctx, int n, const char **args, const stru
 		json_decref(arr);
 		return rc;
 	}
-	if (n != 1)
-		return lsr_error_set(LSR_EUSAGE, "fulltext takes one citation id");
 	if (!a->retrieved == !a->not_retrieved)
 		return lsr_error_set(LSR_EUSAGE, "fulltext needs --retrieved [--file PATH] or --not-retrieved REASON");
 	if (a->file && !a->retrieved)
 		return lsr_error_set(LSR_EUSAGE, "--file goes with --retrieved");
-	if ((rc = parse_id(args[0], &id)) < 0 ||
-	    (rc = screen_fulltext_record(ctx->db, id, a->retrieved, a->file, a->not_retrieved)) < 0)
+	if (a->file && n != 1)
+		return lsr_error_set(LSR_EUSAGE, "--file names the full text of one citation, not %d", n);
+	/* several ids: all recorded or none */
+	if ((rc = db_txn_begin(ctx->db)) < 0)
 		return rc;
-	if (a->retrieved)
-		printf("citation %lld: full text retrieved%s%s\n", (long long)id,
-		       a->file ? ": " : "", a->file ? a->file : "");
-	else
-		printf("citation %lld: full text not retrieved: %s\n", (long long)id, a->not_retrieved);
+	for (int i = 0; i < n; i++) {
+		if ((rc = parse_id(args[i], &id)) < 0 ||
+		    (rc = screen_fulltext_record(ctx->db, id, a->retrieved, a->file, a->not_retrieved)) < 0) {
+			db_txn_rollback(ctx->db);
+			return rc;
+		}
+	}
+	if ((rc = db_txn_commit(ctx->db)) < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		if (a->retrieved)
+			printf("citation %s: full text retrieved%s%s\n", args[i],
+			       a->file ? ": " : "", a->file ? a->file : "");
+		else
+			printf("citation %s: full text not retrieved: %s\n", args[i], a->not_retrieved);
+	}
 	return 0;
 }
 
