@@ -361,6 +361,7 @@ struct citation {
 	int nmesh;
 	unsigned sources;
 	char *label;            /* included: the study label */
+	char *relation;         /* PubMed CommentsCorrections "RefType PMID", or NULL */
 	int embase_no, wos_no, cochrane_no;
 	int drop_doi_embase, drop_doi_wos;
 };
@@ -990,6 +991,15 @@ static void write_pubmed(FILE *f, struct citation *c)
 				c->mesh[i]);
 		fputs("</MeshHeadingList>\n", f);
 	}
+	if (c->relation) {
+		const char *sp = strchr(c->relation, ' ');
+
+		fprintf(f, "<CommentsCorrectionsList>\n<CommentsCorrections RefType=\"%.*s\">"
+			   "<RefSource>%s</RefSource><PMID Version=\"1\">%s</PMID>"
+			   "</CommentsCorrections>\n</CommentsCorrectionsList>\n",
+			(int)(sp - c->relation), c->relation, c->journal ? c->journal->abbrev : "",
+			sp + 1);
+	}
 	fputs("</MedlineCitation>\n<PubmedData>\n<ArticleIdList>\n", f);
 	fprintf(f, "<ArticleId IdType=\"pubmed\">%s</ArticleId>\n", c->pmid);
 	if (c->doi)
@@ -1296,6 +1306,12 @@ static void make_main_corpus(void)
 	}
 }
 
+/* the included trial the update's erratum is for (kept from the main corpus) */
+static struct {
+	char *pmid, *title;
+	const struct journal *journal;
+} erratum_for;
+
 /* next month: a handful of new records, one a new trial (simulated) */
 static void make_update(void)
 {
@@ -1338,6 +1354,25 @@ static void make_update(void)
 		r->year = 2024;
 		r->sources = SRC_PUBMED | SRC_WOS;
 	}
+	/* an erratum for an included trial (SIMULATED): the update's check
+	 * of the included studies must flag it */
+	if (erratum_for.pmid) {
+		struct citation *e = new_citation(CAT_OFFTOPIC);
+		char buf[512];
+
+		fill_generic(e);
+		snprintf(buf, sizeof(buf), "Erratum: %s (SIMULATED erratum for the lsr example update)",
+			 erratum_for.title);
+		e->title = xstrdup(buf);
+		title_taken(e->title);
+		e->abstract = NULL;
+		e->pubtype = "Published Erratum";
+		e->journal = erratum_for.journal;
+		e->year = 2024;
+		snprintf(buf, sizeof(buf), "ErratumFor %s", erratum_for.pmid);
+		e->relation = xstrdup(buf);
+		e->sources = SRC_PUBMED;
+	}
 }
 
 int main(int argc, char **argv)
@@ -1371,6 +1406,12 @@ int main(int argc, char **argv)
 	}
 	/* the update: same seed, so the same earlier corpus, then new records */
 	rng_state = seed * 7919 + (unsigned long long)update;
+	for (int i = 0; i < ncits; i++)
+		if (cits[i].label && !strcmp(cits[i].label, "Fang 2018") && cits[i].pmid) {
+			erratum_for.pmid = cits[i].pmid;
+			erratum_for.title = cits[i].title;
+			erratum_for.journal = cits[i].journal;
+		}
 	ncits = 0;
 	key_prefix = 'U';
 	id_base = 10000;

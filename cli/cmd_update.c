@@ -1,0 +1,621 @@
+/*
+ * cmd_update.c - lsr update: the monthly living update.  Runs the saved
+ * searches for the window since the last update, imports the new export
+ * files the protocol lists, deduplicates the new records against all
+ * earlier ones, applies the rules, re-checks the included studies for
+ * retractions and errata, and says what awaits the reviewers.  --status
+ * lists what is pending before the update can be closed; --close closes
+ * it.  The stages do the work (fetch/, screen/, db/update.c); this file
+ * composes them.  docs/cmd/lsr-update.md is the manual.
+ */
+#include "lsr.h"
+#include "opt.h"
+#include "out.h"
+#include "progress.h"
+#include "../db/update.h"
+#include "../extract/extract.h"
+#include "../fetch/fetch.h"
+#include "../screen/screen.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+#include "../util/sha256.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const update_usage[] = {
+	"lsr update [--since DATE] [--until DATE] [--no-search] [--json]",
+	"lsr update --status [--json]",
+	"lsr update --close",
+	NULL
+};
+
+static json_t *count_obj(struct lsr_db *db, const char *sql, int no, int *rc)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *o = json_object();
+	int step;
+
+	if (!st) {
+		*rc = lsr_error_last_code();
+		return o;
+	}
+	sqlite3_bind_int(st, 1, no);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		*rc = db_error(db, sql);
+	return o;
+}
+
+static int64_t count1(struct lsr_db *db, const char *sql, int no, int *rc)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int64_t n = 0;
+	int step;
+
+	if (!st) {
+		*rc = lsr_error_last_code();
+		return 0;
+	}
+	sqlite3_bind_int(st, 1, no);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else if (step != SQLITE_DONE)
+		*rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* ---- what is pending ------------------------------------------------------ */
+
+static int count_item(const struct extract_item *it, void *payload)
+{
+	(void)it;
+	(void)payload;
+	return 0;
+}
+
+static int count_rob(const struct extract_rob_item *it, void *payload)
+{
+	(void)it;
+	(void)payload;
+	return 0;
+}
+
+/* Everything that keeps the review from being up to date, as name -> n
+ * (only the non-zero ones), into *out. */
+static int pending_items(struct lsr_ctx *ctx, json_t **out)
+{
+	static const struct {
+		const char *name, *sql, *hint;
+	} checks[] = {
+		{ "records_not_deduplicated",
+		  "SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members) AND ?1 = ?1",
+		  "lsr dedup" },
+		{ "duplicate_pairs_to_decide",
+		  "SELECT count(*) FROM dedup_queue q"
+		  " JOIN citation_members ma ON ma.record_id = q.record_a"
+		  " JOIN citation_members mb ON mb.record_id = q.record_b"
+		  " WHERE ma.citation_id <> mb.citation_id AND ?1 = ?1"
+		  " AND q.record_a IN (SELECT id FROM dedup_records)"
+		  " AND q.record_b IN (SELECT id FROM dedup_records)"
+		  " AND NOT EXISTS (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a"
+		  "  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))",
+		  "lsr dedup queue" },
+		{ "title_abstract_to_screen",
+		  "SELECT count(*) FROM screen_ta_status WHERE status = 'pending' AND ?1 = ?1",
+		  "lsr screen batch --stage title-abstract" },
+		{ "title_abstract_conflicts",
+		  "SELECT count(*) FROM screen_ta_status WHERE status = 'conflict' AND ?1 = ?1",
+		  "lsr screen conflicts" },
+		{ "full_texts_to_retrieve",
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval' AND ?1 = ?1",
+		  "lsr screen fulltext" },
+		{ "full_text_to_screen",
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'pending' AND ?1 = ?1",
+		  "lsr screen batch --stage full-text" },
+		{ "full_text_conflicts",
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'conflict' AND ?1 = ?1",
+		  "lsr screen conflicts" },
+		{ "reports_not_linked_to_a_study",
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'included' AND ?1 = ?1"
+		  " AND citation_id NOT IN (SELECT citation_id FROM study_reports)",
+		  "lsr study link" },
+		{ "studies_without_extraction",
+		  "SELECT count(*) FROM studies s WHERE ?1 = ?1"
+		  " AND s.id IN (SELECT study_id FROM study_reports)"
+		  " AND s.id NOT IN (SELECT study_id FROM extraction_values)",
+		  "lsr extract sheet" },
+	};
+	struct fetch_search_info *unf = NULL;
+	struct extract_compare_counts ec;
+	size_t nunf = 0, rob_open = 0;
+	json_t *o = json_object();
+	int rc = 0;
+
+	*out = o;
+	if ((rc = fetch_search_list_unfinished(ctx->db, &unf, &nunf)) < 0)
+		return rc;
+	fetch_search_info_free(unf, nunf);
+	if (nunf)
+		json_object_set_new(o, "searches_not_complete", json_integer((json_int_t)nunf));
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]) && rc == 0; i++) {
+		int64_t n = count1(ctx->db, checks[i].sql, 0, &rc);
+
+		if (n)
+			json_object_set_new(o, checks[i].name, json_integer(n));
+	}
+	if (rc < 0)
+		return rc;
+	if (ctx->protocol) {
+		memset(&ec, 0, sizeof(ec));
+		if ((rc = extract_compare(&ec, ctx->db, ctx->protocol, 0, count_item, NULL)) < 0 ||
+		    (rc = extract_rob_compare(&rob_open, ctx->db, ctx->protocol, 0, count_rob, NULL)) < 0)
+			return rc;
+		if (ec.differ)
+			json_object_set_new(o, "extraction_disagreements", json_integer((json_int_t)ec.differ));
+		if (ec.pending)
+			json_object_set_new(o, "extraction_values_pending", json_integer((json_int_t)ec.pending));
+		if (rob_open)
+			json_object_set_new(o, "risk_of_bias_open", json_integer((json_int_t)rob_open));
+	}
+	return 0;
+}
+
+static const char *pending_hint(const char *name)
+{
+	static const struct {
+		const char *name, *hint;
+	} hints[] = {
+		{ "searches_not_complete", "lsr search --resume" },
+		{ "records_not_deduplicated", "lsr dedup" },
+		{ "duplicate_pairs_to_decide", "lsr dedup queue; lsr dedup decide" },
+		{ "title_abstract_to_screen", "lsr screen batch --stage title-abstract" },
+		{ "title_abstract_conflicts", "lsr screen conflicts; lsr screen resolve" },
+		{ "full_texts_to_retrieve", "lsr screen fulltext ID --retrieved" },
+		{ "full_text_to_screen", "lsr screen batch --stage full-text" },
+		{ "full_text_conflicts", "lsr screen conflicts; lsr screen resolve" },
+		{ "reports_not_linked_to_a_study", "lsr study link" },
+		{ "studies_without_extraction", "lsr extract sheet; lsr extract import" },
+		{ "extraction_disagreements", "lsr extract compare; lsr extract resolve" },
+		{ "extraction_values_pending", "lsr extract import (second extractor)" },
+		{ "risk_of_bias_open", "lsr rob compare; lsr rob resolve" },
+	};
+
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (!strcmp(hints[i].name, name))
+			return hints[i].hint;
+	return "";
+}
+
+static void print_pending(json_t *pending)
+{
+	const char *k;
+	json_t *v;
+
+	if (json_object_size(pending) == 0) {
+		printf("nothing pending: screening, extraction and risk of bias are complete;\n"
+		       "run 'lsr pool' and 'lsr report', then 'lsr update --close'\n");
+		return;
+	}
+	printf("pending:\n");
+	json_object_foreach(pending, k, v)
+		printf("  %-32s %6lld   (%s)\n", k, (long long)json_integer_value(v), pending_hint(k));
+}
+
+/* ---- the update ----------------------------------------------------------- */
+
+static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t *report, int *failed)
+{
+	const struct protocol *p = ctx->protocol;
+	struct fetch_search_opts so;
+	json_t *arr = json_array();
+	int rc = 0;
+
+	json_object_set_new(report, "searches", arr);
+	memset(&so, 0, sizeof(so));
+	so.since = u->since[0] ? u->since : NULL;
+	so.until = u->until[0] ? u->until : NULL;
+	so.protocol = p;
+	so.progress = &ctx->progress;
+	for (size_t i = 0; i < p->nsources; i++) {
+		const struct protocol_source *src = &p->sources[i];
+		struct fetch_search_result res;
+		int64_t done;
+		int src_rc;
+
+		if (!src->api || !src->query)
+			continue;
+		/* already searched in this update (a rerun continues) */
+		{
+			static const char sql[] =
+				"SELECT count(*) FROM runs u JOIN sources s ON s.id = u.source_id"
+				" JOIN run_updates ru ON ru.run_id = u.id"
+				" WHERE ru.update_no = ?1 AND u.kind = 'search' AND u.status = 'complete'"
+				" AND s.name = ?2";
+			sqlite3_stmt *st = db_prepare(ctx->db, sql);
+
+			if (!st)
+				return lsr_error_last_code();
+			sqlite3_bind_int(st, 1, u->no);
+			db_bind_text(st, 2, src->name);
+			done = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			sqlite3_reset(st);
+		}
+		if (done) {
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "source", src->name,
+							     "status", "already searched in this update"));
+			continue;
+		}
+		memset(&res, 0, sizeof(res));
+		src_rc = fetch_search_run(ctx->db, src, &so, &res);
+		progress_cli_done();
+		if (src_rc < 0) {
+			/* keep going with the other sources; the update stays open */
+			ctx_warn(ctx, "search of %s failed: %s", src->name, lsr_error_last());
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "source", src->name,
+							     "status", "failed", "reason", lsr_error_last()));
+			*failed = 1;
+			continue;
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:I, s:I}", "source", src->name,
+						     "run", (json_int_t)res.run_id, "status", res.status,
+						     "reported", (json_int_t)res.reported,
+						     "stored", (json_int_t)res.stored));
+		if (strcmp(res.status, "complete"))
+			*failed = 1;
+	}
+	return rc;
+}
+
+static int already_imported(struct lsr_db *db, const char *hash, int *yes)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM runs WHERE file_hash = ?1"
+		" AND id NOT IN (SELECT run_id FROM run_withdrawals)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, hash);
+	*yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int import_files(struct lsr_ctx *ctx, json_t *report)
+{
+	const struct protocol *p = ctx->protocol;
+	json_t *arr = json_array();
+	int rc = 0;
+
+	json_object_set_new(report, "files", arr);
+	for (size_t i = 0; i < p->nsources && rc == 0; i++) {
+		const struct protocol_source *src = &p->sources[i];
+
+		for (size_t g = 0; g < src->files.n && rc == 0; g++) {
+			char *pattern = ctx_review_path(ctx, src->files.v[g]);
+			glob_t gl;
+			int grc;
+
+			if (!pattern)
+				return lsr_error_oom();
+			grc = glob(pattern, 0, NULL, &gl);
+			free(pattern);
+			if (grc == GLOB_NOMATCH)
+				continue;
+			if (grc != 0)
+				return lsr_error_set(LSR_ERROR, "protocol.yaml: sources '%s': files '%s': cannot list the files",
+						     src->name, src->files.v[g]);
+			for (size_t k = 0; k < gl.gl_pathc && rc == 0; k++) {
+				const char *path = gl.gl_pathv[k];
+				char hash[SHA256_HEX_LEN + 1];
+				struct fetch_import_opts io;
+				struct fetch_import_result res;
+				int seen = 0;
+
+				if ((rc = sha256_file(path, hash)) < 0 ||
+				    (rc = already_imported(ctx->db, hash, &seen)) < 0 || seen)
+					continue;
+				memset(&io, 0, sizeof(io));
+				io.source = src->name;
+				io.format = FETCH_FMT_AUTO;
+				if (src->format && (rc = fetch_format_parse(&io.format, src->format)) < 0)
+					break;
+				io.protocol = p;
+				io.progress = &ctx->progress;
+				rc = fetch_import(ctx->db, path, &io, &res);
+				progress_cli_done();
+				if (rc < 0)
+					break;
+				json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "source", src->name,
+								     "file", path, "run", (json_int_t)res.run_id,
+								     "records", (json_int_t)res.nrecords));
+			}
+			globfree(&gl);
+		}
+	}
+	return rc;
+}
+
+static int summarise(struct lsr_ctx *ctx, int no, json_t *report)
+{
+	int rc = 0;
+	json_t *added = count_obj(ctx->db,
+		"SELECT s.name, count(r.id) FROM runs u JOIN sources s ON s.id = u.source_id"
+		" JOIN run_updates ru ON ru.run_id = u.id"
+		" LEFT JOIN live_records r ON r.run_id = u.id"
+		" WHERE ru.update_no = ?1 AND u.id NOT IN (SELECT run_id FROM run_withdrawals)"
+		" GROUP BY s.id ORDER BY s.id", no, &rc);
+
+	json_object_set_new(report, "records_added", added);
+	json_object_set_new(report, "new_citations", json_integer(count1(ctx->db,
+		"SELECT count(*) FROM citation_updates c JOIN live_citations l ON l.id = c.citation_id"
+		" WHERE c.update_no = ?1", no, &rc)));
+	json_object_set_new(report, "records_joining_earlier_citations", json_integer(count1(ctx->db,
+		"SELECT count(*) FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
+		" JOIN run_updates ru ON ru.run_id = r.run_id"
+		" JOIN citation_updates c ON c.citation_id = m.citation_id"
+		" WHERE ru.update_no = ?1 AND c.update_no < ?1", no, &rc)));
+	json_object_set_new(report, "awaiting_title_abstract", json_integer(count1(ctx->db,
+		"SELECT count(*) FROM screen_ta_status WHERE status IN ('pending', 'conflict') AND ?1 = ?1",
+		no, &rc)));
+	json_object_set_new(report, "excluded_by_automation", json_integer(count1(ctx->db,
+		"SELECT count(*) FROM screen_ta_status t JOIN citation_updates c ON c.citation_id = t.citation_id"
+		" WHERE t.decided_by = 'automation' AND c.update_no = ?1", no, &rc)));
+	json_object_set_new(report, "awaiting_full_text", json_integer(count1(ctx->db,
+		"SELECT count(*) FROM screen_ft_status"
+		" WHERE status IN ('awaiting-retrieval', 'pending', 'conflict') AND ?1 = ?1", no, &rc)));
+	{
+		static const char sql[] =
+			"SELECT DISTINCT f.kind, f.detail, f.citation_id, coalesce(s.label, ''),"
+			" coalesce(m.title, '') FROM update_flags f"
+			" LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
+			" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
+			" WHERE f.update_no = ?1 ORDER BY f.citation_id, f.kind, f.detail";
+		sqlite3_stmt *st = db_prepare(ctx->db, sql);
+		json_t *arr = json_array();
+		int step;
+
+		json_object_set_new(report, "flags", arr);
+		if (!st)
+			return lsr_error_last_code();
+		sqlite3_bind_int(st, 1, no);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s}",
+				"kind", sqlite3_column_text(st, 0),
+				"detail", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "",
+				"citation", (json_int_t)sqlite3_column_int64(st, 2),
+				"study", sqlite3_column_text(st, 3), "title", sqlite3_column_text(st, 4)));
+		sqlite3_reset(st);
+		if (step != SQLITE_DONE)
+			rc = db_error(ctx->db, sql);
+	}
+	return rc;
+}
+
+static void print_report(const json_t *r)
+{
+	const char *k;
+	json_t *v, *x;
+	size_t i;
+
+	printf("update %lld (searches %s to %s)%s\n", (long long)json_integer_value(json_object_get(r, "update")),
+	       json_string_value(json_object_get(r, "since")) ? json_string_value(json_object_get(r, "since")) : "-",
+	       json_string_value(json_object_get(r, "until")) ? json_string_value(json_object_get(r, "until")) : "-",
+	       json_is_true(json_object_get(r, "continued")) ? ", continued" : "");
+	json_array_foreach(json_object_get(r, "searches"), i, x)
+		printf("  search %-22s %s%s%lld records\n", json_string_value(json_object_get(x, "source")),
+		       json_string_value(json_object_get(x, "status")),
+		       json_object_get(x, "stored") ? ": " : "",
+		       json_object_get(x, "stored") ? (long long)json_integer_value(json_object_get(x, "stored")) : 0LL);
+	json_array_foreach(json_object_get(r, "files"), i, x)
+		printf("  imported %-20s %s: %lld records\n", json_string_value(json_object_get(x, "source")),
+		       json_string_value(json_object_get(x, "file")),
+		       (long long)json_integer_value(json_object_get(x, "records")));
+	printf("records added in this update:");
+	if (json_object_size(json_object_get(r, "records_added")) == 0)
+		printf(" none");
+	json_object_foreach(json_object_get(r, "records_added"), k, v)
+		printf(" %s %lld;", k, (long long)json_integer_value(v));
+	printf("\nnew citations: %lld (records joining earlier citations: %lld; excluded by automation: %lld)\n",
+	       (long long)json_integer_value(json_object_get(r, "new_citations")),
+	       (long long)json_integer_value(json_object_get(r, "records_joining_earlier_citations")),
+	       (long long)json_integer_value(json_object_get(r, "excluded_by_automation")));
+	printf("awaiting screening: %lld at title-abstract, %lld at full text\n",
+	       (long long)json_integer_value(json_object_get(r, "awaiting_title_abstract")),
+	       (long long)json_integer_value(json_object_get(r, "awaiting_full_text")));
+	x = json_object_get(r, "flags");
+	if (json_array_size(x)) {
+		printf("\n!! %zu finding%s about reports of included studies in this update:\n",
+		       json_array_size(x), json_array_size(x) == 1 ? "" : "s");
+		json_array_foreach(x, i, v)
+			printf("!!   %s: citation %lld (%s) %s: %s\n", json_string_value(json_object_get(v, "kind")),
+			       (long long)json_integer_value(json_object_get(v, "citation")),
+			       json_string_value(json_object_get(v, "study")),
+			       json_string_value(json_object_get(v, "title")),
+			       json_string_value(json_object_get(v, "detail")));
+	}
+}
+
+static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, int no_search, int json)
+{
+	struct update_info u;
+	json_t *report;
+	char d_since[11] = "", d_until[11] = "", *summary;
+	int rc, failed = 0, continued = 0;
+	struct screen_dedup_opts dopts;
+	struct screen_dedup_result dres;
+	int64_t nflags = 0;
+
+	if (since && (rc = fetch_search_date_parse(d_since, since, "--since")) < 0)
+		return rc;
+	if (until && (rc = fetch_search_date_parse(d_until, until, "--until")) < 0)
+		return rc;
+	if ((rc = update_latest(ctx->db, &u)) < 0)
+		return rc;
+	if (u.no > 0 && !u.closed) {
+		if (since || until)
+			return lsr_error_set(LSR_EUSAGE, "update %d is open: it continues with its window %s to %s"
+					     " (close it with 'lsr update --close' to start another)",
+					     u.no, u.since[0] ? u.since : "-", u.until[0] ? u.until : "-");
+		continued = 1;
+	} else {
+		if (!since) {
+			/* since the last update's window, else since the last run */
+			if (u.no > 0 && u.until[0])
+				snprintf(d_since, sizeof(d_since), "%s", u.until);
+			else {
+				sqlite3_stmt *st = db_prepare(ctx->db, "SELECT substr(max(started_at), 1, 10) FROM runs");
+
+				if (!st)
+					return lsr_error_last_code();
+				if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+					snprintf(d_since, sizeof(d_since), "%s", (const char *)sqlite3_column_text(st, 0));
+				sqlite3_reset(st);
+			}
+		}
+		if (!until) {
+			char now[CLOCK_ISO_LEN];
+
+			clock_now_iso(now);
+			snprintf(d_until, sizeof(d_until), "%.10s", now);
+		}
+		if ((rc = update_begin(ctx->db, d_since[0] ? d_since : NULL, d_until, &u)) < 0)
+			return rc;
+	}
+	report = json_object();
+	json_object_set_new(report, "schema_version", json_integer(1));
+	json_object_set_new(report, "update", json_integer(u.no));
+	json_object_set_new(report, "continued", json_boolean(continued));
+	json_object_set_new(report, "since", out_jstr(u.since[0] ? u.since : NULL));
+	json_object_set_new(report, "until", out_jstr(u.until[0] ? u.until : NULL));
+	if (!no_search && (rc = run_searches(ctx, &u, report, &failed)) < 0)
+		goto out;
+	if ((rc = import_files(ctx, report)) < 0)
+		goto out;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.progress = &ctx->progress;
+	if ((rc = screen_dedup_run(ctx->db, &dopts, &dres)) < 0)
+		goto out;
+	progress_cli_done();
+	json_object_set_new(report, "dedup", json_pack("{s:I, s:I, s:I}",
+		"records_new", (json_int_t)dres.records_new, "merges", (json_int_t)dres.merges,
+		"queued", (json_int_t)dres.queued));
+	if ((rc = screen_rules_run(ctx->db, ctx->protocol, SCREEN_RULES_ONLY_NEW, 0, NULL)) < 0 ||
+	    (rc = update_check_flags(ctx->db, u.no, &nflags)) < 0 ||
+	    (rc = summarise(ctx, u.no, report)) < 0)
+		goto out;
+	summary = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = summary ? update_set_summary(ctx->db, u.no, summary) : lsr_error_oom();
+	free(summary);
+	if (rc < 0)
+		goto out;
+	if (json) {
+		rc = out_json_doc(json_incref(report));
+	} else {
+		json_t *pending;
+
+		print_report(report);
+		if ((rc = pending_items(ctx, &pending)) == 0) {
+			putchar('\n');
+			print_pending(pending);
+		}
+		json_decref(pending);
+	}
+	if (rc == 0 && failed)
+		rc = lsr_error_set(LSR_ERROR, "update %d: a search failed or is incomplete; run 'lsr update' again to continue it",
+				   u.no);
+out:
+	json_decref(report);
+	return rc;
+}
+
+static int do_status(struct lsr_ctx *ctx, int json)
+{
+	struct update_info u;
+	json_t *pending = NULL;
+	int rc;
+
+	if ((rc = update_latest(ctx->db, &u)) < 0 || (rc = pending_items(ctx, &pending)) < 0) {
+		json_decref(pending);
+		return rc;
+	}
+	if (json) {
+		return out_json_doc(json_pack("{s:i, s:i, s:b, s:o, s:b}", "schema_version", 1,
+					      "update", u.no, "open", u.no > 0 && !u.closed,
+					      "pending", pending, "ready_to_close",
+					      json_object_size(pending) == 0));
+	}
+	if (u.no == 0)
+		printf("no update yet: this is the review as first done (update 0)\n");
+	else
+		printf("update %d, started %s, searches %s to %s: %s\n", u.no, u.started_at,
+		       u.since[0] ? u.since : "-", u.until[0] ? u.until : "-", u.closed ? "closed" : "open");
+	print_pending(pending);
+	json_decref(pending);
+	return 0;
+}
+
+static int do_close(struct lsr_ctx *ctx)
+{
+	struct update_info u;
+	json_t *pending = NULL;
+	int rc;
+
+	if ((rc = update_latest(ctx->db, &u)) < 0)
+		return rc;
+	if (u.no == 0 || u.closed)
+		return lsr_error_set(LSR_ERROR, "no open update to close (start one with 'lsr update')");
+	if ((rc = pending_items(ctx, &pending)) < 0) {
+		json_decref(pending);
+		return rc;
+	}
+	if (json_object_size(pending)) {
+		print_pending(pending);
+		json_decref(pending);
+		return lsr_error_set(LSR_ERROR, "update %d cannot be closed while work is pending (above)", u.no);
+	}
+	json_decref(pending);
+	if ((rc = update_close(ctx->db, u.no)) < 0)
+		return rc;
+	printf("update %d closed\n", u.no);
+	return 0;
+}
+
+int cmd_update(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *since = NULL, *until = NULL;
+	int status = 0, close_it = 0, json = 0, no_search = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "since", &since, "DATE", "start of the search window (default: the end of the last update's)"),
+		OPT_STRING(0, "until", &until, "DATE", "end of the search window (default: today)"),
+		OPT_BOOL(0, "no-search", &no_search, "import new files only; run no search"),
+		OPT_BOOL(0, "status", &status, "what is pending before the update can be closed"),
+		OPT_BOOL(0, "close", &close_it, "close the open update"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, update_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "update takes no arguments");
+	if (status + close_it > 1)
+		return lsr_error_set(LSR_EUSAGE, "--status and --close go alone");
+	if ((status || close_it) && (since || until || no_search))
+		return lsr_error_set(LSR_EUSAGE, "--since, --until and --no-search go with an update, not with --%s",
+				     status ? "status" : "close");
+	if (status)
+		return do_status(ctx, json);
+	if (close_it)
+		return do_close(ctx);
+	return do_update(ctx, since, until, no_search, json);
+}

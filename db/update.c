@@ -1,0 +1,169 @@
+/*
+ * update.c - updates of a living review (see update.h).
+ */
+#include "update.h"
+#include "db.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+int update_latest(struct lsr_db *db, struct update_info *out)
+{
+	static const char sql[] =
+		"SELECT no, started_at, first_run_id, since, until, closed_at IS NOT NULL"
+		" FROM updates ORDER BY no DESC LIMIT 1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return lsr_error_last_code();
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->no = sqlite3_column_int(st, 0);
+		copy_col(out->started_at, sizeof(out->started_at), st, 1);
+		out->first_run_id = sqlite3_column_int64(st, 2);
+		copy_col(out->since, sizeof(out->since), st, 3);
+		copy_col(out->until, sizeof(out->until), st, 4);
+		out->closed = sqlite3_column_int(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+int update_begin(struct lsr_db *db, const char *since, const char *until,
+		 struct update_info *out)
+{
+	static const char sql[] =
+		"INSERT INTO updates(no, started_at, first_run_id, since, until, actor)"
+		" VALUES (coalesce((SELECT max(no) FROM updates), 0) + 1, ?1,"
+		" coalesce((SELECT max(id) FROM runs), 0) + 1, ?2, ?3, ?4)";
+	char now[CLOCK_ISO_LEN], obj[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	if (!(st = db_prepare(db, sql))) {
+		db_txn_rollback(db);
+		return lsr_error_last_code();
+	}
+	clock_now_iso(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, since);
+	db_bind_text(st, 3, until);
+	db_bind_text(st, 4, db_actor());
+	if ((rc = db_step_done(db, st)) < 0 || (rc = update_latest(db, out)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	snprintf(obj, sizeof(obj), "update %d", out->no);
+	if ((rc = db_audit(db, "update-begin", obj, NULL)) < 0 || (rc = db_txn_commit(db)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	return 0;
+}
+
+static int set_column(struct lsr_db *db, const char *sql, int no, const char *value)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int(st, 1, no);
+	db_bind_text(st, 2, value);
+	return db_step_done(db, st);
+}
+
+int update_set_summary(struct lsr_db *db, int no, const char *json)
+{
+	return set_column(db, "UPDATE updates SET summary = ?2 WHERE no = ?1", no, json);
+}
+
+int update_close(struct lsr_db *db, int no)
+{
+	char now[CLOCK_ISO_LEN], obj[32];
+	int rc;
+
+	clock_now_iso(now);
+	snprintf(obj, sizeof(obj), "update %d", no);
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	if ((rc = set_column(db, "UPDATE updates SET closed_at = ?2 WHERE no = ?1", no, now)) < 0 ||
+	    (rc = db_audit(db, "update-close", obj, NULL)) < 0 || (rc = db_txn_commit(db)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	return 0;
+}
+
+/* The records of included studies' reports, and what they say about
+ * themselves or what other records say about them. */
+static const char flags_sql[] =
+	"WITH inc AS ("
+	"  SELECT sr.citation_id, r.id AS record_id, r.pmid, r.relations, r.publication_types"
+	"  FROM study_reports sr JOIN citation_members m ON m.citation_id = sr.citation_id"
+	"  JOIN live_records r ON r.id = m.record_id),"
+	" found(citation_id, record_id, kind, detail) AS ("
+	"  SELECT i.citation_id, i.record_id,"
+	"   CASE WHEN j.value LIKE 'RetractionIn %' THEN 'retracted'"
+	"        WHEN j.value LIKE 'ErratumIn %' THEN 'erratum'"
+	"        ELSE 'expression-of-concern' END, j.value"
+	"  FROM inc i, json_each(i.relations) j"
+	"  WHERE j.value LIKE 'RetractionIn %' OR j.value LIKE 'ErratumIn %'"
+	"     OR j.value LIKE 'ExpressionOfConcernIn %'"
+	"  UNION"
+	"  SELECT i.citation_id, i.record_id, 'retracted', j.value"
+	"  FROM inc i, json_each(i.publication_types) j"
+	"  WHERE j.value IN ('Retracted Publication', 'Retracted publication')"
+	"  UNION"
+	"  SELECT i.citation_id, i.record_id,"
+	"   CASE WHEN j.value LIKE 'RetractionOf %' THEN 'retracted'"
+	"        WHEN j.value LIKE 'ErratumFor %' THEN 'erratum'"
+	"        ELSE 'expression-of-concern' END,"
+	"   j.value || ' (record ' || n.id || ')'"
+	"  FROM inc i JOIN live_records n ON n.relations <> '[]' AND n.id <> i.record_id,"
+	"   json_each(n.relations) j"
+	"  WHERE i.pmid IS NOT NULL AND j.value IN ('RetractionOf ' || i.pmid,"
+	"   'ErratumFor ' || i.pmid, 'ExpressionOfConcernFor ' || i.pmid))"
+	" INSERT OR IGNORE INTO update_flags(update_no, citation_id, record_id, kind, detail, at)"
+	" SELECT ?1, citation_id, record_id, kind, detail, ?2 FROM found"
+	" ORDER BY citation_id, record_id, kind, detail";
+
+int update_check_flags(struct lsr_db *db, int no, int64_t *nnew)
+{
+	char now[CLOCK_ISO_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	*nnew = 0;
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	if (!(st = db_prepare(db, flags_sql))) {
+		db_txn_rollback(db);
+		return lsr_error_last_code();
+	}
+	clock_now_iso(now);
+	sqlite3_bind_int(st, 1, no);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	if ((rc = db_step_done(db, st)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	*nnew = sqlite3_changes(db_handle(db));
+	if ((rc = db_txn_commit(db)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * update.h - the updates of a living review (0006_update.sql): which
+ * update is open, starting and closing one, and the check of the included
+ * studies' reports for retractions and errata.
+ *
+ * Update 0 is the review as first done (no row); 'lsr update' starts
+ * update 1, 2, ...  An update is open until it is closed; while it is open,
+ * every run (search or import) belongs to it.
+ */
+#ifndef LSR_UPDATE_H
+#define LSR_UPDATE_H
+
+#include <stdint.h>
+
+struct lsr_db;
+
+struct update_info {
+	int no;                /* 0: no update recorded yet */
+	char started_at[32];
+	int64_t first_run_id;
+	char since[11], until[11]; /* search window, "" when none */
+	int closed;
+};
+
+/* The latest update (no 0 and the rest empty when there is none). */
+int update_latest(struct lsr_db *db, struct update_info *out);
+
+/*
+ * Start update latest + 1 with the search window [since, until] (either may
+ * be NULL).  Its runs are those created from now on.
+ */
+int update_begin(struct lsr_db *db, const char *since, const char *until,
+		 struct update_info *out);
+
+/* Store what update no added (a JSON object, as text). */
+int update_set_summary(struct lsr_db *db, int no, const char *json);
+
+/* Close update no (once). */
+int update_close(struct lsr_db *db, int no);
+
+/*
+ * Look at the records of every report of an included study for signs that
+ * it was retracted, corrected or questioned: publication type Retracted
+ * Publication; relations RetractionIn, ErratumIn, ExpressionOfConcernIn;
+ * and any counted record (a notice) whose relations point at one of their
+ * PMIDs (RetractionOf, ErratumFor, ExpressionOfConcernFor).  New findings
+ * are stored in update_flags under update no; *nnew counts them.
+ */
+int update_check_flags(struct lsr_db *db, int no, int64_t *nnew);
+
+#endif
