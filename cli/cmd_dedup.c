@@ -313,17 +313,6 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 
 /* ---- queue -------------------------------------------------------------- */
 
-#define QUEUE_OPEN_JOINS \
-	" JOIN citation_members ma ON ma.record_id = q.record_a" \
-	" JOIN citation_members mb ON mb.record_id = q.record_b"
-#define QUEUE_OPEN_WHERE \
-	" WHERE ma.citation_id <> mb.citation_id" \
-	" AND q.record_a IN (SELECT id FROM dedup_records)" \
-	" AND q.record_b IN (SELECT id FROM dedup_records)" \
-	" AND NOT EXISTS (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a" \
-	"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))"
-/* open pairs: records in different citations, both counted, undecided */
-#define QUEUE_OPEN_SQL " FROM dedup_queue q" QUEUE_OPEN_JOINS QUEUE_OPEN_WHERE
 
 static int dedup_queue_list(struct lsr_ctx *ctx, int all, int json)
 {

@@ -87,50 +87,39 @@ static int count_rob(const struct extract_rob_item *it, void *payload)
 	return 0;
 }
 
+static int extracts(const struct protocol *p)
+{
+	return p && (p->ncharacteristics || p->noutcomes);
+}
+
 /* Everything that keeps the review from being up to date, as name -> n
  * (only the non-zero ones), into *out. */
 static int pending_items(struct lsr_ctx *ctx, json_t **out)
 {
 	static const struct {
-		const char *name, *sql, *hint;
+		const char *name, *sql;
 	} checks[] = {
 		{ "records_not_deduplicated",
-		  "SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members) AND ?1 = ?1",
-		  "lsr dedup" },
+		  "SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members) AND ?1 = ?1" },
 		{ "duplicate_pairs_to_decide",
-		  "SELECT count(*) FROM dedup_queue q"
-		  " JOIN citation_members ma ON ma.record_id = q.record_a"
-		  " JOIN citation_members mb ON mb.record_id = q.record_b"
-		  " WHERE ma.citation_id <> mb.citation_id AND ?1 = ?1"
-		  " AND q.record_a IN (SELECT id FROM dedup_records)"
-		  " AND q.record_b IN (SELECT id FROM dedup_records)"
-		  " AND NOT EXISTS (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a"
-		  "  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))",
-		  "lsr dedup queue" },
+		  "SELECT count(*)" QUEUE_OPEN_SQL " AND ?1 = ?1" },
 		{ "title_abstract_to_screen",
-		  "SELECT count(*) FROM screen_ta_status WHERE status = 'pending' AND ?1 = ?1",
-		  "lsr screen batch --stage title-abstract" },
+		  "SELECT count(*) FROM screen_ta_status WHERE status = 'pending' AND ?1 = ?1" },
 		{ "title_abstract_conflicts",
-		  "SELECT count(*) FROM screen_ta_status WHERE status = 'conflict' AND ?1 = ?1",
-		  "lsr screen conflicts" },
+		  "SELECT count(*) FROM screen_ta_status WHERE status = 'conflict' AND ?1 = ?1" },
 		{ "full_texts_to_retrieve",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval' AND ?1 = ?1",
-		  "lsr screen fulltext" },
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval' AND ?1 = ?1" },
 		{ "full_text_to_screen",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'pending' AND ?1 = ?1",
-		  "lsr screen batch --stage full-text" },
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'pending' AND ?1 = ?1" },
 		{ "full_text_conflicts",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'conflict' AND ?1 = ?1",
-		  "lsr screen conflicts" },
+		  "SELECT count(*) FROM screen_ft_status WHERE status = 'conflict' AND ?1 = ?1" },
 		{ "reports_not_linked_to_a_study",
 		  "SELECT count(*) FROM screen_ft_status WHERE status = 'included' AND ?1 = ?1"
-		  " AND citation_id NOT IN (SELECT citation_id FROM study_reports)",
-		  "lsr study link" },
+		  " AND citation_id NOT IN (SELECT citation_id FROM study_reports)" },
 		{ "studies_without_extraction",
 		  "SELECT count(*) FROM studies s WHERE ?1 = ?1"
 		  " AND s.id IN (SELECT study_id FROM study_reports)"
-		  " AND s.id NOT IN (SELECT study_id FROM extraction_values)",
-		  "lsr extract sheet" },
+		  " AND s.id NOT IN (SELECT study_id FROM extraction_values)" },
 	};
 	struct fetch_search_info *unf = NULL;
 	struct extract_compare_counts ec;
@@ -145,14 +134,19 @@ static int pending_items(struct lsr_ctx *ctx, json_t **out)
 	if (nunf)
 		json_object_set_new(o, "searches_not_complete", json_integer((json_int_t)nunf));
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]) && rc == 0; i++) {
-		int64_t n = count1(ctx->db, checks[i].sql, 0, &rc);
+		int64_t n;
+
+		/* a protocol that extracts nothing has no extraction to wait for */
+		if (!strcmp(checks[i].name, "studies_without_extraction") && !extracts(ctx->protocol))
+			continue;
+		n = count1(ctx->db, checks[i].sql, 0, &rc);
 
 		if (n)
 			json_object_set_new(o, checks[i].name, json_integer(n));
 	}
 	if (rc < 0)
 		return rc;
-	if (ctx->protocol) {
+	if (extracts(ctx->protocol)) {
 		memset(&ec, 0, sizeof(ec));
 		if ((rc = extract_compare(&ec, ctx->db, ctx->protocol, 0, count_item, NULL)) < 0 ||
 		    (rc = extract_rob_compare(&rob_open, ctx->db, ctx->protocol, 0, count_rob, NULL)) < 0)

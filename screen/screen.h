@@ -132,6 +132,19 @@ struct screen_dedup_result {
 int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		     struct screen_dedup_result *out);
 
+/* Pairs of the review queue still open (SQL pieces: FROM dedup_queue q ...). */
+#define QUEUE_OPEN_JOINS \
+	" JOIN citation_members ma ON ma.record_id = q.record_a" \
+	" JOIN citation_members mb ON mb.record_id = q.record_b"
+#define QUEUE_OPEN_WHERE \
+	" WHERE ma.citation_id <> mb.citation_id" \
+	" AND q.record_a IN (SELECT id FROM dedup_records)" \
+	" AND q.record_b IN (SELECT id FROM dedup_records)" \
+	" AND NOT EXISTS (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a" \
+	"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))"
+/* open pairs: records in different citations, both counted, undecided */
+#define QUEUE_OPEN_SQL " FROM dedup_queue q" QUEUE_OPEN_JOINS QUEUE_OPEN_WHERE
+
 /* A person's verdict on a pair of records. */
 enum screen_verdict { SCREEN_SAME, SCREEN_DIFFERENT };
 
