@@ -126,3 +126,44 @@ if [ -x "$here/extract.sh" ]; then
 	say "6. Data extraction and risk of bias (simulated extractors)"
 	LSR=$LSR "$here/extract.sh" "$review"
 fi
+
+say "7. Meta-analyses of the protocol (forest plots in $review/figures)"
+l pool --figures "$review/figures"
+
+say "8. PRISMA 2020 flow (update 0: the review as first published)"
+l prisma --svg "$review/figures/prisma.svg"
+l report -o "$review/report"
+
+# ---------------------------------------------------------------------------
+say "9. One month later: the living update"
+"$CORPUS" --trials "$here/data/trials.tsv" --out "$work/corpus-1" --update 1
+for f in pubmed.xml:pubmed-2023-06.xml embase.ris:embase-2023-06.ris \
+	 wos.txt:wos-2023-06.txt cochrane.ris:cochrane-2023-06.ris; do
+	# a database with nothing new gives no export
+	[ -s "$work/corpus-1/${f%%:*}" ] && cp "$work/corpus-1/${f%%:*}" "$review/exports/${f#*:}"
+done
+sed 1d "$work/corpus-1/truth.tsv" >>"$work/truth.tsv"
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 31 * 86400)) l update
+export SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 32 * 86400))
+
+screen_round title-abstract ta1 0
+ids=$(l screen fulltext | awk '$2 == "awaiting-retrieval" { print $1 }')
+# shellcheck disable=SC2086
+[ -z "$ids" ] || l screen fulltext $ids --retrieved >/dev/null
+screen_round full-text ft1 0
+link_studies >/dev/null
+if [ -x "$here/extract-update.sh" ]; then
+	LSR=$LSR "$here/extract-update.sh" "$review"
+fi
+l update --status
+
+say "10. Update 1: pooled again, PRISMA for the updated review, report"
+l pool --figures "$review/figures"
+l prisma --update 1 --svg "$review/figures/prisma-update-1.svg"
+l report -o "$review/report"
+l update --close
+
+say "The example review is in $review"
+echo "PRISMA (update 0): $(l prisma --update 0 --json | tr -d '\n' | sed 's/  */ /g' |
+	sed -n 's/.*"identified_total": \([0-9]*\).*"screened": \([0-9]*\).*"assessed": \([0-9]*\).*"studies_included": \([0-9]*\).*/\1 records identified -> \2 screened -> \3 full texts assessed -> \4 studies/p')"
+echo "report: $review/report/index.html"
