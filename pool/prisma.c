@@ -1,0 +1,596 @@
+/*
+ * prisma.c - the PRISMA 2020 flow from the review database (see prisma.h
+ * and docs/cmd/lsr-prisma.md).
+ *
+ * Scope: a record belongs to the update of its run (view run_updates), a
+ * citation to the update of its earliest counted record (citation_updates).
+ * For one update every box counts that update's records and citations; the
+ * whole review (cumulative) counts them all.  ?1 in the queries is the
+ * update, -1 for all.
+ */
+#include "prisma.h"
+#include "../db/db.h"
+#include "../db/protocol.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IN_SCOPE(col) " (?1 < 0 OR " col " = ?1)"
+
+static const char identified_sql[] =
+	"SELECT s.name, s.kind, (SELECT count(*) FROM live_records r"
+	"  JOIN runs u ON u.id = r.run_id JOIN run_updates ru ON ru.run_id = u.id"
+	"  WHERE u.source_id = s.id AND" IN_SCOPE("ru.update_no") ")"
+	" FROM sources s ORDER BY s.id";
+static const char removed_sql[] =
+	"SELECT count(DISTINCT m.record_id) FROM record_removals m"
+	" JOIN live_records r ON r.id = m.record_id JOIN run_updates ru ON ru.run_id = r.run_id"
+	" WHERE" IN_SCOPE("ru.update_no");
+static const char ungrouped_sql[] =
+	"SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members)"
+	" AND ?1 = ?1";
+static const char grouped_sql[] =
+	"SELECT count(*) FROM dedup_records r JOIN run_updates ru ON ru.run_id = r.run_id"
+	" WHERE" IN_SCOPE("ru.update_no");
+static const char citations_sql[] =
+	"SELECT count(*) FROM live_citations c JOIN citation_updates cu ON cu.citation_id = c.id"
+	" WHERE" IN_SCOPE("cu.update_no");
+static const char ta_sql[] =
+	"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), count(*)"
+	" FROM screen_ta_status t JOIN citation_updates cu ON cu.citation_id = t.citation_id"
+	" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+static const char ft_sql[] =
+	"SELECT f.status, coalesce(f.reason, ''), coalesce(f.retrieval_reason, ''), count(*)"
+	" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
+	" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+/* included reports by update, linked to a study or not */
+static const char reports_sql[] =
+	"SELECT cu.update_no, f.citation_id IN (SELECT citation_id FROM study_reports), count(*)"
+	" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
+	" WHERE f.status = 'included' AND ?1 = ?1 GROUP BY 1, 2";
+/* each included study with the update of its earliest included report */
+static const char studies_sql[] =
+	"SELECT min(cu.update_no) FROM study_reports sr"
+	" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
+	" WHERE ?1 = ?1 GROUP BY sr.study_id";
+
+/* ---- counts ---------------------------------------------------------------- */
+
+static void counts_release(struct prisma_counts *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].label);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+/* Add n to name's count (created with label when new). */
+static int counts_add(struct prisma_counts *c, const char *name, const char *label, int64_t n)
+{
+	struct prisma_count *v;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name)) {
+			c->v[i].n += n;
+			return 0;
+		}
+	if (!(v = realloc(c->v, (c->n + 1) * sizeof(*v))))
+		return lsr_error_oom();
+	c->v = v;
+	v = &c->v[c->n];
+	v->name = strdup(name);
+	v->label = strdup(label ? label : name);
+	v->n = n;
+	if (!v->name || !v->label) {
+		free(v->name);
+		free(v->label);
+		return lsr_error_oom();
+	}
+	c->n++;
+	return 0;
+}
+
+static int64_t counts_sum(const struct prisma_counts *c)
+{
+	int64_t s = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		s += c->v[i].n;
+	return s;
+}
+
+void prisma_release(struct prisma *x)
+{
+	counts_release(&x->identified_databases);
+	counts_release(&x->identified_registers);
+	counts_release(&x->identified_other);
+	counts_release(&x->screen_excluded_reasons);
+	counts_release(&x->not_retrieved_reasons);
+	counts_release(&x->fulltext_excluded);
+	memset(x, 0, sizeof(*x));
+}
+
+static const char *reason_label(const struct protocol *p, const char *code)
+{
+	const struct protocol_reason *r = p && *code ? protocol_reason_find(p, code) : NULL;
+
+	return r && r->label ? r->label : NULL;
+}
+
+/* ---- queries ----------------------------------------------------------------- */
+
+static sqlite3_stmt *prep(struct lsr_db *db, const char *sql, int update)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (st)
+		sqlite3_bind_int(st, 1, update);
+	return st;
+}
+
+static int one(struct lsr_db *db, const char *sql, int update, int64_t *out)
+{
+	sqlite3_stmt *st = prep(db, sql, update);
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+static int identification(struct prisma *x, struct lsr_db *db, int update)
+{
+	sqlite3_stmt *st = prep(db, identified_sql, update);
+	int rc = 0, step;
+
+	if (!st)
+		return lsr_error_last_code();
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = col(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+		struct prisma_counts *c = !strcmp(kind, "register") ? &x->identified_registers
+					  : !strcmp(kind, "other") ? &x->identified_other
+					  : &x->identified_databases;
+
+		rc = counts_add(c, col(st, 0), NULL, n);
+		if (c == &x->identified_other)
+			x->identified_other_total += n;
+		else
+			x->identified_total += n;
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, identified_sql);
+	return rc;
+}
+
+static int screening(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
+{
+	sqlite3_stmt *st = prep(db, ta_sql, update);
+	int rc = 0, step;
+
+	if (!st)
+		return lsr_error_last_code();
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = col(st, 0), *reason = col(st, 2);
+		int automation = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 3);
+
+		if (automation) {
+			x->automation_excluded += n;
+			continue;
+		}
+		x->screened += n;
+		if (!strcmp(status, "excluded")) {
+			x->screen_excluded += n;
+			rc = counts_add(&x->screen_excluded_reasons, *reason ? reason : "(no reason given)",
+					reason_label(p, reason), n);
+		} else if (strcmp(status, "included")) {
+			x->screen_pending += n; /* pending, conflict */
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		return db_error(db, ta_sql);
+	if (rc < 0)
+		return rc;
+
+	if (!(st = prep(db, ft_sql, update)))
+		return lsr_error_last_code();
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = col(st, 0), *reason = col(st, 1), *why = col(st, 2);
+		int64_t n = sqlite3_column_int64(st, 3);
+
+		x->sought += n;
+		if (!strcmp(status, "awaiting-retrieval")) {
+			x->awaiting_retrieval += n;
+		} else if (!strcmp(status, "not-retrieved")) {
+			x->not_retrieved += n;
+			rc = counts_add(&x->not_retrieved_reasons, *why ? why : "(no reason given)", NULL, n);
+		} else {
+			x->assessed += n;
+			if (!strcmp(status, "excluded")) {
+				x->fulltext_excluded_total += n;
+				rc = counts_add(&x->fulltext_excluded, *reason ? reason : "(no reason given)",
+						reason_label(p, reason), n);
+			} else if (strcmp(status, "included")) {
+				x->fulltext_pending += n;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, ft_sql);
+	return rc;
+}
+
+/* Reports and studies: this scope's, the previous versions', the total. */
+static int included(struct prisma *x, struct lsr_db *db, int update)
+{
+	sqlite3_stmt *st = prep(db, reports_sql, update);
+	int rc = 0, step;
+
+	if (!st)
+		return lsr_error_last_code();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int u = sqlite3_column_int(st, 0), linked = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+
+		if (update < 0 || u == update) {
+			x->reports_included += n;
+			if (!linked)
+				x->reports_unlinked += n;
+		}
+		if (update >= 0 && u < update)
+			x->previous_reports += n;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return db_error(db, reports_sql);
+	if (!(st = prep(db, studies_sql, update)))
+		return lsr_error_last_code();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int u = sqlite3_column_int(st, 0);
+
+		if (update < 0 || u == update)
+			x->studies_included++;
+		else if (u < update)
+			x->previous_studies++;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return db_error(db, studies_sql);
+	x->total_studies = x->previous_studies + x->studies_included;
+	x->total_reports = x->previous_reports + x->reports_included;
+	return rc;
+}
+
+static int compute_scope(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
+{
+	int64_t grouped = 0, citations = 0;
+	int rc;
+
+	x->update = update;
+	if ((rc = identification(x, db, update)) < 0 ||
+	    (rc = one(db, removed_sql, update, &x->other_removed)) < 0 ||
+	    (rc = one(db, grouped_sql, update, &grouped)) < 0 ||
+	    (rc = one(db, citations_sql, update, &citations)) < 0 ||
+	    (rc = screening(x, db, p, update)) < 0 || (rc = included(x, db, update)) < 0)
+		return rc;
+	x->duplicates_removed = grouped - citations;
+	return 0;
+}
+
+/* ---- the arithmetic -------------------------------------------------------------- */
+
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			snprintf(msg, msgsz, __VA_ARGS__); \
+			return -1; \
+		} \
+	} while (0)
+
+int prisma_check(const struct prisma *x, char *msg, size_t msgsz)
+{
+	int64_t in = x->identified_total + x->identified_other_total;
+	int64_t after = in - x->duplicates_removed - x->automation_excluded - x->other_removed;
+
+	CHECK(counts_sum(&x->identified_databases) + counts_sum(&x->identified_registers) ==
+	      x->identified_total,
+	      "records identified (%lld) is not the sum of its databases and registers (%lld)",
+	      (long long)x->identified_total,
+	      (long long)(counts_sum(&x->identified_databases) + counts_sum(&x->identified_registers)));
+	CHECK(counts_sum(&x->identified_other) == x->identified_other_total,
+	      "records identified by other methods (%lld) is not the sum of its sources (%lld)",
+	      (long long)x->identified_other_total, (long long)counts_sum(&x->identified_other));
+	CHECK(x->duplicates_removed >= 0 && x->automation_excluded >= 0 && x->other_removed >= 0,
+	      "a count of records removed before screening is negative (%lld, %lld, %lld)",
+	      (long long)x->duplicates_removed, (long long)x->automation_excluded,
+	      (long long)x->other_removed);
+	CHECK(after == x->screened,
+	      "records screened (%lld) is not records identified (%lld) minus duplicates (%lld),"
+	      " automation exclusions (%lld) and other removals (%lld) = %lld",
+	      (long long)x->screened, (long long)in, (long long)x->duplicates_removed,
+	      (long long)x->automation_excluded, (long long)x->other_removed, (long long)after);
+	CHECK(counts_sum(&x->screen_excluded_reasons) == x->screen_excluded,
+	      "records excluded (%lld) is not the sum of its reasons (%lld)",
+	      (long long)x->screen_excluded, (long long)counts_sum(&x->screen_excluded_reasons));
+	CHECK(x->screened - x->screen_excluded - x->screen_pending == x->sought,
+	      "reports sought (%lld) is not records screened (%lld) minus excluded (%lld) and"
+	      " undecided (%lld)", (long long)x->sought, (long long)x->screened,
+	      (long long)x->screen_excluded, (long long)x->screen_pending);
+	CHECK(counts_sum(&x->not_retrieved_reasons) == x->not_retrieved,
+	      "reports not retrieved (%lld) is not the sum of its reasons (%lld)",
+	      (long long)x->not_retrieved, (long long)counts_sum(&x->not_retrieved_reasons));
+	CHECK(x->sought - x->not_retrieved - x->awaiting_retrieval == x->assessed,
+	      "reports assessed (%lld) is not reports sought (%lld) minus not retrieved (%lld)"
+	      " and awaiting retrieval (%lld)", (long long)x->assessed, (long long)x->sought,
+	      (long long)x->not_retrieved, (long long)x->awaiting_retrieval);
+	CHECK(counts_sum(&x->fulltext_excluded) == x->fulltext_excluded_total,
+	      "reports excluded (%lld) is not the sum of its reasons (%lld)",
+	      (long long)x->fulltext_excluded_total, (long long)counts_sum(&x->fulltext_excluded));
+	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending == x->reports_included,
+	      "reports of included studies (%lld) is not reports assessed (%lld) minus excluded"
+	      " (%lld) and undecided (%lld)", (long long)x->reports_included, (long long)x->assessed,
+	      (long long)x->fulltext_excluded_total, (long long)x->fulltext_pending);
+	CHECK(x->reports_unlinked >= 0 && x->reports_unlinked <= x->reports_included,
+	      "reports not linked to a study (%lld) exceeds the reports included (%lld)",
+	      (long long)x->reports_unlinked, (long long)x->reports_included);
+	CHECK(x->total_studies == x->previous_studies + x->studies_included &&
+	      x->total_reports == x->previous_reports + x->reports_included,
+	      "total studies (%lld) or reports (%lld) is not previous plus new (%lld + %lld,"
+	      " %lld + %lld)", (long long)x->total_studies, (long long)x->total_reports,
+	      (long long)x->previous_studies, (long long)x->studies_included,
+	      (long long)x->previous_reports, (long long)x->reports_included);
+	CHECK(x->total_studies <= x->total_reports - (x->reports_unlinked),
+	      "studies included (%lld) outnumber their linked reports (%lld)",
+	      (long long)x->total_studies, (long long)(x->total_reports - x->reports_unlinked));
+	return 0;
+}
+
+static int bug(const char *what, const char *msg)
+{
+	return lsr_error_set(LSR_ERROR, "PRISMA arithmetic does not hold (a bug in lsr, please report it): %s%s",
+			     what, msg);
+}
+
+/* The additive boxes of the whole review must be the sums over updates. */
+static int check_sums(const struct prisma *all, struct lsr_db *db, const struct protocol *p)
+{
+	struct prisma sum, u;
+	char msg[512];
+	int rc = 0;
+
+	memset(&sum, 0, sizeof(sum));
+	for (int n = 0; n <= all->nupdates && rc == 0; n++) {
+		memset(&u, 0, sizeof(u));
+		if ((rc = compute_scope(&u, db, p, n)) == 0) {
+			if (prisma_check(&u, msg, sizeof(msg)) < 0) {
+				char what[64];
+
+				snprintf(what, sizeof(what), "update %d: ", n);
+				rc = bug(what, msg);
+			}
+			sum.identified_total += u.identified_total;
+			sum.identified_other_total += u.identified_other_total;
+			sum.duplicates_removed += u.duplicates_removed;
+			sum.automation_excluded += u.automation_excluded;
+			sum.other_removed += u.other_removed;
+			sum.screened += u.screened;
+			sum.screen_excluded += u.screen_excluded;
+			sum.sought += u.sought;
+			sum.assessed += u.assessed;
+			sum.fulltext_excluded_total += u.fulltext_excluded_total;
+			sum.reports_included += u.reports_included;
+			sum.studies_included += u.studies_included;
+		}
+		prisma_release(&u);
+	}
+	if (rc < 0)
+		return rc;
+#define SAME(f) \
+	if (sum.f != all->f) { \
+		snprintf(msg, sizeof(msg), #f " of the whole review (%lld) is not the sum over its updates (%lld)", \
+			 (long long)all->f, (long long)sum.f); \
+		return bug("", msg); \
+	}
+	SAME(identified_total) SAME(identified_other_total) SAME(duplicates_removed)
+	SAME(automation_excluded) SAME(other_removed) SAME(screened) SAME(screen_excluded)
+	SAME(sought) SAME(assessed) SAME(fulltext_excluded_total) SAME(reports_included)
+	SAME(studies_included)
+#undef SAME
+	return 0;
+}
+
+int prisma_compute(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
+{
+	int64_t nupdates = 0, ungrouped = 0;
+	char msg[512];
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if ((rc = db_query_int(db, &nupdates, "SELECT coalesce(max(no), 0) FROM updates")) < 0)
+		return rc;
+	if (update != PRISMA_CUMULATIVE && (update < 0 || update > nupdates))
+		return lsr_error_set(LSR_EUSAGE, "no update %d (this review has %s)", update,
+				     nupdates ? "updates 0 to the latest, see 'lsr update --status'"
+					      : "update 0 only: the review as first done");
+	if ((rc = one(db, ungrouped_sql, 0, &ungrouped)) < 0)
+		return rc;
+	if (ungrouped)
+		return lsr_error_set(LSR_ERROR, "%lld record%s not deduplicated yet: run 'lsr dedup' first",
+				     (long long)ungrouped, ungrouped == 1 ? " is" : "s are");
+	if ((rc = compute_scope(x, db, p, update)) < 0) {
+		prisma_release(x);
+		return rc;
+	}
+	x->nupdates = (int)nupdates;
+	if (prisma_check(x, msg, sizeof(msg)) < 0)
+		rc = bug("", msg);
+	else if (update == PRISMA_CUMULATIVE)
+		rc = check_sums(x, db, p);
+	if (rc < 0)
+		prisma_release(x);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static json_t *counts_json(const struct prisma_counts *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_object_set_new(o, c->v[i].name, json_integer(c->v[i].n));
+	return o;
+}
+
+json_t *prisma_json(const struct prisma *x)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "schema_version", json_integer(1));
+	json_object_set_new(o, "update", x->update < 0 ? json_string("cumulative") : json_integer(x->update));
+	json_object_set_new(o, "updates", json_integer(x->nupdates));
+	json_object_set_new(o, "identified_databases", counts_json(&x->identified_databases));
+	json_object_set_new(o, "identified_registers", counts_json(&x->identified_registers));
+	json_object_set_new(o, "identified_other", counts_json(&x->identified_other));
+	json_object_set_new(o, "identified_total", json_integer(x->identified_total));
+	json_object_set_new(o, "identified_other_total", json_integer(x->identified_other_total));
+	json_object_set_new(o, "duplicates_removed", json_integer(x->duplicates_removed));
+	json_object_set_new(o, "automation_excluded", json_integer(x->automation_excluded));
+	json_object_set_new(o, "other_removed", json_integer(x->other_removed));
+	json_object_set_new(o, "screened", json_integer(x->screened));
+	json_object_set_new(o, "screen_excluded", json_integer(x->screen_excluded));
+	json_object_set_new(o, "screen_excluded_reasons", counts_json(&x->screen_excluded_reasons));
+	json_object_set_new(o, "screen_pending", json_integer(x->screen_pending));
+	json_object_set_new(o, "sought", json_integer(x->sought));
+	json_object_set_new(o, "not_retrieved", json_integer(x->not_retrieved));
+	json_object_set_new(o, "not_retrieved_reasons", counts_json(&x->not_retrieved_reasons));
+	json_object_set_new(o, "awaiting_retrieval", json_integer(x->awaiting_retrieval));
+	json_object_set_new(o, "assessed", json_integer(x->assessed));
+	json_object_set_new(o, "fulltext_excluded", counts_json(&x->fulltext_excluded));
+	json_object_set_new(o, "fulltext_excluded_total", json_integer(x->fulltext_excluded_total));
+	json_object_set_new(o, "fulltext_pending", json_integer(x->fulltext_pending));
+	json_object_set_new(o, "studies_included", json_integer(x->studies_included));
+	json_object_set_new(o, "reports_included", json_integer(x->reports_included));
+	json_object_set_new(o, "reports_unlinked", json_integer(x->reports_unlinked));
+	if (x->update >= 1) {
+		json_object_set_new(o, "previous_studies", json_integer(x->previous_studies));
+		json_object_set_new(o, "previous_reports", json_integer(x->previous_reports));
+		json_object_set_new(o, "total_studies", json_integer(x->total_studies));
+		json_object_set_new(o, "total_reports", json_integer(x->total_reports));
+	}
+	return o;
+}
+
+static int text_counts(struct buf *out, const char *indent, const struct prisma_counts *c)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n && rc == 0; i++)
+		rc = buf_printf(out, "%s%-*s %7lld\n", indent, (int)(50 - strlen(indent)),
+				c->v[i].label, (long long)c->v[i].n);
+	return rc;
+}
+
+int prisma_text(struct buf *out, const struct prisma *x)
+{
+	int rc = 0;
+
+	if (x->update < 0)
+		rc = buf_printf(out, "PRISMA 2020 flow, whole review%s\n\n",
+				x->nupdates ? " (all updates)" : "");
+	else if (x->update == 0)
+		rc = buf_printf(out, "PRISMA 2020 flow, update 0 (the review as first done)\n\n");
+	else
+		rc = buf_printf(out, "PRISMA 2020 flow, update %d (updated-review template)\n\n", x->update);
+	if (rc == 0 && x->update >= 1)
+		rc = buf_printf(out, "Previous version of the review\n"
+				"  studies included                                 %7lld\n"
+				"  reports of those studies                         %7lld\n\n",
+				(long long)x->previous_studies, (long long)x->previous_reports);
+	if (rc == 0)
+		rc = buf_printf(out, "Identification\n  %-48s %7lld\n", "records identified from databases and registers",
+				(long long)x->identified_total);
+	if (rc == 0)
+		rc = text_counts(out, "    ", &x->identified_databases);
+	if (rc == 0)
+		rc = text_counts(out, "    ", &x->identified_registers);
+	if (rc == 0 && x->identified_other_total)
+		rc = buf_printf(out, "  records identified by other methods              %7lld\n",
+				(long long)x->identified_other_total);
+	if (rc == 0 && x->identified_other_total)
+		rc = text_counts(out, "    ", &x->identified_other);
+	if (rc == 0)
+		rc = buf_printf(out,
+				"  removed before screening:\n"
+				"    duplicate records                              %7lld\n"
+				"    marked ineligible by automation tools          %7lld\n"
+				"    removed for other reasons                      %7lld\n"
+				"Screening\n"
+				"  records screened                                 %7lld\n"
+				"  records excluded                                 %7lld\n",
+				(long long)x->duplicates_removed, (long long)x->automation_excluded,
+				(long long)x->other_removed, (long long)x->screened,
+				(long long)x->screen_excluded);
+	if (rc == 0)
+		rc = text_counts(out, "    ", &x->screen_excluded_reasons);
+	if (rc == 0 && x->screen_pending)
+		rc = buf_printf(out, "  records not yet decided                          %7lld\n",
+				(long long)x->screen_pending);
+	if (rc == 0)
+		rc = buf_printf(out,
+				"  reports sought for retrieval                     %7lld\n"
+				"  reports not retrieved                            %7lld\n",
+				(long long)x->sought, (long long)x->not_retrieved);
+	if (rc == 0)
+		rc = text_counts(out, "    ", &x->not_retrieved_reasons);
+	if (rc == 0 && x->awaiting_retrieval)
+		rc = buf_printf(out, "  reports awaiting retrieval                       %7lld\n",
+				(long long)x->awaiting_retrieval);
+	if (rc == 0)
+		rc = buf_printf(out,
+				"  reports assessed for eligibility                 %7lld\n"
+				"  reports excluded                                 %7lld\n",
+				(long long)x->assessed, (long long)x->fulltext_excluded_total);
+	if (rc == 0)
+		rc = text_counts(out, "    ", &x->fulltext_excluded);
+	if (rc == 0 && x->fulltext_pending)
+		rc = buf_printf(out, "  reports not yet decided                          %7lld\n",
+				(long long)x->fulltext_pending);
+	if (rc == 0)
+		rc = buf_printf(out, "Included\n"
+				"  %-48s %7lld\n"
+				"  %-48s %7lld\n",
+				x->update >= 1 ? "new studies included" : "studies included",
+				(long long)x->studies_included,
+				x->update >= 1 ? "reports of new included studies" : "reports of included studies",
+				(long long)x->reports_included);
+	if (rc == 0 && x->reports_unlinked)
+		rc = buf_printf(out, "  (%lld included report%s not linked to a study yet: lsr study link)\n",
+				(long long)x->reports_unlinked, x->reports_unlinked == 1 ? "" : "s");
+	if (rc == 0 && x->update >= 1)
+		rc = buf_printf(out,
+				"  total studies included in review                 %7lld\n"
+				"  reports of total included studies                %7lld\n",
+				(long long)x->total_studies, (long long)x->total_reports);
+	return rc;
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The example review end to end (examples/msc-cirrhosis/run.sh, the
+# README's first command): the seed's PRISMA numbers come out of what the
+# simulated reviewers recorded, the update adds its trial and flags the
+# erratum, and the report is rebuilt byte for byte.
+. "$(dirname "$0")/lib.sh"
+
+cd "$TMP"
+run 0 env LSR="$LSR" EXAMPLE_CORPUS="$LSR_BUILD/examples/example_corpus" \
+	EXAMPLE_REVIEWER="$LSR_BUILD/examples/example_reviewer" \
+	"$LSR_SRC/examples/msc-cirrhosis/run.sh" "$TMP/review"
+cp "$OUT" run.out
+rev=$TMP/review
+
+# identification and deduplication of the original review (update 0)
+same "$(sql "$rev/review.db" "SELECT s.name, count(*) FROM live_records r JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id JOIN run_updates ru ON ru.run_id = u.id WHERE ru.update_no = 0 GROUP BY s.id ORDER BY s.id")" \
+"PubMed|436
+Embase|747
+Web of Science|1354
+Cochrane Library|62"
+same "$(sql "$rev/review.db" "SELECT count(*) FROM citation_updates WHERE update_no = 0")" "1747"
+
+# screening: the seed's reasons, from people's decisions (nothing automatic)
+same "$(sql "$rev/review.db" "SELECT t.reason, count(*) FROM screen_ta_status t JOIN citation_updates c USING (citation_id) WHERE c.update_no = 0 AND t.status = 'excluded' GROUP BY t.reason ORDER BY t.reason")" \
+"animal|29
+language|58
+not-rct|32
+off-topic|1172
+review|204"
+same "$(sql "$rev/review.db" "SELECT count(*) FROM screen_ta_status WHERE decided_by = 'automation'")" "0"
+same "$(sql "$rev/review.db" "SELECT f.reason, count(*) FROM screen_ft_status f JOIN citation_updates c USING (citation_id) WHERE c.update_no = 0 AND f.status = 'excluded' GROUP BY f.reason ORDER BY f.reason")" \
+"abstract-only|216
+registry-no-results|25"
+# the deliberate disagreements went to the simulated third reviewer
+same "$(sql "$rev/review.db" "SELECT count(*) > 0 FROM screen_decisions WHERE reviewer = 'simulated-reviewer-C'")" "1"
+same "$(sql "$rev/review.db" "SELECT group_concat(label, ', ') FROM (SELECT DISTINCT label FROM study_reports ORDER BY label)")" \
+"Amer 2011, Bai 2014, El-Ansary 2012, Example 2024, Fang 2018, Li 2023, Mohamadnejad 2013, Peng 2011, Salama 2014, Shi 2021, Suk 2016, Zhang 2012"
+
+# the update: its records, the new trial, the erratum flagged
+has run.out "imported PubMed"
+has run.out "!!   erratum: citation"
+has run.out "(Fang 2018)"
+same "$(sql "$rev/review.db" "SELECT no, closed_at IS NOT NULL FROM updates")" "1|1"
