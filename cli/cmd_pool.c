@@ -7,10 +7,13 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
-#include "../pool/pool.h"
+#include "../db/update.h"
+#include "../pool/review.h"
 #include "../util/err.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +24,7 @@ static const char *const pool_usage[] = {
 	"                [--convention revman5|metafor] [--preset revman5]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
 	"                [--egger] [--trimfill] [--json] [--svg FILE] [--funnel FILE]",
+	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
 };
 
@@ -36,19 +40,6 @@ static int write_file(const char *path, const struct buf *b)
 	if (fclose(f) != 0 && rc == 0)
 		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
 	return rc;
-}
-
-static int parse_model(enum pool_model *out, const char *s)
-{
-	if (!strcasecmp(s, "fixed"))
-		*out = POOL_MODEL_FIXED;
-	else if (!strcasecmp(s, "random") || !strcasecmp(s, "mixed"))
-		*out = POOL_MODEL_RANDOM; /* "mixed": random effects with --moderator */
-	else if (!strcasecmp(s, "auto"))
-		*out = POOL_MODEL_AUTO;
-	else
-		return lsr_error_set(LSR_EUSAGE, "unknown model '%s' (expected fixed, random or auto)", s);
-	return 0;
 }
 
 /* Turn the option strings into engine options. */
@@ -75,7 +66,7 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 		return rc;
 	if (tau2 && (rc = pool_tau2_parse(&o->tau2, tau2)) < 0)
 		return rc;
-	if (model && (rc = parse_model(&o->model, model)) < 0)
+	if (model && (rc = pool_model_parse(&o->model, model)) < 0)
 		return rc;
 	if (method) {
 		if ((rc = pool_method_parse(&o->method, method)) < 0)
@@ -106,16 +97,160 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 	return 0;
 }
 
+/* ---- the review's analyses ------------------------------------------------ */
+
+static void safe_name(char *out, size_t n, const char *name)
+{
+	size_t i = 0;
+
+	for (; *name && i + 1 < n; name++)
+		out[i++] = (isalnum((unsigned char)*name) || strchr("._-", *name)) ? *name : '_';
+	out[i] = 0;
+}
+
+static int write_forest(const char *dir, const struct pool_review *r)
+{
+	struct buf b = BUF_INIT, path = BUF_INIT;
+	char name[200];
+	int rc;
+
+	safe_name(name, sizeof(name), r->name);
+	if ((rc = pool_review_forest_svg(&b, r)) == 0 &&
+	    (rc = buf_printf(&path, "%s/forest-%s.svg", dir, name)) == 0)
+		rc = write_file(path.s, &b);
+	buf_release(&b);
+	buf_release(&path);
+	return rc;
+}
+
+static const struct protocol_analysis *find_analysis(const struct protocol *p, const char *name)
+{
+	for (size_t i = 0; i < p->nanalyses; i++)
+		if (!strcmp(p->analyses[i].name, name))
+			return &p->analyses[i];
+	return NULL;
+}
+
+static int unknown_analysis(const struct protocol *p, const char *name)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < p->nanalyses; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", p->analyses[i].name);
+	rc = lsr_error_set(LSR_EUSAGE, "no analysis '%s' in protocol.yaml (analyses: %s)", name,
+			   b.len ? b.s : "none");
+	buf_release(&b);
+	return rc;
+}
+
+/* Run (or, with update >= 0, show the stored) analyses of the protocol. */
+static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const char *figures,
+			   long long update, int json)
+{
+	struct strv names = STRV_INIT;
+	struct update_info u;
+	json_t *arr = json ? json_array() : NULL;
+	char *figdir = NULL;
+	int rc, nodata_named = 0, ran = 0;
+
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
+		return rc;
+	for (size_t i = 0; i < only->n; i++)
+		if (!find_analysis(ctx->protocol, only->v[i]) && update < 0)
+			return unknown_analysis(ctx->protocol, only->v[i]);
+	if ((rc = update_latest(ctx->db, &u)) < 0)
+		return rc;
+	if (update > u.no)
+		return lsr_error_set(LSR_EUSAGE, "no update %lld (the latest is %d)", update, u.no);
+	if (update >= 0) {
+		if ((rc = pool_review_stored_names(&names, ctx->db, ctx->protocol, (int)update)) < 0)
+			goto out;
+	} else {
+		for (size_t i = 0; i < ctx->protocol->nanalyses; i++)
+			strv_push(&names, ctx->protocol->analyses[i].name);
+		if (!names.n) {
+			rc = lsr_error_set(LSR_ERROR, "protocol.yaml declares no analyses (section analyses.list)");
+			goto out;
+		}
+	}
+	if (!(figdir = figures ? strdup(figures) : ctx_review_path(ctx, "figures"))) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	if (mkdir(figdir, 0777) < 0 && errno != EEXIST) {
+		rc = lsr_error_set(LSR_ERROR, "cannot create '%s': %s", figdir, strerror(errno));
+		goto out;
+	}
+	/* running stores every analysis in one transaction */
+	if (update < 0 && (rc = db_txn_begin(ctx->db)) < 0)
+		goto out;
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		struct pool_review r;
+		struct buf b = BUF_INIT;
+
+		if (only->n && !strv_contains(only, names.v[i]))
+			continue;
+		ran++;
+		if (update >= 0) {
+			rc = pool_review_load(&r, ctx->db, ctx->protocol, names.v[i], (int)update);
+		} else if ((rc = pool_review_build(&r, ctx->db, ctx->protocol,
+						   find_analysis(ctx->protocol, names.v[i]))) == 0 &&
+			   (rc = pool_review_run(&r)) == 0) {
+			rc = pool_review_store(&r, ctx->db, u.no);
+		}
+		if (rc == 0 && r.res)
+			rc = write_forest(figdir, &r);
+		if (rc == 0 && !r.res && only->n)
+			nodata_named = 1;
+		if (rc == 0 && arr) {
+			json_array_append_new(arr, pool_review_json(&r));
+		} else if (rc == 0) {
+			if ((rc = pool_review_text(&b, &r)) == 0) {
+				fwrite(b.s, 1, b.len, stdout);
+				printf("  %s\n\n", update >= 0 ? "(stored results)"
+						 : r.stored ? "stored" : "unchanged since its last run: not stored again");
+			}
+		}
+		buf_release(&b);
+		pool_review_release(&r);
+	}
+	if (update < 0) {
+		if (rc == 0 && (rc = db_txn_commit(ctx->db)) == 0 && !json)
+			printf("results of update %d stored; forest plots in %s\n", u.no, figdir);
+		else if (rc < 0)
+			db_txn_rollback(ctx->db);
+	}
+	if (rc == 0 && only->n && !ran)
+		rc = lsr_error_set(LSR_ENOTFOUND, "no stored results of %s for update %lld", only->v[0], update);
+	if (rc == 0 && arr) {
+		rc = out_json_doc(arr);
+		arr = NULL;
+	}
+	if (rc == 0 && nodata_named)
+		rc = lsr_error_set(LSR_ERROR, "the analysis named has no data to pool");
+out:
+	json_decref(arr);
+	free(figdir);
+	strv_release(&names);
+	return rc;
+}
+
 int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
 	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL;
-	const char *svg = NULL, *funnel = NULL;
+	const char *svg = NULL, *funnel = NULL, *figures = NULL;
+	long long update = -1;
+	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
 	struct strv exclude = STRV_INIT;
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
 	struct opt opts[] = {
 		OPT_STRING(0, "csv", &csv, "FILE", "the studies, one per row (see lsr-pool.md for the columns)"),
+		OPT_LIST(0, "analysis", &analyses, "NAME", "review: run only this analysis of protocol.yaml (repeatable)"),
+		OPT_STRING(0, "figures", &figures, "DIR", "review: where the forest plots go (default: the review's figures/)"),
+		OPT_INT(0, "update", &update, "N", "review: show the results stored for update N instead of running"),
 		OPT_STRING(0, "measure", &measure, "M", "MD, SMD, OR, RR, RD or GIV (generic inverse variance)"),
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
 		OPT_STRING(0, "model", &model, "M", "random (default), fixed, or auto (random when heterogeneity P < 0.05)"),
@@ -150,6 +285,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 
 	if (n < 0 || n == OPT_HELP) {
 		strv_release(&exclude);
+		strv_release(&analyses);
 		return n;
 	}
 	if (n > 0) {
@@ -157,8 +293,16 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		goto out;
 	}
 	if (!csv) {
-		rc = lsr_error_set(LSR_EUSAGE,
-				   "--csv FILE is required (pooling the review's own extracted data is not available yet)");
+		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
+		    hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n) {
+			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
+			goto out;
+		}
+		rc = pool_review_cmd(ctx, &analyses, figures, update, json);
+		goto out;
+	}
+	if (analyses.n || figures || update >= 0) {
+		rc = lsr_error_set(LSR_EUSAGE, "--analysis, --figures and --update go with the review's analyses, not with --csv");
 		goto out;
 	}
 	o.hk = hk;
@@ -211,5 +355,6 @@ out:
 	pool_result_free(r);
 	pool_dataset_free(ds);
 	strv_release(&exclude);
+	strv_release(&analyses);
 	return rc;
 }

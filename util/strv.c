@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "err.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +85,19 @@ int strv_split(struct strv *sv, const char *s, const char *seps)
 			s++;
 	}
 	return 0;
+}
+
+int strv_pushf(struct strv *sv, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = strv_push(sv, b.s);
+	buf_release(&b);
+	return rc;
 }

@@ -21,6 +21,8 @@ struct strv {
 int strv_push(struct strv *sv, const char *s);             /* copies s */
 int strv_pushn(struct strv *sv, const char *s, size_t len); /* copies */
 int strv_push_owned(struct strv *sv, char *s);             /* takes s */
+/* Push a formatted string. */
+int strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Push unless an equal string is already present. */
 int strv_push_unique(struct strv *sv, const char *s);
 int strv_contains(const struct strv *sv, const char *s);

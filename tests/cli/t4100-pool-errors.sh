@@ -17,7 +17,9 @@ EOF
 
 # usage errors: exit 2
 run 2 lsr pool --measure MD
-has "$ERR" "lsr pool: error: --csv FILE is required (pooling the review's own extracted data is not available yet)"
+has "$ERR" "lsr pool: error: the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml"
+run 2 lsr pool --csv cont.csv --measure MD --analysis meld
+has "$ERR" "lsr pool: error: --analysis, --figures and --update go with the review's analyses, not with --csv"
 run 2 lsr pool --csv cont.csv
 same "$(head -1 "$ERR")" "lsr pool: error: --measure is required (MD, SMD, OR, RR, RD or GIV)"
 run 2 lsr pool --csv cont.csv --measure XX

@@ -1,0 +1,533 @@
+/*
+ * review.c - the protocol's analyses over the review's agreed data (see
+ * review.h).  The spec and the data are made as JSON first and the
+ * engine's input is always built from that JSON, so a fresh run and a
+ * stored one take the same path.
+ */
+#include "review.h"
+#include "../db/db.h"
+#include "../db/protocol.h"
+#include "../extract/extract.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+#include "../util/sha256.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int pool_model_parse(enum pool_model *out, const char *s)
+{
+	if (!strcasecmp(s, "fixed"))
+		*out = POOL_MODEL_FIXED;
+	else if (!strcasecmp(s, "random") || !strcasecmp(s, "mixed"))
+		*out = POOL_MODEL_RANDOM; /* "mixed": random effects with a moderator */
+	else if (!strcasecmp(s, "auto"))
+		*out = POOL_MODEL_AUTO;
+	else
+		return lsr_error_set(LSR_EUSAGE, "unknown model '%s' (expected fixed, random or auto)", s);
+	return 0;
+}
+
+static const char *first(const char *a, const char *b, const char *c)
+{
+	return a ? a : b ? b : c;
+}
+
+/* ---- spec ------------------------------------------------------------------ */
+
+static json_t *spec_json(const struct protocol *p, const struct protocol_analysis *pa,
+			 const struct protocol_outcome *o)
+{
+	const struct protocol_analysis_opts *d = &p->analysis_defaults, *a = &pa->opts;
+	const char *type = o->type ? o->type : "continuous";
+	const char *measure = first(a->measure, d->measure,
+				    !strcmp(type, "dichotomous") ? "RR"
+				    : !strcmp(type, "time-to-event") ? "GIV" : "MD");
+	const char *method = first(a->method, d->method, !strcmp(type, "dichotomous") ? "MH" : "IV");
+	int hk = a->hk >= 0 ? a->hk : d->hk;
+	json_t *excl = json_array();
+
+	for (size_t i = 0; i < pa->exclude.n; i++)
+		json_array_append_new(excl, json_string(pa->exclude.v[i]));
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s, s:o}",
+			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
+			 "subgroup", pa->subgroup, "measure", measure, "method", method,
+			 "model", first(a->model, d->model, "random"),
+			 "tau2", first(a->tau2, d->tau2, "REML"),
+			 "hk", hk < 0 ? json_null() : json_boolean(hk),
+			 "convention", first(a->convention, d->convention, "revman5"),
+			 "exclude", excl);
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* Engine options from a spec. */
+static int opts_from_spec(struct pool_review *r)
+{
+	static const struct pool_opts init = POOL_OPTS_INIT;
+	json_t *hk = json_object_get(r->spec, "hk"), *ex = json_object_get(r->spec, "exclude"), *v;
+	size_t i;
+	int rc;
+
+	r->opts = init;
+	if ((rc = pool_measure_parse(&r->opts.measure, jstr(r->spec, "measure"))) < 0 ||
+	    (rc = pool_method_parse(&r->opts.method, jstr(r->spec, "method"))) < 0 ||
+	    (rc = pool_model_parse(&r->opts.model, jstr(r->spec, "model"))) < 0 ||
+	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
+	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
+		return lsr_error_wrap("analysis '%s'", r->name);
+	r->opts.hk = json_is_boolean(hk) ? json_is_true(hk) : -1;
+	if (json_array_size(ex)) {
+		if (!(r->exclude = calloc(json_array_size(ex), sizeof(*r->exclude))))
+			return lsr_error_oom();
+		json_array_foreach(ex, i, v)
+			r->exclude[i] = json_string_value(v);
+		r->opts.exclude = r->exclude;
+		r->opts.nexclude = json_array_size(ex);
+	}
+	if (json_is_string(json_object_get(r->spec, "subgroup")))
+		r->opts.extras |= POOL_SUBGROUPS;
+	return 0;
+}
+
+/* ---- data ------------------------------------------------------------------ */
+
+static double num(const json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *characteristic(const struct strv *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!strncmp(c->v[i], name, n) && c->v[i][n] == '=')
+			return c->v[i] + n + 1;
+	return NULL;
+}
+
+static json_t *data_json(struct pool_review *r, const struct extract_study_data *d, size_t n,
+			 enum pool_data_type type, int *rc)
+{
+	json_t *arr = json_array();
+
+	*rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *sg = NULL;
+		json_t *row;
+
+		if (r->subgroup && !strcmp(r->subgroup, "timepoint")) {
+			sg = d[i].timepoint;
+		} else if (r->subgroup) {
+			sg = characteristic(&d[i].characteristics, r->subgroup);
+			if (!sg) {
+				sg = "not reported";
+				strv_pushf(&r->warnings, "%s: no agreed %s: in subgroup 'not reported'",
+					   d[i].study, r->subgroup);
+			}
+		}
+		/* one row per study unless the time point is the subgroup */
+		if (!r->timepoint && !(r->subgroup && !strcmp(r->subgroup, "timepoint")))
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(d[j].study, d[i].study)) {
+					*rc = lsr_error_set(LSR_EPARSE,
+							    "protocol.yaml: analysis '%s': study '%s' has %s data at %s and at %s:"
+							    " give the analysis a timepoint, or subgroup: timepoint",
+							    r->name, d[i].study, r->outcome, d[j].timepoint,
+							    d[i].timepoint);
+					json_decref(arr);
+					return NULL;
+				}
+		row = json_pack("{s:s, s:s?, s:s?}", "study", d[i].study, "timepoint", d[i].timepoint,
+				"subgroup", sg);
+		switch (type) {
+		case POOL_DATA_CONT:
+			json_object_set_new(row, "n1", json_real(d[i].n1));
+			json_object_set_new(row, "mean1", json_real(d[i].mean1));
+			json_object_set_new(row, "sd1", json_real(d[i].sd1));
+			json_object_set_new(row, "n2", json_real(d[i].n2));
+			json_object_set_new(row, "mean2", json_real(d[i].mean2));
+			json_object_set_new(row, "sd2", json_real(d[i].sd2));
+			break;
+		case POOL_DATA_BIN:
+			json_object_set_new(row, "events1", json_real(d[i].events1));
+			json_object_set_new(row, "n1", json_real(d[i].n1));
+			json_object_set_new(row, "events2", json_real(d[i].events2));
+			json_object_set_new(row, "n2", json_real(d[i].n2));
+			break;
+		case POOL_DATA_GENERIC:
+			json_object_set_new(row, "yi", json_real(d[i].log_hr));
+			json_object_set_new(row, "vi", json_real(d[i].se_log_hr * d[i].se_log_hr));
+			break;
+		}
+		if (d[i].method1)
+			json_object_set_new(row, "method1", json_string(d[i].method1));
+		if (d[i].method2)
+			json_object_set_new(row, "method2", json_string(d[i].method2));
+		json_array_append_new(arr, row);
+	}
+	return arr;
+}
+
+/* The engine's input from the data JSON. */
+static int input_from_data(struct pool_review *r)
+{
+	size_t i, k = json_array_size(r->data);
+	json_t *row;
+
+	free(r->studies);
+	r->studies = k ? calloc(k, sizeof(*r->studies)) : NULL;
+	if (k && !r->studies)
+		return lsr_error_oom();
+	json_array_foreach(r->data, i, row) {
+		struct pool_study *s = &r->studies[i];
+
+		s->label = jstr(row, "study");
+		s->subgroup = jstr(row, "subgroup");
+		s->n1 = num(row, "n1");
+		s->mean1 = num(row, "mean1");
+		s->sd1 = num(row, "sd1");
+		s->n2 = num(row, "n2");
+		s->mean2 = num(row, "mean2");
+		s->sd2 = num(row, "sd2");
+		s->events1 = num(row, "events1");
+		s->events2 = num(row, "events2");
+		s->yi = num(row, "yi");
+		s->vi = num(row, "vi");
+	}
+	r->k = k;
+	r->in.type = pool_measure_data_type(r->opts.measure);
+	r->in.studies = r->studies;
+	r->in.k = k;
+	r->in.has_subgroups = (r->opts.extras & POOL_SUBGROUPS) != 0;
+	return 0;
+}
+
+static int hash_inputs(struct pool_review *r)
+{
+	char *a = json_dumps(r->spec, JSON_COMPACT | JSON_SORT_KEYS);
+	char *b = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+	struct sha256 *h = sha256_new();
+	int rc = a && b && h ? 0 : lsr_error_oom();
+
+	if (rc == 0 && (sha256_update(h, a, strlen(a)) < 0 || sha256_update(h, "\n", 1) < 0 ||
+			sha256_update(h, b, strlen(b)) < 0 || sha256_final(h, r->hash) < 0))
+		rc = lsr_error_set(LSR_ERROR, "SHA-256 failed");
+	sha256_free(h);
+	free(a);
+	free(b);
+	return rc;
+}
+
+static int outcome_info(struct pool_review *r, const struct protocol *p)
+{
+	const struct protocol_outcome *o = protocol_outcome_find(p, r->outcome);
+
+	if (o) {
+		r->better = dup_or_null(o->better);
+		r->unit = dup_or_null(o->unit);
+	}
+	return 0;
+}
+
+int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+		      const struct protocol_analysis *pa)
+{
+	const struct protocol_outcome *o = protocol_outcome_find(p, pa->outcome);
+	struct extract_study_data *d = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!o)
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml: analysis '%s': no outcome '%s'", pa->name,
+				     pa->outcome);
+	r->name = strdup(pa->name);
+	r->outcome = strdup(pa->outcome);
+	r->timepoint = dup_or_null(pa->timepoint);
+	r->subgroup = dup_or_null(pa->subgroup);
+	if (!r->name || !r->outcome || (pa->timepoint && !r->timepoint) || (pa->subgroup && !r->subgroup) ||
+	    !(r->spec = spec_json(p, pa, o)))
+		return lsr_error_oom();
+	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0)
+		return rc;
+	if (pool_measure_data_type(r->opts.measure) ==
+	    (!strcmp(o->type ? o->type : "continuous", "continuous") ? POOL_DATA_CONT
+	     : !strcmp(o->type, "dichotomous") ? POOL_DATA_BIN : POOL_DATA_GENERIC)) {
+		/* the measure fits the outcome */
+	} else {
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': measure %s does not fit %s outcome '%s'",
+				     pa->line, pa->name, jstr(r->spec, "measure"),
+				     o->type ? o->type : "continuous", o->name);
+	}
+	if ((rc = extract_outcome_data(&d, &n, db, p, pa->outcome, pa->timepoint)) < 0)
+		return rc;
+	r->data = data_json(r, d, n, pool_measure_data_type(r->opts.measure), &rc);
+	extract_study_data_free(d, n);
+	if (rc < 0)
+		return rc;
+	if ((rc = input_from_data(r)) < 0 || (rc = hash_inputs(r)) < 0)
+		return rc;
+	if (r->k == 0)
+		strv_pushf(&r->warnings, "no study has agreed %s data%s%s", r->outcome,
+			   r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
+	return 0;
+}
+
+int pool_review_run(struct pool_review *r)
+{
+	if (r->k == 0)
+		return 0;
+	return pool_run(&r->res, &r->in, &r->opts) < 0 ? lsr_error_wrap("analysis '%s'", r->name) : 0;
+}
+
+void pool_review_release(struct pool_review *r)
+{
+	free(r->name);
+	free(r->outcome);
+	free(r->timepoint);
+	free(r->subgroup);
+	free(r->better);
+	free(r->unit);
+	json_decref(r->spec);
+	json_decref(r->data);
+	free(r->exclude);
+	free(r->studies);
+	if (r->res)
+		pool_result_free(r->res);
+	strv_release(&r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- storage ------------------------------------------------------------------ */
+
+int pool_review_store(struct pool_review *r, struct lsr_db *db, int update_no)
+{
+	static const char last_sql[] =
+		"SELECT input_hash, at FROM pool_results_current WHERE analysis = ?1 AND update_no = ?2";
+	static const char ins_sql[] =
+		"INSERT INTO pool_results(update_no, analysis, at, actor, input_hash, spec, data, result)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	sqlite3_stmt *st = db_prepare(db, last_sql);
+	char *spec = NULL, *data = NULL, *result = NULL;
+	json_t *res;
+	int rc, step;
+
+	if (!st)
+		return lsr_error_last_code();
+	r->update_no = update_no;
+	db_bind_text(st, 1, r->name);
+	sqlite3_bind_int(st, 2, update_no);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), r->hash)) {
+		snprintf(r->at, sizeof(r->at), "%s", (const char *)sqlite3_column_text(st, 1));
+		sqlite3_reset(st);
+		r->stored = 0;
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(db, last_sql);
+	res = r->res ? pool_result_json(r->res) : json_null();
+	spec = json_dumps(r->spec, JSON_COMPACT | JSON_SORT_KEYS);
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+	result = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+	json_decref(res);
+	if (!spec || !data || !result) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	if (!(st = db_prepare(db, ins_sql))) {
+		rc = lsr_error_last_code();
+		goto out;
+	}
+	clock_now_iso(r->at);
+	sqlite3_bind_int(st, 1, update_no);
+	db_bind_text(st, 2, r->name);
+	db_bind_text(st, 3, r->at);
+	db_bind_text(st, 4, db_actor());
+	db_bind_text(st, 5, r->hash);
+	db_bind_text(st, 6, spec);
+	db_bind_text(st, 7, data);
+	db_bind_text(st, 8, result);
+	if ((rc = db_step_done(db, st)) == 0)
+		r->stored = 1;
+out:
+	free(spec);
+	free(data);
+	free(result);
+	return rc;
+}
+
+int pool_review_load(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+		     const char *name, int update_no)
+{
+	static const char sql[] =
+		"SELECT spec, data, input_hash, at FROM pool_results_current WHERE analysis = ?1 AND update_no = ?2";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_error_t je;
+	int rc, step;
+
+	memset(r, 0, sizeof(*r));
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, update_no);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return step == SQLITE_DONE
+			       ? lsr_error_set(LSR_ENOTFOUND, "no stored results of analysis '%s' for update %d",
+					       name, update_no)
+			       : db_error(db, sql);
+	}
+	r->spec = json_loads((const char *)sqlite3_column_text(st, 0), 0, &je);
+	r->data = json_loads((const char *)sqlite3_column_text(st, 1), 0, &je);
+	snprintf(r->hash, sizeof(r->hash), "%s", (const char *)sqlite3_column_text(st, 2));
+	snprintf(r->at, sizeof(r->at), "%s", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_reset(st);
+	if (!json_is_object(r->spec) || !json_is_array(r->data))
+		return lsr_error_set(LSR_EDB, "pool_results: analysis '%s' of update %d is not valid JSON",
+				     name, update_no);
+	r->update_no = update_no;
+	r->name = strdup(name);
+	r->outcome = dup_or_null(jstr(r->spec, "outcome"));
+	r->timepoint = dup_or_null(jstr(r->spec, "timepoint"));
+	r->subgroup = dup_or_null(jstr(r->spec, "subgroup"));
+	if (!r->name || !r->outcome)
+		return lsr_error_oom();
+	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0 ||
+	    (rc = input_from_data(r)) < 0)
+		return rc;
+	return pool_review_run(r);
+}
+
+int pool_review_stored_names(struct strv *out, struct lsr_db *db, const struct protocol *p,
+			     int update_no)
+{
+	static const char sql[] =
+		"SELECT DISTINCT analysis FROM pool_results_current WHERE update_no = ?1 ORDER BY analysis";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	struct strv rest = STRV_INIT;
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int(st, 1, update_no);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = strv_push(&rest, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	for (size_t i = 0; p && rc == 0 && i < p->nanalyses; i++)
+		if (strv_contains(&rest, p->analyses[i].name))
+			rc = strv_push(out, p->analyses[i].name);
+	for (size_t i = 0; rc == 0 && i < rest.n; i++)
+		if (!strv_contains(out, rest.v[i]))
+			rc = strv_push(out, rest.v[i]);
+	strv_release(&rest);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
+{
+	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
+	char title[512];
+	int lower = r->better && !strcmp(r->better, "lower");
+
+	if (!r->res)
+		return lsr_error_set(LSR_ENOTFOUND, "analysis '%s' has no data to plot", r->name);
+	snprintf(title, sizeof(title), "%s: %s%s%s", r->name, r->outcome,
+		 r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
+	po.title = title;
+	po.label_e = "Intervention";
+	po.label_c = "Control";
+	po.favours_left = lower ? "Favours intervention" : "Favours control";
+	po.favours_right = lower ? "Favours control" : "Favours intervention";
+	if (!r->better) {
+		po.favours_left = NULL;
+		po.favours_right = NULL;
+	}
+	return pool_forest_svg(out, r->res, &po);
+}
+
+static double shown(const struct pool_review *r, double v)
+{
+	return r->res && r->res->log_scale ? exp(v) : v;
+}
+
+int pool_review_text(struct buf *out, const struct pool_review *r)
+{
+	const struct pool_result *x = r->res;
+	const struct pool_summary *m;
+	double participants = 0;
+	int rc;
+
+	rc = buf_printf(out, "%s: %s%s%s, %s (%s, %s effect%s%s%s)", r->name, r->outcome,
+			r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "",
+			jstr(r->spec, "measure"), jstr(r->spec, "method"),
+			x ? (x->main.random ? "random" : "fixed") : jstr(r->spec, "model"),
+			x && x->main.random ? ", " : "", x && x->main.random ? jstr(r->spec, "tau2") : "",
+			x && x->main.hk ? ", Hartung-Knapp" : "");
+	if (rc == 0 && r->subgroup)
+		rc = buf_printf(out, ", subgroups by %s", r->subgroup);
+	if (rc < 0)
+		return rc;
+	if (!x)
+		return buf_printf(out, "\n  no data\n");
+	m = &x->main;
+	for (size_t i = 0; i < r->k; i++)
+		if (x->est[i].status == POOL_EST_INCLUDED)
+			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
+					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
+	rc = buf_printf(out, "\n  %d stud%s, %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
+			" I2 = %.0f%%, tau2 = %.4g\n",
+			m->k, m->k == 1 ? "y" : "ies", participants, jstr(r->spec, "measure"),
+			shown(r, m->estimate), shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
+		rc = buf_printf(out, "    %-24s %d stud%s: %.2f [%.2f, %.2f]\n", x->sub[i].label,
+				x->sub[i].s.k, x->sub[i].s.k == 1 ? "y" : "ies", shown(r, x->sub[i].s.estimate),
+				shown(r, x->sub[i].s.ci_lb), shown(r, x->sub[i].s.ci_ub));
+	if (rc == 0 && x->nsub > 1)
+		rc = buf_printf(out, "    test for subgroup differences: Chi2 = %.2f, df = %.0f, p = %.4g\n",
+				x->subtest.Q, x->subtest.df, x->subtest.p);
+	for (size_t i = 0; rc == 0 && i < r->k; i++)
+		if (x->est[i].status == POOL_EST_NOT_ESTIMABLE)
+			rc = buf_printf(out, "  ! %s: not estimable (%s)\n", r->studies[i].label,
+					x->est[i].reason ? x->est[i].reason : "no estimate");
+		else if (x->est[i].status == POOL_EST_EXCLUDED)
+			rc = buf_printf(out, "  - %s left out (sensitivity analysis)\n", r->studies[i].label);
+	for (size_t i = 0; rc == 0 && i < r->warnings.n; i++)
+		rc = buf_printf(out, "  ! %s\n", r->warnings.v[i]);
+	for (size_t i = 0; rc == 0 && i < x->warnings.n; i++)
+		rc = buf_printf(out, "  ! %s\n", x->warnings.v[i]);
+	return rc;
+}
+
+json_t *pool_review_json(const struct pool_review *r)
+{
+	json_t *warn = json_array();
+
+	for (size_t i = 0; i < r->warnings.n; i++)
+		json_array_append_new(warn, json_string(r->warnings.v[i]));
+	return json_pack("{s:s, s:i, s:o, s:s, s:O, s:O, s:o, s:o}", "analysis", r->name,
+			 "update", r->update_no, "stored", r->stored ? json_true() : json_string("unchanged"),
+			 "at", r->at, "spec", r->spec, "data", r->data,
+			 "result", r->res ? pool_result_json(r->res) : json_null(), "warnings", warn);
+}

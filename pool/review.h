@@ -1,0 +1,80 @@
+/*
+ * review.h - the protocol's analyses run over the review's own data.
+ *
+ * An analysis of protocol.yaml (PROTOCOL.md, analyses) becomes a SPEC
+ * (the options, defaults resolved, as JSON) and its DATA (one row per
+ * study and time point from the agreed extracted values,
+ * extract_outcome_data(), as JSON).  Both are stored with the engine's
+ * result in pool_results (0006_update.sql) for the current update, and the
+ * engine's input is always rebuilt from them, so a stored analysis can be
+ * shown, plotted or compared later exactly as it was run.
+ */
+#ifndef LSR_POOL_REVIEW_H
+#define LSR_POOL_REVIEW_H
+
+#include <jansson.h>
+
+#include "pool.h"
+#include "../util/buf.h"
+#include "../util/strv.h"
+
+struct lsr_db;
+struct protocol;
+struct protocol_analysis;
+
+struct pool_review {
+	char *name;             /* the analysis */
+	char *outcome, *timepoint, *subgroup, *better, *unit;
+	json_t *spec, *data;    /* owned */
+	char hash[65];          /* SHA-256 of spec and data */
+	struct pool_opts opts;
+	const char **exclude;   /* into spec */
+	struct pool_study *studies;
+	size_t k;
+	struct pool_input in;
+	struct pool_result *res; /* NULL when no study has data */
+	struct strv warnings;   /* for people: what was left out and why */
+	int update_no;          /* stored under (or loaded from) this update */
+	int stored;             /* 1: a new row; 0: unchanged since the last run */
+	char at[32];            /* when it was stored */
+};
+
+/* Build an analysis from the review's agreed data (r is overwritten).
+ * Fails (LSR_EPARSE) when a study has several time points in an analysis
+ * that neither fixes one nor subgroups by time point. */
+int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+		      const struct protocol_analysis *pa);
+
+/* Run the engine on it (a no-op when no study has data). */
+int pool_review_run(struct pool_review *r);
+
+/* Store it under update_no unless its latest row there has the same hash. */
+int pool_review_store(struct pool_review *r, struct lsr_db *db, int update_no);
+
+/* Load the stored analysis name of update_no and run it again
+ * (LSR_ENOTFOUND when there is none). */
+int pool_review_load(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+		     const char *name, int update_no);
+
+/* The names of the analyses stored for update_no, in protocol order
+ * (stored names no longer in the protocol last, by name). */
+int pool_review_stored_names(struct strv *out, struct lsr_db *db, const struct protocol *p,
+			     int update_no);
+
+void pool_review_release(struct pool_review *r);
+
+/* Its forest plot (titled with the analysis; favours labels from the
+ * outcome's better direction). */
+int pool_review_forest_svg(struct buf *out, const struct pool_review *r);
+
+/* A short summary for people (what lsr pool prints). */
+int pool_review_text(struct buf *out, const struct pool_review *r);
+
+/* {analysis, update, stored, at, spec, data, result} (result null when
+ * no data). */
+json_t *pool_review_json(const struct pool_review *r);
+
+/* "fixed", "random" or "auto". */
+int pool_model_parse(enum pool_model *out, const char *s);
+
+#endif
