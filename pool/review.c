@@ -221,13 +221,18 @@ static int hash_inputs(struct pool_review *r)
 {
 	char *a = json_dumps(r->spec, JSON_COMPACT | JSON_SORT_KEYS);
 	char *b = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
-	struct sha256 *h = sha256_new();
-	int rc = a && b && h ? 0 : lsr_error_oom();
+	struct sha256 *h = a && b ? sha256_new() : NULL;
+	int rc = 0;
 
-	if (rc == 0 && (sha256_update(h, a, strlen(a)) < 0 || sha256_update(h, "\n", 1) < 0 ||
-			sha256_update(h, b, strlen(b)) < 0 || sha256_final(h, r->hash) < 0))
+	if (!h) {
+		rc = lsr_error_oom();
+	} else if (sha256_update(h, a, strlen(a)) < 0 || sha256_update(h, "\n", 1) < 0 ||
+		   sha256_update(h, b, strlen(b)) < 0) {
+		sha256_free(h);
 		rc = lsr_error_set(LSR_ERROR, "SHA-256 failed");
-	sha256_free(h);
+	} else if (sha256_final(h, r->hash) < 0) { /* frees h */
+		rc = lsr_error_set(LSR_ERROR, "SHA-256 failed");
+	}
 	free(a);
 	free(b);
 	return rc;
@@ -479,7 +484,7 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	double participants = 0;
 	int rc;
 
-	rc = buf_printf(out, "%s: %s%s%s, %s (%s, %s effect%s%s%s)", r->name, r->outcome,
+	rc = buf_printf(out, "%s: %s%s%s, %s (%s, %s effects%s%s%s)", r->name, r->outcome,
 			r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "",
 			jstr(r->spec, "measure"), jstr(r->spec, "method"),
 			x ? (x->main.random ? "random" : "fixed") : jstr(r->spec, "model"),
@@ -496,13 +501,13 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		if (x->est[i].status == POOL_EST_INCLUDED)
 			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
 					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
-	rc = buf_printf(out, "\n  %d stud%s, %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
+	rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
 			" I2 = %.0f%%, tau2 = %.4g\n",
-			m->k, m->k == 1 ? "y" : "ies", participants, jstr(r->spec, "measure"),
+			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
+			participants, jstr(r->spec, "measure"),
 			shown(r, m->estimate), shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
 	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
-		rc = buf_printf(out, "    %-24s %d stud%s: %.2f [%.2f, %.2f]\n", x->sub[i].label,
-				x->sub[i].s.k, x->sub[i].s.k == 1 ? "y" : "ies", shown(r, x->sub[i].s.estimate),
+		rc = buf_printf(out, "    %-28s k = %d: %.2f [%.2f, %.2f]\n", x->sub[i].label, x->sub[i].s.k, shown(r, x->sub[i].s.estimate),
 				shown(r, x->sub[i].s.ci_lb), shown(r, x->sub[i].s.ci_ub));
 	if (rc == 0 && x->nsub > 1)
 		rc = buf_printf(out, "    test for subgroup differences: Chi2 = %.2f, df = %.0f, p = %.4g\n",
