@@ -46,7 +46,7 @@ rm -rf "$review"
 "$LSR" init "$review" >/dev/null
 cp "$here/protocol.yaml" "$review/protocol.yaml"
 work=$review/work
-mkdir -p "$review/exports" "$work"
+mkdir -p "$review/exports" "$review/figures" "$work"
 
 say "1. Identification: the searches of May 2023, as export files"
 "$CORPUS" --trials "$here/data/trials.tsv" --out "$work/corpus-0"
