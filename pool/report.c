@@ -1,0 +1,606 @@
+/*
+ * report.c - the review's HTML report (see report.h).
+ *
+ * Sections: the question and PICOS; findings about included reports
+ * (retractions, errata) at the top when there are any; the PRISMA 2020
+ * flow; characteristics of the included studies; risk of bias; one section
+ * per stored analysis (forest plot and numbers); adverse events; for an
+ * update, what changed since the previous one.  Values whose extraction
+ * source says ILLUSTRATIVE (the example review's) are marked with a
+ * dagger wherever they appear.
+ */
+#include "report.h"
+#include "prisma.h"
+#include "review.h"
+#include "../db/db.h"
+#include "../db/protocol.h"
+#include "../db/update.h"
+#include "../extract/extract.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+#include "../util/strv.h"
+#include "../util/svg.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct rep {
+	struct lsr_db *db;
+	const struct protocol *p;
+	const char *dir;
+	int update, nupdates;
+	struct buf h;         /* the HTML */
+	struct strv illustrative; /* "study\toutcome" (outcome "" for characteristics) */
+	int rc;
+};
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static void esc(struct rep *r, const char *s)
+{
+	if (r->rc == 0 && s)
+		r->rc = svg_escape(&r->h, s);
+}
+
+static void out(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void out(struct rep *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->rc)
+		return;
+	va_start(ap, fmt);
+	r->rc = buf_vprintf(&r->h, fmt, ap);
+	va_end(ap);
+}
+
+static int write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	struct buf path = BUF_INIT;
+	FILE *f;
+	int rc = 0;
+
+	if (buf_printf(&path, "%s/%s", dir, name) < 0)
+		return lsr_error_oom();
+	if (!(f = fopen(path.s, "wb"))) {
+		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
+	} else {
+		if (fwrite(data, 1, len, f) != len)
+			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
+		if (fclose(f) != 0 && rc == 0)
+			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
+	}
+	buf_release(&path);
+	return rc;
+}
+
+/* An SVG document inline (without its XML declaration) and as a file. */
+static void figure(struct rep *r, const struct buf *svg, const char *file, const char *caption)
+{
+	const char *s = svg->s;
+
+	if (r->rc)
+		return;
+	if (!strncmp(s, "<?xml", 5) && strchr(s, '\n'))
+		s = strchr(s, '\n') + 1;
+	out(r, "<figure>\n%s", s);
+	if (caption) {
+		out(r, "<figcaption>");
+		esc(r, caption);
+		out(r, " (<a href=\"");
+		esc(r, file);
+		out(r, "\">");
+		esc(r, file);
+		out(r, "</a>)</figcaption>\n");
+	}
+	out(r, "</figure>\n");
+	if (r->rc == 0)
+		r->rc = write_file(r->dir, file, svg->s, svg->len);
+}
+
+static int is_illustrative(const struct rep *r, const char *study, const char *outcome)
+{
+	char key[512];
+
+	snprintf(key, sizeof(key), "%s\t%s", study, outcome ? outcome : "");
+	return strv_contains(&r->illustrative, key);
+}
+
+static int load_illustrative(struct rep *r)
+{
+	static const char sql[] =
+		"SELECT DISTINCT s.label, coalesce(v.outcome, '') FROM extraction_values v"
+		" JOIN studies s ON s.id = v.study_id WHERE v.source LIKE '%illustrative%'"
+		" ORDER BY 1, 2";
+	sqlite3_stmt *st = db_prepare(r->db, sql);
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct buf k = BUF_INIT;
+
+		rc = buf_printf(&k, "%s\t%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		if (rc == 0)
+			rc = strv_push(&r->illustrative, k.s);
+		buf_release(&k);
+	}
+	sqlite3_reset(st);
+	return rc ? rc : step == SQLITE_DONE ? 0 : db_error(r->db, sql);
+}
+
+/* ---- sections -------------------------------------------------------------------- */
+
+static const char style[] =
+	"body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}"
+	"h1{font-size:1.6em}h2{border-bottom:2px solid #a9cce3;padding-bottom:.2em;margin-top:2em}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
+	"th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
+	"th{background:#eef5fb}td.n{text-align:right}"
+	"figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}"
+	"figcaption{font-size:.85em;color:#555}"
+	".alert{border:2px solid #c0392b;background:#fdecea;padding:.5em 1em;margin:1em 0}"
+	".note{font-size:.9em;color:#555}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}"
+	"dt{font-weight:bold}dd{margin:0 0 .5em 1em}";
+
+static void header(struct rep *r, const char *date)
+{
+	const struct protocol *p = r->p;
+	const struct protocol_picos *c = &p->picos;
+	const char *rows[][2] = { { "Population", c->population }, { "Intervention", c->intervention },
+				  { "Comparison", c->comparison }, { "Outcomes", c->outcomes },
+				  { "Study design", c->study_design } };
+
+	out(r, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	esc(r, p->title);
+	out(r, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
+	esc(r, p->title);
+	out(r, "</h1>\n<p>");
+	if (p->registration) {
+		out(r, "Registration: ");
+		esc(r, p->registration);
+		out(r, ". ");
+	}
+	if (r->update == 0)
+		out(r, "The review as first done (update 0)");
+	else
+		out(r, "Living update %d", r->update);
+	out(r, "%s", date[0] ? ", searches up to " : "");
+	esc(r, date);
+	out(r, ".</p>\n");
+	if (p->question) {
+		out(r, "<p><strong>Question.</strong> ");
+		esc(r, p->question);
+		out(r, "</p>\n");
+	}
+	out(r, "<dl>\n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rows[i][1]) {
+			out(r, "<dt>%s</dt><dd>", rows[i][0]);
+			esc(r, rows[i][1]);
+			out(r, "</dd>\n");
+		}
+	out(r, "</dl>\n");
+	if (r->illustrative.n)
+		out(r, "<p class=\"note\">&#8224; marks data whose extraction source says they are "
+		       "<strong>illustrative</strong>: not from the trial reports.</p>\n");
+}
+
+static void flags(struct rep *r)
+{
+	static const char sql[] =
+		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''), coalesce(m.title, '')"
+		" FROM update_flags f LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
+		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
+		" WHERE f.update_no <= ?1 ORDER BY f.update_no, s.label, f.kind, f.detail";
+	sqlite3_stmt *st = db_prepare(r->db, sql);
+	int step, n = 0;
+
+	if (!st) {
+		r->rc = lsr_error_last_code();
+		return;
+	}
+	sqlite3_bind_int(st, 1, r->update);
+	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == 0)
+			out(r, "<div class=\"alert\"><strong>Reports of included studies flagged:</strong><ul>\n");
+		out(r, "<li>update %d: <strong>", sqlite3_column_int(st, 0));
+		esc(r, (const char *)sqlite3_column_text(st, 1));
+		out(r, "</strong>: ");
+		esc(r, (const char *)sqlite3_column_text(st, 3));
+		out(r, " &mdash; ");
+		esc(r, (const char *)sqlite3_column_text(st, 4));
+		out(r, " (");
+		esc(r, (const char *)sqlite3_column_text(st, 2));
+		out(r, ")</li>\n");
+	}
+	sqlite3_reset(st);
+	if (n)
+		out(r, "</ul></div>\n");
+}
+
+static void prisma_section(struct rep *r)
+{
+	struct prisma x;
+	struct buf svg = BUF_INIT;
+	char file[64];
+	int rc;
+
+	if (r->rc)
+		return;
+	if ((rc = prisma_compute(&x, r->db, r->p, r->update)) < 0) {
+		r->rc = rc;
+		return;
+	}
+	out(r, "<h2>PRISMA 2020 flow</h2>\n");
+	if (r->update >= 1)
+		out(r, "<p>Updated-review template: the identification and screening of update %d, the "
+		       "studies of the previous version, and the total.</p>\n", r->update);
+	snprintf(file, sizeof(file), r->update >= 1 ? "prisma-update-%d.svg" : "prisma.svg", r->update);
+	if ((rc = prisma_svg(&svg, &x, NULL)) < 0)
+		r->rc = rc;
+	figure(r, &svg, file, "PRISMA 2020 flow diagram");
+	if (r->rc == 0) {
+		struct buf t = BUF_INIT;
+
+		r->rc = prisma_text(&t, &x);
+		out(r, "<details><summary>The numbers</summary><pre>");
+		esc(r, t.s);
+		out(r, "</pre></details>\n");
+		buf_release(&t);
+	}
+	buf_release(&svg);
+	prisma_release(&x);
+}
+
+/* characteristics: agreed values collected from extract_compare() */
+struct chars {
+	struct strv keys;   /* "study\tfield" */
+	struct strv values;
+};
+
+static int collect_char(const struct extract_item *it, void *payload)
+{
+	struct chars *c = payload;
+	struct buf k = BUF_INIT;
+	int rc;
+
+	if (it->outcome || !(it->state == EXTRACT_AGREED || it->state == EXTRACT_RESOLVED) || !it->agreed)
+		return 0;
+	rc = buf_printf(&k, "%s\t%s", it->study, it->field);
+	if (rc == 0 && (rc = strv_push(&c->keys, k.s)) == 0)
+		rc = strv_push(&c->values, it->agreed);
+	buf_release(&k);
+	return rc;
+}
+
+static const char *char_value(const struct chars *c, const char *study, const char *field)
+{
+	char key[512];
+
+	snprintf(key, sizeof(key), "%s\t%s", study, field);
+	for (size_t i = 0; i < c->keys.n; i++)
+		if (!strcmp(c->keys.v[i], key))
+			return c->values.v[i];
+	return NULL;
+}
+
+static void characteristics(struct rep *r)
+{
+	static const char sql[] =
+		"SELECT s.label, group_concat(coalesce(m.title, '') || ' ' || coalesce(m.journal, '')"
+		"  || ' ' || coalesce(m.year, '') || coalesce(' doi:' || m.doi, '')"
+		"  || coalesce(' PMID ' || m.pmid, ''), ' | ')"
+		" FROM study_reports sr JOIN studies s ON s.id = sr.study_id"
+		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
+		" LEFT JOIN citation_metadata m ON m.id = sr.citation_id"
+		" WHERE cu.update_no <= ?1 GROUP BY s.id ORDER BY s.label";
+	struct extract_compare_counts cc;
+	struct chars c = { STRV_INIT, STRV_INIT };
+	sqlite3_stmt *st;
+	int step;
+
+	if (r->rc)
+		return;
+	if ((r->rc = extract_compare(&cc, r->db, r->p, 1, collect_char, &c)) < 0)
+		goto done;
+	if (!(st = db_prepare(r->db, sql))) {
+		r->rc = lsr_error_last_code();
+		goto done;
+	}
+	out(r, "<h2>Characteristics of included studies</h2>\n<table>\n<tr><th>Study</th>");
+	for (size_t i = 0; i < r->p->ncharacteristics; i++) {
+		out(r, "<th>");
+		esc(r, r->p->characteristics[i].name);
+		out(r, "</th>");
+	}
+	out(r, "<th>Reports</th></tr>\n");
+	sqlite3_bind_int(st, 1, r->update);
+	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *study = (const char *)sqlite3_column_text(st, 0);
+
+		out(r, "<tr><td>");
+		esc(r, study);
+		if (is_illustrative(r, study, NULL))
+			out(r, " &#8224;");
+		out(r, "</td>");
+		for (size_t i = 0; i < r->p->ncharacteristics; i++) {
+			const char *v = char_value(&c, study, r->p->characteristics[i].name);
+
+			out(r, "<td>");
+			esc(r, v ? v : "");
+			out(r, "</td>");
+		}
+		out(r, "<td class=\"note\">");
+		esc(r, (const char *)sqlite3_column_text(st, 1));
+		out(r, "</td></tr>\n");
+	}
+	sqlite3_reset(st);
+	out(r, "</table>\n<p class=\"note\">Agreed (or resolved) values of the extractors; an empty "
+	       "cell was not reported or is not agreed yet.</p>\n");
+done:
+	strv_release(&c.keys);
+	strv_release(&c.values);
+}
+
+static void risk_of_bias(struct rep *r)
+{
+	struct extract_robplot plot;
+	struct buf svg = BUF_INIT;
+
+	if (r->rc)
+		return;
+	memset(&plot, 0, sizeof(plot));
+	if ((r->rc = extract_rob_plot_data(&plot, r->db, r->p, NULL)) < 0)
+		return;
+	out(r, "<h2>Risk of bias (%s)</h2>\n", plot.rob2 ? "RoB 2" : "RoB 1");
+	if (plot.nstudies == 0) {
+		out(r, "<p>No risk-of-bias judgements recorded yet.</p>\n");
+	} else {
+		if ((r->rc = extract_robplot_traffic_light(&svg, &plot)) == 0)
+			figure(r, &svg, "rob-traffic-light.svg", "Risk of bias of each study, by domain");
+		buf_reset(&svg);
+		if (r->rc == 0 && (r->rc = extract_robplot_summary(&svg, &plot)) == 0)
+			figure(r, &svg, "rob-summary.svg", "Risk of bias across studies, by domain");
+	}
+	buf_release(&svg);
+	extract_rob_plot_free(&plot);
+}
+
+static void analyses(struct rep *r)
+{
+	struct strv names = STRV_INIT;
+
+	if (r->rc)
+		return;
+	if ((r->rc = pool_review_stored_names(&names, r->db, r->p, r->update)) < 0)
+		return;
+	out(r, "<h2>Meta-analyses</h2>\n");
+	if (!names.n)
+		out(r, "<p>No analysis stored for this update: run <code>lsr pool</code>.</p>\n");
+	for (size_t i = 0; i < names.n && r->rc == 0; i++) {
+		struct pool_review a;
+		struct buf t = BUF_INIT, svg = BUF_INIT;
+		char file[256];
+		size_t nill = 0;
+
+		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) < 0) {
+			pool_review_release(&a);
+			break;
+		}
+		out(r, "<h3 id=\"analysis-");
+		esc(r, a.name);
+		out(r, "\">");
+		esc(r, a.name);
+		out(r, "</h3>\n");
+		if (a.res) {
+			snprintf(file, sizeof(file), "forest-%s.svg", a.name);
+			for (char *q = file; *q; q++)
+				if (*q == '/' || *q == ' ')
+					*q = '_';
+			if ((r->rc = pool_review_forest_svg(&svg, &a)) == 0)
+				figure(r, &svg, file, "Forest plot");
+		}
+		if (r->rc == 0 && (r->rc = pool_review_text(&t, &a)) == 0) {
+			out(r, "<pre>");
+			esc(r, t.s);
+			out(r, "</pre>\n");
+		}
+		for (size_t s = 0; s < a.k; s++)
+			if (is_illustrative(r, a.studies[s].label, a.outcome)) {
+				out(r, "%s", nill++ ? ", " : "<p class=\"note\">&#8224; Illustrative data: ");
+				esc(r, a.studies[s].label);
+				if (a.studies[s].subgroup && a.subgroup && !strcmp(a.subgroup, "timepoint")) {
+					out(r, " (");
+					esc(r, a.studies[s].subgroup);
+					out(r, ")");
+				}
+			}
+		if (nill)
+			out(r, ".</p>\n");
+		buf_release(&t);
+		buf_release(&svg);
+		pool_review_release(&a);
+	}
+	strv_release(&names);
+}
+
+static void adverse_events(struct rep *r)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < r->p->noutcomes && r->rc == 0; i++) {
+		const struct protocol_outcome *o = &r->p->outcomes[i];
+		struct extract_study_data *d = NULL;
+		size_t n = 0;
+
+		if (!o->type || strcmp(o->type, "dichotomous") || !o->better || strcmp(o->better, "lower"))
+			continue;
+		if ((r->rc = extract_outcome_data(&d, &n, r->db, r->p, o->name, NULL)) < 0)
+			break;
+		if (!any++)
+			out(r, "<h2>Adverse events</h2>\n<p class=\"note\">Dichotomous outcomes where fewer is "
+			       "better: events / participants per arm.</p>\n<table>\n<tr><th>Event</th><th>Study</th>"
+			       "<th>Time point</th><th>Intervention</th><th>Control</th></tr>\n");
+		for (size_t j = 0; j < n; j++) {
+			out(r, "<tr><td>");
+			esc(r, o->name);
+			out(r, "</td><td>");
+			esc(r, d[j].study);
+			if (is_illustrative(r, d[j].study, o->name))
+				out(r, " &#8224;");
+			out(r, "</td><td>");
+			esc(r, d[j].timepoint);
+			out(r, "</td><td class=\"n\">%.0f / %.0f</td><td class=\"n\">%.0f / %.0f</td></tr>\n",
+			    d[j].events1, d[j].n1, d[j].events2, d[j].n2);
+		}
+		if (!n) {
+			out(r, "<tr><td>");
+			esc(r, o->name);
+			out(r, "</td><td colspan=\"4\">no agreed data</td></tr>\n");
+		}
+		extract_study_data_free(d, n);
+	}
+	if (any)
+		out(r, "</table>\n");
+}
+
+static const char *measure_of(const struct pool_review *a)
+{
+	const char *m = json_string_value(json_object_get(a->spec, "measure"));
+
+	return m ? m : "";
+}
+
+static void changes(struct rep *r)
+{
+	static const char sql[] =
+		"SELECT s.label FROM study_reports sr JOIN studies s ON s.id = sr.study_id"
+		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
+		" GROUP BY s.id HAVING min(cu.update_no) = ?1 ORDER BY s.label";
+	struct strv now = STRV_INIT, before = STRV_INIT;
+	sqlite3_stmt *st;
+	int step, n = 0;
+
+	if (r->rc || r->update < 1)
+		return;
+	out(r, "<h2>What changed since update %d</h2>\n<p>New studies: ", r->update - 1);
+	if (!(st = db_prepare(r->db, sql))) {
+		r->rc = lsr_error_last_code();
+		return;
+	}
+	sqlite3_bind_int(st, 1, r->update);
+	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		out(r, "%s", n++ ? ", " : "");
+		esc(r, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	out(r, "%s.</p>\n", n ? "" : "none");
+	if (r->rc == 0)
+		r->rc = pool_review_stored_names(&now, r->db, r->p, r->update);
+	if (r->rc == 0)
+		r->rc = pool_review_stored_names(&before, r->db, r->p, r->update - 1);
+	out(r, "<table>\n<tr><th>Analysis</th><th>Update %d</th><th>Update %d</th><th>Change</th></tr>\n",
+	    r->update - 1, r->update);
+	for (size_t i = 0; i < now.n && r->rc == 0; i++) {
+		struct pool_review a, b;
+		int have_b = strv_contains(&before, now.v[i]);
+		char cur[160] = "no data", old[160] = "not run";
+
+		memset(&b, 0, sizeof(b));
+		if ((r->rc = pool_review_load(&a, r->db, r->p, now.v[i], r->update)) == 0 && have_b)
+			r->rc = pool_review_load(&b, r->db, r->p, now.v[i], r->update - 1);
+		if (r->rc == 0) {
+			double e = 0;
+
+			if (a.res) {
+				e = a.res->log_scale ? exp(a.res->main.estimate) : a.res->main.estimate;
+				snprintf(cur, sizeof(cur), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&a), e,
+					 a.res->log_scale ? exp(a.res->main.ci_lb) : a.res->main.ci_lb,
+					 a.res->log_scale ? exp(a.res->main.ci_ub) : a.res->main.ci_ub,
+					 a.res->main.k);
+			}
+			if (have_b && b.res)
+				snprintf(old, sizeof(old), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&b),
+					 b.res->log_scale ? exp(b.res->main.estimate) : b.res->main.estimate,
+					 b.res->log_scale ? exp(b.res->main.ci_lb) : b.res->main.ci_lb,
+					 b.res->log_scale ? exp(b.res->main.ci_ub) : b.res->main.ci_ub,
+					 b.res->main.k);
+			out(r, "<tr><td>");
+			esc(r, a.name);
+			out(r, "</td><td>");
+			esc(r, old);
+			out(r, "</td><td>");
+			esc(r, cur);
+			out(r, "</td><td>%s</td></tr>\n",
+			    !have_b ? "new" : strcmp(a.hash, b.hash) ? "changed" : "unchanged");
+		}
+		pool_review_release(&a);
+		pool_review_release(&b);
+	}
+	out(r, "</table>\n");
+	strv_release(&now);
+	strv_release(&before);
+}
+
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir)
+{
+	struct rep r;
+	struct update_info u;
+	char date[32] = "";
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = update_latest(db, &u)) < 0)
+		return rc;
+	if (update > u.no)
+		return lsr_error_set(LSR_EUSAGE, "no update %d (the latest is %d)", update, u.no);
+	r.db = db;
+	r.p = p;
+	r.dir = dir;
+	r.update = update < 0 ? u.no : update;
+	r.nupdates = u.no;
+	r.h = (struct buf)BUF_INIT;
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return lsr_error_set(LSR_ERROR, "cannot create '%s': %s", dir, strerror(errno));
+	{
+		/* the date of the shown update: its window's end, else its last run */
+		sqlite3_stmt *st = db_prepare(db,
+			"SELECT coalesce((SELECT until FROM updates WHERE no = ?1),"
+			" (SELECT substr(max(u.started_at), 1, 10) FROM runs u"
+			"  JOIN run_updates ru ON ru.run_id = u.id WHERE ru.update_no = ?1))");
+
+		if (!st)
+			return lsr_error_last_code();
+		sqlite3_bind_int(st, 1, r.update);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(date, sizeof(date), "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	if ((rc = load_illustrative(&r)) < 0)
+		goto out;
+	header(&r, date);
+	flags(&r);
+	changes(&r);
+	prisma_section(&r);
+	characteristics(&r);
+	risk_of_bias(&r);
+	analyses(&r);
+	if (r.rc == 0)
+		adverse_events(&r);
+	out(&r, "<p class=\"note\">Written by lsr from the review database and protocol.yaml.</p>\n"
+		"</body>\n</html>\n");
+	rc = r.rc;
+	if (rc == 0)
+		rc = write_file(dir, "index.html", r.h.s, r.h.len);
+out:
+	buf_release(&r.h);
+	strv_release(&r.illustrative);
+	return rc;
+}
