@@ -429,9 +429,8 @@ int prisma_compute(struct prisma *x, struct lsr_db *db, const struct protocol *p
 	if ((rc = db_query_int(db, &nupdates, "SELECT coalesce(max(no), 0) FROM updates")) < 0)
 		return rc;
 	if (update != PRISMA_CUMULATIVE && (update < 0 || update > nupdates))
-		return lsr_error_set(LSR_EUSAGE, "no update %d (this review has %s)", update,
-				     nupdates ? "updates 0 to the latest, see 'lsr update --status'"
-					      : "update 0 only: the review as first done");
+		return lsr_error_set(LSR_EUSAGE, "no update %d (the latest is %lld; 0 is the review as first done)",
+				     update, (long long)nupdates);
 	if ((rc = one(db, ungrouped_sql, 0, &ungrouped)) < 0)
 		return rc;
 	if (ungrouped)
