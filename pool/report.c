@@ -353,10 +353,17 @@ static void risk_of_bias(struct rep *r)
 {
 	struct extract_robplot plot;
 	struct buf svg = BUF_INIT;
+	int64_t judged = 0;
 
 	if (r->rc)
 		return;
 	memset(&plot, 0, sizeof(plot));
+	if ((r->rc = db_query_int(r->db, &judged, "SELECT count(*) FROM rob_values")) < 0)
+		return;
+	if (!judged) {
+		out(r, "<h2>Risk of bias</h2>\n<p>No risk-of-bias judgements recorded yet.</p>\n");
+		return;
+	}
 	if ((r->rc = extract_rob_plot_data(&plot, r->db, r->p, NULL)) < 0)
 		return;
 	out(r, "<h2>Risk of bias (%s)</h2>\n", plot.rob2 ? "RoB 2" : "RoB 1");

@@ -41,3 +41,33 @@ has run.out "imported PubMed"
 has run.out "!!   erratum: citation"
 has run.out "(Fang 2018)"
 same "$(sql "$rev/review.db" "SELECT no, closed_at IS NOT NULL FROM updates")" "1|1"
+
+# lsr prisma on the example gives the seed's numbers
+run 0 lsr -C "$rev" prisma --update 0 --json
+cp "$OUT" p0.json
+has p0.json '"identified_total": 2599,'
+has p0.json '"duplicates_removed": 852,'
+has p0.json '"automation_excluded": 0,'
+has p0.json '"screened": 1747,'
+has p0.json '"screen_excluded": 1495,'
+has p0.json '"sought": 252,'
+has p0.json '"assessed": 252,'
+has p0.json '"fulltext_excluded_total": 241,'
+has p0.json '"studies_included": 11,'
+has p0.json '"reports_included": 11,'
+run 0 lsr -C "$rev" prisma --update 1 --json
+has "$OUT" '"previous_studies": 11,'
+has "$OUT" '"studies_included": 1,'
+has "$OUT" '"total_studies": 12,'
+# the run ends by printing the seed's flow
+has run.out "PRISMA (update 0): 2599 records identified -> 1747 screened -> 252 full texts assessed -> 11 studies"
+# the pooled results of both versions are stored; the report is rebuilt byte for byte
+same "$(sql "$rev/review.db" "SELECT update_no, count(DISTINCT analysis) FROM pool_results GROUP BY update_no")" "0|12
+1|12"
+run 0 lsr -C "$rev" report -o "$TMP/again"
+for f in "$TMP"/again/*; do
+	CHECKS=$((CHECKS + 1))
+	cmp -s "$f" "$rev/report/$(basename "$f")" || fail "$(basename "$f") differs when rebuilt"
+done
+has "$rev/report/index.html" "Illustrative data: "
+finish
