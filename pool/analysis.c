@@ -17,16 +17,12 @@
 
 int pool_warn(struct pool_result *r, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = buf_vprintf(&b, fmt, ap);
+	rc = strv_vpushf(&r->warnings, fmt, ap);
 	va_end(ap);
-	if (rc == 0)
-		rc = strv_push(&r->warnings, b.s);
-	buf_release(&b);
 	return rc;
 }
 

@@ -87,17 +87,24 @@ int strv_split(struct strv *sv, const char *s, const char *seps)
 	return 0;
 }
 
-int strv_pushf(struct strv *sv, const char *fmt, ...)
+int strv_vpushf(struct strv *sv, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
+	int rc = buf_vprintf(&b, fmt, ap);
+
+	if (rc == 0)
+		rc = strv_push(sv, b.s);
+	buf_release(&b);
+	return rc;
+}
+
+int strv_pushf(struct strv *sv, const char *fmt, ...)
+{
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = buf_vprintf(&b, fmt, ap);
+	rc = strv_vpushf(sv, fmt, ap);
 	va_end(ap);
-	if (rc == 0)
-		rc = strv_push(sv, b.s);
-	buf_release(&b);
 	return rc;
 }

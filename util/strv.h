@@ -8,6 +8,7 @@
 #ifndef LSR_STRV_H
 #define LSR_STRV_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strv {
@@ -23,6 +24,7 @@ int strv_pushn(struct strv *sv, const char *s, size_t len); /* copies */
 int strv_push_owned(struct strv *sv, char *s);             /* takes s */
 /* Push a formatted string. */
 int strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strv_vpushf(struct strv *sv, const char *fmt, va_list ap);
 /* Push unless an equal string is already present. */
 int strv_push_unique(struct strv *sv, const char *s);
 int strv_contains(const struct strv *sv, const char *s);
