@@ -120,6 +120,47 @@ static const char *characteristic(const struct strv *c, const char *name)
 	return NULL;
 }
 
+/* Where a row's subgroup comes in the protocol's order: its time point
+ * among the outcome's, or its value among a choice characteristic's
+ * values (others after them). */
+static size_t subgroup_rank(const struct extract_study_data *d, const struct protocol *p,
+			    const struct protocol_outcome *o, const char *subgroup)
+{
+	const struct strv *order = NULL;
+	const char *v;
+
+	if (!strcmp(subgroup, "timepoint")) {
+		order = &o->timepoints;
+		v = d->timepoint;
+	} else {
+		const struct protocol_characteristic *c = protocol_characteristic_find(p, subgroup);
+
+		order = c ? &c->values : NULL;
+		v = characteristic(&d->characteristics, subgroup);
+	}
+	for (size_t i = 0; order && v && i < order->n; i++)
+		if (!strcmp(order->v[i], v))
+			return i;
+	return (size_t)-1;
+}
+
+/* Rows in subgroup order, then as they came (study, time point): the
+ * engine lists subgroups in the order it meets them. */
+static void order_by_subgroup(struct extract_study_data *d, size_t n, const struct protocol *p,
+			      const struct protocol_outcome *o, const char *subgroup)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct extract_study_data x = d[i];
+		size_t rx = subgroup_rank(&x, p, o, subgroup), j = i;
+
+		while (j > 0 && subgroup_rank(&d[j - 1], p, o, subgroup) > rx) {
+			d[j] = d[j - 1];
+			j--;
+		}
+		d[j] = x;
+	}
+}
+
 static json_t *data_json(struct pool_review *r, const struct extract_study_data *d, size_t n,
 			 enum pool_data_type type, int *rc)
 {
@@ -281,6 +322,8 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	}
 	if ((rc = extract_outcome_data(&d, &n, db, p, pa->outcome, pa->timepoint)) < 0)
 		return rc;
+	if (r->subgroup)
+		order_by_subgroup(d, n, p, o, r->subgroup);
 	r->data = data_json(r, d, n, pool_measure_data_type(r->opts.measure), &rc);
 	extract_study_data_free(d, n);
 	if (rc < 0)

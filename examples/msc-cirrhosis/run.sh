@@ -163,6 +163,9 @@ l prisma --update 1 --svg "$review/figures/prisma-update-1.svg"
 l report -o "$review/report"
 l update --close
 
+say "Main pooled results (update 1; illustrative data are marked in the report)"
+l pool --update 1 --analysis meld-by-time --analysis alb-by-time | grep -v '(stored results)'
+
 say "The example review is in $review"
 echo "PRISMA (update 0): $(l prisma --update 0 --json | tr -d '\n' | sed 's/  */ /g' |
 	sed -n 's/.*"identified_total": \([0-9]*\).*"screened": \([0-9]*\).*"assessed": \([0-9]*\).*"studies_included": \([0-9]*\).*/\1 records identified -> \2 screened -> \3 full texts assessed -> \4 studies/p')"
