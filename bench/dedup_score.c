@@ -140,6 +140,7 @@ static struct rec *lookup(struct map *m, const char *id, int create)
 			if (m->slot[k].id) {
 				struct rec *r = lookup(&g, m->slot[k].id, 1);
 
+				free(r->id); /* the slot keeps the old copy */
 				*r = m->slot[k];
 			}
 		free(m->slot);
