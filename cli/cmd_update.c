@@ -403,11 +403,15 @@ static void print_report(const json_t *r)
 	       json_string_value(json_object_get(r, "since")) ? json_string_value(json_object_get(r, "since")) : "-",
 	       json_string_value(json_object_get(r, "until")) ? json_string_value(json_object_get(r, "until")) : "-",
 	       json_is_true(json_object_get(r, "continued")) ? ", continued" : "");
-	json_array_foreach(json_object_get(r, "searches"), i, x)
-		printf("  search %-22s %s%s%lld records\n", json_string_value(json_object_get(x, "source")),
-		       json_string_value(json_object_get(x, "status")),
-		       json_object_get(x, "stored") ? ": " : "",
-		       json_object_get(x, "stored") ? (long long)json_integer_value(json_object_get(x, "stored")) : 0LL);
+	json_array_foreach(json_object_get(r, "searches"), i, x) {
+		printf("  search %-22s %s", json_string_value(json_object_get(x, "source")),
+		       json_string_value(json_object_get(x, "status")));
+		if (json_object_get(x, "stored"))
+			printf(": %lld records", (long long)json_integer_value(json_object_get(x, "stored")));
+		if (json_object_get(x, "reason"))
+			printf(": %s", json_string_value(json_object_get(x, "reason")));
+		putchar('\n');
+	}
 	json_array_foreach(json_object_get(r, "files"), i, x)
 		printf("  imported %-20s %s: %lld records\n", json_string_value(json_object_get(x, "source")),
 		       json_string_value(json_object_get(x, "file")),
