@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct lsr_db;
+struct json_t;
 
 struct update_info {
 	int no;                /* 0: no update recorded yet */
@@ -47,5 +48,20 @@ int update_close(struct lsr_db *db, int no);
  * are stored in update_flags under update no; *nnew counts them.
  */
 int update_check_flags(struct lsr_db *db, int no, int64_t *nnew);
+
+/*
+ * The flags of update no as a JSON array of objects kind, detail,
+ * citation, study (label or ""), title ("" when unknown), sorted by
+ * citation, kind and detail.  *out is the caller's.
+ */
+int update_flags_json(struct lsr_db *db, int no, struct json_t **out);
+
+/* Records update no added, per source: a JSON object name -> count
+ * (withdrawn runs and records left out).  *out is the caller's. */
+int update_records_added_json(struct lsr_db *db, int no, struct json_t **out);
+
+/* 1 in *yes when source was searched completely in update no (a rerun of
+ * the update continues instead of searching again). */
+int update_source_searched(struct lsr_db *db, int no, const char *source, int *yes);
 
 #endif

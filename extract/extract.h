@@ -446,4 +446,7 @@ int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 			  const struct protocol *p, const struct strv *weights);
 void extract_rob_plot_free(struct extract_robplot *p);
 
+/* Studies with a linked report and no extracted value yet (pending.c). */
+int extract_studies_without_values(struct lsr_db *db, int64_t *out);
+
 #endif

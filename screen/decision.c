@@ -17,22 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Choose the representative of citation again from its members. */
-static int choose_representative(struct lsr_db *db, int64_t citation)
-{
-	static const char sql[] =
-		"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
-		" JOIN records r ON r.id = m.record_id WHERE m.citation_id = ?1"
-		" ORDER BY (r.id IN (SELECT id FROM dedup_records)) DESC, " COMPLETENESS_SQL " DESC, r.id"
-		" LIMIT 1) WHERE id = ?1";
-	sqlite3_stmt *st = db_prepare(db, sql);
-
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, citation);
-	return db_step_done(db, st);
-}
-
 /* The citation of record id: 0 and LSR_ENOTFOUND with a message when the
  * record does not exist or is not grouped. */
 static int citation_of(struct lsr_db *db, int64_t id, int64_t *out)
@@ -154,7 +138,7 @@ static int merge_citations(struct lsr_db *db, int64_t kept, int64_t absorbed,
 	db_bind_text(st, 4, now);
 	if ((rc = db_step_done(db, st)) < 0)
 		return rc;
-	if ((rc = choose_representative(db, kept)) < 0)
+	if ((rc = dedup_choose_representative(db, kept)) < 0)
 		return rc;
 	return screen_citations_merged(db, kept, absorbed, by);
 }
@@ -245,10 +229,10 @@ static int apply_split(struct lsr_db *db, int64_t citation, int64_t **parts,
 		for (size_t k = 0; k < npart[i]; k++)
 			if ((rc = set_manual(db, parts[i][k], cid, "split", 0, now)) < 0)
 				goto out;
-		if ((rc = choose_representative(db, cid)) < 0)
+		if ((rc = dedup_choose_representative(db, cid)) < 0)
 			goto out;
 	}
-	if ((rc = choose_representative(db, citation)) < 0)
+	if ((rc = dedup_choose_representative(db, citation)) < 0)
 		goto out;
 	/* links that now join two parts are cut */
 	st = db_prepare(db, "UPDATE dedup_links SET cut_by = ?1 WHERE cut_by IS NULL"

@@ -1309,6 +1309,29 @@ static void run_release(struct run *r)
 	free(r->links);
 }
 
+/* Members' completeness (of records alias r), as the comparison weighs it
+ * in C, for choosing representatives in SQL. */
+#define COMPLETENESS_SQL \
+	"(r.title IS NOT NULL) + 2 * (r.authors <> '[]') + (r.year IS NOT NULL)" \
+	" + (r.journal IS NOT NULL) + (r.volume IS NOT NULL) + (r.issue IS NOT NULL)" \
+	" + (r.pages IS NOT NULL) + 2 * (r.doi IS NOT NULL) + (r.pmid IS NOT NULL)" \
+	" + 2 * (r.abstract IS NOT NULL)"
+
+int dedup_choose_representative(struct lsr_db *db, int64_t citation)
+{
+	static const char sql[] =
+		"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
+		" JOIN records r ON r.id = m.record_id WHERE m.citation_id = ?1"
+		" ORDER BY (r.id IN (SELECT id FROM dedup_records)) DESC, " COMPLETENESS_SQL " DESC, r.id"
+		" LIMIT 1) WHERE id = ?1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	return db_step_done(db, st);
+}
+
 /* Citations whose representative was withdrawn or removed get the most
  * complete member that still takes part. */
 static const char fix_representatives_sql[] =
@@ -1334,7 +1357,7 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	clock_now_iso(r.now);
 	/* a run reads every record and writes a row per record: a page cache
 	 * of 256 MB (SQLite's default is 2 MB) keeps the B-trees in memory */
-	if ((rc = db_exec(db, "PRAGMA cache_size = -262144")) < 0)
+	if ((rc = db_cache_size(db, 262144)) < 0)
 		return rc;
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
@@ -1431,6 +1454,6 @@ fail:
 	db_txn_rollback(db);
 out:
 	run_release(&r);
-	db_exec(db, "PRAGMA cache_size = -2000"); /* back to SQLite's default */
+	db_cache_size(db, DB_CACHE_KIB); /* back to db_open's */
 	return rc;
 }
