@@ -352,7 +352,7 @@ static int backup(struct lsr_db *db, int version)
 	if (sqlite3_prepare_v2(db->h, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name.s, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE)
-		rc = db_error(db, "VACUUM INTO");
+		rc = db_error(db, "VACUUM INTO ?1");
 	sqlite3_finalize(st);
 	buf_release(&name);
 	return rc;

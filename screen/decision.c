@@ -11,6 +11,7 @@
 #include "screen_int.h"
 #include "../db/db.h"
 #include "../util/clock.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -29,7 +30,7 @@ static int citation_of(struct lsr_db *db, int64_t id, int64_t *out)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_error(db, "SELECT citation_id");
+		rc = db_error(db, sqlite3_sql(st));
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -56,7 +57,7 @@ static int count_members(struct lsr_db *db, int64_t citation, int64_t *out)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		int rc = db_error(db, "SELECT count(*) FROM citation_members");
+		int rc = db_error(db, sqlite3_sql(st));
 
 		sqlite3_reset(st);
 		return rc;
@@ -305,22 +306,15 @@ static int members_of(struct lsr_db *db, int64_t citation, int64_t **out, size_t
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			int64_t *p = realloc(*out, na * sizeof(*p));
-
-			if (!p) {
-				sqlite3_reset(st);
-				return lsr_error_oom();
-			}
-			*out = p;
-			alloc = na;
+		if (ARRAY_GROW(*out, *n, alloc, 16) < 0) {
+			sqlite3_reset(st);
+			return LSR_ENOMEM;
 		}
 		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
-		return db_error(db, "SELECT record_id FROM citation_members");
+		return db_error(db, sqlite3_sql(st));
 	return 0;
 }
 
