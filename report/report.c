@@ -11,7 +11,7 @@
  */
 #include "report.h"
 #include "prisma.h"
-#include "review.h"
+#include "../pool/review.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
 #include "../db/update.h"
