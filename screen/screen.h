@@ -480,4 +480,82 @@ int screen_carry_merge(struct lsr_db *db, int64_t event, int64_t kept, int64_t a
 /* Called by screen_citation_split for each new part. */
 int screen_carry_split(struct lsr_db *db, int64_t event, int64_t from, int64_t part);
 
+/* ---- read by the report and the PRISMA flow (report_query.c) ------------
+ *
+ * update: one update (0, 1, ...) or, when negative, the whole review.  A
+ * citation belongs to the update of its earliest counted record.
+ * Callbacks get rows borrowed for the call only; a non-zero return stops
+ * the walk and is returned.
+ */
+
+/* *out: records taking part in deduplication not in any citation yet. */
+int screen_dedup_ungrouped_count(int64_t *out, struct lsr_db *db);
+/* *out: records of the scope taking part in deduplication (live, not
+ * removed before screening). */
+int screen_dedup_record_count(int64_t *out, struct lsr_db *db, int update);
+/* *out: citations of the scope that count (live_citations). */
+int screen_citation_count(int64_t *out, struct lsr_db *db, int update);
+
+/* Citations of one title-abstract status. */
+struct screen_ta_count {
+	const char *status;    /* pending, conflict, included, excluded */
+	int automation;        /* 1: excluded by the protocol's rules */
+	const char *reason;    /* exclusion reason code; "" when none */
+	int64_t n;
+};
+
+/* Call fn for each (status, automation, reason) of the scope, in that order. */
+int screen_ta_status_counts(struct lsr_db *db, int update,
+			    int (*fn)(const struct screen_ta_count *c, void *payload), void *payload);
+
+/* Reports (citations included at title-abstract) of one full-text status. */
+struct screen_ft_count {
+	const char *status;    /* awaiting-retrieval, not-retrieved, pending,
+				* conflict, included, excluded */
+	const char *reason;    /* exclusion reason code; "" when none */
+	const char *retrieval_reason; /* why not retrieved; "" when none */
+	int64_t n;
+};
+
+/* Call fn for each (status, reason, retrieval_reason) of the scope, in that order. */
+int screen_ft_status_counts(struct lsr_db *db, int update,
+			    int (*fn)(const struct screen_ft_count *c, void *payload), void *payload);
+
+/* Reports included at full text in one update, linked to a study or not. */
+struct screen_report_count {
+	int update_no;
+	int linked;            /* 1: linked to a study */
+	int64_t n;
+};
+
+/* Call fn for each (update, linked) with included reports, every update. */
+int screen_report_included_counts(struct lsr_db *db,
+				  int (*fn)(const struct screen_report_count *c, void *payload),
+				  void *payload);
+
+/* An included study and the update of its earliest included report. */
+struct screen_study_first {
+	int64_t study_id;
+	const char *label;
+	int update_no;
+};
+
+/* Call fn for every study with an included report, by label. */
+int screen_study_first_updates(struct lsr_db *db,
+			       int (*fn)(const struct screen_study_first *s, void *payload),
+			       void *payload);
+
+/* An included study with its reports cited for people. */
+struct screen_study_reports {
+	const char *study;     /* label */
+	const char *reports;   /* each report as "title journal year[ doi:DOI][ PMID N]",
+				* joined by " | " */
+};
+
+/* Call fn for every study with an included report from updates 0 to upto,
+ * by label (its reports of those updates only). */
+int screen_study_reports_list(struct lsr_db *db, int upto,
+			      int (*fn)(const struct screen_study_reports *s, void *payload),
+			      void *payload);
+
 #endif
