@@ -26,7 +26,7 @@ static const char *const compare_usage[] = {
 };
 static const char *const resolve_usage[] = {
 	"lsr extract resolve --study LABEL (--characteristic NAME | --outcome O --timepoint T --arm A --field F)\n"
-	"                     (--value V | --not-reported | --take EXTRACTOR) [--note TEXT] [--by NAME]",
+	"                    (--value V | --not-reported | --take EXTRACTOR) [--note TEXT] [--by NAME]",
 	NULL
 };
 static const char *const export_usage[] = {
@@ -34,8 +34,8 @@ static const char *const export_usage[] = {
 };
 static const char *const convert_usage[] = {
 	"lsr extract convert --n N (--se X | --ci-low L --ci-high H [--ci-level P] |\n"
-	"                     --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
-	"                     [--mean M] [--json]",
+	"                    --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
+	"                    [--mean M] [--json]",
 	"lsr extract convert --group N,MEAN,SD --group N,MEAN,SD... [--json]",
 	NULL
 };

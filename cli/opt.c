@@ -17,10 +17,20 @@
  * heading (when the table has any) */
 static const char *help_heading;
 
+/* "usage: " before the first line, "   or: " before the others; a line
+ * continued after a newline is indented as much, so what the usage string
+ * aligns (as the manual prints it) stays aligned */
 static void print_usage_lines(FILE *f, const char *const *usage, int first)
 {
-	for (int i = 0; usage && usage[i]; i++, first = 0)
-		fprintf(f, "%s%s\n", first ? "usage: " : "   or: ", usage[i]);
+	for (int i = 0; usage && usage[i]; i++, first = 0) {
+		fputs(first ? "usage: " : "   or: ", f);
+		for (const char *p = usage[i]; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n')
+				fputs("       ", f);
+		}
+		fputc('\n', f);
+	}
 }
 
 static void print_opt(FILE *f, const char *lhs, const char *help)
