@@ -264,7 +264,7 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 	if (rc == 0 && summary)
 		rc = write_svg(summary, &p, extract_robplot_summary);
 	if (rc == 0) {
-		printf("plotted %zu studies\n", p.nstudies);
+		out_done(ctx, "plotted %zu studies", p.nstudies);
 		if (open)
 			ctx_warn(ctx, "%zu judgements are not final yet and are drawn as not assessed (see 'lsr rob compare')",
 				 open);

@@ -290,9 +290,9 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 	else if (rc == 0) {
 		rc = write_out(output, data, len);
 		if (rc == 0 && output)
-			printf("batch %lld: %zu citation%s for %s at %s (seed %lld) in %s\n",
-			       (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
-			       seed, output);
+			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld) in %s",
+				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
+				 seed, output);
 		else if (rc == 0)
 			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld)",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,

@@ -115,6 +115,9 @@ same "$OUT" ""
 same "$(sql scr/review.db "SELECT stage || '|' || reviewer || '|' || verdict FROM screen_decisions WHERE citation_id = 1 ORDER BY id")" \
 "title-abstract|carol|include
 full-text|carol and dan|include"
+run 0 lsr -q -C scr screen batch --reviewer alice --stage title-abstract --size 5 -o a.csv
+same "$OUT" ""
+has a.csv "Umbilical cord cells"
 run 0 lsr -q -C scr study link 1 --study "Smith 2019"
 same "$OUT" ""
 run 0 lsr -C scr study list
@@ -156,4 +159,7 @@ same "$(sql rev/review.db "SELECT json_extract(detail, '\$.by') || '|' || json_e
 erin|again"
 run 2 lsr -C rev rob resolve --study "Bai 2014" --domain random-sequence --judgement low --reason x --by ""
 has "$ERR" "lsr rob: error: --by needs a name"
+run 0 lsr -q -C rev rob plot --summary s.svg
+same "$OUT" ""
+has s.svg "<svg"
 finish
