@@ -68,11 +68,19 @@ void opt_usage(FILE *f, const struct opt *opts, const char *const *usage)
 	print_opt(f, "-h, --help", "show this help");
 }
 
-/* "a, b or c" of the subcommands' names */
+/* "a, b or c" of the subcommands' names (not the default's) */
 static void subcommand_list(struct buf *b, const struct opt_subcommand *subs)
 {
+	int n = 0, k = 0;
+
 	for (int i = 0; subs[i].name; i++)
-		buf_printf(b, "%s%s", i == 0 ? "" : subs[i + 1].name ? ", " : " or ", subs[i].name);
+		n += *subs[i].name != '\0';
+	for (int i = 0; subs[i].name; i++) {
+		if (!*subs[i].name)
+			continue;
+		buf_printf(b, "%s%s", k == 0 ? "" : k + 1 < n ? ", " : " or ", subs[i].name);
+		k++;
+	}
 }
 
 static void subcommand_usage(FILE *f, const struct opt_subcommand *subs)
@@ -85,8 +93,13 @@ int opt_subcommand(int argc, const char **argv, const struct opt_subcommand *sub
 		   struct lsr_ctx *ctx)
 {
 	struct buf names = BUF_INIT;
+	const struct opt_subcommand *dflt = NULL;
 	const char *cmd = argv[0];
 	int rc;
+
+	for (int i = 0; subs[i].name; i++)
+		if (!*subs[i].name)
+			dflt = &subs[i];
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		char help[128];
@@ -96,7 +109,9 @@ int opt_subcommand(int argc, const char **argv, const struct opt_subcommand *sub
 			const char *help_argv[] = { subs[i].name, "-h", NULL };
 			char heading[128];
 
-			snprintf(heading, sizeof(heading), "lsr %s %s", cmd, subs[i].name);
+			snprintf(heading, sizeof(heading), "lsr %s%s%s", cmd, *subs[i].name ? " " : "",
+				 subs[i].name);
+			help_argv[0] = *subs[i].name ? subs[i].name : cmd;
 			help_heading = heading;
 			rc = subs[i].fn(2, help_argv, ctx);
 			help_heading = NULL;
@@ -111,8 +126,10 @@ int opt_subcommand(int argc, const char **argv, const struct opt_subcommand *sub
 		return OPT_HELP;
 	}
 	for (int i = 0; argc > 1 && subs[i].name; i++)
-		if (!strcmp(argv[1], subs[i].name))
+		if (*subs[i].name && !strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1, ctx);
+	if (dflt && (argc < 2 || argv[1][0] == '-'))
+		return dflt->fn(argc, argv, ctx);
 	subcommand_list(&names, subs);
 	if (argc < 2)
 		rc = lsr_error_set(LSR_EUSAGE, "%s needs a subcommand (%s)", cmd, names.s);

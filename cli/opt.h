@@ -121,12 +121,18 @@ struct opt_subcommand {
 };
 
 #define OPT_SUBCOMMAND(name, fn, usage) { name, fn, usage }
+/* What the command does without a subcommand ('lsr dedup [--threads N]'):
+ * fn gets the command's own argv (argv[0] "dedup"); its usage lines are
+ * listed where the entry stands in the table. */
+#define OPT_SUBCOMMAND_DEFAULT(fn, usage) { "", fn, usage }
 #define OPT_SUBCOMMAND_END() { NULL, NULL, NULL }
 
 /*
  * Run the subcommand argv[1] names (argv[0] is the command's name) and
  * return what it returns.  The subcommand comes first; its options follow
- * it, and options of another subcommand are unknown to it.
+ * it, and options of another subcommand are unknown to it.  With an
+ * OPT_SUBCOMMAND_DEFAULT entry, no subcommand (nothing, or an option
+ * first) runs the default.
  *
  * "-h"/"--help" instead of a subcommand prints every subcommand's usage
  * lines, then each subcommand's options under "lsr CMD SUB" (collected by
