@@ -356,11 +356,13 @@ struct extract_item_key {
  * Record the agreed value of an item: value (NULL: agreed not reported),
  * or, when take is not NULL, the value extractor take gave.  The value is
  * checked like a sheet cell; the item must have been extracted.  Appends
- * a resolution and rebuilds the derived arm data.
+ * a resolution and rebuilds the derived arm data.  by names who resolved
+ * it (a third extractor, or "consensus"; NULL: db_actor()), kept in the
+ * audit entry's detail.
  */
 int extract_resolve(struct lsr_db *db, const struct protocol *p,
 		    const struct extract_item_key *key, const char *value,
-		    const char *take, const char *note);
+		    const char *take, const char *note, const char *by);
 
 /* Rebuild extraction_arm_data from the agreed values (inside the caller's
  * transaction, or its own). */
@@ -433,9 +435,12 @@ int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *
 			int (*fn)(const struct extract_rob_item *it, void *payload),
 			void *payload);
 
-/* Record the consensus judgement of a study's domain (code, or "overall"). */
+/* Record the consensus judgement of a study's domain (code, or "overall");
+ * by names who reached it (NULL: db_actor()), kept in the audit entry's
+ * detail. */
 int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
-			const char *domain, const char *judgement, const char *reason);
+			const char *domain, const char *judgement, const char *reason,
+			const char *by);
 
 /*
  * The final judgements of every study for the figures: fills a robplot
