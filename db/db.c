@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 struct stmt_slot {
-	const char *key;   /* the caller's SQL pointer (fast path) */
-	char *sql;         /* our copy of the SQL */
+	char *sql;         /* our copy of the SQL, the key */
 	sqlite3_stmt *st;  /* the prepared statement */
 };
 
@@ -147,8 +146,9 @@ sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
 		j = hash_str(sql) & (db->nslots - 1);
 		while (db->slots[j].sql) {
 			slot = &db->slots[j];
-			if (slot->key == sql || !strcmp(slot->sql, sql)) {
-				slot->key = sql;
+			/* by text only: the caller's pointer may be a
+			 * reused or freed buffer holding other SQL now */
+			if (!strcmp(slot->sql, sql)) {
 				sqlite3_reset(slot->st);
 				sqlite3_clear_bindings(slot->st);
 				return slot->st;
@@ -175,7 +175,6 @@ sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
 		lsr_error_oom();
 		return NULL;
 	}
-	slot->key = sql;
 	db->nused++;
 	return slot->st;
 }
