@@ -251,6 +251,13 @@ static void test_db_db__migrate_each_version(void **state)
 	free(fresh);
 }
 
+/* INSERT x through the cached statement ins. */
+static void insert(struct lsr_db *db, sqlite3_stmt *ins, int x)
+{
+	sqlite3_bind_int(ins, 1, x);
+	assert_int_equal(db_step_done(db, ins), 0);
+}
+
 static void test_db_db__transactions(void **state)
 {
 	struct lsr_db *db;
@@ -265,16 +272,14 @@ static void test_db_db__transactions(void **state)
 	/* commit */
 	assert_int_equal(db_txn_begin(db), 0);
 	assert_int_equal(db_txn_depth(db), 1);
-	sqlite3_bind_int(ins, 1, 1);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 1);
 	assert_int_equal(db_txn_commit(db), 0);
 	assert_int_equal(db_txn_depth(db), 0);
 	assert_int_equal(q(db, "SELECT count(*) FROM t"), 1);
 
 	/* rollback at depth 1 */
 	assert_int_equal(db_txn_begin(db), 0);
-	sqlite3_bind_int(ins, 1, 2);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 2);
 	assert_int_equal(q(db, "SELECT count(*) FROM t"), 2);
 	db_txn_rollback(db);
 	assert_int_equal(db_txn_depth(db), 0);
@@ -287,8 +292,7 @@ static void test_db_db__transactions(void **state)
 	assert_int_equal(db_txn_begin(db), 0);
 	assert_int_equal(db_txn_begin(db), 0);
 	assert_int_equal(db_txn_depth(db), 2);
-	sqlite3_bind_int(ins, 1, 3);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 3);
 	assert_int_equal(db_txn_commit(db), 0);
 	assert_int_equal(db_txn_depth(db), 1);
 	assert_false(sqlite3_get_autocommit(db_handle(db)));
@@ -298,8 +302,7 @@ static void test_db_db__transactions(void **state)
 
 	/* nested rollback dooms the whole transaction */
 	assert_int_equal(db_txn_begin(db), 0);
-	sqlite3_bind_int(ins, 1, 4);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 4);
 	assert_int_equal(db_txn_begin(db), 0);
 	db_txn_rollback(db);
 	assert_int_equal(db_txn_depth(db), 1);
@@ -310,15 +313,13 @@ static void test_db_db__transactions(void **state)
 	assert_int_equal(q(db, "SELECT count(*) FROM t WHERE x = 4"), 0);
 	/* and the next transaction is not doomed */
 	assert_int_equal(db_txn_begin(db), 0);
-	sqlite3_bind_int(ins, 1, 5);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 5);
 	assert_int_equal(db_txn_commit(db), 0);
 	assert_int_equal(q(db, "SELECT group_concat(x, '') FROM t"), 135);
 
 	/* closing with an open transaction rolls it back */
 	assert_int_equal(db_txn_begin(db), 0);
-	sqlite3_bind_int(ins, 1, 6);
-	assert_int_equal(db_step_done(db, ins), 0);
+	insert(db, ins, 6);
 	db_close(db);
 	assert_int_equal(db_open(&db, path, 0), 0);
 	assert_int_equal(q(db, "SELECT count(*) FROM t"), 3);
