@@ -3,22 +3,43 @@
  * and evaluating them fast on many citations (see screen.h).
  *
  * A rule set of a real review has some twenty rules of about ten
- * alternatives each ("\b(rats?|mice|murine|...)\b").  Running every pattern
- * over every abstract costs rules x text; instead each field's text is
- * scanned ONCE by an Aho-Corasick automaton holding the literals every
- * match of a rule must start with (extracted from the pattern, caseless),
- * and a rule's pattern is then run, anchored, only where one of its
- * literals occurs.  The literal sets are sound by construction: when the
- * extractor meets anything it cannot prove (a class, a backreference, a
- * verb, (?x) ...), the rule is not prefiltered and its pattern runs on the
- * whole text.  Only two non-ASCII characters fold to ASCII letters in
- * PCRE2's caseless UTF matching (U+017F long s and U+212A Kelvin sign, as
- * tests/unit/screen/test_rules.c checks): a text holding one of them is
- * searched without the prefilter.
+ * alternatives each ("\b(rats?|mice|murine|...)\b").  Every pattern is
+ * compiled twice with PCRE2 (caseless, UTF, Unicode properties) and
+ * JIT-compiled when the machine supports it: once as written, once
+ * anchored.  Running every pattern over every abstract would cost rules x
+ * text, so most rules are prefiltered by literals instead:
  *
- * Evaluation splits the documents across threads, each with its own match
- * data, match context (match, depth and heap limits) and JIT stack; the
- * compiled rule set is shared read-only.
+ *  - extract_literals() reads the pattern and derives the set of literal
+ *    strings (lower case, cut at LIT_MAX bytes) one of which every match
+ *    must begin with.  The set is sound by construction: when the reader
+ *    meets anything it cannot prove (a class, a backreference, a verb,
+ *    (?x), more than LIT_SET_MAX strings, a literal shorter than three
+ *    bytes ...), the rule is not prefiltered and its pattern runs on the
+ *    whole text.
+ *  - Per field, the literals of all prefiltered rules form one filter
+ *    (struct qfilter): each literal is keyed by its rarest 3-gram (by
+ *    English letter frequencies), which sets one bit of a 64 Kibit map,
+ *    with a small open-addressing table from 3-gram to literals.
+ *    scan_field() rolls a 3-byte window over the field's text once
+ *    (ASCII lower-cased); a clear bit skips the position, a set bit looks
+ *    the 3-gram up and compares its literals in full, and each literal
+ *    found records a candidate start for its rule.
+ *  - match_field() then runs the rule's anchored pattern only at those
+ *    starts.  A rule without candidates in a field does not match there.
+ *
+ * Only two non-ASCII characters fold to ASCII letters in PCRE2's caseless
+ * UTF matching (U+017F long s and U+212A Kelvin sign, as
+ * tests/unit/screen/test_rules.c checks): a field holding one of them is
+ * searched without the prefilter.  `unless` patterns, which run only on
+ * citations a rule hit, and the structured tests (publication type,
+ * language, year) are not prefiltered.  SCREEN_EVAL_NAIVE turns the
+ * prefilter off, so tests and bench/ can compare both paths.
+ *
+ * screen_rules_eval() splits the documents into contiguous ranges, one per
+ * thread (at most one thread per 64 documents), each thread with its own
+ * match data, match context (match, depth and heap limits) and JIT stack;
+ * the compiled rule set is shared read-only, and the hits of the threads
+ * are concatenated in document order.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "screen.h"

@@ -1,6 +1,8 @@
 /*
- * screen.h - the screen stage: normalisation, deduplication into citations
- * and (later) screening.  The one public header of screen/.
+ * screen.h - the screen stage: normalisation, deduplication into citations,
+ * PICOS rules, screening batches, decisions, conflicts and agreement, the
+ * full-text stage, and the linking of reports to studies.  The one public
+ * header of screen/.
  *
  * Deduplication groups the records of a review into citations, one per
  * distinct publication (db/migrations/0002_dedup.sql documents the tables).
