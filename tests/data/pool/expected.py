@@ -511,6 +511,22 @@ def emit_studies(file, opts, ys, tol=CLOSED):
 # ---- the checks ----------------------------------------------------------
 
 
+def subgroup_labels(rows):
+    """Subgroups in order of first appearance."""
+    labels = []
+    for r in rows:
+        if r["subgroup"] not in labels:
+            labels.append(r["subgroup"])
+    return labels
+
+
+def q_between(ests, ses):
+    """RevMan's test for subgroup differences: Q, the pooled value, weights."""
+    W = [1 / s ** 2 for s in ses]
+    bar = sum(wj * t for wj, t in zip(W, ests)) / sum(W)
+    return sum(wj * (t - bar) ** 2 for wj, t in zip(W, ests)), bar, W
+
+
 def continuous():
     f = "cont.csv"
     rows = read(f)
@@ -561,10 +577,7 @@ def continuous():
                     qprofile=False)
 
     # subgroups, the RevMan way: each subgroup its own DL tau2; fixed too
-    labels = []
-    for r in rows:
-        if r["subgroup"] not in labels:
-            labels.append(r["subgroup"])
+    labels = subgroup_labels(rows)
     for model in ("fixed", "random"):
         o = f"--measure MD --subgroup --model {model} --tau2 DL --no-hk"
         ests, ses = [], []
@@ -579,9 +592,7 @@ def continuous():
                       CLOSED)
             if model == "random":
                 emit(f, o, f".subgroups[{j}].tau2", s["tau2"], CLOSED)
-        W = [1 / s ** 2 for s in ses]
-        bar = sum(wj * t for wj, t in zip(W, ests)) / sum(W)
-        Qb = sum(wj * (t - bar) ** 2 for wj, t in zip(W, ests))
+        Qb, bar, W = q_between(ests, ses)
         st = dict(Q_between=Qb, df=len(labels) - 1, p=p_chi2(Qb, len(labels) - 1),
                   pooled_of_subgroups=bar, pooled_of_subgroups_se=1 / math.sqrt(sum(W)))
         emit_dict(f, o, ".subgroup_test", st, list(st), CLOSED)
@@ -630,6 +641,19 @@ def continuous():
                   POOLED_Z + ["Q", "p_Q", "tau2", "I2", "H2"], CLOSED)
 
 
+def se_regression(y, v, model):
+    """Meta-regression of y on its SE: coefficients, their covariance and
+    the residual tau2 (none for FE; the DL-type moment estimator
+    (Q_E - (k - 2))/tr(P) for DL)."""
+    X = [[1.0, math.sqrt(x)] for x in v]
+    t2 = 0.0
+    if model != "FE":
+        _, _, P0 = wls(X, y, [1 / x for x in v])
+        t2 = max(0.0, (quad(P0, y) - (len(y) - 2)) / trace(P0))
+    b, vb, _ = wls(X, y, [1 / (x + t2) for x in v])
+    return b, vb, t2
+
+
 def egger(f, o, y, v, model):
     k = len(y)
     sei = [math.sqrt(x) for x in v]
@@ -647,13 +671,7 @@ def egger(f, o, y, v, model):
     emit_dict(f, o, ".egger.classic_lm", cl, list(cl), CLOSED)
     emit(f, o, ".egger.classic_lm.snd_regression.slope_se", sse, CLOSED)
     # model-based: meta-regression of y on se
-    X = [[1.0, s] for s in sei]
-    if model == "FE":
-        t2 = 0.0
-    else:
-        _, _, P0 = wls(X, y, [1 / x for x in v])
-        t2 = max(0.0, (quad(P0, y) - (k - 2)) / trace(P0))
-    b, vb, _ = wls(X, y, [1 / (x + t2) for x in v])
+    b, vb, t2 = se_regression(y, v, model)
     se0, se1 = math.sqrt(vb[0][0]), math.sqrt(vb[1][1])
     rm = dict(k=k, bias=b[1], bias_se=se1, z=b[1] / se1, p=p_norm2(b[1] / se1),
               limit_estimate=b[0], limit_ci_lb=b[0] - Z975 * se0,
@@ -666,15 +684,8 @@ def trimfill(f, o, y, v, model):
     k = len(y)
     fit = (lambda yy, vv: fixed(yy, vv)) if model == "FE" else \
         (lambda yy, vv: random(yy, vv, tau2_dl(yy, vv)))
-    sei = [math.sqrt(x) for x in v]
     # side: the sign of the SE coefficient of the model's meta-regression
-    X = [[1.0, s] for s in sei]
-    if model == "FE":
-        t2 = 0.0
-    else:
-        _, _, P0 = wls(X, y, [1 / x for x in v])
-        t2 = max(0.0, (quad(P0, y) - (k - 2)) / trace(P0))
-    b, _, _ = wls(X, y, [1 / (x + t2) for x in v])
+    b = se_regression(y, v, model)[0]
     side = "right" if b[1] < 0 else "left"
     sgn = -1.0 if side == "right" else 1.0
     order = sorted(range(k), key=lambda i: sgn * y[i])
@@ -798,19 +809,14 @@ def binaries():
     f = "bin.csv"
     rows = read(f)
     o = "--measure RR --method MH --subgroup --model fixed"
-    labels = []
-    for r in rows:
-        if r["subgroup"] not in labels:
-            labels.append(r["subgroup"])
+    labels = subgroup_labels(rows)
     ests, ses = [], []
     for j, lab in enumerate(labels):
         est, se = mh([r for r in rows if r["subgroup"] == lab], "RR", "revman5", "GR")
         ests.append(est)
         ses.append(se)
         emit_dict(f, o, f".subgroups[{j}]", summary_z(est, se), POOLED_Z, CLOSED)
-    W = [1 / s ** 2 for s in ses]
-    bar = sum(wj * t for wj, t in zip(W, ests)) / sum(W)
-    Qb = sum(wj * (t - bar) ** 2 for wj, t in zip(W, ests))
+    Qb = q_between(ests, ses)[0]
     emit(f, o, ".subgroup_test.Q_between", Qb, CLOSED)
     emit(f, o, ".subgroup_test.p", p_chi2(Qb, len(labels) - 1), CLOSED)
 
