@@ -449,6 +449,45 @@ def mh(rows, measure, conv, rdvar):
     return est, math.sqrt(var)
 
 
+def cmh(rows):
+    """Cochran-Mantel-Haenszel chi-square with continuity correction."""
+    sa = sE = sV = 0.0
+    for r in rows:
+        a, b, c, d = cells(r)
+        n1, n2, m1, m0 = a + b, c + d, a + c, b + d
+        N = n1 + n2
+        sa += a
+        sE += n1 * m1 / N
+        sV += n1 * n2 * m1 * m0 / (N * N * (N - 1))
+    x = (abs(sa - sE) - 0.5) ** 2 / sV
+    return dict(CMH=x, p=p_chi2(x, 1))
+
+
+def tarone(rows):
+    """Breslow-Day statistic with Tarone's correction at the MH odds ratio
+    (raw cells), over the studies with both column margins positive."""
+    psi = math.exp(mh(rows, "OR", "metafor", None)[0])
+    BD = sa = sA = sV = 0.0
+    kpos = 0
+    for r in rows:
+        a, b, c, d = cells(r)
+        n1, n2, m1 = a + b, c + d, a + c
+        if m1 == 0 or b + d == 0:
+            continue
+        kpos += 1
+        lo, hi = max(0.0, m1 - n2), min(n1, m1)
+        # the expected a under the common odds ratio: a root of
+        # (1 - psi) A^2 + (n2 - m1 + psi (n1 + m1)) A - psi n1 m1 = 0
+        A = bisect(lambda A: A * (n2 - m1 + A) - psi * (n1 - A) * (m1 - A), lo, hi)
+        V = 1 / (1 / A + 1 / (n1 - A) + 1 / (m1 - A) + 1 / (n2 - m1 + A))
+        BD += (a - A) ** 2 / V
+        sa += a
+        sA += A
+        sV += V
+    TA = BD - (sa - sA) ** 2 / sV
+    return dict(TA=TA, p=p_chi2(TA, kpos - 1), k_pos=kpos)
+
+
 def summary_z(est, se):
     return dict(estimate=est, se=se, ci_lb=est - Z975 * se, ci_ub=est + Z975 * se,
                 z=est / se, p=p_norm2(est / se))
@@ -789,6 +828,11 @@ def binaries():
                     re = random(y, v, t2, Q=Q)
                     emit_dict(f, o, ".pooled", re, POOLED_Z, CLOSED)
                     emit_dict(f, o, ".heterogeneity", re, ["Q", "df", "tau2", "I2_from_Q"], CLOSED)
+        # metafor's rma.mh(measure="OR") adds the Cochran-Mantel-Haenszel
+        # test (continuity corrected) and Tarone's test for homogeneity
+        o = "--measure OR --method MH --convention metafor --model fixed"
+        emit_dict(f, o, ".cmh_test", cmh(rows), ["CMH", "p"], CLOSED)
+        emit_dict(f, o, ".tarone_test", tarone(rows), ["TA", "p", "k_pos"], ITER)
         # Peto
         o = "--measure OR --method Peto --model fixed"
         pe = [peto(r) for r in rows]
