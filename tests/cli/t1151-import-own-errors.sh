@@ -4,25 +4,22 @@
 # "FILE:LINE: what was expected", exit 3, and the review is left exactly as
 # it was.  The line numbers are found in the damaged files themselves.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/import-lib.sh"
 : "${LSR_SRC:?LSR_SRC must point at the source tree}"
 D=$LSR_SRC/tests/data/import
 cd "$TMP"
-run 0 lsr init rev
-run_in rev 0 lsr import --source Test "$D/records.ris"
-state() {
-	sql rev/review.db "SELECT (SELECT count(*) FROM records) || ' ' || (SELECT count(*) FROM runs)
-		|| ' ' || (SELECT count(*) FROM sources) || ' ' || (SELECT count(*) FROM audit)"
-}
-before=$(state)
-same "$before" "4 1 1 2"
+new_review
+run 0 lsr -C "$REV" import --source Test "$D/records.ris"
+same "$(counts)" "1 4"
 # rejected FILE MESSAGE [OPTION...]: exit 3, the exact message, nothing stored
 rejected() {
 	f=$1
 	msg=$2
 	shift 2
-	run_in rev 3 lsr import --source Test "$@" "$TMP/$f"
+	run 3 lsr -C "$REV" import --source Test "$@" "$TMP/$f"
 	same "$(cat "$ERR")" "lsr import: error: $TMP/$f:$msg"
-	same "$(state)" "$before"
+	same "$(counts)" "1 4"
+	same "$(sql "$REV/review.db" 'SELECT count(*) FROM audit')" "2"
 }
 # line N of FILE that holds TEXT (the first one)
 line_of() { grep -n -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
@@ -46,9 +43,9 @@ grep -v '</PubmedArticleSet>' "$D/pubmed.xml" > noend.xml
 rejected noend.xml "$(wc -l < noend.xml | tr -d ' '): unexpected end of file: expected </PubmedArticleSet>"
 # a truncated archive is rejected, not read up to the damage
 gzip -c "$D/pubmed.xml" | head -c 1500 > cut.xml.gz
-run_in rev 3 lsr import --source Test "$TMP/cut.xml.gz"
+run 3 lsr -C "$REV" import --source Test "$TMP/cut.xml.gz"
 same "$(cat "$ERR")" "lsr import: error: $TMP/cut.xml.gz: the compressed data ends early (a truncated .gz file)"
-same "$(state)" "$before"
+same "$(counts)" "1 4"
 
 # ---- EndNote XML (one line): truncated inside a <style>, a wrong end tag
 head -c 1500 "$D/endnote.xml" > en-trunc.xml
