@@ -14,14 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const dedup_usage[] = {
-	"lsr dedup [--export FILE.csv] [--threads N] [--json]",
-	"lsr dedup explain CITATION [--record] [--json]",
-	"lsr dedup queue [--all] [--json]",
-	"lsr dedup decide PAIR same|different --by NAME [--reason TEXT]",
-	"lsr dedup split CITATION RECORD[,RECORD...]... --by NAME [--reason TEXT]",
-	NULL
-};
+static const char *const run_usage[] = {
+	"lsr dedup [--export FILE.csv] [--threads N] [--json]", NULL };
+static const char *const explain_usage[] = {
+	"lsr dedup explain CITATION [--record] [--json]", NULL };
+static const char *const queue_usage[] = {
+	"lsr dedup queue [--all] [--json]", NULL };
+static const char *const decide_usage[] = {
+	"lsr dedup decide PAIR same|different --by NAME [--reason TEXT] [--json]", NULL };
+static const char *const split_usage[] = {
+	"lsr dedup split CITATION RECORD[,RECORD...]... --by NAME [--reason TEXT] [--json]", NULL };
 
 /* A summary object, as out_json_doc prints it but with the similarities
  * at the 3 digits they were stored with. */
@@ -391,42 +393,106 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	return 0;
 }
 
-int cmd_dedup(int argc, const char **argv, struct lsr_ctx *ctx)
+/* ---- the subcommands: each its own options ------------------------------ */
+
+static int sub_run(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *export_path = NULL, *by = NULL, *reason = NULL;
+	const char *export_path = NULL;
 	long long threads = 2;
-	int json = 0, all = 0, by_record = 0;
+	int json = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "export", &export_path, "FILE.csv", "write source,source_id,group,rule,score per record"),
 		OPT_INT(0, "threads", &threads, "N", "comparison threads (default 2)"),
-		OPT_STRING(0, "by", &by, "NAME", "decide, split: the person deciding"),
-		OPT_STRING(0, "reason", &reason, "TEXT", "decide, split: why (kept with the decision)"),
-		OPT_BOOL(0, "record", &by_record, "explain: the id is a record's, not a citation's"),
-		OPT_BOOL(0, "all", &all, "queue: include pairs already decided or merged"),
-		OPT_BOOL(0, "json", &json, "print JSON (one object; JSON Lines for queue)"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
 		OPT_END(),
 	};
 	const char **args;
-	int n = opt_parse(argc, argv, opts, dedup_usage, &args);
+	int n = opt_parse(argc, argv, opts, run_usage, &args);
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
-	if (n == 0)
-		return dedup_run(ctx, threads, export_path, json);
-	if (!strcmp(args[0], "explain")) {
-		if (n != 2)
-			return lsr_error_set(LSR_EUSAGE, "explain needs one citation id (or a record id with --record)");
-		return dedup_explain(ctx, args[1], by_record, json);
-	}
-	if (!strcmp(args[0], "queue")) {
-		if (n != 1)
-			return lsr_error_set(LSR_EUSAGE, "queue takes no arguments");
-		return dedup_queue_list(ctx, all, json);
-	}
-	if (!strcmp(args[0], "decide"))
-		return dedup_decide(ctx, n - 1, args + 1, by, reason, json);
-	if (!strcmp(args[0], "split"))
-		return dedup_split(ctx, n - 1, args + 1, by, reason, json);
-	return lsr_error_set(LSR_EUSAGE, "unknown dedup subcommand '%s' (expected explain, queue, decide or split)",
-			     args[0]);
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "unknown dedup subcommand '%s' (expected explain, queue, decide or split)",
+				     args[0]);
+	return dedup_run(ctx, threads, export_path, json);
+}
+
+static int sub_explain(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0, by_record = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "record", &by_record, "the id is a record's, not a citation's"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, explain_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n != 1)
+		return lsr_error_set(LSR_EUSAGE, "explain needs one citation id (or a record id with --record)");
+	return dedup_explain(ctx, args[0], by_record, json);
+}
+
+static int sub_queue(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0, all = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "all", &all, "include pairs already decided or merged"),
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per pair"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, queue_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n != 0)
+		return lsr_error_set(LSR_EUSAGE, "queue takes no arguments");
+	return dedup_queue_list(ctx, all, json);
+}
+
+/* decide and split take the same options */
+static int sub_decision(int argc, const char **argv, struct lsr_ctx *ctx, int split)
+{
+	const char *by = NULL, *reason = NULL;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "by", &by, "NAME", "the person deciding"),
+		OPT_STRING(0, "reason", &reason, "TEXT", "why (kept with the decision)"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, split ? split_usage : decide_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	return split ? dedup_split(ctx, n, args, by, reason, json)
+		     : dedup_decide(ctx, n, args, by, reason, json);
+}
+
+static int sub_decide(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return sub_decision(argc, argv, ctx, 0);
+}
+
+static int sub_split(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return sub_decision(argc, argv, ctx, 1);
+}
+
+static const struct opt_subcommand dedup_subcommands[] = {
+	OPT_SUBCOMMAND_DEFAULT(sub_run, run_usage),
+	OPT_SUBCOMMAND("explain", sub_explain, explain_usage),
+	OPT_SUBCOMMAND("queue", sub_queue, queue_usage),
+	OPT_SUBCOMMAND("decide", sub_decide, decide_usage),
+	OPT_SUBCOMMAND("split", sub_split, split_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+int cmd_dedup(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return opt_subcommand(argc, argv, dedup_subcommands, ctx);
 }
