@@ -1,8 +1,11 @@
 # Convenience wrapper around CMake: `make example` and `make test` are the
 # two commands the README gives a newcomer.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# CI (CI=true in its environment) builds with -Werror; set WERROR=ON to
+# build that way by hand.
+WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: all build example test bench clean
+.PHONY: all build example test tidy bench clean
 
 all: build
 
@@ -15,12 +18,19 @@ example: build
 
 # The test build runs under AddressSanitizer and UndefinedBehaviorSanitizer.
 test:
-	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLSR_SANITIZE=ON
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLSR_SANITIZE=ON -DLSR_WERROR=$(WERROR)
 	cmake --build build-test -j $(JOBS)
 	ctest --test-dir build-test --output-on-failure -j $(JOBS)
+
+# clang-tidy's bugprone and static-analyzer checks over every source file
+# (.clang-tidy lists them); a finding fails.  CI runs it before the tests.
+tidy:
+	cmake -S . -B build-tidy -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DLSR_SANITIZE=OFF
+	cmake --build build-tidy -j $(JOBS)
+	scripts/tidy.sh build-tidy
 
 bench: build
 	bench/run.sh
 
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-tidy
