@@ -579,15 +579,12 @@ int extract_rob_import(struct extract_import_result *out, struct lsr_db *db,
 	if ((rc = rstore(out, db, &s, assessor)) < 0)
 		goto fail;
 	{
-		json_t *d = json_pack("{s:s, s:s, s:I}", "file", path, "assessor", assessor, "values",
-				      (json_int_t)out->values);
-		char *txt = d ? json_dumps(d, JSON_COMPACT) : NULL;
 		char obj[48];
 
-		json_decref(d);
 		snprintf(obj, sizeof(obj), "rob import %lld", (long long)out->import_id);
-		rc = txt ? db_audit(db, "rob-import", obj, txt) : lsr_error_oom();
-		free(txt);
+		rc = db_audit_json(db, "rob-import", obj,
+				   json_pack("{s:s, s:s, s:I}", "file", path, "assessor", assessor,
+					     "values", (json_int_t)out->values));
 		if (rc < 0)
 			goto fail;
 	}
@@ -838,13 +835,10 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "study", study, "domain", domain,
 				      "judgement", extract_rob_level_name(l, rob2), "reason", reason,
 				      "by", by ? by : db_actor());
-		char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		char obj[64];
 
-		json_decref(j);
 		snprintf(obj, sizeof(obj), "study %lld", (long long)s->id);
-		rc = txt ? db_audit(db, "rob-consensus", obj, txt) : lsr_error_oom();
-		free(txt);
+		rc = db_audit_json(db, "rob-consensus", obj, j);
 		if (rc < 0)
 			goto fail;
 	}

@@ -426,15 +426,12 @@ int extract_sheet_import(struct extract_import_result *out, struct lsr_db *db,
 	if ((rc = store(out, db, &s, extractor)) < 0 || (rc = extract_derive(db, p)) < 0)
 		goto fail;
 	{
-		json_t *d = json_pack("{s:s, s:s, s:I, s:I}", "file", path, "extractor", extractor,
-				      "rows", (json_int_t)out->rows, "values", (json_int_t)out->values);
-		char *txt = d ? json_dumps(d, JSON_COMPACT) : NULL;
 		char obj[48];
 
-		json_decref(d);
 		snprintf(obj, sizeof(obj), "extraction import %lld", (long long)out->import_id);
-		rc = txt ? db_audit(db, "extract-import", obj, txt) : lsr_error_oom();
-		free(txt);
+		rc = db_audit_json(db, "extract-import", obj,
+				   json_pack("{s:s, s:s, s:I, s:I}", "file", path, "extractor", extractor,
+					     "rows", (json_int_t)out->rows, "values", (json_int_t)out->values));
 		if (rc < 0)
 			goto fail;
 	}

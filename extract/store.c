@@ -731,11 +731,7 @@ int extract_resolve(struct lsr_db *db, const struct protocol *p,
 				      key->study, "outcome", key->outcome, "timepoint", key->timepoint,
 				      "arm", key->arm, "field", key->field, "value", norm, "taken_from",
 				      take, "note", note, "by", by ? by : db_actor());
-		char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
-
-		json_decref(j);
-		rc = txt ? db_audit(db, "extract-resolve", what.s, txt) : lsr_error_oom();
-		free(txt);
+		rc = db_audit_json(db, "extract-resolve", what.s, j);
 		if (rc < 0)
 			goto fail;
 	}

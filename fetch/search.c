@@ -950,19 +950,12 @@ static int audit_run(struct search_ctx *sc, const char *status)
 			      "until", sc->until[0] ? json_string(sc->until) : json_null(),
 			      "reported", sc->reported >= 0 ? json_integer(sc->reported) : json_null(),
 			      "records", (json_int_t)sc->stored, "resumed", sc->resuming);
-	char obj[48], *detail;
-	int rc;
+	char obj[48];
 
 	if (!d)
 		return lsr_error_oom();
-	detail = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(d);
-	if (!detail)
-		return lsr_error_oom();
 	snprintf(obj, sizeof(obj), "run %lld", (long long)sc->run_id);
-	rc = db_audit(sc->db, "search", obj, detail);
-	free(detail);
-	return rc;
+	return db_audit_json(sc->db, "search", obj, d);
 }
 
 /* The end of a run that went through: compare, set the status. */

@@ -1402,15 +1402,16 @@ counted:
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
 	{
-		char obj[48], detail[256];
+		char obj[48];
 
 		snprintf(obj, sizeof(obj), "dedup run %lld", (long long)r.run_id);
-		snprintf(detail, sizeof(detail),
-			 "{\"records_new\":%llu,\"merges\":%llu,\"queued\":%llu,\"citations_new\":%llu,\"citations_retired\":%llu}",
-			 (unsigned long long)out->records_new, (unsigned long long)out->merges,
-			 (unsigned long long)out->queued, (unsigned long long)out->citations_new,
-			 (unsigned long long)out->citations_retired);
-		if ((rc = db_audit(db, "dedup", obj, detail)) < 0)
+		if ((rc = db_audit_json(db, "dedup", obj,
+					json_pack("{s:I, s:I, s:I, s:I, s:I}",
+						  "records_new", (json_int_t)out->records_new,
+						  "merges", (json_int_t)out->merges,
+						  "queued", (json_int_t)out->queued,
+						  "citations_new", (json_int_t)out->citations_new,
+						  "citations_retired", (json_int_t)out->citations_retired))) < 0)
 			goto fail;
 	}
 	progress_report(r.progress, "committing", 0, 0, "records");

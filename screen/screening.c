@@ -141,18 +141,10 @@ int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,
 	      struct json_t *detail)
 {
-	char obj[64], *txt = NULL;
-	int rc;
+	char obj[64];
 
 	snprintf(obj, sizeof(obj), "%s %lld", what, (long long)id);
-	if (detail && !(txt = json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
-		json_decref(detail);
-		return lsr_error_oom();
-	}
-	rc = db_audit(db, action, obj, txt);
-	free(txt);
-	json_decref(detail);
-	return rc;
+	return db_audit_json(db, action, obj, detail);
 }
 
 int screen_citation_live(struct lsr_db *db, int64_t id, int64_t *out)
