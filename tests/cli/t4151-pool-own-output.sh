@@ -74,7 +74,7 @@ while IFS= read -r text; do
 done <<'EOF'
 Invented &amp; &lt;made-up&gt;
 Subtotal (95% CI)
-Test for subgroup differences: Chi² = 
+Test for subgroup differences: Chi² =
 Abara 2009
 >Exposed<
 >Unexposed<
