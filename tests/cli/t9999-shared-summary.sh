@@ -29,7 +29,7 @@ for f in $(grep -l 'getenv("LSR_SHARED")' unit/*/test_*.c); do
 done
 # the own-data tests that stand in for them exist and need nothing shared
 for t in t1150-import-own-files t1151-import-own-errors t4150-pool-own-data t4151-pool-own-output \
-	t7150-search-own-data; do
+	t4152-pool-review-own-data t7150-search-own-data; do
 	CHECKS=$((CHECKS + 1))
 	if [ ! -f "cli/$t.sh" ] || grep -q '^need_shared' "cli/$t.sh"; then
 		fail "cli/$t.sh is missing or needs ../shared"
@@ -44,6 +44,6 @@ else
 	     "$((ncli + nunit)) of $nall tests are real-data tests and skipped ($ncli CLI, $nunit unit):"
 	printf '%s\n' $unit $cli | sed 's/^/  skipped: /'
 	echo "every import format, search service and pooling path is still tested on tests/data" \
-	     "(t1150, t1151, t4150, t4151, t7150)"
+	     "(t1150, t1151, t4150, t4151, t4152, t7150)"
 fi
 finish
