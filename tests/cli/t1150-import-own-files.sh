@@ -57,6 +57,24 @@ has "$OUT" "<PMID Version=\"1\">90000002</PMID>"
 hasnt "$OUT" "90000001"
 hasnt "$OUT" "90000003"
 
+# an update file: a book chapter, a retraction notice (an invalid author
+# skipped, a suffix, a trial number, ISSNLinking), and a DeleteCitation that
+# withdraws 90000002 imported above (90000077 was never imported)
+expect_import "$D/pubmed-update.xml" 2 pubmed-xml
+has "$OUT" '"deleted":2,"withdrawn":1,'
+recs
+same "$(key 1)" "Chapter 3: albumin in the invented clinic|Abiodun, Kemi|2020||Handbook of Imaginary Hepatology|"
+same "$(val 1 '[.type, .pmid, .pub_date, .other_ids.bookaccession[0], .other_ids.isbn[0], .publication_types[0], .abstract] | join("|")')" \
+	"PubmedBookArticle|90000005|2020-07|NBK900005|9780000000019|Review|A chapter that summarises what nobody measured."
+same "$(key 2)" 'Retraction note: "Serum albumin below 30 g/L".|Kowalczyk, Z Jr|2024||Open Journal of Made-Up Medicine|e2024017'
+same "$(val 2 '[(.authors | length), .issn, .journal_abbrev, .other_ids.nct[0], (.relations | join(";"))] | map(tostring) | join("|")')" \
+	"1|1999-0003|Open J Made Up Med|NCT09000003|RetractionOf 90000003"
+same "$(val 2 .line)" "$(grep -n '<PubmedArticle>' "$D/pubmed-update.xml" | cut -d: -f1)"
+run 0 lsr -C "$REV" records --all --json
+same "$(jq -r 'select(.pmid == "90000002") | .status' "$OUT")" "withdrawn-by-source"
+run 0 lsr -C "$REV" records --json
+hasnt "$OUT" '"pmid":"90000002"'
+
 # ---- MEDLINE (.nbib): continued title and abstract lines, FAU over AU,
 # a group author (CN), LID/AID DOI, PMC, a season date, missing fields
 expect_import "$D/medline.nbib" 3 medline
@@ -224,6 +242,7 @@ while IFS='|' read -r f name n fmt; do
 	expect_import "$TMP/$name" "$n" "$fmt" --format "$fmt" --force
 done <<'EOF'
 pubmed.xml|endnote.xml|3|pubmed-xml
+pubmed-update.xml|update.ris|2|pubmed-xml
 endnote.xml|pubmed.xml|3|endnote-xml
 medline.nbib|refs.ris|3|medline
 records.ris|refs.nbib|4|ris
@@ -235,5 +254,5 @@ bom-crlf.tsv|refs.ciw|2|csv
 cp1252-crlf.ris|refs.tsv|2|ris
 medline.nbib.gz|refs.xml.gz|3|medline
 EOF
-same "$(counts)" "22 68"
+same "$(counts)" "24 72"
 finish

@@ -28,7 +28,8 @@ for f in $(grep -l 'getenv("LSR_SHARED")' unit/*/test_*.c); do
 	grep -q 'return 77;' "$f" || fail "$f reads \$LSR_SHARED but never skips (77)"
 done
 # the own-data tests that stand in for them exist and need nothing shared
-for t in t1150-import-own-files t4150-pool-own-data; do
+for t in t1150-import-own-files t1151-import-own-errors t4150-pool-own-data t4151-pool-own-output \
+	t4152-pool-review-own-data t7150-search-own-data; do
 	CHECKS=$((CHECKS + 1))
 	if [ ! -f "cli/$t.sh" ] || grep -q '^need_shared' "cli/$t.sh"; then
 		fail "cli/$t.sh is missing or needs ../shared"
@@ -42,7 +43,7 @@ else
 	echo "real data: ../shared is absent (no ${LSR_SHARED:-\$LSR_SHARED}/fixtures):" \
 	     "$((ncli + nunit)) of $nall tests are real-data tests and skipped ($ncli CLI, $nunit unit):"
 	printf '%s\n' $unit $cli | sed 's/^/  skipped: /'
-	echo "every import format and pooling path is still tested on tests/data" \
-	     "(t1150-import-own-files, t4150-pool-own-data)"
+	echo "every import format, search service and pooling path is still tested on tests/data" \
+	     "(t1150, t1151, t4150, t4151, t4152, t7150)"
 fi
 finish
