@@ -10,7 +10,7 @@
  *         OPT_BOOL(0, "force", &force, "import a file already imported"),
  *         OPT_END(),
  *     };
- *     int n = opt_parse(ctx, argc, argv, opts, usage, &args);
+ *     int n = opt_parse(argc, argv, opts, usage, &args);
  *
  * opt_parse returns the number of positional arguments (in *args, which
  * points into argv), OPT_HELP when -h/--help was printed (exit 0), or
@@ -53,7 +53,11 @@
  *     }
  *
  * A subcommand function must call opt_parse before anything else: that is
- * how 'lsr screen -h' collects its options (see opt_subcommand).
+ * how 'lsr screen -h' collects its options (see opt_subcommand).  A command
+ * that also works without a subcommand ('lsr dedup [--threads N]' beside
+ * 'lsr dedup explain ID') puts OPT_SUBCOMMAND_DEFAULT(dedup_run,
+ * run_usage) in its table; it runs when no subcommand (nothing, or an
+ * option first) is given.
  */
 #ifndef LSR_OPT_H
 #define LSR_OPT_H
