@@ -3,14 +3,18 @@
  * parse-options: one table per command drives parsing and -h.
  *
  *     static const char *const usage[] = {
- *         "lsr import FILE... --source NAME [--format F]", NULL };
+ *         "lsr import FILE... --source NAME [--force]", NULL };
  *     const char *source = NULL; int force = 0;
  *     struct opt opts[] = {
  *         OPT_STRING(0, "source", &source, "NAME", "source the records come from"),
  *         OPT_BOOL(0, "force", &force, "import a file already imported"),
  *         OPT_END(),
  *     };
+ *     const char **args;
  *     int n = opt_parse(argc, argv, opts, usage, &args);
+ *
+ *     if (n < 0 || n == OPT_HELP)
+ *         return n;   // lsr.c turns OPT_HELP into exit 0
  *
  * opt_parse returns the number of positional arguments (in *args, which
  * points into argv), OPT_HELP when -h/--help was printed (exit 0), or

@@ -451,4 +451,28 @@ int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 			  const struct protocol *p, const struct strv *weights);
 void extract_rob_plot_free(struct extract_robplot *p);
 
+/* Studies with a linked report and no extracted value yet (pending.c). */
+int extract_studies_without_values(struct lsr_db *db, int64_t *out);
+
+/* ---- read by the report (report_query.c) ---------------------------------
+ * Callbacks get rows borrowed for the call only; a non-zero return stops
+ * the walk and is returned.
+ */
+
+/* A study and outcome with values whose extraction source says
+ * "illustrative" (not from the trial reports: the example review's). */
+struct extract_illustrative {
+	const char *study;     /* label */
+	const char *outcome;   /* "" for a characteristic */
+};
+
+/* Call fn for each distinct study and outcome with illustrative values,
+ * by study then outcome. */
+int extract_illustrative_items(struct lsr_db *db,
+			       int (*fn)(const struct extract_illustrative *it, void *payload),
+			       void *payload);
+
+/* *out: risk-of-bias judgements recorded (rows of every assessor). */
+int extract_rob_count(int64_t *out, struct lsr_db *db);
+
 #endif

@@ -1,6 +1,7 @@
 /*
- * fetch.h - getting records in: import of database exports (and, later,
- * searches of online services).
+ * fetch.h - getting records in: import of database exports, searches of
+ * online services (PubMed, Europe PMC, ClinicalTrials.gov), and writing
+ * records back out (RIS, CSV, BibTeX).  The one public header of fetch/.
  *
  * Import reads a file of any supported format, plain or gzip-compressed,
  * detects the format from its content, repairs its encoding, and stores

@@ -100,7 +100,7 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_error(db, "SELECT id, kind FROM sources");
+		return db_error(db, sqlite3_sql(st));
 	st = db_prepare(db, "INSERT INTO sources(name, kind, created_at) VALUES(?1, ?2, ?3)");
 	if (!st)
 		return lsr_error_last_code();

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Each subcommand of lsr screen, study, extract and rob has its own options:
+# Each subcommand of lsr screen, study, extract, rob and dedup has its own options:
 # another subcommand's option is refused as unknown (exit 2, the
 # subcommand's usage on stderr, nothing done); resolve records who resolved
 # (--by), and -q leaves out the confirmation lines.
@@ -68,6 +68,10 @@ refused --format extract resolve --study "Bai 2014" --characteristic country --v
 refused --n extract export --format csv --n 3
 refused --study extract convert --n 30 --se 2 --study "Bai 2014"
 refused --assessor rob sheet --assessor holly
+refused --by dedup queue --by carol
+refused --all dedup explain 1 --all
+refused --threads dedup decide 1,2 same --by carol --threads 2
+refused --record dedup split 1 2 --by carol --record
 refused --domain rob import x.csv --assessor holly --domain other-bias
 refused --reason rob compare --reason x
 refused --all rob resolve --study "Bai 2014" --domain other-bias --judgement low --reason x --all
