@@ -57,7 +57,11 @@
  *     }
  *
  * A subcommand function must call opt_parse before anything else: that is
- * how 'lsr screen -h' collects its options (see opt_subcommand).
+ * how 'lsr screen -h' collects its options (see opt_subcommand).  A command
+ * that also works without a subcommand ('lsr dedup [--threads N]' beside
+ * 'lsr dedup explain ID') puts OPT_SUBCOMMAND_DEFAULT(dedup_run,
+ * run_usage) in its table; it runs when no subcommand (nothing, or an
+ * option first) is given.
  */
 #ifndef LSR_OPT_H
 #define LSR_OPT_H
