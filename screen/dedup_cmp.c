@@ -283,16 +283,32 @@ static int title_contained(const char *a, size_t la, const char *b, size_t lb)
 	return !memcmp(sa, sb, na) || !memcmp(sa, sb + nb - na, na);
 }
 
-void dedup_compare(const struct drec *a, const struct drec *b, const char *arena,
-		   int shared_accession, struct dpair_result *out)
-{
-	struct dpair_fields *f = &out->f;
-	const char *ta = arena + a->title, *tb = arena + b->title;
-	float pts = 0;
-	int kinds_ok;
+/* ---- 1. field scores ------------------------------------------------------ */
 
-	memset(out, 0, sizeof(*out));
-	/* fields */
+static int8_t journal_score(const struct drec *a, const struct drec *b, const char *arena)
+{
+	const char *ja = arena + a->journal, *jb = arena + b->journal;
+	const char *ka = arena + a->journal2, *kb = arena + b->journal2;
+	int m;
+
+	if (!((*ja || *ka) && (*jb || *kb)))
+		return -1;
+	m = screen_journal_match(ja, jb);
+	if (m < 2 && *ka)
+		m = m > screen_journal_match(ka, jb) ? m : screen_journal_match(ka, jb);
+	if (m < 2 && *kb)
+		m = m > screen_journal_match(ja, kb) ? m : screen_journal_match(ja, kb);
+	if (m < 2 && *ka && *kb && !strcmp(ka, kb))
+		m = 2;
+	return (int8_t)m;
+}
+
+/* Each field of the pair compared on its own (dpair_fields says how). */
+static void field_scores(const struct drec *a, const struct drec *b, const char *arena,
+			 struct dpair_fields *f)
+{
+	const char *ta = arena + a->title, *tb = arena + b->title;
+
 	f->title = (a->title_len && b->title_len)
 			   ? (float)dedup_similarity(ta, a->title_len, tb, b->title_len, 0.7)
 			   : -1;
@@ -301,24 +317,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		f->title = 0.9f;
 	author_scores(arena + a->authors, arena + b->authors, f);
 	f->year = (a->year && b->year) ? (int8_t)(abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1;
-	{
-		const char *ja = arena + a->journal, *jb = arena + b->journal;
-		const char *ka = arena + a->journal2, *kb = arena + b->journal2;
-		int m = 0;
-
-		if ((*ja || *ka) && (*jb || *kb)) {
-			m = screen_journal_match(ja, jb);
-			if (m < 2 && *ka)
-				m = m > screen_journal_match(ka, jb) ? m : screen_journal_match(ka, jb);
-			if (m < 2 && *kb)
-				m = m > screen_journal_match(ja, kb) ? m : screen_journal_match(ja, kb);
-			if (m < 2 && *ka && *kb && !strcmp(ka, kb))
-				m = 2;
-			f->journal = (int8_t)m;
-		} else {
-			f->journal = -1;
-		}
-	}
+	f->journal = journal_score(a, b, arena);
 	f->volume = num_field(arena + a->volume, arena + b->volume);
 	f->issue = num_field(arena + a->issue, arena + b->issue);
 	f->pages = pages_field(arena + a->pages, arena + b->pages);
@@ -326,105 +325,161 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	f->pmid = (a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1;
 	f->numbers = (a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1;
 	f->kind = a->kind == b->kind;
+}
 
-	/* 1. kinds */
-	kinds_ok = f->kind;
-	/* a conference record and an article in the same volume and pages
-	 * are one record typed differently (a proceedings paper in a journal
-	 * supplement or a book series): the same venue and first page, or the
-	 * same full page range, year and first author */
-	if (!kinds_ok &&
-	    ((a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ARTICLE) ||
-	     (b->kind == SCREEN_KIND_ABSTRACT && a->kind == SCREEN_KIND_ARTICLE)) &&
-	    f->volume == 1 &&
-	    ((f->journal >= 1 && f->pages >= 1) ||
-	     (f->pages == 2 && f->year == 0 && f->first_author == 1)))
-		kinds_ok = 1;
-	if (!kinds_ok) {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_KIND;
-		return;
-	}
-	/* 2. conflicting identifiers */
-	if (f->doi == 0) {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_DOI_CONFLICT;
-		return;
-	}
-	if (f->pmid == 0) {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_PMID_CONFLICT;
-		return;
-	}
+/* ---- 2. evidence points ----------------------------------------------------- */
 
-	/* evidence points */
+/*
+ * The weights of the evidence, by name: what each agreement adds and each
+ * disagreement takes away.  A pair reaches SAME_POINTS (4) with, say, a
+ * close title (2.5), the same first author (1) and year (0.5); the
+ * penalties are set so that one conflicting number outweighs a close
+ * title.  Tuned on the labelled sets of bench/dedup_accuracy.sh.
+ */
+static const struct {
+	/* title similarity thresholds and their points, best first */
+	float title_at[6], title_pts[6], title_below;
+	float generic_title_max;       /* cap for titles like "Editorial" */
+	float first_author_same, first_author_differs_coauthors, first_author_differs;
+	float coauthors_overlap;       /* half the authors shared, both have 2+ */
+	float year_same, year_apart;   /* year_apart: 2 years or more */
+	float journal_same, journal_differs;
+	float volume_same, volume_differs;
+	float issue_same, issue_differs_same_volume_no_pages, issue_differs;
+	float correction_page;         /* one page elsewhere in the volume */
+	float abstracts_other_venue;   /* two conference abstracts, two venues */
+	float pages_same, pages_differ;
+} W = {
+	.title_at = { 0.999f, 0.95f, 0.9f, 0.85f, 0.8f, 0.7f },
+	.title_pts = { 3.0f, 2.5f, 2.0f, 1.5f, 1.0f, 0.0f },
+	.title_below = -3.0f,
+	.generic_title_max = 1.0f,
+	.first_author_same = 1.0f,
+	.first_author_differs_coauthors = -0.5f,
+	.first_author_differs = -1.5f,
+	.coauthors_overlap = 0.5f,
+	.year_same = 0.5f,
+	.year_apart = -2.5f,
+	.journal_same = 0.5f,
+	.journal_differs = -0.25f,
+	.volume_same = 0.75f,
+	.volume_differs = -1.0f,
+	.issue_same = 0.25f,
+	.issue_differs_same_volume_no_pages = -2.5f,
+	.issue_differs = -0.5f,
+	.correction_page = -1.0f,
+	.abstracts_other_venue = -1.5f,
+	.pages_same = 1.0f,
+	.pages_differ = -1.5f,
+};
+
+static float evidence_points(const struct drec *a, const struct drec *b, const char *arena,
+			     const struct dpair_fields *f)
+{
+	float pts = 0;
+
 	if (f->title >= 0) {
-		float t = f->title;
-		float tp = t >= 0.999f ? 3.0f : t >= 0.95f ? 2.5f : t >= 0.9f ? 2.0f
-			 : t >= 0.85f ? 1.5f : t >= 0.8f ? 1.0f : t >= 0.7f ? 0.0f : -3.0f;
+		float tp = W.title_below;
 
-		if ((a->generic || b->generic) && tp > 1.0f)
-			tp = 1.0f;
+		for (size_t i = 0; i < sizeof(W.title_at) / sizeof(W.title_at[0]); i++)
+			if (f->title >= W.title_at[i]) {
+				tp = W.title_pts[i];
+				break;
+			}
+		if ((a->generic || b->generic) && tp > W.generic_title_max)
+			tp = W.generic_title_max;
 		pts += tp;
 	}
 	if (f->first_author == 1)
-		pts += 1.0f;
+		pts += W.first_author_same;
 	else if (f->first_author == 0)
-		pts -= f->authors >= 0.5f ? 0.5f : 1.5f;
+		pts += f->authors >= 0.5f ? W.first_author_differs_coauthors : W.first_author_differs;
 	if (f->authors >= 0.5f && a->nauthors >= 2 && b->nauthors >= 2)
-		pts += 0.5f;
+		pts += W.coauthors_overlap;
 	if (f->year == 0)
-		pts += 0.5f;
+		pts += W.year_same;
 	else if (f->year >= 2)
-		pts -= 2.5f;
+		pts += W.year_apart;
 	if (f->journal >= 1)
-		pts += 0.5f;
+		pts += W.journal_same;
 	else if (f->journal == 0)
-		pts -= 0.25f;
+		pts += W.journal_differs;
 	if (f->volume == 1)
-		pts += 0.75f;
+		pts += W.volume_same;
 	else if (f->volume == 0)
-		pts -= 1.0f;
+		pts += W.volume_differs;
 	/* issues: no penalty when pages decide (databases fill the issue with
 	 * record numbers), but the issue is all that tells apart a column
 	 * that recurs in each issue of a volume */
 	if (f->issue == 1)
-		pts += 0.25f;
+		pts += W.issue_same;
 	else if (f->issue == 0 && f->pages < 0 && f->volume == 1)
-		pts -= 2.5f; /* two issues of one volume: two items */
+		pts += W.issue_differs_same_volume_no_pages; /* two issues of one volume: two items */
 	else if (f->issue == 0)
-		pts -= 0.5f;
+		pts += W.issue_differs;
 	/* one page in another issue of the volume, not within the article's
 	 * range: a correction printed under the article's title */
 	if (f->issue == 0 && f->pages == 0 && f->volume == 1 &&
 	    !strchr(arena + a->pages, '-') != !strchr(arena + b->pages, '-'))
-		pts -= 1.0f;
+		pts += W.correction_page;
 	/* two conference papers of different venues are two papers */
 	if (a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ABSTRACT && f->journal == 0)
-		pts -= 1.5f;
+		pts += W.abstracts_other_venue;
 	if (f->pages >= 1)
-		pts += 1.0f;
+		pts += W.pages_same;
 	else if (f->pages == 0)
-		pts -= 1.5f;
-	out->score = pts;
+		pts += W.pages_differ;
+	return pts;
+}
 
-	/* 3. identifiers */
-	if (f->doi == 1 || f->pmid == 1 || (a->h_pmcid && a->h_pmcid == b->h_pmcid) ||
-	    shared_accession) {
-		out->rule = f->doi == 1 ? RULE_DOI : f->pmid == 1 ? RULE_PMID
-			  : (a->h_pmcid && a->h_pmcid == b->h_pmcid) ? RULE_PMCID : RULE_ACCESSION;
-		if (f->title >= 0 && f->title < 0.7f) {
-			/* a DOI shared by a whole supplement, or a wrong DOI */
-			out->rule = RULE_DOI_TITLE;
-			out->cls = (f->pages == 0 || f->first_author == 0) ? DPAIR_DIFFERENT
-									  : DPAIR_UNCERTAIN;
-		} else {
-			out->cls = DPAIR_SAME;
-		}
-		return;
-	}
+/* ---- 3. the rule cascade ---------------------------------------------------- */
 
-	/* 4. fields */
+static void decide(struct dpair_result *out, enum dpair_class cls, enum dpair_rule rule)
+{
+	out->cls = cls;
+	out->rule = rule;
+}
+
+/* Kinds that may be one record: the same kind, or a conference record and
+ * an article in the same volume and pages (a proceedings paper in a journal
+ * supplement or a book series): the same venue and first page, or the
+ * same full page range, year and first author. */
+static int kinds_compatible(const struct drec *a, const struct drec *b, const struct dpair_fields *f)
+{
+	if (f->kind)
+		return 1;
+	return ((a->kind == SCREEN_KIND_ABSTRACT && b->kind == SCREEN_KIND_ARTICLE) ||
+		(b->kind == SCREEN_KIND_ABSTRACT && a->kind == SCREEN_KIND_ARTICLE)) &&
+	       f->volume == 1 &&
+	       ((f->journal >= 1 && f->pages >= 1) ||
+		(f->pages == 2 && f->year == 0 && f->first_author == 1));
+}
+
+/* A shared identifier decides, unless the titles disagree (a DOI shared by
+ * a whole supplement, or a wrong DOI).  0 when no identifier is shared. */
+static int by_identifier(const struct drec *a, const struct drec *b, int shared_accession,
+			 struct dpair_result *out)
+{
+	const struct dpair_fields *f = &out->f;
+	int pmcid = a->h_pmcid && a->h_pmcid == b->h_pmcid;
+
+	if (!(f->doi == 1 || f->pmid == 1 || pmcid || shared_accession))
+		return 0;
+	if (f->title >= 0 && f->title < 0.7f)
+		decide(out, (f->pages == 0 || f->first_author == 0) ? DPAIR_DIFFERENT : DPAIR_UNCERTAIN,
+		       RULE_DOI_TITLE);
+	else
+		decide(out, DPAIR_SAME, f->doi == 1 ? RULE_DOI : f->pmid == 1 ? RULE_PMID
+					: pmcid ? RULE_PMCID : RULE_ACCESSION);
+	return 1;
+}
+
+/* Without a shared identifier: the bibliographic fields and the points. */
+static void by_fields(const struct drec *a, const struct drec *b, const char *arena, float pts,
+		      struct dpair_result *out)
+{
+	const struct dpair_fields *f = &out->f;
+
 	/* the same journal, volume (and issue, when both give one), full page
 	 * range, first author and year: one article even when its titles are
 	 * two languages.  (Journals that start every issue at page 1 make the
@@ -432,8 +487,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	if (f->pages == 2 && f->volume == 1 && f->journal >= 1 && f->first_author == 1 &&
 	    f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
 	    a->kind == b->kind && f->numbers != 0 && (f->title < 0.9f || pts < SAME_POINTS)) {
-		out->cls = DPAIR_SAME;
-		out->rule = RULE_BIBLIO;
+		decide(out, DPAIR_SAME, RULE_BIBLIO);
 		if (out->score < SAME_POINTS)
 			out->score = SAME_POINTS;
 		return;
@@ -441,26 +495,20 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	if (f->title < 0) {
 		/* no title to compare: only a full bibliographic agreement */
 		if (f->first_author == 1 && f->year == 0 && f->journal >= 1 && f->volume == 1 &&
-		    f->pages >= 1) {
-			out->cls = DPAIR_UNCERTAIN;
-			out->rule = RULE_BIBLIO;
-		} else {
-			out->cls = DPAIR_DIFFERENT;
-			out->rule = RULE_WEAK;
-		}
+		    f->pages >= 1)
+			decide(out, DPAIR_UNCERTAIN, RULE_BIBLIO);
+		else
+			decide(out, DPAIR_DIFFERENT, RULE_WEAK);
 		return;
 	}
 	if (f->numbers == 0 && !(f->pages >= 1 && f->volume == 1 && f->journal >= 1)) {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_NUMBERS;
+		decide(out, DPAIR_DIFFERENT, RULE_NUMBERS);
 		return;
 	}
 	if (f->year >= 2 && !(f->pages >= 1 && f->volume == 1)) {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_YEAR;
+		decide(out, DPAIR_DIFFERENT, RULE_YEAR);
 		return;
 	}
-	out->rule = RULE_FIELDS;
 	/* the same first author, journal, volume and first page, a year apart
 	 * at most: one article whatever its title looks like (translated,
 	 * bilingual), once the titles are close at all */
@@ -469,13 +517,39 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	    pts < SAME_POINTS)
 		pts = SAME_POINTS;
 	if (pts >= SAME_POINTS)
-		out->cls = DPAIR_SAME;
+		decide(out, DPAIR_SAME, RULE_FIELDS);
 	else if (pts >= QUEUE_POINTS)
-		out->cls = DPAIR_UNCERTAIN;
-	else {
-		out->cls = DPAIR_DIFFERENT;
-		out->rule = RULE_WEAK;
+		decide(out, DPAIR_UNCERTAIN, RULE_FIELDS);
+	else
+		decide(out, DPAIR_DIFFERENT, RULE_WEAK);
+}
+
+void dedup_compare(const struct drec *a, const struct drec *b, const char *arena,
+		   int shared_accession, struct dpair_result *out)
+{
+	struct dpair_fields *f = &out->f;
+	float pts;
+
+	memset(out, 0, sizeof(*out));
+	field_scores(a, b, arena, f);
+	/* kinds that cannot be one record, and conflicting identifiers, decide
+	 * before any points are counted */
+	if (!kinds_compatible(a, b, f)) {
+		decide(out, DPAIR_DIFFERENT, RULE_KIND);
+		return;
 	}
+	if (f->doi == 0) {
+		decide(out, DPAIR_DIFFERENT, RULE_DOI_CONFLICT);
+		return;
+	}
+	if (f->pmid == 0) {
+		decide(out, DPAIR_DIFFERENT, RULE_PMID_CONFLICT);
+		return;
+	}
+	pts = evidence_points(a, b, arena, f);
+	out->score = pts;
+	if (!by_identifier(a, b, shared_accession, out))
+		by_fields(a, b, arena, pts, out);
 }
 
 static const char *num3(char *buf, size_t n, double v)
