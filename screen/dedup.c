@@ -1034,29 +1034,27 @@ static int write_link(struct run *r, struct link *l, struct buf *js)
 	return db_step_done(r->db, st);
 }
 
-static int write_results(struct run *r, struct screen_dedup_result *out)
+/* What write_results() works out per group root (record index). */
+struct results {
+	int64_t *root_cit;     /* the group's citation id (0: none yet) */
+	uint32_t *best;        /* the group's representative */
+	int32_t *first_link;   /* per record: its first link, -1 none */
+	struct buf js;         /* scratch for JSON text */
+};
+
+/* Groups that joined several existing citations: the largest keeps its
+ * id, the others are merged into it.  Sets root_cit of every group that
+ * has an existing citation. */
+static int merge_existing(struct run *r, struct results *w, struct screen_dedup_result *out)
 {
-	int64_t *root_cit = NULL;
-	uint32_t *best = NULL;
-	int32_t *first_link = NULL;
-	struct cit_count *cc = NULL;
-	struct buf js = BUF_INIT;
-	size_t ncc = 0;
+	struct cit_count *cc = malloc((r->n + 1) * sizeof(*cc));
+	size_t ncc = 0, o = 0;
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	root_cit = calloc(r->n + 1, sizeof(*root_cit));
-	best = malloc((r->n + 1) * sizeof(*best));
-	first_link = malloc((r->n + 1) * sizeof(*first_link));
-	cc = malloc((r->n + 1) * sizeof(*cc));
-	if (!root_cit || !best || !first_link || !cc) {
-		rc = lsr_error_oom();
-		goto out;
-	}
-	/* the existing citations of each group, largest first */
+	if (!cc)
+		return lsr_error_oom();
 	for (size_t i = 0; i < r->n; i++) {
-		first_link[i] = -1;
-		best[i] = UINT32_MAX;
 		if (!r->recs[i].citation)
 			continue;
 		cc[ncc].root = find(r, (uint32_t)i);
@@ -1064,77 +1062,80 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 		cc[ncc].count = 1;
 		ncc++;
 	}
-	/* count members per (root, citation) */
-	{
-		size_t o = 0;
-
-		qsort(cc, ncc, sizeof(*cc), cc_order);
-		for (size_t k = 0; k < ncc; k++) {
-			if (o && cc[o - 1].root == cc[k].root && cc[o - 1].citation == cc[k].citation)
-				cc[o - 1].count++;
-			else
-				cc[o++] = cc[k];
-		}
-		ncc = o;
-		qsort(cc, ncc, sizeof(*cc), cc_order);
-	}
+	/* count members per (root, citation), then largest first per root */
+	qsort(cc, ncc, sizeof(*cc), cc_order);
 	for (size_t k = 0; k < ncc; k++) {
+		if (o && cc[o - 1].root == cc[k].root && cc[o - 1].citation == cc[k].citation)
+			cc[o - 1].count++;
+		else
+			cc[o++] = cc[k];
+	}
+	ncc = o;
+	qsort(cc, ncc, sizeof(*cc), cc_order);
+	for (size_t k = 0; k < ncc && rc == 0; k++) {
+		int64_t into;
+
 		if (k == 0 || cc[k].root != cc[k - 1].root) {
-			root_cit[cc[k].root] = cc[k].citation;
+			w->root_cit[cc[k].root] = cc[k].citation;
 			continue;
 		}
 		/* a second existing citation in the group: merged into the first */
-		st = db_prepare(r->db, "UPDATE citations SET retired_at = ?1, retired_into = ?2 WHERE id = ?3");
-		if (!st) {
+		into = w->root_cit[cc[k].root];
+		if (!(st = db_prepare(r->db, "UPDATE citations SET retired_at = ?1, retired_into = ?2 WHERE id = ?3"))) {
 			rc = lsr_error_last_code();
-			goto out;
+			break;
 		}
 		db_bind_text(st, 1, r->now);
-		sqlite3_bind_int64(st, 2, root_cit[cc[k].root]);
+		sqlite3_bind_int64(st, 2, into);
 		sqlite3_bind_int64(st, 3, cc[k].citation);
 		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
-		st = db_prepare(r->db, "UPDATE citation_members SET citation_id = ?1 WHERE citation_id = ?2");
-		if (!st) {
+			break;
+		if (!(st = db_prepare(r->db, "UPDATE citation_members SET citation_id = ?1 WHERE citation_id = ?2"))) {
 			rc = lsr_error_last_code();
-			goto out;
+			break;
 		}
-		sqlite3_bind_int64(st, 1, root_cit[cc[k].root]);
+		sqlite3_bind_int64(st, 1, into);
 		sqlite3_bind_int64(st, 2, cc[k].citation);
-		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
-		if ((rc = screen_citations_merged(r->db, root_cit[cc[k].root], cc[k].citation, NULL)) < 0)
-			goto out;
+		if ((rc = db_step_done(r->db, st)) < 0 ||
+		    (rc = screen_citations_merged(r->db, into, cc[k].citation, NULL)) < 0)
+			break;
 		out->citations_retired++;
 	}
-	/* representative of each group: the most complete member, then the
-	 * lowest id */
+	free(cc);
+	return rc;
+}
+
+/* A citation for every group without one, represented by its most
+ * complete member (then the lowest id); existing citations whose best
+ * member changed get it as their representative. */
+static int write_citations(struct run *r, struct results *w, struct screen_dedup_result *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t root = find(r, (uint32_t)i);
 
-		if (best[root] == UINT32_MAX ||
-		    r->recs[i].completeness > r->recs[best[root]].completeness)
-			best[root] = (uint32_t)i;
+		if (w->best[root] == UINT32_MAX ||
+		    r->recs[i].completeness > r->recs[w->best[root]].completeness)
+			w->best[root] = (uint32_t)i;
 	}
-	/* new citations */
 	progress_report(r->progress, "writing citations", 0, 0, "citations");
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t root = find(r, (uint32_t)i);
 
-		if (root_cit[root])
+		if (w->root_cit[root])
 			continue;
 		st = db_prepare(r->db, "INSERT INTO citations(representative_id, created_at, created_run)"
 				       " VALUES(?1, ?2, ?3)");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto out;
-		}
-		sqlite3_bind_int64(st, 1, r->recs[best[root]].id);
+		if (!st)
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, r->recs[w->best[root]].id);
 		db_bind_text(st, 2, r->now);
 		sqlite3_bind_int64(st, 3, r->run_id);
 		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
-		root_cit[root] = db_last_id(r->db);
+			return rc;
+		w->root_cit[root] = db_last_id(r->db);
 		out->citations_new++;
 	}
 	/* representatives of existing citations that changed (first_link
@@ -1142,41 +1143,54 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t root = find(r, (uint32_t)i);
 
-		if (!r->recs[i].citation || r->recs[i].citation != root_cit[root] ||
-		    first_link[root] == -2)
+		if (!r->recs[i].citation || r->recs[i].citation != w->root_cit[root] ||
+		    w->first_link[root] == -2)
 			continue;
-		first_link[root] = -2;
-		if (r->recs[i].old_rep == r->recs[best[root]].id)
+		w->first_link[root] = -2;
+		if (r->recs[i].old_rep == r->recs[w->best[root]].id)
 			continue;
 		st = db_prepare(r->db, "UPDATE citations SET representative_id = ?1 WHERE id = ?2");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto out;
-		}
-		sqlite3_bind_int64(st, 1, r->recs[best[root]].id);
-		sqlite3_bind_int64(st, 2, root_cit[root]);
+		if (!st)
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, r->recs[w->best[root]].id);
+		sqlite3_bind_int64(st, 2, w->root_cit[root]);
 		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
+			return rc;
 	}
 	for (size_t i = 0; i < r->n; i++)
-		first_link[i] = -1;
-	/* links, and the first link of each record */
+		w->first_link[i] = -1;
+	return 0;
+}
+
+/* Every link, and each record's first link. */
+static int write_links(struct run *r, struct results *w, struct screen_dedup_result *out)
+{
+	int rc;
+
 	progress_report(r->progress, "writing links", 0, r->nlinks, "links");
 	for (size_t k = 0; k < r->nlinks; k++) {
-		if ((rc = write_link(r, &r->links[k], &js)) < 0)
-			goto out;
-		if (first_link[r->links[k].a] < 0)
-			first_link[r->links[k].a] = (int32_t)k;
-		if (first_link[r->links[k].b] < 0)
-			first_link[r->links[k].b] = (int32_t)k;
+		if ((rc = write_link(r, &r->links[k], &w->js)) < 0)
+			return rc;
+		if (w->first_link[r->links[k].a] < 0)
+			w->first_link[r->links[k].a] = (int32_t)k;
+		if (w->first_link[r->links[k].b] < 0)
+			w->first_link[r->links[k].b] = (int32_t)k;
 	}
 	out->merges = r->nlinks;
-	/* memberships */
+	return 0;
+}
+
+/* The membership of every record new to grouping, and of every record
+ * that was alone and is linked now. */
+static int write_members(struct run *r, struct results *w, struct screen_dedup_result *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
 	progress_report(r->progress, "writing members", 0, r->n, "records");
 	for (size_t i = 0; i < r->n; i++) {
-		const struct link *l = first_link[i] >= 0 ? &r->links[first_link[i]] : NULL;
+		const struct link *l = w->first_link[i] >= 0 ? &r->links[w->first_link[i]] : NULL;
 		uint32_t root = find(r, (uint32_t)i);
-
 		int isnew = !r->recs[i].citation;
 
 		if (!isnew && !(r->recs[i].was_unique && l))
@@ -1189,12 +1203,10 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			st = db_prepare(r->db, "UPDATE citation_members SET citation_id = ?2, pass = ?3, rule = ?4,"
 					       " score = ?5, scores = ?6, matched_id = ?7, at = ?8, run_id = ?9"
 					       " WHERE record_id = ?1");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto out;
-		}
+		if (!st)
+			return lsr_error_last_code();
 		sqlite3_bind_int64(st, 1, r->recs[i].id);
-		sqlite3_bind_int64(st, 2, root_cit[root]);
+		sqlite3_bind_int64(st, 2, w->root_cit[root]);
 		if (l) {
 			db_bind_text(st, 3, dedup_rule_pass(l->r.rule));
 			db_bind_text(st, 4, dedup_rule_name(l->r.rule));
@@ -1208,13 +1220,21 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 		db_bind_text(st, 8, r->now);
 		sqlite3_bind_int64(st, 9, r->run_id);
 		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
+			return rc;
 		if (isnew)
 			out->records_new++;
 		if ((i & 8191) == 0 && (rc = lsr_check_interrupt()) < 0)
-			goto out;
+			return rc;
 	}
-	/* the queue: uncertain pairs still apart */
+	return 0;
+}
+
+/* The review queue: uncertain pairs still apart and not kept apart. */
+static int write_queue(struct run *r, struct results *w, struct screen_dedup_result *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
 	progress_report(r->progress, "writing queue", 0, 0, "pairs");
 	for (size_t k = 0; k < r->ncands; k++) {
 		struct cand *c = &r->cands[k];
@@ -1229,32 +1249,54 @@ static int write_results(struct run *r, struct screen_dedup_result *out)
 			continue;
 		st = db_prepare(r->db, "INSERT OR IGNORE INTO dedup_queue(record_a, record_b, rule, score,"
 				       " scores, run_id, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto out;
-		}
-		buf_reset(&js);
-		if (dedup_fields_json(&js, &c->r.f) < 0) {
-			rc = lsr_error_oom();
-			goto out;
-		}
+		if (!st)
+			return lsr_error_last_code();
+		buf_reset(&w->js);
+		if (dedup_fields_json(&w->js, &c->r.f) < 0)
+			return lsr_error_oom();
 		sqlite3_bind_int64(st, 1, r->recs[a].id);
 		sqlite3_bind_int64(st, 2, r->recs[b].id);
 		db_bind_text(st, 3, dedup_rule_name(c->r.rule));
 		sqlite3_bind_double(st, 4, c->r.score);
-		db_bind_text(st, 5, js.s);
+		db_bind_text(st, 5, w->js.s);
 		sqlite3_bind_int64(st, 6, r->run_id);
 		db_bind_text(st, 7, r->now);
 		if ((rc = db_step_done(r->db, st)) < 0)
-			goto out;
+			return rc;
 		out->queued += (uint64_t)sqlite3_changes(db_handle(r->db));
 	}
+	return 0;
+}
+
+/* Store the grouping: citations (merged, new, representatives), links,
+ * memberships and the review queue. */
+static int write_results(struct run *r, struct screen_dedup_result *out)
+{
+	struct results w = { NULL, NULL, NULL, BUF_INIT };
+	int rc;
+
+	w.root_cit = calloc(r->n + 1, sizeof(*w.root_cit));
+	w.best = malloc((r->n + 1) * sizeof(*w.best));
+	w.first_link = malloc((r->n + 1) * sizeof(*w.first_link));
+	if (!w.root_cit || !w.best || !w.first_link) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		w.first_link[i] = -1;
+		w.best[i] = UINT32_MAX;
+	}
+	if ((rc = merge_existing(r, &w, out)) < 0 ||
+	    (rc = write_citations(r, &w, out)) < 0 ||
+	    (rc = write_links(r, &w, out)) < 0 ||
+	    (rc = write_members(r, &w, out)) < 0)
+		goto out;
+	rc = write_queue(r, &w, out);
 out:
-	free(root_cit);
-	free(best);
-	free(first_link);
-	free(cc);
-	buf_release(&js);
+	free(w.root_cit);
+	free(w.best);
+	free(w.first_link);
+	buf_release(&w.js);
 	return rc;
 }
 
