@@ -151,90 +151,179 @@ static int64_t sum(const struct prisma_counts *c)
 enum { B_PREV, B_IDENT, B_OTHER, B_REMOVED, B_SCREENED, B_EXCLUDED, B_SOUGHT, B_NOTRET,
        B_ASSESSED, B_FTEXCL, B_INCLUDED, B_TOTAL, NBOX };
 
-int prisma_svg(struct buf *out, const struct prisma *x, const char *title)
+/* ---- the text of each box ---------------------------------------------- */
+
+static int box_previous(struct box *b, const struct prisma *x, int upd)
 {
-	const int upd = x->update >= 1, other = x->identified_other_total > 0;
-	const double left = 40, colw = 330, gap = 56;
-	const double prevx = left + 10, mainx = left + 10 + (upd ? colw + gap / 2 : 0);
-	const double rightx = mainx + colw + gap;
-	double width = rightx + colw + 20, y, top, ident_end, screen_end, height;
-	struct box b[NBOX];
-	struct svg s;
 	int rc = 0;
 
-	memset(b, 0, sizeof(b));
-	for (int i = 0; i < NBOX; i++) {
-		b[i].w = colw;
-		b[i].x = mainx;
-		b[i].text = (struct buf)BUF_INIT;
-	}
-	b[B_PREV].x = prevx;
-	b[B_REMOVED].x = b[B_EXCLUDED].x = b[B_NOTRET].x = b[B_FTEXCL].x = b[B_OTHER].x = rightx;
+	if (!upd)
+		return 0;
+	rc |= box_line(b, 1, "Previous studies");
+	rc |= box_line(b, 0, "Studies included in previous version of review (n = %lld)",
+		       (long long)x->previous_studies);
+	rc |= box_line(b, 0, "Reports of studies included in previous version of review (n = %lld)",
+		       (long long)x->previous_reports);
+	return rc;
+}
 
-	/* the texts */
-	if (upd) {
-		rc |= box_line(&b[B_PREV], 1, "Previous studies");
-		rc |= box_line(&b[B_PREV], 0, "Studies included in previous version of review (n = %lld)",
-			       (long long)x->previous_studies);
-		rc |= box_line(&b[B_PREV], 0, "Reports of studies included in previous version of review (n = %lld)",
-			       (long long)x->previous_reports);
-	}
-	rc |= box_line(&b[B_IDENT], 1, "%s", upd ? "Identification of new studies via databases and registers"
-					       : "Identification of studies via databases and registers");
-	rc |= box_line(&b[B_IDENT], 0, "Records identified from:");
-	rc |= box_line(&b[B_IDENT], 0, "Databases (n = %lld)", (long long)sum(&x->identified_databases));
-	rc |= counts_lines(&b[B_IDENT], &x->identified_databases, 0);
-	rc |= box_line(&b[B_IDENT], 0, "Registers (n = %lld)", (long long)sum(&x->identified_registers));
-	rc |= counts_lines(&b[B_IDENT], &x->identified_registers, 0);
-	if (other) {
-		rc |= box_line(&b[B_OTHER], 1, "Identification of studies via other methods");
-		rc |= box_line(&b[B_OTHER], 0, "Records identified from other methods (n = %lld)",
-			       (long long)x->identified_other_total);
-		rc |= counts_lines(&b[B_OTHER], &x->identified_other, 0);
-		rc |= box_line(&b[B_OTHER], 0, "(screened with the records above)");
-	}
-	rc |= box_line(&b[B_REMOVED], 0, "Records removed before screening:");
-	rc |= box_line(&b[B_REMOVED], 0, "Duplicate records removed (n = %lld)", (long long)x->duplicates_removed);
-	rc |= box_line(&b[B_REMOVED], 0, "Records marked as ineligible by automation tools (n = %lld)",
+static int box_identification(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	rc |= box_line(b, 1, "%s", upd ? "Identification of new studies via databases and registers"
+				       : "Identification of studies via databases and registers");
+	rc |= box_line(b, 0, "Records identified from:");
+	rc |= box_line(b, 0, "Databases (n = %lld)", (long long)sum(&x->identified_databases));
+	rc |= counts_lines(b, &x->identified_databases, 0);
+	rc |= box_line(b, 0, "Registers (n = %lld)", (long long)sum(&x->identified_registers));
+	rc |= counts_lines(b, &x->identified_registers, 0);
+	return rc;
+}
+
+static int box_other(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	if (x->identified_other_total <= 0)
+		return 0;
+	rc |= box_line(b, 1, "Identification of studies via other methods");
+	rc |= box_line(b, 0, "Records identified from other methods (n = %lld)",
+		       (long long)x->identified_other_total);
+	rc |= counts_lines(b, &x->identified_other, 0);
+	rc |= box_line(b, 0, "(screened with the records above)");
+	return rc;
+}
+
+static int box_removed(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Records removed before screening:");
+	rc |= box_line(b, 0, "Duplicate records removed (n = %lld)", (long long)x->duplicates_removed);
+	rc |= box_line(b, 0, "Records marked as ineligible by automation tools (n = %lld)",
 		       (long long)x->automation_excluded);
-	rc |= box_line(&b[B_REMOVED], 0, "Records removed for other reasons (n = %lld)", (long long)x->other_removed);
-	rc |= box_line(&b[B_SCREENED], 0, "Records screened (n = %lld)", (long long)x->screened);
-	if (x->screen_pending)
-		rc |= box_line(&b[B_SCREENED], 0, "not yet decided (n = %lld)", (long long)x->screen_pending);
-	rc |= box_line(&b[B_EXCLUDED], 0, "Records excluded (n = %lld)", (long long)x->screen_excluded);
-	rc |= counts_lines(&b[B_EXCLUDED], &x->screen_excluded_reasons, 1);
-	rc |= box_line(&b[B_SOUGHT], 0, "Reports sought for retrieval (n = %lld)", (long long)x->sought);
-	if (x->awaiting_retrieval)
-		rc |= box_line(&b[B_SOUGHT], 0, "awaiting retrieval (n = %lld)", (long long)x->awaiting_retrieval);
-	rc |= box_line(&b[B_NOTRET], 0, "Reports not retrieved (n = %lld)", (long long)x->not_retrieved);
-	rc |= counts_lines(&b[B_NOTRET], &x->not_retrieved_reasons, 0);
-	rc |= box_line(&b[B_ASSESSED], 0, "Reports assessed for eligibility (n = %lld)", (long long)x->assessed);
-	if (x->fulltext_pending)
-		rc |= box_line(&b[B_ASSESSED], 0, "not yet decided (n = %lld)", (long long)x->fulltext_pending);
-	rc |= box_line(&b[B_FTEXCL], 0, "Reports excluded:");
-	rc |= counts_lines(&b[B_FTEXCL], &x->fulltext_excluded, 1);
-	if (!x->fulltext_excluded.n)
-		rc |= box_line(&b[B_FTEXCL], 0, "none (n = 0)");
-	rc |= box_line(&b[B_INCLUDED], 0, "%s (n = %lld)", upd ? "New studies included in review"
-								: "Studies included in review",
-		       (long long)x->studies_included);
-	rc |= box_line(&b[B_INCLUDED], 0, "%s (n = %lld)", upd ? "Reports of new included studies"
-								: "Reports of included studies",
-		       (long long)x->reports_included);
-	if (upd) {
-		rc |= box_line(&b[B_TOTAL], 0, "Total studies included in review (n = %lld)",
-			       (long long)x->total_studies);
-		rc |= box_line(&b[B_TOTAL], 0, "Reports of total included studies (n = %lld)",
-			       (long long)x->total_reports);
-	}
-	if (rc)
-		goto oom;
-	for (int i = 0; i < NBOX; i++)
-		box_fit(&b[i]);
+	rc |= box_line(b, 0, "Records removed for other reasons (n = %lld)", (long long)x->other_removed);
+	return rc;
+}
 
-	/* the layout, top to bottom */
-	top = title ? 44 : 14;
-	y = top;
+static int box_screened(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Records screened (n = %lld)", (long long)x->screened);
+	if (x->screen_pending)
+		rc |= box_line(b, 0, "not yet decided (n = %lld)", (long long)x->screen_pending);
+	return rc;
+}
+
+static int box_excluded(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Records excluded (n = %lld)", (long long)x->screen_excluded);
+	rc |= counts_lines(b, &x->screen_excluded_reasons, 1);
+	return rc;
+}
+
+static int box_sought(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Reports sought for retrieval (n = %lld)", (long long)x->sought);
+	if (x->awaiting_retrieval)
+		rc |= box_line(b, 0, "awaiting retrieval (n = %lld)", (long long)x->awaiting_retrieval);
+	return rc;
+}
+
+static int box_not_retrieved(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Reports not retrieved (n = %lld)", (long long)x->not_retrieved);
+	rc |= counts_lines(b, &x->not_retrieved_reasons, 0);
+	return rc;
+}
+
+static int box_assessed(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Reports assessed for eligibility (n = %lld)", (long long)x->assessed);
+	if (x->fulltext_pending)
+		rc |= box_line(b, 0, "not yet decided (n = %lld)", (long long)x->fulltext_pending);
+	return rc;
+}
+
+static int box_fulltext_excluded(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	(void)upd;
+	rc |= box_line(b, 0, "Reports excluded:");
+	rc |= counts_lines(b, &x->fulltext_excluded, 1);
+	if (!x->fulltext_excluded.n)
+		rc |= box_line(b, 0, "none (n = 0)");
+	return rc;
+}
+
+static int box_included(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	rc |= box_line(b, 0, "%s (n = %lld)", upd ? "New studies included in review"
+						  : "Studies included in review",
+		       (long long)x->studies_included);
+	rc |= box_line(b, 0, "%s (n = %lld)", upd ? "Reports of new included studies"
+						  : "Reports of included studies",
+		       (long long)x->reports_included);
+	return rc;
+}
+
+static int box_total(struct box *b, const struct prisma *x, int upd)
+{
+	int rc = 0;
+
+	if (!upd)
+		return 0;
+	rc |= box_line(b, 0, "Total studies included in review (n = %lld)", (long long)x->total_studies);
+	rc |= box_line(b, 0, "Reports of total included studies (n = %lld)", (long long)x->total_reports);
+	return rc;
+}
+
+/* Each box's text, in enum order. */
+static int (*const box_text[NBOX])(struct box *b, const struct prisma *x, int upd) = {
+	[B_PREV] = box_previous, [B_IDENT] = box_identification, [B_OTHER] = box_other,
+	[B_REMOVED] = box_removed, [B_SCREENED] = box_screened, [B_EXCLUDED] = box_excluded,
+	[B_SOUGHT] = box_sought, [B_NOTRET] = box_not_retrieved, [B_ASSESSED] = box_assessed,
+	[B_FTEXCL] = box_fulltext_excluded, [B_INCLUDED] = box_included, [B_TOTAL] = box_total,
+};
+
+/* ---- layout and drawing -------------------------------------------------- */
+
+/* Where the boxes go, top to bottom; the phase boundaries and the height. */
+struct layout {
+	double top, ident_end, screen_end, height;
+};
+
+static double max2(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+static void place(struct box *b, int upd, int other, double rightx, int titled, struct layout *l)
+{
+	double y;
+
+	l->top = titled ? 44 : 14;
+	y = l->top;
 	if (other) {
 		b[B_OTHER].y = y;
 		b[B_OTHER].x = rightx;
@@ -247,25 +336,22 @@ int prisma_svg(struct buf *out, const struct prisma *x, const char *title)
 		b[B_REMOVED].y = b[B_OTHER].y + b[B_OTHER].h + GAP / 2;
 	} else {
 		b[B_REMOVED].y = b[B_IDENT].y + (b[B_IDENT].h - b[B_REMOVED].h) / 2;
-		if (b[B_REMOVED].y < top)
-			b[B_REMOVED].y = top;
+		if (b[B_REMOVED].y < l->top)
+			b[B_REMOVED].y = l->top;
 		if (other)
 			b[B_REMOVED].y = b[B_OTHER].y + b[B_OTHER].h + GAP / 2;
 	}
 	if (b[B_REMOVED].y + b[B_REMOVED].h > y)
 		y = b[B_REMOVED].y + b[B_REMOVED].h;
-	ident_end = y + GAP / 2;
+	l->ident_end = y + GAP / 2;
 	y += GAP;
-	b[B_SCREENED].y = y;
-	b[B_EXCLUDED].y = y;
-	y += (b[B_SCREENED].h > b[B_EXCLUDED].h ? b[B_SCREENED].h : b[B_EXCLUDED].h) + GAP;
-	b[B_SOUGHT].y = y;
-	b[B_NOTRET].y = y;
-	y += (b[B_SOUGHT].h > b[B_NOTRET].h ? b[B_SOUGHT].h : b[B_NOTRET].h) + GAP;
-	b[B_ASSESSED].y = y;
-	b[B_FTEXCL].y = y;
-	y += (b[B_ASSESSED].h > b[B_FTEXCL].h ? b[B_ASSESSED].h : b[B_FTEXCL].h);
-	screen_end = y + GAP / 2;
+	b[B_SCREENED].y = b[B_EXCLUDED].y = y;
+	y += max2(b[B_SCREENED].h, b[B_EXCLUDED].h) + GAP;
+	b[B_SOUGHT].y = b[B_NOTRET].y = y;
+	y += max2(b[B_SOUGHT].h, b[B_NOTRET].h) + GAP;
+	b[B_ASSESSED].y = b[B_FTEXCL].y = y;
+	y += max2(b[B_ASSESSED].h, b[B_FTEXCL].h);
+	l->screen_end = y + GAP / 2;
 	y += GAP;
 	b[B_INCLUDED].y = y;
 	y += b[B_INCLUDED].h;
@@ -274,15 +360,76 @@ int prisma_svg(struct buf *out, const struct prisma *x, const char *title)
 		b[B_TOTAL].y = y;
 		y += b[B_TOTAL].h;
 	}
-	height = y + 16;
+	l->height = y + 16;
+}
 
-	/* drawing */
-	svg_begin(&s, out, width, height);
+/* The arrows between the boxes of the main column and to the right. */
+static void arrows(struct svg *s, const struct box *b, int upd, double prevx, double mainx,
+		   double rightx, double colw)
+{
+	static const int down[][2] = { { B_IDENT, B_SCREENED }, { B_SCREENED, B_SOUGHT },
+				       { B_SOUGHT, B_ASSESSED }, { B_ASSESSED, B_INCLUDED } };
+	static const int right[][2] = { { B_SCREENED, B_EXCLUDED }, { B_SOUGHT, B_NOTRET },
+					{ B_ASSESSED, B_FTEXCL } };
+	double cx = mainx + colw / 2, ay;
+
+	for (size_t i = 0; i < sizeof(down) / sizeof(down[0]); i++)
+		arrow(s, cx, b[down[i][0]].y + b[down[i][0]].h, cx, b[down[i][1]].y);
+	for (size_t i = 0; i < sizeof(right) / sizeof(right[0]); i++) {
+		ay = b[right[i][0]].y + b[right[i][0]].h / 2;
+		arrow(s, mainx + colw, ay, rightx, ay);
+	}
+	/* identification to the removals box */
+	ay = b[B_REMOVED].y + b[B_REMOVED].h / 2;
+	if (ay > b[B_IDENT].y + b[B_IDENT].h)
+		ay = b[B_IDENT].y + b[B_IDENT].h - 10;
+	arrow(s, mainx + colw, ay, rightx, ay);
+	if (upd) {
+		double px = prevx + colw / 2;
+
+		arrow(s, cx, b[B_INCLUDED].y + b[B_INCLUDED].h, cx, b[B_TOTAL].y);
+		svg_line(s, px, b[B_PREV].y + b[B_PREV].h, px, b[B_TOTAL].y + b[B_TOTAL].h / 2,
+			 "#222222", 1.2, NULL);
+		arrow(s, px, b[B_TOTAL].y + b[B_TOTAL].h / 2, mainx, b[B_TOTAL].y + b[B_TOTAL].h / 2);
+	}
+}
+
+int prisma_svg(struct buf *out, const struct prisma *x, const char *title)
+{
+	const int upd = x->update >= 1, other = x->identified_other_total > 0;
+	const double left = 40, colw = 330, gap = 56;
+	const double prevx = left + 10, mainx = left + 10 + (upd ? colw + gap / 2 : 0);
+	const double rightx = mainx + colw + gap;
+	const double width = rightx + colw + 20;
+	struct box b[NBOX];
+	struct layout l;
+	struct svg s;
+	int rc = 0;
+
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < NBOX; i++) {
+		b[i].w = colw;
+		b[i].x = mainx;
+		b[i].text = (struct buf)BUF_INIT;
+	}
+	b[B_PREV].x = prevx;
+	b[B_REMOVED].x = b[B_EXCLUDED].x = b[B_NOTRET].x = b[B_FTEXCL].x = b[B_OTHER].x = rightx;
+	for (int i = 0; i < NBOX; i++)
+		rc |= box_text[i](&b[i], x, upd);
+	if (rc) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (int i = 0; i < NBOX; i++)
+		box_fit(&b[i]);
+	place(b, upd, other, rightx, title != NULL, &l);
+
+	svg_begin(&s, out, width, l.height);
 	if (title)
 		svg_text(&s, width / 2, 26, SVG_MIDDLE, SVG_BOLD, 14, title);
-	phase(out, 8, top, 24, ident_end - top - 4, "Identification");
-	phase(out, 8, ident_end, 24, screen_end - ident_end - 4, "Screening");
-	phase(out, 8, screen_end, 24, height - 16 - screen_end, "Included");
+	phase(out, 8, l.top, 24, l.ident_end - l.top - 4, "Identification");
+	phase(out, 8, l.ident_end, 24, l.screen_end - l.ident_end - 4, "Screening");
+	phase(out, 8, l.screen_end, 24, l.height - 16 - l.screen_end, "Included");
 	for (int i = 0; i < NBOX; i++) {
 		if ((i == B_PREV || i == B_TOTAL) && !upd)
 			continue;
@@ -290,43 +437,10 @@ int prisma_svg(struct buf *out, const struct prisma *x, const char *title)
 			continue;
 		box_draw(&s, &b[i]);
 	}
-	{
-		double cx = mainx + colw / 2;
-		const int down[][2] = { { B_IDENT, B_SCREENED }, { B_SCREENED, B_SOUGHT },
-					{ B_SOUGHT, B_ASSESSED }, { B_ASSESSED, B_INCLUDED } };
-		const int right[][2] = { { B_SCREENED, B_EXCLUDED }, { B_SOUGHT, B_NOTRET },
-					 { B_ASSESSED, B_FTEXCL } };
-
-		for (size_t i = 0; i < sizeof(down) / sizeof(down[0]); i++)
-			arrow(&s, cx, b[down[i][0]].y + b[down[i][0]].h, cx, b[down[i][1]].y);
-		for (size_t i = 0; i < sizeof(right) / sizeof(right[0]); i++) {
-			double ay = b[right[i][0]].y + b[right[i][0]].h / 2;
-
-			arrow(&s, mainx + colw, ay, rightx, ay);
-		}
-		/* identification to the removals box */
-		{
-			double ay = b[B_REMOVED].y + b[B_REMOVED].h / 2;
-
-			if (ay > b[B_IDENT].y + b[B_IDENT].h)
-				ay = b[B_IDENT].y + b[B_IDENT].h - 10;
-			arrow(&s, mainx + colw, ay, rightx, ay);
-		}
-		if (upd) {
-			double px = prevx + colw / 2;
-
-			arrow(&s, cx, b[B_INCLUDED].y + b[B_INCLUDED].h, cx, b[B_TOTAL].y);
-			svg_line(&s, px, b[B_PREV].y + b[B_PREV].h, px, b[B_TOTAL].y + b[B_TOTAL].h / 2,
-				 "#222222", 1.2, NULL);
-			arrow(&s, px, b[B_TOTAL].y + b[B_TOTAL].h / 2, mainx, b[B_TOTAL].y + b[B_TOTAL].h / 2);
-		}
-	}
+	arrows(&s, b, upd, prevx, mainx, rightx, colw);
 	rc = svg_end(&s);
+out:
 	for (int i = 0; i < NBOX; i++)
 		buf_release(&b[i].text);
 	return rc;
-oom:
-	for (int i = 0; i < NBOX; i++)
-		buf_release(&b[i].text);
-	return lsr_error_oom();
 }
