@@ -134,31 +134,17 @@ static const struct fetch_search_info *search_find(const struct fetch_search_inf
 	return NULL;
 }
 
-int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
+/* Everything `lsr status` shows, as the JSON object --json prints. */
+static int status_collect(struct lsr_ctx *ctx, const struct fetch_search_info *unfinished,
+			  size_t nunfinished, json_t **out)
 {
-	int json = 0;
-	struct opt opts[] = {
-		OPT_BOOL(0, "json", &json, "print one JSON object"),
-		OPT_END(),
-	};
-	const char **args;
-	int n = opt_parse(argc, argv, opts, status_usage, &args), rc;
-	json_t *root, *sources;
+	json_t *root = json_object(), *sources = json_array(), *arr;
 	struct status_walk w;
 	int64_t removed = 0, ncitations = 0;
 	json_int_t dups = 0, pending = 0, *tot = w.tot;
-	struct fetch_search_info *unfinished = NULL;
-	size_t nunfinished = 0;
+	int rc;
 
-	if (n < 0 || n == OPT_HELP)
-		return n;
-	if (n > 0)
-		return lsr_error_set(LSR_EUSAGE, "status takes no arguments");
-	/* searches not complete are shown loudly: their counts are not final */
-	if ((rc = fetch_search_list_unfinished(ctx->db, &unfinished, &nunfinished)) < 0)
-		return rc;
-	root = json_object();
-	sources = json_array();
+	*out = NULL;
 	json_object_set_new(root, "schema_version", json_integer(1));
 	json_object_set_new(root, "title", out_jstr(ctx->protocol ? ctx->protocol->title : NULL));
 	json_object_set_new(root, "sources", sources);
@@ -173,7 +159,6 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	    (rc = add_source_counts(ctx, sources, w.ids, 0, "duplicates_removed", &dups)) < 0 ||
 	    (rc = add_source_counts(ctx, sources, w.ids, 1, "not_deduplicated", &pending)) < 0 ||
 	    (rc = screen_citations_live_count(ctx->db, &ncitations)) < 0) {
-		fetch_search_info_free(unfinished, nunfinished);
 		json_decref(root);
 		free(w.ids);
 		return rc;
@@ -186,19 +171,28 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	json_object_set_new(root, "duplicates_removed", json_integer(dups));
 	json_object_set_new(root, "not_deduplicated", json_integer(pending));
 	json_object_set_new(root, "citations", json_integer(ncitations));
-	{
-		json_t *arr = json_array();
+	arr = json_array();
+	for (size_t i = 0; i < nunfinished; i++)
+		json_array_append_new(arr, search_json(&unfinished[i]));
+	json_object_set_new(root, "searches_not_complete", arr);
+	*out = root;
+	return 0;
+}
 
-		for (size_t i = 0; i < nunfinished; i++)
-			json_array_append_new(arr, search_json(&unfinished[i]));
-		json_object_set_new(root, "searches_not_complete", arr);
-	}
-	if (json) {
-		fetch_search_info_free(unfinished, nunfinished);
-		return out_json_doc(root);
-	}
+static long long jint(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
 
-	/* for people */
+/* The status for people. */
+static void status_print(struct lsr_ctx *ctx, json_t *root, const struct fetch_search_info *unfinished,
+			 size_t nunfinished)
+{
+	json_t *sources = json_object_get(root, "sources"), *ident = json_object_get(root, "identified");
+	long long dups = jint(root, "duplicates_removed"), ncitations = jint(root, "citations");
+	long long pending = jint(root, "not_deduplicated"), removed = jint(root, "removed_other_reasons");
+	long long tot[3] = { jint(ident, "databases"), jint(ident, "registers"), jint(ident, "other") };
+
 	printf("%s\n", ctx->protocol && ctx->protocol->title ? ctx->protocol->title : "(no protocol title)");
 	if (json_array_size(sources) == 0)
 		printf("\nno records yet: 'lsr import FILE --source NAME' or 'lsr search'\n");
@@ -275,7 +269,38 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 								  : e->resumable ? "" : "; run the search again");
 		}
 	}
+}
+
+int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, status_usage, &args), rc;
+	struct fetch_search_info *unfinished = NULL;
+	size_t nunfinished = 0;
+	json_t *root;
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "status takes no arguments");
+	/* searches not complete are shown loudly: their counts are not final */
+	if ((rc = fetch_search_list_unfinished(ctx->db, &unfinished, &nunfinished)) < 0)
+		return rc;
+	if ((rc = status_collect(ctx, unfinished, nunfinished, &root)) < 0) {
+		fetch_search_info_free(unfinished, nunfinished);
+		return rc;
+	}
+	if (json)
+		rc = out_json_doc(root);
+	else {
+		status_print(ctx, root, unfinished, nunfinished);
+		json_decref(root);
+	}
 	fetch_search_info_free(unfinished, nunfinished);
-	json_decref(root);
-	return 0;
+	return rc;
 }
