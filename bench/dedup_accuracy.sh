@@ -33,12 +33,16 @@ stroke|bib_dedupe/stroke/records_pre_merged.csv|ID|bib_dedupe/stroke/merged_reco
 digital_work|bib_dedupe/digital_work/records_pre_merged.csv|ID|bib_dedupe/digital_work/merged_record_ids.csv|as-is'
 
 args=""
+rm -f "$OUT/times"
 echo "$sets" | while IFS='|' read -r name file idcol truth ids; do
 	rev=$OUT/$name
 	rm -rf "$rev"
 	"$LSR" -q init "$rev" >/dev/null
 	"$LSR" -q -C "$rev" import "$FIX/$file" --source "$name" --format csv --id-column "$idcol" >/dev/null
+	t0=$(date +%s.%N)
 	"$LSR" -q -C "$rev" dedup --json --export "$OUT/$name.csv" >"$OUT/$name.json"
+	t1=$(date +%s.%N)
+	echo "$name $t0 $t1" >>"$OUT/times"
 	queue=$(sed -n 's/.*"queue_open": \([0-9]*\).*/\1/p' "$OUT/$name.json")
 	printf '%s\n%s\n%s\n%s\n%s\n' "$name" "$FIX/$truth" "$OUT/$name.csv" "$queue" "$ids"
 done >"$OUT/args"
@@ -49,3 +53,22 @@ IFS='
 # shellcheck disable=SC2046
 set -- $(cat "$OUT/args")
 "$SCORE" "$@"
+
+# wall time of each 'lsr dedup' (a first run over the whole set), and of one
+# run over the six sets together in one review (15,555 records)
+echo
+echo "lsr dedup wall time (first run, export included):"
+awk '{ printf "  %-14s %7.2f s\n", $1, $3 - $2 }' "$OUT/times"
+rev=$OUT/all_sets
+rm -rf "$rev"
+"$LSR" -q init "$rev" >/dev/null
+echo "$sets" | while IFS='|' read -r name file idcol truth ids; do
+	"$LSR" -q -C "$rev" import "$FIX/$file" --source "$name" --format csv --id-column "$idcol" >/dev/null
+done
+t0=$(date +%s.%N)
+"$LSR" -q -C "$rev" dedup --json >"$OUT/all_sets.json"
+t1=$(date +%s.%N)
+t2=$(date +%s.%N)
+"$LSR" -q -C "$rev" dedup --json >/dev/null
+t3=$(date +%s.%N)
+echo "$t0 $t1 $t2 $t3" | awk '{ printf "  %-14s %7.2f s (15,555 records); a rerun with nothing new %.2f s\n", "all sets", $2 - $1, $4 - $3 }'
