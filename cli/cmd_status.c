@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const status_usage[] = { "lsr status [--json]", NULL };
+static const char *const status_usage[] = { "lsr status [--check] [--json]", NULL };
 
 /* Per-source counts from screen/ into the source objects' key. */
 struct source_counts {
@@ -273,8 +273,9 @@ static void status_print(struct lsr_ctx *ctx, json_t *root, const struct fetch_s
 
 int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	int json = 0;
+	int json = 0, check = 0, ok;
 	struct opt opts[] = {
+		OPT_BOOL(0, "check", &check, "first check the whole database file (PRAGMA integrity_check)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object"),
 		OPT_END(),
 	};
@@ -288,6 +289,14 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return n;
 	if (n > 0)
 		return lsr_error_set(LSR_EUSAGE, "status takes no arguments");
+	if (check) {
+		if ((rc = db_check(ctx->db, 1, &ok)) < 0)
+			return rc;
+		if (!ok)
+			return db_corruption_error(ctx->db);
+		if (!json)
+			printf("integrity check: ok\n");
+	}
 	/* searches not complete are shown loudly: their counts are not final */
 	if ((rc = fetch_search_list_unfinished(ctx->db, &unfinished, &nunfinished)) < 0)
 		return rc;

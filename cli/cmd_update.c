@@ -342,6 +342,14 @@ static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, 
 	struct screen_dedup_result dres;
 	int64_t nflags = 0;
 
+	int ok;
+
+	/* a damaged file is found before anything is added to it (quick_check
+	 * reads every page but skips the index cross-checks) */
+	if ((rc = db_check(ctx->db, 0, &ok)) < 0)
+		return rc;
+	if (!ok)
+		return db_corruption_error(ctx->db);
 	if (since && (rc = fetch_search_date_parse(d_since, since, "--since")) < 0)
 		return rc;
 	if (until && (rc = fetch_search_date_parse(d_until, until, "--until")) < 0)

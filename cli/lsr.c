@@ -305,6 +305,9 @@ int main(int argc, const char **argv)
 	if (rc == 0)
 		rc = cmd->fn(argc - i, argv + i, &ctx);
 	progress_cli_done();
+	/* a damaged database never ends in success, whatever read it */
+	if (db_corruption_seen() && (rc == 0 || rc == OPT_HELP || lsr_error_last_code() != LSR_ESCHEMA))
+		rc = db_corruption_error(ctx.db);
 	if (rc == OPT_HELP)
 		rc = 0;
 	code = exit_code(rc);

@@ -35,10 +35,69 @@ struct lsr_db {
 	const char *command;     /* for the audit log */
 };
 
+/*
+ * Corruption anywhere: SQLite reports every SQLITE_CORRUPT (and NOTADB) it
+ * meets to its error log, whether or not the statement's caller checks its
+ * result, so the log callback is where no corruption can slip by.  cli/
+ * asks db_corruption_seen() before it exits 0.
+ */
+static volatile int corruption_seen;
+
+static void sqlite_log(void *payload, int code, const char *msg)
+{
+	(void)payload;
+	(void)msg;
+	if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+		corruption_seen = 1;
+}
+
+int db_corruption_seen(void)
+{
+	return corruption_seen;
+}
+
+int db_corruption_error(struct lsr_db *db)
+{
+	return lsr_error_set(LSR_ESCHEMA,
+			     "the review database '%s' is damaged (SQLite found corruption): nothing"
+			     " more was stored; restore the last good copy of it (a backup, or"
+			     " the review.db.bak-v* an upgrade left) and redo what 'lsr run' lists"
+			     " since then; 'lsr status --check' checks the whole file",
+			     db ? db->path : LSR_DB_FILE);
+}
+
+int db_check(struct lsr_db *db, int full, int *ok)
+{
+	const char *sql = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*ok = 0;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, sql);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+
+		*ok = r && !strcmp(r, "ok");
+	} else if (step != SQLITE_DONE) {
+		rc = db_error(db, sql);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && !*ok)
+		corruption_seen = 1;
+	return rc;
+}
+
 int db_error(struct lsr_db *db, const char *sql)
 {
 	int rc = sqlite3_extended_errcode(db->h);
 	int code = LSR_EDB;
+
+	if ((rc & 0xff) == SQLITE_CORRUPT) {
+		corruption_seen = 1;
+		return db_corruption_error(db);
+	}
 
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return lsr_error_set(LSR_ESCHEMA,
@@ -410,6 +469,13 @@ int db_open(struct lsr_db **out, const char *path, unsigned flags)
 	if (!db->path) {
 		free(db);
 		return lsr_error_oom();
+	}
+	{
+		static int logging;
+
+		/* before SQLite initialises: the first open of the process */
+		if (!logging && sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL) == SQLITE_OK)
+			logging = 1;
 	}
 	rc = sqlite3_open_v2(path, &db->h,
 			     SQLITE_OPEN_READWRITE |

@@ -67,6 +67,17 @@ int db_cache_size(struct lsr_db *db, long kib);
 /* Run SQL without parameters (may hold several statements). */
 int db_exec(struct lsr_db *db, const char *sql);
 
+/*
+ * Corruption: db_corruption_seen() is 1 once SQLite met a damaged page or
+ * header anywhere in this process (every statement, checked or not);
+ * db_corruption_error() sets the message that says how to recover
+ * (LSR_ESCHEMA).  db_check() runs PRAGMA quick_check (full 0) or
+ * integrity_check (full 1): *ok 1 when it says "ok".
+ */
+int db_corruption_seen(void);
+int db_corruption_error(struct lsr_db *db);
+int db_check(struct lsr_db *db, int full, int *ok);
+
 /* Record an error for the current SQLite failure of db and return its code. */
 int db_error(struct lsr_db *db, const char *sql);
 
