@@ -12,7 +12,7 @@
 static const char *const import_usage[] = {
 	"lsr import FILE... --source NAME [--kind database|register|other]\n"
 	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv]\n"
-	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--json]",
+	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty] [--json]",
 	NULL
 };
 
@@ -20,7 +20,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *source = NULL, *kind = NULL, *format = "auto", *id_column = NULL;
 	struct strv maps = STRV_INIT, map = STRV_INIT;
-	int force = 0, json = 0;
+	int force = 0, json = 0, allow_empty = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "source", &source, "NAME", "the source the records come from (as PRISMA shows it)"),
 		OPT_STRING(0, "kind", &kind, "KIND", "database, register or other (default: the protocol's, else database)"),
@@ -28,6 +28,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "id-column", &id_column, "COL", "CSV: keep this column's values as the records' source ids"),
 		OPT_LIST(0, "map", &maps, "FIELD=COL,...", "CSV: read FIELD from column COL"),
 		OPT_BOOL(0, "force", &force, "import a file whose content was imported before"),
+		OPT_BOOL(0, "allow-empty", &allow_empty, "store a file without records as a run of 0 (a search that found nothing)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object per file"),
 		OPT_END(),
 	};
@@ -57,6 +58,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 	io.source = source;
 	io.kind = kind;
 	io.force = force;
+	io.allow_empty = allow_empty;
 	io.protocol = ctx->protocol;
 	io.progress = &ctx->progress;
 	io.parse.id_column = id_column;
@@ -82,7 +84,8 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		} else {
 			printf("%s: %llu records from %s (%s) as run %lld\n", files[i],
 			       (unsigned long long)res.nrecords, source,
-			       fetch_format_name(res.format), (long long)res.run_id);
+			       res.format == FETCH_FMT_AUTO ? "an empty file" : fetch_format_name(res.format),
+			       (long long)res.run_id);
 			if (res.ndeleted)
 				printf("  %llu deletion notices; %llu stored records withdrawn by the source\n",
 				       (unsigned long long)res.ndeleted,

@@ -723,7 +723,6 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 	size_t typelen = 0;
 	char close = '}';
 
-	(void)o;
 	memset(&st, 0, sizeof(st));
 	st.in = in;
 	buf_init(&st.text, 0);
@@ -818,7 +817,7 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		rc = unbalanced(&st, "the end of the file");
 		goto out;
 	}
-	if (st.nrec == 0) {
+	if (st.nrec == 0 && !o->allow_empty) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no BibTeX entry found (expected '@article{key, ...}')",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1));
 		goto out;

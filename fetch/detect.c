@@ -3,6 +3,7 @@
  */
 #include "fetch_int.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -34,6 +35,15 @@ int fetch_format_parse(enum fetch_format *out, const char *name)
 	return lsr_error_set(LSR_EUSAGE,
 			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex or csv)",
 			     name);
+}
+
+/* The length of the first span of p[0..n) without a byte of reject. */
+static size_t strcspn_n(const char *p, size_t n, const char *reject)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr(reject, p[i]))
+			return i;
+	return n;
 }
 
 /* Does a line in data[0..len) start with prefix?  Looks at every line. */
@@ -111,6 +121,43 @@ static int bibtex_entry(const char *p, const char *end)
 	return 0;
 }
 
+/*
+ * "cannot tell the format": the formats detection considered and the first
+ * line it saw (up to 80 bytes, control bytes and what is not UTF-8 as \xNN),
+ * so that a file of another kind, or text in an encoding lsr did not
+ * recognise, shows itself.
+ */
+static int unknown_format(struct fetch_input *in, const char *p, const char *end)
+{
+	struct buf line = BUF_INIT, list = BUF_INIT;
+	size_t n = (size_t)(end - p), cut;
+	int utf8, rc;
+
+	n = strcspn_n(p, n, "\r\n");
+	cut = n > 80 ? 80 : n;
+	while (cut < n && cut > 0 && ((unsigned char)p[cut] & 0xC0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	utf8 = text_is_utf8(p, cut);
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8))
+			buf_printf(&line, "\\x%02X", c);
+		else
+			buf_addc(&line, (char)c);
+	}
+	if (cut < n)
+		buf_adds(&line, "...");
+	for (int f = FETCH_FMT_AUTO + 1; f < FETCH_FMT_COUNT; f++)
+		buf_printf(&list, "%s%s", f > FETCH_FMT_AUTO + 1 ? ", " : "", names[f]);
+	rc = lsr_error_set(LSR_EPARSE,
+			   "%s:1: cannot tell the format from the content (formats considered: %s); the first line is '%s'; give --format",
+			   in->name, list.s ? list.s : "", line.s ? line.s : "");
+	buf_release(&line);
+	buf_release(&list);
+	return rc;
+}
+
 static const char *skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p))
@@ -184,7 +231,5 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 			return 0;
 		}
 	}
-	return lsr_error_set(LSR_EPARSE,
-			     "%s:1: cannot tell the format from the content (expected PubMed XML, MEDLINE, RIS, Web of Science, EndNote XML or tagged, BibTeX or CSV); give --format",
-			     in->name);
+	return unknown_format(in, p, end);
 }

@@ -6,7 +6,8 @@
  * detects the format from its content, repairs its encoding, and stores
  * every record with its provenance as one run in one transaction.  A
  * malformed file is rejected whole with "FILE:LINE: what was expected"
- * (LSR_EPARSE) and nothing is stored.
+ * (LSR_EPARSE) and nothing is stored.  A file that yields no record is
+ * rejected too (never a silent zero), unless the caller allows it.
  */
 #ifndef LSR_FETCH_H
 #define LSR_FETCH_H
@@ -53,10 +54,11 @@ void fetch_input_free(struct fetch_input *in);
 /* Detect the format of in from its first bytes (nothing is consumed). */
 int fetch_detect_format(struct fetch_input *in, enum fetch_format *out);
 
-/* How CSV columns map to record fields. */
+/* How CSV columns map to record fields; what a parser accepts. */
 struct fetch_parse_opts {
 	const char *id_column;  /* CSV: column whose values are the source ids */
 	const struct strv *map; /* CSV: "field=Column" entries */
+	int allow_empty;        /* a file without records is not an error */
 };
 
 /*
@@ -73,6 +75,7 @@ struct fetch_import_opts {
 	enum fetch_format format; /* FETCH_FMT_AUTO to detect */
 	struct fetch_parse_opts parse;
 	int force;                /* import even if the file was imported */
+	int allow_empty;          /* store a run of 0 records instead of refusing */
 	const struct protocol *protocol; /* may be NULL */
 	const struct lsr_progress *progress;
 };

@@ -13,6 +13,8 @@
 
 #define FETCH_PEEK_MAX (64 * 1024) /* bytes format detection looks at */
 
+enum { INPUT_UTF16LE = 1, INPUT_UTF16BE = 2 };
+
 struct fetch_input {
 	char *name;            /* for messages: the path as given */
 	gzFile gz;             /* file input (gzip or plain), or NULL */
@@ -25,7 +27,11 @@ struct fetch_input {
 	size_t cap;
 	int eof;               /* the source has no more bytes */
 	uint64_t base;         /* stream offset of buf[0] */
-	int started;           /* BOM check done */
+	int started;           /* encoding check done */
+	int utf16;             /* INPUT_UTF16LE/BE: the source is decoded to UTF-8 */
+	unsigned char *u16;    /* UTF-16 bytes read and not yet decoded */
+	size_t u16len;
+	int src_eof;           /* UTF-16: the source has no more bytes */
 
 	/* line reader state */
 	struct buf line;       /* current line, UTF-8, no line end */
@@ -41,6 +47,12 @@ struct fetch_input {
  * Returns 1 for a line, 0 at end of input, negative on error.  CRLF, CR CR
  * LF and a lone CR all end a line; a UTF-8 BOM is removed; bytes that are
  * not UTF-8 are read as Windows-1252.  All noted in in->fixes.
+ *
+ * UTF-16 input (LE or BE, with a byte-order mark or recognised by the NUL
+ * in every other byte of ASCII text) is decoded to UTF-8 as it is read:
+ * every reader, input_read and input_peek included, sees UTF-8, and
+ * offsets and raw lines are those of the UTF-8 text (the file hash stays
+ * that of the bytes on disk).
  */
 int input_getline(struct fetch_input *in);
 /* Make the next input_getline return the current line again. */
@@ -140,6 +152,7 @@ struct tagged_parser {
 	 * line (leading white space removed) after a '\n'. */
 	int (*field)(void *x, const char *tag, const char *value);
 	int (*finish)(void *x);  /* the record is complete */
+	int allow_empty;         /* no record at all is not an error */
 };
 
 /* A field's text into out, trimmed; with join, its lines joined by spaces. */

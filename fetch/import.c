@@ -217,6 +217,20 @@ static int64_t file_size(const char *path)
 	return n < 0 ? 0 : n;
 }
 
+/* Read white space to the end, for the file's hash. */
+static int drain(struct fetch_input *in)
+{
+	char tmp[4096];
+	long n;
+
+	while ((n = input_read(in, tmp, sizeof(tmp))) > 0)
+		for (long i = 0; i < n; i++)
+			if (!strchr(" \t\r\n", tmp[i]))
+				return lsr_error_set(LSR_EPARSE, "%s: expected text near the start of the file, not only white space",
+						     in->name);
+	return (int)n;
+}
+
 int fetch_import(struct lsr_db *db, const char *path,
 		 const struct fetch_import_opts *o, struct fetch_import_result *out)
 {
@@ -225,6 +239,9 @@ int fetch_import(struct lsr_db *db, const char *path,
 	enum fetch_format fmt = o->format;
 	char hash[SHA256_HEX_LEN + 1];
 	struct buf notes = BUF_INIT, detail = BUF_INIT, obj = BUF_INIT;
+	struct fetch_parse_opts parse;
+	const char *peek;
+	size_t peek_len;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -237,7 +254,22 @@ int fetch_import(struct lsr_db *db, const char *path,
 		return rc;
 	s.in = in;
 	s.total_bytes = (uint64_t)file_size(path); /* compressed size: progress is approximate for .gz */
-	if (fmt == FETCH_FMT_AUTO && (rc = fetch_detect_format(in, &fmt)) < 0)
+	if ((rc = input_peek(in, &peek, &peek_len)) < 0)
+		goto out;
+	while (peek_len && strchr(" \t\r\n", *peek)) {
+		peek++;
+		peek_len--;
+	}
+	/* an empty file is refused unless it may be empty (a search that
+	 * found nothing); it then needs no format */
+	if (!peek_len && (rc = drain(in)) < 0)
+		goto out;
+	if (!peek_len && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE, "%s: the file is empty",
+				   path);
+		goto out;
+	}
+	if (fmt == FETCH_FMT_AUTO && peek_len && (rc = fetch_detect_format(in, &fmt)) < 0)
 		goto out;
 	if ((rc = db_txn_begin(db)) < 0)
 		goto out;
@@ -252,14 +284,25 @@ int fetch_import(struct lsr_db *db, const char *path,
 	sqlite3_bind_int64(st, 1, s.source_id);
 	db_bind_text(st, 2, path);
 	sqlite3_bind_int64(st, 3, file_size(path));
-	db_bind_text(st, 4, fetch_format_name(fmt));
+	if (fmt == FETCH_FMT_AUTO)
+		sqlite3_bind_null(st, 4); /* an empty file: no format to tell */
+	else
+		db_bind_text(st, 4, fetch_format_name(fmt));
 	db_bind_text(st, 5, s.now);
 	db_bind_text(st, 6, db_actor());
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
 	s.run_id = db_last_id(db);
-	if ((rc = fetch_parse(in, fmt, &o->parse, store_record, &s)) < 0)
+	parse = o->parse;
+	parse.allow_empty = o->allow_empty;
+	if (peek_len && (rc = fetch_parse(in, fmt, &parse, store_record, &s)) < 0)
 		goto rollback;
+	if (!s.position && !s.ndeleted && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s: no records found in a file that is not empty (read as %s); check the format, or use --allow-empty if the export holds none",
+				   path, fetch_format_name(fmt));
+		goto rollback;
+	}
 	if ((rc = sha256_final(in->hash, hash)) < 0) {
 		in->hash = NULL;
 		goto rollback;

@@ -291,10 +291,9 @@ int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
 	};
 	struct lsr_record rec;
 	struct ris_rec x;
-	struct tagged_parser p = { &x, &rec, rr_reset, field, finish };
+	struct tagged_parser p = { &x, &rec, rr_reset, field, finish, o->allow_empty };
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	RIS_BUFS(INIT)

@@ -521,7 +521,7 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 				   syn->close_hint);
 		goto out;
 	}
-	if (nrec == 0) {
+	if (nrec == 0 && !p->allow_empty) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no %s record found (expected %s lines)",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1),
 				   syn->format, syn->open_hint);

@@ -486,7 +486,20 @@ int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *nam
 	x->old_sctx = xmlStructuredErrorContext;
 	xmlSetExternalEntityLoader(no_entities);
 	xmlSetStructuredErrorFunc(x, on_error);
-	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, NULL, XMLREC_OPTIONS);
+	/* UTF-16 reaches libxml2 as UTF-8 (input.c decodes it): the XML
+	 * declaration's encoding="UTF-16" no longer applies */
+	if (!in->started) {
+		const char *data;
+		size_t len;
+		int rc = input_peek(in, &data, &len);
+
+		if (rc < 0) {
+			xmlrec_close(x);
+			return rc;
+		}
+	}
+	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, in->utf16 ? "UTF-8" : NULL,
+				   XMLREC_OPTIONS);
 	if (!x->reader) {
 		int rc = x->io_rc ? x->io_rc : lsr_error_oom();
 
