@@ -90,8 +90,10 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 				printf("  %llu deletion notices; %llu stored records withdrawn by the source\n",
 				       (unsigned long long)res.ndeleted,
 				       (unsigned long long)res.nwithdrawn);
-			if (res.notes[0])
-				printf("  encoding: %s\n", res.notes);
+			if (res.encoding[0])
+				printf("  encoding: %s\n", res.encoding);
+			if (res.parse_notes[0])
+				printf("  note: %s\n", res.parse_notes);
 		}
 	}
 out:

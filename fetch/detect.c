@@ -77,7 +77,8 @@ static int has_ris_tag(const char *data, size_t len, const char *tag)
 }
 
 /* EndNote tagged without a %0 type line: the first lines are "%T ...",
- * "%A ..." (a '%', a tag character, a space). */
+ * "%A ..." (a '%', a tag character, a space); "%% ..." is a TeX comment
+ * (BibDesk opens its BibTeX files with them). */
 static int endnote_tags(const char *p, const char *end)
 {
 	int tags = 0;
@@ -85,7 +86,7 @@ static int endnote_tags(const char *p, const char *end)
 	for (int lines = 0; p < end && lines < 3; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[2] != ' ')
+		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[1] == '%' || p[2] != ' ')
 			break;
 		tags++;
 		if (!nl)

@@ -86,7 +86,9 @@ struct fetch_import_result {
 	uint64_t ndeleted;        /* DeleteCitation entries in the file */
 	uint64_t nwithdrawn;      /* stored records those entries withdrew */
 	enum fetch_format format; /* the format used */
-	char notes[256];          /* encoding repairs, "" when none */
+	char notes[1024];         /* the run's notes: encoding, then parsing, "" when none */
+	char encoding[256];       /* the encoding repairs alone */
+	char parse_notes[768];    /* what the parser repaired or assumed alone */
 };
 
 /* Import one file as one run (one transaction). */

@@ -40,6 +40,7 @@ struct fetch_input {
 	uint64_t line_offset;  /* stream offset of the current line */
 	unsigned fixes;        /* enum text_fix flags seen so far */
 	int pushed_back;       /* input_getline returns the same line again */
+	struct buf notes;      /* what a parser repaired ("; "-separated), for the run */
 };
 
 /*
@@ -63,6 +64,10 @@ long input_read(struct fetch_input *in, void *dst, size_t n);
 int input_peek(struct fetch_input *in, const char **data, size_t *len);
 /* Stream offset of the next unread byte. */
 uint64_t input_offset(const struct fetch_input *in);
+/* Note in the run what the parser repaired or assumed ("3 missing ','
+ * between BibTeX fields assumed, the first at line 12"). */
+int input_note(struct fetch_input *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Parsers: each reads in to the end, calling sink for every record. */
 typedef int (*fetch_parser_fn)(struct fetch_input *in,
@@ -106,8 +111,8 @@ int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors 
 int tagged_set_date(struct lsr_record *r, const char *s);
 /* Pages from start and end parts ("112", "20" -> "112-20"). */
 int tagged_set_pages(struct lsr_record *r, const char *start, const char *end);
-/* Pages from a range as written ("134--137", "6 -- 15", "405-405" ->
- * "405"); other forms are kept. */
+/* Pages from a range as written ("134--137", "6 -- 15", "77 – 85",
+ * "405-405" -> "405"); other forms are kept. */
 int tagged_set_page_range(struct lsr_record *r, const char *s);
 /* Add every DOI-looking token of s (first one wins as the record's DOI). */
 int tagged_set_doi(struct lsr_record *r, const char *s);

@@ -314,6 +314,12 @@ int fetch_import(struct lsr_db *db, const char *path,
 		rc = LSR_ENOMEM;
 		goto rollback;
 	}
+	snprintf(out->encoding, sizeof(out->encoding), "%s", notes.s);
+	snprintf(out->parse_notes, sizeof(out->parse_notes), "%s", in->notes.s);
+	if (in->notes.len && buf_printf(&notes, "%s%s", notes.len ? "; " : "", in->notes.s) < 0) {
+		rc = LSR_ENOMEM;
+		goto rollback;
+	}
 	st = db_prepare(db, "UPDATE runs SET file_hash = ?1, finished_at = ?2, status = 'complete',"
 			    " count_records = ?3, count_deleted = ?4, notes = ?5 WHERE id = ?6");
 	if (!st) {

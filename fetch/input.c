@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ static int input_new(struct fetch_input **out, const char *name)
 	}
 	buf_init(&in->line, 0);
 	buf_init(&in->raw, 0);
+	buf_init(&in->notes, 0);
 	*out = in;
 	return 0;
 }
@@ -83,6 +85,7 @@ void fetch_input_free(struct fetch_input *in)
 	sha256_free(in->hash);
 	buf_release(&in->line);
 	buf_release(&in->raw);
+	buf_release(&in->notes);
 	free(in->buf);
 	free(in->u16);
 	free(in->name);
@@ -385,6 +388,19 @@ long input_read(struct fetch_input *in, void *dst, size_t n)
 	memcpy(dst, in->buf + in->pos, have);
 	in->pos += have;
 	return (long)have;
+}
+
+int input_note(struct fetch_input *in, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (in->notes.len && buf_adds(&in->notes, "; ") < 0)
+		return LSR_ENOMEM;
+	va_start(ap, fmt);
+	rc = buf_vprintf(&in->notes, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? LSR_ENOMEM : 0;
 }
 
 uint64_t input_offset(const struct fetch_input *in)

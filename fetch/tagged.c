@@ -203,10 +203,26 @@ int tagged_set_pages(struct lsr_record *r, const char *start, const char *end)
 
 int tagged_set_page_range(struct lsr_record *r, const char *s)
 {
-	struct buf start = BUF_INIT, end = BUF_INIT;
-	const char *dash;
+	struct buf start = BUF_INIT, end = BUF_INIT, hyphens = BUF_INIT;
+	const char *dash, *en = strstr(s, "\xE2\x80\x93"), *em = strstr(s, "\xE2\x80\x94");
 	int rc = 0;
 
+	/* "77 – 85" (Scopus's BibTeX, an en dash): as "77 - 85" */
+	if (en || em) {
+		for (const char *p = s; *p; p++) {
+			if (!strncmp(p, "\xE2\x80\x93", 3) || !strncmp(p, "\xE2\x80\x94", 3)) {
+				rc = buf_addc(&hyphens, '-');
+				p += 2;
+			} else {
+				rc = buf_addc(&hyphens, *p);
+			}
+			if (rc < 0)
+				return LSR_ENOMEM;
+		}
+		rc = tagged_set_page_range(r, hyphens.s);
+		buf_release(&hyphens);
+		return rc;
+	}
 	while (*s == ' ')
 		s++;
 	dash = strchr(s, '-');

@@ -62,6 +62,12 @@ static void test_fetch_bibtex__latex(void **state)
 	assert_string_equal(g.authors, "Møller, Jörg|de la Cruz, Åsa|R Core Team");
 	parse("@article{k, title = {\\c{C}a\\u{g}r{\\i} \\v{S}koda \\\"{\\i}}}", FETCH_FMT_BIBTEX, &g);
 	assert_string_equal(g.title, "Çağrı Škoda ï");
+	/* \'\i, unknown commands with an argument (and an optional one), a
+	 * line break, a blank line; an unknown command alone stays */
+	parse("@article{k, title = {Garc\\'\\i a {\\'\\i} \\mkbibquote{Intention}\n  \\foo[x]{y} \\LaTeX},"
+	      " abstract = {one\ntwo\n\n  three}}", FETCH_FMT_BIBTEX, &g);
+	assert_string_equal(g.title, "García í Intention y \\LaTeX");
+	assert_string_equal(g.abstract, "one two\nthree");
 }
 
 static void test_fetch_medline__abstract_sections(void **state)
