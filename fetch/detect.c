@@ -66,13 +66,17 @@ static int has_line_prefix(const char *data, size_t len, const char *prefix,
 	return 0;
 }
 
-/* A RIS tag line: two capitals/digits, two spaces, a dash ("TY  - "). */
+/* A RIS tag line: two capitals/digits, two spaces (or one), a dash
+ * ("TY  - ", "TY - "). */
 static int has_ris_tag(const char *data, size_t len, const char *tag)
 {
 	char prefix[8];
 
 	memcpy(prefix, tag, 2);
 	memcpy(prefix + 2, "  -", 4);
+	if (has_line_prefix(data, len, prefix, 4000))
+		return 1;
+	memcpy(prefix + 2, " - ", 4);
 	return has_line_prefix(data, len, prefix, 4000);
 }
 
@@ -196,7 +200,8 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 				     in->name);
 	}
 	if (has_line_prefix(p, (size_t)(end - p), "PMID- ", 4000) ||
-	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000)) {
+	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000) ||
+	    has_line_prefix(p, (size_t)(end - p), "OWN - ERIC", 4000)) {
 		*out = FETCH_FMT_MEDLINE;
 		return 0;
 	}

@@ -119,6 +119,9 @@ int tagged_set_doi(struct lsr_record *r, const char *s);
 /* The first ISSN-looking token of s ("0957-9672 (Print)", a list with
  * ISBNs, "1466822X") as the record's ISSN, unless it has one. */
 int tagged_set_issn(struct lsr_record *r, const char *s);
+/* Add every ISBN-10 or ISBN-13 token of s ("978-3-16-148410-0") to
+ * other_ids as "isbn:9783161484100". */
+int tagged_add_isbns(struct lsr_record *r, const char *s);
 /* Add "kind:value" to other_ids (embase, wos, scopus, nct, ...). */
 int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *value);
 /* Append text to a field buffer with one space between parts. */

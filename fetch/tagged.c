@@ -413,6 +413,42 @@ int tagged_set_issn(struct lsr_record *r, const char *s)
 	return 0;
 }
 
+int tagged_add_isbns(struct lsr_record *r, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		char digits[14];
+		size_t nd = 0, n = strcspn(p, " ,;()[]");
+
+		/* "978-3-16-148410-0", "0-306-40615-2", "ISBN 9780306406157" */
+		for (size_t i = 0; i < n && nd < sizeof(digits) - 1; i++) {
+			if (isdigit((unsigned char)p[i]) ||
+			    ((p[i] == 'X' || p[i] == 'x') && i == n - 1))
+				digits[nd++] = (char)toupper((unsigned char)p[i]);
+			else if (p[i] != '-')
+				break;
+		}
+		digits[nd] = '\0';
+		if (n && strspn(p, "0123456789-Xx") == n &&
+		    ((nd == 13 && (!strncmp(digits, "978", 3) || !strncmp(digits, "979", 3)) &&
+		      !strchr(digits, 'X')) || nd == 10)) {
+			int rc;
+			struct buf b = BUF_INIT;
+
+			if (buf_printf(&b, "isbn:%s", digits) < 0)
+				return LSR_ENOMEM;
+			rc = strv_push_unique(&r->other_ids, b.s);
+			buf_release(&b);
+			if (rc < 0)
+				return rc;
+		}
+		p += n;
+		p += strspn(p, " ,;()[]");
+	}
+	return 0;
+}
+
 /* Is tag one of the space-separated tags in list? */
 static int tag_in(const char *list, const char *tag)
 {
