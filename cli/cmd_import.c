@@ -11,7 +11,7 @@
 
 static const char *const import_usage[] = {
 	"lsr import FILE... --source NAME [--kind database|register|other]\n"
-	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv]\n"
+	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv|wos-tsv]\n"
 	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty] [--json]",
 	NULL
 };

@@ -18,6 +18,7 @@ static const char *const names[FETCH_FMT_COUNT] = {
 	[FETCH_FMT_ENDNOTE] = "endnote",
 	[FETCH_FMT_BIBTEX] = "bibtex",
 	[FETCH_FMT_CSV] = "csv",
+	[FETCH_FMT_WOS_TSV] = "wos-tsv",
 };
 
 const char *fetch_format_name(enum fetch_format f)
@@ -33,7 +34,7 @@ int fetch_format_parse(enum fetch_format *out, const char *name)
 			return 0;
 		}
 	return lsr_error_set(LSR_EUSAGE,
-			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex or csv)",
+			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex, csv or wos-tsv)",
 			     name);
 }
 
@@ -198,6 +199,11 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		return lsr_error_set(LSR_EPARSE,
 				     "%s: XML, but neither PubMed XML (PubmedArticleSet) nor EndNote XML (records); give --format",
 				     in->name);
+	}
+	/* Web of Science tab-delimited: a header of field tags, "PT AU BA ..." */
+	if (end - p > 6 && !memcmp(p, "PT\tAU\t", 6)) {
+		*out = FETCH_FMT_WOS_TSV;
+		return 0;
 	}
 	if (has_line_prefix(p, (size_t)(end - p), "PMID- ", 4000) ||
 	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000) ||

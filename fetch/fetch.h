@@ -33,6 +33,7 @@ enum fetch_format {
 	FETCH_FMT_ENDNOTE,
 	FETCH_FMT_BIBTEX,
 	FETCH_FMT_CSV,
+	FETCH_FMT_WOS_TSV,      /* Web of Science tab-delimited */
 	FETCH_FMT_COUNT
 };
 

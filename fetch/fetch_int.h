@@ -90,6 +90,8 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		       record_sink_fn sink, void *payload);
 int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 		    record_sink_fn sink, void *payload);
+int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o,
+			record_sink_fn sink, void *payload);
 
 /* Shared helpers for tagged formats (tagged.c). */
 

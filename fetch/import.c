@@ -23,6 +23,7 @@ static fetch_parser_fn parser_for(enum fetch_format f)
 	case FETCH_FMT_ENDNOTE: return fetch_parse_endnote;
 	case FETCH_FMT_BIBTEX: return fetch_parse_bibtex;
 	case FETCH_FMT_CSV: return fetch_parse_csv;
+	case FETCH_FMT_WOS_TSV: return fetch_parse_wos_tsv;
 	default: return NULL;
 	}
 }

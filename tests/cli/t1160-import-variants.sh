@@ -32,7 +32,7 @@ has "$OUT" "  encoding: UTF-16 converted to UTF-8"
 before=$(counts)
 # UTF-16 that decodes to no format: the formats considered, the first line
 run 3 lsr -C "$REV" import --source Test "$D/notes-utf16le.txt"
-same "$ERR" "lsr import: error: $D/notes-utf16le.txt:1: cannot tell the format from the content (formats considered: pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex, csv); the first line is 'Search notes of 3 March 2024'; give --format"
+same "$ERR" "lsr import: error: $D/notes-utf16le.txt:1: cannot tell the format from the content (formats considered: pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex, csv, wos-tsv); the first line is 'Search notes of 3 March 2024'; give --format"
 # a CSV with a header and no row: no silent zero
 run 3 lsr -C "$REV" import --source Test "$D/header-only.csv"
 same "$ERR" "lsr import: error: $D/header-only.csv: no records found in a file that is not empty (read as csv); check the format, or use --allow-empty if the export holds none"
