@@ -106,6 +106,15 @@ int tagged_add_author(struct lsr_record *r, const char *s);
 enum tagged_authors {
 	TAGGED_AUTHOR_TAG,   /* a tag meant for one author (RIS AU) */
 	TAGGED_AUTHOR_LIST,  /* a field holding all authors (a CSV column) */
+	/* "Pan, Y., Yu, C.": "Surname, Initials" pairs separated by ", " (Scopus
+	 * before 2023); with ';' a list of names, "Pan, Yan (57190000000)"
+	 * losing the id in parentheses */
+	TAGGED_AUTHOR_PAIRS,
+	/* "Wei Li; Zhiguo Dou" or "Wei Li|Zhiguo Dou": given names first,
+	 * turned round to "Li, Wei" (Lens, IEEE, OpenAlex) */
+	TAGGED_AUTHOR_GIVEN_FIRST,
+	/* "Wei LiZhiguo Dou": given-first names run together (SpringerLink) */
+	TAGGED_AUTHOR_RUN_TOGETHER,
 };
 int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how);
 /* Year and ISO date from free-form dates ("2017/03/01/", "2017 Mar 5",

@@ -356,11 +356,192 @@ static int initials_list(const char *s, int strict)
 	return parts >= 2 && !(strict && dotted && parts == 2);
 }
 
+/* Is s[0..n) initials, "Y.", "J.-P.", "A.B.", "JM"? */
+static int initials(const char *s, size_t n)
+{
+	size_t letters = 0;
+
+	while (n && s[n - 1] == ' ')
+		n--;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (isupper((unsigned char)s[i]))
+			letters++;
+		else if (s[i] != '.' && s[i] != '-' && s[i] != ' ')
+			return 0;
+	}
+	return letters >= 1 && letters <= 4;
+}
+
+/* Words that mark a collective name, kept as written. */
+static int collective(const char *s)
+{
+	static const char *const words[] = { "group", "consortium", "network", "collaborat",
+		"team", "committee", "society", "association", "investigators", "organi",
+		"study", "council", "working", "trial", "institute", "foundation", NULL };
+
+	for (int i = 0; words[i]; i++)
+		if (strcasestr(s, words[i]))
+			return 1;
+	return 0;
+}
+
+/* One given-first name, "Thi Hoa Nguyen", "W. Li", "Ludwig van Beethoven",
+ * as "Nguyen, Thi Hoa", "Li, W.", "van Beethoven, Ludwig". */
+static int add_given_first(struct lsr_record *r, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t last, sur;
+	int rc;
+
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n)
+		return 0;
+	if (buf_add(&b, s, n) < 0)
+		return LSR_ENOMEM;
+	last = n;
+	while (last && s[last - 1] != ' ')
+		last--;
+	if (memchr(s, ',', n) || !last || collective(b.s)) {
+		rc = tagged_add_author(r, b.s);
+		buf_release(&b);
+		return rc;
+	}
+	/* lower-case particles before the surname go with it */
+	sur = last;
+	while (sur > 1) {
+		size_t w = sur - 1;
+
+		while (w && s[w - 1] != ' ')
+			w--;
+		if (!islower((unsigned char)s[w]) || w == 0)
+			break;
+		sur = w;
+	}
+	buf_reset(&b);
+	if (buf_add(&b, s + sur, n - sur) < 0 || buf_adds(&b, ", ") < 0 ||
+	    buf_add(&b, s, sur - 1) < 0) {
+		buf_release(&b);
+		return LSR_ENOMEM;
+	}
+	rc = tagged_add_author(r, b.s);
+	buf_release(&b);
+	return rc;
+}
+
+/* "Pan, Y., Yu, C." -> "Pan, Y.", "Yu, C."; a part not followed by
+ * initials is a name of its own (a collective name). */
+static int add_pairs(struct lsr_record *r, const char *s)
+{
+	struct strv parts = STRV_INIT;
+	int rc = strv_split(&parts, s, ",");
+
+	for (size_t i = 0; !rc && i < parts.n; i++) {
+		const char *a = parts.v[i];
+
+		while (*a == ' ')
+			a++;
+		if (i + 1 < parts.n && initials(parts.v[i + 1], strlen(parts.v[i + 1])) &&
+		    !initials(a, strlen(a))) {
+			struct buf b = BUF_INIT;
+			const char *g = parts.v[i + 1];
+
+			while (*g == ' ')
+				g++;
+			rc = buf_printf(&b, "%s, %s", a, g) < 0 ? LSR_ENOMEM : tagged_add_author(r, b.s);
+			buf_release(&b);
+			i++;
+		} else {
+			rc = tagged_add_author(r, a);
+		}
+	}
+	strv_release(&parts);
+	return rc;
+}
+
+/* A name without the author id Scopus appends: "Pan, Yan (57190000000)". */
+static int add_without_id(struct lsr_record *r, const char *a)
+{
+	const char *open = strrchr(a, '(');
+	size_t n = strlen(a);
+	char *name;
+	int rc;
+
+	if (!open || open == a || strspn(open + 1, "0123456789") < 5 ||
+	    open[1 + strspn(open + 1, "0123456789")] != ')')
+		return tagged_add_author(r, a);
+	n = (size_t)(open - a);
+	while (n && a[n - 1] == ' ')
+		n--;
+	name = xstrndup(a, n);
+	if (!name)
+		return LSR_ENOMEM;
+	rc = tagged_add_author(r, name);
+	free(name);
+	return rc;
+}
+
+/* "Wei LiZhiguo Dou": a new name begins where a capital follows a
+ * lower-case letter, except inside Mc, Mac, De, Di, La, Le, Du, O'. */
+static int add_run_together(struct lsr_record *r, const char *s)
+{
+	static const char *const prefixes[] = { "Mc", "Mac", "De", "Di", "Da", "La", "Le", "Du",
+						"Van", "Von", NULL };
+	size_t start = 0, n = strlen(s);
+	int rc = 0;
+
+	for (size_t i = 1; !rc && i <= n; i++) {
+		int split = i == n;
+
+		if (!split && isupper((unsigned char)s[i]) && islower((unsigned char)s[i - 1])) {
+			size_t w = i;
+
+			while (w > start && s[w - 1] != ' ')
+				w--;
+			split = 1;
+			for (int k = 0; prefixes[k]; k++)
+				if (strlen(prefixes[k]) == i - w && !strncmp(s + w, prefixes[k], i - w))
+					split = 0;
+		}
+		if (split) {
+			rc = add_given_first(r, s + start, i - start);
+			start = i;
+		}
+	}
+	return rc;
+}
+
 int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how)
 {
 	struct strv parts = STRV_INIT;
 	int rc = 0;
 
+	if (how == TAGGED_AUTHOR_RUN_TOGETHER && !strchr(s, ';'))
+		return add_run_together(r, s);
+	if (how == TAGGED_AUTHOR_PAIRS && !strchr(s, ';'))
+		return add_pairs(r, s);
+	if (how == TAGGED_AUTHOR_GIVEN_FIRST || how == TAGGED_AUTHOR_RUN_TOGETHER) {
+		rc = strv_split(&parts, s, strchr(s, '|') ? "|" : ";");
+		for (size_t i = 0; !rc && i < parts.n; i++)
+			rc = add_given_first(r, parts.v[i], strlen(parts.v[i]));
+		strv_release(&parts);
+		return rc;
+	}
+	if (how == TAGGED_AUTHOR_PAIRS) {
+		rc = strv_split(&parts, s, ";");
+		for (size_t i = 0; !rc && i < parts.n; i++)
+			rc = add_without_id(r, parts.v[i]);
+		strv_release(&parts);
+		return rc;
+	}
 	if (strchr(s, ';')) {
 		rc = strv_split(&parts, s, ";");
 	} else if (how == TAGGED_AUTHOR_LIST && strstr(s, " and ")) {
