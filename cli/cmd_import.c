@@ -12,15 +12,43 @@
 static const char *const import_usage[] = {
 	"lsr import FILE... --source NAME [--kind database|register|other]\n"
 	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv|wos-tsv]\n"
-	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty] [--json]",
+	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty]\n"
+	"          [--skip-malformed] [--json]",
 	NULL
 };
+
+/* The entries run skipped, one line each (the first 10). */
+static int print_skips(struct lsr_ctx *ctx, int64_t run)
+{
+	static const char sql[] = "SELECT line, reason, count(*) OVER () FROM import_skips"
+				  " WHERE run_id = ?1 ORDER BY id LIMIT 10";
+	sqlite3_stmt *st = db_prepare(ctx->db, sql);
+	long long total = 0, shown = 0;
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		printf("  skipped: %s\n", (const char *)sqlite3_column_text(st, 1));
+		total = sqlite3_column_int64(st, 2);
+		shown++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(ctx->db, sql);
+	if (total > shown)
+		printf("  skipped: ... %lld more (all in the review's table import_skips)\n",
+		       total - shown);
+	return 0;
+}
 
 int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *source = NULL, *kind = NULL, *format = "auto", *id_column = NULL;
 	struct strv maps = STRV_INIT, map = STRV_INIT;
-	int force = 0, json = 0, allow_empty = 0;
+	int force = 0, json = 0, allow_empty = 0, skip_malformed = 0;
+	uint64_t skipped = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "source", &source, "NAME", "the source the records come from (as PRISMA shows it)"),
 		OPT_STRING(0, "kind", &kind, "KIND", "database, register or other (default: the protocol's, else database)"),
@@ -29,6 +57,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_LIST(0, "map", &maps, "FIELD=COL,...", "CSV: read FIELD from column COL"),
 		OPT_BOOL(0, "force", &force, "import a file whose content was imported before"),
 		OPT_BOOL(0, "allow-empty", &allow_empty, "store a file without records as a run of 0 (a search that found nothing)"),
+		OPT_BOOL(0, "skip-malformed", &skip_malformed, "store the good records of a file and record the malformed ones (exit 6)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object per file"),
 		OPT_END(),
 	};
@@ -59,6 +88,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 	io.kind = kind;
 	io.force = force;
 	io.allow_empty = allow_empty;
+	io.skip_malformed = skip_malformed;
 	io.protocol = ctx->protocol;
 	io.progress = &ctx->progress;
 	io.parse.id_column = id_column;
@@ -71,13 +101,15 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = fetch_import(ctx->db, files[i], &io, &res);
 		if (rc < 0)
 			goto out;
+		skipped += res.nskipped;
 		if (json) {
-			json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:s}",
+			json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s}",
 					      "file", files[i], "run", (json_int_t)res.run_id,
 					      "source", source, "format", fetch_format_name(res.format),
 					      "records", (json_int_t)res.nrecords,
 					      "deleted", (json_int_t)res.ndeleted,
 					      "withdrawn", (json_int_t)res.nwithdrawn,
+					      "skipped", (json_int_t)res.nskipped,
 					      "notes", res.notes);
 			if ((rc = out_json_line(j)) < 0)
 				goto out;
@@ -94,8 +126,12 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 				printf("  encoding: %s\n", res.encoding);
 			if (res.parse_notes[0])
 				printf("  note: %s\n", res.parse_notes);
+			if (res.nskipped && (rc = print_skips(ctx, res.run_id)) < 0)
+				goto out;
 		}
 	}
+	if (skipped)
+		rc = CMD_SKIPPED; /* every file imported, some entries skipped */
 out:
 	strv_release(&maps);
 	strv_release(&map);

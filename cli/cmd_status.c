@@ -21,7 +21,8 @@ static const char runs_sql[] =
 	"   AND r.id NOT IN (SELECT record_id FROM record_withdrawals)),"
 	" (SELECT count(*) FROM records r WHERE r.run_id = u.id"
 	"   AND r.id IN (SELECT record_id FROM record_withdrawals)),"
-	" w.reason, u.notes"
+	" w.reason, u.notes,"
+	" (SELECT count(*) FROM import_skips k WHERE k.run_id = u.id)"
 	" FROM sources s LEFT JOIN runs u ON u.source_id = s.id"
 	" LEFT JOIN run_withdrawals w ON w.run_id = u.id"
 	" ORDER BY s.id, u.id";
@@ -185,6 +186,8 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 			json_object_set_new(run, "count_reported",
 					    json_integer(sqlite3_column_int64(st, 10)));
+		if (sqlite3_column_int64(st, 15)) /* lsr import --skip-malformed */
+			json_object_set_new(run, "skipped", json_integer(sqlite3_column_int64(st, 15)));
 		json_array_append_new(runs, run);
 		if (!withdrawn) {
 			src_count += nrec;
@@ -266,6 +269,9 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 					search_find(unfinished, nunfinished,
 						    json_integer_value(json_object_get(r, "id")));
 
+				if (json_integer_value(json_object_get(r, "skipped")))
+					printf("           !! %lld malformed entries skipped at import (lsr import --skip-malformed)\n",
+					       (long long)json_integer_value(json_object_get(r, "skipped")));
 				if (json_is_true(json_object_get(r, "withdrawn")))
 					; /* out of every count: its state no longer matters */
 				else if (si && si->active)

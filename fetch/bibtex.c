@@ -641,9 +641,9 @@ static int finish_entry(struct lsr_record *r, struct bib_fields *f)
 	return rc;
 }
 
-/* Parse the complete entry in st->text and hand it to sink. */
-static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_fn sink,
-		       void *payload)
+/* Parse the complete entry in st->text into r; *ready is set when r is a
+ * record to store (not @comment, @preamble or @string). */
+static int parse_entry(struct bib_state *st, struct lsr_record *r, int *ready)
 {
 	struct cur c = { st->text.s, 1, st->text.len, st->start_line, st, 0 };
 	struct bib_fields f;
@@ -760,7 +760,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 	r->raw = st->raw.s;
 	r->raw_len = st->raw.len;
 	st->nrec++;
-	rc = sink(r, payload);
+	*ready = 1;
 out:
 #define REL(b) buf_release(&f.b);
 	BIB_BUFS(REL)
@@ -824,7 +824,9 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 			snprintf(where, sizeof(where), "the next entry at line %llu",
 				 (unsigned long long)in->lineno);
 			rc = unbalanced(&st, where);
-			goto out;
+			if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+				goto out;
+			state = OUTSIDE; /* skipped: this line starts the next entry */
 		}
 		/* a line that starts with '%' outside an entry is a comment,
 		 * "%@article{...}" an entry commented out */
@@ -885,7 +887,10 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 			} else if (ch == '}') {
 				if (--depth == 0 && close == ')') {
 					rc = unbalanced(&st, "a '}' that closes nothing");
-					goto out;
+					if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+						goto out;
+					state = OUTSIDE;
+					continue;
 				}
 			} else if (ch == '"' && depth == 1) {
 				quote = !quote;
@@ -893,8 +898,13 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 				depth = 0;
 			}
 			if (depth == 0) {
+				int ready = 0;
+
 				state = OUTSIDE;
-				if ((rc = parse_entry(&st, &rec, sink, payload)) < 0)
+				rc = parse_entry(&st, &rec, &ready);
+				if (rc < 0 && (rc = fetch_skip(o, st.start_line, rc)) < 0)
+					goto out;
+				if (ready && (rc = sink(&rec, payload)) < 0)
 					goto out;
 			}
 		}
@@ -903,14 +913,15 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		goto out;
 	if (state == BODY) {
 		rc = unbalanced(&st, "the end of the file");
-		goto out;
+		if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+			goto out;
 	}
 	if (st.missing_commas &&
 	    (rc = input_note(in, "%llu missing ',' between BibTeX fields assumed (the first at line %llu)",
 			     (unsigned long long)st.missing_commas,
 			     (unsigned long long)st.missing_comma_line)) < 0)
 		goto out;
-	if (st.nrec == 0 && !o->allow_empty) {
+	if (st.nrec == 0 && !o->allow_empty && !o->skip) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no BibTeX entry found (expected '@article{key, ...}')",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1));
 		goto out;

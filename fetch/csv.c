@@ -757,6 +757,8 @@ static void on_row(int term, void *payload)
 		s->rc = lsr_error_set(LSR_EPARSE,
 				      "%s:%llu: expected at most %zu cells, as in the header, but the row has %zu",
 				      s->in->name, (unsigned long long)s->row_line, s->ncols, s->ncells);
+		s->rc = fetch_skip(s->opts, s->row_line, s->rc); /* 0: the row is dropped */
+		s->ncells = 0;
 		return;
 	}
 	for (size_t i = 0; i < s->ncells && empty; i++)
@@ -827,7 +829,9 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 		rc = lsr_error_set(LSR_EPARSE,
 				   "%s:%llu: expected '\"' to close the quoted cell of the row that starts here",
 				   in->name, (unsigned long long)s.row_line);
-		goto out;
+		/* skipped, the row runs to the end of the file */
+		if ((rc = fetch_skip(o, s.row_line, rc)) < 0)
+			goto out;
 	}
 	if (s.rc < 0) {
 		rc = s.rc;

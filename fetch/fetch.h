@@ -6,8 +6,11 @@
  * detects the format from its content, repairs its encoding, and stores
  * every record with its provenance as one run in one transaction.  A
  * malformed file is rejected whole with "FILE:LINE: what was expected"
- * (LSR_EPARSE) and nothing is stored.  A file that yields no record is
- * rejected too (never a silent zero), unless the caller allows it.
+ * (LSR_EPARSE) and nothing is stored, unless the caller asks to skip
+ * malformed records: then the good ones are stored and each skipped one
+ * is recorded in the run (table import_skips) with its line and the
+ * reason.  A file that yields no record is rejected too (never a silent
+ * zero), unless the caller allows it.
  */
 #ifndef LSR_FETCH_H
 #define LSR_FETCH_H
@@ -60,6 +63,14 @@ struct fetch_parse_opts {
 	const char *id_column;  /* CSV: column whose values are the source ids */
 	const struct strv *map; /* CSV: "field=Column" entries */
 	int allow_empty;        /* a file without records is not an error */
+	/*
+	 * --skip-malformed: each malformed record (text or XML parsers aside)
+	 * is reported here, with its first line and the parser's message,
+	 * and the parser goes on with the next record.  NULL: the first one
+	 * rejects the file.  A negative return stops the parse.
+	 */
+	int (*skip)(void *payload, uint64_t line, const char *reason);
+	void *skip_payload;
 };
 
 /*
@@ -77,6 +88,7 @@ struct fetch_import_opts {
 	struct fetch_parse_opts parse;
 	int force;                /* import even if the file was imported */
 	int allow_empty;          /* store a run of 0 records instead of refusing */
+	int skip_malformed;       /* store the good records, record the bad ones */
 	const struct protocol *protocol; /* may be NULL */
 	const struct lsr_progress *progress;
 };
@@ -86,6 +98,7 @@ struct fetch_import_result {
 	uint64_t nrecords;        /* records stored */
 	uint64_t ndeleted;        /* DeleteCitation entries in the file */
 	uint64_t nwithdrawn;      /* stored records those entries withdrew */
+	uint64_t nskipped;        /* malformed entries skipped (table import_skips) */
 	enum fetch_format format; /* the format used */
 	char notes[1024];         /* the run's notes: encoding, then parsing, "" when none */
 	char encoding[256];       /* the encoding repairs alone */

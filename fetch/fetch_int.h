@@ -93,6 +93,14 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o,
 			record_sink_fn sink, void *payload);
 
+/*
+ * A malformed record: rc is the error just set (lsr_error_set) and line
+ * the record's first line.  With opts->skip, the record is reported there
+ * and 0 returned (the parser drops it and goes on); otherwise, or for an
+ * error that is not LSR_EPARSE, rc is returned.
+ */
+int fetch_skip(const struct fetch_parse_opts *opts, uint64_t line, int rc);
+
 /* Shared helpers for tagged formats (tagged.c). */
 
 /* Split "Surname, Given" / "Surname Given" author strings consistently. */
@@ -171,7 +179,7 @@ struct tagged_parser {
 	 * line (leading white space removed) after a '\n'. */
 	int (*field)(void *x, const char *tag, const char *value);
 	int (*finish)(void *x);  /* the record is complete */
-	int allow_empty;         /* no record at all is not an error */
+	const struct fetch_parse_opts *opts; /* allow_empty, skip */
 };
 
 /* A field's text into out, trimmed; with join, its lines joined by spaces. */

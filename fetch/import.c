@@ -43,6 +43,15 @@ static int finish_then_sink(struct lsr_record *r, void *payload)
 	return fs->sink(r, fs->payload);
 }
 
+int fetch_skip(const struct fetch_parse_opts *opts, uint64_t line, int rc)
+{
+	if (!opts || !opts->skip || rc != LSR_EPARSE)
+		return rc;
+	/* the message is the reason stored with the run: read here, not only
+	 * in cli/, because it is data */
+	return opts->skip(opts->skip_payload, line, lsr_error_last());
+}
+
 int fetch_parse(struct fetch_input *in, enum fetch_format fmt,
 		const struct fetch_parse_opts *opts, record_sink_fn sink,
 		void *payload)
@@ -123,6 +132,7 @@ struct import_state {
 	uint64_t position;
 	uint64_t ndeleted;
 	uint64_t nwithdrawn;
+	uint64_t nskipped;
 	const struct lsr_progress *progress;
 	uint64_t total_bytes;
 	char now[CLOCK_ISO_LEN];
@@ -171,6 +181,25 @@ static int store_record(struct lsr_record *r, void *payload)
 				s->total_bytes, "bytes");
 	}
 	return 0;
+}
+
+/* --skip-malformed: record the entry the parser could not read. */
+static int skip_record(void *payload, uint64_t line, const char *reason)
+{
+	struct import_state *s = payload;
+	sqlite3_stmt *st = db_prepare(s->db, "INSERT INTO import_skips(run_id, line, reason)"
+					     " VALUES(?1, ?2, ?3)");
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, s->run_id);
+	if (line)
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
+	else
+		sqlite3_bind_null(st, 2);
+	db_bind_text(st, 3, reason);
+	s->nskipped++;
+	return db_step_done(s->db, st);
 }
 
 /* Has a file with this content been imported (in a run not withdrawn)? */
@@ -296,8 +325,18 @@ int fetch_import(struct lsr_db *db, const char *path,
 	s.run_id = db_last_id(db);
 	parse = o->parse;
 	parse.allow_empty = o->allow_empty;
+	if (o->skip_malformed) {
+		parse.skip = skip_record;
+		parse.skip_payload = &s;
+	}
 	if (peek_len && (rc = fetch_parse(in, fmt, &parse, store_record, &s)) < 0)
 		goto rollback;
+	if (!s.position && !s.ndeleted && s.nskipped && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s: every entry was malformed (%llu skipped); nothing was stored",
+				   path, (unsigned long long)s.nskipped);
+		goto rollback;
+	}
 	if (!s.position && !s.ndeleted && !o->allow_empty) {
 		rc = lsr_error_set(LSR_EPARSE,
 				   "%s: no records found in a file that is not empty (read as %s); check the format, or use --allow-empty if the export holds none",
@@ -312,6 +351,12 @@ int fetch_import(struct lsr_db *db, const char *path,
 	if (!o->force && (rc = check_duplicate(db, path, hash, s.run_id)) < 0)
 		goto rollback;
 	if (text_fix_describe(&notes, in->fixes) < 0) {
+		rc = LSR_ENOMEM;
+		goto rollback;
+	}
+	if (s.nskipped && input_note(in, "%llu malformed %s skipped (lsr import --skip-malformed)",
+				     (unsigned long long)s.nskipped,
+				     s.nskipped == 1 ? "entry" : "entries") < 0) {
 		rc = LSR_ENOMEM;
 		goto rollback;
 	}
@@ -341,9 +386,12 @@ int fetch_import(struct lsr_db *db, const char *path,
 	record_json_str(&detail, path, strlen(path));
 	buf_printf(&detail, ",\"source\":");
 	record_json_str(&detail, o->source, strlen(o->source));
-	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
+	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu",
 		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
-		   (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "");
+		   (unsigned long long)s.ndeleted);
+	if (s.nskipped)
+		buf_printf(&detail, ",\"skipped\":%llu", (unsigned long long)s.nskipped);
+	buf_adds(&detail, o->force ? ",\"force\":true}" : "}");
 	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
 		goto rollback;
 	if ((rc = db_txn_commit(db)) < 0)
@@ -352,6 +400,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 	out->nrecords = s.position;
 	out->ndeleted = s.ndeleted;
 	out->nwithdrawn = s.nwithdrawn;
+	out->nskipped = s.nskipped;
 	out->format = fmt;
 	snprintf(out->notes, sizeof(out->notes), "%s", notes.s);
 	goto out;

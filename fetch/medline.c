@@ -389,7 +389,7 @@ int fetch_parse_medline(struct fetch_input *in, const struct fetch_parse_opts *o
 	};
 	struct lsr_record rec;
 	struct medline_rec x;
-	struct tagged_parser p = { &x, &rec, mr_reset, field, finish, o->allow_empty };
+	struct tagged_parser p = { &x, &rec, mr_reset, field, finish, o };
 	int rc;
 
 	memset(&x, 0, sizeof(x));

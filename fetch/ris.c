@@ -301,7 +301,7 @@ int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
 	};
 	struct lsr_record rec;
 	struct ris_rec x;
-	struct tagged_parser p = { &x, &rec, rr_reset, field, finish, o->allow_empty };
+	struct tagged_parser p = { &x, &rec, rr_reset, field, finish, o };
 	int rc;
 
 	memset(&x, 0, sizeof(x));

@@ -647,13 +647,25 @@ static int tag_in(const char *list, const char *tag)
 	return 0;
 }
 
+/* Does tag open a record of syn? */
+static int opens(const struct tagged_syntax *syn, const char *tag)
+{
+	return !syn->open || !strcmp(tag, syn->open);
+}
+
+/*
+ * With --skip-malformed a malformed record is reported through
+ * fetch_skip() and dropped: "junk" then discards the rest of it, up to
+ * its close tag, the blank line that ends it (formats without a close
+ * tag) or the open tag of the next record, and reading goes on.
+ */
 int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 		const struct tagged_parser *p, record_sink_fn sink, void *payload)
 {
 	struct buf raw = BUF_INIT, value = BUF_INIT;
 	char tag[TAGGED_TAG_MAX] = "";
 	uint64_t start = 0, nrec = 0;
-	int in_rec = 0, restarted = 0, more, rc = 0;
+	int in_rec = 0, restarted = 0, junk = 0, more, rc = 0;
 
 	record_init(p->r);
 	do {
@@ -670,6 +682,16 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			line = in->line.s;
 			blank = line[strspn(line, " \t")] == '\0';
 			is_tag = !blank && syn->tag_line(line, in->line.len, ntag, &v);
+		}
+		if (junk && more) {
+			if (is_tag && syn->close && !strcmp(ntag, syn->close))
+				junk = 0; /* the skipped record's close tag */
+			else if (blank && !syn->close)
+				junk = 0;
+			else if (is_tag && syn->open && opens(syn, ntag))
+				junk = 0; /* the next record: read it */
+			if (junk || !is_tag || !syn->open || !opens(syn, ntag))
+				continue;
 		}
 		if (in_rec && !syn->close)
 			done = !more || blank ||
@@ -700,16 +722,28 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 				goto out;
 			continue;
 		}
+		if (in_rec && is_tag && syn->close && syn->open && !strcmp(ntag, syn->open)) {
+			rc = lsr_error_set(LSR_EPARSE,
+					   "%s:%llu: expected %s to close the record that starts at line %llu before a new %s",
+					   in->name, (unsigned long long)in->lineno, syn->close_hint,
+					   (unsigned long long)start, syn->open_hint);
+			if ((rc = fetch_skip(p->opts, start, rc)) < 0)
+				goto out;
+			in_rec = 0; /* the unclosed record is dropped; this one opens */
+		}
 		if (!in_rec) {
 			if (is_tag && syn->frame && tag_in(syn->frame, ntag))
 				continue;
-			if (!is_tag || (syn->open && strcmp(ntag, syn->open))) {
+			if (!is_tag || !opens(syn, ntag)) {
 				if (syn->lax_between)
 					continue;
 				rc = lsr_error_set(LSR_EPARSE, "%s:%llu: expected %s to start %s %s record",
 						   in->name, (unsigned long long)in->lineno, syn->open_hint,
 						   strchr("AEIOU", syn->format[0]) ? "an" : "a", syn->format);
-				goto out;
+				if ((rc = fetch_skip(p->opts, in->lineno, rc)) < 0)
+					goto out;
+				junk = 1;
+				continue;
 			}
 			in_rec = 1;
 			restarted = 0;
@@ -720,12 +754,6 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			p->r->line = in->lineno;
 			p->r->offset = in->line_offset;
 			buf_reset(&raw);
-		} else if (is_tag && syn->close && syn->open && !strcmp(ntag, syn->open)) {
-			rc = lsr_error_set(LSR_EPARSE,
-					   "%s:%llu: expected %s to close the record that starts at line %llu before a new %s",
-					   in->name, (unsigned long long)in->lineno, syn->close_hint,
-					   (unsigned long long)start, syn->open_hint);
-			goto out;
 		}
 		if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
 			goto out;
@@ -743,6 +771,10 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			rc = lsr_error_set(LSR_EPARSE,
 					   "%s:%llu: expected %s or a continuation line indented with spaces",
 					   in->name, (unsigned long long)in->lineno, syn->tag_hint);
+			if ((rc = fetch_skip(p->opts, start, rc)) == 0) {
+				in_rec = 0;
+				junk = 1;
+			}
 		}
 		if (rc < 0)
 			goto out;
@@ -752,9 +784,10 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 				   "%s:%llu: unexpected end of file: the record that starts at line %llu has no %s",
 				   in->name, (unsigned long long)in->lineno, (unsigned long long)start,
 				   syn->close_hint);
-		goto out;
+		if ((rc = fetch_skip(p->opts, start, rc)) < 0)
+			goto out;
 	}
-	if (nrec == 0 && !p->allow_empty) {
+	if (nrec == 0 && !p->opts->allow_empty && !p->opts->skip) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no %s record found (expected %s lines)",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1),
 				   syn->format, syn->open_hint);

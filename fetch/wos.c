@@ -233,7 +233,7 @@ int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
 	};
 	struct lsr_record rec;
 	struct wos_rec x;
-	struct tagged_parser p = { &x, &rec, wr_reset, field, finish, o->allow_empty };
+	struct tagged_parser p = { &x, &rec, wr_reset, field, finish, o };
 	int rc;
 
 	memset(&x, 0, sizeof(x));
@@ -282,7 +282,6 @@ int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o
 	size_t ncols = 0;
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	WOS_BUFS(INIT)
@@ -322,7 +321,9 @@ int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o
 			rc = lsr_error_set(LSR_EPARSE,
 					   "%s:%llu: expected at most %zu cells, as in the header, but the row has %zu",
 					   in->name, (unsigned long long)in->lineno, ncols, n);
-			goto out;
+			if ((rc = fetch_skip(o, in->lineno, rc)) < 0)
+				goto out;
+			continue;
 		}
 		record_reset(&rec);
 		wr_reset(&x);

@@ -943,6 +943,20 @@ int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *ou
 		unsigned flags)
 {
 	struct walk w = { x, out, flags, 0, 0 };
+	size_t start = out->len, lead = 0, end;
+	int rc = walk(&w, node);
 
-	return walk(&w, node);
+	if (rc < 0)
+		return rc;
+	/* white space around the text is layout ("<LastName> Fantini
+	 * </LastName>", as other tools than PubMed write it) */
+	end = out->len;
+	while (start + lead < end && isspace((unsigned char)out->s[start + lead]))
+		lead++;
+	while (end > start + lead && isspace((unsigned char)out->s[end - 1]))
+		end--;
+	if (lead)
+		memmove(out->s + start, out->s + start + lead, end - start - lead);
+	buf_setlen(out, end - lead);
+	return 0;
 }
