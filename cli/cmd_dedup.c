@@ -7,48 +7,23 @@
 #include "out.h"
 #include "../screen/screen.h"
 #include "../util/buf.h"
-#include "../util/csvtab.h"
 #include "../util/err.h"
+#include "../util/num.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const dedup_usage[] = {
-	"lsr dedup [--export FILE.csv] [--threads N] [--json]",
-	"lsr dedup explain CITATION [--record] [--json]",
-	"lsr dedup queue [--all] [--json]",
-	"lsr dedup decide PAIR same|different --by NAME [--reason TEXT]",
-	"lsr dedup split CITATION RECORD[,RECORD...]... --by NAME [--reason TEXT]",
-	NULL
-};
-
-static int parse_id(const char *s, const char *what, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (!*s || *end || errno || v <= 0)
-		return lsr_error_set(LSR_EUSAGE, "'%s' is not a %s id", s, what);
-	*out = v;
-	return 0;
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static json_t *jcol_num(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return json_null();
-	if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-		return json_integer(sqlite3_column_int64(st, i));
-	return json_real(sqlite3_column_double(st, i));
-}
+static const char *const run_usage[] = {
+	"lsr dedup [--export FILE.csv] [--threads N] [--json]", NULL };
+static const char *const explain_usage[] = {
+	"lsr dedup explain CITATION [--record] [--json]", NULL };
+static const char *const queue_usage[] = {
+	"lsr dedup queue [--all] [--json]", NULL };
+static const char *const decide_usage[] = {
+	"lsr dedup decide PAIR same|different --by NAME [--reason TEXT] [--json]", NULL };
+static const char *const split_usage[] = {
+	"lsr dedup split CITATION RECORD[,RECORD...]... --by NAME [--reason TEXT] [--json]", NULL };
 
 /* A summary object, as out_json_doc prints it but with the similarities
  * at the 3 digits they were stored with. */
@@ -68,36 +43,12 @@ static int json_doc(json_t *j)
 
 static int dedup_export(struct lsr_ctx *ctx, const char *path)
 {
-	static const char sql[] =
-		"SELECT s.name, r.source_record_id, m.citation_id, m.rule, m.score"
-		" FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
-		" JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id"
-		" ORDER BY r.id";
-	sqlite3_stmt *st = db_prepare(ctx->db, sql);
-	FILE *f;
-	int step, rc = 0;
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	int rc;
 
-	if (!st)
-		return lsr_error_last_code();
-	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
 	if (!f)
 		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	fputs("source,source_id,group,rule,score\n", f);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		char group[32], score[32] = "";
-
-		snprintf(group, sizeof(group), "%lld", (long long)sqlite3_column_int64(st, 2));
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			snprintf(score, sizeof(score), "%.2f", sqlite3_column_double(st, 4));
-		csvtab_put(f, col(st, 0), ',');
-		csvtab_put(f, col(st, 1), ',');
-		csvtab_put(f, group, ',');
-		csvtab_put(f, col(st, 3), ',');
-		csvtab_put(f, score, '\n');
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		rc = db_error(ctx->db, sql);
+	rc = screen_dedup_export(ctx->db, f);
 	if (f != stdout && fclose(f) != 0 && rc == 0)
 		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
 	return rc;
@@ -105,135 +56,30 @@ static int dedup_export(struct lsr_ctx *ctx, const char *path)
 
 /* ---- explain ------------------------------------------------------------ */
 
-/*
- * Run sql (parameter ?1 = id) and append one object per row to arr:
- * column i under keys[i], as types[i] says: 's' string, 'n' number, 'j'
- * JSON text, 'b' boolean (NULL is null in every case).
- */
-static int rows_json(struct lsr_ctx *ctx, int64_t id, const char *sql, const char *const *keys,
-		     const char *types, json_t *arr)
-{
-	sqlite3_stmt *st = db_prepare(ctx->db, sql);
-	int step;
-
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (int i = 0; types[i]; i++) {
-			json_t *v;
-
-			switch (types[i]) {
-			case 'n': v = jcol_num(st, i); break;
-			case 'j': v = out_jparse(col(st, i)); break;
-			case 'b': v = json_boolean(sqlite3_column_int(st, i)); break;
-			default: v = out_jstr(col(st, i)); break;
-			}
-			json_object_set_new(o, keys[i], v);
-		}
-		json_array_append_new(arr, o);
-	}
-	sqlite3_reset(st);
-	return step == SQLITE_DONE ? 0 : db_error(ctx->db, sql);
-}
-
 static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, int json)
 {
-	int64_t id, cid = 0, into = 0, rep = 0;
-	sqlite3_stmt *st;
-	json_t *root, *members, *links, *decisions, *events;
+	int64_t id, cid, into, rep;
+	json_t *root, *members, *links, *decisions, *m;
 	int rc;
 	size_t i;
-	json_t *m;
 
-	if ((rc = parse_id(arg, by_record ? "record" : "citation", &id)) < 0)
+	if ((rc = num_parse_id(&id, arg, by_record ? "record" : "citation")) < 0)
 		return rc;
+	cid = id;
 	if (by_record) {
-		st = db_prepare(ctx->db, "SELECT (SELECT count(*) FROM records WHERE id = ?1),"
-					 " (SELECT citation_id FROM citation_members WHERE record_id = ?1)");
-		if (!st)
-			return lsr_error_last_code();
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_step(st);
-		if (!sqlite3_column_int(st, 0)) {
-			sqlite3_reset(st);
-			return lsr_error_set(LSR_ENOTFOUND, "no record %lld", (long long)id);
-		}
-		cid = sqlite3_column_int64(st, 1);
-		sqlite3_reset(st);
+		if ((rc = screen_record_citation(ctx->db, id, &cid)) < 0)
+			return rc;
 		if (!cid)
 			return lsr_error_set(LSR_ENOTFOUND, "record %lld is not grouped (run 'lsr dedup')",
 					     (long long)id);
-	} else {
-		cid = id;
 	}
-	st = db_prepare(ctx->db, "SELECT representative_id, retired_into FROM citations WHERE id = ?1");
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, cid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return lsr_error_set(LSR_ENOTFOUND, "no citation %lld", (long long)cid);
-	}
-	rep = sqlite3_column_int64(st, 0);
-	into = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	root = json_object();
-	json_object_set_new(root, "schema_version", json_integer(1));
-	json_object_set_new(root, "citation", json_integer(cid));
-	json_object_set_new(root, "retired_into", into ? json_integer(into) : json_null());
-	json_object_set_new(root, "representative", rep ? json_integer(rep) : json_null());
-	members = json_array();
-	links = json_array();
-	decisions = json_array();
-	events = json_array();
-	json_object_set_new(root, "members", members);
-	json_object_set_new(root, "links", links);
-	json_object_set_new(root, "decisions", decisions);
-	json_object_set_new(root, "events", events);
-
-	{
-		static const char *const mkeys[] = { "record", "source", "source_id", "pass", "rule",
-			"score", "scores", "matched", "at", "title", "year", "doi", "pmid", "counted" };
-		static const char *const lkeys[] = { "link", "record_a", "record_b", "pass", "rule",
-			"score", "scores", "run", "decision", "cut_by", "at" };
-		static const char *const dkeys[] = { "decision", "kind", "record_a", "record_b",
-			"citation", "parts", "by", "at", "reason" };
-		static const char *const ekeys[] = { "kind", "citation", "other", "at", "by" };
-
-		if ((rc = rows_json(ctx, cid,
-				    "SELECT m.record_id, s.name, r.source_record_id, m.pass, m.rule, m.score,"
-				    " m.scores, m.matched_id, m.at, r.title, r.year, r.doi, r.pmid,"
-				    " m.record_id IN (SELECT id FROM dedup_records)"
-				    " FROM citation_members m JOIN records r ON r.id = m.record_id"
-				    " JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id"
-				    " WHERE m.citation_id = ?1 ORDER BY m.record_id",
-				    mkeys, "nssssnjnssnssb", members)) < 0 ||
-		    (rc = rows_json(ctx, cid,
-				    "SELECT l.id, l.record_a, l.record_b, l.pass, l.rule, l.score, l.scores,"
-				    " l.run_id, l.decision_id, l.cut_by, l.at FROM dedup_links l"
-				    " WHERE l.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-				    "    OR l.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-				    " ORDER BY l.id",
-				    lkeys, "nnnssnjnnns", links)) < 0 ||
-		    (rc = rows_json(ctx, cid,
-				    "SELECT d.id, d.kind, d.record_a, d.record_b, d.citation_id, d.parts, d.actor,"
-				    " d.at, d.reason FROM dedup_decisions d"
-				    " WHERE d.citation_id = ?1"
-				    "  OR d.record_a IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-				    "  OR d.record_b IN (SELECT record_id FROM citation_members WHERE citation_id = ?1)"
-				    " ORDER BY d.id",
-				    dkeys, "nsnnnjsss", decisions)) < 0 ||
-		    (rc = rows_json(ctx, cid,
-				    "SELECT kind, citation_id, other_id, at, actor FROM citation_events"
-				    " WHERE citation_id = ?1 OR other_id = ?1 ORDER BY id",
-				    ekeys, "snnss", events)) < 0) {
-			json_decref(root);
-			return rc;
-		}
-	}
+	if ((rc = screen_dedup_explain_json(ctx->db, cid, &root)) < 0)
+		return rc;
+	into = json_integer_value(json_object_get(root, "retired_into"));
+	rep = json_integer_value(json_object_get(root, "representative"));
+	members = json_object_get(root, "members");
+	links = json_object_get(root, "links");
+	decisions = json_object_get(root, "decisions");
 	if (json)
 		return json_doc(root);
 
@@ -314,75 +160,62 @@ static int dedup_explain(struct lsr_ctx *ctx, const char *arg, int by_record, in
 /* ---- queue -------------------------------------------------------------- */
 
 
+static const char *jtext(json_t *o, const char *key, const char *none)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : none;
+}
+
 static int dedup_queue_list(struct lsr_ctx *ctx, int all, int json)
 {
-	static const char open_sql[] =
-		"SELECT q.id, q.record_a, q.record_b, q.rule, q.score, q.scores, ma.citation_id,"
-		" mb.citation_id, ra.title, rb.title, ra.year, rb.year, NULL"
-		" FROM dedup_queue q JOIN records ra ON ra.id = q.record_a"
-		" JOIN records rb ON rb.id = q.record_b" QUEUE_OPEN_JOINS QUEUE_OPEN_WHERE
-		" ORDER BY q.id";
-	static const char all_sql[] =
-		"SELECT q.id, q.record_a, q.record_b, q.rule, q.score, q.scores, ma.citation_id,"
-		" mb.citation_id, ra.title, rb.title, ra.year, rb.year,"
-		" (SELECT d.kind FROM dedup_decisions d WHERE d.record_a = q.record_a"
-		"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different') ORDER BY d.id DESC LIMIT 1)"
-		" FROM dedup_queue q"
-		" LEFT JOIN citation_members ma ON ma.record_id = q.record_a"
-		" LEFT JOIN citation_members mb ON mb.record_id = q.record_b"
-		" JOIN records ra ON ra.id = q.record_a JOIN records rb ON rb.id = q.record_b"
-		" ORDER BY q.id";
-	sqlite3_stmt *st = db_prepare(ctx->db, all ? all_sql : open_sql);
-	int step, rc = 0;
-	size_t n = 0;
+	json_t *arr, *o;
+	size_t i;
+	int rc;
 
-	if (!st)
-		return lsr_error_last_code();
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		n++;
+	if ((rc = screen_dedup_queue_json(ctx->db, all, &arr)) < 0)
+		return rc;
+	json_array_foreach(arr, i, o) {
 		if (json) {
-			json_t *o = json_object();
+			int e;
 
-			json_object_set_new(o, "pair", json_integer(sqlite3_column_int64(st, 0)));
-			json_object_set_new(o, "record_a", json_integer(sqlite3_column_int64(st, 1)));
-			json_object_set_new(o, "record_b", json_integer(sqlite3_column_int64(st, 2)));
-			json_object_set_new(o, "citation_a", jcol_num(st, 6));
-			json_object_set_new(o, "citation_b", jcol_num(st, 7));
-			json_object_set_new(o, "rule", out_jstr(col(st, 3)));
-			json_object_set_new(o, "score", jcol_num(st, 4));
-			json_object_set_new(o, "scores", out_jparse(col(st, 5)));
-			json_object_set_new(o, "title_a", out_jstr(col(st, 8)));
-			json_object_set_new(o, "title_b", out_jstr(col(st, 9)));
-			if (all)
-				json_object_set_new(o, "decided", out_jstr(col(st, 12)));
-			{
-				int e = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-
-				json_decref(o);
-				fputc('\n', stdout);
-				if (e) {
-					rc = lsr_error_set(LSR_ERROR, "writing output failed");
-					break;
-				}
+			json_object_del(o, "year_a");
+			json_object_del(o, "year_b");
+			if (!all)
+				json_object_del(o, "decided");
+			e = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+			fputc('\n', stdout);
+			if (e) {
+				rc = lsr_error_set(LSR_ERROR, "writing output failed");
+				break;
 			}
 			continue;
 		}
-		printf("pair %lld: records %lld and %lld (citations %lld and %lld), %s, score %.2f%s%s\n",
-		       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
-		       (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 6),
-		       (long long)sqlite3_column_int64(st, 7), col(st, 3), sqlite3_column_double(st, 4),
-		       col(st, 12) ? ", decided " : "", col(st, 12) ? col(st, 12) : "");
-		printf("  %lld: %.110s (%s)\n", (long long)sqlite3_column_int64(st, 1),
-		       col(st, 8) ? col(st, 8) : "(no title)", col(st, 10) ? col(st, 10) : "-");
-		printf("  %lld: %.110s (%s)\n", (long long)sqlite3_column_int64(st, 2),
-		       col(st, 9) ? col(st, 9) : "(no title)", col(st, 11) ? col(st, 11) : "-");
-		printf("  %s\n", col(st, 5) ? col(st, 5) : "{}");
+		{
+			char *scores = json_is_null(json_object_get(o, "scores")) ? NULL
+				: json_dumps(json_object_get(o, "scores"),
+					     JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+			const char *decided = jtext(o, "decided", NULL);
+
+			printf("pair %lld: records %lld and %lld (citations %lld and %lld), %s, score %.2f%s%s\n",
+			       (long long)json_integer_value(json_object_get(o, "pair")),
+			       (long long)json_integer_value(json_object_get(o, "record_a")),
+			       (long long)json_integer_value(json_object_get(o, "record_b")),
+			       (long long)json_integer_value(json_object_get(o, "citation_a")),
+			       (long long)json_integer_value(json_object_get(o, "citation_b")),
+			       jtext(o, "rule", ""), json_number_value(json_object_get(o, "score")),
+			       decided ? ", decided " : "", decided ? decided : "");
+			printf("  %lld: %.110s (%s)\n", (long long)json_integer_value(json_object_get(o, "record_a")),
+			       jtext(o, "title_a", "(no title)"), jtext(o, "year_a", "-"));
+			printf("  %lld: %.110s (%s)\n", (long long)json_integer_value(json_object_get(o, "record_b")),
+			       jtext(o, "title_b", "(no title)"), jtext(o, "year_b", "-"));
+			printf("  %s\n", scores ? scores : "{}");
+			free(scores);
+		}
 	}
-	sqlite3_reset(st);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(ctx->db, "SELECT FROM dedup_queue");
-	if (rc == 0 && !json && !n)
+	if (rc == 0 && !json && !json_array_size(arr))
 		printf("no pairs to decide\n");
+	json_decref(arr);
 	return rc;
 }
 
@@ -390,8 +223,6 @@ static int dedup_queue_list(struct lsr_ctx *ctx, int all, int json)
 static int parse_pair(struct lsr_ctx *ctx, const char *s, int64_t *a, int64_t *b, int64_t *queue_id)
 {
 	const char *comma = strchr(s, ',');
-	sqlite3_stmt *st;
-	int rc;
 
 	*queue_id = 0;
 	if (comma) {
@@ -401,25 +232,13 @@ static int parse_pair(struct lsr_ctx *ctx, const char *s, int64_t *a, int64_t *b
 			return lsr_error_set(LSR_EUSAGE, "'%s' is not a pair (expected a queue pair number or RECORD,RECORD)", s);
 		memcpy(first, s, (size_t)(comma - s));
 		first[comma - s] = '\0';
-		if (parse_id(first, "record", a) < 0 || parse_id(comma + 1, "record", b) < 0)
+		if (num_parse_id(a, first, "record") < 0 || num_parse_id(b, comma + 1, "record") < 0)
 			return lsr_error_set(LSR_EUSAGE, "'%s' is not a pair (expected a queue pair number or RECORD,RECORD)", s);
 		return 0;
 	}
-	if ((rc = parse_id(s, "pair", queue_id)) < 0)
+	if (num_parse_id(queue_id, s, "pair") < 0)
 		return lsr_error_set(LSR_EUSAGE, "'%s' is not a pair (expected a queue pair number or RECORD,RECORD)", s);
-	st = db_prepare(ctx->db, "SELECT record_a, record_b FROM dedup_queue WHERE id = ?1");
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, *queue_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return lsr_error_set(LSR_ENOTFOUND, "no pair %lld in the dedup queue (see 'lsr dedup queue')",
-				     (long long)*queue_id);
-	}
-	*a = sqlite3_column_int64(st, 0);
-	*b = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	return 0;
+	return screen_dedup_queue_pair(ctx->db, *queue_id, a, b);
 }
 
 static int dedup_decide(struct lsr_ctx *ctx, int n, const char **args, const char *by,
@@ -427,7 +246,6 @@ static int dedup_decide(struct lsr_ctx *ctx, int n, const char **args, const cha
 {
 	int64_t a, b, q, decision = 0, cit = 0;
 	enum screen_verdict v;
-	sqlite3_stmt *st;
 	int rc;
 
 	if (n != 2)
@@ -444,13 +262,8 @@ static int dedup_decide(struct lsr_ctx *ctx, int n, const char **args, const cha
 		return rc;
 	if ((rc = screen_dedup_decide(ctx->db, a, b, v, q, by, reason, &decision)) < 0)
 		return rc;
-	st = db_prepare(ctx->db, "SELECT citation_id FROM citation_members WHERE record_id = ?1");
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		cit = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((rc = screen_record_citation(ctx->db, a, &cit)) < 0)
+		return rc;
 	if (json)
 		return out_json_doc(json_pack("{s:i, s:I, s:I, s:I, s:s, s:I, s:s}", "schema_version", 1,
 					      "decision", (json_int_t)decision, "record_a", (json_int_t)a,
@@ -476,7 +289,7 @@ static int dedup_split(struct lsr_ctx *ctx, int n, const char **args, const char
 		return lsr_error_set(LSR_EUSAGE, "split needs a citation and at least one part: split CITATION RECORD[,RECORD...]...");
 	if (!by || !*by)
 		return lsr_error_set(LSR_EUSAGE, "split needs --by NAME (who decided)");
-	if ((rc = parse_id(args[0], "citation", &cit)) < 0)
+	if ((rc = num_parse_id(&cit, args[0], "citation")) < 0)
 		return rc;
 	parts = calloc((size_t)n, sizeof(*parts));
 	npart = calloc((size_t)n, sizeof(*npart));
@@ -496,7 +309,7 @@ static int dedup_split(struct lsr_ctx *ctx, int n, const char **args, const char
 			goto out;
 		}
 		for (size_t k = 0; k < ids.n && rc == 0; k++)
-			rc = parse_id(ids.v[k], "record", &parts[nparts][k]);
+			rc = num_parse_id(&parts[nparts][k], ids.v[k], "record");
 		npart[nparts++] = ids.n;
 		strv_release(&ids);
 		if (rc < 0)
@@ -542,7 +355,7 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	if ((rc = screen_dedup_run(ctx->db, &o, &res)) < 0)
 		return rc;
 	grouped = (int64_t)res.records_total; /* after a run, every record taking part is grouped */
-	if ((rc = db_query_int(ctx->db, &open, "SELECT count(*)" QUEUE_OPEN_SQL)) < 0)
+	if ((rc = screen_dedup_queue_open_count(ctx->db, &open)) < 0)
 		return rc;
 	if (export_path && (rc = dedup_export(ctx, export_path)) < 0)
 		return rc;
@@ -580,42 +393,106 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	return 0;
 }
 
-int cmd_dedup(int argc, const char **argv, struct lsr_ctx *ctx)
+/* ---- the subcommands: each its own options ------------------------------ */
+
+static int sub_run(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *export_path = NULL, *by = NULL, *reason = NULL;
+	const char *export_path = NULL;
 	long long threads = 2;
-	int json = 0, all = 0, by_record = 0;
+	int json = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "export", &export_path, "FILE.csv", "write source,source_id,group,rule,score per record"),
 		OPT_INT(0, "threads", &threads, "N", "comparison threads (default 2)"),
-		OPT_STRING(0, "by", &by, "NAME", "decide, split: the person deciding"),
-		OPT_STRING(0, "reason", &reason, "TEXT", "decide, split: why (kept with the decision)"),
-		OPT_BOOL(0, "record", &by_record, "explain: the id is a record's, not a citation's"),
-		OPT_BOOL(0, "all", &all, "queue: include pairs already decided or merged"),
-		OPT_BOOL(0, "json", &json, "print JSON (one object; JSON Lines for queue)"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
 		OPT_END(),
 	};
 	const char **args;
-	int n = opt_parse(argc, argv, opts, dedup_usage, &args);
+	int n = opt_parse(argc, argv, opts, run_usage, &args);
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
-	if (n == 0)
-		return dedup_run(ctx, threads, export_path, json);
-	if (!strcmp(args[0], "explain")) {
-		if (n != 2)
-			return lsr_error_set(LSR_EUSAGE, "explain needs one citation id (or a record id with --record)");
-		return dedup_explain(ctx, args[1], by_record, json);
-	}
-	if (!strcmp(args[0], "queue")) {
-		if (n != 1)
-			return lsr_error_set(LSR_EUSAGE, "queue takes no arguments");
-		return dedup_queue_list(ctx, all, json);
-	}
-	if (!strcmp(args[0], "decide"))
-		return dedup_decide(ctx, n - 1, args + 1, by, reason, json);
-	if (!strcmp(args[0], "split"))
-		return dedup_split(ctx, n - 1, args + 1, by, reason, json);
-	return lsr_error_set(LSR_EUSAGE, "unknown dedup subcommand '%s' (expected explain, queue, decide or split)",
-			     args[0]);
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "unknown dedup subcommand '%s' (expected explain, queue, decide or split)",
+				     args[0]);
+	return dedup_run(ctx, threads, export_path, json);
+}
+
+static int sub_explain(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0, by_record = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "record", &by_record, "the id is a record's, not a citation's"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, explain_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n != 1)
+		return lsr_error_set(LSR_EUSAGE, "explain needs one citation id (or a record id with --record)");
+	return dedup_explain(ctx, args[0], by_record, json);
+}
+
+static int sub_queue(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int json = 0, all = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "all", &all, "include pairs already decided or merged"),
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per pair"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, queue_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	if (n != 0)
+		return lsr_error_set(LSR_EUSAGE, "queue takes no arguments");
+	return dedup_queue_list(ctx, all, json);
+}
+
+/* decide and split take the same options */
+static int sub_decision(int argc, const char **argv, struct lsr_ctx *ctx, int split)
+{
+	const char *by = NULL, *reason = NULL;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "by", &by, "NAME", "the person deciding"),
+		OPT_STRING(0, "reason", &reason, "TEXT", "why (kept with the decision)"),
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, split ? split_usage : decide_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	return split ? dedup_split(ctx, n, args, by, reason, json)
+		     : dedup_decide(ctx, n, args, by, reason, json);
+}
+
+static int sub_decide(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return sub_decision(argc, argv, ctx, 0);
+}
+
+static int sub_split(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return sub_decision(argc, argv, ctx, 1);
+}
+
+static const struct opt_subcommand dedup_subcommands[] = {
+	OPT_SUBCOMMAND_DEFAULT(sub_run, run_usage),
+	OPT_SUBCOMMAND("explain", sub_explain, explain_usage),
+	OPT_SUBCOMMAND("queue", sub_queue, queue_usage),
+	OPT_SUBCOMMAND("decide", sub_decide, decide_usage),
+	OPT_SUBCOMMAND("split", sub_split, split_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+int cmd_dedup(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return opt_subcommand(argc, argv, dedup_subcommands, ctx);
 }

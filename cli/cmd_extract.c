@@ -14,16 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const extract_usage[] = {
-	"lsr extract sheet (--characteristics | --outcomes) [--study LABEL] [-o FILE.csv]",
-	"lsr extract import FILE.csv --extractor NAME [--json]",
-	"lsr extract compare [--all] [--json]",
+/* each subcommand's usage; 'lsr extract -h' prints them all */
+static const char *const sheet_usage[] = {
+	"lsr extract sheet (--characteristics | --outcomes) [--study LABEL] [-o FILE.csv]", NULL
+};
+static const char *const import_usage[] = {
+	"lsr extract import FILE.csv --extractor NAME [--json]", NULL
+};
+static const char *const compare_usage[] = {
+	"lsr extract compare [--all] [--json]", NULL
+};
+static const char *const resolve_usage[] = {
 	"lsr extract resolve --study LABEL (--characteristic NAME | --outcome O --timepoint T --arm A --field F)\n"
-	"                     (--value V | --not-reported | --take EXTRACTOR) [--note TEXT]",
-	"lsr extract export --format csv [--outcome O] [-o FILE.csv]",
+	"                    (--value V | --not-reported | --take EXTRACTOR) [--note TEXT] [--by NAME]",
+	NULL
+};
+static const char *const export_usage[] = {
+	"lsr extract export --format csv [--outcome O] [-o FILE.csv]", NULL
+};
+static const char *const convert_usage[] = {
 	"lsr extract convert --n N (--se X | --ci-low L --ci-high H [--ci-level P] |\n"
-	"                     --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
-	"                     [--mean M] [--json]",
+	"                    --median M [--q1 A --q3 B] [--min C --max D] [--sd-method shi|wan])\n"
+	"                    [--mean M] [--json]",
 	"lsr extract convert --group N,MEAN,SD --group N,MEAN,SD... [--json]",
 	NULL
 };
@@ -114,6 +126,48 @@ static int extract_convert_cmd(struct extract_reported *r, const char *sd_method
 	return print_result(r->n, m.mean, m.sd, m.method, json);
 }
 
+static int extract_convert_sub(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	struct extract_reported r;
+	const char *sd_method = NULL;
+	struct strv arms = STRV_INIT;
+	int json = 0, n, rc;
+	const char **args;
+
+	(void)ctx;
+	extract_reported_init(&r);
+	{
+		struct opt opts[] = {
+			OPT_DOUBLE(0, "n", &r.n, "N", "the group size"),
+			OPT_DOUBLE(0, "mean", &r.mean, "M", "the mean, when reported"),
+			OPT_DOUBLE(0, "se", &r.se, "X", "the standard error of the mean"),
+			OPT_DOUBLE(0, "ci-low", &r.ci_low, "L", "lower limit of the CI of the mean"),
+			OPT_DOUBLE(0, "ci-high", &r.ci_high, "H", "upper limit of the CI of the mean"),
+			OPT_DOUBLE(0, "ci-level", &r.ci_level, "P", "the CI's level in percent (95)"),
+			OPT_DOUBLE(0, "median", &r.median, "M", "the median"),
+			OPT_DOUBLE(0, "q1", &r.q1, "A", "the first quartile"),
+			OPT_DOUBLE(0, "q3", &r.q3, "B", "the third quartile"),
+			OPT_DOUBLE(0, "min", &r.min, "C", "the minimum"),
+			OPT_DOUBLE(0, "max", &r.max, "D", "the maximum"),
+			OPT_STRING(0, "sd-method", &sd_method, "shi|wan",
+				   "SD from all five numbers by Shi 2020 (default) or Wan 2014"),
+			OPT_LIST(0, "group", &arms, "N,MEAN,SD", "combine these groups (arms) into one"),
+			OPT_BOOL(0, "json", &json, "one JSON object"),
+			OPT_END(),
+		};
+
+		n = opt_parse(argc, argv, opts, convert_usage, &args);
+	}
+	if (n < 0 || n == OPT_HELP)
+		rc = n;
+	else if (n > 0)
+		rc = lsr_error_set(LSR_EUSAGE, "convert takes no arguments, only options");
+	else
+		rc = extract_convert_cmd(&r, sd_method, &arms, json);
+	strv_release(&arms);
+	return rc;
+}
+
 /* stdout, or FILE opened for writing ("-" is stdout) */
 static int open_out(FILE **f, const char *path)
 {
@@ -173,17 +227,56 @@ static int print_item(const struct extract_item *it, void *payload)
 	return 0;
 }
 
-static int extract_import_cmd(int n, const char **args, const char *extractor, int json,
-			      struct lsr_ctx *ctx)
+static int extract_sheet_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	struct extract_import_result res;
-	int rc;
+	const char *study = NULL, *output = NULL;
+	int chars = 0, outcomes = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "characteristics", &chars, "the study characteristics"),
+		OPT_BOOL(0, "outcomes", &outcomes, "the outcome data"),
+		OPT_STRING(0, "study", &study, "LABEL", "this study only"),
+		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
+		OPT_END(),
+	};
+	const char **args;
+	FILE *f;
+	int rc = opt_parse(argc, argv, opts, sheet_usage, &args);
 
-	if (n != 1)
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "sheet takes options only");
+	if (chars == outcomes)
+		return lsr_error_set(LSR_EUSAGE, "sheet needs --characteristics or --outcomes");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = open_out(&f, output)) < 0)
+		return rc;
+	rc = extract_sheet_write(f, ctx->db, ctx->protocol,
+				 chars ? EXTRACT_SHEET_CHARACTERISTICS : EXTRACT_SHEET_OUTCOMES, study);
+	return close_out(f, output, rc);
+}
+
+static int extract_import_sub(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *extractor = NULL;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "extractor", &extractor, "NAME", "who extracted the sheet"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
+	struct extract_import_result res;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, import_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc != 1)
 		return lsr_error_set(LSR_EUSAGE, "import needs one sheet (FILE.csv)");
 	if (!extractor)
 		return lsr_error_set(LSR_EUSAGE, "import needs --extractor NAME");
-	if ((rc = extract_sheet_import(&res, ctx->db, ctx->protocol, args[0], extractor)) < 0)
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = extract_sheet_import(&res, ctx->db, ctx->protocol, args[0], extractor)) < 0)
 		return rc;
 	if (json)
 		return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
@@ -197,133 +290,117 @@ static int extract_import_cmd(int n, const char **args, const char *extractor, i
 	return 0;
 }
 
+static int extract_compare_sub(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int all = 0, json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "all", &all, "list every item, agreed ones too"),
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per item"),
+		OPT_END(),
+	};
+	struct extract_compare_counts c;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, compare_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "compare takes options only");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = extract_compare(&c, ctx->db, ctx->protocol, all, print_item, &json)) < 0)
+		return rc;
+	if (!json)
+		printf("%zu agreed, %zu resolved, %zu differ, %zu pending\n", c.agreed, c.resolved,
+		       c.differ, c.pending);
+	return 0;
+}
+
+static int extract_resolve_sub(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *study = NULL, *characteristic = NULL, *outcome = NULL, *timepoint = NULL;
+	const char *arm = NULL, *field = NULL, *value = NULL, *take = NULL, *note = NULL;
+	const char *by = NULL;
+	int not_reported = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "study", &study, "LABEL", "the study"),
+		OPT_STRING(0, "characteristic", &characteristic, "NAME", "a characteristic"),
+		OPT_STRING(0, "outcome", &outcome, "O", "an outcome"),
+		OPT_STRING(0, "timepoint", &timepoint, "T", "the time point"),
+		OPT_STRING(0, "arm", &arm, "A", "the arm (intervention, control, ...)"),
+		OPT_STRING(0, "field", &field, "F", "n, mean, sd, se, ci_low, ..."),
+		OPT_STRING(0, "value", &value, "V", "the agreed value"),
+		OPT_BOOL(0, "not-reported", &not_reported, "agreed that it is not reported"),
+		OPT_STRING(0, "take", &take, "EXTRACTOR", "take this extractor's value"),
+		OPT_STRING(0, "note", &note, "TEXT", "why"),
+		OPT_STRING(0, "by", &by, "NAME", "who resolved it (third extractor or consensus; default $LSR_USER or $USER)"),
+		OPT_END(),
+	};
+	struct extract_item_key key;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, resolve_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "resolve takes options only");
+	if (!study || (!characteristic == !outcome) || (outcome && !field) ||
+	    (characteristic && (field || timepoint || arm)))
+		return lsr_error_set(LSR_EUSAGE,
+				     "resolve needs --study and either --characteristic NAME or --outcome, --timepoint, --arm and --field");
+	if ((value != NULL) + not_reported + (take != NULL) != 1)
+		return lsr_error_set(LSR_EUSAGE, "resolve needs one of --value V, --not-reported or --take EXTRACTOR");
+	if (by && !*by)
+		return lsr_error_set(LSR_EUSAGE, "--by needs a name");
+	key = (struct extract_item_key){ study, outcome, timepoint, arm,
+					 characteristic ? characteristic : field };
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = extract_resolve(ctx->db, ctx->protocol, &key, value, take, note, by)) < 0)
+		return rc;
+	out_done(ctx, "recorded the agreed value of %s%s%s%s%s%s%s, %s", study,
+		 outcome ? ", " : "", outcome ? outcome : "", outcome ? " at " : "",
+		 outcome ? timepoint : "", outcome ? ", " : "", outcome ? arm : "", key.field);
+	return 0;
+}
+
+static int extract_export_sub(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *format = NULL, *outcome = NULL, *output = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "format", &format, "csv", "the format (csv)"),
+		OPT_STRING(0, "outcome", &outcome, "O", "this outcome only"),
+		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
+		OPT_END(),
+	};
+	const char **args;
+	FILE *f;
+	int rc = opt_parse(argc, argv, opts, export_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "export takes options only");
+	if (!format || strcmp(format, "csv"))
+		return lsr_error_set(LSR_EUSAGE, "export needs --format csv");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = open_out(&f, output)) < 0)
+		return rc;
+	rc = extract_export_csv(f, ctx->db, ctx->protocol, outcome);
+	return close_out(f, output, rc);
+}
+
+static const struct opt_subcommand extract_subcommands[] = {
+	OPT_SUBCOMMAND("sheet", extract_sheet_sub, sheet_usage),
+	OPT_SUBCOMMAND("import", extract_import_sub, import_usage),
+	OPT_SUBCOMMAND("compare", extract_compare_sub, compare_usage),
+	OPT_SUBCOMMAND("resolve", extract_resolve_sub, resolve_usage),
+	OPT_SUBCOMMAND("export", extract_export_sub, export_usage),
+	OPT_SUBCOMMAND("convert", extract_convert_sub, convert_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+/* convert is a calculator and works anywhere; the others open the review
+ * once their options are read (lsr.c's table gives extract no flags) */
 int cmd_extract(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	struct extract_reported r;
-	const char *sd_method = NULL, *output = NULL, *study = NULL, *extractor = NULL;
-	const char *characteristic = NULL, *outcome = NULL, *timepoint = NULL, *arm = NULL;
-	const char *field = NULL, *value = NULL, *take = NULL, *note = NULL, *format = NULL;
-	struct strv arms = STRV_INIT;
-	int json = 0, chars = 0, outcomes = 0, all = 0, not_reported = 0;
-	const char **args;
-	int n, rc;
-
-	extract_reported_init(&r);
-	{
-		struct opt opts[] = {
-			OPT_DOUBLE(0, "n", &r.n, "N", "convert: the group size"),
-			OPT_DOUBLE(0, "mean", &r.mean, "M", "convert: the mean, when reported"),
-			OPT_DOUBLE(0, "se", &r.se, "X", "convert: the standard error of the mean"),
-			OPT_DOUBLE(0, "ci-low", &r.ci_low, "L", "convert: lower limit of the CI of the mean"),
-			OPT_DOUBLE(0, "ci-high", &r.ci_high, "H", "convert: upper limit of the CI of the mean"),
-			OPT_DOUBLE(0, "ci-level", &r.ci_level, "P", "convert: the CI's level in percent (95)"),
-			OPT_DOUBLE(0, "median", &r.median, "M", "convert: the median"),
-			OPT_DOUBLE(0, "q1", &r.q1, "A", "convert: the first quartile"),
-			OPT_DOUBLE(0, "q3", &r.q3, "B", "convert: the third quartile"),
-			OPT_DOUBLE(0, "min", &r.min, "C", "convert: the minimum"),
-			OPT_DOUBLE(0, "max", &r.max, "D", "convert: the maximum"),
-			OPT_STRING(0, "sd-method", &sd_method, "shi|wan",
-				   "convert: SD from all five numbers by Shi 2020 (default) or Wan 2014"),
-			OPT_LIST(0, "group", &arms, "N,MEAN,SD", "convert: combine these groups (arms) into one"),
-			OPT_BOOL(0, "characteristics", &chars, "sheet: the study characteristics"),
-			OPT_BOOL(0, "outcomes", &outcomes, "sheet: the outcome data"),
-			OPT_STRING(0, "study", &study, "LABEL", "sheet, resolve: this study"),
-			OPT_STRING('o', "output", &output, "FILE", "sheet, export: write FILE (default stdout)"),
-			OPT_STRING(0, "extractor", &extractor, "NAME", "import: who extracted the sheet"),
-			OPT_BOOL(0, "all", &all, "compare: list every item, agreed ones too"),
-			OPT_STRING(0, "characteristic", &characteristic, "NAME", "resolve: a characteristic"),
-			OPT_STRING(0, "outcome", &outcome, "O", "resolve, export: an outcome"),
-			OPT_STRING(0, "timepoint", &timepoint, "T", "resolve: the time point"),
-			OPT_STRING(0, "arm", &arm, "A", "resolve: the arm (intervention, control, ...)"),
-			OPT_STRING(0, "field", &field, "F", "resolve: n, mean, sd, se, ci_low, ..."),
-			OPT_STRING(0, "value", &value, "V", "resolve: the agreed value"),
-			OPT_BOOL(0, "not-reported", &not_reported, "resolve: agreed that it is not reported"),
-			OPT_STRING(0, "take", &take, "EXTRACTOR", "resolve: take this extractor's value"),
-			OPT_STRING(0, "note", &note, "TEXT", "resolve: why"),
-			OPT_STRING(0, "format", &format, "csv", "export: the format (csv)"),
-			OPT_BOOL(0, "json", &json, "JSON output"),
-			OPT_END(),
-		};
-
-		n = opt_parse(argc, argv, opts, extract_usage, &args);
-	}
-	if (n < 0 || n == OPT_HELP) {
-		rc = n;
-		goto out;
-	}
-	if (n == 0) {
-		rc = lsr_error_set(LSR_EUSAGE, "extract needs a subcommand (convert)");
-		goto out;
-	}
-	if (!strcmp(args[0], "convert")) {
-		if (n > 1) {
-			rc = lsr_error_set(LSR_EUSAGE, "convert takes no arguments, only options");
-			goto out;
-		}
-		rc = extract_convert_cmd(&r, sd_method, &arms, json);
-		goto out;
-	}
-	if (strcmp(args[0], "sheet") && strcmp(args[0], "import") && strcmp(args[0], "compare") &&
-	    strcmp(args[0], "resolve") && strcmp(args[0], "export")) {
-		rc = lsr_error_set(LSR_EUSAGE,
-				   "unknown extract subcommand '%s' (expected sheet, import, compare, resolve, export or convert)",
-				   args[0]);
-		goto out;
-	}
-	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
-		goto out;
-	if (!strcmp(args[0], "sheet")) {
-		FILE *f;
-
-		if (chars == outcomes) {
-			rc = lsr_error_set(LSR_EUSAGE, "sheet needs --characteristics or --outcomes");
-			goto out;
-		}
-		if ((rc = open_out(&f, output)) < 0)
-			goto out;
-		rc = extract_sheet_write(f, ctx->db, ctx->protocol,
-					 chars ? EXTRACT_SHEET_CHARACTERISTICS : EXTRACT_SHEET_OUTCOMES, study);
-		rc = close_out(f, output, rc);
-	} else if (!strcmp(args[0], "import")) {
-		rc = extract_import_cmd(n - 1, args + 1, extractor, json, ctx);
-	} else if (!strcmp(args[0], "compare")) {
-		struct extract_compare_counts c;
-
-		rc = extract_compare(&c, ctx->db, ctx->protocol, all, print_item, &json);
-		if (rc == 0 && !json)
-			printf("%zu agreed, %zu resolved, %zu differ, %zu pending\n", c.agreed, c.resolved,
-			       c.differ, c.pending);
-	} else if (!strcmp(args[0], "resolve")) {
-		struct extract_item_key key = { study, outcome, timepoint, arm, characteristic ? characteristic : field };
-
-		if (!study || (!characteristic == !outcome) || (outcome && !field) ||
-		    (characteristic && (field || timepoint || arm))) {
-			rc = lsr_error_set(LSR_EUSAGE,
-					   "resolve needs --study and either --characteristic NAME or --outcome, --timepoint, --arm and --field");
-			goto out;
-		}
-		if ((value != NULL) + not_reported + (take != NULL) != 1) {
-			rc = lsr_error_set(LSR_EUSAGE, "resolve needs one of --value V, --not-reported or --take EXTRACTOR");
-			goto out;
-		}
-		rc = extract_resolve(ctx->db, ctx->protocol, &key, value, take, note);
-		if (rc == 0)
-			printf("recorded the agreed value of %s%s%s%s%s%s%s, %s\n", study,
-			       outcome ? ", " : "", outcome ? outcome : "", outcome ? " at " : "",
-			       outcome ? timepoint : "", outcome ? ", " : "", outcome ? arm : "", key.field);
-	} else {
-		FILE *f;
-
-		if (!format || strcmp(format, "csv")) {
-			rc = lsr_error_set(LSR_EUSAGE, "export needs --format csv");
-			goto out;
-		}
-		if ((rc = open_out(&f, output)) < 0)
-			goto out;
-		rc = extract_export_csv(f, ctx->db, ctx->protocol, outcome);
-		rc = close_out(f, output, rc);
-	}
-out:
-	strv_release(&arms);
-	return rc;
+	return opt_subcommand(argc, argv, extract_subcommands, ctx);
 }

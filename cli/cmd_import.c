@@ -17,30 +17,30 @@ static const char *const import_usage[] = {
 	NULL
 };
 
-/* The entries run skipped, one line each (the first 10). */
+/* The entries a run skipped, one line each, the first 10. */
+struct skips_shown {
+	int64_t n;
+};
+
+static int print_skip(void *payload, uint64_t line, const char *reason)
+{
+	struct skips_shown *sh = payload;
+
+	(void)line;
+	if (sh->n++ < 10)
+		printf("  skipped: %s\n", reason);
+	return 0;
+}
+
 static int print_skips(struct lsr_ctx *ctx, int64_t run)
 {
-	static const char sql[] = "SELECT line, reason, count(*) OVER () FROM import_skips"
-				  " WHERE run_id = ?1 ORDER BY id LIMIT 10";
-	sqlite3_stmt *st = db_prepare(ctx->db, sql);
-	long long total = 0, shown = 0;
-	int rc;
+	struct skips_shown sh = { 0 };
+	int rc = fetch_import_skips_foreach(ctx->db, run, print_skip, &sh);
 
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		printf("  skipped: %s\n", (const char *)sqlite3_column_text(st, 1));
-		total = sqlite3_column_int64(st, 2);
-		shown++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_error(ctx->db, sql);
-	if (total > shown)
+	if (rc == 0 && sh.n > 10)
 		printf("  skipped: ... %lld more (all in the review's table import_skips)\n",
-		       total - shown);
-	return 0;
+		       (long long)(sh.n - 10));
+	return rc;
 }
 
 int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)

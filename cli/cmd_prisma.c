@@ -1,12 +1,12 @@
 /*
  * cmd_prisma.c - lsr prisma: the PRISMA 2020 flow numbers and diagram,
- * computed from the review database (pool/prisma.h does the work).
+ * computed from the review database (report/prisma.h does the work).
  * docs/cmd/lsr-prisma.md is the manual.
  */
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
-#include "../pool/prisma.h"
+#include "../report/prisma.h"
 #include "../util/err.h"
 
 #include <errno.h>

@@ -6,11 +6,11 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
-#include "../db/record.h"
+#include "../db/runs.h"
 #include "../fetch/fetch.h"
 #include "../util/buf.h"
-#include "../util/clock.h"
 #include "../util/err.h"
+#include "../util/num.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,18 +22,6 @@ static const char *const records_usage[] = {
 	"lsr records remove ID... --reason TEXT",
 	NULL
 };
-
-#define LIST_SQL \
-	"SELECT r.id, s.name, r.run_id, r.position," \
-	" CASE WHEN w.run_id IS NOT NULL THEN 'run-withdrawn'" \
-	"      WHEN rw.record_id IS NOT NULL THEN 'withdrawn-by-source'" \
-	"      WHEN m.record_id IS NOT NULL THEN 'removed' ELSE 'identified' END," \
-	" m.reason, " DB_RECORD_COLUMNS \
-	" FROM records r JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id" \
-	" LEFT JOIN run_withdrawals w ON w.run_id = r.run_id" \
-	" LEFT JOIN record_withdrawals rw ON rw.record_id = r.id" \
-	" LEFT JOIN record_removals m ON m.record_id = r.id"
-#define LIST_FIXED 6 /* columns before DB_RECORD_COLUMNS */
 
 static json_t *jstrv(const struct strv *sv)
 {
@@ -49,8 +37,9 @@ static json_t *jbuf(const struct buf *b)
 	return b->len ? json_string(b->s) : json_null();
 }
 
-static json_t *record_json(sqlite3_stmt *st, const struct lsr_record *r)
+static json_t *record_json(const struct record_row *row)
 {
+	const struct lsr_record *r = row->rec;
 	json_t *o = json_object(), *ids = json_object();
 	struct buf lang = BUF_INIT;
 
@@ -74,14 +63,14 @@ static json_t *record_json(sqlite3_stmt *st, const struct lsr_record *r)
 			buf_addc(&lang, ';');
 		buf_adds(&lang, r->languages.v[i]);
 	}
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "source", json_string((const char *)sqlite3_column_text(st, 1)));
+	json_object_set_new(o, "id", json_integer(row->id));
+	json_object_set_new(o, "source", json_string(row->source));
 	json_object_set_new(o, "source_id", jbuf(&r->source_id));
-	json_object_set_new(o, "run", json_integer(sqlite3_column_int64(st, 2)));
-	json_object_set_new(o, "position", json_integer(sqlite3_column_int64(st, 3)));
+	json_object_set_new(o, "run", json_integer(row->run_id));
+	json_object_set_new(o, "position", json_integer(row->position));
 	json_object_set_new(o, "line", r->line ? json_integer((json_int_t)r->line) : json_null());
 	json_object_set_new(o, "byte_offset", json_integer((json_int_t)r->offset));
-	json_object_set_new(o, "status", json_string((const char *)sqlite3_column_text(st, 4)));
+	json_object_set_new(o, "status", json_string(row->status));
 	json_object_set_new(o, "type", jbuf(&r->ref_type));
 	json_object_set_new(o, "title", jbuf(&r->title));
 	json_object_set_new(o, "authors", jstrv(&r->authors));
@@ -104,139 +93,116 @@ static json_t *record_json(sqlite3_stmt *st, const struct lsr_record *r)
 	json_object_set_new(o, "relations", jstrv(&r->relations));
 	json_object_set_new(o, "url", jbuf(&r->url));
 	json_object_set_new(o, "abstract", jbuf(&r->abstract));
-	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-		json_object_set_new(o, "removed_reason", json_string((const char *)sqlite3_column_text(st, 5)));
+	if (row->removed_reason)
+		json_object_set_new(o, "removed_reason", json_string(row->removed_reason));
 	buf_release(&lang);
 	return o;
 }
 
 static int records_remove(int n, const char **args, const char *reason, struct lsr_ctx *ctx)
 {
-	sqlite3_stmt *st;
-	char now[CLOCK_ISO_LEN];
-	int rc;
+	int64_t *ids;
+	int rc = 0;
 
 	if (n == 0)
 		return lsr_error_set(LSR_EUSAGE, "records remove needs at least one record id");
 	if (!reason || !*reason)
 		return lsr_error_set(LSR_EUSAGE, "records remove needs --reason TEXT (PRISMA reports it)");
-	clock_now_iso(now);
-	if ((rc = db_txn_begin(ctx->db)) < 0)
-		return rc;
-	for (int i = 0; i < n; i++) {
-		char *end;
-		long long id = strtoll(args[i], &end, 10);
-		char obj[48];
-
-		if (!*args[i] || *end || id <= 0) {
-			rc = lsr_error_set(LSR_EUSAGE, "'%s' is not a record id", args[i]);
-			goto fail;
-		}
-		st = db_prepare(ctx->db, "SELECT (SELECT count(*) FROM records WHERE id = ?1),"
-					 " (SELECT count(*) FROM record_removals WHERE record_id = ?1),"
-					 " (SELECT count(*) FROM live_records WHERE id = ?1)");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = db_error(ctx->db, "SELECT record");
-			goto fail;
-		}
-		if (!sqlite3_column_int(st, 0)) {
-			sqlite3_reset(st);
-			rc = lsr_error_set(LSR_ENOTFOUND, "no record %lld", id);
-			goto fail;
-		}
-		if (sqlite3_column_int(st, 1)) {
-			sqlite3_reset(st);
-			rc = lsr_error_set(LSR_ERROR, "record %lld was already removed", id);
-			goto fail;
-		}
-		if (!sqlite3_column_int(st, 2)) {
-			sqlite3_reset(st);
-			rc = lsr_error_set(LSR_ERROR, "record %lld is not counted (its run or the source withdrew it)",
-					   id);
-			goto fail;
-		}
-		sqlite3_reset(st);
-		st = db_prepare(ctx->db, "INSERT INTO record_removals(record_id, reason, actor, at)"
-					 " VALUES(?1, ?2, ?3, ?4)");
-		if (!st) {
-			rc = lsr_error_last_code();
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		db_bind_text(st, 2, reason);
-		db_bind_text(st, 3, db_actor());
-		db_bind_text(st, 4, now);
-		if ((rc = db_step_done(ctx->db, st)) < 0)
-			goto fail;
-		snprintf(obj, sizeof(obj), "record %lld", id);
-		{
-			json_t *d = json_pack("{s:s}", "reason", reason);
-			char *txt = json_dumps(d, JSON_COMPACT);
-
-			rc = db_audit(ctx->db, "remove", obj, txt);
-			free(txt);
-			json_decref(d);
-		}
-		if (rc < 0)
-			goto fail;
-	}
-	if ((rc = db_txn_commit(ctx->db)) < 0)
+	if (!(ids = calloc((size_t)n, sizeof(*ids))))
+		return lsr_error_oom();
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = num_parse_id(&ids[i], args[i], "record");
+	if (rc == 0)
+		rc = db_records_remove(ctx->db, ids, (size_t)n, reason);
+	free(ids);
+	if (rc < 0)
 		return rc;
 	printf("removed %d record%s before screening: %s\n", n, n == 1 ? "" : "s", reason);
 	return 0;
-fail:
-	db_txn_rollback(ctx->db);
-	return rc;
+}
+
+static int show_record(const struct record_row *row, void *payload)
+{
+	(void)payload;
+	return out_json_doc(record_json(row));
 }
 
 static int records_show(int n, const char **args, int raw, struct lsr_ctx *ctx)
 {
-	struct buf sql = BUF_INIT;
-	struct lsr_record rec;
-	sqlite3_stmt *st;
-	char *end;
-	long long id;
+	struct record_filter f = { 0 };
+	unsigned char *bytes;
+	size_t len;
 	int rc;
 
 	if (n != 1)
 		return lsr_error_set(LSR_EUSAGE, "records show needs one record id");
-	id = strtoll(args[0], &end, 10);
-	if (!*args[0] || *end)
-		return lsr_error_set(LSR_EUSAGE, "'%s' is not a record id", args[0]);
-	buf_printf(&sql, "%s WHERE r.id = ?1", LIST_SQL);
-	st = db_prepare(ctx->db, sql.s);
-	buf_release(&sql);
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return lsr_error_set(LSR_ENOTFOUND, "no record %lld", id);
-	}
-	if (raw) {
-		sqlite3_stmt *rs = db_prepare(ctx->db, "SELECT raw FROM records WHERE id = ?1");
+	if ((rc = num_parse_id(&f.id, args[0], "record")) < 0)
+		return rc;
+	if (!raw)
+		return db_records_foreach(ctx->db, &f, show_record, NULL);
+	if ((rc = db_record_raw(ctx->db, f.id, &bytes, &len)) < 0)
+		return rc;
+	fwrite(bytes, 1, len, stdout);
+	free(bytes);
+	return 0;
+}
 
-		sqlite3_reset(st);
-		if (!rs)
-			return lsr_error_last_code();
-		sqlite3_bind_int64(rs, 1, id);
-		if (sqlite3_step(rs) == SQLITE_ROW)
-			fwrite(sqlite3_column_blob(rs, 0), 1, (size_t)sqlite3_column_bytes(rs, 0), stdout);
-		sqlite3_reset(rs);
-		return 0;
+enum list_mode { LIST_PEOPLE, LIST_JSON, LIST_TSV, LIST_EXPORT };
+
+struct list_out {
+	FILE *f;
+	enum list_mode mode;
+	enum fetch_format fmt;
+};
+
+static int list_record(const struct record_row *row, void *payload)
+{
+	const struct list_out *lo = payload;
+	const struct lsr_record *rec = row->rec;
+	char num[32];
+
+	switch (lo->mode) {
+	case LIST_EXPORT:
+		return fetch_export_record(lo->f, lo->fmt, row->id, row->source, rec);
+	case LIST_JSON: {
+		json_t *j = record_json(row);
+		int e = json_dumpf(j, lo->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		json_decref(j);
+		fputc('\n', lo->f);
+		return e ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
 	}
-	record_init(&rec);
-	rc = db_record_from_row(st, LIST_FIXED, &rec);
-	if (rc == 0)
-		rc = out_json_doc(record_json(st, &rec));
-	sqlite3_reset(st);
-	record_release(&rec);
-	return rc;
+	case LIST_TSV:
+		/* every row has the header's 13 fields, empty ones included */
+		snprintf(num, sizeof(num), "%lld", (long long)row->id);
+		out_tsv(lo->f, num, '\t');
+		out_tsv(lo->f, row->source, '\t');
+		out_tsv(lo->f, rec->source_id.len ? rec->source_id.s : "", '\t');
+		snprintf(num, sizeof(num), "%lld", (long long)row->run_id);
+		out_tsv(lo->f, num, '\t');
+		snprintf(num, sizeof(num), "%lld", (long long)row->position);
+		out_tsv(lo->f, num, '\t');
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)rec->line);
+		out_tsv(lo->f, rec->line ? num : "", '\t');
+		out_tsv(lo->f, row->status, '\t');
+		snprintf(num, sizeof(num), "%d", rec->year);
+		out_tsv(lo->f, rec->year ? num : "", '\t');
+		out_tsv(lo->f, rec->doi.len ? rec->doi.s : "", '\t');
+		out_tsv(lo->f, rec->pmid.len ? rec->pmid.s : "", '\t');
+		out_tsv(lo->f, rec->authors.n ? rec->authors.v[0] : "", '\t');
+		out_tsv(lo->f, rec->journal.len ? rec->journal.s : "", '\t');
+		out_tsv(lo->f, rec->title.len ? rec->title.s : "", '\n');
+		return 0;
+	case LIST_PEOPLE:
+		break;
+	}
+	num[0] = '\0';
+	if (rec->year)
+		snprintf(num, sizeof(num), "%d", rec->year);
+	fprintf(lo->f, "%6lld  %-16.16s %-14.14s %4s  %-24.24s  %s\n", (long long)row->id, row->source,
+		rec->source_id.len ? rec->source_id.s : "-", num,
+		rec->authors.n ? rec->authors.v[0] : "-", rec->title.len ? rec->title.s : "");
+	return 0;
 }
 
 int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
@@ -258,12 +224,8 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 	};
 	const char **args;
 	int n = opt_parse(argc, argv, opts, records_usage, &args), rc = 0;
-	struct buf sql = BUF_INIT;
-	enum fetch_format fmt = FETCH_FMT_AUTO;
-	struct lsr_record rec;
-	sqlite3_stmt *st;
-	FILE *out = stdout;
-	int step;
+	struct record_filter f = { 0 };
+	struct list_out lo = { stdout, LIST_PEOPLE, FETCH_FMT_AUTO };
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
@@ -276,81 +238,24 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 				     args[0]);
 	if (json + tsv + (format != NULL) > 1)
 		return lsr_error_set(LSR_EUSAGE, "choose one of --json, --tsv and --format");
-	if (format && (rc = fetch_format_parse(&fmt, format)) < 0)
+	if (format && (rc = fetch_format_parse(&lo.fmt, format)) < 0)
 		return rc;
-	buf_adds(&sql, LIST_SQL " WHERE 1");
-	if (!all)
-		buf_adds(&sql, " AND w.run_id IS NULL AND rw.record_id IS NULL AND m.record_id IS NULL");
-	if (source)
-		buf_adds(&sql, " AND s.name = ?1");
-	if (run)
-		buf_adds(&sql, " AND r.run_id = ?2");
-	buf_adds(&sql, " ORDER BY r.id");
-	st = db_prepare(ctx->db, sql.s);
-	buf_release(&sql);
-	if (!st)
-		return lsr_error_last_code();
-	if (source)
-		db_bind_text(st, 1, source);
-	if (run)
-		sqlite3_bind_int64(st, 2, run);
+	lo.mode = format ? LIST_EXPORT : json ? LIST_JSON : tsv ? LIST_TSV : LIST_PEOPLE;
+	f.source = source;
+	f.run = run;
+	f.all = all;
 	if (outfile) {
-		out = fopen(outfile, "w");
-		if (!out)
+		lo.f = fopen(outfile, "w");
+		if (!lo.f)
 			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", outfile, strerror(errno));
 	}
-	record_init(&rec);
 	if (format)
-		fetch_export_begin(out, fmt);
+		fetch_export_begin(lo.f, lo.fmt);
 	else if (tsv)
-		fputs("id\tsource\tsource_id\trun\tposition\tline\tstatus\tyear\tdoi\tpmid\tfirst_author\tjournal\ttitle\n", out);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = db_record_from_row(st, LIST_FIXED, &rec)) < 0)
-			break;
-		if (format) {
-			rc = fetch_export_record(out, fmt, sqlite3_column_int64(st, 0),
-						 (const char *)sqlite3_column_text(st, 1), &rec);
-		} else if (json) {
-			json_t *j = record_json(st, &rec);
-			int e = json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-			json_decref(j);
-			fputc('\n', out);
-			rc = e ? lsr_error_set(LSR_ERROR, "writing output failed") : 0;
-		} else if (tsv) {
-			char num[32];
-
-			for (int c = 0; c < 4; c++)
-				out_tsv(out, (const char *)sqlite3_column_text(st, c), '\t');
-			snprintf(num, sizeof(num), "%llu", (unsigned long long)rec.line);
-			out_tsv(out, rec.line ? num : "", '\t');
-			out_tsv(out, (const char *)sqlite3_column_text(st, 4), '\t');
-			snprintf(num, sizeof(num), "%d", rec.year);
-			out_tsv(out, rec.year ? num : "", '\t');
-			out_tsv(out, rec.doi.s, '\t');
-			out_tsv(out, rec.pmid.s, '\t');
-			out_tsv(out, rec.authors.n ? rec.authors.v[0] : "", '\t');
-			out_tsv(out, rec.journal.s, '\t');
-			out_tsv(out, rec.title.s, '\n');
-		} else {
-			char year[16] = "";
-
-			if (rec.year)
-				snprintf(year, sizeof(year), "%d", rec.year);
-			fprintf(out, "%6lld  %-16.16s %-14.14s %4s  %-24.24s  %s\n",
-				(long long)sqlite3_column_int64(st, 0),
-				(const char *)sqlite3_column_text(st, 1),
-				rec.source_id.len ? rec.source_id.s : "-", year,
-				rec.authors.n ? rec.authors.v[0] : "-", rec.title.s);
-		}
-		if (rc < 0)
-			break;
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE && rc == 0)
-		rc = db_error(ctx->db, "SELECT records");
-	record_release(&rec);
-	if (out != stdout && fclose(out) != 0 && rc == 0)
+		fputs("id\tsource\tsource_id\trun\tposition\tline\tstatus\tyear\tdoi\tpmid\tfirst_author\tjournal\ttitle\n",
+		      lo.f);
+	rc = db_records_foreach(ctx->db, &f, list_record, &lo);
+	if (lo.f != stdout && fclose(lo.f) != 0 && rc == 0)
 		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", outfile, strerror(errno));
 	return rc;
 }

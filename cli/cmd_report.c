@@ -1,10 +1,10 @@
 /*
  * cmd_report.c - lsr report: the review's self-contained HTML report
- * (pool/report.c does the work).  docs/cmd/lsr-report.md is the manual.
+ * (report/report.c does the work).  docs/cmd/lsr-report.md is the manual.
  */
 #include "lsr.h"
 #include "opt.h"
-#include "../pool/report.h"
+#include "../report/report.h"
 #include "../util/err.h"
 
 #include <stdio.h>

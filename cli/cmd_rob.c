@@ -13,13 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const rob_usage[] = {
-	"lsr rob sheet [--study LABEL] [-o FILE.csv]",
-	"lsr rob import FILE.csv --assessor NAME [--json]",
-	"lsr rob compare [--all] [--json]",
-	"lsr rob resolve --study LABEL --domain D --judgement J --reason TEXT",
-	"lsr rob plot [--traffic-light FILE.svg] [--summary FILE.svg] [--weights FILE.csv]",
-	NULL
+/* each subcommand's usage; 'lsr rob -h' prints them all */
+static const char *const sheet_usage[] = {
+	"lsr rob sheet [--study LABEL] [-o FILE.csv]", NULL
+};
+static const char *const import_usage[] = {
+	"lsr rob import FILE.csv --assessor NAME [--json]", NULL
+};
+static const char *const compare_usage[] = {
+	"lsr rob compare [--all] [--json]", NULL
+};
+static const char *const resolve_usage[] = {
+	"lsr rob resolve --study LABEL --domain D --judgement J --reason TEXT [--by NAME]", NULL
+};
+static const char *const plot_usage[] = {
+	"lsr rob plot [--traffic-light FILE.svg] [--summary FILE.svg] [--weights FILE.csv]", NULL
 };
 
 struct print_opts {
@@ -117,6 +125,125 @@ static int write_svg(const char *path, const struct extract_robplot *p,
 	return rc;
 }
 
+static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *study = NULL, *output = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "study", &study, "LABEL", "this study only"),
+		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
+		OPT_END(),
+	};
+	const char **args;
+	FILE *f = stdout;
+	int rc = opt_parse(argc, argv, opts, sheet_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "sheet takes options only");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
+		return rc;
+	if (output && strcmp(output, "-") && !(f = fopen(output, "w")))
+		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", output, strerror(errno));
+	rc = extract_rob_sheet_write(f, ctx->db, ctx->protocol, study);
+	if (f != stdout && fclose(f) != 0 && rc == 0)
+		rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", output);
+	if (rc < 0 && f != stdout)
+		remove(output);
+	return rc;
+}
+
+static int rob_import(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *assessor = NULL;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "assessor", &assessor, "NAME", "who assessed the sheet"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
+	struct extract_import_result res;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, import_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc != 1)
+		return lsr_error_set(LSR_EUSAGE, "import needs one sheet (FILE.csv)");
+	if (!assessor)
+		return lsr_error_set(LSR_EUSAGE, "import needs --assessor NAME");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = extract_rob_import(&res, ctx->db, ctx->protocol, args[0], assessor)) < 0)
+		return rc;
+	if (json)
+		return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
+					      "tool", ctx->protocol->risk_of_bias, "assessor", assessor,
+					      "import", (json_int_t)res.import_id, "rows", (json_int_t)res.rows,
+					      "values", (json_int_t)res.values, "studies",
+					      (json_int_t)res.studies));
+	printf("imported %s sheet '%s' assessed by %s: %zu rows, %zu values, %zu studies\n",
+	       !strcmp(ctx->protocol->risk_of_bias, "rob2") ? "RoB 2" : "RoB 1", args[0], assessor,
+	       res.rows, res.values, res.studies);
+	return 0;
+}
+
+static int rob_compare(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	int all = 0, json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "all", &all, "every study and domain, agreed ones too"),
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per study and domain"),
+		OPT_END(),
+	};
+	struct print_opts po;
+	const char **args;
+	size_t open;
+	int rc = opt_parse(argc, argv, opts, compare_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "compare takes options only");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
+		return rc;
+	po = (struct print_opts){ json, !strcmp(ctx->protocol->risk_of_bias, "rob2") };
+	rc = extract_rob_compare(&open, ctx->db, ctx->protocol, all, print_rob, &po);
+	if (rc == 0 && !json)
+		printf("%zu judgements open\n", open);
+	return rc;
+}
+
+static int rob_resolve(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *study = NULL, *domain = NULL, *judgement = NULL, *reason = NULL, *by = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "study", &study, "LABEL", "the study"),
+		OPT_STRING(0, "domain", &domain, "D", "the domain (or overall)"),
+		OPT_STRING(0, "judgement", &judgement, "J", "the consensus judgement"),
+		OPT_STRING(0, "reason", &reason, "TEXT", "how the consensus was reached"),
+		OPT_STRING(0, "by", &by, "NAME", "who reached it (default $LSR_USER or $USER)"),
+		OPT_END(),
+	};
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, resolve_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "resolve takes options only");
+	if (!study || !domain || !judgement)
+		return lsr_error_set(LSR_EUSAGE, "resolve needs --study, --domain, --judgement and --reason");
+	if (by && !*by)
+		return lsr_error_set(LSR_EUSAGE, "--by needs a name");
+	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
+	    (rc = extract_rob_resolve(ctx->db, ctx->protocol, study, domain, judgement, reason,
+				      by)) < 0)
+		return rc;
+	out_done(ctx, "recorded the consensus for study '%s', domain '%s': %s", study, domain,
+		 judgement);
+	return 0;
+}
+
 static int rob_plot(const char *traffic, const char *summary, const char *weights_file,
 		    struct lsr_ctx *ctx)
 {
@@ -125,8 +252,6 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 	size_t open = 0;
 	int rc;
 
-	if (!traffic && !summary)
-		return lsr_error_set(LSR_EUSAGE, "plot needs --traffic-light FILE.svg and/or --summary FILE.svg");
 	if (weights_file && (rc = read_weights(&weights, weights_file)) < 0)
 		goto out;
 	if ((rc = extract_rob_plot_data(&p, ctx->db, ctx->protocol, weights_file ? &weights : NULL)) < 0)
@@ -139,7 +264,7 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 	if (rc == 0 && summary)
 		rc = write_svg(summary, &p, extract_robplot_summary);
 	if (rc == 0) {
-		printf("plotted %zu studies\n", p.nstudies);
+		out_done(ctx, "plotted %zu studies", p.nstudies);
 		if (open)
 			ctx_warn(ctx, "%zu judgements are not final yet and are drawn as not assessed (see 'lsr rob compare')",
 				 open);
@@ -150,88 +275,40 @@ out:
 	return rc;
 }
 
-int cmd_rob(int argc, const char **argv, struct lsr_ctx *ctx)
+static int rob_plot_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *output = NULL, *study = NULL, *assessor = NULL, *domain = NULL;
-	const char *judgement = NULL, *reason = NULL, *traffic = NULL, *summary = NULL;
-	const char *weights = NULL;
-	int json = 0, all = 0;
-	const char **args;
+	const char *traffic = NULL, *summary = NULL, *weights = NULL;
 	struct opt opts[] = {
-		OPT_STRING(0, "study", &study, "LABEL", "sheet, resolve: this study"),
-		OPT_STRING('o', "output", &output, "FILE", "sheet: write FILE (default stdout)"),
-		OPT_STRING(0, "assessor", &assessor, "NAME", "import: who assessed the sheet"),
-		OPT_BOOL(0, "all", &all, "compare: every study and domain, agreed ones too"),
-		OPT_STRING(0, "domain", &domain, "D", "resolve: the domain (or overall)"),
-		OPT_STRING(0, "judgement", &judgement, "J", "resolve: the consensus judgement"),
-		OPT_STRING(0, "reason", &reason, "TEXT", "resolve: how the consensus was reached"),
-		OPT_STRING(0, "traffic-light", &traffic, "FILE.svg", "plot: the traffic-light grid"),
-		OPT_STRING(0, "summary", &summary, "FILE.svg", "plot: the weighted summary bars"),
-		OPT_STRING(0, "weights", &weights, "FILE.csv", "plot: study,weight rows (default 1 each)"),
-		OPT_BOOL(0, "json", &json, "JSON output"),
+		OPT_STRING(0, "traffic-light", &traffic, "FILE.svg", "the traffic-light grid"),
+		OPT_STRING(0, "summary", &summary, "FILE.svg", "the weighted summary bars"),
+		OPT_STRING(0, "weights", &weights, "FILE.csv", "study,weight rows (default 1 each)"),
 		OPT_END(),
 	};
-	int n = opt_parse(argc, argv, opts, rob_usage, &args), rc;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, plot_usage, &args);
 
-	if (n < 0 || n == OPT_HELP)
-		return n;
-	if (n == 0)
-		return lsr_error_set(LSR_EUSAGE, "rob needs a subcommand (sheet, import, compare, resolve or plot)");
-	if (strcmp(args[0], "sheet") && strcmp(args[0], "import") && strcmp(args[0], "compare") &&
-	    strcmp(args[0], "resolve") && strcmp(args[0], "plot"))
-		return lsr_error_set(LSR_EUSAGE,
-				     "unknown rob subcommand '%s' (expected sheet, import, compare, resolve or plot)",
-				     args[0]);
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "plot takes options only");
+	if (!traffic && !summary)
+		return lsr_error_set(LSR_EUSAGE, "plot needs --traffic-light FILE.svg and/or --summary FILE.svg");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
 		return rc;
-	if (!strcmp(args[0], "sheet")) {
-		FILE *f = stdout;
-
-		if (output && strcmp(output, "-") && !(f = fopen(output, "w")))
-			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", output, strerror(errno));
-		rc = extract_rob_sheet_write(f, ctx->db, ctx->protocol, study);
-		if (f != stdout && fclose(f) != 0 && rc == 0)
-			rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", output);
-		if (rc < 0 && f != stdout)
-			remove(output);
-		return rc;
-	}
-	if (!strcmp(args[0], "import")) {
-		struct extract_import_result res;
-
-		if (n != 2)
-			return lsr_error_set(LSR_EUSAGE, "import needs one sheet (FILE.csv)");
-		if (!assessor)
-			return lsr_error_set(LSR_EUSAGE, "import needs --assessor NAME");
-		if ((rc = extract_rob_import(&res, ctx->db, ctx->protocol, args[1], assessor)) < 0)
-			return rc;
-		if (json)
-			return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
-						      "tool", ctx->protocol->risk_of_bias, "assessor", assessor,
-						      "import", (json_int_t)res.import_id, "rows", (json_int_t)res.rows,
-						      "values", (json_int_t)res.values, "studies",
-						      (json_int_t)res.studies));
-		printf("imported %s sheet '%s' assessed by %s: %zu rows, %zu values, %zu studies\n",
-		       !strcmp(ctx->protocol->risk_of_bias, "rob2") ? "RoB 2" : "RoB 1", args[1], assessor,
-		       res.rows, res.values, res.studies);
-		return 0;
-	}
-	if (!strcmp(args[0], "compare")) {
-		size_t open;
-		struct print_opts po = { json, !strcmp(ctx->protocol->risk_of_bias, "rob2") };
-
-		rc = extract_rob_compare(&open, ctx->db, ctx->protocol, all, print_rob, &po);
-		if (rc == 0 && !json)
-			printf("%zu judgements open\n", open);
-		return rc;
-	}
-	if (!strcmp(args[0], "resolve")) {
-		if (!study || !domain || !judgement)
-			return lsr_error_set(LSR_EUSAGE, "resolve needs --study, --domain, --judgement and --reason");
-		if ((rc = extract_rob_resolve(ctx->db, ctx->protocol, study, domain, judgement, reason)) < 0)
-			return rc;
-		printf("recorded the consensus for study '%s', domain '%s': %s\n", study, domain, judgement);
-		return 0;
-	}
 	return rob_plot(traffic, summary, weights, ctx);
+}
+
+static const struct opt_subcommand rob_subcommands[] = {
+	OPT_SUBCOMMAND("sheet", rob_sheet, sheet_usage),
+	OPT_SUBCOMMAND("import", rob_import, import_usage),
+	OPT_SUBCOMMAND("compare", rob_compare, compare_usage),
+	OPT_SUBCOMMAND("resolve", rob_resolve, resolve_usage),
+	OPT_SUBCOMMAND("plot", rob_plot_sub, plot_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+/* each subcommand opens the review once its options are read */
+int cmd_rob(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return opt_subcommand(argc, argv, rob_subcommands, ctx);
 }

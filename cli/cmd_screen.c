@@ -15,25 +15,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const screen_usage[] = {
-	"lsr screen rules [--dry-run] [--threads N] [--json]",
-	"lsr screen explain ID [--json]",
+/* each subcommand's usage; 'lsr screen -h' prints them all */
+static const char *const rules_usage[] = {
+	"lsr screen rules [--dry-run] [--threads N] [--json]", NULL
+};
+static const char *const explain_usage[] = {
+	"lsr screen explain ID [--json]", NULL
+};
+static const char *const batch_usage[] = {
 	"lsr screen batch --reviewer NAME --stage title-abstract|full-text --size N [--seed S] [-o FILE]",
 	"lsr screen batch --reprint BATCH [-o FILE]",
-	"lsr screen import FILE --reviewer NAME [--json]",
-	"lsr screen status [--json]",
-	"lsr screen conflicts [--json]",
+	NULL
+};
+static const char *const import_usage[] = {
+	"lsr screen import FILE --reviewer NAME [--json]", NULL
+};
+static const char *const status_usage[] = {
+	"lsr screen status [--json]", NULL
+};
+static const char *const conflicts_usage[] = {
+	"lsr screen conflicts [--json]", NULL
+};
+static const char *const resolve_usage[] = {
 	"lsr screen resolve ID --verdict include|exclude|maybe [--reason R] [--note TEXT] [--stage S] --by NAME",
+	NULL
+};
+static const char *const fulltext_usage[] = {
 	"lsr screen fulltext ID... --retrieved [--file PATH] | --not-retrieved REASON",
 	"lsr screen fulltext [--json]",
 	NULL
-};
-
-struct screen_args {
-	int json, dry_run, retrieved;
-	long long threads, size, seed, reprint;
-	const char *reviewer, *stage, *output, *verdict, *reason, *note, *by, *file,
-		*not_retrieved;
 };
 
 static int parse_id(const char *s, int64_t *out)
@@ -70,25 +80,38 @@ static int need_protocol(struct lsr_ctx *ctx, const char *what)
 
 /* ---- rules ------------------------------------------------------------ */
 
-static int do_rules(struct lsr_ctx *ctx, const struct screen_args *a)
+static int screen_rules(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	long long threads = 0;
+	int dry_run = 0, json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "dry-run", &dry_run, "evaluate and count, store nothing"),
+		OPT_INT(0, "threads", &threads, "N", "threads (default 2)"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
 	json_t *r, *rules, *reasons, *x;
+	const char **args;
 	size_t i;
-	unsigned flags = a->dry_run ? SCREEN_RULES_DRY_RUN : 0;
-	int rc;
+	int rc = opt_parse(argc, argv, opts, rules_usage, &args);
 
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "rules takes options only");
 	if ((rc = need_protocol(ctx, "screen rules")) < 0)
 		return rc;
-	if ((rc = screen_rules_run(ctx->db, ctx->protocol, flags, (int)a->threads, &r)) < 0)
+	if ((rc = screen_rules_run(ctx->db, ctx->protocol, dry_run ? SCREEN_RULES_DRY_RUN : 0,
+				   (int)threads, &r)) < 0)
 		return rc;
-	if (a->json)
+	if (json)
 		return out_json_doc(r);
 	rules = json_object_get(r, "rules");
 	reasons = json_object_get(r, "reasons");
 	printf("rule set %.12s: %zu rule%s on %lld citation%s not yet decided%s\n",
 	       jstr(r, "ruleset"), json_array_size(rules), json_array_size(rules) == 1 ? "" : "s",
 	       jint(r, "citations"), jint(r, "citations") == 1 ? "" : "s",
-	       a->dry_run ? " (dry run: nothing stored)" : "");
+	       dry_run ? " (dry run: nothing stored)" : "");
 	if (json_array_size(rules)) {
 		printf("  %-24s %-20s %-8s %9s\n", "rule", "reason", "mode", "citations");
 		json_array_foreach(rules, i, x)
@@ -132,18 +155,26 @@ static void print_status(const char *stage, json_t *s)
 	putchar('\n');
 }
 
-static int do_explain(struct lsr_ctx *ctx, int n, const char **args, const struct screen_args *a)
+static int screen_explain(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	int json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
 	json_t *o, *x;
+	const char **args;
 	int64_t id;
 	size_t i;
-	int rc;
+	int rc = opt_parse(argc, argv, opts, explain_usage, &args);
 
-	if (n != 1)
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc != 1)
 		return lsr_error_set(LSR_EUSAGE, "explain needs one citation id");
 	if ((rc = parse_id(args[0], &id)) < 0 || (rc = screen_explain_json(ctx->db, id, &o)) < 0)
 		return rc;
-	if (a->json)
+	if (json)
 		return out_json_doc(o);
 	printf("citation %lld: %s\n", jint(o, "id"), jstr(o, "title"));
 	if (json_object_get(o, "merged_from"))
@@ -202,57 +233,70 @@ static int write_out(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-static int do_batch(struct lsr_ctx *ctx, int n, const struct screen_args *a)
+static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	const char *reviewer = NULL, *stage = NULL, *output = NULL;
+	long long size = 0, seed = 0, reprint = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "reviewer", &reviewer, "NAME", "the reviewer"),
+		OPT_STRING(0, "stage", &stage, "STAGE", "title-abstract or full-text"),
+		OPT_INT(0, "size", &size, "N", "citations to assign"),
+		OPT_INT(0, "seed", &seed, "S", "seed of the order (default 0)"),
+		OPT_INT(0, "reprint", &reprint, "BATCH", "write batch BATCH again"),
+		OPT_STRING('o', "output", &output, "FILE", "write the batch file to FILE"),
+		OPT_END(),
+	};
 	struct screen_batch_opts o;
+	const char **args;
 	char *data = NULL;
 	size_t len = 0, count;
 	int64_t batch;
 	FILE *mem;
-	int rc;
+	int rc = opt_parse(argc, argv, opts, batch_usage, &args);
 
-	if (n != 0)
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
 		return lsr_error_set(LSR_EUSAGE, "batch takes options only");
 	if ((rc = need_protocol(ctx, "screen batch")) < 0)
 		return rc;
-	if (a->size < 0 || a->seed < 0)
+	if (size < 0 || seed < 0)
 		return lsr_error_set(LSR_EUSAGE, "--size and --seed must not be negative");
+	if (reprint && (reviewer || stage || size || seed))
+		return lsr_error_set(LSR_EUSAGE, "--reprint writes a batch again as it was made; it takes no --reviewer, --stage, --size or --seed");
+	if (!reprint && !stage)
+		return lsr_error_set(LSR_EUSAGE, "a batch needs --stage title-abstract or full-text");
 	mem = open_memstream(&data, &len);
 	if (!mem)
 		return lsr_error_oom();
-	if (a->reprint) {
-		rc = screen_batch_write(ctx->db, a->reprint, mem);
+	if (reprint) {
+		rc = screen_batch_write(ctx->db, reprint, mem);
 		fclose(mem);
 		if (rc == 0)
-			rc = write_out(a->output, data, len);
+			rc = write_out(output, data, len);
 		free(data);
 		return rc;
 	}
 	memset(&o, 0, sizeof(o));
-	o.reviewer = a->reviewer;
-	o.stage = a->stage;
-	o.size = (size_t)a->size;
-	o.seed = (uint64_t)a->seed;
-	o.file = a->output;
-	if (!a->stage) {
-		fclose(mem);
-		free(data);
-		return lsr_error_set(LSR_EUSAGE, "a batch needs --stage title-abstract or full-text");
-	}
+	o.reviewer = reviewer;
+	o.stage = stage;
+	o.size = (size_t)size;
+	o.seed = (uint64_t)seed;
+	o.file = output;
 	rc = screen_batch_create(ctx->db, ctx->protocol, &o, mem, &batch, &count);
 	fclose(mem);
 	if (rc == 0 && count == 0)
-		ctx_info(ctx, "no citations left to assign to '%s' at %s", a->reviewer, a->stage);
+		ctx_info(ctx, "no citations left to assign to '%s' at %s", reviewer, stage);
 	else if (rc == 0) {
-		rc = write_out(a->output, data, len);
-		if (rc == 0 && a->output)
-			printf("batch %lld: %zu citation%s for %s at %s (seed %lld) in %s\n",
-			       (long long)batch, count, count == 1 ? "" : "s", a->reviewer, a->stage,
-			       a->seed, a->output);
+		rc = write_out(output, data, len);
+		if (rc == 0 && output)
+			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld) in %s",
+				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
+				 seed, output);
 		else if (rc == 0)
 			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld)",
-				 (long long)batch, count, count == 1 ? "" : "s", a->reviewer, a->stage,
-				 a->seed);
+				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
+				 seed);
 	}
 	free(data);
 	return rc;
@@ -260,26 +304,36 @@ static int do_batch(struct lsr_ctx *ctx, int n, const struct screen_args *a)
 
 /* ---- import ----------------------------------------------------------- */
 
-static int do_import(struct lsr_ctx *ctx, int n, const char **args, const struct screen_args *a)
+static int screen_import_cmd(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	const char *reviewer = NULL;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "reviewer", &reviewer, "NAME", "whose decisions the file holds"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
 	struct screen_import_result r;
-	int rc;
+	const char **args;
+	int rc = opt_parse(argc, argv, opts, import_usage, &args);
 
-	if (n != 1)
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc != 1)
 		return lsr_error_set(LSR_EUSAGE, "import needs one batch file");
 	if ((rc = need_protocol(ctx, "screen import")) < 0)
 		return rc;
-	if (!a->reviewer)
+	if (!reviewer)
 		return lsr_error_set(LSR_EUSAGE, "import needs --reviewer NAME");
-	if ((rc = screen_import(ctx->db, ctx->protocol, args[0], a->reviewer, &r)) < 0)
+	if ((rc = screen_import(ctx->db, ctx->protocol, args[0], reviewer, &r)) < 0)
 		return rc;
-	if (a->json)
+	if (json)
 		return out_json_doc(json_pack("{s:i,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "schema_version", 1,
-			"file", args[0], "reviewer", a->reviewer, "import", (json_int_t)r.import_id,
+			"file", args[0], "reviewer", reviewer, "import", (json_int_t)r.import_id,
 			"rows", (json_int_t)r.rows, "decisions", (json_int_t)r.decisions,
 			"unchanged", (json_int_t)r.unchanged, "blank", (json_int_t)r.blank));
 	printf("%s: %zu row%s from %s: %zu decision%s stored, %zu unchanged, %zu blank (import %lld)\n",
-	       args[0], r.rows, r.rows == 1 ? "" : "s", a->reviewer, r.decisions,
+	       args[0], r.rows, r.rows == 1 ? "" : "s", reviewer, r.decisions,
 	       r.decisions == 1 ? "" : "s", r.unchanged, r.blank, (long long)r.import_id);
 	return 0;
 }
@@ -304,15 +358,25 @@ static void print_num(double x, int prec, const char *suffix)
 		printf("n/a");
 }
 
-static int do_status(struct lsr_ctx *ctx, const struct screen_args *a)
+static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	int json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
 	json_t *o, *ta, *ft, *x;
+	const char **args;
 	size_t i;
-	int rc;
+	int rc = opt_parse(argc, argv, opts, status_usage, &args);
 
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "status takes options only");
 	if ((rc = screen_status_json(ctx->db, &o)) < 0)
 		return rc;
-	if (a->json)
+	if (json)
 		return out_json_doc(o);
 	ta = json_object_get(o, "title_abstract");
 	ft = json_object_get(o, "full_text");
@@ -367,16 +431,26 @@ static int do_status(struct lsr_ctx *ctx, const struct screen_args *a)
 
 /* ---- conflicts, resolve ------------------------------------------------ */
 
-static int do_conflicts(struct lsr_ctx *ctx, const struct screen_args *a)
+static int screen_conflicts(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	int json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per citation and stage"),
+		OPT_END(),
+	};
 	json_t *arr, *x, *d;
+	const char **args;
 	size_t i, k;
-	int rc = 0;
+	int rc = opt_parse(argc, argv, opts, conflicts_usage, &args);
 
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "conflicts takes options only");
 	if ((rc = screen_conflicts_json(ctx->db, &arr)) < 0)
 		return rc;
 	json_array_foreach(arr, i, x) {
-		if (a->json) {
+		if (json) {
 			if ((rc = out_json_line(json_incref(x))) < 0)
 				break;
 			continue;
@@ -397,52 +471,75 @@ static int do_conflicts(struct lsr_ctx *ctx, const struct screen_args *a)
 			       json_array_size(json_object_get(x, "decisions")) ? "; " : "");
 		putchar('\n');
 	}
-	if (!a->json && rc == 0)
+	if (!json && rc == 0)
 		ctx_info(ctx, "%zu citation%s need%s an arbiter", json_array_size(arr),
 			 json_array_size(arr) == 1 ? "" : "s", json_array_size(arr) == 1 ? "s" : "");
 	json_decref(arr);
 	return rc;
 }
 
-static int do_resolve(struct lsr_ctx *ctx, int n, const char **args, const struct screen_args *a)
+static int screen_resolve_cmd(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *stage;
+	const char *verdict = NULL, *reason = NULL, *note = NULL, *stage = NULL, *by = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "verdict", &verdict, "V", "include, exclude or maybe"),
+		OPT_STRING(0, "reason", &reason, "R", "exclusion reason code"),
+		OPT_STRING(0, "note", &note, "TEXT", "a note kept with the decision"),
+		OPT_STRING(0, "stage", &stage, "STAGE", "title-abstract or full-text (default: the citation's)"),
+		OPT_STRING(0, "by", &by, "NAME", "the arbiter (third reviewer or consensus)"),
+		OPT_END(),
+	};
+	const char **args, *resolved_at;
 	int64_t id;
-	int rc;
+	int rc = opt_parse(argc, argv, opts, resolve_usage, &args);
 
-	if (n != 1)
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc != 1)
 		return lsr_error_set(LSR_EUSAGE, "resolve needs one citation id");
 	if ((rc = need_protocol(ctx, "screen resolve")) < 0)
 		return rc;
-	if (!a->verdict)
+	if (!verdict)
 		return lsr_error_set(LSR_EUSAGE, "resolve needs --verdict include, exclude or maybe");
 	if ((rc = parse_id(args[0], &id)) < 0)
 		return rc;
-	if ((rc = screen_resolve(ctx->db, ctx->protocol, id, a->stage, a->verdict, a->reason,
-				 a->note, a->by, &stage)) < 0)
+	if ((rc = screen_resolve(ctx->db, ctx->protocol, id, stage, verdict, reason, note, by,
+				 &resolved_at)) < 0)
 		return rc;
-	printf("citation %lld: %s resolved: %s%s%s%s by %s\n", (long long)id, stage, a->verdict,
-	       a->reason ? " (" : "", a->reason ? a->reason : "", a->reason ? ")" : "", a->by);
+	out_done(ctx, "citation %lld: %s resolved: %s%s%s%s by %s", (long long)id, resolved_at, verdict,
+		 reason ? " (" : "", reason ? reason : "", reason ? ")" : "", by);
 	return 0;
 }
 
 /* ---- full text -------------------------------------------------------- */
 
-static int do_fulltext(struct lsr_ctx *ctx, int n, const char **args, const struct screen_args *a)
+static int screen_fulltext(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	const char *file = NULL, *not_retrieved = NULL;
+	int retrieved = 0, json = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "retrieved", &retrieved, "the full text was retrieved"),
+		OPT_STRING(0, "file", &file, "PATH", "where the full text is kept"),
+		OPT_STRING(0, "not-retrieved", &not_retrieved, "REASON", "it could not be retrieved, and why"),
+		OPT_BOOL(0, "json", &json, "the list: JSON Lines, one object per report"),
+		OPT_END(),
+	};
+	const char **args;
 	int64_t id;
-	int rc;
+	int n = opt_parse(argc, argv, opts, fulltext_usage, &args), rc;
 
+	if (n < 0 || n == OPT_HELP)
+		return n;
 	if (n == 0) {
 		json_t *arr, *x;
 		size_t i;
 
-		if (a->retrieved || a->not_retrieved)
+		if (retrieved || not_retrieved || file)
 			return lsr_error_set(LSR_EUSAGE, "fulltext --retrieved/--not-retrieved needs a citation id");
 		if ((rc = screen_reports_json(ctx->db, &arr)) < 0)
 			return rc;
 		json_array_foreach(arr, i, x) {
-			if (a->json) {
+			if (json) {
 				if ((rc = out_json_line(json_incref(x))) < 0)
 					break;
 				continue;
@@ -455,18 +552,20 @@ static int do_fulltext(struct lsr_ctx *ctx, int n, const char **args, const stru
 		json_decref(arr);
 		return rc;
 	}
-	if (!a->retrieved == !a->not_retrieved)
+	if (json)
+		return lsr_error_set(LSR_EUSAGE, "--json goes with the list (fulltext without an ID)");
+	if (!retrieved == !not_retrieved)
 		return lsr_error_set(LSR_EUSAGE, "fulltext needs --retrieved [--file PATH] or --not-retrieved REASON");
-	if (a->file && !a->retrieved)
+	if (file && !retrieved)
 		return lsr_error_set(LSR_EUSAGE, "--file goes with --retrieved");
-	if (a->file && n != 1)
+	if (file && n != 1)
 		return lsr_error_set(LSR_EUSAGE, "--file names the full text of one citation, not %d", n);
 	/* several ids: all recorded or none */
 	if ((rc = db_txn_begin(ctx->db)) < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		if ((rc = parse_id(args[i], &id)) < 0 ||
-		    (rc = screen_fulltext_record(ctx->db, id, a->retrieved, a->file, a->not_retrieved)) < 0) {
+		    (rc = screen_fulltext_record(ctx->db, id, retrieved, file, not_retrieved)) < 0) {
 			db_txn_rollback(ctx->db);
 			return rc;
 		}
@@ -474,62 +573,28 @@ static int do_fulltext(struct lsr_ctx *ctx, int n, const char **args, const stru
 	if ((rc = db_txn_commit(ctx->db)) < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
-		if (a->retrieved)
-			printf("citation %s: full text retrieved%s%s\n", args[i],
-			       a->file ? ": " : "", a->file ? a->file : "");
+		if (retrieved)
+			out_done(ctx, "citation %s: full text retrieved%s%s", args[i],
+				 file ? ": " : "", file ? file : "");
 		else
-			printf("citation %s: full text not retrieved: %s\n", args[i], a->not_retrieved);
+			out_done(ctx, "citation %s: full text not retrieved: %s", args[i], not_retrieved);
 	}
 	return 0;
 }
 
+static const struct opt_subcommand screen_subcommands[] = {
+	OPT_SUBCOMMAND("rules", screen_rules, rules_usage),
+	OPT_SUBCOMMAND("explain", screen_explain, explain_usage),
+	OPT_SUBCOMMAND("batch", screen_batch, batch_usage),
+	OPT_SUBCOMMAND("import", screen_import_cmd, import_usage),
+	OPT_SUBCOMMAND("status", screen_status, status_usage),
+	OPT_SUBCOMMAND("conflicts", screen_conflicts, conflicts_usage),
+	OPT_SUBCOMMAND("resolve", screen_resolve_cmd, resolve_usage),
+	OPT_SUBCOMMAND("fulltext", screen_fulltext, fulltext_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
 int cmd_screen(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	struct screen_args a;
-	struct opt opts[] = {
-		OPT_BOOL(0, "json", &a.json, "JSON output (status, rules, explain: one object; conflicts, fulltext: JSON Lines)"),
-		OPT_BOOL(0, "dry-run", &a.dry_run, "rules: evaluate and count, store nothing"),
-		OPT_INT(0, "threads", &a.threads, "N", "rules: threads (default 2)"),
-		OPT_STRING(0, "reviewer", &a.reviewer, "NAME", "batch, import: the reviewer"),
-		OPT_STRING(0, "stage", &a.stage, "STAGE", "batch, resolve: title-abstract or full-text"),
-		OPT_INT(0, "size", &a.size, "N", "batch: citations to assign"),
-		OPT_INT(0, "seed", &a.seed, "S", "batch: seed of the order (default 0)"),
-		OPT_INT(0, "reprint", &a.reprint, "BATCH", "batch: write batch BATCH again"),
-		OPT_STRING('o', "output", &a.output, "FILE", "batch: write the batch file to FILE"),
-		OPT_STRING(0, "verdict", &a.verdict, "V", "resolve: include, exclude or maybe"),
-		OPT_STRING(0, "reason", &a.reason, "R", "resolve: exclusion reason code"),
-		OPT_STRING(0, "note", &a.note, "TEXT", "resolve: a note kept with the decision"),
-		OPT_STRING(0, "by", &a.by, "NAME", "resolve: the arbiter (third reviewer or consensus)"),
-		OPT_BOOL(0, "retrieved", &a.retrieved, "fulltext: the full text was retrieved"),
-		OPT_STRING(0, "file", &a.file, "PATH", "fulltext: where the full text is kept"),
-		OPT_STRING(0, "not-retrieved", &a.not_retrieved, "REASON", "fulltext: it could not be retrieved, and why"),
-		OPT_END(),
-	};
-	const char **args;
-	int n;
-
-	memset(&a, 0, sizeof(a));
-	n = opt_parse(argc, argv, opts, screen_usage, &args);
-	if (n < 0 || n == OPT_HELP)
-		return n;
-	if (n == 0)
-		return lsr_error_set(LSR_EUSAGE, "screen needs a subcommand (rules, explain, batch, import, status, conflicts, resolve or fulltext)");
-	if (!strcmp(args[0], "rules"))
-		return n == 1 ? do_rules(ctx, &a) : lsr_error_set(LSR_EUSAGE, "rules takes options only");
-	if (!strcmp(args[0], "explain"))
-		return do_explain(ctx, n - 1, args + 1, &a);
-	if (!strcmp(args[0], "batch"))
-		return do_batch(ctx, n - 1, &a);
-	if (!strcmp(args[0], "import"))
-		return do_import(ctx, n - 1, args + 1, &a);
-	if (!strcmp(args[0], "status"))
-		return n == 1 ? do_status(ctx, &a) : lsr_error_set(LSR_EUSAGE, "status takes options only");
-	if (!strcmp(args[0], "conflicts"))
-		return n == 1 ? do_conflicts(ctx, &a) : lsr_error_set(LSR_EUSAGE, "conflicts takes options only");
-	if (!strcmp(args[0], "resolve"))
-		return do_resolve(ctx, n - 1, args + 1, &a);
-	if (!strcmp(args[0], "fulltext"))
-		return do_fulltext(ctx, n - 1, args + 1, &a);
-	return lsr_error_set(LSR_EUSAGE, "unknown screen subcommand '%s' (expected rules, explain, batch, import, status, conflicts, resolve or fulltext)",
-			     args[0]);
+	return opt_subcommand(argc, argv, screen_subcommands, ctx);
 }

@@ -84,6 +84,138 @@ static int note_failure(struct outcome *oc, int rc)
 	return rc == LSR_EHTTP || rc == LSR_ERATELIMIT || rc == LSR_EPARSE;
 }
 
+/* What the runs of one call share. */
+struct search_state {
+	struct fetch_search_opts so;
+	json_t *runs;                 /* --json: the runs' objects; NULL: lines */
+	struct outcome oc;
+	int ran;                      /* runs started or continued */
+};
+
+/* Report one run (a JSON object, or a line) and remember how it ended:
+ * 1 when the failure stops the other runs too. */
+static int run_done(struct lsr_ctx *ctx, struct search_state *st,
+		    const struct fetch_search_result *res, const char *api, const char *query,
+		    int rc)
+{
+	if (st->runs && res->run_id)
+		json_array_append_new(st->runs, result_json(res, api, query, &st->so));
+	else if (!st->runs)
+		result_print(ctx, res, rc);
+	if (rc < 0)
+		return !note_failure(&st->oc, rc);
+	st->oc.incomplete |= strcmp(res->status, "complete") != 0;
+	return 0;
+}
+
+/* --resume: continue the unfinished runs (of the n sources or APIs named). */
+static int search_resume(struct lsr_ctx *ctx, struct search_state *st, int n, const char **args)
+{
+	struct fetch_search_info *pending = NULL;
+	size_t npending = 0;
+	int rc;
+
+	if ((rc = fetch_search_list_unfinished(ctx->db, &pending, &npending)) < 0)
+		return rc;
+	for (size_t i = 0; i < npending; i++) {
+		struct fetch_search_result res;
+		int match = n == 0;
+
+		if (!pending[i].resumable)
+			continue;
+		for (int k = 0; k < n && !match; k++)
+			match = !strcasecmp(pending[i].source, args[k]) ||
+				!strcasecmp(pending[i].api, args[k]);
+		if (!match)
+			continue;
+		if (pending[i].active) {
+			ctx_warn(ctx, "run %lld (%s) is running in another process; not resumed",
+				 (long long)pending[i].run_id, pending[i].source);
+			continue;
+		}
+		st->ran++;
+		rc = fetch_search_resume(ctx->db, pending[i].run_id, &st->so, &res);
+		if (run_done(ctx, st, &res, pending[i].api, pending[i].query, rc))
+			break;
+	}
+	if (!st->ran && !st->oc.rc)
+		ctx_info(ctx, "no unfinished search to resume");
+	fetch_search_info_free(pending, npending);
+	return 0;
+}
+
+/* --query: one ad-hoc query against the API named (or the API of the
+ * protocol's source named), counted under --source NAME. */
+static int search_adhoc(struct lsr_ctx *ctx, struct search_state *st, const char *api,
+			const char *query, const char *source)
+{
+	struct protocol_source adhoc;
+	const struct protocol_source *ps = NULL;
+	struct fetch_search_result res;
+	int rc;
+
+	memset(&adhoc, 0, sizeof(adhoc));
+	for (size_t i = 0; ctx->protocol && i < ctx->protocol->nsources && !ps; i++)
+		if (source_matches(&ctx->protocol->sources[i], api) && ctx->protocol->sources[i].api)
+			ps = &ctx->protocol->sources[i];
+	adhoc.api = ps ? ps->api : (char *)api;
+	if (!fetch_search_api_name(adhoc.api))
+		return lsr_error_set(LSR_EUSAGE, "'%s' is not an API lsr can search (pubmed, europepmc or ctgov)",
+				     api);
+	adhoc.name = (char *)(source ? source : ps ? ps->name : fetch_search_api_name(adhoc.api));
+	if (!source && ps)
+		adhoc.kind = ps->kind;
+	else if (!ctx->protocol || !protocol_source_find(ctx->protocol, adhoc.name))
+		adhoc.kind = (char *)(!strcmp(adhoc.api, "ctgov") ? "register" : "database");
+	adhoc.query = (char *)query;
+	st->ran++;
+	rc = fetch_search_run(ctx->db, &adhoc, &st->so, &res);
+	run_done(ctx, st, &res, adhoc.api, query, rc);
+	return 0;
+}
+
+/* The protocol's saved searches: every source with an api (or the n
+ * sources named, by name or api). */
+static int search_protocol(struct lsr_ctx *ctx, struct search_state *st, int n, const char **args)
+{
+	const struct protocol *p = ctx->protocol;
+	int rc;
+
+	if (!p)
+		return lsr_error_set(LSR_EUSAGE, "no protocol.yaml: name an API and give --query, or write the sources' queries in protocol.yaml");
+	for (int k = 0; k < n; k++) {
+		int found = 0;
+
+		for (size_t i = 0; i < p->nsources; i++)
+			found |= source_matches(&p->sources[i], args[k]);
+		if (!found)
+			return lsr_error_set(LSR_EUSAGE, "'%s' is not a source in protocol.yaml", args[k]);
+	}
+	for (size_t i = 0; i < p->nsources; i++) {
+		const struct protocol_source *ps = &p->sources[i];
+		struct fetch_search_result res;
+		int match = n == 0;
+
+		for (int k = 0; k < n && !match; k++)
+			match = source_matches(ps, args[k]);
+		if (!match)
+			continue;
+		if (!ps->api) {
+			if (n > 0)
+				return lsr_error_set(LSR_EUSAGE, "source '%s' has no api in protocol.yaml; import its exports with 'lsr import'",
+						     ps->name);
+			continue;
+		}
+		st->ran++;
+		rc = fetch_search_run(ctx->db, ps, &st->so, &res);
+		if (run_done(ctx, st, &res, ps->api, ps->query, rc))
+			break;
+	}
+	if (!st->ran)
+		return lsr_error_set(LSR_EUSAGE, "protocol.yaml has no source with an api and a query to search");
+	return 0;
+}
+
 int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *query = NULL, *source = NULL, *since = NULL, *until = NULL, *email = NULL;
@@ -104,29 +236,25 @@ int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "json", &json, "print one JSON object"),
 		OPT_END(),
 	};
-	struct fetch_search_opts so;
-	struct fetch_search_info *pending = NULL;
-	struct outcome oc;
+	struct search_state st;
 	const char **args;
-	json_t *root = NULL, *runs = NULL;
-	size_t npending = 0;
-	int n = opt_parse(argc, argv, opts, search_usage, &args), rc = 0, ran = 0;
+	json_t *root = NULL;
+	int n = opt_parse(argc, argv, opts, search_usage, &args), rc;
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
-	memset(&oc, 0, sizeof(oc));
-	memset(&so, 0, sizeof(so));
+	memset(&st, 0, sizeof(st));
 	if (batch < 0 || batch > 10000)
 		return lsr_error_set(LSR_EUSAGE, "--batch-size must be between 1 and 10000");
-	so.since = since;
-	so.until = until;
-	so.email = email;
-	so.pubmed_url = pubmed_url;
-	so.europepmc_url = epmc_url;
-	so.ctgov_url = ctgov_url;
-	so.batch_size = (unsigned)batch;
-	so.protocol = ctx->protocol;
-	so.progress = &ctx->progress;
+	st.so.since = since;
+	st.so.until = until;
+	st.so.email = email;
+	st.so.pubmed_url = pubmed_url;
+	st.so.europepmc_url = epmc_url;
+	st.so.ctgov_url = ctgov_url;
+	st.so.batch_size = (unsigned)batch;
+	st.so.protocol = ctx->protocol;
+	st.so.progress = &ctx->progress;
 	if (since) {
 		char d[11];
 
@@ -143,145 +271,33 @@ int cmd_search(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "--resume continues runs as they were started; it takes no --query, --source, --since or --until");
 	if (source && !query)
 		return lsr_error_set(LSR_EUSAGE, "--source names the source of an ad-hoc --query");
+	if (query && n != 1)
+		return lsr_error_set(LSR_EUSAGE, "--query needs exactly one API: pubmed, europepmc or ctgov");
 	if (json) {
 		root = json_object();
-		runs = json_array();
+		st.runs = json_array();
 		json_object_set_new(root, "schema_version", json_integer(1));
-		json_object_set_new(root, "runs", runs);
+		json_object_set_new(root, "runs", st.runs);
 	}
 
-	if (resume) {
-		if ((rc = fetch_search_list_unfinished(ctx->db, &pending, &npending)) < 0)
-			goto out;
-		for (size_t i = 0; i < npending; i++) {
-			struct fetch_search_result res;
-			int match = n == 0;
+	if (resume)
+		rc = search_resume(ctx, &st, n, args);
+	else if (query)
+		rc = search_adhoc(ctx, &st, args[0], query, source);
+	else
+		rc = search_protocol(ctx, &st, n, args);
 
-			if (!pending[i].resumable)
-				continue;
-			for (int k = 0; k < n && !match; k++)
-				match = !strcasecmp(pending[i].source, args[k]) ||
-					!strcasecmp(pending[i].api, args[k]);
-			if (!match)
-				continue;
-			if (pending[i].active) {
-				ctx_warn(ctx, "run %lld (%s) is running in another process; not resumed",
-					 (long long)pending[i].run_id, pending[i].source);
-				continue;
-			}
-			ran++;
-			rc = fetch_search_resume(ctx->db, pending[i].run_id, &so, &res);
-			if (runs && res.run_id)
-				json_array_append_new(runs, result_json(&res, pending[i].api,
-									pending[i].query, &so));
-			else if (!json)
-				result_print(ctx, &res, rc);
-			if (rc < 0 && !note_failure(&oc, rc))
-				break;
-			oc.incomplete |= rc == 0 && strcmp(res.status, "complete");
-		}
-		if (!ran && !oc.rc)
-			ctx_info(ctx, "no unfinished search to resume");
-		rc = 0;
-		goto out;
-	}
-
-	if (query) {
-		struct protocol_source adhoc;
-		const struct protocol_source *ps = NULL;
-		struct fetch_search_result res;
-
-		if (n != 1) {
-			rc = lsr_error_set(LSR_EUSAGE, "--query needs exactly one API: pubmed, europepmc or ctgov");
-			goto out;
-		}
-		memset(&adhoc, 0, sizeof(adhoc));
-		for (size_t i = 0; ctx->protocol && i < ctx->protocol->nsources && !ps; i++)
-			if (source_matches(&ctx->protocol->sources[i], args[0]) &&
-			    ctx->protocol->sources[i].api)
-				ps = &ctx->protocol->sources[i];
-		adhoc.api = ps ? ps->api : (char *)args[0];
-		if (!fetch_search_api_name(adhoc.api)) {
-			rc = lsr_error_set(LSR_EUSAGE, "'%s' is not an API lsr can search (pubmed, europepmc or ctgov)",
-					   args[0]);
-			goto out;
-		}
-		adhoc.name = (char *)(source ? source : ps ? ps->name : fetch_search_api_name(adhoc.api));
-		if (!source && ps)
-			adhoc.kind = ps->kind;
-		else if (!ctx->protocol || !protocol_source_find(ctx->protocol, adhoc.name))
-			adhoc.kind = (char *)(!strcmp(adhoc.api, "ctgov") ? "register" : "database");
-		adhoc.query = (char *)query;
-		ran++;
-		rc = fetch_search_run(ctx->db, &adhoc, &so, &res);
-		if (runs && res.run_id)
-			json_array_append_new(runs, result_json(&res, adhoc.api, query, &so));
-		else if (!json)
-			result_print(ctx, &res, rc);
-		if (rc < 0)
-			note_failure(&oc, rc);
-		oc.incomplete |= rc == 0 && strcmp(res.status, "complete");
-		rc = 0;
-		goto out;
-	}
-
-	if (!ctx->protocol) {
-		rc = lsr_error_set(LSR_EUSAGE, "no protocol.yaml: name an API and give --query, or write the sources' queries in protocol.yaml");
-		goto out;
-	}
-	for (int k = 0; k < n; k++) {
-		int found = 0;
-
-		for (size_t i = 0; i < ctx->protocol->nsources; i++)
-			found |= source_matches(&ctx->protocol->sources[i], args[k]);
-		if (!found) {
-			rc = lsr_error_set(LSR_EUSAGE, "'%s' is not a source in protocol.yaml", args[k]);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < ctx->protocol->nsources; i++) {
-		const struct protocol_source *ps = &ctx->protocol->sources[i];
-		struct fetch_search_result res;
-		int match = n == 0;
-
-		for (int k = 0; k < n && !match; k++)
-			match = source_matches(ps, args[k]);
-		if (!match)
-			continue;
-		if (!ps->api) {
-			if (n > 0) {
-				rc = lsr_error_set(LSR_EUSAGE, "source '%s' has no api in protocol.yaml; import its exports with 'lsr import'",
-						   ps->name);
-				goto out;
-			}
-			continue;
-		}
-		ran++;
-		rc = fetch_search_run(ctx->db, ps, &so, &res);
-		if (runs && res.run_id)
-			json_array_append_new(runs, result_json(&res, ps->api, ps->query, &so));
-		else if (!json)
-			result_print(ctx, &res, rc);
-		if (rc < 0 && !note_failure(&oc, rc))
-			break;
-		oc.incomplete |= rc == 0 && strcmp(res.status, "complete");
-	}
-	rc = 0;
-	if (!ran)
-		rc = lsr_error_set(LSR_EUSAGE, "protocol.yaml has no source with an api and a query to search");
-out:
-	fetch_search_info_free(pending, npending);
 	if (root) {
-		if (rc == 0 || oc.rc)
+		if (rc == 0 || st.oc.rc)
 			out_json_doc(root);
 		else
 			json_decref(root);
 	}
 	if (rc < 0)
 		return rc;
-	if (oc.rc)
-		return lsr_error_set(oc.rc, "%s", oc.msg);
-	if (oc.incomplete)
+	if (st.oc.rc)
+		return lsr_error_set(st.oc.rc, "%s", st.oc.msg);
+	if (st.oc.incomplete)
 		return lsr_error_set(LSR_ERROR, "a search run is incomplete: see above and 'lsr status'");
 	return 0;
 }

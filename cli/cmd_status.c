@@ -5,7 +5,9 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
+#include "../db/runs.h"
 #include "../fetch/fetch.h"
+#include "../screen/screen.h"
 #include "../util/err.h"
 
 #include <stdlib.h>
@@ -13,59 +15,102 @@
 
 static const char *const status_usage[] = { "lsr status [--json]", NULL };
 
-/* live records of a run: not withdrawn by the source */
-static const char runs_sql[] =
-	"SELECT s.id, s.name, s.kind, u.id, u.kind, coalesce(u.file_name, u.query),"
-	" u.format, u.started_at, u.status, u.status_reason, u.count_reported,"
-	" (SELECT count(*) FROM records r WHERE r.run_id = u.id"
-	"   AND r.id NOT IN (SELECT record_id FROM record_withdrawals)),"
-	" (SELECT count(*) FROM records r WHERE r.run_id = u.id"
-	"   AND r.id IN (SELECT record_id FROM record_withdrawals)),"
-	" w.reason, u.notes,"
-	" (SELECT count(*) FROM import_skips k WHERE k.run_id = u.id)"
-	" FROM sources s LEFT JOIN runs u ON u.source_id = s.id"
-	" LEFT JOIN run_withdrawals w ON w.run_id = u.id"
-	" ORDER BY s.id, u.id";
+/* Per-source counts from screen/ into the source objects' key. */
+struct source_counts {
+	json_t *sources;
+	const int64_t *ids;
+	const char *key;
+	json_int_t total;
+};
 
-/*
- * Deduplication per source (PRISMA's "duplicates removed"): a record counts
- * as a removed duplicate when it takes part in grouping (live, not removed
- * before screening) and is not the member its citation keeps (the
- * representative, or the lowest record id taking part when the
- * representative does not).  Summed over sources this is records grouped
- * minus citations.  Records not grouped yet are "not_deduplicated".
- */
-static const char dups_sql[] =
-	"SELECT u.source_id, count(*) FROM citation_members m"
-	" JOIN dedup_records r ON r.id = m.record_id JOIN runs u ON u.id = r.run_id"
-	" WHERE m.record_id NOT IN (SELECT kept_id FROM live_citations)"
-	" GROUP BY u.source_id";
-static const char pending_sql[] =
-	"SELECT u.source_id, count(*) FROM dedup_records r JOIN runs u ON u.id = r.run_id"
-	" WHERE r.id NOT IN (SELECT record_id FROM citation_members)"
-	" GROUP BY u.source_id";
-
-/* Per-source counts from sql (source id, count) into src objects' key. */
-static int add_source_counts(struct lsr_ctx *ctx, json_t *sources, const int64_t *ids,
-			     const char *sql, const char *key, json_int_t *total)
+static int add_source_count(int64_t source_id, int64_t n, void *payload)
 {
-	sqlite3_stmt *st = db_prepare(ctx->db, sql);
+	struct source_counts *sc = payload;
 	size_t i;
 	json_t *src;
-	int step;
 
-	if (!st)
-		return lsr_error_last_code();
+	json_array_foreach(sc->sources, i, src)
+		if (sc->ids[i] == source_id)
+			json_object_set_new(src, sc->key, json_integer(n));
+	sc->total += n;
+	return 0;
+}
+
+static int add_source_counts(struct lsr_ctx *ctx, json_t *sources, const int64_t *ids, int pending,
+			     const char *key, json_int_t *total)
+{
+	struct source_counts sc = { sources, ids, key, 0 };
+	size_t i;
+	json_t *src;
+	int rc;
+
 	json_array_foreach(sources, i, src)
 		json_object_set_new(src, key, json_integer(0));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_foreach(sources, i, src)
-			if (ids[i] == sqlite3_column_int64(st, 0))
-				json_object_set_new(src, key, json_integer(sqlite3_column_int64(st, 1)));
-		*total += sqlite3_column_int64(st, 1);
+	rc = screen_dedup_source_counts(ctx->db, pending, add_source_count, &sc);
+	*total = sc.total;
+	return rc;
+}
+
+/* The sources and their runs, as JSON, with the totals by kind. */
+struct status_walk {
+	struct lsr_db *db;
+	json_t *sources, *src, *runs;
+	int64_t cur_source, *ids;
+	size_t nids;
+	json_int_t tot[3], src_count;
+};
+
+static int status_run(const struct run_row *r, void *payload)
+{
+	static const char *const kinds[3] = { "database", "register", "other" };
+	struct status_walk *w = payload;
+	json_t *run;
+
+	if (r->source_id != w->cur_source) {
+		int64_t *ns = realloc(w->ids, (w->nids + 1) * sizeof(*ns));
+
+		if (!ns)
+			return lsr_error_oom();
+		w->ids = ns;
+		w->ids[w->nids++] = r->source_id;
+		if (w->src)
+			json_object_set_new(w->src, "records", json_integer(w->src_count));
+		w->cur_source = r->source_id;
+		w->src_count = 0;
+		w->src = json_pack("{s:s, s:s}", "name", r->source, "kind", r->source_kind);
+		w->runs = json_array();
+		json_object_set_new(w->src, "runs", w->runs);
+		json_array_append_new(w->sources, w->src);
 	}
-	sqlite3_reset(st);
-	return step == SQLITE_DONE ? 0 : db_error(ctx->db, sql);
+	if (!r->id)
+		return 0; /* a source without runs */
+	run = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:I, s:I, s:b, s:o, s:o}",
+			"id", (json_int_t)r->id, "kind", r->kind,
+			"file_or_query", out_jstr(r->file_or_query), "format", out_jstr(r->format),
+			"started_at", out_jstr(r->started_at), "status", r->status,
+			"status_reason", out_jstr(r->status_reason), "records", (json_int_t)r->records_live,
+			"withdrawn_by_source", (json_int_t)r->withdrawn_by_source,
+			"withdrawn", r->withdrawn_reason != NULL,
+			"withdrawn_reason", out_jstr(r->withdrawn_reason), "notes", out_jstr(r->notes));
+	if (r->count_reported >= 0)
+		json_object_set_new(run, "count_reported", json_integer(r->count_reported));
+	json_array_append_new(w->runs, run);
+	if (!strcmp(r->kind, "import")) { /* entries lsr import --skip-malformed skipped */
+		int64_t skipped;
+		int rc = fetch_import_skip_count(w->db, r->id, &skipped);
+
+		if (rc < 0)
+			return rc;
+		if (skipped)
+			json_object_set_new(run, "skipped", json_integer(skipped));
+	}
+	if (!r->withdrawn_reason) {
+		w->src_count += r->records_live;
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(r->source_kind, kinds[k]))
+				w->tot[k] += r->records_live;
+	}
+	return 0;
 }
 
 /* What a search run that is not complete needs from its reader. */
@@ -108,13 +153,10 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	};
 	const char **args;
 	int n = opt_parse(argc, argv, opts, status_usage, &args), rc;
-	sqlite3_stmt *st;
-	json_t *root, *sources, *src = NULL, *runs = NULL;
-	int64_t cur_source = -1, removed = 0, ncitations = 0, *source_ids = NULL;
-	size_t nsources = 0;
-	json_int_t dups = 0, pending = 0;
-	json_int_t tot[3] = { 0, 0, 0 }, src_count = 0;
-	const char *kinds[3] = { "database", "register", "other" };
+	json_t *root, *sources;
+	struct status_walk w;
+	int64_t removed = 0, ncitations = 0;
+	json_int_t dups = 0, pending = 0, *tot = w.tot;
 	struct fetch_search_info *unfinished = NULL;
 	size_t nunfinished = 0;
 
@@ -130,92 +172,24 @@ int cmd_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	json_object_set_new(root, "schema_version", json_integer(1));
 	json_object_set_new(root, "title", out_jstr(ctx->protocol ? ctx->protocol->title : NULL));
 	json_object_set_new(root, "sources", sources);
-	st = db_prepare(ctx->db, runs_sql);
-	if (!st) {
+	memset(&w, 0, sizeof(w));
+	w.db = ctx->db;
+	w.sources = sources;
+	w.cur_source = -1;
+	rc = db_sources_runs_foreach(ctx->db, status_run, &w);
+	if (w.src)
+		json_object_set_new(w.src, "records", json_integer(w.src_count));
+	if (rc < 0 ||
+	    (rc = db_records_removed_count(ctx->db, &removed)) < 0 ||
+	    (rc = add_source_counts(ctx, sources, w.ids, 0, "duplicates_removed", &dups)) < 0 ||
+	    (rc = add_source_counts(ctx, sources, w.ids, 1, "not_deduplicated", &pending)) < 0 ||
+	    (rc = screen_citations_live_count(ctx->db, &ncitations)) < 0) {
 		fetch_search_info_free(unfinished, nunfinished);
 		json_decref(root);
-		return lsr_error_last_code();
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t sid = sqlite3_column_int64(st, 0);
-		const char *kind = (const char *)sqlite3_column_text(st, 2);
-		json_t *run;
-		json_int_t nrec;
-		int withdrawn;
-
-		if (sid != cur_source) {
-			if (src)
-				json_object_set_new(src, "records", json_integer(src_count));
-			cur_source = sid;
-			src_count = 0;
-			src = json_pack("{s:s, s:s}", "name", sqlite3_column_text(st, 1), "kind", kind);
-			{
-				int64_t *ns = realloc(source_ids, (nsources + 1) * sizeof(*ns));
-
-				if (!ns) {
-					fetch_search_info_free(unfinished, nunfinished);
-					json_decref(root);
-					free(source_ids);
-					sqlite3_reset(st);
-					return lsr_error_oom();
-				}
-				source_ids = ns;
-				source_ids[nsources++] = sid;
-			}
-			runs = json_array();
-			json_object_set_new(src, "runs", runs);
-			json_array_append_new(sources, src);
-		}
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-			continue;
-		nrec = sqlite3_column_int64(st, 11);
-		withdrawn = sqlite3_column_type(st, 13) != SQLITE_NULL;
-		run = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:I, s:I, s:b, s:o, s:o}",
-				"id", (json_int_t)sqlite3_column_int64(st, 3),
-				"kind", sqlite3_column_text(st, 4),
-				"file_or_query", out_jstr((const char *)sqlite3_column_text(st, 5)),
-				"format", out_jstr((const char *)sqlite3_column_text(st, 6)),
-				"started_at", out_jstr((const char *)sqlite3_column_text(st, 7)),
-				"status", sqlite3_column_text(st, 8),
-				"status_reason", out_jstr((const char *)sqlite3_column_text(st, 9)),
-				"records", nrec,
-				"withdrawn_by_source", (json_int_t)sqlite3_column_int64(st, 12),
-				"withdrawn", withdrawn,
-				"withdrawn_reason", out_jstr((const char *)sqlite3_column_text(st, 13)),
-				"notes", out_jstr((const char *)sqlite3_column_text(st, 14)));
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			json_object_set_new(run, "count_reported",
-					    json_integer(sqlite3_column_int64(st, 10)));
-		if (sqlite3_column_int64(st, 15)) /* lsr import --skip-malformed */
-			json_object_set_new(run, "skipped", json_integer(sqlite3_column_int64(st, 15)));
-		json_array_append_new(runs, run);
-		if (!withdrawn) {
-			src_count += nrec;
-			for (int k = 0; k < 3; k++)
-				if (!strcmp(kind, kinds[k]))
-					tot[k] += nrec;
-		}
-	}
-	if (src)
-		json_object_set_new(src, "records", json_integer(src_count));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		fetch_search_info_free(unfinished, nunfinished);
-		json_decref(root);
-		free(source_ids);
-		return db_error(ctx->db, runs_sql);
-	}
-	if ((rc = db_query_int(ctx->db, &removed,
-			       "SELECT count(*) FROM record_removals m JOIN live_records r ON r.id = m.record_id")) < 0 ||
-	    (rc = add_source_counts(ctx, sources, source_ids, dups_sql, "duplicates_removed", &dups)) < 0 ||
-	    (rc = add_source_counts(ctx, sources, source_ids, pending_sql, "not_deduplicated", &pending)) < 0 ||
-	    (rc = db_query_int(ctx->db, &ncitations, "SELECT count(*) FROM live_citations")) < 0) {
-		fetch_search_info_free(unfinished, nunfinished);
-		json_decref(root);
-		free(source_ids);
+		free(w.ids);
 		return rc;
 	}
-	free(source_ids);
+	free(w.ids);
 	json_object_set_new(root, "identified",
 			    json_pack("{s:I, s:I, s:I, s:I}", "databases", tot[0], "registers",
 				      tot[1], "other", tot[2], "total", tot[0] + tot[1] + tot[2]));

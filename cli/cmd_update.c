@@ -12,6 +12,7 @@
 #include "opt.h"
 #include "out.h"
 #include "progress.h"
+#include "../db/runs.h"
 #include "../db/update.h"
 #include "../extract/extract.h"
 #include "../fetch/fetch.h"
@@ -31,45 +32,6 @@ static const char *const update_usage[] = {
 	"lsr update --close",
 	NULL
 };
-
-static json_t *count_obj(struct lsr_db *db, const char *sql, int no, int *rc)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	json_t *o = json_object();
-	int step;
-
-	if (!st) {
-		*rc = lsr_error_last_code();
-		return o;
-	}
-	sqlite3_bind_int(st, 1, no);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
-				    json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		*rc = db_error(db, sql);
-	return o;
-}
-
-static int64_t count1(struct lsr_db *db, const char *sql, int no, int *rc)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int64_t n = 0;
-	int step;
-
-	if (!st) {
-		*rc = lsr_error_last_code();
-		return 0;
-	}
-	sqlite3_bind_int(st, 1, no);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else if (step != SQLITE_DONE)
-		*rc = db_error(db, sql);
-	sqlite3_reset(st);
-	return n;
-}
 
 /* ---- what is pending ------------------------------------------------------ */
 
@@ -96,31 +58,11 @@ static int extracts(const struct protocol *p)
  * (only the non-zero ones), into *out. */
 static int pending_items(struct lsr_ctx *ctx, json_t **out)
 {
-	static const struct {
-		const char *name, *sql;
-	} checks[] = {
-		{ "records_not_deduplicated",
-		  "SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members) AND ?1 = ?1" },
-		{ "duplicate_pairs_to_decide",
-		  "SELECT count(*)" QUEUE_OPEN_SQL " AND ?1 = ?1" },
-		{ "title_abstract_to_screen",
-		  "SELECT count(*) FROM screen_ta_status WHERE status = 'pending' AND ?1 = ?1" },
-		{ "title_abstract_conflicts",
-		  "SELECT count(*) FROM screen_ta_status WHERE status = 'conflict' AND ?1 = ?1" },
-		{ "full_texts_to_retrieve",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval' AND ?1 = ?1" },
-		{ "full_text_to_screen",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'pending' AND ?1 = ?1" },
-		{ "full_text_conflicts",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'conflict' AND ?1 = ?1" },
-		{ "reports_not_linked_to_a_study",
-		  "SELECT count(*) FROM screen_ft_status WHERE status = 'included' AND ?1 = ?1"
-		  " AND citation_id NOT IN (SELECT citation_id FROM study_reports)" },
-		{ "studies_without_extraction",
-		  "SELECT count(*) FROM studies s WHERE ?1 = ?1"
-		  " AND s.id IN (SELECT study_id FROM study_reports)"
-		  " AND s.id NOT IN (SELECT study_id FROM extraction_values)" },
-	};
+	static const char *const names[] = { "records_not_deduplicated", "duplicate_pairs_to_decide",
+		"title_abstract_to_screen", "title_abstract_conflicts", "full_texts_to_retrieve",
+		"full_text_to_screen", "full_text_conflicts", "reports_not_linked_to_a_study" };
+	struct screen_pending sp;
+	int64_t vals[8], without = 0;
 	struct fetch_search_info *unf = NULL;
 	struct extract_compare_counts ec;
 	size_t nunf = 0, rob_open = 0;
@@ -133,19 +75,26 @@ static int pending_items(struct lsr_ctx *ctx, json_t **out)
 	fetch_search_info_free(unf, nunf);
 	if (nunf)
 		json_object_set_new(o, "searches_not_complete", json_integer((json_int_t)nunf));
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]) && rc == 0; i++) {
-		int64_t n;
-
-		/* a protocol that extracts nothing has no extraction to wait for */
-		if (!strcmp(checks[i].name, "studies_without_extraction") && !extracts(ctx->protocol))
-			continue;
-		n = count1(ctx->db, checks[i].sql, 0, &rc);
-
-		if (n)
-			json_object_set_new(o, checks[i].name, json_integer(n));
-	}
-	if (rc < 0)
+	if ((rc = screen_pending_counts(ctx->db, &sp)) < 0)
 		return rc;
+	vals[0] = sp.records_not_deduplicated;
+	vals[1] = sp.duplicate_pairs_to_decide;
+	vals[2] = sp.title_abstract_to_screen;
+	vals[3] = sp.title_abstract_conflicts;
+	vals[4] = sp.full_texts_to_retrieve;
+	vals[5] = sp.full_text_to_screen;
+	vals[6] = sp.full_text_conflicts;
+	vals[7] = sp.reports_not_linked_to_a_study;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (vals[i])
+			json_object_set_new(o, names[i], json_integer(vals[i]));
+	/* a protocol that extracts nothing has no extraction to wait for */
+	if (extracts(ctx->protocol)) {
+		if ((rc = extract_studies_without_values(ctx->db, &without)) < 0)
+			return rc;
+		if (without)
+			json_object_set_new(o, "studies_without_extraction", json_integer(without));
+	}
 	if (extracts(ctx->protocol)) {
 		memset(&ec, 0, sizeof(ec));
 		if ((rc = extract_compare(&ec, ctx->db, ctx->protocol, 0, count_item, NULL)) < 0 ||
@@ -187,14 +136,18 @@ static const char *pending_hint(const char *name)
 	return "";
 }
 
-static void print_pending(json_t *pending)
+/* open: an update is open (the advice ends with closing it) */
+static void print_pending(json_t *pending, int open)
 {
 	const char *k;
 	json_t *v;
 
 	if (json_object_size(pending) == 0) {
-		printf("nothing pending: screening, extraction and risk of bias are complete;\n"
-		       "run 'lsr pool' and 'lsr report', then 'lsr update --close'\n");
+		printf("nothing pending: screening, extraction and risk of bias are complete;\n");
+		if (open)
+			printf("run 'lsr pool' and 'lsr report', then 'lsr update --close'\n");
+		else
+			printf("no update is open: 'lsr update' starts the next one\n");
 		return;
 	}
 	printf("pending:\n");
@@ -220,27 +173,13 @@ static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t
 	for (size_t i = 0; i < p->nsources; i++) {
 		const struct protocol_source *src = &p->sources[i];
 		struct fetch_search_result res;
-		int64_t done;
-		int src_rc;
+		int done, src_rc;
 
 		if (!src->api || !src->query)
 			continue;
 		/* already searched in this update (a rerun continues) */
-		{
-			static const char sql[] =
-				"SELECT count(*) FROM runs u JOIN sources s ON s.id = u.source_id"
-				" JOIN run_updates ru ON ru.run_id = u.id"
-				" WHERE ru.update_no = ?1 AND u.kind = 'search' AND u.status = 'complete'"
-				" AND s.name = ?2";
-			sqlite3_stmt *st = db_prepare(ctx->db, sql);
-
-			if (!st)
-				return lsr_error_last_code();
-			sqlite3_bind_int(st, 1, u->no);
-			db_bind_text(st, 2, src->name);
-			done = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-			sqlite3_reset(st);
-		}
+		if ((rc = update_source_searched(ctx->db, u->no, src->name, &done)) < 0)
+			return rc;
 		if (done) {
 			json_array_append_new(arr, json_pack("{s:s, s:s}", "source", src->name,
 							     "status", "already searched in this update"));
@@ -265,21 +204,6 @@ static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t
 			*failed = 1;
 	}
 	return rc;
-}
-
-static int already_imported(struct lsr_db *db, const char *hash, int *yes)
-{
-	static const char sql[] =
-		"SELECT count(*) FROM runs WHERE file_hash = ?1"
-		" AND id NOT IN (SELECT run_id FROM run_withdrawals)";
-	sqlite3_stmt *st = db_prepare(db, sql);
-
-	if (!st)
-		return lsr_error_last_code();
-	db_bind_text(st, 1, hash);
-	*yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
-	sqlite3_reset(st);
-	return 0;
 }
 
 static int import_files(struct lsr_ctx *ctx, json_t *report)
@@ -314,7 +238,7 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 				int seen = 0;
 
 				if ((rc = sha256_file(path, hash)) < 0 ||
-				    (rc = already_imported(ctx->db, hash, &seen)) < 0 || seen)
+				    (rc = db_file_imported(ctx->db, hash, &seen)) < 0 || seen)
 					continue;
 				memset(&io, 0, sizeof(io));
 				io.source = src->name;
@@ -339,58 +263,25 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 
 static int summarise(struct lsr_ctx *ctx, int no, json_t *report)
 {
-	int rc = 0;
-	json_t *added = count_obj(ctx->db,
-		"SELECT s.name, count(r.id) FROM runs u JOIN sources s ON s.id = u.source_id"
-		" JOIN run_updates ru ON ru.run_id = u.id"
-		" LEFT JOIN live_records r ON r.run_id = u.id"
-		" WHERE ru.update_no = ?1 AND u.id NOT IN (SELECT run_id FROM run_withdrawals)"
-		" GROUP BY s.id ORDER BY s.id", no, &rc);
+	struct screen_update_counts c;
+	json_t *added, *flags;
+	int rc;
 
+	if ((rc = update_records_added_json(ctx->db, no, &added)) < 0)
+		return rc;
 	json_object_set_new(report, "records_added", added);
-	json_object_set_new(report, "new_citations", json_integer(count1(ctx->db,
-		"SELECT count(*) FROM citation_updates c JOIN live_citations l ON l.id = c.citation_id"
-		" WHERE c.update_no = ?1", no, &rc)));
-	json_object_set_new(report, "records_joining_earlier_citations", json_integer(count1(ctx->db,
-		"SELECT count(*) FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
-		" JOIN run_updates ru ON ru.run_id = r.run_id"
-		" JOIN citation_updates c ON c.citation_id = m.citation_id"
-		" WHERE ru.update_no = ?1 AND c.update_no < ?1", no, &rc)));
-	json_object_set_new(report, "awaiting_title_abstract", json_integer(count1(ctx->db,
-		"SELECT count(*) FROM screen_ta_status WHERE status IN ('pending', 'conflict') AND ?1 = ?1",
-		no, &rc)));
-	json_object_set_new(report, "excluded_by_automation", json_integer(count1(ctx->db,
-		"SELECT count(*) FROM screen_ta_status t JOIN citation_updates c ON c.citation_id = t.citation_id"
-		" WHERE t.decided_by = 'automation' AND c.update_no = ?1", no, &rc)));
-	json_object_set_new(report, "awaiting_full_text", json_integer(count1(ctx->db,
-		"SELECT count(*) FROM screen_ft_status"
-		" WHERE status IN ('awaiting-retrieval', 'pending', 'conflict') AND ?1 = ?1", no, &rc)));
-	{
-		static const char sql[] =
-			"SELECT DISTINCT f.kind, f.detail, f.citation_id, coalesce(s.label, ''),"
-			" coalesce(m.title, '') FROM update_flags f"
-			" LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
-			" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
-			" WHERE f.update_no = ?1 ORDER BY f.citation_id, f.kind, f.detail";
-		sqlite3_stmt *st = db_prepare(ctx->db, sql);
-		json_t *arr = json_array();
-		int step;
-
-		json_object_set_new(report, "flags", arr);
-		if (!st)
-			return lsr_error_last_code();
-		sqlite3_bind_int(st, 1, no);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s}",
-				"kind", sqlite3_column_text(st, 0),
-				"detail", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "",
-				"citation", (json_int_t)sqlite3_column_int64(st, 2),
-				"study", sqlite3_column_text(st, 3), "title", sqlite3_column_text(st, 4)));
-		sqlite3_reset(st);
-		if (step != SQLITE_DONE)
-			rc = db_error(ctx->db, sql);
-	}
-	return rc;
+	if ((rc = screen_update_counts(ctx->db, no, &c)) < 0)
+		return rc;
+	json_object_set_new(report, "new_citations", json_integer(c.new_citations));
+	json_object_set_new(report, "records_joining_earlier_citations",
+			    json_integer(c.records_joining_earlier_citations));
+	json_object_set_new(report, "awaiting_title_abstract", json_integer(c.awaiting_title_abstract));
+	json_object_set_new(report, "excluded_by_automation", json_integer(c.excluded_by_automation));
+	json_object_set_new(report, "awaiting_full_text", json_integer(c.awaiting_full_text));
+	if ((rc = update_flags_json(ctx->db, no, &flags)) < 0)
+		return rc;
+	json_object_set_new(report, "flags", flags);
+	return 0;
 }
 
 static void print_report(const json_t *r)
@@ -469,13 +360,8 @@ static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, 
 			if (u.no > 0 && u.until[0])
 				snprintf(d_since, sizeof(d_since), "%s", u.until);
 			else {
-				sqlite3_stmt *st = db_prepare(ctx->db, "SELECT substr(max(started_at), 1, 10) FROM runs");
-
-				if (!st)
-					return lsr_error_last_code();
-				if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-					snprintf(d_since, sizeof(d_since), "%s", (const char *)sqlite3_column_text(st, 0));
-				sqlite3_reset(st);
+				if ((rc = db_runs_last_date(ctx->db, d_since)) < 0)
+					return rc;
 			}
 		}
 		if (!until) {
@@ -522,7 +408,7 @@ static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, 
 		print_report(report);
 		if ((rc = pending_items(ctx, &pending)) == 0) {
 			putchar('\n');
-			print_pending(pending);
+			print_pending(pending, 1);
 		}
 		json_decref(pending);
 	}
@@ -555,7 +441,7 @@ static int do_status(struct lsr_ctx *ctx, int json)
 	else
 		printf("update %d, started %s, searches %s to %s: %s\n", u.no, u.started_at,
 		       u.since[0] ? u.since : "-", u.until[0] ? u.until : "-", u.closed ? "closed" : "open");
-	print_pending(pending);
+	print_pending(pending, u.no > 0 && !u.closed);
 	json_decref(pending);
 	return 0;
 }
@@ -575,7 +461,7 @@ static int do_close(struct lsr_ctx *ctx)
 		return rc;
 	}
 	if (json_object_size(pending)) {
-		print_pending(pending);
+		print_pending(pending, 1);
 		json_decref(pending);
 		return lsr_error_set(LSR_ERROR, "update %d cannot be closed while work is pending (above)", u.no);
 	}

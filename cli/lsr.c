@@ -67,7 +67,9 @@ static void usage(FILE *f)
 		   "   -q          no progress or information messages\n"
 		   "   -v, -vv     more detail on stderr\n"
 		   "   --version   print the version\n\n"
-		   "'lsr <command> -h' shows a command's options.\n");
+		   "'lsr <command> -h' shows a command's options; docs/cmd/lsr-<command>.md\n"
+		   "describes it, docs/protocol.md the protocol.yaml it reads, and\n"
+		   "docs/design.md how the review is kept and PRISMA is counted.\n");
 }
 
 char *ctx_review_path(const struct lsr_ctx *ctx, const char *name)

@@ -63,7 +63,7 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(dedup, NEED_DB, "group records into citations; explain, queue, decide, split, export") \
 	X(screen, NEED_DB | WANT_PROTOCOL, "screen citations: PICOS rules, batches, decisions, conflicts, agreement, full text") \
 	X(study, NEED_DB, "link reports to studies; list the studies") \
-	X(pool, 0, "meta-analysis of a CSV file: RevMan 5 and metafor conventions, forest and funnel plots") \
+	X(pool, 0, "meta-analysis of the protocol's analyses or of a CSV file: RevMan 5 and metafor conventions, forest and funnel plots") \
 	X(extract, 0, "extraction sheets, dual extraction, conversions to mean/SD, export") \
 	X(rob, 0, "risk of bias (RoB 1, RoB 2): sheets, dual assessment, figures") \
 	X(prisma, NEED_DB | WANT_PROTOCOL, "PRISMA 2020 flow numbers and diagram, from the record") \

@@ -2,6 +2,7 @@
  * opt.c - option tables over getopt_long (see opt.h).
  */
 #include "opt.h"
+#include "../util/buf.h"
 #include "../util/err.h"
 
 #include <errno.h>
@@ -11,11 +12,34 @@
 
 #define MAX_OPTS 96
 
-void opt_usage(FILE *f, const struct opt *opts, const char *const *usage)
+/* set by opt_subcommand while it collects the subcommands' options for
+ * 'lsr CMD -h': opt_parse then prints only the option lines, under this
+ * heading (when the table has any) */
+static const char *help_heading;
+
+/* "usage: " before the first line, "   or: " before the others; a line
+ * continued after a newline is indented as much, so what the usage string
+ * aligns (as the manual prints it) stays aligned */
+static void print_usage_lines(FILE *f, const char *const *usage, int first)
 {
-	for (int i = 0; usage && usage[i]; i++)
-		fprintf(f, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
-	fputc('\n', f);
+	for (int i = 0; usage && usage[i]; i++, first = 0) {
+		fputs(first ? "usage: " : "   or: ", f);
+		for (const char *p = usage[i]; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n')
+				fputs("       ", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void print_opt(FILE *f, const char *lhs, const char *help)
+{
+	fprintf(f, "    %-28s %s\n", lhs, help ? help : "");
+}
+
+static void print_options(FILE *f, const struct opt *opts)
+{
 	for (const struct opt *o = opts; o->type != OPT_T_END; o++) {
 		char lhs[128];
 		int n = 0;
@@ -32,9 +56,92 @@ void opt_usage(FILE *f, const struct opt *opts, const char *const *usage)
 				     o->long_name);
 		if (o->argh && n > 0 && (size_t)n < sizeof(lhs))
 			snprintf(lhs + n, sizeof(lhs) - (size_t)n, " %s", o->argh);
-		fprintf(f, "    %-28s %s\n", lhs, o->help ? o->help : "");
+		print_opt(f, lhs, o->help);
 	}
-	fprintf(f, "    %-28s %s\n", "-h, --help", "show this help");
+}
+
+void opt_usage(FILE *f, const struct opt *opts, const char *const *usage)
+{
+	print_usage_lines(f, usage, 1);
+	fputc('\n', f);
+	print_options(f, opts);
+	print_opt(f, "-h, --help", "show this help");
+}
+
+/* "a, b or c" of the subcommands' names (not the default's) */
+static void subcommand_list(struct buf *b, const struct opt_subcommand *subs)
+{
+	int n = 0, k = 0;
+
+	for (int i = 0; subs[i].name; i++)
+		n += *subs[i].name != '\0';
+	for (int i = 0; subs[i].name; i++) {
+		if (!*subs[i].name)
+			continue;
+		buf_printf(b, "%s%s", k == 0 ? "" : k + 1 < n ? ", " : " or ", subs[i].name);
+		k++;
+	}
+}
+
+static void subcommand_usage(FILE *f, const struct opt_subcommand *subs)
+{
+	for (int i = 0; subs[i].name; i++)
+		print_usage_lines(f, subs[i].usage, i == 0);
+}
+
+int opt_subcommand(int argc, const char **argv, const struct opt_subcommand *subs,
+		   struct lsr_ctx *ctx)
+{
+	struct buf names = BUF_INIT;
+	const struct opt_subcommand *dflt = NULL;
+	const char *cmd = argv[0];
+	int rc;
+
+	for (int i = 0; subs[i].name; i++)
+		if (!*subs[i].name)
+			dflt = &subs[i];
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		char help[128];
+
+		subcommand_usage(stdout, subs);
+		for (int i = 0; subs[i].name; i++) {
+			const char *help_argv[] = { subs[i].name, "-h", NULL };
+			char heading[128];
+
+			snprintf(heading, sizeof(heading), "lsr %s%s%s", cmd, *subs[i].name ? " " : "",
+				 subs[i].name);
+			help_argv[0] = *subs[i].name ? subs[i].name : cmd;
+			help_heading = heading;
+			rc = subs[i].fn(2, help_argv, ctx);
+			help_heading = NULL;
+			if (rc != OPT_HELP)
+				BUG("subcommand '%s %s' did not parse its options first", cmd,
+				    subs[i].name);
+		}
+		snprintf(help, sizeof(help), "show this help ('lsr %s SUBCOMMAND -h': one subcommand's)",
+			 cmd);
+		putchar('\n');
+		print_opt(stdout, "-h, --help", help);
+		return OPT_HELP;
+	}
+	for (int i = 0; argc > 1 && subs[i].name; i++)
+		if (*subs[i].name && !strcmp(argv[1], subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1, ctx);
+	if (dflt && (argc < 2 || argv[1][0] == '-'))
+		return dflt->fn(argc, argv, ctx);
+	subcommand_list(&names, subs);
+	if (argc < 2)
+		rc = lsr_error_set(LSR_EUSAGE, "%s needs a subcommand (%s)", cmd, names.s);
+	else if (argv[1][0] == '-')
+		rc = lsr_error_set(LSR_EUSAGE, "the subcommand (%s) comes before '%s'", names.s,
+				   argv[1]);
+	else
+		rc = lsr_error_set(LSR_EUSAGE, "unknown %s subcommand '%s' (expected %s)", cmd,
+				   argv[1], names.s);
+	buf_release(&names);
+	subcommand_usage(stderr, subs);
+	return rc;
 }
 
 static int set_value(const struct opt *o, const char *arg, const char *name)
@@ -162,10 +269,20 @@ int opt_parse(int argc, const char **argv, const struct opt *opts,
 		char name[80];
 
 		if (c == 'h') {
-			opt_usage(stdout, opts, usage);
+			if (help_heading && opts->type != OPT_T_END) {
+				printf("\n%s\n", help_heading);
+				print_options(stdout, opts);
+			} else if (!help_heading) {
+				opt_usage(stdout, opts, usage);
+			}
 			return OPT_HELP;
 		}
 		if (c == '?') {
+			if (optopt >= 256) /* --NAME=VALUE of an option without a value */
+				return lsr_error_set(LSR_EUSAGE, "option '--%s' takes no value",
+						     lo[optopt - 256].name);
+			/* the usage first: the error message is the last line */
+			opt_usage(stderr, opts, usage);
 			if (optopt)
 				return lsr_error_set(LSR_EUSAGE, "unknown option '-%c'", optopt);
 			return lsr_error_set(LSR_EUSAGE, "unknown option '%s'", copy[optind - 1]);

@@ -2,7 +2,10 @@
  * out.c - JSON and TSV output (see out.h).
  */
 #include "out.h"
+#include "lsr.h"
 #include "../util/err.h"
+
+#include <stdarg.h>
 
 int out_json_doc(json_t *j)
 {
@@ -55,4 +58,16 @@ json_t *out_jparse(const char *text)
 		return json_null();
 	j = json_loads(text, JSON_DECODE_ANY, NULL);
 	return j ? j : json_null();
+}
+
+void out_done(const struct lsr_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
 }

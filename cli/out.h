@@ -21,4 +21,14 @@ json_t *out_jstr(const char *s);
 /* A JSON value parsed from text stored in the database, or null. */
 json_t *out_jparse(const char *text);
 
+struct lsr_ctx;
+
+/*
+ * A line on stdout saying what a command did ("citation 5: ... resolved",
+ * "linked 2 reports"): a confirmation, not the command's data, so -q
+ * (ctx->verbosity < 0) leaves it out.  The newline is added.
+ */
+void out_done(const struct lsr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

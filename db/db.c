@@ -9,6 +9,8 @@
 #include "../util/clock.h"
 #include "../util/err.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,8 @@
 #include <unistd.h>
 
 struct stmt_slot {
-	const char *key;   /* the caller's SQL pointer (fast path) */
-	char *sql;         /* our copy of the SQL */
+	uint64_t hash;     /* hash_str(sql) */
+	char *sql;         /* our copy of the SQL: the key */
 	sqlite3_stmt *st;  /* the prepared statement */
 };
 
@@ -127,7 +129,7 @@ static int cache_grow(struct lsr_db *db)
 
 		if (!o->sql)
 			continue;
-		j = hash_str(o->sql) & (n - 1);
+		j = o->hash & (n - 1);
 		while (ns[j].sql)
 			j = (j + 1) & (n - 1);
 		ns[j] = *o;
@@ -140,15 +142,17 @@ static int cache_grow(struct lsr_db *db)
 
 sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
 {
+	uint64_t h = hash_str(sql);
 	struct stmt_slot *slot;
 	size_t j;
 
+	/* keyed on the text: a caller may free its SQL and reuse the address
+	 * for other text, so the pointer is never trusted */
 	if (db->nslots) {
-		j = hash_str(sql) & (db->nslots - 1);
+		j = h & (db->nslots - 1);
 		while (db->slots[j].sql) {
 			slot = &db->slots[j];
-			if (slot->key == sql || !strcmp(slot->sql, sql)) {
-				slot->key = sql;
+			if (slot->hash == h && !strcmp(slot->sql, sql)) {
 				sqlite3_reset(slot->st);
 				sqlite3_clear_bindings(slot->st);
 				return slot->st;
@@ -158,7 +162,7 @@ sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
 	}
 	if ((db->nused + 1) * 2 > db->nslots && cache_grow(db) < 0)
 		return NULL;
-	j = hash_str(sql) & (db->nslots - 1);
+	j = h & (db->nslots - 1);
 	while (db->slots[j].sql)
 		j = (j + 1) & (db->nslots - 1);
 	slot = &db->slots[j];
@@ -175,9 +179,17 @@ sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql)
 		lsr_error_oom();
 		return NULL;
 	}
-	slot->key = sql;
+	slot->hash = h;
 	db->nused++;
 	return slot->st;
+}
+
+int db_cache_size(struct lsr_db *db, long kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld", kib);
+	return db_exec(db, sql);
 }
 
 int db_step_done(struct lsr_db *db, sqlite3_stmt *st)
@@ -295,6 +307,21 @@ int db_audit(struct lsr_db *db, const char *action, const char *object,
 	return db_step_done(db, st);
 }
 
+int db_audit_json(struct lsr_db *db, const char *action, const char *object, json_t *detail)
+{
+	char *txt = NULL;
+	int rc;
+
+	if (detail && !(txt = json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+		json_decref(detail);
+		return lsr_error_oom();
+	}
+	json_decref(detail);
+	rc = db_audit(db, action, object, txt);
+	free(txt);
+	return rc;
+}
+
 /* Is the file an lsr review, an empty new file, or something else? */
 static int check_identity(struct lsr_db *db)
 {
@@ -325,7 +352,7 @@ static int backup(struct lsr_db *db, int version)
 	if (sqlite3_prepare_v2(db->h, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name.s, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE)
-		rc = db_error(db, "VACUUM INTO");
+		rc = db_error(db, "VACUUM INTO ?1");
 	sqlite3_finalize(st);
 	buf_release(&name);
 	return rc;
@@ -432,7 +459,7 @@ int db_open(struct lsr_db **out, const char *path, unsigned flags)
 	}
 	/* 64 MiB of page cache (an upper bound, used as needed): an import
 	 * keeps the index pages it touches at random (DOIs) in memory */
-	if ((rc = db_exec(db, "PRAGMA cache_size = -65536")) < 0 ||
+	if ((rc = db_cache_size(db, DB_CACHE_KIB)) < 0 ||
 	    (rc = db_exec(db, "PRAGMA journal_mode = WAL")) < 0 ||
 	    (rc = db_exec(db, "PRAGMA foreign_keys = ON")) < 0 ||
 	    (rc = db_exec(db, "PRAGMA synchronous = NORMAL")) < 0)

@@ -28,6 +28,7 @@
 #define LSR_PROTOCOL_FILE "protocol.yaml"
 
 struct lsr_db; /* opaque */
+struct json_t; /* jansson */
 
 enum db_open_flags {
 	DB_OPEN_CREATE = 1 << 0, /* create the file if absent */
@@ -58,6 +59,11 @@ int db_txn_depth(struct lsr_db *db);
  */
 sqlite3_stmt *db_prepare(struct lsr_db *db, const char *sql);
 
+/* The page cache db_open() sets (64 MiB), and setting another for a while
+ * (a long run sets a bigger one and restores this one after it). */
+#define DB_CACHE_KIB 65536L
+int db_cache_size(struct lsr_db *db, long kib);
+
 /* Run SQL without parameters (may hold several statements). */
 int db_exec(struct lsr_db *db, const char *sql);
 
@@ -84,6 +90,10 @@ int64_t db_last_id(struct lsr_db *db);
  */
 int db_audit(struct lsr_db *db, const char *action, const char *object,
 	     const char *detail_json);
+/* The same with the detail as a JSON value, which it takes over (NULL for
+ * none): the one way audit details are built. */
+int db_audit_json(struct lsr_db *db, const char *action, const char *object,
+		  struct json_t *detail);
 /* Set the command name written with audit entries (borrowed). */
 void db_set_command(struct lsr_db *db, const char *cmd);
 /* The person acting: $LSR_USER, else $USER, else "unknown" (borrowed). */

@@ -2,7 +2,7 @@
  * protocol.h - protocol.yaml, the one schema every stage reads.
  *
  * protocol_load() parses the file with libfyaml, checks it against the
- * schema of ../shared/PROTOCOL.md (unknown keys, wrong types, missing
+ * schema documented in docs/protocol.md (unknown keys, wrong types, missing
  * required keys, values outside their set, references to undeclared reason
  * codes) and decodes it into the structs below.  Every error names the file,
  * the line and the key path:
@@ -12,7 +12,8 @@
  * Strings are owned by the protocol; a missing optional string is NULL, a
  * missing optional number is its documented default.  Extend the schema by
  * adding a field here and a row to the tables in protocol.c, always with a
- * default, so that older protocols keep working.
+ * default, so that older protocols keep working, and describe the key in
+ * docs/protocol.md.
  */
 #ifndef LSR_PROTOCOL_H
 #define LSR_PROTOCOL_H

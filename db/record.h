@@ -84,19 +84,11 @@ int record_json_strv(struct buf *out, const struct strv *sv);
 /* Append s as a JSON string (quoted, escaped). */
 int record_json_str(struct buf *out, const char *s, size_t n);
 
-#endif
-
 /*
- * Reading records back.  DB_RECORD_COLUMNS is the column list (of table or
- * view alias r) that db_record_from_row() decodes, starting at column first.
+ * Reading records back: decode the 25 record columns of st, starting at
+ * column first, into r (the column list is RECORD_COLUMNS in runs.c).
  */
-#define DB_RECORD_COLUMNS \
-	"r.source_record_id, r.ref_type, r.title, r.abstract, r.authors, r.year," \
-	" r.pub_date, r.journal, r.journal_abbrev, r.volume, r.issue, r.pages," \
-	" r.doi, r.pmid, r.pmcid, r.other_ids, r.issn, r.language," \
-	" r.publication_types, r.mesh, r.keywords, r.relations, r.url, r.line," \
-	" r.byte_offset"
-#define DB_RECORD_NCOLUMNS 25
-
 struct sqlite3_stmt;
 int db_record_from_row(struct sqlite3_stmt *st, int first, struct lsr_record *r);
+
+#endif

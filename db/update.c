@@ -3,6 +3,7 @@
  */
 #include "update.h"
 #include "db.h"
+#include "dbjson.h"
 #include "../util/clock.h"
 #include "../util/err.h"
 
@@ -166,4 +167,80 @@ int update_check_flags(struct lsr_db *db, int no, int64_t *nnew)
 		return rc;
 	}
 	return 0;
+}
+
+int update_flags_json(struct lsr_db *db, int no, json_t **out)
+{
+	static const char sql[] =
+		"SELECT DISTINCT f.kind, coalesce(f.detail, ''), f.citation_id, coalesce(s.label, ''),"
+		" coalesce(m.title, '') FROM update_flags f"
+		" LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
+		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
+		" WHERE f.update_no = ?1 ORDER BY f.citation_id, f.kind, f.detail";
+	static const char *const names[] = { "kind", "detail", "citation", "study", "title", NULL };
+	json_t *arr = json_array();
+	int rc;
+
+	*out = NULL;
+	if (no <= 0) {
+		*out = arr; /* update 0 has no flags */
+		return 0;
+	}
+	if ((rc = db_rows_json(db, sql, no, names, "ssnss", arr)) < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int update_records_added_json(struct lsr_db *db, int no, json_t **out)
+{
+	static const char sql[] =
+		"SELECT s.name, count(r.id) FROM runs u JOIN sources s ON s.id = u.source_id"
+		" JOIN run_updates ru ON ru.run_id = u.id"
+		" LEFT JOIN live_records r ON r.run_id = u.id"
+		" WHERE ru.update_no = ?1 AND u.id NOT IN (SELECT run_id FROM run_withdrawals)"
+		" GROUP BY s.id ORDER BY s.id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *o;
+	int step;
+
+	*out = NULL;
+	if (!st)
+		return lsr_error_last_code();
+	o = json_object();
+	sqlite3_bind_int(st, 1, no);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		json_decref(o);
+		return db_error(db, sql);
+	}
+	*out = o;
+	return 0;
+}
+
+int update_source_searched(struct lsr_db *db, int no, const char *source, int *yes)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM runs u JOIN sources s ON s.id = u.source_id"
+		" JOIN run_updates ru ON ru.run_id = u.id"
+		" WHERE ru.update_no = ?1 AND u.kind = 'search' AND u.status = 'complete'"
+		" AND s.name = ?2";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*yes = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int(st, 1, no);
+	db_bind_text(st, 2, source);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*yes = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }

@@ -10,9 +10,11 @@
 #ifndef LSR_UPDATE_H
 #define LSR_UPDATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct lsr_db;
+struct json_t;
 
 struct update_info {
 	int no;                /* 0: no update recorded yet */
@@ -47,5 +49,63 @@ int update_close(struct lsr_db *db, int no);
  * are stored in update_flags under update no; *nnew counts them.
  */
 int update_check_flags(struct lsr_db *db, int no, int64_t *nnew);
+
+/*
+ * The flags of update no as a JSON array of objects kind, detail,
+ * citation, study (label or ""), title ("" when unknown), sorted by
+ * citation, kind and detail.  *out is the caller's.
+ */
+int update_flags_json(struct lsr_db *db, int no, struct json_t **out);
+
+/* Records update no added, per source: a JSON object name -> count
+ * (withdrawn runs and records left out).  *out is the caller's. */
+int update_records_added_json(struct lsr_db *db, int no, struct json_t **out);
+
+/* 1 in *yes when source was searched completely in update no (a rerun of
+ * the update continues instead of searching again). */
+int update_source_searched(struct lsr_db *db, int no, const char *source, int *yes);
+
+/* ---- read by the report and the PRISMA flow (report_query.c) ------------
+ *
+ * update: one update (0, 1, ...) or, when negative, the whole review.  A
+ * record belongs to the update of its run.  Callbacks get rows borrowed
+ * for the call only; a non-zero return stops the walk and is returned.
+ */
+
+/* The records identified by one source. */
+struct update_source_count {
+	const char *name;      /* sources.name, as PRISMA shows it */
+	const char *kind;      /* "database", "register" or "other" */
+	int64_t n;             /* its live records in the scope (may be 0) */
+};
+
+/* Call fn for every source, in the order they were added. */
+int update_source_counts(struct lsr_db *db, int update,
+			 int (*fn)(const struct update_source_count *c, void *payload),
+			 void *payload);
+
+/* *out: live records of the scope removed before screening (record_removals). */
+int update_removed_count(int64_t *out, struct lsr_db *db, int update);
+
+/*
+ * The date of update no, "YYYY-MM-DD": the end of its search window, else
+ * the day of its latest run; "" when it has neither.  out has outsz bytes
+ * (11 hold a date); it is "" on failure.
+ */
+int update_date(char *out, size_t outsz, struct lsr_db *db, int no);
+
+/* One finding of update_check_flags, with the report it is about. */
+struct update_flag {
+	int update_no;         /* the update that found it */
+	const char *kind;      /* retracted, retraction-notice, erratum, ... */
+	const char *detail;    /* the relation as the source gave it; NULL: none */
+	const char *study;     /* label of the report's study; "" when unlinked */
+	const char *title;     /* the report's title; "" when unknown */
+};
+
+/* Call fn for each distinct flag found by updates 0 to upto, by update,
+ * study, kind and detail. */
+int update_flags_list(struct lsr_db *db, int upto,
+		      int (*fn)(const struct update_flag *f, void *payload), void *payload);
 
 #endif

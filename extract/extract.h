@@ -356,11 +356,13 @@ struct extract_item_key {
  * Record the agreed value of an item: value (NULL: agreed not reported),
  * or, when take is not NULL, the value extractor take gave.  The value is
  * checked like a sheet cell; the item must have been extracted.  Appends
- * a resolution and rebuilds the derived arm data.
+ * a resolution and rebuilds the derived arm data.  by names who resolved
+ * it (a third extractor, or "consensus"; NULL: db_actor()), kept in the
+ * audit entry's detail.
  */
 int extract_resolve(struct lsr_db *db, const struct protocol *p,
 		    const struct extract_item_key *key, const char *value,
-		    const char *take, const char *note);
+		    const char *take, const char *note, const char *by);
 
 /* Rebuild extraction_arm_data from the agreed values (inside the caller's
  * transaction, or its own). */
@@ -433,9 +435,12 @@ int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *
 			int (*fn)(const struct extract_rob_item *it, void *payload),
 			void *payload);
 
-/* Record the consensus judgement of a study's domain (code, or "overall"). */
+/* Record the consensus judgement of a study's domain (code, or "overall");
+ * by names who reached it (NULL: db_actor()), kept in the audit entry's
+ * detail. */
 int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
-			const char *domain, const char *judgement, const char *reason);
+			const char *domain, const char *judgement, const char *reason,
+			const char *by);
 
 /*
  * The final judgements of every study for the figures: fills a robplot
@@ -445,5 +450,29 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 			  const struct protocol *p, const struct strv *weights);
 void extract_rob_plot_free(struct extract_robplot *p);
+
+/* Studies with a linked report and no extracted value yet (pending.c). */
+int extract_studies_without_values(struct lsr_db *db, int64_t *out);
+
+/* ---- read by the report (report_query.c) ---------------------------------
+ * Callbacks get rows borrowed for the call only; a non-zero return stops
+ * the walk and is returned.
+ */
+
+/* A study and outcome with values whose extraction source says
+ * "illustrative" (not from the trial reports: the example review's). */
+struct extract_illustrative {
+	const char *study;     /* label */
+	const char *outcome;   /* "" for a characteristic */
+};
+
+/* Call fn for each distinct study and outcome with illustrative values,
+ * by study then outcome. */
+int extract_illustrative_items(struct lsr_db *db,
+			       int (*fn)(const struct extract_illustrative *it, void *payload),
+			       void *payload);
+
+/* *out: risk-of-bias judgements recorded (rows of every assessor). */
+int extract_rob_count(int64_t *out, struct lsr_db *db);
 
 #endif

@@ -783,7 +783,8 @@ int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *
 }
 
 int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
-			const char *domain, const char *judgement, const char *reason)
+			const char *domain, const char *judgement, const char *reason,
+			const char *by)
 {
 	static const char sql[] =
 		"INSERT INTO rob_consensus(study_id, tool, domain, judgement, reason, actor, at)"
@@ -834,8 +835,9 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
 	{
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "study", study, "domain", domain,
-				      "judgement", extract_rob_level_name(l, rob2), "reason", reason);
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "study", study, "domain", domain,
+				      "judgement", extract_rob_level_name(l, rob2), "reason", reason,
+				      "by", by ? by : db_actor());
 		char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		char obj[64];
 

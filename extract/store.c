@@ -643,7 +643,7 @@ static void describe_key(struct buf *b, const struct extract_item_key *k)
 
 int extract_resolve(struct lsr_db *db, const struct protocol *p,
 		    const struct extract_item_key *key, const char *value,
-		    const char *take, const char *note)
+		    const char *take, const char *note, const char *by)
 {
 	static const char sql[] =
 		"INSERT INTO extraction_resolutions(study_id, outcome, timepoint, arm, field, value,"
@@ -727,10 +727,10 @@ int extract_resolve(struct lsr_db *db, const struct protocol *p,
 		buf_release(&mine);
 	}
 	{
-		json_t *j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}", "study", key->study,
-				      "outcome", key->outcome, "timepoint", key->timepoint, "arm",
-				      key->arm, "field", key->field, "value", norm, "taken_from", take,
-				      "note", note);
+		json_t *j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s}", "study",
+				      key->study, "outcome", key->outcome, "timepoint", key->timepoint,
+				      "arm", key->arm, "field", key->field, "value", norm, "taken_from",
+				      take, "note", note, "by", by ? by : db_actor());
 		char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 		json_decref(j);

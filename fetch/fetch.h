@@ -1,6 +1,7 @@
 /*
- * fetch.h - getting records in: import of database exports (and, later,
- * searches of online services).
+ * fetch.h - getting records in: import of database exports, searches of
+ * online services (PubMed, Europe PMC, ClinicalTrials.gov), and writing
+ * records back out (RIS, CSV, BibTeX).  The one public header of fetch/.
  *
  * Import reads a file of any supported format, plain or gzip-compressed,
  * detects the format from its content, repairs its encoding, and stores
@@ -58,6 +59,9 @@ void fetch_input_free(struct fetch_input *in);
 /* Detect the format of in from its first bytes (nothing is consumed). */
 int fetch_detect_format(struct fetch_input *in, enum fetch_format *out);
 
+/* A skipped entry: its first line (0 unknown) and the parser's message. */
+typedef int (*fetch_skip_fn)(void *payload, uint64_t line, const char *reason);
+
 /* How CSV columns map to record fields; what a parser accepts. */
 struct fetch_parse_opts {
 	const char *id_column;  /* CSV: column whose values are the source ids */
@@ -69,9 +73,11 @@ struct fetch_parse_opts {
 	 * and the parser goes on with the next record.  NULL: the first one
 	 * rejects the file.  A negative return stops the parse.
 	 */
-	int (*skip)(void *payload, uint64_t line, const char *reason);
+	fetch_skip_fn skip;
 	void *skip_payload;
 };
+
+
 
 /*
  * Parse in as format fmt, calling sink for each record (already passed
@@ -109,6 +115,13 @@ struct fetch_import_result {
 int fetch_import(struct lsr_db *db, const char *path,
 		 const struct fetch_import_opts *opts,
 		 struct fetch_import_result *out);
+
+/* The entries run_id skipped (lsr import --skip-malformed), in file order;
+ * a negative return of fn stops the walk and is returned. */
+int fetch_import_skips_foreach(struct lsr_db *db, int64_t run_id, fetch_skip_fn fn,
+				void *payload);
+/* How many entries run_id skipped. */
+int fetch_import_skip_count(struct lsr_db *db, int64_t run_id, int64_t *out);
 
 /*
  * Find or create the source name with kind (NULL: keep an existing

@@ -110,7 +110,7 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_error(db, "SELECT id, kind FROM sources");
+		return db_error(db, sqlite3_sql(st));
 	st = db_prepare(db, "INSERT INTO sources(name, kind, created_at) VALUES(?1, ?2, ?3)");
 	if (!st)
 		return lsr_error_last_code();
@@ -181,6 +181,43 @@ static int store_record(struct lsr_record *r, void *payload)
 				s->total_bytes, "bytes");
 	}
 	return 0;
+}
+
+int fetch_import_skips_foreach(struct lsr_db *db, int64_t run_id, fetch_skip_fn fn,
+				void *payload)
+{
+	static const char sql[] = "SELECT line, reason FROM import_skips WHERE run_id = ?1 ORDER BY id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(payload, (uint64_t)sqlite3_column_int64(st, 0),
+			     (const char *)sqlite3_column_text(st, 1))) < 0)
+			break;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int fetch_import_skip_count(struct lsr_db *db, int64_t run_id, int64_t *out)
+{
+	static const char sql[] = "SELECT count(*) FROM import_skips WHERE run_id = ?1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }
 
 /* --skip-malformed: record the entry the parser could not read. */

@@ -76,6 +76,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		return; /* an undeclared prefix: the text is still read */
 	x->err_set = 1;
 	x->err_code = e->code;
+	x->err_domain = e->domain;
 	x->err_line = e->line;
 	x->err_int1 = e->int1;
 	if (e->domain == XML_FROM_PARSER && e->ctxt) {
@@ -114,6 +115,9 @@ static int parse_error(struct xmlrec *x)
 
 	if (x->io_rc)
 		return x->io_rc;
+	/* libxml2 ran out of memory: not the file's fault */
+	if (x->err_set && (x->err_code == XML_ERR_NO_MEMORY || x->err_domain == XML_FROM_MEMORY))
+		return lsr_error_oom();
 	if (!x->err_set)
 		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
 				   "malformed XML");

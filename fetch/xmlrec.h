@@ -94,6 +94,7 @@ struct xmlrec {
 	int io_rc;                 /* an input error (message already set) */
 	int err_set;               /* libxml2 reported an error */
 	int err_code, err_line, err_int1;
+	int err_domain;             /* its xmlErrorDomain (XML_FROM_MEMORY: out of memory) */
 	int err_at_end;            /* libxml2 had no more bytes when it failed */
 	int err_open;              /* elements open then */
 	int err_epilog;            /* the root element was closed then */

@@ -1,6 +1,7 @@
 /*
  * csv.c - the pool stage's CSV reader (libcsv): one study per row, in the
- * reference format of ../shared/reference/meta/README.md.
+ * format of the reference cases the tests check against (the "Input"
+ * section of docs/cmd/lsr-pool.md):
  *
  *   continuous  study, [subgroup,] mean1, sd1, n1, mean2, sd2, n2
  *   binary      study, [subgroup,] events1, n1, events2, n2

@@ -1,7 +1,7 @@
 /*
  * effect.c - per-study effect sizes and their variances, under RevMan 5's
- * and metafor's conventions (../shared/reference/meta/README.md, "Per-study
- * effects"), and the names of measures, methods and estimators.
+ * and metafor's conventions (docs/cmd/lsr-pool.md, "Methods and
+ * conventions"), and the names of measures, methods and estimators.
  *
  * Binary data follow one of three zero-cell rules:
  *   revman5   0.5 added to all four cells of a study with a zero cell; OR

@@ -1,7 +1,7 @@
 /*
- * json.c - a pool_result as JSON: one element of the reference files'
- * analyses[] (../shared/reference/meta/README.md, "JSON schema"), with the
- * same field names, plus a schema_version key.  Numbers that do not apply
+ * json.c - a pool_result as JSON: shaped as one element of the analyses[]
+ * array of the reference cases the tests compare with (tests/unit/pool/
+ * test_reference.c reads them by these names), plus a schema_version key.  Numbers that do not apply
  * are null.  docs/cmd/lsr-pool.md documents every field.
  */
 #include "pool_int.h"

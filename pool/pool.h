@@ -7,9 +7,9 @@
  * The engine works on arrays of per-study data (struct pool_study) and
  * knows nothing of files, the review database or the command line: the CSV
  * reader (pool_csv_read) is one way to fill the arrays, the review database
- * another.  Formulas and the conventions of RevMan 5.4 and R's metafor are
- * those of ../shared/reference/meta/README.md; docs/cmd/lsr-pool.md says how
- * they map onto the options.
+ * another.  The formulas and where RevMan 5.4 and R's metafor differ are
+ * given in docs/cmd/lsr-pool.md ("Methods and conventions"), with how they
+ * map onto the options; each file of pool/ states those it implements.
  *
  *     struct pool_opts o = POOL_OPTS_INIT;
  *     struct pool_result *r;

@@ -15,6 +15,7 @@
 #include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/csvtab.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -77,17 +78,10 @@ static int eligible(struct lsr_db *db, const char *stage, const char *reviewer,
 
 		if (na >= required)
 			continue;
-		if (n == alloc) {
-			size_t nalloc = alloc ? alloc * 2 : 256;
-			struct pick *nv = realloc(v, sizeof(*nv) * nalloc);
-
-			if (!nv) {
-				sqlite3_reset(st);
-				free(v);
-				return lsr_error_oom();
-			}
-			v = nv;
-			alloc = nalloc;
+		if (ARRAY_GROW(v, n, alloc, 256) < 0) {
+			sqlite3_reset(st);
+			free(v);
+			return LSR_ENOMEM;
 		}
 		v[n].id = id;
 		v[n].assigned = na;
@@ -194,17 +188,8 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct brow *r;
 
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 64;
-			struct brow *nv = realloc(rows, sizeof(*nv) * na);
-
-			if (!nv) {
-				rc = lsr_error_oom();
-				break;
-			}
-			rows = nv;
-			alloc = na;
-		}
+		if ((rc = ARRAY_GROW(rows, n, alloc, 64)) < 0)
+			break;
 		r = &rows[n++];
 		r->id = sqlite3_column_int64(st, 0);
 		for (int k = 0; k < 5; k++) {

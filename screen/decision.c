@@ -11,27 +11,12 @@
 #include "screen_int.h"
 #include "../db/db.h"
 #include "../util/clock.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Choose the representative of citation again from its members. */
-static int choose_representative(struct lsr_db *db, int64_t citation)
-{
-	static const char sql[] =
-		"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
-		" JOIN records r ON r.id = m.record_id WHERE m.citation_id = ?1"
-		" ORDER BY (r.id IN (SELECT id FROM dedup_records)) DESC, " COMPLETENESS_SQL " DESC, r.id"
-		" LIMIT 1) WHERE id = ?1";
-	sqlite3_stmt *st = db_prepare(db, sql);
-
-	if (!st)
-		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, citation);
-	return db_step_done(db, st);
-}
 
 /* The citation of record id: 0 and LSR_ENOTFOUND with a message when the
  * record does not exist or is not grouped. */
@@ -45,7 +30,7 @@ static int citation_of(struct lsr_db *db, int64_t id, int64_t *out)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_error(db, "SELECT citation_id");
+		rc = db_error(db, sqlite3_sql(st));
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -72,7 +57,7 @@ static int count_members(struct lsr_db *db, int64_t citation, int64_t *out)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		int rc = db_error(db, "SELECT count(*) FROM citation_members");
+		int rc = db_error(db, sqlite3_sql(st));
 
 		sqlite3_reset(st);
 		return rc;
@@ -154,7 +139,7 @@ static int merge_citations(struct lsr_db *db, int64_t kept, int64_t absorbed,
 	db_bind_text(st, 4, now);
 	if ((rc = db_step_done(db, st)) < 0)
 		return rc;
-	if ((rc = choose_representative(db, kept)) < 0)
+	if ((rc = dedup_choose_representative(db, kept)) < 0)
 		return rc;
 	return screen_citations_merged(db, kept, absorbed, by);
 }
@@ -245,10 +230,10 @@ static int apply_split(struct lsr_db *db, int64_t citation, int64_t **parts,
 		for (size_t k = 0; k < npart[i]; k++)
 			if ((rc = set_manual(db, parts[i][k], cid, "split", 0, now)) < 0)
 				goto out;
-		if ((rc = choose_representative(db, cid)) < 0)
+		if ((rc = dedup_choose_representative(db, cid)) < 0)
 			goto out;
 	}
-	if ((rc = choose_representative(db, citation)) < 0)
+	if ((rc = dedup_choose_representative(db, citation)) < 0)
 		goto out;
 	/* links that now join two parts are cut */
 	st = db_prepare(db, "UPDATE dedup_links SET cut_by = ?1 WHERE cut_by IS NULL"
@@ -321,22 +306,15 @@ static int members_of(struct lsr_db *db, int64_t citation, int64_t **out, size_t
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			int64_t *p = realloc(*out, na * sizeof(*p));
-
-			if (!p) {
-				sqlite3_reset(st);
-				return lsr_error_oom();
-			}
-			*out = p;
-			alloc = na;
+		if (ARRAY_GROW(*out, *n, alloc, 16) < 0) {
+			sqlite3_reset(st);
+			return LSR_ENOMEM;
 		}
 		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
-		return db_error(db, "SELECT record_id FROM citation_members");
+		return db_error(db, sqlite3_sql(st));
 	return 0;
 }
 

@@ -30,11 +30,13 @@
 #include "screen_int.h"
 #include "../db/db.h"
 #include "../util/clock.h"
+#include "../util/array.h"
+#include "../util/par.h"
 #include "../util/err.h"
 #include "../util/text.h"
 
 #include <jansson.h>
-#include <pthread.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -192,26 +194,11 @@ struct run {
 	int64_t run_id;
 };
 
-#define GROW(arr, n, alloc, minalloc) \
-	(((n) < (alloc)) ? 0 : grow_array((void **)&(arr), &(alloc), sizeof(*(arr)), (minalloc)))
-
-static int grow_array(void **p, size_t *alloc, size_t elem, size_t minalloc)
-{
-	size_t na = *alloc ? *alloc * 2 : minalloc;
-	void *np = realloc(*p, na * elem);
-
-	if (!np)
-		return lsr_error_oom();
-	*p = np;
-	*alloc = na;
-	return 0;
-}
-
 static int add_key(struct run *r, uint32_t idx, uint32_t seed, const void *p, size_t n)
 {
 	if (!n)
 		return 0;
-	if (GROW(r->keys, r->nkeys, r->keys_alloc, 1 << 16) < 0)
+	if (ARRAY_GROW(r->keys, r->nkeys, r->keys_alloc, 1 << 16) < 0)
 		return LSR_ENOMEM;
 	r->keys[r->nkeys].k = hash_bytes(seed, p, n);
 	r->keys[r->nkeys].idx = idx;
@@ -251,9 +238,14 @@ static int json_strings(const char *js, struct buf *tmp,
 					p++;
 					break;
 				case 'u': {
-					unsigned long cp = strtoul((char[5]){ p[1], p[2], p[3], p[4], 0 }, NULL, 16);
+					/* four hex digits; read no further than the text goes */
+					unsigned long cp = 0;
+					int k;
 
-					if (p[1] && p[2] && p[3] && p[4]) {
+					for (k = 1; k <= 4 && isxdigit((unsigned char)p[k]); k++)
+						cp = cp * 16 + (unsigned long)(isdigit((unsigned char)p[k]) ? p[k] - '0'
+							: (tolower((unsigned char)p[k]) - 'a' + 10));
+					if (k == 5) {
 						text_append_cp(tmp, cp);
 						p += 5;
 					} else {
@@ -379,7 +371,7 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 	const char *s;
 	int rc;
 
-	if (GROW(r->recs, r->n, r->alloc, 1024) < 0)
+	if (ARRAY_GROW(r->recs, r->n, r->alloc, 1024) < 0)
 		return LSR_ENOMEM;
 	d = &r->recs[r->n];
 	memset(d, 0, sizeof(*d));
@@ -594,7 +586,7 @@ static int emit_pair(struct run *r, uint32_t a, uint32_t b, int acc)
 		a = b;
 		b = t;
 	}
-	if (GROW(r->pairs, r->npairs, r->pairs_alloc, 1 << 16) < 0)
+	if (ARRAY_GROW(r->pairs, r->npairs, r->pairs_alloc, 1 << 16) < 0)
 		return LSR_ENOMEM;
 	r->pairs[r->npairs++] = ((uint64_t)a << 32) | ((uint64_t)b << 1) | (uint64_t)(acc != 0);
 	return 0;
@@ -649,18 +641,17 @@ static int block(struct run *r)
 
 struct worker {
 	struct run *r;
-	size_t from, to;
 	struct cand *out;
 	size_t nout, alloc;
 	int rc;
 };
 
-static void *compare_range(void *arg)
+static void compare_range(void *payload, size_t t, size_t from, size_t to)
 {
-	struct worker *w = arg;
+	struct worker *w = (struct worker *)payload + t;
 	struct run *r = w->r;
 
-	for (size_t k = w->from; k < w->to; k++) {
+	for (size_t k = from; k < to; k++) {
 		uint64_t p = r->pairs[k];
 		uint32_t a = (uint32_t)(p >> 32), b = (uint32_t)((p >> 1) & 0x7fffffff);
 		struct dpair_result res;
@@ -668,30 +659,20 @@ static void *compare_range(void *arg)
 		dedup_compare(&r->recs[a], &r->recs[b], r->arena.s, (int)(p & 1), &res);
 		if (res.cls == DPAIR_DIFFERENT)
 			continue;
-		if (w->nout == w->alloc) {
-			size_t na = w->alloc ? w->alloc * 2 : 4096;
-			struct cand *nc = realloc(w->out, na * sizeof(*nc));
-
-			if (!nc) {
-				w->rc = LSR_ENOMEM;
-				return NULL;
-			}
-			w->out = nc;
-			w->alloc = na;
+		if (ARRAY_GROW(w->out, w->nout, w->alloc, 4096) < 0) {
+			w->rc = LSR_ENOMEM;
+			return;
 		}
 		w->out[w->nout].pair = p;
 		w->out[w->nout].r = res;
 		w->nout++;
 	}
-	return NULL;
 }
 
 static int compare_all(struct run *r, int nthreads)
 {
 	struct worker w[8];
-	pthread_t th[8];
-	int started[8] = { 0 }, rc = 0;
-	size_t chunk;
+	int rc = 0;
 
 	if (nthreads < 1)
 		nthreads = 2;
@@ -699,28 +680,15 @@ static int compare_all(struct run *r, int nthreads)
 		nthreads = 8;
 	if (r->npairs < 20000)
 		nthreads = 1;
-	chunk = (r->npairs + (size_t)nthreads - 1) / (size_t)nthreads;
 	memset(w, 0, sizeof(w));
-	for (int t = 0; t < nthreads; t++) {
+	for (int t = 0; t < nthreads; t++)
 		w[t].r = r;
-		w[t].from = (size_t)t * chunk;
-		w[t].to = w[t].from + chunk < r->npairs ? w[t].from + chunk : r->npairs;
-		if (w[t].from > w[t].to)
-			w[t].from = w[t].to;
-		if (t > 0 && pthread_create(&th[t], NULL, compare_range, &w[t]) == 0)
-			started[t] = 1;
-		else if (t > 0)
-			compare_range(&w[t]);
-	}
-	compare_range(&w[0]);
-	for (int t = 1; t < nthreads; t++)
-		if (started[t])
-			pthread_join(th[t], NULL);
+	par_for(r->npairs, (size_t)nthreads, compare_range, w);
 	for (int t = 0; t < nthreads; t++) {
 		if (w[t].rc < 0)
 			rc = lsr_error_oom();
 		for (size_t k = 0; rc == 0 && k < w[t].nout; k++) {
-			if (GROW(r->cands, r->ncands, r->cands_alloc, 4096) < 0) {
+			if (ARRAY_GROW(r->cands, r->ncands, r->cands_alloc, 4096) < 0) {
 				rc = LSR_ENOMEM;
 				break;
 			}
@@ -842,7 +810,7 @@ static int add_constraint_idx(struct run *r, uint32_t ia, uint32_t ib, int perso
 	for (int k = 0; k < 2; k++) {
 		uint32_t from = k ? ib : ia, to = k ? ia : ib;
 
-		if (GROW(r->cons, r->ncons, r->cons_alloc, 64) < 0)
+		if (ARRAY_GROW(r->cons, r->ncons, r->cons_alloc, 64) < 0)
 			return LSR_ENOMEM;
 		r->cons[r->ncons].partner = to;
 		r->cons[r->ncons].person = person;
@@ -1010,7 +978,7 @@ static int cluster(struct run *r)
 			continue;
 		}
 		unite(r, ra, rb);
-		if (GROW(r->links, r->nlinks, r->links_alloc, 1024) < 0)
+		if (ARRAY_GROW(r->links, r->nlinks, r->links_alloc, 1024) < 0)
 			return LSR_ENOMEM;
 		r->links[r->nlinks].a = a;
 		r->links[r->nlinks].b = b;
@@ -1309,6 +1277,29 @@ static void run_release(struct run *r)
 	free(r->links);
 }
 
+/* Members' completeness (of records alias r), as the comparison weighs it
+ * in C, for choosing representatives in SQL. */
+#define COMPLETENESS_SQL \
+	"(r.title IS NOT NULL) + 2 * (r.authors <> '[]') + (r.year IS NOT NULL)" \
+	" + (r.journal IS NOT NULL) + (r.volume IS NOT NULL) + (r.issue IS NOT NULL)" \
+	" + (r.pages IS NOT NULL) + 2 * (r.doi IS NOT NULL) + (r.pmid IS NOT NULL)" \
+	" + 2 * (r.abstract IS NOT NULL)"
+
+int dedup_choose_representative(struct lsr_db *db, int64_t citation)
+{
+	static const char sql[] =
+		"UPDATE citations SET representative_id = (SELECT r.id FROM citation_members m"
+		" JOIN records r ON r.id = m.record_id WHERE m.citation_id = ?1"
+		" ORDER BY (r.id IN (SELECT id FROM dedup_records)) DESC, " COMPLETENESS_SQL " DESC, r.id"
+		" LIMIT 1) WHERE id = ?1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	return db_step_done(db, st);
+}
+
 /* Citations whose representative was withdrawn or removed get the most
  * complete member that still takes part. */
 static const char fix_representatives_sql[] =
@@ -1334,7 +1325,7 @@ int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 	clock_now_iso(r.now);
 	/* a run reads every record and writes a row per record: a page cache
 	 * of 256 MB (SQLite's default is 2 MB) keeps the B-trees in memory */
-	if ((rc = db_exec(db, "PRAGMA cache_size = -262144")) < 0)
+	if ((rc = db_cache_size(db, 262144)) < 0)
 		return rc;
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
@@ -1431,6 +1422,6 @@ fail:
 	db_txn_rollback(db);
 out:
 	run_release(&r);
-	db_exec(db, "PRAGMA cache_size = -2000"); /* back to SQLite's default */
+	db_cache_size(db, DB_CACHE_KIB); /* back to db_open's */
 	return rc;
 }

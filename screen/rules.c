@@ -3,26 +3,49 @@
  * and evaluating them fast on many citations (see screen.h).
  *
  * A rule set of a real review has some twenty rules of about ten
- * alternatives each ("\b(rats?|mice|murine|...)\b").  Running every pattern
- * over every abstract costs rules x text; instead each field's text is
- * scanned ONCE by an Aho-Corasick automaton holding the literals every
- * match of a rule must start with (extracted from the pattern, caseless),
- * and a rule's pattern is then run, anchored, only where one of its
- * literals occurs.  The literal sets are sound by construction: when the
- * extractor meets anything it cannot prove (a class, a backreference, a
- * verb, (?x) ...), the rule is not prefiltered and its pattern runs on the
- * whole text.  Only two non-ASCII characters fold to ASCII letters in
- * PCRE2's caseless UTF matching (U+017F long s and U+212A Kelvin sign, as
- * tests/unit/screen/test_rules.c checks): a text holding one of them is
- * searched without the prefilter.
+ * alternatives each ("\b(rats?|mice|murine|...)\b").  Every pattern is
+ * compiled twice with PCRE2 (caseless, UTF, Unicode properties) and
+ * JIT-compiled when the machine supports it: once as written, once
+ * anchored.  Running every pattern over every abstract would cost rules x
+ * text, so most rules are prefiltered by literals instead:
  *
- * Evaluation splits the documents across threads, each with its own match
- * data, match context (match, depth and heap limits) and JIT stack; the
- * compiled rule set is shared read-only.
+ *  - extract_literals() reads the pattern and derives the set of literal
+ *    strings (lower case, cut at LIT_MAX bytes) one of which every match
+ *    must begin with.  The set is sound by construction: when the reader
+ *    meets anything it cannot prove (a class, a backreference, a verb,
+ *    (?x), more than LIT_SET_MAX strings, a literal shorter than three
+ *    bytes ...), the rule is not prefiltered and its pattern runs on the
+ *    whole text.
+ *  - Per field, the literals of all prefiltered rules form one filter
+ *    (struct qfilter): each literal is keyed by its rarest 3-gram (by
+ *    English letter frequencies), which sets one bit of a 64 Kibit map,
+ *    with a small open-addressing table from 3-gram to literals.
+ *    scan_field() rolls a 3-byte window over the field's text once
+ *    (ASCII lower-cased); a clear bit skips the position, a set bit looks
+ *    the 3-gram up and compares its literals in full, and each literal
+ *    found records a candidate start for its rule.
+ *  - match_field() then runs the rule's anchored pattern only at those
+ *    starts.  A rule without candidates in a field does not match there.
+ *
+ * Only two non-ASCII characters fold to ASCII letters in PCRE2's caseless
+ * UTF matching (U+017F long s and U+212A Kelvin sign, as
+ * tests/unit/screen/test_rules.c checks): a field holding one of them is
+ * searched without the prefilter.  `unless` patterns, which run only on
+ * citations a rule hit, and the structured tests (publication type,
+ * language, year) are not prefiltered.  SCREEN_EVAL_NAIVE turns the
+ * prefilter off, so tests and bench/ can compare both paths.
+ *
+ * screen_rules_eval() splits the documents into contiguous ranges, one per
+ * thread (at most one thread per 64 documents), each thread with its own
+ * match data, match context (match, depth and heap limits) and JIT stack;
+ * the compiled rule set is shared read-only, and the hits of the threads
+ * are concatenated in document order.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "screen.h"
 #include "../db/protocol.h"
+#include "../util/array.h"
+#include "../util/par.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
 #include "../util/text.h"
@@ -30,7 +53,6 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <pcre2.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -591,7 +613,8 @@ struct qfilter {
 	uint32_t *first, *count; /* range of lits with that 3-gram */
 	uint32_t mask;          /* table size - 1 */
 	struct qlit *lits;      /* grouped by 3-gram */
-	uint32_t nlits, alloc;
+	uint32_t nlits;
+	size_t alloc;
 };
 
 static uint8_t lower_table[256];
@@ -658,15 +681,8 @@ static uint32_t rarest_gram(const char *s, size_t len)
 
 static int qfilter_add(struct qfilter *q, const char *s, size_t len, uint32_t rule)
 {
-	if (q->nlits == q->alloc) {
-		uint32_t na = q->alloc ? q->alloc * 2 : 64;
-		struct qlit *v = realloc(q->lits, sizeof(*v) * na);
-
-		if (!v)
-			return lsr_error_oom();
-		q->lits = v;
-		q->alloc = na;
-	}
+	if (ARRAY_GROW(q->lits, q->nlits, q->alloc, 64) < 0)
+		return LSR_ENOMEM;
 	q->lits[q->nlits].rule = rule;
 	q->lits[q->nlits].len = (uint32_t)len;
 	q->lits[q->nlits].off = rarest_gram(s, len);
@@ -995,7 +1011,8 @@ int screen_rule_prefiltered(const struct screen_rules *rs, size_t i)
 
 struct cand {
 	uint32_t *pos;
-	uint32_t n, alloc;
+	uint32_t n;
+	size_t alloc;
 };
 
 /* What one thread needs: PCRE2 match state, candidate lists per (rule,
@@ -1003,7 +1020,6 @@ struct cand {
 struct worker {
 	const struct screen_rules *rs;
 	const struct screen_doc *docs;
-	size_t from, to;
 	unsigned flags;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -1014,6 +1030,7 @@ struct worker {
 	int fold[SCREEN_F_COUNT];  /* the text holds a char folding to ASCII */
 	struct screen_hits hits;
 	int rc;
+	char msg[LSR_ERRMSG_MAX];  /* the thread's error message (its slot is its own) */
 };
 
 void screen_hits_release(struct screen_hits *h)
@@ -1025,15 +1042,8 @@ void screen_hits_release(struct screen_hits *h)
 
 static int hits_push(struct screen_hits *h, const struct screen_hit *x)
 {
-	if (h->n == h->alloc) {
-		size_t na = h->alloc ? h->alloc * 2 : 256;
-		struct screen_hit *v = realloc(h->v, sizeof(*v) * na);
-
-		if (!v)
-			return lsr_error_oom();
-		h->v = v;
-		h->alloc = na;
-	}
+	if (ARRAY_GROW(h->v, h->n, h->alloc, 256) < 0)
+		return LSR_ENOMEM;
 	h->v[h->n++] = *x;
 	return 0;
 }
@@ -1044,15 +1054,8 @@ static int cand_push(struct worker *w, uint32_t slot, uint32_t pos)
 
 	if (c->n == 0)
 		w->touched[w->ntouched++] = slot;
-	if (c->n == c->alloc) {
-		uint32_t na = c->alloc ? c->alloc * 2 : 8;
-		uint32_t *v = realloc(c->pos, sizeof(*v) * na);
-
-		if (!v)
-			return lsr_error_oom();
-		c->pos = v;
-		c->alloc = na;
-	}
+	if (ARRAY_GROW(c->pos, c->n, c->alloc, 8) < 0)
+		return LSR_ENOMEM;
 	c->pos[c->n++] = pos;
 	return 0;
 }
@@ -1343,11 +1346,11 @@ static int eval_doc(struct worker *w, size_t di)
 	return 0;
 }
 
-static void *worker_run(void *arg)
+static void worker_run(void *payload, size_t t, size_t from, size_t to)
 {
-	struct worker *w = arg;
+	struct worker *w = (struct worker *)payload + t;
 
-	for (size_t i = w->from; i < w->to; i++) {
+	for (size_t i = from; i < to; i++) {
 		if ((w->rc = eval_doc(w, i)) < 0)
 			break;
 		if ((i & 1023) == 0 && lsr_interrupted) {
@@ -1355,7 +1358,8 @@ static void *worker_run(void *arg)
 			break;
 		}
 	}
-	return NULL;
+	if (w->rc < 0)
+		snprintf(w->msg, sizeof(w->msg), "%s", lsr_error_last());
 }
 
 static int worker_init(struct worker *w, const struct screen_rules *rs)
@@ -1395,7 +1399,6 @@ int screen_rules_eval(const struct screen_rules *rs, const struct screen_doc *do
 		      size_t n, int threads, unsigned flags, struct screen_hits *out)
 {
 	struct worker *ws;
-	pthread_t *tids;
 	size_t nt;
 	int rc = 0;
 
@@ -1405,35 +1408,19 @@ int screen_rules_eval(const struct screen_rules *rs, const struct screen_doc *do
 	if (nt > n / 64 + 1)
 		nt = n / 64 + 1;
 	ws = calloc(nt, sizeof(*ws));
-	tids = calloc(nt, sizeof(*tids));
-	if (!ws || !tids) {
-		free(ws);
-		free(tids);
+	if (!ws)
 		return lsr_error_oom();
-	}
 	for (size_t t = 0; t < nt; t++) {
 		if ((rc = worker_init(&ws[t], rs)) < 0)
 			goto out;
 		ws[t].docs = docs;
 		ws[t].flags = flags;
-		ws[t].from = n * t / nt;
-		ws[t].to = n * (t + 1) / nt;
 	}
-	for (size_t t = 1; t < nt; t++)
-		if (pthread_create(&tids[t], NULL, worker_run, &ws[t]) != 0) {
-			for (size_t k = 1; k < t; k++)
-				pthread_join(tids[k], NULL);
-			rc = lsr_error_set(LSR_ERROR, "cannot start a rule thread");
-			goto out;
-		}
-	worker_run(&ws[0]);
-	for (size_t t = 1; t < nt; t++)
-		pthread_join(tids[t], NULL);
+	par_for(n, nt, worker_run, ws);
 	for (size_t t = 0; t < nt && rc == 0; t++) {
 		if (ws[t].rc < 0) {
 			/* the error slot is per thread: carry the message over */
-			rc = t ? lsr_error_set(ws[t].rc, "rule evaluation failed in thread %zu", t)
-			       : ws[t].rc;
+			rc = lsr_error_set(ws[t].rc, "%s", ws[t].msg);
 			break;
 		}
 	}
@@ -1444,6 +1431,5 @@ out:
 	for (size_t t = 0; t < nt; t++)
 		worker_release(&ws[t]);
 	free(ws);
-	free(tids);
 	return rc;
 }

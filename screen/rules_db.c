@@ -14,6 +14,7 @@
 #include "../db/db.h"
 #include "../db/protocol.h"
 #include "../util/clock.h"
+#include "../util/array.h"
 #include "../util/err.h"
 #include "../util/strv.h"
 #include "../util/text.h"
@@ -114,17 +115,8 @@ static int load_docs(struct lsr_db *db, const char *hash, int only_new, struct c
 		static const int cols[] = { SCREEN_F_TITLE, SCREEN_F_ABSTRACT, SCREEN_F_JOURNAL };
 		struct cdoc *d;
 
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 256;
-			struct cdoc *nv = realloc(v, sizeof(*nv) * na);
-
-			if (!nv) {
-				rc = lsr_error_oom();
-				goto fail;
-			}
-			v = nv;
-			alloc = na;
-		}
+		if ((rc = ARRAY_GROW(v, n, alloc, 256)) < 0)
+			goto fail;
 		d = &v[n++];
 		memset(d, 0, sizeof(*d));
 		for (int f = 0; f < SCREEN_F_COUNT; f++)

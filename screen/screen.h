@@ -1,6 +1,8 @@
 /*
- * screen.h - the screen stage: normalisation, deduplication into citations
- * and (later) screening.  The one public header of screen/.
+ * screen.h - the screen stage: normalisation, deduplication into citations,
+ * PICOS rules, screening batches, decisions, conflicts and agreement, the
+ * full-text stage, and the linking of reports to studies.  The one public
+ * header of screen/.
  *
  * Deduplication groups the records of a review into citations, one per
  * distinct publication (db/migrations/0002_dedup.sql documents the tables).
@@ -20,11 +22,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../util/buf.h"
 #include "../util/progress.h"
 
 struct lsr_db;
+struct json_t;
 
 /* ---- normalisation (normalize.c) ---------------------------------------- */
 
@@ -132,18 +136,71 @@ struct screen_dedup_result {
 int screen_dedup_run(struct lsr_db *db, const struct screen_dedup_opts *opts,
 		     struct screen_dedup_result *out);
 
-/* Pairs of the review queue still open (SQL pieces: FROM dedup_queue q ...). */
-#define QUEUE_OPEN_JOINS \
-	" JOIN citation_members ma ON ma.record_id = q.record_a" \
-	" JOIN citation_members mb ON mb.record_id = q.record_b"
-#define QUEUE_OPEN_WHERE \
-	" WHERE ma.citation_id <> mb.citation_id" \
-	" AND q.record_a IN (SELECT id FROM dedup_records)" \
-	" AND q.record_b IN (SELECT id FROM dedup_records)" \
-	" AND NOT EXISTS (SELECT 1 FROM dedup_decisions d WHERE d.record_a = q.record_a" \
-	"  AND d.record_b = q.record_b AND d.kind IN ('same', 'different'))"
-/* open pairs: records in different citations, both counted, undecided */
-#define QUEUE_OPEN_SQL " FROM dedup_queue q" QUEUE_OPEN_JOINS QUEUE_OPEN_WHERE
+/* ---- reading the grouping (dedup_query.c) ------------------------------- */
+
+/* Pairs of the review queue still open: records in different citations,
+ * both taking part in grouping, no person's decision on them yet. */
+int screen_dedup_queue_open_count(struct lsr_db *db, int64_t *out);
+
+/*
+ * The review queue as a JSON array, one object per pair: pair, record_a,
+ * record_b, citation_a, citation_b, rule, score, scores, title_a, title_b,
+ * year_a, year_b, decided (same|different|null).  all: every pair ever
+ * queued, else the open ones.  *out is the caller's.
+ */
+int screen_dedup_queue_json(struct lsr_db *db, int all, struct json_t **out);
+
+/* The two records of queue pair `pair` (LSR_ENOTFOUND: no such pair). */
+int screen_dedup_queue_pair(struct lsr_db *db, int64_t pair, int64_t *a, int64_t *b);
+
+/* The citation record belongs to into *citation (0: not grouped yet);
+ * LSR_ENOTFOUND when there is no such record. */
+int screen_record_citation(struct lsr_db *db, int64_t record, int64_t *citation);
+
+/*
+ * One citation explained, as a JSON object: schema_version, citation,
+ * retired_into, representative, and arrays members, links, decisions and
+ * events.  LSR_ENOTFOUND when there is no such citation.
+ */
+int screen_dedup_explain_json(struct lsr_db *db, int64_t citation, struct json_t **out);
+
+/* The grouping as CSV (source,source_id,group,rule,score per record). */
+int screen_dedup_export(struct lsr_db *db, FILE *f);
+
+/*
+ * Per source: duplicates removed (pending 0) or records not grouped yet
+ * (pending 1); fn is called once per source that has any.
+ */
+int screen_dedup_source_counts(struct lsr_db *db, int pending,
+			       int (*fn)(int64_t source_id, int64_t n, void *payload), void *payload);
+
+/* Citations counted (not merged into another). */
+int screen_citations_live_count(struct lsr_db *db, int64_t *out);
+
+/* ---- progress (counts.c) ----------------------------------------------- */
+
+/* What keeps deduplication and screening from being complete. */
+struct screen_pending {
+	int64_t records_not_deduplicated;
+	int64_t duplicate_pairs_to_decide;
+	int64_t title_abstract_to_screen;
+	int64_t title_abstract_conflicts;
+	int64_t full_texts_to_retrieve;
+	int64_t full_text_to_screen;
+	int64_t full_text_conflicts;
+	int64_t reports_not_linked_to_a_study;
+};
+int screen_pending_counts(struct lsr_db *db, struct screen_pending *out);
+
+/* What update `no` brought, and what waits for a person now. */
+struct screen_update_counts {
+	int64_t new_citations;
+	int64_t records_joining_earlier_citations;
+	int64_t awaiting_title_abstract;   /* pending or in conflict, any update */
+	int64_t excluded_by_automation;    /* of this update's citations */
+	int64_t awaiting_full_text;        /* any update */
+};
+int screen_update_counts(struct lsr_db *db, int no, struct screen_update_counts *out);
 
 /* A person's verdict on a pair of records. */
 enum screen_verdict { SCREEN_SAME, SCREEN_DIFFERENT };
@@ -424,5 +481,83 @@ int screen_studies_json(struct lsr_db *db, struct json_t **out);
 int screen_carry_merge(struct lsr_db *db, int64_t event, int64_t kept, int64_t absorbed);
 /* Called by screen_citation_split for each new part. */
 int screen_carry_split(struct lsr_db *db, int64_t event, int64_t from, int64_t part);
+
+/* ---- read by the report and the PRISMA flow (report_query.c) ------------
+ *
+ * update: one update (0, 1, ...) or, when negative, the whole review.  A
+ * citation belongs to the update of its earliest counted record.
+ * Callbacks get rows borrowed for the call only; a non-zero return stops
+ * the walk and is returned.
+ */
+
+/* *out: records taking part in deduplication not in any citation yet. */
+int screen_dedup_ungrouped_count(int64_t *out, struct lsr_db *db);
+/* *out: records of the scope taking part in deduplication (live, not
+ * removed before screening). */
+int screen_dedup_record_count(int64_t *out, struct lsr_db *db, int update);
+/* *out: citations of the scope that count (live_citations). */
+int screen_citation_count(int64_t *out, struct lsr_db *db, int update);
+
+/* Citations of one title-abstract status. */
+struct screen_ta_count {
+	const char *status;    /* pending, conflict, included, excluded */
+	int automation;        /* 1: excluded by the protocol's rules */
+	const char *reason;    /* exclusion reason code; "" when none */
+	int64_t n;
+};
+
+/* Call fn for each (status, automation, reason) of the scope, in that order. */
+int screen_ta_status_counts(struct lsr_db *db, int update,
+			    int (*fn)(const struct screen_ta_count *c, void *payload), void *payload);
+
+/* Reports (citations included at title-abstract) of one full-text status. */
+struct screen_ft_count {
+	const char *status;    /* awaiting-retrieval, not-retrieved, pending,
+				* conflict, included, excluded */
+	const char *reason;    /* exclusion reason code; "" when none */
+	const char *retrieval_reason; /* why not retrieved; "" when none */
+	int64_t n;
+};
+
+/* Call fn for each (status, reason, retrieval_reason) of the scope, in that order. */
+int screen_ft_status_counts(struct lsr_db *db, int update,
+			    int (*fn)(const struct screen_ft_count *c, void *payload), void *payload);
+
+/* Reports included at full text in one update, linked to a study or not. */
+struct screen_report_count {
+	int update_no;
+	int linked;            /* 1: linked to a study */
+	int64_t n;
+};
+
+/* Call fn for each (update, linked) with included reports, every update. */
+int screen_report_included_counts(struct lsr_db *db,
+				  int (*fn)(const struct screen_report_count *c, void *payload),
+				  void *payload);
+
+/* An included study and the update of its earliest included report. */
+struct screen_study_first {
+	int64_t study_id;
+	const char *label;
+	int update_no;
+};
+
+/* Call fn for every study with an included report, by label. */
+int screen_study_first_updates(struct lsr_db *db,
+			       int (*fn)(const struct screen_study_first *s, void *payload),
+			       void *payload);
+
+/* An included study with its reports cited for people. */
+struct screen_study_reports {
+	const char *study;     /* label */
+	const char *reports;   /* each report as "title journal year[ doi:DOI][ PMID N]",
+				* joined by " | " */
+};
+
+/* Call fn for every study with an included report from updates 0 to upto,
+ * by label (its reports of those updates only). */
+int screen_study_reports_list(struct lsr_db *db, int upto,
+			      int (*fn)(const struct screen_study_reports *s, void *payload),
+			      void *payload);
 
 #endif

@@ -72,13 +72,9 @@ struct dpair_result {
 	struct dpair_fields f;
 };
 
-/* Members' completeness (of records alias r), as dedup.c weighs it in C,
- * for choosing representatives in SQL. */
-#define COMPLETENESS_SQL \
-	"(r.title IS NOT NULL) + 2 * (r.authors <> '[]') + (r.year IS NOT NULL)" \
-	" + (r.journal IS NOT NULL) + (r.volume IS NOT NULL) + (r.issue IS NOT NULL)" \
-	" + (r.pages IS NOT NULL) + 2 * (r.doi IS NOT NULL) + (r.pmid IS NOT NULL)" \
-	" + 2 * (r.abstract IS NOT NULL)"
+/* Choose the representative of citation again from its members: the most
+ * complete member taking part in grouping (dedup.c). */
+int dedup_choose_representative(struct lsr_db *db, int64_t citation);
 
 /* The name of a rule as stored ("doi", "fields", "kind-differs", ...). */
 const char *dedup_rule_name(int rule);

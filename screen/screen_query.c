@@ -4,6 +4,7 @@
  * returns one JSON value that cli/ prints as JSON or as text.
  */
 #include "screening_int.h"
+#include "../db/dbjson.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -34,36 +35,15 @@ static json_t *jnum(double x)
 static int rows_json(struct lsr_db *db, const char *sql, int64_t citation,
 		     const char *const *names, json_t **out)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
 	json_t *arr = json_array();
-	int step;
+	int rc = db_rows_json(db, sql, citation, names, NULL, arr);
 
-	*out = NULL;
-	if (!st) {
+	if (rc < 0) {
 		json_decref(arr);
-		return lsr_error_last_code();
-	}
-	if (citation)
-		sqlite3_bind_int64(st, 1, citation);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (int i = 0; names[i]; i++) {
-			int t = sqlite3_column_type(st, i);
-
-			json_object_set_new(o, names[i], t == SQLITE_INTEGER ? jint(st, i)
-							 : t == SQLITE_FLOAT ? json_real(sqlite3_column_double(st, i))
-							 : jtext(st, i));
-		}
-		json_array_append_new(arr, o);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
-		json_decref(arr);
-		return db_error(db, sql);
+		arr = NULL;
 	}
 	*out = arr;
-	return 0;
+	return rc;
 }
 
 /* A JSON value stored as text, or null. */

@@ -12,6 +12,7 @@
 #include "screening_int.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
+#include "../util/array.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
 #include "../util/strv.h"
@@ -46,16 +47,9 @@ static void on_row(int c, void *data)
 	struct csv_rows *r = data;
 
 	(void)c;
-	if (r->n == r->alloc) {
-		size_t na = r->alloc ? r->alloc * 2 : 64;
-		struct strv *v = realloc(r->rows, sizeof(*v) * na);
-
-		if (!v) {
-			r->oom = 1;
-			return;
-		}
-		r->rows = v;
-		r->alloc = na;
+	if (ARRAY_GROW(r->rows, r->n, r->alloc, 64) < 0) {
+		r->oom = 1;
+		return;
 	}
 	r->rows[r->n++] = r->cur;
 	r->cur = (struct strv)STRV_INIT;

@@ -1,13 +1,19 @@
 #!/bin/sh
 # Install the Debian 12 packages lsr needs to build, test and run its
-# benchmarks and example.  Run as root (or through sudo).
+# benchmarks and example.  Run it as root, or as a user who may use sudo:
+# it then runs itself again through sudo.
 set -eu
 PKGS="build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils libpcre2-dev
   libsqlite3-dev sqlite3 libgsl-dev libfyaml-dev libjansson-dev
-  libutf8proc-dev zlib1g-dev libcsv-dev libcmocka-dev librsvg2-bin"
+  libutf8proc-dev zlib1g-dev libcsv-dev libcmocka-dev librsvg2-bin jq"
 if [ "$(id -u)" -ne 0 ]; then
-  exec sudo "$0" "$@"
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "$0: installing packages needs root, and sudo is not installed:" >&2
+    echo "run this script as root (for example: su -c '$0')" >&2
+    exit 1
+  fi
+  exec sudo sh "$0" "$@"
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update

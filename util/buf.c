@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "err.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ int buf_grow(struct buf *b, size_t extra)
 	size_t need, ncap;
 	char *p;
 
+	/* len + extra + 1 and the growth below must not wrap around */
+	if (max > SIZE_MAX / 2)
+		max = SIZE_MAX / 2;
 	if (extra > max || b->len > max - extra)
 		return lsr_error_set(LSR_ERROR, "text longer than %zu bytes", max);
 	need = b->len + extra + 1;
@@ -48,6 +52,10 @@ int buf_grow(struct buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < need)
 		ncap = ncap / 2 * 3 + 16;
+	/* never room past the cap: buf_addc and buf_vprintf append without
+	 * calling buf_grow while the room lasts */
+	if (ncap > max + 1)
+		ncap = max + 1;
 	p = b->cap ? realloc(b->s, ncap) : malloc(ncap);
 	if (!p)
 		return lsr_error_oom();
@@ -60,8 +68,10 @@ int buf_grow(struct buf *b, size_t extra)
 
 int buf_add(struct buf *b, const void *data, size_t len)
 {
-	if (buf_grow(b, len) < 0)
-		return LSR_ENOMEM;
+	int rc = buf_grow(b, len);
+
+	if (rc < 0)
+		return rc; /* LSR_ENOMEM, or LSR_ERROR past the cap */
 	if (len)
 		memcpy(b->s + b->len, data, len);
 	b->len += len;

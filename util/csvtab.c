@@ -3,6 +3,7 @@
  */
 #include "csvtab.h"
 #include "buf.h"
+#include "array.h"
 #include "err.h"
 #include "text.h"
 
@@ -43,17 +44,8 @@ static void on_row(int c, void *data)
 	(void)c;
 	if (r->rc)
 		return;
-	if (t->nrows == t->alloc) {
-		size_t na = t->alloc ? t->alloc * 2 : 64;
-		struct strv *p = realloc(t->rows, na * sizeof(*p));
-
-		if (!p) {
-			r->rc = lsr_error_oom();
-			return;
-		}
-		t->rows = p;
-		t->alloc = na;
-	}
+	if ((r->rc = ARRAY_GROW(t->rows, t->nrows, t->alloc, 64)) < 0)
+		return;
 	t->rows[t->nrows++] = r->row;
 	r->row = (struct strv)STRV_INIT;
 }

@@ -3,6 +3,7 @@
  */
 #include "strv.h"
 #include "buf.h"
+#include "array.h"
 #include "err.h"
 
 #include <stdarg.h>
@@ -13,16 +14,9 @@ int strv_push_owned(struct strv *sv, char *s)
 {
 	if (!s)
 		return LSR_ENOMEM;
-	if (sv->n == sv->alloc) {
-		size_t na = sv->alloc ? sv->alloc * 2 : 8;
-		char **p = realloc(sv->v, na * sizeof(*p));
-
-		if (!p) {
-			free(s);
-			return lsr_error_oom();
-		}
-		sv->v = p;
-		sv->alloc = na;
+	if (ARRAY_GROW(sv->v, sv->n, sv->alloc, 8) < 0) {
+		free(s);
+		return LSR_ENOMEM;
 	}
 	sv->v[sv->n++] = s;
 	return 0;

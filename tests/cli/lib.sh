@@ -77,7 +77,7 @@ hasnt() {
 
 need_shared() {
 	if [ ! -d "${LSR_SHARED:-}/fixtures" ]; then
-		echo "skip: ../shared (fixtures) not found beside the source tree" >&2
+		echo "skip: $TEST_NAME is a real-data test and ../shared is absent (no ${LSR_SHARED:-\$LSR_SHARED}/fixtures)" >&2
 		exit 77
 	fi
 }

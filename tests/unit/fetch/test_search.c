@@ -236,7 +236,7 @@ int main(void)
 
 	shared = getenv("LSR_SHARED");
 	if (!shared || !*shared) {
-		fprintf(stderr, "skip: LSR_SHARED (../shared fixtures) not set\n");
+		fprintf(stderr, "skip: test_search is a real-data test and ../shared is absent (LSR_SHARED not set)\n");
 		return 77;
 	}
 	{
@@ -246,7 +246,8 @@ int main(void)
 		snprintf(probe, sizeof(probe), "%s/fixtures/apis/clinicaltrials/aact_NCT00973089.json", shared);
 		f = fopen(probe, "rb");
 		if (!f) {
-			fprintf(stderr, "skip: ../shared fixtures not found\n");
+			fprintf(stderr, "skip: test_search is a real-data test and ../shared is absent (no %s)\n",
+				probe);
 			return 77;
 		}
 		fclose(f);

@@ -639,7 +639,8 @@ int main(void)
 	}
 	d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, "skip: no reference cases at %s\n", dir);
+		fprintf(stderr, "skip: test_reference is a real-data test and ../shared is absent (no %s)\n",
+			dir);
 		return 77;
 	}
 	if (!getenv("LSR")) {

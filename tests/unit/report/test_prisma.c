@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <string.h>
 
-#include "pool/prisma.h"
+#include "report/prisma.h"
 #include "util/buf.h"
 
 static struct prisma_count dbs[] = { { "PubMed", "PubMed", 6 }, { "Embase <&>", "Embase <&>", 4 } };
@@ -53,7 +53,7 @@ static struct prisma good(void)
 	return x;
 }
 
-static void test_pool_prisma__check_good(void **state)
+static void test_report_prisma__check_good(void **state)
 {
 	struct prisma x = good();
 	char msg[512] = "";
@@ -64,7 +64,7 @@ static void test_pool_prisma__check_good(void **state)
 }
 
 /* Each way of breaking the flow is caught, with a message naming the box. */
-static void test_pool_prisma__check_violations(void **state)
+static void test_report_prisma__check_violations(void **state)
 {
 	static const struct {
 		int field;
@@ -114,7 +114,7 @@ static void well_formed(const struct buf *b)
 	xmlFreeDoc(doc);
 }
 
-static void test_pool_prisma__svg(void **state)
+static void test_report_prisma__svg(void **state)
 {
 	struct prisma x = good();
 	struct buf b = BUF_INIT;
@@ -146,9 +146,9 @@ static void test_pool_prisma__svg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pool_prisma__check_good),
-		cmocka_unit_test(test_pool_prisma__check_violations),
-		cmocka_unit_test(test_pool_prisma__svg),
+		cmocka_unit_test(test_report_prisma__check_good),
+		cmocka_unit_test(test_report_prisma__check_violations),
+		cmocka_unit_test(test_report_prisma__svg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,14 +8,17 @@
  * update, what changed since the previous one.  Values whose extraction
  * source says ILLUSTRATIVE (the example review's) are marked with a
  * dagger wherever they appear.
+ *
+ * Everything is read through the stages' public functions (screen.h,
+ * extract.h, update.h, review.h): no SQL here.
  */
 #include "report.h"
 #include "prisma.h"
-#include "review.h"
-#include "../db/db.h"
 #include "../db/protocol.h"
 #include "../db/update.h"
 #include "../extract/extract.h"
+#include "../pool/review.h"
+#include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 #include "../util/strv.h"
@@ -112,27 +115,17 @@ static int is_illustrative(const struct rep *r, const char *study, const char *o
 	return strv_contains(&r->illustrative, key);
 }
 
-static int load_illustrative(struct rep *r)
+static int add_illustrative(const struct extract_illustrative *it, void *payload)
 {
-	static const char sql[] =
-		"SELECT DISTINCT s.label, coalesce(v.outcome, '') FROM extraction_values v"
-		" JOIN studies s ON s.id = v.study_id WHERE v.source LIKE '%illustrative%'"
-		" ORDER BY 1, 2";
-	sqlite3_stmt *st = db_prepare(r->db, sql);
-	int step, rc = 0;
+	struct rep *r = payload;
+	struct buf k = BUF_INIT;
+	int rc;
 
-	if (!st)
-		return lsr_error_last_code();
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct buf k = BUF_INIT;
-
-		rc = buf_printf(&k, "%s\t%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-		if (rc == 0)
-			rc = strv_push(&r->illustrative, k.s);
-		buf_release(&k);
-	}
-	sqlite3_reset(st);
-	return rc ? rc : step == SQLITE_DONE ? 0 : db_error(r->db, sql);
+	rc = buf_printf(&k, "%s\t%s", it->study, it->outcome);
+	if (rc == 0)
+		rc = strv_push(&r->illustrative, k.s);
+	buf_release(&k);
+	return rc;
 }
 
 /* ---- sections -------------------------------------------------------------------- */
@@ -192,36 +185,43 @@ static void header(struct rep *r, const char *date)
 		       "<strong>illustrative</strong>: not from the trial reports.</p>\n");
 }
 
+/* flags: one list item per finding, the list opened at the first */
+struct flag_list {
+	struct rep *r;
+	int n;
+};
+
+static int flag_item(const struct update_flag *f, void *payload)
+{
+	struct flag_list *l = payload;
+	struct rep *r = l->r;
+
+	if (l->n++ == 0)
+		out(r, "<div class=\"alert\"><strong>Reports of included studies flagged:</strong><ul>\n");
+	out(r, "<li>update %d: <strong>", f->update_no);
+	esc(r, f->kind);
+	out(r, "</strong>: ");
+	esc(r, f->study);
+	out(r, " &mdash; ");
+	esc(r, f->title);
+	out(r, " (");
+	esc(r, f->detail);
+	out(r, ")</li>\n");
+	return r->rc;
+}
+
 static void flags(struct rep *r)
 {
-	static const char sql[] =
-		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''), coalesce(m.title, '')"
-		" FROM update_flags f LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
-		" WHERE f.update_no <= ?1 ORDER BY f.update_no, s.label, f.kind, f.detail";
-	sqlite3_stmt *st = db_prepare(r->db, sql);
-	int step, n = 0;
+	struct flag_list l = { r, 0 };
+	int rc;
 
-	if (!st) {
-		r->rc = lsr_error_last_code();
+	if (r->rc)
+		return;
+	if ((rc = update_flags_list(r->db, r->update, flag_item, &l)) < 0) {
+		r->rc = rc;
 		return;
 	}
-	sqlite3_bind_int(st, 1, r->update);
-	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == 0)
-			out(r, "<div class=\"alert\"><strong>Reports of included studies flagged:</strong><ul>\n");
-		out(r, "<li>update %d: <strong>", sqlite3_column_int(st, 0));
-		esc(r, (const char *)sqlite3_column_text(st, 1));
-		out(r, "</strong>: ");
-		esc(r, (const char *)sqlite3_column_text(st, 3));
-		out(r, " &mdash; ");
-		esc(r, (const char *)sqlite3_column_text(st, 4));
-		out(r, " (");
-		esc(r, (const char *)sqlite3_column_text(st, 2));
-		out(r, ")</li>\n");
-	}
-	sqlite3_reset(st);
-	if (n)
+	if (l.n)
 		out(r, "</ul></div>\n");
 }
 
@@ -291,29 +291,46 @@ static const char *char_value(const struct chars *c, const char *study, const ch
 	return NULL;
 }
 
+/* one row of the characteristics table */
+struct char_table {
+	struct rep *r;
+	const struct chars *c;
+};
+
+static int char_row(const struct screen_study_reports *s, void *payload)
+{
+	struct char_table *t = payload;
+	struct rep *r = t->r;
+
+	out(r, "<tr><td>");
+	esc(r, s->study);
+	if (is_illustrative(r, s->study, NULL))
+		out(r, " &#8224;");
+	out(r, "</td>");
+	for (size_t i = 0; i < r->p->ncharacteristics; i++) {
+		const char *v = char_value(t->c, s->study, r->p->characteristics[i].name);
+
+		out(r, "<td>");
+		esc(r, v ? v : "");
+		out(r, "</td>");
+	}
+	out(r, "<td class=\"note\">");
+	esc(r, s->reports);
+	out(r, "</td></tr>\n");
+	return r->rc;
+}
+
 static void characteristics(struct rep *r)
 {
-	static const char sql[] =
-		"SELECT s.label, group_concat(coalesce(m.title, '') || ' ' || coalesce(m.journal, '')"
-		"  || ' ' || coalesce(m.year, '') || coalesce(' doi:' || m.doi, '')"
-		"  || coalesce(' PMID ' || m.pmid, ''), ' | ')"
-		" FROM study_reports sr JOIN studies s ON s.id = sr.study_id"
-		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = sr.citation_id"
-		" WHERE cu.update_no <= ?1 GROUP BY s.id ORDER BY s.label";
 	struct extract_compare_counts cc;
 	struct chars c = { STRV_INIT, STRV_INIT };
-	sqlite3_stmt *st;
-	int step;
+	struct char_table t = { r, &c };
+	int rc;
 
 	if (r->rc)
 		return;
 	if ((r->rc = extract_compare(&cc, r->db, r->p, 1, collect_char, &c)) < 0)
 		goto done;
-	if (!(st = db_prepare(r->db, sql))) {
-		r->rc = lsr_error_last_code();
-		goto done;
-	}
 	out(r, "<h2>Characteristics of included studies</h2>\n<table>\n<tr><th>Study</th>");
 	for (size_t i = 0; i < r->p->ncharacteristics; i++) {
 		out(r, "<th>");
@@ -321,27 +338,8 @@ static void characteristics(struct rep *r)
 		out(r, "</th>");
 	}
 	out(r, "<th>Reports</th></tr>\n");
-	sqlite3_bind_int(st, 1, r->update);
-	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *study = (const char *)sqlite3_column_text(st, 0);
-
-		out(r, "<tr><td>");
-		esc(r, study);
-		if (is_illustrative(r, study, NULL))
-			out(r, " &#8224;");
-		out(r, "</td>");
-		for (size_t i = 0; i < r->p->ncharacteristics; i++) {
-			const char *v = char_value(&c, study, r->p->characteristics[i].name);
-
-			out(r, "<td>");
-			esc(r, v ? v : "");
-			out(r, "</td>");
-		}
-		out(r, "<td class=\"note\">");
-		esc(r, (const char *)sqlite3_column_text(st, 1));
-		out(r, "</td></tr>\n");
-	}
-	sqlite3_reset(st);
+	if (r->rc == 0 && (rc = screen_study_reports_list(r->db, r->update, char_row, &t)) < 0)
+		r->rc = rc;
 	out(r, "</table>\n<p class=\"note\">Agreed (or resolved) values of the extractors; an empty "
 	       "cell was not reported or is not agreed yet.</p>\n");
 done:
@@ -358,7 +356,7 @@ static void risk_of_bias(struct rep *r)
 	if (r->rc)
 		return;
 	memset(&plot, 0, sizeof(plot));
-	if ((r->rc = db_query_int(r->db, &judged, "SELECT count(*) FROM rob_values")) < 0)
+	if ((r->rc = extract_rob_count(&judged, r->db)) < 0)
 		return;
 	if (!judged) {
 		out(r, "<h2>Risk of bias</h2>\n<p>No risk-of-bias judgements recorded yet.</p>\n");
@@ -485,30 +483,35 @@ static const char *measure_of(const struct pool_review *a)
 	return m ? m : "";
 }
 
+/* the new studies of the shown update, comma-separated */
+struct new_studies {
+	struct rep *r;
+	int n;
+};
+
+static int new_study(const struct screen_study_first *s, void *payload)
+{
+	struct new_studies *l = payload;
+
+	if (s->update_no != l->r->update)
+		return 0;
+	out(l->r, "%s", l->n++ ? ", " : "");
+	esc(l->r, s->label);
+	return l->r->rc;
+}
+
 static void changes(struct rep *r)
 {
-	static const char sql[] =
-		"SELECT s.label FROM study_reports sr JOIN studies s ON s.id = sr.study_id"
-		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
-		" GROUP BY s.id HAVING min(cu.update_no) = ?1 ORDER BY s.label";
 	struct strv now = STRV_INIT, before = STRV_INIT;
-	sqlite3_stmt *st;
-	int step, n = 0;
+	struct new_studies l = { r, 0 };
+	int rc;
 
 	if (r->rc || r->update < 1)
 		return;
 	out(r, "<h2>What changed since update %d</h2>\n<p>New studies: ", r->update - 1);
-	if (!(st = db_prepare(r->db, sql))) {
-		r->rc = lsr_error_last_code();
-		return;
-	}
-	sqlite3_bind_int(st, 1, r->update);
-	while (r->rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		out(r, "%s", n++ ? ", " : "");
-		esc(r, (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-	out(r, "%s.</p>\n", n ? "" : "none");
+	if (r->rc == 0 && (rc = screen_study_first_updates(r->db, new_study, &l)) < 0)
+		r->rc = rc;
+	out(r, "%s.</p>\n", l.n ? "" : "none");
 	if (r->rc == 0)
 		r->rc = pool_review_stored_names(&now, r->db, r->p, r->update);
 	if (r->rc == 0)
@@ -576,21 +579,10 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	r.h = (struct buf)BUF_INIT;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return lsr_error_set(LSR_ERROR, "cannot create '%s': %s", dir, strerror(errno));
-	{
-		/* the date of the shown update: its window's end, else its last run */
-		sqlite3_stmt *st = db_prepare(db,
-			"SELECT coalesce((SELECT until FROM updates WHERE no = ?1),"
-			" (SELECT substr(max(u.started_at), 1, 10) FROM runs u"
-			"  JOIN run_updates ru ON ru.run_id = u.id WHERE ru.update_no = ?1))");
-
-		if (!st)
-			return lsr_error_last_code();
-		sqlite3_bind_int(st, 1, r.update);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			snprintf(date, sizeof(date), "%s", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-	}
-	if ((rc = load_illustrative(&r)) < 0)
+	/* the date of the shown update: its window's end, else its last run */
+	if ((rc = update_date(date, sizeof(date), db, r.update)) < 0)
+		return rc;
+	if ((rc = extract_illustrative_items(db, add_illustrative, &r)) < 0)
 		goto out;
 	header(&r, date);
 	flags(&r);

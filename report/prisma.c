@@ -2,60 +2,23 @@
  * prisma.c - the PRISMA 2020 flow from the review database (see prisma.h
  * and docs/cmd/lsr-prisma.md).
  *
- * Scope: a record belongs to the update of its run (view run_updates), a
- * citation to the update of its earliest counted record (citation_updates).
- * For one update every box counts that update's records and citations; the
- * whole review (cumulative) counts them all.  ?1 in the queries is the
- * update, -1 for all.
+ * Scope: a record belongs to the update of its run, a citation to the
+ * update of its earliest counted record.  For one update every box counts
+ * that update's records and citations; the whole review (cumulative)
+ * counts them all.  The counts come from the stages that own the tables,
+ * through their public functions (update.h for sources, runs and records;
+ * screen.h for deduplication, screening and studies): no SQL here.
  */
 #include "prisma.h"
-#include "../db/db.h"
 #include "../db/protocol.h"
+#include "../db/update.h"
+#include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define IN_SCOPE(col) " (?1 < 0 OR " col " = ?1)"
-
-static const char identified_sql[] =
-	"SELECT s.name, s.kind, (SELECT count(*) FROM live_records r"
-	"  JOIN runs u ON u.id = r.run_id JOIN run_updates ru ON ru.run_id = u.id"
-	"  WHERE u.source_id = s.id AND" IN_SCOPE("ru.update_no") ")"
-	" FROM sources s ORDER BY s.id";
-static const char removed_sql[] =
-	"SELECT count(DISTINCT m.record_id) FROM record_removals m"
-	" JOIN live_records r ON r.id = m.record_id JOIN run_updates ru ON ru.run_id = r.run_id"
-	" WHERE" IN_SCOPE("ru.update_no");
-static const char ungrouped_sql[] =
-	"SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members)"
-	" AND ?1 = ?1";
-static const char grouped_sql[] =
-	"SELECT count(*) FROM dedup_records r JOIN run_updates ru ON ru.run_id = r.run_id"
-	" WHERE" IN_SCOPE("ru.update_no");
-static const char citations_sql[] =
-	"SELECT count(*) FROM live_citations c JOIN citation_updates cu ON cu.citation_id = c.id"
-	" WHERE" IN_SCOPE("cu.update_no");
-static const char ta_sql[] =
-	"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), count(*)"
-	" FROM screen_ta_status t JOIN citation_updates cu ON cu.citation_id = t.citation_id"
-	" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
-static const char ft_sql[] =
-	"SELECT f.status, coalesce(f.reason, ''), coalesce(f.retrieval_reason, ''), count(*)"
-	" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
-	" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
-/* included reports by update, linked to a study or not */
-static const char reports_sql[] =
-	"SELECT cu.update_no, f.citation_id IN (SELECT citation_id FROM study_reports), count(*)"
-	" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
-	" WHERE f.status = 'included' AND ?1 = ?1 GROUP BY 1, 2";
-/* each included study with the update of its earliest included report */
-static const char studies_sql[] =
-	"SELECT min(cu.update_no) FROM study_reports sr"
-	" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
-	" WHERE ?1 = ?1 GROUP BY sr.study_id";
 
 /* ---- counts ---------------------------------------------------------------- */
 
@@ -123,177 +86,122 @@ static const char *reason_label(const struct protocol *p, const char *code)
 	return r && r->label ? r->label : NULL;
 }
 
-/* ---- queries ----------------------------------------------------------------- */
+/* ---- the boxes, from the stages' counts ------------------------------------ */
 
-static sqlite3_stmt *prep(struct lsr_db *db, const char *sql, int update)
+/* where a walk's rows go: the flow, its protocol and scope */
+struct walk {
+	struct prisma *x;
+	const struct protocol *p;
+	int update;
+};
+
+static int add_source(const struct update_source_count *c, void *payload)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
+	struct prisma *x = ((struct walk *)payload)->x;
+	struct prisma_counts *to = !strcmp(c->kind, "register") ? &x->identified_registers
+				   : !strcmp(c->kind, "other") ? &x->identified_other
+				   : &x->identified_databases;
 
-	if (st)
-		sqlite3_bind_int(st, 1, update);
-	return st;
+	if (to == &x->identified_other)
+		x->identified_other_total += c->n;
+	else
+		x->identified_total += c->n;
+	return counts_add(to, c->name, NULL, c->n);
 }
 
-static int one(struct lsr_db *db, const char *sql, int update, int64_t *out)
+static int add_ta(const struct screen_ta_count *c, void *payload)
 {
-	sqlite3_stmt *st = prep(db, sql, update);
-	int rc;
+	struct walk *w = payload;
+	struct prisma *x = w->x;
 
-	if (!st)
-		return lsr_error_last_code();
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(db, sql);
+	if (c->automation) {
+		x->automation_excluded += c->n;
+		return 0;
+	}
+	x->screened += c->n;
+	if (!strcmp(c->status, "excluded")) {
+		x->screen_excluded += c->n;
+		return counts_add(&x->screen_excluded_reasons, *c->reason ? c->reason : "(no reason given)",
+				  reason_label(w->p, c->reason), c->n);
+	}
+	if (strcmp(c->status, "included"))
+		x->screen_pending += c->n; /* pending, conflict */
+	return 0;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static int add_ft(const struct screen_ft_count *c, void *payload)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	struct walk *w = payload;
+	struct prisma *x = w->x;
 
-	return s ? s : "";
+	x->sought += c->n;
+	if (!strcmp(c->status, "awaiting-retrieval")) {
+		x->awaiting_retrieval += c->n;
+		return 0;
+	}
+	if (!strcmp(c->status, "not-retrieved")) {
+		x->not_retrieved += c->n;
+		return counts_add(&x->not_retrieved_reasons,
+				  *c->retrieval_reason ? c->retrieval_reason : "(no reason given)", NULL, c->n);
+	}
+	x->assessed += c->n;
+	if (!strcmp(c->status, "excluded")) {
+		x->fulltext_excluded_total += c->n;
+		return counts_add(&x->fulltext_excluded, *c->reason ? c->reason : "(no reason given)",
+				  reason_label(w->p, c->reason), c->n);
+	}
+	if (strcmp(c->status, "included"))
+		x->fulltext_pending += c->n;
+	return 0;
 }
 
-static int identification(struct prisma *x, struct lsr_db *db, int update)
+/* Included reports: this scope's, and the previous versions'. */
+static int add_reports(const struct screen_report_count *c, void *payload)
 {
-	sqlite3_stmt *st = prep(db, identified_sql, update);
-	int rc = 0, step;
+	struct walk *w = payload;
+	struct prisma *x = w->x;
 
-	if (!st)
-		return lsr_error_last_code();
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = col(st, 1);
-		int64_t n = sqlite3_column_int64(st, 2);
-		struct prisma_counts *c = !strcmp(kind, "register") ? &x->identified_registers
-					  : !strcmp(kind, "other") ? &x->identified_other
-					  : &x->identified_databases;
-
-		rc = counts_add(c, col(st, 0), NULL, n);
-		if (c == &x->identified_other)
-			x->identified_other_total += n;
-		else
-			x->identified_total += n;
+	if (w->update < 0 || c->update_no == w->update) {
+		x->reports_included += c->n;
+		if (!c->linked)
+			x->reports_unlinked += c->n;
 	}
-	sqlite3_reset(st);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(db, identified_sql);
-	return rc;
+	if (w->update >= 0 && c->update_no < w->update)
+		x->previous_reports += c->n;
+	return 0;
 }
 
-static int screening(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
+/* Included studies, by the update of their earliest report. */
+static int add_study(const struct screen_study_first *s, void *payload)
 {
-	sqlite3_stmt *st = prep(db, ta_sql, update);
-	int rc = 0, step;
+	struct walk *w = payload;
 
-	if (!st)
-		return lsr_error_last_code();
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *status = col(st, 0), *reason = col(st, 2);
-		int automation = sqlite3_column_int(st, 1);
-		int64_t n = sqlite3_column_int64(st, 3);
-
-		if (automation) {
-			x->automation_excluded += n;
-			continue;
-		}
-		x->screened += n;
-		if (!strcmp(status, "excluded")) {
-			x->screen_excluded += n;
-			rc = counts_add(&x->screen_excluded_reasons, *reason ? reason : "(no reason given)",
-					reason_label(p, reason), n);
-		} else if (strcmp(status, "included")) {
-			x->screen_pending += n; /* pending, conflict */
-		}
-	}
-	sqlite3_reset(st);
-	if (rc == 0 && step != SQLITE_DONE)
-		return db_error(db, ta_sql);
-	if (rc < 0)
-		return rc;
-
-	if (!(st = prep(db, ft_sql, update)))
-		return lsr_error_last_code();
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *status = col(st, 0), *reason = col(st, 1), *why = col(st, 2);
-		int64_t n = sqlite3_column_int64(st, 3);
-
-		x->sought += n;
-		if (!strcmp(status, "awaiting-retrieval")) {
-			x->awaiting_retrieval += n;
-		} else if (!strcmp(status, "not-retrieved")) {
-			x->not_retrieved += n;
-			rc = counts_add(&x->not_retrieved_reasons, *why ? why : "(no reason given)", NULL, n);
-		} else {
-			x->assessed += n;
-			if (!strcmp(status, "excluded")) {
-				x->fulltext_excluded_total += n;
-				rc = counts_add(&x->fulltext_excluded, *reason ? reason : "(no reason given)",
-						reason_label(p, reason), n);
-			} else if (strcmp(status, "included")) {
-				x->fulltext_pending += n;
-			}
-		}
-	}
-	sqlite3_reset(st);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(db, ft_sql);
-	return rc;
-}
-
-/* Reports and studies: this scope's, the previous versions', the total. */
-static int included(struct prisma *x, struct lsr_db *db, int update)
-{
-	sqlite3_stmt *st = prep(db, reports_sql, update);
-	int rc = 0, step;
-
-	if (!st)
-		return lsr_error_last_code();
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int u = sqlite3_column_int(st, 0), linked = sqlite3_column_int(st, 1);
-		int64_t n = sqlite3_column_int64(st, 2);
-
-		if (update < 0 || u == update) {
-			x->reports_included += n;
-			if (!linked)
-				x->reports_unlinked += n;
-		}
-		if (update >= 0 && u < update)
-			x->previous_reports += n;
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return db_error(db, reports_sql);
-	if (!(st = prep(db, studies_sql, update)))
-		return lsr_error_last_code();
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int u = sqlite3_column_int(st, 0);
-
-		if (update < 0 || u == update)
-			x->studies_included++;
-		else if (u < update)
-			x->previous_studies++;
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return db_error(db, studies_sql);
-	x->total_studies = x->previous_studies + x->studies_included;
-	x->total_reports = x->previous_reports + x->reports_included;
-	return rc;
+	if (w->update < 0 || s->update_no == w->update)
+		w->x->studies_included++;
+	else if (s->update_no < w->update)
+		w->x->previous_studies++;
+	return 0;
 }
 
 static int compute_scope(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
 {
+	struct walk w = { x, p, update };
 	int64_t grouped = 0, citations = 0;
 	int rc;
 
 	x->update = update;
-	if ((rc = identification(x, db, update)) < 0 ||
-	    (rc = one(db, removed_sql, update, &x->other_removed)) < 0 ||
-	    (rc = one(db, grouped_sql, update, &grouped)) < 0 ||
-	    (rc = one(db, citations_sql, update, &citations)) < 0 ||
-	    (rc = screening(x, db, p, update)) < 0 || (rc = included(x, db, update)) < 0)
+	if ((rc = update_source_counts(db, update, add_source, &w)) < 0 ||
+	    (rc = update_removed_count(&x->other_removed, db, update)) < 0 ||
+	    (rc = screen_dedup_record_count(&grouped, db, update)) < 0 ||
+	    (rc = screen_citation_count(&citations, db, update)) < 0 ||
+	    (rc = screen_ta_status_counts(db, update, add_ta, &w)) < 0 ||
+	    (rc = screen_ft_status_counts(db, update, add_ft, &w)) < 0 ||
+	    (rc = screen_report_included_counts(db, add_reports, &w)) < 0 ||
+	    (rc = screen_study_first_updates(db, add_study, &w)) < 0)
 		return rc;
 	x->duplicates_removed = grouped - citations;
+	x->total_studies = x->previous_studies + x->studies_included;
+	x->total_reports = x->previous_reports + x->reports_included;
 	return 0;
 }
 
@@ -421,17 +329,19 @@ static int check_sums(const struct prisma *all, struct lsr_db *db, const struct 
 
 int prisma_compute(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
 {
-	int64_t nupdates = 0, ungrouped = 0;
+	struct update_info latest;
+	int64_t nupdates, ungrouped = 0;
 	char msg[512];
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	if ((rc = db_query_int(db, &nupdates, "SELECT coalesce(max(no), 0) FROM updates")) < 0)
+	if ((rc = update_latest(db, &latest)) < 0)
 		return rc;
+	nupdates = latest.no;
 	if (update != PRISMA_CUMULATIVE && (update < 0 || update > nupdates))
 		return lsr_error_set(LSR_EUSAGE, "no update %d (the latest is %lld; 0 is the review as first done)",
 				     update, (long long)nupdates);
-	if ((rc = one(db, ungrouped_sql, 0, &ungrouped)) < 0)
+	if ((rc = screen_dedup_ungrouped_count(&ungrouped, db)) < 0)
 		return rc;
 	if (ungrouped)
 		return lsr_error_set(LSR_ERROR, "%lld record%s not deduplicated yet: run 'lsr dedup' first",

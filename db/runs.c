@@ -1,0 +1,376 @@
+/*
+ * runs.c - the runs and records as stored, read back for `lsr run`,
+ * `lsr records` and `lsr status`, and the two amendments a person may make
+ * to them: withdrawing a run imported by mistake and removing records
+ * before screening (runs.h).
+ */
+#include "runs.h"
+#include "db.h"
+#include "../util/buf.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+#define RUN_COLUMNS \
+	"u.id, s.id, s.name, s.kind, u.kind, coalesce(u.file_name, u.query), u.format," \
+	" u.started_at, u.status, u.status_reason, u.file_hash, u.actor, u.notes," \
+	" u.count_reported, u.count_records," \
+	" (SELECT count(*) FROM records r WHERE r.run_id = u.id" \
+	"   AND r.id NOT IN (SELECT record_id FROM record_withdrawals))," \
+	" (SELECT count(*) FROM records r WHERE r.run_id = u.id" \
+	"   AND r.id IN (SELECT record_id FROM record_withdrawals))," \
+	" w.reason"
+
+static void run_from_row(sqlite3_stmt *st, struct run_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->source_id = sqlite3_column_int64(st, 1);
+	r->source = col(st, 2);
+	r->source_kind = col(st, 3);
+	if (!r->id)
+		return; /* a source without runs */
+	r->kind = col(st, 4);
+	r->file_or_query = col(st, 5);
+	r->format = col(st, 6);
+	r->started_at = col(st, 7);
+	r->status = col(st, 8);
+	r->status_reason = col(st, 9);
+	r->file_hash = col(st, 10);
+	r->actor = col(st, 11);
+	r->notes = col(st, 12);
+	r->count_reported = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
+	r->records = sqlite3_column_int64(st, 14);
+	r->records_live = sqlite3_column_int64(st, 15);
+	r->withdrawn_by_source = sqlite3_column_int64(st, 16);
+	r->withdrawn_reason = col(st, 17);
+}
+
+static int runs_walk(struct lsr_db *db, const char *sql, run_row_fn fn, void *payload)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	struct run_row row;
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		run_from_row(st, &row);
+		if ((rc = fn(&row, payload)) < 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_runs_foreach(struct lsr_db *db, run_row_fn fn, void *payload)
+{
+	static const char sql[] =
+		"SELECT " RUN_COLUMNS
+		" FROM runs u JOIN sources s ON s.id = u.source_id"
+		" LEFT JOIN run_withdrawals w ON w.run_id = u.id ORDER BY u.id";
+
+	return runs_walk(db, sql, fn, payload);
+}
+
+int db_sources_runs_foreach(struct lsr_db *db, run_row_fn fn, void *payload)
+{
+	static const char sql[] =
+		"SELECT " RUN_COLUMNS
+		" FROM sources s LEFT JOIN runs u ON u.source_id = s.id"
+		" LEFT JOIN run_withdrawals w ON w.run_id = u.id ORDER BY s.id, u.id";
+
+	return runs_walk(db, sql, fn, payload);
+}
+
+int db_run_withdraw(struct lsr_db *db, int64_t id, const char *reason, int64_t *nrecords)
+{
+	static const char check_sql[] =
+		"SELECT (SELECT count(*) FROM runs WHERE id = ?1),"
+		" (SELECT count(*) FROM run_withdrawals WHERE run_id = ?1),"
+		" (SELECT count(*) FROM records WHERE run_id = ?1)";
+	static const char insert_sql[] =
+		"INSERT INTO run_withdrawals(run_id, reason, actor, at) VALUES(?1, ?2, ?3, ?4)";
+	char now[CLOCK_ISO_LEN], obj[48];
+	sqlite3_stmt *st;
+	int exists, withdrawn, rc;
+
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	if (!(st = db_prepare(db, check_sql))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_error(db, check_sql);
+		sqlite3_reset(st);
+		goto fail;
+	}
+	exists = sqlite3_column_int(st, 0);
+	withdrawn = sqlite3_column_int(st, 1);
+	*nrecords = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (!exists) {
+		rc = lsr_error_set(LSR_ENOTFOUND, "no run %lld", (long long)id);
+		goto fail;
+	}
+	if (withdrawn) {
+		rc = lsr_error_set(LSR_ERROR, "run %lld was already withdrawn", (long long)id);
+		goto fail;
+	}
+	if (!(st = db_prepare(db, insert_sql))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	clock_now_iso(now);
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, reason);
+	db_bind_text(st, 3, db_actor());
+	db_bind_text(st, 4, now);
+	if ((rc = db_step_done(db, st)) < 0)
+		goto fail;
+	snprintf(obj, sizeof(obj), "run %lld", (long long)id);
+	if ((rc = db_audit_json(db, "withdraw", obj,
+				json_pack("{s:s, s:I}", "reason", reason, "records",
+					  (json_int_t)*nrecords))) < 0)
+		goto fail;
+	return db_txn_commit(db);
+fail:
+	db_txn_rollback(db);
+	return rc;
+}
+
+int db_records_removed_count(struct lsr_db *db, int64_t *out)
+{
+	*out = 0;
+	return db_query_int(db, out,
+			    "SELECT count(*) FROM record_removals m JOIN live_records r ON r.id = m.record_id");
+}
+
+int db_runs_last_date(struct lsr_db *db, char out[11])
+{
+	static const char sql[] = "SELECT substr(max(started_at), 1, 10) FROM runs";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	out[0] = '\0';
+	if (!st)
+		return lsr_error_last_code();
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && col(st, 0))
+		snprintf(out, 11, "%s", col(st, 0));
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+int db_file_imported(struct lsr_db *db, const char *sha256_hex, int *yes)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM runs WHERE file_hash = ?1"
+		" AND id NOT IN (SELECT run_id FROM run_withdrawals)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*yes = 0;
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, sha256_hex);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*yes = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+/* The columns db_record_from_row() decodes, of the records table as r. */
+#define RECORD_COLUMNS \
+	"r.source_record_id, r.ref_type, r.title, r.abstract, r.authors, r.year," \
+	" r.pub_date, r.journal, r.journal_abbrev, r.volume, r.issue, r.pages," \
+	" r.doi, r.pmid, r.pmcid, r.other_ids, r.issn, r.language," \
+	" r.publication_types, r.mesh, r.keywords, r.relations, r.url, r.line," \
+	" r.byte_offset"
+
+#define LIST_SQL \
+	"SELECT r.id, s.name, r.run_id, r.position," \
+	" CASE WHEN w.run_id IS NOT NULL THEN 'run-withdrawn'" \
+	"      WHEN rw.record_id IS NOT NULL THEN 'withdrawn-by-source'" \
+	"      WHEN m.record_id IS NOT NULL THEN 'removed' ELSE 'identified' END," \
+	" m.reason, " RECORD_COLUMNS \
+	" FROM records r JOIN runs u ON u.id = r.run_id JOIN sources s ON s.id = u.source_id" \
+	" LEFT JOIN run_withdrawals w ON w.run_id = r.run_id" \
+	" LEFT JOIN record_withdrawals rw ON rw.record_id = r.id" \
+	" LEFT JOIN record_removals m ON m.record_id = r.id"
+#define LIST_FIXED 6 /* columns before RECORD_COLUMNS */
+
+int db_records_foreach(struct lsr_db *db, const struct record_filter *f,
+		       record_row_fn fn, void *payload)
+{
+	/* one statement per combination of filters, so each is prepared once
+	 * and cached under its own text */
+	struct buf sql = BUF_INIT;
+	struct lsr_record rec;
+	struct record_row row;
+	sqlite3_stmt *st;
+	int step, rc = 0, seen = 0;
+
+	buf_adds(&sql, LIST_SQL " WHERE 1");
+	if (!f->all && !f->id)
+		buf_adds(&sql, " AND w.run_id IS NULL AND rw.record_id IS NULL AND m.record_id IS NULL");
+	if (f->source)
+		buf_adds(&sql, " AND s.name = ?1");
+	if (f->run)
+		buf_adds(&sql, " AND r.run_id = ?2");
+	if (f->id)
+		buf_adds(&sql, " AND r.id = ?3");
+	if (buf_adds(&sql, " ORDER BY r.id") < 0) {
+		buf_release(&sql);
+		return lsr_error_oom();
+	}
+	st = db_prepare(db, sql.s);
+	if (!st) {
+		buf_release(&sql);
+		return lsr_error_last_code();
+	}
+	if (f->source)
+		db_bind_text(st, 1, f->source);
+	if (f->run)
+		sqlite3_bind_int64(st, 2, f->run);
+	if (f->id)
+		sqlite3_bind_int64(st, 3, f->id);
+	record_init(&rec);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		seen = 1;
+		if ((rc = db_record_from_row(st, LIST_FIXED, &rec)) < 0)
+			break;
+		row.id = sqlite3_column_int64(st, 0);
+		row.source = col(st, 1);
+		row.run_id = sqlite3_column_int64(st, 2);
+		row.position = sqlite3_column_int64(st, 3);
+		row.status = col(st, 4);
+		row.removed_reason = col(st, 5);
+		row.rec = &rec;
+		if ((rc = fn(&row, payload)) < 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql.s);
+	sqlite3_reset(st);
+	record_release(&rec);
+	buf_release(&sql);
+	if (rc == 0 && f->id && !seen)
+		rc = lsr_error_set(LSR_ENOTFOUND, "no record %lld", (long long)f->id);
+	return rc;
+}
+
+int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *len)
+{
+	static const char sql[] = "SELECT raw FROM records WHERE id = ?1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+
+		*out = malloc(n ? n : 1);
+		if (!*out)
+			rc = lsr_error_oom();
+		else if (n)
+			memcpy(*out, p, n);
+		*len = n;
+	} else if (step == SQLITE_DONE) {
+		rc = lsr_error_set(LSR_ENOTFOUND, "no record %lld", (long long)id);
+	} else {
+		rc = db_error(db, sql);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_records_remove(struct lsr_db *db, const int64_t *ids, size_t n, const char *reason)
+{
+	static const char check_sql[] =
+		"SELECT (SELECT count(*) FROM records WHERE id = ?1),"
+		" (SELECT count(*) FROM record_removals WHERE record_id = ?1),"
+		" (SELECT count(*) FROM live_records WHERE id = ?1)";
+	static const char insert_sql[] =
+		"INSERT INTO record_removals(record_id, reason, actor, at) VALUES(?1, ?2, ?3, ?4)";
+	char now[CLOCK_ISO_LEN];
+	int rc;
+
+	clock_now_iso(now);
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = db_prepare(db, check_sql);
+		int exists, removed, live;
+		char obj[48];
+
+		if (!st) {
+			rc = lsr_error_last_code();
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = db_error(db, check_sql);
+			sqlite3_reset(st);
+			goto fail;
+		}
+		exists = sqlite3_column_int(st, 0);
+		removed = sqlite3_column_int(st, 1);
+		live = sqlite3_column_int(st, 2);
+		sqlite3_reset(st);
+		if (!exists) {
+			rc = lsr_error_set(LSR_ENOTFOUND, "no record %lld", (long long)ids[i]);
+			goto fail;
+		}
+		if (removed) {
+			rc = lsr_error_set(LSR_ERROR, "record %lld was already removed", (long long)ids[i]);
+			goto fail;
+		}
+		if (!live) {
+			rc = lsr_error_set(LSR_ERROR, "record %lld is not counted (its run or the source withdrew it)",
+					   (long long)ids[i]);
+			goto fail;
+		}
+		if (!(st = db_prepare(db, insert_sql))) {
+			rc = lsr_error_last_code();
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, ids[i]);
+		db_bind_text(st, 2, reason);
+		db_bind_text(st, 3, db_actor());
+		db_bind_text(st, 4, now);
+		if ((rc = db_step_done(db, st)) < 0)
+			goto fail;
+		snprintf(obj, sizeof(obj), "record %lld", (long long)ids[i]);
+		if ((rc = db_audit_json(db, "remove", obj, json_pack("{s:s}", "reason", reason))) < 0)
+			goto fail;
+	}
+	return db_txn_commit(db);
+fail:
+	db_txn_rollback(db);
+	return rc;
+}

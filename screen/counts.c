@@ -1,0 +1,78 @@
+/*
+ * counts.c - how far deduplication and screening have come, as `lsr
+ * update` reports it: what is still pending, and what one update added
+ * (screen.h).
+ */
+#include "screen.h"
+#include "../db/db.h"
+#include "../util/err.h"
+
+#include <string.h>
+
+/* Run sql, binding no as ?1 when its text uses it, into *out. */
+static int count(struct lsr_db *db, const char *sql, int no, int64_t *out)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	if (strstr(sql, "?1"))
+		sqlite3_bind_int(st, 1, no);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+int screen_pending_counts(struct lsr_db *db, struct screen_pending *out)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) FROM dedup_records WHERE id NOT IN (SELECT record_id FROM citation_members)",
+		NULL, /* the open queue: screen_dedup_queue_open_count */
+		"SELECT count(*) FROM screen_ta_status WHERE status = 'pending'",
+		"SELECT count(*) FROM screen_ta_status WHERE status = 'conflict'",
+		"SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval'",
+		"SELECT count(*) FROM screen_ft_status WHERE status = 'pending'",
+		"SELECT count(*) FROM screen_ft_status WHERE status = 'conflict'",
+		"SELECT count(*) FROM screen_ft_status WHERE status = 'included'"
+		" AND citation_id NOT IN (SELECT citation_id FROM study_reports)",
+	};
+	int64_t *v[] = { &out->records_not_deduplicated, &out->duplicate_pairs_to_decide,
+		&out->title_abstract_to_screen, &out->title_abstract_conflicts,
+		&out->full_texts_to_retrieve, &out->full_text_to_screen, &out->full_text_conflicts,
+		&out->reports_not_linked_to_a_study };
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
+		rc = sql[i] ? count(db, sql[i], 0, v[i]) : screen_dedup_queue_open_count(db, v[i]);
+	return rc;
+}
+
+int screen_update_counts(struct lsr_db *db, int no, struct screen_update_counts *out)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) FROM citation_updates c JOIN live_citations l ON l.id = c.citation_id"
+		" WHERE c.update_no = ?1",
+		"SELECT count(*) FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
+		" JOIN run_updates ru ON ru.run_id = r.run_id"
+		" JOIN citation_updates c ON c.citation_id = m.citation_id"
+		" WHERE ru.update_no = ?1 AND c.update_no < ?1",
+		"SELECT count(*) FROM screen_ta_status WHERE status IN ('pending', 'conflict')",
+		"SELECT count(*) FROM screen_ta_status t JOIN citation_updates c ON c.citation_id = t.citation_id"
+		" WHERE t.decided_by = 'automation' AND c.update_no = ?1",
+		"SELECT count(*) FROM screen_ft_status"
+		" WHERE status IN ('awaiting-retrieval', 'pending', 'conflict')",
+	};
+	int64_t *v[] = { &out->new_citations, &out->records_joining_earlier_citations,
+		&out->awaiting_title_abstract, &out->excluded_by_automation, &out->awaiting_full_text };
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
+		rc = count(db, sql[i], no, v[i]);
+	return rc;
+}
