@@ -22,6 +22,11 @@ same "$(field 1 '.title')" "Sleep hygiene education for shift workers: a cluster
 same "$(field 1 '.authors')" "Dubois, Céline|Okafor, Chidi"
 same "$(field 2 '.source_id')" "null"
 same "$(field 2 '.title + " | " + .journal + " | " + (.year|tostring)')" "Blue-light glasses and sleep onset latency | Sleep Health | 2020"
+# lsr records --tsv: a record without a source id keeps its empty column,
+# every row has as many fields as the header
+run 0 lsr -C "$REV" records --tsv --run "$(last_run)"
+same "$(awk -F'\t' '{ print NF }' "$OUT" | sort -u)" 13
+same "$(sed -n 2p "$OUT" | cut -f 2-5)" "Test		$(last_run)	1"
 
 # Scopus: "@ARTICLE{Conference paper2022775," and pages with an en dash
 expect_import "$D/scopus-key-spaces.bib" 2 bibtex
