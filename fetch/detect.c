@@ -230,17 +230,28 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		return 0;
 	}
 	{
-		/* CSV/TSV: a header line with several separated columns */
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		int seps = 0;
+		/* CSV/TSV: a header line with several separated columns; after
+		 * a first line that is one quoted cell (Dimensions' "About the
+		 * data: ..."), the next line */
+		const char *q = p;
 
-		for (size_t i = 0; i < n; i++)
-			if (p[i] == ',' || p[i] == '\t' || p[i] == ';')
-				seps++;
-		if (seps >= 1) {
-			*out = FETCH_FMT_CSV;
-			return 0;
+		for (int k = 0; k < 2 && q < end; k++) {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+			int seps = 0;
+
+			while (n && q[n - 1] == '\r')
+				n--;
+			for (size_t i = 0; i < n; i++)
+				if (q[i] == ',' || q[i] == '\t' || q[i] == ';')
+					seps++;
+			if (seps >= 1) {
+				*out = FETCH_FMT_CSV;
+				return 0;
+			}
+			if (!nl || n < 2 || q[0] != '"' || q[n - 1] != '"')
+				break;
+			q = nl + 1;
 		}
 	}
 	return unknown_format(in, p, end);

@@ -61,6 +61,11 @@ vendor "CRLF line ends; CSV columns read as the export of Dimensions"
 same "$(keys 1)" "School meals and obesity in Chile | Rojas, Camila; Muñoz, Felipe | 2019 | BMC Public Health | 19 | 1 | 1301-1310 | 10.1186/s12889-019-00001-1 | 31600001"
 same "$(field 1 '[.source_id, .pub_date, (.line|tostring)] | join(" ")')" "pub.1120000001 2019-10-01 3"
 
+# a line before the header without any comma is still seen past
+printf '"About the data: Exported on 12 March 2024"\n"Publication ID","Title","PubYear","Authors"\n"pub.1","School milk in Peru","2020","Quispe, Rosa"\n' > "$TMP/dim.txt"
+expect_import "$TMP/dim.txt" 1 csv
+same "$(field 1 '[.source_id, .title, (.year|tostring), .authors[0]] | join(" | ")')" "pub.1 | School milk in Peru | 2020 | Quispe, Rosa"
+
 # Europe PMC: EXTERNAL_ID is a PMID only when SOURCE is MED
 expect_import "$D/europepmc.csv" 2 csv
 same "$(keys 1)" "Telephone follow-up after day surgery: a randomised trial. | Okoye C; Lindqvist A; Müller K. | 2022 | BMJ Open | 12 | 1 | e050001 | 10.1136/bmjopen-2021-050001 | 35000001"
