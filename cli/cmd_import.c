@@ -11,16 +11,44 @@
 
 static const char *const import_usage[] = {
 	"lsr import FILE... --source NAME [--kind database|register|other]\n"
-	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv]\n"
-	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--json]",
+	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv|wos-tsv]\n"
+	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty]\n"
+	"          [--skip-malformed] [--json]",
 	NULL
 };
+
+/* The entries a run skipped, one line each, the first 10. */
+struct skips_shown {
+	int64_t n;
+};
+
+static int print_skip(void *payload, uint64_t line, const char *reason)
+{
+	struct skips_shown *sh = payload;
+
+	(void)line;
+	if (sh->n++ < 10)
+		printf("  skipped: %s\n", reason);
+	return 0;
+}
+
+static int print_skips(struct lsr_ctx *ctx, int64_t run)
+{
+	struct skips_shown sh = { 0 };
+	int rc = fetch_import_skips_foreach(ctx->db, run, print_skip, &sh);
+
+	if (rc == 0 && sh.n > 10)
+		printf("  skipped: ... %lld more (all in the review's table import_skips)\n",
+		       (long long)(sh.n - 10));
+	return rc;
+}
 
 int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *source = NULL, *kind = NULL, *format = "auto", *id_column = NULL;
 	struct strv maps = STRV_INIT, map = STRV_INIT;
-	int force = 0, json = 0;
+	int force = 0, json = 0, allow_empty = 0, skip_malformed = 0;
+	uint64_t skipped = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "source", &source, "NAME", "the source the records come from (as PRISMA shows it)"),
 		OPT_STRING(0, "kind", &kind, "KIND", "database, register or other (default: the protocol's, else database)"),
@@ -28,6 +56,8 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "id-column", &id_column, "COL", "CSV: keep this column's values as the records' source ids"),
 		OPT_LIST(0, "map", &maps, "FIELD=COL,...", "CSV: read FIELD from column COL"),
 		OPT_BOOL(0, "force", &force, "import a file whose content was imported before"),
+		OPT_BOOL(0, "allow-empty", &allow_empty, "store a file without records as a run of 0 (a search that found nothing)"),
+		OPT_BOOL(0, "skip-malformed", &skip_malformed, "store the good records of a file and record the malformed ones (exit 6)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object per file"),
 		OPT_END(),
 	};
@@ -57,6 +87,8 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 	io.source = source;
 	io.kind = kind;
 	io.force = force;
+	io.allow_empty = allow_empty;
+	io.skip_malformed = skip_malformed;
 	io.protocol = ctx->protocol;
 	io.progress = &ctx->progress;
 	io.parse.id_column = id_column;
@@ -69,28 +101,37 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = fetch_import(ctx->db, files[i], &io, &res);
 		if (rc < 0)
 			goto out;
+		skipped += res.nskipped;
 		if (json) {
-			json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:s}",
+			json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s}",
 					      "file", files[i], "run", (json_int_t)res.run_id,
 					      "source", source, "format", fetch_format_name(res.format),
 					      "records", (json_int_t)res.nrecords,
 					      "deleted", (json_int_t)res.ndeleted,
 					      "withdrawn", (json_int_t)res.nwithdrawn,
+					      "skipped", (json_int_t)res.nskipped,
 					      "notes", res.notes);
 			if ((rc = out_json_line(j)) < 0)
 				goto out;
 		} else {
 			printf("%s: %llu records from %s (%s) as run %lld\n", files[i],
 			       (unsigned long long)res.nrecords, source,
-			       fetch_format_name(res.format), (long long)res.run_id);
+			       res.format == FETCH_FMT_AUTO ? "an empty file" : fetch_format_name(res.format),
+			       (long long)res.run_id);
 			if (res.ndeleted)
 				printf("  %llu deletion notices; %llu stored records withdrawn by the source\n",
 				       (unsigned long long)res.ndeleted,
 				       (unsigned long long)res.nwithdrawn);
-			if (res.notes[0])
-				printf("  encoding: %s\n", res.notes);
+			if (res.encoding[0])
+				printf("  encoding: %s\n", res.encoding);
+			if (res.parse_notes[0])
+				printf("  note: %s\n", res.parse_notes);
+			if (res.nskipped && (rc = print_skips(ctx, res.run_id)) < 0)
+				goto out;
 		}
 	}
+	if (skipped)
+		rc = CMD_SKIPPED; /* every file imported, some entries skipped */
 out:
 	strv_release(&maps);
 	strv_release(&map);

@@ -53,6 +53,7 @@ static int add_source_counts(struct lsr_ctx *ctx, json_t *sources, const int64_t
 
 /* The sources and their runs, as JSON, with the totals by kind. */
 struct status_walk {
+	struct lsr_db *db;
 	json_t *sources, *src, *runs;
 	int64_t cur_source, *ids;
 	size_t nids;
@@ -94,6 +95,15 @@ static int status_run(const struct run_row *r, void *payload)
 	if (r->count_reported >= 0)
 		json_object_set_new(run, "count_reported", json_integer(r->count_reported));
 	json_array_append_new(w->runs, run);
+	if (!strcmp(r->kind, "import")) { /* entries lsr import --skip-malformed skipped */
+		int64_t skipped;
+		int rc = fetch_import_skip_count(w->db, r->id, &skipped);
+
+		if (rc < 0)
+			return rc;
+		if (skipped)
+			json_object_set_new(run, "skipped", json_integer(skipped));
+	}
 	if (!r->withdrawn_reason) {
 		w->src_count += r->records_live;
 		for (int k = 0; k < 3; k++)
@@ -149,6 +159,7 @@ static int status_collect(struct lsr_ctx *ctx, const struct fetch_search_info *u
 	json_object_set_new(root, "title", out_jstr(ctx->protocol ? ctx->protocol->title : NULL));
 	json_object_set_new(root, "sources", sources);
 	memset(&w, 0, sizeof(w));
+	w.db = ctx->db;
 	w.sources = sources;
 	w.cur_source = -1;
 	rc = db_sources_runs_foreach(ctx->db, status_run, &w);
@@ -226,6 +237,9 @@ static void status_print(struct lsr_ctx *ctx, json_t *root, const struct fetch_s
 					search_find(unfinished, nunfinished,
 						    json_integer_value(json_object_get(r, "id")));
 
+				if (json_integer_value(json_object_get(r, "skipped")))
+					printf("           !! %lld malformed entries skipped at import (lsr import --skip-malformed)\n",
+					       (long long)json_integer_value(json_object_get(r, "skipped")));
 				if (json_is_true(json_object_get(r, "withdrawn")))
 					; /* out of every count: its state no longer matters */
 				else if (si && si->active)

@@ -34,6 +34,7 @@ enum {
 	EXIT_PARSE = 3,
 	EXIT_REMOTE = 4,
 	EXIT_DB = 5,
+	EXIT_SKIPPED = 6,
 	EXIT_INTR = 130,
 };
 
@@ -41,6 +42,7 @@ static int exit_code(int rc)
 {
 	switch (rc) {
 	case 0: return EXIT_OK;
+	case CMD_SKIPPED: return EXIT_SKIPPED;
 	case LSR_EUSAGE: return EXIT_USAGE;
 	case LSR_EPARSE: return EXIT_PARSE;
 	case LSR_EHTTP: case LSR_ERATELIMIT: return EXIT_REMOTE;
@@ -321,7 +323,7 @@ int main(int argc, const char **argv)
 	protocol_free(ctx.protocol);
 	free(ctx.review_dir);
 	opt_release_all();
-	if (finish_stdout() && code == 0)
+	if (finish_stdout() && (code == 0 || code == EXIT_SKIPPED))
 		code = EXIT_FAIL;
 	return code;
 }

@@ -14,6 +14,10 @@
 #include "../db/protocol.h"
 #include "../util/progress.h"
 
+/* A command's return that is no error and exits 6: the work was done but
+ * some input was skipped and recorded (lsr import --skip-malformed). */
+#define CMD_SKIPPED 6
+
 enum cmd_flags {
 	NEED_DB = 1 << 0,       /* open the review database (found like git) */
 	NEED_PROTOCOL = 1 << 1, /* protocol.yaml must exist and be valid */

@@ -104,9 +104,32 @@ static int text_command(const char *cmd, size_t n)
 }
 
 /*
+ * Where the text of the argument of a command ending at s[k] starts: after
+ * its '{', past an optional [...] argument ("\foo[opt]{arg}"); k when the
+ * command has no braced argument.  (Its closing brace goes with the other
+ * braces.)
+ */
+static size_t command_argument(const char *s, size_t k, size_t n)
+{
+	size_t a = k;
+
+	if (!isalpha((unsigned char)s[k - 1]))
+		return k; /* \& and the like */
+	if (a < n && s[a] == '[') {
+		while (a < n && s[a] != ']')
+			a++;
+		a++;
+	}
+	return a < n && s[a] == '{' ? a + 1 : k;
+}
+
+/*
  * Append the text of LaTeX s[0..n) to out.  Braces and '$' go; commands
  * become characters; "--"/"---" become dashes (pages: a hyphen), "~" a
- * space, ``quotes'' curly.  An unknown command is kept as written.
+ * space, ``quotes'' curly.  An unknown command with a braced argument
+ * gives the argument's text (\mkbibquote{Intention} -> Intention); one
+ * without is kept as written.  A line break is a space and a blank line a
+ * paragraph break, as in LaTeX.
  */
 static int latex_text(struct buf *out, const char *s, size_t n, int pages)
 {
@@ -132,6 +155,16 @@ static int latex_text(struct buf *out, const char *s, size_t n, int pages)
 		if (c == '~') {
 			rc = buf_addc(out, ' ');
 			i++;
+		} else if (c == '\n') {
+			size_t j = i + 1;
+			int par = 0;
+
+			while (j < n && isspace((unsigned char)s[j])) {
+				par |= s[j] == '\n';
+				j++;
+			}
+			rc = buf_addc(out, par ? '\n' : ' ');
+			i = j;
 		} else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
 			int three = i + 2 < n && s[i + 2] == '-';
 
@@ -144,7 +177,7 @@ static int latex_text(struct buf *out, const char *s, size_t n, int pages)
 			rc = buf_adds(out, "”");
 			i += 2;
 		} else if (c == '\\' && i + 1 < n) {
-			size_t j = i + 1, k;
+			size_t j = i + 1, k, a;
 			unsigned long mark;
 			const char *sym;
 
@@ -173,6 +206,13 @@ static int latex_text(struct buf *out, const char *s, size_t n, int pages)
 					base = s + a + 1;
 					blen = e - a - 1;
 					a = e < n ? e + 1 : e;
+				} else if (a + 1 < n && s[a] == '\\' && (s[a + 1] == 'i' || s[a + 1] == 'j') &&
+					   (a + 2 == n || !isalpha((unsigned char)s[a + 2]))) {
+					base = s + a; /* \'\i: the dotless i takes the accent */
+					blen = 2;
+					a += 2;
+					if (a < n && s[a] == ' ')
+						a++; /* "\'\i a": the space ends the name */
 				} else if (a < n && s[a] != '\\') {
 					size_t l = 1;
 
@@ -206,6 +246,9 @@ static int latex_text(struct buf *out, const char *s, size_t n, int pages)
 					i = k + 2;
 			} else if (text_command(s + i + 1, k - i - 1)) {
 				i = k < n && s[k] == ' ' ? k + 1 : k;
+			} else if ((a = command_argument(s, k, n)) > k) {
+				/* \mkbibquote{Intention} -> Intention: the braces go below */
+				i = a;
 			} else {
 				rc = buf_add(out, s + i, k - i);
 				i = k;
@@ -377,6 +420,8 @@ struct bib_state {
 	struct buf conv;          /* scratch: converted text */
 	uint64_t start_line, start_offset;
 	uint64_t nrec;
+	uint64_t missing_commas;     /* fields read on without a comma */
+	uint64_t missing_comma_line; /* the first of them */
 };
 
 /* A cursor over the entry text, with line numbers for messages. */
@@ -385,6 +430,7 @@ struct cur {
 	size_t i, n;
 	uint64_t line;  /* line of s[i] */
 	struct bib_state *st;
+	uint64_t value_end; /* the line where the last value read ended */
 };
 
 static void skip_ws(struct cur *c)
@@ -476,6 +522,7 @@ static int read_value(struct cur *c, struct buf *out, const char *key)
 		} else {
 			return parse_error(c, "expected a value ({...}, \"...\", a number or a macro)", key);
 		}
+		c->value_end = c->line;
 		skip_ws(c);
 		if (c->i < c->n && c->s[c->i] == '#') {
 			c->i++;
@@ -483,6 +530,24 @@ static int read_value(struct cur *c, struct buf *out, const char *key)
 		}
 		return 0;
 	}
+}
+
+/*
+ * After a value that ends a line, does the next line start another field,
+ * "name = "?  (The cursor is at its first character; the value's last line
+ * is before it.)
+ */
+static int field_follows(const struct cur *c)
+{
+	size_t i = c->i;
+
+	if (c->line == c->value_end || !isalpha((unsigned char)c->s[i]))
+		return 0;
+	while (i < c->n && (isalnum((unsigned char)c->s[i]) || strchr("_-:.+/", c->s[i])))
+		i++;
+	while (i < c->n && (c->s[i] == ' ' || c->s[i] == '\t'))
+		i++;
+	return i < c->n && c->s[i] == '=';
 }
 
 /* Keyword lists: "a, b; c". */
@@ -576,11 +641,11 @@ static int finish_entry(struct lsr_record *r, struct bib_fields *f)
 	return rc;
 }
 
-/* Parse the complete entry in st->text and hand it to sink. */
-static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_fn sink,
-		       void *payload)
+/* Parse the complete entry in st->text into r; *ready is set when r is a
+ * record to store (not @comment, @preamble or @string). */
+static int parse_entry(struct bib_state *st, struct lsr_record *r, int *ready)
 {
-	struct cur c = { st->text.s, 1, st->text.len, st->start_line, st };
+	struct cur c = { st->text.s, 1, st->text.len, st->start_line, st, 0 };
 	struct bib_fields f;
 	char type[64], close;
 	size_t start;
@@ -603,15 +668,28 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 	record_reset(r);
 	r->line = st->start_line;
 	r->offset = st->start_offset;
-	/* the key, up to the first comma */
+	/* the key, up to the first comma: it may hold spaces (Scopus's
+	 * "Conference paper2022775"), be empty ("@article{, title=...}") or
+	 * be missing (the first field follows the brace) */
 	if (!is_string) {
+		size_t end;
+
 		skip_ws(&c);
-		start = c.i;
-		while (c.i < c.n && c.s[c.i] != ',' && c.s[c.i] != close && !isspace((unsigned char)c.s[c.i]))
-			c.i++;
-		if ((rc = buf_add(&r->source_id, c.s + start, c.i - start)) < 0)
-			goto out;
-		skip_ws(&c);
+		end = c.i;
+		while (end < c.n && c.s[end] != ',' && c.s[end] != close && c.s[end] != '=' &&
+		       c.s[end] != '{' && c.s[end] != '"')
+			end++;
+		if (end < c.n && (c.s[end] == ',' || c.s[end] == close)) {
+			size_t kn = end - c.i;
+
+			while (kn && isspace((unsigned char)c.s[c.i + kn - 1]))
+				kn--;
+			if ((rc = buf_add(&r->source_id, c.s + c.i, kn)) < 0)
+				goto out;
+			for (; c.i < end; c.i++)
+				if (c.s[c.i] == '\n')
+					c.line++;
+		}
 	}
 	for (;;) {
 		char name[128];
@@ -647,9 +725,15 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 		if ((rc = read_value(&c, &st->value, is_string ? name : r->source_id.s)) < 0)
 			goto out;
 		if (c.i < c.n - 1 && c.s[c.i] != ',') {
-			rc = parse_error(&c, "expected ',' or the closing brace after a value",
-					 is_string ? name : r->source_id.s);
-			goto out;
+			/* Mendeley leaves out the comma between two fields on
+			 * separate lines: read on, and note it in the run */
+			if (!field_follows(&c)) {
+				rc = parse_error(&c, "expected ',' or the closing brace after a value",
+						 is_string ? name : r->source_id.s);
+				goto out;
+			}
+			if (!st->missing_commas++)
+				st->missing_comma_line = c.line;
 		}
 		if (is_string) {
 			if ((rc = strv_push(&st->macro_names, name)) < 0 ||
@@ -676,7 +760,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, record_sink_f
 	r->raw = st->raw.s;
 	r->raw_len = st->raw.len;
 	st->nrec++;
-	rc = sink(r, payload);
+	*ready = 1;
 out:
 #define REL(b) buf_release(&f.b);
 	BIB_BUFS(REL)
@@ -723,7 +807,6 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 	size_t typelen = 0;
 	char close = '}';
 
-	(void)o;
 	memset(&st, 0, sizeof(st));
 	st.in = in;
 	buf_init(&st.text, 0);
@@ -741,8 +824,14 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 			snprintf(where, sizeof(where), "the next entry at line %llu",
 				 (unsigned long long)in->lineno);
 			rc = unbalanced(&st, where);
-			goto out;
+			if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+				goto out;
+			state = OUTSIDE; /* skipped: this line starts the next entry */
 		}
+		/* a line that starts with '%' outside an entry is a comment,
+		 * "%@article{...}" an entry commented out */
+		if (state == OUTSIDE && s[strspn(s, " \t")] == '%')
+			continue;
 		if (state != OUTSIDE && (rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0)
 			goto out;
 		for (size_t i = 0; i <= n; i++) {
@@ -798,7 +887,10 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 			} else if (ch == '}') {
 				if (--depth == 0 && close == ')') {
 					rc = unbalanced(&st, "a '}' that closes nothing");
-					goto out;
+					if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+						goto out;
+					state = OUTSIDE;
+					continue;
 				}
 			} else if (ch == '"' && depth == 1) {
 				quote = !quote;
@@ -806,8 +898,13 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 				depth = 0;
 			}
 			if (depth == 0) {
+				int ready = 0;
+
 				state = OUTSIDE;
-				if ((rc = parse_entry(&st, &rec, sink, payload)) < 0)
+				rc = parse_entry(&st, &rec, &ready);
+				if (rc < 0 && (rc = fetch_skip(o, st.start_line, rc)) < 0)
+					goto out;
+				if (ready && (rc = sink(&rec, payload)) < 0)
 					goto out;
 			}
 		}
@@ -816,9 +913,15 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		goto out;
 	if (state == BODY) {
 		rc = unbalanced(&st, "the end of the file");
-		goto out;
+		if ((rc = fetch_skip(o, st.start_line, rc)) < 0)
+			goto out;
 	}
-	if (st.nrec == 0) {
+	if (st.missing_commas &&
+	    (rc = input_note(in, "%llu missing ',' between BibTeX fields assumed (the first at line %llu)",
+			     (unsigned long long)st.missing_commas,
+			     (unsigned long long)st.missing_comma_line)) < 0)
+		goto out;
+	if (st.nrec == 0 && !o->allow_empty && !o->skip) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no BibTeX entry found (expected '@article{key, ...}')",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1));
 		goto out;

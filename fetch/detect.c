@@ -3,6 +3,7 @@
  */
 #include "fetch_int.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static const char *const names[FETCH_FMT_COUNT] = {
 	[FETCH_FMT_ENDNOTE] = "endnote",
 	[FETCH_FMT_BIBTEX] = "bibtex",
 	[FETCH_FMT_CSV] = "csv",
+	[FETCH_FMT_WOS_TSV] = "wos-tsv",
 };
 
 const char *fetch_format_name(enum fetch_format f)
@@ -32,8 +34,17 @@ int fetch_format_parse(enum fetch_format *out, const char *name)
 			return 0;
 		}
 	return lsr_error_set(LSR_EUSAGE,
-			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex or csv)",
+			     "unknown format '%s' (expected auto, pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex, csv or wos-tsv)",
 			     name);
+}
+
+/* The length of the first span of p[0..n) without a byte of reject. */
+static size_t strcspn_n(const char *p, size_t n, const char *reject)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr(reject, p[i]))
+			return i;
+	return n;
 }
 
 /* Does a line in data[0..len) start with prefix?  Looks at every line. */
@@ -56,18 +67,23 @@ static int has_line_prefix(const char *data, size_t len, const char *prefix,
 	return 0;
 }
 
-/* A RIS tag line: two capitals/digits, two spaces, a dash ("TY  - "). */
+/* A RIS tag line: two capitals/digits, two spaces (or one), a dash
+ * ("TY  - ", "TY - "). */
 static int has_ris_tag(const char *data, size_t len, const char *tag)
 {
 	char prefix[8];
 
 	memcpy(prefix, tag, 2);
 	memcpy(prefix + 2, "  -", 4);
+	if (has_line_prefix(data, len, prefix, 4000))
+		return 1;
+	memcpy(prefix + 2, " - ", 4);
 	return has_line_prefix(data, len, prefix, 4000);
 }
 
 /* EndNote tagged without a %0 type line: the first lines are "%T ...",
- * "%A ..." (a '%', a tag character, a space). */
+ * "%A ..." (a '%', a tag character, a space); "%% ..." is a TeX comment
+ * (BibDesk opens its BibTeX files with them). */
 static int endnote_tags(const char *p, const char *end)
 {
 	int tags = 0;
@@ -75,7 +91,7 @@ static int endnote_tags(const char *p, const char *end)
 	for (int lines = 0; p < end && lines < 3; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[2] != ' ')
+		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[1] == '%' || p[2] != ' ')
 			break;
 		tags++;
 		if (!nl)
@@ -109,6 +125,43 @@ static int bibtex_entry(const char *p, const char *end)
 		p = nl + 1;
 	}
 	return 0;
+}
+
+/*
+ * "cannot tell the format": the formats detection considered and the first
+ * line it saw (up to 80 bytes, control bytes and what is not UTF-8 as \xNN),
+ * so that a file of another kind, or text in an encoding lsr did not
+ * recognise, shows itself.
+ */
+static int unknown_format(struct fetch_input *in, const char *p, const char *end)
+{
+	struct buf line = BUF_INIT, list = BUF_INIT;
+	size_t n = (size_t)(end - p), cut;
+	int utf8, rc;
+
+	n = strcspn_n(p, n, "\r\n");
+	cut = n > 80 ? 80 : n;
+	while (cut < n && cut > 0 && ((unsigned char)p[cut] & 0xC0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	utf8 = text_is_utf8(p, cut);
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8))
+			buf_printf(&line, "\\x%02X", c);
+		else
+			buf_addc(&line, (char)c);
+	}
+	if (cut < n)
+		buf_adds(&line, "...");
+	for (int f = FETCH_FMT_AUTO + 1; f < FETCH_FMT_COUNT; f++)
+		buf_printf(&list, "%s%s", f > FETCH_FMT_AUTO + 1 ? ", " : "", names[f]);
+	rc = lsr_error_set(LSR_EPARSE,
+			   "%s:1: cannot tell the format from the content (formats considered: %s); the first line is '%s'; give --format",
+			   in->name, list.s ? list.s : "", line.s ? line.s : "");
+	buf_release(&line);
+	buf_release(&list);
+	return rc;
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -147,8 +200,14 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 				     "%s: XML, but neither PubMed XML (PubmedArticleSet) nor EndNote XML (records); give --format",
 				     in->name);
 	}
+	/* Web of Science tab-delimited: a header of field tags, "PT AU BA ..." */
+	if (end - p > 6 && !memcmp(p, "PT\tAU\t", 6)) {
+		*out = FETCH_FMT_WOS_TSV;
+		return 0;
+	}
 	if (has_line_prefix(p, (size_t)(end - p), "PMID- ", 4000) ||
-	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000)) {
+	    has_line_prefix(p, (size_t)(end - p), "PMID-", 4000) ||
+	    has_line_prefix(p, (size_t)(end - p), "OWN - ERIC", 4000)) {
 		*out = FETCH_FMT_MEDLINE;
 		return 0;
 	}
@@ -171,20 +230,29 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		return 0;
 	}
 	{
-		/* CSV/TSV: a header line with several separated columns */
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		int seps = 0;
+		/* CSV/TSV: a header line with several separated columns; after
+		 * a first line that is one quoted cell (Dimensions' "About the
+		 * data: ..."), the next line */
+		const char *q = p;
 
-		for (size_t i = 0; i < n; i++)
-			if (p[i] == ',' || p[i] == '\t' || p[i] == ';')
-				seps++;
-		if (seps >= 1) {
-			*out = FETCH_FMT_CSV;
-			return 0;
+		for (int k = 0; k < 2 && q < end; k++) {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+			int seps = 0;
+
+			while (n && q[n - 1] == '\r')
+				n--;
+			for (size_t i = 0; i < n; i++)
+				if (q[i] == ',' || q[i] == '\t' || q[i] == ';')
+					seps++;
+			if (seps >= 1) {
+				*out = FETCH_FMT_CSV;
+				return 0;
+			}
+			if (!nl || n < 2 || q[0] != '"' || q[n - 1] != '"')
+				break;
+			q = nl + 1;
 		}
 	}
-	return lsr_error_set(LSR_EPARSE,
-			     "%s:1: cannot tell the format from the content (expected PubMed XML, MEDLINE, RIS, Web of Science, EndNote XML or tagged, BibTeX or CSV); give --format",
-			     in->name);
+	return unknown_format(in, p, end);
 }

@@ -138,10 +138,9 @@ int fetch_parse_endnote(struct fetch_input *in, const struct fetch_parse_opts *o
 	};
 	struct lsr_record rec;
 	struct endnote_rec x;
-	struct tagged_parser p = { &x, &rec, er_reset, field, finish };
+	struct tagged_parser p = { &x, &rec, er_reset, field, finish, o };
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	ENDNOTE_BUFS(INIT)

@@ -7,7 +7,11 @@
  * detects the format from its content, repairs its encoding, and stores
  * every record with its provenance as one run in one transaction.  A
  * malformed file is rejected whole with "FILE:LINE: what was expected"
- * (LSR_EPARSE) and nothing is stored.
+ * (LSR_EPARSE) and nothing is stored, unless the caller asks to skip
+ * malformed records: then the good ones are stored and each skipped one
+ * is recorded in the run (table import_skips) with its line and the
+ * reason.  A file that yields no record is rejected too (never a silent
+ * zero), unless the caller allows it.
  */
 #ifndef LSR_FETCH_H
 #define LSR_FETCH_H
@@ -33,6 +37,7 @@ enum fetch_format {
 	FETCH_FMT_ENDNOTE,
 	FETCH_FMT_BIBTEX,
 	FETCH_FMT_CSV,
+	FETCH_FMT_WOS_TSV,      /* Web of Science tab-delimited */
 	FETCH_FMT_COUNT
 };
 
@@ -54,11 +59,25 @@ void fetch_input_free(struct fetch_input *in);
 /* Detect the format of in from its first bytes (nothing is consumed). */
 int fetch_detect_format(struct fetch_input *in, enum fetch_format *out);
 
-/* How CSV columns map to record fields. */
+/* A skipped entry: its first line (0 unknown) and the parser's message. */
+typedef int (*fetch_skip_fn)(void *payload, uint64_t line, const char *reason);
+
+/* How CSV columns map to record fields; what a parser accepts. */
 struct fetch_parse_opts {
 	const char *id_column;  /* CSV: column whose values are the source ids */
 	const struct strv *map; /* CSV: "field=Column" entries */
+	int allow_empty;        /* a file without records is not an error */
+	/*
+	 * --skip-malformed: each malformed record (text or XML parsers aside)
+	 * is reported here, with its first line and the parser's message,
+	 * and the parser goes on with the next record.  NULL: the first one
+	 * rejects the file.  A negative return stops the parse.
+	 */
+	fetch_skip_fn skip;
+	void *skip_payload;
 };
+
+
 
 /*
  * Parse in as format fmt, calling sink for each record (already passed
@@ -74,6 +93,8 @@ struct fetch_import_opts {
 	enum fetch_format format; /* FETCH_FMT_AUTO to detect */
 	struct fetch_parse_opts parse;
 	int force;                /* import even if the file was imported */
+	int allow_empty;          /* store a run of 0 records instead of refusing */
+	int skip_malformed;       /* store the good records, record the bad ones */
 	const struct protocol *protocol; /* may be NULL */
 	const struct lsr_progress *progress;
 };
@@ -83,14 +104,24 @@ struct fetch_import_result {
 	uint64_t nrecords;        /* records stored */
 	uint64_t ndeleted;        /* DeleteCitation entries in the file */
 	uint64_t nwithdrawn;      /* stored records those entries withdrew */
+	uint64_t nskipped;        /* malformed entries skipped (table import_skips) */
 	enum fetch_format format; /* the format used */
-	char notes[256];          /* encoding repairs, "" when none */
+	char notes[1024];         /* the run's notes: encoding, then parsing, "" when none */
+	char encoding[256];       /* the encoding repairs alone */
+	char parse_notes[768];    /* what the parser repaired or assumed alone */
 };
 
 /* Import one file as one run (one transaction). */
 int fetch_import(struct lsr_db *db, const char *path,
 		 const struct fetch_import_opts *opts,
 		 struct fetch_import_result *out);
+
+/* The entries run_id skipped (lsr import --skip-malformed), in file order;
+ * a negative return of fn stops the walk and is returned. */
+int fetch_import_skips_foreach(struct lsr_db *db, int64_t run_id, fetch_skip_fn fn,
+				void *payload);
+/* How many entries run_id skipped. */
+int fetch_import_skip_count(struct lsr_db *db, int64_t run_id, int64_t *out);
 
 /*
  * Find or create the source name with kind (NULL: keep an existing

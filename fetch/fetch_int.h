@@ -13,6 +13,8 @@
 
 #define FETCH_PEEK_MAX (64 * 1024) /* bytes format detection looks at */
 
+enum { INPUT_UTF16LE = 1, INPUT_UTF16BE = 2 };
+
 struct fetch_input {
 	char *name;            /* for messages: the path as given */
 	gzFile gz;             /* file input (gzip or plain), or NULL */
@@ -25,7 +27,11 @@ struct fetch_input {
 	size_t cap;
 	int eof;               /* the source has no more bytes */
 	uint64_t base;         /* stream offset of buf[0] */
-	int started;           /* BOM check done */
+	int started;           /* encoding check done */
+	int utf16;             /* INPUT_UTF16LE/BE: the source is decoded to UTF-8 */
+	unsigned char *u16;    /* UTF-16 bytes read and not yet decoded */
+	size_t u16len;
+	int src_eof;           /* UTF-16: the source has no more bytes */
 
 	/* line reader state */
 	struct buf line;       /* current line, UTF-8, no line end */
@@ -34,6 +40,7 @@ struct fetch_input {
 	uint64_t line_offset;  /* stream offset of the current line */
 	unsigned fixes;        /* enum text_fix flags seen so far */
 	int pushed_back;       /* input_getline returns the same line again */
+	struct buf notes;      /* what a parser repaired ("; "-separated), for the run */
 };
 
 /*
@@ -41,6 +48,12 @@ struct fetch_input {
  * Returns 1 for a line, 0 at end of input, negative on error.  CRLF, CR CR
  * LF and a lone CR all end a line; a UTF-8 BOM is removed; bytes that are
  * not UTF-8 are read as Windows-1252.  All noted in in->fixes.
+ *
+ * UTF-16 input (LE or BE, with a byte-order mark or recognised by the NUL
+ * in every other byte of ASCII text) is decoded to UTF-8 as it is read:
+ * every reader, input_read and input_peek included, sees UTF-8, and
+ * offsets and raw lines are those of the UTF-8 text (the file hash stays
+ * that of the bytes on disk).
  */
 int input_getline(struct fetch_input *in);
 /* Make the next input_getline return the current line again. */
@@ -51,6 +64,10 @@ long input_read(struct fetch_input *in, void *dst, size_t n);
 int input_peek(struct fetch_input *in, const char **data, size_t *len);
 /* Stream offset of the next unread byte. */
 uint64_t input_offset(const struct fetch_input *in);
+/* Note in the run what the parser repaired or assumed ("3 missing ','
+ * between BibTeX fields assumed, the first at line 12"). */
+int input_note(struct fetch_input *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Parsers: each reads in to the end, calling sink for every record. */
 typedef int (*fetch_parser_fn)(struct fetch_input *in,
@@ -73,6 +90,16 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		       record_sink_fn sink, void *payload);
 int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 		    record_sink_fn sink, void *payload);
+int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o,
+			record_sink_fn sink, void *payload);
+
+/*
+ * A malformed record: rc is the error just set (lsr_error_set) and line
+ * the record's first line.  With opts->skip, the record is reported there
+ * and 0 returned (the parser drops it and goes on); otherwise, or for an
+ * error that is not LSR_EPARSE, rc is returned.
+ */
+int fetch_skip(const struct fetch_parse_opts *opts, uint64_t line, int rc);
 
 /* Shared helpers for tagged formats (tagged.c). */
 
@@ -87,6 +114,15 @@ int tagged_add_author(struct lsr_record *r, const char *s);
 enum tagged_authors {
 	TAGGED_AUTHOR_TAG,   /* a tag meant for one author (RIS AU) */
 	TAGGED_AUTHOR_LIST,  /* a field holding all authors (a CSV column) */
+	/* "Pan, Y., Yu, C.": "Surname, Initials" pairs separated by ", " (Scopus
+	 * before 2023); with ';' a list of names, "Pan, Yan (57190000000)"
+	 * losing the id in parentheses */
+	TAGGED_AUTHOR_PAIRS,
+	/* "Wei Li; Zhiguo Dou" or "Wei Li|Zhiguo Dou": given names first,
+	 * turned round to "Li, Wei" (Lens, IEEE, OpenAlex) */
+	TAGGED_AUTHOR_GIVEN_FIRST,
+	/* "Wei LiZhiguo Dou": given-first names run together (SpringerLink) */
+	TAGGED_AUTHOR_RUN_TOGETHER,
 };
 int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how);
 /* Year and ISO date from free-form dates ("2017/03/01/", "2017 Mar 5",
@@ -94,14 +130,17 @@ int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors 
 int tagged_set_date(struct lsr_record *r, const char *s);
 /* Pages from start and end parts ("112", "20" -> "112-20"). */
 int tagged_set_pages(struct lsr_record *r, const char *start, const char *end);
-/* Pages from a range as written ("134--137", "6 -- 15", "405-405" ->
- * "405"); other forms are kept. */
+/* Pages from a range as written ("134--137", "6 -- 15", "77 – 85",
+ * "405-405" -> "405"); other forms are kept. */
 int tagged_set_page_range(struct lsr_record *r, const char *s);
 /* Add every DOI-looking token of s (first one wins as the record's DOI). */
 int tagged_set_doi(struct lsr_record *r, const char *s);
 /* The first ISSN-looking token of s ("0957-9672 (Print)", a list with
  * ISBNs, "1466822X") as the record's ISSN, unless it has one. */
 int tagged_set_issn(struct lsr_record *r, const char *s);
+/* Add every ISBN-10 or ISBN-13 token of s ("978-3-16-148410-0") to
+ * other_ids as "isbn:9783161484100". */
+int tagged_add_isbns(struct lsr_record *r, const char *s);
 /* Add "kind:value" to other_ids (embase, wos, scopus, nct, ...). */
 int tagged_add_other_id(struct lsr_record *r, const char *kind, const char *value);
 /* Append text to a field buffer with one space between parts. */
@@ -140,6 +179,7 @@ struct tagged_parser {
 	 * line (leading white space removed) after a '\n'. */
 	int (*field)(void *x, const char *tag, const char *value);
 	int (*finish)(void *x);  /* the record is complete */
+	const struct fetch_parse_opts *opts; /* allow_empty, skip */
 };
 
 /* A field's text into out, trimmed; with join, its lines joined by spaces. */

@@ -23,6 +23,7 @@ static fetch_parser_fn parser_for(enum fetch_format f)
 	case FETCH_FMT_ENDNOTE: return fetch_parse_endnote;
 	case FETCH_FMT_BIBTEX: return fetch_parse_bibtex;
 	case FETCH_FMT_CSV: return fetch_parse_csv;
+	case FETCH_FMT_WOS_TSV: return fetch_parse_wos_tsv;
 	default: return NULL;
 	}
 }
@@ -40,6 +41,15 @@ static int finish_then_sink(struct lsr_record *r, void *payload)
 	if (rc < 0)
 		return rc;
 	return fs->sink(r, fs->payload);
+}
+
+int fetch_skip(const struct fetch_parse_opts *opts, uint64_t line, int rc)
+{
+	if (!opts || !opts->skip || rc != LSR_EPARSE)
+		return rc;
+	/* the message is the reason stored with the run: read here, not only
+	 * in cli/, because it is data */
+	return opts->skip(opts->skip_payload, line, lsr_error_last());
 }
 
 int fetch_parse(struct fetch_input *in, enum fetch_format fmt,
@@ -122,6 +132,7 @@ struct import_state {
 	uint64_t position;
 	uint64_t ndeleted;
 	uint64_t nwithdrawn;
+	uint64_t nskipped;
 	const struct lsr_progress *progress;
 	uint64_t total_bytes;
 	char now[CLOCK_ISO_LEN];
@@ -172,6 +183,62 @@ static int store_record(struct lsr_record *r, void *payload)
 	return 0;
 }
 
+int fetch_import_skips_foreach(struct lsr_db *db, int64_t run_id, fetch_skip_fn fn,
+				void *payload)
+{
+	static const char sql[] = "SELECT line, reason FROM import_skips WHERE run_id = ?1 ORDER BY id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(payload, (uint64_t)sqlite3_column_int64(st, 0),
+			     (const char *)sqlite3_column_text(st, 1))) < 0)
+			break;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int fetch_import_skip_count(struct lsr_db *db, int64_t run_id, int64_t *out)
+{
+	static const char sql[] = "SELECT count(*) FROM import_skips WHERE run_id = ?1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+/* --skip-malformed: record the entry the parser could not read. */
+static int skip_record(void *payload, uint64_t line, const char *reason)
+{
+	struct import_state *s = payload;
+	sqlite3_stmt *st = db_prepare(s->db, "INSERT INTO import_skips(run_id, line, reason)"
+					     " VALUES(?1, ?2, ?3)");
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, s->run_id);
+	if (line)
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
+	else
+		sqlite3_bind_null(st, 2);
+	db_bind_text(st, 3, reason);
+	s->nskipped++;
+	return db_step_done(s->db, st);
+}
+
 /* Has a file with this content been imported (in a run not withdrawn)? */
 static int check_duplicate(struct lsr_db *db, const char *path, const char *hash,
 			   int64_t this_run)
@@ -217,6 +284,20 @@ static int64_t file_size(const char *path)
 	return n < 0 ? 0 : n;
 }
 
+/* Read white space to the end, for the file's hash. */
+static int drain(struct fetch_input *in)
+{
+	char tmp[4096];
+	long n;
+
+	while ((n = input_read(in, tmp, sizeof(tmp))) > 0)
+		for (long i = 0; i < n; i++)
+			if (!strchr(" \t\r\n", tmp[i]))
+				return lsr_error_set(LSR_EPARSE, "%s: expected text near the start of the file, not only white space",
+						     in->name);
+	return (int)n;
+}
+
 int fetch_import(struct lsr_db *db, const char *path,
 		 const struct fetch_import_opts *o, struct fetch_import_result *out)
 {
@@ -225,6 +306,9 @@ int fetch_import(struct lsr_db *db, const char *path,
 	enum fetch_format fmt = o->format;
 	char hash[SHA256_HEX_LEN + 1];
 	struct buf notes = BUF_INIT, detail = BUF_INIT, obj = BUF_INIT;
+	struct fetch_parse_opts parse;
+	const char *peek;
+	size_t peek_len;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -237,7 +321,22 @@ int fetch_import(struct lsr_db *db, const char *path,
 		return rc;
 	s.in = in;
 	s.total_bytes = (uint64_t)file_size(path); /* compressed size: progress is approximate for .gz */
-	if (fmt == FETCH_FMT_AUTO && (rc = fetch_detect_format(in, &fmt)) < 0)
+	if ((rc = input_peek(in, &peek, &peek_len)) < 0)
+		goto out;
+	while (peek_len && strchr(" \t\r\n", *peek)) {
+		peek++;
+		peek_len--;
+	}
+	/* an empty file is refused unless it may be empty (a search that
+	 * found nothing); it then needs no format */
+	if (!peek_len && (rc = drain(in)) < 0)
+		goto out;
+	if (!peek_len && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE, "%s: the file is empty",
+				   path);
+		goto out;
+	}
+	if (fmt == FETCH_FMT_AUTO && peek_len && (rc = fetch_detect_format(in, &fmt)) < 0)
 		goto out;
 	if ((rc = db_txn_begin(db)) < 0)
 		goto out;
@@ -252,14 +351,35 @@ int fetch_import(struct lsr_db *db, const char *path,
 	sqlite3_bind_int64(st, 1, s.source_id);
 	db_bind_text(st, 2, path);
 	sqlite3_bind_int64(st, 3, file_size(path));
-	db_bind_text(st, 4, fetch_format_name(fmt));
+	if (fmt == FETCH_FMT_AUTO)
+		sqlite3_bind_null(st, 4); /* an empty file: no format to tell */
+	else
+		db_bind_text(st, 4, fetch_format_name(fmt));
 	db_bind_text(st, 5, s.now);
 	db_bind_text(st, 6, db_actor());
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
 	s.run_id = db_last_id(db);
-	if ((rc = fetch_parse(in, fmt, &o->parse, store_record, &s)) < 0)
+	parse = o->parse;
+	parse.allow_empty = o->allow_empty;
+	if (o->skip_malformed) {
+		parse.skip = skip_record;
+		parse.skip_payload = &s;
+	}
+	if (peek_len && (rc = fetch_parse(in, fmt, &parse, store_record, &s)) < 0)
 		goto rollback;
+	if (!s.position && !s.ndeleted && s.nskipped && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s: every entry was malformed (%llu skipped); nothing was stored",
+				   path, (unsigned long long)s.nskipped);
+		goto rollback;
+	}
+	if (!s.position && !s.ndeleted && !o->allow_empty) {
+		rc = lsr_error_set(LSR_EPARSE,
+				   "%s: no records found in a file that is not empty (read as %s); check the format, or use --allow-empty if the export holds none",
+				   path, fetch_format_name(fmt));
+		goto rollback;
+	}
 	if ((rc = sha256_final(in->hash, hash)) < 0) {
 		in->hash = NULL;
 		goto rollback;
@@ -268,6 +388,18 @@ int fetch_import(struct lsr_db *db, const char *path,
 	if (!o->force && (rc = check_duplicate(db, path, hash, s.run_id)) < 0)
 		goto rollback;
 	if (text_fix_describe(&notes, in->fixes) < 0) {
+		rc = LSR_ENOMEM;
+		goto rollback;
+	}
+	if (s.nskipped && input_note(in, "%llu malformed %s skipped (lsr import --skip-malformed)",
+				     (unsigned long long)s.nskipped,
+				     s.nskipped == 1 ? "entry" : "entries") < 0) {
+		rc = LSR_ENOMEM;
+		goto rollback;
+	}
+	snprintf(out->encoding, sizeof(out->encoding), "%s", notes.s);
+	snprintf(out->parse_notes, sizeof(out->parse_notes), "%s", in->notes.s);
+	if (in->notes.len && buf_printf(&notes, "%s%s", notes.len ? "; " : "", in->notes.s) < 0) {
 		rc = LSR_ENOMEM;
 		goto rollback;
 	}
@@ -291,9 +423,12 @@ int fetch_import(struct lsr_db *db, const char *path,
 	record_json_str(&detail, path, strlen(path));
 	buf_printf(&detail, ",\"source\":");
 	record_json_str(&detail, o->source, strlen(o->source));
-	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
+	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu",
 		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
-		   (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "");
+		   (unsigned long long)s.ndeleted);
+	if (s.nskipped)
+		buf_printf(&detail, ",\"skipped\":%llu", (unsigned long long)s.nskipped);
+	buf_adds(&detail, o->force ? ",\"force\":true}" : "}");
 	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
 		goto rollback;
 	if ((rc = db_txn_commit(db)) < 0)
@@ -302,6 +437,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 	out->nrecords = s.position;
 	out->ndeleted = s.ndeleted;
 	out->nwithdrawn = s.nwithdrawn;
+	out->nskipped = s.nskipped;
 	out->format = fmt;
 	snprintf(out->notes, sizeof(out->notes), "%s", notes.s);
 	goto out;

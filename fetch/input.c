@@ -8,7 +8,9 @@
 #include "../util/err.h"
 #include "../util/text.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@ static int input_new(struct fetch_input **out, const char *name)
 	}
 	buf_init(&in->line, 0);
 	buf_init(&in->raw, 0);
+	buf_init(&in->notes, 0);
 	*out = in;
 	return 0;
 }
@@ -82,9 +85,220 @@ void fetch_input_free(struct fetch_input *in)
 	sha256_free(in->hash);
 	buf_release(&in->line);
 	buf_release(&in->raw);
+	buf_release(&in->notes);
 	free(in->buf);
+	free(in->u16);
 	free(in->name);
 	free(in);
+}
+
+/* Up to want bytes of the source (decompressed, hashed) into dst; 0 at
+ * the end, negative on error. */
+static long read_source(struct fetch_input *in, unsigned char *dst, size_t want)
+{
+	long n;
+
+	if (!in->gz) {
+		size_t left = in->memlen - in->mempos;
+
+		if (want > left)
+			want = left;
+		memcpy(dst, in->mem + in->mempos, want);
+		in->mempos += want;
+		return (long)want;
+	}
+	if (want > CHUNK)
+		want = CHUNK;
+	n = gzread(in->gz, dst, (unsigned)want);
+	if (n < 0) {
+		int err;
+		const char *msg = gzerror(in->gz, &err);
+
+		return lsr_error_set(LSR_EPARSE, "%s: cannot read: %s", in->name,
+				     err == Z_ERRNO ? strerror(errno) : msg);
+	}
+	if (n == 0) {
+		int err;
+
+		gzerror(in->gz, &err);
+		/* Z_BUF_ERROR: the file ended inside a gzip stream */
+		if (err == Z_BUF_ERROR)
+			return lsr_error_set(LSR_EPARSE, "%s: the compressed data ends early (a truncated .gz file)",
+					     in->name);
+		if (err != Z_OK)
+			return lsr_error_set(LSR_EPARSE, "%s: corrupt compressed data", in->name);
+	}
+	if (n > 0 && in->hash && sha256_update(in->hash, dst, (size_t)n) < 0)
+		return LSR_ERROR;
+	return n;
+}
+
+/*
+ * Is p[0..n), the start of a file, UTF-16?  A byte-order mark says so;
+ * without one, text that is mostly ASCII shows a NUL in every other byte
+ * (the high byte: after the letter in little-endian, before it in
+ * big-endian).  Returns INPUT_UTF16LE, INPUT_UTF16BE or 0.
+ */
+static int utf16_kind(const unsigned char *p, size_t n)
+{
+	size_t pairs, le = 0, be = 0;
+
+	if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE && !(n >= 4 && !p[2] && !p[3]))
+		return INPUT_UTF16LE; /* FF FE 00 00 would be UTF-32 */
+	if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		return INPUT_UTF16BE;
+	if (n > 4096)
+		n = 4096;
+	pairs = n / 2;
+	if (pairs < 2)
+		return 0;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		if (p[i] && !p[i + 1])
+			le++;
+		else if (!p[i] && p[i + 1])
+			be++;
+	}
+	if (le * 10 >= pairs * 7 && be * 10 < pairs)
+		return INPUT_UTF16LE;
+	if (be * 10 >= pairs * 7 && le * 10 < pairs)
+		return INPUT_UTF16BE;
+	return 0;
+}
+
+/* Append code point cp as UTF-8 at dst; returns the bytes written. */
+static size_t put_utf8(unsigned char *dst, unsigned long cp)
+{
+	if (cp < 0x80) {
+		dst[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		dst[0] = (unsigned char)(0xC0 | cp >> 6);
+		dst[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		dst[0] = (unsigned char)(0xE0 | cp >> 12);
+		dst[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		dst[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	dst[0] = (unsigned char)(0xF0 | cp >> 18);
+	dst[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	dst[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	dst[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Convert the UTF-16 bytes held in in->u16 to UTF-8 at the end of buf
+ * (which has room for 3 bytes per 2).  A unit cut at the end of the bytes
+ * read so far waits for the next read, unless the source has ended; an
+ * unpaired surrogate or a lone last byte becomes U+FFFD and U+0000 is
+ * dropped.  Returns the bytes added to buf.
+ */
+static size_t decode_utf16(struct fetch_input *in, int at_end)
+{
+	const unsigned char *p = in->u16;
+	size_t i = 0, n = in->u16len, out = 0;
+	unsigned char *dst = in->buf + in->len;
+	int le = in->utf16 == INPUT_UTF16LE;
+
+	while (i + 1 < n) {
+		unsigned long u = le ? (unsigned long)(p[i] | p[i + 1] << 8)
+				     : (unsigned long)(p[i] << 8 | p[i + 1]);
+		unsigned long cp = u;
+		size_t used = 2;
+
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			if (i + 3 >= n && !at_end)
+				break; /* the low surrogate comes with the next read */
+			cp = 0xFFFD;
+			if (i + 3 < n) {
+				unsigned long w = le ? (unsigned long)(p[i + 2] | p[i + 3] << 8)
+						     : (unsigned long)(p[i + 2] << 8 | p[i + 3]);
+
+				if (w >= 0xDC00 && w <= 0xDFFF) {
+					cp = 0x10000 + ((u - 0xD800) << 10) + (w - 0xDC00);
+					used = 4;
+				}
+			}
+		} else if (u >= 0xDC00 && u <= 0xDFFF) {
+			cp = 0xFFFD;
+		}
+		i += used;
+		if (cp)
+			out += put_utf8(dst + out, cp);
+	}
+	if (at_end && i < n) {
+		out += put_utf8(dst + out, 0xFFFD); /* an odd byte at the end */
+		i = n;
+	}
+	memmove(in->u16, p + i, n - i);
+	in->u16len = n - i;
+	in->len += out;
+	return out;
+}
+
+/* Read and convert UTF-16 until some UTF-8 text is added or the source
+ * ends.  Returns bytes added, 0 at end, negative on error. */
+static long refill_utf16(struct fetch_input *in)
+{
+	for (;;) {
+		size_t room = in->cap - in->len, want = room / 3 * 2;
+		size_t added;
+
+		if (want > CHUNK)
+			want = CHUNK;
+		assert(want > in->u16len); /* refill made room; at most 3 bytes wait */
+		if (!in->src_eof) {
+			long n = read_source(in, in->u16 + in->u16len, want - in->u16len);
+
+			if (n < 0)
+				return n;
+			in->src_eof = n == 0;
+			in->u16len += (size_t)n;
+		}
+		added = decode_utf16(in, in->src_eof);
+		if (added)
+			return (long)added;
+		if (in->src_eof)
+			return 0;
+	}
+}
+
+/* The first bytes are read: take UTF-16 apart for decoding, remove a
+ * UTF-8 byte-order mark. */
+static int input_start(struct fetch_input *in)
+{
+	size_t n = in->len - in->pos;
+
+	in->started = 1;
+	in->utf16 = utf16_kind(in->buf + in->pos, n);
+	if (in->utf16) {
+		const unsigned char *p = in->buf + in->pos;
+		size_t bom = n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+					(p[0] == 0xFE && p[1] == 0xFF)) ? 2 : 0;
+
+		in->u16 = malloc(CHUNK);
+		if (!in->u16)
+			return lsr_error_oom();
+		memcpy(in->u16, p + bom, n - bom);
+		in->u16len = n - bom;
+		in->len = in->pos;
+		in->src_eof = in->eof;
+		in->eof = 0;
+		in->fixes |= TEXT_FIX_UTF16;
+		decode_utf16(in, in->src_eof);
+		if (in->len == in->pos && in->src_eof)
+			in->eof = 1;
+		return 0;
+	}
+	if (n >= 3 && !memcmp(in->buf + in->pos, "\xEF\xBB\xBF", 3)) {
+		in->pos += 3;
+		in->fixes |= TEXT_FIX_BOM;
+	}
+	return 0;
 }
 
 /* Read more bytes into buf, keeping the unread ones.  Returns bytes added,
@@ -101,7 +315,8 @@ static long refill(struct fetch_input *in)
 		in->len -= in->pos;
 		in->pos = 0;
 	}
-	if (in->len == in->cap) {
+	/* UTF-16 becomes up to half as long again as UTF-8 */
+	while (in->len == in->cap || (in->utf16 && in->cap - in->len < CHUNK / 2 * 3 + 8)) {
 		size_t ncap = in->cap * 2;
 		unsigned char *p = realloc(in->buf, ncap);
 
@@ -110,54 +325,36 @@ static long refill(struct fetch_input *in)
 		in->buf = p;
 		in->cap = ncap;
 	}
-	if (in->gz) {
-		size_t want = in->cap - in->len;
-
-		if (want > CHUNK)
-			want = CHUNK;
-		n = gzread(in->gz, in->buf + in->len, (unsigned)want);
-		if (n < 0) {
-			int err;
-			const char *msg = gzerror(in->gz, &err);
-
-			return lsr_error_set(LSR_EPARSE, "%s: cannot read: %s", in->name,
-					     err == Z_ERRNO ? strerror(errno) : msg);
-		}
-		if (n == 0) {
-			int err;
-
-			gzerror(in->gz, &err);
-			/* Z_BUF_ERROR: the file ended inside a gzip stream */
-			if (err == Z_BUF_ERROR)
-				return lsr_error_set(LSR_EPARSE, "%s: the compressed data ends early (a truncated .gz file)",
-						     in->name);
-			if (err != Z_OK)
-				return lsr_error_set(LSR_EPARSE, "%s: corrupt compressed data",
-						     in->name);
-		}
-		if (n > 0 && in->hash &&
-		    sha256_update(in->hash, in->buf + in->len, (size_t)n) < 0)
-			return LSR_ERROR;
-	} else {
-		size_t want = in->cap - in->len, left = in->memlen - in->mempos;
-
-		if (want > left)
-			want = left;
-		memcpy(in->buf + in->len, in->mem + in->mempos, want);
-		in->mempos += want;
-		n = (long)want;
+	if (in->utf16) {
+		n = refill_utf16(in);
+		if (n == 0)
+			in->eof = 1;
+		return n;
 	}
+	/* the first read takes the bytes encoding detection looks at */
+	n = read_source(in, in->buf + in->len,
+			in->started ? in->cap - in->len : FETCH_PEEK_MAX);
+	if (n < 0)
+		return n;
 	if (n == 0)
 		in->eof = 1;
 	in->len += (size_t)n;
-	if (!in->started && in->len >= 3) {
-		in->started = 1;
-		if (!memcmp(in->buf, "\xEF\xBB\xBF", 3)) {
-			in->pos = 3;
-			in->fixes |= TEXT_FIX_BOM;
+	if (!in->started) {
+		int rc;
+
+		/* a short first read of a pipe or a small gzip member: fill up */
+		while (!in->eof && in->len < FETCH_PEEK_MAX) {
+			long more = read_source(in, in->buf + in->len, FETCH_PEEK_MAX - in->len);
+
+			if (more < 0)
+				return more;
+			if (more == 0)
+				in->eof = 1;
+			in->len += (size_t)more;
 		}
-	} else if (!in->started && in->eof) {
-		in->started = 1;
+		if ((rc = input_start(in)) < 0)
+			return rc;
+		n = (long)(in->len - in->pos);
 	}
 	return n;
 }
@@ -191,6 +388,19 @@ long input_read(struct fetch_input *in, void *dst, size_t n)
 	memcpy(dst, in->buf + in->pos, have);
 	in->pos += have;
 	return (long)have;
+}
+
+int input_note(struct fetch_input *in, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (in->notes.len && buf_adds(&in->notes, "; ") < 0)
+		return LSR_ENOMEM;
+	va_start(ap, fmt);
+	rc = buf_vprintf(&in->notes, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? LSR_ENOMEM : 0;
 }
 
 uint64_t input_offset(const struct fetch_input *in)

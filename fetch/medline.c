@@ -9,7 +9,9 @@
  *
  * Tags are up to four characters padded with spaces, then "- "; a line that
  * starts with spaces continues the field above it; a record starts at
- * "PMID- " and ends at a blank line.  A line that is neither (text at the
+ * "PMID- " and ends at a blank line.  ERIC's export in this format has no
+ * PMID: its records start at "OWN - ERIC", OID holds the ERIC id (EJ...,
+ * ED...), the source id; MH holds ERIC descriptors (keywords, not MeSH).  A line that is neither (text at the
  * start of a line, a tag before the first PMID) rejects the file: it is not
  * MEDLINE, or it was damaged.
  */
@@ -61,6 +63,7 @@ static const char *relation_name(const char *tag)
 
 struct medline_rec {
 	struct lsr_record *r;
+	int eric;             /* ERIC's MEDLINE-format export */
 	struct buf value;     /* the field being stored, lines joined */
 	struct strv names;    /* "F<full name>", "A<short name>", "C<collective>" */
 	struct buf dp, dep, ta, jt, ab, ti, bti, tt;
@@ -220,6 +223,9 @@ static int field(void *payload, const char *t, const char *text)
 		kind = id_kind(v, &n);
 		if (kind && !strncmp(kind, "doi]", 4) && !r->doi.len)
 			return buf_add(&r->doi, v, n);
+		/* ERIC: "AID - https://doi.org/10.1080/..." */
+		if (!kind && x->eric && strstr(v, "doi.org/10."))
+			return tagged_set_doi(r, v);
 		return 0;
 	}
 	if (!strcmp(t, "PMC"))
@@ -229,11 +235,27 @@ static int field(void *payload, const char *t, const char *text)
 	if (!strcmp(t, "PT"))
 		return strv_push_unique(&r->publication_types, v);
 	if (!strcmp(t, "MH"))
-		return add_mesh(r, v);
+		return x->eric ? strv_push(&r->keywords, v) : add_mesh(r, v); /* ERIC descriptors */
+	if (!strcmp(t, "OID") && x->eric) {
+		/* ERIC's accession number: EJ1234567 (journal article), ED (other);
+		 * PubMed's OID ("NLM: PMC123") is another thing */
+		if (r->source_id.len)
+			return 0;
+		if (buf_add(&r->source_id, v, strcspn(v, " ")) < 0)
+			return LSR_ENOMEM;
+		return tagged_add_other_id(r, "eric", r->source_id.s);
+	}
 	if (!strcmp(t, "OT"))
 		return strv_push(&r->keywords, v);
 	if (!strcmp(t, "IS")) {
-		/* "1467-5463 (Print)": the first ISSN given */
+		/* "1467-5463 (Print)": the first ISSN given; ERIC writes
+		 * "ISSN-1467-5463", "EISSN-...", "ISBN-978-..." */
+		if (!strncmp(v, "ISBN-", 5))
+			return tagged_add_isbns(r, v + 5);
+		if (!strncmp(v, "ISSN-", 5))
+			v += 5;
+		else if (!strncmp(v, "EISSN-", 6))
+			v += 6;
 		return r->issn.len ? 0 : buf_add(&r->issn, v, strcspn(v, " "));
 	}
 	if (!strcmp(t, "SI"))
@@ -329,10 +351,24 @@ static int finish(void *payload)
 	return rc;
 }
 
+/* Does the file begin (after blank lines) with ERIC's "OWN - ERIC"? */
+static int eric_file(struct fetch_input *in)
+{
+	const char *data, *end;
+	size_t len;
+
+	if (input_peek(in, &data, &len) < 0)
+		return 0;
+	end = data + len;
+	while (data < end && strchr(" \t\r\n", *data))
+		data++;
+	return end - data >= 10 && !memcmp(data, "OWN - ERIC", 10);
+}
+
 int fetch_parse_medline(struct fetch_input *in, const struct fetch_parse_opts *o,
 			record_sink_fn sink, void *payload)
 {
-	static const struct tagged_syntax syntax = {
+	static const struct tagged_syntax pubmed = {
 		.format = "MEDLINE",
 		.tag_line = tag_line,
 		.open = "PMID",
@@ -341,18 +377,28 @@ int fetch_parse_medline(struct fetch_input *in, const struct fetch_parse_opts *o
 		.indented = 1,
 		.tag_hint = "a MEDLINE tag ('XXXX- ')",
 	};
+	/* ERIC's records have no PMID: they open at OWN */
+	static const struct tagged_syntax eric = {
+		.format = "MEDLINE (ERIC)",
+		.tag_line = tag_line,
+		.open = "OWN",
+		.open_hint = "'OWN - '",
+		.restart = "OWN",
+		.indented = 1,
+		.tag_hint = "a MEDLINE tag ('XXXX- ')",
+	};
 	struct lsr_record rec;
 	struct medline_rec x;
-	struct tagged_parser p = { &x, &rec, mr_reset, field, finish };
+	struct tagged_parser p = { &x, &rec, mr_reset, field, finish, o };
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	MEDLINE_BUFS(INIT)
 #undef INIT
 	x.r = &rec;
-	rc = tagged_read(in, &syntax, &p, sink, payload);
+	x.eric = eric_file(in);
+	rc = tagged_read(in, x.eric ? &eric : &pubmed, &p, sink, payload);
 	mr_release(&x);
 	return rc;
 }

@@ -2,7 +2,9 @@
  * ris.c - RIS, as Embase, Web of Science, Scopus, Ovid, EBSCOhost, Cochrane,
  * ProQuest, Lens, Dimensions, EndNote, Zotero and Mendeley write it.
  *
- * A record runs from "TY  - " to "ER  - ".  Lines without a tag continue the
+ * A record runs from "TY  - " to "ER  - " ("TY - " with one space is read
+ * too).  A field whose whole value is "NA" (R's missing value, in files
+ * that R scripts wrote back) is empty.  Lines without a tag continue the
  * previous field (Rayyan writes one keyword per untagged line).  Anything
  * between records (Ovid's "1." numbering and "Link to the Ovid Full
  * Text..." lines) is ignored; a record left open at the next TY or at the
@@ -83,12 +85,20 @@ static struct buf *text_field(struct ris_rec *x, const char *tag)
 }
 
 /* SN: an ISSN ("1999-7777(Electronic),0222-6666(Print)", Scopus's
- * "20964129"), or what the source wrote when it is none (an ISBN). */
+ * "20964129"), ISBNs ("978-3-16-148410-0": other id isbn:), or what the
+ * source wrote when it is neither. */
 static int add_issn(struct lsr_record *r, const char *v)
 {
+	size_t before = r->other_ids.n;
+	int rc = tagged_add_isbns(r, v);
+
+	if (rc < 0)
+		return rc;
 	if (r->issn.len || tagged_set_issn(r, v) < 0)
 		return r->issn.len ? 0 : LSR_ENOMEM;
-	return r->issn.len ? 0 : buf_add(&r->issn, v, strcspn(v, " ,;"));
+	if (r->issn.len || r->other_ids.n > before)
+		return 0;
+	return buf_add(&r->issn, v, strcspn(v, " ,;"));
 }
 
 static int add_field(struct ris_rec *x, const char *tag, const char *v, int continuation)
@@ -96,7 +106,7 @@ static int add_field(struct ris_rec *x, const char *tag, const char *v, int cont
 	struct lsr_record *r = x->r;
 	struct buf *b;
 
-	if (!*v)
+	if (!*v || !strcmp(v, "NA")) /* R's missing value, as re-exports write it */
 		return 0;
 	if (!strcmp(tag, "AU") || !strcmp(tag, "A1"))
 		return tagged_add_authors(r, v, TAGGED_AUTHOR_TAG); /* Ovid's CENTRAL: "Li W, Zhang Y" */
@@ -291,10 +301,9 @@ int fetch_parse_ris(struct fetch_input *in, const struct fetch_parse_opts *o,
 	};
 	struct lsr_record rec;
 	struct ris_rec x;
-	struct tagged_parser p = { &x, &rec, rr_reset, field, finish };
+	struct tagged_parser p = { &x, &rec, rr_reset, field, finish, o };
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	RIS_BUFS(INIT)

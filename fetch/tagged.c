@@ -203,10 +203,26 @@ int tagged_set_pages(struct lsr_record *r, const char *start, const char *end)
 
 int tagged_set_page_range(struct lsr_record *r, const char *s)
 {
-	struct buf start = BUF_INIT, end = BUF_INIT;
-	const char *dash;
+	struct buf start = BUF_INIT, end = BUF_INIT, hyphens = BUF_INIT;
+	const char *dash, *en = strstr(s, "\xE2\x80\x93"), *em = strstr(s, "\xE2\x80\x94");
 	int rc = 0;
 
+	/* "77 – 85" (Scopus's BibTeX, an en dash): as "77 - 85" */
+	if (en || em) {
+		for (const char *p = s; *p; p++) {
+			if (!strncmp(p, "\xE2\x80\x93", 3) || !strncmp(p, "\xE2\x80\x94", 3)) {
+				rc = buf_addc(&hyphens, '-');
+				p += 2;
+			} else {
+				rc = buf_addc(&hyphens, *p);
+			}
+			if (rc < 0)
+				return LSR_ENOMEM;
+		}
+		rc = tagged_set_page_range(r, hyphens.s);
+		buf_release(&hyphens);
+		return rc;
+	}
 	while (*s == ' ')
 		s++;
 	dash = strchr(s, '-');
@@ -340,11 +356,192 @@ static int initials_list(const char *s, int strict)
 	return parts >= 2 && !(strict && dotted && parts == 2);
 }
 
+/* Is s[0..n) initials, "Y.", "J.-P.", "A.B.", "JM"? */
+static int initials(const char *s, size_t n)
+{
+	size_t letters = 0;
+
+	while (n && s[n - 1] == ' ')
+		n--;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (isupper((unsigned char)s[i]))
+			letters++;
+		else if (s[i] != '.' && s[i] != '-' && s[i] != ' ')
+			return 0;
+	}
+	return letters >= 1 && letters <= 4;
+}
+
+/* Words that mark a collective name, kept as written. */
+static int collective(const char *s)
+{
+	static const char *const words[] = { "group", "consortium", "network", "collaborat",
+		"team", "committee", "society", "association", "investigators", "organi",
+		"study", "council", "working", "trial", "institute", "foundation", NULL };
+
+	for (int i = 0; words[i]; i++)
+		if (strcasestr(s, words[i]))
+			return 1;
+	return 0;
+}
+
+/* One given-first name, "Thi Hoa Nguyen", "W. Li", "Ludwig van Beethoven",
+ * as "Nguyen, Thi Hoa", "Li, W.", "van Beethoven, Ludwig". */
+static int add_given_first(struct lsr_record *r, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t last, sur;
+	int rc;
+
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n)
+		return 0;
+	if (buf_add(&b, s, n) < 0)
+		return LSR_ENOMEM;
+	last = n;
+	while (last && s[last - 1] != ' ')
+		last--;
+	if (memchr(s, ',', n) || !last || collective(b.s)) {
+		rc = tagged_add_author(r, b.s);
+		buf_release(&b);
+		return rc;
+	}
+	/* lower-case particles before the surname go with it */
+	sur = last;
+	while (sur > 1) {
+		size_t w = sur - 1;
+
+		while (w && s[w - 1] != ' ')
+			w--;
+		if (!islower((unsigned char)s[w]) || w == 0)
+			break;
+		sur = w;
+	}
+	buf_reset(&b);
+	if (buf_add(&b, s + sur, n - sur) < 0 || buf_adds(&b, ", ") < 0 ||
+	    buf_add(&b, s, sur - 1) < 0) {
+		buf_release(&b);
+		return LSR_ENOMEM;
+	}
+	rc = tagged_add_author(r, b.s);
+	buf_release(&b);
+	return rc;
+}
+
+/* "Pan, Y., Yu, C." -> "Pan, Y.", "Yu, C."; a part not followed by
+ * initials is a name of its own (a collective name). */
+static int add_pairs(struct lsr_record *r, const char *s)
+{
+	struct strv parts = STRV_INIT;
+	int rc = strv_split(&parts, s, ",");
+
+	for (size_t i = 0; !rc && i < parts.n; i++) {
+		const char *a = parts.v[i];
+
+		while (*a == ' ')
+			a++;
+		if (i + 1 < parts.n && initials(parts.v[i + 1], strlen(parts.v[i + 1])) &&
+		    !initials(a, strlen(a))) {
+			struct buf b = BUF_INIT;
+			const char *g = parts.v[i + 1];
+
+			while (*g == ' ')
+				g++;
+			rc = buf_printf(&b, "%s, %s", a, g) < 0 ? LSR_ENOMEM : tagged_add_author(r, b.s);
+			buf_release(&b);
+			i++;
+		} else {
+			rc = tagged_add_author(r, a);
+		}
+	}
+	strv_release(&parts);
+	return rc;
+}
+
+/* A name without the author id Scopus appends: "Pan, Yan (57190000000)". */
+static int add_without_id(struct lsr_record *r, const char *a)
+{
+	const char *open = strrchr(a, '(');
+	size_t n = strlen(a);
+	char *name;
+	int rc;
+
+	if (!open || open == a || strspn(open + 1, "0123456789") < 5 ||
+	    open[1 + strspn(open + 1, "0123456789")] != ')')
+		return tagged_add_author(r, a);
+	n = (size_t)(open - a);
+	while (n && a[n - 1] == ' ')
+		n--;
+	name = xstrndup(a, n);
+	if (!name)
+		return LSR_ENOMEM;
+	rc = tagged_add_author(r, name);
+	free(name);
+	return rc;
+}
+
+/* "Wei LiZhiguo Dou": a new name begins where a capital follows a
+ * lower-case letter, except inside Mc, Mac, De, Di, La, Le, Du, O'. */
+static int add_run_together(struct lsr_record *r, const char *s)
+{
+	static const char *const prefixes[] = { "Mc", "Mac", "De", "Di", "Da", "La", "Le", "Du",
+						"Van", "Von", NULL };
+	size_t start = 0, n = strlen(s);
+	int rc = 0;
+
+	for (size_t i = 1; !rc && i <= n; i++) {
+		int split = i == n;
+
+		if (!split && isupper((unsigned char)s[i]) && islower((unsigned char)s[i - 1])) {
+			size_t w = i;
+
+			while (w > start && s[w - 1] != ' ')
+				w--;
+			split = 1;
+			for (int k = 0; prefixes[k]; k++)
+				if (strlen(prefixes[k]) == i - w && !strncmp(s + w, prefixes[k], i - w))
+					split = 0;
+		}
+		if (split) {
+			rc = add_given_first(r, s + start, i - start);
+			start = i;
+		}
+	}
+	return rc;
+}
+
 int tagged_add_authors(struct lsr_record *r, const char *s, enum tagged_authors how)
 {
 	struct strv parts = STRV_INIT;
 	int rc = 0;
 
+	if (how == TAGGED_AUTHOR_RUN_TOGETHER && !strchr(s, ';'))
+		return add_run_together(r, s);
+	if (how == TAGGED_AUTHOR_PAIRS && !strchr(s, ';'))
+		return add_pairs(r, s);
+	if (how == TAGGED_AUTHOR_GIVEN_FIRST || how == TAGGED_AUTHOR_RUN_TOGETHER) {
+		rc = strv_split(&parts, s, strchr(s, '|') ? "|" : ";");
+		for (size_t i = 0; !rc && i < parts.n; i++)
+			rc = add_given_first(r, parts.v[i], strlen(parts.v[i]));
+		strv_release(&parts);
+		return rc;
+	}
+	if (how == TAGGED_AUTHOR_PAIRS) {
+		rc = strv_split(&parts, s, ";");
+		for (size_t i = 0; !rc && i < parts.n; i++)
+			rc = add_without_id(r, parts.v[i]);
+		strv_release(&parts);
+		return rc;
+	}
 	if (strchr(s, ';')) {
 		rc = strv_split(&parts, s, ";");
 	} else if (how == TAGGED_AUTHOR_LIST && strstr(s, " and ")) {
@@ -397,6 +594,42 @@ int tagged_set_issn(struct lsr_record *r, const char *s)
 	return 0;
 }
 
+int tagged_add_isbns(struct lsr_record *r, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		char digits[14];
+		size_t nd = 0, n = strcspn(p, " ,;()[]");
+
+		/* "978-3-16-148410-0", "0-306-40615-2", "ISBN 9780306406157" */
+		for (size_t i = 0; i < n && nd < sizeof(digits) - 1; i++) {
+			if (isdigit((unsigned char)p[i]) ||
+			    ((p[i] == 'X' || p[i] == 'x') && i == n - 1))
+				digits[nd++] = (char)toupper((unsigned char)p[i]);
+			else if (p[i] != '-')
+				break;
+		}
+		digits[nd] = '\0';
+		if (n && strspn(p, "0123456789-Xx") == n &&
+		    ((nd == 13 && (!strncmp(digits, "978", 3) || !strncmp(digits, "979", 3)) &&
+		      !strchr(digits, 'X')) || nd == 10)) {
+			int rc;
+			struct buf b = BUF_INIT;
+
+			if (buf_printf(&b, "isbn:%s", digits) < 0)
+				return LSR_ENOMEM;
+			rc = strv_push_unique(&r->other_ids, b.s);
+			buf_release(&b);
+			if (rc < 0)
+				return rc;
+		}
+		p += n;
+		p += strspn(p, " ,;()[]");
+	}
+	return 0;
+}
+
 /* Is tag one of the space-separated tags in list? */
 static int tag_in(const char *list, const char *tag)
 {
@@ -414,13 +647,25 @@ static int tag_in(const char *list, const char *tag)
 	return 0;
 }
 
+/* Does tag open a record of syn? */
+static int opens(const struct tagged_syntax *syn, const char *tag)
+{
+	return !syn->open || !strcmp(tag, syn->open);
+}
+
+/*
+ * With --skip-malformed a malformed record is reported through
+ * fetch_skip() and dropped: "junk" then discards the rest of it, up to
+ * its close tag, the blank line that ends it (formats without a close
+ * tag) or the open tag of the next record, and reading goes on.
+ */
 int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 		const struct tagged_parser *p, record_sink_fn sink, void *payload)
 {
 	struct buf raw = BUF_INIT, value = BUF_INIT;
 	char tag[TAGGED_TAG_MAX] = "";
 	uint64_t start = 0, nrec = 0;
-	int in_rec = 0, restarted = 0, more, rc = 0;
+	int in_rec = 0, restarted = 0, junk = 0, more, rc = 0;
 
 	record_init(p->r);
 	do {
@@ -437,6 +682,16 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			line = in->line.s;
 			blank = line[strspn(line, " \t")] == '\0';
 			is_tag = !blank && syn->tag_line(line, in->line.len, ntag, &v);
+		}
+		if (junk && more) {
+			if (is_tag && syn->close && !strcmp(ntag, syn->close))
+				junk = 0; /* the skipped record's close tag */
+			else if (blank && !syn->close)
+				junk = 0;
+			else if (is_tag && syn->open && opens(syn, ntag))
+				junk = 0; /* the next record: read it */
+			if (junk || !is_tag || !syn->open || !opens(syn, ntag))
+				continue;
 		}
 		if (in_rec && !syn->close)
 			done = !more || blank ||
@@ -467,16 +722,28 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 				goto out;
 			continue;
 		}
+		if (in_rec && is_tag && syn->close && syn->open && !strcmp(ntag, syn->open)) {
+			rc = lsr_error_set(LSR_EPARSE,
+					   "%s:%llu: expected %s to close the record that starts at line %llu before a new %s",
+					   in->name, (unsigned long long)in->lineno, syn->close_hint,
+					   (unsigned long long)start, syn->open_hint);
+			if ((rc = fetch_skip(p->opts, start, rc)) < 0)
+				goto out;
+			in_rec = 0; /* the unclosed record is dropped; this one opens */
+		}
 		if (!in_rec) {
 			if (is_tag && syn->frame && tag_in(syn->frame, ntag))
 				continue;
-			if (!is_tag || (syn->open && strcmp(ntag, syn->open))) {
+			if (!is_tag || !opens(syn, ntag)) {
 				if (syn->lax_between)
 					continue;
 				rc = lsr_error_set(LSR_EPARSE, "%s:%llu: expected %s to start %s %s record",
 						   in->name, (unsigned long long)in->lineno, syn->open_hint,
 						   strchr("AEIOU", syn->format[0]) ? "an" : "a", syn->format);
-				goto out;
+				if ((rc = fetch_skip(p->opts, in->lineno, rc)) < 0)
+					goto out;
+				junk = 1;
+				continue;
 			}
 			in_rec = 1;
 			restarted = 0;
@@ -487,12 +754,6 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			p->r->line = in->lineno;
 			p->r->offset = in->line_offset;
 			buf_reset(&raw);
-		} else if (is_tag && syn->close && syn->open && !strcmp(ntag, syn->open)) {
-			rc = lsr_error_set(LSR_EPARSE,
-					   "%s:%llu: expected %s to close the record that starts at line %llu before a new %s",
-					   in->name, (unsigned long long)in->lineno, syn->close_hint,
-					   (unsigned long long)start, syn->open_hint);
-			goto out;
 		}
 		if ((rc = buf_add(&raw, in->raw.s, in->raw.len)) < 0)
 			goto out;
@@ -510,6 +771,10 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			rc = lsr_error_set(LSR_EPARSE,
 					   "%s:%llu: expected %s or a continuation line indented with spaces",
 					   in->name, (unsigned long long)in->lineno, syn->tag_hint);
+			if ((rc = fetch_skip(p->opts, start, rc)) == 0) {
+				in_rec = 0;
+				junk = 1;
+			}
 		}
 		if (rc < 0)
 			goto out;
@@ -519,9 +784,10 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 				   "%s:%llu: unexpected end of file: the record that starts at line %llu has no %s",
 				   in->name, (unsigned long long)in->lineno, (unsigned long long)start,
 				   syn->close_hint);
-		goto out;
+		if ((rc = fetch_skip(p->opts, start, rc)) < 0)
+			goto out;
 	}
-	if (nrec == 0) {
+	if (nrec == 0 && !p->opts->allow_empty && !p->opts->skip) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%llu: no %s record found (expected %s lines)",
 				   in->name, (unsigned long long)(in->lineno ? in->lineno : 1),
 				   syn->format, syn->open_hint);

@@ -21,11 +21,20 @@
  * "ER"; FN, VR and EF frame the file.  A record left open at the next PT or
  * at the end of the file, or a line that is neither a tag nor a
  * continuation, rejects the file.
+ *
+ * The tab-delimited export ("Tab-delimited (Win/Mac), UTF-8" or UTF-16;
+ * format wos-tsv) holds the same fields: a header row of the same tags,
+ * "PT AU BA BE GP AF ...", then one row per record, cells without quotes,
+ * lists ("Li, W; Dou, ZG") separated by "; ".  Older versions end every
+ * row with a tab.  Its rows go through the same field() and finish() as
+ * tagged records, so both give the same record: year from PY (DA is the
+ * export's date), pages from BP-EP (PG is the page count), source id UT.
  */
 #include "fetch_int.h"
 #include "../util/err.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,11 +57,11 @@ struct wos_rec {
 	struct lsr_record *r;
 	struct buf value;        /* the field being stored, lines joined */
 	struct strv au, af, ca;  /* authors, full names, group authors */
-	struct buf py, pd, bp, ep, ar, ps, ut, an, sn, ei, ji, j9, pm, ti, so, se;
+	struct buf py, pd, ea, bp, ep, ar, ps, ut, an, sn, ei, ji, j9, pm, ti, so, se;
 };
 
-#define WOS_BUFS(X) X(value) X(py) X(pd) X(bp) X(ep) X(ar) X(ps) X(ut) X(an) X(sn) X(ei) \
-	X(ji) X(j9) X(pm) X(ti) X(so) X(se)
+#define WOS_BUFS(X) X(value) X(py) X(pd) X(ea) X(bp) X(ep) X(ar) X(ps) X(ut) X(an) X(sn) \
+	X(ei) X(ji) X(j9) X(pm) X(ti) X(so) X(se)
 
 static void wr_reset(void *payload)
 {
@@ -111,7 +120,7 @@ static int field(void *payload, const char *t, const char *text)
 	const char *v;
 	static const struct { const char *tag; size_t off; } simple[] = {
 #define M(t, f) { t, offsetof(struct wos_rec, f) }
-		M("PY", py), M("PD", pd), M("BP", bp), M("EP", ep), M("AR", ar), M("PS", ps),
+		M("PY", py), M("PD", pd), M("EA", ea), M("BP", bp), M("EP", ep), M("AR", ar), M("PS", ps),
 		M("UT", ut), M("AN", an), M("SN", sn), M("EI", ei), M("JI", ji),
 		M("J9", j9), M("PM", pm), M("TI", ti), M("SO", so), M("SE", se),
 #undef M
@@ -179,6 +188,9 @@ static int finish(void *payload)
 		else
 			rc = tagged_set_date(r, date.s);
 	}
+	/* an early-access article has no PY yet: EA "NOV 2023" */
+	if (!rc && !x->py.len && x->ea.len)
+		rc = tagged_set_date(r, x->ea.s);
 	if (!rc && (x->bp.len || x->ep.len))
 		rc = tagged_set_pages(r, x->bp.s, x->ep.s);
 	else if (!rc && x->ar.len) /* an article number; "UNSP" marks an unspecified one */
@@ -221,10 +233,9 @@ int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
 	};
 	struct lsr_record rec;
 	struct wos_rec x;
-	struct tagged_parser p = { &x, &rec, wr_reset, field, finish };
+	struct tagged_parser p = { &x, &rec, wr_reset, field, finish, o };
 	int rc;
 
-	(void)o;
 	memset(&x, 0, sizeof(x));
 #define INIT(f) buf_init(&x.f, 0);
 	WOS_BUFS(INIT)
@@ -232,5 +243,140 @@ int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
 	x.r = &rec;
 	rc = tagged_read(in, &syntax, &p, sink, payload);
 	wr_release(&x);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The tab-delimited export                                            */
+
+/* Split line at tabs into cells (line is changed). */
+static int split_tabs(char *line, struct strv *cells)
+{
+	strv_clear(cells);
+	for (;;) {
+		char *tab = strchr(line, '\t');
+
+		if (tab)
+			*tab = '\0';
+		if (strv_push(cells, line) < 0)
+			return LSR_ENOMEM;
+		if (!tab)
+			return 0;
+		line = tab + 1;
+	}
+}
+
+/* The list tags: "A; B; C" in a cell, one per line in the tagged export. */
+static int list_tag(const char *tag)
+{
+	return !strcmp(tag, "AU") || !strcmp(tag, "AF") || !strcmp(tag, "CA");
+}
+
+int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o,
+			record_sink_fn sink, void *payload)
+{
+	struct lsr_record rec;
+	struct wos_rec x;
+	struct strv header = STRV_INIT, cells = STRV_INIT;
+	struct buf text = BUF_INIT, line = BUF_INIT;
+	size_t ncols = 0;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+#define INIT(f) buf_init(&x.f, 0);
+	WOS_BUFS(INIT)
+#undef INIT
+	x.r = &rec;
+	record_init(&rec);
+	while ((rc = input_getline(in)) > 0) {
+		size_t n;
+
+		if (in->line.s[strspn(in->line.s, " \t")] == '\0')
+			continue;
+		buf_reset(&line);
+		if ((rc = buf_add(&line, in->line.s, in->line.len)) < 0 ||
+		    (rc = split_tabs(line.s, &cells)) < 0)
+			goto out;
+		n = cells.n;
+		while (n > 0 && !*cells.v[n - 1])
+			n--; /* the trailing tab of older exports */
+		if (!ncols) {
+			for (size_t i = 0; i < n; i++) {
+				char *t = cells.v[i];
+
+				t[strcspn(t, " ")] = '\0';
+				if ((rc = strv_push(&header, t)) < 0)
+					goto out;
+			}
+			ncols = n;
+			if (ncols < 2 || strcmp(header.v[0], "PT")) {
+				rc = lsr_error_set(LSR_EPARSE,
+						   "%s:%llu: expected a header of Web of Science field tags ('PT', 'AU', ...) separated by tabs",
+						   in->name, (unsigned long long)in->lineno);
+				goto out;
+			}
+			continue;
+		}
+		if (n > ncols) {
+			rc = lsr_error_set(LSR_EPARSE,
+					   "%s:%llu: expected at most %zu cells, as in the header, but the row has %zu",
+					   in->name, (unsigned long long)in->lineno, ncols, n);
+			if ((rc = fetch_skip(o, in->lineno, rc)) < 0)
+				goto out;
+			continue;
+		}
+		record_reset(&rec);
+		wr_reset(&x);
+		rec.line = in->lineno;
+		rec.offset = in->line_offset;
+		for (size_t i = 0; i < n; i++) {
+			const char *v = cells.v[i];
+
+			while (*v == ' ')
+				v++;
+			if (!*v || !*header.v[i])
+				continue;
+			buf_reset(&text);
+			if (list_tag(header.v[i])) {
+				/* "Li, W; Dou, ZG" -> one name a line */
+				for (const char *p = v; *p; p++) {
+					if (*p == ';') {
+						rc = buf_addc(&text, '\n');
+						while (p[1] == ' ')
+							p++;
+					} else {
+						rc = buf_addc(&text, *p);
+					}
+					if (rc < 0)
+						goto out;
+				}
+			} else if ((rc = buf_adds(&text, v)) < 0) {
+				goto out;
+			}
+			if ((rc = field(&x, header.v[i], text.s)) < 0)
+				goto out;
+		}
+		if ((rc = finish(&x)) < 0)
+			goto out;
+		rec.raw = in->raw.s;
+		rec.raw_len = in->raw.len;
+		if ((rc = sink(&rec, payload)) < 0)
+			goto out;
+	}
+	if (rc < 0)
+		goto out;
+	if (!ncols) {
+		rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a header of Web of Science field tags ('PT', 'AU', ...) separated by tabs",
+				   in->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	record_release(&rec);
+	wr_release(&x);
+	strv_release(&header);
+	strv_release(&cells);
+	buf_release(&text);
+	buf_release(&line);
 	return rc;
 }

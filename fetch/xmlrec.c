@@ -490,7 +490,20 @@ int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *nam
 	x->old_sctx = xmlStructuredErrorContext;
 	xmlSetExternalEntityLoader(no_entities);
 	xmlSetStructuredErrorFunc(x, on_error);
-	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, NULL, XMLREC_OPTIONS);
+	/* UTF-16 reaches libxml2 as UTF-8 (input.c decodes it): the XML
+	 * declaration's encoding="UTF-16" no longer applies */
+	if (!in->started) {
+		const char *data;
+		size_t len;
+		int rc = input_peek(in, &data, &len);
+
+		if (rc < 0) {
+			xmlrec_close(x);
+			return rc;
+		}
+	}
+	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, in->utf16 ? "UTF-8" : NULL,
+				   XMLREC_OPTIONS);
 	if (!x->reader) {
 		int rc = x->io_rc ? x->io_rc : lsr_error_oom();
 
@@ -934,6 +947,20 @@ int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *ou
 		unsigned flags)
 {
 	struct walk w = { x, out, flags, 0, 0 };
+	size_t start = out->len, lead = 0, end;
+	int rc = walk(&w, node);
 
-	return walk(&w, node);
+	if (rc < 0)
+		return rc;
+	/* white space around the text is layout ("<LastName> Fantini
+	 * </LastName>", as other tools than PubMed write it) */
+	end = out->len;
+	while (start + lead < end && isspace((unsigned char)out->s[start + lead]))
+		lead++;
+	while (end > start + lead && isspace((unsigned char)out->s[end - 1]))
+		end--;
+	if (lead)
+		memmove(out->s + start, out->s + start + lead, end - start - lead);
+	buf_setlen(out, end - lead);
+	return 0;
 }

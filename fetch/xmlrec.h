@@ -163,8 +163,9 @@ enum xmlrec_text_flags {
 };
 
 /*
- * Append the text content of node to out.  An entity reference the
- * parser left unexpanded rejects the file (LSR_EPARSE).
+ * Append the text content of node to out, without the white space around
+ * it.  An entity reference the parser left unexpanded rejects the file
+ * (LSR_EPARSE).
  */
 int xmlrec_text(struct xmlrec *x, const struct xmlrec_node *node, struct buf *out,
 		unsigned flags);

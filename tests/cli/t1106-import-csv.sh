@@ -98,7 +98,7 @@ same "$ERR" "lsr import: error: $TMP/quote.csv:3: expected '\"' to close the quo
 run 2 lsr -C "$REV" import --source Test --id-column record_id "$FIX/dedup/other/asreview_duplicate_records.csv"
 same "$(head -1 "$ERR")" "lsr import: error: $FIX/dedup/other/asreview_duplicate_records.csv:1: no column 'record_id' in the header (columns: title, abstract, doi, some_column)"
 run 2 lsr -C "$REV" import --source Test --map titel=title "$FIX/dedup/other/asreview_duplicate_records.csv"
-same "$(head -1 "$ERR")" "lsr import: error: --map titel=title: unknown field 'titel' (fields: title, abstract, authors, year, date, journal, journal_abbrev, volume, issue, pages, start_page, end_page, article_number, doi, pmid, pmcid, issn, language, keywords, publication_types, ref_type, url, source_id, citation, extra)"
+same "$(head -1 "$ERR")" "lsr import: error: --map titel=title: unknown field 'titel' (fields: title, abstract, authors, year, date, journal, journal_abbrev, volume, issue, pages, start_page, end_page, article_number, doi, pmid, pmcid, issn, language, keywords, publication_types, ref_type, url, source_id, citation, extra, isbn)"
 run 2 lsr -C "$REV" import --source Test --map title=Heading "$FIX/dedup/other/asreview_duplicate_records.csv"
 same "$(head -1 "$ERR")" "lsr import: error: $FIX/dedup/other/asreview_duplicate_records.csv:1: --map title=Heading: no column 'Heading' in the header (columns: title, abstract, doi, some_column)"
 same "$(counts)" "$before"

@@ -22,6 +22,40 @@ csv/synthesisr_eviatlas.tsv|eviatlas.bib|1|csv
 dedup/other/asreview_duplicate_records.csv|toy.ris|14|csv
 EOF
 
+# the vendor variants of issue 16 (tests/data/import16): each under a
+# misleading name is still read as its own format (UTF-16 included), so no
+# file of one format is detected as another
+D16=$LSR_SRC/tests/data/import16
+while IFS='|' read -r f name n fmt; do
+	cp "$D16/$f" "$TMP/$name"
+	expect_import "$TMP/$name" "$n" "$fmt"
+done <<'EOF2'
+wos-utf16le-bom.txt|w16.ris|2|wos
+endnote-utf16be-nobom.enw|e16.bib|2|endnote
+ris-utf16le-nobom.ris|r16.txt|1|ris
+bibdesk-comments.bib|bibdesk.enw|2|bibtex
+endnote-nokey.bib|nokey.ris|2|bibtex
+scopus-key-spaces.bib|scopus.txt|2|bibtex
+commented-latex.bib|latex.enw|1|bibtex
+mendeley-missing-comma.bib|mendeley.ris|2|bibtex
+ris-one-space-na.ris|onespace.nbib|2|ris
+eric-medline.nbib|eric.ris|2|medline
+wos-tsv-old-trailing-tab.txt|wostsv.csv|2|wos-tsv
+wos-tsv-utf16.txt|wostsv16.csv|2|wos-tsv
+scopus-old.csv|scopus.ris|2|csv
+scopus-new.csv|scopus2.txt|1|csv
+lens.csv|lens.bib|1|csv
+openalex.csv|openalex.txt|1|csv
+springerlink.csv|springer.txt|2|csv
+ieee.csv|ieee.ris|2|csv
+dimensions.csv|dimensions.txt|1|csv
+europepmc.csv|epmc.xml.txt|2|csv
+covidence.csv|covidence.ris|1|csv
+rayyan.csv|rayyan.bib|1|csv
+pubmed-spaces.xml|pm.txt|1|pubmed-xml
+endnote-spaces.xml|en.txt|1|endnote-xml
+EOF2
+
 # text before the first entry (a comment in BibTeX) does not hide it
 printf 'Exported by a tool; see john@example.org, 2024.\n\n@article{k1,\n  title = {T},\n}\n' > "$TMP/preamble.bib"
 expect_import "$TMP/preamble.bib" 1 bibtex
@@ -42,7 +76,7 @@ run 3 lsr -C "$REV" import --source Test "$TMP/empty.ris"
 same "$ERR" "lsr import: error: $TMP/empty.ris: the file is empty"
 printf 'Dear colleague\nplease find the references attached\n' > "$TMP/letter.txt"
 run 3 lsr -C "$REV" import --source Test "$TMP/letter.txt"
-same "$ERR" "lsr import: error: $TMP/letter.txt:1: cannot tell the format from the content (expected PubMed XML, MEDLINE, RIS, Web of Science, EndNote XML or tagged, BibTeX or CSV); give --format"
+same "$ERR" "lsr import: error: $TMP/letter.txt:1: cannot tell the format from the content (formats considered: pubmed-xml, medline, ris, wos, endnote-xml, endnote, bibtex, csv, wos-tsv); the first line is 'Dear colleague'; give --format"
 run 2 lsr -C "$REV" import --source Test --format refworks "$TMP/letter.txt"
 has "$ERR" "lsr import: error: unknown format 'refworks'"
 same "$(counts)" "$before"

@@ -168,8 +168,8 @@ recs
 same "$(key 1)" "Vitamin D supplementation in invented care homes: a cluster-randomised trial|Schröder, Jürgen|2018|10.5555/jfm.2018.45.210|Journal of Fictional Medicine|210-218"
 same "$(val 1 '.authors | join(";")')" "Schröder, Jürgen;Nuñez, María;Imaginary Trials Consortium"
 same "$(val 1 '[.source_id, .type, .pmid, .issn, .volume, .issue, .pub_date] | join("|")')" "schroeder2018|article|90000061|1999-0061|45|3|2018-09"
-same "$(val 1 .abstract)" "Falls were counted for one year.
-Fewer falls occurred with vitamin D."
+# a hard line break in a BibTeX value is a space (issue 16)
+same "$(val 1 .abstract)" "Falls were counted for one year. Fewer falls occurred with vitamin D."
 same "$(key 2)" "Telemonitoring of blood pressure in a pretend district|Adeyemi, Folasade|2020||Proceedings of the Make-Believe Conference on Health|33-41"
 same "$(val 2 '.authors[1]')" "Lefèvre, Amélie"
 same "$(key 3)" "Guidelines Nobody Wrote||2011|||"

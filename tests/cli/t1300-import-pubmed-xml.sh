@@ -63,7 +63,10 @@ while read -r rel nrec ndel; do
 		sed -n 's|.*<DeleteCitation>\(.*\)</DeleteCitation>.*|\1|p' |
 		grep -o '<PMID[ >]' | wc -l)
 	same "$got_del" "$ndel"
-	run_in rev 0 lsr import --json --source PubMed "$FIX/$rel"
+	# a file of no record (an empty PubmedArticleSet) needs --allow-empty
+	empty=
+	[ "$nrec$ndel" = 00 ] && empty=--allow-empty
+	run_in rev 0 lsr import --json --source PubMed $empty "$FIX/$rel"
 	has "$OUT" "\"records\":$nrec,"
 	has "$OUT" "\"deleted\":$ndel,"
 	has "$OUT" '"format":"pubmed-xml"'

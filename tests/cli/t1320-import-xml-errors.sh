@@ -84,7 +84,10 @@ run_in rev 3 lsr import --format endnote-xml --source PubMed "$FIX/pubmed/efetch
 same "$(cat "$ERR")" "lsr import: error: $FIX/pubmed/efetch/pmparser_pubmed_no_rows.xml:3: expected <xml> as the root element, found <PubmedArticleSet>"
 same "$(state)" "$before"
 
-# an empty PubmedArticleSet is a valid file with no records
-run_in rev 0 lsr import --source PubMed "$FIX/pubmed/efetch/metapub_37909814.xml"
+# an empty PubmedArticleSet is a valid file with no records: refused as
+# a silent zero unless --allow-empty says the search found nothing
+run_in rev 3 lsr import --source PubMed "$FIX/pubmed/efetch/metapub_37909814.xml"
+same "$(cat "$ERR")" "lsr import: error: $FIX/pubmed/efetch/metapub_37909814.xml: no records found in a file that is not empty (read as pubmed-xml); check the format, or use --allow-empty if the export holds none"
+run_in rev 0 lsr import --source PubMed --allow-empty "$FIX/pubmed/efetch/metapub_37909814.xml"
 has "$OUT" "0 records from PubMed (pubmed-xml) as run 2"
 finish

@@ -412,7 +412,7 @@ static void test_fetch_allocfail__csv(void **state)
 		"\"34847056\",\"Chatbot \"\"quoted\"\"\nover two lines\",\"Xu L\",\"JMIR Cancer\",\"2021\","
 		"\"PMC8669585\",\n";
 	struct strv map = STRV_INIT;
-	struct fetch_parse_opts opts = { "PMID", &map };
+	struct fetch_parse_opts opts = { .id_column = "PMID", .map = &map };
 
 	(void)state;
 	torture(text, FETCH_FMT_CSV, NULL, 2);
@@ -420,6 +420,38 @@ static void test_fetch_allocfail__csv(void **state)
 	assert_int_equal(strv_push(&map, "journal=Journal/Book"), 0);
 	torture(text, FETCH_FMT_CSV, &opts, 2);
 	strv_release(&map);
+}
+
+/* The vendor variants of issue 16: Web of Science tab-delimited, ERIC's
+ * MEDLINE, BibTeX as reference managers bend it (a note in the run),
+ * CSV exports read through a vendor's table. */
+static void test_fetch_allocfail__variants(void **state)
+{
+	(void)state;
+	torture("PT\tAU\tAF\tTI\tSO\tPY\tBP\tEP\tDI\tUT\tDA\t\n"
+		"J\tLi, W; Dou, Z\tLi, Wei; Dou, Zhiguo\tSoil fauna\tECOSYSTEM HEALTH\t2020\t1\t9"
+		"\t10.1/x\tWOS:000514379300001\t2024-03-12\t\n"
+		"J\tBerg, E\t\tSea ice\tPOLAR BIOLOGY\t2022\t\t\t\tWOS:000790000300001\t2024-03-12\t\n",
+		FETCH_FMT_WOS_TSV, NULL, 2);
+	torture("OWN - ERIC\nTI  - Peer Tutoring\nAU  - Mwangi, Grace\nOID - EJ1281234\n"
+		"IS  - ISSN-1086-296X\nMH  - Rural Schools\nDP  - 2020\n\n"
+		"OWN - ERIC\nTI  - Homework\nOID - ED601234\nIS  - ISBN-978-1-23-456789-7\n",
+		FETCH_FMT_MEDLINE, NULL, 2);
+	torture("%% BibDesk\n%@article{gone, title={x}}\n"
+		"@article{,\n  title = {\\mkbibquote{Intention} in Garc{\\'\\i}a}\n  year = {2021}\n}\n"
+		"@ARTICLE{Conference paper2022775, title = {Two}, pages = {77 \xE2\x80\x93 85}}\n",
+		FETCH_FMT_BIBTEX, NULL, 2);
+	torture("Authors,Title,Year,Source title,Page start,Page end,ISBN,Abstract,EID\n"
+		"\"Pan, Y., Yu, C.\",Hand hygiene,2022,Infection Control,880,886,,[No abstract available],2-s2.0-1\n"
+		"WHO Centre,Hand rub,2020,J Hosp Infect,,,978-92-4-159790-6,An abstract.,2-s2.0-2\n",
+		FETCH_FMT_CSV, NULL, 2);
+	torture("\"About the data: Exported on 12 March 2024\"\n"
+		"\"Publication ID\",\"Title\",\"PubYear\",\"Authors\"\n"
+		"\"pub.1\",\"School milk\",\"2020\",\"Quispe, Rosa; Mamani, Luis\"\n",
+		FETCH_FMT_CSV, NULL, 1);
+	torture("Item Title,Item DOI,Authors,Publication Year\n"
+		"Microplastics,10.1007/x,Eva HorvathRonald McDonald,2021\n",
+		FETCH_FMT_CSV, NULL, 1);
 }
 
 static const char pubmed_xml_text[] =
@@ -524,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fetch_allocfail__endnote, setup),
 		cmocka_unit_test_setup(test_fetch_allocfail__bibtex, setup),
 		cmocka_unit_test_setup(test_fetch_allocfail__csv, setup),
+		cmocka_unit_test_setup(test_fetch_allocfail__variants, setup),
 		cmocka_unit_test_setup(test_fetch_allocfail__pubmed_xml, setup),
 		/* the same with libxml2's allocations failing too */
 		{ "test_fetch_allocfail__pubmed_xml_libxml2", test_fetch_allocfail__pubmed_xml,

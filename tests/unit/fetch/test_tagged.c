@@ -74,6 +74,32 @@ static void test_fetch_tagged__author_lists(void **state)
 	expect_authors("Grob C, Doe J, et al.", TAGGED_AUTHOR_TAG, "Grob C|Doe J");
 }
 
+/* The vendors' ways of writing author lists (CSV exports, issue 16). */
+static void test_fetch_tagged__author_styles(void **state)
+{
+	(void)state;
+	/* Scopus: "Surname, I." pairs; with ';' a list, author ids dropped */
+	expect_authors("Pan, Y., Yu, C., Tanaka, H.-J.", TAGGED_AUTHOR_PAIRS,
+		       "Pan, Y.|Yu, C.|Tanaka, H.-J.");
+	expect_authors("Pan, Y., WHO Collaborating Centre", TAGGED_AUTHOR_PAIRS,
+		       "Pan, Y.|WHO Collaborating Centre");
+	expect_authors("Pan, Yan (57190000000); Yu, Chen (57190000001)", TAGGED_AUTHOR_PAIRS,
+		       "Pan, Yan|Yu, Chen");
+	expect_authors("Pan Y.; Yu C.", TAGGED_AUTHOR_PAIRS, "Pan Y.|Yu C.");
+	/* given names first, turned round; particles stay with the surname */
+	expect_authors("Maria Santos; Jan van der Berg; K. Sato", TAGGED_AUTHOR_GIVEN_FIRST,
+		       "Santos, Maria|van der Berg, Jan|Sato, K.");
+	expect_authors("Ana Ferreira|Thi Hoa Nguyen|Plato", TAGGED_AUTHOR_GIVEN_FIRST,
+		       "Ferreira, Ana|Nguyen, Thi Hoa|Plato");
+	expect_authors("Doe, Jane; Global Burden of Disease Network", TAGGED_AUTHOR_GIVEN_FIRST,
+		       "Doe, Jane|Global Burden of Disease Network");
+	/* SpringerLink's names run together */
+	expect_authors("Eva HorvathRonald McDonaldPeter Kovacs", TAGGED_AUTHOR_RUN_TOGETHER,
+		       "Horvath, Eva|McDonald, Ronald|Kovacs, Peter");
+	expect_authors("Sean MacArthurLuc DeVries", TAGGED_AUTHOR_RUN_TOGETHER,
+		       "MacArthur, Sean|DeVries, Luc");
+}
+
 static void expect_pages(const char *in, const char *want)
 {
 	struct lsr_record r;
@@ -95,6 +121,8 @@ static void test_fetch_tagged__page_ranges(void **state)
 	expect_pages("e1998", "e1998");
 	expect_pages("S0883-5403(19)30006-3", "S0883-5403(19)30006-3");
 	expect_pages("12-", "12-");
+	expect_pages("77 \xE2\x80\x93 85", "77-85"); /* an en dash (Scopus) */
+	expect_pages("9\xE2\x80\x94" "12", "9-12");      /* an em dash */
 }
 
 static void test_fetch_tagged__identifiers(void **state)
@@ -117,6 +145,16 @@ static void test_fetch_tagged__identifiers(void **state)
 	record_reset(&r);
 	assert_int_equal(tagged_set_issn(&r, "0-398-05484-3 (Hardcover)"), 0);
 	assert_string_equal(r.issn.s, "");
+	/* ISBN-10 and -13 become other ids; an ISSN or a short number does not */
+	record_reset(&r);
+	assert_int_equal(tagged_add_isbns(&r, "0-398-05484-3 (Hardcover); 978-3-16-148410-0, 1234-5678 12345"), 0);
+	assert_int_equal(r.other_ids.n, 2);
+	assert_string_equal(r.other_ids.v[0], "isbn:0398054843");
+	assert_string_equal(r.other_ids.v[1], "isbn:9783161484100");
+	record_reset(&r);
+	assert_int_equal(tagged_add_isbns(&r, "080442957X 1234567890123"), 0);
+	assert_int_equal(r.other_ids.n, 1); /* 13 digits without 978/979 are no ISBN */
+	assert_string_equal(r.other_ids.v[0], "isbn:080442957X");
 	record_release(&r);
 }
 
@@ -125,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fetch_tagged__dates),
 		cmocka_unit_test(test_fetch_tagged__author_lists),
+		cmocka_unit_test(test_fetch_tagged__author_styles),
 		cmocka_unit_test(test_fetch_tagged__page_ranges),
 		cmocka_unit_test(test_fetch_tagged__identifiers),
 	};
