@@ -4,6 +4,7 @@
  */
 #include "extract_int.h"
 #include "../util/clock.h"
+#include "../util/array.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
 
@@ -307,17 +308,8 @@ int xstudies_load(struct xstudies *out, struct lsr_db *db)
 	if (!st)
 		return lsr_error_last_code();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 32;
-			struct xstudy *p = realloc(out->v, na * sizeof(*p));
-
-			if (!p) {
-				rc = lsr_error_oom();
-				goto fail;
-			}
-			out->v = p;
-			alloc = na;
-		}
+		if ((rc = ARRAY_GROW(out->v, out->n, alloc, 32)) < 0)
+			goto fail;
 		out->v[out->n].id = sqlite3_column_int64(st, 0);
 		out->v[out->n].label = xstrdup((const char *)sqlite3_column_text(st, 1));
 		if (!out->v[out->n++].label) {

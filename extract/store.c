@@ -20,6 +20,7 @@
 #include "extract_int.h"
 #include "../util/clock.h"
 #include "../util/csvtab.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -453,15 +454,8 @@ static int finish_arm(struct derive_state *d)
 		return buf_printf(&d->keys, "%s\x1f%s\x1f%s\x1f%s\x1d%s\x1e", d->cur.study,
 				  d->cur.outcome, d->cur.timepoint, d->cur.arm, lsr_error_last());
 	}
-	if (d->narms == d->alloc) {
-		size_t na = d->alloc ? d->alloc * 2 : 4;
-		struct arm_done *p = realloc(d->arms, na * sizeof(*p));
-
-		if (!p)
-			return lsr_error_oom();
-		d->arms = p;
-		d->alloc = na;
-	}
+	if (ARRAY_GROW(d->arms, d->narms, d->alloc, 4) < 0)
+		return LSR_ENOMEM;
 	a = &d->arms[d->narms];
 	a->arm = xstrdup(d->cur.arm);
 	a->x = x;
@@ -1021,15 +1015,8 @@ static int data_row(const struct extract_study_data *d, const char *outcome, voi
 	struct extract_study_data *o;
 
 	(void)outcome;
-	if (s->n == s->alloc) {
-		size_t na = s->alloc ? s->alloc * 2 : 16;
-		struct extract_study_data *p = realloc(s->v, na * sizeof(*p));
-
-		if (!p)
-			return lsr_error_oom();
-		s->v = p;
-		s->alloc = na;
-	}
+	if (ARRAY_GROW(s->v, s->n, s->alloc, 16) < 0)
+		return LSR_ENOMEM;
 	o = &s->v[s->n];
 	*o = *d;
 	o->study = xstrdup(d->study);

@@ -20,6 +20,7 @@
  * inside a reply (<ERROR> in a 200 or 400) are retried like 5xx.
  */
 #include "search_int.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <libxml/parser.h>
@@ -156,15 +157,8 @@ struct idset {
 
 static int idset_add(struct idset *s, uint64_t id)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		uint64_t *nv = realloc(s->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return lsr_error_oom();
-		s->v = nv;
-		s->cap = nc;
-	}
+	if (ARRAY_GROW(s->v, s->n, s->cap, 1024) < 0)
+		return LSR_ENOMEM;
 	s->v[s->n++] = id;
 	return 0;
 }

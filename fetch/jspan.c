@@ -10,6 +10,7 @@
  * and arrays, and scalars.
  */
 #include "search_int.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <stdlib.h>
@@ -178,17 +179,8 @@ int jspan_array_items(const char *s, size_t n, const char *const *path,
 		start = sc.i;
 		if ((rc = skip_value(&sc, 1)) < 0)
 			goto fail;
-		if (nv == alloc) {
-			size_t na = alloc ? alloc * 2 : 64;
-			struct jspan *nvp = realloc(v, na * sizeof(*v));
-
-			if (!nvp) {
-				rc = lsr_error_oom();
-				goto fail;
-			}
-			v = nvp;
-			alloc = na;
-		}
+		if ((rc = ARRAY_GROW(v, nv, alloc, 64)) < 0)
+			goto fail;
 		v[nv].off = start;
 		v[nv].len = sc.i - start;
 		nv++;

@@ -20,6 +20,7 @@
  * declares entities rejects the file (lsr never reads custom entities).
  */
 #include "xmlrec.h"
+#include "../util/array.h"
 #include "../util/err.h"
 
 #include <ctype.h>
@@ -239,14 +240,8 @@ static int queue_push(struct xmlrec *x, const struct xmlrec_slice *s)
 			memmove(x->q, x->q + x->qhead, (x->qlen - x->qhead) * sizeof(*x->q));
 			x->qlen -= x->qhead;
 			x->qhead = 0;
-		} else {
-			size_t ncap = x->qcap ? x->qcap * 2 : 16;
-			struct xmlrec_slice *nq = realloc(x->q, ncap * sizeof(*nq));
-
-			if (!nq)
-				return lsr_error_oom();
-			x->q = nq;
-			x->qcap = ncap;
+		} else if (ARRAY_GROW(x->q, x->qlen, x->qcap, 16) < 0) {
+			return LSR_ENOMEM;
 		}
 	}
 	x->q[x->qlen++] = *s;
