@@ -5,15 +5,22 @@
 #include "opt.h"
 #include "out.h"
 #include "../fetch/fetch.h"
+#include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const import_usage[] = {
 	"lsr import FILE... --source NAME [--kind database|register|other]\n"
 	"          [--format auto|pubmed-xml|medline|ris|wos|endnote-xml|endnote|bibtex|csv|wos-tsv]\n"
 	"          [--id-column COL] [--map FIELD=COL,...] [--force] [--allow-empty]\n"
-	"          [--skip-malformed] [--json]",
+	"          [--skip-malformed] [--searched YYYY-MM-DD] [--database-version TEXT]\n"
+	"          [--strategy FILE|TEXT] [--json]",
 	NULL
 };
 
@@ -43,9 +50,49 @@ static int print_skips(struct lsr_ctx *ctx, int64_t run)
 	return rc;
 }
 
+/* --strategy FILE|TEXT: the content of a readable regular file, else NULL
+ * in *out (the argument is the text itself). */
+static int read_strategy(const char *arg, char **out)
+{
+	struct stat sb;
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	*out = NULL;
+	if (stat(arg, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (!(f = fopen(arg, "rb")))
+		return lsr_error_set(LSR_ERROR, "cannot read --strategy '%s': %s", arg, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) < 0) {
+			fclose(f);
+			buf_release(&b);
+			return lsr_error_oom();
+		}
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return lsr_error_set(LSR_ERROR, "cannot read --strategy '%s': %s", arg, strerror(errno));
+	}
+	fclose(f);
+	if (!text_is_utf8(b.s ? b.s : "", b.len)) {
+		buf_release(&b);
+		return lsr_error_set(LSR_EPARSE, "--strategy '%s' is not UTF-8 text", arg);
+	}
+	*out = buf_detach(&b);
+	if (!*out && !(*out = strdup("")))
+		return lsr_error_oom();
+	return 0;
+}
+
 int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *source = NULL, *kind = NULL, *format = "auto", *id_column = NULL;
+	const char *searched = NULL, *dbversion = NULL, *strategy = NULL;
+	char searched_day[11];
+	char *strategy_text = NULL;
 	struct strv maps = STRV_INIT, map = STRV_INIT;
 	int force = 0, json = 0, allow_empty = 0, skip_malformed = 0;
 	uint64_t skipped = 0;
@@ -58,6 +105,9 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "force", &force, "import a file whose content was imported before"),
 		OPT_BOOL(0, "allow-empty", &allow_empty, "store a file without records as a run of 0 (a search that found nothing)"),
 		OPT_BOOL(0, "skip-malformed", &skip_malformed, "store the good records of a file and record the malformed ones (exit 6)"),
+		OPT_STRING(0, "searched", &searched, "DATE", "the day the search was run in the database (PRISMA-S)"),
+		OPT_STRING(0, "database-version", &dbversion, "TEXT", "the database's version or coverage as the search ran"),
+		OPT_STRING(0, "strategy", &strategy, "FILE|TEXT", "the search strategy as run (a file's text, or the text)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object per file"),
 		OPT_END(),
 	};
@@ -83,7 +133,22 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 			rc = lsr_error_set(LSR_EUSAGE, "--map expects FIELD=COLUMN, not '%s'", map.v[i]);
 			goto out;
 		}
+	if (searched) {
+		if ((rc = fetch_search_date_parse(searched_day, searched, "--searched")) < 0)
+			goto out;
+		searched = searched_day;
+	}
+	/* the strategy: a file's text, the text given, else the protocol's */
+	if (strategy && (rc = read_strategy(strategy, &strategy_text)) < 0)
+		goto out;
+	if (!strategy_text && ctx->protocol)
+		for (size_t i = 0; i < ctx->protocol->nsources; i++)
+			if (!strcmp(ctx->protocol->sources[i].name, source) && ctx->protocol->sources[i].strategy)
+				strategy = ctx->protocol->sources[i].strategy;
 	memset(&io, 0, sizeof(io));
+	io.searched = searched;
+	io.database_version = dbversion;
+	io.strategy = strategy_text ? strategy_text : strategy;
 	io.source = source;
 	io.kind = kind;
 	io.force = force;
@@ -133,6 +198,7 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (skipped)
 		rc = CMD_SKIPPED; /* every file imported, some entries skipped */
 out:
+	free(strategy_text);
 	strv_release(&maps);
 	strv_release(&map);
 	return n == OPT_HELP ? OPT_HELP : (n < 0 ? n : rc);

@@ -7,6 +7,7 @@
 #include "opt.h"
 #include "out.h"
 #include "../report/prisma.h"
+#include "../db/runs.h"
 #include "../util/err.h"
 
 #include <errno.h>
@@ -17,6 +18,25 @@ static const char *const prisma_usage[] = {
 	"lsr prisma [--json] [--svg FILE] [--update N | --cumulative]",
 	NULL
 };
+
+/* The searches of the scope (one update, or all when update < 0): when each
+ * source was searched (PRISMA-S), as JSON objects in arr. */
+struct search_scope {
+	int update;
+	json_t *arr;
+};
+
+static int search_item(const struct run_row *u, void *payload)
+{
+	struct search_scope *sc = payload;
+
+	if (u->withdrawn_reason || (sc->update >= 0 && u->update_no != sc->update))
+		return 0;
+	return json_array_append_new(sc->arr, json_pack("{s:s, s:I, s:s, s:o, s:o, s:I}",
+		"source", u->source, "run", (json_int_t)u->id, "kind", u->kind,
+		"searched", out_jstr(u->searched_on), "database_version", out_jstr(u->database_version),
+		"records", (json_int_t)u->records_live)) < 0 ? lsr_error_oom() : 0;
+}
 
 int cmd_prisma(int argc, const char **argv, struct lsr_ctx *ctx)
 {
@@ -34,6 +54,7 @@ int cmd_prisma(int argc, const char **argv, struct lsr_ctx *ctx)
 	int n = opt_parse(argc, argv, opts, prisma_usage, &args), rc;
 	struct prisma x;
 	struct buf b = BUF_INIT;
+	struct search_scope sc = { 0, NULL };
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
@@ -66,14 +87,34 @@ int cmd_prisma(int argc, const char **argv, struct lsr_ctx *ctx)
 			goto out;
 		buf_reset(&b);
 	}
+	sc.update = update == -2 ? -1 : (int)update;
+	if (!(sc.arr = json_array())) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	if ((rc = db_runs_foreach(ctx->db, search_item, &sc)) < 0)
+		goto out;
 	if (json) {
-		rc = out_json_doc(prisma_json(&x));
+		json_t *j = prisma_json(&x);
+
+		json_object_set(j, "searches", sc.arr);
+		rc = out_json_doc(j);
 	} else if ((rc = prisma_text(&b, &x)) == 0) {
+		size_t i;
+		json_t *e;
+
 		fwrite(b.s, 1, b.len, stdout);
+		printf("\ndate of search:\n");
+		json_array_foreach(sc.arr, i, e)
+			printf("  %-24s %-12s run %lld\n", json_string_value(json_object_get(e, "source")),
+			       json_is_string(json_object_get(e, "searched"))
+				       ? json_string_value(json_object_get(e, "searched")) : "not recorded",
+			       (long long)json_integer_value(json_object_get(e, "run")));
 		if (svg)
 			printf("\ndiagram: %s\n", svg);
 	}
 out:
+	json_decref(sc.arr);
 	buf_release(&b);
 	prisma_release(&x);
 	return rc;

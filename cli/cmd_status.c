@@ -84,14 +84,16 @@ static int status_run(const struct run_row *r, void *payload)
 	}
 	if (!r->id)
 		return 0; /* a source without runs */
-	run = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:I, s:I, s:b, s:o, s:o}",
+	run = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
 			"id", (json_int_t)r->id, "kind", r->kind,
 			"file_or_query", out_jstr(r->file_or_query), "format", out_jstr(r->format),
 			"started_at", out_jstr(r->started_at), "status", r->status,
 			"status_reason", out_jstr(r->status_reason), "records", (json_int_t)r->records_live,
 			"withdrawn_by_source", (json_int_t)r->withdrawn_by_source,
 			"withdrawn", r->withdrawn_reason != NULL,
-			"withdrawn_reason", out_jstr(r->withdrawn_reason), "notes", out_jstr(r->notes));
+			"withdrawn_reason", out_jstr(r->withdrawn_reason), "notes", out_jstr(r->notes),
+			"searched", out_jstr(r->searched_on), "database_version", out_jstr(r->database_version),
+			"strategy", out_jstr(r->strategy));
 	if (r->count_reported >= 0)
 		json_object_set_new(run, "count_reported", json_integer(r->count_reported));
 	json_array_append_new(w->runs, run);
@@ -233,6 +235,14 @@ static void status_print(struct lsr_ctx *ctx, json_t *root, const struct fetch_s
 				       (long long)json_integer_value(json_object_get(r, "records")),
 				       json_string_value(json_object_get(r, "file_or_query")),
 				       json_is_true(json_object_get(r, "withdrawn")) ? "  [WITHDRAWN: not counted]" : "");
+				printf("           searched %s",
+				       json_is_string(json_object_get(r, "searched"))
+					       ? json_string_value(json_object_get(r, "searched"))
+					       : "(date not recorded: lsr import --searched)");
+				if (json_is_string(json_object_get(r, "database_version")))
+					printf(", database version %s",
+					       json_string_value(json_object_get(r, "database_version")));
+				printf("\n");
 				const struct fetch_search_info *si =
 					search_find(unfinished, nunfinished,
 						    json_integer_value(json_object_get(r, "id")));

@@ -94,6 +94,8 @@ static const struct pfield source_fields[] = {
 	F("query", P_STR, 0, struct protocol_source, query),
 	F("files", P_STRV, 0, struct protocol_source, files),
 	FE("format", 0, struct protocol_source, format, formats),
+	F("strategy", P_STR, 0, struct protocol_source, strategy),
+	F("allow_outside", P_BOOL, 0, struct protocol_source, allow_outside),
 };
 SCHEMA(source_schema, source_fields, struct protocol_source,
        (long)offsetof(struct protocol_source, line));
@@ -754,6 +756,7 @@ void protocol_free(struct protocol *p)
 		free(s->api);
 		free(s->query);
 		free(s->format);
+		free(s->strategy);
 		strv_release(&s->files);
 	}
 	free(p->sources);

@@ -38,6 +38,8 @@ struct protocol_source {
 	char *query;       /* the saved query for api */
 	struct strv files; /* export globs lsr update imports, relative to the review */
 	char *format;      /* import format for files (default auto) */
+	char *strategy;    /* the search strategy as run (for the report's methods) */
+	int allow_outside; /* files may lie outside the review folder */
 };
 
 struct protocol_reason {

@@ -77,7 +77,7 @@ int update_date(char *out, size_t outsz, struct lsr_db *db, int no)
 	out[0] = '\0';
 	rc = db_rows_each(db,
 		"SELECT coalesce((SELECT until FROM updates WHERE no = ?1),"
-		" (SELECT substr(max(u.started_at), 1, 10) FROM runs u"
+		" (SELECT max(coalesce(u.searched_on, substr(u.started_at, 1, 10))) FROM runs u"
 		"  JOIN run_updates ru ON ru.run_id = u.id WHERE ru.update_no = ?1))",
 		no, date_row, &d);
 	if (rc < 0)

@@ -30,7 +30,8 @@ static const char *col(sqlite3_stmt *st, int i)
 	"   AND r.id NOT IN (SELECT record_id FROM record_withdrawals))," \
 	" (SELECT count(*) FROM records r WHERE r.run_id = u.id" \
 	"   AND r.id IN (SELECT record_id FROM record_withdrawals))," \
-	" w.reason"
+	" w.reason, u.searched_on, u.database_version, u.strategy," \
+	" coalesce((SELECT max(p.no) FROM updates p WHERE p.first_run_id <= u.id), 0)"
 
 static void run_from_row(sqlite3_stmt *st, struct run_row *r)
 {
@@ -55,6 +56,10 @@ static void run_from_row(sqlite3_stmt *st, struct run_row *r)
 	r->records_live = sqlite3_column_int64(st, 15);
 	r->withdrawn_by_source = sqlite3_column_int64(st, 16);
 	r->withdrawn_reason = col(st, 17);
+	r->searched_on = col(st, 18);
+	r->database_version = col(st, 19);
+	r->strategy = col(st, 20);
+	r->update_no = sqlite3_column_int(st, 21);
 }
 
 static int runs_walk(struct lsr_db *db, const char *sql, run_row_fn fn, void *payload)
@@ -163,7 +168,11 @@ int db_records_removed_count(struct lsr_db *db, int64_t *out)
 
 int db_runs_last_date(struct lsr_db *db, char out[11])
 {
-	static const char sql[] = "SELECT substr(max(started_at), 1, 10) FROM runs";
+	/* the day of the last search: its date when the person gave it, else
+	 * the day the run was stored */
+	static const char sql[] =
+		"SELECT max(coalesce(searched_on, substr(started_at, 1, 10))) FROM runs"
+		" WHERE id NOT IN (SELECT run_id FROM run_withdrawals)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 

@@ -38,6 +38,10 @@ struct run_row {
 	int64_t records_live;      /* of them, not withdrawn by the source */
 	int64_t withdrawn_by_source;
 	const char *withdrawn_reason; /* non-NULL: the run was withdrawn */
+	const char *searched_on;   /* YYYY-MM-DD the search was run; NULL: not recorded */
+	const char *database_version; /* NULL: not recorded */
+	const char *strategy;      /* the search strategy as run; NULL: not recorded */
+	int update_no;             /* the update the run belongs to (0: the first version) */
 };
 typedef int (*run_row_fn)(const struct run_row *row, void *payload);
 
@@ -61,7 +65,9 @@ int db_run_withdraw(struct lsr_db *db, int64_t id, const char *reason, int64_t *
 /* Records removed before screening for other reasons (live records only). */
 int db_records_removed_count(struct lsr_db *db, int64_t *out);
 
-/* The date (YYYY-MM-DD) of the latest run into out[11]; "" when none. */
+/* The date (YYYY-MM-DD) of the latest search into out[11]: the day a run's
+ * search was run when recorded, else the day it was stored; withdrawn runs
+ * left out; "" when none. */
 int db_runs_last_date(struct lsr_db *db, char out[11]);
 
 /* 1 in *yes when a run not withdrawn imported a file with this SHA-256. */

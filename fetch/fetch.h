@@ -95,6 +95,9 @@ struct fetch_import_opts {
 	int force;                /* import even if the file was imported */
 	int allow_empty;          /* store a run of 0 records instead of refusing */
 	int skip_malformed;       /* store the good records, record the bad ones */
+	const char *searched;     /* YYYY-MM-DD the search was run, or NULL */
+	const char *database_version; /* the database's version as recorded, or NULL */
+	const char *strategy;     /* the search strategy as run, or NULL */
 	const struct protocol *protocol; /* may be NULL */
 	const struct lsr_progress *progress;
 };

@@ -343,7 +343,8 @@ int fetch_import(struct lsr_db *db, const char *path,
 	if ((rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
 		goto rollback;
 	st = db_prepare(db, "INSERT INTO runs(source_id, kind, file_name, file_size, format,"
-			    " started_at, status, actor) VALUES(?1, 'import', ?2, ?3, ?4, ?5, 'running', ?6)");
+			    " started_at, status, actor, searched_on, database_version, strategy)"
+			    " VALUES(?1, 'import', ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?9)");
 	if (!st) {
 		rc = lsr_error_last_code();
 		goto rollback;
@@ -357,6 +358,9 @@ int fetch_import(struct lsr_db *db, const char *path,
 		db_bind_text(st, 4, fetch_format_name(fmt));
 	db_bind_text(st, 5, s.now);
 	db_bind_text(st, 6, db_actor());
+	db_bind_text(st, 7, o->searched);
+	db_bind_text(st, 8, o->database_version);
+	db_bind_text(st, 9, o->strategy);
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
 	s.run_id = db_last_id(db);

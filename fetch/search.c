@@ -278,11 +278,19 @@ int search_set_reported(struct search_ctx *sc, int64_t count)
 
 int search_set_service(struct search_ctx *sc, const char *version, const char *date)
 {
+	int rc;
+
 	sc->have_version = 1;
-	return exec_bound(sc->db,
-			  "UPDATE search_runs SET service_version = coalesce(?2, service_version),"
-			  " service_date = coalesce(?3, service_date) WHERE run_id = ?1",
-			  sc->run_id, version, date);
+	rc = exec_bound(sc->db,
+			"UPDATE search_runs SET service_version = coalesce(?2, service_version),"
+			" service_date = coalesce(?3, service_date) WHERE run_id = ?1",
+			sc->run_id, version, date);
+	if (rc == 0)
+		rc = exec_bound(sc->db,
+				"UPDATE runs SET database_version = coalesce(?2, database_version)"
+				" WHERE id = ?1 AND ?3 IS NULL",
+				sc->run_id, version, NULL);
+	return rc;
 }
 
 int search_set_query(struct search_ctx *sc, const char *sent, const char *translation)
@@ -775,8 +783,9 @@ static int run_start(struct search_ctx *sc, const struct protocol_source *src,
 		goto fail;
 	}
 	clock_now_iso(now);
-	st = db_prepare(sc->db, "INSERT INTO runs(source_id, kind, format, query, started_at, status, actor)"
-				" VALUES(?1, 'search', ?2, ?3, ?4, 'running', ?5)");
+	st = db_prepare(sc->db, "INSERT INTO runs(source_id, kind, format, query, started_at, status, actor,"
+				" searched_on, strategy) VALUES(?1, 'search', ?2, ?3, ?4, 'running', ?5,"
+				" substr(?4, 1, 10), ?3)");
 	if (!st)
 		goto dbfail;
 	sqlite3_bind_int64(st, 1, sc->source_id);

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "prisma.h"
 #include "../db/protocol.h"
+#include "../db/runs.h"
 #include "../db/update.h"
 #include "../extract/extract.h"
 #include "../pool/review.h"
@@ -264,6 +265,52 @@ struct chars {
 	struct strv keys;   /* "study\tfield" */
 	struct strv values;
 };
+
+/* ---- the searches: when and how each source was searched ------------------ */
+
+static int search_row(const struct run_row *u, void *payload)
+{
+	struct rep *r = payload;
+	char n[32];
+
+	if (u->update_no != r->update || u->withdrawn_reason)
+		return 0;
+	out(r, "<tr><td>");
+	esc(r, u->source);
+	out(r, "</td><td>");
+	esc(r, u->searched_on ? u->searched_on : "not recorded");
+	out(r, "</td><td>");
+	esc(r, u->database_version ? u->database_version : "");
+	out(r, "</td><td>");
+	esc(r, !strcmp(u->kind, "search") ? "lsr search" : "export file");
+	out(r, " (run ");
+	snprintf(n, sizeof(n), "%lld", (long long)u->id);
+	esc(r, n);
+	out(r, ")</td><td class=\"num\">");
+	snprintf(n, sizeof(n), "%lld", (long long)u->records_live);
+	esc(r, n);
+	out(r, "</td><td>");
+	if (u->strategy) {
+		out(r, "<pre>");
+		esc(r, u->strategy);
+		out(r, "</pre>");
+	}
+	out(r, "</td></tr>\n");
+	return 0;
+}
+
+static void searches(struct rep *r)
+{
+	int rc;
+
+	if (r->rc)
+		return;
+	out(r, "<h2>Searches</h2>\n<table>\n<tr><th>Source</th><th>Date of search</th>"
+	       "<th>Database version</th><th>How</th><th>Records</th><th>Strategy</th></tr>\n");
+	if ((rc = db_runs_foreach(r->db, search_row, r)) < 0)
+		r->rc = rc;
+	out(r, "</table>\n");
+}
 
 static int collect_char(const struct extract_item *it, void *payload)
 {
@@ -587,6 +634,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	header(&r, date);
 	flags(&r);
 	changes(&r);
+	searches(&r);
 	prisma_section(&r);
 	characteristics(&r);
 	risk_of_bias(&r);
