@@ -286,14 +286,19 @@ int fetch_import(struct lsr_db *db, const char *path,
 	sqlite3_bind_int64(st, 6, s.run_id);
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
-	buf_printf(&obj, "run %lld", (long long)s.run_id);
-	buf_adds(&detail, "{\"file\":");
-	record_json_str(&detail, path, strlen(path));
-	buf_printf(&detail, ",\"source\":");
-	record_json_str(&detail, o->source, strlen(o->source));
-	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
-		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
-		   (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "");
+	/* a detail cut short by a failed allocation must not reach the
+	 * append-only audit log */
+	if (buf_printf(&obj, "run %lld", (long long)s.run_id) < 0 ||
+	    buf_adds(&detail, "{\"file\":") < 0 ||
+	    record_json_str(&detail, path, strlen(path)) < 0 ||
+	    buf_adds(&detail, ",\"source\":") < 0 ||
+	    record_json_str(&detail, o->source, strlen(o->source)) < 0 ||
+	    buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
+		       fetch_format_name(fmt), hash, (unsigned long long)s.position,
+		       (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "") < 0) {
+		rc = lsr_error_last_code();
+		goto rollback;
+	}
 	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
 		goto rollback;
 	if ((rc = db_txn_commit(db)) < 0)
