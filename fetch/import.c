@@ -9,6 +9,7 @@
 #include "../util/err.h"
 #include "../util/text.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -305,7 +306,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 	struct fetch_input *in = NULL;
 	enum fetch_format fmt = o->format;
 	char hash[SHA256_HEX_LEN + 1];
-	struct buf notes = BUF_INIT, detail = BUF_INIT, obj = BUF_INIT;
+	struct buf notes = BUF_INIT, obj = BUF_INIT;
 	struct fetch_parse_opts parse;
 	const char *peek;
 	size_t peek_len;
@@ -422,19 +423,32 @@ int fetch_import(struct lsr_db *db, const char *path,
 	sqlite3_bind_int64(st, 6, s.run_id);
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
-	buf_printf(&obj, "run %lld", (long long)s.run_id);
-	buf_adds(&detail, "{\"file\":");
-	record_json_str(&detail, path, strlen(path));
-	buf_printf(&detail, ",\"source\":");
-	record_json_str(&detail, o->source, strlen(o->source));
-	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu",
-		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
-		   (unsigned long long)s.ndeleted);
-	if (s.nskipped)
-		buf_printf(&detail, ",\"skipped\":%llu", (unsigned long long)s.nskipped);
-	buf_adds(&detail, o->force ? ",\"force\":true}" : "}");
-	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
+	if (buf_printf(&obj, "run %lld", (long long)s.run_id) < 0) {
+		rc = lsr_error_last_code();
 		goto rollback;
+	}
+	{
+		/* a detail cut short by a failed allocation never reaches the
+		 * append-only audit log: no detail, no import */
+		json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "file", path, "source", o->source,
+				      "format", fetch_format_name(fmt), "sha256", hash,
+				      "records", (json_int_t)s.position, "deleted", (json_int_t)s.ndeleted);
+
+		if (d && s.nskipped && json_object_set_new(d, "skipped", json_integer((json_int_t)s.nskipped)) < 0) {
+			json_decref(d);
+			d = NULL;
+		}
+		if (d && o->force && json_object_set_new(d, "force", json_true()) < 0) {
+			json_decref(d);
+			d = NULL;
+		}
+		if (!d) {
+			rc = lsr_error_oom();
+			goto rollback;
+		}
+		if ((rc = db_audit_json(db, "import", obj.s, d)) < 0)
+			goto rollback;
+	}
 	if ((rc = db_txn_commit(db)) < 0)
 		goto out;
 	out->run_id = s.run_id;
@@ -449,7 +463,6 @@ rollback:
 	db_txn_rollback(db);
 out:
 	buf_release(&notes);
-	buf_release(&detail);
 	buf_release(&obj);
 	fetch_input_free(in);
 	return rc;

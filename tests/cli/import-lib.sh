@@ -23,7 +23,7 @@ expect_import() {
 	fmt=$3
 	shift 3
 	run 0 lsr -C "$REV" import --source Test --json "$@" "$f"
-	has "$OUT" "\"format\":\"$fmt\",\"records\":$n,"
+	jqcheck "$OUT" '{format, records}' "{\"format\":\"$fmt\",\"records\":$n}"
 	same "$(sql "$REV/review.db" "SELECT count(*) FROM records WHERE run_id = (SELECT max(id) FROM runs)")" "$n"
 }
 

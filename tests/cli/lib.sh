@@ -7,6 +7,12 @@
 #   same FILE_OR_TEXT EXPECT  exact comparison (text)
 #   has FILE TEXT             FILE contains TEXT (fixed string)
 #   hasnt FILE TEXT
+#   jqcheck [-s] FILE FILTER [EXPECT]
+#                             jq FILTER on FILE (JSON, or JSON Lines: one
+#                             result per line; -s reads them as one array)
+#                             must print EXPECT, or "true" when EXPECT is
+#                             omitted.  Strings print bare, anything else as
+#                             compact JSON; input that is not JSON fails.
 #   need_shared               skip (77) when ../shared is absent
 #   finish                    exit 0 if every check passed
 set -u
@@ -72,6 +78,25 @@ hasnt() {
 	CHECKS=$((CHECKS + 1))
 	if grep -qF -- "$2" "$1"; then
 		fail "$1 contains '$2'"
+	fi
+}
+
+jqcheck() {
+	jq_slurp=
+	if [ "$1" = "-s" ]; then
+		jq_slurp=-s
+		shift
+	fi
+	CHECKS=$((CHECKS + 1))
+	if [ $# -ge 3 ]; then jq_want=$3; else jq_want=true; fi
+	if ! jq_got=$(jq $jq_slurp -r -c "$2" "$1" 2>"$TMP/jq.err"); then
+		fail "jq '$2' on $1: $(head -c 500 "$TMP/jq.err")"
+		echo "--- $1:" >&2; head -c 3000 "$1" >&2; echo >&2
+		return 0
+	fi
+	if [ "$jq_got" != "$jq_want" ]; then
+		fail "jq '$2' on $1 gave '$jq_got', expected '$jq_want'"
+		echo "--- $1:" >&2; head -c 3000 "$1" >&2; echo >&2
 	fi
 }
 

@@ -22,7 +22,7 @@ mkdir -p rev/sub/deeper
 run_in rev/sub/deeper 0 lsr status
 has "$OUT" "records identified: 0"
 run 0 lsr -C rev status --json
-has "$OUT" '"schema_version": 1'
+jqcheck "$OUT" .schema_version 1
 run 1 lsr status
 has "$ERR" "lsr status: error: not in an lsr review (no review.db here or in any parent directory); run 'lsr init' or give -C DIR"
 

@@ -67,7 +67,7 @@ same "$(rec 1 'ref_type, pub_date, journal, volume, issue, pages, issn, json_arr
 # Diabetes (ASySD): Windows-1252 bytes, CRLF, "NA" for missing values,
 # DOIs written as URLs
 expect_import "$FIX/dedup/asysd/labelled_test_set_Diabetes.csv" 1845 csv --force --id-column record_id
-has "$OUT" '"notes":"non-UTF-8 bytes read as Windows-1252, CRLF line ends"'
+jqcheck "$OUT" .notes "non-UTF-8 bytes read as Windows-1252, CRLF line ends"
 same "$(rec 2)" "Intestinal lipoprotein overproduction in insulin-resistant states|Adeli K.Lewis G. F.|2008|10.1097/MOL.0b013e3282ffaf82||699"
 same "$(rec 5 'doi, source_record_id')" "|1630"
 same "$(sql "$REV/review.db" "SELECT count(*) FROM records WHERE run_id = (SELECT max(id) FROM runs) AND (doi = 'NA' OR doi LIKE 'http%' OR title = 'NA')")" "0"

@@ -10,24 +10,24 @@ db=$REV/review.db
 
 # BOM and CRLF
 expect_import "$FIX/ris/asreview_baseline_tag-notes_zotero.ris" 4 ris
-has "$OUT" '"notes":"byte-order mark removed, CRLF line ends"'
+jqcheck "$OUT" .notes "byte-order mark removed, CRLF line ends"
 same "$(sql "$db" "SELECT notes FROM runs WHERE id = 1")" "byte-order mark removed, CRLF line ends"
 same "$(rec 1 'title, instr(raw, char(13)) > 0')" "Zotero: notes in records come with XHTML tags around them.|1"
 # bare CRs end lines inside records (AD, C3 lines of asysd_wos_test.ris)
 expect_import "$FIX/ris/asysd_wos_test.ris" 50 ris
-has "$OUT" '"notes":"byte-order mark removed, stray CR characters"'
+jqcheck "$OUT" .notes "byte-order mark removed, stray CR characters"
 same "$(sql "$db" "SELECT count(*) FROM records WHERE run_id = 2 AND (instr(title, char(13)) OR instr(abstract, char(13)) OR instr(journal, char(13)))")" "0"
 same "$(rec 1 'title, issn, pages')" "Microangiography of the humeral condyle in Cocker Spaniel and non-Cocker Spaniel dogs|0932-0814|134-137"
 # non-ASCII UTF-8 is kept as it is: no note
 expect_import "$FIX/medline/synthesisr_PubMed_example.txt" 3 medline
-has "$OUT" '"notes":""'
+jqcheck "$OUT" .notes ""
 expect_import "$FIX/ris/citesource_envindex_100.ris" 100 ris
 same "$(rec 1 "json_extract(authors, '\$[0]')")" "Grau‐Andrés, Roger"
 
 # Windows-1252 (Latin-1) bytes: é is 0xE9, “ ” are 0x93 0x94, ü is 0xFC
 printf 'TY  - JOUR\r\nTI  - Caf\351 au lait: a \223trial\224\r\nAU  - M\374ller, J\r\nPY  - 2001\r\nER  - \r\n' > "$TMP/latin1.ris"
 expect_import "$TMP/latin1.ris" 1 ris
-has "$OUT" '"notes":"non-UTF-8 bytes read as Windows-1252, CRLF line ends"'
+jqcheck "$OUT" .notes "non-UTF-8 bytes read as Windows-1252, CRLF line ends"
 same "$(rec 1 'title, hex(substr(title, 4, 1)), authors')" 'Café au lait: a “trial”|C3A9|["Müller, J"]'
 # the raw text is kept as received, in Windows-1252
 same "$(rec 1 "instr(raw, X'E9')")" "22"
@@ -42,7 +42,7 @@ run 1 lsr -C "$REV" import --source Test "$FIX/wos/synthesisr_WoS_ciw_example.ci
 has "$ERR" "was already imported as run"
 gzip -c "$FIX/csv/asysd_zotero_export.csv" > "$TMP/zotero.gz"
 expect_import "$TMP/zotero.gz" 1233 csv
-has "$OUT" '"notes":"byte-order mark removed"'
+jqcheck "$OUT" .notes "byte-order mark removed"
 gzip -c "$FIX/bibtex/synthesisr_Scopus_bib_example.bib" > "$TMP/scopus.bib.gz"
 expect_import "$TMP/scopus.bib.gz" 3 bibtex
 # a truncated or damaged archive is rejected, not read up to the damage

@@ -67,9 +67,7 @@ while read -r rel nrec ndel; do
 	empty=
 	[ "$nrec$ndel" = 00 ] && empty=--allow-empty
 	run_in rev 0 lsr import --json --source PubMed $empty "$FIX/$rel"
-	has "$OUT" "\"records\":$nrec,"
-	has "$OUT" "\"deleted\":$ndel,"
-	has "$OUT" '"format":"pubmed-xml"'
+	jqcheck "$OUT" '{records, deleted, format}' "{\"records\":$nrec,\"deleted\":$ndel,\"format\":\"pubmed-xml\"}"
 	total=$((total + nrec))
 done < "$TMP/expected"
 same "$(sql rev/review.db 'SELECT count(*) FROM records')" "$total"
@@ -114,7 +112,7 @@ has "$OUT" "2 records from PubMed (pubmed-xml) as run 36"
 printf '\357\273\277' > bom.xml
 sed 's/$/\r/' "$FIX/efetch/pmparser_pubmed_no_rows.xml" >> bom.xml
 run_in rev 0 lsr import --json --source PubMed "$TMP/bom.xml"
-has "$OUT" '"records":2,'
+jqcheck "$OUT" .records 2
 id=$(sql rev/review.db "SELECT max(id) FROM records")
 same "$(sql rev/review.db "SELECT line FROM records WHERE id = $id")" 9
 off=$(sql rev/review.db "SELECT byte_offset FROM records WHERE id = $id")

@@ -9,11 +9,11 @@ F=$LSR_SHARED/fixtures
 cd "$TMP"
 run 0 lsr init rev
 run_in rev 0 lsr import --json --source Mendeley "$F/endnote_xml/asysd_mendeley_export.xml"
-has "$OUT" '"format":"endnote-xml","records":1233,"deleted":0'
+jqcheck "$OUT" '{format, records, deleted}' '{"format":"endnote-xml","records":1233,"deleted":0}'
 run_in rev 0 lsr import --json --source Zotero "$F/endnote_xml/asysd_zotero_export.xml"
-has "$OUT" '"format":"endnote-xml","records":1233,"deleted":0'
+jqcheck "$OUT" '{format, records, deleted}' '{"format":"endnote-xml","records":1233,"deleted":0}'
 run_in rev 0 lsr import --json --source EndNote "$F/dedup/bib_dedupe/respiratory/Respiratory.xml"
-has "$OUT" '"format":"endnote-xml","records":1988,"deleted":0'
+jqcheck "$OUT" '{format, records, deleted}' '{"format":"endnote-xml","records":1988,"deleted":0}'
 same "$(sql rev/review.db 'SELECT count(*) FROM records')" 4454
 # the counts in the files themselves
 same "$(grep -o '<record>' "$F/endnote_xml/asysd_mendeley_export.xml" | wc -l)" 1233
@@ -24,32 +24,30 @@ same "$(sql rev/review.db "SELECT count(*) FROM records WHERE run_id = 3 AND ins
 run_in rev 0 lsr records --json
 cp "$OUT" all.jsonl
 # Mendeley: accession number as the source id, no abbreviation
-grep -F '"source":"Mendeley"' all.jsonl | head -1 > rec
-has rec '"source_id":"35319117"'
-has rec '"type":"Journal Article","title":"Myoclonus in older Cavalier King Charles Spaniels.","authors":["Rotter, Carina","Whittaker, Danielle","Rusbridge, Clare"],"year":2022,"pub_date":"2022","journal":"Journal of veterinary internal medicine","journal_abbrev":null,"volume":"36","issue":"3","pages":"1032-1038","doi":"10.1111/jvim.16404"'
-has rec '"language":"eng"'
-has rec '"abstract":"BACKGROUND: Myoclonus is observed in older Cavalier King Charles Spaniels (CKCS) but a full description is lacking. OBJECTIVES:'
+jq -c 'select(.source == "Mendeley")' all.jsonl | head -1 > rec
+jqcheck rec '{source_id, language}' '{"source_id":"35319117","language":"eng"}'
+jqcheck rec '{type, title, authors, year, pub_date, journal, journal_abbrev, volume, issue, pages, doi}' \
+  '{"type":"Journal Article","title":"Myoclonus in older Cavalier King Charles Spaniels.","authors":["Rotter, Carina","Whittaker, Danielle","Rusbridge, Clare"],"year":2022,"pub_date":"2022","journal":"Journal of veterinary internal medicine","journal_abbrev":null,"volume":"36","issue":"3","pages":"1032-1038","doi":"10.1111/jvim.16404"}'
+jqcheck rec '.abstract | startswith("BACKGROUND: Myoclonus is observed in older Cavalier King Charles Spaniels (CKCS) but a full description is lacking. OBJECTIVES:")'
 # Zotero: pub-dates, abbr-1, ISSNs in isbn, no identifier
-grep -F '"source":"Zotero"' all.jsonl | head -1 > rec
-has rec '"source_id":null'
-has rec '"year":2022,"pub_date":"2022-05","journal":"Journal of veterinary internal medicine","journal_abbrev":"J Vet Intern Med","volume":"36","issue":"3"'
-has rec '"issn":"1939-1676"'
-has rec '"keywords":["*Dog Diseases/diagnostic imaging","*Myoclonus/veterinary","Animals",'
+jq -c 'select(.source == "Zotero")' all.jsonl | head -1 > rec
+jqcheck rec '{source_id, year, pub_date, journal, journal_abbrev, volume, issue, issn}' \
+  '{"source_id":null,"year":2022,"pub_date":"2022-05","journal":"Journal of veterinary internal medicine","journal_abbrev":"J Vet Intern Med","volume":"36","issue":"3","issn":"1939-1676"}'
+jqcheck rec '[.keywords[:3], (.keywords | length > 3)]' '[["*Dog Diseases/diagnostic imaging","*Myoclonus/veterinary","Animals"],true]'
 # EndNote 17: values in <style>, rec-number as the source id, the
 # journal from secondary-title, entities decoded
-grep -F '"source":"EndNote"' all.jsonl > en.jsonl
+jq -c 'select(.source == "EndNote")' all.jsonl > en.jsonl
 same "$(wc -l < en.jsonl)" 1988
 head -1 en.jsonl > rec
-has rec '"source_id":"2"'
-has rec '"title":"Perioperative nutritional support in patients undergoing hepatectomy for hepatocellular carcinoma","authors":["Ziegler, T. R."],"year":1996,"pub_date":"1996","journal":"Jpen: Journal of Parenteral & Enteral Nutrition","journal_abbrev":null,"volume":"20","issue":"1112","pages":"91-92"'
-hasnt rec 'style'
-grep -F '"source_id":"39"' en.jsonl > rec
-has rec '"authors":["Wertzel, H.","Swoboda, L.","Joos-Würtemberger, A.","Frank, U.","Hasse, J."]'
-grep -F '"source_id":"4"' en.jsonl > rec
-has rec '"title":"[A study on the use of mycobacterium vaccine in the treatment of tuberculous pleurisy]"'
+jqcheck rec .source_id 2
+jqcheck rec '{title, authors, year, pub_date, journal, journal_abbrev, volume, issue, pages}' \
+  '{"title":"Perioperative nutritional support in patients undergoing hepatectomy for hepatocellular carcinoma","authors":["Ziegler, T. R."],"year":1996,"pub_date":"1996","journal":"Jpen: Journal of Parenteral & Enteral Nutrition","journal_abbrev":null,"volume":"20","issue":"1112","pages":"91-92"}'
+jqcheck rec 'tostring | contains("style")' false
+jqcheck en.jsonl 'select(.source_id == "39") | .authors' '["Wertzel, H.","Swoboda, L.","Joos-Würtemberger, A.","Frank, U.","Hasse, J."]'
+jqcheck en.jsonl 'select(.source_id == "4") | .title' "[A study on the use of mycobacterium vaccine in the treatment of tuberculous pleurisy]"
 tail -1 en.jsonl > rec
-has rec '"source_id":"1988"'
-has rec '"title":"Clinical screening of epipodophyllotoxin VM26 in malignant lymphomas and solid tumours","authors":[],"year":1972'
+jqcheck rec '{source_id, title, authors, year}' \
+  '{"source_id":"1988","title":"Clinical screening of epipodophyllotoxin VM26 in malignant lymphomas and solid tumours","authors":[],"year":1972}'
 
 # raw text: every 97th record, cut from the file at its offset
 sql rev/review.db "SELECT r.id, r.byte_offset, length(r.raw), r.line, u.file_name

@@ -93,7 +93,7 @@ protocol "    - name: reviews
       fields: [title, abstract]
       match: '\\b(review|overview)\\b'"
 run 0 lsr -C rev screen rules --json
-has "$OUT" '"citations": 156,'
+jqcheck "$OUT" .citations 156
 same "$(sql rev/review.db 'SELECT count(DISTINCT ruleset) FROM screen_rule_runs')" "2"
 same "$(sql rev/review.db 'SELECT count(*) FROM screen_decisions')" "$decisions"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_hits_current WHERE rule <> 'reviews'")" "0"
@@ -103,7 +103,7 @@ same "$(sql rev/review.db "SELECT count(*) FROM screen_ta_status WHERE decided_b
 same "$(sql rev/review.db "SELECT count(*) FROM screen_ta_status WHERE status = 'included'")" "20"
 # the same rule set again: the same hits
 run 0 lsr -C rev screen rules --json
-has "$OUT" '"citations": 156,'
+jqcheck "$OUT" .citations 156
 same "$(sql rev/review.db 'SELECT count(*) FROM screen_rule_runs')" "3"
 
 # errors: rule name, file, line, key and offset; nothing stored

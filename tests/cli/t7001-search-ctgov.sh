@@ -79,9 +79,8 @@ same "$(sql $DB "SELECT action, object FROM audit WHERE action = 'search'")" "se
 
 # PRISMA: registry records are "registers", not databases
 run 0 lsr -C rev status --json
-has "$OUT" '"registers": 5'
-has "$OUT" '"databases": 0'
-has "$OUT" '"searches_not_complete": []'
+jqcheck "$OUT" '{registers: .identified.registers, databases: .identified.databases, searches_not_complete}' \
+  '{"registers":5,"databases":0,"searches_not_complete":[]}'
 run 0 lsr -C rev status
 hasnt "$OUT" "!!"
 has "$OUT" "ClinicalTrials.gov                 register         5 records"
@@ -91,11 +90,8 @@ has "$OUT" "ClinicalTrials.gov                 register         5 records"
 replay_start ctgov-pages.case
 LSR_CTGOV_URL=http://127.0.0.1:9/nothing-here run 0 lsr -C rev search ClinicalTrials.gov \
   --batch-size 2 --json --ctgov-url "http://127.0.0.1:$PORT/ctgov/api/v2/"
-has "$OUT" '"schema_version": 1'
-has "$OUT" '"run": 2,'
-has "$OUT" '"status": "complete",'
-has "$OUT" '"reported": 5,'
-has "$OUT" '"records": 5,'
-has "$OUT" '"stored_now": 5,'
+jqcheck "$OUT" .schema_version 1
+jqcheck "$OUT" '.runs | map({run, status, reported, records, stored_now})' \
+  '[{"run":2,"status":"complete","reported":5,"records":5,"stored_now":5}]'
 same "$(sql $DB "SELECT count(*) FROM records WHERE run_id = 2")" "5"
 finish

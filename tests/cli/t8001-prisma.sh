@@ -86,44 +86,20 @@ run 0 lsr -C rev study link "$(cid 3)" --study "B 2020"
 
 run 0 lsr -C rev prisma --json
 cp "$OUT" p.json
-has p.json '"update": "cumulative",'
-has p.json '"identified_databases": {
-    "PubMed": 6,
-    "Embase <db>": 3
-  },'
-has p.json '"identified_registers": {
-    "ClinicalTrials.gov": 1
-  },'
-has p.json '"identified_other": {
-    "Hand searching": 1
-  },'
-has p.json '"identified_total": 10,'
-has p.json '"identified_other_total": 1,'
-has p.json '"duplicates_removed": 2,'
-has p.json '"automation_excluded": 1,'
-has p.json '"other_removed": 1,'
-has p.json '"screened": 7,'
-has p.json '"screen_excluded": 1,'
-has p.json '"screen_excluded_reasons": {
-    "off-topic": 1
-  },'
-has p.json '"screen_pending": 0,'
-has p.json '"sought": 6,'
-has p.json '"not_retrieved": 1,'
-has p.json '"not_retrieved_reasons": {
-    "no library access": 1
-  },'
-has p.json '"awaiting_retrieval": 0,'
-has p.json '"assessed": 5,'
-has p.json '"fulltext_excluded": {
-    "abstract-only": 1,
-    "registry-no-results": 1
-  },'
-has p.json '"fulltext_excluded_total": 2,'
-has p.json '"studies_included": 2,'
-has p.json '"reports_included": 3,'
-has p.json '"reports_unlinked": 0'
-hasnt p.json previous_studies
+jqcheck p.json .update cumulative
+jqcheck p.json '{identified_databases, identified_registers, identified_other}' \
+  '{"identified_databases":{"PubMed":6,"Embase <db>":3},"identified_registers":{"ClinicalTrials.gov":1},"identified_other":{"Hand searching":1}}'
+jqcheck p.json '{identified_total, identified_other_total, duplicates_removed, automation_excluded, other_removed}' \
+  '{"identified_total":10,"identified_other_total":1,"duplicates_removed":2,"automation_excluded":1,"other_removed":1}'
+jqcheck p.json '{screened, screen_excluded, screen_excluded_reasons, screen_pending}' \
+  '{"screened":7,"screen_excluded":1,"screen_excluded_reasons":{"off-topic":1},"screen_pending":0}'
+jqcheck p.json '{sought, not_retrieved, not_retrieved_reasons, awaiting_retrieval, assessed}' \
+  '{"sought":6,"not_retrieved":1,"not_retrieved_reasons":{"no library access":1},"awaiting_retrieval":0,"assessed":5}'
+jqcheck p.json '{fulltext_excluded, fulltext_excluded_total}' \
+  '{"fulltext_excluded":{"abstract-only":1,"registry-no-results":1},"fulltext_excluded_total":2}'
+jqcheck p.json '{studies_included, reports_included, reports_unlinked}' \
+  '{"studies_included":2,"reports_included":3,"reports_unlinked":0}'
+jqcheck p.json 'has("previous_studies")' false
 
 # for people, and the diagram: escaped, well-formed
 run 0 lsr -C rev prisma --svg flow.svg
@@ -153,35 +129,24 @@ run 0 lsr -C rev screen import ft2-filled.csv --reviewer ann
 run 0 lsr -C rev study link "$(cid 10)" --study "C 2023"
 run 0 lsr -C rev prisma --update 1 --json --svg flow1.svg
 cp "$OUT" p1.json
-has p1.json '"update": 1,'
-has p1.json '"PubMed": 2,'
-has p1.json '"identified_total": 2,'
-has p1.json '"duplicates_removed": 1,'
-has p1.json '"screened": 1,'
-has p1.json '"studies_included": 1,'
-has p1.json '"reports_included": 1,'
-has p1.json '"previous_studies": 2,'
-has p1.json '"previous_reports": 3,'
-has p1.json '"total_studies": 3,'
-has p1.json '"total_reports": 4'
+jqcheck p1.json '{update, PubMed: .identified_databases.PubMed, identified_total, duplicates_removed, screened}' \
+  '{"update":1,"PubMed":2,"identified_total":2,"duplicates_removed":1,"screened":1}'
+jqcheck p1.json '{studies_included, reports_included, previous_studies, previous_reports, total_studies, total_reports}' \
+  '{"studies_included":1,"reports_included":1,"previous_studies":2,"previous_reports":3,"total_studies":3,"total_reports":4}'
 has flow1.svg "Studies included in previous version of review (n = 2)"
 has flow1.svg "Total studies included in review (n = 3)"
 # update 0 is the review as first done; cumulative is the sum
 run 0 lsr -C rev prisma --update 0 --json
-has "$OUT" '"identified_total": 10,'
-has "$OUT" '"studies_included": 2,'
+jqcheck "$OUT" '{identified_total, studies_included}' '{"identified_total":10,"studies_included":2}'
 run 0 lsr -C rev prisma --cumulative --json
-has "$OUT" '"identified_total": 12,'
-has "$OUT" '"duplicates_removed": 3,'
-has "$OUT" '"studies_included": 3,'
-has "$OUT" '"reports_included": 4,'
+jqcheck "$OUT" '{identified_total, duplicates_removed, studies_included, reports_included}' \
+  '{"identified_total":12,"duplicates_removed":3,"studies_included":3,"reports_included":4}'
 
 # an included report not linked to a study is said, and not a study
 run 0 lsr -C rev study unlink "$(cid 10)"
 run 0 lsr -C rev prisma --update 1 --json
 has "$ERR" "1 included report is not linked to a study"
-has "$OUT" '"reports_unlinked": 1'
-has "$OUT" '"studies_included": 0,'
+jqcheck "$OUT" '{reports_unlinked, studies_included}' '{"reports_unlinked":1,"studies_included":0}'
 
 # refusals
 run 2 lsr -C rev prisma --update 2

@@ -63,14 +63,9 @@ nbib "444|Erratum: Stem cells for cirrhosis: trial A|EFR - Erratum for: Stem cel
      "333|Cord cells for cirrhosis: trial B|RIN - Retraction in: J Foo. 2021. PMID: 777" \
      "555|Cord cells for cirrhosis: trial C" > rev/exports/pm-2.nbib
 SOURCE_DATE_EPOCH=1702000000 run 0 lsr -C rev update --json
-has "$OUT" '"update": 1,'
-has "$OUT" '"continued": false,'
-has "$OUT" '"since": "2023-11-14",'
-has "$OUT" '"until": "2023-12-08",'
-has "$OUT" '"new_citations": 2,'
-has "$OUT" '"records_joining_earlier_citations": 1,'
-has "$OUT" '"awaiting_title_abstract": 2,'
-has "$OUT" '"PubMed": 3'
+jqcheck "$OUT" '{update, continued, since, until}' '{"update":1,"continued":false,"since":"2023-11-14","until":"2023-12-08"}'
+jqcheck "$OUT" '{new_citations, records_joining_earlier_citations, awaiting_title_abstract, records_added}' \
+  '{"new_citations":2,"records_joining_earlier_citations":1,"awaiting_title_abstract":2,"records_added":{"PubMed":3}}'
 # only the new file was imported
 same "$(sql rev/review.db "SELECT u.file_name, ru.update_no FROM runs u JOIN run_updates ru ON ru.run_id = u.id ORDER BY u.id")" \
 "rev/exports/pm-1.nbib|0
@@ -105,7 +100,7 @@ has "$OUT" "title_abstract_to_screen"
 has "$ERR" "update 1 cannot be closed while work is pending (above)"
 same "$(sql rev/review.db "SELECT closed_at IS NULL FROM updates")" "1"
 run 0 lsr -C rev update --status --json
-has "$OUT" '"ready_to_close": false'
+jqcheck "$OUT" .ready_to_close false
 
 # screen the new citations (trial C included, the erratum excluded), then close
 screen title-abstract ta1
@@ -115,7 +110,7 @@ run 0 lsr -C rev update --status
 has "$OUT" "reports_not_linked_to_a_study"
 run 0 lsr -C rev study link 5 --study "C 2020"
 run 0 lsr -C rev update --status --json
-has "$OUT" '"ready_to_close": true'
+jqcheck "$OUT" .ready_to_close true
 SOURCE_DATE_EPOCH=1702100000 run 0 lsr -C rev update --close
 same "$(cat "$OUT")" "update 1 closed"
 run 1 lsr -C rev update --close
@@ -123,9 +118,7 @@ has "$ERR" "no open update to close"
 
 # update 2 starts where update 1's window ended; nothing new
 SOURCE_DATE_EPOCH=1704000000 run 0 lsr -C rev update --json
-has "$OUT" '"update": 2,'
-has "$OUT" '"since": "2023-12-08",'
-has "$OUT" '"new_citations": 0,'
+jqcheck "$OUT" '{update, since, new_citations}' '{"update":2,"since":"2023-12-08","new_citations":0}'
 
 # usage
 run 2 lsr -C rev update now

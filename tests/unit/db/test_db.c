@@ -69,6 +69,22 @@ static void raw_exec(const char *p, const char *sql)
 	sqlite3_close(h);
 }
 
+/* One integer from the file at p, read with a plain SQLite connection. */
+static int64_t raw_int(const char *p, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(p, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
 static int64_t q(struct lsr_db *db, const char *sql)
 {
 	int64_t v = -12345;
@@ -256,6 +272,33 @@ static void insert(struct lsr_db *db, sqlite3_stmt *ins, int x)
 {
 	sqlite3_bind_int(ins, 1, x);
 	assert_int_equal(db_step_done(db, ins), 0);
+}
+
+static void test_db_db__migration_fails(void **state)
+{
+	struct lsr_db *db = NULL;
+	const char *m;
+
+	(void)state;
+	/* schema 2, with a table in the way of migration 3's second table */
+	make_old(2);
+	raw_exec(path, "CREATE TABLE search_ids(x); INSERT INTO search_ids VALUES(5)");
+	assert_int_equal(db_open(&db, path, 0), LSR_EDB);
+	assert_null(db);
+	m = lsr_error_last();
+	assert_non_null(strstr(m, "migration 0003_search: database error: table search_ids already exists (in: "));
+	/* the failed migration left nothing: its first table is gone again,
+	 * the version and the rows are those of schema 2 */
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'search_runs'"), 0);
+	assert_int_equal(raw_int(path, "SELECT x FROM search_ids"), 5);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM records"), 2);
+	/* out of the way, the next open upgrades it */
+	raw_exec(path, "DROP TABLE search_ids");
+	assert_int_equal(db_open(&db, path, 0), 0);
+	assert_int_equal(db_schema_version(db), db_schema_latest());
+	assert_int_equal(q(db, "SELECT count(*) FROM records"), 2);
+	db_close(db);
 }
 
 static void test_db_db__transactions(void **state)
@@ -476,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_db__open_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__open_newer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__migrate_each_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_db__migration_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__prepare_cache, setup, teardown),

@@ -29,9 +29,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/xmlmemory.h>
 
+#include "db/db.h"
 #include "fetch/fetch.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -271,31 +273,33 @@ static void torture(const char *text, enum fetch_format fmt,
 /* the inputs: two records each, with lists, continuation lines and the  */
 /* formats' oddities                                                     */
 
+static const char ris_text[] =
+	"TY  - JOUR\r\n"
+	"AU  - Smith, John\r\n"
+	"AU  - Doe, J.\r\n"
+	"TI  - A trial of\r\n"
+	"      something\r\n"
+	"AB  - Background: an abstract long enough to make its buffer grow more than once,\r\n"
+	"      over several continuation lines, so that the reallocations of a growing\r\n"
+	"      field fail too. Results: y. Conclusions: the parser keeps nothing half made.\r\n"
+	"JO  - Journal of Tests\r\n"
+	"PY  - 2020/03/01/\r\n"
+	"VL  - 5\r\nIS  - 2\r\nSP  - 112\r\nEP  - 20\r\n"
+	"DO  - https://doi.org/10.1000/ABC.1\r\n"
+	"SN  - 1234-5678 (Print)\r\n"
+	"KW  - alpha\r\nKW  - beta\r\n"
+	"UR  - http://example.org/1\r\n"
+	"ER  - \r\n\r\n"
+	"TY  - CONF\r\n"
+	"A1  - Caf\xe9, Ana\r\n"
+	"T1  - Second\r\n"
+	"Y1  - 2019\r\n"
+	"ER  - \r\n";
+
 static void test_fetch_allocfail__ris(void **state)
 {
 	(void)state;
-	torture("TY  - JOUR\r\n"
-		"AU  - Smith, John\r\n"
-		"AU  - Doe, J.\r\n"
-		"TI  - A trial of\r\n"
-		"      something\r\n"
-		"AB  - Background: an abstract long enough to make its buffer grow more than once,\r\n"
-		"      over several continuation lines, so that the reallocations of a growing\r\n"
-		"      field fail too. Results: y. Conclusions: the parser keeps nothing half made.\r\n"
-		"JO  - Journal of Tests\r\n"
-		"PY  - 2020/03/01/\r\n"
-		"VL  - 5\r\nIS  - 2\r\nSP  - 112\r\nEP  - 20\r\n"
-		"DO  - https://doi.org/10.1000/ABC.1\r\n"
-		"SN  - 1234-5678 (Print)\r\n"
-		"KW  - alpha\r\nKW  - beta\r\n"
-		"UR  - http://example.org/1\r\n"
-		"ER  - \r\n\r\n"
-		"TY  - CONF\r\n"
-		"A1  - Caf\xe9, Ana\r\n"
-		"T1  - Second\r\n"
-		"Y1  - 2019\r\n"
-		"ER  - \r\n",
-		FETCH_FMT_RIS, NULL, 2);
+	torture(ris_text, FETCH_FMT_RIS, NULL, 2);
 }
 
 static void test_fetch_allocfail__medline(void **state)
@@ -529,6 +533,148 @@ static void test_fetch_allocfail__endnote_xml(void **state)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* a whole import under allocation failure                             */
+
+/* The rows an import left, without ids and times: records of the last
+ * run, the last run's counts and notes, the last audit entry's detail.
+ * Also the number of rows in each durable table. */
+static char *db_state(struct lsr_db *db, int last_run_only)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) FROM sources",
+		"SELECT count(*) FROM runs",
+		"SELECT count(*) FROM records",
+		"SELECT count(*) FROM record_withdrawals",
+		"SELECT count(*) FROM audit",
+		"SELECT group_concat(coalesce(format, '') || ' ' || status || ' ' ||"
+		" coalesce(count_records, -1) || ' ' || count_deleted || ' ' ||"
+		" coalesce(notes, '') || ' ' || coalesce(file_hash, ''), '; ')"
+		" FROM (SELECT * FROM runs ORDER BY id DESC LIMIT 1)",
+		"SELECT group_concat(position || ' ' || coalesce(line, '') || ' ' ||"
+		" coalesce(source_record_id, '') || ' ' || coalesce(title, '') || ' ' ||"
+		" authors || ' ' || coalesce(abstract, '') || ' ' || coalesce(doi, '') || ' ' ||"
+		" keywords || ' ' || mesh || ' ' || other_ids || ' ' || length(raw), '\n')"
+		" FROM records WHERE run_id = (SELECT max(id) FROM runs)",
+		"SELECT action || ' ' || coalesce(detail, '') FROM audit ORDER BY id DESC LIMIT 1",
+	};
+	struct buf out = BUF_INIT;
+	int was = armed;
+
+	armed = 0;
+	for (size_t i = last_run_only ? 5 : 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql[i], -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(buf_printf(&out, "%s\n", sqlite3_column_type(st, 0) == SQLITE_NULL ?
+					    "NULL" : (const char *)sqlite3_column_text(st, 0)), 0);
+		sqlite3_finalize(st);
+	}
+	armed = was;
+	return buf_detach(&out);
+}
+
+/*
+ * Import text (written to a file; nrec records stored, deletions apart)
+ * into a new review once undisturbed,
+ * then once per allocation with that one failing, --force each time.  A
+ * failed import must return LSR_ENOMEM and leave the database as it was;
+ * one that succeeds must store what the undisturbed import stored.
+ */
+static void torture_import(const char *text, int nrec)
+{
+	static const char *const scratch[] = { "in.txt", "review.db", "review.db-wal", "review.db-shm" };
+	char dir[] = "/tmp/lsr-allocfail.XXXXXX";
+	char dbpath[64], path[96];
+	struct fetch_import_opts opts = { .source = "Test", .format = FETCH_FMT_AUTO, .force = 1 };
+	struct fetch_import_result res;
+	struct lsr_db *db = NULL;
+	char *want, *before, *after;
+	long runs = 0, clean = 0, bad = 0;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/review.db", dir);
+	snprintf(path, sizeof(path), "%s/in.txt", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(db_open(&db, dbpath, DB_OPEN_CREATE), 0);
+	db_set_command(db, "import");
+
+	assert_int_equal(fetch_import(db, path, &opts, &res), 0);
+	assert_int_equal(res.nrecords, (uint64_t)nrec);
+	want = db_state(db, 1);
+
+	for (long at = 1;; at++) {
+		int rc;
+
+		before = db_state(db, 0);
+		lsr_error_clear();
+		nalloc = 0;
+		fail_at = at;
+		failed = 0;
+		armed = 1;
+		rc = fetch_import(db, path, &opts, &res);
+		armed = 0;
+		runs++;
+		assert_int_equal(db_txn_depth(db), 0);
+		if (!failed) {
+			assert_int_equal(rc, 0);
+			after = db_state(db, 1);
+			assert_string_equal(after, want);
+			free(after);
+			free(before);
+			break;
+		}
+		if (rc == 0) {
+			after = db_state(db, 1);
+			if (strcmp(after, want) && ++bad)
+				print_error("import: allocation %ld failed, the import succeeded and stored:\n%s\nwanted:\n%s\n",
+					    at, after, want);
+			clean++;
+		} else {
+			after = db_state(db, 0);
+			if (rc != LSR_ENOMEM || !strstr(lsr_error_last(), "out of memory")) {
+				bad++;
+				print_error("import: allocation %ld failed: rc %d, message '%s'\n",
+					    at, rc, lsr_error_last());
+			}
+			if (strcmp(after, before) && ++bad)
+				print_error("import: allocation %ld failed and the database changed:\n%s\nwas:\n%s\n",
+					    at, after, before);
+		}
+		free(after);
+		free(before);
+	}
+	print_message("import       %ld runs, %ld absorbed failures\n", runs, clean);
+	free(want);
+	db_close(db);
+	/* the scratch directory: the input, the database, its WAL and
+	 * shared memory */
+	for (size_t i = 0; i < sizeof(scratch) / sizeof(scratch[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, scratch[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	assert_true(runs > 10);
+	assert_int_equal(bad, 0);
+}
+
+static void test_fetch_allocfail__import_ris(void **state)
+{
+	(void)state;
+	torture_import(ris_text, 2);
+}
+
+static void test_fetch_allocfail__import_pubmed_xml(void **state)
+{
+	(void)state;
+	torture_import(pubmed_xml_text, 2);
+}
+
 /* Each test starts with libxml2's allocations not counted ... */
 static int setup(void **state)
 {
@@ -565,6 +711,8 @@ int main(void)
 		/* the same with libxml2's allocations failing too */
 		{ "test_fetch_allocfail__endnote_xml_libxml2", test_fetch_allocfail__endnote_xml,
 		  setup_libxml2, NULL, NULL },
+		cmocka_unit_test_setup(test_fetch_allocfail__import_ris, setup),
+		cmocka_unit_test_setup(test_fetch_allocfail__import_pubmed_xml, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
