@@ -31,8 +31,8 @@ same "$(sql rev/review.db "SELECT strategy FROM runs WHERE id = 2")" "$(cat pubm
 same "$(sql rev/review.db "SELECT searched_on IS NULL FROM runs WHERE id = 3")" "1"
 
 run 0 lsr -C rev status --json
-jqcheck "$OUT" '.sources[0].runs[0].searched' '"2026-11-30"'
-jqcheck "$OUT" '.sources[0].runs[0].database_version' '"Embase 1974 to 2026 November 28"'
+jqcheck "$OUT" '.sources[0].runs[0].searched' '2026-11-30'
+jqcheck "$OUT" '.sources[0].runs[0].database_version' 'Embase 1974 to 2026 November 28'
 jqcheck "$OUT" '.sources[2].runs[0].searched' 'null'
 run 0 lsr -C rev status
 has "$OUT" "searched 2026-11-30, database version Embase 1974 to 2026 November 28"
@@ -52,5 +52,5 @@ has rep/index.html "#1 cirrhosis[mh]"
 # the update window starts on the last date of search (2026-11-30), not
 # on today's import
 run 0 lsr -C rev update --no-search --until 2026-12-05 --json
-jqcheck "$OUT" '.since' '"2026-11-30"'
+jqcheck "$OUT" '.since' '2026-11-30'
 finish
