@@ -21,6 +21,7 @@
 #include "../util/err.h"
 #include "../util/sha256.h"
 
+#include <errno.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,57 @@ static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t
 	return rc;
 }
 
+/*
+ * The files a protocol pattern matches, resolved against the review folder
+ * (an absolute pattern as it is), each checked to lie inside that folder
+ * once symlinks are resolved unless the source says allow_outside: true
+ * (a pattern like ../secret/\*.csv or a link in exports/ must not import
+ * files from elsewhere by accident).  *gl is the caller's to globfree()
+ * when the return is 0; gl->gl_pathc 0 when nothing matches.
+ */
+static int match_files(struct lsr_ctx *ctx, const struct protocol_source *src, const char *pat,
+		       glob_t *gl)
+{
+	char *pattern = pat[0] == '/' ? strdup(pat) : ctx_review_path(ctx, pat);
+	char *top = NULL;
+	int grc, rc = 0;
+
+	memset(gl, 0, sizeof(*gl));
+	if (!pattern)
+		return lsr_error_oom();
+	grc = glob(pattern, 0, NULL, gl);
+	free(pattern);
+	if (grc == GLOB_NOMATCH)
+		return 0;
+	if (grc != 0)
+		return lsr_error_set(LSR_ERROR, "protocol.yaml: sources '%s': files '%s': cannot list the files",
+				     src->name, pat);
+	if (src->allow_outside)
+		return 0;
+	if (!(top = realpath(ctx->review_dir ? ctx->review_dir : ".", NULL))) {
+		rc = lsr_error_set(LSR_ERROR, "cannot resolve the review folder: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t k = 0; k < gl->gl_pathc && rc == 0; k++) {
+		char *real = realpath(gl->gl_pathv[k], NULL);
+		size_t n = strlen(top);
+
+		if (!real)
+			rc = lsr_error_set(LSR_ERROR, "cannot resolve '%s': %s", gl->gl_pathv[k], strerror(errno));
+		else if (strncmp(real, top, n) || (real[n] != '/' && strcmp(top, "/")))
+			rc = lsr_error_set(LSR_ERROR,
+					   "protocol.yaml: sources '%s': files '%s': '%s' is outside the review folder"
+					   " (it resolves to '%s'); move it inside, or say allow_outside: true for the source",
+					   src->name, pat, gl->gl_pathv[k], real);
+		free(real);
+	}
+out:
+	free(top);
+	if (rc < 0)
+		globfree(gl);
+	return rc;
+}
+
 static int import_files(struct lsr_ctx *ctx, json_t *report)
 {
 	const struct protocol *p = ctx->protocol;
@@ -217,19 +269,10 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 		const struct protocol_source *src = &p->sources[i];
 
 		for (size_t g = 0; g < src->files.n && rc == 0; g++) {
-			char *pattern = ctx_review_path(ctx, src->files.v[g]);
 			glob_t gl;
-			int grc;
 
-			if (!pattern)
-				return lsr_error_oom();
-			grc = glob(pattern, 0, NULL, &gl);
-			free(pattern);
-			if (grc == GLOB_NOMATCH)
-				continue;
-			if (grc != 0)
-				return lsr_error_set(LSR_ERROR, "protocol.yaml: sources '%s': files '%s': cannot list the files",
-						     src->name, src->files.v[g]);
+			if ((rc = match_files(ctx, src, src->files.v[g], &gl)) < 0)
+				return rc;
 			for (size_t k = 0; k < gl.gl_pathc && rc == 0; k++) {
 				const char *path = gl.gl_pathv[k];
 				char hash[SHA256_HEX_LEN + 1];
@@ -245,6 +288,7 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 				io.format = FETCH_FMT_AUTO;
 				if (src->format && (rc = fetch_format_parse(&io.format, src->format)) < 0)
 					break;
+				io.strategy = src->strategy;
 				io.protocol = p;
 				io.progress = &ctx->progress;
 				rc = fetch_import(ctx->db, path, &io, &res);
@@ -259,6 +303,38 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 		}
 	}
 	return rc;
+}
+
+/* Warnings for --status: file patterns that match nothing (a typo, or the
+ * export not saved yet) and patterns whose files are refused. */
+static json_t *file_warnings(struct lsr_ctx *ctx)
+{
+	const struct protocol *p = ctx->protocol;
+	json_t *arr = json_array();
+
+	for (size_t i = 0; p && i < p->nsources; i++) {
+		const struct protocol_source *src = &p->sources[i];
+
+		for (size_t g = 0; g < src->files.n; g++) {
+			glob_t gl;
+			char msg[1024];
+
+			if (match_files(ctx, src, src->files.v[g], &gl) < 0) {
+				snprintf(msg, sizeof(msg), "%s", lsr_error_last());
+			} else {
+				size_t n = gl.gl_pathc;
+
+				globfree(&gl);
+				if (n)
+					continue;
+				snprintf(msg, sizeof(msg),
+					 "protocol.yaml: sources '%s': files '%s' matches no file", src->name,
+					 src->files.v[g]);
+			}
+			json_array_append_new(arr, json_string(msg));
+		}
+	}
+	return arr;
 }
 
 static int summarise(struct lsr_ctx *ctx, int no, json_t *report)
@@ -431,18 +507,20 @@ out:
 static int do_status(struct lsr_ctx *ctx, int json)
 {
 	struct update_info u;
-	json_t *pending = NULL;
+	json_t *pending = NULL, *warnings, *w;
+	size_t i;
 	int rc;
 
 	if ((rc = update_latest(ctx->db, &u)) < 0 || (rc = pending_items(ctx, &pending)) < 0) {
 		json_decref(pending);
 		return rc;
 	}
+	warnings = file_warnings(ctx);
 	if (json) {
-		return out_json_doc(json_pack("{s:i, s:i, s:b, s:o, s:b}", "schema_version", 1,
+		return out_json_doc(json_pack("{s:i, s:i, s:b, s:o, s:b, s:o}", "schema_version", 1,
 					      "update", u.no, "open", u.no > 0 && !u.closed,
 					      "pending", pending, "ready_to_close",
-					      json_object_size(pending) == 0));
+					      json_object_size(pending) == 0, "warnings", warnings));
 	}
 	if (u.no == 0)
 		printf("no update yet: this is the review as first done (update 0)\n");
@@ -450,6 +528,9 @@ static int do_status(struct lsr_ctx *ctx, int json)
 		printf("update %d, started %s, searches %s to %s: %s\n", u.no, u.started_at,
 		       u.since[0] ? u.since : "-", u.until[0] ? u.until : "-", u.closed ? "closed" : "open");
 	print_pending(pending, u.no > 0 && !u.closed);
+	json_array_foreach(warnings, i, w)
+		printf("warning: %s\n", json_string_value(w));
+	json_decref(warnings);
 	json_decref(pending);
 	return 0;
 }
