@@ -20,7 +20,8 @@
 
 static const char *const pool_usage[] = {
 	"lsr pool --csv FILE --measure MD|SMD|OR|RR|RD|GIV [--method IV|MH|Peto]\n"
-	"                [--model fixed|random|auto] [--tau2 DL|REML|PM] [--hk|--no-hk]\n"
+	"                [--model fixed|random|auto] [--tau2 DL|REML|PM]\n"
+	"                [--ci z|t|hk|hk-adhoc] [--hk|--no-hk]\n"
 	"                [--convention revman5|metafor] [--preset revman5]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
 	"                [--egger] [--trimfill] [--json] [--svg FILE] [--funnel FILE]",
@@ -45,9 +46,18 @@ static int write_file(const char *path, const struct buf *b)
 /* Turn the option strings into engine options. */
 static int resolve_opts(struct pool_opts *o, const char *measure, const char *method,
 			const char *model, const char *tau2, const char *conv,
-			const char *preset, const char *rdvar, const char *scale)
+			const char *preset, const char *rdvar, const char *scale,
+			const char *ci, int hk)
 {
 	int rc;
+
+	if (ci && hk >= 0)
+		return lsr_error_set(LSR_EUSAGE, "--%s is --ci %s: give one of them", hk ? "hk" : "no-hk",
+				     hk ? "hk" : "z");
+	if (ci && (rc = pool_ci_parse(&o->ci, ci)) < 0)
+		return rc;
+	if (hk >= 0)
+		o->ci = hk ? POOL_CI_HK : POOL_CI_Z;
 
 	if (!measure)
 		return lsr_error_set(LSR_EUSAGE, "--measure is required (MD, SMD, OR, RR, RD or GIV)");
@@ -59,8 +69,8 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 		/* RevMan 5.4: its conventions, DerSimonian-Laird, Wald tests */
 		o->conv = POOL_CONV_REVMAN5;
 		o->tau2 = POOL_TAU2_DL;
-		if (o->hk < 0)
-			o->hk = 0;
+		if (o->ci == POOL_CI_UNSET)
+			o->ci = POOL_CI_Z;
 	}
 	if (conv && (rc = pool_conv_parse(&o->conv, conv)) < 0)
 		return rc;
@@ -239,7 +249,7 @@ out:
 int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
-	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL;
+	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
@@ -255,9 +265,10 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
 		OPT_STRING(0, "model", &model, "M", "random (default), fixed, or auto (random when heterogeneity P < 0.05)"),
 		OPT_STRING(0, "tau2", &tau2, "T", "tau2 estimator: REML (default), DL or PM"),
-		OPT_NEGBOOL(0, "hk", &hk, "Hartung-Knapp CI and test (default on, off with --subgroup/--moderator)"),
+		OPT_STRING(0, "ci", &ci, "M", "random effects CI and test: hk-adhoc (default; z with --subgroup/--moderator), hk, t or z"),
+		OPT_NEGBOOL(0, "hk", &hk, "--hk is --ci hk (plain Hartung-Knapp), --no-hk is --ci z"),
 		OPT_STRING(0, "convention", &conv, "C", "revman5 (default) or metafor: SMD, zero cells, MH, I2 shown"),
-		OPT_STRING(0, "preset", &preset, "P", "revman5: RevMan 5.4 (its conventions, DL, no Hartung-Knapp)"),
+		OPT_STRING(0, "preset", &preset, "P", "revman5: RevMan 5.4 (its conventions, DL, --ci z)"),
 		OPT_STRING(0, "rd-variance", &rdvar, "V", "MH risk difference variance: GR (RevMan 5) or SGR (metafor)"),
 		OPT_STRING(0, "scale", &scale, "S", "GIV effects: log (ratios, default) or identity"),
 		OPT_BOOL(0, "subgroup", &subgroup, "subgroup analysis the RevMan way, with the test for differences"),
@@ -294,7 +305,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	}
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
-		    hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n) {
+		    ci || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -305,8 +316,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = lsr_error_set(LSR_EUSAGE, "--analysis, --figures and --update go with the review's analyses, not with --csv");
 		goto out;
 	}
-	o.hk = hk;
-	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale)) < 0)
+	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale, ci, hk)) < 0)
 		goto out;
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |

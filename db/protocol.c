@@ -77,6 +77,7 @@ static const char *const methods[] = { "IV", "MH", "Peto", NULL };
 static const char *const models[] = { "fixed", "random", "auto", NULL };
 static const char *const tau2s[] = { "DL", "REML", "PM", NULL };
 static const char *const conventions[] = { "revman5", "metafor", NULL };
+static const char *const cis[] = { "z", "t", "hk", "hk-adhoc", NULL };
 
 static const struct pfield picos_fields[] = {
 	F("population", P_STR, 0, struct protocol_picos, population),
@@ -168,6 +169,7 @@ struct opts_wrap {
 	FE("model", 0, st, m.model, models), \
 	FE("tau2", 0, st, m.tau2, tau2s), \
 	F("hk", P_BOOL, 0, st, m.hk), \
+	FE("ci", 0, st, m.ci, cis), \
 	FE("convention", 0, st, m.convention, conventions)
 
 static const struct pfield defaults_fields[] = {
@@ -729,6 +731,7 @@ static void free_opts(struct protocol_analysis_opts *o)
 	free(o->method);
 	free(o->model);
 	free(o->tau2);
+	free(o->ci);
 	free(o->convention);
 }
 

@@ -84,7 +84,8 @@ struct protocol_analysis_opts {
 	char *method;     /* IV MH Peto */
 	char *model;      /* fixed | random | auto */
 	char *tau2;       /* DL REML PM */
-	int hk;           /* -1 unset, 0 no, 1 yes */
+	int hk;           /* -1 unset, 0 no, 1 yes: the old spelling of ci: hk | z */
+	char *ci;         /* z | t | hk | hk-adhoc (lsr pool --ci) */
 	char *convention; /* revman5 | metafor */
 };
 

@@ -31,7 +31,7 @@ void pool_fitspec_of(struct pool_fitspec *spec, const struct pool_result *r, int
 	spec->random = random;
 	spec->tau2 = r->opts.tau2;
 	spec->tau2_fixed = NAN;
-	spec->hk = r->opts.hk;
+	spec->ci = r->opts.ci;
 	spec->qprofile = 1;
 }
 
@@ -261,8 +261,9 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		return lsr_error_oom();
 	r->in = in;
 	r->opts = *opts;
-	if (r->opts.hk < 0)
-		r->opts.hk = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? 0 : 1;
+	if (r->opts.ci == POOL_CI_UNSET)
+		r->opts.ci = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? POOL_CI_Z
+									       : POOL_CI_HK_ADHOC;
 	r->log_scale = opts->measure == POOL_OR || opts->measure == POOL_RR ||
 		       (opts->measure == POOL_GIV && opts->log_scale != 0);
 	r->opts.log_scale = r->log_scale;
@@ -312,6 +313,9 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	}
 	if (r->main.k == 1)
 		pool_warn(r, "a single study: its own estimate, no heterogeneity");
+	if (r->main.degenerate)
+		pool_warn(r, "Hartung-Knapp: all %d estimates are identical, so the standard error is 0 and the interval is degenerate (no CI or test); --ci hk-adhoc or --ci z gives one",
+			  r->main.k);
 	if ((opts->extras & POOL_LEAVE_ONE_OUT) && (rc = leave_one_out(r, use)) < 0)
 		goto fail;
 	if ((opts->extras & POOL_SUBGROUPS) && (rc = pool_subgroups_run(r, use)) < 0)

@@ -22,7 +22,10 @@
 void pool_summary_clear(struct pool_summary *s)
 {
 	s->k = 0;
-	s->random = s->hk = 0;
+	s->random = 0;
+	s->ci = POOL_CI_Z;
+	s->degenerate = 0;
+	s->hk_q = NAN;
 	s->estimate = s->se = s->ci_lb = s->ci_ub = s->stat = s->df_t = s->crit = s->p = NAN;
 	s->pi_lb = s->pi_ub = s->pi_t_lb = s->pi_t_ub = NAN;
 	s->Q = s->df = s->p_Q = s->I2 = s->H2 = s->I2_from_Q = NAN;
@@ -38,7 +41,7 @@ void pool_summary_test(struct pool_summary *s)
 		s->ci_lb = s->ci_ub = s->stat = s->p = s->crit = NAN;
 		return;
 	}
-	if (s->hk) {
+	if (s->ci != POOL_CI_Z) {
 		s->crit = pool_t_crit(s->df_t);
 		s->stat = s->estimate / s->se;
 		s->p = pool_p_t(s->stat, s->df_t);

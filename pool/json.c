@@ -43,7 +43,7 @@ static void set_exp(json_t *o, double est, double lb, double ub)
 /* z or t (with df_t) and the p-value */
 static void set_test(json_t *o, const struct pool_summary *s, int with_crit)
 {
-	if (s->hk) {
+	if (s->ci != POOL_CI_Z) {
 		set(o, "t", jnum(s->stat));
 		set(o, "df_t", jint(s->df_t));
 	} else {
@@ -71,9 +71,9 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 	if (s->random) {
 		set(o, "pi_lb", jnum(s->pi_lb));
 		set(o, "pi_ub", jnum(s->pi_ub));
-		set(o, "pi_method", json_string(s->hk ? "estimate +/- t(k-1) * sqrt(se^2 + tau2)"
-						      : "estimate +/- z * sqrt(se^2 + tau2)"));
-		if (!s->hk) {
+		set(o, "pi_method", json_string(s->ci != POOL_CI_Z ? "estimate +/- t(k-1) * sqrt(se^2 + tau2)"
+								  : "estimate +/- z * sqrt(se^2 + tau2)"));
+		if (s->ci == POOL_CI_Z) {
 			set(o, "pi_t_km2_lb", jnum(s->pi_t_lb));
 			set(o, "pi_t_km2_ub", jnum(s->pi_t_ub));
 		}
@@ -83,7 +83,7 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 		if (s->random) {
 			set(o, "exp_pi_lb", jnum(exp(s->pi_lb)));
 			set(o, "exp_pi_ub", jnum(exp(s->pi_ub)));
-			if (!s->hk) {
+			if (s->ci == POOL_CI_Z) {
 				set(o, "exp_pi_t_km2_lb", jnum(exp(s->pi_t_lb)));
 				set(o, "exp_pi_t_km2_ub", jnum(exp(s->pi_t_ub)));
 			}
@@ -218,7 +218,7 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 
 	set(root, "QM", jnum(m->QM));
 	set(root, "QM_df", jint(m->QM_df));
-	if (m->hk)
+	if (m->tdist)
 		set(root, "QM_df2", jint(m->QM_df2));
 	set(root, "QM_p", jnum(m->QM_p));
 	set(root, "QE_residual", jnum(m->QE));
@@ -236,7 +236,7 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 		set(o, "se", jnum(l->se));
 		set(o, "ci_lb", jnum(l->ci_lb));
 		set(o, "ci_ub", jnum(l->ci_ub));
-		if (m->hk) {
+		if (m->tdist) {
 			set(o, "t", jnum(l->stat));
 			set(o, "df_t", jint(m->df_t));
 		} else {
@@ -289,7 +289,7 @@ static json_t *egger_json(const struct pool_result *r)
 	set(m, "k", json_integer(e->k));
 	set(m, "bias", jnum(e->m_bias));
 	set(m, "bias_se", jnum(e->m_bias_se));
-	if (e->m_hk) {
+	if (e->m_tdist) {
 		set(m, "t", jnum(e->m_stat));
 		set(m, "df", jint(e->m_df));
 	} else {
@@ -365,7 +365,11 @@ json_t *pool_result_json(const struct pool_result *r)
 	set(root, "method", json_string(pool_method_name(o->method)));
 	set(root, "model", json_string(random ? "random" : "fixed"));
 	set(root, "tau2_method", random ? json_string(pool_tau2_name(o->tau2)) : json_null());
-	set(root, "ci_method", json_string(r->main.hk ? "knha" : "z"));
+	set(root, "ci_method", json_string(pool_ci_metafor_name(r->main.ci)));
+	if (r->main.ci == POOL_CI_HK || r->main.ci == POOL_CI_HK_ADHOC)
+		set(root, "hk_q", jnum(r->main.hk_q));
+	if (r->main.degenerate)
+		set(root, "ci_degenerate", json_true());
 	set(root, "convention", json_string(pool_conv_name(o->conv)));
 	if (r->auto_model)
 		set(root, "model_chosen_by", json_pack("{s:s, s:o}", "rule",

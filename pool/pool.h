@@ -70,6 +70,21 @@ enum pool_measure { POOL_MD, POOL_SMD, POOL_OR, POOL_RR, POOL_RD, POOL_GIV };
 enum pool_method { POOL_METHOD_IV, POOL_METHOD_MH, POOL_METHOD_PETO };
 enum pool_model { POOL_MODEL_FIXED, POOL_MODEL_RANDOM, POOL_MODEL_AUTO };
 enum pool_tau2 { POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM };
+/*
+ * How the CI and the test of a random-effects estimate are made (fixed-
+ * effect estimates always use z).  With q = sum w*(y - mu)^2 / (k - 1),
+ * the variance of the estimate is scaled by 1 (z, t), q (Hartung & Knapp
+ * 2001; Sidik & Jonkman 2002) or max(1, q) (the ad hoc correction of
+ * Knapp & Hartung 2003, Roever, Knapp & Friede 2015), and all but z use
+ * the t(k - 1) quantile: metafor's test = "z", "t", "knha", "adhoc".
+ */
+enum pool_ci {
+	POOL_CI_UNSET = -1, /* the default: hk-adhoc, z with subgroups/moderator */
+	POOL_CI_Z,
+	POOL_CI_T,
+	POOL_CI_HK,
+	POOL_CI_HK_ADHOC,
+};
 /* SMD formula, zero cells, continuity correction inside MH, MH RD variance,
  * which I2 the table and the forest plot show */
 enum pool_conv { POOL_CONV_REVMAN5, POOL_CONV_METAFOR };
@@ -92,7 +107,7 @@ struct pool_opts {
 	enum pool_method method;
 	enum pool_model model;   /* AUTO: random when the heterogeneity p < 0.05 */
 	enum pool_tau2 tau2;
-	int hk;                  /* Hartung-Knapp: 1, 0, or -1 for the default */
+	enum pool_ci ci;         /* CI and test of random-effects estimates */
 	enum pool_conv conv;
 	enum pool_rdvar rd_var;
 	int log_scale;           /* GIV: effects are logs of ratios (-1: default, yes) */
@@ -102,13 +117,19 @@ struct pool_opts {
 };
 
 #define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
-			 -1, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
+			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
 
 /* Names as the options and the JSON spell them ("MD", "MH", "REML", ...). */
 const char *pool_measure_name(enum pool_measure m);
 const char *pool_method_name(enum pool_method m);
 const char *pool_tau2_name(enum pool_tau2 t);
 const char *pool_conv_name(enum pool_conv c);
+/* "z", "t", "hk", "hk-adhoc" (the option's spelling) */
+const char *pool_ci_name(enum pool_ci c);
+/* metafor's test = name: "z", "t", "knha", "adhoc" (the JSON's ci_method) */
+const char *pool_ci_metafor_name(enum pool_ci c);
+/* ", Hartung-Knapp" and the like for people, "" for z */
+const char *pool_ci_title(enum pool_ci c);
 /* Parse the names above, case-insensitively; 0 or LSR_EUSAGE with a message.
  * pool_tau2_parse also takes the reference files' descriptive spellings
  * such as "DL(Q from MH)" and "DL (separately per subgroup)". */
@@ -116,6 +137,8 @@ int pool_measure_parse(enum pool_measure *out, const char *s);
 int pool_method_parse(enum pool_method *out, const char *s);
 int pool_tau2_parse(enum pool_tau2 *out, const char *s);
 int pool_conv_parse(enum pool_conv *out, const char *s);
+/* Either spelling above. */
+int pool_ci_parse(enum pool_ci *out, const char *s);
 /* The data type a measure needs. */
 enum pool_data_type pool_measure_data_type(enum pool_measure m);
 
@@ -144,7 +167,9 @@ struct pool_est {
 struct pool_summary {
 	int k;          /* studies pooled */
 	int random;     /* random-effects weights were used */
-	int hk;         /* Hartung-Knapp: stat is t with df_t degrees of freedom */
+	enum pool_ci ci; /* how CI and test were made; not Z: stat is t(df_t) */
+	int degenerate; /* Hartung-Knapp SE exactly 0 (all estimates equal): no CI */
+	double hk_q;    /* q = sum w*(y - mu)^2 / (k - 1) of the HK methods, or NaN */
 	double estimate, se, ci_lb, ci_ub;
 	double stat;    /* z, or t with Hartung-Knapp */
 	double df_t;
@@ -179,7 +204,7 @@ struct pool_mod_level {
 /* Mixed-effects meta-regression on the subgroup as a categorical moderator
  * (metafor rma(yi, vi, mods = ~ factor(subgroup))). */
 struct pool_moderator {
-	int hk;          /* QM is an F statistic on (QM_df, QM_df2) df, levels use t */
+	int tdist;       /* QM is an F statistic on (QM_df, QM_df2) df, levels use t */
 	double QM, QM_df, QM_df2, QM_p;
 	double QE, QE_df, QE_p;
 	double tau2, I2, R2;
@@ -200,7 +225,7 @@ struct pool_egger {
 	double limit, limit_lb, limit_ub;
 	double snd_intercept, snd_intercept_se, snd_slope, snd_slope_se;
 	/* model-based: meta-regression of y on se with the analysis's model */
-	int m_hk;
+	int m_tdist;     /* t test with m_df degrees of freedom */
 	double m_bias, m_bias_se, m_stat, m_df, m_p;
 	double m_limit, m_limit_lb, m_limit_ub, m_tau2;
 };
@@ -216,7 +241,7 @@ struct pool_trimfill {
 
 struct pool_result {
 	const struct pool_input *in; /* borrowed */
-	struct pool_opts opts;   /* resolved: model never AUTO, hk 0 or 1 */
+	struct pool_opts opts;   /* resolved: model never AUTO, ci never UNSET */
 	int auto_model;          /* the model was chosen by the heterogeneity test */
 	double auto_p;           /* the p it was chosen by */
 	int log_scale;
@@ -280,7 +305,7 @@ struct pool_fitspec {
 	int random;          /* random effects */
 	enum pool_tau2 tau2; /* estimator, when random and tau2_fixed is NaN */
 	double tau2_fixed;   /* use this tau2 (NaN: estimate it) */
-	int hk;              /* Hartung-Knapp */
+	enum pool_ci ci;     /* CI method (not UNSET) */
 	int qprofile;        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
 };
 

@@ -30,6 +30,11 @@ double pool_p_t(double t, double df);         /* two-sided t p */
 double pool_p_chisq(double x, double df);     /* upper tail of chi-square */
 double pool_chisq_lower_quantile(double p, double df); /* P(X <= q) = p */
 
+/* The factor a CI method puts on the variance of an estimate, given
+ * q = weighted residual sum of squares / residual df: 1 for z and t, q for
+ * hk, max(1, q) for hk-adhoc.  Whether the reference is t: ci != Z. */
+double pool_ci_scale(enum pool_ci ci, double q);
+
 /* --- weighted regression with an additive variance tau2 (metareg.c) ----- */
 
 /*

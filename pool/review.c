@@ -38,6 +38,21 @@ static const char *first(const char *a, const char *b, const char *c)
 
 /* ---- spec ------------------------------------------------------------------ */
 
+/* The CI method a level of options asks for: ci, or the old hk: true|false
+ * as ci: hk|z; NULL when neither is given. */
+static const char *ci_of(const struct protocol_analysis_opts *o)
+{
+	return o->ci ? o->ci : o->hk == 1 ? "hk" : o->hk == 0 ? "z" : NULL;
+}
+
+static int ci_check(const struct protocol_analysis_opts *o, const char *where)
+{
+	if (o->ci && o->hk >= 0 && strcmp(o->ci, o->hk ? "hk" : "z"))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml: %s: ci: %s contradicts hk: %s (hk: true is ci: hk, hk: false is ci: z)",
+				     where, o->ci, o->hk ? "true" : "false");
+	return 0;
+}
+
 static json_t *spec_json(const struct protocol *p, const struct protocol_analysis *pa,
 			 const struct protocol_outcome *o)
 {
@@ -47,17 +62,18 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 				    !strcmp(type, "dichotomous") ? "RR"
 				    : !strcmp(type, "time-to-event") ? "GIV" : "MD");
 	const char *method = first(a->method, d->method, !strcmp(type, "dichotomous") ? "MH" : "IV");
-	int hk = a->hk >= 0 ? a->hk : d->hk;
+	/* the engine's default, written out so that the stored spec says it */
+	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
 	json_t *excl = json_array();
 
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
 			 "tau2", first(a->tau2, d->tau2, "REML"),
-			 "hk", hk < 0 ? json_null() : json_boolean(hk),
+			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
 			 "exclude", excl);
 }
@@ -87,7 +103,16 @@ static int opts_from_spec(struct pool_review *r)
 	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
 	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
 		return lsr_error_wrap("analysis '%s'", r->name);
-	r->opts.hk = json_is_boolean(hk) ? json_is_true(hk) : -1;
+	if (jstr(r->spec, "ci")) {
+		if ((rc = pool_ci_parse(&r->opts.ci, jstr(r->spec, "ci"))) < 0)
+			return lsr_error_wrap("analysis '%s'", r->name);
+	} else if (json_is_boolean(hk)) {
+		/* stored before ci: existed */
+		r->opts.ci = json_is_true(hk) ? POOL_CI_HK : POOL_CI_Z;
+	} else {
+		/* stored before ci: existed, run with that engine's default */
+		r->opts.ci = json_is_string(json_object_get(r->spec, "subgroup")) ? POOL_CI_Z : POOL_CI_HK;
+	}
 	if (json_array_size(ex)) {
 		if (!(r->exclude = calloc(json_array_size(ex), sizeof(*r->exclude))))
 			return lsr_error_oom();
@@ -302,6 +327,9 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	if (!o)
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml: analysis '%s': no outcome '%s'", pa->name,
 				     pa->outcome);
+	if ((rc = ci_check(&p->analysis_defaults, "analyses.defaults")) < 0 ||
+	    (rc = ci_check(&pa->opts, pa->name)) < 0)
+		return rc;
 	r->name = strdup(pa->name);
 	r->outcome = strdup(pa->outcome);
 	r->timepoint = dup_or_null(pa->timepoint);
@@ -532,7 +560,7 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 			jstr(r->spec, "measure"), jstr(r->spec, "method"),
 			x ? (x->main.random ? "random" : "fixed") : jstr(r->spec, "model"),
 			x && x->main.random ? ", " : "", x && x->main.random ? jstr(r->spec, "tau2") : "",
-			x && x->main.hk ? ", Hartung-Knapp" : "");
+			x ? pool_ci_title(x->main.ci) : "");
 	if (rc == 0 && r->subgroup)
 		rc = buf_printf(out, ", subgroups by %s", r->subgroup);
 	if (rc < 0)

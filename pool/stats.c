@@ -22,6 +22,18 @@ double pool_t_crit(double df)
 	return gsl_cdf_tdist_Pinv(0.975, df);
 }
 
+double pool_ci_scale(enum pool_ci ci, double q)
+{
+	switch (ci) {
+	case POOL_CI_HK:
+		return q;
+	case POOL_CI_HK_ADHOC:
+		return q > 1 ? q : 1.0;
+	default:
+		return 1.0;
+	}
+}
+
 double pool_p_z(double z)
 {
 	if (isnan(z))

@@ -203,9 +203,9 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		md->I2 = 100.0 * md->tau2 / (md->tau2 + s2typ);
 	if ((rc = pool_mr_eval(&m, md->tau2, 0)) < 0)
 		goto out;
-	md->hk = r->opts.hk && md->QE_df > 0;
-	if (md->hk) {
-		scale = m.rss / md->QE_df;
+	md->tdist = r->opts.model != POOL_MODEL_FIXED && r->opts.ci != POOL_CI_Z && md->QE_df > 0;
+	if (md->tdist) {
+		scale = pool_ci_scale(r->opts.ci, m.rss / md->QE_df);
 		md->df_t = md->QE_df;
 		crit = pool_t_crit(md->df_t);
 	} else {
@@ -220,7 +220,7 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		l->estimate = gsl_vector_get(m.b, j);
 		l->se = sqrt(var);
 		l->stat = l->estimate / l->se;
-		l->p = md->hk ? pool_p_t(l->stat, md->df_t) : pool_p_z(l->stat);
+		l->p = md->tdist ? pool_p_t(l->stat, md->df_t) : pool_p_z(l->stat);
 		l->ci_lb = l->estimate - crit * l->se;
 		l->ci_ub = l->estimate + crit * l->se;
 		sW += 1.0 / var;
@@ -234,7 +234,7 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 	}
 	md->QM_df = (double)p - 1;
 	md->QM_df2 = NAN;
-	if (md->hk) {
+	if (md->tdist) {
 		md->QM /= md->QM_df;
 		md->QM_df2 = md->QE_df;
 		md->QM_p = gsl_cdf_fdist_Q(md->QM, md->QM_df, md->QM_df2);

@@ -119,12 +119,16 @@ void pool_fmt_overall(struct buf *b, const struct pool_summary *s)
 {
 	char p[32];
 
+	if (s->degenerate) {
+		buf_adds(b, "Test for overall effect: Not applicable (Hartung-Knapp SE is 0: all estimates identical, interval degenerate)");
+		return;
+	}
 	if (!isfinite(s->stat)) {
 		buf_adds(b, "Test for overall effect: Not applicable");
 		return;
 	}
 	pool_fmt_p(p, sizeof(p), s->p);
-	if (s->hk)
+	if (s->ci != POOL_CI_Z)
 		buf_printf(b, "Test for overall effect: t = %.2f (df = %.0f, P %s)", fabs(s->stat),
 			   s->df_t, p);
 	else
@@ -287,7 +291,7 @@ static void model_note(struct buf *b, const struct pool_result *r)
 	buf_printf(b, "%s (%s)", pool_measure_title(r->opts.measure), m);
 	if (r->opts.model == POOL_MODEL_RANDOM)
 		buf_printf(b, ", tau\u00b2 by %s%s", pool_tau2_name(r->opts.tau2),
-			   r->main.hk ? ", Hartung-Knapp" : "");
+			   pool_ci_title(r->main.ci));
 	buf_printf(b, "; %s conventions\n\n", r->opts.conv == POOL_CONV_REVMAN5 ? "RevMan 5" : "metafor");
 }
 
@@ -329,7 +333,7 @@ static void extras(struct buf *b, const struct pool_result *r)
 			   e->bias, e->bias_se, e->t, e->df, p);
 		pool_fmt_p(p, sizeof(p), e->m_p);
 		buf_printf(b, "Egger's test, model-based: bias = %.2f (SE %.2f), %s = %.2f (P %s)\n",
-			   e->m_bias, e->m_bias_se, e->m_hk ? "t" : "z", e->m_stat, p);
+			   e->m_bias, e->m_bias_se, e->m_tdist ? "t" : "z", e->m_stat, p);
 	}
 	if (r->tf) {
 		const struct pool_trimfill *t = r->tf;

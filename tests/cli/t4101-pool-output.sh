@@ -18,18 +18,18 @@ has "$OUT" "Heterogeneity: Chi² = 9.95, df = 6 (P = 0.13); I² = 40%"
 has "$OUT" "Test for overall effect: Z = 3.29 (P = 0.001)"
 same "$(cat "$ERR")" ""
 
-# defaults: random effects, REML, Hartung-Knapp, prediction interval
+# defaults: random effects, REML, Hartung-Knapp with the ad hoc correction, prediction interval
 run 0 lsr pool --csv "$REF/cont_normand1999.csv" --measure MD --json
 has "$OUT" '"schema_version": 1'
 has "$OUT" '"model": "random"'
 has "$OUT" '"tau2_method": "REML"'
-has "$OUT" '"ci_method": "knha"'
+has "$OUT" '"ci_method": "adhoc"'
 has "$OUT" '"df_t": 8'
 has "$OUT" '"pi_lb": '
 has "$OUT" '"tau2_ci_qprofile": ['
 has "$OUT" '"warnings": []'
 run 0 lsr pool --csv "$REF/cont_normand1999.csv" --measure MD
-has "$OUT" "Mean Difference (IV, Random, 95% CI), tau² by REML, Hartung-Knapp; RevMan 5 conventions"
+has "$OUT" "Mean Difference (IV, Random, 95% CI), tau² by REML, Hartung-Knapp (ad hoc); RevMan 5 conventions"
 has "$OUT" "Test for overall effect: t = "
 has "$OUT" "Prediction interval: ["
 # the preset is RevMan 5.4; explicit options still win

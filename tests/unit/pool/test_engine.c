@@ -160,7 +160,7 @@ static void test_pool_analysis__mh_and_exclusion(void **state)
 static void test_pool_random__edge_cases(void **state)
 {
 	double y[3] = { 0.5, -0.1, 0.2 }, v[3] = { 0.04, 0.09, 0.05 };
-	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, 1, 1 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1 };
 	struct pool_summary s;
 
 	(void)state;
@@ -168,15 +168,15 @@ static void test_pool_random__edge_cases(void **state)
 	assert_int_equal(pool_iv_fit(&s, y, v, 1, &spec), 0);
 	assert_int_equal(s.k, 1);
 	assert_true(fabs(s.estimate - 0.5) < 1e-15 && fabs(s.se - 0.2) < 1e-15);
-	assert_false(s.hk);
+	assert_int_equal(s.ci, POOL_CI_Z);
 	assert_true(isnan(s.I2) && isnan(s.p_Q) && s.tau2 == 0 && s.df == 0);
 	/* two studies: HK with 1 df, no Q-profile (k < 3), no t(k-2) PI */
 	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
-	assert_true(s.hk && s.df_t == 1);
+	assert_true(s.ci == POOL_CI_HK && s.df_t == 1);
 	assert_true(isnan(s.tau2_ci[0]) && isnan(s.pi_t_lb) && isfinite(s.pi_lb));
 	/* a given tau2 is used as it is */
 	spec.tau2_fixed = 0.25;
-	spec.hk = 0;
+	spec.ci = POOL_CI_Z;
 	assert_int_equal(pool_iv_fit(&s, y, v, 3, &spec), 0);
 	assert_true(s.tau2 == 0.25);
 	{

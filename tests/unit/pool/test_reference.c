@@ -7,9 +7,10 @@
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
- * --measure, --method, --model, --tau2, --hk/--no-hk and --convention
- * (passed as written: "DL(Q from MH)", "mixed", "both"; a null ci_method
- * passes neither --hk nor --no-hk); subgroups_* add --subgroup,
+ * --measure, --method, --model, --tau2, --ci and --convention
+ * (passed as written: "DL(Q from MH)", "mixed", "both", "knha"; a null
+ * ci_method passes --ci z, what the reference files' subgroup and moderator
+ * analyses use, so that no case depends on lsr's default); subgroups_* add --subgroup,
  * moderator_* --moderator.
  *
  * Tolerances are the README's: relative 1e-6 for closed-form quantities,
@@ -444,8 +445,7 @@ static void analysis_job(const char *case_id, const char *csv, json_t *a)
 		if (v)
 			add_opt(j, fields[f][1], v);
 	}
-	if (ci)
-		add_arg(j, !strcmp(ci, "knha") ? "--hk" : "--no-hk");
+	add_opt(j, "--ci", ci ? ci : "z");
 	if (!strncmp(id, "subgroups_", 10))
 		add_arg(j, "--subgroup");
 	if (!strncmp(id, "moderator_", 10))
@@ -464,7 +464,7 @@ static void model_opts(struct job *j, const char *model)
 		add_opt(j, "--model", "random");
 		add_opt(j, "--tau2", model);
 	}
-	add_arg(j, "--no-hk");
+	add_opt(j, "--ci", "z");
 	add_opt(j, "--method", "IV");
 	if (iterative(model))
 		j->tol = 1e-5;
