@@ -10,8 +10,9 @@
  *   DL    (y'P0y - (k - p)) / tr P0, P0 at tau2 = 0 (DerSimonian & Laird 1986)
  *   HE    (RSS_OLS - tr(P_OLS V)) / (k - p), only as REML's starting value
  *   REML  Fisher scoring tau2 += (y'PPy - tr P) / tr(PP), step-halved to
- *         stay >= 0, then metafor's check that the likelihood at 0 is not
- *         higher
+ *         stay >= 0 and to climb the likelihood, falling back to Brent on
+ *         y'PPy = tr P when it does not converge, then metafor's check
+ *         that the likelihood at 0 is not higher
  *   PM    the root of y'P(tau2)y = k - p (Paule & Mandel 1982), Brent
  *
  * y'Py, y'PPy, tr P and tr PP are formed from p x p matrices without the
@@ -27,6 +28,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_roots.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,44 +275,166 @@ static double reml_ll(struct pool_mr *m, double tau2)
 	return -0.5 * (s - logdet_a + m->rss);
 }
 
-/* REML by Fisher scoring from the HE estimate, as metafor's rma.uni. */
-static int tau2_reml(struct pool_mr *m, double *out)
+/* The REML score y'PPy - tr P at tau2 (zero at an interior maximum). */
+static int reml_score(struct pool_mr *m, double tau2, double *score)
 {
-	double tau2, scale, ll_hat, ll_0;
+	int rc = pool_mr_eval(m, tau2, 1);
+
+	*score = rc < 0 ? NAN : m->ypy2 - m->trP;
+	return rc;
+}
+
+struct score_arg {
+	struct pool_mr *m;
+	int failed;
+};
+
+static double score_f(double tau2, void *vp)
+{
+	struct score_arg *a = vp;
+	double s;
+
+	if (reml_score(a->m, tau2, &s) < 0)
+		a->failed = 1;
+	return s;
+}
+
+/*
+ * The fallback: the root of the REML estimating equation y'PPy = tr P on
+ * [0, hi], bracketed by doubling from the typical within-study variance,
+ * then Brent (GSL).  0 when the score at 0 already points to the boundary.
+ */
+int pool_mr_reml_root(struct pool_mr *m, double *out)
+{
+	struct score_arg a = { m, 0 };
+	gsl_function F = { score_f, &a };
+	gsl_root_fsolver *s;
+	double lo = 0, hi = m->vscale, f;
+	int rc = 0, st = GSL_SUCCESS, iter;
+
+	*out = 0;
+	f = score_f(0.0, &a);
+	if (a.failed)
+		return lsr_error_last_code();
+	if (!(f > 0))
+		return 0;
+	for (iter = 0;; iter++) {
+		f = score_f(hi, &a);
+		if (a.failed)
+			return lsr_error_last_code();
+		if (f <= 0)
+			break;
+		lo = hi;
+		hi *= 2;
+		if (iter > 2000 || !isfinite(hi))
+			return lsr_error_set(LSR_ERROR, "REML estimation of tau2: cannot bracket the root of the REML equation");
+	}
+	if (f == 0) {
+		*out = hi;
+		return 0;
+	}
+	if (!(s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)))
+		return lsr_error_oom();
+	st = gsl_root_fsolver_set(s, &F, lo, hi);
+	for (iter = 0; st == GSL_SUCCESS && iter < POOL_MAXITER; iter++) {
+		if ((st = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS || a.failed)
+			break;
+		*out = gsl_root_fsolver_root(s);
+		st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+					    POOL_TAU2_RTOL * m->vscale, POOL_TAU2_RTOL);
+		if (st == GSL_SUCCESS)
+			break;
+		if (st == GSL_CONTINUE)
+			st = GSL_SUCCESS;
+	}
+	if (a.failed)
+		rc = lsr_error_last_code();
+	else if (st != GSL_SUCCESS || iter >= POOL_MAXITER)
+		rc = lsr_error_set(LSR_ERROR, "REML estimation of tau2 failed: %s",
+				   st != GSL_SUCCESS ? gsl_strerror(st) : "no convergence of the root finder");
+	gsl_root_fsolver_free(s);
+	return rc;
+}
+
+/*
+ * Fisher scoring from the HE estimate, as metafor's rma.uni, made safe:
+ * a step that lowers the restricted likelihood is halved, and the
+ * iteration stops when tau2 changes by less than POOL_TAU2_RTOL of its
+ * scale (tau2 plus the typical within-study variance), or when the
+ * likelihood no longer changes in double precision and tau2 changes by
+ * less than 1e-10 of its scale (further steps are rounding noise: with
+ * variances as different as 1e-7 and 0.34 the score cannot be computed
+ * to 1e-14).  Returns 1 when it did not converge (the caller falls back).
+ */
+static int reml_scoring(struct pool_mr *m, double *out)
+{
+	double tau2, ll, score;
 	int rc, iter;
 
 	if ((rc = tau2_he(m, &tau2)) < 0)
 		return rc;
-	for (iter = 0;; iter++) {
-		double adj, old = tau2;
+	if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
+		return rc;
+	ll = reml_ll(m, tau2);
+	for (iter = 0; iter < POOL_MAXITER; iter++) {
+		double adj, next, ll_next, scale;
+		int halvings = 0;
 
-		if (iter >= POOL_MAXITER)
-			return lsr_error_set(LSR_ERROR,
-					     "REML estimation of tau2 did not converge in %d Fisher scoring steps",
-					     POOL_MAXITER);
-		if ((rc = pool_mr_eval(m, tau2, 1)) < 0)
+		if ((rc = reml_score(m, tau2, &score)) < 0)
 			return rc;
-		adj = (m->ypy2 - m->trP) / m->trPP;
-		if (!isfinite(adj))
-			return lsr_error_set(LSR_ERROR,
-					     "REML estimation of tau2 failed: a variance is too close to 0 (or too large) for double precision");
+		adj = score / m->trPP;
+		if (!isfinite(adj) || !isfinite(ll))
+			return 1;
 		if (tau2 + adj < 0) {
 			/* heading for the boundary: stop at 0 if the score there
 			 * points outwards, else halve the step (metafor) */
-			if ((rc = pool_mr_eval(m, 0.0, 1)) < 0)
+			if ((rc = reml_score(m, 0.0, &score)) < 0)
 				return rc;
-			if (m->ypy2 - m->trP <= 0) {
-				tau2 = 0;
-				break;
+			if (score <= 0) {
+				*out = 0;
+				return 0;
 			}
 			while (tau2 + adj < 0)
 				adj /= 2;
 		}
-		tau2 += adj;
-		scale = tau2 + m->vscale;
-		if (fabs(tau2 - old) <= POOL_TAU2_RTOL * scale)
-			break;
+		for (;;) {
+			next = tau2 + adj;
+			if ((rc = pool_mr_eval(m, next, 0)) < 0)
+				return rc;
+			ll_next = reml_ll(m, next);
+			if (ll_next >= ll || halvings >= 60)
+				break;
+			/* uphill only: a step past the maximum is halved */
+			if (fabs(ll_next - ll) <= 4 * DBL_EPSILON * (fabs(ll) + 1))
+				break;
+			adj /= 2;
+			halvings++;
+		}
+		scale = next + m->vscale;
+		if (fabs(adj) <= POOL_TAU2_RTOL * scale ||
+		    (fabs(ll_next - ll) <= 4 * DBL_EPSILON * (fabs(ll) + 1) &&
+		     fabs(adj) <= 1e-10 * scale)) {
+			*out = next;
+			return 0;
+		}
+		tau2 = next;
+		ll = ll_next;
 	}
+	return 1;
+}
+
+/* REML: Fisher scoring, or the bracketing root finder when scoring does
+ * not converge; then metafor's check that the likelihood at 0 is not
+ * higher. */
+static int tau2_reml(struct pool_mr *m, double *out)
+{
+	double tau2 = 0, ll_hat, ll_0;
+	int rc;
+
+	if ((rc = reml_scoring(m, &tau2)) < 0)
+		return rc;
+	if (rc == 1 && (rc = pool_mr_reml_root(m, &tau2)) < 0)
+		return rc;
 	if (tau2 > 0) {
 		/* metafor's ll0check: a stationary point below the likelihood
 		 * at 0 is not the maximum */
@@ -402,7 +526,7 @@ static int qgen_root(struct pool_mr *m, double target, double *out)
 		root = gsl_root_fsolver_root(s);
 		a = gsl_root_fsolver_x_lower(s);
 		b = gsl_root_fsolver_x_upper(s);
-		st = gsl_root_test_interval(a, b, 0.0, POOL_TAU2_RTOL);
+		st = gsl_root_test_interval(a, b, POOL_TAU2_RTOL * m->vscale, POOL_TAU2_RTOL);
 		if (st == GSL_SUCCESS)
 			break;
 		if (st == GSL_CONTINUE)

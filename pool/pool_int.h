@@ -69,6 +69,10 @@ void pool_mr_release(struct pool_mr *m);
 int pool_mr_eval(struct pool_mr *m, double tau2, int traces);
 /* Estimate tau2 (truncated at 0). */
 int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2);
+/* REML's fallback when Fisher scoring does not converge: Brent on the
+ * REML estimating equation y'PPy = tr P (tau2 >= 0, before metafor's
+ * check of the likelihood at 0). */
+int pool_mr_reml_root(struct pool_mr *m, double *tau2);
 /* The Q-profile interval for tau2 at level 95% (df = k - p). */
 int pool_mr_qprofile(struct pool_mr *m, double ci[2]);
 /* The "typical" sampling variance s2 = (k - p) / tr(P) at tau2 = 0, for

@@ -204,6 +204,55 @@ static void test_pool_random__edge_cases(void **state)
 	}
 }
 
+/* REML with variances seven orders of magnitude apart (issue 14): Fisher
+ * scoring stops, and its fallback (Brent on the REML equation) finds the
+ * same root; for two studies it is ((y1 - y2)^2 - v1 - v2) / 2. */
+static void test_pool_random__reml_converges(void **state)
+{
+	double y[2] = { 0, 0.59 }, v[2] = { 1e-7, 0.34 }, want = (0.59 * 0.59 - 0.34 - 1e-7) / 2;
+	double yh[5] = { -0.41, 0.1, -0.73, 0.27, -0.05 }, vh[5] = { 0.031, 0.054, 0.029, 0.08, 0.02 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_Z, 0 };
+	struct pool_summary s, s2;
+	struct pool_mr m;
+	double root;
+
+	(void)state;
+	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
+	assert_true(fabs(s.tau2 - want) <= 1e-9 * want);
+	assert_int_equal(pool_mr_init(&m, y, v, NULL, 2, 1), 0);
+	assert_int_equal(pool_mr_reml_root(&m, &root), 0);
+	assert_true(fabs(root - want) <= 1e-9 * want);
+	pool_mr_release(&m);
+	/* the fallback agrees with scoring on ordinary data */
+	assert_int_equal(pool_iv_fit(&s, yh, vh, 5, &spec), 0);
+	assert_int_equal(pool_mr_init(&m, yh, vh, NULL, 5, 1), 0);
+	assert_int_equal(pool_mr_reml_root(&m, &root), 0);
+	assert_true(s.tau2 > 0 && fabs(root - s.tau2) <= 1e-10 * s.tau2);
+	pool_mr_release(&m);
+	/* Paule-Mandel on the same two studies: Q(tau2) = 1 */
+	spec.tau2 = POOL_TAU2_PM;
+	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
+	assert_true(fabs(s.tau2 - want) <= 1e-9 * want);
+	/* the ad hoc correction: never narrower than Wald; identical estimates
+	 * make plain Hartung-Knapp degenerate, not the ad hoc one */
+	spec.tau2 = POOL_TAU2_REML;
+	assert_int_equal(pool_iv_fit(&s, yh, vh, 5, &spec), 0);
+	spec.ci = POOL_CI_HK_ADHOC;
+	assert_int_equal(pool_iv_fit(&s2, yh, vh, 5, &spec), 0);
+	assert_true(s2.ci_ub - s2.ci_lb >= s.ci_ub - s.ci_lb);
+	assert_true(s2.se >= s.se && s2.ci == POOL_CI_HK_ADHOC && s2.df_t == 4);
+	{
+		double yc[3] = { 0.3, 0.3, 0.3 }, vc[3] = { 0.1, 0.2, 0.05 };
+
+		assert_int_equal(pool_iv_fit(&s2, yc, vc, 3, &spec), 0);
+		assert_false(s2.degenerate);
+		assert_true(s2.se > 0 && isfinite(s2.ci_lb));
+		spec.ci = POOL_CI_HK;
+		assert_int_equal(pool_iv_fit(&s2, yc, vc, 3, &spec), 0);
+		assert_true(s2.degenerate && s2.se == 0 && isnan(s2.ci_lb) && isnan(s2.p));
+	}
+}
+
 /* GSL's chi-square inverse fails beyond about 50,000 df; the Q-profile CIs
  * of large meta-analyses need it.  Expected values: R 4.2.2 qchisq(). */
 static void test_pool_stats__chisq_quantiles(void **state)
@@ -280,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_pool_analysis__refusals),
 		cmocka_unit_test(test_pool_analysis__mh_and_exclusion),
 		cmocka_unit_test(test_pool_random__edge_cases),
+		cmocka_unit_test(test_pool_random__reml_converges),
 		cmocka_unit_test(test_pool_stats__chisq_quantiles),
 		cmocka_unit_test(test_pool_csv__read),
 	};

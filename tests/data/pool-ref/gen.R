@@ -1,0 +1,100 @@
+# gen.R - the expected numbers of the reference cases in this folder, with
+# metafor, in the schema of ../shared/reference/meta/README.md (one JSON per
+# case, 15 significant digits).  Not needed by the build or the tests:
+#   apt-get install r-base-core r-cran-metafor   (R 4.2.2, metafor 3.8-1)
+#   cd tests/data/pool-ref && Rscript gen.R
+# The data sets are small ones made up for the purpose (not from ../shared).
+suppressMessages(library(metafor))
+library(jsonlite)
+
+num <- function(x) if (is.null(x) || length(x) == 0 || !is.finite(x)) NA else signif(x, 15)
+z <- qnorm(0.975)
+
+write_case <- function(id, title, dtype, csv, analyses, notes = character()) {
+  root <- list(schema_version = 1, case_id = id, title = title, data_type = dtype,
+               input_csv = paste0(id, ".csv"),
+               generated_by = list(R = paste(R.version$major, R.version$minor, sep = "."),
+                                   metafor = as.character(packageVersion("metafor")),
+                                   script = "tests/data/pool-ref/gen.R",
+                                   number_format = "15 significant digits"),
+               notes = as.list(notes), analyses = analyses)
+  writeLines(toJSON(root, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
+             paste0(id, ".json"))
+}
+
+# One analysis of generic data (yi, vi): rma with method and test as metafor
+# names them; ci_method is the test ("z", "t", "knha", "adhoc").
+giv_analysis <- function(d, id, method, test) {
+  r <- rma(d$yi, d$vi, method = method, test = test,
+           control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
+  k <- r$k; w <- 1 / (d$vi + r$tau2)
+  t_based <- test != "z"
+  pooled <- list(estimate = num(r$beta[1]), se = num(r$se), ci_lb = num(r$ci.lb),
+                 ci_ub = num(r$ci.ub))
+  if (t_based) { pooled$t <- num(r$zval); pooled$df_t <- k - 1; pooled$crit <- num(qt(0.975, k - 1)) }
+  else { pooled$z <- num(r$zval); pooled$crit <- num(z) }
+  pooled$p <- num(r$pval)
+  pr <- predict(r)
+  pooled$pi_lb <- num(pr$pi.lb); pooled$pi_ub <- num(pr$pi.ub)
+  if (!t_based && k >= 3) {
+    sp <- sqrt(r$se^2 + r$tau2)
+    pooled$pi_t_km2_lb <- num(r$beta[1] - qt(0.975, k - 2) * sp)
+    pooled$pi_t_km2_ub <- num(r$beta[1] + qt(0.975, k - 2) * sp)
+  }
+  Q <- r$QE
+  het <- list(k = k, Q = num(Q), df = k - 1, p_Q = num(r$QEp), I2 = num(r$I2), H2 = num(r$H2),
+              tau2 = num(r$tau2), tau = num(sqrt(r$tau2)),
+              I2_from_Q = num(max(0, (Q - (k - 1)) / Q) * 100))
+  if (k >= 3) {
+    ci <- confint(r, control = list(tau2.max = 1000 * max(1, r$tau2), tol = 1e-12 * max(1, r$tau2)))$random
+    het$tau2_ci_qprofile <- c(num(ci[1, 2]), num(ci[1, 3]))
+    het$tau_ci_qprofile <- c(num(ci[2, 2]), num(ci[2, 3]))
+    het$I2_ci_qprofile <- c(num(ci[3, 2]), num(ci[3, 3]))
+    het$H2_ci_qprofile <- c(num(ci[4, 2]), num(ci[4, 3]))
+  }
+  studies <- lapply(seq_len(nrow(d)), function(i)
+    list(study = d$study[i], included = TRUE, yi = num(d$yi[i]), vi = num(d$vi[i]),
+         sei = num(sqrt(d$vi[i])), ci_lb = num(d$yi[i] - z * sqrt(d$vi[i])),
+         ci_ub = num(d$yi[i] + z * sqrt(d$vi[i])), weight = num(w[i]),
+         weight_pct = num(100 * w[i] / sum(w))))
+  a <- list(id = id, convention = "both", measure = "GIV", scale = "identity", method = "IV",
+            model = "random", tau2_method = method, ci_method = test,
+            metafor_call = sprintf('rma(yi, vi, method="%s", test="%s")', method, test))
+  if (test %in% c("knha", "adhoc"))
+    a$hk_q <- num(sum(w * (d$yi - r$beta[1])^2) / (k - 1))
+  a$studies <- studies
+  a$pooled <- pooled
+  a$heterogeneity <- het
+  a
+}
+
+giv_case <- function(id, title, d, specs, notes = character()) {
+  write.csv(data.frame(study = d$study, yi = d$yi, vi = d$vi), paste0(id, ".csv"),
+            row.names = FALSE, quote = FALSE)
+  d <- read.csv(paste0(id, ".csv"))  # exactly as written
+  analyses <- lapply(specs, function(s) giv_analysis(d, s[1], s[2], s[3]))
+  write_case(id, title, "generic", NULL, analyses, notes)
+}
+
+ci_specs <- list(c("GIV_IV_REML_adhoc", "REML", "adhoc"), c("GIV_IV_DL_adhoc", "DL", "adhoc"),
+                 c("GIV_IV_PM_adhoc", "PM", "adhoc"), c("GIV_IV_REML_knha", "REML", "knha"),
+                 c("GIV_IV_REML_t", "REML", "t"), c("GIV_IV_REML_z", "REML", "z"))
+
+# homogeneous: q < 1, plain Hartung-Knapp is narrower than the Wald interval
+giv_case("ci_homogeneous", "Seven homogeneous studies: Hartung-Knapp's q < 1, the ad hoc correction keeps the Wald SE",
+         data.frame(study = paste("Study", 1:7),
+                    yi = c(0.212, 0.305, 0.188, 0.251, 0.274, 0.233, 0.296),
+                    vi = c(0.0231, 0.0412, 0.0187, 0.0296, 0.0524, 0.0158, 0.0349)),
+         ci_specs)
+# heterogeneous: q > 1, the ad hoc correction equals plain Hartung-Knapp
+giv_case("ci_heterogeneous", "Eight heterogeneous studies: q > 1, ad hoc and plain Hartung-Knapp agree",
+         data.frame(study = paste("Trial", LETTERS[1:8]),
+                    yi = c(-0.412, 0.105, -0.733, 0.268, -0.051, -0.589, 0.322, -0.207),
+                    vi = c(0.0312, 0.0541, 0.0288, 0.0805, 0.0196, 0.0437, 0.0662, 0.0251)),
+         ci_specs)
+# REML with variances seven orders of magnitude apart (issue 14: Fisher
+# scoring to 1e-14 never stopped)
+giv_case("reml_variance_range", "Two studies with variances 1e-7 and 0.34: REML and PM must converge",
+         data.frame(study = c("Precise", "Imprecise"), yi = c(0, 0.59), vi = c(1e-7, 0.34)),
+         list(c("GIV_IV_REML_z", "REML", "z"), c("GIV_IV_PM_z", "PM", "z"),
+              c("GIV_IV_REML_adhoc", "REML", "adhoc")))
