@@ -195,6 +195,14 @@ static int leave_one_out(struct pool_result *r, const unsigned char *use)
 		mask[i] = 0;
 		r->loo[r->nloo].omitted = i;
 		rc = pool_analyse(&r->loo[r->nloo].s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 0);
+		if (rc < 0 && rc != LSR_ENOMEM) {
+			/* one refit that cannot be made is a row of nulls */
+			const char *lbl = r->in->studies[i].label;
+
+			pool_summary_clear(&r->loo[r->nloo].s);
+			rc = pool_warn(r, "leave-one-out without %s could not be computed (%s)",
+				       lbl ? lbl : "a study", lsr_error_last());
+		}
 		if (rc < 0)
 			goto out;
 		r->nloo++;
@@ -203,6 +211,66 @@ out:
 	free(mask);
 	free(w);
 	return rc;
+}
+
+/* No silent nulls: say why the pooled estimate or its interval is missing. */
+static int warn_not_estimable(struct pool_result *r)
+{
+	const struct pool_summary *m = &r->main;
+
+	if (!isfinite(m->estimate)) {
+		if (r->opts.method == POOL_METHOD_MH && r->opts.conv == POOL_CONV_METAFOR &&
+		    r->opts.measure != POOL_RD)
+			return pool_warn(r, "the pooled %s is not estimable: one arm has no events in any study, and Mantel-Haenszel under the metafor convention adds no continuity correction to its sums (--convention revman5 adds 0.5 to zero cells)",
+					 pool_measure_name(r->opts.measure));
+		return pool_warn(r, "the pooled %s is not estimable from the %d %s with an estimate",
+				 pool_measure_name(r->opts.measure), m->k, m->k == 1 ? "study" : "studies");
+	}
+	if (!isfinite(m->ci_lb) && !m->degenerate)
+		return pool_warn(r, "the pooled %s has no confidence interval or test: its standard error is %s",
+				 pool_measure_name(r->opts.measure),
+				 m->se == 0 ? "0 (no variation within the studies, e.g. only studies without events)" : "not estimable");
+	if (isnan(m->Q) && m->k > 1)
+		pool_warn(r, "heterogeneity (Q, I2) is not estimable: no study has an estimate of its own");
+	return 0;
+}
+
+enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL };
+
+/*
+ * An add-on (meta-regression, Egger, trim-and-fill) that cannot be
+ * computed never takes the main result with it: its part of r is dropped
+ * (null in the JSON) and a warning says why.  Only running out of memory
+ * fails.
+ */
+static int addon(struct pool_result *r, int rc, enum addon which)
+{
+	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill" };
+
+	if (rc >= 0 || rc == LSR_ENOMEM)
+		return rc;
+	switch (which) {
+	case ADDON_MODERATOR:
+		if (r->mod)
+			free(r->mod->levels);
+		free(r->mod);
+		r->mod = NULL;
+		break;
+	case ADDON_EGGER:
+		free(r->egger);
+		r->egger = NULL;
+		break;
+	case ADDON_TRIMFILL:
+		if (r->tf) {
+			free(r->tf->fill_y);
+			free(r->tf->fill_v);
+		}
+		free(r->tf);
+		r->tf = NULL;
+		break;
+	}
+	return pool_warn(r, "%s could not be computed (%s); the main analysis stands", names[which],
+			 lsr_error_last());
 }
 
 /* Apply --exclude: the studies named are left out (and must exist). */
@@ -282,6 +350,11 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	if ((rc = apply_exclude(r, use)) < 0)
 		goto fail;
 	for (size_t i = 0; i < k; i++)
+		if (r->est[i].status != POOL_EST_NOT_ESTIMABLE && r->est[i].J == 0 &&
+		    (rc = pool_warn(r, "%s: RevMan 5's small-sample correction 1 - 3/(4N - 9) is 0 at N = 3, so its SMD is 0 whatever the means (--convention metafor uses the exact factor)",
+				    in->studies[i].label ? in->studies[i].label : "a study")) < 0)
+			goto fail;
+	for (size_t i = 0; i < k; i++)
 		n += use[i] && r->est[i].status == POOL_EST_INCLUDED;
 	if (n == 0) {
 		rc = lsr_error_set(LSR_EPARSE, "no estimable study among the %zu %s (%s)", k,
@@ -313,6 +386,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	}
 	if (r->main.k == 1)
 		pool_warn(r, "a single study: its own estimate, no heterogeneity");
+	if ((rc = warn_not_estimable(r)) < 0)
+		goto fail;
 	if (r->main.degenerate)
 		pool_warn(r, "Hartung-Knapp: all %d estimates are identical, so the standard error is 0 and the interval is degenerate (no CI or test); --ci hk-adhoc or --ci z gives one",
 			  r->main.k);
@@ -320,11 +395,13 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		goto fail;
 	if ((opts->extras & POOL_SUBGROUPS) && (rc = pool_subgroups_run(r, use)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_MODERATOR) && (rc = pool_moderator_run(r, use)) < 0)
+	if ((opts->extras & POOL_MODERATOR) &&
+	    (rc = addon(r, pool_moderator_run(r, use), ADDON_MODERATOR)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_EGGER) && (rc = pool_egger_run(r, use)) < 0)
+	if ((opts->extras & POOL_EGGER) && (rc = addon(r, pool_egger_run(r, use), ADDON_EGGER)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_TRIMFILL) && (rc = pool_trimfill_run(r, use)) < 0)
+	if ((opts->extras & POOL_TRIMFILL) &&
+	    (rc = addon(r, pool_trimfill_run(r, use), ADDON_TRIMFILL)) < 0)
 		goto fail;
 	free(use);
 	free(w);

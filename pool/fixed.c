@@ -58,7 +58,7 @@ void pool_summary_hetero_q(struct pool_summary *s, double Q, double df)
 {
 	s->Q = Q;
 	s->df = df;
-	if (df > 0) {
+	if (df > 0 && !isnan(Q)) {
 		s->p_Q = pool_p_chisq(Q, df);
 		s->I2_from_Q = Q > df ? 100.0 * (Q - df) / Q : 0.0;
 		s->H2 = Q / df;

@@ -174,6 +174,12 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		rc = pool_warn(r, "the moderator has fewer than two levels with an estimate: no meta-regression");
 		goto out;
 	}
+	if (n <= p) {
+		/* metafor refuses too: nothing is left to estimate the fit */
+		rc = lsr_error_set(LSR_ERROR, "%zu parameters for %zu studies leave nothing to estimate the fit with",
+				   p, n);
+		goto out;
+	}
 	X = calloc(n * p, sizeof(double));
 	md = r->mod = calloc(1, sizeof(*md));
 	if (!X || !md || !(md->levels = calloc(p, sizeof(*md->levels)))) {

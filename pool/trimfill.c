@@ -143,7 +143,11 @@ int pool_trimfill_run(struct pool_result *r, const unsigned char *use)
 		double var_s = (kk * (kk + 1) * (2 * kk + 1) + 10 * L0 * L0 * L0 + 27 * L0 * L0 +
 				17 * L0 - 18 * kk * L0 * L0 - 18 * kk * L0 + 6 * kk * kk * L0) / 24.0;
 
-		tf->se_k0 = fmax(0.0, 4 * sqrt(var_s) / (2 * kk - 1));
+		/* Var S can come out negative for large k0: no SE then */
+		tf->se_k0 = var_s >= 0 ? 4 * sqrt(var_s) / (2 * kk - 1) : NAN;
+		if (var_s < 0 && (rc = pool_warn(r, "trim-and-fill: the variance of S is negative (k0 = %d of %zu), so the SE of k0 is not estimable",
+						 k0, n)) < 0)
+			goto out;
 	}
 	if ((rc = pool_iv_fit(&tf->original, y, v, n, &spec)) < 0)
 		goto out;

@@ -1,0 +1,42 @@
+#!/bin/sh
+# An add-on never kills the main result, and no number is null without a
+# word (issue 14): Egger and trim-and-fill on equal standard errors, a
+# meta-regression with as many parameters as studies, Mantel-Haenszel
+# without events in one arm, RevMan's SMD correction at N = 3.
+. "$(dirname "$0")/lib.sh"
+
+cd "$TMP"
+printf 'study,yi,sei\nA,0.1,0.2\nB,0.5,0.2\nC,0.3,0.2\n' > eq.csv
+run 0 lsr pool --csv eq.csv --measure GIV --egger --trimfill --leave-one-out --json
+has "$OUT" '"egger": null'
+has "$OUT" '"trimfill": null'
+has "$OUT" '"omitted": "C"'
+has "$OUT" '"estimate": 0.29999999999999999'
+has "$OUT" "Egger's test could not be computed (the model matrix is singular"
+has "$ERR" "trim-and-fill could not be computed (the model matrix is singular"
+run 0 lsr pool --csv eq.csv --measure GIV --egger
+has "$OUT" "Total (95% CI)"
+has "$ERR" "the main analysis stands"
+
+printf 'study,subgroup,yi,vi\nA,x,0.1,0.1\nB,y,0.3,0.2\n' > mod.csv
+run 0 lsr pool --csv mod.csv --measure GIV --moderator --json
+has "$OUT" '"QM": null'
+has "$OUT" "the meta-regression could not be computed (2 parameters for 2 studies"
+
+# MH under metafor's convention, no events in one arm of any study
+printf 'study,events1,n1,events2,n2\nA,0,20,3,20\nB,0,30,5,31\nC,0,25,2,25\n' > zero.csv
+run 0 lsr pool --csv zero.csv --measure OR --convention metafor --model fixed --json
+has "$OUT" '"estimate": null'
+has "$OUT" '"I2": null'
+has "$OUT" '"Q": null'
+has "$ERR" "the pooled OR is not estimable: one arm has no events in any study"
+run 0 lsr pool --csv zero.csv --measure OR --model fixed --json
+hasnt "$ERR" "not estimable"
+
+# RevMan's J at N = 3 is 0
+printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
+run 0 lsr pool --csv smd.csv --measure SMD
+has "$ERR" "A: RevMan 5's small-sample correction 1 - 3/(4N - 9) is 0 at N = 3"
+run 0 lsr pool --csv smd.csv --measure SMD --convention metafor
+hasnt "$ERR" "small-sample correction"
+finish
