@@ -55,6 +55,7 @@ struct reader {
 	size_t alloc;          /* studies allocated */
 	int col_at[NCOL];      /* field index of each column, -1 when absent */
 	struct strv fields;    /* the record being read */
+	struct strv header;    /* the header's fields, as written */
 	unsigned long line;    /* physical line being fed */
 	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
@@ -89,6 +90,9 @@ static int parse_header(struct reader *rd)
 
 	for (int c = 0; c < NCOL; c++)
 		rd->col_at[c] = -1;
+	for (size_t f = 0; f < rd->fields.n; f++)
+		if (strv_push(&rd->header, rd->fields.v[f]) < 0)
+			return LSR_ENOMEM;
 	for (size_t f = 0; f < rd->fields.n; f++) {
 		struct buf b = BUF_INIT;
 
@@ -120,7 +124,35 @@ static int parse_header(struct reader *rd)
 	return 0;
 }
 
-enum range { ANY, POSITIVE, AT_LEAST_1, NONNEG };
+enum range { ANY, POSITIVE, AT_LEAST_1, NONNEG, COUNT, COUNT_AT_LEAST_1 };
+
+/* A plain decimal number: [+-]digits[.digits][(e|E)[+-]digits], with at
+ * least one digit before the exponent.  strtod alone would also take
+ * "0x10", "inf", "nan" and leading spaces. */
+static int is_decimal(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
 
 /* The number in column c of the current record into *out (NaN when the
  * cell is empty or the column absent). */
@@ -140,7 +172,7 @@ static int get_num(struct reader *rd, enum col c, enum range range, double *out)
 		goto out;
 	errno = 0;
 	*out = strtod(b.s, &end);
-	if (*end || errno == ERANGE || !isfinite(*out)) {
+	if (!is_decimal(b.s) || *end || errno == ERANGE || !isfinite(*out)) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number, got '%s'",
 				   rd->path, rd->row, canon(c), b.s);
 		goto out;
@@ -160,6 +192,12 @@ static int get_num(struct reader *rd, enum col c, enum range range, double *out)
 		if (!(*out >= 0))
 			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number of at least 0, got '%s'",
 					   rd->path, rd->row, canon(c), b.s);
+		break;
+	case COUNT:
+	case COUNT_AT_LEAST_1:
+		if (!(*out >= (range == COUNT ? 0 : 1)) || *out != floor(*out))
+			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a whole number of at least %d, got '%s'",
+					   rd->path, rd->row, canon(c), range == COUNT ? 0 : 1, b.s);
 		break;
 	case ANY:
 		break;
@@ -216,6 +254,10 @@ static int parse_row(struct reader *rd)
 		ds->studies = p;
 		rd->alloc = n;
 	}
+	if (rd->fields.n < rd->header.n)
+		return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': missing (the row has %zu fields, the header %zu)",
+				     rd->path, rd->row, rd->header.v[rd->fields.n], rd->fields.n,
+				     rd->header.n);
 	s = &ds->studies[ds->in.k];
 	memset(s, 0, sizeof(*s));
 	s->mean1 = s->sd1 = s->n1 = s->mean2 = s->sd2 = s->n2 = NAN;
@@ -240,10 +282,10 @@ static int parse_row(struct reader *rd)
 			return rc;
 		break;
 	case POOL_DATA_BIN:
-		if ((rc = get_num(rd, COL_EV1, NONNEG, &s->events1)) < 0 ||
-		    (rc = get_num(rd, COL_N1, AT_LEAST_1, &s->n1)) < 0 ||
-		    (rc = get_num(rd, COL_EV2, NONNEG, &s->events2)) < 0 ||
-		    (rc = get_num(rd, COL_N2, AT_LEAST_1, &s->n2)) < 0 ||
+		if ((rc = get_num(rd, COL_EV1, COUNT, &s->events1)) < 0 ||
+		    (rc = get_num(rd, COL_N1, COUNT_AT_LEAST_1, &s->n1)) < 0 ||
+		    (rc = get_num(rd, COL_EV2, COUNT, &s->events2)) < 0 ||
+		    (rc = get_num(rd, COL_N2, COUNT_AT_LEAST_1, &s->n2)) < 0 ||
 		    (rc = events_le_n(rd, COL_EV1, COL_N1, s->events1, s->n1)) < 0 ||
 		    (rc = events_le_n(rd, COL_EV2, COL_N2, s->events2, s->n2)) < 0)
 			return rc;
@@ -321,7 +363,8 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 		pool_dataset_free(rd.ds);
 		return rc;
 	}
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+	/* strict: a stray quote is an error, and so is a quote never closed */
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		fclose(f);
 		pool_dataset_free(rd.ds);
 		return lsr_error_oom();
@@ -340,14 +383,20 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 			n -= 3;
 		}
 		if (csv_parse(&p, s, (size_t)n, on_field, on_record, &rd) != (size_t)n && !rd.rc)
-			rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
-					      csv_strerror(csv_error(&p)));
+			rd.rc = csv_error(&p) == CSV_EPARSE
+					? lsr_error_set(LSR_EPARSE, "%s:%lu: misplaced quote (a field is either quoted whole, \"...\", with \"\" for a quote inside, or not at all)",
+							path, rd.line)
+					: lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+							csv_strerror(csv_error(&p)));
 	}
 	if (!rd.rc && ferror(f))
 		rd.rc = lsr_error_set(LSR_ERROR, "cannot read '%s': %s", path, strerror(errno));
 	if (!rd.rc && csv_fini(&p, on_field, on_record, &rd) != 0)
-		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
-				      csv_strerror(csv_error(&p)));
+		rd.rc = csv_error(&p) == CSV_EPARSE
+				? lsr_error_set(LSR_EPARSE, "%s:%lu: unterminated quote: the quoted field opened in the row starting on this line is never closed",
+						path, rd.start)
+				: lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+						csv_strerror(csv_error(&p)));
 	if (!rd.rc && !rd.header_done)
 		rd.rc = lsr_error_set(LSR_EPARSE, "%s: empty file (expected a header row)", path);
 	if (!rd.rc && rd.ds->in.k == 0)
@@ -359,6 +408,7 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 	fclose(f);
 	free(lp);
 	strv_release(&rd.fields);
+	strv_release(&rd.header);
 	if (rc < 0) {
 		pool_dataset_free(rd.ds);
 		return rc;

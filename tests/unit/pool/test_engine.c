@@ -317,6 +317,38 @@ static void test_pool_csv__read(void **state)
 	assert_int_equal(d->missing_subgroup_row, 3);
 	assert_false(d->in.has_subgroups);
 	pool_dataset_free(d);
+	/* strict input (issue 14): what strtod would take is not a number here,
+	 * counts are whole, quotes close, rows are complete */
+	{
+		static const struct {
+			enum pool_data_type type;
+			const char *text, *msg;
+		} bad[] = {
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0x10,0.2\n", "2: column 'yi': expected a number, got '0x10'" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\nB,inf,0.2\n", "3: column 'yi': expected a number, got 'inf'" },
+			{ POOL_DATA_BIN, "study,events1,n1,events2,n2\nA,2,10,3,10\nB,2.5,10,3,10\n",
+			  "3: column 'events1': expected a whole number of at least 0, got '2.5'" },
+			{ POOL_DATA_BIN, "study,events1,n1,events2,n2\nA,2,10.5,3,10\n",
+			  "2: column 'n1': expected a whole number of at least 1, got '10.5'" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\n\"B,0.3,0.2\nC,0.1,0.1\n",
+			  "3: unterminated quote: the quoted field opened in the row starting on this line is never closed" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\nB,0.3\n",
+			  "3: column 'sei': missing (the row has 2 fields, the header 3)" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA\"x,0.1,0.2\n",
+			  "2: misplaced quote (a field is either quoted whole, \"...\", with \"\" for a quote inside, or not at all)" },
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			write_file(bad[i].text);
+			assert_int_equal(pool_csv_read(&d, path, bad[i].type), LSR_EPARSE);
+			snprintf(want, sizeof(want), "%s:%s", path, bad[i].msg);
+			assert_string_equal(lsr_error_last(), want);
+		}
+		write_file("study,yi,vi\nA, 1e-2 ,0.2\nB,-.5,1.\nC,+3,2E+1\n");
+		assert_int_equal(pool_csv_read(&d, path, POOL_DATA_GENERIC), 0);
+		assert_true(d->studies[0].yi == 0.01 && d->studies[1].yi == -0.5 && d->studies[2].vi == 20);
+		pool_dataset_free(d);
+	}
 	assert_int_equal(pool_csv_read(&d, "/nonexistent/x.csv", POOL_DATA_GENERIC), LSR_ENOTFOUND);
 	unlink(path);
 }
