@@ -170,6 +170,7 @@ struct opts_wrap {
 	FE("tau2", 0, st, m.tau2, tau2s), \
 	F("hk", P_BOOL, 0, st, m.hk), \
 	FE("ci", 0, st, m.ci, cis), \
+	F("allow_repeated_studies", P_BOOL, 0, st, m.allow_repeated), \
 	FE("convention", 0, st, m.convention, conventions)
 
 static const struct pfield defaults_fields[] = {
@@ -188,6 +189,7 @@ static const struct pfield analysis_fields[] = {
 static void analysis_init(void *elem)
 {
 	((struct protocol_analysis *)elem)->opts.hk = -1;
+	((struct protocol_analysis *)elem)->opts.allow_repeated = -1;
 }
 SCHEMA_INIT(analysis_schema, analysis_fields, struct protocol_analysis,
 	    (long)offsetof(struct protocol_analysis, line), analysis_init);
@@ -697,6 +699,7 @@ int protocol_load(struct protocol **out, const char *path)
 	p->reviewers = 2;
 	p->extractors = 2;
 	p->analysis_defaults.hk = -1;
+	p->analysis_defaults.allow_repeated = -1;
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a mapping with lsr_protocol, title and sources",

@@ -86,6 +86,7 @@ struct protocol_analysis_opts {
 	char *tau2;       /* DL REML PM */
 	int hk;           /* -1 unset, 0 no, 1 yes: the old spelling of ci: hk | z */
 	char *ci;         /* z | t | hk | hk-adhoc (lsr pool --ci) */
+	int allow_repeated; /* allow_repeated_studies: -1 unset, 0, 1 */
 	char *convention; /* revman5 | metafor */
 };
 

@@ -273,6 +273,51 @@ static int addon(struct pool_result *r, int rc, enum addon which)
 			 lsr_error_last());
 }
 
+/*
+ * A study with several rows would count its participants more than once in
+ * a pooled estimate: refuse, naming it, unless POOL_ALLOW_REPEATED (then
+ * warn).  With POOL_NO_TOTAL only rows in the same subgroup count, since
+ * each subgroup is pooled on its own.
+ */
+static int check_repeated(struct pool_result *r)
+{
+	const struct pool_input *in = r->in;
+	int by_subgroup = (r->opts.extras & POOL_NO_TOTAL) != 0;
+
+	for (size_t i = 0; i < in->k; i++) {
+		const struct pool_study *a = &in->studies[i];
+		size_t times = 1;
+		int seen = 0;
+
+		if (!a->label)
+			continue;
+		for (size_t j = 0; j < in->k && !seen; j++) {
+			const struct pool_study *b = &in->studies[j];
+
+			if (j == i || !b->label || strcmp(a->label, b->label))
+				continue;
+			if (by_subgroup && (!a->subgroup || !b->subgroup || strcmp(a->subgroup, b->subgroup)))
+				continue;
+			if (j < i)
+				seen = 1; /* reported at its first row */
+			else
+				times++;
+		}
+		if (seen || times == 1)
+			continue;
+		if (!(r->opts.extras & POOL_ALLOW_REPEATED))
+			return lsr_error_set(LSR_EPARSE,
+					     "study '%s' has %zu rows%s%s%s: pooling them would count its participants %zu times (one row per study, or allow repeated studies explicitly)",
+					     a->label, times, by_subgroup ? " in subgroup '" : "",
+					     by_subgroup ? a->subgroup : "", by_subgroup ? "'" : "", times);
+		if (pool_warn(r, "study '%s' has %zu rows%s%s%s, all pooled: its participants count %zu times (repeated studies allowed)",
+			      a->label, times, by_subgroup ? " in subgroup '" : "",
+			      by_subgroup ? a->subgroup : "", by_subgroup ? "'" : "", times) < 0)
+			return LSR_ENOMEM;
+	}
+	return 0;
+}
+
 /* Apply --exclude: the studies named are left out (and must exist). */
 static int apply_exclude(struct pool_result *r, unsigned char *use)
 {
@@ -285,13 +330,15 @@ static int apply_exclude(struct pool_result *r, unsigned char *use)
 		for (size_t i = 0; i < in->k; i++) {
 			if (!in->studies[i].label || strcmp(in->studies[i].label, name))
 				continue;
-			found = 1;
+			found++;
 			use[i] = 0;
 			if (r->est[i].status == POOL_EST_INCLUDED)
 				r->est[i].status = POOL_EST_EXCLUDED;
 		}
 		if (!found)
 			return lsr_error_set(LSR_EUSAGE, "--exclude: no study is labelled '%s'", name);
+		if (found > 1 && pool_warn(r, "excluding '%s' leaves out its %d rows", name, found) < 0)
+			return LSR_ENOMEM;
 	}
 	return 0;
 }
@@ -329,6 +376,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		return lsr_error_oom();
 	r->in = in;
 	r->opts = *opts;
+	r->no_total = (opts->extras & POOL_NO_TOTAL) && (opts->extras & POOL_SUBGROUPS);
 	if (r->opts.ci == POOL_CI_UNSET)
 		r->opts.ci = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? POOL_CI_Z
 									       : POOL_CI_HK_ADHOC;
@@ -347,7 +395,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		pool_effect_compute(&r->est[i], in, i, &r->opts);
 		use[i] = 1;
 	}
-	if ((rc = apply_exclude(r, use)) < 0)
+	if ((rc = check_repeated(r)) < 0 || (rc = apply_exclude(r, use)) < 0)
 		goto fail;
 	for (size_t i = 0; i < k; i++)
 		if (r->est[i].status != POOL_EST_NOT_ESTIMABLE && r->est[i].J == 0 &&
@@ -372,6 +420,16 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		r->opts.model = fe.p_Q < 0.05 ? POOL_MODEL_RANDOM : POOL_MODEL_FIXED;
 		pool_warn(r, "the model was chosen by the heterogeneity test (P %s 0.05: %s effect); the Cochrane Handbook (section 10.10.4.1) advises against choosing the model this way",
 			  fe.p_Q < 0.05 ? "<" : ">=", fe.p_Q < 0.05 ? "random" : "fixed");
+	}
+	if (r->no_total) {
+		/* subtotals only: the weights are the subgroups' own */
+		pool_summary_clear(&r->main);
+		r->main.k = (int)n;
+		if ((rc = pool_subgroups_run(r, use)) < 0)
+			goto fail;
+		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL))
+			pool_warn(r, "leave-one-out, meta-regression, Egger's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
+		goto done;
 	}
 	if ((rc = pool_analyse(&r->main, w, r, use, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
 		goto fail;
@@ -403,6 +461,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	if ((opts->extras & POOL_TRIMFILL) &&
 	    (rc = addon(r, pool_trimfill_run(r, use), ADDON_TRIMFILL)) < 0)
 		goto fail;
+done:
 	free(use);
 	free(w);
 	*out = r;

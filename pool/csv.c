@@ -363,8 +363,7 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 		pool_dataset_free(rd.ds);
 		return rc;
 	}
-	/* strict: a stray quote is an error, and so is a quote never closed */
-	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
 		fclose(f);
 		pool_dataset_free(rd.ds);
 		return lsr_error_oom();
@@ -383,20 +382,19 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 			n -= 3;
 		}
 		if (csv_parse(&p, s, (size_t)n, on_field, on_record, &rd) != (size_t)n && !rd.rc)
-			rd.rc = csv_error(&p) == CSV_EPARSE
-					? lsr_error_set(LSR_EPARSE, "%s:%lu: misplaced quote (a field is either quoted whole, \"...\", with \"\" for a quote inside, or not at all)",
-							path, rd.line)
-					: lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
-							csv_strerror(csv_error(&p)));
+			rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+					      csv_strerror(csv_error(&p)));
 	}
 	if (!rd.rc && ferror(f))
 		rd.rc = lsr_error_set(LSR_ERROR, "cannot read '%s': %s", path, strerror(errno));
+	/* a quoted field still open at the end (libcsv's state 2, FIELD_BEGUN,
+	 * with quoted set) would otherwise swallow the rest of the file */
+	if (!rd.rc && p.pstate == 2 && p.quoted)
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: unterminated quote: the quoted field opened in the row starting on this line is never closed",
+				      path, rd.start);
 	if (!rd.rc && csv_fini(&p, on_field, on_record, &rd) != 0)
-		rd.rc = csv_error(&p) == CSV_EPARSE
-				? lsr_error_set(LSR_EPARSE, "%s:%lu: unterminated quote: the quoted field opened in the row starting on this line is never closed",
-						path, rd.start)
-				: lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
-						csv_strerror(csv_error(&p)));
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
+				      csv_strerror(csv_error(&p)));
 	if (!rd.rc && !rd.header_done)
 		rd.rc = lsr_error_set(LSR_EPARSE, "%s: empty file (expected a header row)", path);
 	if (!rd.rc && rd.ds->in.k == 0)

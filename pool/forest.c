@@ -368,11 +368,13 @@ static void measure(struct layout *L)
 		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
 		buf_reset(&b);
 	}
-	pool_fmt_hetero(&b, r, &r->main);
-	foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
-	buf_reset(&b);
-	pool_fmt_overall(&b, &r->main);
-	foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+	if (!r->no_total) {
+		pool_fmt_hetero(&b, r, &r->main);
+		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+		buf_reset(&b);
+		pool_fmt_overall(&b, &r->main);
+		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+	}
 	buf_release(&b);
 	pool_fmt_method(m, sizeof(m), r);
 	L->eff_w = fmax(L->eff_w, svg_text_width(m, FS));
@@ -496,7 +498,14 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 		L.y += ROW / 2;
 	}
 	memset(mask, 1, r->in->k);
-	total_rows(&L, mask, &r->main, "Total (95% CI)", &axis_y);
+	if (r->no_total) {
+		axis_y = L.y;
+		L.y += 2.5 * ROW; /* below the axis and its labels */
+		text(&L, L.label_x, SVG_START, 0, FS_SMALL, POOL_NO_TOTAL_WHY ".");
+		L.y += ROW;
+	} else {
+		total_rows(&L, mask, &r->main, "Total (95% CI)", &axis_y);
+	}
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32], buf[160];
 

@@ -207,6 +207,12 @@ static void add_subgroups(json_t *root, const struct pool_result *r)
 	set(test, "pooled_of_subgroups_se", jnum(t->pooled_se));
 	if (r->opts.model == POOL_MODEL_FIXED)
 		set(test, "Q_total_minus_sum_Q_within", jnum(t->Q_total_minus_within));
+	if (r->no_total) {
+		json_decref(test);
+		set(root, "subgroup_test", json_null());
+		set(root, "overall", json_null());
+		return;
+	}
 	set(root, "subgroup_test", test);
 	set(root, "overall", row_json(&r->main, r->log_scale, 0));
 }
@@ -378,8 +384,14 @@ json_t *pool_result_json(const struct pool_result *r)
 	for (size_t i = 0; i < r->in->k; i++)
 		json_array_append_new(studies, study_json(r, i));
 	set(root, "studies", studies);
-	set(root, "pooled", pooled_json(&r->main, r->log_scale));
-	set(root, "heterogeneity", hetero_json(&r->main));
+	if (r->no_total) {
+		set(root, "pooled", json_null());
+		set(root, "heterogeneity", json_null());
+		set(root, "no_total", json_string(POOL_NO_TOTAL_WHY));
+	} else {
+		set(root, "pooled", pooled_json(&r->main, r->log_scale));
+		set(root, "heterogeneity", hetero_json(&r->main));
+	}
 	if (r->has_mh_tests) {
 		set(root, "cmh_test", json_pack("{s:o, s:o}", "CMH", jnum(r->cmh), "p", jnum(r->cmh_p)));
 		set(root, "tarone_test", json_pack("{s:o, s:o, s:i}", "TA", jnum(r->tarone),

@@ -100,6 +100,13 @@ enum pool_extra_flags {
 	POOL_LEAVE_ONE_OUT = 1 << 2, /* leave-one-out sensitivity analysis */
 	POOL_EGGER = 1 << 3,         /* Egger's test, classic and model-based */
 	POOL_TRIMFILL = 1 << 4,      /* trim-and-fill, estimator L0 */
+	/* with POOL_SUBGROUPS: subtotals only, no overall total and no test
+	 * for subgroup differences, for subgroups that share studies (time
+	 * points); a study may then appear once in each subgroup */
+	POOL_NO_TOTAL = 1 << 5,
+	/* pool a study that has several rows (same label) anyway, with a
+	 * warning; without it such an analysis is refused */
+	POOL_ALLOW_REPEATED = 1 << 6,
 };
 
 struct pool_opts {
@@ -118,6 +125,9 @@ struct pool_opts {
 
 #define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
 			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
+
+/* Why an analysis with POOL_NO_TOTAL has no total (for people). */
+#define POOL_NO_TOTAL_WHY "No overall total: the subgroups share studies (time points), so a total would count their participants more than once"
 
 /* Names as the options and the JSON spell them ("MD", "MH", "REML", ...). */
 const char *pool_measure_name(enum pool_measure m);
@@ -251,6 +261,7 @@ struct pool_result {
 	int has_mh_tests;
 	double cmh, cmh_p, tarone, tarone_p;
 	int tarone_kpos;
+	int no_total;                 /* POOL_NO_TOTAL: main is not estimated */
 	struct pool_subgroup *sub;    /* with POOL_SUBGROUPS */
 	size_t nsub;
 	struct pool_subgroup_test subtest;
@@ -266,8 +277,11 @@ struct pool_result {
  * Run the analysis opts asks for on in.  On success *out is the caller's
  * (pool_result_free).  Fails with LSR_EUSAGE for combinations that do not
  * exist (Peto random effects, MH for continuous data, an unknown --exclude
- * label), LSR_EPARSE when no study is estimable, LSR_ERROR when an
- * iteration fails to converge, LSR_ENOMEM.
+ * label), LSR_EPARSE when no study is estimable or when a study label has
+ * several rows in one pooled estimate (unless POOL_ALLOW_REPEATED),
+ * LSR_ERROR when an iteration fails to converge, LSR_ENOMEM.  Add-ons
+ * (leave-one-out, meta-regression, Egger, trim-and-fill) that cannot be
+ * computed are left out with a warning.
  */
 int pool_run(struct pool_result **out, const struct pool_input *in,
 	     const struct pool_opts *opts);

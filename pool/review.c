@@ -64,18 +64,19 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 	const char *method = first(a->method, d->method, !strcmp(type, "dichotomous") ? "MH" : "IV");
 	/* the engine's default, written out so that the stored spec says it */
 	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
+	int allow = a->allow_repeated >= 0 ? a->allow_repeated : d->allow_repeated > 0;
 	json_t *excl = json_array();
 
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
 			 "tau2", first(a->tau2, d->tau2, "REML"),
 			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
-			 "exclude", excl);
+			 "exclude", excl, "allow_repeated_studies", allow);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -123,6 +124,15 @@ static int opts_from_spec(struct pool_review *r)
 	}
 	if (json_is_string(json_object_get(r->spec, "subgroup")))
 		r->opts.extras |= POOL_SUBGROUPS;
+	/* time points are the same participants again: subtotals only (a
+	 * spec stored before this rule also had its total) */
+	if (jstr(r->spec, "subgroup") && !strcmp(jstr(r->spec, "subgroup"), "timepoint") &&
+	    json_object_get(r->spec, "allow_repeated_studies"))
+		r->opts.extras |= POOL_NO_TOTAL;
+	/* stored before the rule: it pooled repeated studies */
+	if (!json_object_get(r->spec, "allow_repeated_studies") ||
+	    json_is_true(json_object_get(r->spec, "allow_repeated_studies")))
+		r->opts.extras |= POOL_ALLOW_REPEATED;
 	return 0;
 }
 
@@ -207,12 +217,13 @@ static json_t *data_json(struct pool_review *r, const struct extract_study_data 
 			}
 		}
 		/* one row per study unless the time point is the subgroup */
-		if (!r->timepoint && !(r->subgroup && !strcmp(r->subgroup, "timepoint")))
+		if (!r->timepoint && !(r->subgroup && !strcmp(r->subgroup, "timepoint")) &&
+		    !(r->opts.extras & POOL_ALLOW_REPEATED))
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(d[j].study, d[i].study)) {
 					*rc = lsr_error_set(LSR_EPARSE,
 							    "protocol.yaml: analysis '%s': study '%s' has %s data at %s and at %s:"
-							    " give the analysis a timepoint, or subgroup: timepoint",
+							    " give the analysis a timepoint, or subgroup: timepoint (or allow_repeated_studies: true)",
 							    r->name, d[i].study, r->outcome, d[j].timepoint,
 							    d[i].timepoint);
 					json_decref(arr);
@@ -555,12 +566,15 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	double participants = 0;
 	int rc;
 
+	/* without a total, the subgroups say what was fitted */
+	const struct pool_summary *fit = x && x->no_total && x->nsub ? &x->sub[0].s : x ? &x->main : NULL;
+
 	rc = buf_printf(out, "%s: %s%s%s, %s (%s, %s effects%s%s%s)", r->name, r->outcome,
 			r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "",
 			jstr(r->spec, "measure"), jstr(r->spec, "method"),
-			x ? (x->main.random ? "random" : "fixed") : jstr(r->spec, "model"),
-			x && x->main.random ? ", " : "", x && x->main.random ? jstr(r->spec, "tau2") : "",
-			x ? pool_ci_title(x->main.ci) : "");
+			x ? (fit->random ? "random" : "fixed") : jstr(r->spec, "model"),
+			x && fit->random ? ", " : "", x && fit->random ? jstr(r->spec, "tau2") : "",
+			x ? pool_ci_title(fit->ci) : "");
 	if (rc == 0 && r->subgroup)
 		rc = buf_printf(out, ", subgroups by %s", r->subgroup);
 	if (rc < 0)
@@ -572,15 +586,29 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		if (x->est[i].status == POOL_EST_INCLUDED)
 			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
 					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
-	rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
+	if (x->no_total) {
+		size_t studies = 0;
+
+		for (size_t i = 0; i < r->k; i++) {
+			size_t j = 0;
+
+			while (j < i && strcmp(r->studies[j].label, r->studies[i].label))
+				j++;
+			studies += j == i;
+		}
+		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
+				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
+	} else {
+		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
 			" I2 = %.0f%%, tau2 = %.4g\n",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
 			participants, jstr(r->spec, "measure"),
 			shown(r, m->estimate), shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+	}
 	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
 		rc = buf_printf(out, "    %-28s k = %d: %.2f [%.2f, %.2f]\n", x->sub[i].label, x->sub[i].s.k, shown(r, x->sub[i].s.estimate),
 				shown(r, x->sub[i].s.ci_lb), shown(r, x->sub[i].s.ci_ub));
-	if (rc == 0 && x->nsub > 1)
+	if (rc == 0 && x->nsub > 1 && !x->no_total)
 		rc = buf_printf(out, "    test for subgroup differences: Chi2 = %.2f, df = %.0f, p = %.4g\n",
 				x->subtest.Q, x->subtest.df, x->subtest.p);
 	for (size_t i = 0; rc == 0 && i < r->k; i++)

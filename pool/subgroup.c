@@ -6,7 +6,9 @@
  * every subgroup is analysed on its own (with its own tau2 in a
  * random-effects analysis); the test for subgroup differences is Cochran's
  * Q across the subgroup estimates with weights 1/SE^2, df = J - 1; the
- * total pools all studies ignoring subgroups.
+ * total pools all studies ignoring subgroups.  Subgroups that share
+ * studies (time points) get subtotals only: no total, no test, and each
+ * study's weight is its share of its subgroup.
  *
  * metafor: rma(yi, vi, mods = ~ factor(subgroup)), one residual tau2 for
  * all subgroups, QM the Wald test that the subgroup means are equal, QE the
@@ -56,6 +58,22 @@ static int subgroup_labels(const char ***out, size_t *nout, size_t *group,
 	return 0;
 }
 
+/* Without a total, each study's weight is its share of its subgroup. */
+static void subgroup_weights(struct pool_result *r, const unsigned char *mask, const double *w)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < r->in->k; i++)
+		if (mask[i] && isfinite(w[i]))
+			sum += w[i];
+	for (size_t i = 0; i < r->in->k; i++) {
+		if (!mask[i])
+			continue;
+		r->est[i].weight = w[i];
+		r->est[i].weight_pct = isfinite(w[i]) && sum > 0 ? 100.0 * w[i] / sum : NAN;
+	}
+}
+
 int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 {
 	const struct pool_input *in = r->in;
@@ -88,6 +106,8 @@ int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 			mask[i] = use[i] && group[i] == j;
 		if ((rc = pool_analyse(s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
 			goto out;
+		if (r->no_total)
+			subgroup_weights(r, mask, w);
 		if (!isfinite(s->estimate) || !(s->se > 0))
 			continue;
 		sW += 1.0 / (s->se * s->se);
@@ -97,6 +117,8 @@ int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 	}
 	t->Q = t->df = t->p = t->I2 = t->pooled = t->pooled_se = NAN;
 	t->Q_total_minus_within = NAN;
+	if (r->no_total)
+		goto out; /* the subgroups share studies: no test between them */
 	if (J < 2) {
 		rc = pool_warn(r, "fewer than two subgroups with an estimate: no test for subgroup differences");
 		goto out;

@@ -380,7 +380,10 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 			study_line(b, r, i, lw);
 	}
 	memset(mask, 1, in->k);
-	total_block(b, r, mask, &r->main, "Total (95% CI)", lw);
+	if (r->no_total)
+		buf_printf(b, "%s.\n", POOL_NO_TOTAL_WHY);
+	else
+		total_block(b, r, mask, &r->main, "Total (95% CI)", lw);
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32];
 

@@ -33,6 +33,18 @@ has "$ERR" "the pooled OR is not estimable: one arm has no events in any study"
 run 0 lsr pool --csv zero.csv --measure OR --model fixed --json
 hasnt "$ERR" "not estimable"
 
+# a study label with several rows is refused unless allowed; excluding it
+# says how many rows go
+printf 'study,yi,sei\nA,0.1,0.2\nB,0.5,0.2\nA,0.3,0.25\nC,0.2,0.3\n' > rep.csv
+run 3 lsr pool --csv rep.csv --measure GIV
+has "$ERR" "lsr pool: error: rep.csv: study 'A' has 2 rows: pooling them would count its participants 2 times"
+run 0 lsr pool --csv rep.csv --measure GIV --allow-repeated-studies --json
+has "$OUT" '"k": 4'
+has "$ERR" "study 'A' has 2 rows, all pooled"
+run 0 lsr pool --csv rep.csv --measure GIV --allow-repeated-studies --exclude A --json
+has "$OUT" '"k": 2'
+has "$ERR" "excluding 'A' leaves out its 2 rows"
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD
