@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +21,9 @@
 
 static const char *const pool_usage[] = {
 	"lsr pool --csv FILE --measure MD|SMD|OR|RR|RD|GIV [--method IV|MH|Peto]\n"
-	"                [--model fixed|random|auto] [--tau2 DL|REML|PM]\n"
+	"                [--model fixed|random|auto] [--tau2 REML|DL|PM|ML|HS|HE|SJ|EB]\n"
 	"                [--ci z|t|hk|hk-adhoc] [--hk|--no-hk]\n"
-	"                [--convention revman5|metafor] [--preset revman5]\n"
+	"                [--convention revman5|metafor] [--preset revman5] [--level L]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
 	"                [--egger] [--trimfill] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE]",
@@ -105,6 +106,24 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 		else
 			return lsr_error_set(LSR_EUSAGE, "unknown scale '%s' (expected log or identity)", scale);
 	}
+	return 0;
+}
+
+/* --level: a percentage (90, 99.5) or a proportion (0.9) */
+static int parse_level(double *out, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno)
+		v = NAN;
+	if (v > 1 && v < 100)
+		v /= 100;
+	if (!(v >= 0.5 && v < 1))
+		return lsr_error_set(LSR_EUSAGE, "--level: expected a confidence level such as 95 or 0.9 (50 to 99.99...), got '%s'", s);
+	*out = v;
 	return 0;
 }
 
@@ -251,6 +270,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
 	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
+	const char *level = NULL;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
@@ -266,9 +286,10 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "measure", &measure, "M", "MD, SMD, OR, RR, RD or GIV (generic inverse variance)"),
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
 		OPT_STRING(0, "model", &model, "M", "random (default), fixed, or auto (random when heterogeneity P < 0.05)"),
-		OPT_STRING(0, "tau2", &tau2, "T", "tau2 estimator: REML (default), DL or PM"),
+		OPT_STRING(0, "tau2", &tau2, "T", "tau2 estimator: REML (default), DL, PM, ML, HS, HE, SJ or EB"),
 		OPT_STRING(0, "ci", &ci, "M", "random effects CI and test: hk-adhoc (default; z with --subgroup/--moderator), hk, t or z"),
 		OPT_NEGBOOL(0, "hk", &hk, "--hk is --ci hk (plain Hartung-Knapp), --no-hk is --ci z"),
+		OPT_STRING(0, "level", &level, "L", "confidence level of every interval: 95 (default), or e.g. 90, 0.99"),
 		OPT_STRING(0, "convention", &conv, "C", "revman5 (default) or metafor: SMD, zero cells, MH, I2 shown"),
 		OPT_STRING(0, "preset", &preset, "P", "revman5: RevMan 5.4 (its conventions, DL, --ci z)"),
 		OPT_STRING(0, "rd-variance", &rdvar, "V", "MH risk difference variance: GR (RevMan 5) or SGR (metafor)"),
@@ -308,7 +329,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	}
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
-		    ci || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
+		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
 		    repeated) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
@@ -320,7 +341,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = lsr_error_set(LSR_EUSAGE, "--analysis, --figures and --update go with the review's analyses, not with --csv");
 		goto out;
 	}
-	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale, ci, hk)) < 0)
+	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale, ci, hk)) < 0 ||
+	    (level && (rc = parse_level(&o.level, level)) < 0))
 		goto out;
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |

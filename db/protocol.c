@@ -75,7 +75,7 @@ static const char *const rob2_effects[] = { "assignment", "adherence", NULL };
 static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
 static const char *const methods[] = { "IV", "MH", "Peto", NULL };
 static const char *const models[] = { "fixed", "random", "auto", NULL };
-static const char *const tau2s[] = { "DL", "REML", "PM", NULL };
+static const char *const tau2s[] = { "DL", "REML", "PM", "ML", "HS", "HE", "SJ", "EB", NULL };
 static const char *const conventions[] = { "revman5", "metafor", NULL };
 static const char *const cis[] = { "z", "t", "hk", "hk-adhoc", NULL };
 

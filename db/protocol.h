@@ -83,7 +83,7 @@ struct protocol_analysis_opts {
 	char *measure;    /* MD SMD OR RR RD GIV */
 	char *method;     /* IV MH Peto */
 	char *model;      /* fixed | random | auto */
-	char *tau2;       /* DL REML PM */
+	char *tau2;       /* DL REML PM ML HS HE SJ EB */
 	int hk;           /* -1 unset, 0 no, 1 yes: the old spelling of ci: hk | z */
 	char *ci;         /* z | t | hk | hk-adhoc (lsr pool --ci) */
 	int allow_repeated; /* allow_repeated_studies: -1 unset, 0, 1 */

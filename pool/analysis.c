@@ -32,6 +32,7 @@ void pool_fitspec_of(struct pool_fitspec *spec, const struct pool_result *r, int
 	spec->tau2 = r->opts.tau2;
 	spec->tau2_fixed = NAN;
 	spec->ci = r->opts.ci;
+	spec->level = r->opts.level;
 	spec->qprofile = 1;
 }
 
@@ -124,7 +125,7 @@ int pool_analyse(struct pool_summary *s, double *weights, const struct pool_resu
 			rc = mh_random(s, weights, r, y, v, idx, n);
 		break;
 	case POOL_METHOD_PETO:
-		rc = pool_peto_fit(s, weights, r->est, use, k);
+		rc = pool_peto_fit(s, weights, r->est, use, k, r->opts.level);
 		break;
 	}
 out:
@@ -377,6 +378,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	r->in = in;
 	r->opts = *opts;
 	r->no_total = (opts->extras & POOL_NO_TOTAL) && (opts->extras & POOL_SUBGROUPS);
+	r->opts.level = pool_level(opts->level);
 	if (r->opts.ci == POOL_CI_UNSET)
 		r->opts.ci = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? POOL_CI_Z
 									       : POOL_CI_HK_ADHOC;

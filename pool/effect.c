@@ -22,7 +22,7 @@
 
 static const char *const measure_names[] = { "MD", "SMD", "OR", "RR", "RD", "GIV" };
 static const char *const method_names[] = { "IV", "MH", "Peto" };
-static const char *const tau2_names[] = { "DL", "REML", "PM" };
+static const char *const tau2_names[] = { "DL", "REML", "PM", "ML", "HS", "HE", "SJ", "EB" };
 static const char *const conv_names[] = { "revman5", "metafor" };
 static const char *const ci_names[] = { "z", "t", "hk", "hk-adhoc" };
 static const char *const ci_metafor_names[] = { "z", "t", "knha", "adhoc" };
@@ -124,8 +124,8 @@ int pool_tau2_parse(enum pool_tau2 *out, const char *s)
 	}
 	word[n] = '\0';
 	if ((s[n] && s[n] != '(' && s[n] != ' ') ||
-	    parse_name(&v, word, tau2_names, 3, "tau2 estimator", "DL, REML or PM") < 0)
-		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected DL, REML or PM)", s);
+	    parse_name(&v, word, tau2_names, 8, "tau2 estimator", "") < 0)
+		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected REML, DL, PM, ML, HS, HE, SJ or EB)", s);
 	*out = (enum pool_tau2)v;
 	return 0;
 }
@@ -366,7 +366,7 @@ void pool_effect_compute(struct pool_est *e, const struct pool_input *in, size_t
 	if (e->status == POOL_EST_INCLUDED && (!isfinite(e->yi) || !(e->vi > 0) || !isfinite(e->vi)))
 		not_estimable(e, "the effect or its variance cannot be computed from these data");
 	if (e->status == POOL_EST_INCLUDED) {
-		double h = pool_z_crit() * sqrt(e->vi);
+		double h = pool_z_crit(o->level) * sqrt(e->vi);
 
 		e->ci_lb = e->yi - h;
 		e->ci_ub = e->yi + h;

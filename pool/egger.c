@@ -61,7 +61,7 @@ int pool_egger_run(struct pool_result *r, const unsigned char *use)
 	e->t = e->bias / e->bias_se;
 	e->p = pool_p_t(e->t, e->df);
 	e->limit = gsl_vector_get(m.b, 0);
-	crit = pool_t_crit(e->df);
+	crit = pool_t_crit(e->df, r->opts.level);
 	e->snd_slope_se = sqrt(s2 * gsl_matrix_get(m.A, 0, 0));
 	e->limit_lb = e->limit - crit * e->snd_slope_se;
 	e->limit_ub = e->limit + crit * e->snd_slope_se;
@@ -77,7 +77,7 @@ int pool_egger_run(struct pool_result *r, const unsigned char *use)
 	e->m_tdist = r->opts.model == POOL_MODEL_RANDOM && r->opts.ci != POOL_CI_Z;
 	s2 = e->m_tdist ? pool_ci_scale(r->opts.ci, m.rss / e->df) : 1.0;
 	e->m_df = e->m_tdist ? e->df : NAN;
-	crit = e->m_tdist ? pool_t_crit(e->df) : pool_z_crit();
+	crit = e->m_tdist ? pool_t_crit(e->df, r->opts.level) : pool_z_crit(r->opts.level);
 	e->m_bias = gsl_vector_get(m.b, 1);
 	e->m_bias_se = sqrt(s2 * gsl_matrix_get(m.A, 1, 1));
 	e->m_stat = e->m_bias / e->m_bias_se;

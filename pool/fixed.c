@@ -26,6 +26,7 @@ void pool_summary_clear(struct pool_summary *s)
 	s->ci = POOL_CI_Z;
 	s->degenerate = 0;
 	s->hk_q = NAN;
+	s->level = 0.95;
 	s->estimate = s->se = s->ci_lb = s->ci_ub = s->stat = s->df_t = s->crit = s->p = NAN;
 	s->pi_lb = s->pi_ub = s->pi_t_lb = s->pi_t_ub = NAN;
 	s->Q = s->df = s->p_Q = s->I2 = s->H2 = s->I2_from_Q = NAN;
@@ -42,11 +43,11 @@ void pool_summary_test(struct pool_summary *s)
 		return;
 	}
 	if (s->ci != POOL_CI_Z) {
-		s->crit = pool_t_crit(s->df_t);
+		s->crit = pool_t_crit(s->df_t, s->level);
 		s->stat = s->estimate / s->se;
 		s->p = pool_p_t(s->stat, s->df_t);
 	} else {
-		s->crit = pool_z_crit();
+		s->crit = pool_z_crit(s->level);
 		s->stat = s->estimate / s->se;
 		s->p = pool_p_z(s->stat);
 	}
@@ -112,6 +113,7 @@ int pool_mh_fit(struct pool_summary *s, double *weights, const struct pool_input
 	int any = 0;
 
 	pool_summary_clear(s);
+	s->level = pool_level(o->level);
 	if (rdvar == POOL_RDVAR_CONV)
 		rdvar = o->conv == POOL_CONV_REVMAN5 ? POOL_RDVAR_GR : POOL_RDVAR_SGR;
 	for (size_t i = 0; i < k; i++) {
@@ -195,12 +197,13 @@ int pool_mh_fit(struct pool_summary *s, double *weights, const struct pool_input
 }
 
 int pool_peto_fit(struct pool_summary *s, double *weights, const struct pool_est *est,
-		  const unsigned char *use, size_t k)
+		  const unsigned char *use, size_t k, double level)
 {
 	double sOE = 0, sV = 0, sQ = 0;
 	int n = 0;
 
 	pool_summary_clear(s);
+	s->level = pool_level(level);
 	for (size_t i = 0; i < k; i++) {
 		weights[i] = NAN;
 		if (!use[i] || est[i].status != POOL_EST_INCLUDED)

@@ -461,6 +461,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	unsigned char *mask = malloc(r->in->k ? r->in->k : 1);
 	double ticks[8], top, axis_y = 0;
 	int nt = 0, rc;
+	char sub_label[64];
 
 	if (!mask)
 		return lsr_error_oom();
@@ -479,6 +480,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	L.y = MARGIN;
 	headers(&L);
 	top = L.y;
+	snprintf(sub_label, sizeof(sub_label), "Subtotal (%g%% CI)", 100 * r->opts.level);
 	if (r->sub) {
 		for (size_t j = 0; j < r->nsub; j++) {
 			text(&L, L.label_x, SVG_START, SVG_BOLD, FS * 1.08, r->sub[j].label);
@@ -489,7 +491,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 				if (mask[i])
 					study_row(&L, i);
 			}
-			total_rows(&L, mask, &r->sub[j].s, "Subtotal (95% CI)", NULL);
+			total_rows(&L, mask, &r->sub[j].s, sub_label, NULL);
 			L.y += ROW / 2;
 		}
 	} else {
@@ -504,7 +506,8 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 		text(&L, L.label_x, SVG_START, 0, FS_SMALL, POOL_NO_TOTAL_WHY ".");
 		L.y += ROW;
 	} else {
-		total_rows(&L, mask, &r->main, "Total (95% CI)", &axis_y);
+		snprintf(sub_label, sizeof(sub_label), "Total (%g%% CI)", 100 * r->opts.level);
+		total_rows(&L, mask, &r->main, sub_label, &axis_y);
 	}
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32], buf[160];

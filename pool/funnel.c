@@ -85,7 +85,7 @@ int pool_funnel_svg(struct buf *out, const struct pool_result *r, const struct p
 	const struct pool_trimfill *tf = r->tf;
 	struct frame f;
 	struct svg s;
-	double mu = r->main.estimate, semax = 0, z = pool_z_crit(), t[32], lo = INFINITY, hi = -INFINITY;
+	double mu = r->main.estimate, semax = 0, z = pool_z_crit(0.95), t[32], lo = INFINITY, hi = -INFINITY;
 	char buf[128], ylab[64];
 	int nt, n = 0;
 

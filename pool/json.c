@@ -377,6 +377,7 @@ json_t *pool_result_json(const struct pool_result *r)
 	if (r->main.degenerate)
 		set(root, "ci_degenerate", json_true());
 	set(root, "convention", json_string(pool_conv_name(o->conv)));
+	set(root, "level", json_real(o->level));
 	if (r->auto_model)
 		set(root, "model_chosen_by", json_pack("{s:s, s:o}", "rule",
 						       "random effects when the heterogeneity p < 0.05",

@@ -14,6 +14,12 @@
  *         y'PPy = tr P when it does not converge, then metafor's check
  *         that the likelihood at 0 is not higher
  *   PM    the root of y'P(tau2)y = k - p (Paule & Mandel 1982), Brent
+ *   ML    as REML with the likelihood: tau2 += (y'PPy - sum w) / sum w^2
+ *   HS    (y'P0y - k) / sum w0 (Hunter & Schmidt 2004)
+ *   HE    also an estimator of its own (Hedges 1983)
+ *   SJ    tau0 y'P(tau0)y / (k - p), tau0 = sum (y - ybar)^2 / k (Sidik &
+ *         Jonkman 2005)
+ *   EB    Morris (1983): y'Py k / (k - p) = k, the PM root
  *
  * y'Py, y'PPy, tr P and tr PP are formed from p x p matrices without the
  * k x k matrix P: with A = (X'WX)^-1 and r = y - Xb,
@@ -172,6 +178,7 @@ int pool_mr_eval(struct pool_mr *m, double tau2, int traces)
 		ypy2 += m->w[i] * m->w[i] * r * r;
 	}
 	m->sumw = sw;
+	m->sumw2 = sw2;
 	m->rss = rss;
 	m->ypy2 = ypy2;
 	if (traces) {
@@ -253,14 +260,17 @@ out:
 }
 
 /* The restricted log-likelihood at tau2 (without constants), after
- * pool_mr_eval(m, tau2, .): -1/2 (sum log(v + tau2) + log det X'WX + y'Py). */
-static double reml_ll(struct pool_mr *m, double tau2)
+ * pool_mr_eval(m, tau2, .): -1/2 (sum log(v + tau2) + log det X'WX + y'Py);
+ * with ml, the likelihood: -1/2 (sum log(v + tau2) + y'Py). */
+static double loglik(struct pool_mr *m, double tau2, int ml)
 {
 	double s = 0, logdet_a = 0;
 	int st;
 
 	for (size_t i = 0; i < m->k; i++)
 		s += log(m->v[i] + tau2);
+	if (ml)
+		return -0.5 * (s + m->rss);
 	/* log det X'WX = -log det A; A is SPD */
 	if (m->p == 1) {
 		logdet_a = log(gsl_matrix_get(m->A, 0, 0));
@@ -276,16 +286,22 @@ static double reml_ll(struct pool_mr *m, double tau2)
 }
 
 /* The REML score y'PPy - tr P at tau2 (zero at an interior maximum). */
-static int reml_score(struct pool_mr *m, double tau2, double *score)
+/* The (restricted, or with ml full) likelihood score at tau2:
+ * y'PPy - tr P, or y'PPy - sum w; zero at an interior maximum.  The
+ * expected information (x 2) is left in *info when info is not NULL. */
+static int lik_score(struct pool_mr *m, double tau2, int ml, double *score, double *info)
 {
 	int rc = pool_mr_eval(m, tau2, 1);
 
-	*score = rc < 0 ? NAN : m->ypy2 - m->trP;
+	*score = rc < 0 ? NAN : m->ypy2 - (ml ? m->sumw : m->trP);
+	if (info)
+		*info = ml ? m->sumw2 : m->trPP;
 	return rc;
 }
 
 struct score_arg {
 	struct pool_mr *m;
+	int ml;
 	int failed;
 };
 
@@ -294,19 +310,19 @@ static double score_f(double tau2, void *vp)
 	struct score_arg *a = vp;
 	double s;
 
-	if (reml_score(a->m, tau2, &s) < 0)
+	if (lik_score(a->m, tau2, a->ml, &s, NULL) < 0)
 		a->failed = 1;
 	return s;
 }
 
 /*
- * The fallback: the root of the REML estimating equation y'PPy = tr P on
- * [0, hi], bracketed by doubling from the typical within-study variance,
+ * The fallback: the root of the REML estimating equation y'PPy = tr P (ML:
+ * y'PPy = sum w) on [0, hi], bracketed by doubling from the typical within-study variance,
  * then Brent (GSL).  0 when the score at 0 already points to the boundary.
  */
-int pool_mr_reml_root(struct pool_mr *m, double *out)
+int pool_mr_lik_root(struct pool_mr *m, int ml, double *out)
 {
-	struct score_arg a = { m, 0 };
+	struct score_arg a = { m, ml, 0 };
 	gsl_function F = { score_f, &a };
 	gsl_root_fsolver *s;
 	double lo = 0, hi = m->vscale, f;
@@ -327,7 +343,8 @@ int pool_mr_reml_root(struct pool_mr *m, double *out)
 		lo = hi;
 		hi *= 2;
 		if (iter > 2000 || !isfinite(hi))
-			return lsr_error_set(LSR_ERROR, "REML estimation of tau2: cannot bracket the root of the REML equation");
+			return lsr_error_set(LSR_ERROR, "%s estimation of tau2: cannot bracket the root of its equation",
+					     ml ? "ML" : "REML");
 	}
 	if (f == 0) {
 		*out = hi;
@@ -350,7 +367,7 @@ int pool_mr_reml_root(struct pool_mr *m, double *out)
 	if (a.failed)
 		rc = lsr_error_last_code();
 	else if (st != GSL_SUCCESS || iter >= POOL_MAXITER)
-		rc = lsr_error_set(LSR_ERROR, "REML estimation of tau2 failed: %s",
+		rc = lsr_error_set(LSR_ERROR, "%s estimation of tau2 failed: %s", ml ? "ML" : "REML",
 				   st != GSL_SUCCESS ? gsl_strerror(st) : "no convergence of the root finder");
 	gsl_root_fsolver_free(s);
 	return rc;
@@ -366,29 +383,29 @@ int pool_mr_reml_root(struct pool_mr *m, double *out)
  * variances as different as 1e-7 and 0.34 the score cannot be computed
  * to 1e-14).  Returns 1 when it did not converge (the caller falls back).
  */
-static int reml_scoring(struct pool_mr *m, double *out)
+static int lik_scoring(struct pool_mr *m, int ml, double *out)
 {
-	double tau2, ll, score;
+	double tau2, ll, score, info;
 	int rc, iter;
 
 	if ((rc = tau2_he(m, &tau2)) < 0)
 		return rc;
 	if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
 		return rc;
-	ll = reml_ll(m, tau2);
+	ll = loglik(m, tau2, ml);
 	for (iter = 0; iter < POOL_MAXITER; iter++) {
 		double adj, next, ll_next, scale;
 		int halvings = 0;
 
-		if ((rc = reml_score(m, tau2, &score)) < 0)
+		if ((rc = lik_score(m, tau2, ml, &score, &info)) < 0)
 			return rc;
-		adj = score / m->trPP;
+		adj = score / info;
 		if (!isfinite(adj) || !isfinite(ll))
 			return 1;
 		if (tau2 + adj < 0) {
 			/* heading for the boundary: stop at 0 if the score there
 			 * points outwards, else halve the step (metafor) */
-			if ((rc = reml_score(m, 0.0, &score)) < 0)
+			if ((rc = lik_score(m, 0.0, ml, &score, NULL)) < 0)
 				return rc;
 			if (score <= 0) {
 				*out = 0;
@@ -401,7 +418,7 @@ static int reml_scoring(struct pool_mr *m, double *out)
 			next = tau2 + adj;
 			if ((rc = pool_mr_eval(m, next, 0)) < 0)
 				return rc;
-			ll_next = reml_ll(m, next);
+			ll_next = loglik(m, next, ml);
 			if (ll_next >= ll || halvings >= 60)
 				break;
 			/* uphill only: a step past the maximum is halved */
@@ -423,27 +440,27 @@ static int reml_scoring(struct pool_mr *m, double *out)
 	return 1;
 }
 
-/* REML: Fisher scoring, or the bracketing root finder when scoring does
- * not converge; then metafor's check that the likelihood at 0 is not
+/* REML or ML: Fisher scoring, or the bracketing root finder when scoring
+ * does not converge; then metafor's check that the likelihood at 0 is not
  * higher. */
-static int tau2_reml(struct pool_mr *m, double *out)
+static int tau2_lik(struct pool_mr *m, int ml, double *out)
 {
 	double tau2 = 0, ll_hat, ll_0;
 	int rc;
 
-	if ((rc = reml_scoring(m, &tau2)) < 0)
+	if ((rc = lik_scoring(m, ml, &tau2)) < 0)
 		return rc;
-	if (rc == 1 && (rc = pool_mr_reml_root(m, &tau2)) < 0)
+	if (rc == 1 && (rc = pool_mr_lik_root(m, ml, &tau2)) < 0)
 		return rc;
 	if (tau2 > 0) {
 		/* metafor's ll0check: a stationary point below the likelihood
 		 * at 0 is not the maximum */
 		if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
 			return rc;
-		ll_hat = reml_ll(m, tau2);
+		ll_hat = loglik(m, tau2, ml);
 		if ((rc = pool_mr_eval(m, 0.0, 0)) < 0)
 			return rc;
-		ll_0 = reml_ll(m, 0.0);
+		ll_0 = loglik(m, 0.0, ml);
 		if (ll_0 > ll_hat)
 			tau2 = 0;
 	}
@@ -542,6 +559,23 @@ out:
 	return rc;
 }
 
+/* Sidik & Jonkman (2005), as metafor: from tau0 = sum (y - ybar)^2 / k,
+ * tau0 y'P(tau0)y / (k - p); positive whenever the y differ. */
+static int tau2_sj(struct pool_mr *m, double *out)
+{
+	double mean = 0, t0 = 0;
+	int rc;
+
+	for (size_t i = 0; i < m->k; i++)
+		mean += m->y[i] / (double)m->k;
+	for (size_t i = 0; i < m->k; i++)
+		t0 += (m->y[i] - mean) * (m->y[i] - mean) / (double)m->k;
+	if ((rc = pool_mr_eval(m, t0, 0)) < 0)
+		return rc;
+	*out = t0 * m->rss / ((double)m->k - (double)m->p);
+	return 0;
+}
+
 int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 {
 	double df = (double)m->k - (double)m->p;
@@ -559,14 +593,30 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 			*tau2 = 0;
 		return 0;
 	case POOL_TAU2_REML:
-		return tau2_reml(m, tau2);
+	case POOL_TAU2_ML:
+		return tau2_lik(m, method == POOL_TAU2_ML, tau2);
 	case POOL_TAU2_PM:
+	case POOL_TAU2_EB:
+		/* Morris's empirical Bayes equation y'Py k/(k - p) = k is
+		 * Paule-Mandel's y'Py = k - p: metafor iterates to the same root */
 		return qgen_root(m, df, tau2);
+	case POOL_TAU2_HS:
+		/* Hunter & Schmidt (2004): (Q - k) / sum w, w = 1/v */
+		if ((rc = pool_mr_eval(m, 0.0, 0)) < 0)
+			return rc;
+		*tau2 = (m->rss - (double)m->k) / m->sumw;
+		if (!(*tau2 > 0))
+			*tau2 = 0;
+		return 0;
+	case POOL_TAU2_HE:
+		return tau2_he(m, tau2);
+	case POOL_TAU2_SJ:
+		return tau2_sj(m, tau2);
 	}
 	BUG("unknown tau2 method %d", (int)method);
 }
 
-int pool_mr_qprofile(struct pool_mr *m, double ci[2])
+int pool_mr_qprofile(struct pool_mr *m, double level, double ci[2])
 {
 	double df = (double)m->k - (double)m->p;
 	int rc;
@@ -575,9 +625,10 @@ int pool_mr_qprofile(struct pool_mr *m, double ci[2])
 	if (df < 1)
 		return 0;
 	/* lower bound: Q_gen = chi2 upper 2.5% point; upper: lower 2.5% point */
-	if ((rc = qgen_root(m, pool_chisq_lower_quantile(0.975, df), &ci[0])) < 0)
+	level = pool_level(level);
+	if ((rc = qgen_root(m, pool_chisq_lower_quantile((1 + level) / 2, df), &ci[0])) < 0)
 		return rc;
-	if ((rc = qgen_root(m, pool_chisq_lower_quantile(0.025, df), &ci[1])) < 0)
+	if ((rc = qgen_root(m, pool_chisq_lower_quantile((1 - level) / 2, df), &ci[1])) < 0)
 		return rc;
 	return 0;
 }

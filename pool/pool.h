@@ -69,7 +69,10 @@ struct pool_input {
 enum pool_measure { POOL_MD, POOL_SMD, POOL_OR, POOL_RR, POOL_RD, POOL_GIV };
 enum pool_method { POOL_METHOD_IV, POOL_METHOD_MH, POOL_METHOD_PETO };
 enum pool_model { POOL_MODEL_FIXED, POOL_MODEL_RANDOM, POOL_MODEL_AUTO };
-enum pool_tau2 { POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM };
+enum pool_tau2 {
+	POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM,
+	POOL_TAU2_ML, POOL_TAU2_HS, POOL_TAU2_HE, POOL_TAU2_SJ, POOL_TAU2_EB,
+};
 /*
  * How the CI and the test of a random-effects estimate are made (fixed-
  * effect estimates always use z).  With q = sum w*(y - mu)^2 / (k - 1),
@@ -121,10 +124,11 @@ struct pool_opts {
 	unsigned extras;         /* enum pool_extra_flags */
 	const char *const *exclude; /* study labels left out (sensitivity) */
 	size_t nexclude;
+	double level;            /* confidence level of every CI, 0 < level < 1 (0: 0.95) */
 };
 
 #define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
-			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
+			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0, 0.95 }
 
 /* Why an analysis with POOL_NO_TOTAL has no total (for people). */
 #define POOL_NO_TOTAL_WHY "No overall total: the subgroups share studies (time points), so a total would count their participants more than once"
@@ -184,6 +188,7 @@ struct pool_summary {
 	double stat;    /* z, or t with Hartung-Knapp */
 	double df_t;
 	double crit;    /* the quantile used for the CI */
+	double level;   /* its confidence level (0: 0.95) */
 	double p;
 	double pi_lb, pi_ub;         /* prediction interval (metafor) */
 	double pi_t_lb, pi_t_ub;     /* t(k-2) version (Higgins 2009), z models */
@@ -320,7 +325,8 @@ struct pool_fitspec {
 	enum pool_tau2 tau2; /* estimator, when random and tau2_fixed is NaN */
 	double tau2_fixed;   /* use this tau2 (NaN: estimate it) */
 	enum pool_ci ci;     /* CI method (not UNSET) */
-	int qprofile;        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
+	int qprofile;
+	double level;        /* confidence level (0: 0.95) */        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
 };
 
 /*

@@ -46,6 +46,7 @@ int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 	int rc;
 
 	pool_summary_clear(out);
+	out->level = pool_level(spec->level);
 	out->k = (int)k;
 	if (k == 0)
 		return 0;
@@ -95,18 +96,18 @@ int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 			out->pi_lb = out->estimate - out->crit * sp;
 			out->pi_ub = out->estimate + out->crit * sp;
 		} else {
-			zt = pool_z_crit();
+			zt = pool_z_crit(out->level);
 			out->pi_lb = out->estimate - zt * sp;
 			out->pi_ub = out->estimate + zt * sp;
 			if (k >= 3) {
-				zt = pool_t_crit(df - 1);
+				zt = pool_t_crit(df - 1, out->level);
 				out->pi_t_lb = out->estimate - zt * sp;
 				out->pi_t_ub = out->estimate + zt * sp;
 			}
 		}
 	}
 	if (out->random && spec->qprofile && k >= 3) {
-		if ((rc = pool_mr_qprofile(&m, out->tau2_ci)) < 0)
+		if ((rc = pool_mr_qprofile(&m, out->level, out->tau2_ci)) < 0)
 			goto out;
 		for (int j = 0; j < 2; j++) {
 			out->I2_ci[j] = i2_of(out->tau2_ci[j], s2);

@@ -235,10 +235,10 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 	if (md->tdist) {
 		scale = pool_ci_scale(r->opts.ci, m.rss / md->QE_df);
 		md->df_t = md->QE_df;
-		crit = pool_t_crit(md->df_t);
+		crit = pool_t_crit(md->df_t, r->opts.level);
 	} else {
 		md->df_t = NAN;
-		crit = pool_z_crit();
+		crit = pool_z_crit(r->opts.level);
 	}
 	for (size_t j = 0; j < p; j++) {
 		struct pool_mod_level *l = &md->levels[j];

@@ -87,8 +87,8 @@ void pool_fmt_method(char *out, size_t n, const struct pool_result *r)
 {
 	static const char *const m[] = { "IV", "M-H", "Peto" };
 
-	snprintf(out, n, "%s, %s, 95%% CI", m[r->opts.method],
-		 r->opts.model == POOL_MODEL_RANDOM ? "Random" : "Fixed");
+	snprintf(out, n, "%s, %s, %g%% CI", m[r->opts.method],
+		 r->opts.model == POOL_MODEL_RANDOM ? "Random" : "Fixed", 100 * r->opts.level);
 }
 
 /* The I2 the convention shows: RevMan 5's from Q, metafor's from tau2. */
@@ -371,7 +371,7 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 				if (mask[i])
 					study_line(b, r, i, lw);
 			}
-			snprintf(what, sizeof(what), "Subtotal (95%% CI)");
+			snprintf(what, sizeof(what), "Subtotal (%g%% CI)", 100 * r->opts.level);
 			total_block(b, r, mask, &r->sub[j].s, what, lw);
 		}
 		buf_addc(b, '\n');
@@ -383,7 +383,12 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 	if (r->no_total)
 		buf_printf(b, "%s.\n", POOL_NO_TOTAL_WHY);
 	else
-		total_block(b, r, mask, &r->main, "Total (95% CI)", lw);
+	{
+		char what[64];
+
+		snprintf(what, sizeof(what), "Total (%g%% CI)", 100 * r->opts.level);
+		total_block(b, r, mask, &r->main, what, lw);
+	}
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32];
 

@@ -26,10 +26,10 @@ run 2 lsr pool --csv cont.csv --measure XX
 has "$ERR" "lsr pool: error: unknown measure 'XX' (expected MD, SMD, OR, RR, RD or GIV)"
 run 2 lsr pool --csv cont.csv --measure MD --method XX
 has "$ERR" "lsr pool: error: unknown method 'XX' (expected IV, MH or Peto)"
-run 2 lsr pool --csv cont.csv --measure MD --tau2 HS
-has "$ERR" "lsr pool: error: unknown tau2 estimator 'HS' (expected DL, REML or PM)"
+run 2 lsr pool --csv cont.csv --measure MD --tau2 HSK
+has "$ERR" "lsr pool: error: unknown tau2 estimator 'HSK' (expected REML, DL, PM, ML, HS, HE, SJ or EB)"
 run 2 lsr pool --csv cont.csv --measure MD --tau2 DLX
-has "$ERR" "lsr pool: error: unknown tau2 estimator 'DLX' (expected DL, REML or PM)"
+has "$ERR" "lsr pool: error: unknown tau2 estimator 'DLX' (expected REML, DL, PM, ML, HS, HE, SJ or EB)"
 run 2 lsr pool --csv cont.csv --measure MD --model mixedup
 has "$ERR" "lsr pool: error: unknown model 'mixedup' (expected fixed, random or auto)"
 run 2 lsr pool --csv cont.csv --measure MD --convention stata

@@ -2,14 +2,18 @@
 # lsr's own metafor reference cases (tests/data/pool-ref, made by its gen.R)
 # through the same comparator and tolerances as ../shared/reference/meta:
 # the Hartung-Knapp variants (ad hoc, plain, t, z) on homogeneous and
-# heterogeneous data, and REML/PM with variances 1e-7 and 0.34.
+# heterogeneous data, REML/PM with variances 1e-7 and 0.34, and the tau2
+# estimators ML, HS, HE, SJ and EB, and --level 90 and 99.
 . "$(dirname "$0")/lib.sh"
 
 run 0 env LSR_META_REF="$LSR_SRC/tests/data/pool-ref" "$LSR_BUILD/tests/unit_pool_test_reference"
-has "$OUT" "[==========] 15 test(s) run."
+has "$OUT" "[==========] 29 test(s) run."
 hasnt "$OUT" "FAILED"
 # each case is there
 has "$OUT" "test_pool_reference__ci_homogeneous__GIV_IV_REML_adhoc"
 has "$OUT" "test_pool_reference__ci_heterogeneous__GIV_IV_REML_knha"
 has "$OUT" "test_pool_reference__reml_variance_range__GIV_IV_REML_z"
+has "$OUT" "test_pool_reference__tau2_heterogeneous__GIV_IV_SJ_z"
+has "$OUT" "test_pool_reference__tau2_homogeneous__GIV_IV_EB_z"
+has "$OUT" "test_pool_reference__level_90_99__GIV_IV_PM_knha_99"
 finish

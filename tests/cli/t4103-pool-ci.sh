@@ -53,4 +53,15 @@ run 0 lsr pool --csv "$D/reml_variance_range.csv" --measure GIV --json
 has "$OUT" '"tau2": 0.0040499499'
 run 0 lsr pool --csv "$D/reml_variance_range.csv" --measure GIV --tau2 PM --json
 has "$OUT" '"tau2": 0.0040499499'
+
+# --level: percentages or proportions; the texts follow
+run 0 lsr pool --csv "$D/ci_heterogeneous.csv" --measure GIV --scale identity --level 90
+has "$OUT" "Total (90% CI)"
+has "$OUT" "IV, Random, 90% CI"
+run 0 lsr pool --csv "$D/ci_heterogeneous.csv" --measure GIV --level 0.99 --json
+has "$OUT" '"level": 0.98999999999999999'
+run 2 lsr pool --csv "$D/ci_heterogeneous.csv" --measure GIV --level 100
+has "$ERR" "--level: expected a confidence level such as 95 or 0.9"
+run 2 lsr pool --csv "$D/ci_heterogeneous.csv" --measure GIV --level x
+has "$ERR" "--level: expected a confidence level"
 finish

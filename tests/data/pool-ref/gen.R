@@ -24,22 +24,23 @@ write_case <- function(id, title, dtype, csv, analyses, notes = character()) {
 
 # One analysis of generic data (yi, vi): rma with method and test as metafor
 # names them; ci_method is the test ("z", "t", "knha", "adhoc").
-giv_analysis <- function(d, id, method, test) {
-  r <- rma(d$yi, d$vi, method = method, test = test,
+giv_analysis <- function(d, id, method, test, level = 95) {
+  z <- qnorm(1 - (1 - level / 100) / 2)
+  r <- rma(d$yi, d$vi, method = method, test = test, level = level,
            control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
   k <- r$k; w <- 1 / (d$vi + r$tau2)
   t_based <- test != "z"
   pooled <- list(estimate = num(r$beta[1]), se = num(r$se), ci_lb = num(r$ci.lb),
                  ci_ub = num(r$ci.ub))
-  if (t_based) { pooled$t <- num(r$zval); pooled$df_t <- k - 1; pooled$crit <- num(qt(0.975, k - 1)) }
+  if (t_based) { pooled$t <- num(r$zval); pooled$df_t <- k - 1; pooled$crit <- num(qt(1 - (1 - level / 100) / 2, k - 1)) }
   else { pooled$z <- num(r$zval); pooled$crit <- num(z) }
   pooled$p <- num(r$pval)
   pr <- predict(r)
   pooled$pi_lb <- num(pr$pi.lb); pooled$pi_ub <- num(pr$pi.ub)
   if (!t_based && k >= 3) {
     sp <- sqrt(r$se^2 + r$tau2)
-    pooled$pi_t_km2_lb <- num(r$beta[1] - qt(0.975, k - 2) * sp)
-    pooled$pi_t_km2_ub <- num(r$beta[1] + qt(0.975, k - 2) * sp)
+    pooled$pi_t_km2_lb <- num(r$beta[1] - qt(1 - (1 - level / 100) / 2, k - 2) * sp)
+    pooled$pi_t_km2_ub <- num(r$beta[1] + qt(1 - (1 - level / 100) / 2, k - 2) * sp)
   }
   Q <- r$QE
   het <- list(k = k, Q = num(Q), df = k - 1, p_Q = num(r$QEp), I2 = num(r$I2), H2 = num(r$H2),
@@ -58,7 +59,7 @@ giv_analysis <- function(d, id, method, test) {
          ci_ub = num(d$yi[i] + z * sqrt(d$vi[i])), weight = num(w[i]),
          weight_pct = num(100 * w[i] / sum(w))))
   a <- list(id = id, convention = "both", measure = "GIV", scale = "identity", method = "IV",
-            model = "random", tau2_method = method, ci_method = test,
+            model = "random", tau2_method = method, ci_method = test, level = level / 100,
             metafor_call = sprintf('rma(yi, vi, method="%s", test="%s")', method, test))
   if (test %in% c("knha", "adhoc"))
     a$hk_q <- num(sum(w * (d$yi - r$beta[1])^2) / (k - 1))
@@ -72,7 +73,8 @@ giv_case <- function(id, title, d, specs, notes = character()) {
   write.csv(data.frame(study = d$study, yi = d$yi, vi = d$vi), paste0(id, ".csv"),
             row.names = FALSE, quote = FALSE)
   d <- read.csv(paste0(id, ".csv"))  # exactly as written
-  analyses <- lapply(specs, function(s) giv_analysis(d, s[1], s[2], s[3]))
+  analyses <- lapply(specs, function(s) giv_analysis(d, s[1], s[2], s[3],
+                                                    if (length(s) > 3) as.numeric(s[4]) else 95))
   write_case(id, title, "generic", NULL, analyses, notes)
 }
 
@@ -98,3 +100,15 @@ giv_case("reml_variance_range", "Two studies with variances 1e-7 and 0.34: REML 
          data.frame(study = c("Precise", "Imprecise"), yi = c(0, 0.59), vi = c(1e-7, 0.34)),
          list(c("GIV_IV_REML_z", "REML", "z"), c("GIV_IV_PM_z", "PM", "z"),
               c("GIV_IV_REML_adhoc", "REML", "adhoc")))
+# the other tau2 estimators of metafor's rma.uni, on both data sets
+tau2_specs <- lapply(c("ML", "HS", "HE", "SJ", "EB"), function(m) c(paste0("GIV_IV_", m, "_z"), m, "z"))
+giv_case("tau2_heterogeneous", "Eight heterogeneous studies: ML, HS, HE, SJ and EB",
+         read.csv("ci_heterogeneous.csv"), tau2_specs)
+giv_case("tau2_homogeneous", "Seven homogeneous studies: ML, HS, HE, SJ and EB (truncated at 0 where they are)",
+         read.csv("ci_homogeneous.csv"), tau2_specs)
+# a confidence level other than 95% (--level): every interval, the
+# prediction intervals and the Q-profile bounds follow it
+giv_case("level_90_99", "Eight heterogeneous studies at 90% and 99%",
+         read.csv("ci_heterogeneous.csv"),
+         list(c("GIV_IV_REML_adhoc_90", "REML", "adhoc", "90"), c("GIV_IV_DL_z_90", "DL", "z", "90"),
+              c("GIV_IV_REML_z_99", "REML", "z", "99"), c("GIV_IV_PM_knha_99", "PM", "knha", "99")))

@@ -57,7 +57,7 @@ static void test_pool_effect__parsers(void **state)
 	assert_int_equal(pool_tau2_parse(&t, "DL (separately per subgroup)"), 0);
 	assert_int_equal(t, POOL_TAU2_DL);
 	assert_int_equal(pool_tau2_parse(&t, "DLX"), LSR_EUSAGE);
-	assert_string_equal(lsr_error_last(), "unknown tau2 estimator 'DLX' (expected DL, REML or PM)");
+	assert_string_equal(lsr_error_last(), "unknown tau2 estimator 'DLX' (expected REML, DL, PM, ML, HS, HE, SJ or EB)");
 	assert_int_equal(pool_conv_parse(&c, "both"), 0);
 	assert_int_equal(c, POOL_CONV_REVMAN5);
 	assert_int_equal(pool_conv_parse(&c, "metafor"), 0);
@@ -160,7 +160,7 @@ static void test_pool_analysis__mh_and_exclusion(void **state)
 static void test_pool_random__edge_cases(void **state)
 {
 	double y[3] = { 0.5, -0.1, 0.2 }, v[3] = { 0.04, 0.09, 0.05 };
-	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1, 0.95 };
 	struct pool_summary s;
 
 	(void)state;
@@ -211,7 +211,7 @@ static void test_pool_random__reml_converges(void **state)
 {
 	double y[2] = { 0, 0.59 }, v[2] = { 1e-7, 0.34 }, want = (0.59 * 0.59 - 0.34 - 1e-7) / 2;
 	double yh[5] = { -0.41, 0.1, -0.73, 0.27, -0.05 }, vh[5] = { 0.031, 0.054, 0.029, 0.08, 0.02 };
-	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_Z, 0 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_Z, 0, 0.95 };
 	struct pool_summary s, s2;
 	struct pool_mr m;
 	double root;
@@ -220,13 +220,13 @@ static void test_pool_random__reml_converges(void **state)
 	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
 	assert_true(fabs(s.tau2 - want) <= 1e-9 * want);
 	assert_int_equal(pool_mr_init(&m, y, v, NULL, 2, 1), 0);
-	assert_int_equal(pool_mr_reml_root(&m, &root), 0);
+	assert_int_equal(pool_mr_lik_root(&m, 0, &root), 0);
 	assert_true(fabs(root - want) <= 1e-9 * want);
 	pool_mr_release(&m);
 	/* the fallback agrees with scoring on ordinary data */
 	assert_int_equal(pool_iv_fit(&s, yh, vh, 5, &spec), 0);
 	assert_int_equal(pool_mr_init(&m, yh, vh, NULL, 5, 1), 0);
-	assert_int_equal(pool_mr_reml_root(&m, &root), 0);
+	assert_int_equal(pool_mr_lik_root(&m, 0, &root), 0);
 	assert_true(s.tau2 > 0 && fabs(root - s.tau2) <= 1e-10 * s.tau2);
 	pool_mr_release(&m);
 	/* Paule-Mandel on the same two studies: Q(tau2) = 1 */

@@ -10,7 +10,8 @@
  * --measure, --method, --model, --tau2, --ci and --convention
  * (passed as written: "DL(Q from MH)", "mixed", "both", "knha"; a null
  * ci_method passes --ci z, what the reference files' subgroup and moderator
- * analyses use, so that no case depends on lsr's default); subgroups_* add --subgroup,
+ * analyses use, so that no case depends on lsr's default; a level field
+ * passes --level); subgroups_* add --subgroup,
  * moderator_* --moderator.
  *
  * Tolerances are the README's: relative 1e-6 for closed-form quantities,
@@ -446,6 +447,12 @@ static void analysis_job(const char *case_id, const char *csv, json_t *a)
 			add_opt(j, fields[f][1], v);
 	}
 	add_opt(j, "--ci", ci ? ci : "z");
+	if (json_is_number(json_object_get(a, "level"))) {
+		char lv[32];
+
+		snprintf(lv, sizeof(lv), "%.17g", json_number_value(json_object_get(a, "level")));
+		add_opt(j, "--level", lv);
+	}
 	if (!strncmp(id, "subgroups_", 10))
 		add_arg(j, "--subgroup");
 	if (!strncmp(id, "moderator_", 10))
