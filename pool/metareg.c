@@ -586,9 +586,15 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 		return 0;
 	switch (method) {
 	case POOL_TAU2_DL:
+	case POOL_TAU2_HS:
+		/* moments of Q at tau2 = 0: DerSimonian & Laird (Q - df) / tr P,
+		 * Hunter & Schmidt (2004) (Q - k) / sum w */
 		if ((rc = pool_mr_eval(m, 0.0, 1)) < 0)
 			return rc;
-		*tau2 = (m->rss - df) / m->trP;
+		if (method == POOL_TAU2_DL)
+			*tau2 = (m->rss - df) / m->trP;
+		else
+			*tau2 = (m->rss - (double)m->k) / m->sumw;
 		if (!(*tau2 > 0))
 			*tau2 = 0;
 		return 0;
@@ -600,14 +606,6 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 		/* Morris's empirical Bayes equation y'Py k/(k - p) = k is
 		 * Paule-Mandel's y'Py = k - p: metafor iterates to the same root */
 		return qgen_root(m, df, tau2);
-	case POOL_TAU2_HS:
-		/* Hunter & Schmidt (2004): (Q - k) / sum w, w = 1/v */
-		if ((rc = pool_mr_eval(m, 0.0, 0)) < 0)
-			return rc;
-		*tau2 = (m->rss - (double)m->k) / m->sumw;
-		if (!(*tau2 > 0))
-			*tau2 = 0;
-		return 0;
 	case POOL_TAU2_HE:
 		return tau2_he(m, tau2);
 	case POOL_TAU2_SJ:
