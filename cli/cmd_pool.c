@@ -25,7 +25,7 @@ static const char *const pool_usage[] = {
 	"                [--ci z|t|hk|hk-adhoc] [--hk|--no-hk]\n"
 	"                [--convention revman5|metafor] [--preset revman5] [--level L]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
-	"                [--egger] [--trimfill] [--allow-repeated-studies]\n"
+	"                [--egger] [--begg] [--trimfill] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
@@ -275,7 +275,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
-	int repeated = 0;
+	int repeated = 0, begg = 0;
 	struct strv exclude = STRV_INIT;
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
 	struct opt opts[] = {
@@ -299,6 +299,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "leave-one-out", &loo, "refit leaving out each study in turn"),
 		OPT_LIST(0, "exclude", &exclude, "STUDY", "leave this study out (sensitivity analysis; repeatable)"),
 		OPT_BOOL(0, "egger", &egger, "Egger's regression test (classic and model-based)"),
+		OPT_BOOL(0, "begg", &begg, "Begg's rank correlation test (metafor's ranktest)"),
 		OPT_BOOL(0, "trimfill", &trimfill, "trim-and-fill (L0)"),
 		OPT_BOOL(0, "allow-repeated-studies", &repeated, "pool a study label with several rows (counted once per row)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object (docs/cmd/lsr-pool.md)"),
@@ -330,7 +331,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
-		    repeated) {
+		    repeated || begg) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -346,7 +347,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		goto out;
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |
-		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0);
+		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0) |
+		   (begg ? POOL_BEGG : 0);
 	o.exclude = (const char *const *)exclude.v;
 	o.nexclude = exclude.n;
 	if ((rc = pool_csv_read(&ds, csv, pool_measure_data_type(o.measure))) < 0)

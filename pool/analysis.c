@@ -236,7 +236,7 @@ static int warn_not_estimable(struct pool_result *r)
 	return 0;
 }
 
-enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL };
+enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG };
 
 /*
  * An add-on (meta-regression, Egger, trim-and-fill) that cannot be
@@ -246,7 +246,8 @@ enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL };
  */
 static int addon(struct pool_result *r, int rc, enum addon which)
 {
-	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill" };
+	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill",
+					     "Begg's test" };
 
 	if (rc >= 0 || rc == LSR_ENOMEM)
 		return rc;
@@ -268,6 +269,10 @@ static int addon(struct pool_result *r, int rc, enum addon which)
 		}
 		free(r->tf);
 		r->tf = NULL;
+		break;
+	case ADDON_BEGG:
+		free(r->begg);
+		r->begg = NULL;
 		break;
 	}
 	return pool_warn(r, "%s could not be computed (%s); the main analysis stands", names[which],
@@ -429,8 +434,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		r->main.k = (int)n;
 		if ((rc = pool_subgroups_run(r, use)) < 0)
 			goto fail;
-		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL))
-			pool_warn(r, "leave-one-out, meta-regression, Egger's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
+		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG))
+			pool_warn(r, "leave-one-out, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
 		goto done;
 	}
 	if ((rc = pool_analyse(&r->main, w, r, use, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
@@ -463,6 +468,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	if ((opts->extras & POOL_TRIMFILL) &&
 	    (rc = addon(r, pool_trimfill_run(r, use), ADDON_TRIMFILL)) < 0)
 		goto fail;
+	if ((opts->extras & POOL_BEGG) && (rc = addon(r, pool_begg_run(r, use), ADDON_BEGG)) < 0)
+		goto fail;
 done:
 	free(use);
 	free(w);
@@ -491,6 +498,7 @@ void pool_result_free(struct pool_result *r)
 		free(r->tf->fill_v);
 	}
 	free(r->tf);
+	free(r->begg);
 	strv_release(&r->warnings);
 	free(r);
 }

@@ -411,6 +411,12 @@ json_t *pool_result_json(const struct pool_result *r)
 		set(root, "egger", r->egger ? egger_json(r) : json_null());
 	if (o->extras & POOL_TRIMFILL)
 		set(root, "trimfill", r->tf ? trimfill_json(r) : json_null());
+	if (o->extras & POOL_BEGG)
+		set(root, "begg", r->begg ? json_pack("{s:i, s:o, s:o, s:o, s:s}", "k", r->begg->k,
+						      "tau", jnum(r->begg->tau), "z", jnum(r->begg->z),
+						      "p", jnum(r->begg->p),
+						      "p_method", r->begg->exact ? "exact" : "normal")
+					  : json_null());
 	for (size_t i = 0; i < r->warnings.n; i++)
 		json_array_append_new(warn, json_string(r->warnings.v[i]));
 	set(root, "warnings", warn);

@@ -110,6 +110,7 @@ enum pool_extra_flags {
 	/* pool a study that has several rows (same label) anyway, with a
 	 * warning; without it such an analysis is refused */
 	POOL_ALLOW_REPEATED = 1 << 6,
+	POOL_BEGG = 1 << 7,          /* Begg and Mazumdar's rank correlation test */
 };
 
 struct pool_opts {
@@ -245,6 +246,15 @@ struct pool_egger {
 	double m_limit, m_limit_lb, m_limit_ub, m_tau2;
 };
 
+/* Begg & Mazumdar (1994), metafor's ranktest(): Kendall's tau-b between
+ * the standardised effects and the variances. */
+struct pool_begg {
+	int k;
+	double tau, p;
+	int exact;      /* exact p (no ties); else the normal approximation */
+	double z;       /* S / sd(S) of the normal approximation, or NaN */
+};
+
 struct pool_trimfill {
 	int right;        /* missing studies on the right */
 	int k0;
@@ -275,6 +285,7 @@ struct pool_result {
 	size_t nloo;
 	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
 	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
+	struct pool_begg *begg;       /* with POOL_BEGG and k >= 3 */
 	struct strv warnings;         /* for people: what was skipped and why */
 };
 

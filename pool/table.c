@@ -335,6 +335,11 @@ static void extras(struct buf *b, const struct pool_result *r)
 		buf_printf(b, "Egger's test, model-based: bias = %.2f (SE %.2f), %s = %.2f (P %s)\n",
 			   e->m_bias, e->m_bias_se, e->m_tdist ? "t" : "z", e->m_stat, p);
 	}
+	if (r->begg) {
+		pool_fmt_p(p, sizeof(p), r->begg->p);
+		buf_printf(b, "\nBegg's test: Kendall's tau = %.3f (P %s, %s)\n", r->begg->tau, p,
+			   r->begg->exact ? "exact" : "normal approximation");
+	}
 	if (r->tf) {
 		const struct pool_trimfill *t = r->tf;
 

@@ -3,11 +3,11 @@
 # through the same comparator and tolerances as ../shared/reference/meta:
 # the Hartung-Knapp variants (ad hoc, plain, t, z) on homogeneous and
 # heterogeneous data, REML/PM with variances 1e-7 and 0.34, and the tau2
-# estimators ML, HS, HE, SJ and EB, and --level 90 and 99.
+# estimators ML, HS, HE, SJ and EB, --level 90 and 99, and Begg's test.
 . "$(dirname "$0")/lib.sh"
 
 run 0 env LSR_META_REF="$LSR_SRC/tests/data/pool-ref" "$LSR_BUILD/tests/unit_pool_test_reference"
-has "$OUT" "[==========] 29 test(s) run."
+has "$OUT" "[==========] 31 test(s) run."
 hasnt "$OUT" "FAILED"
 # each case is there
 has "$OUT" "test_pool_reference__ci_homogeneous__GIV_IV_REML_adhoc"
@@ -16,4 +16,6 @@ has "$OUT" "test_pool_reference__reml_variance_range__GIV_IV_REML_z"
 has "$OUT" "test_pool_reference__tau2_heterogeneous__GIV_IV_SJ_z"
 has "$OUT" "test_pool_reference__tau2_homogeneous__GIV_IV_EB_z"
 has "$OUT" "test_pool_reference__level_90_99__GIV_IV_PM_knha_99"
+has "$OUT" "test_pool_reference__begg_exact_k60__begg"
+has "$OUT" "test_pool_reference__begg_ties__begg"
 finish

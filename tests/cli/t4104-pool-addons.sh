@@ -45,6 +45,14 @@ run 0 lsr pool --csv rep.csv --measure GIV --allow-repeated-studies --exclude A 
 has "$OUT" '"k": 2'
 has "$ERR" "excluding 'A' leaves out its 2 rows"
 
+# Begg's test: too few studies is a null with a warning; the table shows it
+printf 'study,yi,sei\nA,0.1,0.2\nB,0.5,0.3\n' > two.csv
+run 0 lsr pool --csv two.csv --measure GIV --begg --json
+has "$OUT" '"begg": null'
+has "$ERR" "Begg's test needs at least 3 studies; skipped"
+run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/ci_heterogeneous.csv" --measure GIV --begg
+has "$OUT" "Begg's test: Kendall's tau = 0.357 (P = 0.28, exact)"
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD

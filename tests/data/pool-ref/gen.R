@@ -112,3 +112,32 @@ giv_case("level_90_99", "Eight heterogeneous studies at 90% and 99%",
          read.csv("ci_heterogeneous.csv"),
          list(c("GIV_IV_REML_adhoc_90", "REML", "adhoc", "90"), c("GIV_IV_DL_z_90", "DL", "z", "90"),
               c("GIV_IV_REML_z_99", "REML", "z", "99"), c("GIV_IV_PM_knha_99", "PM", "knha", "99")))
+# Begg and Mazumdar's rank correlation test (ranktest: exact p without
+# ties, the normal approximation with them)
+begg_case <- function(id, title, d) {
+  write.csv(d, paste0(id, ".csv"), row.names = FALSE, quote = FALSE)
+  d <- read.csv(paste0(id, ".csv"))
+  r <- ranktest(d$yi, d$vi)
+  ties <- length(unique(d$vi)) < nrow(d)
+  wi <- 1 / d$vi
+  ys <- (d$yi - weighted.mean(d$yi, wi)) / sqrt(d$vi - 1 / sum(wi))
+  ties <- ties || length(unique(ys)) < nrow(d)
+  z <- if (ties) cor.test(ys, d$vi, method = "kendall", exact = TRUE)$statistic else NA
+  root <- list(schema_version = 1, case_id = id, title = title, data_type = "generic",
+               input_csv = paste0(id, ".csv"),
+               generated_by = list(script = "tests/data/pool-ref/gen.R",
+                                   metafor = as.character(packageVersion("metafor"))),
+               analyses = list(),
+               begg = list(k = nrow(d), tau = num(r$tau), z = num(z), p = num(r$pval),
+                           p_method = if (ties) "normal" else "exact"))
+  writeLines(toJSON(root, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
+             paste0(id, ".json"))
+}
+set.seed(14)
+begg_case("begg_exact_k60", "60 studies without ties: the exact p of Kendall's tau",
+          data.frame(study = sprintf("S%02d", 1:60), yi = round(rnorm(60, 0.2, 0.3), 4),
+                     vi = round(runif(60, 0.01, 0.2), 5)))
+begg_case("begg_ties", "12 studies with tied variances: the normal approximation",
+          data.frame(study = sprintf("T%02d", 1:12),
+                     yi = c(0.31, 0.12, 0.45, -0.08, 0.22, 0.51, 0.05, 0.38, 0.19, 0.27, 0.61, 0.02),
+                     vi = c(0.04, 0.09, 0.04, 0.16, 0.09, 0.04, 0.25, 0.06, 0.09, 0.04, 0.02, 0.25)))

@@ -3,7 +3,7 @@
  * the directory in LSR_META_REF) run through the built `lsr pool --json` and
  * compared field by field with the expected numbers, one cmocka test per
  * case x analysis, plus the top-level extras (leave_one_out, egger,
- * trimfill, smd_J_comparison, revman5_native).
+ * trimfill, begg, smd_J_comparison, revman5_native).
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
@@ -526,6 +526,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 	json_t *egger = json_object_get(root, "egger"), *tf = json_object_get(root, "trimfill");
 	json_t *smdj = json_object_get(root, "smd_J_comparison");
 	json_t *native = json_object_get(root, "revman5_native");
+	json_t *begg = json_object_get(root, "begg");
 	const char *k, *k2;
 	json_t *v, *v2;
 
@@ -566,6 +567,16 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		j->expected = v;
 		snprintf(j->got_key[0], sizeof(j->got_key[0]), "trimfill");
 		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", k);
+	}
+	if (begg) {
+		struct job *j = new_job(csv);
+
+		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__begg", case_id);
+		add_opt(j, "--measure", default_measure(dt));
+		add_arg(j, "--begg");
+		j->kind = JOB_EXTRA;
+		j->expected = begg;
+		snprintf(j->got_key[0], sizeof(j->got_key[0]), "begg");
 	}
 	if (smdj) {
 		struct job *j = new_job(csv);
