@@ -32,6 +32,7 @@ void pool_summary_clear(struct pool_summary *s)
 	s->Q = s->df = s->p_Q = s->I2 = s->H2 = s->I2_from_Q = NAN;
 	s->tau2 = NAN;
 	s->tau2_ci[0] = s->tau2_ci[1] = NAN;
+	s->tau2_ci_pl[0] = s->tau2_ci_pl[1] = NAN;
 	s->I2_ci[0] = s->I2_ci[1] = NAN;
 	s->H2_ci[0] = s->H2_ci[1] = NAN;
 }

@@ -112,6 +112,12 @@ static json_t *hetero_json(const struct pool_summary *s)
 		set(o, "I2_ci_qprofile", jpair(s->I2_ci));
 		set(o, "H2_ci_qprofile", jpair(s->H2_ci));
 	}
+	if (isfinite(s->tau2_ci_pl[0])) {
+		double tau_pl[2] = { sqrt(s->tau2_ci_pl[0]), sqrt(s->tau2_ci_pl[1]) };
+
+		set(o, "tau2_ci_pl", jpair(s->tau2_ci_pl));
+		set(o, "tau_ci_pl", jpair(tau_pl));
+	}
 	return o;
 }
 

@@ -286,6 +286,41 @@ static double loglik(struct pool_mr *m, double tau2, int ml)
 }
 
 /* The REML score y'PPy - tr P at tau2 (zero at an interior maximum). */
+/*
+ * Brent (GSL) on [lo, hi], where F changes sign, to POOL_TAU2_RTOL
+ * relative (with an absolute floor of that times vscale).  *failed is set
+ * by F when an evaluation fails (its message is then the error); what
+ * names the quantity in other errors.
+ */
+static int brent_tau2(gsl_function *F, const int *failed, double lo, double hi, double vscale,
+		      const char *what, double *out)
+{
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	int st, iter, rc = 0;
+
+	if (!s)
+		return lsr_error_oom();
+	st = gsl_root_fsolver_set(s, F, lo, hi);
+	for (iter = 0; st == GSL_SUCCESS && iter < POOL_MAXITER; iter++) {
+		if ((st = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS || *failed)
+			break;
+		*out = gsl_root_fsolver_root(s);
+		st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+					    POOL_TAU2_RTOL * vscale, POOL_TAU2_RTOL);
+		if (st == GSL_SUCCESS)
+			break;
+		if (st == GSL_CONTINUE)
+			st = GSL_SUCCESS;
+	}
+	if (*failed)
+		rc = lsr_error_last_code();
+	else if (st != GSL_SUCCESS || iter >= POOL_MAXITER)
+		rc = lsr_error_set(LSR_ERROR, "%s: %s", what,
+				   st != GSL_SUCCESS ? gsl_strerror(st) : "the root finder did not converge");
+	gsl_root_fsolver_free(s);
+	return rc;
+}
+
 /* The (restricted, or with ml full) likelihood score at tau2:
  * y'PPy - tr P, or y'PPy - sum w; zero at an interior maximum.  The
  * expected information (x 2) is left in *info when info is not NULL. */
@@ -324,9 +359,7 @@ int pool_mr_lik_root(struct pool_mr *m, int ml, double *out)
 {
 	struct score_arg a = { m, ml, 0 };
 	gsl_function F = { score_f, &a };
-	gsl_root_fsolver *s;
 	double lo = 0, hi = m->vscale, f;
-	int rc = 0, st = GSL_SUCCESS, iter;
 
 	*out = 0;
 	f = score_f(0.0, &a);
@@ -334,7 +367,7 @@ int pool_mr_lik_root(struct pool_mr *m, int ml, double *out)
 		return lsr_error_last_code();
 	if (!(f > 0))
 		return 0;
-	for (iter = 0;; iter++) {
+	for (int iter = 0;; iter++) {
 		f = score_f(hi, &a);
 		if (a.failed)
 			return lsr_error_last_code();
@@ -350,27 +383,8 @@ int pool_mr_lik_root(struct pool_mr *m, int ml, double *out)
 		*out = hi;
 		return 0;
 	}
-	if (!(s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)))
-		return lsr_error_oom();
-	st = gsl_root_fsolver_set(s, &F, lo, hi);
-	for (iter = 0; st == GSL_SUCCESS && iter < POOL_MAXITER; iter++) {
-		if ((st = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS || a.failed)
-			break;
-		*out = gsl_root_fsolver_root(s);
-		st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-					    POOL_TAU2_RTOL * m->vscale, POOL_TAU2_RTOL);
-		if (st == GSL_SUCCESS)
-			break;
-		if (st == GSL_CONTINUE)
-			st = GSL_SUCCESS;
-	}
-	if (a.failed)
-		rc = lsr_error_last_code();
-	else if (st != GSL_SUCCESS || iter >= POOL_MAXITER)
-		rc = lsr_error_set(LSR_ERROR, "%s estimation of tau2 failed: %s", ml ? "ML" : "REML",
-				   st != GSL_SUCCESS ? gsl_strerror(st) : "no convergence of the root finder");
-	gsl_root_fsolver_free(s);
-	return rc;
+	return brent_tau2(&F, &a.failed, lo, hi, m->vscale,
+			  ml ? "ML estimation of tau2 failed" : "REML estimation of tau2 failed", out);
 }
 
 /*
@@ -468,13 +482,17 @@ static int tau2_lik(struct pool_mr *m, int ml, double *out)
 	return 0;
 }
 
+enum target_of { T_QGEN, T_REML, T_ML };
+
 struct qgen_arg {
 	struct pool_mr *m;
 	double target;
 	int failed;
+	enum target_of of;
 };
 
-/* y'P(tau2)y - target: decreasing in tau2 */
+/* y'P(tau2)y - target (decreasing in tau2), or the REML or ML
+ * log-likelihood - target (decreasing away from the maximum) */
 static double qgen_f(double tau2, void *vp)
 {
 	struct qgen_arg *q = vp;
@@ -483,7 +501,7 @@ static double qgen_f(double tau2, void *vp)
 		q->failed = 1;
 		return NAN;
 	}
-	return q->m->rss - q->target;
+	return (q->of == T_QGEN ? q->m->rss : loglik(q->m, tau2, q->of == T_ML)) - q->target;
 }
 
 /*
@@ -493,7 +511,7 @@ static double qgen_f(double tau2, void *vp)
  */
 static int qgen_root(struct pool_mr *m, double target, double *out)
 {
-	struct qgen_arg q = { m, target, 0 };
+	struct qgen_arg q = { m, target, 0, T_QGEN };
 	gsl_function F = { qgen_f, &q };
 	gsl_root_fsolver *s = NULL;
 	double lo = 0, hi, f0, fhi, root = 0;
@@ -612,6 +630,41 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 		return tau2_sj(m, tau2);
 	}
 	BUG("unknown tau2 method %d", (int)method);
+}
+
+#define PL_WHAT "profile-likelihood interval for tau2"
+
+int pool_mr_plci(struct pool_mr *m, int ml, double tau2, double level, double ci[2])
+{
+	struct qgen_arg a = { m, 0, 0, ml ? T_ML : T_REML };
+	gsl_function F = { qgen_f, &a };
+	double hi, f;
+	int rc, iter;
+
+	ci[0] = ci[1] = NAN;
+	if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
+		return rc;
+	/* 2 (ll_max - ll) = chi2(1) quantile at the level */
+	a.target = loglik(m, tau2, ml) - pool_chisq_lower_quantile(pool_level(level), 1) / 2;
+	f = qgen_f(0.0, &a);
+	if (a.failed)
+		return lsr_error_last_code();
+	if (f >= 0 || tau2 <= 0)
+		ci[0] = 0;
+	else if ((rc = brent_tau2(&F, &a.failed, 0.0, tau2, m->vscale, PL_WHAT, &ci[0])) < 0)
+		return rc;
+	hi = fmax(tau2, m->vscale);
+	for (iter = 0;; iter++) {
+		hi *= 2;
+		f = qgen_f(hi, &a);
+		if (a.failed)
+			return lsr_error_last_code();
+		if (f < 0)
+			break;
+		if (iter > 2000 || !isfinite(hi))
+			return lsr_error_set(LSR_ERROR, PL_WHAT ": cannot bracket the upper bound");
+	}
+	return brent_tau2(&F, &a.failed, tau2, hi, m->vscale, PL_WHAT, &ci[1]);
 }
 
 int pool_mr_qprofile(struct pool_mr *m, double level, double ci[2])

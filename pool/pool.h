@@ -199,6 +199,7 @@ struct pool_summary {
 	double I2_from_Q;            /* max(0, (Q - df)/Q) * 100, what RevMan 5 shows */
 	double tau2;
 	double tau2_ci[2], I2_ci[2], H2_ci[2]; /* Q-profile; NaN when not computed */
+	double tau2_ci_pl[2];        /* profile likelihood (REML, ML); NaN otherwise */
 };
 
 struct pool_subgroup {

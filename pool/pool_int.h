@@ -81,6 +81,11 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2);
 int pool_mr_lik_root(struct pool_mr *m, int ml, double *tau2);
 /* The Q-profile interval for tau2 at level 95% (df = k - p). */
 int pool_mr_qprofile(struct pool_mr *m, double level, double ci[2]);
+/* The profile-likelihood interval for tau2 around the (REML, or with ml
+ * the ML) estimate tau2: where 2 (ll(tau2) - ll) reaches the chi2(1)
+ * quantile at level (metafor's confint(type = "PL")); 0 as the lower bound
+ * when the likelihood at 0 is within reach. */
+int pool_mr_plci(struct pool_mr *m, int ml, double tau2, double level, double ci[2]);
 /* The "typical" sampling variance s2 = (k - p) / tr(P) at tau2 = 0, for
  * metafor's I2 = tau2 / (tau2 + s2); NaN when k <= p. */
 int pool_mr_s2(struct pool_mr *m, double *s2);

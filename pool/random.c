@@ -113,6 +113,9 @@ int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 			out->I2_ci[j] = i2_of(out->tau2_ci[j], s2);
 			out->H2_ci[j] = h2_of(out->tau2_ci[j], s2);
 		}
+		if (isnan(spec->tau2_fixed) && (spec->tau2 == POOL_TAU2_REML || spec->tau2 == POOL_TAU2_ML) &&
+		    (rc = pool_mr_plci(&m, spec->tau2 == POOL_TAU2_ML, tau2, out->level, out->tau2_ci_pl)) < 0)
+			goto out;
 	}
 out:
 	pool_mr_release(&m);

@@ -52,6 +52,11 @@ giv_analysis <- function(d, id, method, test, level = 95) {
     het$tau_ci_qprofile <- c(num(ci[2, 2]), num(ci[2, 3]))
     het$I2_ci_qprofile <- c(num(ci[3, 2]), num(ci[3, 3]))
     het$H2_ci_qprofile <- c(num(ci[4, 2]), num(ci[4, 3]))
+    if (method %in% c("REML", "ML")) {
+      pl <- confint(r, type = "PL", control = list(tol = 1e-12 * max(1, r$tau2)))$random
+      het$tau2_ci_pl <- c(num(pl[1, 2]), num(pl[1, 3]))
+      het$tau_ci_pl <- c(num(pl[2, 2]), num(pl[2, 3]))
+    }
   }
   studies <- lapply(seq_len(nrow(d)), function(i)
     list(study = d$study[i], included = TRUE, yi = num(d$yi[i]), vi = num(d$vi[i]),
