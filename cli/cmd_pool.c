@@ -25,7 +25,8 @@ static const char *const pool_usage[] = {
 	"                [--ci z|t|hk|hk-adhoc] [--hk|--no-hk]\n"
 	"                [--convention revman5|metafor] [--preset revman5] [--level L]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
-	"                [--egger] [--begg] [--trimfill] [--allow-repeated-studies]\n"
+	"                [--egger] [--begg] [--trimfill [--trimfill-side left|right]\n"
+	"                [--trimfill-estimator L0|R0]] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
@@ -270,7 +271,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
 	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
-	const char *level = NULL;
+	const char *level = NULL, *tf_side = NULL, *tf_est = NULL;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
@@ -301,6 +302,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "egger", &egger, "Egger's regression test (classic and model-based)"),
 		OPT_BOOL(0, "begg", &begg, "Begg's rank correlation test (metafor's ranktest)"),
 		OPT_BOOL(0, "trimfill", &trimfill, "trim-and-fill (L0)"),
+		OPT_STRING(0, "trimfill-side", &tf_side, "S", "trim-and-fill: left or right (default: by the sign of Egger's slope)"),
+		OPT_STRING(0, "trimfill-estimator", &tf_est, "E", "trim-and-fill: L0 (default) or R0"),
 		OPT_BOOL(0, "allow-repeated-studies", &repeated, "pool a study label with several rows (counted once per row)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object (docs/cmd/lsr-pool.md)"),
 		OPT_STRING(0, "svg", &svg, "FILE", "write a forest plot"),
@@ -331,7 +334,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
-		    repeated || begg) {
+		    repeated || begg || tf_side || tf_est) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -345,6 +348,21 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale, ci, hk)) < 0 ||
 	    (level && (rc = parse_level(&o.level, level)) < 0))
 		goto out;
+	if ((tf_side || tf_est) && !trimfill) {
+		rc = lsr_error_set(LSR_EUSAGE, "--trimfill-side and --trimfill-estimator go with --trimfill");
+		goto out;
+	}
+	if (tf_side && strcasecmp(tf_side, "left") && strcasecmp(tf_side, "right")) {
+		rc = lsr_error_set(LSR_EUSAGE, "unknown trim-and-fill side '%s' (expected left or right)", tf_side);
+		goto out;
+	}
+	if (tf_est && strcasecmp(tf_est, "L0") && strcasecmp(tf_est, "R0")) {
+		rc = lsr_error_set(LSR_EUSAGE, "unknown trim-and-fill estimator '%s' (expected L0 or R0)", tf_est);
+		goto out;
+	}
+	if (tf_side)
+		o.tf_side = !strcasecmp(tf_side, "right");
+	o.tf_r0 = tf_est && !strcasecmp(tf_est, "R0");
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |
 		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0) |

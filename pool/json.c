@@ -326,6 +326,7 @@ static json_t *trimfill_json(const struct pool_result *r)
 	int lg = r->log_scale;
 
 	set(o, "side", json_string(t->right ? "right" : "left"));
+	set(o, "estimator", json_string(t->r0 ? "R0" : "L0"));
 	set(o, "k0", json_integer(t->k0));
 	set(o, "se_k0", jnum(t->se_k0));
 	set(o, "k_original", json_integer(t->k));

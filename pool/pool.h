@@ -126,10 +126,12 @@ struct pool_opts {
 	const char *const *exclude; /* study labels left out (sensitivity) */
 	size_t nexclude;
 	double level;            /* confidence level of every CI, 0 < level < 1 (0: 0.95) */
+	int tf_side;             /* trim-and-fill: -1 by Egger's slope, 0 left, 1 right */
+	int tf_r0;               /* trim-and-fill estimator R0 instead of L0 */
 };
 
 #define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
-			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0, 0.95 }
+			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0, 0.95, -1, 0 }
 
 /* Why an analysis with POOL_NO_TOTAL has no total (for people). */
 #define POOL_NO_TOTAL_WHY "No overall total: the subgroups share studies (time points), so a total would count their participants more than once"
@@ -258,6 +260,7 @@ struct pool_begg {
 
 struct pool_trimfill {
 	int right;        /* missing studies on the right */
+	int r0;           /* estimator R0 (else L0) */
 	int k0;
 	double se_k0;
 	int k;            /* studies before filling */

@@ -344,8 +344,8 @@ static void extras(struct buf *b, const struct pool_result *r)
 		const struct pool_trimfill *t = r->tf;
 
 		pool_fmt_effect(eff, sizeof(eff), r, t->filled.estimate, t->filled.ci_lb, t->filled.ci_ub);
-		buf_printf(b, "\nTrim-and-fill (L0): %d %s filled on the %s; adjusted estimate %s\n",
-			   t->k0, t->k0 == 1 ? "study" : "studies", t->right ? "right" : "left", eff);
+		buf_printf(b, "\nTrim-and-fill (%s): %d %s filled on the %s; adjusted estimate %s\n",
+			   t->r0 ? "R0" : "L0", t->k0, t->k0 == 1 ? "study" : "studies", t->right ? "right" : "left", eff);
 	}
 }
 

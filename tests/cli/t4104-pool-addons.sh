@@ -53,6 +53,14 @@ has "$ERR" "Begg's test needs at least 3 studies; skipped"
 run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/ci_heterogeneous.csv" --measure GIV --begg
 has "$OUT" "Begg's test: Kendall's tau = 0.357 (P = 0.28, exact)"
 
+# trim-and-fill's options go with it and are checked
+run 2 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/trimfill_side_r0.csv" --measure GIV --trimfill-side left
+has "$ERR" "--trimfill-side and --trimfill-estimator go with --trimfill"
+run 2 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/trimfill_side_r0.csv" --measure GIV --trimfill --trimfill-estimator Q0
+has "$ERR" "unknown trim-and-fill estimator 'Q0' (expected L0 or R0)"
+run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/trimfill_side_r0.csv" --measure GIV --trimfill --trimfill-estimator R0
+has "$OUT" "Trim-and-fill (R0): 6 studies filled on the left"
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD

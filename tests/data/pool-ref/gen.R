@@ -146,3 +146,39 @@ begg_case("begg_ties", "12 studies with tied variances: the normal approximation
           data.frame(study = sprintf("T%02d", 1:12),
                      yi = c(0.31, 0.12, 0.45, -0.08, 0.22, 0.51, 0.05, 0.38, 0.19, 0.27, 0.61, 0.02),
                      vi = c(0.04, 0.09, 0.04, 0.16, 0.09, 0.04, 0.25, 0.06, 0.09, 0.04, 0.02, 0.25)))
+# trim-and-fill with a given side and with the R0 estimator (trimfill(side =,
+# estimator =)); keys <model>_<estimator>[_<side>]
+tf_json <- function(tf, fit) {
+  k <- fit$k; kf <- tf$k0
+  pooled <- list(estimate = num(tf$beta[1]), se = num(tf$se), ci_lb = num(tf$ci.lb),
+                 ci_ub = num(tf$ci.ub), z = num(tf$zval), p = num(tf$pval))
+  filled <- if (kf > 0) lapply(seq_len(kf), function(i)
+    list(yi = num(tf$yi[k + i]), vi = num(tf$vi[k + i]))) else list()
+  list(side = tf$side, estimator = tf$k0.est, k0 = kf, se_k0 = num(tf$se.k0), k_original = k,
+       k_filled_total = k + kf,
+       original = list(estimate = num(fit$beta[1]), se = num(fit$se), ci_lb = num(fit$ci.lb),
+                       ci_ub = num(fit$ci.ub)),
+       filled_studies = filled, pooled = pooled,
+       heterogeneity = list(Q = num(tf$QE), df = tf$k - 1, p_Q = num(tf$QEp),
+                            tau2 = num(tf$tau2), I2 = num(tf$I2)))
+}
+tf_d <- data.frame(study = sprintf("P%02d", 1:10),
+                   yi = c(0.08, 0.12, 0.15, 0.31, 0.22, 0.45, 0.38, 0.62, 0.55, 0.81),
+                   vi = c(0.004, 0.006, 0.009, 0.015, 0.012, 0.03, 0.025, 0.06, 0.05, 0.09))
+write.csv(tf_d, "trimfill_side_r0.csv", row.names = FALSE, quote = FALSE)
+tf_d <- read.csv("trimfill_side_r0.csv")
+tfs <- list()
+for (m in c("FE", "DL")) {
+  fit <- rma(tf_d$yi, tf_d$vi, method = m)
+  tfs[[paste0(m, "_R0")]] <- tf_json(trimfill(fit, estimator = "R0"), fit)
+  tfs[[paste0(m, "_L0_right")]] <- tf_json(trimfill(fit, side = "right"), fit)
+  tfs[[paste0(m, "_R0_left")]] <- tf_json(trimfill(fit, side = "left", estimator = "R0"), fit)
+}
+writeLines(toJSON(list(schema_version = 1, case_id = "trimfill_side_r0",
+                       title = "Ten studies with small-study effects: trim-and-fill R0 and a given side",
+                       data_type = "generic", input_csv = "trimfill_side_r0.csv",
+                       generated_by = list(script = "tests/data/pool-ref/gen.R",
+                                           metafor = as.character(packageVersion("metafor"))),
+                       analyses = list(), trimfill = tfs),
+                  auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
+           "trimfill_side_r0.json")

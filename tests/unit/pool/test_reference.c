@@ -556,17 +556,24 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		j->expected = exp;
 		snprintf(j->got_key[0], sizeof(j->got_key[0]), "egger");
 	}
+	/* keys FE, DL, or <model>_<L0|R0>[_<left|right>] */
 	json_object_foreach(tf, k, v) {
 		struct job *j = new_job(csv);
+		char model[16], est[8] = "", side[8] = "";
 
+		sscanf(k, "%15[^_]_%7[^_]_%7s", model, est, side);
 		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__trimfill_%s", case_id, k);
 		add_opt(j, "--measure", default_measure(dt));
-		model_opts(j, k);
+		model_opts(j, model);
 		add_arg(j, "--trimfill");
+		if (est[0])
+			add_opt(j, "--trimfill-estimator", est);
+		if (side[0])
+			add_opt(j, "--trimfill-side", side);
 		j->kind = JOB_EXTRA;
 		j->expected = v;
 		snprintf(j->got_key[0], sizeof(j->got_key[0]), "trimfill");
-		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", k);
+		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
 	}
 	if (begg) {
 		struct job *j = new_job(csv);
