@@ -166,6 +166,21 @@ static int check_opts(const struct pool_input *in, const struct pool_opts *o)
 	return 0;
 }
 
+/* One refit of a leave-one-out or cumulative analysis (row->omitted set):
+ * one that cannot be made is a row of nulls with a warning. */
+static int refit(struct pool_result *r, struct pool_loo_row *row, double *w,
+		 const unsigned char *mask, const char *what)
+{
+	const char *lbl = r->in->studies[row->omitted].label;
+	int rc = pool_analyse(&row->s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 0);
+
+	if (rc >= 0 || rc == LSR_ENOMEM)
+		return rc;
+	pool_summary_clear(&row->s);
+	return pool_warn(r, "%s %s could not be computed (%s)", what, lbl ? lbl : "a study",
+			 lsr_error_last());
+}
+
 /* Leave each pooled study out in turn. */
 static int leave_one_out(struct pool_result *r, const unsigned char *use)
 {
@@ -195,16 +210,7 @@ static int leave_one_out(struct pool_result *r, const unsigned char *use)
 		memcpy(mask, use, k);
 		mask[i] = 0;
 		r->loo[r->nloo].omitted = i;
-		rc = pool_analyse(&r->loo[r->nloo].s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 0);
-		if (rc < 0 && rc != LSR_ENOMEM) {
-			/* one refit that cannot be made is a row of nulls */
-			const char *lbl = r->in->studies[i].label;
-
-			pool_summary_clear(&r->loo[r->nloo].s);
-			rc = pool_warn(r, "leave-one-out without %s could not be computed (%s)",
-				       lbl ? lbl : "a study", lsr_error_last());
-		}
-		if (rc < 0)
+		if ((rc = refit(r, &r->loo[r->nloo], w, mask, "leave-one-out without")) < 0)
 			goto out;
 		r->nloo++;
 	}
@@ -324,6 +330,62 @@ static int check_repeated(struct pool_result *r)
 	return 0;
 }
 
+struct order_key {
+	double key;
+	size_t i;
+};
+
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct order_key *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Cumulative meta-analysis (Lau et al. 1992; metafor's cumul()): the
+ * pooled studies added one at a time, by their order key (stably), else
+ * in input order, each step refitted with the analysis's method and model. */
+static int cumulative(struct pool_result *r, const unsigned char *use)
+{
+	size_t k = r->in->k, n = 0;
+	unsigned char *mask = calloc(k ? k : 1, 1);
+	double *w = malloc(sizeof(double) * (k ? k : 1));
+	struct order_key *ord = malloc(sizeof(*ord) * (k ? k : 1));
+	int rc = 0;
+
+	if (!mask || !w || !ord) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (!use[i] || r->est[i].status != POOL_EST_INCLUDED)
+			continue;
+		ord[n].key = isnan(r->in->studies[i].order) ? (double)i : r->in->studies[i].order;
+		ord[n++].i = i;
+	}
+	qsort(ord, n, sizeof(*ord), cmp_order);
+	if (!(r->cum = calloc(n ? n : 1, sizeof(*r->cum)))) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct pool_loo_row *row = &r->cum[r->ncum];
+
+		mask[ord[j].i] = 1;
+		row->omitted = ord[j].i;
+		if ((rc = refit(r, row, w, mask, "cumulative analysis up to")) < 0)
+			goto out;
+		r->ncum++;
+	}
+out:
+	free(mask);
+	free(w);
+	free(ord);
+	return rc;
+}
+
 /* Apply --exclude: the studies named are left out (and must exist). */
 static int apply_exclude(struct pool_result *r, unsigned char *use)
 {
@@ -434,8 +496,9 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		r->main.k = (int)n;
 		if ((rc = pool_subgroups_run(r, use)) < 0)
 			goto fail;
-		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG))
-			pool_warn(r, "leave-one-out, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
+		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG |
+				    POOL_CUMULATIVE))
+			pool_warn(r, "leave-one-out, cumulative analysis, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
 		goto done;
 	}
 	if ((rc = pool_analyse(&r->main, w, r, use, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
@@ -457,6 +520,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		pool_warn(r, "Hartung-Knapp: all %d estimates are identical, so the standard error is 0 and the interval is degenerate (no CI or test); --ci hk-adhoc or --ci z gives one",
 			  r->main.k);
 	if ((opts->extras & POOL_LEAVE_ONE_OUT) && (rc = leave_one_out(r, use)) < 0)
+		goto fail;
+	if ((opts->extras & POOL_CUMULATIVE) && (rc = cumulative(r, use)) < 0)
 		goto fail;
 	if ((opts->extras & POOL_SUBGROUPS) && (rc = pool_subgroups_run(r, use)) < 0)
 		goto fail;
@@ -492,6 +557,7 @@ void pool_result_free(struct pool_result *r)
 		free(r->mod->levels);
 	free(r->mod);
 	free(r->loo);
+	free(r->cum);
 	free(r->egger);
 	if (r->tf) {
 		free(r->tf->fill_y);

@@ -56,6 +56,8 @@ struct reader {
 	int col_at[NCOL];      /* field index of each column, -1 when absent */
 	struct strv fields;    /* the record being read */
 	struct strv header;    /* the header's fields, as written */
+	const char *order_col; /* the extra numeric column asked for, or NULL */
+	int order_at;          /* its field index */
 	unsigned long line;    /* physical line being fed */
 	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
@@ -114,6 +116,20 @@ static int parse_header(struct reader *rd)
 	}
 	if (rd->col_at[COL_STUDY] < 0)
 		return lsr_error_set(LSR_EPARSE, "%s:1: missing column 'study'", rd->path);
+	rd->order_at = -1;
+	for (size_t f = 0; rd->order_col && f < rd->header.n; f++) {
+		struct buf b = BUF_INIT;
+
+		if (buf_adds(&b, rd->header.v[f]) < 0)
+			return LSR_ENOMEM;
+		buf_trim(&b);
+		if (!strcasecmp(b.s, rd->order_col))
+			rd->order_at = (int)f;
+		buf_release(&b);
+	}
+	if (rd->order_col && rd->order_at < 0)
+		return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s' (the order of the cumulative analysis)",
+				     rd->path, rd->order_col);
 	for (int j = 0; need[rd->type][j] != NCOL; j++)
 		if (rd->col_at[need[rd->type][j]] < 0)
 			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s'", rd->path,
@@ -239,6 +255,23 @@ static int get_label(struct reader *rd, enum col c, const char **out)
 	return 0;
 }
 
+/* The cell of the order column: a number (a year, a date as 20240131) */
+static int get_order(struct reader *rd, double *out)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (buf_adds(&b, rd->fields.v[rd->order_at]) < 0)
+		return LSR_ENOMEM;
+	buf_trim(&b);
+	*out = strtod(b.s, NULL);
+	if (!is_decimal(b.s) || !isfinite(*out))
+		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number to order by, got '%s'",
+				   rd->path, rd->row, rd->order_col, b.s);
+	buf_release(&b);
+	return rc;
+}
+
 static int parse_row(struct reader *rd)
 {
 	struct pool_dataset *ds = rd->ds;
@@ -261,7 +294,7 @@ static int parse_row(struct reader *rd)
 	s = &ds->studies[ds->in.k];
 	memset(s, 0, sizeof(*s));
 	s->mean1 = s->sd1 = s->n1 = s->mean2 = s->sd2 = s->n2 = NAN;
-	s->events1 = s->events2 = s->yi = s->vi = NAN;
+	s->events1 = s->events2 = s->yi = s->vi = s->order = NAN;
 	if ((rc = get_label(rd, COL_STUDY, &s->label)) < 0)
 		return rc;
 	if (!s->label)
@@ -304,6 +337,8 @@ static int parse_row(struct reader *rd)
 		}
 		break;
 	}
+	if (rd->order_at >= 0 && (rc = get_order(rd, &s->order)) < 0)
+		return rc;
 	ds->in.k++;
 	return 0;
 }
@@ -340,6 +375,12 @@ void pool_dataset_free(struct pool_dataset *d)
 
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type)
 {
+	return pool_csv_read_by(out, path, type, NULL);
+}
+
+int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
+		     const char *order_col)
+{
 	struct reader rd;
 	struct csv_parser p;
 	FILE *f;
@@ -352,6 +393,8 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 	memset(&rd, 0, sizeof(rd));
 	rd.path = path;
 	rd.type = type;
+	rd.order_col = order_col;
+	rd.order_at = -1;
 	rd.ds = calloc(1, sizeof(*rd.ds));
 	if (!rd.ds)
 		return lsr_error_oom();

@@ -262,15 +262,17 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 	set(root, "subgroups", arr);
 }
 
-static json_t *loo_json(const struct pool_result *r)
+/* leave-one-out rows ("omitted") or cumulative ones ("added") */
+static json_t *loo_json(const struct pool_result *r, const struct pool_loo_row *rows_in, size_t n,
+			const char *key)
 {
 	json_t *rows = json_array(), *o = json_object(), *wrap = json_object();
 
-	for (size_t j = 0; j < r->nloo; j++) {
-		json_t *row = row_json(&r->loo[j].s, r->log_scale, 1);
-		const char *lbl = r->in->studies[r->loo[j].omitted].label;
+	for (size_t j = 0; j < n; j++) {
+		json_t *row = row_json(&rows_in[j].s, r->log_scale, 1);
+		const char *lbl = r->in->studies[rows_in[j].omitted].label;
 
-		json_object_set_new(row, "omitted", json_string(lbl ? lbl : ""));
+		json_object_set_new(row, key, json_string(lbl ? lbl : ""));
 		json_array_append_new(rows, row);
 	}
 	set(o, "rows", rows);
@@ -413,7 +415,9 @@ json_t *pool_result_json(const struct pool_result *r)
 		set(root, "QM", json_null());
 	/* asked for but not possible (too few studies): null, and a warning */
 	if (o->extras & POOL_LEAVE_ONE_OUT)
-		set(root, "leave_one_out", r->loo ? loo_json(r) : json_null());
+		set(root, "leave_one_out", r->loo ? loo_json(r, r->loo, r->nloo, "omitted") : json_null());
+	if (o->extras & POOL_CUMULATIVE)
+		set(root, "cumulative", r->cum ? loo_json(r, r->cum, r->ncum, "added") : json_null());
 	if (o->extras & POOL_EGGER)
 		set(root, "egger", r->egger ? egger_json(r) : json_null());
 	if (o->extras & POOL_TRIMFILL)

@@ -55,6 +55,7 @@ struct pool_study {
 	double mean2, sd2, n2;
 	double events1, events2; /* binary data use n1 and n2 above */
 	double yi, vi;           /* generic: effect and its variance */
+	double order;            /* cumulative analysis: sort key (NaN, or 0 for all: input order) */
 };
 
 struct pool_input {
@@ -111,6 +112,7 @@ enum pool_extra_flags {
 	 * warning; without it such an analysis is refused */
 	POOL_ALLOW_REPEATED = 1 << 6,
 	POOL_BEGG = 1 << 7,          /* Begg and Mazumdar's rank correlation test */
+	POOL_CUMULATIVE = 1 << 8,    /* cumulative meta-analysis (by order, else input order) */
 };
 
 struct pool_opts {
@@ -232,8 +234,10 @@ struct pool_moderator {
 	size_t nlevels;
 };
 
+/* A leave-one-out refit (omitted) or a step of the cumulative analysis
+ * (the studies up to and including the one added). */
 struct pool_loo_row {
-	size_t omitted; /* index into the input */
+	size_t omitted; /* index into the input: left out, or added */
 	struct pool_summary s;
 };
 
@@ -287,6 +291,8 @@ struct pool_result {
 	struct pool_moderator *mod;   /* with POOL_MODERATOR */
 	struct pool_loo_row *loo;     /* with POOL_LEAVE_ONE_OUT */
 	size_t nloo;
+	struct pool_loo_row *cum;     /* with POOL_CUMULATIVE, in the order added */
+	size_t ncum;
 	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
 	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
 	struct pool_begg *begg;       /* with POOL_BEGG and k >= 3 */
@@ -375,6 +381,10 @@ struct pool_dataset {
  * (pool_dataset_free).
  */
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type);
+/* The same, also reading the numeric column order_col (case-insensitive,
+ * every cell a number) into each study's order; NULL: as pool_csv_read. */
+int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
+		     const char *order_col);
 void pool_dataset_free(struct pool_dataset *d);
 
 #endif

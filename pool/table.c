@@ -295,21 +295,34 @@ static void model_note(struct buf *b, const struct pool_result *r)
 	buf_printf(b, "; %s conventions\n\n", r->opts.conv == POOL_CONV_REVMAN5 ? "RevMan 5" : "metafor");
 }
 
+/* Leave-one-out or cumulative rows: the study left out or added, then the
+ * estimate, p, I2 (and k). */
+static void refit_rows(struct buf *b, const struct pool_result *r, const char *title,
+		       const char *verb, const struct pool_loo_row *rows, size_t n)
+{
+	char eff[64], p[32];
+
+	if (!rows)
+		return;
+	buf_printf(b, "\n%s:\n", title);
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_summary *s = &rows[j].s;
+		double i2 = pool_shown_i2(r, s);
+
+		pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
+		pool_fmt_p(p, sizeof(p), s->p);
+		buf_printf(b, "  %s %-24s k = %-4d %-24s P %-11s I\u00b2 = %s%.0f%%\n", verb,
+			   r->in->studies[rows[j].omitted].label, s->k, eff, p,
+			   isfinite(i2) ? "" : "n/a ", isfinite(i2) ? i2 : 0.0);
+	}
+}
+
 static void extras(struct buf *b, const struct pool_result *r)
 {
 	char eff[64], p[32];
 
-	if (r->loo) {
-		buf_adds(b, "\nLeave-one-out:\n");
-		for (size_t j = 0; j < r->nloo; j++) {
-			const struct pool_summary *s = &r->loo[j].s;
-
-			pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
-			pool_fmt_p(p, sizeof(p), s->p);
-			buf_printf(b, "  without %-24s %-24s P %-11s I\u00b2 = %.0f%%\n",
-				   r->in->studies[r->loo[j].omitted].label, eff, p, pool_shown_i2(r, s));
-		}
-	}
+	refit_rows(b, r, "Leave-one-out", "without", r->loo, r->nloo);
+	refit_rows(b, r, "Cumulative meta-analysis", "+", r->cum, r->ncum);
 	if (r->mod) {
 		const struct pool_moderator *m = r->mod;
 

@@ -61,6 +61,20 @@ has "$ERR" "unknown trim-and-fill estimator 'Q0' (expected L0 or R0)"
 run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/trimfill_side_r0.csv" --measure GIV --trimfill --trimfill-estimator R0
 has "$OUT" "Trim-and-fill (R0): 6 studies filled on the left"
 
+# cumulative meta-analysis: by a column of the CSV, which must be there
+C=$LSR_SRC/tests/data/pool-ref/cumulative_year.csv
+run 0 lsr pool --csv "$C" --measure GIV --scale identity --cumulative-by year
+has "$OUT" "Cumulative meta-analysis:"
+has "$OUT" "  + P06                      k = 1 "
+has "$OUT" "  + P09                      k = 10 "
+run 3 lsr pool --csv "$C" --measure GIV --cumulative-by date
+has "$ERR" "cumulative_year.csv:1: missing column 'date' (the order of the cumulative analysis)"
+printf 'study,yi,sei,year\nA,0.1,0.2,2001\nB,0.5,0.3,\n' > noyear.csv
+run 3 lsr pool --csv noyear.csv --measure GIV --cumulative-by year
+has "$ERR" "noyear.csv:3: column 'year': expected a number to order by, got ''"
+run 0 lsr pool --csv noyear.csv --measure GIV --cumulative --json
+has "$OUT" '"added": "B"'
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD

@@ -146,6 +146,18 @@ begg_case("begg_ties", "12 studies with tied variances: the normal approximation
           data.frame(study = sprintf("T%02d", 1:12),
                      yi = c(0.31, 0.12, 0.45, -0.08, 0.22, 0.51, 0.05, 0.38, 0.19, 0.27, 0.61, 0.02),
                      vi = c(0.04, 0.09, 0.04, 0.16, 0.09, 0.04, 0.25, 0.06, 0.09, 0.04, 0.02, 0.25)))
+# a case of generic data with one extra (trimfill, cumulative) and no analyses
+write_extra <- function(id, title, key, value) {
+  root <- list(schema_version = 1, case_id = id, title = title, data_type = "generic",
+               input_csv = paste0(id, ".csv"),
+               generated_by = list(script = "tests/data/pool-ref/gen.R",
+                                   metafor = as.character(packageVersion("metafor"))),
+               analyses = list())
+  root[[key]] <- value
+  writeLines(toJSON(root, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
+             paste0(id, ".json"))
+}
+
 # trim-and-fill with a given side and with the R0 estimator (trimfill(side =,
 # estimator =)); keys <model>_<estimator>[_<side>]
 tf_json <- function(tf, fit) {
@@ -174,11 +186,30 @@ for (m in c("FE", "DL")) {
   tfs[[paste0(m, "_L0_right")]] <- tf_json(trimfill(fit, side = "right"), fit)
   tfs[[paste0(m, "_R0_left")]] <- tf_json(trimfill(fit, side = "left", estimator = "R0"), fit)
 }
-writeLines(toJSON(list(schema_version = 1, case_id = "trimfill_side_r0",
-                       title = "Ten studies with small-study effects: trim-and-fill R0 and a given side",
-                       data_type = "generic", input_csv = "trimfill_side_r0.csv",
-                       generated_by = list(script = "tests/data/pool-ref/gen.R",
-                                           metafor = as.character(packageVersion("metafor"))),
-                       analyses = list(), trimfill = tfs),
-                  auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
-           "trimfill_side_r0.json")
+write_extra("trimfill_side_r0", "Ten studies with small-study effects: trim-and-fill R0 and a given side",
+            "trimfill", tfs)
+# cumulative meta-analysis (cumul(), order = a column): rows added one at a
+# time.  Where lsr says "not applicable" metafor gives numbers: a single
+# study's Q test p (1), I2 (0), H2 (1) and tau2 (0), and a fixed-effect
+# model's tau2 (0) are null here, as in the leave-one-out rows.
+cum_d <- read.csv("trimfill_side_r0.csv")
+cum_d$year <- c(2011, 2004, 2019, 2008, 2015, 2001, 2013, 2009, 2022, 2017)
+write.csv(cum_d, "cumulative_year.csv", row.names = FALSE, quote = FALSE)
+cum_d <- read.csv("cumulative_year.csv")
+cums <- list()
+for (m in c("FE", "DL", "REML")) {
+  fit <- rma(yi, vi, data = cum_d, method = m, slab = study,
+             control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
+  x <- cumul(fit, order = cum_d$year)
+  rows <- lapply(seq_along(x$estimate), function(i) {
+    one <- i == 1
+    list(added = x$slab[i], k = i, estimate = num(x$estimate[i]), se = num(x$se[i]),
+         z = num(x$zval[i]), p = num(x$pvals[i]), ci_lb = num(x$ci.lb[i]), ci_ub = num(x$ci.ub[i]),
+         Q = num(x$Q[i]), p_Q = if (one) NA else num(x$Qp[i]),
+         tau2 = if (one || m == "FE") NA else num(x$tau2[i]),
+         I2 = if (one) NA else num(x$I2[i]), H2 = if (one) NA else num(x$H2[i]))
+  })
+  cums[[m]] <- list(order_by = "year", rows = rows)
+}
+write_extra("cumulative_year", "Ten studies added by year: cumulative meta-analysis, FE, DL and REML",
+            "cumulative", cums)

@@ -69,9 +69,9 @@ static void test_pool_effect__parsers(void **state)
 }
 
 static struct pool_study bin[3] = {
-	{ "A", "x", NAN, NAN, 123, NAN, NAN, 139, 4, 11, NAN, NAN },
-	{ "B", "y", NAN, NAN, 306, NAN, NAN, 303, 6, 29, NAN, NAN },
-	{ "C", "y", NAN, NAN, 231, NAN, NAN, 220, 3, 11, NAN, NAN },
+	{ "A", "x", NAN, NAN, 123, NAN, NAN, 139, 4, 11, NAN, NAN, NAN },
+	{ "B", "y", NAN, NAN, 306, NAN, NAN, 303, 6, 29, NAN, NAN, NAN },
+	{ "C", "y", NAN, NAN, 231, NAN, NAN, 220, 3, 11, NAN, NAN, NAN },
 };
 
 static void expect_run_error(const struct pool_input *in, const struct pool_opts *o, int code,

@@ -3,7 +3,7 @@
  * the directory in LSR_META_REF) run through the built `lsr pool --json` and
  * compared field by field with the expected numbers, one cmocka test per
  * case x analysis, plus the top-level extras (leave_one_out, egger,
- * trimfill, begg, smd_J_comparison, revman5_native).
+ * trimfill, begg, cumulative, smd_J_comparison, revman5_native).
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
@@ -182,7 +182,7 @@ static void err_add(struct cmp *c, const char *path, const char *fmt, ...)
 static int is_label_key(const char *k)
 {
 	return !strcmp(k, "study") || !strcmp(k, "subgroup") || !strcmp(k, "omitted") ||
-	       !strcmp(k, "side");
+	       !strcmp(k, "side") || !strcmp(k, "added");
 }
 
 static int is_p_key(const char *k)
@@ -526,7 +526,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 	json_t *egger = json_object_get(root, "egger"), *tf = json_object_get(root, "trimfill");
 	json_t *smdj = json_object_get(root, "smd_J_comparison");
 	json_t *native = json_object_get(root, "revman5_native");
-	json_t *begg = json_object_get(root, "begg");
+	json_t *begg = json_object_get(root, "begg"), *cum = json_object_get(root, "cumulative");
 	const char *k, *k2;
 	json_t *v, *v2;
 
@@ -574,6 +574,22 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		j->expected = v;
 		snprintf(j->got_key[0], sizeof(j->got_key[0]), "trimfill");
 		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
+	}
+	/* cumulative.<model> {order_by, rows[]} */
+	json_object_foreach(cum, k, v) {
+		struct job *j = new_job(csv);
+		const char *by = json_string_value(json_object_get(v, "order_by"));
+
+		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__cumulative_%s", case_id, k);
+		add_opt(j, "--measure", default_measure(dt));
+		model_opts(j, k);
+		add_arg(j, "--cumulative");
+		if (by)
+			add_opt(j, "--cumulative-by", by);
+		j->kind = JOB_EXTRA;
+		j->expected = v;
+		snprintf(j->got_key[0], sizeof(j->got_key[0]), "cumulative");
+		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", k);
 	}
 	if (begg) {
 		struct job *j = new_job(csv);
