@@ -27,6 +27,7 @@ static const char *const pool_usage[] = {
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
 	"                [--egger] [--begg] [--trimfill [--trimfill-side left|right]\n"
 	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
+	"                [--influence]\n"
 	"                [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
@@ -277,7 +278,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
-	int repeated = 0, begg = 0, cum = 0;
+	int repeated = 0, begg = 0, cum = 0, infl = 0;
 	struct strv exclude = STRV_INIT;
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
 	struct opt opts[] = {
@@ -299,6 +300,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "subgroup", &subgroup, "subgroup analysis the RevMan way, with the test for differences"),
 		OPT_BOOL(0, "moderator", &moderator, "meta-regression on the subgroup (metafor's QM test)"),
 		OPT_BOOL(0, "leave-one-out", &loo, "refit leaving out each study in turn"),
+		OPT_BOOL(0, "influence", &infl, "influence diagnostics: rstudent, DFFITS, Cook's distance, hat values (metafor's influence())"),
 		OPT_BOOL(0, "cumulative", &cum, "cumulative meta-analysis: the studies added one at a time"),
 		OPT_STRING(0, "cumulative-by", &cum_by, "COLUMN", "cumulative: in the order of this numeric column (e.g. year; default: the rows' order)"),
 		OPT_LIST(0, "exclude", &exclude, "STUDY", "leave this study out (sensitivity analysis; repeatable)"),
@@ -337,7 +339,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
-		    repeated || begg || tf_side || tf_est || cum || cum_by) {
+		    repeated || begg || tf_side || tf_est || cum || cum_by || infl) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -369,7 +371,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |
 		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0) |
-		   (begg ? POOL_BEGG : 0) | (cum || cum_by ? POOL_CUMULATIVE : 0);
+		   (begg ? POOL_BEGG : 0) | (cum || cum_by ? POOL_CUMULATIVE : 0) |
+		   (infl ? POOL_INFLUENCE : 0);
 	o.exclude = (const char *const *)exclude.v;
 	o.nexclude = exclude.n;
 	if ((rc = pool_csv_read_by(&ds, csv, pool_measure_data_type(o.measure), cum_by)) < 0)

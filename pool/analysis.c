@@ -242,7 +242,7 @@ static int warn_not_estimable(struct pool_result *r)
 	return 0;
 }
 
-enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG };
+enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG, ADDON_INFLUENCE };
 
 /*
  * An add-on (meta-regression, Egger, trim-and-fill) that cannot be
@@ -253,7 +253,7 @@ enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG };
 static int addon(struct pool_result *r, int rc, enum addon which)
 {
 	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill",
-					     "Begg's test" };
+					     "Begg's test", "the influence diagnostics" };
 
 	if (rc >= 0 || rc == LSR_ENOMEM)
 		return rc;
@@ -279,6 +279,11 @@ static int addon(struct pool_result *r, int rc, enum addon which)
 	case ADDON_BEGG:
 		free(r->begg);
 		r->begg = NULL;
+		break;
+	case ADDON_INFLUENCE:
+		free(r->infl);
+		r->infl = NULL;
+		r->ninfl = 0;
 		break;
 	}
 	return pool_warn(r, "%s could not be computed (%s); the main analysis stands", names[which],
@@ -497,8 +502,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		if ((rc = pool_subgroups_run(r, use)) < 0)
 			goto fail;
 		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG |
-				    POOL_CUMULATIVE))
-			pool_warn(r, "leave-one-out, cumulative analysis, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
+				    POOL_CUMULATIVE | POOL_INFLUENCE))
+			pool_warn(r, "leave-one-out, cumulative analysis, influence diagnostics, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
 		goto done;
 	}
 	if ((rc = pool_analyse(&r->main, w, r, use, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
@@ -535,6 +540,9 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		goto fail;
 	if ((opts->extras & POOL_BEGG) && (rc = addon(r, pool_begg_run(r, use), ADDON_BEGG)) < 0)
 		goto fail;
+	if ((opts->extras & POOL_INFLUENCE) &&
+	    (rc = addon(r, pool_influence_run(r, use), ADDON_INFLUENCE)) < 0)
+		goto fail;
 done:
 	free(use);
 	free(w);
@@ -558,6 +566,7 @@ void pool_result_free(struct pool_result *r)
 	free(r->mod);
 	free(r->loo);
 	free(r->cum);
+	free(r->infl);
 	free(r->egger);
 	if (r->tf) {
 		free(r->tf->fill_y);

@@ -280,6 +280,33 @@ static json_t *loo_json(const struct pool_result *r, const struct pool_loo_row *
 	return wrap;
 }
 
+static json_t *influence_json(const struct pool_result *r)
+{
+	json_t *rows = json_array(), *o = json_object(), *wrap = json_object();
+
+	for (size_t j = 0; j < r->ninfl; j++) {
+		const struct pool_influence *f = &r->infl[j];
+		const char *lbl = r->in->studies[f->study].label;
+		json_t *row = json_object();
+
+		set(row, "study", json_string(lbl ? lbl : ""));
+		set(row, "rstudent", jnum(f->rstudent));
+		set(row, "dffits", jnum(f->dffits));
+		set(row, "cook_d", jnum(f->cook_d));
+		set(row, "cov_r", jnum(f->cov_r));
+		set(row, "tau2_del", jnum(f->tau2_del));
+		set(row, "QE_del", jnum(f->QE_del));
+		set(row, "hat", jnum(f->hat));
+		set(row, "weight", jnum(f->weight));
+		set(row, "dfbs", jnum(f->dfbs));
+		set(row, "influential", json_boolean(f->influential));
+		json_array_append_new(rows, row);
+	}
+	set(o, "rows", rows);
+	set(wrap, model_label(r), o);
+	return wrap;
+}
+
 static json_t *egger_json(const struct pool_result *r)
 {
 	const struct pool_egger *e = r->egger;
@@ -416,6 +443,8 @@ json_t *pool_result_json(const struct pool_result *r)
 	/* asked for but not possible (too few studies): null, and a warning */
 	if (o->extras & POOL_LEAVE_ONE_OUT)
 		set(root, "leave_one_out", r->loo ? loo_json(r, r->loo, r->nloo, "omitted") : json_null());
+	if (o->extras & POOL_INFLUENCE)
+		set(root, "influence", r->infl ? influence_json(r) : json_null());
 	if (o->extras & POOL_CUMULATIVE)
 		set(root, "cumulative", r->cum ? loo_json(r, r->cum, r->ncum, "added") : json_null());
 	if (o->extras & POOL_EGGER)

@@ -113,6 +113,7 @@ enum pool_extra_flags {
 	POOL_ALLOW_REPEATED = 1 << 6,
 	POOL_BEGG = 1 << 7,          /* Begg and Mazumdar's rank correlation test */
 	POOL_CUMULATIVE = 1 << 8,    /* cumulative meta-analysis (by order, else input order) */
+	POOL_INFLUENCE = 1 << 9,     /* influence diagnostics (metafor's influence()) */
 };
 
 struct pool_opts {
@@ -241,6 +242,21 @@ struct pool_loo_row {
 	struct pool_summary s;
 };
 
+/* Case-deletion diagnostics of one study (Viechtbauer & Cheung 2010),
+ * from the fit without it: metafor's influence() for an inverse-variance
+ * model with Wald tests. */
+struct pool_influence {
+	size_t study;       /* index into the input */
+	double rstudent;    /* (y - mu(-i)) / sqrt(v + tau2(-i) + Var mu(-i)) */
+	double dffits;      /* (mu - mu(-i)) / sqrt(h (tau2(-i) + v)) */
+	double cook_d;      /* (mu - mu(-i))^2 / Var mu */
+	double cov_r;       /* Var mu(-i) / Var mu */
+	double tau2_del, QE_del;
+	double hat, weight; /* w / sum w, and in percent */
+	double dfbs;        /* (mu - mu(-i)) / sqrt(1 / sum 1/(v + tau2(-i))) */
+	int influential;    /* metafor's rule of thumb */
+};
+
 struct pool_egger {
 	int k;
 	/* classic: OLS of y/se on 1/se (weighted regression of y on se) */
@@ -293,6 +309,8 @@ struct pool_result {
 	size_t nloo;
 	struct pool_loo_row *cum;     /* with POOL_CUMULATIVE, in the order added */
 	size_t ncum;
+	struct pool_influence *infl;  /* with POOL_INFLUENCE, IV, k >= 3 */
+	size_t ninfl;
 	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
 	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
 	struct pool_begg *begg;       /* with POOL_BEGG and k >= 3 */

@@ -323,6 +323,17 @@ static void extras(struct buf *b, const struct pool_result *r)
 
 	refit_rows(b, r, "Leave-one-out", "without", r->loo, r->nloo);
 	refit_rows(b, r, "Cumulative meta-analysis", "+", r->cum, r->ncum);
+	if (r->infl) {
+		buf_printf(b, "\nInfluence diagnostics:\n  %-24s %9s %9s %9s %9s %9s %9s\n", "Study",
+			   "rstudent", "dffits", "cook.d", "cov.r", "hat", "dfbetas");
+		for (size_t j = 0; j < r->ninfl; j++) {
+			const struct pool_influence *f = &r->infl[j];
+
+			buf_printf(b, "  %-24s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%s\n",
+				   r->in->studies[f->study].label, f->rstudent, f->dffits, f->cook_d,
+				   f->cov_r, f->hat, f->dfbs, f->influential ? "  *" : "");
+		}
+	}
 	if (r->mod) {
 		const struct pool_moderator *m = r->mod;
 

@@ -75,6 +75,13 @@ has "$ERR" "noyear.csv:3: column 'year': expected a number to order by, got ''"
 run 0 lsr pool --csv noyear.csv --measure GIV --cumulative --json
 has "$OUT" '"added": "B"'
 
+# influence diagnostics: inverse variance only; the table marks influential studies
+run 0 lsr pool --csv "$C" --measure GIV --scale identity --influence --ci z
+has "$OUT" "Influence diagnostics:"
+run 0 lsr pool --csv zero.csv --measure OR --influence --json
+has "$OUT" '"influence": null'
+has "$ERR" "influence diagnostics need inverse-variance weights (--method IV); skipped"
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD

@@ -213,3 +213,21 @@ for (m in c("FE", "DL", "REML")) {
 }
 write_extra("cumulative_year", "Ten studies added by year: cumulative meta-analysis, FE, DL and REML",
             "cumulative", cums)
+# influence diagnostics (influence(), Wald tests); a fixed-effect model's
+# tau2.del (0 in metafor) is null here
+inf_d <- read.csv("ci_heterogeneous.csv")
+write.csv(inf_d, "influence_trials.csv", row.names = FALSE, quote = FALSE)
+infs <- list()
+for (m in c("FE", "DL", "REML")) {
+  fit <- rma(yi, vi, data = inf_d, method = m, slab = study,
+             control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
+  x <- influence(fit)$inf
+  infs[[m]] <- list(rows = lapply(seq_along(x$rstudent), function(i)
+    list(study = x$slab[i], rstudent = num(x$rstudent[i]), dffits = num(x$dffits[i]),
+         cook_d = num(x$cook.d[i]), cov_r = num(x$cov.r[i]),
+         tau2_del = if (m == "FE") NA else num(x$tau2.del[i]), QE_del = num(x$QE.del[i]),
+         hat = num(x$hat[i]), weight = num(x$weight[i]),
+         dfbs = num(influence(fit)$dfbs$intrcpt[i]), influential = x$inf[i] == "*")))
+}
+write_extra("influence_trials", "Eight heterogeneous trials: influence diagnostics, FE, DL and REML",
+            "influence", infs)

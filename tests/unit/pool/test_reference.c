@@ -3,7 +3,7 @@
  * the directory in LSR_META_REF) run through the built `lsr pool --json` and
  * compared field by field with the expected numbers, one cmocka test per
  * case x analysis, plus the top-level extras (leave_one_out, egger,
- * trimfill, begg, cumulative, smd_J_comparison, revman5_native).
+ * trimfill, begg, cumulative, influence, smd_J_comparison, revman5_native).
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
@@ -519,6 +519,27 @@ static void loo_job(const char *case_id, const char *csv, const char *data_type,
 	snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
 }
 
+/* An extra of one model (trimfill, influence, cumulative), run with
+ * --<extra> and compared at <extra>.<model>; label names the test. */
+static struct job *model_extra_job(const char *case_id, const char *csv, const char *data_type,
+				   const char *extra, const char *label, const char *model,
+				   json_t *exp)
+{
+	struct job *j = new_job(csv);
+	char flag[32];
+
+	snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__%s_%s", case_id, extra, label);
+	snprintf(flag, sizeof(flag), "--%s", extra);
+	add_opt(j, "--measure", default_measure(data_type));
+	model_opts(j, model);
+	add_arg(j, flag);
+	j->kind = JOB_EXTRA;
+	j->expected = exp;
+	snprintf(j->got_key[0], sizeof(j->got_key[0]), "%s", extra);
+	snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
+	return j;
+}
+
 static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 {
 	const char *dt = json_string_value(json_object_get(root, "data_type"));
@@ -558,38 +579,26 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 	}
 	/* keys FE, DL, or <model>_<L0|R0>[_<left|right>] */
 	json_object_foreach(tf, k, v) {
-		struct job *j = new_job(csv);
 		char model[16], est[8] = "", side[8] = "";
+		struct job *j;
 
 		sscanf(k, "%15[^_]_%7[^_]_%7s", model, est, side);
-		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__trimfill_%s", case_id, k);
-		add_opt(j, "--measure", default_measure(dt));
-		model_opts(j, model);
-		add_arg(j, "--trimfill");
+		j = model_extra_job(case_id, csv, dt, "trimfill", k, model, v);
 		if (est[0])
 			add_opt(j, "--trimfill-estimator", est);
 		if (side[0])
 			add_opt(j, "--trimfill-side", side);
-		j->kind = JOB_EXTRA;
-		j->expected = v;
-		snprintf(j->got_key[0], sizeof(j->got_key[0]), "trimfill");
-		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
 	}
+	/* influence.<model> {rows[]} */
+	json_object_foreach(json_object_get(root, "influence"), k, v)
+		model_extra_job(case_id, csv, dt, "influence", k, k, v);
 	/* cumulative.<model> {order_by, rows[]} */
 	json_object_foreach(cum, k, v) {
-		struct job *j = new_job(csv);
+		struct job *j = model_extra_job(case_id, csv, dt, "cumulative", k, k, v);
 		const char *by = json_string_value(json_object_get(v, "order_by"));
 
-		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__cumulative_%s", case_id, k);
-		add_opt(j, "--measure", default_measure(dt));
-		model_opts(j, k);
-		add_arg(j, "--cumulative");
 		if (by)
 			add_opt(j, "--cumulative-by", by);
-		j->kind = JOB_EXTRA;
-		j->expected = v;
-		snprintf(j->got_key[0], sizeof(j->got_key[0]), "cumulative");
-		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", k);
 	}
 	if (begg) {
 		struct job *j = new_job(csv);
