@@ -27,8 +27,7 @@ static const char *const pool_usage[] = {
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
 	"                [--egger] [--begg] [--trimfill [--trimfill-side left|right]\n"
 	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
-	"                [--influence]\n"
-	"                [--allow-repeated-studies]\n"
+	"                [--influence] [--moderators COLS] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
@@ -273,7 +272,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
 	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
-	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL;
+	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL, *modlist = NULL;
+	struct strv mods = STRV_INIT;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
@@ -299,6 +299,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "scale", &scale, "S", "GIV effects: log (ratios, default) or identity"),
 		OPT_BOOL(0, "subgroup", &subgroup, "subgroup analysis the RevMan way, with the test for differences"),
 		OPT_BOOL(0, "moderator", &moderator, "meta-regression on the subgroup (metafor's QM test)"),
+		OPT_STRING(0, "moderators", &modlist, "COLS", "meta-regression on these numeric columns of the CSV (comma-separated)"),
 		OPT_BOOL(0, "leave-one-out", &loo, "refit leaving out each study in turn"),
 		OPT_BOOL(0, "influence", &infl, "influence diagnostics: rstudent, DFFITS, Cook's distance, hat values (metafor's influence())"),
 		OPT_BOOL(0, "cumulative", &cum, "cumulative meta-analysis: the studies added one at a time"),
@@ -339,7 +340,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
-		    repeated || begg || tf_side || tf_est || cum || cum_by || infl) {
+		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -372,10 +373,25 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |
 		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0) |
 		   (begg ? POOL_BEGG : 0) | (cum || cum_by ? POOL_CUMULATIVE : 0) |
-		   (infl ? POOL_INFLUENCE : 0);
+		   (infl ? POOL_INFLUENCE : 0) | (modlist ? POOL_METAREG : 0);
+	if (modlist) {
+		const char *s = modlist;
+
+		while (*s) {
+			size_t len = strcspn(s, ",");
+
+			if (len && (rc = strv_pushn(&mods, s, len)) < 0)
+				goto out;
+			s += len + (s[len] == ',');
+		}
+		if (!mods.n) {
+			rc = lsr_error_set(LSR_EUSAGE, "--moderators: expected column names, got '%s'", modlist);
+			goto out;
+		}
+	}
 	o.exclude = (const char *const *)exclude.v;
 	o.nexclude = exclude.n;
-	if ((rc = pool_csv_read_by(&ds, csv, pool_measure_data_type(o.measure), cum_by)) < 0)
+	if ((rc = pool_csv_read_by(&ds, csv, pool_measure_data_type(o.measure), cum_by, &mods)) < 0)
 		goto out;
 	if ((subgroup || moderator) && ds->missing_subgroup_row) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column 'subgroup': empty (--%s needs a subgroup for every study)",
@@ -418,5 +434,6 @@ out:
 	pool_dataset_free(ds);
 	strv_release(&exclude);
 	strv_release(&analyses);
+	strv_release(&mods);
 	return rc;
 }

@@ -160,6 +160,9 @@ static int check_opts(const struct pool_input *in, const struct pool_opts *o)
 	if ((o->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) && !in->has_subgroups)
 		return lsr_error_set(LSR_EUSAGE, "--%s needs a subgroup for every study (a 'subgroup' column)",
 				     (o->extras & POOL_SUBGROUPS) ? "subgroup" : "moderator");
+	if ((o->extras & POOL_METAREG) && (o->method != POOL_METHOD_IV || !in->nmods))
+		return lsr_error_set(LSR_EUSAGE, in->nmods ? "meta-regression (--moderators) uses inverse-variance weights: use --method IV"
+							   : "meta-regression needs moderators (--moderators COLUMN,...)");
 	if ((o->extras & POOL_MODERATOR) && o->method != POOL_METHOD_IV)
 		return lsr_error_set(LSR_EUSAGE,
 				     "meta-regression (--moderator) uses inverse-variance weights: use --method IV");
@@ -242,7 +245,8 @@ static int warn_not_estimable(struct pool_result *r)
 	return 0;
 }
 
-enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG, ADDON_INFLUENCE };
+enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG, ADDON_INFLUENCE,
+	     ADDON_METAREG };
 
 /*
  * An add-on (meta-regression, Egger, trim-and-fill) that cannot be
@@ -253,7 +257,7 @@ enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG, ADDON_INF
 static int addon(struct pool_result *r, int rc, enum addon which)
 {
 	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill",
-					     "Begg's test", "the influence diagnostics" };
+					     "Begg's test", "the influence diagnostics", "the meta-regression" };
 
 	if (rc >= 0 || rc == LSR_ENOMEM)
 		return rc;
@@ -282,8 +286,17 @@ static int addon(struct pool_result *r, int rc, enum addon which)
 		break;
 	case ADDON_INFLUENCE:
 		free(r->infl);
+	if (r->mreg)
+		free(r->mreg->coef);
+	free(r->mreg);
 		r->infl = NULL;
 		r->ninfl = 0;
+		break;
+	case ADDON_METAREG:
+		if (r->mreg)
+			free(r->mreg->coef);
+		free(r->mreg);
+		r->mreg = NULL;
 		break;
 	}
 	return pool_warn(r, "%s could not be computed (%s); the main analysis stands", names[which],
@@ -502,7 +515,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		if ((rc = pool_subgroups_run(r, use)) < 0)
 			goto fail;
 		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG |
-				    POOL_CUMULATIVE | POOL_INFLUENCE))
+				    POOL_CUMULATIVE | POOL_INFLUENCE | POOL_METAREG))
 			pool_warn(r, "leave-one-out, cumulative analysis, influence diagnostics, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
 		goto done;
 	}
@@ -540,6 +553,9 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		goto fail;
 	if ((opts->extras & POOL_BEGG) && (rc = addon(r, pool_begg_run(r, use), ADDON_BEGG)) < 0)
 		goto fail;
+	if ((opts->extras & POOL_METAREG) &&
+	    (rc = addon(r, pool_metareg_run(r, use), ADDON_METAREG)) < 0)
+		goto fail;
 	if ((opts->extras & POOL_INFLUENCE) &&
 	    (rc = addon(r, pool_influence_run(r, use), ADDON_INFLUENCE)) < 0)
 		goto fail;
@@ -567,6 +583,9 @@ void pool_result_free(struct pool_result *r)
 	free(r->loo);
 	free(r->cum);
 	free(r->infl);
+	if (r->mreg)
+		free(r->mreg->coef);
+	free(r->mreg);
 	free(r->egger);
 	if (r->tf) {
 		free(r->tf->fill_y);

@@ -56,8 +56,11 @@ struct reader {
 	int col_at[NCOL];      /* field index of each column, -1 when absent */
 	struct strv fields;    /* the record being read */
 	struct strv header;    /* the header's fields, as written */
-	const char *order_col; /* the extra numeric column asked for, or NULL */
+	const char *order_col; /* the order column asked for, or NULL */
 	int order_at;          /* its field index */
+	const struct strv *xcols; /* moderator columns asked for, or NULL */
+	int *x_at;             /* their field indices */
+	size_t xalloc;         /* doubles allocated in ds->x */
 	unsigned long line;    /* physical line being fed */
 	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
@@ -80,6 +83,25 @@ static void on_field(void *s, size_t len, void *data)
 static const char *canon(enum col c)
 {
 	return col_names[c][0];
+}
+
+/* The field index of the header column named name (case-insensitive,
+ * spaces around ignored), or -1. */
+static int header_find(const struct reader *rd, const char *name)
+{
+	int at = -1;
+
+	for (size_t f = 0; f < rd->header.n && at < 0; f++) {
+		struct buf b = BUF_INIT;
+
+		if (buf_adds(&b, rd->header.v[f]) < 0)
+			return -1;
+		buf_trim(&b);
+		if (!strcasecmp(b.s, name))
+			at = (int)f;
+		buf_release(&b);
+	}
+	return at;
 }
 
 static int parse_header(struct reader *rd)
@@ -116,20 +138,13 @@ static int parse_header(struct reader *rd)
 	}
 	if (rd->col_at[COL_STUDY] < 0)
 		return lsr_error_set(LSR_EPARSE, "%s:1: missing column 'study'", rd->path);
-	rd->order_at = -1;
-	for (size_t f = 0; rd->order_col && f < rd->header.n; f++) {
-		struct buf b = BUF_INIT;
-
-		if (buf_adds(&b, rd->header.v[f]) < 0)
-			return LSR_ENOMEM;
-		buf_trim(&b);
-		if (!strcasecmp(b.s, rd->order_col))
-			rd->order_at = (int)f;
-		buf_release(&b);
-	}
-	if (rd->order_col && rd->order_at < 0)
+	if (rd->order_col && (rd->order_at = header_find(rd, rd->order_col)) < 0)
 		return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s' (the order of the cumulative analysis)",
 				     rd->path, rd->order_col);
+	for (size_t j = 0; rd->xcols && j < rd->xcols->n; j++)
+		if ((rd->x_at[j] = header_find(rd, rd->xcols->v[j])) < 0)
+			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s' (a moderator)", rd->path,
+					     rd->xcols->v[j]);
 	for (int j = 0; need[rd->type][j] != NCOL; j++)
 		if (rd->col_at[need[rd->type][j]] < 0)
 			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s'", rd->path,
@@ -255,19 +270,20 @@ static int get_label(struct reader *rd, enum col c, const char **out)
 	return 0;
 }
 
-/* The cell of the order column: a number (a year, a date as 20240131) */
-static int get_order(struct reader *rd, double *out)
+/* The cell of an extra column (order or moderator, field at): a number
+ * (a year, a date as 20240131, a dose) that every row must give. */
+static int get_extra(struct reader *rd, int at, const char *name, const char *what, double *out)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
-	if (buf_adds(&b, rd->fields.v[rd->order_at]) < 0)
+	if (buf_adds(&b, rd->fields.v[at]) < 0)
 		return LSR_ENOMEM;
 	buf_trim(&b);
 	*out = strtod(b.s, NULL);
 	if (!is_decimal(b.s) || !isfinite(*out))
-		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number to order by, got '%s'",
-				   rd->path, rd->row, rd->order_col, b.s);
+		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number %s, got '%s'",
+				   rd->path, rd->row, name, what, b.s);
 	buf_release(&b);
 	return rc;
 }
@@ -337,8 +353,26 @@ static int parse_row(struct reader *rd)
 		}
 		break;
 	}
-	if (rd->order_at >= 0 && (rc = get_order(rd, &s->order)) < 0)
+	if (rd->order_at >= 0 &&
+	    (rc = get_extra(rd, rd->order_at, rd->order_col, "to order by", &s->order)) < 0)
 		return rc;
+	if (rd->xcols && rd->xcols->n) {
+		size_t m = rd->xcols->n, need = (ds->in.k + 1) * m;
+
+		if (need > rd->xalloc) {
+			size_t na = need * 2;
+			double *x = realloc(ds->x, na * sizeof(double));
+
+			if (!x)
+				return lsr_error_oom();
+			ds->x = x;
+			rd->xalloc = na;
+		}
+		for (size_t j = 0; j < m; j++)
+			if ((rc = get_extra(rd, rd->x_at[j], rd->xcols->v[j], "(a moderator)",
+					    &ds->x[ds->in.k * m + j])) < 0)
+				return rc;
+	}
 	ds->in.k++;
 	return 0;
 }
@@ -369,17 +403,18 @@ void pool_dataset_free(struct pool_dataset *d)
 	if (!d)
 		return;
 	free(d->studies);
+	free(d->x);
 	strv_release(&d->strings);
 	free(d);
 }
 
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type)
 {
-	return pool_csv_read_by(out, path, type, NULL);
+	return pool_csv_read_by(out, path, type, NULL, NULL);
 }
 
 int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
-		     const char *order_col)
+		     const char *order_col, const struct strv *mods)
 {
 	struct reader rd;
 	struct csv_parser p;
@@ -395,9 +430,12 @@ int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data
 	rd.type = type;
 	rd.order_col = order_col;
 	rd.order_at = -1;
+	rd.xcols = mods;
 	rd.ds = calloc(1, sizeof(*rd.ds));
-	if (!rd.ds)
+	if (!rd.ds || (mods && mods->n && !(rd.x_at = calloc(mods->n, sizeof(int))))) {
+		free(rd.ds);
 		return lsr_error_oom();
+	}
 	rd.ds->in.type = type;
 	f = fopen(path, "rb");
 	if (!f) {
@@ -450,11 +488,17 @@ int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data
 	free(lp);
 	strv_release(&rd.fields);
 	strv_release(&rd.header);
+	free(rd.x_at);
 	if (rc < 0) {
 		pool_dataset_free(rd.ds);
 		return rc;
 	}
 	rd.ds->in.studies = rd.ds->studies;
+	if (mods && mods->n) {
+		rd.ds->in.nmods = mods->n;
+		rd.ds->in.mod_names = (const char *const *)mods->v;
+		rd.ds->in.x = rd.ds->x;
+	}
 	if (rd.ds->missing_subgroup_row)
 		rd.ds->in.has_subgroups = 0;
 	*out = rd.ds;

@@ -280,6 +280,48 @@ static json_t *loo_json(const struct pool_result *r, const struct pool_loo_row *
 	return wrap;
 }
 
+static json_t *metareg_json(const struct pool_result *r)
+{
+	const struct pool_metareg *g = r->mreg;
+	json_t *o = json_object(), *coefs = json_array(), *mods = json_array();
+
+	for (size_t j = 0; j < r->in->nmods; j++)
+		json_array_append_new(mods, json_string(r->in->mod_names[j]));
+	set(o, "moderators", mods);
+	set(o, "k", json_integer(g->k));
+	set(o, "QM", jnum(g->QM));
+	set(o, "QM_df", jint(g->QM_df));
+	if (g->tdist)
+		set(o, "QM_df2", jint(g->QM_df2));
+	set(o, "QM_p", jnum(g->QM_p));
+	set(o, "QE_residual", jnum(g->QE));
+	set(o, "QE_df", jint(g->QE_df));
+	set(o, "QE_p", jnum(g->QE_p));
+	set(o, "tau2_residual", jnum(g->tau2));
+	set(o, "I2_residual", jnum(g->I2));
+	set(o, "R2", jnum(g->R2));
+	for (size_t j = 0; j < g->ncoef; j++) {
+		const struct pool_coef *c = &g->coef[j];
+		json_t *row = json_object();
+
+		set(row, "name", json_string(c->name));
+		set(row, "estimate", jnum(c->estimate));
+		set(row, "se", jnum(c->se));
+		if (g->tdist) {
+			set(row, "t", jnum(c->stat));
+			set(row, "df_t", jint(g->df_t));
+		} else {
+			set(row, "z", jnum(c->stat));
+		}
+		set(row, "p", jnum(c->p));
+		set(row, "ci_lb", jnum(c->ci_lb));
+		set(row, "ci_ub", jnum(c->ci_ub));
+		json_array_append_new(coefs, row);
+	}
+	set(o, "coefficients", coefs);
+	return o;
+}
+
 static json_t *influence_json(const struct pool_result *r)
 {
 	json_t *rows = json_array(), *o = json_object(), *wrap = json_object();
@@ -443,6 +485,8 @@ json_t *pool_result_json(const struct pool_result *r)
 	/* asked for but not possible (too few studies): null, and a warning */
 	if (o->extras & POOL_LEAVE_ONE_OUT)
 		set(root, "leave_one_out", r->loo ? loo_json(r, r->loo, r->nloo, "omitted") : json_null());
+	if (o->extras & POOL_METAREG)
+		set(root, "metareg", r->mreg ? metareg_json(r) : json_null());
 	if (o->extras & POOL_INFLUENCE)
 		set(root, "influence", r->infl ? influence_json(r) : json_null());
 	if (o->extras & POOL_CUMULATIVE)

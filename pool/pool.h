@@ -63,6 +63,10 @@ struct pool_input {
 	const struct pool_study *studies; /* k of them */
 	size_t k;
 	int has_subgroups; /* every study has a subgroup label */
+	/* continuous moderators: x[i * nmods + j] is moderator j of study i */
+	size_t nmods;
+	const char *const *mod_names; /* nmods names (borrowed) */
+	const double *x;              /* k x nmods (borrowed) */
 };
 
 /* --- options ------------------------------------------------------------ */
@@ -114,6 +118,7 @@ enum pool_extra_flags {
 	POOL_BEGG = 1 << 7,          /* Begg and Mazumdar's rank correlation test */
 	POOL_CUMULATIVE = 1 << 8,    /* cumulative meta-analysis (by order, else input order) */
 	POOL_INFLUENCE = 1 << 9,     /* influence diagnostics (metafor's influence()) */
+	POOL_METAREG = 1 << 10,      /* meta-regression on in->x (continuous moderators) */
 };
 
 struct pool_opts {
@@ -237,6 +242,25 @@ struct pool_moderator {
 
 /* A leave-one-out refit (omitted) or a step of the cumulative analysis
  * (the studies up to and including the one added). */
+/* One coefficient of a meta-regression. */
+struct pool_coef {
+	const char *name;  /* "intrcpt" or the moderator's name (borrowed) */
+	double estimate, se, stat, p, ci_lb, ci_ub;
+};
+
+/* Meta-regression on continuous moderators, metafor's rma(yi, vi, mods =
+ * ~ x1 + x2 + ..., method, test): the analysis's tau2 estimator (residual
+ * tau2) and CI method. */
+struct pool_metareg {
+	int k, tdist;       /* tdist: t tests on df_t, QM an F on (QM_df, QM_df2) */
+	double df_t;
+	double QM, QM_df, QM_df2, QM_p;
+	double QE, QE_df, QE_p;
+	double tau2, I2, R2;
+	struct pool_coef *coef; /* ncoef = 1 + in->nmods */
+	size_t ncoef;
+};
+
 struct pool_loo_row {
 	size_t omitted; /* index into the input: left out, or added */
 	struct pool_summary s;
@@ -310,6 +334,7 @@ struct pool_result {
 	struct pool_loo_row *cum;     /* with POOL_CUMULATIVE, in the order added */
 	size_t ncum;
 	struct pool_influence *infl;  /* with POOL_INFLUENCE, IV, k >= 3 */
+	struct pool_metareg *mreg;    /* with POOL_METAREG */
 	size_t ninfl;
 	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
 	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
@@ -388,6 +413,7 @@ struct pool_dataset {
 	struct pool_input in;
 	struct pool_study *studies;
 	struct strv strings; /* labels and subgroups */
+	double *x;           /* moderators, k x in.nmods */
 	unsigned long missing_subgroup_row; /* first row with an empty subgroup, or 0 */
 };
 
@@ -400,9 +426,11 @@ struct pool_dataset {
  */
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type);
 /* The same, also reading the numeric column order_col (case-insensitive,
- * every cell a number) into each study's order; NULL: as pool_csv_read. */
+ * every cell a number) into each study's order, and the numeric columns
+ * mods (borrowed by the dataset's in.mod_names: keep them) into in.x; NULL:
+ * none. */
 int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
-		     const char *order_col);
+		     const char *order_col, const struct strv *mods);
 void pool_dataset_free(struct pool_dataset *d);
 
 #endif

@@ -159,6 +159,7 @@ int pool_egger_run(struct pool_result *r, const unsigned char *use);
 int pool_trimfill_run(struct pool_result *r, const unsigned char *use);
 int pool_begg_run(struct pool_result *r, const unsigned char *use);
 int pool_influence_run(struct pool_result *r, const unsigned char *use);
+int pool_metareg_run(struct pool_result *r, const unsigned char *use);
 
 /* Add a note for people to r->warnings (printf-style). */
 int pool_warn(struct pool_result *r, const char *fmt, ...)

@@ -323,6 +323,27 @@ static void extras(struct buf *b, const struct pool_result *r)
 
 	refit_rows(b, r, "Leave-one-out", "without", r->loo, r->nloo);
 	refit_rows(b, r, "Cumulative meta-analysis", "+", r->cum, r->ncum);
+	if (r->mreg) {
+		const struct pool_metareg *g = r->mreg;
+
+		pool_fmt_p(p, sizeof(p), g->QM_p);
+		buf_printf(b, "\nMeta-regression: QM = %.2f, df = %.0f%s%.0f (P %s)", g->QM, g->QM_df,
+			   g->tdist ? ", " : "", g->tdist ? g->QM_df2 : 0, p);
+		pool_fmt_p(p, sizeof(p), g->QE_p);
+		buf_printf(b, "; residual QE = %.2f, df = %.0f (P %s); tau\u00b2 = %.4g; I\u00b2 = %.0f%%",
+			   g->QE, g->QE_df, p, g->tau2, g->I2);
+		if (isfinite(g->R2))
+			buf_printf(b, "; R\u00b2 = %.0f%%", g->R2);
+		buf_printf(b, "\n  %-20s %10s %10s %8s %-11s %s\n", "", "estimate", "SE", g->tdist ? "t" : "z",
+			   "P", "CI");
+		for (size_t j = 0; j < g->ncoef; j++) {
+			const struct pool_coef *c = &g->coef[j];
+
+			pool_fmt_p(p, sizeof(p), c->p);
+			buf_printf(b, "  %-20s %10.4f %10.4f %8.2f %-11s [%.4f, %.4f]\n", c->name, c->estimate,
+				   c->se, c->stat, p, c->ci_lb, c->ci_ub);
+		}
+	}
 	if (r->infl) {
 		buf_printf(b, "\nInfluence diagnostics:\n  %-24s %9s %9s %9s %9s %9s %9s\n", "Study",
 			   "rstudent", "dffits", "cook.d", "cov.r", "hat", "dfbetas");

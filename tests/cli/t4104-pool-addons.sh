@@ -82,6 +82,19 @@ run 0 lsr pool --csv zero.csv --measure OR --influence --json
 has "$OUT" '"influence": null'
 has "$ERR" "influence diagnostics need inverse-variance weights (--method IV); skipped"
 
+# meta-regression on columns of the CSV
+M=$LSR_SRC/tests/data/pool-ref/metareg_year_dose.csv
+run 0 lsr pool --csv "$M" --measure GIV --scale identity --moderators year,dose
+has "$OUT" "Meta-regression: QM = "
+has "$OUT" "  dose "
+run 3 lsr pool --csv "$M" --measure GIV --moderators year,weight
+has "$ERR" "metareg_year_dose.csv:1: missing column 'weight' (a moderator)"
+run 0 lsr pool --csv two.csv --measure GIV --moderators yi --json
+has "$OUT" '"metareg": null'
+has "$ERR" "2 parameters for 2 studies leave nothing to estimate the fit with"
+run 2 lsr pool --csv zero.csv --measure OR --moderators n1
+has "$ERR" "meta-regression (--moderators) uses inverse-variance weights: use --method IV"
+
 # RevMan's J at N = 3 is 0
 printf 'study,mean1,sd1,n1,mean2,sd2,n2\nA,5,2,2,3,2,1\nB,4,2,10,3,2,10\n' > smd.csv
 run 0 lsr pool --csv smd.csv --measure SMD

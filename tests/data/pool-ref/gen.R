@@ -231,3 +231,30 @@ for (m in c("FE", "DL", "REML")) {
 }
 write_extra("influence_trials", "Eight heterogeneous trials: influence diagnostics, FE, DL and REML",
             "influence", infs)
+# meta-regression on continuous moderators (rma(mods = ~ year + dose)):
+# FE, DL, REML with Wald tests and REML with the ad hoc Hartung-Knapp
+mr_d <- data.frame(study = sprintf("M%02d", 1:12),
+                   yi = c(0.72, 0.18, 0.35, 0.25, 0.01, 0.97, -0.22, 0.54, 0.43, 0.19, 0.88, 0.26),
+                   vi = c(0.031, 0.052, 0.044, 0.027, 0.036, 0.061, 0.022, 0.048, 0.033, 0.041, 0.072, 0.025),
+                   year = c(2004, 2011, 2002, 2018, 2009, 2001, 2016, 2006, 2013, 2007, 2003, 2020),
+                   dose = c(2.5, 1.0, 4.0, 0.5, 2.0, 5.0, 1.0, 3.5, 1.5, 3.0, 6.0, 0.5))
+write.csv(mr_d, "metareg_year_dose.csv", row.names = FALSE, quote = FALSE)
+mr_d <- read.csv("metareg_year_dose.csv")
+mrs <- list()
+for (s in list(c("FE", "z"), c("DL", "z"), c("REML", "z"), c("REML", "adhoc"))) {
+  fit <- rma(yi, vi, mods = ~ year + dose, data = mr_d, method = s[1], test = s[2],
+             control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
+  t_based <- s[2] != "z"
+  coefs <- lapply(seq_along(fit$beta), function(j) {
+    o <- list(name = rownames(fit$beta)[j], estimate = num(fit$beta[j]), se = num(fit$se[j]))
+    if (t_based) { o$t <- num(fit$zval[j]); o$df_t <- fit$k - fit$p } else o$z <- num(fit$zval[j])
+    c(o, list(p = num(fit$pval[j]), ci_lb = num(fit$ci.lb[j]), ci_ub = num(fit$ci.ub[j])))
+  })
+  o <- list(ci = s[2], moderators = c("year", "dose"), k = fit$k, QM = num(fit$QM), QM_df = fit$p - 1)
+  if (t_based) o$QM_df2 <- fit$k - fit$p
+  mrs[[paste0(s[1], if (t_based) paste0("_", s[2]) else "")]] <- c(o, list(
+    QM_p = num(fit$QMp), QE_residual = num(fit$QE), QE_df = fit$k - fit$p, QE_p = num(fit$QEp),
+    tau2_residual = num(fit$tau2), I2_residual = num(fit$I2),
+    R2 = if (s[1] == "FE") NA else num(fit$R2), coefficients = coefs))
+}
+write_extra("metareg_year_dose", "Twelve studies: meta-regression on year and dose", "metareg", mrs)

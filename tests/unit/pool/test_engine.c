@@ -86,7 +86,7 @@ static void expect_run_error(const struct pool_input *in, const struct pool_opts
 
 static void test_pool_analysis__refusals(void **state)
 {
-	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1 };
+	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1, 0, NULL, NULL };
 	struct pool_opts o = POOL_OPTS_INIT;
 	const char *ex[] = { "Z" };
 
@@ -113,7 +113,7 @@ static void test_pool_analysis__refusals(void **state)
 
 static void test_pool_analysis__mh_and_exclusion(void **state)
 {
-	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1 };
+	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1, 0, NULL, NULL };
 	struct pool_opts o = POOL_OPTS_INIT;
 	struct pool_result *r;
 	const char *ex[] = { "C" };

@@ -3,7 +3,8 @@
  * the directory in LSR_META_REF) run through the built `lsr pool --json` and
  * compared field by field with the expected numbers, one cmocka test per
  * case x analysis, plus the top-level extras (leave_one_out, egger,
- * trimfill, begg, cumulative, influence, smd_J_comparison, revman5_native).
+ * trimfill, begg, cumulative, influence, metareg, smd_J_comparison,
+ * revman5_native).
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
@@ -182,7 +183,7 @@ static void err_add(struct cmp *c, const char *path, const char *fmt, ...)
 static int is_label_key(const char *k)
 {
 	return !strcmp(k, "study") || !strcmp(k, "subgroup") || !strcmp(k, "omitted") ||
-	       !strcmp(k, "side") || !strcmp(k, "added");
+	       !strcmp(k, "side") || !strcmp(k, "added") || !strcmp(k, "name");
 }
 
 static int is_p_key(const char *k)
@@ -588,6 +589,25 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 			add_opt(j, "--trimfill-estimator", est);
 		if (side[0])
 			add_opt(j, "--trimfill-side", side);
+	}
+	/* metareg.<model>[_<ci>] {ci, moderators[], ...}: --moderators */
+	json_object_foreach(json_object_get(root, "metareg"), k, v) {
+		char model[16], cols[256] = "";
+		struct job *j;
+		size_t i;
+		json_t *mv;
+
+		sscanf(k, "%15[^_]", model);
+		json_array_foreach(json_object_get(v, "moderators"), i, mv)
+			snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", i ? "," : "",
+				 json_string_value(mv));
+		j = model_extra_job(case_id, csv, dt, "metareg", k, model, v);
+		/* not --metareg: the moderators, and the case's CI method (the
+		 * last --ci given wins) */
+		j->argc--;
+		add_opt(j, "--moderators", cols);
+		add_opt(j, "--ci", json_string_value(json_object_get(v, "ci")));
+		j->got_key[1][0] = '\0';
 	}
 	/* influence.<model> {rows[]} */
 	json_object_foreach(json_object_get(root, "influence"), k, v)
