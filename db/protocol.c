@@ -171,6 +171,7 @@ struct opts_wrap {
 	F("hk", P_BOOL, 0, st, m.hk), \
 	FE("ci", 0, st, m.ci, cis), \
 	F("allow_repeated_studies", P_BOOL, 0, st, m.allow_repeated), \
+	F("level", P_INT, 0, st, m.level), \
 	FE("convention", 0, st, m.convention, conventions)
 
 static const struct pfield defaults_fields[] = {

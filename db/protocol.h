@@ -87,6 +87,7 @@ struct protocol_analysis_opts {
 	int hk;           /* -1 unset, 0 no, 1 yes: the old spelling of ci: hk | z */
 	char *ci;         /* z | t | hk | hk-adhoc (lsr pool --ci) */
 	int allow_repeated; /* allow_repeated_studies: -1 unset, 0, 1 */
+	int level;        /* confidence level in percent (50..99), 0 unset */
 	char *convention; /* revman5 | metafor */
 };
 

@@ -47,6 +47,9 @@ static const char *ci_of(const struct protocol_analysis_opts *o)
 
 static int ci_check(const struct protocol_analysis_opts *o, const char *where)
 {
+	if (o->level && (o->level < 50 || o->level > 99))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml: %s: level: expected a percentage from 50 to 99, got %d",
+				     where, o->level);
 	if (o->ci && o->hk >= 0 && strcmp(o->ci, o->hk ? "hk" : "z"))
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml: %s: ci: %s contradicts hk: %s (hk: true is ci: hk, hk: false is ci: z)",
 				     where, o->ci, o->hk ? "true" : "false");
@@ -65,18 +68,19 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 	/* the engine's default, written out so that the stored spec says it */
 	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
 	int allow = a->allow_repeated >= 0 ? a->allow_repeated : d->allow_repeated > 0;
+	int level = a->level ? a->level : d->level ? d->level : 95;
 	json_t *excl = json_array();
 
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
 			 "tau2", first(a->tau2, d->tau2, "REML"),
 			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
-			 "exclude", excl, "allow_repeated_studies", allow);
+			 "exclude", excl, "allow_repeated_studies", allow, "level", level);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -104,6 +108,8 @@ static int opts_from_spec(struct pool_review *r)
 	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
 	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
 		return lsr_error_wrap("analysis '%s'", r->name);
+	if (json_is_integer(json_object_get(r->spec, "level")))
+		r->opts.level = (double)json_integer_value(json_object_get(r->spec, "level")) / 100;
 	if (jstr(r->spec, "ci")) {
 		if ((rc = pool_ci_parse(&r->opts.ci, jstr(r->spec, "ci"))) < 0)
 			return lsr_error_wrap("analysis '%s'", r->name);

@@ -145,12 +145,18 @@ has "$ERR" "the analysis options go with --csv FILE"
 # allow_repeated_studies: true pools a study's several time points, with a
 # warning; ci: and hk: that contradict each other are refused
 cat >> rev/protocol.yaml <<'EOF'
-    - {name: alb-repeated, outcome: ALB, measure: MD, allow_repeated_studies: true, ci: hk-adhoc}
+    - {name: alb-repeated, outcome: ALB, measure: MD, allow_repeated_studies: true, ci: hk-adhoc, level: 90}
+    - {name: alb-level, outcome: ALB, timepoint: 1 month, measure: MD, level: 100}
     - {name: alb-both, outcome: ALB, timepoint: 1 month, measure: MD, ci: hk, hk: false}
 EOF
 run 0 lsr -C rev pool --analysis alb-repeated --json
 has "$OUT" "study 'A 2017' has 2 rows, all pooled: its participants count 2 times (repeated studies allowed)"
 has "$OUT" '"ci_method": "adhoc"'
+has "$OUT" '"level": 0.90000000000000002'
+has "$OUT" '"level": 90'
+has rev/figures/forest-alb-repeated.svg "Total (90% CI)"
+run 3 lsr -C rev pool --analysis alb-level
+has "$ERR" "protocol.yaml: alb-level: level: expected a percentage from 50 to 99, got 100"
 run 3 lsr -C rev pool --analysis alb-both
 has "$ERR" "protocol.yaml: alb-both: ci: hk contradicts hk: false"
 finish
