@@ -28,7 +28,8 @@ static const char *const pool_usage[] = {
 	"                [--egger] [--begg] [--trimfill [--trimfill-side left|right]\n"
 	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
 	"                [--influence] [--moderators COLS] [--allow-repeated-studies]\n"
-	"                [--json] [--svg FILE] [--funnel FILE]",
+	"                [--json] [--svg FILE] [--funnel FILE] [--cumulative-svg FILE]\n"
+	"                [--bubble FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
 };
@@ -274,7 +275,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
 	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL, *modlist = NULL;
 	struct strv mods = STRV_INIT;
-	const char *svg = NULL, *funnel = NULL, *figures = NULL;
+	const char *svg = NULL, *funnel = NULL, *figures = NULL, *cum_svg = NULL, *bubble = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
@@ -314,6 +315,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "json", &json, "print one JSON object (docs/cmd/lsr-pool.md)"),
 		OPT_STRING(0, "svg", &svg, "FILE", "write a forest plot"),
 		OPT_STRING(0, "funnel", &funnel, "FILE", "write a funnel plot"),
+		OPT_STRING(0, "cumulative-svg", &cum_svg, "FILE", "write the cumulative meta-analysis as a figure (with --cumulative)"),
+		OPT_STRING(0, "bubble", &bubble, "FILE", "write a bubble plot of the meta-regression (with --moderators)"),
 		OPT_STRING(0, "title", &po.title, "TEXT", "title of the figures"),
 		OPT_STRING(0, "label-e", &po.label_e, "TEXT", "name of the experimental group (\"Experimental\")"),
 		OPT_STRING(0, "label-c", &po.label_c, "TEXT", "name of the control group (\"Control\")"),
@@ -340,7 +343,8 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
-		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist) {
+		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist || cum_svg ||
+		    bubble) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -413,6 +417,16 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (svg) {
 		buf_reset(&b);
 		if ((rc = pool_forest_svg(&b, r, &po)) < 0 || (rc = write_file(svg, &b)) < 0)
+			goto out;
+	}
+	if (cum_svg) {
+		buf_reset(&b);
+		if ((rc = pool_cumulative_svg(&b, r, &po)) < 0 || (rc = write_file(cum_svg, &b)) < 0)
+			goto out;
+	}
+	if (bubble) {
+		buf_reset(&b);
+		if ((rc = pool_bubble_svg(&b, r, &po)) < 0 || (rc = write_file(bubble, &b)) < 0)
 			goto out;
 	}
 	if (funnel) {

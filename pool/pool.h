@@ -382,6 +382,13 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r,
 int pool_funnel_svg(struct buf *out, const struct pool_result *r,
 		    const struct pool_plot_opts *po);
 
+/* The steps of a cumulative meta-analysis (POOL_CUMULATIVE), one row each. */
+int pool_cumulative_svg(struct buf *out, const struct pool_result *r,
+			const struct pool_plot_opts *po);
+/* The effects against the first moderator of the meta-regression
+ * (POOL_METAREG), bubbles by weight, with the fitted line. */
+int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
+
 /* --- numerical core (also for benchmarks and other stages) -------------- */
 
 struct pool_fitspec {

@@ -181,6 +181,12 @@ void pool_fmt_hetero(struct buf *b, const struct pool_result *r, const struct po
 /* "Test for overall effect: Z = ... (P ...)" */
 void pool_fmt_overall(struct buf *b, const struct pool_summary *s);
 
+/* Axes of the figures (funnel.c): a 1-2-5 step for about n intervals of
+ * range, and up to max ticks between lo and hi on the analysis scale
+ * (decades and 1-2-5 values of the ratio on a log scale). */
+double pool_nice_step(double range, int n);
+int pool_axis_ticks(double lo, double hi, int log_scale, double *t, int max);
+
 /* The effect label of the measure for people ("Odds Ratio", ...). */
 const char *pool_measure_title(enum pool_measure m);
 

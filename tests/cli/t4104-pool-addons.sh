@@ -87,6 +87,12 @@ M=$LSR_SRC/tests/data/pool-ref/metareg_year_dose.csv
 run 0 lsr pool --csv "$M" --measure GIV --scale identity --moderators year,dose
 has "$OUT" "Meta-regression: QM = "
 has "$OUT" "  dose "
+run 0 lsr pool --csv "$M" --measure GIV --moderators year,dose --bubble bubble.svg --cumulative-by year --cumulative-svg cum.svg
+run 0 xmllint --noout bubble.svg cum.svg
+has cum.svg "+ M12 (k = 12)"
+has bubble.svg ">year</text>"
+run 1 lsr pool --csv "$M" --measure GIV --bubble nothing.svg
+has "$ERR" "no meta-regression to plot (--moderators)"
 run 3 lsr pool --csv "$M" --measure GIV --moderators year,weight
 has "$ERR" "metareg_year_dose.csv:1: missing column 'weight' (a moderator)"
 run 0 lsr pool --csv two.csv --measure GIV --moderators yi --json
