@@ -185,6 +185,7 @@ static const struct pfield analysis_fields[] = {
 	F("timepoint", P_STR, 0, struct protocol_analysis, timepoint),
 	F("subgroup", P_STR, 0, struct protocol_analysis, subgroup),
 	F("exclude", P_STRV, 0, struct protocol_analysis, exclude),
+	F("addons", P_STRV, 0, struct protocol_analysis, addons),
 	ANALYSIS_OPTS(struct protocol_analysis, opts),
 };
 static void analysis_init(void *elem)
@@ -809,6 +810,7 @@ void protocol_free(struct protocol *p)
 		free(a->timepoint);
 		free(a->subgroup);
 		strv_release(&a->exclude);
+		strv_release(&a->addons);
 		free_opts(&a->opts);
 	}
 	free(p->analyses);

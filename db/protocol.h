@@ -98,6 +98,7 @@ struct protocol_analysis {
 	char *timepoint;
 	char *subgroup;   /* timepoint, or a characteristic name */
 	struct strv exclude; /* study labels (sensitivity analysis) */
+	struct strv addons;  /* lsr pool's add-ons: leave-one-out, cumulative, ... */
 	struct protocol_analysis_opts opts;
 };
 

@@ -38,6 +38,31 @@ static const char *first(const char *a, const char *b, const char *c)
 
 /* ---- spec ------------------------------------------------------------------ */
 
+/* The add-ons an analysis may ask for (addons: [...]) and their flags. */
+static const struct {
+	const char *name;
+	unsigned flag;
+} addon_names[] = {
+	{ "leave-one-out", POOL_LEAVE_ONE_OUT }, { "cumulative", POOL_CUMULATIVE },
+	{ "influence", POOL_INFLUENCE }, { "egger", POOL_EGGER }, { "begg", POOL_BEGG },
+	{ "trimfill", POOL_TRIMFILL },
+};
+
+static int addons_check(const struct protocol_analysis *pa)
+{
+	for (size_t i = 0; i < pa->addons.n; i++) {
+		size_t j = 0;
+
+		while (j < sizeof(addon_names) / sizeof(addon_names[0]) &&
+		       strcmp(addon_names[j].name, pa->addons.v[i]))
+			j++;
+		if (j == sizeof(addon_names) / sizeof(addon_names[0]))
+			return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': unknown add-on '%s' (expected leave-one-out, cumulative, influence, egger, begg or trimfill)",
+					     pa->line, pa->name, pa->addons.v[i]);
+	}
+	return 0;
+}
+
 /* The CI method a level of options asks for: ci, or the old hk: true|false
  * as ci: hk|z; NULL when neither is given. */
 static const char *ci_of(const struct protocol_analysis_opts *o)
@@ -69,18 +94,20 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
 	int allow = a->allow_repeated >= 0 ? a->allow_repeated : d->allow_repeated > 0;
 	int level = a->level ? a->level : d->level ? d->level : 95;
-	json_t *excl = json_array();
+	json_t *excl = json_array(), *addons = json_array();
 
+	for (size_t i = 0; i < pa->addons.n; i++)
+		json_array_append_new(addons, json_string(pa->addons.v[i]));
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:o}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
 			 "tau2", first(a->tau2, d->tau2, "REML"),
 			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
-			 "exclude", excl, "allow_repeated_studies", allow, "level", level);
+			 "exclude", excl, "allow_repeated_studies", allow, "level", level, "addons", addons);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -108,6 +135,10 @@ static int opts_from_spec(struct pool_review *r)
 	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
 	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
 		return lsr_error_wrap("analysis '%s'", r->name);
+	json_array_foreach(json_object_get(r->spec, "addons"), i, v)
+		for (size_t j = 0; j < sizeof(addon_names) / sizeof(addon_names[0]); j++)
+			if (json_is_string(v) && !strcmp(addon_names[j].name, json_string_value(v)))
+				r->opts.extras |= addon_names[j].flag;
 	if (json_is_integer(json_object_get(r->spec, "level")))
 		r->opts.level = (double)json_integer_value(json_object_get(r->spec, "level")) / 100;
 	if (jstr(r->spec, "ci")) {
@@ -345,7 +376,7 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml: analysis '%s': no outcome '%s'", pa->name,
 				     pa->outcome);
 	if ((rc = ci_check(&p->analysis_defaults, "analyses.defaults")) < 0 ||
-	    (rc = ci_check(&pa->opts, pa->name)) < 0)
+	    (rc = ci_check(&pa->opts, pa->name)) < 0 || (rc = addons_check(pa)) < 0)
 		return rc;
 	r->name = strdup(pa->name);
 	r->outcome = strdup(pa->outcome);
@@ -565,6 +596,42 @@ static double shown(const struct pool_review *r, double v)
 	return r->res && r->res->log_scale ? exp(v) : v;
 }
 
+/* One line per add-on that ran (the details are in the JSON). */
+static int addons_text(struct buf *out, const struct pool_review *r)
+{
+	const struct pool_result *x = r->res;
+	int rc = 0;
+
+	if (x->loo && x->nloo) {
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (size_t j = 0; j < x->nloo; j++)
+			if (isfinite(x->loo[j].s.estimate)) {
+				lo = fmin(lo, x->loo[j].s.estimate);
+				hi = fmax(hi, x->loo[j].s.estimate);
+			}
+		rc = buf_printf(out, "    leave-one-out: estimates from %.2f to %.2f\n", shown(r, lo), shown(r, hi));
+	}
+	if (rc == 0 && x->cum && x->ncum)
+		rc = buf_printf(out, "    cumulative: %zu steps, first %.2f, last %.2f\n", x->ncum,
+				shown(r, x->cum[0].s.estimate), shown(r, x->cum[x->ncum - 1].s.estimate));
+	if (rc == 0 && x->infl) {
+		size_t n = 0;
+
+		for (size_t j = 0; j < x->ninfl; j++)
+			n += x->infl[j].influential;
+		rc = buf_printf(out, "    influence: %zu of %zu studies marked influential\n", n, x->ninfl);
+	}
+	if (rc == 0 && x->egger)
+		rc = buf_printf(out, "    Egger's test: bias %.2f, p = %.4g\n", x->egger->bias, x->egger->p);
+	if (rc == 0 && x->begg)
+		rc = buf_printf(out, "    Begg's test: Kendall's tau %.3f, p = %.4g\n", x->begg->tau, x->begg->p);
+	if (rc == 0 && x->tf)
+		rc = buf_printf(out, "    trim-and-fill: %d filled on the %s, adjusted %.2f\n", x->tf->k0,
+				x->tf->right ? "right" : "left", shown(r, x->tf->filled.estimate));
+	return rc;
+}
+
 int pool_review_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_result *x = r->res;
@@ -623,6 +690,8 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 					x->est[i].reason ? x->est[i].reason : "no estimate");
 		else if (x->est[i].status == POOL_EST_EXCLUDED)
 			rc = buf_printf(out, "  - %s left out (sensitivity analysis)\n", r->studies[i].label);
+	if (rc == 0)
+		rc = addons_text(out, r);
 	for (size_t i = 0; rc == 0 && i < r->warnings.n; i++)
 		rc = buf_printf(out, "  ! %s\n", r->warnings.v[i]);
 	for (size_t i = 0; rc == 0 && i < x->warnings.n; i++)

@@ -147,6 +147,8 @@ has "$ERR" "the analysis options go with --csv FILE"
 cat >> rev/protocol.yaml <<'EOF'
     - {name: alb-repeated, outcome: ALB, measure: MD, allow_repeated_studies: true, ci: hk-adhoc, level: 90}
     - {name: alb-level, outcome: ALB, timepoint: 1 month, measure: MD, level: 100}
+    - {name: alb-addons, outcome: ALB, timepoint: 1 month, measure: MD, addons: [leave-one-out, cumulative, influence, egger, begg, trimfill]}
+    - {name: alb-badaddon, outcome: ALB, timepoint: 1 month, measure: MD, addons: [funnel]}
     - {name: alb-both, outcome: ALB, timepoint: 1 month, measure: MD, ci: hk, hk: false}
 EOF
 run 0 lsr -C rev pool --analysis alb-repeated --json
@@ -157,6 +159,16 @@ has "$OUT" '"level": 90'
 has rev/figures/forest-alb-repeated.svg "Total (90% CI)"
 run 3 lsr -C rev pool --analysis alb-level
 has "$ERR" "protocol.yaml: alb-level: level: expected a percentage from 50 to 99, got 100"
+run 0 lsr -C rev pool --analysis alb-addons
+has "$OUT" "    leave-one-out: estimates from "
+has "$OUT" "    cumulative: 3 steps, first "
+has "$OUT" "    influence: "
+has "$OUT" "    Egger's test: bias "
+has "$OUT" "    Begg's test: Kendall's tau "
+has "$OUT" "    trim-and-fill: "
+same "$(sql rev/review.db "SELECT json_type(result, '$.leave_one_out'), json_type(result, '$.cumulative'), json_type(result, '$.influence'), json_type(result, '$.begg') FROM pool_results WHERE analysis = 'alb-addons'")" "object|object|object|object"
+run 3 lsr -C rev pool --analysis alb-badaddon
+has "$ERR" "analysis 'alb-badaddon': unknown add-on 'funnel' (expected leave-one-out, cumulative, influence, egger, begg or trimfill)"
 run 3 lsr -C rev pool --analysis alb-both
 has "$ERR" "protocol.yaml: alb-both: ci: hk contradicts hk: false"
 finish
