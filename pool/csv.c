@@ -60,7 +60,7 @@ struct reader {
 	int order_at;          /* its field index */
 	const struct strv *xcols; /* moderator columns asked for, or NULL */
 	int *x_at;             /* their field indices */
-	size_t xalloc;         /* doubles allocated in ds->x */
+	struct strv xcells;    /* their cells, row by row (k x m), trimmed */
 	unsigned long line;    /* physical line being fed */
 	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
@@ -356,22 +356,19 @@ static int parse_row(struct reader *rd)
 	if (rd->order_at >= 0 &&
 	    (rc = get_extra(rd, rd->order_at, rd->order_col, "to order by", &s->order)) < 0)
 		return rc;
-	if (rd->xcols && rd->xcols->n) {
-		size_t m = rd->xcols->n, need = (ds->in.k + 1) * m;
+	for (size_t j = 0; rd->xcols && j < rd->xcols->n; j++) {
+		struct buf b = BUF_INIT;
 
-		if (need > rd->xalloc) {
-			size_t na = need * 2;
-			double *x = realloc(ds->x, na * sizeof(double));
-
-			if (!x)
-				return lsr_error_oom();
-			ds->x = x;
-			rd->xalloc = na;
+		if (buf_adds(&b, rd->fields.v[rd->x_at[j]]) < 0)
+			return LSR_ENOMEM;
+		buf_trim(&b);
+		if (!b.len) {
+			buf_release(&b);
+			return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': empty (a moderator needs a value in every row)",
+					     rd->path, rd->row, rd->xcols->v[j]);
 		}
-		for (size_t j = 0; j < m; j++)
-			if ((rc = get_extra(rd, rd->x_at[j], rd->xcols->v[j], "(a moderator)",
-					    &ds->x[ds->in.k * m + j])) < 0)
-				return rc;
+		if (strv_push_owned(&rd->xcells, buf_detach(&b)) < 0)
+			return LSR_ENOMEM;
 	}
 	ds->in.k++;
 	return 0;
@@ -404,8 +401,79 @@ void pool_dataset_free(struct pool_dataset *d)
 		return;
 	free(d->studies);
 	free(d->x);
+	free(d->mod_names);
 	strv_release(&d->strings);
 	free(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The moderator columns as the columns of the model matrix: a column of
+ * numbers as it is, any other column as a factor (R's: levels sorted, the
+ * first the reference, one 0/1 column per other level, named column+level,
+ * as metafor's coefficients are).
+ */
+static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
+			     const struct strv *cells)
+{
+	size_t k = ds->in.k, m = mods->n, width = 0, at = 0;
+	struct strv *levels = calloc(m, sizeof(*levels));
+	int *numeric = calloc(m, sizeof(int)), rc = 0;
+
+	if (!levels || !numeric) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < m; j++) {
+		numeric[j] = 1;
+		for (size_t i = 0; i < k && numeric[j]; i++)
+			numeric[j] = is_decimal(cells->v[i * m + j]);
+		if (numeric[j]) {
+			width++;
+			continue;
+		}
+		for (size_t i = 0; i < k; i++)
+			if (!strv_contains(&levels[j], cells->v[i * m + j]) &&
+			    (rc = strv_push(&levels[j], cells->v[i * m + j])) < 0)
+				goto out;
+		qsort(levels[j].v, levels[j].n, sizeof(char *), cmp_str);
+		width += levels[j].n - 1;
+	}
+	ds->x = calloc(k * (width ? width : 1), sizeof(double));
+	ds->mod_names = calloc(width ? width : 1, sizeof(char *));
+	if (!ds->x || !ds->mod_names) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < m; j++) {
+		size_t n = numeric[j] ? 1 : levels[j].n - 1;
+
+		for (size_t l = 0; l < n; l++) {
+			if (numeric[j])
+				rc = strv_push(&ds->strings, mods->v[j]);
+			else
+				rc = strv_pushf(&ds->strings, "%s%s", mods->v[j], levels[j].v[l + 1]);
+			if (rc < 0)
+				goto out;
+			ds->mod_names[at + l] = ds->strings.v[ds->strings.n - 1];
+			for (size_t i = 0; i < k; i++)
+				ds->x[i * width + at + l] =
+					numeric[j] ? strtod(cells->v[i * m + j], NULL)
+						   : !strcmp(cells->v[i * m + j], levels[j].v[l + 1]);
+		}
+		at += n;
+	}
+	ds->in.nmods = width;
+out:
+	for (size_t j = 0; levels && j < m; j++)
+		strv_release(&levels[j]);
+	free(levels);
+	free(numeric);
+	return rc;
 }
 
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type)
@@ -489,14 +557,16 @@ int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data
 	strv_release(&rd.fields);
 	strv_release(&rd.header);
 	free(rd.x_at);
+	if (rc == 0 && mods && mods->n)
+		rc = expand_moderators(rd.ds, mods, &rd.xcells);
+	strv_release(&rd.xcells);
 	if (rc < 0) {
 		pool_dataset_free(rd.ds);
 		return rc;
 	}
 	rd.ds->in.studies = rd.ds->studies;
 	if (mods && mods->n) {
-		rd.ds->in.nmods = mods->n;
-		rd.ds->in.mod_names = (const char *const *)mods->v;
+		rd.ds->in.mod_names = (const char *const *)rd.ds->mod_names;
 		rd.ds->in.x = rd.ds->x;
 	}
 	if (rd.ds->missing_subgroup_row)

@@ -421,6 +421,7 @@ struct pool_dataset {
 	struct pool_study *studies;
 	struct strv strings; /* labels and subgroups */
 	double *x;           /* moderators, k x in.nmods */
+	const char **mod_names; /* in.nmods, into strings */
 	unsigned long missing_subgroup_row; /* first row with an empty subgroup, or 0 */
 };
 
@@ -433,9 +434,9 @@ struct pool_dataset {
  */
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type);
 /* The same, also reading the numeric column order_col (case-insensitive,
- * every cell a number) into each study's order, and the numeric columns
- * mods (borrowed by the dataset's in.mod_names: keep them) into in.x; NULL:
- * none. */
+ * every cell a number) into each study's order, and the columns mods into
+ * in.x (numbers as they are, other columns as factors: dummies for all but
+ * the first level in sorted order, named column+level); NULL: none. */
 int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
 		     const char *order_col, const struct strv *mods);
 void pool_dataset_free(struct pool_dataset *d);

@@ -93,6 +93,11 @@ has cum.svg "+ M12 (k = 12)"
 has bubble.svg ">year</text>"
 run 1 lsr pool --csv "$M" --measure GIV --bubble nothing.svg
 has "$ERR" "no meta-regression to plot (--moderators)"
+run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/metareg_route.csv" --measure GIV --moderators route --json
+has "$OUT" '"name": "routeoral"'
+printf 'study,yi,vi,route\nA,0.1,0.04,iv\nB,0.3,0.05,\nC,0.2,0.03,oral\n' > noroute.csv
+run 3 lsr pool --csv noroute.csv --measure GIV --moderators route
+has "$ERR" "noroute.csv:3: column 'route': empty (a moderator needs a value in every row)"
 run 3 lsr pool --csv "$M" --measure GIV --moderators year,weight
 has "$ERR" "metareg_year_dose.csv:1: missing column 'weight' (a moderator)"
 run 0 lsr pool --csv two.csv --measure GIV --moderators yi --json

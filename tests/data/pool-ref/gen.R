@@ -240,9 +240,11 @@ mr_d <- data.frame(study = sprintf("M%02d", 1:12),
                    dose = c(2.5, 1.0, 4.0, 0.5, 2.0, 5.0, 1.0, 3.5, 1.5, 3.0, 6.0, 0.5))
 write.csv(mr_d, "metareg_year_dose.csv", row.names = FALSE, quote = FALSE)
 mr_d <- read.csv("metareg_year_dose.csv")
+metareg_fits <- function(mr_d, mods, specs) {
 mrs <- list()
-for (s in list(c("FE", "z"), c("DL", "z"), c("REML", "z"), c("REML", "adhoc"))) {
-  fit <- rma(yi, vi, mods = ~ year + dose, data = mr_d, method = s[1], test = s[2],
+for (s in specs) {
+  fit <- rma(yi, vi, mods = as.formula(paste("~", paste(mods, collapse = " + "))), data = mr_d,
+             method = s[1], test = s[2],
              control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
   t_based <- s[2] != "z"
   coefs <- lapply(seq_along(fit$beta), function(j) {
@@ -250,11 +252,21 @@ for (s in list(c("FE", "z"), c("DL", "z"), c("REML", "z"), c("REML", "adhoc"))) 
     if (t_based) { o$t <- num(fit$zval[j]); o$df_t <- fit$k - fit$p } else o$z <- num(fit$zval[j])
     c(o, list(p = num(fit$pval[j]), ci_lb = num(fit$ci.lb[j]), ci_ub = num(fit$ci.ub[j])))
   })
-  o <- list(ci = s[2], moderators = c("year", "dose"), k = fit$k, QM = num(fit$QM), QM_df = fit$p - 1)
+  o <- list(ci = s[2], columns = mods, k = fit$k, QM = num(fit$QM), QM_df = fit$p - 1)
   if (t_based) o$QM_df2 <- fit$k - fit$p
   mrs[[paste0(s[1], if (t_based) paste0("_", s[2]) else "")]] <- c(o, list(
     QM_p = num(fit$QMp), QE_residual = num(fit$QE), QE_df = fit$k - fit$p, QE_p = num(fit$QEp),
     tau2_residual = num(fit$tau2), I2_residual = num(fit$I2),
     R2 = if (s[1] == "FE") NA else num(fit$R2), coefficients = coefs))
 }
-write_extra("metareg_year_dose", "Twelve studies: meta-regression on year and dose", "metareg", mrs)
+mrs
+}
+write_extra("metareg_year_dose", "Twelve studies: meta-regression on year and dose", "metareg",
+            metareg_fits(mr_d, c("year", "dose"),
+                         list(c("FE", "z"), c("DL", "z"), c("REML", "z"), c("REML", "adhoc"))))
+# a text column is a factor: dummies for all but the first level
+mr_d$route <- c("iv", "oral", "ia", "iv", "oral", "ia", "oral", "iv", "ia", "oral", "iv", "ia")
+write.csv(mr_d, "metareg_route.csv", row.names = FALSE, quote = FALSE)
+mr_d <- read.csv("metareg_route.csv")
+write_extra("metareg_route", "Twelve studies: meta-regression on year and route (a factor)", "metareg",
+            metareg_fits(mr_d, c("year", "route"), list(c("REML", "z"), c("DL", "knha"))))

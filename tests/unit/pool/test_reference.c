@@ -590,7 +590,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		if (side[0])
 			add_opt(j, "--trimfill-side", side);
 	}
-	/* metareg.<model>[_<ci>] {ci, moderators[], ...}: --moderators */
+	/* metareg.<model>[_<ci>] {ci, columns[], ...}: --moderators COLUMNS */
 	json_object_foreach(json_object_get(root, "metareg"), k, v) {
 		char model[16], cols[256] = "";
 		struct job *j;
@@ -598,7 +598,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		json_t *mv;
 
 		sscanf(k, "%15[^_]", model);
-		json_array_foreach(json_object_get(v, "moderators"), i, mv)
+		json_array_foreach(json_object_get(v, "columns"), i, mv)
 			snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", i ? "," : "",
 				 json_string_value(mv));
 		j = model_extra_job(case_id, csv, dt, "metareg", k, model, v);
@@ -606,6 +606,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		 * last --ci given wins) */
 		j->argc--;
 		add_opt(j, "--moderators", cols);
+		json_object_del(v, "columns"); /* input, not output */
 		add_opt(j, "--ci", json_string_value(json_object_get(v, "ci")));
 		j->got_key[1][0] = '\0';
 	}
