@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	int reps = argc > 2 ? atoi(argv[2]) : 21;
 	double *y = malloc(sizeof(double) * k), *v = malloc(sizeof(double) * k);
 	double *t = malloc(sizeof(double) * (size_t)reps);
-	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, 1, 1 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1, 0.95 };
 	struct pool_summary s;
 
 	gsl_set_error_handler_off();

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,10 +21,15 @@
 
 static const char *const pool_usage[] = {
 	"lsr pool --csv FILE --measure MD|SMD|OR|RR|RD|GIV [--method IV|MH|Peto]\n"
-	"                [--model fixed|random|auto] [--tau2 DL|REML|PM] [--hk|--no-hk]\n"
-	"                [--convention revman5|metafor] [--preset revman5]\n"
+	"                [--model fixed|random|auto] [--tau2 REML|DL|PM|ML|HS|HE|SJ|EB]\n"
+	"                [--ci z|t|hk|hk-adhoc] [--hk|--no-hk]\n"
+	"                [--convention revman5|metafor] [--preset revman5] [--level L]\n"
 	"                [--subgroup | --moderator] [--leave-one-out] [--exclude STUDY]...\n"
-	"                [--egger] [--trimfill] [--json] [--svg FILE] [--funnel FILE]",
+	"                [--egger] [--begg] [--trimfill [--trimfill-side left|right]\n"
+	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
+	"                [--influence] [--moderators COLS] [--allow-repeated-studies]\n"
+	"                [--json] [--svg FILE] [--funnel FILE] [--cumulative-svg FILE]\n"
+	"                [--bubble FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
 };
@@ -45,9 +51,18 @@ static int write_file(const char *path, const struct buf *b)
 /* Turn the option strings into engine options. */
 static int resolve_opts(struct pool_opts *o, const char *measure, const char *method,
 			const char *model, const char *tau2, const char *conv,
-			const char *preset, const char *rdvar, const char *scale)
+			const char *preset, const char *rdvar, const char *scale,
+			const char *ci, int hk)
 {
 	int rc;
+
+	if (ci && hk >= 0)
+		return lsr_error_set(LSR_EUSAGE, "--%s is --ci %s: give one of them", hk ? "hk" : "no-hk",
+				     hk ? "hk" : "z");
+	if (ci && (rc = pool_ci_parse(&o->ci, ci)) < 0)
+		return rc;
+	if (hk >= 0)
+		o->ci = hk ? POOL_CI_HK : POOL_CI_Z;
 
 	if (!measure)
 		return lsr_error_set(LSR_EUSAGE, "--measure is required (MD, SMD, OR, RR, RD or GIV)");
@@ -59,8 +74,8 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 		/* RevMan 5.4: its conventions, DerSimonian-Laird, Wald tests */
 		o->conv = POOL_CONV_REVMAN5;
 		o->tau2 = POOL_TAU2_DL;
-		if (o->hk < 0)
-			o->hk = 0;
+		if (o->ci == POOL_CI_UNSET)
+			o->ci = POOL_CI_Z;
 	}
 	if (conv && (rc = pool_conv_parse(&o->conv, conv)) < 0)
 		return rc;
@@ -94,6 +109,24 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 		else
 			return lsr_error_set(LSR_EUSAGE, "unknown scale '%s' (expected log or identity)", scale);
 	}
+	return 0;
+}
+
+/* --level: a percentage (90, 99.5) or a proportion (0.9) */
+static int parse_level(double *out, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno)
+		v = NAN;
+	if (v > 1 && v < 100)
+		v /= 100;
+	if (!(v >= 0.5 && v < 1))
+		return lsr_error_set(LSR_EUSAGE, "--level: expected a confidence level such as 95 or 0.9 (50 to 99.99...), got '%s'", s);
+	*out = v;
 	return 0;
 }
 
@@ -239,11 +272,14 @@ out:
 int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *csv = NULL, *measure = NULL, *method = NULL, *model = NULL, *tau2 = NULL;
-	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL;
-	const char *svg = NULL, *funnel = NULL, *figures = NULL;
+	const char *conv = NULL, *preset = NULL, *rdvar = NULL, *scale = NULL, *ci = NULL;
+	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL, *modlist = NULL;
+	struct strv mods = STRV_INIT;
+	const char *svg = NULL, *funnel = NULL, *figures = NULL, *cum_svg = NULL, *bubble = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
+	int repeated = 0, begg = 0, cum = 0, infl = 0;
 	struct strv exclude = STRV_INIT;
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
 	struct opt opts[] = {
@@ -254,21 +290,33 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "measure", &measure, "M", "MD, SMD, OR, RR, RD or GIV (generic inverse variance)"),
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
 		OPT_STRING(0, "model", &model, "M", "random (default), fixed, or auto (random when heterogeneity P < 0.05)"),
-		OPT_STRING(0, "tau2", &tau2, "T", "tau2 estimator: REML (default), DL or PM"),
-		OPT_NEGBOOL(0, "hk", &hk, "Hartung-Knapp CI and test (default on, off with --subgroup/--moderator)"),
+		OPT_STRING(0, "tau2", &tau2, "T", "tau2 estimator: REML (default), DL, PM, ML, HS, HE, SJ or EB"),
+		OPT_STRING(0, "ci", &ci, "M", "random effects CI and test: hk-adhoc (default; z with --subgroup/--moderator), hk, t or z"),
+		OPT_NEGBOOL(0, "hk", &hk, "--hk is --ci hk (plain Hartung-Knapp), --no-hk is --ci z"),
+		OPT_STRING(0, "level", &level, "L", "confidence level of every interval: 95 (default), or e.g. 90, 0.99"),
 		OPT_STRING(0, "convention", &conv, "C", "revman5 (default) or metafor: SMD, zero cells, MH, I2 shown"),
-		OPT_STRING(0, "preset", &preset, "P", "revman5: RevMan 5.4 (its conventions, DL, no Hartung-Knapp)"),
+		OPT_STRING(0, "preset", &preset, "P", "revman5: RevMan 5.4 (its conventions, DL, --ci z)"),
 		OPT_STRING(0, "rd-variance", &rdvar, "V", "MH risk difference variance: GR (RevMan 5) or SGR (metafor)"),
 		OPT_STRING(0, "scale", &scale, "S", "GIV effects: log (ratios, default) or identity"),
 		OPT_BOOL(0, "subgroup", &subgroup, "subgroup analysis the RevMan way, with the test for differences"),
 		OPT_BOOL(0, "moderator", &moderator, "meta-regression on the subgroup (metafor's QM test)"),
+		OPT_STRING(0, "moderators", &modlist, "COLS", "meta-regression on these numeric columns of the CSV (comma-separated)"),
 		OPT_BOOL(0, "leave-one-out", &loo, "refit leaving out each study in turn"),
+		OPT_BOOL(0, "influence", &infl, "influence diagnostics: rstudent, DFFITS, Cook's distance, hat values (metafor's influence())"),
+		OPT_BOOL(0, "cumulative", &cum, "cumulative meta-analysis: the studies added one at a time"),
+		OPT_STRING(0, "cumulative-by", &cum_by, "COLUMN", "cumulative: in the order of this numeric column (e.g. year; default: the rows' order)"),
 		OPT_LIST(0, "exclude", &exclude, "STUDY", "leave this study out (sensitivity analysis; repeatable)"),
 		OPT_BOOL(0, "egger", &egger, "Egger's regression test (classic and model-based)"),
+		OPT_BOOL(0, "begg", &begg, "Begg's rank correlation test (metafor's ranktest)"),
 		OPT_BOOL(0, "trimfill", &trimfill, "trim-and-fill (L0)"),
+		OPT_STRING(0, "trimfill-side", &tf_side, "S", "trim-and-fill: left or right (default: by the sign of Egger's slope)"),
+		OPT_STRING(0, "trimfill-estimator", &tf_est, "E", "trim-and-fill: L0 (default) or R0"),
+		OPT_BOOL(0, "allow-repeated-studies", &repeated, "pool a study label with several rows (counted once per row)"),
 		OPT_BOOL(0, "json", &json, "print one JSON object (docs/cmd/lsr-pool.md)"),
 		OPT_STRING(0, "svg", &svg, "FILE", "write a forest plot"),
 		OPT_STRING(0, "funnel", &funnel, "FILE", "write a funnel plot"),
+		OPT_STRING(0, "cumulative-svg", &cum_svg, "FILE", "write the cumulative meta-analysis as a figure (with --cumulative)"),
+		OPT_STRING(0, "bubble", &bubble, "FILE", "write a bubble plot of the meta-regression (with --moderators)"),
 		OPT_STRING(0, "title", &po.title, "TEXT", "title of the figures"),
 		OPT_STRING(0, "label-e", &po.label_e, "TEXT", "name of the experimental group (\"Experimental\")"),
 		OPT_STRING(0, "label-c", &po.label_c, "TEXT", "name of the control group (\"Control\")"),
@@ -294,7 +342,9 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	}
 	if (!csv) {
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
-		    hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n) {
+		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
+		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist || cum_svg ||
+		    bubble) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -305,15 +355,47 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = lsr_error_set(LSR_EUSAGE, "--analysis, --figures and --update go with the review's analyses, not with --csv");
 		goto out;
 	}
-	o.hk = hk;
-	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale)) < 0)
+	if ((rc = resolve_opts(&o, measure, method, model, tau2, conv, preset, rdvar, scale, ci, hk)) < 0 ||
+	    (level && (rc = parse_level(&o.level, level)) < 0))
 		goto out;
+	if ((tf_side || tf_est) && !trimfill) {
+		rc = lsr_error_set(LSR_EUSAGE, "--trimfill-side and --trimfill-estimator go with --trimfill");
+		goto out;
+	}
+	if (tf_side && strcasecmp(tf_side, "left") && strcasecmp(tf_side, "right")) {
+		rc = lsr_error_set(LSR_EUSAGE, "unknown trim-and-fill side '%s' (expected left or right)", tf_side);
+		goto out;
+	}
+	if (tf_est && strcasecmp(tf_est, "L0") && strcasecmp(tf_est, "R0")) {
+		rc = lsr_error_set(LSR_EUSAGE, "unknown trim-and-fill estimator '%s' (expected L0 or R0)", tf_est);
+		goto out;
+	}
+	if (tf_side)
+		o.tf_side = !strcasecmp(tf_side, "right");
+	o.tf_r0 = tf_est && !strcasecmp(tf_est, "R0");
 	o.extras = (subgroup ? POOL_SUBGROUPS : 0) | (moderator ? POOL_MODERATOR : 0) |
 		   (loo ? POOL_LEAVE_ONE_OUT : 0) | (egger ? POOL_EGGER : 0) |
-		   (trimfill ? POOL_TRIMFILL : 0);
+		   (trimfill ? POOL_TRIMFILL : 0) | (repeated ? POOL_ALLOW_REPEATED : 0) |
+		   (begg ? POOL_BEGG : 0) | (cum || cum_by ? POOL_CUMULATIVE : 0) |
+		   (infl ? POOL_INFLUENCE : 0) | (modlist ? POOL_METAREG : 0);
+	if (modlist) {
+		const char *s = modlist;
+
+		while (*s) {
+			size_t len = strcspn(s, ",");
+
+			if (len && (rc = strv_pushn(&mods, s, len)) < 0)
+				goto out;
+			s += len + (s[len] == ',');
+		}
+		if (!mods.n) {
+			rc = lsr_error_set(LSR_EUSAGE, "--moderators: expected column names, got '%s'", modlist);
+			goto out;
+		}
+	}
 	o.exclude = (const char *const *)exclude.v;
 	o.nexclude = exclude.n;
-	if ((rc = pool_csv_read(&ds, csv, pool_measure_data_type(o.measure))) < 0)
+	if ((rc = pool_csv_read_by(&ds, csv, pool_measure_data_type(o.measure), cum_by, &mods)) < 0)
 		goto out;
 	if ((subgroup || moderator) && ds->missing_subgroup_row) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column 'subgroup': empty (--%s needs a subgroup for every study)",
@@ -337,6 +419,16 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		if ((rc = pool_forest_svg(&b, r, &po)) < 0 || (rc = write_file(svg, &b)) < 0)
 			goto out;
 	}
+	if (cum_svg) {
+		buf_reset(&b);
+		if ((rc = pool_cumulative_svg(&b, r, &po)) < 0 || (rc = write_file(cum_svg, &b)) < 0)
+			goto out;
+	}
+	if (bubble) {
+		buf_reset(&b);
+		if ((rc = pool_bubble_svg(&b, r, &po)) < 0 || (rc = write_file(bubble, &b)) < 0)
+			goto out;
+	}
 	if (funnel) {
 		buf_reset(&b);
 		if ((rc = pool_funnel_svg(&b, r, &po)) < 0 || (rc = write_file(funnel, &b)) < 0)
@@ -356,5 +448,6 @@ out:
 	pool_dataset_free(ds);
 	strv_release(&exclude);
 	strv_release(&analyses);
+	strv_release(&mods);
 	return rc;
 }

@@ -75,8 +75,9 @@ static const char *const rob2_effects[] = { "assignment", "adherence", NULL };
 static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
 static const char *const methods[] = { "IV", "MH", "Peto", NULL };
 static const char *const models[] = { "fixed", "random", "auto", NULL };
-static const char *const tau2s[] = { "DL", "REML", "PM", NULL };
+static const char *const tau2s[] = { "DL", "REML", "PM", "ML", "HS", "HE", "SJ", "EB", NULL };
 static const char *const conventions[] = { "revman5", "metafor", NULL };
+static const char *const cis[] = { "z", "t", "hk", "hk-adhoc", NULL };
 
 static const struct pfield picos_fields[] = {
 	F("population", P_STR, 0, struct protocol_picos, population),
@@ -170,6 +171,9 @@ struct opts_wrap {
 	FE("model", 0, st, m.model, models), \
 	FE("tau2", 0, st, m.tau2, tau2s), \
 	F("hk", P_BOOL, 0, st, m.hk), \
+	FE("ci", 0, st, m.ci, cis), \
+	F("allow_repeated_studies", P_BOOL, 0, st, m.allow_repeated), \
+	F("level", P_INT, 0, st, m.level), \
 	FE("convention", 0, st, m.convention, conventions)
 
 static const struct pfield defaults_fields[] = {
@@ -183,11 +187,13 @@ static const struct pfield analysis_fields[] = {
 	F("timepoint", P_STR, 0, struct protocol_analysis, timepoint),
 	F("subgroup", P_STR, 0, struct protocol_analysis, subgroup),
 	F("exclude", P_STRV, 0, struct protocol_analysis, exclude),
+	F("addons", P_STRV, 0, struct protocol_analysis, addons),
 	ANALYSIS_OPTS(struct protocol_analysis, opts),
 };
 static void analysis_init(void *elem)
 {
 	((struct protocol_analysis *)elem)->opts.hk = -1;
+	((struct protocol_analysis *)elem)->opts.allow_repeated = -1;
 }
 SCHEMA_INIT(analysis_schema, analysis_fields, struct protocol_analysis,
 	    (long)offsetof(struct protocol_analysis, line), analysis_init);
@@ -697,6 +703,7 @@ int protocol_load(struct protocol **out, const char *path)
 	p->reviewers = 2;
 	p->extractors = 2;
 	p->analysis_defaults.hk = -1;
+	p->analysis_defaults.allow_repeated = -1;
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a mapping with lsr_protocol, title and sources",
@@ -731,6 +738,7 @@ static void free_opts(struct protocol_analysis_opts *o)
 	free(o->method);
 	free(o->model);
 	free(o->tau2);
+	free(o->ci);
 	free(o->convention);
 }
 
@@ -805,6 +813,7 @@ void protocol_free(struct protocol *p)
 		free(a->timepoint);
 		free(a->subgroup);
 		strv_release(&a->exclude);
+		strv_release(&a->addons);
 		free_opts(&a->opts);
 	}
 	free(p->analyses);

@@ -86,8 +86,11 @@ struct protocol_analysis_opts {
 	char *measure;    /* MD SMD OR RR RD GIV */
 	char *method;     /* IV MH Peto */
 	char *model;      /* fixed | random | auto */
-	char *tau2;       /* DL REML PM */
-	int hk;           /* -1 unset, 0 no, 1 yes */
+	char *tau2;       /* DL REML PM ML HS HE SJ EB */
+	int hk;           /* -1 unset, 0 no, 1 yes: the old spelling of ci: hk | z */
+	char *ci;         /* z | t | hk | hk-adhoc (lsr pool --ci) */
+	int allow_repeated; /* allow_repeated_studies: -1 unset, 0, 1 */
+	int level;        /* confidence level in percent (50..99), 0 unset */
 	char *convention; /* revman5 | metafor */
 };
 
@@ -98,6 +101,7 @@ struct protocol_analysis {
 	char *timepoint;
 	char *subgroup;   /* timepoint, or a characteristic name */
 	struct strv exclude; /* study labels (sensitivity analysis) */
+	struct strv addons;  /* lsr pool's add-ons: leave-one-out, cumulative, ... */
 	struct protocol_analysis_opts opts;
 };
 

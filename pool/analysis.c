@@ -31,7 +31,8 @@ void pool_fitspec_of(struct pool_fitspec *spec, const struct pool_result *r, int
 	spec->random = random;
 	spec->tau2 = r->opts.tau2;
 	spec->tau2_fixed = NAN;
-	spec->hk = r->opts.hk;
+	spec->ci = r->opts.ci;
+	spec->level = r->opts.level;
 	spec->qprofile = 1;
 }
 
@@ -124,7 +125,7 @@ int pool_analyse(struct pool_summary *s, double *weights, const struct pool_resu
 			rc = mh_random(s, weights, r, y, v, idx, n);
 		break;
 	case POOL_METHOD_PETO:
-		rc = pool_peto_fit(s, weights, r->est, use, k);
+		rc = pool_peto_fit(s, weights, r->est, use, k, r->opts.level);
 		break;
 	}
 out:
@@ -159,10 +160,28 @@ static int check_opts(const struct pool_input *in, const struct pool_opts *o)
 	if ((o->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) && !in->has_subgroups)
 		return lsr_error_set(LSR_EUSAGE, "--%s needs a subgroup for every study (a 'subgroup' column)",
 				     (o->extras & POOL_SUBGROUPS) ? "subgroup" : "moderator");
+	if ((o->extras & POOL_METAREG) && (o->method != POOL_METHOD_IV || !in->nmods))
+		return lsr_error_set(LSR_EUSAGE, in->nmods ? "meta-regression (--moderators) uses inverse-variance weights: use --method IV"
+							   : "meta-regression needs moderators (--moderators COLUMN,...)");
 	if ((o->extras & POOL_MODERATOR) && o->method != POOL_METHOD_IV)
 		return lsr_error_set(LSR_EUSAGE,
 				     "meta-regression (--moderator) uses inverse-variance weights: use --method IV");
 	return 0;
+}
+
+/* One refit of a leave-one-out or cumulative analysis (row->omitted set):
+ * one that cannot be made is a row of nulls with a warning. */
+static int refit(struct pool_result *r, struct pool_loo_row *row, double *w,
+		 const unsigned char *mask, const char *what)
+{
+	const char *lbl = r->in->studies[row->omitted].label;
+	int rc = pool_analyse(&row->s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 0);
+
+	if (rc >= 0 || rc == LSR_ENOMEM)
+		return rc;
+	pool_summary_clear(&row->s);
+	return pool_warn(r, "%s %s could not be computed (%s)", what, lbl ? lbl : "a study",
+			 lsr_error_last());
 }
 
 /* Leave each pooled study out in turn. */
@@ -194,14 +213,194 @@ static int leave_one_out(struct pool_result *r, const unsigned char *use)
 		memcpy(mask, use, k);
 		mask[i] = 0;
 		r->loo[r->nloo].omitted = i;
-		rc = pool_analyse(&r->loo[r->nloo].s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 0);
-		if (rc < 0)
+		if ((rc = refit(r, &r->loo[r->nloo], w, mask, "leave-one-out without")) < 0)
 			goto out;
 		r->nloo++;
 	}
 out:
 	free(mask);
 	free(w);
+	return rc;
+}
+
+/* No silent nulls: say why the pooled estimate or its interval is missing. */
+static int warn_not_estimable(struct pool_result *r)
+{
+	const struct pool_summary *m = &r->main;
+
+	if (!isfinite(m->estimate)) {
+		if (r->opts.method == POOL_METHOD_MH && r->opts.conv == POOL_CONV_METAFOR &&
+		    r->opts.measure != POOL_RD)
+			return pool_warn(r, "the pooled %s is not estimable: one arm has no events in any study, and Mantel-Haenszel under the metafor convention adds no continuity correction to its sums (--convention revman5 adds 0.5 to zero cells)",
+					 pool_measure_name(r->opts.measure));
+		return pool_warn(r, "the pooled %s is not estimable from the %d %s with an estimate",
+				 pool_measure_name(r->opts.measure), m->k, m->k == 1 ? "study" : "studies");
+	}
+	if (!isfinite(m->ci_lb) && !m->degenerate)
+		return pool_warn(r, "the pooled %s has no confidence interval or test: its standard error is %s",
+				 pool_measure_name(r->opts.measure),
+				 m->se == 0 ? "0 (no variation within the studies, e.g. only studies without events)" : "not estimable");
+	if (isnan(m->Q) && m->k > 1)
+		pool_warn(r, "heterogeneity (Q, I2) is not estimable: no study has an estimate of its own");
+	return 0;
+}
+
+enum addon { ADDON_MODERATOR, ADDON_EGGER, ADDON_TRIMFILL, ADDON_BEGG, ADDON_INFLUENCE,
+	     ADDON_METAREG };
+
+/*
+ * An add-on (meta-regression, Egger, trim-and-fill) that cannot be
+ * computed never takes the main result with it: its part of r is dropped
+ * (null in the JSON) and a warning says why.  Only running out of memory
+ * fails.
+ */
+static int addon(struct pool_result *r, int rc, enum addon which)
+{
+	static const char *const names[] = { "the meta-regression", "Egger's test", "trim-and-fill",
+					     "Begg's test", "the influence diagnostics", "the meta-regression" };
+
+	if (rc >= 0 || rc == LSR_ENOMEM)
+		return rc;
+	switch (which) {
+	case ADDON_MODERATOR:
+		if (r->mod)
+			free(r->mod->levels);
+		free(r->mod);
+		r->mod = NULL;
+		break;
+	case ADDON_EGGER:
+		free(r->egger);
+		r->egger = NULL;
+		break;
+	case ADDON_TRIMFILL:
+		if (r->tf) {
+			free(r->tf->fill_y);
+			free(r->tf->fill_v);
+		}
+		free(r->tf);
+		r->tf = NULL;
+		break;
+	case ADDON_BEGG:
+		free(r->begg);
+		r->begg = NULL;
+		break;
+	case ADDON_INFLUENCE:
+		free(r->infl);
+	if (r->mreg)
+		free(r->mreg->coef);
+	free(r->mreg);
+		r->infl = NULL;
+		r->ninfl = 0;
+		break;
+	case ADDON_METAREG:
+		if (r->mreg)
+			free(r->mreg->coef);
+		free(r->mreg);
+		r->mreg = NULL;
+		break;
+	}
+	return pool_warn(r, "%s could not be computed (%s); the main analysis stands", names[which],
+			 lsr_error_last());
+}
+
+/*
+ * A study with several rows would count its participants more than once in
+ * a pooled estimate: refuse, naming it, unless POOL_ALLOW_REPEATED (then
+ * warn).  With POOL_NO_TOTAL only rows in the same subgroup count, since
+ * each subgroup is pooled on its own.
+ */
+static int check_repeated(struct pool_result *r)
+{
+	const struct pool_input *in = r->in;
+	int by_subgroup = (r->opts.extras & POOL_NO_TOTAL) != 0;
+
+	for (size_t i = 0; i < in->k; i++) {
+		const struct pool_study *a = &in->studies[i];
+		size_t times = 1;
+		int seen = 0;
+
+		if (!a->label)
+			continue;
+		for (size_t j = 0; j < in->k && !seen; j++) {
+			const struct pool_study *b = &in->studies[j];
+
+			if (j == i || !b->label || strcmp(a->label, b->label))
+				continue;
+			if (by_subgroup && (!a->subgroup || !b->subgroup || strcmp(a->subgroup, b->subgroup)))
+				continue;
+			if (j < i)
+				seen = 1; /* reported at its first row */
+			else
+				times++;
+		}
+		if (seen || times == 1)
+			continue;
+		if (!(r->opts.extras & POOL_ALLOW_REPEATED))
+			return lsr_error_set(LSR_EPARSE,
+					     "study '%s' has %zu rows%s%s%s: pooling them would count its participants %zu times (one row per study, or allow repeated studies explicitly)",
+					     a->label, times, by_subgroup ? " in subgroup '" : "",
+					     by_subgroup ? a->subgroup : "", by_subgroup ? "'" : "", times);
+		if (pool_warn(r, "study '%s' has %zu rows%s%s%s, all pooled: its participants count %zu times (repeated studies allowed)",
+			      a->label, times, by_subgroup ? " in subgroup '" : "",
+			      by_subgroup ? a->subgroup : "", by_subgroup ? "'" : "", times) < 0)
+			return LSR_ENOMEM;
+	}
+	return 0;
+}
+
+struct order_key {
+	double key;
+	size_t i;
+};
+
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct order_key *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Cumulative meta-analysis (Lau et al. 1992; metafor's cumul()): the
+ * pooled studies added one at a time, by their order key (stably), else
+ * in input order, each step refitted with the analysis's method and model. */
+static int cumulative(struct pool_result *r, const unsigned char *use)
+{
+	size_t k = r->in->k, n = 0;
+	unsigned char *mask = calloc(k ? k : 1, 1);
+	double *w = malloc(sizeof(double) * (k ? k : 1));
+	struct order_key *ord = malloc(sizeof(*ord) * (k ? k : 1));
+	int rc = 0;
+
+	if (!mask || !w || !ord) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (!use[i] || r->est[i].status != POOL_EST_INCLUDED)
+			continue;
+		ord[n].key = isnan(r->in->studies[i].order) ? (double)i : r->in->studies[i].order;
+		ord[n++].i = i;
+	}
+	qsort(ord, n, sizeof(*ord), cmp_order);
+	if (!(r->cum = calloc(n ? n : 1, sizeof(*r->cum)))) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct pool_loo_row *row = &r->cum[r->ncum];
+
+		mask[ord[j].i] = 1;
+		row->omitted = ord[j].i;
+		if ((rc = refit(r, row, w, mask, "cumulative analysis up to")) < 0)
+			goto out;
+		r->ncum++;
+	}
+out:
+	free(mask);
+	free(w);
+	free(ord);
 	return rc;
 }
 
@@ -217,13 +416,15 @@ static int apply_exclude(struct pool_result *r, unsigned char *use)
 		for (size_t i = 0; i < in->k; i++) {
 			if (!in->studies[i].label || strcmp(in->studies[i].label, name))
 				continue;
-			found = 1;
+			found++;
 			use[i] = 0;
 			if (r->est[i].status == POOL_EST_INCLUDED)
 				r->est[i].status = POOL_EST_EXCLUDED;
 		}
 		if (!found)
 			return lsr_error_set(LSR_EUSAGE, "--exclude: no study is labelled '%s'", name);
+		if (found > 1 && pool_warn(r, "excluding '%s' leaves out its %d rows", name, found) < 0)
+			return LSR_ENOMEM;
 	}
 	return 0;
 }
@@ -261,8 +462,11 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		return lsr_error_oom();
 	r->in = in;
 	r->opts = *opts;
-	if (r->opts.hk < 0)
-		r->opts.hk = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? 0 : 1;
+	r->no_total = (opts->extras & POOL_NO_TOTAL) && (opts->extras & POOL_SUBGROUPS);
+	r->opts.level = pool_level(opts->level);
+	if (r->opts.ci == POOL_CI_UNSET)
+		r->opts.ci = (opts->extras & (POOL_SUBGROUPS | POOL_MODERATOR)) ? POOL_CI_Z
+									       : POOL_CI_HK_ADHOC;
 	r->log_scale = opts->measure == POOL_OR || opts->measure == POOL_RR ||
 		       (opts->measure == POOL_GIV && opts->log_scale != 0);
 	r->opts.log_scale = r->log_scale;
@@ -278,8 +482,13 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		pool_effect_compute(&r->est[i], in, i, &r->opts);
 		use[i] = 1;
 	}
-	if ((rc = apply_exclude(r, use)) < 0)
+	if ((rc = check_repeated(r)) < 0 || (rc = apply_exclude(r, use)) < 0)
 		goto fail;
+	for (size_t i = 0; i < k; i++)
+		if (r->est[i].status != POOL_EST_NOT_ESTIMABLE && r->est[i].J == 0 &&
+		    (rc = pool_warn(r, "%s: RevMan 5's small-sample correction 1 - 3/(4N - 9) is 0 at N = 3, so its SMD is 0 whatever the means (--convention metafor uses the exact factor)",
+				    in->studies[i].label ? in->studies[i].label : "a study")) < 0)
+			goto fail;
 	for (size_t i = 0; i < k; i++)
 		n += use[i] && r->est[i].status == POOL_EST_INCLUDED;
 	if (n == 0) {
@@ -299,6 +508,17 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 		pool_warn(r, "the model was chosen by the heterogeneity test (P %s 0.05: %s effect); the Cochrane Handbook (section 10.10.4.1) advises against choosing the model this way",
 			  fe.p_Q < 0.05 ? "<" : ">=", fe.p_Q < 0.05 ? "random" : "fixed");
 	}
+	if (r->no_total) {
+		/* subtotals only: the weights are the subgroups' own */
+		pool_summary_clear(&r->main);
+		r->main.k = (int)n;
+		if ((rc = pool_subgroups_run(r, use)) < 0)
+			goto fail;
+		if (opts->extras & (POOL_LEAVE_ONE_OUT | POOL_MODERATOR | POOL_EGGER | POOL_TRIMFILL | POOL_BEGG |
+				    POOL_CUMULATIVE | POOL_INFLUENCE | POOL_METAREG))
+			pool_warn(r, "leave-one-out, cumulative analysis, influence diagnostics, meta-regression, Egger's, Begg's test and trim-and-fill need one row per study: skipped (the subgroups share studies)");
+		goto done;
+	}
 	if ((rc = pool_analyse(&r->main, w, r, use, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
 		goto fail;
 	set_weights(r, w);
@@ -312,16 +532,34 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	}
 	if (r->main.k == 1)
 		pool_warn(r, "a single study: its own estimate, no heterogeneity");
+	if ((rc = warn_not_estimable(r)) < 0)
+		goto fail;
+	if (r->main.degenerate)
+		pool_warn(r, "Hartung-Knapp: all %d estimates are identical, so the standard error is 0 and the interval is degenerate (no CI or test); --ci hk-adhoc or --ci z gives one",
+			  r->main.k);
 	if ((opts->extras & POOL_LEAVE_ONE_OUT) && (rc = leave_one_out(r, use)) < 0)
+		goto fail;
+	if ((opts->extras & POOL_CUMULATIVE) && (rc = cumulative(r, use)) < 0)
 		goto fail;
 	if ((opts->extras & POOL_SUBGROUPS) && (rc = pool_subgroups_run(r, use)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_MODERATOR) && (rc = pool_moderator_run(r, use)) < 0)
+	if ((opts->extras & POOL_MODERATOR) &&
+	    (rc = addon(r, pool_moderator_run(r, use), ADDON_MODERATOR)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_EGGER) && (rc = pool_egger_run(r, use)) < 0)
+	if ((opts->extras & POOL_EGGER) && (rc = addon(r, pool_egger_run(r, use), ADDON_EGGER)) < 0)
 		goto fail;
-	if ((opts->extras & POOL_TRIMFILL) && (rc = pool_trimfill_run(r, use)) < 0)
+	if ((opts->extras & POOL_TRIMFILL) &&
+	    (rc = addon(r, pool_trimfill_run(r, use), ADDON_TRIMFILL)) < 0)
 		goto fail;
+	if ((opts->extras & POOL_BEGG) && (rc = addon(r, pool_begg_run(r, use), ADDON_BEGG)) < 0)
+		goto fail;
+	if ((opts->extras & POOL_METAREG) &&
+	    (rc = addon(r, pool_metareg_run(r, use), ADDON_METAREG)) < 0)
+		goto fail;
+	if ((opts->extras & POOL_INFLUENCE) &&
+	    (rc = addon(r, pool_influence_run(r, use), ADDON_INFLUENCE)) < 0)
+		goto fail;
+done:
 	free(use);
 	free(w);
 	*out = r;
@@ -343,12 +581,18 @@ void pool_result_free(struct pool_result *r)
 		free(r->mod->levels);
 	free(r->mod);
 	free(r->loo);
+	free(r->cum);
+	free(r->infl);
+	if (r->mreg)
+		free(r->mreg->coef);
+	free(r->mreg);
 	free(r->egger);
 	if (r->tf) {
 		free(r->tf->fill_y);
 		free(r->tf->fill_v);
 	}
 	free(r->tf);
+	free(r->begg);
 	strv_release(&r->warnings);
 	free(r);
 }

@@ -56,6 +56,12 @@ struct reader {
 	size_t alloc;          /* studies allocated */
 	int col_at[NCOL];      /* field index of each column, -1 when absent */
 	struct strv fields;    /* the record being read */
+	struct strv header;    /* the header's fields, as written */
+	const char *order_col; /* the order column asked for, or NULL */
+	int order_at;          /* its field index */
+	const struct strv *xcols; /* moderator columns asked for, or NULL */
+	int *x_at;             /* their field indices */
+	struct strv xcells;    /* their cells, row by row (k x m), trimmed */
 	unsigned long line;    /* physical line being fed */
 	unsigned long start;   /* line the record being parsed started on */
 	unsigned long row;     /* line the current record started on */
@@ -80,6 +86,25 @@ static const char *canon(enum col c)
 	return col_names[c][0];
 }
 
+/* The field index of the header column named name (case-insensitive,
+ * spaces around ignored), or -1. */
+static int header_find(const struct reader *rd, const char *name)
+{
+	int at = -1;
+
+	for (size_t f = 0; f < rd->header.n && at < 0; f++) {
+		struct buf b = BUF_INIT;
+
+		if (buf_adds(&b, rd->header.v[f]) < 0)
+			return -1;
+		buf_trim(&b);
+		if (!strcasecmp(b.s, name))
+			at = (int)f;
+		buf_release(&b);
+	}
+	return at;
+}
+
 static int parse_header(struct reader *rd)
 {
 	static const enum col need[][7] = {
@@ -90,6 +115,9 @@ static int parse_header(struct reader *rd)
 
 	for (int c = 0; c < NCOL; c++)
 		rd->col_at[c] = -1;
+	for (size_t f = 0; f < rd->fields.n; f++)
+		if (strv_push(&rd->header, rd->fields.v[f]) < 0)
+			return LSR_ENOMEM;
 	for (size_t f = 0; f < rd->fields.n; f++) {
 		struct buf b = BUF_INIT;
 
@@ -111,6 +139,13 @@ static int parse_header(struct reader *rd)
 	}
 	if (rd->col_at[COL_STUDY] < 0)
 		return lsr_error_set(LSR_EPARSE, "%s:1: missing column 'study'", rd->path);
+	if (rd->order_col && (rd->order_at = header_find(rd, rd->order_col)) < 0)
+		return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s' (the order of the cumulative analysis)",
+				     rd->path, rd->order_col);
+	for (size_t j = 0; rd->xcols && j < rd->xcols->n; j++)
+		if ((rd->x_at[j] = header_find(rd, rd->xcols->v[j])) < 0)
+			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s' (a moderator)", rd->path,
+					     rd->xcols->v[j]);
 	for (int j = 0; need[rd->type][j] != NCOL; j++)
 		if (rd->col_at[need[rd->type][j]] < 0)
 			return lsr_error_set(LSR_EPARSE, "%s:1: missing column '%s'", rd->path,
@@ -121,7 +156,35 @@ static int parse_header(struct reader *rd)
 	return 0;
 }
 
-enum range { ANY, POSITIVE, AT_LEAST_1, NONNEG };
+enum range { ANY, POSITIVE, AT_LEAST_1, NONNEG, COUNT, COUNT_AT_LEAST_1 };
+
+/* A plain decimal number: [+-]digits[.digits][(e|E)[+-]digits], with at
+ * least one digit before the exponent.  strtod alone would also take
+ * "0x10", "inf", "nan" and leading spaces. */
+static int is_decimal(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
 
 /* The number in column c of the current record into *out (NaN when the
  * cell is empty or the column absent). */
@@ -141,7 +204,7 @@ static int get_num(struct reader *rd, enum col c, enum range range, double *out)
 		goto out;
 	errno = 0;
 	*out = strtod(b.s, &end);
-	if (*end || errno == ERANGE || !isfinite(*out)) {
+	if (!is_decimal(b.s) || *end || errno == ERANGE || !isfinite(*out)) {
 		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number, got '%s'",
 				   rd->path, rd->row, canon(c), b.s);
 		goto out;
@@ -161,6 +224,12 @@ static int get_num(struct reader *rd, enum col c, enum range range, double *out)
 		if (!(*out >= 0))
 			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number of at least 0, got '%s'",
 					   rd->path, rd->row, canon(c), b.s);
+		break;
+	case COUNT:
+	case COUNT_AT_LEAST_1:
+		if (!(*out >= (range == COUNT ? 0 : 1)) || *out != floor(*out))
+			rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a whole number of at least %d, got '%s'",
+					   rd->path, rd->row, canon(c), range == COUNT ? 0 : 1, b.s);
 		break;
 	case ANY:
 		break;
@@ -202,6 +271,24 @@ static int get_label(struct reader *rd, enum col c, const char **out)
 	return 0;
 }
 
+/* The cell of an extra column (order or moderator, field at): a number
+ * (a year, a date as 20240131, a dose) that every row must give. */
+static int get_extra(struct reader *rd, int at, const char *name, const char *what, double *out)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (buf_adds(&b, rd->fields.v[at]) < 0)
+		return LSR_ENOMEM;
+	buf_trim(&b);
+	*out = strtod(b.s, NULL);
+	if (!is_decimal(b.s) || !isfinite(*out))
+		rc = lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': expected a number %s, got '%s'",
+				   rd->path, rd->row, name, what, b.s);
+	buf_release(&b);
+	return rc;
+}
+
 static int parse_row(struct reader *rd)
 {
 	struct pool_dataset *ds = rd->ds;
@@ -217,10 +304,14 @@ static int parse_row(struct reader *rd)
 		ds->studies = p;
 		rd->alloc = n;
 	}
+	if (rd->fields.n < rd->header.n)
+		return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': missing (the row has %zu fields, the header %zu)",
+				     rd->path, rd->row, rd->header.v[rd->fields.n], rd->fields.n,
+				     rd->header.n);
 	s = &ds->studies[ds->in.k];
 	memset(s, 0, sizeof(*s));
 	s->mean1 = s->sd1 = s->n1 = s->mean2 = s->sd2 = s->n2 = NAN;
-	s->events1 = s->events2 = s->yi = s->vi = NAN;
+	s->events1 = s->events2 = s->yi = s->vi = s->order = NAN;
 	if ((rc = get_label(rd, COL_STUDY, &s->label)) < 0)
 		return rc;
 	if (!s->label)
@@ -241,10 +332,10 @@ static int parse_row(struct reader *rd)
 			return rc;
 		break;
 	case POOL_DATA_BIN:
-		if ((rc = get_num(rd, COL_EV1, NONNEG, &s->events1)) < 0 ||
-		    (rc = get_num(rd, COL_N1, AT_LEAST_1, &s->n1)) < 0 ||
-		    (rc = get_num(rd, COL_EV2, NONNEG, &s->events2)) < 0 ||
-		    (rc = get_num(rd, COL_N2, AT_LEAST_1, &s->n2)) < 0 ||
+		if ((rc = get_num(rd, COL_EV1, COUNT, &s->events1)) < 0 ||
+		    (rc = get_num(rd, COL_N1, COUNT_AT_LEAST_1, &s->n1)) < 0 ||
+		    (rc = get_num(rd, COL_EV2, COUNT, &s->events2)) < 0 ||
+		    (rc = get_num(rd, COL_N2, COUNT_AT_LEAST_1, &s->n2)) < 0 ||
 		    (rc = events_le_n(rd, COL_EV1, COL_N1, s->events1, s->n1)) < 0 ||
 		    (rc = events_le_n(rd, COL_EV2, COL_N2, s->events2, s->n2)) < 0)
 			return rc;
@@ -262,6 +353,23 @@ static int parse_row(struct reader *rd)
 			return rc;
 		}
 		break;
+	}
+	if (rd->order_at >= 0 &&
+	    (rc = get_extra(rd, rd->order_at, rd->order_col, "to order by", &s->order)) < 0)
+		return rc;
+	for (size_t j = 0; rd->xcols && j < rd->xcols->n; j++) {
+		struct buf b = BUF_INIT;
+
+		if (buf_adds(&b, rd->fields.v[rd->x_at[j]]) < 0)
+			return LSR_ENOMEM;
+		buf_trim(&b);
+		if (!b.len) {
+			buf_release(&b);
+			return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': empty (a moderator needs a value in every row)",
+					     rd->path, rd->row, rd->xcols->v[j]);
+		}
+		if (strv_push_owned(&rd->xcells, buf_detach(&b)) < 0)
+			return LSR_ENOMEM;
 	}
 	ds->in.k++;
 	return 0;
@@ -293,11 +401,89 @@ void pool_dataset_free(struct pool_dataset *d)
 	if (!d)
 		return;
 	free(d->studies);
+	free(d->x);
+	free(d->mod_names);
 	strv_release(&d->strings);
 	free(d);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The moderator columns as the columns of the model matrix: a column of
+ * numbers as it is, any other column as a factor (R's: levels sorted, the
+ * first the reference, one 0/1 column per other level, named column+level,
+ * as metafor's coefficients are).
+ */
+static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
+			     const struct strv *cells)
+{
+	size_t k = ds->in.k, m = mods->n, width = 0, at = 0;
+	struct strv *levels = calloc(m, sizeof(*levels));
+	int *numeric = calloc(m, sizeof(int)), rc = 0;
+
+	if (!levels || !numeric) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < m; j++) {
+		numeric[j] = 1;
+		for (size_t i = 0; i < k && numeric[j]; i++)
+			numeric[j] = is_decimal(cells->v[i * m + j]);
+		if (numeric[j]) {
+			width++;
+			continue;
+		}
+		for (size_t i = 0; i < k; i++)
+			if (!strv_contains(&levels[j], cells->v[i * m + j]) &&
+			    (rc = strv_push(&levels[j], cells->v[i * m + j])) < 0)
+				goto out;
+		qsort(levels[j].v, levels[j].n, sizeof(char *), cmp_str);
+		width += levels[j].n - 1;
+	}
+	ds->x = calloc(k * (width ? width : 1), sizeof(double));
+	ds->mod_names = calloc(width ? width : 1, sizeof(char *));
+	if (!ds->x || !ds->mod_names) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t j = 0; j < m; j++) {
+		size_t n = numeric[j] ? 1 : levels[j].n - 1;
+
+		for (size_t l = 0; l < n; l++) {
+			if (numeric[j])
+				rc = strv_push(&ds->strings, mods->v[j]);
+			else
+				rc = strv_pushf(&ds->strings, "%s%s", mods->v[j], levels[j].v[l + 1]);
+			if (rc < 0)
+				goto out;
+			ds->mod_names[at + l] = ds->strings.v[ds->strings.n - 1];
+			for (size_t i = 0; i < k; i++)
+				ds->x[i * width + at + l] =
+					numeric[j] ? strtod(cells->v[i * m + j], NULL)
+						   : !strcmp(cells->v[i * m + j], levels[j].v[l + 1]);
+		}
+		at += n;
+	}
+	ds->in.nmods = width;
+out:
+	for (size_t j = 0; levels && j < m; j++)
+		strv_release(&levels[j]);
+	free(levels);
+	free(numeric);
+	return rc;
+}
+
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type)
+{
+	return pool_csv_read_by(out, path, type, NULL, NULL);
+}
+
+int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
+		     const char *order_col, const struct strv *mods)
 {
 	struct reader rd;
 	struct csv_parser p;
@@ -311,9 +497,14 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 	memset(&rd, 0, sizeof(rd));
 	rd.path = path;
 	rd.type = type;
+	rd.order_col = order_col;
+	rd.order_at = -1;
+	rd.xcols = mods;
 	rd.ds = calloc(1, sizeof(*rd.ds));
-	if (!rd.ds)
+	if (!rd.ds || (mods && mods->n && !(rd.x_at = calloc(mods->n, sizeof(int))))) {
+		free(rd.ds);
 		return lsr_error_oom();
+	}
 	rd.ds->in.type = type;
 	f = fopen(path, "rb");
 	if (!f) {
@@ -346,6 +537,11 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 	}
 	if (!rd.rc && ferror(f))
 		rd.rc = lsr_error_set(LSR_ERROR, "cannot read '%s': %s", path, strerror(errno));
+	/* a quoted field still open at the end (libcsv's state 2, FIELD_BEGUN,
+	 * with quoted set) would otherwise swallow the rest of the file */
+	if (!rd.rc && p.pstate == 2 && p.quoted)
+		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: unterminated quote: the quoted field opened in the row starting on this line is never closed",
+				      path, rd.start);
 	if (!rd.rc && csv_fini(&p, on_field, on_record, &rd) != 0)
 		rd.rc = lsr_error_set(LSR_EPARSE, "%s:%lu: %s", path, rd.line,
 				      csv_strerror(csv_error(&p)));
@@ -360,11 +556,20 @@ int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_ty
 	fclose(f);
 	free(lp);
 	strv_release(&rd.fields);
+	strv_release(&rd.header);
+	free(rd.x_at);
+	if (rc == 0 && mods && mods->n)
+		rc = expand_moderators(rd.ds, mods, &rd.xcells);
+	strv_release(&rd.xcells);
 	if (rc < 0) {
 		pool_dataset_free(rd.ds);
 		return rc;
 	}
 	rd.ds->in.studies = rd.ds->studies;
+	if (mods && mods->n) {
+		rd.ds->in.mod_names = (const char *const *)rd.ds->mod_names;
+		rd.ds->in.x = rd.ds->x;
+	}
 	if (rd.ds->missing_subgroup_row)
 		rd.ds->in.has_subgroups = 0;
 	*out = rd.ds;

@@ -22,8 +22,10 @@
 
 static const char *const measure_names[] = { "MD", "SMD", "OR", "RR", "RD", "GIV" };
 static const char *const method_names[] = { "IV", "MH", "Peto" };
-static const char *const tau2_names[] = { "DL", "REML", "PM" };
+static const char *const tau2_names[] = { "DL", "REML", "PM", "ML", "HS", "HE", "SJ", "EB" };
 static const char *const conv_names[] = { "revman5", "metafor" };
+static const char *const ci_names[] = { "z", "t", "hk", "hk-adhoc" };
+static const char *const ci_metafor_names[] = { "z", "t", "knha", "adhoc" };
 
 const char *pool_measure_name(enum pool_measure m)
 {
@@ -43,6 +45,30 @@ const char *pool_tau2_name(enum pool_tau2 t)
 const char *pool_conv_name(enum pool_conv c)
 {
 	return conv_names[c];
+}
+
+const char *pool_ci_name(enum pool_ci c)
+{
+	return c == POOL_CI_UNSET ? "default" : ci_names[c];
+}
+
+const char *pool_ci_metafor_name(enum pool_ci c)
+{
+	return c == POOL_CI_UNSET ? "default" : ci_metafor_names[c];
+}
+
+const char *pool_ci_title(enum pool_ci c)
+{
+	switch (c) {
+	case POOL_CI_T:
+		return ", t-based CI";
+	case POOL_CI_HK:
+		return ", Hartung-Knapp";
+	case POOL_CI_HK_ADHOC:
+		return ", Hartung-Knapp (ad hoc)";
+	default:
+		return "";
+	}
 }
 
 const char *pool_measure_title(enum pool_measure m)
@@ -98,8 +124,8 @@ int pool_tau2_parse(enum pool_tau2 *out, const char *s)
 	}
 	word[n] = '\0';
 	if ((s[n] && s[n] != '(' && s[n] != ' ') ||
-	    parse_name(&v, word, tau2_names, 3, "tau2 estimator", "DL, REML or PM") < 0)
-		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected DL, REML or PM)", s);
+	    parse_name(&v, word, tau2_names, 8, "tau2 estimator", "") < 0)
+		return lsr_error_set(LSR_EUSAGE, "unknown tau2 estimator '%s' (expected REML, DL, PM, ML, HS, HE, SJ or EB)", s);
 	*out = (enum pool_tau2)v;
 	return 0;
 }
@@ -117,6 +143,17 @@ int pool_conv_parse(enum pool_conv *out, const char *s)
 	if (parse_name(&v, s, conv_names, 2, "convention", "revman5 or metafor") < 0)
 		return LSR_EUSAGE;
 	*out = (enum pool_conv)v;
+	return 0;
+}
+
+int pool_ci_parse(enum pool_ci *out, const char *s)
+{
+	int v;
+
+	if (parse_name(&v, s, ci_names, 4, "CI method", "z, t, hk or hk-adhoc") < 0 &&
+	    parse_name(&v, s, ci_metafor_names, 4, "CI method", "z, t, hk or hk-adhoc") < 0)
+		return LSR_EUSAGE;
+	*out = (enum pool_ci)v;
 	return 0;
 }
 
@@ -329,7 +366,7 @@ void pool_effect_compute(struct pool_est *e, const struct pool_input *in, size_t
 	if (e->status == POOL_EST_INCLUDED && (!isfinite(e->yi) || !(e->vi > 0) || !isfinite(e->vi)))
 		not_estimable(e, "the effect or its variance cannot be computed from these data");
 	if (e->status == POOL_EST_INCLUDED) {
-		double h = pool_z_crit() * sqrt(e->vi);
+		double h = pool_z_crit(o->level) * sqrt(e->vi);
 
 		e->ci_lb = e->yi - h;
 		e->ci_ub = e->yi + h;

@@ -11,7 +11,8 @@
  *   model    metafor's default regtest(rma): a meta-regression of y_i on SE_i
  *            with the analysis's own model (FE: no residual variance, else
  *            the residual tau2 by the analysis's estimator), z test (t(k - 2)
- *            with Hartung-Knapp)
+ *            with the analysis's t-based CI method, its variance scaled as
+ *            that method scales it)
  */
 #include "pool_int.h"
 #include "../util/err.h"
@@ -60,7 +61,7 @@ int pool_egger_run(struct pool_result *r, const unsigned char *use)
 	e->t = e->bias / e->bias_se;
 	e->p = pool_p_t(e->t, e->df);
 	e->limit = gsl_vector_get(m.b, 0);
-	crit = pool_t_crit(e->df);
+	crit = pool_t_crit(e->df, r->opts.level);
 	e->snd_slope_se = sqrt(s2 * gsl_matrix_get(m.A, 0, 0));
 	e->limit_lb = e->limit - crit * e->snd_slope_se;
 	e->limit_ub = e->limit + crit * e->snd_slope_se;
@@ -73,14 +74,14 @@ int pool_egger_run(struct pool_result *r, const unsigned char *use)
 		goto out;
 	if ((rc = pool_mr_eval(&m, e->m_tau2, 0)) < 0)
 		goto out;
-	e->m_hk = r->opts.model == POOL_MODEL_RANDOM && r->opts.hk;
-	s2 = e->m_hk ? m.rss / e->df : 1.0;
-	e->m_df = e->m_hk ? e->df : NAN;
-	crit = e->m_hk ? pool_t_crit(e->df) : pool_z_crit();
+	e->m_tdist = r->opts.model == POOL_MODEL_RANDOM && r->opts.ci != POOL_CI_Z;
+	s2 = e->m_tdist ? pool_ci_scale(r->opts.ci, m.rss / e->df) : 1.0;
+	e->m_df = e->m_tdist ? e->df : NAN;
+	crit = e->m_tdist ? pool_t_crit(e->df, r->opts.level) : pool_z_crit(r->opts.level);
 	e->m_bias = gsl_vector_get(m.b, 1);
 	e->m_bias_se = sqrt(s2 * gsl_matrix_get(m.A, 1, 1));
 	e->m_stat = e->m_bias / e->m_bias_se;
-	e->m_p = e->m_hk ? pool_p_t(e->m_stat, e->df) : pool_p_z(e->m_stat);
+	e->m_p = e->m_tdist ? pool_p_t(e->m_stat, e->df) : pool_p_z(e->m_stat);
 	e->m_limit = gsl_vector_get(m.b, 0);
 	e->m_limit_lb = e->m_limit - crit * sqrt(s2 * gsl_matrix_get(m.A, 0, 0));
 	e->m_limit_ub = e->m_limit + crit * sqrt(s2 * gsl_matrix_get(m.A, 0, 0));

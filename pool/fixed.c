@@ -22,12 +22,17 @@
 void pool_summary_clear(struct pool_summary *s)
 {
 	s->k = 0;
-	s->random = s->hk = 0;
+	s->random = 0;
+	s->ci = POOL_CI_Z;
+	s->degenerate = 0;
+	s->hk_q = NAN;
+	s->level = 0.95;
 	s->estimate = s->se = s->ci_lb = s->ci_ub = s->stat = s->df_t = s->crit = s->p = NAN;
 	s->pi_lb = s->pi_ub = s->pi_t_lb = s->pi_t_ub = NAN;
 	s->Q = s->df = s->p_Q = s->I2 = s->H2 = s->I2_from_Q = NAN;
 	s->tau2 = NAN;
 	s->tau2_ci[0] = s->tau2_ci[1] = NAN;
+	s->tau2_ci_pl[0] = s->tau2_ci_pl[1] = NAN;
 	s->I2_ci[0] = s->I2_ci[1] = NAN;
 	s->H2_ci[0] = s->H2_ci[1] = NAN;
 }
@@ -38,12 +43,12 @@ void pool_summary_test(struct pool_summary *s)
 		s->ci_lb = s->ci_ub = s->stat = s->p = s->crit = NAN;
 		return;
 	}
-	if (s->hk) {
-		s->crit = pool_t_crit(s->df_t);
+	if (s->ci != POOL_CI_Z) {
+		s->crit = pool_t_crit(s->df_t, s->level);
 		s->stat = s->estimate / s->se;
 		s->p = pool_p_t(s->stat, s->df_t);
 	} else {
-		s->crit = pool_z_crit();
+		s->crit = pool_z_crit(s->level);
 		s->stat = s->estimate / s->se;
 		s->p = pool_p_z(s->stat);
 	}
@@ -55,7 +60,7 @@ void pool_summary_hetero_q(struct pool_summary *s, double Q, double df)
 {
 	s->Q = Q;
 	s->df = df;
-	if (df > 0) {
+	if (df > 0 && !isnan(Q)) {
 		s->p_Q = pool_p_chisq(Q, df);
 		s->I2_from_Q = Q > df ? 100.0 * (Q - df) / Q : 0.0;
 		s->H2 = Q / df;
@@ -109,6 +114,7 @@ int pool_mh_fit(struct pool_summary *s, double *weights, const struct pool_input
 	int any = 0;
 
 	pool_summary_clear(s);
+	s->level = pool_level(o->level);
 	if (rdvar == POOL_RDVAR_CONV)
 		rdvar = o->conv == POOL_CONV_REVMAN5 ? POOL_RDVAR_GR : POOL_RDVAR_SGR;
 	for (size_t i = 0; i < k; i++) {
@@ -192,12 +198,13 @@ int pool_mh_fit(struct pool_summary *s, double *weights, const struct pool_input
 }
 
 int pool_peto_fit(struct pool_summary *s, double *weights, const struct pool_est *est,
-		  const unsigned char *use, size_t k)
+		  const unsigned char *use, size_t k, double level)
 {
 	double sOE = 0, sV = 0, sQ = 0;
 	int n = 0;
 
 	pool_summary_clear(s);
+	s->level = pool_level(level);
 	for (size_t i = 0; i < k; i++) {
 		weights[i] = NAN;
 		if (!use[i] || est[i].status != POOL_EST_INCLUDED)

@@ -368,11 +368,13 @@ static void measure(struct layout *L)
 		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
 		buf_reset(&b);
 	}
-	pool_fmt_hetero(&b, r, &r->main);
-	foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
-	buf_reset(&b);
-	pool_fmt_overall(&b, &r->main);
-	foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+	if (!r->no_total) {
+		pool_fmt_hetero(&b, r, &r->main);
+		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+		buf_reset(&b);
+		pool_fmt_overall(&b, &r->main);
+		foot = fmax(foot, svg_text_width(b.s, FS_SMALL));
+	}
 	buf_release(&b);
 	pool_fmt_method(m, sizeof(m), r);
 	L->eff_w = fmax(L->eff_w, svg_text_width(m, FS));
@@ -459,6 +461,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	unsigned char *mask = malloc(r->in->k ? r->in->k : 1);
 	double ticks[8], top, axis_y = 0;
 	int nt = 0, rc;
+	char sub_label[64];
 
 	if (!mask)
 		return lsr_error_oom();
@@ -477,6 +480,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	L.y = MARGIN;
 	headers(&L);
 	top = L.y;
+	snprintf(sub_label, sizeof(sub_label), "Subtotal (%g%% CI)", 100 * r->opts.level);
 	if (r->sub) {
 		for (size_t j = 0; j < r->nsub; j++) {
 			text(&L, L.label_x, SVG_START, SVG_BOLD, FS * 1.08, r->sub[j].label);
@@ -487,7 +491,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 				if (mask[i])
 					study_row(&L, i);
 			}
-			total_rows(&L, mask, &r->sub[j].s, "Subtotal (95% CI)", NULL);
+			total_rows(&L, mask, &r->sub[j].s, sub_label, NULL);
 			L.y += ROW / 2;
 		}
 	} else {
@@ -496,7 +500,15 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 		L.y += ROW / 2;
 	}
 	memset(mask, 1, r->in->k);
-	total_rows(&L, mask, &r->main, "Total (95% CI)", &axis_y);
+	if (r->no_total) {
+		axis_y = L.y;
+		L.y += 2.5 * ROW; /* below the axis and its labels */
+		text(&L, L.label_x, SVG_START, 0, FS_SMALL, POOL_NO_TOTAL_WHY ".");
+		L.y += ROW;
+	} else {
+		snprintf(sub_label, sizeof(sub_label), "Total (%g%% CI)", 100 * r->opts.level);
+		total_rows(&L, mask, &r->main, sub_label, &axis_y);
+	}
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32], buf[160];
 

@@ -34,7 +34,7 @@ static double fy(const struct frame *f, double se)
 }
 
 /* 1-2-5 step giving about n intervals over range */
-static double nice_step(double range, int n)
+double pool_nice_step(double range, int n)
 {
 	double raw = range / n, p = pow(10, floor(log10(raw))), m = raw / p;
 
@@ -42,7 +42,7 @@ static double nice_step(double range, int n)
 }
 
 /* ticks on the analysis scale; labels on the display scale */
-static int ticks_of(double lo, double hi, int log_scale, double *t, int max)
+int pool_axis_ticks(double lo, double hi, int log_scale, double *t, int max)
 {
 	int n = 0;
 
@@ -63,7 +63,7 @@ static int ticks_of(double lo, double hi, int log_scale, double *t, int max)
 			return n;
 		n = 0; /* a narrow range: plain steps of the ratio */
 		{
-			double a = exp(lo), b = exp(hi), st = nice_step(b - a, 4);
+			double a = exp(lo), b = exp(hi), st = pool_nice_step(b - a, 4);
 
 			for (double v = ceil(a / st) * st; v <= b && n < max; v += st)
 				if (v > 0)
@@ -72,7 +72,7 @@ static int ticks_of(double lo, double hi, int log_scale, double *t, int max)
 		return n;
 	}
 	{
-		double st = nice_step(hi - lo, 5);
+		double st = pool_nice_step(hi - lo, 5);
 
 		for (double v = ceil(lo / st) * st; v <= hi + st * 1e-9 && n < max; v += st)
 			t[n++] = fabs(v) < st * 1e-9 ? 0 : v;
@@ -85,7 +85,7 @@ int pool_funnel_svg(struct buf *out, const struct pool_result *r, const struct p
 	const struct pool_trimfill *tf = r->tf;
 	struct frame f;
 	struct svg s;
-	double mu = r->main.estimate, semax = 0, z = pool_z_crit(), t[32], lo = INFINITY, hi = -INFINITY;
+	double mu = r->main.estimate, semax = 0, z = pool_z_crit(0.95), t[32], lo = INFINITY, hi = -INFINITY;
 	char buf[128], ylab[64];
 	int nt, n = 0;
 
@@ -117,7 +117,7 @@ int pool_funnel_svg(struct buf *out, const struct pool_result *r, const struct p
 		svg_text(&s, W / 2, 22, SVG_MIDDLE, SVG_BOLD, FS * 1.2, po->title);
 	/* frame and axes */
 	svg_rect(&s, LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, NULL, "#000000");
-	nt = ticks_of(f.xlo, f.xhi, r->log_scale, t, 32);
+	nt = pool_axis_ticks(f.xlo, f.xhi, r->log_scale, t, 32);
 	for (int i = 0; i < nt; i++) {
 		double x = fx(&f, t[i]);
 
@@ -125,7 +125,7 @@ int pool_funnel_svg(struct buf *out, const struct pool_result *r, const struct p
 		snprintf(buf, sizeof(buf), "%g", r->log_scale ? exp(t[i]) : t[i]);
 		svg_text(&s, x, H - BOTTOM + 6 + FS, SVG_MIDDLE, 0, FS, buf);
 	}
-	nt = ticks_of(f.ylo, f.yhi, 0, t, 32);
+	nt = pool_axis_ticks(f.ylo, f.yhi, 0, t, 32);
 	for (int i = 0; i < nt; i++) {
 		double y = fy(&f, t[i]);
 

@@ -43,7 +43,7 @@ static void set_exp(json_t *o, double est, double lb, double ub)
 /* z or t (with df_t) and the p-value */
 static void set_test(json_t *o, const struct pool_summary *s, int with_crit)
 {
-	if (s->hk) {
+	if (s->ci != POOL_CI_Z) {
 		set(o, "t", jnum(s->stat));
 		set(o, "df_t", jint(s->df_t));
 	} else {
@@ -71,9 +71,9 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 	if (s->random) {
 		set(o, "pi_lb", jnum(s->pi_lb));
 		set(o, "pi_ub", jnum(s->pi_ub));
-		set(o, "pi_method", json_string(s->hk ? "estimate +/- t(k-1) * sqrt(se^2 + tau2)"
-						      : "estimate +/- z * sqrt(se^2 + tau2)"));
-		if (!s->hk) {
+		set(o, "pi_method", json_string(s->ci != POOL_CI_Z ? "estimate +/- t(k-1) * sqrt(se^2 + tau2)"
+								  : "estimate +/- z * sqrt(se^2 + tau2)"));
+		if (s->ci == POOL_CI_Z) {
 			set(o, "pi_t_km2_lb", jnum(s->pi_t_lb));
 			set(o, "pi_t_km2_ub", jnum(s->pi_t_ub));
 		}
@@ -83,7 +83,7 @@ static json_t *pooled_json(const struct pool_summary *s, int lg)
 		if (s->random) {
 			set(o, "exp_pi_lb", jnum(exp(s->pi_lb)));
 			set(o, "exp_pi_ub", jnum(exp(s->pi_ub)));
-			if (!s->hk) {
+			if (s->ci == POOL_CI_Z) {
 				set(o, "exp_pi_t_km2_lb", jnum(exp(s->pi_t_lb)));
 				set(o, "exp_pi_t_km2_ub", jnum(exp(s->pi_t_ub)));
 			}
@@ -111,6 +111,12 @@ static json_t *hetero_json(const struct pool_summary *s)
 		set(o, "tau_ci_qprofile", jpair(tau_ci));
 		set(o, "I2_ci_qprofile", jpair(s->I2_ci));
 		set(o, "H2_ci_qprofile", jpair(s->H2_ci));
+	}
+	if (isfinite(s->tau2_ci_pl[0])) {
+		double tau_pl[2] = { sqrt(s->tau2_ci_pl[0]), sqrt(s->tau2_ci_pl[1]) };
+
+		set(o, "tau2_ci_pl", jpair(s->tau2_ci_pl));
+		set(o, "tau_ci_pl", jpair(tau_pl));
 	}
 	return o;
 }
@@ -207,6 +213,12 @@ static void add_subgroups(json_t *root, const struct pool_result *r)
 	set(test, "pooled_of_subgroups_se", jnum(t->pooled_se));
 	if (r->opts.model == POOL_MODEL_FIXED)
 		set(test, "Q_total_minus_sum_Q_within", jnum(t->Q_total_minus_within));
+	if (r->no_total) {
+		json_decref(test);
+		set(root, "subgroup_test", json_null());
+		set(root, "overall", json_null());
+		return;
+	}
 	set(root, "subgroup_test", test);
 	set(root, "overall", row_json(&r->main, r->log_scale, 0));
 }
@@ -218,7 +230,7 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 
 	set(root, "QM", jnum(m->QM));
 	set(root, "QM_df", jint(m->QM_df));
-	if (m->hk)
+	if (m->tdist)
 		set(root, "QM_df2", jint(m->QM_df2));
 	set(root, "QM_p", jnum(m->QM_p));
 	set(root, "QE_residual", jnum(m->QE));
@@ -236,7 +248,7 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 		set(o, "se", jnum(l->se));
 		set(o, "ci_lb", jnum(l->ci_lb));
 		set(o, "ci_ub", jnum(l->ci_ub));
-		if (m->hk) {
+		if (m->tdist) {
 			set(o, "t", jnum(l->stat));
 			set(o, "df_t", jint(m->df_t));
 		} else {
@@ -250,15 +262,86 @@ static void add_moderator(json_t *root, const struct pool_result *r)
 	set(root, "subgroups", arr);
 }
 
-static json_t *loo_json(const struct pool_result *r)
+/* leave-one-out rows ("omitted") or cumulative ones ("added") */
+static json_t *loo_json(const struct pool_result *r, const struct pool_loo_row *rows_in, size_t n,
+			const char *key)
 {
 	json_t *rows = json_array(), *o = json_object(), *wrap = json_object();
 
-	for (size_t j = 0; j < r->nloo; j++) {
-		json_t *row = row_json(&r->loo[j].s, r->log_scale, 1);
-		const char *lbl = r->in->studies[r->loo[j].omitted].label;
+	for (size_t j = 0; j < n; j++) {
+		json_t *row = row_json(&rows_in[j].s, r->log_scale, 1);
+		const char *lbl = r->in->studies[rows_in[j].omitted].label;
 
-		json_object_set_new(row, "omitted", json_string(lbl ? lbl : ""));
+		json_object_set_new(row, key, json_string(lbl ? lbl : ""));
+		json_array_append_new(rows, row);
+	}
+	set(o, "rows", rows);
+	set(wrap, model_label(r), o);
+	return wrap;
+}
+
+static json_t *metareg_json(const struct pool_result *r)
+{
+	const struct pool_metareg *g = r->mreg;
+	json_t *o = json_object(), *coefs = json_array(), *mods = json_array();
+
+	for (size_t j = 0; j < r->in->nmods; j++)
+		json_array_append_new(mods, json_string(r->in->mod_names[j]));
+	set(o, "moderators", mods);
+	set(o, "k", json_integer(g->k));
+	set(o, "QM", jnum(g->QM));
+	set(o, "QM_df", jint(g->QM_df));
+	if (g->tdist)
+		set(o, "QM_df2", jint(g->QM_df2));
+	set(o, "QM_p", jnum(g->QM_p));
+	set(o, "QE_residual", jnum(g->QE));
+	set(o, "QE_df", jint(g->QE_df));
+	set(o, "QE_p", jnum(g->QE_p));
+	set(o, "tau2_residual", jnum(g->tau2));
+	set(o, "I2_residual", jnum(g->I2));
+	set(o, "R2", jnum(g->R2));
+	for (size_t j = 0; j < g->ncoef; j++) {
+		const struct pool_coef *c = &g->coef[j];
+		json_t *row = json_object();
+
+		set(row, "name", json_string(c->name));
+		set(row, "estimate", jnum(c->estimate));
+		set(row, "se", jnum(c->se));
+		if (g->tdist) {
+			set(row, "t", jnum(c->stat));
+			set(row, "df_t", jint(g->df_t));
+		} else {
+			set(row, "z", jnum(c->stat));
+		}
+		set(row, "p", jnum(c->p));
+		set(row, "ci_lb", jnum(c->ci_lb));
+		set(row, "ci_ub", jnum(c->ci_ub));
+		json_array_append_new(coefs, row);
+	}
+	set(o, "coefficients", coefs);
+	return o;
+}
+
+static json_t *influence_json(const struct pool_result *r)
+{
+	json_t *rows = json_array(), *o = json_object(), *wrap = json_object();
+
+	for (size_t j = 0; j < r->ninfl; j++) {
+		const struct pool_influence *f = &r->infl[j];
+		const char *lbl = r->in->studies[f->study].label;
+		json_t *row = json_object();
+
+		set(row, "study", json_string(lbl ? lbl : ""));
+		set(row, "rstudent", jnum(f->rstudent));
+		set(row, "dffits", jnum(f->dffits));
+		set(row, "cook_d", jnum(f->cook_d));
+		set(row, "cov_r", jnum(f->cov_r));
+		set(row, "tau2_del", jnum(f->tau2_del));
+		set(row, "QE_del", jnum(f->QE_del));
+		set(row, "hat", jnum(f->hat));
+		set(row, "weight", jnum(f->weight));
+		set(row, "dfbs", jnum(f->dfbs));
+		set(row, "influential", json_boolean(f->influential));
 		json_array_append_new(rows, row);
 	}
 	set(o, "rows", rows);
@@ -289,7 +372,7 @@ static json_t *egger_json(const struct pool_result *r)
 	set(m, "k", json_integer(e->k));
 	set(m, "bias", jnum(e->m_bias));
 	set(m, "bias_se", jnum(e->m_bias_se));
-	if (e->m_hk) {
+	if (e->m_tdist) {
 		set(m, "t", jnum(e->m_stat));
 		set(m, "df", jint(e->m_df));
 	} else {
@@ -314,6 +397,7 @@ static json_t *trimfill_json(const struct pool_result *r)
 	int lg = r->log_scale;
 
 	set(o, "side", json_string(t->right ? "right" : "left"));
+	set(o, "estimator", json_string(t->r0 ? "R0" : "L0"));
 	set(o, "k0", json_integer(t->k0));
 	set(o, "se_k0", jnum(t->se_k0));
 	set(o, "k_original", json_integer(t->k));
@@ -365,8 +449,13 @@ json_t *pool_result_json(const struct pool_result *r)
 	set(root, "method", json_string(pool_method_name(o->method)));
 	set(root, "model", json_string(random ? "random" : "fixed"));
 	set(root, "tau2_method", random ? json_string(pool_tau2_name(o->tau2)) : json_null());
-	set(root, "ci_method", json_string(r->main.hk ? "knha" : "z"));
+	set(root, "ci_method", json_string(pool_ci_metafor_name(r->main.ci)));
+	if (r->main.ci == POOL_CI_HK || r->main.ci == POOL_CI_HK_ADHOC)
+		set(root, "hk_q", jnum(r->main.hk_q));
+	if (r->main.degenerate)
+		set(root, "ci_degenerate", json_true());
 	set(root, "convention", json_string(pool_conv_name(o->conv)));
+	set(root, "level", json_real(o->level));
 	if (r->auto_model)
 		set(root, "model_chosen_by", json_pack("{s:s, s:o}", "rule",
 						       "random effects when the heterogeneity p < 0.05",
@@ -374,8 +463,14 @@ json_t *pool_result_json(const struct pool_result *r)
 	for (size_t i = 0; i < r->in->k; i++)
 		json_array_append_new(studies, study_json(r, i));
 	set(root, "studies", studies);
-	set(root, "pooled", pooled_json(&r->main, r->log_scale));
-	set(root, "heterogeneity", hetero_json(&r->main));
+	if (r->no_total) {
+		set(root, "pooled", json_null());
+		set(root, "heterogeneity", json_null());
+		set(root, "no_total", json_string(POOL_NO_TOTAL_WHY));
+	} else {
+		set(root, "pooled", pooled_json(&r->main, r->log_scale));
+		set(root, "heterogeneity", hetero_json(&r->main));
+	}
 	if (r->has_mh_tests) {
 		set(root, "cmh_test", json_pack("{s:o, s:o}", "CMH", jnum(r->cmh), "p", jnum(r->cmh_p)));
 		set(root, "tarone_test", json_pack("{s:o, s:o, s:i}", "TA", jnum(r->tarone),
@@ -389,11 +484,23 @@ json_t *pool_result_json(const struct pool_result *r)
 		set(root, "QM", json_null());
 	/* asked for but not possible (too few studies): null, and a warning */
 	if (o->extras & POOL_LEAVE_ONE_OUT)
-		set(root, "leave_one_out", r->loo ? loo_json(r) : json_null());
+		set(root, "leave_one_out", r->loo ? loo_json(r, r->loo, r->nloo, "omitted") : json_null());
+	if (o->extras & POOL_METAREG)
+		set(root, "metareg", r->mreg ? metareg_json(r) : json_null());
+	if (o->extras & POOL_INFLUENCE)
+		set(root, "influence", r->infl ? influence_json(r) : json_null());
+	if (o->extras & POOL_CUMULATIVE)
+		set(root, "cumulative", r->cum ? loo_json(r, r->cum, r->ncum, "added") : json_null());
 	if (o->extras & POOL_EGGER)
 		set(root, "egger", r->egger ? egger_json(r) : json_null());
 	if (o->extras & POOL_TRIMFILL)
 		set(root, "trimfill", r->tf ? trimfill_json(r) : json_null());
+	if (o->extras & POOL_BEGG)
+		set(root, "begg", r->begg ? json_pack("{s:i, s:o, s:o, s:o, s:s}", "k", r->begg->k,
+						      "tau", jnum(r->begg->tau), "z", jnum(r->begg->z),
+						      "p", jnum(r->begg->p),
+						      "p_method", r->begg->exact ? "exact" : "normal")
+					  : json_null());
 	for (size_t i = 0; i < r->warnings.n; i++)
 		json_array_append_new(warn, json_string(r->warnings.v[i]));
 	set(root, "warnings", warn);

@@ -10,9 +10,16 @@
  *   DL    (y'P0y - (k - p)) / tr P0, P0 at tau2 = 0 (DerSimonian & Laird 1986)
  *   HE    (RSS_OLS - tr(P_OLS V)) / (k - p), only as REML's starting value
  *   REML  Fisher scoring tau2 += (y'PPy - tr P) / tr(PP), step-halved to
- *         stay >= 0, then metafor's check that the likelihood at 0 is not
- *         higher
+ *         stay >= 0 and to climb the likelihood, falling back to Brent on
+ *         y'PPy = tr P when it does not converge, then metafor's check
+ *         that the likelihood at 0 is not higher
  *   PM    the root of y'P(tau2)y = k - p (Paule & Mandel 1982), Brent
+ *   ML    as REML with the likelihood: tau2 += (y'PPy - sum w) / sum w^2
+ *   HS    (y'P0y - k) / sum w0 (Hunter & Schmidt 2004)
+ *   HE    also an estimator of its own (Hedges 1983)
+ *   SJ    tau0 y'P(tau0)y / (k - p), tau0 = sum (y - ybar)^2 / k (Sidik &
+ *         Jonkman 2005)
+ *   EB    Morris (1983): y'Py k / (k - p) = k, the PM root
  *
  * y'Py, y'PPy, tr P and tr PP are formed from p x p matrices without the
  * k x k matrix P: with A = (X'WX)^-1 and r = y - Xb,
@@ -27,6 +34,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_roots.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +178,7 @@ int pool_mr_eval(struct pool_mr *m, double tau2, int traces)
 		ypy2 += m->w[i] * m->w[i] * r * r;
 	}
 	m->sumw = sw;
+	m->sumw2 = sw2;
 	m->rss = rss;
 	m->ypy2 = ypy2;
 	if (traces) {
@@ -251,14 +260,17 @@ out:
 }
 
 /* The restricted log-likelihood at tau2 (without constants), after
- * pool_mr_eval(m, tau2, .): -1/2 (sum log(v + tau2) + log det X'WX + y'Py). */
-static double reml_ll(struct pool_mr *m, double tau2)
+ * pool_mr_eval(m, tau2, .): -1/2 (sum log(v + tau2) + log det X'WX + y'Py);
+ * with ml, the likelihood: -1/2 (sum log(v + tau2) + y'Py). */
+static double loglik(struct pool_mr *m, double tau2, int ml)
 {
 	double s = 0, logdet_a = 0;
 	int st;
 
 	for (size_t i = 0; i < m->k; i++)
 		s += log(m->v[i] + tau2);
+	if (ml)
+		return -0.5 * (s + m->rss);
 	/* log det X'WX = -log det A; A is SPD */
 	if (m->p == 1) {
 		logdet_a = log(gsl_matrix_get(m->A, 0, 0));
@@ -273,53 +285,196 @@ static double reml_ll(struct pool_mr *m, double tau2)
 	return -0.5 * (s - logdet_a + m->rss);
 }
 
-/* REML by Fisher scoring from the HE estimate, as metafor's rma.uni. */
-static int tau2_reml(struct pool_mr *m, double *out)
+/* The REML score y'PPy - tr P at tau2 (zero at an interior maximum). */
+/*
+ * Brent (GSL) on [lo, hi], where F changes sign, to POOL_TAU2_RTOL
+ * relative (with an absolute floor of that times vscale).  *failed is set
+ * by F when an evaluation fails (its message is then the error); what
+ * names the quantity in other errors.
+ */
+static int brent_tau2(gsl_function *F, const int *failed, double lo, double hi, double vscale,
+		      const char *what, double *out)
 {
-	double tau2, scale, ll_hat, ll_0;
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	int st, iter, rc = 0;
+
+	if (!s)
+		return lsr_error_oom();
+	st = gsl_root_fsolver_set(s, F, lo, hi);
+	for (iter = 0; st == GSL_SUCCESS && iter < POOL_MAXITER; iter++) {
+		if ((st = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS || *failed)
+			break;
+		*out = gsl_root_fsolver_root(s);
+		st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+					    POOL_TAU2_RTOL * vscale, POOL_TAU2_RTOL);
+		if (st == GSL_SUCCESS)
+			break;
+		if (st == GSL_CONTINUE)
+			st = GSL_SUCCESS;
+	}
+	if (*failed)
+		rc = lsr_error_last_code();
+	else if (st != GSL_SUCCESS || iter >= POOL_MAXITER)
+		rc = lsr_error_set(LSR_ERROR, "%s: %s", what,
+				   st != GSL_SUCCESS ? gsl_strerror(st) : "the root finder did not converge");
+	gsl_root_fsolver_free(s);
+	return rc;
+}
+
+/* The (restricted, or with ml full) likelihood score at tau2:
+ * y'PPy - tr P, or y'PPy - sum w; zero at an interior maximum.  The
+ * expected information (x 2) is left in *info when info is not NULL. */
+static int lik_score(struct pool_mr *m, double tau2, int ml, double *score, double *info)
+{
+	int rc = pool_mr_eval(m, tau2, 1);
+
+	*score = rc < 0 ? NAN : m->ypy2 - (ml ? m->sumw : m->trP);
+	if (info)
+		*info = ml ? m->sumw2 : m->trPP;
+	return rc;
+}
+
+struct score_arg {
+	struct pool_mr *m;
+	int ml;
+	int failed;
+};
+
+static double score_f(double tau2, void *vp)
+{
+	struct score_arg *a = vp;
+	double s;
+
+	if (lik_score(a->m, tau2, a->ml, &s, NULL) < 0)
+		a->failed = 1;
+	return s;
+}
+
+/*
+ * The fallback: the root of the REML estimating equation y'PPy = tr P (ML:
+ * y'PPy = sum w) on [0, hi], bracketed by doubling from the typical within-study variance,
+ * then Brent (GSL).  0 when the score at 0 already points to the boundary.
+ */
+int pool_mr_lik_root(struct pool_mr *m, int ml, double *out)
+{
+	struct score_arg a = { m, ml, 0 };
+	gsl_function F = { score_f, &a };
+	double lo = 0, hi = m->vscale, f;
+
+	*out = 0;
+	f = score_f(0.0, &a);
+	if (a.failed)
+		return lsr_error_last_code();
+	if (!(f > 0))
+		return 0;
+	for (int iter = 0;; iter++) {
+		f = score_f(hi, &a);
+		if (a.failed)
+			return lsr_error_last_code();
+		if (f <= 0)
+			break;
+		lo = hi;
+		hi *= 2;
+		if (iter > 2000 || !isfinite(hi))
+			return lsr_error_set(LSR_ERROR, "%s estimation of tau2: cannot bracket the root of its equation",
+					     ml ? "ML" : "REML");
+	}
+	if (f == 0) {
+		*out = hi;
+		return 0;
+	}
+	return brent_tau2(&F, &a.failed, lo, hi, m->vscale,
+			  ml ? "ML estimation of tau2 failed" : "REML estimation of tau2 failed", out);
+}
+
+/*
+ * Fisher scoring from the HE estimate, as metafor's rma.uni, made safe:
+ * a step that lowers the restricted likelihood is halved, and the
+ * iteration stops when tau2 changes by less than POOL_TAU2_RTOL of its
+ * scale (tau2 plus the typical within-study variance), or when the
+ * likelihood no longer changes in double precision and tau2 changes by
+ * less than 1e-10 of its scale (further steps are rounding noise: with
+ * variances as different as 1e-7 and 0.34 the score cannot be computed
+ * to 1e-14).  Returns 1 when it did not converge (the caller falls back).
+ */
+static int lik_scoring(struct pool_mr *m, int ml, double *out)
+{
+	double tau2, ll, score, info;
 	int rc, iter;
 
 	if ((rc = tau2_he(m, &tau2)) < 0)
 		return rc;
-	for (iter = 0;; iter++) {
-		double adj, old = tau2;
+	if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
+		return rc;
+	ll = loglik(m, tau2, ml);
+	for (iter = 0; iter < POOL_MAXITER; iter++) {
+		double adj, next, ll_next, scale;
+		int halvings = 0;
 
-		if (iter >= POOL_MAXITER)
-			return lsr_error_set(LSR_ERROR,
-					     "REML estimation of tau2 did not converge in %d Fisher scoring steps",
-					     POOL_MAXITER);
-		if ((rc = pool_mr_eval(m, tau2, 1)) < 0)
+		if ((rc = lik_score(m, tau2, ml, &score, &info)) < 0)
 			return rc;
-		adj = (m->ypy2 - m->trP) / m->trPP;
-		if (!isfinite(adj))
-			return lsr_error_set(LSR_ERROR,
-					     "REML estimation of tau2 failed: a variance is too close to 0 (or too large) for double precision");
+		adj = score / info;
+		if (!isfinite(adj) || !isfinite(ll))
+			return 1;
 		if (tau2 + adj < 0) {
 			/* heading for the boundary: stop at 0 if the score there
 			 * points outwards, else halve the step (metafor) */
-			if ((rc = pool_mr_eval(m, 0.0, 1)) < 0)
+			if ((rc = lik_score(m, 0.0, ml, &score, NULL)) < 0)
 				return rc;
-			if (m->ypy2 - m->trP <= 0) {
-				tau2 = 0;
-				break;
+			if (score <= 0) {
+				*out = 0;
+				return 0;
 			}
 			while (tau2 + adj < 0)
 				adj /= 2;
 		}
-		tau2 += adj;
-		scale = tau2 + m->vscale;
-		if (fabs(tau2 - old) <= POOL_TAU2_RTOL * scale)
-			break;
+		for (;;) {
+			next = tau2 + adj;
+			if ((rc = pool_mr_eval(m, next, 0)) < 0)
+				return rc;
+			ll_next = loglik(m, next, ml);
+			if (ll_next >= ll || halvings >= 60)
+				break;
+			/* uphill only: a step past the maximum is halved */
+			if (fabs(ll_next - ll) <= 4 * DBL_EPSILON * (fabs(ll) + 1))
+				break;
+			adj /= 2;
+			halvings++;
+		}
+		scale = next + m->vscale;
+		if (fabs(adj) <= POOL_TAU2_RTOL * scale ||
+		    (fabs(ll_next - ll) <= 4 * DBL_EPSILON * (fabs(ll) + 1) &&
+		     fabs(adj) <= 1e-10 * scale)) {
+			*out = next;
+			return 0;
+		}
+		tau2 = next;
+		ll = ll_next;
 	}
+	return 1;
+}
+
+/* REML or ML: Fisher scoring, or the bracketing root finder when scoring
+ * does not converge; then metafor's check that the likelihood at 0 is not
+ * higher. */
+static int tau2_lik(struct pool_mr *m, int ml, double *out)
+{
+	double tau2 = 0, ll_hat, ll_0;
+	int rc;
+
+	if ((rc = lik_scoring(m, ml, &tau2)) < 0)
+		return rc;
+	if (rc == 1 && (rc = pool_mr_lik_root(m, ml, &tau2)) < 0)
+		return rc;
 	if (tau2 > 0) {
 		/* metafor's ll0check: a stationary point below the likelihood
 		 * at 0 is not the maximum */
 		if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
 			return rc;
-		ll_hat = reml_ll(m, tau2);
+		ll_hat = loglik(m, tau2, ml);
 		if ((rc = pool_mr_eval(m, 0.0, 0)) < 0)
 			return rc;
-		ll_0 = reml_ll(m, 0.0);
+		ll_0 = loglik(m, 0.0, ml);
 		if (ll_0 > ll_hat)
 			tau2 = 0;
 	}
@@ -327,13 +482,17 @@ static int tau2_reml(struct pool_mr *m, double *out)
 	return 0;
 }
 
+enum target_of { T_QGEN, T_REML, T_ML };
+
 struct qgen_arg {
 	struct pool_mr *m;
 	double target;
 	int failed;
+	enum target_of of;
 };
 
-/* y'P(tau2)y - target: decreasing in tau2 */
+/* y'P(tau2)y - target (decreasing in tau2), or the REML or ML
+ * log-likelihood - target (decreasing away from the maximum) */
 static double qgen_f(double tau2, void *vp)
 {
 	struct qgen_arg *q = vp;
@@ -342,7 +501,7 @@ static double qgen_f(double tau2, void *vp)
 		q->failed = 1;
 		return NAN;
 	}
-	return q->m->rss - q->target;
+	return (q->of == T_QGEN ? q->m->rss : loglik(q->m, tau2, q->of == T_ML)) - q->target;
 }
 
 /*
@@ -352,7 +511,7 @@ static double qgen_f(double tau2, void *vp)
  */
 static int qgen_root(struct pool_mr *m, double target, double *out)
 {
-	struct qgen_arg q = { m, target, 0 };
+	struct qgen_arg q = { m, target, 0, T_QGEN };
 	gsl_function F = { qgen_f, &q };
 	gsl_root_fsolver *s = NULL;
 	double lo = 0, hi, f0, fhi, root = 0;
@@ -402,7 +561,7 @@ static int qgen_root(struct pool_mr *m, double target, double *out)
 		root = gsl_root_fsolver_root(s);
 		a = gsl_root_fsolver_x_lower(s);
 		b = gsl_root_fsolver_x_upper(s);
-		st = gsl_root_test_interval(a, b, 0.0, POOL_TAU2_RTOL);
+		st = gsl_root_test_interval(a, b, POOL_TAU2_RTOL * m->vscale, POOL_TAU2_RTOL);
 		if (st == GSL_SUCCESS)
 			break;
 		if (st == GSL_CONTINUE)
@@ -418,6 +577,23 @@ out:
 	return rc;
 }
 
+/* Sidik & Jonkman (2005), as metafor: from tau0 = sum (y - ybar)^2 / k,
+ * tau0 y'P(tau0)y / (k - p); positive whenever the y differ. */
+static int tau2_sj(struct pool_mr *m, double *out)
+{
+	double mean = 0, t0 = 0;
+	int rc;
+
+	for (size_t i = 0; i < m->k; i++)
+		mean += m->y[i] / (double)m->k;
+	for (size_t i = 0; i < m->k; i++)
+		t0 += (m->y[i] - mean) * (m->y[i] - mean) / (double)m->k;
+	if ((rc = pool_mr_eval(m, t0, 0)) < 0)
+		return rc;
+	*out = t0 * m->rss / ((double)m->k - (double)m->p);
+	return 0;
+}
+
 int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 {
 	double df = (double)m->k - (double)m->p;
@@ -428,21 +604,70 @@ int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2)
 		return 0;
 	switch (method) {
 	case POOL_TAU2_DL:
+	case POOL_TAU2_HS:
+		/* moments of Q at tau2 = 0: DerSimonian & Laird (Q - df) / tr P,
+		 * Hunter & Schmidt (2004) (Q - k) / sum w */
 		if ((rc = pool_mr_eval(m, 0.0, 1)) < 0)
 			return rc;
-		*tau2 = (m->rss - df) / m->trP;
+		if (method == POOL_TAU2_DL)
+			*tau2 = (m->rss - df) / m->trP;
+		else
+			*tau2 = (m->rss - (double)m->k) / m->sumw;
 		if (!(*tau2 > 0))
 			*tau2 = 0;
 		return 0;
 	case POOL_TAU2_REML:
-		return tau2_reml(m, tau2);
+	case POOL_TAU2_ML:
+		return tau2_lik(m, method == POOL_TAU2_ML, tau2);
 	case POOL_TAU2_PM:
+	case POOL_TAU2_EB:
+		/* Morris's empirical Bayes equation y'Py k/(k - p) = k is
+		 * Paule-Mandel's y'Py = k - p: metafor iterates to the same root */
 		return qgen_root(m, df, tau2);
+	case POOL_TAU2_HE:
+		return tau2_he(m, tau2);
+	case POOL_TAU2_SJ:
+		return tau2_sj(m, tau2);
 	}
 	BUG("unknown tau2 method %d", (int)method);
 }
 
-int pool_mr_qprofile(struct pool_mr *m, double ci[2])
+#define PL_WHAT "profile-likelihood interval for tau2"
+
+int pool_mr_plci(struct pool_mr *m, int ml, double tau2, double level, double ci[2])
+{
+	struct qgen_arg a = { m, 0, 0, ml ? T_ML : T_REML };
+	gsl_function F = { qgen_f, &a };
+	double hi, f;
+	int rc, iter;
+
+	ci[0] = ci[1] = NAN;
+	if ((rc = pool_mr_eval(m, tau2, 0)) < 0)
+		return rc;
+	/* 2 (ll_max - ll) = chi2(1) quantile at the level */
+	a.target = loglik(m, tau2, ml) - pool_chisq_lower_quantile(pool_level(level), 1) / 2;
+	f = qgen_f(0.0, &a);
+	if (a.failed)
+		return lsr_error_last_code();
+	if (f >= 0 || tau2 <= 0)
+		ci[0] = 0;
+	else if ((rc = brent_tau2(&F, &a.failed, 0.0, tau2, m->vscale, PL_WHAT, &ci[0])) < 0)
+		return rc;
+	hi = fmax(tau2, m->vscale);
+	for (iter = 0;; iter++) {
+		hi *= 2;
+		f = qgen_f(hi, &a);
+		if (a.failed)
+			return lsr_error_last_code();
+		if (f < 0)
+			break;
+		if (iter > 2000 || !isfinite(hi))
+			return lsr_error_set(LSR_ERROR, PL_WHAT ": cannot bracket the upper bound");
+	}
+	return brent_tau2(&F, &a.failed, tau2, hi, m->vscale, PL_WHAT, &ci[1]);
+}
+
+int pool_mr_qprofile(struct pool_mr *m, double level, double ci[2])
 {
 	double df = (double)m->k - (double)m->p;
 	int rc;
@@ -451,9 +676,10 @@ int pool_mr_qprofile(struct pool_mr *m, double ci[2])
 	if (df < 1)
 		return 0;
 	/* lower bound: Q_gen = chi2 upper 2.5% point; upper: lower 2.5% point */
-	if ((rc = qgen_root(m, pool_chisq_lower_quantile(0.975, df), &ci[0])) < 0)
+	level = pool_level(level);
+	if ((rc = qgen_root(m, pool_chisq_lower_quantile((1 + level) / 2, df), &ci[0])) < 0)
 		return rc;
-	if ((rc = qgen_root(m, pool_chisq_lower_quantile(0.025, df), &ci[1])) < 0)
+	if ((rc = qgen_root(m, pool_chisq_lower_quantile((1 - level) / 2, df), &ci[1])) < 0)
 		return rc;
 	return 0;
 }

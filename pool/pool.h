@@ -55,6 +55,7 @@ struct pool_study {
 	double mean2, sd2, n2;
 	double events1, events2; /* binary data use n1 and n2 above */
 	double yi, vi;           /* generic: effect and its variance */
+	double order;            /* cumulative analysis: sort key (NaN, or 0 for all: input order) */
 };
 
 struct pool_input {
@@ -62,6 +63,10 @@ struct pool_input {
 	const struct pool_study *studies; /* k of them */
 	size_t k;
 	int has_subgroups; /* every study has a subgroup label */
+	/* continuous moderators: x[i * nmods + j] is moderator j of study i */
+	size_t nmods;
+	const char *const *mod_names; /* nmods names (borrowed) */
+	const double *x;              /* k x nmods (borrowed) */
 };
 
 /* --- options ------------------------------------------------------------ */
@@ -69,7 +74,25 @@ struct pool_input {
 enum pool_measure { POOL_MD, POOL_SMD, POOL_OR, POOL_RR, POOL_RD, POOL_GIV };
 enum pool_method { POOL_METHOD_IV, POOL_METHOD_MH, POOL_METHOD_PETO };
 enum pool_model { POOL_MODEL_FIXED, POOL_MODEL_RANDOM, POOL_MODEL_AUTO };
-enum pool_tau2 { POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM };
+enum pool_tau2 {
+	POOL_TAU2_DL, POOL_TAU2_REML, POOL_TAU2_PM,
+	POOL_TAU2_ML, POOL_TAU2_HS, POOL_TAU2_HE, POOL_TAU2_SJ, POOL_TAU2_EB,
+};
+/*
+ * How the CI and the test of a random-effects estimate are made (fixed-
+ * effect estimates always use z).  With q = sum w*(y - mu)^2 / (k - 1),
+ * the variance of the estimate is scaled by 1 (z, t), q (Hartung & Knapp
+ * 2001; Sidik & Jonkman 2002) or max(1, q) (the ad hoc correction of
+ * Knapp & Hartung 2003, Roever, Knapp & Friede 2015), and all but z use
+ * the t(k - 1) quantile: metafor's test = "z", "t", "knha", "adhoc".
+ */
+enum pool_ci {
+	POOL_CI_UNSET = -1, /* the default: hk-adhoc, z with subgroups/moderator */
+	POOL_CI_Z,
+	POOL_CI_T,
+	POOL_CI_HK,
+	POOL_CI_HK_ADHOC,
+};
 /* SMD formula, zero cells, continuity correction inside MH, MH RD variance,
  * which I2 the table and the forest plot show */
 enum pool_conv { POOL_CONV_REVMAN5, POOL_CONV_METAFOR };
@@ -85,6 +108,17 @@ enum pool_extra_flags {
 	POOL_LEAVE_ONE_OUT = 1 << 2, /* leave-one-out sensitivity analysis */
 	POOL_EGGER = 1 << 3,         /* Egger's test, classic and model-based */
 	POOL_TRIMFILL = 1 << 4,      /* trim-and-fill, estimator L0 */
+	/* with POOL_SUBGROUPS: subtotals only, no overall total and no test
+	 * for subgroup differences, for subgroups that share studies (time
+	 * points); a study may then appear once in each subgroup */
+	POOL_NO_TOTAL = 1 << 5,
+	/* pool a study that has several rows (same label) anyway, with a
+	 * warning; without it such an analysis is refused */
+	POOL_ALLOW_REPEATED = 1 << 6,
+	POOL_BEGG = 1 << 7,          /* Begg and Mazumdar's rank correlation test */
+	POOL_CUMULATIVE = 1 << 8,    /* cumulative meta-analysis (by order, else input order) */
+	POOL_INFLUENCE = 1 << 9,     /* influence diagnostics (metafor's influence()) */
+	POOL_METAREG = 1 << 10,      /* meta-regression on in->x (continuous moderators) */
 };
 
 struct pool_opts {
@@ -92,23 +126,35 @@ struct pool_opts {
 	enum pool_method method;
 	enum pool_model model;   /* AUTO: random when the heterogeneity p < 0.05 */
 	enum pool_tau2 tau2;
-	int hk;                  /* Hartung-Knapp: 1, 0, or -1 for the default */
+	enum pool_ci ci;         /* CI and test of random-effects estimates */
 	enum pool_conv conv;
 	enum pool_rdvar rd_var;
 	int log_scale;           /* GIV: effects are logs of ratios (-1: default, yes) */
 	unsigned extras;         /* enum pool_extra_flags */
 	const char *const *exclude; /* study labels left out (sensitivity) */
 	size_t nexclude;
+	double level;            /* confidence level of every CI, 0 < level < 1 (0: 0.95) */
+	int tf_side;             /* trim-and-fill: -1 by Egger's slope, 0 left, 1 right */
+	int tf_r0;               /* trim-and-fill estimator R0 instead of L0 */
 };
 
 #define POOL_OPTS_INIT { POOL_MD, POOL_METHOD_IV, POOL_MODEL_RANDOM, POOL_TAU2_REML, \
-			 -1, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0 }
+			 POOL_CI_UNSET, POOL_CONV_REVMAN5, POOL_RDVAR_CONV, -1, 0, NULL, 0, 0.95, -1, 0 }
+
+/* Why an analysis with POOL_NO_TOTAL has no total (for people). */
+#define POOL_NO_TOTAL_WHY "No overall total: the subgroups share studies (time points), so a total would count their participants more than once"
 
 /* Names as the options and the JSON spell them ("MD", "MH", "REML", ...). */
 const char *pool_measure_name(enum pool_measure m);
 const char *pool_method_name(enum pool_method m);
 const char *pool_tau2_name(enum pool_tau2 t);
 const char *pool_conv_name(enum pool_conv c);
+/* "z", "t", "hk", "hk-adhoc" (the option's spelling) */
+const char *pool_ci_name(enum pool_ci c);
+/* metafor's test = name: "z", "t", "knha", "adhoc" (the JSON's ci_method) */
+const char *pool_ci_metafor_name(enum pool_ci c);
+/* ", Hartung-Knapp" and the like for people, "" for z */
+const char *pool_ci_title(enum pool_ci c);
 /* Parse the names above, case-insensitively; 0 or LSR_EUSAGE with a message.
  * pool_tau2_parse also takes the reference files' descriptive spellings
  * such as "DL(Q from MH)" and "DL (separately per subgroup)". */
@@ -116,6 +162,8 @@ int pool_measure_parse(enum pool_measure *out, const char *s);
 int pool_method_parse(enum pool_method *out, const char *s);
 int pool_tau2_parse(enum pool_tau2 *out, const char *s);
 int pool_conv_parse(enum pool_conv *out, const char *s);
+/* Either spelling above. */
+int pool_ci_parse(enum pool_ci *out, const char *s);
 /* The data type a measure needs. */
 enum pool_data_type pool_measure_data_type(enum pool_measure m);
 
@@ -144,11 +192,14 @@ struct pool_est {
 struct pool_summary {
 	int k;          /* studies pooled */
 	int random;     /* random-effects weights were used */
-	int hk;         /* Hartung-Knapp: stat is t with df_t degrees of freedom */
+	enum pool_ci ci; /* how CI and test were made; not Z: stat is t(df_t) */
+	int degenerate; /* Hartung-Knapp SE exactly 0 (all estimates equal): no CI */
+	double hk_q;    /* q = sum w*(y - mu)^2 / (k - 1) of the HK methods, or NaN */
 	double estimate, se, ci_lb, ci_ub;
 	double stat;    /* z, or t with Hartung-Knapp */
 	double df_t;
 	double crit;    /* the quantile used for the CI */
+	double level;   /* its confidence level (0: 0.95) */
 	double p;
 	double pi_lb, pi_ub;         /* prediction interval (metafor) */
 	double pi_t_lb, pi_t_ub;     /* t(k-2) version (Higgins 2009), z models */
@@ -158,6 +209,7 @@ struct pool_summary {
 	double I2_from_Q;            /* max(0, (Q - df)/Q) * 100, what RevMan 5 shows */
 	double tau2;
 	double tau2_ci[2], I2_ci[2], H2_ci[2]; /* Q-profile; NaN when not computed */
+	double tau2_ci_pl[2];        /* profile likelihood (REML, ML); NaN otherwise */
 };
 
 struct pool_subgroup {
@@ -179,7 +231,7 @@ struct pool_mod_level {
 /* Mixed-effects meta-regression on the subgroup as a categorical moderator
  * (metafor rma(yi, vi, mods = ~ factor(subgroup))). */
 struct pool_moderator {
-	int hk;          /* QM is an F statistic on (QM_df, QM_df2) df, levels use t */
+	int tdist;       /* QM is an F statistic on (QM_df, QM_df2) df, levels use t */
 	double QM, QM_df, QM_df2, QM_p;
 	double QE, QE_df, QE_p;
 	double tau2, I2, R2;
@@ -188,9 +240,45 @@ struct pool_moderator {
 	size_t nlevels;
 };
 
+/* A leave-one-out refit (omitted) or a step of the cumulative analysis
+ * (the studies up to and including the one added). */
+/* One coefficient of a meta-regression. */
+struct pool_coef {
+	const char *name;  /* "intrcpt" or the moderator's name (borrowed) */
+	double estimate, se, stat, p, ci_lb, ci_ub;
+};
+
+/* Meta-regression on continuous moderators, metafor's rma(yi, vi, mods =
+ * ~ x1 + x2 + ..., method, test): the analysis's tau2 estimator (residual
+ * tau2) and CI method. */
+struct pool_metareg {
+	int k, tdist;       /* tdist: t tests on df_t, QM an F on (QM_df, QM_df2) */
+	double df_t;
+	double QM, QM_df, QM_df2, QM_p;
+	double QE, QE_df, QE_p;
+	double tau2, I2, R2;
+	struct pool_coef *coef; /* ncoef = 1 + in->nmods */
+	size_t ncoef;
+};
+
 struct pool_loo_row {
-	size_t omitted; /* index into the input */
+	size_t omitted; /* index into the input: left out, or added */
 	struct pool_summary s;
+};
+
+/* Case-deletion diagnostics of one study (Viechtbauer & Cheung 2010),
+ * from the fit without it: metafor's influence() for an inverse-variance
+ * model with Wald tests. */
+struct pool_influence {
+	size_t study;       /* index into the input */
+	double rstudent;    /* (y - mu(-i)) / sqrt(v + tau2(-i) + Var mu(-i)) */
+	double dffits;      /* (mu - mu(-i)) / sqrt(h (tau2(-i) + v)) */
+	double cook_d;      /* (mu - mu(-i))^2 / Var mu */
+	double cov_r;       /* Var mu(-i) / Var mu */
+	double tau2_del, QE_del;
+	double hat, weight; /* w / sum w, and in percent */
+	double dfbs;        /* (mu - mu(-i)) / sqrt(1 / sum 1/(v + tau2(-i))) */
+	int influential;    /* metafor's rule of thumb */
 };
 
 struct pool_egger {
@@ -200,13 +288,23 @@ struct pool_egger {
 	double limit, limit_lb, limit_ub;
 	double snd_intercept, snd_intercept_se, snd_slope, snd_slope_se;
 	/* model-based: meta-regression of y on se with the analysis's model */
-	int m_hk;
+	int m_tdist;     /* t test with m_df degrees of freedom */
 	double m_bias, m_bias_se, m_stat, m_df, m_p;
 	double m_limit, m_limit_lb, m_limit_ub, m_tau2;
 };
 
+/* Begg & Mazumdar (1994), metafor's ranktest(): Kendall's tau-b between
+ * the standardised effects and the variances. */
+struct pool_begg {
+	int k;
+	double tau, p;
+	int exact;      /* exact p (no ties); else the normal approximation */
+	double z;       /* S / sd(S) of the normal approximation, or NaN */
+};
+
 struct pool_trimfill {
 	int right;        /* missing studies on the right */
+	int r0;           /* estimator R0 (else L0) */
 	int k0;
 	double se_k0;
 	int k;            /* studies before filling */
@@ -216,7 +314,7 @@ struct pool_trimfill {
 
 struct pool_result {
 	const struct pool_input *in; /* borrowed */
-	struct pool_opts opts;   /* resolved: model never AUTO, hk 0 or 1 */
+	struct pool_opts opts;   /* resolved: model never AUTO, ci never UNSET */
 	int auto_model;          /* the model was chosen by the heterogeneity test */
 	double auto_p;           /* the p it was chosen by */
 	int log_scale;
@@ -226,14 +324,21 @@ struct pool_result {
 	int has_mh_tests;
 	double cmh, cmh_p, tarone, tarone_p;
 	int tarone_kpos;
+	int no_total;                 /* POOL_NO_TOTAL: main is not estimated */
 	struct pool_subgroup *sub;    /* with POOL_SUBGROUPS */
 	size_t nsub;
 	struct pool_subgroup_test subtest;
 	struct pool_moderator *mod;   /* with POOL_MODERATOR */
 	struct pool_loo_row *loo;     /* with POOL_LEAVE_ONE_OUT */
 	size_t nloo;
+	struct pool_loo_row *cum;     /* with POOL_CUMULATIVE, in the order added */
+	size_t ncum;
+	struct pool_influence *infl;  /* with POOL_INFLUENCE, IV, k >= 3 */
+	struct pool_metareg *mreg;    /* with POOL_METAREG */
+	size_t ninfl;
 	struct pool_egger *egger;     /* with POOL_EGGER and k >= 3 */
 	struct pool_trimfill *tf;     /* with POOL_TRIMFILL and k >= 3 */
+	struct pool_begg *begg;       /* with POOL_BEGG and k >= 3 */
 	struct strv warnings;         /* for people: what was skipped and why */
 };
 
@@ -241,8 +346,11 @@ struct pool_result {
  * Run the analysis opts asks for on in.  On success *out is the caller's
  * (pool_result_free).  Fails with LSR_EUSAGE for combinations that do not
  * exist (Peto random effects, MH for continuous data, an unknown --exclude
- * label), LSR_EPARSE when no study is estimable, LSR_ERROR when an
- * iteration fails to converge, LSR_ENOMEM.
+ * label), LSR_EPARSE when no study is estimable or when a study label has
+ * several rows in one pooled estimate (unless POOL_ALLOW_REPEATED),
+ * LSR_ERROR when an iteration fails to converge, LSR_ENOMEM.  Add-ons
+ * (leave-one-out, meta-regression, Egger, trim-and-fill) that cannot be
+ * computed are left out with a warning.
  */
 int pool_run(struct pool_result **out, const struct pool_input *in,
 	     const struct pool_opts *opts);
@@ -274,14 +382,22 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r,
 int pool_funnel_svg(struct buf *out, const struct pool_result *r,
 		    const struct pool_plot_opts *po);
 
+/* The steps of a cumulative meta-analysis (POOL_CUMULATIVE), one row each. */
+int pool_cumulative_svg(struct buf *out, const struct pool_result *r,
+			const struct pool_plot_opts *po);
+/* The effects against the first moderator of the meta-regression
+ * (POOL_METAREG), bubbles by weight, with the fitted line. */
+int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
+
 /* --- numerical core (also for benchmarks and other stages) -------------- */
 
 struct pool_fitspec {
 	int random;          /* random effects */
 	enum pool_tau2 tau2; /* estimator, when random and tau2_fixed is NaN */
 	double tau2_fixed;   /* use this tau2 (NaN: estimate it) */
-	int hk;              /* Hartung-Knapp */
-	int qprofile;        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
+	enum pool_ci ci;     /* CI method (not UNSET) */
+	int qprofile;
+	double level;        /* confidence level (0: 0.95) */        /* Q-profile CIs for tau2, I2, H2 (k >= 3) */
 };
 
 /*
@@ -304,6 +420,8 @@ struct pool_dataset {
 	struct pool_input in;
 	struct pool_study *studies;
 	struct strv strings; /* labels and subgroups */
+	double *x;           /* moderators, k x in.nmods */
+	const char **mod_names; /* in.nmods, into strings */
 	unsigned long missing_subgroup_row; /* first row with an empty subgroup, or 0 */
 };
 
@@ -315,6 +433,12 @@ struct pool_dataset {
  * (pool_dataset_free).
  */
 int pool_csv_read(struct pool_dataset **out, const char *path, enum pool_data_type type);
+/* The same, also reading the numeric column order_col (case-insensitive,
+ * every cell a number) into each study's order, and the columns mods into
+ * in.x (numbers as they are, other columns as factors: dummies for all but
+ * the first level in sorted order, named column+level); NULL: none. */
+int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data_type type,
+		     const char *order_col, const struct strv *mods);
 void pool_dataset_free(struct pool_dataset *d);
 
 #endif

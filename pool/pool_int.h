@@ -23,12 +23,22 @@
 
 /* --- distributions (stats.c): tails computed directly ------------------- */
 
-double pool_z_crit(void);                     /* z(0.975) */
-double pool_t_crit(double df);                /* t(df, 0.975) */
+/* A confidence level as given (0 stands for 0.95). */
+static inline double pool_level(double level)
+{
+	return level > 0 && level < 1 ? level : 0.95;
+}
+double pool_z_crit(double level);             /* z((1 + level) / 2) */
+double pool_t_crit(double df, double level);  /* t(df, (1 + level) / 2) */
 double pool_p_z(double z);                    /* two-sided normal p */
 double pool_p_t(double t, double df);         /* two-sided t p */
 double pool_p_chisq(double x, double df);     /* upper tail of chi-square */
 double pool_chisq_lower_quantile(double p, double df); /* P(X <= q) = p */
+
+/* The factor a CI method puts on the variance of an estimate, given
+ * q = weighted residual sum of squares / residual df: 1 for z and t, q for
+ * hk, max(1, q) for hk-adhoc.  Whether the reference is t: ci != Z. */
+double pool_ci_scale(enum pool_ci ci, double q);
 
 /* --- weighted regression with an additive variance tau2 (metareg.c) ----- */
 
@@ -50,6 +60,7 @@ struct pool_mr {
 	gsl_vector *b;       /* coefficients */
 	gsl_vector *c;       /* X'Wy */
 	double sumw;         /* sum of weights */
+	double sumw2;        /* sum of squared weights */
 	double rss;          /* y'Py = sum w (y - Xb)^2 */
 	double ypy2;         /* y'PPy */
 	double trP, trPP;
@@ -64,8 +75,17 @@ void pool_mr_release(struct pool_mr *m);
 int pool_mr_eval(struct pool_mr *m, double tau2, int traces);
 /* Estimate tau2 (truncated at 0). */
 int pool_mr_tau2(struct pool_mr *m, enum pool_tau2 method, double *tau2);
+/* REML's (ml = 0) or ML's (ml = 1) fallback when Fisher scoring does not
+ * converge: Brent on the estimating equation y'PPy = tr P (ML: = sum w),
+ * tau2 >= 0, before metafor's check of the likelihood at 0. */
+int pool_mr_lik_root(struct pool_mr *m, int ml, double *tau2);
 /* The Q-profile interval for tau2 at level 95% (df = k - p). */
-int pool_mr_qprofile(struct pool_mr *m, double ci[2]);
+int pool_mr_qprofile(struct pool_mr *m, double level, double ci[2]);
+/* The profile-likelihood interval for tau2 around the (REML, or with ml
+ * the ML) estimate tau2: where 2 (ll(tau2) - ll) reaches the chi2(1)
+ * quantile at level (metafor's confint(type = "PL")); 0 as the lower bound
+ * when the likelihood at 0 is within reach. */
+int pool_mr_plci(struct pool_mr *m, int ml, double tau2, double level, double ci[2]);
 /* The "typical" sampling variance s2 = (k - p) / tr(P) at tau2 = 0, for
  * metafor's I2 = tau2 / (tau2 + s2); NaN when k <= p. */
 int pool_mr_s2(struct pool_mr *m, double *s2);
@@ -105,7 +125,7 @@ int pool_mh_fit(struct pool_summary *s, double *weights, const struct pool_input
 		const struct pool_opts *o);
 /* Peto's one-step odds ratio over the studies with use[i] and V > 0. */
 int pool_peto_fit(struct pool_summary *s, double *weights, const struct pool_est *est,
-		  const unsigned char *use, size_t k);
+		  const unsigned char *use, size_t k, double level);
 /* Cochran-Mantel-Haenszel and Tarone's tests (metafor's rma.mh) for the
  * studies with use[i], with the MH odds ratio psi. */
 void pool_mh_tests(struct pool_result *r, const unsigned char *use, double psi);
@@ -115,7 +135,7 @@ void pool_mh_tests(struct pool_result *r, const unsigned char *use, double psi);
 /* Every number NaN, counts 0. */
 void pool_summary_clear(struct pool_summary *s);
 /* Fill the test, CI and p of s from estimate and se (z, or t with df_t when
- * s->hk). */
+ * s->ci is not Z) at s->level. */
 void pool_summary_test(struct pool_summary *s);
 /* Q-based heterogeneity: df, p_Q, I2_from_Q (and I2, H2 for fixed effect). */
 void pool_summary_hetero_q(struct pool_summary *s, double Q, double df);
@@ -137,6 +157,9 @@ int pool_subgroups_run(struct pool_result *r, const unsigned char *use);
 int pool_moderator_run(struct pool_result *r, const unsigned char *use);
 int pool_egger_run(struct pool_result *r, const unsigned char *use);
 int pool_trimfill_run(struct pool_result *r, const unsigned char *use);
+int pool_begg_run(struct pool_result *r, const unsigned char *use);
+int pool_influence_run(struct pool_result *r, const unsigned char *use);
+int pool_metareg_run(struct pool_result *r, const unsigned char *use);
 
 /* Add a note for people to r->warnings (printf-style). */
 int pool_warn(struct pool_result *r, const char *fmt, ...)
@@ -157,6 +180,12 @@ double pool_shown_i2(const struct pool_result *r, const struct pool_summary *s);
 void pool_fmt_hetero(struct buf *b, const struct pool_result *r, const struct pool_summary *s);
 /* "Test for overall effect: Z = ... (P ...)" */
 void pool_fmt_overall(struct buf *b, const struct pool_summary *s);
+
+/* Axes of the figures (funnel.c): a 1-2-5 step for about n intervals of
+ * range, and up to max ticks between lo and hi on the analysis scale
+ * (decades and 1-2-5 values of the ratio on a log scale). */
+double pool_nice_step(double range, int n);
+int pool_axis_ticks(double lo, double hi, int log_scale, double *t, int max);
 
 /* The effect label of the measure for people ("Odds Ratio", ...). */
 const char *pool_measure_title(enum pool_measure m);

@@ -4,10 +4,14 @@
  * adjustment, prediction intervals and Q-profile confidence intervals for
  * tau2, tau, I2 and H2.
  *
- * Hartung & Knapp (2001), Sidik & Jonkman (2002): SE_HK^2 = sum w*(y - mu)^2
- * / ((k - 1) sum w*), a t(k - 1) reference, not truncated at 1 (metafor's
- * test = "knha").  Prediction intervals: metafor's mu +/- z sqrt(SE^2 +
- * tau2) (t(k - 1) and SE_HK with Hartung-Knapp), and Higgins, Thompson &
+ * Hartung & Knapp (2001), Sidik & Jonkman (2002): SE_HK^2 = q / sum w*,
+ * q = sum w*(y - mu)^2 / (k - 1), a t(k - 1) reference, not truncated
+ * (metafor's test = "knha"); the ad hoc variant (Knapp & Hartung 2003;
+ * Roever, Knapp & Friede 2015) scales by max(1, q), so its interval is
+ * never narrower than the Wald (z) one with the same tau2 (test = "adhoc");
+ * "t" is the Wald SE with t(k - 1) (test = "t").  Prediction intervals:
+ * metafor's mu +/- z sqrt(SE^2 + tau2) (t(k - 1) and the model's SE
+ * otherwise), and Higgins, Thompson &
  * Spiegelhalter (2009) with t(k - 2).  Q-profile: Viechtbauer (2007).
  * I2 and H2 of a random-effects model are metafor's, from tau2 and the
  * typical within-study variance s2 = (k - 1) sum w / ((sum w)^2 - sum w^2)
@@ -26,6 +30,14 @@ static double h2_of(double tau2, double s2)
 	return (tau2 + s2) / s2;
 }
 
+static int all_equal(const double *y, size_t k)
+{
+	for (size_t i = 1; i < k; i++)
+		if (y[i] != y[0])
+			return 0;
+	return 1;
+}
+
 int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 		size_t k, const struct pool_fitspec *spec)
 {
@@ -34,6 +46,7 @@ int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 	int rc;
 
 	pool_summary_clear(out);
+	out->level = pool_level(spec->level);
 	out->k = (int)k;
 	if (k == 0)
 		return 0;
@@ -61,36 +74,48 @@ int pool_iv_fit(struct pool_summary *out, const double *y, const double *v,
 	out->tau2 = tau2;
 	out->estimate = gsl_vector_get(m.b, 0);
 	out->se = sqrt(gsl_matrix_get(m.A, 0, 0));
-	if (out->random && spec->hk) {
-		out->hk = 1;
+	if (out->random && spec->ci != POOL_CI_Z) {
+		out->ci = spec->ci;
 		out->df_t = df;
-		out->se = sqrt(m.rss / df * gsl_matrix_get(m.A, 0, 0));
+		if (spec->ci == POOL_CI_HK || spec->ci == POOL_CI_HK_ADHOC)
+			out->hk_q = m.rss / df;
+		out->se *= sqrt(pool_ci_scale(spec->ci, out->hk_q));
+		/* all estimates equal: q is 0 in exact arithmetic (rounding
+		 * would leave some 1e-30 and t = 1e15) */
+		if (spec->ci == POOL_CI_HK && all_equal(y, k)) {
+			out->hk_q = 0;
+			out->se = 0;
+			out->degenerate = 1;
+		}
 	}
 	pool_summary_test(out);
-	if (out->random && isfinite(out->estimate)) {
+	if (out->random && isfinite(out->estimate) && !out->degenerate) {
 		double sp = sqrt(out->se * out->se + tau2), zt;
 
-		if (out->hk) {
+		if (out->ci != POOL_CI_Z) {
 			out->pi_lb = out->estimate - out->crit * sp;
 			out->pi_ub = out->estimate + out->crit * sp;
 		} else {
-			zt = pool_z_crit();
+			zt = pool_z_crit(out->level);
 			out->pi_lb = out->estimate - zt * sp;
 			out->pi_ub = out->estimate + zt * sp;
 			if (k >= 3) {
-				zt = pool_t_crit(df - 1);
+				zt = pool_t_crit(df - 1, out->level);
 				out->pi_t_lb = out->estimate - zt * sp;
 				out->pi_t_ub = out->estimate + zt * sp;
 			}
 		}
 	}
 	if (out->random && spec->qprofile && k >= 3) {
-		if ((rc = pool_mr_qprofile(&m, out->tau2_ci)) < 0)
+		if ((rc = pool_mr_qprofile(&m, out->level, out->tau2_ci)) < 0)
 			goto out;
 		for (int j = 0; j < 2; j++) {
 			out->I2_ci[j] = i2_of(out->tau2_ci[j], s2);
 			out->H2_ci[j] = h2_of(out->tau2_ci[j], s2);
 		}
+		if (isnan(spec->tau2_fixed) && (spec->tau2 == POOL_TAU2_REML || spec->tau2 == POOL_TAU2_ML) &&
+		    (rc = pool_mr_plci(&m, spec->tau2 == POOL_TAU2_ML, tau2, out->level, out->tau2_ci_pl)) < 0)
+			goto out;
 	}
 out:
 	pool_mr_release(&m);

@@ -38,6 +38,49 @@ static const char *first(const char *a, const char *b, const char *c)
 
 /* ---- spec ------------------------------------------------------------------ */
 
+/* The add-ons an analysis may ask for (addons: [...]) and their flags. */
+static const struct {
+	const char *name;
+	unsigned flag;
+} addon_names[] = {
+	{ "leave-one-out", POOL_LEAVE_ONE_OUT }, { "cumulative", POOL_CUMULATIVE },
+	{ "influence", POOL_INFLUENCE }, { "egger", POOL_EGGER }, { "begg", POOL_BEGG },
+	{ "trimfill", POOL_TRIMFILL },
+};
+
+static int addons_check(const struct protocol_analysis *pa)
+{
+	for (size_t i = 0; i < pa->addons.n; i++) {
+		size_t j = 0;
+
+		while (j < sizeof(addon_names) / sizeof(addon_names[0]) &&
+		       strcmp(addon_names[j].name, pa->addons.v[i]))
+			j++;
+		if (j == sizeof(addon_names) / sizeof(addon_names[0]))
+			return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': unknown add-on '%s' (expected leave-one-out, cumulative, influence, egger, begg or trimfill)",
+					     pa->line, pa->name, pa->addons.v[i]);
+	}
+	return 0;
+}
+
+/* The CI method a level of options asks for: ci, or the old hk: true|false
+ * as ci: hk|z; NULL when neither is given. */
+static const char *ci_of(const struct protocol_analysis_opts *o)
+{
+	return o->ci ? o->ci : o->hk == 1 ? "hk" : o->hk == 0 ? "z" : NULL;
+}
+
+static int ci_check(const struct protocol_analysis_opts *o, const char *where)
+{
+	if (o->level && (o->level < 50 || o->level > 99))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml: %s: level: expected a percentage from 50 to 99, got %d",
+				     where, o->level);
+	if (o->ci && o->hk >= 0 && strcmp(o->ci, o->hk ? "hk" : "z"))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml: %s: ci: %s contradicts hk: %s (hk: true is ci: hk, hk: false is ci: z)",
+				     where, o->ci, o->hk ? "true" : "false");
+	return 0;
+}
+
 static json_t *spec_json(const struct protocol *p, const struct protocol_analysis *pa,
 			 const struct protocol_outcome *o)
 {
@@ -47,19 +90,24 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 				    !strcmp(type, "dichotomous") ? "RR"
 				    : !strcmp(type, "time-to-event") ? "GIV" : "MD");
 	const char *method = first(a->method, d->method, !strcmp(type, "dichotomous") ? "MH" : "IV");
-	int hk = a->hk >= 0 ? a->hk : d->hk;
-	json_t *excl = json_array();
+	/* the engine's default, written out so that the stored spec says it */
+	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
+	int allow = a->allow_repeated >= 0 ? a->allow_repeated : d->allow_repeated > 0;
+	int level = a->level ? a->level : d->level ? d->level : 95;
+	json_t *excl = json_array(), *addons = json_array();
 
+	for (size_t i = 0; i < pa->addons.n; i++)
+		json_array_append_new(addons, json_string(pa->addons.v[i]));
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:o}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
 			 "tau2", first(a->tau2, d->tau2, "REML"),
-			 "hk", hk < 0 ? json_null() : json_boolean(hk),
+			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
-			 "exclude", excl);
+			 "exclude", excl, "allow_repeated_studies", allow, "level", level, "addons", addons);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -87,7 +135,22 @@ static int opts_from_spec(struct pool_review *r)
 	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
 	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
 		return lsr_error_wrap("analysis '%s'", r->name);
-	r->opts.hk = json_is_boolean(hk) ? json_is_true(hk) : -1;
+	json_array_foreach(json_object_get(r->spec, "addons"), i, v)
+		for (size_t j = 0; j < sizeof(addon_names) / sizeof(addon_names[0]); j++)
+			if (json_is_string(v) && !strcmp(addon_names[j].name, json_string_value(v)))
+				r->opts.extras |= addon_names[j].flag;
+	if (json_is_integer(json_object_get(r->spec, "level")))
+		r->opts.level = (double)json_integer_value(json_object_get(r->spec, "level")) / 100;
+	if (jstr(r->spec, "ci")) {
+		if ((rc = pool_ci_parse(&r->opts.ci, jstr(r->spec, "ci"))) < 0)
+			return lsr_error_wrap("analysis '%s'", r->name);
+	} else if (json_is_boolean(hk)) {
+		/* stored before ci: existed */
+		r->opts.ci = json_is_true(hk) ? POOL_CI_HK : POOL_CI_Z;
+	} else {
+		/* stored before ci: existed, run with that engine's default */
+		r->opts.ci = json_is_string(json_object_get(r->spec, "subgroup")) ? POOL_CI_Z : POOL_CI_HK;
+	}
 	if (json_array_size(ex)) {
 		if (!(r->exclude = calloc(json_array_size(ex), sizeof(*r->exclude))))
 			return lsr_error_oom();
@@ -98,6 +161,15 @@ static int opts_from_spec(struct pool_review *r)
 	}
 	if (json_is_string(json_object_get(r->spec, "subgroup")))
 		r->opts.extras |= POOL_SUBGROUPS;
+	/* time points are the same participants again: subtotals only (a
+	 * spec stored before this rule also had its total) */
+	if (jstr(r->spec, "subgroup") && !strcmp(jstr(r->spec, "subgroup"), "timepoint") &&
+	    json_object_get(r->spec, "allow_repeated_studies"))
+		r->opts.extras |= POOL_NO_TOTAL;
+	/* stored before the rule: it pooled repeated studies */
+	if (!json_object_get(r->spec, "allow_repeated_studies") ||
+	    json_is_true(json_object_get(r->spec, "allow_repeated_studies")))
+		r->opts.extras |= POOL_ALLOW_REPEATED;
 	return 0;
 }
 
@@ -182,12 +254,13 @@ static json_t *data_json(struct pool_review *r, const struct extract_study_data 
 			}
 		}
 		/* one row per study unless the time point is the subgroup */
-		if (!r->timepoint && !(r->subgroup && !strcmp(r->subgroup, "timepoint")))
+		if (!r->timepoint && !(r->subgroup && !strcmp(r->subgroup, "timepoint")) &&
+		    !(r->opts.extras & POOL_ALLOW_REPEATED))
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(d[j].study, d[i].study)) {
 					*rc = lsr_error_set(LSR_EPARSE,
 							    "protocol.yaml: analysis '%s': study '%s' has %s data at %s and at %s:"
-							    " give the analysis a timepoint, or subgroup: timepoint",
+							    " give the analysis a timepoint, or subgroup: timepoint (or allow_repeated_studies: true)",
 							    r->name, d[i].study, r->outcome, d[j].timepoint,
 							    d[i].timepoint);
 					json_decref(arr);
@@ -302,6 +375,9 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	if (!o)
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml: analysis '%s': no outcome '%s'", pa->name,
 				     pa->outcome);
+	if ((rc = ci_check(&p->analysis_defaults, "analyses.defaults")) < 0 ||
+	    (rc = ci_check(&pa->opts, pa->name)) < 0 || (rc = addons_check(pa)) < 0)
+		return rc;
 	r->name = strdup(pa->name);
 	r->outcome = strdup(pa->outcome);
 	r->timepoint = dup_or_null(pa->timepoint);
@@ -520,6 +596,42 @@ static double shown(const struct pool_review *r, double v)
 	return r->res && r->res->log_scale ? exp(v) : v;
 }
 
+/* One line per add-on that ran (the details are in the JSON). */
+static int addons_text(struct buf *out, const struct pool_review *r)
+{
+	const struct pool_result *x = r->res;
+	int rc = 0;
+
+	if (x->loo && x->nloo) {
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (size_t j = 0; j < x->nloo; j++)
+			if (isfinite(x->loo[j].s.estimate)) {
+				lo = fmin(lo, x->loo[j].s.estimate);
+				hi = fmax(hi, x->loo[j].s.estimate);
+			}
+		rc = buf_printf(out, "    leave-one-out: estimates from %.2f to %.2f\n", shown(r, lo), shown(r, hi));
+	}
+	if (rc == 0 && x->cum && x->ncum)
+		rc = buf_printf(out, "    cumulative: %zu steps, first %.2f, last %.2f\n", x->ncum,
+				shown(r, x->cum[0].s.estimate), shown(r, x->cum[x->ncum - 1].s.estimate));
+	if (rc == 0 && x->infl) {
+		size_t n = 0;
+
+		for (size_t j = 0; j < x->ninfl; j++)
+			n += x->infl[j].influential;
+		rc = buf_printf(out, "    influence: %zu of %zu studies marked influential\n", n, x->ninfl);
+	}
+	if (rc == 0 && x->egger)
+		rc = buf_printf(out, "    Egger's test: bias %.2f, p = %.4g\n", x->egger->bias, x->egger->p);
+	if (rc == 0 && x->begg)
+		rc = buf_printf(out, "    Begg's test: Kendall's tau %.3f, p = %.4g\n", x->begg->tau, x->begg->p);
+	if (rc == 0 && x->tf)
+		rc = buf_printf(out, "    trim-and-fill: %d filled on the %s, adjusted %.2f\n", x->tf->k0,
+				x->tf->right ? "right" : "left", shown(r, x->tf->filled.estimate));
+	return rc;
+}
+
 int pool_review_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_result *x = r->res;
@@ -527,12 +639,15 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	double participants = 0;
 	int rc;
 
+	/* without a total, the subgroups say what was fitted */
+	const struct pool_summary *fit = x && x->no_total && x->nsub ? &x->sub[0].s : x ? &x->main : NULL;
+
 	rc = buf_printf(out, "%s: %s%s%s, %s (%s, %s effects%s%s%s)", r->name, r->outcome,
 			r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "",
 			jstr(r->spec, "measure"), jstr(r->spec, "method"),
-			x ? (x->main.random ? "random" : "fixed") : jstr(r->spec, "model"),
-			x && x->main.random ? ", " : "", x && x->main.random ? jstr(r->spec, "tau2") : "",
-			x && x->main.hk ? ", Hartung-Knapp" : "");
+			x ? (fit->random ? "random" : "fixed") : jstr(r->spec, "model"),
+			x && fit->random ? ", " : "", x && fit->random ? jstr(r->spec, "tau2") : "",
+			x ? pool_ci_title(fit->ci) : "");
 	if (rc == 0 && r->subgroup)
 		rc = buf_printf(out, ", subgroups by %s", r->subgroup);
 	if (rc < 0)
@@ -544,15 +659,29 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		if (x->est[i].status == POOL_EST_INCLUDED)
 			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
 					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
-	rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [95%% CI %.2f, %.2f], p = %.4g;"
+	if (x->no_total) {
+		size_t studies = 0;
+
+		for (size_t i = 0; i < r->k; i++) {
+			size_t j = 0;
+
+			while (j < i && strcmp(r->studies[j].label, r->studies[i].label))
+				j++;
+			studies += j == i;
+		}
+		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
+				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
+	} else {
+		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [%g%% CI %.2f, %.2f], p = %.4g;"
 			" I2 = %.0f%%, tau2 = %.4g\n",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
 			participants, jstr(r->spec, "measure"),
-			shown(r, m->estimate), shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+			shown(r, m->estimate), 100 * x->opts.level, shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+	}
 	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
 		rc = buf_printf(out, "    %-28s k = %d: %.2f [%.2f, %.2f]\n", x->sub[i].label, x->sub[i].s.k, shown(r, x->sub[i].s.estimate),
 				shown(r, x->sub[i].s.ci_lb), shown(r, x->sub[i].s.ci_ub));
-	if (rc == 0 && x->nsub > 1)
+	if (rc == 0 && x->nsub > 1 && !x->no_total)
 		rc = buf_printf(out, "    test for subgroup differences: Chi2 = %.2f, df = %.0f, p = %.4g\n",
 				x->subtest.Q, x->subtest.df, x->subtest.p);
 	for (size_t i = 0; rc == 0 && i < r->k; i++)
@@ -561,6 +690,8 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 					x->est[i].reason ? x->est[i].reason : "no estimate");
 		else if (x->est[i].status == POOL_EST_EXCLUDED)
 			rc = buf_printf(out, "  - %s left out (sensitivity analysis)\n", r->studies[i].label);
+	if (rc == 0)
+		rc = addons_text(out, r);
 	for (size_t i = 0; rc == 0 && i < r->warnings.n; i++)
 		rc = buf_printf(out, "  ! %s\n", r->warnings.v[i]);
 	for (size_t i = 0; rc == 0 && i < x->warnings.n; i++)

@@ -10,16 +10,28 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-double pool_z_crit(void)
+double pool_z_crit(double level)
 {
-	return gsl_cdf_ugaussian_Pinv(0.975);
+	return gsl_cdf_ugaussian_Pinv((1 + pool_level(level)) / 2);
 }
 
-double pool_t_crit(double df)
+double pool_t_crit(double df, double level)
 {
 	if (!(df > 0))
 		return NAN;
-	return gsl_cdf_tdist_Pinv(0.975, df);
+	return gsl_cdf_tdist_Pinv((1 + pool_level(level)) / 2, df);
+}
+
+double pool_ci_scale(enum pool_ci ci, double q)
+{
+	switch (ci) {
+	case POOL_CI_HK:
+		return q;
+	case POOL_CI_HK_ADHOC:
+		return q > 1 ? q : 1.0;
+	default:
+		return 1.0;
+	}
 }
 
 double pool_p_z(double z)

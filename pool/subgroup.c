@@ -6,7 +6,9 @@
  * every subgroup is analysed on its own (with its own tau2 in a
  * random-effects analysis); the test for subgroup differences is Cochran's
  * Q across the subgroup estimates with weights 1/SE^2, df = J - 1; the
- * total pools all studies ignoring subgroups.
+ * total pools all studies ignoring subgroups.  Subgroups that share
+ * studies (time points) get subtotals only: no total, no test, and each
+ * study's weight is its share of its subgroup.
  *
  * metafor: rma(yi, vi, mods = ~ factor(subgroup)), one residual tau2 for
  * all subgroups, QM the Wald test that the subgroup means are equal, QE the
@@ -56,6 +58,22 @@ static int subgroup_labels(const char ***out, size_t *nout, size_t *group,
 	return 0;
 }
 
+/* Without a total, each study's weight is its share of its subgroup. */
+static void subgroup_weights(struct pool_result *r, const unsigned char *mask, const double *w)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < r->in->k; i++)
+		if (mask[i] && isfinite(w[i]))
+			sum += w[i];
+	for (size_t i = 0; i < r->in->k; i++) {
+		if (!mask[i])
+			continue;
+		r->est[i].weight = w[i];
+		r->est[i].weight_pct = isfinite(w[i]) && sum > 0 ? 100.0 * w[i] / sum : NAN;
+	}
+}
+
 int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 {
 	const struct pool_input *in = r->in;
@@ -88,6 +106,8 @@ int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 			mask[i] = use[i] && group[i] == j;
 		if ((rc = pool_analyse(s, w, r, mask, r->opts.model == POOL_MODEL_RANDOM, 1)) < 0)
 			goto out;
+		if (r->no_total)
+			subgroup_weights(r, mask, w);
 		if (!isfinite(s->estimate) || !(s->se > 0))
 			continue;
 		sW += 1.0 / (s->se * s->se);
@@ -97,6 +117,8 @@ int pool_subgroups_run(struct pool_result *r, const unsigned char *use)
 	}
 	t->Q = t->df = t->p = t->I2 = t->pooled = t->pooled_se = NAN;
 	t->Q_total_minus_within = NAN;
+	if (r->no_total)
+		goto out; /* the subgroups share studies: no test between them */
 	if (J < 2) {
 		rc = pool_warn(r, "fewer than two subgroups with an estimate: no test for subgroup differences");
 		goto out;
@@ -174,6 +196,12 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		rc = pool_warn(r, "the moderator has fewer than two levels with an estimate: no meta-regression");
 		goto out;
 	}
+	if (n <= p) {
+		/* metafor refuses too: nothing is left to estimate the fit */
+		rc = lsr_error_set(LSR_ERROR, "%zu parameters for %zu studies leave nothing to estimate the fit with",
+				   p, n);
+		goto out;
+	}
 	X = calloc(n * p, sizeof(double));
 	md = r->mod = calloc(1, sizeof(*md));
 	if (!X || !md || !(md->levels = calloc(p, sizeof(*md->levels)))) {
@@ -203,14 +231,14 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		md->I2 = 100.0 * md->tau2 / (md->tau2 + s2typ);
 	if ((rc = pool_mr_eval(&m, md->tau2, 0)) < 0)
 		goto out;
-	md->hk = r->opts.hk && md->QE_df > 0;
-	if (md->hk) {
-		scale = m.rss / md->QE_df;
+	md->tdist = r->opts.model != POOL_MODEL_FIXED && r->opts.ci != POOL_CI_Z && md->QE_df > 0;
+	if (md->tdist) {
+		scale = pool_ci_scale(r->opts.ci, m.rss / md->QE_df);
 		md->df_t = md->QE_df;
-		crit = pool_t_crit(md->df_t);
+		crit = pool_t_crit(md->df_t, r->opts.level);
 	} else {
 		md->df_t = NAN;
-		crit = pool_z_crit();
+		crit = pool_z_crit(r->opts.level);
 	}
 	for (size_t j = 0; j < p; j++) {
 		struct pool_mod_level *l = &md->levels[j];
@@ -220,7 +248,7 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 		l->estimate = gsl_vector_get(m.b, j);
 		l->se = sqrt(var);
 		l->stat = l->estimate / l->se;
-		l->p = md->hk ? pool_p_t(l->stat, md->df_t) : pool_p_z(l->stat);
+		l->p = md->tdist ? pool_p_t(l->stat, md->df_t) : pool_p_z(l->stat);
 		l->ci_lb = l->estimate - crit * l->se;
 		l->ci_ub = l->estimate + crit * l->se;
 		sW += 1.0 / var;
@@ -234,7 +262,7 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use)
 	}
 	md->QM_df = (double)p - 1;
 	md->QM_df2 = NAN;
-	if (md->hk) {
+	if (md->tdist) {
 		md->QM /= md->QM_df;
 		md->QM_df2 = md->QE_df;
 		md->QM_p = gsl_cdf_fdist_Q(md->QM, md->QM_df, md->QM_df2);

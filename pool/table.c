@@ -87,8 +87,8 @@ void pool_fmt_method(char *out, size_t n, const struct pool_result *r)
 {
 	static const char *const m[] = { "IV", "M-H", "Peto" };
 
-	snprintf(out, n, "%s, %s, 95%% CI", m[r->opts.method],
-		 r->opts.model == POOL_MODEL_RANDOM ? "Random" : "Fixed");
+	snprintf(out, n, "%s, %s, %g%% CI", m[r->opts.method],
+		 r->opts.model == POOL_MODEL_RANDOM ? "Random" : "Fixed", 100 * r->opts.level);
 }
 
 /* The I2 the convention shows: RevMan 5's from Q, metafor's from tau2. */
@@ -119,12 +119,16 @@ void pool_fmt_overall(struct buf *b, const struct pool_summary *s)
 {
 	char p[32];
 
+	if (s->degenerate) {
+		buf_adds(b, "Test for overall effect: Not applicable (Hartung-Knapp SE is 0: all estimates identical, interval degenerate)");
+		return;
+	}
 	if (!isfinite(s->stat)) {
 		buf_adds(b, "Test for overall effect: Not applicable");
 		return;
 	}
 	pool_fmt_p(p, sizeof(p), s->p);
-	if (s->hk)
+	if (s->ci != POOL_CI_Z)
 		buf_printf(b, "Test for overall effect: t = %.2f (df = %.0f, P %s)", fabs(s->stat),
 			   s->df_t, p);
 	else
@@ -287,23 +291,68 @@ static void model_note(struct buf *b, const struct pool_result *r)
 	buf_printf(b, "%s (%s)", pool_measure_title(r->opts.measure), m);
 	if (r->opts.model == POOL_MODEL_RANDOM)
 		buf_printf(b, ", tau\u00b2 by %s%s", pool_tau2_name(r->opts.tau2),
-			   r->main.hk ? ", Hartung-Knapp" : "");
+			   pool_ci_title(r->main.ci));
 	buf_printf(b, "; %s conventions\n\n", r->opts.conv == POOL_CONV_REVMAN5 ? "RevMan 5" : "metafor");
+}
+
+/* Leave-one-out or cumulative rows: the study left out or added, then the
+ * estimate, p, I2 (and k). */
+static void refit_rows(struct buf *b, const struct pool_result *r, const char *title,
+		       const char *verb, const struct pool_loo_row *rows, size_t n)
+{
+	char eff[64], p[32];
+
+	if (!rows)
+		return;
+	buf_printf(b, "\n%s:\n", title);
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_summary *s = &rows[j].s;
+		double i2 = pool_shown_i2(r, s);
+
+		pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
+		pool_fmt_p(p, sizeof(p), s->p);
+		buf_printf(b, "  %s %-24s k = %-4d %-24s P %-11s I\u00b2 = %s%.0f%%\n", verb,
+			   r->in->studies[rows[j].omitted].label, s->k, eff, p,
+			   isfinite(i2) ? "" : "n/a ", isfinite(i2) ? i2 : 0.0);
+	}
 }
 
 static void extras(struct buf *b, const struct pool_result *r)
 {
 	char eff[64], p[32];
 
-	if (r->loo) {
-		buf_adds(b, "\nLeave-one-out:\n");
-		for (size_t j = 0; j < r->nloo; j++) {
-			const struct pool_summary *s = &r->loo[j].s;
+	refit_rows(b, r, "Leave-one-out", "without", r->loo, r->nloo);
+	refit_rows(b, r, "Cumulative meta-analysis", "+", r->cum, r->ncum);
+	if (r->mreg) {
+		const struct pool_metareg *g = r->mreg;
 
-			pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
-			pool_fmt_p(p, sizeof(p), s->p);
-			buf_printf(b, "  without %-24s %-24s P %-11s I\u00b2 = %.0f%%\n",
-				   r->in->studies[r->loo[j].omitted].label, eff, p, pool_shown_i2(r, s));
+		pool_fmt_p(p, sizeof(p), g->QM_p);
+		buf_printf(b, "\nMeta-regression: QM = %.2f, df = %.0f%s%.0f (P %s)", g->QM, g->QM_df,
+			   g->tdist ? ", " : "", g->tdist ? g->QM_df2 : 0, p);
+		pool_fmt_p(p, sizeof(p), g->QE_p);
+		buf_printf(b, "; residual QE = %.2f, df = %.0f (P %s); tau\u00b2 = %.4g; I\u00b2 = %.0f%%",
+			   g->QE, g->QE_df, p, g->tau2, g->I2);
+		if (isfinite(g->R2))
+			buf_printf(b, "; R\u00b2 = %.0f%%", g->R2);
+		buf_printf(b, "\n  %-20s %10s %10s %8s %-11s %s\n", "", "estimate", "SE", g->tdist ? "t" : "z",
+			   "P", "CI");
+		for (size_t j = 0; j < g->ncoef; j++) {
+			const struct pool_coef *c = &g->coef[j];
+
+			pool_fmt_p(p, sizeof(p), c->p);
+			buf_printf(b, "  %-20s %10.4f %10.4f %8.2f %-11s [%.4f, %.4f]\n", c->name, c->estimate,
+				   c->se, c->stat, p, c->ci_lb, c->ci_ub);
+		}
+	}
+	if (r->infl) {
+		buf_printf(b, "\nInfluence diagnostics:\n  %-24s %9s %9s %9s %9s %9s %9s\n", "Study",
+			   "rstudent", "dffits", "cook.d", "cov.r", "hat", "dfbetas");
+		for (size_t j = 0; j < r->ninfl; j++) {
+			const struct pool_influence *f = &r->infl[j];
+
+			buf_printf(b, "  %-24s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%s\n",
+				   r->in->studies[f->study].label, f->rstudent, f->dffits, f->cook_d,
+				   f->cov_r, f->hat, f->dfbs, f->influential ? "  *" : "");
 		}
 	}
 	if (r->mod) {
@@ -329,14 +378,19 @@ static void extras(struct buf *b, const struct pool_result *r)
 			   e->bias, e->bias_se, e->t, e->df, p);
 		pool_fmt_p(p, sizeof(p), e->m_p);
 		buf_printf(b, "Egger's test, model-based: bias = %.2f (SE %.2f), %s = %.2f (P %s)\n",
-			   e->m_bias, e->m_bias_se, e->m_hk ? "t" : "z", e->m_stat, p);
+			   e->m_bias, e->m_bias_se, e->m_tdist ? "t" : "z", e->m_stat, p);
+	}
+	if (r->begg) {
+		pool_fmt_p(p, sizeof(p), r->begg->p);
+		buf_printf(b, "\nBegg's test: Kendall's tau = %.3f (P %s, %s)\n", r->begg->tau, p,
+			   r->begg->exact ? "exact" : "normal approximation");
 	}
 	if (r->tf) {
 		const struct pool_trimfill *t = r->tf;
 
 		pool_fmt_effect(eff, sizeof(eff), r, t->filled.estimate, t->filled.ci_lb, t->filled.ci_ub);
-		buf_printf(b, "\nTrim-and-fill (L0): %d %s filled on the %s; adjusted estimate %s\n",
-			   t->k0, t->k0 == 1 ? "study" : "studies", t->right ? "right" : "left", eff);
+		buf_printf(b, "\nTrim-and-fill (%s): %d %s filled on the %s; adjusted estimate %s\n",
+			   t->r0 ? "R0" : "L0", t->k0, t->k0 == 1 ? "study" : "studies", t->right ? "right" : "left", eff);
 	}
 }
 
@@ -367,7 +421,7 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 				if (mask[i])
 					study_line(b, r, i, lw);
 			}
-			snprintf(what, sizeof(what), "Subtotal (95%% CI)");
+			snprintf(what, sizeof(what), "Subtotal (%g%% CI)", 100 * r->opts.level);
 			total_block(b, r, mask, &r->sub[j].s, what, lw);
 		}
 		buf_addc(b, '\n');
@@ -376,7 +430,15 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 			study_line(b, r, i, lw);
 	}
 	memset(mask, 1, in->k);
-	total_block(b, r, mask, &r->main, "Total (95% CI)", lw);
+	if (r->no_total)
+		buf_printf(b, "%s.\n", POOL_NO_TOTAL_WHY);
+	else
+	{
+		char what[64];
+
+		snprintf(what, sizeof(what), "Total (%g%% CI)", 100 * r->opts.level);
+		total_block(b, r, mask, &r->main, what, lw);
+	}
 	if (r->sub && isfinite(r->subtest.Q)) {
 		char p[32];
 

@@ -13,6 +13,10 @@
  * 3. the k0 most extreme studies are mirrored about the last trimmed
  *    estimate and the model is refitted to the k + k0 studies.
  * se(k0) = 4 sqrt(Var S) / (2k - 1) from the last L0 before rounding.
+ * The side can be given instead of estimated, and the estimator can be
+ * R0 = k - (the largest rank of a study below the estimate) - 1, with
+ * se(k0) = sqrt(2 max(0, R0) + 2) (Duval & Tweedie 2000; metafor's
+ * trimfill(side =, estimator = "R0")).
  */
 #include "pool_int.h"
 #include "../util/err.h"
@@ -91,7 +95,9 @@ int pool_trimfill_run(struct pool_result *r, const unsigned char *use)
 	}
 	pool_fitspec_of(&spec, r, r->opts.model == POOL_MODEL_RANDOM);
 	spec.qprofile = 0;
-	if ((rc = missing_on_right(r, y, v, n, &right)) < 0)
+	if (r->opts.tf_side >= 0)
+		right = r->opts.tf_side == 1;
+	else if ((rc = missing_on_right(r, y, v, n, &right)) < 0)
 		goto out;
 	sign = right ? -1.0 : 1.0;
 	for (size_t i = 0; i < n; i++) {
@@ -120,10 +126,20 @@ int pool_trimfill_run(struct pool_result *r, const unsigned char *use)
 			ord[i].i = i;
 		}
 		qsort(ord, n, sizeof(*ord), cmp_keyed);
-		for (size_t rank = 0; rank < n; rank++)
-			if (ys[ord[rank].i] - beta > 0)
-				S += (double)(rank + 1);
-		L0 = (4 * S - kk * (kk + 1)) / (2 * kk - 1);
+		if (r->opts.tf_r0) {
+			/* R0: the studies beyond the rightmost rank of a negative one */
+			double top = -1;
+
+			for (size_t rank = 0; rank < n; rank++)
+				if (ys[ord[rank].i] - beta < 0)
+					top = (double)(rank + 1);
+			L0 = top < 0 ? kk - 1 : kk - top - 1;
+		} else {
+			for (size_t rank = 0; rank < n; rank++)
+				if (ys[ord[rank].i] - beta > 0)
+					S += (double)(rank + 1);
+			L0 = (4 * S - kk * (kk + 1)) / (2 * kk - 1);
+		}
 		k0 = L0 > 0 ? (int)nearbyint(L0) : 0;
 		if ((size_t)k0 >= n) {
 			rc = lsr_error_set(LSR_ERROR, "trim-and-fill would trim all %zu studies", n);
@@ -136,14 +152,21 @@ int pool_trimfill_run(struct pool_result *r, const unsigned char *use)
 		goto out;
 	}
 	tf->right = right;
+	tf->r0 = r->opts.tf_r0;
 	tf->k0 = k0;
 	tf->k = (int)n;
-	{
+	if (tf->r0) {
+		tf->se_k0 = sqrt(2 * fmax(0.0, L0) + 2);
+	} else {
 		double kk = (double)n;
 		double var_s = (kk * (kk + 1) * (2 * kk + 1) + 10 * L0 * L0 * L0 + 27 * L0 * L0 +
 				17 * L0 - 18 * kk * L0 * L0 - 18 * kk * L0 + 6 * kk * kk * L0) / 24.0;
 
-		tf->se_k0 = fmax(0.0, 4 * sqrt(var_s) / (2 * kk - 1));
+		/* Var S can come out negative for large k0: no SE then */
+		tf->se_k0 = var_s >= 0 ? 4 * sqrt(var_s) / (2 * kk - 1) : NAN;
+		if (var_s < 0 && (rc = pool_warn(r, "trim-and-fill: the variance of S is negative (k0 = %d of %zu), so the SE of k0 is not estimable",
+						 k0, n)) < 0)
+			goto out;
 	}
 	if ((rc = pool_iv_fit(&tf->original, y, v, n, &spec)) < 0)
 		goto out;

@@ -10,7 +10,8 @@
  *                + (1 - po)^2 sum_{i != j} p_ij (p_.i + p_j.)^2
  *                - (po pe - 2 pe + po)^2 ] / (n (1 - pe)^4)
  * (Fleiss, Cohen & Everitt 1969, Psychol Bull 72:323-327, the variance
- * SAS PROC FREQ reports as ASE), CI = kappa -/+ z(0.975) SE.
+ * SAS PROC FREQ reports as ASE), CI = kappa -/+ z(0.975) SE, clipped to
+ * [-1, 1].
  *   AC1 = (po - pe1) / (1 - pe1),  pe1 = sum_k pi_k (1 - pi_k) / (q - 1),
  *   pi_k = (p_k. + p_.k) / 2
  * (Gwet 2008, Br J Math Stat Psychol 61:29-48), q the number of categories
@@ -72,7 +73,8 @@ int screen_agreement_table(struct screen_agreement *out, const double *t, int q)
 	 * rounding leave a residue */
 	out->kappa_se = po < 1 && var > 0 ? sqrt(var) : 0;
 	z = gsl_cdf_ugaussian_Pinv(0.975);
-	out->kappa_lb = out->kappa - z * out->kappa_se;
-	out->kappa_ub = out->kappa + z * out->kappa_se;
+	/* kappa lies in [-1, 1]: the Wald interval is clipped to it */
+	out->kappa_lb = fmax(-1.0, out->kappa - z * out->kappa_se);
+	out->kappa_ub = fmin(1.0, out->kappa + z * out->kappa_se);
 	return 0;
 }

@@ -441,7 +441,7 @@ struct screen_agreement {
 	double po;               /* observed agreement (proportion) */
 	double kappa;            /* Cohen's kappa; NAN when undefined */
 	double kappa_se;         /* large-sample SE (Fleiss, Cohen & Everitt 1969) */
-	double kappa_lb, kappa_ub; /* 95% CI: kappa -/+ z(0.975) SE */
+	double kappa_lb, kappa_ub; /* 95% CI: kappa -/+ z(0.975) SE, within [-1, 1] */
 	double ac1;              /* Gwet's AC1; NAN when undefined */
 };
 

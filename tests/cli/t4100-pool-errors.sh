@@ -26,10 +26,10 @@ run 2 lsr pool --csv cont.csv --measure XX
 has "$ERR" "lsr pool: error: unknown measure 'XX' (expected MD, SMD, OR, RR, RD or GIV)"
 run 2 lsr pool --csv cont.csv --measure MD --method XX
 has "$ERR" "lsr pool: error: unknown method 'XX' (expected IV, MH or Peto)"
-run 2 lsr pool --csv cont.csv --measure MD --tau2 HS
-has "$ERR" "lsr pool: error: unknown tau2 estimator 'HS' (expected DL, REML or PM)"
+run 2 lsr pool --csv cont.csv --measure MD --tau2 HSK
+has "$ERR" "lsr pool: error: unknown tau2 estimator 'HSK' (expected REML, DL, PM, ML, HS, HE, SJ or EB)"
 run 2 lsr pool --csv cont.csv --measure MD --tau2 DLX
-has "$ERR" "lsr pool: error: unknown tau2 estimator 'DLX' (expected DL, REML or PM)"
+has "$ERR" "lsr pool: error: unknown tau2 estimator 'DLX' (expected REML, DL, PM, ML, HS, HE, SJ or EB)"
 run 2 lsr pool --csv cont.csv --measure MD --model mixedup
 has "$ERR" "lsr pool: error: unknown model 'mixedup' (expected fixed, random or auto)"
 run 2 lsr pool --csv cont.csv --measure MD --convention stata
@@ -87,13 +87,13 @@ run 3 lsr pool --csv sd0.csv --measure SMD
 has "$ERR" "lsr pool: error: sd0.csv:2: column 'sd2': expected a positive number, got '0'"
 printf 'study,events1,n1,events2,n2\nA,4,0,11,139\n' > n0.csv
 run 3 lsr pool --csv n0.csv --measure OR
-has "$ERR" "lsr pool: error: n0.csv:2: column 'n1': expected a number of at least 1, got '0'"
+has "$ERR" "lsr pool: error: n0.csv:2: column 'n1': expected a whole number of at least 1, got '0'"
 printf 'study,events1,n1,events2,n2\nA,4,10,12,10\n' > ev.csv
 run 3 lsr pool --csv ev.csv --measure RR
 has "$ERR" "lsr pool: error: ev.csv:2: column 'events2': 12 events but n2 is 10"
 printf 'study,events1,n1,events2,n2\nA,-1,10,2,10\n' > evneg.csv
 run 3 lsr pool --csv evneg.csv --measure RR
-has "$ERR" "lsr pool: error: evneg.csv:2: column 'events1': expected a number of at least 0, got '-1'"
+has "$ERR" "lsr pool: error: evneg.csv:2: column 'events1': expected a whole number of at least 0, got '-1'"
 printf 'study,yi,sei\nA,0.1,0\n' > se0.csv
 run 3 lsr pool --csv se0.csv --measure GIV
 has "$ERR" "lsr pool: error: se0.csv:2: column 'sei': expected a positive number, got '0'"
@@ -126,4 +126,17 @@ run 1 lsr pool --csv nosuch.csv --measure MD
 has "$ERR" "lsr pool: error: cannot open 'nosuch.csv': No such file or directory"
 run 1 lsr pool --csv cont.csv --measure MD --svg nodir/forest.svg
 has "$ERR" "lsr pool: error: cannot write 'nodir/forest.svg': No such file or directory"
+# strict CSV (issue 14): the unterminated quote used to swallow the file
+printf 'study,yi,sei\nA,0.1,0.2\n"B,0.3,0.2\nC,0.2,0.1\n' > quote.csv
+run 3 lsr pool --csv quote.csv --measure GIV
+has "$ERR" "lsr pool: error: quote.csv:3: unterminated quote"
+printf 'study,yi,sei\nA,0x10,0.2\n' > hex.csv
+run 3 lsr pool --csv hex.csv --measure GIV
+has "$ERR" "lsr pool: error: hex.csv:2: column 'yi': expected a number, got '0x10'"
+printf 'study,events1,n1,events2,n2\nA,2,10,3,10\nB,1,9.5,3,10\n' > frac.csv
+run 3 lsr pool --csv frac.csv --measure OR
+has "$ERR" "lsr pool: error: frac.csv:3: column 'n1': expected a whole number of at least 1, got '9.5'"
+printf 'study,yi,sei\nA,0.1,0.2\nB,0.3\n' > short.csv
+run 3 lsr pool --csv short.csv --measure GIV
+has "$ERR" "lsr pool: error: short.csv:3: column 'sei': missing (the row has 2 fields, the header 3)"
 finish

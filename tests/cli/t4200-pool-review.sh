@@ -60,7 +60,7 @@ run 0 lsr -C rev extract import outcomes.csv --extractor ann
 
 # a study with data at two time points in an analysis that fixes neither
 run 3 lsr -C rev pool --analysis alb-all
-same "$(cat "$ERR")" "lsr pool: error: protocol.yaml: analysis 'alb-all': study 'A 2017' has ALB data at 1 month and at 3 months: give the analysis a timepoint, or subgroup: timepoint"
+same "$(cat "$ERR")" "lsr pool: error: protocol.yaml: analysis 'alb-all': study 'A 2017' has ALB data at 1 month and at 3 months: give the analysis a timepoint, or subgroup: timepoint (or allow_repeated_studies: true)"
 same "$(sql rev/review.db 'SELECT count(*) FROM pool_results')" "0"
 sed -i '/alb-all/d' rev/protocol.yaml
 
@@ -69,7 +69,7 @@ cp "$OUT" all.json
 same "$(sql rev/review.db 'SELECT count(*), min(update_no), max(update_no) FROM pool_results')" "5|0|0"
 same "$(sql rev/review.db "SELECT analysis, json_extract(result, '$.heterogeneity.k') FROM pool_results ORDER BY id")" \
 "alb-1m|3
-alb-by-time|5
+alb-by-time|
 alb-by-route|3
 alb-without-c|2
 fever|"
@@ -94,8 +94,22 @@ for a in alb-1m alb-by-time alb-by-route alb-without-c; do
 done
 [ ! -e rev/figures/forest-fever.svg ] || fail "an analysis without data has no forest plot"
 
+# time points are the same participants again: subtotals only, and the
+# forest plot says why (issue 14)
+same "$(sql rev/review.db "SELECT json_extract(result, '$.no_total') IS NOT NULL, json_extract(result, '$.subgroup_test') IS NULL, json_array_length(json_extract(result, '$.subgroups')), json_extract(spec, '$.ci') FROM pool_results WHERE analysis = 'alb-by-time'")" "1|1|2|z"
+has rev/figures/forest-alb-by-time.svg "No overall total: the subgroups share studies (time points)"
+hasnt rev/figures/forest-alb-by-time.svg "Total (95% CI)"
+hasnt rev/figures/forest-alb-by-time.svg "Test for subgroup differences"
+# each subgroup's weights add up to 100%
+same "$(sql rev/review.db "SELECT round(sum(json_extract(s.value, '$.weight_pct'))) FROM pool_results, json_each(json_extract(result, '$.studies')) s WHERE analysis = 'alb-by-time' GROUP BY json_extract(s.value, '$.subgroup') ORDER BY 1")" "100.0
+100.0"
+# the protocol's ci: (hk: false of the defaults is ci: z)
+same "$(sql rev/review.db "SELECT json_extract(spec, '$.ci'), json_extract(result, '$.ci_method') FROM pool_results WHERE analysis = 'alb-1m'")" "z|z"
+
 # for people; a rerun on unchanged data stores nothing
 run 0 lsr -C rev pool
+has "$OUT" "alb-by-time: ALB, SMD (IV, random effects, DL), subgroups by timepoint"
+has "$OUT" "  3 studies, 5 rows in 2 subgroups, subtotals only. No overall total"
 has "$OUT" "alb-1m: ALB at 1 month, MD (IV, random effects, DL)"
 has "$OUT" "alb-by-route: ALB at 1 month, MD (IV, random effects, DL), subgroups by route"
 has "$OUT" "    hepatic artery               k = 1:"
@@ -127,4 +141,34 @@ run 2 lsr -C rev pool --update 5
 has "$ERR" "no update 5 (the latest is 1)"
 run 2 lsr -C rev pool --measure MD
 has "$ERR" "the analysis options go with --csv FILE"
+
+# allow_repeated_studies: true pools a study's several time points, with a
+# warning; ci: and hk: that contradict each other are refused
+cat >> rev/protocol.yaml <<'EOF'
+    - {name: alb-repeated, outcome: ALB, measure: MD, allow_repeated_studies: true, ci: hk-adhoc, level: 90}
+    - {name: alb-level, outcome: ALB, timepoint: 1 month, measure: MD, level: 100}
+    - {name: alb-addons, outcome: ALB, timepoint: 1 month, measure: MD, addons: [leave-one-out, cumulative, influence, egger, begg, trimfill]}
+    - {name: alb-badaddon, outcome: ALB, timepoint: 1 month, measure: MD, addons: [funnel]}
+    - {name: alb-both, outcome: ALB, timepoint: 1 month, measure: MD, ci: hk, hk: false}
+EOF
+run 0 lsr -C rev pool --analysis alb-repeated --json
+has "$OUT" "study 'A 2017' has 2 rows, all pooled: its participants count 2 times (repeated studies allowed)"
+has "$OUT" '"ci_method": "adhoc"'
+has "$OUT" '"level": 0.90000000000000002'
+has "$OUT" '"level": 90'
+has rev/figures/forest-alb-repeated.svg "Total (90% CI)"
+run 3 lsr -C rev pool --analysis alb-level
+has "$ERR" "protocol.yaml: alb-level: level: expected a percentage from 50 to 99, got 100"
+run 0 lsr -C rev pool --analysis alb-addons
+has "$OUT" "    leave-one-out: estimates from "
+has "$OUT" "    cumulative: 3 steps, first "
+has "$OUT" "    influence: "
+has "$OUT" "    Egger's test: bias "
+has "$OUT" "    Begg's test: Kendall's tau "
+has "$OUT" "    trim-and-fill: "
+same "$(sql rev/review.db "SELECT json_type(result, '$.leave_one_out'), json_type(result, '$.cumulative'), json_type(result, '$.influence'), json_type(result, '$.begg') FROM pool_results WHERE analysis = 'alb-addons'")" "object|object|object|object"
+run 3 lsr -C rev pool --analysis alb-badaddon
+has "$ERR" "analysis 'alb-badaddon': unknown add-on 'funnel' (expected leave-one-out, cumulative, influence, egger, begg or trimfill)"
+run 3 lsr -C rev pool --analysis alb-both
+has "$ERR" "protocol.yaml: alb-both: ci: hk contradicts hk: false"
 finish

@@ -57,7 +57,7 @@ static void test_pool_effect__parsers(void **state)
 	assert_int_equal(pool_tau2_parse(&t, "DL (separately per subgroup)"), 0);
 	assert_int_equal(t, POOL_TAU2_DL);
 	assert_int_equal(pool_tau2_parse(&t, "DLX"), LSR_EUSAGE);
-	assert_string_equal(lsr_error_last(), "unknown tau2 estimator 'DLX' (expected DL, REML or PM)");
+	assert_string_equal(lsr_error_last(), "unknown tau2 estimator 'DLX' (expected REML, DL, PM, ML, HS, HE, SJ or EB)");
 	assert_int_equal(pool_conv_parse(&c, "both"), 0);
 	assert_int_equal(c, POOL_CONV_REVMAN5);
 	assert_int_equal(pool_conv_parse(&c, "metafor"), 0);
@@ -69,9 +69,9 @@ static void test_pool_effect__parsers(void **state)
 }
 
 static struct pool_study bin[3] = {
-	{ "A", "x", NAN, NAN, 123, NAN, NAN, 139, 4, 11, NAN, NAN },
-	{ "B", "y", NAN, NAN, 306, NAN, NAN, 303, 6, 29, NAN, NAN },
-	{ "C", "y", NAN, NAN, 231, NAN, NAN, 220, 3, 11, NAN, NAN },
+	{ "A", "x", NAN, NAN, 123, NAN, NAN, 139, 4, 11, NAN, NAN, NAN },
+	{ "B", "y", NAN, NAN, 306, NAN, NAN, 303, 6, 29, NAN, NAN, NAN },
+	{ "C", "y", NAN, NAN, 231, NAN, NAN, 220, 3, 11, NAN, NAN, NAN },
 };
 
 static void expect_run_error(const struct pool_input *in, const struct pool_opts *o, int code,
@@ -86,7 +86,7 @@ static void expect_run_error(const struct pool_input *in, const struct pool_opts
 
 static void test_pool_analysis__refusals(void **state)
 {
-	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1 };
+	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1, 0, NULL, NULL };
 	struct pool_opts o = POOL_OPTS_INIT;
 	const char *ex[] = { "Z" };
 
@@ -113,7 +113,7 @@ static void test_pool_analysis__refusals(void **state)
 
 static void test_pool_analysis__mh_and_exclusion(void **state)
 {
-	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1 };
+	struct pool_input in = { POOL_DATA_BIN, bin, 3, 1, 0, NULL, NULL };
 	struct pool_opts o = POOL_OPTS_INIT;
 	struct pool_result *r;
 	const char *ex[] = { "C" };
@@ -160,7 +160,7 @@ static void test_pool_analysis__mh_and_exclusion(void **state)
 static void test_pool_random__edge_cases(void **state)
 {
 	double y[3] = { 0.5, -0.1, 0.2 }, v[3] = { 0.04, 0.09, 0.05 };
-	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, 1, 1 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1, 0.95 };
 	struct pool_summary s;
 
 	(void)state;
@@ -168,15 +168,15 @@ static void test_pool_random__edge_cases(void **state)
 	assert_int_equal(pool_iv_fit(&s, y, v, 1, &spec), 0);
 	assert_int_equal(s.k, 1);
 	assert_true(fabs(s.estimate - 0.5) < 1e-15 && fabs(s.se - 0.2) < 1e-15);
-	assert_false(s.hk);
+	assert_int_equal(s.ci, POOL_CI_Z);
 	assert_true(isnan(s.I2) && isnan(s.p_Q) && s.tau2 == 0 && s.df == 0);
 	/* two studies: HK with 1 df, no Q-profile (k < 3), no t(k-2) PI */
 	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
-	assert_true(s.hk && s.df_t == 1);
+	assert_true(s.ci == POOL_CI_HK && s.df_t == 1);
 	assert_true(isnan(s.tau2_ci[0]) && isnan(s.pi_t_lb) && isfinite(s.pi_lb));
 	/* a given tau2 is used as it is */
 	spec.tau2_fixed = 0.25;
-	spec.hk = 0;
+	spec.ci = POOL_CI_Z;
 	assert_int_equal(pool_iv_fit(&s, y, v, 3, &spec), 0);
 	assert_true(s.tau2 == 0.25);
 	{
@@ -201,6 +201,55 @@ static void test_pool_random__edge_cases(void **state)
 		spec.tau2 = POOL_TAU2_PM;
 		assert_int_equal(pool_iv_fit(&s, yh, vh, 4, &spec), 0);
 		assert_true(s.tau2 == 0 && s.I2 == 0 && s.H2 == 1);
+	}
+}
+
+/* REML with variances seven orders of magnitude apart (issue 14): Fisher
+ * scoring stops, and its fallback (Brent on the REML equation) finds the
+ * same root; for two studies it is ((y1 - y2)^2 - v1 - v2) / 2. */
+static void test_pool_random__reml_converges(void **state)
+{
+	double y[2] = { 0, 0.59 }, v[2] = { 1e-7, 0.34 }, want = (0.59 * 0.59 - 0.34 - 1e-7) / 2;
+	double yh[5] = { -0.41, 0.1, -0.73, 0.27, -0.05 }, vh[5] = { 0.031, 0.054, 0.029, 0.08, 0.02 };
+	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_Z, 0, 0.95 };
+	struct pool_summary s, s2;
+	struct pool_mr m;
+	double root;
+
+	(void)state;
+	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
+	assert_true(fabs(s.tau2 - want) <= 1e-9 * want);
+	assert_int_equal(pool_mr_init(&m, y, v, NULL, 2, 1), 0);
+	assert_int_equal(pool_mr_lik_root(&m, 0, &root), 0);
+	assert_true(fabs(root - want) <= 1e-9 * want);
+	pool_mr_release(&m);
+	/* the fallback agrees with scoring on ordinary data */
+	assert_int_equal(pool_iv_fit(&s, yh, vh, 5, &spec), 0);
+	assert_int_equal(pool_mr_init(&m, yh, vh, NULL, 5, 1), 0);
+	assert_int_equal(pool_mr_lik_root(&m, 0, &root), 0);
+	assert_true(s.tau2 > 0 && fabs(root - s.tau2) <= 1e-10 * s.tau2);
+	pool_mr_release(&m);
+	/* Paule-Mandel on the same two studies: Q(tau2) = 1 */
+	spec.tau2 = POOL_TAU2_PM;
+	assert_int_equal(pool_iv_fit(&s, y, v, 2, &spec), 0);
+	assert_true(fabs(s.tau2 - want) <= 1e-9 * want);
+	/* the ad hoc correction: never narrower than Wald; identical estimates
+	 * make plain Hartung-Knapp degenerate, not the ad hoc one */
+	spec.tau2 = POOL_TAU2_REML;
+	assert_int_equal(pool_iv_fit(&s, yh, vh, 5, &spec), 0);
+	spec.ci = POOL_CI_HK_ADHOC;
+	assert_int_equal(pool_iv_fit(&s2, yh, vh, 5, &spec), 0);
+	assert_true(s2.ci_ub - s2.ci_lb >= s.ci_ub - s.ci_lb);
+	assert_true(s2.se >= s.se && s2.ci == POOL_CI_HK_ADHOC && s2.df_t == 4);
+	{
+		double yc[3] = { 0.3, 0.3, 0.3 }, vc[3] = { 0.1, 0.2, 0.05 };
+
+		assert_int_equal(pool_iv_fit(&s2, yc, vc, 3, &spec), 0);
+		assert_false(s2.degenerate);
+		assert_true(s2.se > 0 && isfinite(s2.ci_lb));
+		spec.ci = POOL_CI_HK;
+		assert_int_equal(pool_iv_fit(&s2, yc, vc, 3, &spec), 0);
+		assert_true(s2.degenerate && s2.se == 0 && isnan(s2.ci_lb) && isnan(s2.p));
 	}
 }
 
@@ -268,6 +317,36 @@ static void test_pool_csv__read(void **state)
 	assert_int_equal(d->missing_subgroup_row, 3);
 	assert_false(d->in.has_subgroups);
 	pool_dataset_free(d);
+	/* strict input (issue 14): what strtod would take is not a number here,
+	 * counts are whole, quotes close, rows are complete */
+	{
+		static const struct {
+			enum pool_data_type type;
+			const char *text, *msg;
+		} bad[] = {
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0x10,0.2\n", "2: column 'yi': expected a number, got '0x10'" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\nB,inf,0.2\n", "3: column 'yi': expected a number, got 'inf'" },
+			{ POOL_DATA_BIN, "study,events1,n1,events2,n2\nA,2,10,3,10\nB,2.5,10,3,10\n",
+			  "3: column 'events1': expected a whole number of at least 0, got '2.5'" },
+			{ POOL_DATA_BIN, "study,events1,n1,events2,n2\nA,2,10.5,3,10\n",
+			  "2: column 'n1': expected a whole number of at least 1, got '10.5'" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\n\"B,0.3,0.2\nC,0.1,0.1\n",
+			  "3: unterminated quote: the quoted field opened in the row starting on this line is never closed" },
+			{ POOL_DATA_GENERIC, "study,yi,sei\nA,0.1,0.2\nB,0.3\n",
+			  "3: column 'sei': missing (the row has 2 fields, the header 3)" },
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			write_file(bad[i].text);
+			assert_int_equal(pool_csv_read(&d, path, bad[i].type), LSR_EPARSE);
+			snprintf(want, sizeof(want), "%s:%s", path, bad[i].msg);
+			assert_string_equal(lsr_error_last(), want);
+		}
+		write_file("study,yi,vi\nA, 1e-2 ,0.2\nB,-.5,1.\nC,+3,2E+1\n");
+		assert_int_equal(pool_csv_read(&d, path, POOL_DATA_GENERIC), 0);
+		assert_true(d->studies[0].yi == 0.01 && d->studies[1].yi == -0.5 && d->studies[2].vi == 20);
+		pool_dataset_free(d);
+	}
 	assert_int_equal(pool_csv_read(&d, "/nonexistent/x.csv", POOL_DATA_GENERIC), LSR_ENOTFOUND);
 	unlink(path);
 }
@@ -280,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_pool_analysis__refusals),
 		cmocka_unit_test(test_pool_analysis__mh_and_exclusion),
 		cmocka_unit_test(test_pool_random__edge_cases),
+		cmocka_unit_test(test_pool_random__reml_converges),
 		cmocka_unit_test(test_pool_stats__chisq_quantiles),
 		cmocka_unit_test(test_pool_csv__read),
 	};

@@ -3,13 +3,16 @@
  * the directory in LSR_META_REF) run through the built `lsr pool --json` and
  * compared field by field with the expected numbers, one cmocka test per
  * case x analysis, plus the top-level extras (leave_one_out, egger,
- * trimfill, smd_J_comparison, revman5_native).
+ * trimfill, begg, cumulative, influence, metareg, smd_J_comparison,
+ * revman5_native).
  *
  * Options are derived from each analysis's fields as the issue says:
  * measure, method, model, tau2_method, ci_method and convention become
- * --measure, --method, --model, --tau2, --hk/--no-hk and --convention
- * (passed as written: "DL(Q from MH)", "mixed", "both"; a null ci_method
- * passes neither --hk nor --no-hk); subgroups_* add --subgroup,
+ * --measure, --method, --model, --tau2, --ci and --convention
+ * (passed as written: "DL(Q from MH)", "mixed", "both", "knha"; a null
+ * ci_method passes --ci z, what the reference files' subgroup and moderator
+ * analyses use, so that no case depends on lsr's default; a level field
+ * passes --level); subgroups_* add --subgroup,
  * moderator_* --moderator.
  *
  * Tolerances are the README's: relative 1e-6 for closed-form quantities,
@@ -180,7 +183,7 @@ static void err_add(struct cmp *c, const char *path, const char *fmt, ...)
 static int is_label_key(const char *k)
 {
 	return !strcmp(k, "study") || !strcmp(k, "subgroup") || !strcmp(k, "omitted") ||
-	       !strcmp(k, "side");
+	       !strcmp(k, "side") || !strcmp(k, "added") || !strcmp(k, "name");
 }
 
 static int is_p_key(const char *k)
@@ -444,8 +447,13 @@ static void analysis_job(const char *case_id, const char *csv, json_t *a)
 		if (v)
 			add_opt(j, fields[f][1], v);
 	}
-	if (ci)
-		add_arg(j, !strcmp(ci, "knha") ? "--hk" : "--no-hk");
+	add_opt(j, "--ci", ci ? ci : "z");
+	if (json_is_number(json_object_get(a, "level"))) {
+		char lv[32];
+
+		snprintf(lv, sizeof(lv), "%.17g", json_number_value(json_object_get(a, "level")));
+		add_opt(j, "--level", lv);
+	}
 	if (!strncmp(id, "subgroups_", 10))
 		add_arg(j, "--subgroup");
 	if (!strncmp(id, "moderator_", 10))
@@ -464,7 +472,7 @@ static void model_opts(struct job *j, const char *model)
 		add_opt(j, "--model", "random");
 		add_opt(j, "--tau2", model);
 	}
-	add_arg(j, "--no-hk");
+	add_opt(j, "--ci", "z");
 	add_opt(j, "--method", "IV");
 	if (iterative(model))
 		j->tol = 1e-5;
@@ -512,6 +520,27 @@ static void loo_job(const char *case_id, const char *csv, const char *data_type,
 	snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
 }
 
+/* An extra of one model (trimfill, influence, cumulative), run with
+ * --<extra> and compared at <extra>.<model>; label names the test. */
+static struct job *model_extra_job(const char *case_id, const char *csv, const char *data_type,
+				   const char *extra, const char *label, const char *model,
+				   json_t *exp)
+{
+	struct job *j = new_job(csv);
+	char flag[32];
+
+	snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__%s_%s", case_id, extra, label);
+	snprintf(flag, sizeof(flag), "--%s", extra);
+	add_opt(j, "--measure", default_measure(data_type));
+	model_opts(j, model);
+	add_arg(j, flag);
+	j->kind = JOB_EXTRA;
+	j->expected = exp;
+	snprintf(j->got_key[0], sizeof(j->got_key[0]), "%s", extra);
+	snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", model);
+	return j;
+}
+
 static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 {
 	const char *dt = json_string_value(json_object_get(root, "data_type"));
@@ -519,6 +548,7 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 	json_t *egger = json_object_get(root, "egger"), *tf = json_object_get(root, "trimfill");
 	json_t *smdj = json_object_get(root, "smd_J_comparison");
 	json_t *native = json_object_get(root, "revman5_native");
+	json_t *begg = json_object_get(root, "begg"), *cum = json_object_get(root, "cumulative");
 	const char *k, *k2;
 	json_t *v, *v2;
 
@@ -548,17 +578,58 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		j->expected = exp;
 		snprintf(j->got_key[0], sizeof(j->got_key[0]), "egger");
 	}
+	/* keys FE, DL, or <model>_<L0|R0>[_<left|right>] */
 	json_object_foreach(tf, k, v) {
+		char model[16], est[8] = "", side[8] = "";
+		struct job *j;
+
+		sscanf(k, "%15[^_]_%7[^_]_%7s", model, est, side);
+		j = model_extra_job(case_id, csv, dt, "trimfill", k, model, v);
+		if (est[0])
+			add_opt(j, "--trimfill-estimator", est);
+		if (side[0])
+			add_opt(j, "--trimfill-side", side);
+	}
+	/* metareg.<model>[_<ci>] {ci, columns[], ...}: --moderators COLUMNS */
+	json_object_foreach(json_object_get(root, "metareg"), k, v) {
+		char model[16], cols[256] = "";
+		struct job *j;
+		size_t i;
+		json_t *mv;
+
+		sscanf(k, "%15[^_]", model);
+		json_array_foreach(json_object_get(v, "columns"), i, mv)
+			snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", i ? "," : "",
+				 json_string_value(mv));
+		j = model_extra_job(case_id, csv, dt, "metareg", k, model, v);
+		/* not --metareg: the moderators, and the case's CI method (the
+		 * last --ci given wins) */
+		j->argc--;
+		add_opt(j, "--moderators", cols);
+		json_object_del(v, "columns"); /* input, not output */
+		add_opt(j, "--ci", json_string_value(json_object_get(v, "ci")));
+		j->got_key[1][0] = '\0';
+	}
+	/* influence.<model> {rows[]} */
+	json_object_foreach(json_object_get(root, "influence"), k, v)
+		model_extra_job(case_id, csv, dt, "influence", k, k, v);
+	/* cumulative.<model> {order_by, rows[]} */
+	json_object_foreach(cum, k, v) {
+		struct job *j = model_extra_job(case_id, csv, dt, "cumulative", k, k, v);
+		const char *by = json_string_value(json_object_get(v, "order_by"));
+
+		if (by)
+			add_opt(j, "--cumulative-by", by);
+	}
+	if (begg) {
 		struct job *j = new_job(csv);
 
-		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__trimfill_%s", case_id, k);
+		snprintf(j->name, sizeof(j->name), "test_pool_reference__%s__begg", case_id);
 		add_opt(j, "--measure", default_measure(dt));
-		model_opts(j, k);
-		add_arg(j, "--trimfill");
+		add_arg(j, "--begg");
 		j->kind = JOB_EXTRA;
-		j->expected = v;
-		snprintf(j->got_key[0], sizeof(j->got_key[0]), "trimfill");
-		snprintf(j->got_key[1], sizeof(j->got_key[1]), "%s", k);
+		j->expected = begg;
+		snprintf(j->got_key[0], sizeof(j->got_key[0]), "begg");
 	}
 	if (smdj) {
 		struct job *j = new_job(csv);

@@ -35,6 +35,20 @@ static void test_screen_agreement__sas_kappa_ase(void **state)
 	assert_true(fabs(a.po - 13.0 / 19.0) < 1e-12);
 }
 
+/* Few units: kappa + z SE passes 1 (screening status showed 1.222); the
+ * interval is clipped to [-1, 1], the SE is not. */
+static void test_screen_agreement__ci_clipped(void **state)
+{
+	static const double t[4] = { 4, 0, 1, 1 };
+	struct screen_agreement a;
+
+	(void)state;
+	assert_int_equal(screen_agreement_table(&a, t, 2), 0);
+	assert_true(a.kappa + 1.959963984540054 * a.kappa_se > 1);
+	assert_true(a.kappa_ub == 1.0);
+	assert_true(fabs(a.kappa_lb - (a.kappa - 1.959963984540054 * a.kappa_se)) < 1e-12);
+}
+
 /*
  * EVIDENCE: Gwet, K.L. (2014) Handbook of Inter-Rater Reliability, 4th ed.:
  * 100 pregnant women classified by two abstractors into ectopic, abnormal
@@ -96,6 +110,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_screen_agreement__sas_kappa_ase),
+		cmocka_unit_test(test_screen_agreement__ci_clipped),
 		cmocka_unit_test(test_screen_agreement__gwet_handbook_ac1),
 		cmocka_unit_test(test_screen_agreement__one_category),
 		cmocka_unit_test(test_screen_agreement__perfect),
