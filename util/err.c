@@ -72,11 +72,6 @@ void lsr_error_clear(void)
 	last_code = 0;
 }
 
-int lsr_error_oom(void)
-{
-	return lsr_error_set(LSR_ENOMEM, "out of memory");
-}
-
 void lsr_bug(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
