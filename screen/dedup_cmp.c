@@ -215,7 +215,7 @@ static int8_t num_field(const char *a, const char *b)
 	while (*db && !(*db >= '0' && *db <= '9'))
 		db++;
 	if (*da && *db)
-		return strtol(da, NULL, 10) == strtol(db, NULL, 10);
+		return (int8_t)(strtol(da, NULL, 10) == strtol(db, NULL, 10));
 	if (!*da && !*db)
 		return (int8_t)(strncmp(a, b, 5) == 0);
 	return -1;
@@ -300,7 +300,7 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	if (f->title >= 0 && f->title < 0.9f && title_contained(ta, a->title_len, tb, b->title_len))
 		f->title = 0.9f;
 	author_scores(arena + a->authors, arena + b->authors, f);
-	f->year = (a->year && b->year) ? (int8_t)(abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1;
+	f->year = (int8_t)((a->year && b->year) ? (abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1);
 	{
 		const char *ja = arena + a->journal, *jb = arena + b->journal;
 		const char *ka = arena + a->journal2, *kb = arena + b->journal2;
@@ -322,10 +322,10 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 	f->volume = num_field(arena + a->volume, arena + b->volume);
 	f->issue = num_field(arena + a->issue, arena + b->issue);
 	f->pages = pages_field(arena + a->pages, arena + b->pages);
-	f->doi = (a->h_doi && b->h_doi) ? (a->h_doi == b->h_doi) : -1;
-	f->pmid = (a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1;
-	f->numbers = (a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1;
-	f->kind = a->kind == b->kind;
+	f->doi = (int8_t)((a->h_doi && b->h_doi) ? (a->h_doi == b->h_doi) : -1);
+	f->pmid = (int8_t)((a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1);
+	f->numbers = (int8_t)((a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1);
+	f->kind = (int8_t)(a->kind == b->kind);
 
 	/* 1. kinds */
 	kinds_ok = f->kind;
