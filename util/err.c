@@ -17,7 +17,8 @@ int lsr_error_setv(int code, const char *fmt, va_list ap)
 	return code;
 }
 
-int lsr_error_set(int code, const char *fmt, ...)
+/* the name in parentheses: err.h makes lsr_error_set a macro for clang's analyzer */
+int (lsr_error_set)(int code, const char *fmt, ...)
 {
 	va_list ap;
 
