@@ -162,7 +162,7 @@ static void choose_axis(struct layout *L, double *ticks, int *nticks)
 		m = 1;
 	/* 1-2-4-5 steps from the decade below m, at most two decades up */
 	for (tries = 0; tries < 12; tries++) {
-		lim = step[tries % 4] * pow(10, floor(log10(m)) + (double)(tries / 4));
+		lim = step[tries % 4] * pow(10, floor(log10(m)) + floor(tries / 4.0));
 		if (lim >= m * 0.999 && 10 * clipped(r, lim) <= est)
 			break;
 	}

@@ -61,7 +61,9 @@ findings=$(grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error): .*\[[A-Za-z0-9.,_-]+
   sort -u | wc -l)
 errors=$(grep -c -E '^[^ ].*:[0-9]+:[0-9]+: error: ' "$log" || true)
 
-echo "$me: $nfiles files checked, $findings findings"
+plural=s
+[ "$findings" -eq 1 ] && plural=
+echo "$me: $nfiles files checked, $findings finding$plural"
 if [ "$findings" -ne 0 ]; then
   exit 1
 fi
