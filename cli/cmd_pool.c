@@ -137,7 +137,7 @@ static void safe_name(char *out, size_t n, const char *name)
 	size_t i = 0;
 
 	for (; *name && i + 1 < n; name++)
-		out[i++] = (isalnum((unsigned char)*name) || strchr("._-", *name)) ? *name : '_';
+		out[i++] = (char)((isalnum((unsigned char)*name) || strchr("._-", *name)) ? *name : '_');
 	out[i] = 0;
 }
 

@@ -48,7 +48,7 @@ int db_rows_json(struct lsr_db *db, const char *sql, int64_t param,
 		json_t *o = json_object();
 
 		for (int i = 0; names[i]; i++)
-			json_object_set_new(o, names[i], db_col_json(st, i, types ? types[i] : 0));
+			json_object_set_new(o, names[i], db_col_json(st, i, (char)(types ? types[i] : 0)));
 		if (json_array_append_new(arr, o) < 0) {
 			sqlite3_reset(st);
 			return lsr_error_oom();

@@ -55,10 +55,10 @@ struct pschema {
 #define F(k, t, fl, st, m) { k, t, fl, offsetof(st, m), NULL, NULL, 0, NOLINE }
 #define FL(k, st, m, lm) { k, P_STR, 0, offsetof(st, m), NULL, NULL, 0, (long)offsetof(st, lm) }
 #define FE(k, fl, st, m, vals) { k, P_ENUM, fl, offsetof(st, m), vals, NULL, 0, NOLINE }
-#define FM(k, st, m, sub) { k, P_MAP, 0, offsetof(st, m), NULL, &sub, 0, NOLINE }
-#define FS(k, fl, st, m, cnt, sub) { k, P_SEQ_MAP, fl, offsetof(st, m), NULL, &sub, offsetof(st, cnt), NOLINE }
+#define FM(k, st, m, sub) { k, P_MAP, 0, offsetof(st, m), NULL, &(sub), 0, NOLINE }
+#define FS(k, fl, st, m, cnt, sub) { k, P_SEQ_MAP, fl, offsetof(st, m), NULL, &(sub), offsetof(st, cnt), NOLINE }
 #define SCHEMA_INIT(name, arr, st, lm, init) \
-	static const struct pschema name = { arr, sizeof(arr) / sizeof(arr[0]), sizeof(st), lm, init }
+	static const struct pschema name = { arr, sizeof(arr) / sizeof((arr)[0]), sizeof(st), lm, init }
 #define SCHEMA(name, arr, st, lm) SCHEMA_INIT(name, arr, st, lm, NULL)
 
 static const char *const kinds[] = { "database", "register", "other", NULL };
@@ -165,6 +165,8 @@ SCHEMA(extraction_schema, extraction_fields, struct protocol, NOLINE);
 struct opts_wrap {
 	struct protocol_analysis_opts o;
 };
+/* m names a member of st, which offsetof cannot take in parentheses */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define ANALYSIS_OPTS(st, m) \
 	FE("measure", 0, st, m.measure, measures), \
 	FE("method", 0, st, m.method, methods), \
@@ -175,6 +177,7 @@ struct opts_wrap {
 	F("allow_repeated_studies", P_BOOL, 0, st, m.allow_repeated), \
 	F("level", P_INT, 0, st, m.level), \
 	FE("convention", 0, st, m.convention, conventions)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct pfield defaults_fields[] = {
 	ANALYSIS_OPTS(struct opts_wrap, o),

@@ -17,6 +17,7 @@
 #include "../util/csvtab.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +362,7 @@ static int check_blocks(struct rsheet *s)
 		struct rblock *b = block_for(s, row);
 		struct rrow **slot = row->question >= 0 ? &b->q[row->question] : &b->judgement;
 
+		assert(row->study); /* check_rrows kept only rows of a known study */
 		if (*slot)
 			return lsr_error_set(LSR_EPARSE, "%s:%zu: study '%s', domain '%s', %s %s is already on row %zu",
 					     s->path, row->line, row->study->label,
@@ -376,10 +378,11 @@ static int check_blocks(struct rsheet *s)
 		enum rob2_answer ans[ROB2_MAXQ] = { ROB2_UNSET };
 		size_t nq, badq = 0;
 		const struct extract_rob2_question *qs;
-		int any = 0, rc;
+		int any = 0;
 
 		if (b->domain < 0)
 			continue;
+		assert(b->study); /* block_for copied it from a row */
 		qs = extract_rob2_questions(b->domain, e, &nq);
 		for (size_t q = 0; q < nq; q++) {
 			if (!b->q[q])
@@ -401,7 +404,7 @@ static int check_blocks(struct rsheet *s)
 			b->proposed = ROB_NONE; /* not assessed */
 			continue;
 		}
-		if ((rc = extract_rob2_domain_judge(&b->proposed, NULL, &badq, b->domain, e, ans)) < 0) {
+		if (extract_rob2_domain_judge(&b->proposed, NULL, &badq, b->domain, e, ans) < 0) {
 			lsr_error_wrap("column 'answer'");
 			return rat(s, b->q[badq]->line);
 		}

@@ -257,7 +257,7 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 			total += wt;
 		}
 		any_none |= w[ROB_NONE] > 0;
-		rc = text(out, left - 10, y + BAR_H / 2 + 4, "end", NULL,
+		rc = text(out, left - 10, y + BAR_H / 2.0 + 4, "end", NULL,
 			  k < p->ndomains ? p->domains[k].name : "Overall risk of bias");
 		/* low, some, high, then not final (open), left to right */
 		for (int l = ROB_LOW; l <= ROB_HIGH + 1 && rc == 0; l++) {

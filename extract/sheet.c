@@ -17,6 +17,7 @@
 #include "../util/csvtab.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +265,6 @@ static int check_outcome_row(struct sheet *s, struct row *row, const struct strv
 static int check_rows(struct sheet *s)
 {
 	size_t ncols = s->tab.rows[0].n;
-	int rc = 0;
 
 	s->rows = calloc(s->tab.nrows, sizeof(*s->rows));
 	if (!s->rows)
@@ -287,7 +287,7 @@ static int check_rows(struct sheet *s)
 		row->source = field_at(r, s->col_source);
 		s->nrows++;
 		if (s->kind == EXTRACT_SHEET_OUTCOMES) {
-			if ((rc = check_outcome_row(s, row, r)) < 0)
+			if (check_outcome_row(s, row, r) < 0)
 				return at(s, row->line);
 			for (size_t k = 0; k + 1 < s->nrows; k++) {
 				const struct row *o = &s->rows[k];
@@ -311,8 +311,8 @@ static int check_rows(struct sheet *s)
 		for (size_t c = 0; c < s->p->ncharacteristics; c++) {
 			if (s->col_char[c] < 0)
 				continue;
-			if ((rc = xcheck_characteristic(&row->chars[c], &s->p->characteristics[c],
-							r->v[s->col_char[c]])) < 0)
+			if (xcheck_characteristic(&row->chars[c], &s->p->characteristics[c],
+						  r->v[s->col_char[c]]) < 0)
 				return at(s, row->line);
 		}
 	}
@@ -359,7 +359,10 @@ static int store(struct extract_import_result *res, struct lsr_db *db, struct sh
 		const struct row *row = &s->rows[i];
 
 		if (s->kind == EXTRACT_SHEET_OUTCOMES) {
-			unsigned type = xoutcome_type(row->outcome);
+			unsigned type;
+
+			assert(row->outcome); /* check_rows set it on every row it kept */
+			type = xoutcome_type(row->outcome);
 
 			for (int f = 0; f < XF_COUNT; f++) {
 				if (s->col_field[f] < 0 || !(xfield_types[f] & type))
@@ -371,6 +374,7 @@ static int store(struct extract_import_result *res, struct lsr_db *db, struct sh
 			}
 			continue;
 		}
+		assert(row->chars); /* likewise */
 		for (size_t c = 0; c < s->p->ncharacteristics; c++) {
 			if (s->col_char[c] < 0)
 				continue;

@@ -869,7 +869,6 @@ static int walk_comparisons(struct lsr_db *db, const struct protocol *p, const c
 				free(cur_outcome);
 				cur_outcome = NULL;
 				memset(&cur, 0, sizeof(cur));
-				have = 0;
 				if (rc < 0)
 					break;
 			}

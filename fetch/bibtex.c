@@ -835,7 +835,7 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		if (state != OUTSIDE && (rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0)
 			goto out;
 		for (size_t i = 0; i <= n; i++) {
-			char ch = i < n ? s[i] : '\n';
+			char ch = (char)(i < n ? s[i] : '\n');
 
 			if (state == OUTSIDE) {
 				if (ch != '@')

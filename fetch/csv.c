@@ -513,11 +513,8 @@ static int parse_citation(struct lsr_record *r, const char *v)
 			rc = LSR_ENOMEM;
 			goto out;
 		}
-		if (!had) {
+		if (!had || atoi(date.s) == had)
 			rc = tagged_set_date(r, date.s);
-		} else if (atoi(date.s) == had) {
-			rc = tagged_set_date(r, date.s);
-		}
 		if (rc < 0)
 			goto out;
 	}

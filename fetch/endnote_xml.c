@@ -92,7 +92,7 @@ struct en {
 
 #define IS(node, n) ((node)->name == e->nm[N_##n])
 #define FOR_CHILDREN(c, node) \
-	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c))
+	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c)) /* NOLINT(bugprone-macro-parentheses): c is the variable the loop declares */
 
 /* The value of a field (its <style> runs joined), trimmed, into b. */
 static int value(struct en *e, struct xmlrec_node *node, struct buf *b)

@@ -104,7 +104,7 @@ static int abstract_from_html(struct buf *out, const char *s)
 				continue;
 			}
 		}
-		if (buf_addc(out, in_heading ? (char)toupper((unsigned char)*s) : *s) < 0)
+		if (buf_addc(out, (char)(in_heading ? toupper((unsigned char)*s) : *s)) < 0)
 			return LSR_ENOMEM;
 		s++;
 	}
@@ -121,7 +121,7 @@ static int relation_name(struct buf *out, const char *type)
 			up = 1;
 			continue;
 		}
-		if (buf_addc(out, up ? (char)toupper((unsigned char)*type) : *type) < 0)
+		if (buf_addc(out, (char)(up ? toupper((unsigned char)*type) : *type)) < 0)
 			return LSR_ENOMEM;
 		up = 0;
 	}

@@ -11,7 +11,7 @@
 #include "../util/buf.h"
 #include "../util/sha256.h"
 
-#define FETCH_PEEK_MAX (64 * 1024) /* bytes format detection looks at */
+#define FETCH_PEEK_MAX ((size_t)64 * 1024) /* bytes format detection looks at */
 
 enum { INPUT_UTF16LE = 1, INPUT_UTF16BE = 2 };
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK (256 * 1024)
+#define CHUNK ((size_t)256 * 1024)
 
 static int input_new(struct fetch_input **out, const char *name)
 {

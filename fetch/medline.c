@@ -190,7 +190,7 @@ static int field(void *payload, const char *t, const char *text)
 	if (!strcmp(t, "FAU") || !strcmp(t, "AU") || !strcmp(t, "CN")) {
 		struct buf b = BUF_INIT;
 
-		if (buf_addc(&b, t[0] == 'F' ? 'F' : t[0] == 'A' ? 'A' : 'C') < 0 ||
+		if (buf_addc(&b, t[0]) < 0 ||
 		    buf_adds(&b, v) < 0) {
 			buf_release(&b);
 			return LSR_ENOMEM;

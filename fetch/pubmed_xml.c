@@ -87,7 +87,7 @@ struct pm {
 
 #define IS(node, n) ((node)->name == p->nm[N_##n])
 #define FOR_CHILDREN(c, node) \
-	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c))
+	for (struct xmlrec_node *c = xmlrec_child(node); c; c = xmlrec_sibling(c)) /* NOLINT(bugprone-macro-parentheses): c is the variable the loop declares */
 
 /* Plain text of node into b (reset first). */
 static int text(struct pm *p, struct xmlrec_node *node, struct buf *b)

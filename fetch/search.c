@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
@@ -329,7 +330,7 @@ int search_ids_store(struct search_ctx *sc, const struct strv *ids, uint64_t sea
 		}
 		sqlite3_bind_int64(st, 1, sc->run_id);
 		db_bind_text(st, 2, ids->v[i]);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)(i + 1));
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i + 1);
 		if ((rc = db_step_done(sc->db, st)) < 0)
 			goto fail;
 	}
@@ -480,7 +481,7 @@ int search_batch_add(struct search_ctx *sc, struct lsr_record *rec, const char *
 		return rc;
 	if (!rec->source_id.len && buf_adds(&rec->source_id, id) < 0)
 		return LSR_ENOMEM;
-	if ((rc = db_record_insert(sc->db, sc->run_id, (uint64_t)ord, rec, &record_id)) < 0)
+	if (db_record_insert(sc->db, sc->run_id, (uint64_t)ord, rec, &record_id) < 0)
 		return lsr_error_wrap("%s: record %s", sc->service, id);
 	if ((rc = id_set(sc, id, "stored", record_id)) < 0)
 		return rc;
@@ -530,8 +531,8 @@ int search_batch_commit(struct search_ctx *sc, const char *next_cursor)
 	sqlite3_bind_int64(st, 1, sc->run_id);
 	db_bind_text(st, 2, next_cursor);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)sc->pages + 1);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)(sc->duplicates + sc->b_dups));
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)(sc->missing + sc->b_missing));
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)sc->duplicates + (sqlite3_int64)sc->b_dups);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)sc->missing + (sqlite3_int64)sc->b_missing);
 	if (db_step_done(sc->db, st) < 0)
 		goto fail;
 	st = db_prepare(sc->db, "UPDATE runs SET count_records = ?2 WHERE id = ?1");
@@ -1119,6 +1120,7 @@ int fetch_search_resume(struct lsr_db *db, int64_t run_id,
 	ctx_init(&sc, db, opts, out);
 	if ((rc = run_load(&sc, run_id, &ai)) < 0)
 		goto out;
+	assert(ai); /* run_load found the run's service */
 	{
 		/* the stored base URL unless overridden now */
 		char *stored = sc.base_url;

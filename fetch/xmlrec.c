@@ -43,7 +43,7 @@ enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
 static void lines_to(struct xmlrec *x, uint64_t off);
 
 /* Memory for record trees (see xmlrec_expand). */
-#define XMLREC_BLOCK (64 * 1024)
+#define XMLREC_BLOCK ((size_t)64 * 1024)
 
 struct xmlrec_block {
 	struct xmlrec_block *next;
@@ -445,7 +445,7 @@ static int read_cb(void *ctx, char *dst, int len)
 		x->winbase = keep;
 	}
 	if (x->winlen + (size_t)n > x->wincap) {
-		size_t ncap = x->wincap ? x->wincap * 2 : 64 * 1024;
+		size_t ncap = x->wincap ? x->wincap * 2 : (size_t)64 * 1024;
 		unsigned char *nw;
 
 		while (ncap < x->winlen + (size_t)n)
@@ -776,8 +776,8 @@ int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **ou
 int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
 		  struct xmlrec_node **node)
 {
-	struct xmlrec_slice s;
-	const char *raw;
+	struct xmlrec_slice s = { 0 };
+	const char *raw = NULL;
 	int rc;
 
 	if ((rc = xmlrec_expand(x, node)) < 0 || (rc = xmlrec_take(x, name, &raw, &s)) < 0)

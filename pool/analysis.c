@@ -472,8 +472,8 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	r->opts.log_scale = r->log_scale;
 	pool_summary_clear(&r->main);
 	r->est = calloc(k, sizeof(*r->est));
-	use = malloc(k);
-	w = malloc(sizeof(double) * k);
+	use = calloc(k, 1);
+	w = calloc(k, sizeof(double));
 	if (!r->est || !use || !w) {
 		rc = lsr_error_oom();
 		goto fail;
@@ -500,6 +500,7 @@ int pool_run(struct pool_result **out, const struct pool_input *in,
 	if (opts->model == POOL_MODEL_AUTO) {
 		struct pool_summary fe;
 
+		pool_summary_clear(&fe);
 		if ((rc = pool_analyse(&fe, w, r, use, 0, 0)) < 0)
 			goto fail;
 		r->auto_model = 1;

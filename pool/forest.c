@@ -162,7 +162,7 @@ static void choose_axis(struct layout *L, double *ticks, int *nticks)
 		m = 1;
 	/* 1-2-4-5 steps from the decade below m, at most two decades up */
 	for (tries = 0; tries < 12; tries++) {
-		lim = step[tries % 4] * pow(10, floor(log10(m)) + tries / 4);
+		lim = step[tries % 4] * pow(10, floor(log10(m)) + floor(tries / 4.0));
 		if (lim >= m * 0.999 && 10 * clipped(r, lim) <= est)
 			break;
 	}
@@ -458,7 +458,7 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	struct layout L;
 	struct buf body = BUF_INIT;
 	struct svg doc;
-	unsigned char *mask = malloc(r->in->k ? r->in->k : 1);
+	unsigned char *mask = calloc(r->in->k ? r->in->k : 1, 1);
 	double ticks[8], top, axis_y = 0;
 	int nt = 0, rc;
 	char sub_label[64];

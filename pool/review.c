@@ -12,6 +12,7 @@
 #include "../util/err.h"
 #include "../util/sha256.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,14 +127,13 @@ static int opts_from_spec(struct pool_review *r)
 	static const struct pool_opts init = POOL_OPTS_INIT;
 	json_t *hk = json_object_get(r->spec, "hk"), *ex = json_object_get(r->spec, "exclude"), *v;
 	size_t i;
-	int rc;
 
 	r->opts = init;
-	if ((rc = pool_measure_parse(&r->opts.measure, jstr(r->spec, "measure"))) < 0 ||
-	    (rc = pool_method_parse(&r->opts.method, jstr(r->spec, "method"))) < 0 ||
-	    (rc = pool_model_parse(&r->opts.model, jstr(r->spec, "model"))) < 0 ||
-	    (rc = pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2"))) < 0 ||
-	    (rc = pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention"))) < 0)
+	if (pool_measure_parse(&r->opts.measure, jstr(r->spec, "measure")) < 0 ||
+	    pool_method_parse(&r->opts.method, jstr(r->spec, "method")) < 0 ||
+	    pool_model_parse(&r->opts.model, jstr(r->spec, "model")) < 0 ||
+	    pool_tau2_parse(&r->opts.tau2, jstr(r->spec, "tau2")) < 0 ||
+	    pool_conv_parse(&r->opts.conv, jstr(r->spec, "convention")) < 0)
 		return lsr_error_wrap("analysis '%s'", r->name);
 	json_array_foreach(json_object_get(r->spec, "addons"), i, v)
 		for (size_t j = 0; j < sizeof(addon_names) / sizeof(addon_names[0]); j++)
@@ -310,6 +310,7 @@ static int input_from_data(struct pool_review *r)
 	json_array_foreach(r->data, i, row) {
 		struct pool_study *s = &r->studies[i];
 
+		assert(i < k); /* r->data has not changed since k was read */
 		s->label = jstr(row, "study");
 		s->subgroup = jstr(row, "subgroup");
 		s->n1 = num(row, "n1");

@@ -25,8 +25,8 @@
 
 struct box {
 	double x, y, w, h;
-	int indent; /* lines added now are indented (a box's list items) */
 	struct buf text; /* lines separated by '\n'; a leading '*' makes a line bold */
+	int indent; /* lines added now are indented (a box's list items) */
 	int nlines;
 };
 

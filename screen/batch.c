@@ -299,7 +299,7 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 			db_bind_text(st, 2, stage);
 			db_bind_text(st, 3, opts->reviewer);
 			sqlite3_bind_int64(st, 4, batch);
-			sqlite3_bind_int64(st, 5, (sqlite3_int64)(i + 1));
+			sqlite3_bind_int64(st, 5, (sqlite3_int64)i + 1);
 			sqlite3_bind_int(st, 6, p->reviewers);
 			db_bind_text(st, 7, now);
 			if ((rc = db_step_done(db, st)) < 0)

@@ -37,7 +37,7 @@ int screen_pending_counts(struct lsr_db *db, struct screen_pending *out)
 		"SELECT count(*) FROM screen_ft_status WHERE status = 'awaiting-retrieval'",
 		"SELECT count(*) FROM screen_ft_status WHERE status = 'pending'",
 		"SELECT count(*) FROM screen_ft_status WHERE status = 'conflict'",
-		"SELECT count(*) FROM screen_ft_status WHERE status = 'included'"
+		"SELECT count(*) FROM screen_ft_status WHERE status = 'included'" /* NOLINT(bugprone-suspicious-missing-comma): one query on two lines */
 		" AND citation_id NOT IN (SELECT citation_id FROM study_reports)",
 	};
 	int64_t *v[] = { &out->records_not_deduplicated, &out->duplicate_pairs_to_decide,

@@ -14,6 +14,7 @@
 #include "../util/array.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,10 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 		nl++;
 	}
 	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		rc = db_error(db, sqlite3_sql(st));
+		goto out;
+	}
 	/* breadth-first from a over the links: prev record and link of each */
 	prev = calloc(nmem + 1, sizeof(*prev));
 	prev_link = calloc(nmem + 1, sizeof(*prev_link));
@@ -436,7 +441,7 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 		goto out;
 	}
 	{
-		size_t ia = 0, ib = 0;
+		size_t ia = nmem, ib = nmem;
 		int64_t cut = -1;
 		double cut_score = 0;
 		int cut_manual = 1;
@@ -447,6 +452,8 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 			if (mem[i] == b)
 				ib = i;
 		}
+		/* the caller found a and b (a != b) in this citation */
+		assert(ia < nmem && ib < nmem && ia != ib);
 		if ((rc = reach(mem, nmem, la, lb, nl, ia, -1, seen, prev, prev_link)) < 0)
 			goto out;
 		if (!seen[ib]) {
@@ -460,6 +467,7 @@ static int separate(struct lsr_db *db, int64_t citation, int64_t a, int64_t b,
 		for (size_t y = ib; y != ia; y = (size_t)prev[y]) {
 			size_t k = (size_t)prev_link[y];
 
+			assert(k < nl); /* reach() walked link k to get to y */
 			if (cut < 0 || (cut_manual && !lmanual[k]) ||
 			    (cut_manual == lmanual[k] && lscore[k] < cut_score)) {
 				cut = (int64_t)k;

@@ -106,7 +106,9 @@ struct key {
  * LSD radix sort on a 64-bit key, a byte per pass; a pass in which every
  * key has the same byte is skipped.  Defined for the two arrays a run
  * sorts: blocking keys (struct key, by k) and candidate pairs (uint64_t).
+ * type is a type name, which cannot be parenthesised.
  */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define DEFINE_RADIX_SORT(name, type, KEY) \
 static int name(type *a, size_t n) \
 { \
@@ -144,6 +146,7 @@ static int name(type *a, size_t n) \
 	free(tmp); \
 	return 0; \
 }
+/* NOLINTEND(bugprone-macro-parentheses) */
 #define KEY_OF_KEY(x) ((x).k)
 #define KEY_OF_U64(x) (x)
 DEFINE_RADIX_SORT(sort_keys, struct key, KEY_OF_KEY)

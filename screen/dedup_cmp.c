@@ -215,7 +215,7 @@ static int8_t num_field(const char *a, const char *b)
 	while (*db && !(*db >= '0' && *db <= '9'))
 		db++;
 	if (*da && *db)
-		return strtol(da, NULL, 10) == strtol(db, NULL, 10);
+		return (int8_t)(strtol(da, NULL, 10) == strtol(db, NULL, 10));
 	if (!*da && !*db)
 		return (int8_t)(strncmp(a, b, 5) == 0);
 	return -1;
@@ -316,7 +316,7 @@ static void field_scores(const struct drec *a, const struct drec *b, const char 
 	if (f->title >= 0 && f->title < 0.9f && title_contained(ta, a->title_len, tb, b->title_len))
 		f->title = 0.9f;
 	author_scores(arena + a->authors, arena + b->authors, f);
-	f->year = (a->year && b->year) ? (int8_t)(abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1;
+	f->year = (int8_t)((a->year && b->year) ? (abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1);
 	f->journal = journal_score(a, b, arena);
 	f->volume = num_field(arena + a->volume, arena + b->volume);
 	f->issue = num_field(arena + a->issue, arena + b->issue);

@@ -34,7 +34,7 @@ static const char *latin_extra(int32_t cp)
 	case 0xF8: return "o";   /* ø */
 	case 0x153: return "oe"; /* œ */
 	case 0x142: return "l";  /* ł */
-	case 0x111: return "d";  /* đ */
+	case 0x111:              /* đ */
 	case 0xF0: return "d";   /* ð */
 	case 0xFE: return "th";  /* þ */
 	case 0x131: return "i";  /* dotless i */
@@ -172,7 +172,7 @@ int screen_norm_text(struct buf *out, const char *s, size_t n)
 				rc = buf_addc(&pre, ' ');
 				i += l;
 			} else if (s[i] == '&' && (l = entity_len(s + i, n - i, &c))) {
-				rc = buf_addc(&pre, c ? c : ' ');
+				rc = buf_addc(&pre, (char)(c ? c : ' '));
 				i += l;
 			} else {
 				rc = buf_addc(&pre, s[i]);
@@ -473,7 +473,7 @@ int screen_norm_pages(struct buf *out, const char *s)
 	memset(&b, 0, sizeof(b));
 	if (*p == '-' || !strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3) ||
 	    !strncasecmp(p, "to ", 3)) {
-		p += (*p == '-') ? 1 : (*p == 't' || *p == 'T') ? 3 : 3;
+		p += (*p == '-') ? 1 : 3; /* a dash in UTF-8, or "to ", is 3 bytes */
 		while (*p == '-')
 			p++;
 		page_token(p, &b);

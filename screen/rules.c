@@ -64,7 +64,7 @@
 #define MATCH_LIMIT 2000000u
 #define DEPTH_LIMIT 10000u
 #define HEAP_LIMIT (64u * 1024u) /* KiB */
-#define JIT_STACK_MAX (1024u * 1024u)
+#define JIT_STACK_MAX ((size_t)1024 * 1024)
 
 static const char *const field_names[SCREEN_F_COUNT] = {
 	"title", "abstract", "keywords", "mesh", "publication_type", "language",
@@ -315,7 +315,7 @@ static enum atom parse_escape(struct lx *x, char *ch)
 		return ATOM_OTHER;
 	case 'g': case 'k':
 		if (x->p < x->end && (*x->p == '{' || *x->p == '<' || *x->p == '\'')) {
-			char close = *x->p == '{' ? '}' : *x->p == '<' ? '>' : '\'';
+			char close = (char)(*x->p == '{' ? '}' : *x->p == '<' ? '>' : '\'');
 
 			while (x->p < x->end && *x->p != close)
 				x->p++;
@@ -1369,7 +1369,7 @@ static int worker_init(struct worker *w, const struct screen_rules *rs)
 	w->rs = rs;
 	w->md = pcre2_match_data_create(1, NULL);
 	w->mctx = pcre2_match_context_create(NULL);
-	w->jstack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	w->jstack = pcre2_jit_stack_create((size_t)32 * 1024, JIT_STACK_MAX, NULL);
 	w->slots = calloc(nslots ? nslots : 1, sizeof(*w->slots));
 	w->touched = malloc(sizeof(*w->touched) * (nslots ? nslots : 1));
 	if (!w->md || !w->mctx || !w->jstack || !w->slots || !w->touched)

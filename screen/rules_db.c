@@ -19,6 +19,7 @@
 #include "../util/strv.h"
 #include "../util/text.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <pcre2.h>
 #include <stdlib.h>
@@ -248,6 +249,7 @@ static int store(struct lsr_db *db, const struct screen_rules *rs, const struct 
 		const struct screen_hit *h = &hits->v[k];
 		const struct screen_doc *d = &docs[h->doc];
 
+		assert(h->doc < n); /* a hit is on one of the n documents */
 		if (!(st = db_prepare(db, sql_hit)))
 			return lsr_error_last_code();
 		db_bind_text(st, 1, hash);
@@ -296,6 +298,7 @@ static json_t *summary(const struct screen_rules *rs, const struct protocol *p,
 	for (size_t k = 0; k < hits->n; k++) {
 		const struct screen_hit *h = &hits->v[k];
 
+		assert(h->doc < n); /* a hit is on one of the n documents */
 		if (h->error) {
 			PCRE2_UCHAR msg[160];
 

@@ -46,7 +46,7 @@ int sha256_final(struct sha256 *h, char out[SHA256_HEX_LEN + 1])
 	sha256_free(h);
 	if (!ok || mdlen != 32)
 		return lsr_error_set(LSR_ERROR, "SHA-256 final failed");
-	for (unsigned i = 0; i < 32; i++)
+	for (size_t i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
