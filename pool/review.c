@@ -142,7 +142,7 @@ static int opts_from_spec(struct pool_review *r)
 	if (json_is_integer(json_object_get(r->spec, "level")))
 		r->opts.level = (double)json_integer_value(json_object_get(r->spec, "level")) / 100;
 	if (jstr(r->spec, "ci")) {
-		if ((rc = pool_ci_parse(&r->opts.ci, jstr(r->spec, "ci"))) < 0)
+		if (pool_ci_parse(&r->opts.ci, jstr(r->spec, "ci")) < 0)
 			return lsr_error_wrap("analysis '%s'", r->name);
 	} else if (json_is_boolean(hk)) {
 		/* stored before ci: existed */
