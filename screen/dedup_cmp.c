@@ -243,15 +243,8 @@ static void author_scores(const struct drec *a, const struct drec *b, const char
 	 * way round */
 	split16(arena + a->given, &ga);
 	split16(arena + b->given, &gb);
-	{
-		struct dpair_fields swapped = *f;
-
-		author_count(&sa, &ga, &sb, &gb, 1, &swapped);
-		if (swapped.first_author == 1) {
-			f->first_author = 1;
-			f->authors = swapped.authors;
-		}
-	}
+	if (author_eq(&sa, &ga, 0, &sb, &gb, 0, 1))
+		author_count(&sa, &ga, &sb, &gb, 1, f);
 }
 
 /* Volumes and issues: "12" and "12 Suppl 1" share their leading number;
@@ -465,6 +458,8 @@ static const struct {
 	float pages_same, pages_differ;
 	float journal_differs_unconfirmed; /* ... and no volume, pages or DOI */
 	float issue_and_pages_differ;  /* same volume: another item (an erratum) */
+	float title_year_apart;        /* least title similarity to merge a year
+					* apart without volume, pages or DOI */
 	float title_unconfirmed;       /* least title similarity when only the
 					* journal, volume and pages confirm */
 } W = {
@@ -491,6 +486,7 @@ static const struct {
 	.pages_differ = -1.5f,
 	.journal_differs_unconfirmed = -1.5f,
 	.issue_and_pages_differ = -1.5f,
+	.title_year_apart = 0.95f,
 	.title_unconfirmed = 0.6f,
 };
 
@@ -585,6 +581,16 @@ static int kinds_compatible(const struct drec *a, const struct drec *b, const st
 		(f->pages == 2 && f->year == 0 && f->first_author == 1));
 }
 
+/* Two DOIs on records that agree on all else - title (not a generic one
+ * like "Editorial"), first author, journal, volume, issue, first page and
+ * year: one DOI is likely a typo, so a person should look. */
+static int doi_typo(const struct drec *a, const struct drec *b, const struct dpair_fields *f)
+{
+	return f->title >= W.title_at[1] && !a->generic && !b->generic && f->first_author == 1 &&
+	       f->journal >= 1 && f->volume == 1 && f->issue != 0 && f->pages >= 1 &&
+	       f->year >= 0 && f->year <= 1 && f->numbers != 0;
+}
+
 /* A shared identifier decides, unless the titles disagree (a DOI shared by
  * a whole supplement, or a wrong DOI).  0 when no identifier is shared. */
 static int by_identifier(const struct drec *a, const struct drec *b, int shared_accession,
@@ -659,6 +665,14 @@ static void by_fields(const struct drec *a, const struct drec *b, const char *ar
 	    f->pages >= 1 && f->year >= 0 && f->year <= 1 && !a->generic && !b->generic &&
 	    pts < SAME_POINTS)
 		pts = SAME_POINTS;
+	/* a year apart, titles not quite alike, and neither volume, pages
+	 * nor an identifier to place them: a conference paper and its
+	 * journal version, or two papers of one project; a person decides */
+	if (pts >= SAME_POINTS && f->year == 1 && (f->title < W.title_year_apart || f->journal < 1) &&
+	    f->volume != 1 && f->pages < 1 && f->doi != 1) {
+		decide(out, DPAIR_UNCERTAIN, RULE_YEAR);
+		return;
+	}
 	if (pts >= SAME_POINTS)
 		decide(out, DPAIR_SAME, RULE_FIELDS);
 	else if (pts >= QUEUE_POINTS)
@@ -682,7 +696,13 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		return;
 	}
 	if (f->doi == 0) {
-		decide(out, DPAIR_DIFFERENT, RULE_DOI_CONFLICT);
+		/* one of two DOIs is likely a typo when all else agrees */
+		if (doi_typo(a, b, f)) {
+			out->score = evidence_points(a, b, arena, f);
+			decide(out, DPAIR_UNCERTAIN, RULE_DOI_CONFLICT);
+		} else {
+			decide(out, DPAIR_DIFFERENT, RULE_DOI_CONFLICT);
+		}
 		return;
 	}
 	if (f->pmid == 0) {

@@ -547,6 +547,25 @@ static int all_upper_initials(const char *w, size_t n)
 	return letters > 0 && letters <= 3;
 }
 
+/* The words of a name from s to e (at most 32): starts and lengths. */
+static size_t name_words(const char *s, const char *e, const char **w, size_t *wl)
+{
+	size_t nw = 0;
+
+	while (s < e && nw < 32) {
+		while (s < e && *s == ' ')
+			s++;
+		if (s >= e)
+			break;
+		w[nw] = s;
+		while (s < e && *s != ' ')
+			s++;
+		wl[nw] = (size_t)(s - w[nw]);
+		nw++;
+	}
+	return nw;
+}
+
 int screen_norm_surname(struct buf *out, const char *author)
 {
 	const char *comma, *s = author, *e;
@@ -568,20 +587,8 @@ int screen_norm_surname(struct buf *out, const char *author)
 	} else {
 		/* split into words */
 		const char *w[32];
-		size_t wl[32], nw = 0;
-		const char *p = s;
+		size_t wl[32], nw = name_words(s, e, w, wl);
 
-		while (p < e && nw < 32) {
-			while (p < e && *p == ' ')
-				p++;
-			if (p >= e)
-				break;
-			w[nw] = p;
-			while (p < e && *p != ' ')
-				p++;
-			wl[nw] = (size_t)(p - w[nw]);
-			nw++;
-		}
 		if (nw >= 2 && all_upper_initials(w[nw - 1], wl[nw - 1])) {
 			/* "Surname GI", "van der Berg J" */
 			e = w[nw - 1];
@@ -626,17 +633,7 @@ int screen_norm_given(struct buf *out, const char *author)
 		while (*g == ' ')
 			g++;
 	} else {
-		for (const char *p = s; p < e && nw < 32;) {
-			while (p < e && *p == ' ')
-				p++;
-			if (p >= e)
-				break;
-			w[nw] = p;
-			while (p < e && *p != ' ')
-				p++;
-			wl[nw] = (size_t)(p - w[nw]);
-			nw++;
-		}
+		nw = name_words(s, e, w, wl);
 		if (nw < 2)
 			return 0;
 		/* "Surname GI", else "Given Surname" */
