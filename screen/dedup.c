@@ -9,7 +9,8 @@
  *   2. block: each record gets a few keys - identifiers (DOI, PMID, PMCID,
  *      accession numbers, the source's own id), the title fingerprint, its
  *      first and last 25 characters, fingerprint+year+first author, first
- *      author+first page, volume+first page - and records sharing a key
+ *      author+first page, volume+first page+initial, year+volume+first
+ *      page+journal initial (no author needed) - and records sharing a key
  *      become candidate pairs (blocks larger than a cap are left to the
  *      other keys), so the comparisons grow about linearly with the records.
  *      Only pairs with at least one new record are kept: an incremental run

@@ -7,7 +7,9 @@
  *      notice, or a conference abstract of the same title): different.  A
  *      conference abstract and an "article" in the same journal, volume and
  *      first page are one record typed differently by two databases.
- *   2. Strong identifiers conflict (two DOIs, two PMIDs): different.
+ *   2. Strong identifiers conflict (two DOIs, two PMIDs): different; but
+ *      two DOIs on records that agree on all else go to the queue (one is
+ *      likely a typo).
  *   3. Same DOI, PMID, PMCID or accession number: same (identifier pass),
  *      unless the titles disagree outright (a DOI shared by a supplement):
  *      uncertain.
@@ -17,8 +19,14 @@
  *      issue; disagreement costs points.  Number tokens of the titles must
  *      agree ("12-month" vs "24-month" results are two papers) unless
  *      journal, volume and pages confirm.  A year gap of two or more is
- *      strong evidence against (a review and its update).
+ *      strong evidence against (a review and its update); a year apart
+ *      with little else to go on is for a person to decide.
  *      >= SAME_POINTS: same; >= QUEUE_POINTS: uncertain (queue); else different.
+ *
+ * The fields are compared as databases write them: names surname-first or
+ * given-name-first, a volume that is only the year, page counts, fields
+ * shifted by one place, a meeting abstract's "Journal.Conference: ..."
+ * (field_scores and its helpers say how).
  */
 #include "screen_int.h"
 #include "../util/err.h"
