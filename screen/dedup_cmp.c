@@ -673,9 +673,10 @@ static void by_fields(const struct drec *a, const struct drec *b, const char *ar
 	    f->pages >= 1 && f->year >= 0 && f->year <= 1 && !a->generic && !b->generic &&
 	    pts < SAME_POINTS)
 		pts = SAME_POINTS;
-	/* a year apart, titles not quite alike, and neither volume, pages
-	 * nor an identifier to place them: a conference paper and its
-	 * journal version, or two papers of one project; a person decides */
+	/* a year apart, titles not quite alike or no journal in common, and
+	 * neither volume, pages nor an identifier to place them: a conference
+	 * paper and its journal version, a thesis and its listing, or two
+	 * papers of one project; a person decides */
 	if (pts >= SAME_POINTS && f->year == 1 && (f->title < W.title_year_apart || f->journal < 1) &&
 	    f->volume != 1 && f->pages < 1 && f->doi != 1) {
 		decide(out, DPAIR_UNCERTAIN, RULE_YEAR);
