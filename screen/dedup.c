@@ -9,7 +9,8 @@
  *   2. block: each record gets a few keys - identifiers (DOI, PMID, PMCID,
  *      accession numbers, the source's own id), the title fingerprint, its
  *      first and last 25 characters, fingerprint+year+first author, first
- *      author+first page, volume+first page - and records sharing a key
+ *      author+first page, volume+first page+initial, year+volume+first
+ *      page+journal initial (no author needed) - and records sharing a key
  *      become candidate pairs (blocks larger than a cap are left to the
  *      other keys), so the comparisons grow about linearly with the records.
  *      Only pairs with at least one new record are kept: an incremental run
@@ -212,7 +213,7 @@ static int add_key(struct run *r, uint32_t idx, uint32_t seed, const void *p, si
 
 enum key_seed {
 	K_DOI = 1, K_PMID, K_PMCID, K_ACC, K_TITLE, K_PREFIX, K_SUFFIX, K_TITLE_YEAR_AUTHOR,
-	K_AUTHOR_PAGE, K_VOLUME_PAGE,
+	K_AUTHOR_PAGE, K_VOLUME_PAGE, K_YEAR_VOLUME_PAGE,
 };
 
 /* ---- loading ----------------------------------------------------------- */
@@ -273,6 +274,7 @@ static int json_strings(const char *js, struct buf *tmp,
 
 struct author_acc {
 	struct buf *surnames;
+	struct buf *given;    /* first given names, aligned with surnames */
 	struct buf *one;
 	int count;
 	int first_done;
@@ -292,6 +294,11 @@ static int add_author(void *payload, const char *s, size_t n)
 	if (acc->surnames->len && buf_addc(acc->surnames, ' ') < 0)
 		return LSR_ENOMEM;
 	if (buf_add(acc->surnames, acc->one->s, acc->one->len) < 0)
+		return LSR_ENOMEM;
+	if (screen_norm_given(acc->one, s) < 0)
+		return LSR_ENOMEM;
+	if ((acc->given->len && buf_addc(acc->given, ' ') < 0) ||
+	    (acc->one->len ? buf_add(acc->given, acc->one->s, acc->one->len) : buf_addc(acc->given, '-')) < 0)
 		return LSR_ENOMEM;
 	acc->count++;
 	return 0;
@@ -344,7 +351,7 @@ static const char load_sql[] =
 	" ORDER BY r.id";
 
 struct scratch {
-	struct buf t, fp, s, one, tmp;
+	struct buf t, fp, s, g, one, tmp;
 };
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -399,13 +406,16 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 	d->generic = x->fp.len < 20;
 	/* authors */
 	buf_reset(&x->s);
+	buf_reset(&x->g);
 	memset(&acc, 0, sizeof(acc));
 	acc.surnames = &x->s;
+	acc.given = &x->g;
 	acc.one = &x->one;
 	if ((rc = json_strings((const char *)sqlite3_column_text(st, 3), &x->tmp, add_author, &acc)) < 0)
 		return rc;
 	d->nauthors = (uint16_t)acc.count;
-	if ((rc = arena_add(&r->arena, x->s.s, x->s.len, &d->authors)) < 0)
+	if ((rc = arena_add(&r->arena, x->s.s, x->s.len, &d->authors)) < 0 ||
+	    (rc = arena_add(&r->arena, x->g.s, x->g.len, &d->given)) < 0)
 		return rc;
 	d->year = (int16_t)sqlite3_column_int(st, 4);
 	/* journal */
@@ -524,6 +534,17 @@ static int load_one(struct run *r, sqlite3_stmt *st, struct scratch *x)
 			if ((rc = add_key(r, idx, K_VOLUME_PAGE, x->tmp.s, x->tmp.len)) < 0)
 				return rc;
 		}
+		/* year, volume, first page and the journal's initial, without
+		 * the author: records without authors (older MEDLINE and
+		 * Embase records) meet their twin */
+		if (*vol && pl && d->year) {
+			const char *jn = r->arena.s + (d->journal ? d->journal : d->journal2);
+
+			buf_reset(&x->tmp);
+			buf_printf(&x->tmp, "%d|%s|%.*s|%c", d->year, vol, (int)pl, pages, *jn ? *jn : '-');
+			if ((rc = add_key(r, idx, K_YEAR_VOLUME_PAGE, x->tmp.s, x->tmp.len)) < 0)
+				return rc;
+		}
 	} else {
 		const char *first = x->s.s;
 		size_t fl = strcspn(first, " ");
@@ -553,6 +574,7 @@ static int load(struct run *r)
 	buf_init(&x.t, 0);
 	buf_init(&x.fp, 0);
 	buf_init(&x.s, 0);
+	buf_init(&x.g, 0);
 	buf_init(&x.one, 0);
 	buf_init(&x.tmp, 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -570,6 +592,7 @@ static int load(struct run *r)
 	buf_release(&x.t);
 	buf_release(&x.fp);
 	buf_release(&x.s);
+	buf_release(&x.g);
 	buf_release(&x.one);
 	buf_release(&x.tmp);
 	if (rc < 0)

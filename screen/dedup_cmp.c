@@ -7,7 +7,9 @@
  *      notice, or a conference abstract of the same title): different.  A
  *      conference abstract and an "article" in the same journal, volume and
  *      first page are one record typed differently by two databases.
- *   2. Strong identifiers conflict (two DOIs, two PMIDs): different.
+ *   2. Strong identifiers conflict (two DOIs, two PMIDs): different; but
+ *      two DOIs on records that agree on all else go to the queue (one is
+ *      likely a typo).
  *   3. Same DOI, PMID, PMCID or accession number: same (identifier pass),
  *      unless the titles disagree outright (a DOI shared by a supplement):
  *      uncertain.
@@ -17,8 +19,14 @@
  *      issue; disagreement costs points.  Number tokens of the titles must
  *      agree ("12-month" vs "24-month" results are two papers) unless
  *      journal, volume and pages confirm.  A year gap of two or more is
- *      strong evidence against (a review and its update).
+ *      strong evidence against (a review and its update); a year apart
+ *      with little else to go on is for a person to decide.
  *      >= SAME_POINTS: same; >= QUEUE_POINTS: uncertain (queue); else different.
+ *
+ * The fields are compared as databases write them: names surname-first or
+ * given-name-first, a volume that is only the year, page counts, fields
+ * shifted by one place, a meeting abstract's "Journal.Conference: ..."
+ * (field_scores and its helpers say how).
  */
 #include "screen_int.h"
 #include "../util/err.h"
@@ -159,45 +167,92 @@ static int surname_eq(const char *a, size_t la, const char *b, size_t lb)
 	return 0;
 }
 
-static void author_scores(const char *a, const char *b, struct dpair_fields *f)
-{
-	const char *wa[16], *wb[16];
-	size_t na = 0, nb = 0, la[16], lb[16], common = 0;
-	const char *p;
+/* A list of up to 16 space-separated words. */
+struct words16 {
+	const char *w[16];
+	size_t l[16], n;
+};
 
-	for (p = a; *p && na < 16;) {
-		wa[na] = p;
+static void split16(const char *p, struct words16 *ws)
+{
+	ws->n = 0;
+	while (*p && ws->n < 16) {
+		ws->w[ws->n] = p;
 		while (*p && *p != ' ')
 			p++;
-		la[na] = (size_t)(p - wa[na]);
-		na++;
+		ws->l[ws->n] = (size_t)(p - ws->w[ws->n]);
+		ws->n++;
 		while (*p == ' ')
 			p++;
 	}
-	for (p = b; *p && nb < 16;) {
-		wb[nb] = p;
-		while (*p && *p != ' ')
-			p++;
-		lb[nb] = (size_t)(p - wb[nb]);
-		nb++;
-		while (*p == ' ')
-			p++;
-	}
-	if (!na || !nb) {
+}
+
+/* One author written surname-first by one record and given-name-first by
+ * the other ("Carignani, Andrea" and "Andrea, C."; "Wang, X." and
+ * "Xiaoguang, Wang"): one's full given name is the other's surname, and
+ * the other's given name or initial starts the first's surname. */
+static int swapped_eq(const char *sa, size_t la, const char *ga, size_t lga,
+		      const char *sb, size_t lb, const char *gb, size_t lgb)
+{
+	if (lga < 2 || *ga == '-' || !lgb || *gb == '-')
+		return 0;
+	if (!surname_eq(sb, lb, ga, lga))
+		return 0;
+	return lgb == 1 ? *gb == *sa : surname_eq(sa, la, gb, lgb);
+}
+
+static int author_eq(const struct words16 *sa, const struct words16 *ga, size_t i,
+		     const struct words16 *sb, const struct words16 *gb, size_t j, int swaps)
+{
+	if (surname_eq(sa->w[i], sa->l[i], sb->w[j], sb->l[j]))
+		return 1;
+	if (!swaps || i >= ga->n || j >= gb->n)
+		return 0;
+	return swapped_eq(sa->w[i], sa->l[i], ga->w[i], ga->l[i], sb->w[j], sb->l[j], gb->w[j], gb->l[j]) ||
+	       swapped_eq(sb->w[j], sb->l[j], gb->w[j], gb->l[j], sa->w[i], sa->l[i], ga->w[i], ga->l[i]);
+}
+
+/* The first author and the share of authors in common; swaps: allowing
+ * the surname/given-name swap. */
+static void author_count(const struct words16 *sa, const struct words16 *ga,
+			 const struct words16 *sb, const struct words16 *gb, int swaps,
+			 struct dpair_fields *f)
+{
+	size_t common = 0;
+
+	f->first_author = (int8_t)author_eq(sa, ga, 0, sb, gb, 0, swaps);
+	for (size_t i = 0; i < sa->n; i++)
+		for (size_t j = 0; j < sb->n; j++)
+			if (author_eq(sa, ga, i, sb, gb, j, swaps)) {
+				common++;
+				break;
+			}
+	f->authors = (float)common / (float)(sa->n < sb->n ? sa->n : sb->n);
+	if (f->authors > 1)
+		f->authors = 1;
+}
+
+static void author_scores(const struct drec *a, const struct drec *b, const char *arena,
+			  struct dpair_fields *f)
+{
+	struct words16 sa, sb, ga, gb;
+
+	split16(arena + a->authors, &sa);
+	split16(arena + b->authors, &sb);
+	if (!sa.n || !sb.n) {
 		f->first_author = -1;
 		f->authors = -1;
 		return;
 	}
-	f->first_author = (int8_t)surname_eq(wa[0], la[0], wb[0], lb[0]);
-	for (size_t i = 0; i < na; i++)
-		for (size_t j = 0; j < nb; j++)
-			if (surname_eq(wa[i], la[i], wb[j], lb[j])) {
-				common++;
-				break;
-			}
-	f->authors = (float)common / (float)(na < nb ? na : nb);
-	if (f->authors > 1)
-		f->authors = 1;
+	author_count(&sa, NULL, &sb, NULL, 0, f);
+	if (f->first_author)
+		return;
+	/* the first authors differ: one record may write names the other
+	 * way round */
+	split16(arena + a->given, &ga);
+	split16(arena + b->given, &gb);
+	if (author_eq(&sa, &ga, 0, &sb, &gb, 0, 1))
+		author_count(&sa, &ga, &sb, &gb, 1, f);
 }
 
 /* Volumes and issues: "12" and "12 Suppl 1" share their leading number;
@@ -285,6 +340,30 @@ static int title_contained(const char *a, size_t la, const char *b, size_t lb)
 
 /* ---- 1. field scores ------------------------------------------------------ */
 
+/* "journal of x conference 23rd congress of ..." (Embase's journal name
+ * of a meeting abstract): the journal's length before "conference", 0 when
+ * the name is not so written. */
+static size_t before_conference(const char *j)
+{
+	const char *c = strstr(j, " conference ");
+
+	return c ? (size_t)(c - j) : 0;
+}
+
+/* Does the journal of a meeting abstract ("Journal.Conference: ...") name
+ * the other journal? */
+static int conference_journal(const char *ja, const char *jb)
+{
+	char head[256];
+	size_t n = before_conference(ja);
+
+	if (!n || !*jb || n >= sizeof(head) || before_conference(jb))
+		return 0;
+	memcpy(head, ja, n);
+	head[n] = '\0';
+	return screen_journal_match(head, jb) >= 1;
+}
+
 static int8_t journal_score(const struct drec *a, const struct drec *b, const char *arena)
 {
 	const char *ja = arena + a->journal, *jb = arena + b->journal;
@@ -300,7 +379,39 @@ static int8_t journal_score(const struct drec *a, const struct drec *b, const ch
 		m = m > screen_journal_match(ja, kb) ? m : screen_journal_match(ja, kb);
 	if (m < 2 && *ka && *kb && !strcmp(ka, kb))
 		m = 2;
+	if (!m && (conference_journal(ja, jb) || conference_journal(jb, ja) ||
+		   conference_journal(ja, kb) || conference_journal(jb, ka)))
+		m = 1;
 	return (int8_t)m;
+}
+
+/* A volume that is only the year ("2016" where the other record has 94):
+ * the record's own year, or the other's when it has none. */
+static int volume_is_year(const struct drec *a, const struct drec *b, const char *arena)
+{
+	const char *v = arena + a->volume;
+	int year = a->year ? a->year : b->year;
+
+	return year && strlen(v) == 4 && strspn(v, "0123456789") == 4 && atoi(v) == year;
+}
+
+/* Fields shifted by one place, as conference abstract records often are:
+ * a has no volume, its issue is b's volume and its pages (when it has
+ * any) are b's issue.  Sets volume, issue and pages as so compared. */
+static int shifted_fields(const struct drec *a, const struct drec *b, const char *arena,
+			  struct dpair_fields *f)
+{
+	const char *pages = arena + a->pages;
+
+	if (a->volume || !a->issue || !b->volume ||
+	    num_field(arena + a->issue, arena + b->volume) != 1)
+		return 0;
+	if (*pages && (strchr(pages, '-') || num_field(pages, arena + b->issue) != 1))
+		return 0;
+	f->volume = 1;
+	f->issue = *pages ? 1 : -1;
+	f->pages = -1;
+	return 1;
 }
 
 /* Each field of the pair compared on its own (dpair_fields says how). */
@@ -315,12 +426,16 @@ static void field_scores(const struct drec *a, const struct drec *b, const char 
 	/* a title contained in the other counts as close (0.9) */
 	if (f->title >= 0 && f->title < 0.9f && title_contained(ta, a->title_len, tb, b->title_len))
 		f->title = 0.9f;
-	author_scores(arena + a->authors, arena + b->authors, f);
+	author_scores(a, b, arena, f);
 	f->year = (int8_t)((a->year && b->year) ? (abs(a->year - b->year) > 9 ? 9 : abs(a->year - b->year)) : -1);
 	f->journal = journal_score(a, b, arena);
 	f->volume = num_field(arena + a->volume, arena + b->volume);
 	f->issue = num_field(arena + a->issue, arena + b->issue);
 	f->pages = pages_field(arena + a->pages, arena + b->pages);
+	if (f->volume == 0 && (volume_is_year(a, b, arena) || volume_is_year(b, a, arena)))
+		f->volume = -1;
+	if (f->volume < 0 && !shifted_fields(a, b, arena, f))
+		shifted_fields(b, a, arena, f);
 	f->doi = (a->h_doi && b->h_doi) ? (a->h_doi == b->h_doi) : -1;
 	f->pmid = (a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1;
 	f->numbers = (a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1;
@@ -349,6 +464,12 @@ static const struct {
 	float correction_page;         /* one page elsewhere in the volume */
 	float abstracts_other_venue;   /* two conference abstracts, two venues */
 	float pages_same, pages_differ;
+	float journal_differs_unconfirmed; /* ... and no volume, pages or DOI */
+	float issue_and_pages_differ;  /* same volume: another item (an erratum) */
+	float title_year_apart;        /* least title similarity to merge a year
+					* apart without volume, pages or DOI */
+	float title_unconfirmed;       /* least title similarity when only the
+					* journal, volume and pages confirm */
 } W = {
 	.title_at = { 0.999f, 0.95f, 0.9f, 0.85f, 0.8f, 0.7f },
 	.title_pts = { 3.0f, 2.5f, 2.0f, 1.5f, 1.0f, 0.0f },
@@ -371,6 +492,10 @@ static const struct {
 	.abstracts_other_venue = -1.5f,
 	.pages_same = 1.0f,
 	.pages_differ = -1.5f,
+	.journal_differs_unconfirmed = -1.5f,
+	.issue_and_pages_differ = -1.5f,
+	.title_year_apart = 0.95f,
+	.title_unconfirmed = 0.6f,
 };
 
 static float evidence_points(const struct drec *a, const struct drec *b, const char *arena,
@@ -400,8 +525,13 @@ static float evidence_points(const struct drec *a, const struct drec *b, const c
 		pts += W.year_same;
 	else if (f->year >= 2)
 		pts += W.year_apart;
+	/* two venues weigh more when nothing else places the records (the
+	 * same title in two venues; a conference paper and its journal
+	 * version) */
 	if (f->journal >= 1)
 		pts += W.journal_same;
+	else if (f->journal == 0 && f->volume < 0 && f->pages < 0 && f->doi < 0)
+		pts += W.journal_differs_unconfirmed;
 	else if (f->journal == 0)
 		pts += W.journal_differs;
 	if (f->volume == 1)
@@ -417,6 +547,10 @@ static float evidence_points(const struct drec *a, const struct drec *b, const c
 		pts += W.issue_differs_same_volume_no_pages; /* two issues of one volume: two items */
 	else if (f->issue == 0)
 		pts += W.issue_differs;
+	/* another issue and other pages of the same volume: another item
+	 * (two errata of one article, each under its title) */
+	if (f->volume == 1 && f->issue == 0 && f->pages == 0)
+		pts += W.issue_and_pages_differ;
 	/* one page in another issue of the volume, not within the article's
 	 * range: a correction printed under the article's title */
 	if (f->issue == 0 && f->pages == 0 && f->volume == 1 &&
@@ -453,6 +587,16 @@ static int kinds_compatible(const struct drec *a, const struct drec *b, const st
 	       f->volume == 1 &&
 	       ((f->journal >= 1 && f->pages >= 1) ||
 		(f->pages == 2 && f->year == 0 && f->first_author == 1));
+}
+
+/* Two DOIs on records that agree on all else - title (not a generic one
+ * like "Editorial"), first author, journal, volume, issue, first page and
+ * year: one DOI is likely a typo, so a person should look. */
+static int doi_typo(const struct drec *a, const struct drec *b, const struct dpair_fields *f)
+{
+	return f->title >= W.title_at[1] && !a->generic && !b->generic && f->first_author == 1 &&
+	       f->journal >= 1 && f->volume == 1 && f->issue != 0 && f->pages >= 1 &&
+	       f->year >= 0 && f->year <= 1 && f->numbers != 0;
 }
 
 /* A shared identifier decides, unless the titles disagree (a DOI shared by
@@ -492,6 +636,19 @@ static void by_fields(const struct drec *a, const struct drec *b, const char *ar
 			out->score = SAME_POINTS;
 		return;
 	}
+	/* the same without an author to confirm (one record has none, as
+	 * older MEDLINE and Embase records): the titles must still be alike
+	 * (a translated title) */
+	if (f->first_author < 0 && f->title >= 0 && f->pages == 2 && f->volume == 1 &&
+	    f->journal >= 1 && f->year == 0 && f->issue != 0 && strchr(arena + a->pages, '-') &&
+	    a->kind == b->kind && f->numbers != 0 && !a->generic && !b->generic &&
+	    pts < SAME_POINTS &&
+	    dedup_similarity(arena + a->title, a->title_len, arena + b->title, b->title_len,
+			     W.title_unconfirmed) >= W.title_unconfirmed) {
+		decide(out, DPAIR_SAME, RULE_BIBLIO);
+		out->score = SAME_POINTS;
+		return;
+	}
 	if (f->title < 0) {
 		/* no title to compare: only a full bibliographic agreement */
 		if (f->first_author == 1 && f->year == 0 && f->journal >= 1 && f->volume == 1 &&
@@ -516,6 +673,15 @@ static void by_fields(const struct drec *a, const struct drec *b, const char *ar
 	    f->pages >= 1 && f->year >= 0 && f->year <= 1 && !a->generic && !b->generic &&
 	    pts < SAME_POINTS)
 		pts = SAME_POINTS;
+	/* a year apart, titles not quite alike or no journal in common, and
+	 * neither volume, pages nor an identifier to place them: a conference
+	 * paper and its journal version, a thesis and its listing, or two
+	 * papers of one project; a person decides */
+	if (pts >= SAME_POINTS && f->year == 1 && (f->title < W.title_year_apart || f->journal < 1) &&
+	    f->volume != 1 && f->pages < 1 && f->doi != 1) {
+		decide(out, DPAIR_UNCERTAIN, RULE_YEAR);
+		return;
+	}
 	if (pts >= SAME_POINTS)
 		decide(out, DPAIR_SAME, RULE_FIELDS);
 	else if (pts >= QUEUE_POINTS)
@@ -539,7 +705,13 @@ void dedup_compare(const struct drec *a, const struct drec *b, const char *arena
 		return;
 	}
 	if (f->doi == 0) {
-		decide(out, DPAIR_DIFFERENT, RULE_DOI_CONFLICT);
+		/* one of two DOIs is likely a typo when all else agrees */
+		if (doi_typo(a, b, f)) {
+			out->score = evidence_points(a, b, arena, f);
+			decide(out, DPAIR_UNCERTAIN, RULE_DOI_CONFLICT);
+		} else {
+			decide(out, DPAIR_DIFFERENT, RULE_DOI_CONFLICT);
+		}
 		return;
 	}
 	if (f->pmid == 0) {

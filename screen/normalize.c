@@ -8,7 +8,7 @@
  * UTF8PROC_STRIPMARK).  Plain ASCII, the common case, takes a fast path that
  * gives the same result.
  */
-#include "screen.h"
+#include "screen_int.h"
 #include "../util/err.h"
 
 #include <ctype.h>
@@ -231,6 +231,7 @@ static int is_title_note(const char *s, size_t n)
 		"review", "see comment", "see comments", "published erratum", "erratum",
 		"comment", "letter", "editorial", "author's transl", "authors' transl",
 		"author transl", "retracted", "news", "corrected", "abstract",
+		"original title",
 	};
 
 	while (n && (*s == ' '))
@@ -254,7 +255,8 @@ static int is_title_note(const char *s, size_t n)
 }
 
 /* Ovid's notes on an article ("[Erratum appears in ...]", "[Comment in
- * ...]"): the title's length without them, even when they are truncated. */
+ * ...]") and an original-language title appended after "<ORIGINAL>": the
+ * title's length without them, even when they are truncated. */
 static size_t cut_notes(const char *s, size_t n)
 {
 	static const char *const marks[] = {
@@ -262,6 +264,11 @@ static size_t cut_notes(const char *s, size_t n)
 		"[Corrected and republished", "[Published erratum", "[Update in", "[Update of",
 	};
 
+	const char *orig = strcasestr(s, "<ORIGINAL>");
+
+	/* Embase's "English title <ORIGINAL> TITRE ORIGINAL": the first part */
+	if (orig && orig - s >= 20 && (size_t)(orig - s) < n)
+		n = (size_t)(orig - s);
 	if (!memchr(s, '[', n))
 		return n;
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
@@ -449,6 +456,27 @@ static const char *page_token(const char *p, struct page_tok *t)
 	return p;
 }
 
+/* After a number: "p", "pp", "pages" or "leaves" and nothing more ("215 p.",
+ * "xii+215 pp"): the number counts the pages of a book or thesis. */
+static int page_count(const char *p)
+{
+	static const char *const units[] = { "pp", "p", "pages", "leaves" };
+
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t l = strlen(units[i]);
+
+		if (!strncasecmp(p, units[i], l) && !isalpha((unsigned char)p[l])) {
+			p += l;
+			while (*p == '.' || *p == ' ')
+				p++;
+			return !*p;
+		}
+	}
+	return 0;
+}
+
 int screen_norm_pages(struct buf *out, const char *s)
 {
 	struct page_tok a, b;
@@ -471,6 +499,8 @@ int screen_norm_pages(struct buf *out, const char *s)
 	while (*p == ' ')
 		p++;
 	memset(&b, 0, sizeof(b));
+	if (page_count(p))
+		return 0;
 	if (*p == '-' || !strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3) ||
 	    !strncasecmp(p, "to ", 3)) {
 		p += (*p == '-') ? 1 : 3; /* a dash in UTF-8, or "to ", is 3 bytes */
@@ -517,6 +547,25 @@ static int all_upper_initials(const char *w, size_t n)
 	return letters > 0 && letters <= 3;
 }
 
+/* The words of a name from s to e (at most 32): starts and lengths. */
+static size_t name_words(const char *s, const char *e, const char **w, size_t *wl)
+{
+	size_t nw = 0;
+
+	while (s < e && nw < 32) {
+		while (s < e && *s == ' ')
+			s++;
+		if (s >= e)
+			break;
+		w[nw] = s;
+		while (s < e && *s != ' ')
+			s++;
+		wl[nw] = (size_t)(s - w[nw]);
+		nw++;
+	}
+	return nw;
+}
+
 int screen_norm_surname(struct buf *out, const char *author)
 {
 	const char *comma, *s = author, *e;
@@ -538,20 +587,8 @@ int screen_norm_surname(struct buf *out, const char *author)
 	} else {
 		/* split into words */
 		const char *w[32];
-		size_t wl[32], nw = 0;
-		const char *p = s;
+		size_t wl[32], nw = name_words(s, e, w, wl);
 
-		while (p < e && nw < 32) {
-			while (p < e && *p == ' ')
-				p++;
-			if (p >= e)
-				break;
-			w[nw] = p;
-			while (p < e && *p != ' ')
-				p++;
-			wl[nw] = (size_t)(p - w[nw]);
-			nw++;
-		}
 		if (nw >= 2 && all_upper_initials(w[nw - 1], wl[nw - 1])) {
 			/* "Surname GI", "van der Berg J" */
 			e = w[nw - 1];
@@ -576,6 +613,53 @@ int screen_norm_surname(struct buf *out, const char *author)
 	rc = buf_add(out, tmp.s, tmp.len);
 	buf_release(&tmp);
 	return rc < 0 ? LSR_ENOMEM : 0;
+}
+
+int screen_norm_given(struct buf *out, const char *author)
+{
+	const char *s = author, *e, *comma, *g = NULL, *ge;
+	const char *w[32];
+	size_t wl[32], nw = 0;
+	int initial;
+
+	buf_reset(out);
+	if (!author)
+		return 0;
+	e = s + strlen(s);
+	comma = strchr(s, ',');
+	if (comma) {
+		/* "Surname, Given Middle" */
+		g = comma + 1;
+		while (*g == ' ')
+			g++;
+	} else {
+		nw = name_words(s, e, w, wl);
+		if (nw < 2)
+			return 0;
+		/* "Surname GI", else "Given Surname" */
+		g = all_upper_initials(w[nw - 1], wl[nw - 1]) ? w[nw - 1] : w[0];
+	}
+	ge = g;
+	while (*ge && *ge != ' ')
+		ge++;
+	if (ge == g)
+		return 0;
+	/* "J.", "J.R.", "JR", "J": initials */
+	initial = memchr(g, '.', (size_t)(ge - g)) || all_upper_initials(g, (size_t)(ge - g)) ||
+		  ge - g == 1;
+	if (screen_norm_text(out, g, (size_t)(ge - g)) < 0)
+		return LSR_ENOMEM;
+	if (initial && out->len > 1)
+		buf_setlen(out, 1);
+	else {
+		size_t o = 0;
+
+		for (size_t i = 0; i < out->len; i++)
+			if (out->s[i] != ' ')
+				out->s[o++] = out->s[i];
+		buf_setlen(out, o);
+	}
+	return 0;
 }
 
 /* Words a journal abbreviation leaves out (ISO 4 drops articles,

@@ -23,6 +23,7 @@ struct drec {
 	int64_t pmid;         /* 0 none */
 	uint32_t title;       /* normalised title (words) */
 	uint32_t authors;     /* surnames, space-separated, first 16 */
+	uint32_t given;       /* their first given names or initials, "-" none */
 	uint32_t journal;     /* normalised journal */
 	uint32_t journal2;    /* normalised journal abbreviation */
 	uint32_t volume;
@@ -71,6 +72,13 @@ struct dpair_result {
 	float score;          /* evidence points */
 	struct dpair_fields f;
 };
+
+/*
+ * The first given name of an author (normalize.c), as the surname/given
+ * name swap is looked for: "Carignani, Andrea" -> "andrea", "Wang XG" ->
+ * "x", "Andrea, C." -> "c" (an initial is one letter), "Smith" -> "".
+ */
+int screen_norm_given(struct buf *out, const char *author);
 
 /* Choose the representative of citation again from its members: the most
  * complete member taking part in grouping (dedup.c). */

@@ -13,7 +13,7 @@ run 0 lsr -C rev import "$D/embase.ris" --source Embase
 run 0 lsr -C rev dedup --export out.csv
 same "$OUT" "10 records in 9 citations: 1 duplicates removed
 this run: 10 new records, 12 comparisons, 1 links, 9 new citations, 0 citations merged
-1 uncertain pairs wait for a decision: 'lsr dedup queue'
+2 uncertain pairs wait for a decision: 'lsr dedup queue'
 wrote out.csv"
 
 # export: exactly the specified header, one row per record
@@ -25,7 +25,8 @@ has out.csv "Embase,E1,$g111,fields,"
 # nothing else shares a group
 same "$(cut -d, -f3 out.csv | sort | uniq -d)" "$g111"
 
-# conflicting DOIs (same title, authors, journal, pages) never merge
+# conflicting DOIs (same title, authors, journal, pages) never merge; as
+# all else agrees, one DOI may be a typo: the pair waits in the queue
 same "$(grep '^PubMed,113,' out.csv | cut -d, -f3,4)" "$(grep '^PubMed,113,' out.csv | cut -d, -f3),unique"
 [ "$(grep '^PubMed,113,' out.csv | cut -d, -f3)" != "$(grep '^Embase,E2,' out.csv | cut -d, -f3)" ] ||
 	fail "records with different DOIs were merged"
@@ -39,13 +40,16 @@ done
 same "$(sql rev/review.db "SELECT representative_id, doi, pages, year FROM citation_metadata WHERE id = $g111")" \
      "1|10.1000/x1|112-120|2018"
 
-# the uncertain pair (same title and author, other pages, nothing else)
+# the uncertain pairs: the DOI conflict, and the same title and author
+# with other pages and nothing else
 run 0 lsr -C rev dedup queue
-has "$OUT" "pair 1: records 5 and 10"
+has "$OUT" "pair 1: records 3 and 7 (citations 3 and 6), doi-conflict"
+has "$OUT" "pair 2: records 5 and 10"
 has "$OUT" "fields, score 3.00"
 run 0 lsr -C rev dedup queue --json
-jqcheck "$OUT" 'select(.pair == 1) | {record_a, record_b}' '{"record_a":5,"record_b":10}'
-jqcheck "$OUT" 'select(.pair == 1) | .scores.pages' different
+jqcheck "$OUT" 'select(.pair == 1) | {record_a, record_b, citation_a, citation_b, rule}' '{"record_a":3,"record_b":7,"citation_a":3,"citation_b":6,"rule":"doi-conflict"}'
+jqcheck "$OUT" 'select(.pair == 2) | {record_a, record_b}' '{"record_a":5,"record_b":10}'
+jqcheck "$OUT" 'select(.pair == 2) | .scores.pages' different
 
 # explain shows pass, rule and per-field scores
 run 0 lsr -C rev dedup explain "$g111"

@@ -45,11 +45,12 @@ run 2 lsr -C rev dedup frobnicate
 has "$ERR" "lsr dedup: error: unknown dedup subcommand 'frobnicate' (expected explain, queue, decide or split)"
 same "$(sql rev/review.db 'SELECT count(*) FROM dedup_decisions')" "0"
 
-# the queued pair: decided the same
-run 0 lsr -C rev dedup decide 1 same --by Ann --reason "same trial, pages misprinted"
+# the queued pair (pair 1 is the DOI conflict): decided the same
+run 0 lsr -C rev dedup decide 2 same --by Ann --reason "same trial, pages misprinted"
 same "$(cat "$OUT")" "decision 1: records 5 and 10 are the same publication (citation 5)"
 run 0 lsr -C rev dedup queue
-same "$(cat "$OUT")" "no pairs to decide"
+has "$OUT" "pair 1: records 3 and 7"
+hasnt "$OUT" "pair 2:"
 run 0 lsr -C rev dedup queue --all
 has "$OUT" "decided same"
 run 0 lsr -C rev dedup --export a.csv

@@ -15,7 +15,7 @@ run 0 lsr -C rev import "$D/t2001/embase.ris" --source Embase
 run 0 lsr -C rev import "$D/t2003/base.ris" --source Scopus
 run 0 lsr -C rev dedup --export before.csv
 has "$OUT" "14 records in 13 citations: 1 duplicates removed"
-run 0 lsr -C rev dedup decide 1 same --by Ann
+run 0 lsr -C rev dedup decide 5,10 same --by Ann
 run 0 lsr -C rev dedup --export before.csv
 g_x=$(group PubMed,111 before.csv)
 g_a1=$(group Scopus,A1 before.csv)

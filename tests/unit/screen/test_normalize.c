@@ -40,6 +40,14 @@ static void test_screen_normalize__title(void **state)
 	expect_title("Update on the diagnosis of papillomavirus infection. [Review] [33 refs]",
 		     "update on the diagnosis of papillomavirus infection");
 	expect_title("RETRACTED: Stem cells in cirrhosis", "stem cells in cirrhosis");
+	/* an original-language title appended: the first part (issue 19) */
+	expect_title("Antibiotic prophylaxis in thoracic surgery. A randomized study. <ORIGINAL> PROPHYLAXIE"
+		     " ANTIBIOTIQUE EN CHIRURGIE THORACIQUE",
+		     "antibiotic prophylaxis in thoracic surgery a randomized study");
+	expect_title("Early mobilisation after hip surgery [Original title: Fruehmobilisation nach Hueftchirurgie]",
+		     "early mobilisation after hip surgery");
+	/* too little before the mark to be a title of its own: kept */
+	expect_title("Short <ORIGINAL> KURZ", "short kurz");
 	expect_title("Ｆｕｌｌｗｉｄｔｈ ﬁbrosis", "fullwidth fibrosis");
 	expect_title("Straße", "strasse");
 	expect_title("", "");
@@ -104,6 +112,15 @@ static void test_screen_normalize__pages(void **state)
 	expect_pages("0045", "45");
 	expect_pages("77-77", "77");
 	expect_pages("No pagination", "");
+	/* page counts of books and theses are no pages (issue 19) */
+	expect_pages("215 p", "");
+	expect_pages("215 p.", "");
+	expect_pages("215 pp", "");
+	expect_pages("xii+215 pp", "");
+	expect_pages("320 pages", "");
+	expect_pages("p. 215", "215");
+	expect_pages("35+", "35");
+	expect_pages("12 pa", "12");
 	assert_int_equal(screen_pages_first("112-120", 7), 3);
 	assert_int_equal(screen_pages_first("e12", 3), 3);
 }
@@ -130,6 +147,33 @@ static void test_screen_normalize__surname(void **state)
 	expect_surname("Núñez-Álvarez, María", "nunezalvarez");
 	expect_surname("Cochrane Collaboration", "collaboration");
 	expect_surname("", "");
+}
+
+static void expect_given(const char *in, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(screen_norm_given(&b, in), 0);
+	assert_string_equal(b.len ? b.s : "", want);
+	buf_release(&b);
+}
+
+static void test_screen_normalize__given(void **state)
+{
+	(void)state;
+	expect_given("Carignani, Andrea", "andrea");
+	expect_given("Andrea, C.", "c");
+	expect_given("Wang, X.", "x");
+	expect_given("Xiaoguang, Wang", "wang");
+	expect_given("Smith, J.R.", "j");
+	expect_given("Smith, John Robert", "john");
+	expect_given("Lapeyraque, AL", "a");
+	expect_given("Smith JA", "j");
+	expect_given("John Smith", "john");
+	expect_given("Núñez-Álvarez, María", "maria");
+	expect_given("Smith", "");
+	expect_given("Smith, ", "");
+	expect_given(NULL, "");
 }
 
 static int journal(const char *a, const char *b)
@@ -276,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_screen_normalize__doi),
 		cmocka_unit_test(test_screen_normalize__pages),
 		cmocka_unit_test(test_screen_normalize__surname),
+		cmocka_unit_test(test_screen_normalize__given),
 		cmocka_unit_test(test_screen_normalize__journal),
 		cmocka_unit_test(test_screen_normalize__kind),
 		cmocka_unit_test(test_screen_normalize__similarity),
