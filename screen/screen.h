@@ -109,7 +109,7 @@ enum screen_kind screen_record_kind(const char *title, const char *ref_type,
 /* ---- deduplication (dedup.c) -------------------------------------------- */
 
 /* Version of the matching rules, stored with each run. */
-#define SCREEN_DEDUP_RULES "lsr-dedup-1"
+#define SCREEN_DEDUP_RULES "lsr-dedup-2"
 
 struct screen_dedup_opts {
 	int threads;                         /* comparison threads; 0: 2 */
