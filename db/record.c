@@ -3,6 +3,7 @@
  */
 #include "record.h"
 #include "db.h"
+#include "rawcodec.h"
 #include "../util/err.h"
 #include "../util/text.h"
 
@@ -259,14 +260,14 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		" source_record_id, ref_type, title, abstract, authors, year,"
 		" pub_date, journal, journal_abbrev, volume, issue, pages, doi,"
 		" pmid, pmcid, other_ids, issn, language, publication_types, mesh,"
-		" keywords, relations, url, raw)"
+		" keywords, relations, url, raw, raw_codec)"
 		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
-	/* JSON scratch, reused across calls: import is single-threaded */
-	static _Thread_local struct buf js[6];
+		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)";
+	/* JSON and zstd scratch, reused across calls: import is single-threaded */
+	static _Thread_local struct buf js[6], packed;
 	sqlite3_stmt *st = db_prepare(db, sql);
 	struct buf lang = BUF_INIT;
-	int rc;
+	int rc, codec;
 
 	if (!st)
 		return lsr_error_last_code();
@@ -311,7 +312,18 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 	bind_static(st, 25, js[4].s, js[4].len);
 	bind_static(st, 26, js[5].s, js[5].len);
 	bind_static(st, 27, r->url.s, r->url.len);
-	sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);
+	codec = raw_pack(&packed, r->raw, r->raw_len);
+	if (codec < 0) {
+		sqlite3_clear_bindings(st);
+		buf_release(&lang);
+		return codec;
+	}
+	if (codec == RAW_CODEC_ZSTD) {
+		sqlite3_bind_blob64(st, 28, packed.s, packed.len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 29, codec);
+	} else {
+		sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);
+	}
 	rc = db_step_done(db, st);
 	sqlite3_clear_bindings(st); /* the bound text is about to go */
 	buf_release(&lang);

@@ -1,10 +1,16 @@
 /*
- * import.c - one export file becomes one run: detect, parse, store, all in
- * one transaction (see fetch.h).
+ * import.c - one export file becomes one run: detect, parse, store (see
+ * fetch.h).  Atomic for the user, committed in batches: the run is marked
+ * unfinished in its first transaction, its records are committed every
+ * IMPORT_BATCH_BYTES of input (so that SQLite checkpoints the WAL as it
+ * goes and the WAL stays bounded), and its last transaction clears the
+ * mark; a failure deletes what was committed, a killed process's run is
+ * deleted at the next db_open (docs/design.md, "Bounded WAL").
  */
 #include "fetch_int.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
+#include "../db/runs.h"
 #include "../util/clock.h"
 #include "../util/err.h"
 #include "../util/text.h"
@@ -114,8 +120,15 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 	return 0;
 }
 
+/* Input bytes between two commits of an import: with records packed to a
+ * quarter of their size about 8 MiB of pages, far below the WAL's
+ * autocheckpoint (1,000 pages, 64 MiB with 64 KiB pages). */
+#define IMPORT_BATCH_BYTES (32u << 20)
+
 struct import_state {
 	struct lsr_db *db;
+	int batched;            /* commits every IMPORT_BATCH_BYTES */
+	uint64_t batch_bytes;   /* input stored since the last commit */
 	struct fetch_input *in;
 	int64_t run_id;
 	int64_t source_id;
@@ -163,12 +176,32 @@ static int store_record(struct lsr_record *r, void *payload)
 		return lsr_error_wrap("%s: record %llu (line %llu)", s->in->name,
 				      (unsigned long long)s->position,
 				      (unsigned long long)r->line);
+	s->batch_bytes += r->raw_len;
+	if (s->batched && s->batch_bytes >= IMPORT_BATCH_BYTES) {
+		s->batch_bytes = 0;
+		if ((rc = db_txn_commit(s->db)) < 0 || (rc = db_txn_begin(s->db)) < 0)
+			return rc;
+	}
 	if ((s->position & 1023) == 0) {
 		if ((rc = lsr_check_interrupt()) < 0)
 			return rc;
 		progress_report(s->progress, "importing", input_offset(s->in),
 				s->total_bytes, "bytes");
 	}
+	return 0;
+}
+
+/* Is there a source of this name already? (An import that creates it and
+ * fails deletes it again.) */
+static int source_exists(struct lsr_db *db, const char *name, int *out)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM sources WHERE name = ?1");
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, name ? name : "");
+	*out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -226,7 +259,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 	char hash[SHA256_HEX_LEN + 1];
 	struct buf notes = BUF_INIT, detail = BUF_INIT, obj = BUF_INIT;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, source_existed = 0, pending = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
@@ -239,9 +272,12 @@ int fetch_import(struct lsr_db *db, const char *path,
 	s.total_bytes = (uint64_t)file_size(path); /* compressed size: progress is approximate for .gz */
 	if (fmt == FETCH_FMT_AUTO && (rc = fetch_detect_format(in, &fmt)) < 0)
 		goto out;
+	/* inside a caller's transaction, that transaction keeps it atomic */
+	s.batched = db_txn_depth(db) == 0;
 	if ((rc = db_txn_begin(db)) < 0)
 		goto out;
-	if ((rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
+	if ((rc = source_exists(db, o->source, &source_existed)) < 0 ||
+	    (rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
 		goto rollback;
 	st = db_prepare(db, "INSERT INTO runs(source_id, kind, file_name, file_size, format,"
 			    " started_at, status, actor) VALUES(?1, 'import', ?2, ?3, ?4, ?5, 'running', ?6)");
@@ -258,6 +294,15 @@ int fetch_import(struct lsr_db *db, const char *path,
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
 	s.run_id = db_last_id(db);
+	if (s.batched) {
+		if ((rc = db_import_pending_add(db, s.run_id, !source_existed)) < 0)
+			goto rollback;
+		if ((rc = db_txn_commit(db)) < 0)
+			goto out;
+		pending = 1;
+		if ((rc = db_txn_begin(db)) < 0)
+			goto discard;
+	}
 	if ((rc = fetch_parse(in, fmt, &o->parse, store_record, &s)) < 0)
 		goto rollback;
 	if ((rc = sha256_final(in->hash, hash)) < 0) {
@@ -294,10 +339,11 @@ int fetch_import(struct lsr_db *db, const char *path,
 	buf_printf(&detail, ",\"format\":\"%s\",\"sha256\":\"%s\",\"records\":%llu,\"deleted\":%llu%s}",
 		   fetch_format_name(fmt), hash, (unsigned long long)s.position,
 		   (unsigned long long)s.ndeleted, o->force ? ",\"force\":true" : "");
-	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0)
+	if ((rc = db_audit(db, "import", obj.s, detail.s)) < 0 ||
+	    (pending && (rc = db_import_pending_done(db, s.run_id)) < 0))
 		goto rollback;
 	if ((rc = db_txn_commit(db)) < 0)
-		goto out;
+		goto discard;
 	out->run_id = s.run_id;
 	out->nrecords = s.position;
 	out->ndeleted = s.ndeleted;
@@ -307,6 +353,16 @@ int fetch_import(struct lsr_db *db, const char *path,
 	goto out;
 rollback:
 	db_txn_rollback(db);
+discard:
+	/* the batches committed so far go too; the first error is the one told */
+	if (pending && db_txn_depth(db) == 0) {
+		struct buf why = BUF_INIT;
+
+		buf_adds(&why, lsr_error_last());
+		db_import_discard(db, s.run_id); /* else db_open does it later */
+		lsr_error_set(rc, "%s", why.s);
+		buf_release(&why);
+	}
 out:
 	buf_release(&notes);
 	buf_release(&detail);
