@@ -9,7 +9,8 @@
 # the -wal file and the review's three files together grew during the
 # import (sampled every 0.1 s), beside `xmllint --stream --noout` on the
 # same XML file: the parsing floor, with lsr's throughput as a fraction
-# of it.
+# of it (by wall time, and by CPU time: on a shared machine the CPU
+# ratio is the steadier one).
 #
 #   bench/import.sh [SIZE...]          default: 10000 100000 1000000
 #
@@ -51,9 +52,9 @@ watch() {
 }
 
 echo "lsr import benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %8s %8s %7s %7s %8s %6s %7s %8s %6s %8s %8s | %7s %6s %5s\n' \
+printf '%-10s %8s %8s %7s %7s %8s %6s %7s %8s %6s %8s %8s | %7s %6s %5s %7s %5s\n' \
 	format records "input MB" "wall s" "cpu s" "rec/s" "MB/s" "RSS MiB" "db MiB" "db/in" \
-	"WAL max" "disk max" "xmllint" "MB/s" "lsr/x"
+	"WAL max" "disk max" "xmllint" "MB/s" "lsr/x" "x cpu s" "cpu/x"
 for n in "$@"; do
 	for fmt in $FORMATS; do
 		case $fmt in pubmed-xml) ext=xml ;; medline) ext=nbib ;; *) ext=ris ;; esac
@@ -61,10 +62,13 @@ for n in "$@"; do
 		[ -s "$file" ] || "$GEN" --format "$fmt" --records "$n" --seed 1 -o "$file"
 		bytes=$(wc -c < "$file")
 		xl="- - -"
+		xc=-
 		if [ "$fmt" = pubmed-xml ] && command -v xmllint >/dev/null; then
 			"$PEAK" -o "$OUT/xmllint.report" -- xmllint --stream --noout "$file"
 			xw=$(field wall_s "$OUT/xmllint.report")
 			xl=$(awk -v b="$bytes" -v w="$xw" 'BEGIN { printf "%.2f %.1f", w, b / 1e6 / w }')
+			xc=$(awk -v u="$(field user_s "$OUT/xmllint.report")" -v s="$(field sys_s "$OUT/xmllint.report")" \
+				'BEGIN { printf "%.2f", u + s }')
 		fi
 		rev=$OUT/review-$fmt-$n
 		rm -rf "$rev"
@@ -86,12 +90,13 @@ for n in "$@"; do
 		db=$(( $(size "$rev/review.db") + $(size "$rev/review.db-wal") + $(size "$rev/review.db-shm") ))
 		read -r pw pt < "$rev/.peak"
 		awk -v f="$fmt" -v n="$n" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" -v d="$db" \
-			-v pw="$pw" -v pt="$pt" -v x="$xl" \
+			-v pw="$pw" -v pt="$pt" -v x="$xl" -v xc="$xc" \
 			'BEGIN { split(x, xs, " "); m = 1048576;
 				ratio = xs[2] == "-" ? "-" : sprintf("%.2f", b / 1e6 / w / xs[2]);
-				printf "%-10s %8d %8.1f %7.2f %7.2f %8.0f %6.1f %7.1f %8.1f %6.2f %8.1f %8.1f | %7s %6s %5s\n",
+				cratio = xc == "-" ? "-" : sprintf("%.2f", xc / c);
+				printf "%-10s %8d %8.1f %7.2f %7.2f %8.0f %6.1f %7.1f %8.1f %6.2f %8.1f %8.1f | %7s %6s %5s %7s %5s\n",
 					f, n, b / 1e6, w, c, n / w, b / 1e6 / w, r / 1024, d / m, d / b,
-					pw / m, pt / m, xs[1], xs[2], ratio }'
+					pw / m, pt / m, xs[1], xs[2], ratio, xc, cratio }'
 		if [ "$KEEP" != 1 ]; then
 			rm -rf "$rev"
 			[ "$n" -lt 1000000 ] || rm -f "$file"

@@ -282,10 +282,30 @@ int db_records_foreach(struct lsr_db *db, const struct record_filter *f,
 	return rc;
 }
 
+/* The dictionary a stored frame names, from raw_dicts (NULL: it names none). */
+static int frame_dict(struct lsr_db *db, const void *frame, size_t n, struct raw_dict **out)
+{
+	unsigned id = raw_frame_dict(frame, n);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*out = NULL;
+	if (!id)
+		return 0;
+	if (!(st = db_prepare(db, "SELECT dict FROM raw_dicts WHERE id = ?1")))
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = raw_dict_load(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	return rc; /* missing: raw_unpack says so */
+}
+
 int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *len)
 {
 	static const char sql[] = "SELECT raw, raw_codec FROM records WHERE id = ?1";
 	sqlite3_stmt *st = db_prepare(db, sql);
+	struct raw_dict *dict = NULL;
 	int step, rc = 0;
 
 	*out = NULL;
@@ -295,8 +315,14 @@ int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *le
 	sqlite3_bind_int64(st, 1, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		rc = raw_unpack(sqlite3_column_int(st, 1), sqlite3_column_blob(st, 0),
-				(size_t)sqlite3_column_bytes(st, 0), out, len);
+		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		int codec = sqlite3_column_int(st, 1);
+
+		if (codec == RAW_CODEC_ZSTD)
+			rc = frame_dict(db, p, n, &dict);
+		if (rc == 0)
+			rc = raw_unpack(codec, p, n, dict, out, len);
 		if (rc < 0)
 			rc = lsr_error_wrap("record %lld", (long long)id);
 	} else if (step == SQLITE_DONE) {
@@ -305,6 +331,7 @@ int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *le
 		rc = db_error(db, sql);
 	}
 	sqlite3_reset(st);
+	raw_dict_free(dict);
 	return rc;
 }
 
@@ -415,6 +442,7 @@ int db_import_pending_done(struct lsr_db *db, int64_t run_id)
 static const char *const discard_sql[] = {
 	"DELETE FROM record_withdrawals WHERE run_id = ?1",
 	"DELETE FROM records WHERE run_id = ?1",
+	"DELETE FROM raw_dicts WHERE run_id = ?1",
 	"DELETE FROM import_pending WHERE run_id = ?1",
 	"DELETE FROM runs WHERE id = ?1",
 	"DELETE FROM sources WHERE id = ?2 AND ?3 AND NOT EXISTS (SELECT 1 FROM runs WHERE source_id = ?2)",

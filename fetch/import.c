@@ -121,9 +121,9 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 }
 
 /* Input bytes between two commits of an import: with records packed to a
- * quarter of their size about 8 MiB of pages, far below the WAL's
+ * quarter of their size about 4 MiB of pages, far below the WAL's
  * autocheckpoint (1,000 pages, 64 MiB with 64 KiB pages). */
-#define IMPORT_BATCH_BYTES (32u << 20)
+#define IMPORT_BATCH_BYTES (16u << 20)
 
 struct import_state {
 	struct lsr_db *db;

@@ -3,9 +3,17 @@
 -- raw_codec says how records.raw holds the record's bytes as received:
 -- NULL as they are (every row written before this migration, empty
 -- records, and those zstd cannot shrink), 1 one zstd frame
--- (db/rawcodec.h).  `lsr records show ID --raw` gives the same bytes
+-- (db/rawcodec.h), maybe with a dictionary of raw_dicts.  `lsr records show ID --raw` gives the same bytes
 -- either way.
 ALTER TABLE records ADD COLUMN raw_codec INTEGER;
+
+-- The zstd dictionaries frames name (their header's dictionary ID): one
+-- per large run, trained on its first records.
+CREATE TABLE raw_dicts (
+  id      INTEGER PRIMARY KEY,             -- the zstd dictionary ID
+  run_id  INTEGER NOT NULL REFERENCES runs(id),
+  dict    BLOB NOT NULL
+);
 
 -- An import that has not finished: its records are committed in batches
 -- (so that the WAL stays bounded, docs/design.md) but count nowhere until
