@@ -4,6 +4,7 @@
 #include "rawcodec.h"
 #include "../util/err.h"
 
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_forceAttachDict: a parameter number */
 #include <zdict.h>
 #include <zstd.h>
 
@@ -11,11 +12,11 @@
 #include <string.h>
 
 /*
- * Level 1: with a dictionary it packs a PubMed XML record about as small
- * as level 3 does (within 8%) at twice the speed; an import spends more
- * time packing than any level gains on disk.
+ * Level 3 (zstd's default).  With a dictionary, on 10 kB PubMed XML
+ * records: 400 MB/s of input packed on this machine, records to 11% of
+ * their size (level 1: as fast, 12%); without one 185 MB/s and 27%.
  */
-#define RAW_LEVEL 1
+#define RAW_LEVEL 3
 
 struct raw_dict {
 	unsigned id;
@@ -119,6 +120,10 @@ int raw_pack(struct buf *out, const void *in, size_t n, const struct raw_dict *d
 	 * checksum of the bytes: a damaged row is an error, never wrong text */
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+	/* use the dictionary's tables in place: copying them into the context
+	 * (zstd's choice above 8 kB of input at this level) costs more than
+	 * packing a 10 kB record */
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_forceAttachDict, ZSTD_dictForceAttach);
 	if (d && ZSTD_isError(ZSTD_CCtx_refCDict(cctx, d->cdict)))
 		return lsr_error_set(LSR_ERROR, "zstd refused the dictionary");
 	bound = ZSTD_compressBound(n);
