@@ -88,7 +88,7 @@ same "$(sql rev/review.db 'SELECT count(*) FROM records WHERE raw_codec IS NULL'
 same "$(sql rev/review.db 'SELECT count(*) FROM records WHERE raw_codec = 1')" 33
 same "$(sql rev/review.db "SELECT sum(length(raw)) * 2 < $(cat crlf.ris file.nbib file.xml | wc -c) FROM records")" 1
 
-# a run larger than the dictionary's sample (2 MiB): its first records are
+# a run larger than the dictionary's sample (1 MiB): its first records are
 # packed without a dictionary, the rest with the one trained on them
 # (records with lines drawn from a set of long affiliations, as real ones
 # share journals, affiliations and markup: what a dictionary captures)
