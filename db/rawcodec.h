@@ -7,7 +7,7 @@
  * names it (ZSTD dictionary ID), and table raw_dicts holds it.
  *
  * An import trains one dictionary on its first records (a few hundred
- * PubMed XML records, 2 MiB) and packs the rest with it: a 10 kB PubMed
+ * PubMed XML records, 1 MiB) and packs the rest with it: a 10 kB PubMed
  * XML record packs to about a tenth of its size with the dictionary,
  * under a third without (bench/README.md has the figures).
  */

@@ -251,7 +251,7 @@ static int json_other_ids(struct buf *out, const struct strv *sv)
  * record; a run continued by another process (a resumed search) loads its
  * dictionary back.
  */
-#define RAW_SAMPLE_BYTES (2u << 20)
+#define RAW_SAMPLE_BYTES (1u << 20)
 #define RAW_SAMPLE_MIN 64
 #define RAW_DICT_BASE 32768u /* below: IDs zstd reserves */
 
