@@ -109,7 +109,7 @@ void raw_dict_free(struct raw_dict *d)
 	free(d);
 }
 
-int raw_pack(struct buf *out, const void *in, size_t n, const struct raw_dict *d)
+int raw_pack(struct buf *out, const void *in, size_t n, struct raw_dict *d)
 {
 	static ZSTD_CCtx *cctx;
 	size_t bound, got;
@@ -120,11 +120,9 @@ int raw_pack(struct buf *out, const void *in, size_t n, const struct raw_dict *d
 	if (!cctx && !(cctx = ZSTD_createCCtx()))
 		return lsr_error_oom();
 	if (d && !d->cdict) {
-		/* the CDict is a cache of d: made once, on first use */
-		struct raw_dict *w = (struct raw_dict *)d;
-
-		w->cdict = ZSTD_createCDict(d->bytes, d->n, RAW_LEVEL);
-		if (!w->cdict)
+		/* made once, on first use */
+		d->cdict = ZSTD_createCDict(d->bytes, d->n, RAW_LEVEL);
+		if (!d->cdict)
 			return lsr_error_oom();
 	}
 	ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);

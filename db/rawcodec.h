@@ -39,14 +39,15 @@ const void *raw_dict_bytes(const struct raw_dict *d, size_t *n);
 void raw_dict_free(struct raw_dict *d);
 
 /*
- * Pack n bytes for storage, with dictionary d (NULL: none).  Returns
+ * Pack n bytes for storage, with dictionary d (NULL: none; d keeps the
+ * tables zstd derives from it, made on first use).  Returns
  * RAW_CODEC_ZSTD with the frame in out (reset first), or RAW_CODEC_PLAIN
  * with out untouched when the caller should store the bytes as they are
  * (empty input, or a frame that would not be smaller); LSR_ENOMEM on
  * failure.  Not thread-safe: one compression context is reused from call
  * to call (import is single-threaded).
  */
-int raw_pack(struct buf *out, const void *in, size_t n, const struct raw_dict *d);
+int raw_pack(struct buf *out, const void *in, size_t n, struct raw_dict *d);
 
 /* The dictionary ID a stored frame needs (0: none). */
 unsigned raw_frame_dict(const void *in, size_t n);
