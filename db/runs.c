@@ -401,7 +401,7 @@ fail:
 	return rc;
 }
 
-/* --- imports committed in batches (docs/design.md, "Bounded WAL") ---- */
+/* --- imports committed in batches (docs/design.md, "Large imports") ---- */
 
 static void this_host(char *out, size_t n)
 {
@@ -445,7 +445,8 @@ static const char *const discard_sql[] = {
 	"DELETE FROM raw_dicts WHERE run_id = ?1",
 	"DELETE FROM import_pending WHERE run_id = ?1",
 	"DELETE FROM runs WHERE id = ?1",
-	"DELETE FROM sources WHERE id = ?2 AND ?3 AND NOT EXISTS (SELECT 1 FROM runs WHERE source_id = ?2)",
+	"DELETE FROM sources WHERE id = ?2 AND ?3"
+	" AND NOT EXISTS (SELECT 1 FROM runs WHERE source_id = ?2)",
 };
 
 static int discard_rows(struct lsr_db *db, int64_t run_id)

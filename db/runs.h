@@ -107,7 +107,7 @@ int db_records_remove(struct lsr_db *db, const int64_t *ids, size_t n, const cha
 
 /*
  * An import commits its records in batches so that the WAL stays bounded
- * (docs/design.md, "Bounded WAL"); until its last transaction the run is
+ * (docs/design.md, "Large imports"); until its last transaction the run is
  * marked unfinished (table import_pending) and its records count nowhere.
  *
  * db_import_pending_add  mark run_id unfinished, begun by this process
