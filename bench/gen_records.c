@@ -3,7 +3,7 @@
  * bibliographic files for the import (and later the deduplication)
  * benchmarks.
  *
- *     bench_gen_records --format pubmed-xml|ris --records N [--seed S]
+ *     bench_gen_records --format pubmed-xml|ris|medline --records N [--seed S]
  *                       [--gzip] -o FILE
  *
  * Record i is built from (seed, i) alone by gen_record_make(), so any
@@ -586,6 +586,86 @@ static void ris_end(struct gen_out *o)
 	(void)o;
 }
 
+/* --- MEDLINE (PubMed's "PubMed" format): tags padded to four columns,
+ * values wrapped at 88 characters with six-space continuation lines ---- */
+
+static void medline_begin(struct gen_out *o)
+{
+	(void)o;
+}
+
+/* one tagged field, wrapped at a space as PubMed wraps it */
+static void medline_field(struct gen_out *o, const char *tag, const char *v)
+{
+	size_t n = strlen(v), width = 82;
+
+	outf(o, "%-4s- ", tag);
+	while (n > width) {
+		size_t cut = width;
+
+		while (cut > 0 && v[cut] != ' ')
+			cut--;
+		if (!cut)
+			cut = width;
+		outf(o, "%.*s\n      ", (int)cut, v);
+		v += cut;
+		n -= cut;
+		while (*v == ' ') {
+			v++;
+			n--;
+		}
+	}
+	outf(o, "%s\n", v);
+}
+
+static void medline_record(struct gen_out *o, const struct gen_record *g)
+{
+	char abs[GEN_SECTIONS * 720], tmp[256];
+	size_t len = 0;
+
+	outf(o, "PMID- %llu\nOWN - NLM\nSTAT- MEDLINE\nDCOM- %d%02d%02d\n",
+	     (unsigned long long)g->pmid, g->year, g->month, g->day);
+	snprintf(tmp, sizeof(tmp), "%s (Electronic)", g->journal->issn);
+	medline_field(o, "IS", tmp);
+	outf(o, "VI  - %d\nIP  - %d\nDP  - %d %s\n", g->volume, g->issue, g->year,
+	     months[g->month - 1]);
+	medline_field(o, "TI", g->title_plain);
+	outf(o, "PG  - %d-%d\nLID - %s [doi]\n", g->spage, g->epage, g->doi);
+	abs[0] = '\0';
+	for (int s = 0; s < GEN_SECTIONS; s++)
+		len += (size_t)snprintf(abs + len, sizeof(abs) - len, "%s%s: %s", s ? " " : "",
+					g->section_label[s], g->section[s]);
+	medline_field(o, "AB", abs);
+	for (int a = 0; a < g->nauthors; a++) {
+		snprintf(tmp, sizeof(tmp), "%s %s", g->authors[a].last, g->authors[a].initials);
+		medline_field(o, "AU", tmp);
+		snprintf(tmp, sizeof(tmp), "%s, %s", g->authors[a].last, g->authors[a].fore);
+		medline_field(o, "FAU", tmp);
+		medline_field(o, "AD", g->authors[a].affiliation);
+	}
+	outf(o, "LA  - %s\n", g->language);
+	for (int p = 0; p < g->npubtypes; p++)
+		medline_field(o, "PT", pub_types[g->pubtypes[p]][1]);
+	if (g->nct[0])
+		outf(o, "SI  - ClinicalTrials.gov/%s\n", g->nct);
+	medline_field(o, "TA", g->journal->abbrev);
+	medline_field(o, "JT", g->journal->title);
+	for (int m = 0; m < g->nmesh; m++)
+		medline_field(o, "MH", g->mesh[m]->name);
+	for (int k = 0; k < g->nkeywords; k++)
+		medline_field(o, "OT", g->keywords[k]);
+	if (g->pmcid[0])
+		outf(o, "PMC - %s\n", g->pmcid);
+	outf(o, "AID - %s [doi]\nSO  - %s. %d %s;%d(%d):%d-%d. doi: %s.\n\n", g->doi,
+	     g->journal->abbrev, g->year, months[g->month - 1], g->volume, g->issue, g->spage,
+	     g->epage, g->doi);
+}
+
+static void medline_end(struct gen_out *o)
+{
+	(void)o;
+}
+
 struct gen_writer {
 	const char *name;
 	void (*begin)(struct gen_out *);
@@ -596,11 +676,12 @@ struct gen_writer {
 static const struct gen_writer writers[] = {
 	{ "pubmed-xml", pubmed_begin, pubmed_record, pubmed_end },
 	{ "ris", ris_begin, ris_record, ris_end },
+	{ "medline", medline_begin, medline_record, medline_end },
 };
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_gen_records --format pubmed-xml|ris --records N [--seed S] [--gzip] -o FILE\n");
+	fprintf(stderr, "usage: bench_gen_records --format pubmed-xml|ris|medline --records N [--seed S] [--gzip] -o FILE\n");
 	exit(2);
 }
 

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "db.h"
 #include "migrate.h"
+#include "runs.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/err.h"
@@ -532,6 +533,13 @@ int db_open(struct lsr_db **out, const char *path, unsigned flags)
 		goto fail;
 	if ((rc = migrate(db, version, flags)) < 0)
 		goto fail;
+	/*
+	 * An import killed mid-way leaves no trace (schema 8 on: its marker).
+	 * Not fatal: a review busy with another writer opens all the same,
+	 * the unfinished run counts nowhere and goes at a later open.
+	 */
+	if (db_schema_version(db) >= 8)
+		(void)db_imports_clean(db);
 	*out = db;
 	return 0;
 fail:

@@ -3,6 +3,7 @@
  */
 #include "record.h"
 #include "db.h"
+#include "rawcodec.h"
 #include "../util/err.h"
 #include "../util/text.h"
 
@@ -242,6 +243,131 @@ static int json_other_ids(struct buf *out, const struct strv *sv)
 	return buf_addc(out, '}');
 }
 
+/*
+ * The zstd dictionary of the run being stored: trained on the run's first
+ * RAW_SAMPLE_BYTES of records (those are packed without one), stored in
+ * raw_dicts under ID RAW_DICT_BASE + run id, used for the rest.  A run of
+ * fewer than RAW_SAMPLE_MIN records gets none.  Reset at each run's first
+ * record; a run continued by another process (a resumed search) loads its
+ * dictionary back.
+ */
+#define RAW_SAMPLE_BYTES (1u << 20)
+#define RAW_SAMPLE_MIN 64
+#define RAW_DICT_BASE 32768u /* below: IDs zstd reserves */
+
+static struct packer {
+	const struct lsr_db *db;
+	int64_t run_id;
+	struct raw_dict *dict;
+	struct buf samples;
+	size_t *sizes;
+	unsigned n, cap;
+	int done; /* a dictionary, or none to be had */
+} packer;
+
+static void packer_reset(const struct lsr_db *db, int64_t run_id)
+{
+	raw_dict_free(packer.dict);
+	buf_release(&packer.samples);
+	free(packer.sizes);
+	memset(&packer, 0, sizeof(packer));
+	packer.db = db;
+	packer.run_id = run_id;
+}
+
+/* the run's dictionary as stored, if it has one (a run continued) */
+static int packer_load(struct lsr_db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT dict FROM raw_dicts WHERE run_id = ?1");
+	int rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, packer.run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rc = raw_dict_load(&packer.dict, sqlite3_column_blob(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0));
+		packer.done = 1;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Is the dictionary still stored?  A transaction rolled back takes it
+ * away with the records packed with it; the next ones must not use it. */
+static int packer_dict_stored(struct lsr_db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM raw_dicts WHERE id = ?1");
+	int found;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, raw_dict_id(packer.dict));
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+static int packer_train(struct lsr_db *db)
+{
+	sqlite3_stmt *st;
+	const void *bytes;
+	size_t n;
+	unsigned id = RAW_DICT_BASE + (unsigned)packer.run_id;
+
+	packer.done = 1;
+	if (packer.n < RAW_SAMPLE_MIN ||
+	    raw_dict_train(&packer.dict, id, packer.samples.s, packer.sizes, packer.n) < 0) {
+		lsr_error_clear();
+		return 0; /* no dictionary: records are packed without */
+	}
+	buf_release(&packer.samples);
+	st = db_prepare(db, "INSERT INTO raw_dicts(id, run_id, dict) VALUES(?1, ?2, ?3)");
+	if (!st)
+		return lsr_error_last_code();
+	bytes = raw_dict_bytes(packer.dict, &n);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, packer.run_id);
+	sqlite3_bind_blob64(st, 3, bytes, n, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
+
+/* Pack raw for run_id's record at position: the codec, the frame in out. */
+static int pack_raw(struct lsr_db *db, int64_t run_id, uint64_t position,
+		    const struct lsr_record *r, struct buf *out)
+{
+	int rc;
+
+	if (packer.db != db || packer.run_id != run_id || position == 1) {
+		packer_reset(db, run_id);
+		if (position != 1 && (rc = packer_load(db)) < 0)
+			return rc;
+	}
+	if (packer.dict && (rc = packer_dict_stored(db)) <= 0) {
+		if (rc < 0)
+			return rc;
+		packer_reset(db, run_id);
+		packer.done = 1;
+	}
+	if (!packer.done && r->raw_len) {
+		if (packer.n == packer.cap) {
+			unsigned cap = packer.cap ? 2 * packer.cap : 256;
+			size_t *p = realloc(packer.sizes, cap * sizeof(*p));
+
+			if (!p)
+				return lsr_error_oom();
+			packer.sizes = p;
+			packer.cap = cap;
+		}
+		if (buf_add(&packer.samples, r->raw, r->raw_len) < 0)
+			return lsr_error_oom();
+		packer.sizes[packer.n++] = r->raw_len;
+		if (packer.samples.len >= RAW_SAMPLE_BYTES && (rc = packer_train(db)) < 0)
+			return rc;
+	}
+	return raw_pack(out, r->raw, r->raw_len, packer.dict);
+}
+
 /* Bind text that stays valid until the statement has run (no copy). */
 static void bind_static(sqlite3_stmt *st, int idx, const char *s, size_t n)
 {
@@ -259,14 +385,14 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		" source_record_id, ref_type, title, abstract, authors, year,"
 		" pub_date, journal, journal_abbrev, volume, issue, pages, doi,"
 		" pmid, pmcid, other_ids, issn, language, publication_types, mesh,"
-		" keywords, relations, url, raw)"
+		" keywords, relations, url, raw, raw_codec)"
 		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
-	/* JSON scratch, reused across calls: import is single-threaded */
-	static _Thread_local struct buf js[6];
+		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)";
+	/* JSON and zstd scratch, reused across calls: import is single-threaded */
+	static _Thread_local struct buf js[6], packed;
 	sqlite3_stmt *st = db_prepare(db, sql);
 	struct buf lang = BUF_INIT;
-	int rc;
+	int rc, codec;
 
 	if (!st)
 		return lsr_error_last_code();
@@ -311,7 +437,18 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 	bind_static(st, 25, js[4].s, js[4].len);
 	bind_static(st, 26, js[5].s, js[5].len);
 	bind_static(st, 27, r->url.s, r->url.len);
-	sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);
+	codec = pack_raw(db, run_id, position, r, &packed);
+	if (codec < 0) {
+		sqlite3_clear_bindings(st);
+		buf_release(&lang);
+		return codec;
+	}
+	if (codec == RAW_CODEC_ZSTD) {
+		sqlite3_bind_blob64(st, 28, packed.s, packed.len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 29, codec);
+	} else {
+		sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);
+	}
 	rc = db_step_done(db, st);
 	sqlite3_clear_bindings(st); /* the bound text is about to go */
 	buf_release(&lang);

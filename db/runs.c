@@ -6,6 +6,7 @@
  */
 #include "runs.h"
 #include "db.h"
+#include "rawcodec.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/err.h"
@@ -14,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -287,10 +291,30 @@ int db_records_foreach(struct lsr_db *db, const struct record_filter *f,
 	return rc;
 }
 
+/* The dictionary a stored frame names, from raw_dicts (NULL: it names none). */
+static int frame_dict(struct lsr_db *db, const void *frame, size_t n, struct raw_dict **out)
+{
+	unsigned id = raw_frame_dict(frame, n);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*out = NULL;
+	if (!id)
+		return 0;
+	if (!(st = db_prepare(db, "SELECT dict FROM raw_dicts WHERE id = ?1")))
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = raw_dict_load(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	return rc; /* missing: raw_unpack says so */
+}
+
 int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *len)
 {
-	static const char sql[] = "SELECT raw FROM records WHERE id = ?1";
+	static const char sql[] = "SELECT raw, raw_codec FROM records WHERE id = ?1";
 	sqlite3_stmt *st = db_prepare(db, sql);
+	struct raw_dict *dict = NULL;
 	int step, rc = 0;
 
 	*out = NULL;
@@ -300,21 +324,23 @@ int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *le
 	sqlite3_bind_int64(st, 1, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(st, 0);
 		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		int codec = sqlite3_column_int(st, 1);
 
-		*out = malloc(n ? n : 1);
-		if (!*out)
-			rc = lsr_error_oom();
-		else if (n)
-			memcpy(*out, p, n);
-		*len = n;
+		if (codec == RAW_CODEC_ZSTD)
+			rc = frame_dict(db, p, n, &dict);
+		if (rc == 0)
+			rc = raw_unpack(codec, p, n, dict, out, len);
+		if (rc < 0)
+			rc = lsr_error_wrap("record %lld", (long long)id);
 	} else if (step == SQLITE_DONE) {
 		rc = lsr_error_set(LSR_ENOTFOUND, "no record %lld", (long long)id);
 	} else {
 		rc = db_error(db, sql);
 	}
 	sqlite3_reset(st);
+	raw_dict_free(dict);
 	return rc;
 }
 
@@ -381,5 +407,141 @@ int db_records_remove(struct lsr_db *db, const int64_t *ids, size_t n, const cha
 	return db_txn_commit(db);
 fail:
 	db_txn_rollback(db);
+	return rc;
+}
+
+/* --- imports committed in batches (docs/design.md, "Large imports") ---- */
+
+static void this_host(char *out, size_t n)
+{
+	if (gethostname(out, n) < 0)
+		snprintf(out, n, "unknown");
+	out[n - 1] = '\0';
+}
+
+int db_import_pending_add(struct lsr_db *db, int64_t run_id, int source_created)
+{
+	static const char sql[] =
+		"INSERT INTO import_pending(run_id, source_created, pid, host) VALUES(?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	char host[256];
+
+	if (!st)
+		return lsr_error_last_code();
+	this_host(host, sizeof(host));
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, !!source_created);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)getpid());
+	db_bind_text(st, 4, host);
+	return db_step_done(db, st);
+}
+
+int db_import_pending_done(struct lsr_db *db, int64_t run_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM import_pending WHERE run_id = ?1");
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	return db_step_done(db, st);
+}
+
+/* The run's rows, children first; ?2 is its source, deleted only when the
+ * import created it and no other run uses it. */
+static const char *const discard_sql[] = {
+	"DELETE FROM record_withdrawals WHERE run_id = ?1",
+	"DELETE FROM records WHERE run_id = ?1",
+	"DELETE FROM raw_dicts WHERE run_id = ?1",
+	"DELETE FROM import_pending WHERE run_id = ?1",
+	"DELETE FROM runs WHERE id = ?1",
+	"DELETE FROM sources WHERE id = ?2 AND ?3"
+	" AND NOT EXISTS (SELECT 1 FROM runs WHERE source_id = ?2)",
+};
+
+static int discard_rows(struct lsr_db *db, int64_t run_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT p.source_created, u.source_id FROM import_pending p"
+					  " JOIN runs u ON u.id = p.run_id WHERE p.run_id = ?1");
+	int64_t source_id;
+	int created, step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, run_id);
+	step = sqlite3_step(st);
+	created = sqlite3_column_int(st, 0);
+	source_id = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return 0; /* finished, or discarded already */
+	if (step != SQLITE_ROW)
+		return db_error(db, "SELECT FROM import_pending");
+	for (size_t i = 0; i < sizeof(discard_sql) / sizeof(discard_sql[0]) && !rc; i++) {
+		if (!(st = db_prepare(db, discard_sql[i])))
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_int64(st, 2, source_id);
+		sqlite3_bind_int(st, 3, created);
+		rc = db_step_done(db, st);
+	}
+	return rc;
+}
+
+int db_import_discard(struct lsr_db *db, int64_t run_id)
+{
+	int rc;
+
+	if (db_txn_depth(db))
+		return lsr_error_set(LSR_EDB, "an unfinished import is discarded outside any transaction");
+	/*
+	 * Nothing refers to the records of an unfinished import (every view
+	 * and stage reads live_records, which leaves them out), so the
+	 * foreign keys need no checking; checked, each deleted record would
+	 * scan every table that refers to records without an index.
+	 */
+	if ((rc = db_exec(db, "PRAGMA foreign_keys = OFF")) < 0)
+		return rc;
+	if ((rc = db_txn_begin(db)) == 0) {
+		rc = discard_rows(db, run_id);
+		if (rc == 0)
+			rc = db_txn_commit(db);
+		else
+			db_txn_rollback(db);
+	}
+	if (db_exec(db, "PRAGMA foreign_keys = ON") < 0 && rc == 0)
+		rc = lsr_error_last_code();
+	return rc;
+}
+
+/* Is the process that began an unfinished import gone? */
+static int import_is_dead(sqlite3_stmt *st)
+{
+	char host[256];
+	const char *h = (const char *)sqlite3_column_text(st, 2);
+	pid_t pid = (pid_t)sqlite3_column_int64(st, 1);
+
+	this_host(host, sizeof(host));
+	if (!h || strcmp(h, host))
+		return 0; /* another machine: cannot tell */
+	if (pid == getpid())
+		return 0; /* this process is importing it */
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+int db_imports_clean(struct lsr_db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT run_id, pid, host FROM import_pending ORDER BY run_id");
+	int64_t dead[16];
+	size_t n = 0;
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	while (n < sizeof(dead) / sizeof(dead[0]) && (step = sqlite3_step(st)) == SQLITE_ROW)
+		if (import_is_dead(st))
+			dead[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = db_import_discard(db, dead[i]);
 	return rc;
 }

@@ -111,4 +111,23 @@ int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *le
  */
 int db_records_remove(struct lsr_db *db, const int64_t *ids, size_t n, const char *reason);
 
+/*
+ * An import commits its records in batches so that the WAL stays bounded
+ * (docs/design.md, "Large imports"); until its last transaction the run is
+ * marked unfinished (table import_pending) and its records count nowhere.
+ *
+ * db_import_pending_add  mark run_id unfinished, begun by this process
+ *                        (source_created: the import created its source)
+ * db_import_pending_done unmark it, in the import's last transaction
+ * db_import_discard      delete everything an unfinished import wrote (its
+ *                        records, withdrawals, run, and the source it
+ *                        created); outside any transaction
+ * db_imports_clean       discard every unfinished import whose process is
+ *                        gone (killed); db_open calls it
+ */
+int db_import_pending_add(struct lsr_db *db, int64_t run_id, int source_created);
+int db_import_pending_done(struct lsr_db *db, int64_t run_id);
+int db_import_discard(struct lsr_db *db, int64_t run_id);
+int db_imports_clean(struct lsr_db *db);
+
 #endif

@@ -1,10 +1,16 @@
 /*
- * import.c - one export file becomes one run: detect, parse, store, all in
- * one transaction (see fetch.h).
+ * import.c - one export file becomes one run: detect, parse, store (see
+ * fetch.h).  Atomic for the user, committed in batches: the run is marked
+ * unfinished in its first transaction, its records are committed every
+ * IMPORT_BATCH_BYTES of input (so that SQLite checkpoints the WAL as it
+ * goes and the WAL stays bounded), and its last transaction clears the
+ * mark; a failure deletes what was committed, a killed process's run is
+ * deleted at the next db_open (docs/design.md, "Large imports").
  */
 #include "fetch_int.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
+#include "../db/runs.h"
 #include "../util/clock.h"
 #include "../util/err.h"
 #include "../util/text.h"
@@ -125,8 +131,15 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 	return 0;
 }
 
+/* Input bytes between two commits of an import: about 6 MiB of pages for
+ * PubMed XML (a review takes 0.4 of its input), far below the WAL's
+ * autocheckpoint (1,000 pages, 64 MiB with 64 KiB pages). */
+#define IMPORT_BATCH_BYTES (16u << 20)
+
 struct import_state {
 	struct lsr_db *db;
+	int batched;            /* commits every IMPORT_BATCH_BYTES */
+	uint64_t batch_bytes;   /* input stored since the last commit */
 	struct fetch_input *in;
 	int64_t run_id;
 	int64_t source_id;
@@ -175,6 +188,12 @@ static int store_record(struct lsr_record *r, void *payload)
 		return lsr_error_wrap("%s: record %llu (line %llu)", s->in->name,
 				      (unsigned long long)s->position,
 				      (unsigned long long)r->line);
+	s->batch_bytes += r->raw_len;
+	if (s->batched && s->batch_bytes >= IMPORT_BATCH_BYTES) {
+		s->batch_bytes = 0;
+		if ((rc = db_txn_commit(s->db)) < 0 || (rc = db_txn_begin(s->db)) < 0)
+			return rc;
+	}
 	if ((s->position & 1023) == 0) {
 		if ((rc = lsr_check_interrupt()) < 0)
 			return rc;
@@ -238,6 +257,20 @@ static int skip_record(void *payload, uint64_t line, const char *reason)
 	db_bind_text(st, 3, reason);
 	s->nskipped++;
 	return db_step_done(s->db, st);
+}
+
+/* Is there a source of this name already? (An import that creates it and
+ * fails deletes it again.) */
+static int source_exists(struct lsr_db *db, const char *name, int *out)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM sources WHERE name = ?1");
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, name ? name : "");
+	*out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_reset(st);
+	return 0;
 }
 
 /* Has a file with this content been imported (in a run not withdrawn)? */
@@ -311,7 +344,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 	const char *peek;
 	size_t peek_len;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, source_existed = 0, pending = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
@@ -339,9 +372,14 @@ int fetch_import(struct lsr_db *db, const char *path,
 	}
 	if (fmt == FETCH_FMT_AUTO && peek_len && (rc = fetch_detect_format(in, &fmt)) < 0)
 		goto out;
+	/* inside a caller's transaction, that transaction keeps it atomic */
+	/* an import that records skipped entries stays one transaction: its
+	 * import_skips rows are append-only and could not be discarded */
+	s.batched = db_txn_depth(db) == 0 && !o->skip_malformed;
 	if ((rc = db_txn_begin(db)) < 0)
 		goto out;
-	if ((rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
+	if ((rc = source_exists(db, o->source, &source_existed)) < 0 ||
+	    (rc = fetch_source_ensure(db, o->protocol, o->source, o->kind, &s.source_id)) < 0)
 		goto rollback;
 	st = db_prepare(db, "INSERT INTO runs(source_id, kind, file_name, file_size, format,"
 			    " started_at, status, actor, searched_on, database_version, strategy)"
@@ -365,6 +403,15 @@ int fetch_import(struct lsr_db *db, const char *path,
 	if ((rc = db_step_done(db, st)) < 0)
 		goto rollback;
 	s.run_id = db_last_id(db);
+	if (s.batched) {
+		if ((rc = db_import_pending_add(db, s.run_id, !source_existed)) < 0)
+			goto rollback;
+		if ((rc = db_txn_commit(db)) < 0)
+			goto out;
+		pending = 1;
+		if ((rc = db_txn_begin(db)) < 0)
+			goto discard;
+	}
 	parse = o->parse;
 	parse.allow_empty = o->allow_empty;
 	if (o->skip_malformed) {
@@ -449,8 +496,10 @@ int fetch_import(struct lsr_db *db, const char *path,
 		if ((rc = db_audit_json(db, "import", obj.s, d)) < 0)
 			goto rollback;
 	}
+	if (pending && (rc = db_import_pending_done(db, s.run_id)) < 0)
+		goto rollback;
 	if ((rc = db_txn_commit(db)) < 0)
-		goto out;
+		goto discard;
 	out->run_id = s.run_id;
 	out->nrecords = s.position;
 	out->ndeleted = s.ndeleted;
@@ -461,6 +510,16 @@ int fetch_import(struct lsr_db *db, const char *path,
 	goto out;
 rollback:
 	db_txn_rollback(db);
+discard:
+	/* the batches committed so far go too; the first error is the one told */
+	if (pending && db_txn_depth(db) == 0) {
+		struct buf why = BUF_INIT;
+
+		buf_adds(&why, lsr_error_last());
+		db_import_discard(db, s.run_id); /* else db_open does it later */
+		lsr_error_set(rc, "%s", why.s);
+		buf_release(&why);
+	}
 out:
 	buf_release(&notes);
 	buf_release(&obj);

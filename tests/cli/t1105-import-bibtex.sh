@@ -24,7 +24,7 @@ expect_import "$FIX/bibtex/asysd_zotero_export.bib" 1000 bibtex --force
 same "$(rec 1)" "Microangiography of the humeral condyle in Cocker Spaniel and non-Cocker Spaniel dogs|Larsen, LJ|1999|||larsen_microangiography_1999"
 same "$(rec 1 'ref_type, pub_date, journal, volume, issue, pages, issn, language, json_array_length(keywords), line')" \
 	"article|1999-08|VETERINARY AND COMPARATIVE ORTHOPAEDICS AND TRAUMATOLOGY|12|3|134-137|0932-0814|English|5|2"
-same "$(rec 1 'substr(raw, 1, 42)')" "@article{larsen_microangiography_1999,
+same "$("$LSR" -C "$REV" records show "$(rec 1 id)" --raw | head -c 42)" "@article{larsen_microangiography_1999,
 	ti"
 # {\textless} and \& inside abstracts
 same "$(sql "$REV/review.db" "SELECT count(*) FROM records WHERE run_id = (SELECT max(id) FROM runs) AND source_record_id = 'kaimio_survey_2017' AND abstract LIKE '%early onset (< 1 year) of OE%'")" "1"

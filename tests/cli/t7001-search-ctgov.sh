@@ -58,7 +58,7 @@ same "$(sql $DB "SELECT other_ids, year, pub_date, publication_types FROM record
   '{"nct":["NCT02210780"]}|2014|2014-08-05|["Interventional","Phase 2","Randomized"]'
 # raw: each study's own bytes, exactly as the fixture holds them
 for id in NCT00763412 NCT00973089 NCT02210780 NCT03630471 NCT04207047; do
-	sql $DB "SELECT writefile('raw.json', raw) FROM records WHERE source_record_id = '$id'" >/dev/null
+	lsr -C rev records show "$(sql $DB "SELECT id FROM records WHERE source_record_id = '$id'")" --raw > raw.json
 	n=$(wc -c < raw.json)
 	m=$(wc -c < "$CT/aact_$id.json")
 	cmp -s -n "$n" raw.json "$CT/aact_$id.json" || fail "$id: raw bytes differ from the record received"

@@ -54,12 +54,16 @@ same "$(sql $DB "SELECT title FROM records WHERE pmid = '12091962'")" \
 same "$(sql $DB "SELECT source_record_id FROM records WHERE pmid = '9997'")" "9997"
 # raw: the PubmedArticle's own bytes as received, found as they are in the
 # real efetch files
+# (records.raw is packed: each record's text as `records show --raw` gives it)
+for id in $(sql $DB "SELECT id FROM records"); do
+	"$LSR" -C rev records show "$id" --raw > "raw.$id"
+done
 in_fixture="0"
 for f in biopython_pubmed1 biopython_pubmed2 metapub_34843274 metapub_38048813; do
-	in_fixture="$in_fixture OR instr(CAST(readfile('$FX/$f.xml') AS TEXT), CAST(raw AS TEXT)) > 0"
+	in_fixture="$in_fixture OR instr(CAST(readfile('$FX/$f.xml') AS TEXT), CAST(readfile('raw.' || id) AS TEXT)) > 0"
 done
 same "$(sql $DB "SELECT count(*) FROM records WHERE run_id = 1 AND ($in_fixture)")" "6"
-same "$(sql $DB "SELECT count(*) FROM records WHERE CAST(raw AS TEXT) LIKE '<PubmedArticle>%</PubmedArticle>'")" "6"
+same "$(sql $DB "SELECT count(*) FROM records WHERE CAST(readfile('raw.' || id) AS TEXT) LIKE '<PubmedArticle>%</PubmedArticle>'")" "6"
 same "$(sql $DB "SELECT status, count_reported, count_records, format FROM runs WHERE id = 1")" "complete|6|6|pubmed-xml"
 same "$(sql $DB "SELECT date_field, date_from, date_to, query_sent, service_version, service_date, ids_found, searches FROM search_runs")" \
   "crdt|2025-01-01|2025-01-31|stem cells AND 2025/01/01:2025/01/31[crdt]|Build-2025.11.27.06.33|2025/11/27 06:33|6|1"
