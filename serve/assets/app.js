@@ -1,5 +1,6 @@
 // lsr screening page.  Every text from the review goes into the page with
-// textContent (never innerHTML), so a title holding markup stays text.
+// textContent or as a text node, never parsed as markup, so a title
+// holding markup stays text.
 'use strict';
 
 const state = { me: null, citation: null, stage: 'title-abstract', choosingReason: false };
