@@ -70,7 +70,7 @@ serve_start() {
 serve_stop() {
 	if [ -n "$SRV_PID" ]; then
 		kill -TERM "$SRV_PID" 2>/dev/null
-		wait "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null || true
 		SRV_PID=
 		if grep -q "Sanitizer\|runtime error:" "$TMP/srv.err" 2>/dev/null; then
 			fail "the server reported a sanitizer error"
