@@ -28,6 +28,9 @@ hasnt "$LSR_SRC/serve/assets/app.js" "outerHTML"
 hasnt "$LSR_SRC/serve/assets/app.js" "insertAdjacentHTML"
 hasnt "$LSR_SRC/serve/assets/app.js" "document.write"
 has "$LSR_SRC/serve/assets/app.js" "textContent"
+if command -v node >/dev/null; then
+	node --check "$LSR_SRC/serve/assets/app.js" 2> node.err || fail "app.js: $(cat node.err)"
+fi
 grep -n 'https\?://' "$LSR_SRC"/serve/assets/* > ext || true
 same "$(cat ext)" ""
 CODE=$(curl -s -o body -w '%{http_code}' "$URL/../review.db")
