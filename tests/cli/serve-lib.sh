@@ -54,6 +54,7 @@ YAML
 }
 
 serve_start() {
+	[ -z "$SRV_PID" ] || { fail "serve_start: a server is running already"; serve_stop; }
 	: > "$TMP/srv.out"
 	"$LSR" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/srv.out" 2>"$TMP/srv.err" &
 	SRV_PID=$!

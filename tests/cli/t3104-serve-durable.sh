@@ -75,6 +75,7 @@ same "$(sql rev/review.db "SELECT count(*) FROM screen_decisions WHERE reviewer 
 # no citation has more than two reviewers, and every citation has two
 same "$(sql rev/review.db "SELECT count(*) FROM (SELECT citation_id FROM screen_assignments GROUP BY citation_id HAVING count(*) <> 2)")" "0"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments")" "48"
+serve_stop
 
 # ---- kill -9 after an acknowledged decision --------------------------------
 serve_review rev9 3
