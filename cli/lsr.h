@@ -62,6 +62,7 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(run, NEED_DB, "list runs; withdraw a run imported by mistake") \
 	X(dedup, NEED_DB, "group records into citations; explain, queue, decide, split, export") \
 	X(screen, NEED_DB | WANT_PROTOCOL, "screen citations: PICOS rules, batches, decisions, conflicts, agreement, full text") \
+	X(serve, NEED_DB | WANT_PROTOCOL, "the screening web app: reviewers screen in the browser, blind; --add-reviewer, --revoke") \
 	X(study, NEED_DB, "link reports to studies; list the studies") \
 	X(pool, 0, "meta-analysis of the protocol's analyses or of a CSV file: RevMan 5 and metafor conventions, forest and funnel plots") \
 	X(extract, 0, "extraction sheets, dual extraction, conversions to mean/SD, export") \

@@ -32,6 +32,11 @@ int scr_decision_add(struct lsr_db *db, int64_t citation, const char *stage,
 		     const char *reason, const char *note, int64_t import_id,
 		     int64_t carried_from, int64_t *out_id);
 
+/* Is citation assigned to reviewer at stage?  *out gets the number of
+ * such assignments (0 or 1). */
+int scr_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+		 const char *reviewer, int *out);
+
 /* The status of a citation at a stage from screen_ta_status /
  * screen_ft_status into buf ("" when it has none there). */
 int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf,

@@ -136,8 +136,8 @@ static const char *trimmed(char *s)
 	return s;
 }
 
-static int assigned(struct lsr_db *db, int64_t citation, const char *stage,
-		    const char *reviewer, int *out)
+int scr_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+		 const char *reviewer, int *out)
 {
 	static const char sql[] =
 		"SELECT count(*) FROM screen_assignments WHERE citation_id = ?1 AND stage = ?2"
@@ -277,7 +277,7 @@ int screen_import(struct lsr_db *db, const struct protocol *p, const char *path,
 		if (strcmp(who, reviewer))
 			ROW_FAIL("%s: row %zu: column 'reviewer': the row is for '%s', not '%s'", path,
 				 r->line, who, reviewer);
-		if ((rc = assigned(db, live, r->stage, reviewer, &is_assigned)) < 0)
+		if ((rc = scr_assigned(db, live, r->stage, reviewer, &is_assigned)) < 0)
 			goto out;
 		if (!is_assigned)
 			ROW_FAIL("%s: row %zu: column 'id': citation %lld is not assigned to '%s' at %s",

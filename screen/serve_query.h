@@ -1,0 +1,65 @@
+/*
+ * serve_query.h - what the screening web app (serve/, 'lsr serve') asks of
+ * the screen stage: the next citation a reviewer is handed, a citation as
+ * the page shows it, a reviewer's progress, and recording a decision.
+ *
+ * Nothing here returns another reviewer's decision, note or the conflict
+ * status of a citation: the functions a reviewer's requests reach are
+ * blind by construction.  The arbiter's views are screen_conflicts_json and
+ * screen_resolve in screen.h.
+ */
+#ifndef LSR_SCREEN_SERVE_QUERY_H
+#define LSR_SCREEN_SERVE_QUERY_H
+
+#include <stdint.h>
+
+struct lsr_db;
+struct protocol;
+struct json_t;
+
+/*
+ * The citation reviewer is to screen next at stage into *out (0: none
+ * left).  First a citation assigned to them there without their decision
+ * (oldest assignment first); else one more is assigned to them exactly as
+ * 'lsr screen batch --size 1 --seed SEED' would (a batch of one, recorded
+ * with file "lsr serve"): pairs complete first, never twice to a reviewer,
+ * automatic exclusions never handed out.
+ */
+int screen_serve_next(struct lsr_db *db, const struct protocol *p, const char *stage,
+		      const char *reviewer, uint64_t seed, int64_t *out);
+
+/*
+ * A citation as the screening page shows it: citation, title, authors,
+ * year, journal, publication_types, keywords, mesh, abstract, sources (the
+ * records it merges: record, source, source_record_id, title) and
+ * suggestions (the current rule hits: rule, reason, mode, field, start, end,
+ * matched).  No decisions.  LSR_ENOTFOUND: no live citation id.
+ */
+int screen_serve_citation_json(struct lsr_db *db, int64_t citation, struct json_t **out);
+
+/* Reviewer's citations at stage: assigned, and of those decided by them. */
+int screen_serve_progress(struct lsr_db *db, const char *stage, const char *reviewer,
+			  int64_t *assigned, int64_t *done);
+
+/*
+ * Record reviewer's decision on citation (followed to its live id) at
+ * stage, as 'lsr screen import' records a row of a batch file: the
+ * citation must be assigned to the reviewer there, the verdict and reason
+ * pass the protocol's checks.  One transaction (nested in the caller's when
+ * one is open), with an audit entry "screen-serve" naming the reviewer and
+ * "via": "lsr serve".  *out_id gets the decision id (may be NULL).
+ * LSR_ENOTFOUND: no such citation; LSR_EUSAGE: not assigned, or a verdict
+ * or reason refused (the message says which).
+ */
+int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t citation,
+			const char *stage, const char *reviewer, const char *verdict,
+			const char *reason, const char *note, int64_t *out_id);
+
+/* Reviewer's newest decision that is still their current one on its
+ * citation and stage and was not imported from a batch file, among those
+ * with an id below `before` (0: no bound): its id, citation and stage
+ * (static) into the out parameters; *out_id 0 when there is none. */
+int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t before,
+			       int64_t *out_id, int64_t *out_citation, const char **out_stage);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * api.c - the JSON API of 'lsr serve' (docs/cmd/lsr-serve.md), called by
+ * http.c for an authenticated request (a POST also passed its CSRF check).
+ *
+ * Blindness: a reviewer's requests reach only screen/serve_query.h, whose
+ * functions return no decision, note or conflict of anyone; the arbiter's
+ * two endpoints (conflicts, resolve) are refused to every other role.
+ */
+#include "serve_int.h"
+#include "../screen/screen.h"
+#include "../screen/serve_query.h"
+#include "../util/err.h"
+
+#include <jansson.h>
+#include <string.h>
+
+static int answer(int *status, json_t **body, int code, json_t *v)
+{
+	*status = code;
+	*body = v;
+	return 0;
+}
+
+/* An error answer with lsr's message (which never holds a secret). */
+static int fail(int *status, json_t **body, int code, const char *msg)
+{
+	return answer(status, body, code, json_pack("{s:s}", "error", msg));
+}
+
+/* The HTTP status an LSR_E* code of a refused request gets. */
+static int status_of(int rc)
+{
+	switch (rc) {
+	case LSR_ENOTFOUND: return 404;
+	case LSR_EUSAGE: return 422;
+	case LSR_EPARSE: return 400;
+	case LSR_ESCHEMA: return 503;
+	default: return 500;
+	}
+}
+
+static int from_error(int *status, json_t **body, int rc)
+{
+	return fail(status, body, status_of(rc), lsr_error_last());
+}
+
+static const char *stage_or_default(const char *s)
+{
+	return s && *s ? s : SCREEN_STAGE_TA;
+}
+
+static int is_stage(const char *s)
+{
+	return !strcmp(s, SCREEN_STAGE_TA) || !strcmp(s, SCREEN_STAGE_FT);
+}
+
+static json_t *reasons_json(const struct protocol *p)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < p->nreasons; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s?}", "code", p->reasons[i].code,
+						   "label", p->reasons[i].label
+						   ? p->reasons[i].label : p->reasons[i].code,
+						   "stage", p->reasons[i].stage));
+	return a;
+}
+
+static int api_me(struct serve_state *s, const struct serve_request *r, int *status,
+		  json_t **body)
+{
+	const char *stage = stage_or_default(r->stage);
+	int64_t assigned = 0, done = 0;
+	json_t *hl;
+	int rc;
+
+	if (!is_stage(stage))
+		return fail(status, body, 400, "stage: expected title-abstract or full-text");
+	if ((rc = screen_serve_progress(s->db, stage, r->acct->name, &assigned, &done)) < 0 ||
+	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200,
+		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:o}", "name", r->acct->name,
+				"role", r->acct->role, "csrf", r->csrf, "stage", stage,
+				"progress", "done", (json_int_t)done, "assigned",
+				(json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
+				"reasons", reasons_json(s->p), "highlights", hl));
+}
+
+static int api_next(struct serve_state *s, const struct serve_request *r, int *status,
+		    json_t **body)
+{
+	const char *stage = stage_or_default(r->stage);
+	int64_t id = 0;
+	json_t *c;
+	int rc;
+
+	if (!is_stage(stage))
+		return fail(status, body, 400, "stage: expected title-abstract or full-text");
+	if ((rc = serve_reopened_next(s->db, r->acct->id, stage, &id)) < 0)
+		return from_error(status, body, rc);
+	if (!id && (rc = screen_serve_next(s->db, s->p, stage, r->acct->name, s->seed, &id)) < 0)
+		return from_error(status, body, rc);
+	if (!id)
+		return answer(status, body, 200, json_pack("{s:n,s:s}", "citation", "stage", stage));
+	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:o,s:s}", "citation", c, "stage", stage));
+}
+
+/* The request body as a JSON object, or an error answer. */
+static json_t *body_object(const struct serve_request *r, int *status, json_t **body)
+{
+	json_error_t e;
+	json_t *o = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		fail(status, body, 400, "the request body must be one JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+static const char *str_field(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int api_decision(struct serve_state *s, const struct serve_request *r, int *status,
+			json_t **body)
+{
+	json_t *o = body_object(r, status, body), *cid;
+	const char *stage;
+	int64_t id = 0;
+	int rc;
+
+	if (!o)
+		return 0;
+	cid = json_object_get(o, "citation");
+	stage = stage_or_default(str_field(o, "stage"));
+	if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+		json_decref(o);
+		return fail(status, body, 400, "citation: expected a citation id");
+	}
+	if ((rc = db_txn_begin(s->db)) < 0) {
+		json_decref(o);
+		return from_error(status, body, rc);
+	}
+	rc = screen_serve_decide(s->db, s->p, json_integer_value(cid), stage, r->acct->name,
+				 str_field(o, "verdict"), str_field(o, "reason"),
+				 str_field(o, "note"), &id);
+	if (rc == 0 && is_stage(stage))
+		rc = serve_reopened_clear(s->db, r->acct->id, stage, json_integer_value(cid));
+	if (rc == 0)
+		rc = db_txn_commit(s->db);
+	else
+		db_txn_rollback(s->db);
+	json_decref(o);
+	if (rc < 0)
+		return from_error(status, body, rc);
+	/* committed: only now is the decision acknowledged */
+	return answer(status, body, 200, json_pack("{s:b,s:I}", "ok", 1, "decision", (json_int_t)id));
+}
+
+static int api_undo(struct serve_state *s, const struct serve_request *r, int *status,
+		    json_t **body)
+{
+	int64_t before = 0, id, citation = 0;
+	const char *stage = NULL;
+	int reopened = 1, rc;
+
+	/* the newest of my server decisions not yet taken back */
+	while (reopened) {
+		if ((rc = screen_serve_last_decision(s->db, r->acct->name, before, &id, &citation,
+						     &stage)) < 0)
+			return from_error(status, body, rc);
+		if (!id)
+			return fail(status, body, 409, "nothing to undo");
+		if ((rc = serve_reopened_has(s->db, r->acct->id, id, &reopened)) < 0)
+			return from_error(status, body, rc);
+		before = id;
+	}
+	if ((rc = serve_reopened_add(s->db, r->acct->id, stage, citation, id)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:b,s:I,s:s}", "ok", 1, "citation",
+						   (json_int_t)citation, "stage", stage));
+}
+
+static int api_conflicts(struct serve_state *s, const struct serve_request *r, int *status,
+			 json_t **body)
+{
+	json_t *a;
+	int rc;
+
+	if ((rc = screen_conflicts_json(s->db, &a)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:o}", "conflicts", a));
+}
+
+static int api_resolve(struct serve_state *s, const struct serve_request *r, int *status,
+		       json_t **body)
+{
+	json_t *o = body_object(r, status, body), *cid;
+	const char *used = NULL;
+	int rc;
+
+	if (!o)
+		return 0;
+	cid = json_object_get(o, "citation");
+	if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+		json_decref(o);
+		return fail(status, body, 400, "citation: expected a citation id");
+	}
+	rc = screen_resolve(s->db, s->p, json_integer_value(cid), str_field(o, "stage"),
+			    str_field(o, "verdict"), str_field(o, "reason"), str_field(o, "note"),
+			    r->acct->name, &used);
+	json_decref(o);
+	if (rc < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:b,s:s}", "ok", 1, "stage", used));
+}
+
+static int api_highlight(struct serve_state *s, const struct serve_request *r, int *status,
+			 json_t **body)
+{
+	json_t *o = body_object(r, status, body), *hl;
+	int rc;
+
+	if (!o)
+		return 0;
+	rc = serve_highlight_set(s->db, r->acct->id, str_field(o, "kind"), str_field(o, "word"),
+				 json_is_true(json_object_get(o, "remove")));
+	json_decref(o);
+	if (rc < 0 || (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, hl);
+}
+
+struct route {
+	const char *method;
+	const char *path;
+	int arbiter;   /* 1: the arbiter's only */
+	int (*fn)(struct serve_state *s, const struct serve_request *r, int *status,
+		  json_t **body);
+};
+
+static const struct route routes[] = {
+	{ "GET", "/api/me", 0, api_me },
+	{ "GET", "/api/next", 0, api_next },
+	{ "POST", "/api/decision", 0, api_decision },
+	{ "POST", "/api/undo", 0, api_undo },
+	{ "POST", "/api/highlight", 0, api_highlight },
+	{ "GET", "/api/conflicts", 1, api_conflicts },
+	{ "POST", "/api/resolve", 1, api_resolve },
+};
+
+int serve_api(struct serve_state *s, const struct serve_request *r, int *status, json_t **body)
+{
+	int path_known = 0;
+
+	*body = NULL;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (strcmp(r->path, routes[i].path))
+			continue;
+		path_known = 1;
+		if (strcmp(r->method, routes[i].method))
+			continue;
+		if (routes[i].arbiter && strcmp(r->acct->role, "arbiter"))
+			return fail(status, body, 403, "only an arbiter may do this");
+		lsr_error_clear();
+		return routes[i].fn(s, r, status, body);
+	}
+	return path_known ? fail(status, body, 405, "method not allowed")
+			  : fail(status, body, 404, "no such endpoint");
+}

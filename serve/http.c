@@ -1,0 +1,395 @@
+/*
+ * http.c - the HTTP side of 'lsr serve' on libmicrohttpd: listening, the
+ * embedded page, login and sessions, CSRF and size checks, security
+ * headers, and the hand-over of API requests to api.c.
+ *
+ * One internal polling thread answers every request in turn on the one
+ * database connection, so no two requests touch the database at once;
+ * other processes (lsr screen import) share the file through WAL and the
+ * busy timeout.  Secrets (login tokens, session ids) are never logged:
+ * the server logs nothing.
+ */
+#include "serve_int.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COOKIE_NAME "lsr_session"
+#define LOGIN_WINDOW 60    /* seconds over which failed logins are counted */
+#define LOGIN_MAX_FAILS 10 /* failed logins per client address per window */
+#define LIMITER_SLOTS 256
+
+/* Failed logins per client address (IPv4), a fixed table: the oldest slot
+ * is reused when full. */
+struct limiter {
+	struct {
+		uint32_t addr;
+		time_t start;
+		int fails;
+	} slot[LIMITER_SLOTS];
+};
+
+struct server {
+	struct serve_state state;
+	struct limiter lim;
+};
+
+/* One request while its body arrives. */
+struct conn {
+	struct buf body;
+	int too_large;
+};
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'self'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result send_bytes(struct MHD_Connection *c, int status, const char *type,
+				  const char *data, size_t len, int copy)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
+ * JSON text with <, > and & written as \u escapes: they can only occur
+ * inside strings, and so the answer stays inert even if something read it
+ * as HTML.
+ */
+static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	struct buf out = BUF_INIT;
+	enum MHD_Result ret;
+
+	json_decref(v);
+	if (!text)
+		return send_bytes(c, 500, "application/json", "{\"error\":\"out of memory\"}",
+				  25, 0);
+	for (const char *s = text; *s; s++) {
+		if (*s == '<')
+			buf_adds(&out, "\\u003c");
+		else if (*s == '>')
+			buf_adds(&out, "\\u003e");
+		else if (*s == '&')
+			buf_adds(&out, "\\u0026");
+		else
+			buf_add(&out, s, 1);
+	}
+	free(text);
+	ret = send_bytes(c, status, "application/json", out.s ? out.s : "", out.len, 1);
+	buf_release(&out);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+{
+	return send_json(c, status, json_pack("{s:s}", "error", msg));
+}
+
+/* ---- login rate limit ---------------------------------------------------- */
+
+static uint32_t client_addr(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
+	return 0;
+}
+
+static int *limiter_slot(struct limiter *l, uint32_t addr, time_t now)
+{
+	size_t oldest = 0;
+
+	for (size_t i = 0; i < LIMITER_SLOTS; i++) {
+		if (l->slot[i].start && l->slot[i].addr == addr) {
+			if (now - l->slot[i].start >= LOGIN_WINDOW) {
+				l->slot[i].start = now;
+				l->slot[i].fails = 0;
+			}
+			return &l->slot[i].fails;
+		}
+		if (l->slot[i].start < l->slot[oldest].start)
+			oldest = i;
+	}
+	l->slot[oldest].addr = addr;
+	l->slot[oldest].start = now;
+	l->slot[oldest].fails = 0;
+	return &l->slot[oldest].fails;
+}
+
+/* ---- login and sessions -------------------------------------------------- */
+
+static enum MHD_Result do_login(struct server *srv, struct MHD_Connection *c)
+{
+	const char *token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+	int *fails = limiter_slot(&srv->lim, client_addr(c), time(NULL));
+	char session[SERVE_TOKEN_HEX + 1], cookie[160];
+	struct serve_account acct;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	int rc;
+
+	if (*fails >= LOGIN_MAX_FAILS)
+		return send_error(c, 429, "too many failed logins: wait a minute");
+	if (!token || strlen(token) != SERVE_TOKEN_HEX) {
+		++*fails;
+		return send_error(c, 403, "this login link is not valid");
+	}
+	rc = serve_login(srv->state.db, token, session, &acct);
+	if (rc == LSR_ENOTFOUND) {
+		++*fails;
+		return send_error(c, 403, "this login link is not valid (used already, or revoked)");
+	}
+	if (rc < 0)
+		return send_error(c, 500, lsr_error_last());
+	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict",
+		 session);
+	resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	security_headers(resp);
+	MHD_add_response_header(resp, "Set-Cookie", cookie);
+	MHD_add_response_header(resp, "Location", "/");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, 303, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* The session cookie's account, or LSR_ENOTFOUND. */
+static int authenticate(struct server *srv, struct MHD_Connection *c,
+			struct serve_account *acct, const char **session)
+{
+	*session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME);
+	if (!*session || strlen(*session) != SERVE_TOKEN_HEX)
+		return LSR_ENOTFOUND;
+	return serve_session_account(srv->state.db, *session, acct);
+}
+
+/* The CSRF token of a session: a hash of the session id, never stored. */
+static int csrf_of(const char *session, char out[SERVE_TOKEN_HEX + 1])
+{
+	char in[SERVE_TOKEN_HEX + 8];
+
+	snprintf(in, sizeof(in), "csrf:%s", session);
+	return serve_hash(in, out);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static const struct serve_asset *asset_of(const char *url)
+{
+	if (!strcmp(url, "/"))
+		url = "/index.html";
+	for (int i = 0; i < serve_assets_count; i++)
+		if (!strcmp(serve_assets[i].path, url))
+			return &serve_assets[i];
+	return NULL;
+}
+
+static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *c, const char *url,
+				const char *method, struct conn *cn)
+{
+	const struct serve_asset *a;
+	struct serve_account acct;
+	struct serve_request r = { 0 };
+	char csrf[SERVE_TOKEN_HEX + 1];
+	const char *session, *sent;
+	int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD"), status = 500, rc;
+	json_t *body = NULL;
+
+	if (cn->too_large)
+		return send_error(c, 413, "request body too large");
+	if (is_get && (a = asset_of(url)))
+		return send_bytes(c, 200, a->type, a->data, a->len, 0);
+	if (!strcmp(url, "/login"))
+		return is_get ? do_login(srv, c) : send_error(c, 405, "method not allowed");
+	if (strncmp(url, "/api/", 5) && strcmp(url, "/logout"))
+		return send_error(c, 404, "not found");
+	rc = authenticate(srv, c, &acct, &session);
+	if (rc == LSR_ENOTFOUND)
+		return send_error(c, 401, "not logged in: open your login link");
+	if (rc < 0)
+		return send_error(c, 500, lsr_error_last());
+	if (csrf_of(session, csrf) < 0)
+		return send_error(c, 500, lsr_error_last());
+	if (!is_get) {
+		sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!sent || !serve_secret_equal(sent, csrf))
+			return send_error(c, 403, "missing or wrong X-CSRF-Token");
+	}
+	if (!strcmp(url, "/logout")) {
+		if (is_get)
+			return send_error(c, 405, "method not allowed");
+		if (serve_logout(srv->state.db, session) < 0)
+			return send_error(c, 500, lsr_error_last());
+		return send_json(c, 200, json_pack("{s:b}", "ok", 1));
+	}
+	if (buf_add(&cn->body, "", 0) < 0) /* a NUL-terminated body, even when empty */
+		return send_error(c, 500, "out of memory");
+	r.method = !strcmp(method, "HEAD") ? "GET" : method;
+	r.path = url;
+	r.stage = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "stage");
+	r.body = cn->body.s ? cn->body.s : "";
+	r.body_len = cn->body.len;
+	r.acct = &acct;
+	r.csrf = csrf;
+	serve_api(&srv->state, &r, &status, &body);
+	return send_json(c, status, body);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *srv = cls;
+	struct conn *cn = *con_cls;
+
+	(void)version;
+	if (!cn) {
+		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							      MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		cn = calloc(1, sizeof(*cn));
+		if (!cn)
+			return MHD_NO;
+		*con_cls = cn;
+		if (len && strtoull(len, NULL, 10) > SERVE_BODY_MAX) {
+			cn->too_large = 1;
+			return send_error(c, 413, "request body too large");
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cn->too_large && cn->body.len + *upload_size > SERVE_BODY_MAX)
+			cn->too_large = 1;
+		if (!cn->too_large && buf_add(&cn->body, upload_data, *upload_size) < 0)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(srv, c, url, method, cn);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn *cn = *con_cls;
+
+	(void)cls, (void)c, (void)toe;
+	if (cn) {
+		buf_release(&cn->body);
+		free(cn);
+	}
+	*con_cls = NULL;
+}
+
+/* ---- listening ------------------------------------------------------------ */
+
+int serve_addr_is_loopback(uint32_t addr)
+{
+	return (ntohl(addr) >> 24) == 127;
+}
+
+int serve_parse_listen(const char *s, struct serve_opts *o)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	struct in_addr in;
+	char *end;
+	long port;
+
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return lsr_error_set(LSR_EUSAGE, "--listen: expected ADDR:PORT (an IPv4 address), not '%s'", s);
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (inet_pton(AF_INET, host, &in) != 1)
+		return lsr_error_set(LSR_EUSAGE, "--listen: '%s' is not an IPv4 address", host);
+	port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return lsr_error_set(LSR_EUSAGE, "--listen: '%s' is not a port (0 to 65535)", colon + 1);
+	o->addr = in.s_addr;
+	o->port = (int)port;
+	return 0;
+}
+
+int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_opts *o)
+{
+	struct server *srv = calloc(1, sizeof(*srv));
+	struct MHD_Daemon *d = NULL;
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sa;
+	sigset_t sigs, old;
+	char url[64], host[INET_ADDRSTRLEN];
+	int tries = o->try_next ? 20 : 1, port = o->port, sig;
+
+	if (!srv)
+		return lsr_error_oom();
+	srv->state.db = db;
+	srv->state.p = p;
+	srv->state.seed = o->seed;
+	/* the server's thread inherits the mask: signals come to sigwait below */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	for (int i = 0; i < tries && !d; i++) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_addr.s_addr = o->addr;
+		sa.sin_port = htons((uint16_t)(port + (port ? i : 0)));
+		d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
+				     on_request, srv,
+				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				     MHD_OPTION_END);
+	}
+	if (!d) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		free(srv);
+		return lsr_error_set(LSR_ERROR, "cannot listen on port %d%s (in use, or not allowed)",
+				     port, tries > 1 ? " or the 19 after it" : "");
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	inet_ntop(AF_INET, &o->addr, host, sizeof(host));
+	snprintf(url, sizeof(url), "http://%s:%u", host, info ? (unsigned)info->port : 0u);
+	if (o->ready)
+		o->ready(url, o->payload);
+	sigwait(&sigs, &sig);
+	MHD_stop_daemon(d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	free(srv);
+	return 0;
+}
