@@ -29,7 +29,7 @@ for tool in clang-tidy run-clang-tidy; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dirs='cli|db|fetch|screen|extract|pool|report|util'
+dirs='cli|db|fetch|screen|extract|pool|report|serve|util'
 # run-clang-tidy takes regular expressions on absolute paths: escape the
 # root's own metacharacters
 rootre=$(printf '%s' "$root" | sed 's/[][\\.^$*+?(){}|]/\\&/g')
