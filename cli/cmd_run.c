@@ -11,11 +11,9 @@
 
 #include <string.h>
 
-static const char *const run_usage[] = {
-	"lsr run [list] [--json]",
-	"lsr run withdraw RUN --reason TEXT",
-	NULL
-};
+static const char *const default_usage[] = { "lsr run [--json]", NULL };
+static const char *const list_usage[] = { "lsr run list [--json]", NULL };
+static const char *const withdraw_usage[] = { "lsr run withdraw RUN --reason TEXT", NULL };
 
 static int run_withdraw(int n, const char **args, const char *reason, struct lsr_ctx *ctx)
 {
@@ -57,23 +55,57 @@ static int print_run(const struct run_row *r, void *payload)
 	return 0;
 }
 
-int cmd_run(int argc, const char **argv, struct lsr_ctx *ctx)
+/* list (usage: the listing's), or 'lsr run' alone (usage: the default's) */
+static int list_runs(int argc, const char **argv, struct lsr_ctx *ctx, const char *const *usage)
 {
-	const char *reason = NULL;
 	int json = 0;
 	struct opt opts[] = {
-		OPT_STRING(0, "reason", &reason, "TEXT", "withdraw: why the run is taken out"),
-		OPT_BOOL(0, "json", &json, "list: JSON Lines"),
+		OPT_BOOL(0, "json", &json, "JSON Lines, one object per run"),
 		OPT_END(),
 	};
 	const char **args;
-	int n = opt_parse(argc, argv, opts, run_usage, &args);
+	int n = opt_parse(argc, argv, opts, usage, &args);
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
-	if (n == 0 || !strcmp(args[0], "list"))
-		return db_runs_foreach(ctx->db, print_run, &json);
-	if (!strcmp(args[0], "withdraw"))
-		return run_withdraw(n - 1, args + 1, reason, ctx);
-	return lsr_error_set(LSR_EUSAGE, "unknown run subcommand '%s' (expected list or withdraw)", args[0]);
+	if (n > 0)
+		return lsr_error_set(LSR_EUSAGE, "run list takes no arguments");
+	return db_runs_foreach(ctx->db, print_run, &json);
+}
+
+static int sub_default(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return list_runs(argc, argv, ctx, default_usage);
+}
+
+static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return list_runs(argc, argv, ctx, list_usage);
+}
+
+static int sub_withdraw(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *reason = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "reason", &reason, "TEXT", "why the run is taken out"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, withdraw_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	return run_withdraw(n, args, reason, ctx);
+}
+
+static const struct opt_subcommand run_subcommands[] = {
+	OPT_SUBCOMMAND_DEFAULT(sub_default, default_usage),
+	OPT_SUBCOMMAND("list", sub_list, list_usage),
+	OPT_SUBCOMMAND("withdraw", sub_withdraw, withdraw_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+int cmd_run(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return opt_subcommand(argc, argv, run_subcommands, ctx);
 }

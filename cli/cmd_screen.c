@@ -9,6 +9,7 @@
 #include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/num.h"
 
 #include <errno.h>
 #include <math.h>
@@ -48,15 +49,7 @@ static const char *const fulltext_usage[] = {
 
 static int parse_id(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (!*s || *end || errno || v <= 0)
-		return lsr_error_set(LSR_EUSAGE, "'%s' is not a citation id", s);
-	*out = v;
-	return 0;
+	return num_parse_id(out, s, "citation");
 }
 
 static const char *jstr(json_t *o, const char *key)

@@ -7,6 +7,7 @@
 #include "out.h"
 #include "../screen/screen.h"
 #include "../util/err.h"
+#include "../util/num.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,16 +30,12 @@ static int parse_ids(int n, const char **args, int64_t **out)
 	if (!ids)
 		return lsr_error_oom();
 	for (int i = 0; i < n; i++) {
-		char *end;
-		long long v;
+		int rc = num_parse_id(&ids[i], args[i], "citation");
 
-		errno = 0;
-		v = strtoll(args[i], &end, 10);
-		if (!*args[i] || *end || errno || v <= 0) {
+		if (rc < 0) {
 			free(ids);
-			return lsr_error_set(LSR_EUSAGE, "'%s' is not a citation id", args[i]);
+			return rc;
 		}
-		ids[i] = v;
 	}
 	*out = ids;
 	return 0;
