@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 enum ptype {
 	P_STR,     /* a scalar, kept as text */
@@ -632,6 +633,99 @@ static void diag_output(struct fy_diag *diag, void *user, const char *buf, size_
 	}
 }
 
+/*
+ * The whole file, read before libfyaml sees it, so that it can be checked
+ * first.  PROTOCOL_MAX_BYTES bounds it (a protocol of 200,000 sources is
+ * about 10 MiB).  On success *out is a NUL-terminated copy of *len bytes,
+ * the caller's to free.
+ */
+#define PROTOCOL_MAX_BYTES (64UL << 20)
+
+static int read_whole(char **out, size_t *len, const char *path)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return lsr_error_set(LSR_ENOTFOUND, "cannot open '%s': %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + got > PROTOCOL_MAX_BYTES) {
+			rc = lsr_error_set(LSR_EPARSE, "%s: longer than the %lu MiB a protocol may have",
+					   path, PROTOCOL_MAX_BYTES >> 20);
+			goto out;
+		}
+		if (buf_add(&b, chunk, got) < 0) {
+			rc = lsr_error_oom();
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		rc = lsr_error_set(LSR_ERROR, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (buf_addc(&b, '\0') < 0) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	*len = b.len - 1;
+	*out = buf_detach(&b);
+out:
+	fclose(f);
+	buf_release(&b);
+	return rc;
+}
+
+/* 1 if YAML 1.2 allows code point cp in a stream (c-printable, production
+ * [1]): tab, line feed, carriage return, printable ASCII, NEL and the
+ * non-control, non-surrogate planes without U+FFFE and U+FFFF. */
+static int yaml_printable(utf8proc_int32_t cp)
+{
+	return cp == 0x09 || cp == 0x0A || cp == 0x0D || (cp >= 0x20 && cp <= 0x7E) ||
+	       cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+	       (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/*
+ * Refuse s[0..n) unless it is UTF-8 (no overlong forms, no surrogates)
+ * made of characters YAML allows, naming the line and the byte offset of
+ * the first that is not.  This runs before libfyaml: 0.7.12 loops for ever
+ * on '%' followed by a byte that is not UTF-8 (libfyaml issue 101) and
+ * has further loops and over-reads on invalid UTF-8 and control
+ * characters (issues 175, 189, 370), so no such byte may reach it.
+ */
+static int check_text(const char *path, const char *s, size_t n)
+{
+	unsigned long line = 1;
+	size_t i = 0;
+
+	while (i < n) {
+		utf8proc_int32_t cp = (unsigned char)s[i];
+		utf8proc_ssize_t l = 1;
+
+		if (cp & 0x80) {
+			l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(n - i), &cp);
+			if (l <= 0)
+				return lsr_error_set(LSR_EPARSE,
+						     "%s:%lu: not valid UTF-8 at byte offset %zu",
+						     path, line, i);
+		}
+		if (!yaml_printable(cp))
+			return lsr_error_set(LSR_EPARSE,
+					     "%s:%lu: control character U+%04X at byte offset %zu is not allowed in YAML",
+					     path, line, (unsigned)cp, i);
+		if (cp == '\n')
+			line++;
+		i += (size_t)l;
+	}
+	return 0;
+}
+
 int protocol_load(struct protocol **out, const char *path)
 {
 	struct fy_diag_cfg dcfg;
@@ -643,14 +737,21 @@ int protocol_load(struct protocol **out, const char *path)
 	struct buf kpath = BUF_INIT;
 	struct walk w = { path };
 	struct fy_node *root;
-	FILE *f;
+	struct fy_parser *fyp = NULL;
+	char *text = NULL;
+	FILE *mem = NULL;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "r");
-	if (!f)
-		return lsr_error_set(LSR_ENOTFOUND, "cannot open '%s': %s", path, strerror(errno));
-	fclose(f);
+	rc = read_whole(&text, &len, path);
+	if (rc < 0)
+		return rc;
+	rc = check_text(path, text, len);
+	if (rc < 0) {
+		free(text);
+		return rc;
+	}
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -662,12 +763,23 @@ int protocol_load(struct protocol **out, const char *path)
 	dcfg.show_type = false;
 	dcfg.show_module = false;
 	diag = fy_diag_create(&dcfg);
-	if (!diag)
+	if (!diag) {
+		free(text);
 		return lsr_error_oom();
+	}
 	memset(&pcfg, 0, sizeof(pcfg));
 	pcfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING;
 	pcfg.diag = diag;
-	doc = fy_document_build_from_file(&pcfg, path);
+	/* the checked bytes, not the file again, under the file's name for
+	 * libfyaml's messages; the document may point into text, which is
+	 * freed after it */
+	mem = fmemopen(text, len, "r");
+	fyp = mem ? fy_parser_create(&pcfg) : NULL;
+	if (!fyp || fy_parser_set_input_fp(fyp, path, mem) != 0) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	doc = fy_parse_load_document(fyp);
 	if (!doc) {
 		struct fy_diag_error *e;
 		void *it = NULL;
@@ -683,6 +795,9 @@ int protocol_load(struct protocol **out, const char *path)
 			}
 		if (line)
 			rc = lsr_error_set(LSR_EPARSE, "%s:%d: not valid YAML: %s", path, line, msg);
+		else if (!cap.msg.len) /* no document in the stream, and no error */
+			rc = lsr_error_set(LSR_EPARSE, "%s:1: expected a mapping with lsr_protocol, title and sources",
+					   path);
 		else
 			rc = lsr_error_set(LSR_EPARSE, "%s: not valid YAML: %s", path, msg);
 		goto out;
@@ -713,8 +828,13 @@ int protocol_load(struct protocol **out, const char *path)
 out:
 	buf_release(&kpath);
 	buf_release(&cap.msg);
-	fy_document_destroy(doc);
+	if (doc)
+		fy_parse_document_destroy(fyp, doc);
+	fy_parser_destroy(fyp);
+	if (mem)
+		fclose(mem);
 	fy_diag_destroy(diag);
+	free(text);
 	if (rc < 0) {
 		protocol_free(p);
 		return rc;
