@@ -500,10 +500,98 @@ static int decode_map(const struct walk *w, struct fy_node *map,
 /* ------------------------------------------------------------------ */
 /* checks across entries */
 
+/*
+ * The names of a list of entries sorted (by name, then position), so that
+ * a name used twice and a reference to a name are found in O(n log n) for
+ * the whole list rather than by comparing each name with every other one
+ * (40,000 sources took 3.3 s, 200,000 over 8 minutes).
+ */
+struct name_ix {
+	const char *name; /* borrowed from the entry */
+	size_t i;         /* the entry's position */
+};
+
+struct names {
+	struct name_ix *ix;  /* n entries, sorted */
+	unsigned char *dup;  /* dup[i]: an earlier entry has entry i's name */
+	size_t n;
+};
+
+static int name_ix_cmp(const void *a, const void *b)
+{
+	const struct name_ix *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Index the n names stored as char * at byte offset off of each entry of
+ * size bytes from base; 0 or LSR_ENOMEM (nothing left allocated). */
+static int names_index(struct names *out, const void *base, size_t n, size_t size, size_t off)
+{
+	out->n = n;
+	out->ix = calloc(n ? n : 1, sizeof(*out->ix));
+	out->dup = calloc(n ? n : 1, 1);
+	if (!out->ix || !out->dup) {
+		free(out->ix);
+		free(out->dup);
+		out->ix = NULL;
+		out->dup = NULL;
+		return lsr_error_oom();
+	}
+	for (size_t i = 0; i < n; i++) {
+		out->ix[i].name = *(char *const *)((const char *)base + i * size + off);
+		out->ix[i].i = i;
+	}
+	qsort(out->ix, n, sizeof(*out->ix), name_ix_cmp);
+	for (size_t k = 1; k < n; k++)
+		if (!strcmp(out->ix[k - 1].name, out->ix[k].name))
+			out->dup[out->ix[k].i] = 1;
+	return 0;
+}
+
+/* The first entry (in file order) named name, or NULL */
+static const struct name_ix *names_find(const struct names *x, const char *name)
+{
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) { /* the first index whose name is not below name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->ix[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && !strcmp(x->ix[lo].name, name) ? &x->ix[lo] : NULL;
+}
+
+static void names_release(struct names *x)
+{
+	free(x->ix);
+	free(x->dup);
+}
+
 static int check_refs(const struct walk *w, struct protocol *p)
 {
 	struct buf path = BUF_INIT;
+	struct names sources = { 0 }, reasons = { 0 }, rules = { 0 }, characteristics = { 0 },
+		     outcomes = { 0 }, analyses = { 0 };
 	int rc = 0;
+
+#define INDEX(x, arr, n, st, m) \
+	if (names_index(&x, p->arr, p->n, sizeof(st), offsetof(st, m)) < 0) \
+		goto oom
+	INDEX(sources, sources, nsources, struct protocol_source, name);
+	INDEX(reasons, reasons, nreasons, struct protocol_reason, code);
+	INDEX(rules, rules, nrules, struct protocol_rule, name);
+	INDEX(characteristics, characteristics, ncharacteristics,
+	      struct protocol_characteristic, name);
+	INDEX(outcomes, outcomes, noutcomes, struct protocol_outcome, name);
+	INDEX(analyses, analyses, nanalyses, struct protocol_analysis, name);
+#undef INDEX
 
 #define FAIL_AT(line, ...) do { rc = fail(w, line, &path, __VA_ARGS__); goto out; } while (0)
 	if (p->version != PROTOCOL_VERSION) {
@@ -516,9 +604,8 @@ static int check_refs(const struct walk *w, struct protocol *p)
 
 		buf_reset(&path);
 		buf_printf(&path, "sources[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->sources[j].name, s->name))
-				FAIL_AT(s->line, "source '%s' is listed twice", s->name);
+		if (sources.dup[i])
+			FAIL_AT(s->line, "source '%s' is listed twice", s->name);
 		if (s->api && !s->query)
 			FAIL_AT(s->line, "api '%s' needs a query", s->api);
 		if (!s->kind && !(s->kind = xstrdup(s->api && !strcmp(s->api, "ctgov")
@@ -535,9 +622,8 @@ static int check_refs(const struct walk *w, struct protocol *p)
 
 		buf_reset(&path);
 		buf_printf(&path, "screening.reasons[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->reasons[j].code, r->code))
-				FAIL_AT(r->line, "reason code '%s' is declared twice", r->code);
+		if (reasons.dup[i])
+			FAIL_AT(r->line, "reason code '%s' is declared twice", r->code);
 		if (!r->stage && !(r->stage = xstrdup("title-abstract")))
 			goto oom;
 		if (!r->label && !(r->label = xstrdup(r->code)))
@@ -548,10 +634,9 @@ static int check_refs(const struct walk *w, struct protocol *p)
 
 		buf_reset(&path);
 		buf_printf(&path, "screening.rules[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->rules[j].name, r->name))
-				FAIL_AT(r->line, "rule name '%s' is used twice", r->name);
-		if (!protocol_reason_find(p, r->reason))
+		if (rules.dup[i])
+			FAIL_AT(r->line, "rule name '%s' is used twice", r->name);
+		if (!names_find(&reasons, r->reason))
 			FAIL_AT(r->line, "reason '%s' is not declared in screening.reasons",
 				r->reason);
 		if (!r->match && !r->publication_type.n && !r->language_not.n &&
@@ -568,9 +653,8 @@ static int check_refs(const struct walk *w, struct protocol *p)
 
 		buf_reset(&path);
 		buf_printf(&path, "extraction.characteristics[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->characteristics[j].name, c->name))
-				FAIL_AT(c->line, "characteristic '%s' is declared twice", c->name);
+		if (characteristics.dup[i])
+			FAIL_AT(c->line, "characteristic '%s' is declared twice", c->name);
 		if (!c->type && !(c->type = xstrdup("text")))
 			goto oom;
 		if (!strcmp(c->type, "choice") && !c->values.n)
@@ -581,22 +665,22 @@ static int check_refs(const struct walk *w, struct protocol *p)
 
 		buf_reset(&path);
 		buf_printf(&path, "extraction.outcomes[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->outcomes[j].name, o->name))
-				FAIL_AT(o->line, "outcome '%s' is declared twice", o->name);
+		if (outcomes.dup[i])
+			FAIL_AT(o->line, "outcome '%s' is declared twice", o->name);
 		if (!o->type && !(o->type = xstrdup("continuous")))
 			goto oom;
 	}
 	for (size_t i = 0; i < p->nanalyses; i++) {
 		struct protocol_analysis *a = &p->analyses[i];
 		const struct protocol_outcome *o;
+		const struct name_ix *ox;
 
 		buf_reset(&path);
 		buf_printf(&path, "analyses.list[%zu]", i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p->analyses[j].name, a->name))
-				FAIL_AT(a->line, "analysis name '%s' is used twice", a->name);
-		o = protocol_outcome_find(p, a->outcome);
+		if (analyses.dup[i])
+			FAIL_AT(a->line, "analysis name '%s' is used twice", a->name);
+		ox = names_find(&outcomes, a->outcome);
+		o = ox ? &p->outcomes[ox->i] : NULL;
 		if (!o)
 			FAIL_AT(a->line, "outcome '%s' is not declared in extraction.outcomes",
 				a->outcome);
@@ -604,17 +688,23 @@ static int check_refs(const struct walk *w, struct protocol *p)
 			FAIL_AT(a->line, "time point '%s' is not one of outcome '%s''s timepoints",
 				a->timepoint, o->name);
 		if (a->subgroup && strcmp(a->subgroup, "timepoint") &&
-		    !protocol_characteristic_find(p, a->subgroup))
+		    !names_find(&characteristics, a->subgroup))
 			FAIL_AT(a->line, "subgroup '%s' is neither timepoint nor a declared characteristic",
 				a->subgroup);
 	}
 #undef FAIL_AT
+	goto out;
+oom:
+	rc = lsr_error_oom();
 out:
+	names_release(&sources);
+	names_release(&reasons);
+	names_release(&rules);
+	names_release(&characteristics);
+	names_release(&outcomes);
+	names_release(&analyses);
 	buf_release(&path);
 	return rc;
-oom:
-	buf_release(&path);
-	return lsr_error_oom();
 }
 
 /* libfyaml diagnostics: keep the first error as our message */
