@@ -10,6 +10,7 @@
 #include "../db/update.h"
 #include "../pool/review.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -30,16 +31,7 @@ static const char *const pool_usage[] = {
 
 static int write_file(const char *path, const struct buf *b)
 {
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
-
-	if (!f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (fwrite(b->s, 1, b->len, f) != b->len)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (fclose(f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	return rc;
+	return outfile_write_all(path, b->s, b->len);
 }
 
 /* Turn the option strings into engine options. */

@@ -9,6 +9,7 @@
 #include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -219,20 +220,6 @@ static int screen_explain(int argc, const char **argv, struct lsr_ctx *ctx)
 
 /* ---- batch ------------------------------------------------------------ */
 
-static int write_out(const char *path, const char *data, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-
-	if (!f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	fwrite(data, 1, len, f);
-	if (f != stdout) {
-		if (fclose(f) != 0)
-			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	}
-	return 0;
-}
-
 static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *reviewer = NULL, *stage = NULL, *output = NULL;
@@ -273,7 +260,7 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = screen_batch_write(ctx->db, reprint, mem);
 		fclose(mem);
 		if (rc == 0)
-			rc = write_out(output, data, len);
+			rc = outfile_write_all(output, data, len);
 		free(data);
 		return rc;
 	}
@@ -283,17 +270,28 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 	o.size = (size_t)size;
 	o.seed = (uint64_t)seed;
 	o.file = output;
+	/* the assignment is committed only once its file is complete */
+	if ((rc = db_txn_begin(ctx->db)) < 0) {
+		fclose(mem);
+		free(data);
+		return rc;
+	}
 	rc = screen_batch_create(ctx->db, ctx->protocol, &o, mem, &batch, &count);
 	fclose(mem);
+	if (rc == 0 && count)
+		rc = outfile_write_all(output, data, len);
+	if (rc == 0)
+		rc = db_txn_commit(ctx->db);
+	else
+		db_txn_rollback(ctx->db);
 	if (rc == 0 && count == 0)
 		ctx_info(ctx, "no citations left to assign to '%s' at %s", reviewer, stage);
 	else if (rc == 0) {
-		rc = write_out(output, data, len);
-		if (rc == 0 && output)
+		if (output)
 			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld) in %s",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
 				 seed, output);
-		else if (rc == 0)
+		else
 			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld)",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
 				 seed);

@@ -235,6 +235,15 @@ void outfile_abort(struct outfile *o)
 	outfile_free(o);
 }
 
+int outfile_finish(struct outfile *o, int rc)
+{
+	if (rc < 0) {
+		outfile_abort(o);
+		return rc;
+	}
+	return outfile_commit(o);
+}
+
 int outfile_write_all(const char *path, const void *data, size_t len)
 {
 	struct outfile *o;

@@ -54,6 +54,10 @@ int outfile_commit(struct outfile *o);
  * (written in place: closed).  Frees o; NULL is allowed. */
 void outfile_abort(struct outfile *o);
 
+/* Commit when rc is 0, else abort and return rc unchanged: the end of a
+ * write that produced rc. */
+int outfile_finish(struct outfile *o, int rc);
+
 /* The whole of data[0..len) to path, through the above. */
 int outfile_write_all(const char *path, const void *data, size_t len);
 
