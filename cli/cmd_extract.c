@@ -191,15 +191,15 @@ static int print_item(const struct extract_item *it, void *payload)
 		return out_json_line(o);
 	}
 	if (it->outcome)
-		printf("%s\t%s @ %s, %s: %s %s:", it->study, it->outcome, it->timepoint, it->arm,
+		out_fprint(stdout, "%s\t%s @ %s, %s: %s %s:", it->study, it->outcome, it->timepoint, it->arm,
 		       it->field, state_names[it->state]);
 	else
-		printf("%s\t%s: %s:", it->study, it->field, state_names[it->state]);
+		out_fprint(stdout, "%s\t%s: %s:", it->study, it->field, state_names[it->state]);
 	for (size_t i = 0; i < it->nvalues; i++)
-		printf("%s %s '%s'", i ? "," : "", it->extractors[i],
+		out_fprint(stdout, "%s %s '%s'", i ? "," : "", it->extractors[i],
 		       it->values[i] ? it->values[i] : "");
 	if (it->state == EXTRACT_AGREED || it->state == EXTRACT_RESOLVED)
-		printf(" -> '%s'", it->agreed ? it->agreed : "");
+		out_fprint(stdout, " -> '%s'", it->agreed ? it->agreed : "");
 	putchar('\n');
 	return 0;
 }

@@ -140,19 +140,19 @@ static void print_status(const char *stage, json_t *s)
 {
 	if (!json_is_object(s))
 		return;
-	printf("%s: %s", stage, jstr(s, "status"));
+	out_fprint(stdout, "%s: %s", stage, jstr(s, "status"));
 	if (*jstr(s, "reason"))
-		printf(" (%s)", jstr(s, "reason"));
+		out_fprint(stdout, " (%s)", jstr(s, "reason"));
 	if (*jstr(s, "decided_by"))
-		printf(", by %s", jstr(s, "decided_by"));
+		out_fprint(stdout, ", by %s", jstr(s, "decided_by"));
 	if (*jstr(s, "rule"))
-		printf(" (rule %s)", jstr(s, "rule"));
+		out_fprint(stdout, " (rule %s)", jstr(s, "rule"));
 	if (*jstr(s, "conflict"))
-		printf(" [%s]", jstr(s, "conflict"));
+		out_fprint(stdout, " [%s]", jstr(s, "conflict"));
 	if (*jstr(s, "retrieval_reason"))
-		printf(" (%s)", jstr(s, "retrieval_reason"));
+		out_fprint(stdout, " (%s)", jstr(s, "retrieval_reason"));
 	if (*jstr(s, "file"))
-		printf(", file %s", jstr(s, "file"));
+		out_fprint(stdout, ", file %s", jstr(s, "file"));
 	putchar('\n');
 }
 
@@ -177,43 +177,43 @@ static int screen_explain(int argc, const char **argv, struct lsr_ctx *ctx)
 		return rc;
 	if (json)
 		return out_json_doc(o);
-	printf("citation %lld: %s\n", jint(o, "id"), jstr(o, "title"));
+	out_fprint(stdout, "citation %lld: %s\n", jint(o, "id"), jstr(o, "title"));
 	if (json_object_get(o, "merged_from"))
-		printf("(citation %lld was merged into it)\n", jint(o, "merged_from"));
-	printf("%s %lld\n", jstr(o, "journal"), jint(o, "year"));
+		out_fprint(stdout, "(citation %lld was merged into it)\n", jint(o, "merged_from"));
+	out_fprint(stdout, "%s %lld\n", jstr(o, "journal"), jint(o, "year"));
 	print_status("title-abstract", json_object_get(o, "title_abstract"));
 	print_status("full-text", json_object_get(o, "full_text"));
 	if (json_is_object(json_object_get(o, "study")))
-		printf("study: %s\n", jstr(json_object_get(o, "study"), "label"));
-	printf("rule hits:%s\n", json_array_size(json_object_get(o, "hits")) ? "" : " none");
+		out_fprint(stdout, "study: %s\n", jstr(json_object_get(o, "study"), "label"));
+	out_fprint(stdout, "rule hits:%s\n", json_array_size(json_object_get(o, "hits")) ? "" : " none");
 	json_array_foreach(json_object_get(o, "hits"), i, x) {
 		if (*jstr(x, "error"))
-			printf("  %s (%s, %s): not evaluated in %s: %s\n", jstr(x, "rule"),
+			out_fprint(stdout, "  %s (%s, %s): not evaluated in %s: %s\n", jstr(x, "rule"),
 			       jstr(x, "reason"), jstr(x, "mode"), jstr(x, "field"), jstr(x, "error"));
 		else
-			printf("  %s (%s, %s): '%s' in %s [%lld, %lld)\n", jstr(x, "rule"),
+			out_fprint(stdout, "  %s (%s, %s): '%s' in %s [%lld, %lld)\n", jstr(x, "rule"),
 			       jstr(x, "reason"), jstr(x, "mode"), jstr(x, "matched"), jstr(x, "field"),
 			       jint(x, "start"), jint(x, "end"));
 	}
-	printf("decisions:%s\n", json_array_size(json_object_get(o, "decisions")) ? "" : " none");
+	out_fprint(stdout, "decisions:%s\n", json_array_size(json_object_get(o, "decisions")) ? "" : " none");
 	json_array_foreach(json_object_get(o, "decisions"), i, x) {
-		printf("  %s %-14s %-10s %-12s %s", jstr(x, "at"), jstr(x, "stage"), jstr(x, "kind"),
+		out_fprint(stdout, "  %s %-14s %-10s %-12s %s", jstr(x, "at"), jstr(x, "stage"), jstr(x, "kind"),
 		       jstr(x, "reviewer"), jstr(x, "verdict"));
 		if (*jstr(x, "reason"))
-			printf(" (%s)", jstr(x, "reason"));
+			out_fprint(stdout, " (%s)", jstr(x, "reason"));
 		if (*jstr(x, "note"))
-			printf(" \"%s\"", jstr(x, "note"));
+			out_fprint(stdout, " \"%s\"", jstr(x, "note"));
 		if (json_integer_value(json_object_get(x, "carried_from")))
-			printf(" [carried from decision %lld]", jint(x, "carried_from"));
+			out_fprint(stdout, " [carried from decision %lld]", jint(x, "carried_from"));
 		if (!jint(x, "current"))
-			printf(" [superseded]");
+			out_fprint(stdout, " [superseded]");
 		putchar('\n');
 	}
 	json_array_foreach(json_object_get(o, "flags"), i, x)
-		printf("flag: %s at %s, citation %lld (%s)\n", jstr(x, "kind"), jstr(x, "stage"),
+		out_fprint(stdout, "flag: %s at %s, citation %lld (%s)\n", jstr(x, "kind"), jstr(x, "stage"),
 		       jint(x, "other"), jint(x, "open") ? "open" : "answered");
 	if (*jstr(o, "abstract"))
-		printf("\n%s\n", jstr(o, "abstract"));
+		out_fprint(stdout, "\n%s\n", jstr(o, "abstract"));
 	json_decref(o);
 	return 0;
 }
