@@ -91,22 +91,13 @@ static int resolve_opts(struct pool_opts *o, const char *measure, const char *me
 
 /* ---- the review's analyses ------------------------------------------------ */
 
-static void safe_name(char *out, size_t n, const char *name)
-{
-	size_t i = 0;
-
-	for (; *name && i + 1 < n; name++)
-		out[i++] = (isalnum((unsigned char)*name) || strchr("._-", *name)) ? *name : '_';
-	out[i] = 0;
-}
-
 static int write_forest(const char *dir, const struct pool_review *r)
 {
 	struct buf b = BUF_INIT, path = BUF_INIT;
 	char name[200];
 	int rc;
 
-	safe_name(name, sizeof(name), r->name);
+	outfile_safe_name(name, sizeof(name), r->name);
 	if ((rc = pool_review_forest_svg(&b, r)) == 0 &&
 	    (rc = buf_printf(&path, "%s/forest-%s.svg", dir, name)) == 0)
 		rc = write_file(path.s, &b);

@@ -398,10 +398,10 @@ static void analyses(struct rep *r)
 		esc(r, a.name);
 		out(r, "</h3>\n");
 		if (a.res) {
-			snprintf(file, sizeof(file), "forest-%s.svg", a.name);
-			for (char *q = file; *q; q++)
-				if (*q == '/' || *q == ' ')
-					*q = '_';
+			char name[200];
+
+			outfile_safe_name(name, sizeof(name), a.name);
+			snprintf(file, sizeof(file), "forest-%s.svg", name);
 			if ((r->rc = pool_review_forest_svg(&svg, &a)) == 0)
 				figure(r, &svg, file, "Forest plot");
 		}

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -242,6 +243,21 @@ int outfile_finish(struct outfile *o, int rc)
 		return rc;
 	}
 	return outfile_commit(o);
+}
+
+void outfile_safe_name(char *out, size_t n, const char *s)
+{
+	size_t i = 0;
+
+	if (!n)
+		return;
+	for (; *s && i + 1 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		int keep = (c < 0x80 && isalnum(c)) || c == '_' || c == '-' || (c == '.' && i > 0);
+
+		out[i++] = keep ? (char)c : '_';
+	}
+	out[i] = '\0';
 }
 
 int outfile_write_all(const char *path, const void *data, size_t len)

@@ -58,6 +58,16 @@ void outfile_abort(struct outfile *o);
  * write that produced rc. */
 int outfile_finish(struct outfile *o, int rc);
 
+/*
+ * A file name made from free text (an analysis name in protocol.yaml):
+ * letters, digits, '.', '_' and '-' of s in ASCII are kept, every other
+ * byte becomes '_', so the name is valid on Windows too and never holds a
+ * '/'; a leading '.' becomes '_' (no hidden file, no "..").  At most n - 1
+ * bytes go to out, NUL-terminated.  'lsr pool' and 'lsr report' name
+ * their figures with it (forest-NAME.svg).
+ */
+void outfile_safe_name(char *out, size_t n, const char *s);
+
 /* The whole of data[0..len) to path, through the above. */
 int outfile_write_all(const char *path, const void *data, size_t len);
 

@@ -243,6 +243,25 @@ static void test_util_outfile__fifo_in_place(void **state)
 	assert_string_equal(listing(), "got pipe");
 }
 
+/* figure names from analysis names: the same for 'lsr pool' and 'lsr
+ * report' (issue 20, defect 13: report wrote forest-<script>an<_script>.svg) */
+static void test_util_outfile__safe_name(void **state)
+{
+	char out[16];
+
+	(void)state;
+	outfile_safe_name(out, sizeof(out), "<script>an</script>");
+	assert_string_equal(out, "_script_an__scr");
+	outfile_safe_name(out, sizeof(out), "MELD 1y, a/b:c*?\"|");
+	assert_string_equal(out, "MELD_1y__a_b_c_");
+	outfile_safe_name(out, sizeof(out), "../etc.passwd");
+	assert_string_equal(out, "_._etc.passwd");
+	outfile_safe_name(out, sizeof(out), "caf\xc3\xa9-ok_1.2");
+	assert_string_equal(out, "caf__-ok_1.2");
+	outfile_safe_name(out, 1, "x");
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_util_outfile__symlink_stays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_outfile__devices_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_outfile__fifo_in_place, setup, teardown),
+		cmocka_unit_test(test_util_outfile__safe_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
