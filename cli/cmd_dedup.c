@@ -8,6 +8,7 @@
 #include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 #include "../util/num.h"
 
 #include <errno.h>
@@ -43,15 +44,12 @@ static int json_doc(json_t *j)
 
 static int dedup_export(struct lsr_ctx *ctx, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	int rc;
+	struct outfile *o;
+	int rc = outfile_open(&o, path);
 
-	if (!f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	rc = screen_dedup_export(ctx->db, f);
-	if (f != stdout && fclose(f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	return rc;
+	if (rc < 0)
+		return rc;
+	return outfile_finish(o, screen_dedup_export(ctx->db, outfile_fp(o)));
 }
 
 /* ---- explain ------------------------------------------------------------ */

@@ -8,6 +8,7 @@
 #include "out.h"
 #include "../extract/extract.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -168,30 +169,6 @@ static int extract_convert_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 	return rc;
 }
 
-/* stdout, or FILE opened for writing ("-" is stdout) */
-static int open_out(FILE **f, const char *path)
-{
-	if (!path || !strcmp(path, "-")) {
-		*f = stdout;
-		return 0;
-	}
-	*f = fopen(path, "w");
-	if (!*f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	return 0;
-}
-
-static int close_out(FILE *f, const char *path, int rc)
-{
-	if (f == stdout)
-		return rc;
-	if (fclose(f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "writing '%s' failed: %s", path, strerror(errno));
-	if (rc < 0)
-		remove(path);
-	return rc;
-}
-
 static const char *const state_names[] = { "agreed", "resolved", "differ", "pending" };
 
 static int print_item(const struct extract_item *it, void *payload)
@@ -214,15 +191,15 @@ static int print_item(const struct extract_item *it, void *payload)
 		return out_json_line(o);
 	}
 	if (it->outcome)
-		printf("%s\t%s @ %s, %s: %s %s:", it->study, it->outcome, it->timepoint, it->arm,
+		out_fprint(stdout, "%s\t%s @ %s, %s: %s %s:", it->study, it->outcome, it->timepoint, it->arm,
 		       it->field, state_names[it->state]);
 	else
-		printf("%s\t%s: %s:", it->study, it->field, state_names[it->state]);
+		out_fprint(stdout, "%s\t%s: %s:", it->study, it->field, state_names[it->state]);
 	for (size_t i = 0; i < it->nvalues; i++)
-		printf("%s %s '%s'", i ? "," : "", it->extractors[i],
+		out_fprint(stdout, "%s %s '%s'", i ? "," : "", it->extractors[i],
 		       it->values[i] ? it->values[i] : "");
 	if (it->state == EXTRACT_AGREED || it->state == EXTRACT_RESOLVED)
-		printf(" -> '%s'", it->agreed ? it->agreed : "");
+		out_fprint(stdout, " -> '%s'", it->agreed ? it->agreed : "");
 	putchar('\n');
 	return 0;
 }
@@ -239,7 +216,7 @@ static int extract_sheet_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_END(),
 	};
 	const char **args;
-	FILE *f;
+	struct outfile *o;
 	int rc = opt_parse(argc, argv, opts, sheet_usage, &args);
 
 	if (rc < 0 || rc == OPT_HELP)
@@ -249,11 +226,11 @@ static int extract_sheet_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (chars == outcomes)
 		return lsr_error_set(LSR_EUSAGE, "sheet needs --characteristics or --outcomes");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
-	    (rc = open_out(&f, output)) < 0)
+	    (rc = outfile_open(&o, output)) < 0)
 		return rc;
-	rc = extract_sheet_write(f, ctx->db, ctx->protocol,
+	rc = extract_sheet_write(outfile_fp(o), ctx->db, ctx->protocol,
 				 chars ? EXTRACT_SHEET_CHARACTERISTICS : EXTRACT_SHEET_OUTCOMES, study);
-	return close_out(f, output, rc);
+	return outfile_finish(o, rc);
 }
 
 static int extract_import_sub(int argc, const char **argv, struct lsr_ctx *ctx)
@@ -372,7 +349,7 @@ static int extract_export_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_END(),
 	};
 	const char **args;
-	FILE *f;
+	struct outfile *o;
 	int rc = opt_parse(argc, argv, opts, export_usage, &args);
 
 	if (rc < 0 || rc == OPT_HELP)
@@ -382,10 +359,10 @@ static int extract_export_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (!format || strcmp(format, "csv"))
 		return lsr_error_set(LSR_EUSAGE, "export needs --format csv");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
-	    (rc = open_out(&f, output)) < 0)
+	    (rc = outfile_open(&o, output)) < 0)
 		return rc;
-	rc = extract_export_csv(f, ctx->db, ctx->protocol, outcome);
-	return close_out(f, output, rc);
+	rc = extract_export_csv(outfile_fp(o), ctx->db, ctx->protocol, outcome);
+	return outfile_finish(o, rc);
 }
 
 static const struct opt_subcommand extract_subcommands[] = {

@@ -10,6 +10,7 @@
 #include "../db/update.h"
 #include "../pool/review.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,16 +37,7 @@ static const char *const pool_usage[] = {
 
 static int write_file(const char *path, const struct buf *b)
 {
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
-
-	if (!f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (fwrite(b->s, 1, b->len, f) != b->len)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (fclose(f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	return rc;
+	return outfile_write_all(path, b->s, b->len);
 }
 
 /* Turn the option strings into engine options. */
@@ -132,22 +124,13 @@ static int parse_level(double *out, const char *s)
 
 /* ---- the review's analyses ------------------------------------------------ */
 
-static void safe_name(char *out, size_t n, const char *name)
-{
-	size_t i = 0;
-
-	for (; *name && i + 1 < n; name++)
-		out[i++] = (char)((isalnum((unsigned char)*name) || strchr("._-", *name)) ? *name : '_');
-	out[i] = 0;
-}
-
 static int write_forest(const char *dir, const struct pool_review *r)
 {
 	struct buf b = BUF_INIT, path = BUF_INIT;
 	char name[200];
 	int rc;
 
-	safe_name(name, sizeof(name), r->name);
+	outfile_safe_name(name, sizeof(name), r->name);
 	if ((rc = pool_review_forest_svg(&b, r)) == 0 &&
 	    (rc = buf_printf(&path, "%s/forest-%s.svg", dir, name)) == 0)
 		rc = write_file(path.s, &b);

@@ -9,6 +9,7 @@
 #include "../report/prisma.h"
 #include "../db/runs.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -71,19 +72,9 @@ int cmd_prisma(int argc, const char **argv, struct lsr_ctx *ctx)
 			 (long long)x.reports_unlinked, x.reports_unlinked == 1 ? " is" : "s are");
 	if (svg) {
 		const char *title = ctx->protocol && ctx->protocol->title ? ctx->protocol->title : NULL;
-		FILE *f;
 
-		if ((rc = prisma_svg(&b, &x, title)) < 0)
-			goto out;
-		if (!(f = fopen(svg, "wb"))) {
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", svg, strerror(errno));
-			goto out;
-		}
-		if (fwrite(b.s, 1, b.len, f) != b.len)
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", svg, strerror(errno));
-		if (fclose(f) != 0 && rc == 0)
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", svg, strerror(errno));
-		if (rc < 0)
+		if ((rc = prisma_svg(&b, &x, title)) < 0 ||
+		    (rc = outfile_write_all(svg, b.s, b.len)) < 0)
 			goto out;
 		buf_reset(&b);
 	}

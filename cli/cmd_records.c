@@ -10,6 +10,7 @@
 #include "../fetch/fetch.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 #include "../util/num.h"
 
 #include <errno.h>
@@ -226,6 +227,7 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 	int n = opt_parse(argc, argv, opts, records_usage, &args), rc = 0;
 	struct record_filter f = { 0 };
 	struct list_out lo = { stdout, LIST_PEOPLE, FETCH_FMT_AUTO };
+	struct outfile *of = NULL;
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
@@ -245,9 +247,9 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 	f.run = run;
 	f.all = all;
 	if (outfile) {
-		lo.f = fopen(outfile, "w");
-		if (!lo.f)
-			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", outfile, strerror(errno));
+		if ((rc = outfile_open(&of, outfile)) < 0)
+			return rc;
+		lo.f = outfile_fp(of);
 	}
 	if (format)
 		fetch_export_begin(lo.f, lo.fmt);
@@ -255,7 +257,5 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 		fputs("id\tsource\tsource_id\trun\tposition\tline\tstatus\tyear\tdoi\tpmid\tfirst_author\tjournal\ttitle\n",
 		      lo.f);
 	rc = db_records_foreach(ctx->db, &f, list_record, &lo);
-	if (lo.f != stdout && fclose(lo.f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", outfile, strerror(errno));
-	return rc;
+	return of ? outfile_finish(of, rc) : rc;
 }

@@ -8,6 +8,7 @@
 #include "../extract/extract.h"
 #include "../util/csvtab.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -105,22 +106,10 @@ static int write_svg(const char *path, const struct extract_robplot *p,
 		     int (*draw)(struct buf *, const struct extract_robplot *))
 {
 	struct buf b = BUF_INIT;
-	FILE *f;
 	int rc = draw(&b, p);
 
-	if (rc == 0) {
-		f = fopen(path, "w");
-		if (!f) {
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-		} else {
-			size_t put = fwrite(b.s, 1, b.len, f);
-
-			if (fclose(f) != 0 || put != b.len) {
-				rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", path);
-				remove(path);
-			}
-		}
-	}
+	if (rc == 0)
+		rc = outfile_write_all(path, b.s, b.len);
 	buf_release(&b);
 	return rc;
 }
@@ -134,7 +123,7 @@ static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_END(),
 	};
 	const char **args;
-	FILE *f = stdout;
+	struct outfile *o;
 	int rc = opt_parse(argc, argv, opts, sheet_usage, &args);
 
 	if (rc < 0 || rc == OPT_HELP)
@@ -143,14 +132,10 @@ static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "sheet takes options only");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
 		return rc;
-	if (output && strcmp(output, "-") && !(f = fopen(output, "w")))
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", output, strerror(errno));
-	rc = extract_rob_sheet_write(f, ctx->db, ctx->protocol, study);
-	if (f != stdout && fclose(f) != 0 && rc == 0)
-		rc = lsr_error_set(LSR_ERROR, "writing '%s' failed", output);
-	if (rc < 0 && f != stdout)
-		remove(output);
-	return rc;
+	if ((rc = outfile_open(&o, output)) < 0)
+		return rc;
+	rc = extract_rob_sheet_write(outfile_fp(o), ctx->db, ctx->protocol, study);
+	return outfile_finish(o, rc);
 }
 
 static int rob_import(int argc, const char **argv, struct lsr_ctx *ctx)

@@ -10,6 +10,7 @@
 #include "../util/buf.h"
 #include "../util/err.h"
 #include "../util/num.h"
+#include "../util/outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -132,19 +133,19 @@ static void print_status(const char *stage, json_t *s)
 {
 	if (!json_is_object(s))
 		return;
-	printf("%s: %s", stage, jstr(s, "status"));
+	out_fprint(stdout, "%s: %s", stage, jstr(s, "status"));
 	if (*jstr(s, "reason"))
-		printf(" (%s)", jstr(s, "reason"));
+		out_fprint(stdout, " (%s)", jstr(s, "reason"));
 	if (*jstr(s, "decided_by"))
-		printf(", by %s", jstr(s, "decided_by"));
+		out_fprint(stdout, ", by %s", jstr(s, "decided_by"));
 	if (*jstr(s, "rule"))
-		printf(" (rule %s)", jstr(s, "rule"));
+		out_fprint(stdout, " (rule %s)", jstr(s, "rule"));
 	if (*jstr(s, "conflict"))
-		printf(" [%s]", jstr(s, "conflict"));
+		out_fprint(stdout, " [%s]", jstr(s, "conflict"));
 	if (*jstr(s, "retrieval_reason"))
-		printf(" (%s)", jstr(s, "retrieval_reason"));
+		out_fprint(stdout, " (%s)", jstr(s, "retrieval_reason"));
 	if (*jstr(s, "file"))
-		printf(", file %s", jstr(s, "file"));
+		out_fprint(stdout, ", file %s", jstr(s, "file"));
 	putchar('\n');
 }
 
@@ -169,62 +170,48 @@ static int screen_explain(int argc, const char **argv, struct lsr_ctx *ctx)
 		return rc;
 	if (json)
 		return out_json_doc(o);
-	printf("citation %lld: %s\n", jint(o, "id"), jstr(o, "title"));
+	out_fprint(stdout, "citation %lld: %s\n", jint(o, "id"), jstr(o, "title"));
 	if (json_object_get(o, "merged_from"))
-		printf("(citation %lld was merged into it)\n", jint(o, "merged_from"));
-	printf("%s %lld\n", jstr(o, "journal"), jint(o, "year"));
+		out_fprint(stdout, "(citation %lld was merged into it)\n", jint(o, "merged_from"));
+	out_fprint(stdout, "%s %lld\n", jstr(o, "journal"), jint(o, "year"));
 	print_status("title-abstract", json_object_get(o, "title_abstract"));
 	print_status("full-text", json_object_get(o, "full_text"));
 	if (json_is_object(json_object_get(o, "study")))
-		printf("study: %s\n", jstr(json_object_get(o, "study"), "label"));
-	printf("rule hits:%s\n", json_array_size(json_object_get(o, "hits")) ? "" : " none");
+		out_fprint(stdout, "study: %s\n", jstr(json_object_get(o, "study"), "label"));
+	out_fprint(stdout, "rule hits:%s\n", json_array_size(json_object_get(o, "hits")) ? "" : " none");
 	json_array_foreach(json_object_get(o, "hits"), i, x) {
 		if (*jstr(x, "error"))
-			printf("  %s (%s, %s): not evaluated in %s: %s\n", jstr(x, "rule"),
+			out_fprint(stdout, "  %s (%s, %s): not evaluated in %s: %s\n", jstr(x, "rule"),
 			       jstr(x, "reason"), jstr(x, "mode"), jstr(x, "field"), jstr(x, "error"));
 		else
-			printf("  %s (%s, %s): '%s' in %s [%lld, %lld)\n", jstr(x, "rule"),
+			out_fprint(stdout, "  %s (%s, %s): '%s' in %s [%lld, %lld)\n", jstr(x, "rule"),
 			       jstr(x, "reason"), jstr(x, "mode"), jstr(x, "matched"), jstr(x, "field"),
 			       jint(x, "start"), jint(x, "end"));
 	}
-	printf("decisions:%s\n", json_array_size(json_object_get(o, "decisions")) ? "" : " none");
+	out_fprint(stdout, "decisions:%s\n", json_array_size(json_object_get(o, "decisions")) ? "" : " none");
 	json_array_foreach(json_object_get(o, "decisions"), i, x) {
-		printf("  %s %-14s %-10s %-12s %s", jstr(x, "at"), jstr(x, "stage"), jstr(x, "kind"),
+		out_fprint(stdout, "  %s %-14s %-10s %-12s %s", jstr(x, "at"), jstr(x, "stage"), jstr(x, "kind"),
 		       jstr(x, "reviewer"), jstr(x, "verdict"));
 		if (*jstr(x, "reason"))
-			printf(" (%s)", jstr(x, "reason"));
+			out_fprint(stdout, " (%s)", jstr(x, "reason"));
 		if (*jstr(x, "note"))
-			printf(" \"%s\"", jstr(x, "note"));
+			out_fprint(stdout, " \"%s\"", jstr(x, "note"));
 		if (json_integer_value(json_object_get(x, "carried_from")))
-			printf(" [carried from decision %lld]", jint(x, "carried_from"));
+			out_fprint(stdout, " [carried from decision %lld]", jint(x, "carried_from"));
 		if (!jint(x, "current"))
-			printf(" [superseded]");
+			out_fprint(stdout, " [superseded]");
 		putchar('\n');
 	}
 	json_array_foreach(json_object_get(o, "flags"), i, x)
-		printf("flag: %s at %s, citation %lld (%s)\n", jstr(x, "kind"), jstr(x, "stage"),
+		out_fprint(stdout, "flag: %s at %s, citation %lld (%s)\n", jstr(x, "kind"), jstr(x, "stage"),
 		       jint(x, "other"), jint(x, "open") ? "open" : "answered");
 	if (*jstr(o, "abstract"))
-		printf("\n%s\n", jstr(o, "abstract"));
+		out_fprint(stdout, "\n%s\n", jstr(o, "abstract"));
 	json_decref(o);
 	return 0;
 }
 
 /* ---- batch ------------------------------------------------------------ */
-
-static int write_out(const char *path, const char *data, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-
-	if (!f)
-		return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	fwrite(data, 1, len, f);
-	if (f != stdout) {
-		if (fclose(f) != 0)
-			return lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	}
-	return 0;
-}
 
 static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 {
@@ -266,7 +253,7 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 		rc = screen_batch_write(ctx->db, reprint, mem);
 		fclose(mem);
 		if (rc == 0)
-			rc = write_out(output, data, len);
+			rc = outfile_write_all(output, data, len);
 		free(data);
 		return rc;
 	}
@@ -276,17 +263,28 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 	o.size = (size_t)size;
 	o.seed = (uint64_t)seed;
 	o.file = output;
+	/* the assignment is committed only once its file is complete */
+	if ((rc = db_txn_begin(ctx->db)) < 0) {
+		fclose(mem);
+		free(data);
+		return rc;
+	}
 	rc = screen_batch_create(ctx->db, ctx->protocol, &o, mem, &batch, &count);
 	fclose(mem);
+	if (rc == 0 && count)
+		rc = outfile_write_all(output, data, len);
+	if (rc == 0)
+		rc = db_txn_commit(ctx->db);
+	else
+		db_txn_rollback(ctx->db);
 	if (rc == 0 && count == 0)
 		ctx_info(ctx, "no citations left to assign to '%s' at %s", reviewer, stage);
 	else if (rc == 0) {
-		rc = write_out(output, data, len);
-		if (rc == 0 && output)
+		if (output)
 			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld) in %s",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
 				 seed, output);
-		else if (rc == 0)
+		else
 			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld)",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
 				 seed);

@@ -5,6 +5,7 @@
  *     lsr [-C DIR] [-q | -v] <command> [<args>]
  */
 #include "lsr.h"
+#include "out.h"
 #include "opt.h"
 #include "progress.h"
 #include "../util/buf.h"
@@ -180,7 +181,7 @@ static void vmsg(const struct lsr_ctx *ctx, const char *kind, const char *fmt, v
 {
 	fflush(stdout);
 	fprintf(stderr, "lsr %s: %s", ctx->cmd ? ctx->cmd : "", kind);
-	vfprintf(stderr, fmt, ap);
+	out_vfprint(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
@@ -315,7 +316,7 @@ int main(int argc, const char **argv)
 	code = exit_code(rc);
 	if (rc < 0) {
 		fflush(stdout);
-		fprintf(stderr, "lsr %s: error: %s\n", cmd->name, lsr_error_last());
+		out_fprint(stderr, "lsr %s: error: %s\n", cmd->name, lsr_error_last());
 		if (rc == LSR_EUSAGE)
 			fprintf(stderr, "see 'lsr %s -h'\n", cmd->name);
 	}

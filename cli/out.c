@@ -3,6 +3,7 @@
  */
 #include "out.h"
 #include "lsr.h"
+#include "../util/buf.h"
 #include "../util/err.h"
 
 #include <stdarg.h>
@@ -60,6 +61,49 @@ json_t *out_jparse(const char *text)
 	return j ? j : json_null();
 }
 
+void out_clean(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	if (!s)
+		return;
+	for (; *r; r++) {
+		if (r[0] == 0xC2 && r[1] >= 0x80 && r[1] <= 0x9F) {
+			*w++ = '?'; /* a C1 control, two bytes in UTF-8 */
+			r++;
+		} else if ((*r < 0x20 && *r != '\t' && *r != '\n') || *r == 0x7F) {
+			*w++ = '?';
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+int out_vfprint(FILE *f, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	int rc = buf_vprintf(&b, fmt, ap);
+
+	if (rc == 0 && b.s) {
+		out_clean(b.s);
+		fputs(b.s, f);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+int out_fprint(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = out_vfprint(f, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 void out_done(const struct lsr_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -67,7 +111,7 @@ void out_done(const struct lsr_ctx *ctx, const char *fmt, ...)
 	if (ctx->verbosity < 0)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	out_vfprint(stdout, fmt, ap);
 	va_end(ap);
 	putchar('\n');
 }

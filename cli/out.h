@@ -8,6 +8,7 @@
 #define LSR_OUT_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Print j as one indented JSON document and a newline; steals j. */
@@ -20,6 +21,20 @@ void out_tsv(FILE *f, const char *s, char sep);
 json_t *out_jstr(const char *s);
 /* A JSON value parsed from text stored in the database, or null. */
 json_t *out_jparse(const char *text);
+
+/*
+ * Text for a terminal: printf-style output whose result has every control
+ * character replaced by '?' - C0 controls but tab and line feed, DEL, and
+ * the C1 controls U+0080..U+009F (U+009B is a CSI) - so that free text
+ * from files (batch notes, extraction values, file names in messages)
+ * cannot move the cursor, clear the screen or retitle the window
+ * (ESC ] 0 ; ... BEL, ESC [ 2 J).  JSON output needs none of this:
+ * jansson escapes control characters.
+ */
+int out_fprint(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int out_vfprint(FILE *f, const char *fmt, va_list ap);
+/* The same replacement in place (s may be NULL). */
+void out_clean(char *s);
 
 struct lsr_ctx;
 

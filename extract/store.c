@@ -939,11 +939,11 @@ static void put_num(FILE *f, double v, char sep)
 	char tmp[40];
 
 	if (isnan(v)) {
-		csvtab_put(f, NULL, sep);
+		csvtab_put_raw(f, NULL, sep);
 		return;
 	}
 	snprintf(tmp, sizeof(tmp), "%.10g", v);
-	csvtab_put(f, tmp, sep);
+	csvtab_put_raw(f, tmp, sep);
 }
 
 static int export_row(const struct extract_study_data *d, const char *outcome, void *payload)
@@ -953,10 +953,10 @@ static int export_row(const struct extract_study_data *d, const char *outcome, v
 	unsigned type = xoutcome_type(o);
 	FILE *f = e->f;
 
-	csvtab_put(f, d->study, ',');
-	csvtab_put(f, outcome, ',');
-	csvtab_put(f, d->timepoint, ',');
-	csvtab_put(f, o->type, ',');
+	csvtab_put_raw(f, d->study, ',');
+	csvtab_put_raw(f, outcome, ',');
+	csvtab_put_raw(f, d->timepoint, ',');
+	csvtab_put_raw(f, o->type, ',');
 	put_num(f, type == XT_CONT ? d->mean1 : NAN, ',');
 	put_num(f, type == XT_CONT ? d->sd1 : NAN, ',');
 	put_num(f, d->n1, ',');
@@ -967,10 +967,10 @@ static int export_row(const struct extract_study_data *d, const char *outcome, v
 	put_num(f, type == XT_DICH ? d->events2 : NAN, ',');
 	put_num(f, type == XT_TTE ? d->log_hr : NAN, ',');
 	put_num(f, type == XT_TTE ? d->se_log_hr : NAN, ',');
-	csvtab_put(f, d->method1, ',');
-	csvtab_put(f, d->method2, e->p->ncharacteristics ? ',' : '\n');
+	csvtab_put_raw(f, d->method1, ',');
+	csvtab_put_raw(f, d->method2, e->p->ncharacteristics ? ',' : '\n');
 	for (size_t c = 0; c < e->p->ncharacteristics; c++)
-		csvtab_put(f, char_value(&d->characteristics, e->p->characteristics[c].name),
+		csvtab_put_raw(f, char_value(&d->characteristics, e->p->characteristics[c].name),
 			   c + 1 < e->p->ncharacteristics ? ',' : '\n');
 	return ferror(f) ? lsr_error_set(LSR_ERROR, "writing the export failed") : 0;
 }
@@ -991,9 +991,9 @@ int extract_export_csv(FILE *f, struct lsr_db *db, const struct protocol *p, con
 	if ((rc = walk_items(db, p, chars_item, &chars)) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		csvtab_put(f, cols[i], i + 1 < sizeof(cols) / sizeof(cols[0]) || p->ncharacteristics ? ',' : '\n');
+		csvtab_put_raw(f, cols[i], i + 1 < sizeof(cols) / sizeof(cols[0]) || p->ncharacteristics ? ',' : '\n');
 	for (size_t c = 0; c < p->ncharacteristics; c++)
-		csvtab_put(f, p->characteristics[c].name, c + 1 < p->ncharacteristics ? ',' : '\n');
+		csvtab_put_raw(f, p->characteristics[c].name, c + 1 < p->ncharacteristics ? ',' : '\n');
 	rc = walk_comparisons(db, p, outcome, NULL, &chars, export_row, &e);
 out:
 	chars_release(&chars);

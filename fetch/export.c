@@ -3,6 +3,7 @@
  * reference manager or another tool.
  */
 #include "fetch_int.h"
+#include "../util/csvtab.h"
 #include "../util/err.h"
 
 #include <csv.h>
@@ -92,10 +93,16 @@ static int write_ris(FILE *f, int64_t id, const char *source, const struct lsr_r
 	return 0;
 }
 
+/* a cell for a spreadsheet: guarded as csvtab_put guards it (util/csvtab.h) */
 static void csv_field(FILE *f, const char *s, int last)
 {
+	struct buf g = BUF_INIT;
+
+	if (csvtab_needs_guard(s) && buf_printf(&g, "'%s", s) == 0)
+		s = g.s;
 	csv_fwrite(f, s ? s : "", s ? strlen(s) : 0);
 	fputc(last ? '\n' : ',', f);
+	buf_release(&g);
 }
 
 static void join(struct buf *b, const struct strv *sv, const char *sep)

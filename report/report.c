@@ -22,6 +22,7 @@
 #include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 #include "../util/strv.h"
 #include "../util/svg.h"
 
@@ -67,19 +68,11 @@ static void out(struct rep *r, const char *fmt, ...)
 static int write_file(const char *dir, const char *name, const char *data, size_t len)
 {
 	struct buf path = BUF_INIT;
-	FILE *f;
-	int rc = 0;
+	int rc;
 
 	if (buf_printf(&path, "%s/%s", dir, name) < 0)
 		return lsr_error_oom();
-	if (!(f = fopen(path.s, "wb"))) {
-		rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
-	} else {
-		if (fwrite(data, 1, len, f) != len)
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
-		if (fclose(f) != 0 && rc == 0)
-			rc = lsr_error_set(LSR_ERROR, "cannot write '%s': %s", path.s, strerror(errno));
-	}
+	rc = outfile_write_all(path.s, data, len);
 	buf_release(&path);
 	return rc;
 }
@@ -452,10 +445,10 @@ static void analyses(struct rep *r)
 		esc(r, a.name);
 		out(r, "</h3>\n");
 		if (a.res) {
-			snprintf(file, sizeof(file), "forest-%s.svg", a.name);
-			for (char *q = file; *q; q++)
-				if (*q == '/' || *q == ' ')
-					*q = '_';
+			char name[200];
+
+			outfile_safe_name(name, sizeof(name), a.name);
+			snprintf(file, sizeof(file), "forest-%s.svg", name);
 			if ((r->rc = pool_review_forest_svg(&svg, &a)) == 0)
 				figure(r, &svg, file, "Forest plot");
 		}

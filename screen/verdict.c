@@ -10,6 +10,7 @@
  * stored again, so importing a file twice changes nothing.
  */
 #include "screening_int.h"
+#include "../util/csvtab.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/array.h"
@@ -40,6 +41,8 @@ static void on_field(void *s, size_t len, void *data)
 
 	if (strv_pushn(&r->cur, s ? s : "", s ? len : 0) < 0)
 		r->oom = 1;
+	else /* the batch file's cells were guarded by csvtab_put */
+		csvtab_unguard(r->cur.v[r->cur.n - 1]);
 }
 
 static void on_row(int c, void *data)

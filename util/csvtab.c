@@ -8,6 +8,7 @@
 #include "text.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ static void on_field(void *s, size_t len, void *data)
 		return;
 	}
 	buf_trim(&b);
+	if (b.s)
+		csvtab_unguard(b.s);
 	if (strv_push_owned(&r->row, buf_detach(&b)) < 0)
 		r->rc = LSR_ENOMEM;
 }
@@ -109,12 +112,68 @@ void csvtab_release(struct csvtab *t)
 	t->nrows = t->alloc = 0;
 }
 
-void csvtab_put(FILE *f, const char *s, char sep)
+static int formula_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* [+-]digits[.digits][e[+-]digits], or with the digits after the point */
+static int plain_number(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; isdigit((unsigned char)*s); s++)
+		digits++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+int csvtab_needs_guard(const char *s)
+{
+	const char *p = s;
+
+	if (!s)
+		return 0;
+	while (*p == '\'')
+		p++;
+	return formula_char(*p) && (p != s || !plain_number(s));
+}
+
+void csvtab_unguard(char *s)
+{
+	const char *p = s;
+
+	if (*s != '\'')
+		return;
+	while (*p == '\'')
+		p++;
+	if (formula_char(*p))
+		memmove(s, s + 1, strlen(s));
+}
+
+static void put(FILE *f, const char *s, char sep, int guard)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	if (n && (strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[n - 1] == ' ')) {
 		fputc('"', f);
+		if (guard)
+			fputc('\'', f);
 		for (; *s; s++) {
 			if (*s == '"')
 				fputc('"', f);
@@ -122,7 +181,19 @@ void csvtab_put(FILE *f, const char *s, char sep)
 		}
 		fputc('"', f);
 	} else if (n) {
+		if (guard)
+			fputc('\'', f);
 		fputs(s, f);
 	}
 	fputc(sep, f);
+}
+
+void csvtab_put(FILE *f, const char *s, char sep)
+{
+	put(f, s, sep, csvtab_needs_guard(s));
+}
+
+void csvtab_put_raw(FILE *f, const char *s, char sep)
+{
+	put(f, s, sep, 0);
 }
