@@ -28,7 +28,7 @@ struct raw_dict; /* a dictionary, ready to pack and unpack with */
  * dictionary ID id (nonzero).  LSR_ERROR when zstd cannot train one from
  * these samples (too few, too small), LSR_ENOMEM.
  */
-#define RAW_DICT_MAX (64 * 1024)
+#define RAW_DICT_MAX ((size_t)64 * 1024)
 int raw_dict_train(struct raw_dict **out, unsigned id, const void *samples,
 		   const size_t *sizes, unsigned nsamples);
 /* A dictionary from its stored bytes (raw_dict_bytes); LSR_EDB if they are

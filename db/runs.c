@@ -454,6 +454,7 @@ static const char *const discard_sql[] = {
 	"DELETE FROM raw_dicts WHERE run_id = ?1",
 	"DELETE FROM import_pending WHERE run_id = ?1",
 	"DELETE FROM runs WHERE id = ?1",
+	/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one statement, two lines */
 	"DELETE FROM sources WHERE id = ?2 AND ?3"
 	" AND NOT EXISTS (SELECT 1 FROM runs WHERE source_id = ?2)",
 };
@@ -533,13 +534,15 @@ int db_imports_clean(struct lsr_db *db)
 	sqlite3_stmt *st = db_prepare(db, "SELECT run_id, pid, host FROM import_pending ORDER BY run_id");
 	int64_t dead[16];
 	size_t n = 0;
-	int step, rc = 0;
+	int step = SQLITE_DONE, rc = 0;
 
 	if (!st)
 		return lsr_error_last_code();
 	while (n < sizeof(dead) / sizeof(dead[0]) && (step = sqlite3_step(st)) == SQLITE_ROW)
 		if (import_is_dead(st))
 			dead[n++] = sqlite3_column_int64(st, 0);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_error(db, sqlite3_sql(st));
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = db_import_discard(db, dead[i]);

@@ -471,7 +471,7 @@ static int add_pairs(struct lsr_record *r, const char *s)
 static int add_without_id(struct lsr_record *r, const char *a)
 {
 	const char *open = strrchr(a, '(');
-	size_t n = strlen(a);
+	size_t n;
 	char *name;
 	int rc;
 
@@ -684,12 +684,13 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 			is_tag = !blank && syn->tag_line(line, in->line.len, ntag, &v);
 		}
 		if (junk && more) {
-			if (is_tag && syn->close && !strcmp(ntag, syn->close))
-				junk = 0; /* the skipped record's close tag */
-			else if (blank && !syn->close)
+			/* the skipped record ends at its close tag, at a blank line
+			 * (formats without one), or where the next record opens
+			 * (then read it) */
+			if ((is_tag && syn->close && !strcmp(ntag, syn->close)) ||
+			    (blank && !syn->close) ||
+			    (is_tag && syn->open && opens(syn, ntag)))
 				junk = 0;
-			else if (is_tag && syn->open && opens(syn, ntag))
-				junk = 0; /* the next record: read it */
 			if (junk || !is_tag || !syn->open || !opens(syn, ntag))
 				continue;
 		}

@@ -441,10 +441,11 @@ static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
 			if (!strv_contains(&levels[j], cells->v[i * m + j]) &&
 			    (rc = strv_push(&levels[j], cells->v[i * m + j])) < 0)
 				goto out;
-		qsort(levels[j].v, levels[j].n, sizeof(char *), cmp_str);
+		if (levels[j].n > 1)
+			qsort(levels[j].v, levels[j].n, sizeof(char *), cmp_str);
 		width += levels[j].n - 1;
 	}
-	ds->x = calloc(k * (width ? width : 1), sizeof(double));
+	ds->x = calloc((k ? k : 1) * (width ? width : 1), sizeof(double));
 	ds->mod_names = calloc(width ? width : 1, sizeof(char *));
 	if (!ds->x || !ds->mod_names) {
 		rc = lsr_error_oom();

@@ -31,6 +31,7 @@
 #include "screen_int.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ static size_t lev_banded(const char *a, size_t la, const char *b, size_t lb, siz
 		size_t diag = row[lo - 1], best;
 
 		row[lo - 1] = lo == 1 ? (i <= k ? i : inf) : inf;
+		assert(hi <= lb); /* row[0..lb] were all set above */
 		best = row[lo - 1];
 		for (j = lo; j <= hi; j++) {
 			size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]);
@@ -436,10 +438,10 @@ static void field_scores(const struct drec *a, const struct drec *b, const char 
 		f->volume = -1;
 	if (f->volume < 0 && !shifted_fields(a, b, arena, f))
 		shifted_fields(b, a, arena, f);
-	f->doi = (a->h_doi && b->h_doi) ? (a->h_doi == b->h_doi) : -1;
-	f->pmid = (a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1;
-	f->numbers = (a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1;
-	f->kind = a->kind == b->kind;
+	f->doi = (int8_t)((a->h_doi && b->h_doi) ? (a->h_doi == b->h_doi) : -1);
+	f->pmid = (int8_t)((a->pmid && b->pmid) ? (a->pmid == b->pmid) : -1);
+	f->numbers = (int8_t)((a->h_numbers || b->h_numbers) ? (a->h_numbers == b->h_numbers) : -1);
+	f->kind = (int8_t)(a->kind == b->kind);
 }
 
 /* ---- 2. evidence points ----------------------------------------------------- */

@@ -121,7 +121,7 @@ int serve_account_add(struct lsr_db *db, const char *name, const char *role,
 {
 	static const char sql_find[] =
 		"SELECT id, name, role FROM serve_accounts WHERE name = ?1";
-	struct serve_account a;
+	struct serve_account a = { 0 };
 	char hash[SERVE_TOKEN_HEX + 1], now[CLOCK_ISO_LEN];
 	int rc;
 
@@ -165,7 +165,7 @@ int serve_account_revoke(struct lsr_db *db, const char *name)
 {
 	static const char sql_find[] =
 		"SELECT id, name, role FROM serve_accounts WHERE name = ?1 AND revoked_at IS NULL";
-	struct serve_account a;
+	struct serve_account a = { 0 };
 	char now[CLOCK_ISO_LEN];
 	int rc;
 
@@ -280,7 +280,7 @@ int serve_reopened_next(struct lsr_db *db, int64_t account, const char *stage,
 
 int serve_reopened_has(struct lsr_db *db, int64_t account, int64_t decision, int *out)
 {
-	int64_t n;
+	int64_t n = 0;
 	int rc = query_id(db, "SELECT count(*) FROM serve_reopened WHERE account_id = ?1"
 			  " AND decision_id = ?3", account, NULL, decision, &n);
 

@@ -20,7 +20,7 @@ struct protocol;
 
 #define SERVE_DEFAULT_PORT 8357
 #define SERVE_TOKEN_HEX 64           /* a token as hex digits */
-#define SERVE_BODY_MAX (64 * 1024)   /* larger request bodies get 413 */
+#define SERVE_BODY_MAX ((size_t)64 * 1024)   /* larger request bodies get 413 */
 
 /*
  * Create the account name with role "reviewer" or "arbiter" (an existing
