@@ -17,12 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const records_usage[] = {
+static const char *const list_usage[] = {
 	"lsr records [--source S] [--run N] [--all] [--json | --tsv | --format ris|csv|bibtex] [-o FILE]",
-	"lsr records show ID [--raw]",
-	"lsr records remove ID... --reason TEXT",
-	NULL
-};
+	NULL };
+static const char *const show_usage[] = { "lsr records show ID [--raw]", NULL };
+static const char *const remove_usage[] = { "lsr records remove ID... --reason TEXT", NULL };
 
 static json_t *jstrv(const struct strv *sv)
 {
@@ -206,11 +205,41 @@ static int list_record(const struct record_row *row, void *payload)
 	return 0;
 }
 
-int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
+static int sub_show(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *source = NULL, *format = NULL, *outfile = NULL, *reason = NULL;
+	int raw = 0;
+	struct opt opts[] = {
+		OPT_BOOL(0, "raw", &raw, "print the record exactly as received"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, show_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	return records_show(n, args, raw, ctx);
+}
+
+static int sub_remove(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *reason = NULL;
+	struct opt opts[] = {
+		OPT_STRING(0, "reason", &reason, "TEXT", "why the records are removed (PRISMA reports it)"),
+		OPT_END(),
+	};
+	const char **args;
+	int n = opt_parse(argc, argv, opts, remove_usage, &args);
+
+	if (n < 0 || n == OPT_HELP)
+		return n;
+	return records_remove(n, args, reason, ctx);
+}
+
+static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *source = NULL, *format = NULL, *outfile = NULL;
 	long long run = 0;
-	int json = 0, tsv = 0, all = 0, raw = 0;
+	int json = 0, tsv = 0, all = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "source", &source, "NAME", "only records of this source"),
 		OPT_INT(0, "run", &run, "N", "only records of this run"),
@@ -219,22 +248,16 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "tsv", &tsv, "tab-separated, with a header row"),
 		OPT_STRING(0, "format", &format, "FMT", "write records as ris, csv or bibtex"),
 		OPT_STRING('o', "output", &outfile, "FILE", "write to FILE instead of stdout"),
-		OPT_STRING(0, "reason", &reason, "TEXT", "remove: why the records are removed"),
-		OPT_BOOL(0, "raw", &raw, "show: print the record exactly as received"),
 		OPT_END(),
 	};
 	const char **args;
-	int n = opt_parse(argc, argv, opts, records_usage, &args), rc = 0;
+	int n = opt_parse(argc, argv, opts, list_usage, &args), rc = 0;
 	struct record_filter f = { 0 };
 	struct list_out lo = { stdout, LIST_PEOPLE, FETCH_FMT_AUTO };
 	struct outfile *of = NULL;
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
-	if (n > 0 && !strcmp(args[0], "remove"))
-		return records_remove(n - 1, args + 1, reason, ctx);
-	if (n > 0 && !strcmp(args[0], "show"))
-		return records_show(n - 1, args + 1, raw, ctx);
 	if (n > 0)
 		return lsr_error_set(LSR_EUSAGE, "unknown records subcommand '%s' (expected show or remove)",
 				     args[0]);
@@ -258,4 +281,16 @@ int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
 		      lo.f);
 	rc = db_records_foreach(ctx->db, &f, list_record, &lo);
 	return of ? outfile_finish(of, rc) : rc;
+}
+
+static const struct opt_subcommand records_subcommands[] = {
+	OPT_SUBCOMMAND_DEFAULT(sub_list, list_usage),
+	OPT_SUBCOMMAND("show", sub_show, show_usage),
+	OPT_SUBCOMMAND("remove", sub_remove, remove_usage),
+	OPT_SUBCOMMAND_END(),
+};
+
+int cmd_records(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	return opt_subcommand(argc, argv, records_subcommands, ctx);
 }

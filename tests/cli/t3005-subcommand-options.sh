@@ -73,6 +73,7 @@ refused --all dedup explain 1 --all
 refused --threads dedup decide 1,2 same --by carol --threads 2
 refused --record dedup split 1 2 --by carol --record
 refused --reason run list --reason oops
+refused --raw records remove 1 --reason dup --raw
 refused --domain rob import x.csv --assessor holly --domain other-bias
 refused --reason rob compare --reason x
 refused --all rob resolve --study "Bai 2014" --domain other-bias --judgement low --reason x --all
