@@ -593,7 +593,7 @@ static int check_refs(const struct walk *w, struct protocol *p)
 	int rc = 0;
 
 #define INDEX(x, arr, n, st, m) \
-	if (names_index(&x, p->arr, p->n, sizeof(st), offsetof(st, m)) < 0) \
+	if (names_index(&(x), p->arr, p->n, sizeof(st), offsetof(st, m)) < 0) /* NOLINT(bugprone-macro-parentheses): arr and n are member names */ \
 		goto oom
 	INDEX(sources, sources, nsources, struct protocol_source, name);
 	INDEX(reasons, reasons, nreasons, struct protocol_reason, code);

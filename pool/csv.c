@@ -452,7 +452,7 @@ static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
 		goto out;
 	}
 	for (size_t j = 0; j < m; j++) {
-		size_t n = numeric[j] ? 1 : levels[j].n - 1;
+		size_t n = numeric[j] ? 1 : levels[j].n ? levels[j].n - 1 : 0;
 
 		for (size_t l = 0; l < n; l++) {
 			if (numeric[j])

@@ -94,7 +94,7 @@ static size_t lev_banded(const char *a, size_t la, const char *b, size_t lb, siz
 		assert(hi <= lb); /* row[0..lb] were all set above */
 		best = row[lo - 1];
 		for (j = lo; j <= hi; j++) {
-			size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+			size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]); /* NOLINT(clang-analyzer-core.uninitialized.Assign): row[0..lb] are set above and j <= hi <= lb */
 
 			if (up + 1 < v)
 				v = up + 1;
