@@ -53,6 +53,14 @@ int update_removed_count(int64_t *out, struct lsr_db *db, int update)
 		" WHERE" IN_SCOPE("ru.update_no"), update);
 }
 
+int update_skipped_count(int64_t *out, struct lsr_db *db, int update)
+{
+	return db_rows_int(out, db,
+		"SELECT count(*) FROM import_skips k JOIN run_updates ru ON ru.run_id = k.run_id"
+		" WHERE k.run_id NOT IN (SELECT run_id FROM run_withdrawals) AND" IN_SCOPE("ru.update_no"),
+		update);
+}
+
 /* ---- updates -------------------------------------------------------------- */
 
 struct date_out {

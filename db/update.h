@@ -84,6 +84,11 @@ int update_source_counts(struct lsr_db *db, int update,
 			 int (*fn)(const struct update_source_count *c, void *payload),
 			 void *payload);
 
+/* *out: entries of the scope's files skipped as malformed at import
+ * (lsr import --skip-malformed): never records, noted beside PRISMA's
+ * "removed for other reasons". */
+int update_skipped_count(int64_t *out, struct lsr_db *db, int update);
+
 /* *out: live records of the scope removed before screening (record_removals). */
 int update_removed_count(int64_t *out, struct lsr_db *db, int update);
 

@@ -192,6 +192,7 @@ static int compute_scope(struct prisma *x, struct lsr_db *db, const struct proto
 	x->update = update;
 	if ((rc = update_source_counts(db, update, add_source, &w)) < 0 ||
 	    (rc = update_removed_count(&x->other_removed, db, update)) < 0 ||
+	    (rc = update_skipped_count(&x->skipped_at_import, db, update)) < 0 ||
 	    (rc = screen_dedup_record_count(&grouped, db, update)) < 0 ||
 	    (rc = screen_citation_count(&citations, db, update)) < 0 ||
 	    (rc = screen_ta_status_counts(db, update, add_ta, &w)) < 0 ||
@@ -386,6 +387,7 @@ json_t *prisma_json(const struct prisma *x)
 	json_object_set_new(o, "duplicates_removed", json_integer(x->duplicates_removed));
 	json_object_set_new(o, "automation_excluded", json_integer(x->automation_excluded));
 	json_object_set_new(o, "other_removed", json_integer(x->other_removed));
+	json_object_set_new(o, "skipped_at_import", json_integer(x->skipped_at_import));
 	json_object_set_new(o, "screened", json_integer(x->screened));
 	json_object_set_new(o, "screen_excluded", json_integer(x->screen_excluded));
 	json_object_set_new(o, "screen_excluded_reasons", counts_json(&x->screen_excluded_reasons));
@@ -460,6 +462,10 @@ int prisma_text(struct buf *out, const struct prisma *x)
 				(long long)x->duplicates_removed, (long long)x->automation_excluded,
 				(long long)x->other_removed, (long long)x->screened,
 				(long long)x->screen_excluded);
+	if (rc == 0 && x->skipped_at_import)
+		rc = buf_printf(out, "  note: %lld malformed entries were skipped at import (lsr import\n"
+				"  --skip-malformed; not records, not counted above: see lsr status)\n",
+				(long long)x->skipped_at_import);
 	if (rc == 0)
 		rc = text_counts(out, "    ", &x->screen_excluded_reasons);
 	if (rc == 0 && x->screen_pending)

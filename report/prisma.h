@@ -43,6 +43,7 @@ struct prisma {
 	int64_t identified_total; /* databases + registers */
 	int64_t identified_other_total;
 	int64_t duplicates_removed, automation_excluded, other_removed;
+	int64_t skipped_at_import; /* malformed entries skipped by imports: noted, never counted */
 	/* screening */
 	int64_t screened, screen_excluded, screen_pending;
 	struct prisma_counts screen_excluded_reasons;

@@ -206,6 +206,9 @@ static int box_removed(struct box *b, const struct prisma *x, int upd)
 	rc |= box_line(b, 0, "Records marked as ineligible by automation tools (n = %lld)",
 		       (long long)x->automation_excluded);
 	rc |= box_line(b, 0, "Records removed for other reasons (n = %lld)", (long long)x->other_removed);
+	if (x->skipped_at_import)
+		rc |= box_line(b, 0, "Note: %lld malformed entries skipped at import, not counted",
+			       (long long)x->skipped_at_import);
 	return rc;
 }
 

@@ -63,6 +63,16 @@ same "$(field 2 '.pmid')" "30000004"
 same "$(skips)" "5 $D/malformed.nbib:7: expected a MEDLINE tag ('XXXX- ') or a continuation line indented with spaces
 10 $D/malformed.nbib:10: expected 'PMID- ' to start a MEDLINE record"
 
+# PRISMA notes the skipped entries beside "removed for other reasons"
+# (they are not records and count nowhere)
+nskip=$(sql "$REV/review.db" "SELECT count(*) FROM import_skips")
+run 0 lsr -C "$REV" dedup
+run 0 lsr -C "$REV" prisma --json
+jqcheck "$OUT" .skipped_at_import "$nskip"
+run 0 lsr -C "$REV" prisma --svg "$TMP/prisma.svg"
+has "$OUT" "malformed entries were skipped at import"
+has "$TMP/prisma.svg" "malformed entries skipped at import, not counted"
+
 # a good file with the option: nothing skipped, exit 0
 run 0 lsr -C "$REV" import --source Test --skip-malformed --json "$D/ris-one-space-na.ris"
 has "$OUT" '"skipped":0,'
