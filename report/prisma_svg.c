@@ -42,7 +42,7 @@ static int box_line(struct box *b, int bold, const char *fmt, ...)
 	int first = 1;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start just above */
 	va_end(ap);
 	while (*p) {
 		/* the longest prefix ending at a space that fits */

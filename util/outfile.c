@@ -255,7 +255,7 @@ void outfile_safe_name(char *out, size_t n, const char *s)
 		unsigned char c = (unsigned char)*s;
 		int keep = (c < 0x80 && isalnum(c)) || c == '_' || c == '-' || (c == '.' && i > 0);
 
-		out[i++] = keep ? (char)c : (char)'_';
+		out[i++] = (char)(keep ? c : '_');
 	}
 	out[i] = '\0';
 }
