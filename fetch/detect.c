@@ -47,6 +47,25 @@ static size_t strcspn_n(const char *p, size_t n, const char *reject)
 	return n;
 }
 
+/*
+ * The end of the line at p (its first '\n' or '\r', or end) into *eol,
+ * and the start of the next line, or NULL after the last: LF, CRLF and a
+ * lone CR (classic Mac OS exports) all end a line, as the readers take them.
+ */
+static const char *next_line(const char *p, const char *end, const char **eol)
+{
+	const char *q = p;
+
+	while (q < end && *q != '\n' && *q != '\r')
+		q++;
+	*eol = q;
+	if (q >= end)
+		return NULL;
+	if (*q == '\r' && q + 1 < end && q[1] == '\n')
+		q++;
+	return q + 1;
+}
+
 /* Does a line in data[0..len) start with prefix?  Looks at every line. */
 static int has_line_prefix(const char *data, size_t len, const char *prefix,
 			   size_t max_lines)
@@ -54,15 +73,12 @@ static int has_line_prefix(const char *data, size_t len, const char *prefix,
 	size_t plen = strlen(prefix), lines = 0;
 	const char *p = data, *end = data + len;
 
-	while (p < end && lines++ < max_lines) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	while (p && p < end && lines++ < max_lines) {
+		const char *eol, *next = next_line(p, end, &eol);
 
-		if (n >= plen && !memcmp(p, prefix, plen))
+		if ((size_t)(eol - p) >= plen && !memcmp(p, prefix, plen))
 			return 1;
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = next;
 	}
 	return 0;
 }
@@ -88,15 +104,13 @@ static int endnote_tags(const char *p, const char *end)
 {
 	int tags = 0;
 
-	for (int lines = 0; p < end && lines < 3; lines++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+	for (int lines = 0; p && p < end && lines < 3; lines++) {
+		const char *eol, *next = next_line(p, end, &eol);
 
 		if (end - p < 3 || p[0] != '%' || p[1] == ' ' || p[1] == '%' || p[2] != ' ')
 			break;
 		tags++;
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = next;
 	}
 	return tags >= 2;
 }
@@ -105,9 +119,8 @@ static int endnote_tags(const char *p, const char *end)
  * first 200 lines (text before the first entry is comment). */
 static int bibtex_entry(const char *p, const char *end)
 {
-	for (int lines = 0; p < end && lines < 200; lines++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p;
-		const char *eol = nl ? nl : end;
+	for (int lines = 0; p && p < end && lines < 200; lines++) {
+		const char *eol, *next = next_line(p, end, &eol), *q = p;
 
 		while (q < eol && (*q == ' ' || *q == '\t'))
 			q++;
@@ -120,9 +133,7 @@ static int bibtex_entry(const char *p, const char *end)
 			if (q < eol && (*q == '{' || *q == '('))
 				return 1;
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = next;
 	}
 	return 0;
 }
@@ -235,13 +246,11 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 		 * data: ..."), the next line */
 		const char *q = p;
 
-		for (int k = 0; k < 2 && q < end; k++) {
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+		for (int k = 0; q && k < 2 && q < end; k++) {
+			const char *eol, *next = next_line(q, end, &eol);
+			size_t n = (size_t)(eol - q);
 			int seps = 0;
 
-			while (n && q[n - 1] == '\r')
-				n--;
 			for (size_t i = 0; i < n; i++)
 				if (q[i] == ',' || q[i] == '\t' || q[i] == ';')
 					seps++;
@@ -249,9 +258,9 @@ int fetch_detect_format(struct fetch_input *in, enum fetch_format *out)
 				*out = FETCH_FMT_CSV;
 				return 0;
 			}
-			if (!nl || n < 2 || q[0] != '"' || q[n - 1] != '"')
+			if (!next || n < 2 || q[0] != '"' || q[n - 1] != '"')
 				break;
-			q = nl + 1;
+			q = next;
 		}
 	}
 	return unknown_format(in, p, end);

@@ -214,14 +214,23 @@ same "$(key 2)" "Second record – with an en dash|Nuñez, José|2005|||"
 # the raw text is kept as received, in Windows-1252 with its CRLFs
 prov 1 "$D/cp1252-crlf.ris" 1 9
 prov 2 "$D/cp1252-crlf.ris" 11 15
-# lone CRs (an old Mac export).  --format is given: detection splits lines
-# at LF only and reads this file as one line (reported as a bug; detect.c)
-run 0 lsr -C "$REV" import --source Test --json --format wos "$D/cr-only.wos"
+# lone CRs (an old Mac export): detected as Web of Science, as the readers
+# take a lone CR for a line end (detection once split lines at LF only and
+# took this file for CSV)
+run 0 lsr -C "$REV" import --source Test --json "$D/cr-only.wos"
 has "$OUT" '"format":"wos","records":2,'
 has "$OUT" '"notes":"stray CR characters"'
 recs
 same "$(key 1)" "Bare carriage returns from an invented old export tool|Dahl, R|1998||FICTIONAL ARCHIVES|9-14"
 same "$(val 2 '[.line, .source_id] | join("|")')" "12|WOS:000900000000092"
+# the same for BibTeX and EndNote tagged with their LFs turned into CRs
+# (they were imported as CSV junk with exit 0)
+tr '\n' '\r' < "$D/records.bib" > "$TMP/cr.bib"
+run 0 lsr -C "$REV" import --source Test --json "$TMP/cr.bib"
+jqcheck "$OUT" .format bibtex
+tr '\n' '\r' < "$D/endnote.enw" > "$TMP/cr.enw"
+run 0 lsr -C "$REV" import --source Test --json "$TMP/cr.enw"
+jqcheck "$OUT" .format endnote
 
 # ---- gzip: read like the file inside; the duplicate check sees the content
 new_review
