@@ -265,6 +265,16 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 	int rc = 0;
 
 	json_object_set_new(report, "files", arr);
+	/* every pattern is checked before the first file is imported: a
+	 * refused one leaves the update as it was */
+	for (size_t i = 0; i < p->nsources; i++)
+		for (size_t g = 0; g < p->sources[i].files.n; g++) {
+			glob_t gl;
+
+			if ((rc = match_files(ctx, &p->sources[i], p->sources[i].files.v[g], &gl)) < 0)
+				return rc;
+			globfree(&gl);
+		}
 	for (size_t i = 0; i < p->nsources && rc == 0; i++) {
 		const struct protocol_source *src = &p->sources[i];
 

@@ -6,6 +6,7 @@
  */
 #include "runs.h"
 #include "db.h"
+#include "rows.h"
 #include "rawcodec.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
@@ -66,23 +67,25 @@ static void run_from_row(sqlite3_stmt *st, struct run_row *r)
 	r->update_no = sqlite3_column_int(st, 21);
 }
 
+struct runs_walk {
+	run_row_fn fn;
+	void *payload;
+};
+
+static int run_row_cb(sqlite3_stmt *st, void *payload)
+{
+	struct runs_walk *w = payload;
+	struct run_row row;
+
+	run_from_row(st, &row);
+	return w->fn(&row, w->payload);
+}
+
 static int runs_walk(struct lsr_db *db, const char *sql, run_row_fn fn, void *payload)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
-	struct run_row row;
-	int step, rc = 0;
+	struct runs_walk w = { fn, payload };
 
-	if (!st)
-		return lsr_error_last_code();
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		run_from_row(st, &row);
-		if ((rc = fn(&row, payload)) < 0)
-			break;
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(db, sql);
-	sqlite3_reset(st);
-	return rc;
+	return db_rows_each(db, sql, 0, run_row_cb, &w);
 }
 
 int db_runs_foreach(struct lsr_db *db, run_row_fn fn, void *payload)

@@ -3,7 +3,7 @@
  */
 #include "update.h"
 #include "db.h"
-#include "dbjson.h"
+#include "rows.h"
 #include "../util/clock.h"
 #include "../util/err.h"
 

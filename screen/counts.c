@@ -5,27 +5,10 @@
  */
 #include "screen.h"
 #include "../db/db.h"
+#include "../db/rows.h"
 #include "../util/err.h"
 
 #include <string.h>
-
-/* Run sql, binding no as ?1 when its text uses it, into *out. */
-static int count(struct lsr_db *db, const char *sql, int no, int64_t *out)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int step;
-
-	*out = 0;
-	if (!st)
-		return lsr_error_last_code();
-	if (strstr(sql, "?1"))
-		sqlite3_bind_int(st, 1, no);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW ? 0 : db_error(db, sql);
-}
 
 int screen_pending_counts(struct lsr_db *db, struct screen_pending *out)
 {
@@ -48,7 +31,7 @@ int screen_pending_counts(struct lsr_db *db, struct screen_pending *out)
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
-		rc = sql[i] ? count(db, sql[i], 0, v[i]) : screen_dedup_queue_open_count(db, v[i]);
+		rc = sql[i] ? db_rows_int(v[i], db, sql[i], 0) : screen_dedup_queue_open_count(db, v[i]);
 	return rc;
 }
 
@@ -73,6 +56,6 @@ int screen_update_counts(struct lsr_db *db, int no, struct screen_update_counts 
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
-		rc = count(db, sql[i], no, v[i]);
+		rc = db_rows_int(v[i], db, sql[i], no);
 	return rc;
 }

@@ -6,7 +6,7 @@
  */
 #include "screen.h"
 #include "../db/db.h"
-#include "../db/dbjson.h"
+#include "../db/rows.h"
 #include "../util/csvtab.h"
 #include "../util/err.h"
 

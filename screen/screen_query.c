@@ -4,26 +4,13 @@
  * returns one JSON value that cli/ prints as JSON or as text.
  */
 #include "screening_int.h"
-#include "../db/dbjson.h"
+#include "../db/rows.h"
 #include "../util/err.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *jtext(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *jint(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-		: json_integer(sqlite3_column_int64(st, i));
-}
 
 static json_t *jnum(double x)
 {
@@ -263,8 +250,8 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t assigned = sqlite3_column_int64(st, 2), decided = sqlite3_column_int64(st, 3);
 
-		json_array_append_new(rev, json_pack("{s:o,s:o,s:I,s:I,s:I}", "stage", jtext(st, 0),
-			"reviewer", jtext(st, 1), "assigned", (json_int_t)assigned, "decided",
+		json_array_append_new(rev, json_pack("{s:o,s:o,s:I,s:I,s:I}", "stage", db_col_json(st, 0, 's'),
+			"reviewer", db_col_json(st, 1, 's'), "assigned", (json_int_t)assigned, "decided",
 			(json_int_t)decided, "remaining", (json_int_t)(assigned - decided)));
 	}
 	sqlite3_reset(st);
@@ -311,8 +298,8 @@ static int decisions_of(struct lsr_db *db, int64_t citation, const char *stage, 
 	sqlite3_bind_int64(st, 1, citation);
 	db_bind_text(st, 2, stage);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o}", "reviewer", jtext(st, 0),
-			"verdict", jtext(st, 1), "reason", jtext(st, 2), "note", jtext(st, 3)));
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o}", "reviewer", db_col_json(st, 0, 's'),
+			"verdict", db_col_json(st, 1, 's'), "reason", db_col_json(st, 2, 's'), "note", db_col_json(st, 3, 's')));
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE) {
 		json_decref(arr);
@@ -411,13 +398,13 @@ int screen_explain_json(struct lsr_db *db, int64_t citation, struct json_t **out
 	json_object_set_new(o, "id", json_integer(live));
 	if (live != citation)
 		json_object_set_new(o, "merged_from", json_integer(citation));
-	json_object_set_new(o, "title", jtext(st, 0));
-	json_object_set_new(o, "year", jint(st, 1));
-	json_object_set_new(o, "journal", jtext(st, 2));
-	json_object_set_new(o, "doi", jtext(st, 3));
-	json_object_set_new(o, "pmid", jtext(st, 4));
+	json_object_set_new(o, "title", db_col_json(st, 0, 's'));
+	json_object_set_new(o, "year", db_col_json(st, 1, 'n'));
+	json_object_set_new(o, "journal", db_col_json(st, 2, 's'));
+	json_object_set_new(o, "doi", db_col_json(st, 3, 's'));
+	json_object_set_new(o, "pmid", db_col_json(st, 4, 's'));
 	json_object_set_new(o, "authors", jparse((const char *)sqlite3_column_text(st, 6)));
-	json_object_set_new(o, "abstract", jtext(st, 5));
+	json_object_set_new(o, "abstract", db_col_json(st, 5, 's'));
 	sqlite3_reset(st);
 #define ADD(key, sql, names, single) do { \
 		if ((rc = rows_json(db, sql, live, names, &x)) < 0) \

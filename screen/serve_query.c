@@ -6,6 +6,7 @@
  */
 #include "serve_query.h"
 #include "screening_int.h"
+#include "../db/rows.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -79,13 +80,6 @@ static json_t *json_col(sqlite3_stmt *st, int col)
 	return v ? v : json_array();
 }
 
-static json_t *text_col(sqlite3_stmt *st, int col)
-{
-	const char *t = (const char *)sqlite3_column_text(st, col);
-
-	return t ? json_string(t) : json_null();
-}
-
 /* Distinct items of a list column over the citation's counted members. */
 static int member_list(struct lsr_db *db, int64_t citation, const char *column, json_t *out)
 {
@@ -101,7 +95,7 @@ static int member_list(struct lsr_db *db, int64_t citation, const char *column, 
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, text_col(st, 0));
+		json_array_append_new(out, db_col_json(st, 0, 's'));
 	sqlite3_reset(st);
 	return step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
@@ -121,9 +115,9 @@ static int sources_of(struct lsr_db *db, int64_t citation, json_t *out)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(out, json_pack("{s:I,s:o,s:o,s:o}", "record",
 						     (json_int_t)sqlite3_column_int64(st, 0),
-						     "source", text_col(st, 1),
-						     "source_record_id", text_col(st, 2),
-						     "title", text_col(st, 3)));
+						     "source", db_col_json(st, 1, 's'),
+						     "source_record_id", db_col_json(st, 2, 's'),
+						     "title", db_col_json(st, 3, 's')));
 	sqlite3_reset(st);
 	return step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
@@ -140,14 +134,14 @@ static int suggestions_of(struct lsr_db *db, int64_t citation, json_t *out)
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, citation);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *h = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "rule", text_col(st, 0),
-				      "reason", text_col(st, 1), "mode", text_col(st, 2),
-				      "field", text_col(st, 3),
+		json_t *h = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "rule", db_col_json(st, 0, 's'),
+				      "reason", db_col_json(st, 1, 's'), "mode", db_col_json(st, 2, 's'),
+				      "field", db_col_json(st, 3, 's'),
 				      "start", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
 					      : json_integer(sqlite3_column_int64(st, 4)),
 				      "end", sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
 					      : json_integer(sqlite3_column_int64(st, 5)),
-				      "matched", text_col(st, 6));
+				      "matched", db_col_json(st, 6, 's'));
 
 		json_array_append_new(out, h);
 	}
@@ -173,12 +167,12 @@ int screen_serve_citation_json(struct lsr_db *db, int64_t citation, json_t **out
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "citation",
-			      (json_int_t)citation, "title", text_col(st, 0),
+			      (json_int_t)citation, "title", db_col_json(st, 0, 's'),
 			      "authors", json_col(st, 1),
 			      "year", sqlite3_column_type(st, 2) == SQLITE_NULL ? json_null()
 				      : json_integer(sqlite3_column_int64(st, 2)),
-			      "journal", text_col(st, 3), "abstract", text_col(st, 4),
-			      "doi", text_col(st, 5), "pmid", text_col(st, 6),
+			      "journal", db_col_json(st, 3, 's'), "abstract", db_col_json(st, 4, 's'),
+			      "doi", db_col_json(st, 5, 's'), "pmid", db_col_json(st, 6, 's'),
 			      "publication_types", json_col(st, 7));
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
