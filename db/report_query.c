@@ -115,9 +115,11 @@ int update_flags_list(struct lsr_db *db, int upto,
 	struct flag_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''), coalesce(m.title, '')"
+		/* the title looked up per flag: as the right side of a LEFT JOIN
+		 * SQLite would build citation_metadata for every citation first */
+		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''),"
+		" coalesce((SELECT m.title FROM citation_metadata m WHERE m.id = f.citation_id), '')"
 		" FROM update_flags f LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
 		" WHERE f.update_no <= ?1 ORDER BY f.update_no, s.label, f.kind, f.detail",
 		upto, flag_row, &w);
 }
