@@ -61,6 +61,19 @@ int update_skipped_count(int64_t *out, struct lsr_db *db, int update)
 		update);
 }
 
+int update_reports_of_previous_studies(int64_t *out, struct lsr_db *db, int update)
+{
+	*out = 0;
+	if (update < 1)
+		return 0;
+	return db_rows_int(out, db,
+		"SELECT count(*) FROM study_reports sr JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
+		" WHERE cu.update_no = ?1 AND (SELECT min(c2.update_no) FROM study_reports s2"
+		"  JOIN citation_updates c2 ON c2.citation_id = s2.citation_id"
+		"  WHERE s2.study_id = sr.study_id) < ?1",
+		update);
+}
+
 /* ---- updates -------------------------------------------------------------- */
 
 struct date_out {
