@@ -4,6 +4,7 @@
 # reports, as RIS, BibTeX and CSV; the RIS and BibTeX files imported into a
 # fresh review give back the same titles.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/screen_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev
@@ -89,17 +90,9 @@ run 0 lsr -C rev records --citations
 same "$(wc -l < "$OUT" | tr -d ' ')" 4
 
 # screen: the trials in, then each report linked to its study
-screen() {
-	run 0 lsr -C rev screen batch --reviewer ann --stage "$1" --size 50 -o "$2.csv"
-	awk -F, -v ft="$1" 'NR == 1 { print; next }
-		{ inc = ($2 ~ /trial/); OFS = ","
-		  $6 = inc ? "include" : "exclude"; $7 = inc ? "" : (ft == "full-text" ? "abstract-only" : "off-topic"); print }' \
-		"$2.csv" > "$2-filled.csv"
-	run 0 lsr -C rev screen import "$2-filled.csv" --reviewer ann
-}
-screen title-abstract ta
+screen_round rev title-abstract ta 'Hip fractures' off-topic
 run 0 lsr -C rev screen fulltext "$A" "$B" "$A2" --retrieved
-screen full-text ft
+screen_round rev full-text ft
 run 0 lsr -C rev study link "$A" "$A2" --study "A 2020"
 run 0 lsr -C rev study link "$B" --study "B 2021"
 

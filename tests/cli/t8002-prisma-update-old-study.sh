@@ -4,6 +4,7 @@
 # report of a new study; the report counts in the totals (PRISMA 2020's
 # template for updated reviews), shown on a line of its own.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/screen_lib.sh"
 
 cd "$TMP"
 nbib() {
@@ -26,25 +27,20 @@ screening:
     - {code: abstract-only, stage: full-text}
 EOF
 mkdir rev/exports
-screen() {
-	run 0 lsr -C rev screen batch --reviewer ann --stage "$1" --size 50 -o "$2.csv"
-	awk -F, 'NR == 1 { print; next } { OFS = ","; $6 = "include"; $7 = ""; print }' "$2.csv" > "$2-filled.csv"
-	run 0 lsr -C rev screen import "$2-filled.csv" --reviewer ann
-}
 # update 0: trial A
 nbib "111|Stem cells for cirrhosis: trial A" > rev/exports/pm-1.nbib
 run 0 lsr -C rev import rev/exports/pm-1.nbib --source PubMed
 run 0 lsr -C rev dedup
-screen title-abstract ta0
+screen_round rev title-abstract ta0
 run 0 lsr -C rev screen fulltext 1 --retrieved
-screen full-text ft0
+screen_round rev full-text ft0
 run 0 lsr -C rev study link 1 --study "A 2020"
 # update 1: only a follow-up report of trial A
 nbib "222|Stem cells for cirrhosis: trial A five-year follow-up" > rev/exports/pm-2.nbib
 SOURCE_DATE_EPOCH=1702000000 run 0 lsr -C rev update
-screen title-abstract ta1
+screen_round rev title-abstract ta1
 run 0 lsr -C rev screen fulltext 2 --retrieved
-screen full-text ft1
+screen_round rev full-text ft1
 run 0 lsr -C rev study link 2 --study "A 2020"
 
 run 0 lsr -C rev prisma --update 1 --json

@@ -4,6 +4,7 @@
 # the outcomes the protocol marks kind: adverse_event only - a dichotomous
 # outcome where fewer is better is not a harm by that alone.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/screen_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev
@@ -29,15 +30,9 @@ EOF
 printf 'PMID- 1\nTI  - Trial one\nDP  - 2020\nAB  - x\n\nPMID- 2\nTI  - Cohort & <two>\nDP  - 2018\nAB  - y\n\nPMID- 3\nTI  - Trial three abstract\nDP  - 2021\nAB  - z\n\n' > r.nbib
 run 0 lsr -C rev import r.nbib --source PubMed
 run 0 lsr -C rev dedup
-run 0 lsr -C rev screen batch --reviewer ann --stage title-abstract --size 9 -o ta.csv
-awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { $6 = "include"; $7 = ""; print }' ta.csv > ta-f.csv
-run 0 lsr -C rev screen import ta-f.csv --reviewer ann
+screen_round rev title-abstract ta
 run 0 lsr -C rev screen fulltext 1 2 3 --retrieved
-run 0 lsr -C rev screen batch --reviewer ann --stage full-text --size 9 -o ft.csv
-awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
-	{ $6 = ($2 ~ /Cohort/ || $2 ~ /abstract/) ? "exclude" : "include";
-	  $7 = ($2 ~ /Cohort/) ? "wrong-design" : ($2 ~ /abstract/) ? "abstract-only" : ""; print }' ft.csv > ft-f.csv
-run 0 lsr -C rev screen import ft-f.csv --reviewer ann
+screen_round rev full-text ft Cohort wrong-design abstract abstract-only
 run 0 lsr -C rev study link 1 --study "One 2020"
 cat > o.csv <<'EOF'
 study,outcome,timepoint,arm,n,mean,sd,events,source
