@@ -61,6 +61,23 @@ int update_skipped_count(int64_t *out, struct lsr_db *db, int update)
 		update);
 }
 
+int update_reports_of_previous_studies(int64_t *out, struct lsr_db *db, int update)
+{
+	*out = 0;
+	if (update < 1)
+		return 0;
+	return db_rows_int(out, db,
+		/* each report's update looked up (citation_updates for a few
+		 * rows: joining the view would group the whole review) */
+		"WITH r AS MATERIALIZED (SELECT sr.study_id,"
+		"  (SELECT min(ru.update_no) FROM citation_members m"
+		"   JOIN dedup_records d ON d.id = m.record_id JOIN run_updates ru ON ru.run_id = d.run_id"
+		"   WHERE m.citation_id = sr.citation_id) AS u FROM study_reports sr)"
+		" SELECT count(*) FROM r WHERE r.u = ?1"
+		" AND (SELECT min(r2.u) FROM r r2 WHERE r2.study_id = r.study_id) < ?1",
+		update);
+}
+
 /* ---- updates -------------------------------------------------------------- */
 
 struct date_out {

@@ -245,8 +245,11 @@ static int scope_records(struct prisma *x, struct lsr_db *db, int update)
 
 static void scope_totals(struct prisma *x)
 {
+	/* a new report of a study included before is no report of a new
+	 * study: it counts in the totals (PRISMA 2020, updated reviews) */
+	x->reports_included -= x->reports_of_previous_studies;
 	x->total_studies = x->previous_studies + x->studies_included;
-	x->total_reports = x->previous_reports + x->reports_included;
+	x->total_reports = x->previous_reports + x->reports_included + x->reports_of_previous_studies;
 }
 
 /* Fill x for update (negative: the whole review) and, with per, each
@@ -266,8 +269,12 @@ static int compute_scope(struct prisma *x, struct prisma *per, int nper, struct 
 	    (rc = screen_ta_status_counts(db, update, add_ta, &w)) < 0 ||
 	    (rc = screen_ft_status_counts(db, update, add_ft, &w)) < 0 ||
 	    (rc = screen_report_included_counts(db, add_reports, &w)) < 0 ||
-	    (rc = screen_study_first_updates(db, add_study, &w)) < 0)
+	    (rc = screen_study_first_updates(db, add_study, &w)) < 0 ||
+	    (rc = update_reports_of_previous_studies(&x->reports_of_previous_studies, db, update)) < 0)
 		return rc;
+	for (int u = 0; per && u < nper; u++)
+		if ((rc = update_reports_of_previous_studies(&per[u].reports_of_previous_studies, db, u)) < 0)
+			return rc;
 	scope_totals(x);
 	for (int u = 0; per && u < nper; u++)
 		scope_totals(&per[u]);
@@ -323,19 +330,24 @@ int prisma_check(const struct prisma *x, char *msg, size_t msgsz)
 	CHECK(counts_sum(&x->fulltext_excluded) == x->fulltext_excluded_total,
 	      "reports excluded (%lld) is not the sum of its reasons (%lld)",
 	      (long long)x->fulltext_excluded_total, (long long)counts_sum(&x->fulltext_excluded));
-	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending == x->reports_included,
+	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending ==
+	      x->reports_included + x->reports_of_previous_studies,
 	      "reports of included studies (%lld) is not reports assessed (%lld) minus excluded"
-	      " (%lld) and undecided (%lld)", (long long)x->reports_included, (long long)x->assessed,
-	      (long long)x->fulltext_excluded_total, (long long)x->fulltext_pending);
+	      " (%lld) and undecided (%lld)",
+	      (long long)(x->reports_included + x->reports_of_previous_studies),
+	      (long long)x->assessed, (long long)x->fulltext_excluded_total,
+	      (long long)x->fulltext_pending);
 	CHECK(x->reports_unlinked >= 0 && x->reports_unlinked <= x->reports_included,
 	      "reports not linked to a study (%lld) exceeds the reports included (%lld)",
 	      (long long)x->reports_unlinked, (long long)x->reports_included);
 	CHECK(x->total_studies == x->previous_studies + x->studies_included &&
-	      x->total_reports == x->previous_reports + x->reports_included,
+	      x->total_reports == x->previous_reports + x->reports_included +
+				  x->reports_of_previous_studies,
 	      "total studies (%lld) or reports (%lld) is not previous plus new (%lld + %lld,"
-	      " %lld + %lld)", (long long)x->total_studies, (long long)x->total_reports,
+	      " %lld + %lld + %lld)", (long long)x->total_studies, (long long)x->total_reports,
 	      (long long)x->previous_studies, (long long)x->studies_included,
-	      (long long)x->previous_reports, (long long)x->reports_included);
+	      (long long)x->previous_reports, (long long)x->reports_included,
+	      (long long)x->reports_of_previous_studies);
 	CHECK(x->total_studies <= x->total_reports - (x->reports_unlinked),
 	      "studies included (%lld) outnumber their linked reports (%lld)",
 	      (long long)x->total_studies, (long long)(x->total_reports - x->reports_unlinked));
@@ -375,7 +387,7 @@ static int check_sums(const struct prisma *all, const struct prisma *per)
 		sum.sought += u->sought;
 		sum.assessed += u->assessed;
 		sum.fulltext_excluded_total += u->fulltext_excluded_total;
-		sum.reports_included += u->reports_included;
+		sum.reports_included += u->reports_included + u->reports_of_previous_studies;
 		sum.studies_included += u->studies_included;
 	}
 #define SAME(f) \
@@ -470,6 +482,7 @@ json_t *prisma_json(const struct prisma *x)
 	json_object_set_new(o, "studies_included", json_integer(x->studies_included));
 	json_object_set_new(o, "reports_included", json_integer(x->reports_included));
 	json_object_set_new(o, "reports_unlinked", json_integer(x->reports_unlinked));
+	json_object_set_new(o, "reports_of_previous_studies", json_integer(x->reports_of_previous_studies));
 	if (x->update >= 1) {
 		json_object_set_new(o, "previous_studies", json_integer(x->previous_studies));
 		json_object_set_new(o, "previous_reports", json_integer(x->previous_reports));
@@ -566,6 +579,9 @@ int prisma_text(struct buf *out, const struct prisma *x)
 				(long long)x->studies_included,
 				x->update >= 1 ? "reports of new included studies" : "reports of included studies",
 				(long long)x->reports_included);
+	if (rc == 0 && x->update >= 1 && x->reports_of_previous_studies)
+		rc = buf_printf(out, "  %-48s %7lld\n", "new reports of studies included before",
+				(long long)x->reports_of_previous_studies);
 	if (rc == 0 && x->reports_unlinked)
 		rc = buf_printf(out, "  (%lld included report%s not linked to a study yet: lsr study link)\n",
 				(long long)x->reports_unlinked, x->reports_unlinked == 1 ? "" : "s");
