@@ -522,6 +522,9 @@ static int read_value(struct cur *c, struct buf *out, const char *key)
 		} else {
 			return parse_error(c, "expected a value ({...}, \"...\", a number or a macro)", key);
 		}
+		/* macros joined by '#' could double a value at each step */
+		if (input_limit(c->st->in, FETCH_LIMIT_FIELD, c->line, out->len) < 0)
+			return LSR_EPARSE;
 		c->value_end = c->line;
 		skip_ws(c);
 		if (c->i < c->n && c->s[c->i] == '#') {
@@ -832,7 +835,9 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		 * "%@article{...}" an entry commented out */
 		if (state == OUTSIDE && s[strspn(s, " \t")] == '%')
 			continue;
-		if (state != OUTSIDE && (rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0)
+		if (state != OUTSIDE && ((rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0 ||
+					 (rc = input_limit(in, FETCH_LIMIT_RECORD, st.start_line,
+							   st.raw.len)) < 0))
 			goto out;
 		for (size_t i = 0; i <= n; i++) {
 			char ch = (char)(i < n ? s[i] : '\n');
@@ -902,7 +907,7 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 
 				state = OUTSIDE;
 				rc = parse_entry(&st, &rec, &ready);
-				if (rc < 0 && (rc = fetch_skip(o, st.start_line, rc)) < 0)
+				if (rc < 0 && (in->over_limit || (rc = fetch_skip(o, st.start_line, rc)) < 0))
 					goto out;
 				if (ready && (rc = sink(&rec, payload)) < 0)
 					goto out;

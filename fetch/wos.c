@@ -336,6 +336,8 @@ int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o
 				v++;
 			if (!*v || !*header.v[i])
 				continue;
+			if ((rc = input_limit(in, FETCH_LIMIT_FIELD, in->lineno, strlen(v))) < 0)
+				goto out;
 			buf_reset(&text);
 			if (list_tag(header.v[i])) {
 				/* "Li, W; Dou, ZG" -> one name a line */
