@@ -810,6 +810,10 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 		if ((rc = buf_add(&s.raw, in->raw.s, in->raw.len)) < 0 ||
 		    (rc = input_limit(in, FETCH_LIMIT_RECORD, s.row_line, s.raw.len)) < 0)
 			goto out;
+		/* libcsv grows a cell's buffer by blk_size bytes at a time:
+		 * make that the size so far plus the line, or a long cell
+		 * costs quadratic time */
+		csv_set_blk_size(&p, p.entry_size + in->line.len + 128);
 		if (csv_parse(&p, line, in->line.len, on_cell, on_row, &s) != in->line.len ||
 		    csv_parse(&p, "\n", 1, on_cell, on_row, &s) != 1) {
 			rc = lsr_error_set(LSR_EPARSE, "%s:%llu: %s", in->name,

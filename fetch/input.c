@@ -177,7 +177,7 @@ int input_limit(struct fetch_input *in, enum fetch_limit what, uint64_t line, ui
 	in->over_limit = 1;
 	size_name(max, sizeof(max), limits[what].max);
 	return lsr_error_set(LSR_EPARSE,
-			     "%s:%llu: refused: %s longer than %s, the limit for %s (see 'Input limits' in lsr-import)",
+			     "%s:%llu: refused: %s is longer than %s, the limit for %s (see 'Input limits' in lsr-import)",
 			     in->name, (unsigned long long)(line ? line : 1), limits[what].thing, max,
 			     limits[what].name);
 }
