@@ -676,7 +676,8 @@ static void on_cell(void *data, size_t len, void *payload)
 
 	if (s->rc < 0)
 		return;
-	if ((s->rc = input_limit(s->in, FETCH_LIMIT_FIELD, s->row_line, len)) < 0)
+	if ((s->rc = input_limit(s->in, FETCH_LIMIT_FIELD, s->row_line, len)) < 0 ||
+	    (s->rc = input_limit(s->in, FETCH_LIMIT_CELLS, s->row_line, s->ncells + 1)) < 0)
 		return;
 	if (s->ncells == s->cap_cells) {
 		size_t ncap = s->cap_cells ? s->cap_cells * 2 : 32;

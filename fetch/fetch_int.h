@@ -26,6 +26,7 @@
 #define FETCH_LINE_MAX   ((size_t)16 << 20) /* a line of a line format */
 #define FETCH_FIELD_MAX  ((size_t)1 << 20)  /* a field's value; an XML text node */
 #define FETCH_RECORD_MAX ((size_t)32 << 20) /* the bytes of one record */
+#define FETCH_CELLS_MAX  4096               /* cells in a CSV or TSV row */
 /* .gz input: at most FETCH_GZ_RATIO bytes out per compressed byte read,
  * after the first FETCH_GZ_FLOOR bytes out (small files may compress
  * better: a run of blanks) */
@@ -37,6 +38,7 @@ enum fetch_limit {
 	FETCH_LIMIT_FIELD,   /* a field: a tag's value, a BibTeX value, a CSV cell */
 	FETCH_LIMIT_TEXT,    /* XML: a text node, comment, CDATA section or tag */
 	FETCH_LIMIT_RECORD,  /* a record, from its first line or '<' */
+	FETCH_LIMIT_CELLS,   /* the cells of a CSV or TSV row (a count) */
 };
 
 /*

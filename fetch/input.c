@@ -164,20 +164,26 @@ int input_limit(struct fetch_input *in, enum fetch_limit what, uint64_t line, ui
 		uint64_t max;
 		const char *thing, *name;
 	} limits[] = {
-		[FETCH_LIMIT_LINE] = { FETCH_LINE_MAX, "a line", "a line" },
-		[FETCH_LIMIT_FIELD] = { FETCH_FIELD_MAX, "a field", "a field" },
-		[FETCH_LIMIT_TEXT] = { FETCH_FIELD_MAX, "an XML text node", "a text node, comment or tag" },
-		[FETCH_LIMIT_RECORD] = { FETCH_RECORD_MAX, "the record that starts here", "a record" },
+		[FETCH_LIMIT_LINE] = { FETCH_LINE_MAX, "a line is longer than", "a line" },
+		[FETCH_LIMIT_FIELD] = { FETCH_FIELD_MAX, "a field is longer than", "a field" },
+		[FETCH_LIMIT_TEXT] = { FETCH_FIELD_MAX, "an XML text node is longer than",
+				       "a text node, comment or tag" },
+		[FETCH_LIMIT_RECORD] = { FETCH_RECORD_MAX, "the record that starts here is longer than",
+					 "a record" },
+		[FETCH_LIMIT_CELLS] = { FETCH_CELLS_MAX, "a row has more than", "a row" },
 	};
 	char max[32];
 
-	assert(what >= FETCH_LIMIT_LINE && what <= FETCH_LIMIT_RECORD);
+	assert(what >= FETCH_LIMIT_LINE && what <= FETCH_LIMIT_CELLS);
 	if (len <= limits[what].max)
 		return 0;
 	in->over_limit = 1;
-	size_name(max, sizeof(max), limits[what].max);
+	if (what == FETCH_LIMIT_CELLS)
+		snprintf(max, sizeof(max), "%d cells", FETCH_CELLS_MAX);
+	else
+		size_name(max, sizeof(max), limits[what].max);
 	return lsr_error_set(LSR_EPARSE,
-			     "%s:%llu: refused: %s is longer than %s, the limit for %s (see 'Input limits' in lsr-import)",
+			     "%s:%llu: refused: %s %s, the limit for %s (see 'Input limits' in lsr-import)",
 			     in->name, (unsigned long long)(line ? line : 1), limits[what].thing, max,
 			     limits[what].name);
 }

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Input limits (issue 20, defect 5; docs/cmd/lsr-import.md "Input limits"):
-# a line over 16 MiB, a field over 1 MiB, an XML text node over 1 MiB, a
-# record over 32 MiB and a .gz that expands more than 200 times (after
-# 16 MiB) are refused quickly (the rest of a long line is never read), with
-# an error naming the file, the line and the limit, exit 3, and the review
-# left as it was, --skip-malformed or not.  The oversize inputs are made
+# a line over 16 MiB, a field over 1 MiB, a row of over 4096 cells, an XML
+# text node over 1 MiB, a record over 32 MiB and a .gz that expands more
+# than 200 times (after 16 MiB) are refused quickly (the rest of a long
+# line is never read), with an error naming the file, the line and the
+# limit, exit 3, and the review left as it was, --skip-malformed or not.  The oversize inputs are made
 # here, in the test's temporary folder.
 . "$(dirname "$0")/lib.sh"
 
@@ -94,6 +94,13 @@ refused "$D/cont.nbib" "$D/cont.nbib:13: refused: a field is longer than 1 MiB, 
 	printf '@article{k1, title = m17}\n'
 } > "$D/macros.bib"
 refused "$D/macros.bib" "$D/macros.bib:18: refused: a field is longer than 1 MiB, $FIELD"
+
+# a row of more than 4096 cells (a header of 15 MiB of commas took 8
+# minutes and 3 GB before the limit)
+gen "$D/cells.csv" 'Title' , $((5 * MB)) '\nx\n'
+refused "$D/cells.csv" "$D/cells.csv:1: refused: a row has more than 4096 cells, the limit for a row (see 'Input limits' in lsr-import)"
+gen "$D/cells.tsv" 'PT' , 0 '\nJ\tx\n' 5000 '\tAU' ''
+refused "$D/cells.tsv" "$D/cells.tsv:1: refused: a row has more than 4096 cells, the limit for a row (see 'Input limits' in lsr-import)" --format wos-tsv
 
 # --- a record of more than 32 MiB, no field or line too long ------------
 gen "$D/record.ris" 'TY  - JOUR\n' c 1000000 'ER  - \n' 34 'N1  - ' '\n'
