@@ -366,9 +366,13 @@ static int text_limit(struct xmlrec *x, uint64_t at)
 static int scan(struct xmlrec *x)
 {
 	static const char *const closer[] = { NULL, "-->", "]]>", "?>" };
-	const unsigned char *p = x->win + (x->scan - x->winbase);
-	const unsigned char *end = x->win + x->winlen;
+	const unsigned char *p, *end;
 	int rc = 0;
+
+	if (!x->win)
+		return 0; /* nothing read (an empty input): no window yet */
+	p = x->win + (x->scan - x->winbase);
+	end = x->win + x->winlen;
 
 	while (p < end) {
 		const unsigned char *q;

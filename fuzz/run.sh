@@ -31,10 +31,13 @@ for t in "$@"; do
 	mkdir -p "$work"
 	log=$build/fuzz-artifacts/$t.log
 	echo "== fuzz-$t for ${seconds}s"
+	seeds=$src/corpus/$t
+	[ -d "$src/regress/$t" ] && seeds="$seeds $src/regress/$t"
+	# shellcheck disable=SC2086 # seeds: one or two folders
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 \
 		-artifact_prefix="$build/fuzz-artifacts/$t-" \
-		"$work" "$src/corpus/$t" "$src/regress/$t" >"$log" 2>&1
+		"$work" $seeds >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	if [ "$rc" -ne 0 ]; then
