@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # build that way by hand.
 WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: all build example test tidy bench clean
+.PHONY: all build example test tidy bench fuzz clean
 
 all: build
 
@@ -32,5 +32,17 @@ tidy:
 bench: build
 	bench/run.sh
 
+# libFuzzer on every import parser, sheet reader and the protocol loader
+# (HACKING.md, "Fuzzing"): a clang build with -DLSR_FUZZ=ON, then each
+# target for FUZZ_SECONDS (FUZZ_TARGETS: some of them only).  Needs the
+# Debian packages clang and libclang-rt-14-dev.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DLSR_FUZZ=ON -DLSR_TESTS=OFF -DLSR_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz-all
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf build build-test build-tidy
+	rm -rf build build-test build-tidy build-fuzz

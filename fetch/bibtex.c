@@ -414,6 +414,8 @@ static int add_names(struct lsr_record *r, const char *s)
 struct bib_state {
 	struct fetch_input *in;
 	struct strv macro_names, macro_values; /* @string, names lower-case */
+	size_t *macro_slot;       /* hash of macro_names: index + 1, 0 free */
+	size_t macro_cap;         /* slots, a power of two (0: none yet) */
 	struct buf text;          /* the entry from '@' to its closing brace */
 	struct buf raw;           /* its lines as received */
 	struct buf value;         /* scratch: one field value */
@@ -449,15 +451,63 @@ static int parse_error(struct cur *c, const char *what, const char *key)
 			     (unsigned long long)c->st->start_line);
 }
 
+/* FNV-1a of name, case folded as macro names are. */
+static size_t macro_hash(const char *name)
+{
+	size_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*name)) * 16777619u;
+	return h;
+}
+
+/* The slot of name, or of the free slot where it would go. */
+static size_t *macro_at(struct bib_state *st, const char *name)
+{
+	size_t mask = st->macro_cap - 1, i = macro_hash(name) & mask;
+
+	while (st->macro_slot[i] && strcasecmp(st->macro_names.v[st->macro_slot[i] - 1], name))
+		i = (i + 1) & mask;
+	return &st->macro_slot[i];
+}
+
+/* Define macro name (lower-case) as value; the first definition of a name
+ * stays.  Names are hashed: a file of many @string lines and values
+ * joining many macros is read in linear time. */
+static int macro_define(struct bib_state *st, const char *name, const char *value)
+{
+	size_t *slot;
+
+	if ((st->macro_names.n + 1) * 2 > st->macro_cap) {
+		size_t ncap = st->macro_cap ? st->macro_cap * 2 : 64;
+		size_t *nslot = calloc(ncap, sizeof(*nslot));
+
+		if (!nslot)
+			return lsr_error_oom();
+		free(st->macro_slot);
+		st->macro_slot = nslot;
+		st->macro_cap = ncap;
+		for (size_t i = 0; i < st->macro_names.n; i++)
+			*macro_at(st, st->macro_names.v[i]) = i + 1;
+	}
+	slot = macro_at(st, name);
+	if (*slot)
+		return 0;
+	if (strv_push(&st->macro_names, name) < 0 || strv_push(&st->macro_values, value) < 0)
+		return LSR_ENOMEM;
+	*slot = st->macro_names.n;
+	return 0;
+}
+
 static const char *macro(struct bib_state *st, const char *name)
 {
 	static const char *const months[] = { "jan", "January", "feb", "February", "mar", "March",
 		"apr", "April", "may", "May", "jun", "June", "jul", "July", "aug", "August",
 		"sep", "September", "oct", "October", "nov", "November", "dec", "December", NULL };
+	size_t *slot = st->macro_cap ? macro_at(st, name) : NULL;
 
-	for (size_t i = 0; i < st->macro_names.n; i++)
-		if (!strcasecmp(st->macro_names.v[i], name))
-			return st->macro_values.v[i];
+	if (slot && *slot)
+		return st->macro_values.v[*slot - 1];
 	for (int i = 0; months[i]; i += 2)
 		if (!strcasecmp(months[i], name))
 			return months[i + 1];
@@ -522,6 +572,9 @@ static int read_value(struct cur *c, struct buf *out, const char *key)
 		} else {
 			return parse_error(c, "expected a value ({...}, \"...\", a number or a macro)", key);
 		}
+		/* macros joined by '#' could double a value at each step */
+		if (input_limit(c->st->in, FETCH_LIMIT_FIELD, c->line, out->len) < 0)
+			return LSR_EPARSE;
 		c->value_end = c->line;
 		skip_ws(c);
 		if (c->i < c->n && c->s[c->i] == '#') {
@@ -736,8 +789,7 @@ static int parse_entry(struct bib_state *st, struct lsr_record *r, int *ready)
 				st->missing_comma_line = c.line;
 		}
 		if (is_string) {
-			if ((rc = strv_push(&st->macro_names, name)) < 0 ||
-			    (rc = strv_push(&st->macro_values, st->value.s)) < 0)
+			if ((rc = macro_define(st, name, st->value.s)) < 0)
 				goto out;
 			continue;
 		}
@@ -832,7 +884,9 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 		 * "%@article{...}" an entry commented out */
 		if (state == OUTSIDE && s[strspn(s, " \t")] == '%')
 			continue;
-		if (state != OUTSIDE && (rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0)
+		if (state != OUTSIDE && ((rc = buf_add(&st.raw, in->raw.s, in->raw.len)) < 0 ||
+					 (rc = input_limit(in, FETCH_LIMIT_RECORD, st.start_line,
+							   st.raw.len)) < 0))
 			goto out;
 		for (size_t i = 0; i <= n; i++) {
 			char ch = (char)(i < n ? s[i] : '\n');
@@ -902,7 +956,7 @@ int fetch_parse_bibtex(struct fetch_input *in, const struct fetch_parse_opts *o,
 
 				state = OUTSIDE;
 				rc = parse_entry(&st, &rec, &ready);
-				if (rc < 0 && (rc = fetch_skip(o, st.start_line, rc)) < 0)
+				if (rc < 0 && (in->over_limit || (rc = fetch_skip(o, st.start_line, rc)) < 0))
 					goto out;
 				if (ready && (rc = sink(&rec, payload)) < 0)
 					goto out;
@@ -931,6 +985,7 @@ out:
 	record_release(&rec);
 	strv_release(&st.macro_names);
 	strv_release(&st.macro_values);
+	free(st.macro_slot);
 	buf_release(&st.text);
 	buf_release(&st.raw);
 	buf_release(&st.value);

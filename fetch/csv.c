@@ -676,6 +676,9 @@ static void on_cell(void *data, size_t len, void *payload)
 
 	if (s->rc < 0)
 		return;
+	if ((s->rc = input_limit(s->in, FETCH_LIMIT_FIELD, s->row_line, len)) < 0 ||
+	    (s->rc = input_limit(s->in, FETCH_LIMIT_CELLS, s->row_line, s->ncells + 1)) < 0)
+		return;
 	if (s->ncells == s->cap_cells) {
 		size_t ncap = s->cap_cells ? s->cap_cells * 2 : 32;
 		struct buf *p = realloc(s->cells, ncap * sizeof(*p));
@@ -805,8 +808,13 @@ int fetch_parse_csv(struct fetch_input *in, const struct fetch_parse_opts *o,
 			s.row_offset = in->line_offset;
 			buf_reset(&s.raw);
 		}
-		if ((rc = buf_add(&s.raw, in->raw.s, in->raw.len)) < 0)
+		if ((rc = buf_add(&s.raw, in->raw.s, in->raw.len)) < 0 ||
+		    (rc = input_limit(in, FETCH_LIMIT_RECORD, s.row_line, s.raw.len)) < 0)
 			goto out;
+		/* libcsv grows a cell's buffer by blk_size bytes at a time:
+		 * make that the size so far plus the line, or a long cell
+		 * costs quadratic time */
+		csv_set_blk_size(&p, p.entry_size + in->line.len + 128);
 		if (csv_parse(&p, line, in->line.len, on_cell, on_row, &s) != in->line.len ||
 		    csv_parse(&p, "\n", 1, on_cell, on_row, &s) != 1) {
 			rc = lsr_error_set(LSR_EPARSE, "%s:%llu: %s", in->name,

@@ -13,6 +13,42 @@
 
 #define FETCH_PEEK_MAX ((size_t)64 * 1024) /* bytes format detection looks at */
 
+/*
+ * Input limits (docs/cmd/lsr-import.md, "Input limits").  They bound the
+ * memory and time an import takes whatever the file holds: each is
+ * checked while the bytes are read, so a 2 GiB line is refused after its
+ * first 16 MiB, in linear time.  Every reader checks them through
+ * input_limit() (and input.c itself for lines and .gz input); a refusal
+ * is LSR_EPARSE naming the file, the line and the limit, and it stops the
+ * import even with --skip-malformed (in->over_limit tells the parsers not
+ * to skip it).
+ */
+#define FETCH_LINE_MAX   ((size_t)16 << 20) /* a line of a line format */
+#define FETCH_FIELD_MAX  ((size_t)1 << 20)  /* a field's value; an XML text node */
+#define FETCH_RECORD_MAX ((size_t)32 << 20) /* the bytes of one record */
+#define FETCH_CELLS_MAX  4096               /* cells in a CSV or TSV row */
+/* .gz input: at most FETCH_GZ_RATIO bytes out per compressed byte read,
+ * after the first FETCH_GZ_FLOOR bytes out (small files may compress
+ * better: a run of blanks) */
+#define FETCH_GZ_RATIO   200
+#define FETCH_GZ_FLOOR   ((uint64_t)16 << 20)
+
+enum fetch_limit {
+	FETCH_LIMIT_LINE,    /* a line (line formats) */
+	FETCH_LIMIT_FIELD,   /* a field: a tag's value, a BibTeX value, a CSV cell */
+	FETCH_LIMIT_TEXT,    /* XML: a text node, comment, CDATA section or tag */
+	FETCH_LIMIT_RECORD,  /* a record, from its first line or '<' */
+	FETCH_LIMIT_CELLS,   /* the cells of a CSV or TSV row (a count) */
+};
+
+/*
+ * Is len within limit what?  0 when it is; otherwise the error "FILE:LINE:
+ * ... longer than ..., the limit for ..." is set, in->over_limit too, and
+ * LSR_EPARSE returned.  line is where the thing starts (a record's first
+ * line) or where the limit was passed.
+ */
+int input_limit(struct fetch_input *in, enum fetch_limit what, uint64_t line, uint64_t len);
+
 enum { INPUT_UTF16LE = 1, INPUT_UTF16BE = 2 };
 
 struct fetch_input {
@@ -41,6 +77,8 @@ struct fetch_input {
 	unsigned fixes;        /* enum text_fix flags seen so far */
 	int pushed_back;       /* input_getline returns the same line again */
 	struct buf notes;      /* what a parser repaired ("; "-separated), for the run */
+	uint64_t out_total;    /* bytes decompressed so far (the .gz ratio limit) */
+	int over_limit;        /* an input limit refused the file: no skipping on */
 };
 
 /*

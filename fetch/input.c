@@ -130,7 +130,62 @@ static long read_source(struct fetch_input *in, unsigned char *dst, size_t want)
 	}
 	if (n > 0 && in->hash && sha256_update(in->hash, dst, (size_t)n) < 0)
 		return LSR_ERROR;
+	in->out_total += (uint64_t)n;
+	/* a decompression bomb: far more bytes out than any text compresses
+	 * to (gzoffset counts the compressed bytes consumed, not those
+	 * buffered) */
+	if (n > 0 && in->out_total > FETCH_GZ_FLOOR && !gzdirect(in->gz)) {
+		z_off_t used = gzoffset(in->gz);
+
+		if (used >= 0 && in->out_total - FETCH_GZ_FLOOR > (uint64_t)used * FETCH_GZ_RATIO) {
+			in->over_limit = 1;
+			return lsr_error_set(LSR_EPARSE,
+					     "%s: refused: the compressed data expands more than %d times (%llu MiB from %llu KiB), the limit for .gz input (see 'Input limits' in lsr-import)",
+					     in->name, FETCH_GZ_RATIO,
+					     (unsigned long long)(in->out_total >> 20),
+					     (unsigned long long)((uint64_t)used >> 10));
+		}
+	}
 	return n;
+}
+
+/* "16 MiB" */
+static void size_name(char *dst, size_t n, uint64_t bytes)
+{
+	if (bytes >= (1u << 20) && !(bytes & ((1u << 20) - 1)))
+		snprintf(dst, n, "%llu MiB", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(dst, n, "%llu bytes", (unsigned long long)bytes);
+}
+
+int input_limit(struct fetch_input *in, enum fetch_limit what, uint64_t line, uint64_t len)
+{
+	static const struct {
+		uint64_t max;
+		const char *thing, *name;
+	} limits[] = {
+		[FETCH_LIMIT_LINE] = { FETCH_LINE_MAX, "a line is longer than", "a line" },
+		[FETCH_LIMIT_FIELD] = { FETCH_FIELD_MAX, "a field is longer than", "a field" },
+		[FETCH_LIMIT_TEXT] = { FETCH_FIELD_MAX, "an XML text node is longer than",
+				       "a text node, comment or tag" },
+		[FETCH_LIMIT_RECORD] = { FETCH_RECORD_MAX, "the record that starts here is longer than",
+					 "a record" },
+		[FETCH_LIMIT_CELLS] = { FETCH_CELLS_MAX, "a row has more than", "a row" },
+	};
+	char max[32];
+
+	assert(what >= FETCH_LIMIT_LINE && what <= FETCH_LIMIT_CELLS);
+	if (len <= limits[what].max)
+		return 0;
+	in->over_limit = 1;
+	if (what == FETCH_LIMIT_CELLS)
+		snprintf(max, sizeof(max), "%d cells", FETCH_CELLS_MAX);
+	else
+		size_name(max, sizeof(max), limits[what].max);
+	return lsr_error_set(LSR_EPARSE,
+			     "%s:%llu: refused: %s %s, the limit for %s (see 'Input limits' in lsr-import)",
+			     in->name, (unsigned long long)(line ? line : 1), limits[what].thing, max,
+			     limits[what].name);
 }
 
 /*
@@ -415,7 +470,7 @@ void input_unget_line(struct fetch_input *in)
 
 int input_getline(struct fetch_input *in)
 {
-	size_t i, end, next;
+	size_t i, end, next, seen = 0;
 
 	if (in->pushed_back) {
 		in->pushed_back = 0;
@@ -423,11 +478,13 @@ int input_getline(struct fetch_input *in)
 	}
 	if (!in->started && refill(in) < 0)
 		return lsr_error_last_code();
+	/* seen: bytes from pos already known to hold no line end, so a long
+	 * line is scanned once however many reads it takes */
 	for (;;) {
 		unsigned char *p = in->buf + in->pos;
 		size_t avail = in->len - in->pos;
-		unsigned char *nl = memchr(p, '\n', avail);
-		unsigned char *cr = memchr(p, '\r', nl ? (size_t)(nl - p) : avail);
+		unsigned char *nl = memchr(p + seen, '\n', avail - seen);
+		unsigned char *cr = memchr(p + seen, '\r', nl ? (size_t)(nl - p) - seen : avail - seen);
 
 		if (cr && (cr + 1 < p + avail || in->eof)) {
 			/* CR: CRLF, CR CR LF (stray CR) or CR alone (old Mac) */
@@ -440,6 +497,7 @@ int input_getline(struct fetch_input *in)
 				in->fixes |= next == i + 1 ? TEXT_FIX_CRLF : TEXT_FIX_CR;
 				next++;
 			} else if (next == avail && !in->eof) {
+				seen = i;
 				goto more; /* the LF may follow in the next chunk */
 			} else {
 				in->fixes |= TEXT_FIX_CR;
@@ -458,10 +516,16 @@ int input_getline(struct fetch_input *in)
 			next = avail;
 			break;
 		}
+		seen = cr ? (size_t)(cr - p) : avail;
 more:
+		/* refuse a line past the limit before reading the rest of it */
+		if (avail > FETCH_LINE_MAX)
+			return input_limit(in, FETCH_LIMIT_LINE, in->lineno + 1, avail);
 		if (refill(in) < 0)
 			return lsr_error_last_code();
 	}
+	if (end > FETCH_LINE_MAX)
+		return input_limit(in, FETCH_LIMIT_LINE, in->lineno + 1, end);
 	{
 		unsigned char *p = in->buf + in->pos;
 

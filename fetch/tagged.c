@@ -779,6 +779,9 @@ int tagged_read(struct fetch_input *in, const struct tagged_syntax *syn,
 		}
 		if (rc < 0)
 			goto out;
+		if (in_rec && ((rc = input_limit(in, FETCH_LIMIT_FIELD, in->lineno, value.len)) < 0 ||
+			       (rc = input_limit(in, FETCH_LIMIT_RECORD, start, raw.len)) < 0))
+			goto out;
 	} while (more);
 	if (in_rec) {
 		rc = lsr_error_set(LSR_EPARSE,

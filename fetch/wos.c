@@ -250,14 +250,17 @@ int fetch_parse_wos(struct fetch_input *in, const struct fetch_parse_opts *o,
 /* The tab-delimited export                                            */
 
 /* Split line at tabs into cells (line is changed). */
-static int split_tabs(char *line, struct strv *cells)
+static int split_tabs(struct fetch_input *in, char *line, struct strv *cells)
 {
 	strv_clear(cells);
 	for (;;) {
 		char *tab = strchr(line, '\t');
+		int rc;
 
 		if (tab)
 			*tab = '\0';
+		if ((rc = input_limit(in, FETCH_LIMIT_CELLS, in->lineno, cells->n + 1)) < 0)
+			return rc;
 		if (strv_push(cells, line) < 0)
 			return LSR_ENOMEM;
 		if (!tab)
@@ -295,7 +298,7 @@ int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o
 			continue;
 		buf_reset(&line);
 		if ((rc = buf_add(&line, in->line.s, in->line.len)) < 0 ||
-		    (rc = split_tabs(line.s, &cells)) < 0)
+		    (rc = split_tabs(in, line.s, &cells)) < 0)
 			goto out;
 		n = cells.n;
 		while (n > 0 && !*cells.v[n - 1])
@@ -336,6 +339,8 @@ int fetch_parse_wos_tsv(struct fetch_input *in, const struct fetch_parse_opts *o
 				v++;
 			if (!*v || !*header.v[i])
 				continue;
+			if ((rc = input_limit(in, FETCH_LIMIT_FIELD, in->lineno, strlen(v))) < 0)
+				goto out;
 			buf_reset(&text);
 			if (list_tag(header.v[i])) {
 				/* "Li, W; Dou, ZG" -> one name a line */

@@ -352,13 +352,27 @@ static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned cha
 	return 1;
 }
 
+/* The text from x->mark to stream offset at (in the window) is one text
+ * node, tag, comment or CDATA section: refuse it past FETCH_LIMIT_TEXT. */
+static int text_limit(struct xmlrec *x, uint64_t at)
+{
+	if (at - x->mark <= FETCH_FIELD_MAX)
+		return 0;
+	lines_to(x, at);
+	return input_limit(x->in, FETCH_LIMIT_TEXT, x->line, at - x->mark);
+}
+
 /* Scan the window from x->scan as far as its bytes allow. */
 static int scan(struct xmlrec *x)
 {
 	static const char *const closer[] = { NULL, "-->", "]]>", "?>" };
-	const unsigned char *p = x->win + (x->scan - x->winbase);
-	const unsigned char *end = x->win + x->winlen;
+	const unsigned char *p, *end;
 	int rc = 0;
+
+	if (!x->win)
+		return 0; /* nothing read (an empty input): no window yet */
+	p = x->win + (x->scan - x->winbase);
+	end = x->win + x->winlen;
 
 	while (p < end) {
 		const unsigned char *q;
@@ -372,18 +386,26 @@ static int scan(struct xmlrec *x)
 			if (!q) {
 				/* keep a possible partial closer for the next bytes */
 				p = (size_t)(end - p) > cl - 1 ? end - (cl - 1) : p;
+				rc = text_limit(x, x->winbase + (uint64_t)(p - x->win));
 				break;
 			}
 			p = q + cl;
+			if ((rc = text_limit(x, x->winbase + (uint64_t)(p - x->win))) < 0)
+				break;
+			x->mark = x->winbase + (uint64_t)(p - x->win);
 			x->state = S_TEXT;
 			continue;
 		}
 		q = memchr(p, '<', (size_t)(end - p));
 		if (!q) {
 			p = end;
+			rc = text_limit(x, x->winbase + (uint64_t)(p - x->win));
 			break;
 		}
 		p = q;
+		if ((rc = text_limit(x, x->winbase + (uint64_t)(p - x->win))) < 0)
+			break;
+		x->mark = x->winbase + (uint64_t)(p - x->win);
 		rc = scan_tag(x, p, end, &adv);
 		if (rc < 0)
 			break;
@@ -416,9 +438,11 @@ static int read_cb(void *ctx, char *dst, int len)
 		return -1;
 	}
 	if (n == 0) {
+		int rc;
+
 		x->eof = 1;
-		if (scan(x) < 0) {
-			x->io_rc = LSR_ENOMEM;
+		if ((rc = scan(x)) < 0) {
+			x->io_rc = rc;
 			return -1;
 		}
 		return 0;
@@ -429,6 +453,7 @@ static int read_cb(void *ctx, char *dst, int len)
 		x->winbase = off;
 		x->scan = off;
 		x->line_at = off;
+		x->mark = off;
 	}
 	/* drop what no record needs any more */
 	keep = x->scan;
@@ -463,10 +488,13 @@ static int read_cb(void *ctx, char *dst, int len)
 		    (unsigned long long)off, (unsigned long long)(x->winbase + x->winlen));
 	memcpy(x->win + x->winlen, dst, (size_t)n);
 	x->winlen += (size_t)n;
-	if (scan(x) < 0) {
-		x->io_rc = LSR_ENOMEM;
+	if ((x->io_rc = scan(x)) < 0)
 		return -1;
-	}
+	/* the open record past the limit (a queued one is complete: the
+	 * record before it in the queue was checked while it was open) */
+	if (x->open && (x->io_rc = input_limit(x->in, FETCH_LIMIT_RECORD, x->cur.line,
+					       x->winbase + x->winlen - x->cur.start)) < 0)
+		return -1;
 	return (int)n;
 }
 

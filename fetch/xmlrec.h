@@ -82,6 +82,9 @@ struct xmlrec {
 	int open_depth;            /* nesting of that name */
 	struct xmlrec_slice cur;   /* the open record */
 	uint64_t doctype_line;     /* line of <!DOCTYPE, 0 when none */
+	uint64_t mark;             /* stream offset of the last '<' or closer seen:
+				    * the text since is one text node (or tag,
+				    * comment, CDATA section), FETCH_LIMIT_TEXT */
 	struct xmlrec_slice *q;    /* records scanned, not yet taken */
 	size_t qhead, qlen, qcap;
 
