@@ -9,7 +9,7 @@
 #                           without (fever)
 #   rel_nbib N FIRST        N MEDLINE records from PMID FIRST on stdout,
 #                           every tenth one a duplicate of the one before
-#                           (another PMID, the same title)
+#                           (the same PMID and title, another journal)
 #   as_nobody CMD...        CMD as user nobody (setpriv, else su); exit
 #                           status 125 when neither can switch user
 
@@ -75,8 +75,9 @@ rel_nbib() {
 	awk -v n="$1" -v first="$2" 'BEGIN {
 		for (i = 0; i < n; i++) {
 			t = i; if (i % 10 == 9) t = i - 1
-			printf "PMID- %d\nTI  - Trial %d of stem cells in cirrhosis, cohort %d\n", first + i, t, t % 7
-			printf "AU  - Author%d A\nAU  - Second%d B\nDP  - %d\nTA  - J Hepatol\n", t, t % 13, 2000 + t % 20
+			printf "PMID- %d\nTI  - Trial %d of stem cells in cirrhosis, cohort %d\n", first + t, t, t % 7
+			printf "AU  - Author%d A\nAU  - Second%d B\nDP  - %d\nTA  - %s\n", t, t % 13, 2000 + t % 20,
+				t == i ? "J Hepatol" : "Hepatology"
 			printf "LA  - eng\nPT  - Journal Article\nAB  - Patients with cirrhosis number %d.\n\n", t
 		}
 	}'
