@@ -75,7 +75,7 @@ rel_nbib() {
 	awk -v n="$1" -v first="$2" 'BEGIN {
 		for (i = 0; i < n; i++) {
 			t = i; if (i % 10 == 9) t = i - 1
-			printf "PMID- %d\nTI  - Trial %d of stem cells in cirrhosis, cohort %d\n", first + t, t, t % 7
+			printf "PMID- %d\nTI  - Trial %d of stem cells in cirrhosis cohort %d\n", first + t, t, t % 7
 			printf "AU  - Author%d A\nAU  - Second%d B\nDP  - %d\nTA  - %s\n", t, t % 13, 2000 + t % 20,
 				t == i ? "J Hepatol" : "Hepatology"
 			printf "LA  - eng\nPT  - Journal Article\nAB  - Patients with cirrhosis number %d.\n\n", t
