@@ -270,8 +270,9 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 	}
 	/* the results are stored (or were, for --update N): now the figures
 	 * and what is printed, which never show what was not stored */
-	if (rc == 0)
-		rc = forest_write_all(&forests);
+	if (rc == 0 && (rc = forest_write_all(&forests)) < 0 && update < 0)
+		lsr_error_wrap("the results of update %d are stored but not all forest plots were"
+			       " written ('lsr pool' again writes them)", u.no);
 	if (rc == 0 && !json) {
 		fwrite(text.s, 1, text.len, stdout);
 		if (update < 0)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 struct stmt_slot {
@@ -92,6 +93,15 @@ int db_check(struct lsr_db *db, int full, int *ok)
 	return rc;
 }
 
+/* Is the file system holding path full?  SQLite reports a -shm file it
+ * cannot grow there as an I/O error, even to a command that only reads. */
+static int disk_full(const char *path)
+{
+	struct statvfs vfs;
+
+	return statvfs(path, &vfs) == 0 && vfs.f_bavail == 0;
+}
+
 /* A write to a review that cannot be written (LSR_ESCHEMA, as a locked
  * review: the database refuses, not the input). */
 static int read_only_error(struct lsr_db *db)
@@ -119,6 +129,11 @@ int db_error(struct lsr_db *db, const char *sql)
 
 	if ((rc & 0xff) == SQLITE_READONLY)
 		return read_only_error(db);
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && disk_full(db->path)))
+		return lsr_error_set(LSR_EDB,
+				     "cannot write the review database '%s': the disk is full (in: %.80s);"
+				     " the transaction under way was rolled back: free some space and run"
+				     " the command again", db->path, sql ? sql : "?");
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return lsr_error_set(LSR_ESCHEMA,
 				     "database '%s' is locked by another lsr process; try again when it has finished",
