@@ -7,9 +7,11 @@
 #                           and four analyses with data (alb-4w,
 #                           alb-by-time, alb-by-route, alb-no-c) and one
 #                           without (fever)
-#   rel_nbib N FIRST        N MEDLINE records from PMID FIRST on stdout,
+#   rel_nbib N FIRST [PAD]  N MEDLINE records from PMID FIRST on stdout,
 #                           every tenth one a duplicate of the one before
-#                           (the same PMID and title, another journal)
+#                           (the same PMID and title, another journal);
+#                           PAD more characters in each abstract (a file
+#                           that takes longer to import, not to dedup)
 #   as_nobody CMD...        CMD as user nobody (setpriv, else su); exit
 #                           status 125 when neither can switch user
 
@@ -72,13 +74,16 @@ ROWS
 }
 
 rel_nbib() {
-	awk -v n="$1" -v first="$2" 'BEGIN {
+	awk -v n="$1" -v first="$2" -v pad="${3:-0}" 'BEGIN {
+		more = ""
+		for (k = 0; k < pad; k++)
+			more = more substr("stem cells liver ", k % 17 + 1, 1)
 		for (i = 0; i < n; i++) {
 			t = i; if (i % 10 == 9) t = i - 1
 			printf "PMID- %d\nTI  - Trial %d of stem cells in cirrhosis cohort %d\n", first + t, t, t % 7
 			printf "AU  - Author%d A\nAU  - Second%d B\nDP  - %d\nTA  - %s\n", t, t % 13, 2000 + t % 20,
 				t == i ? "J Hepatol" : "Hepatology"
-			printf "LA  - eng\nPT  - Journal Article\nAB  - Patients with cirrhosis number %d.\n\n", t
+			printf "LA  - eng\nPT  - Journal Article\nAB  - Patients with cirrhosis number %d.%s\n\n", t, more
 		}
 	}'
 }

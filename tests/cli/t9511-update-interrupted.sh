@@ -10,7 +10,7 @@
 cd "$TMP"
 rel_nbib 300 100000 > base.nbib
 rel_nbib 200 200000 > a.nbib
-rel_nbib 6000 300000 > b.nbib
+rel_nbib 6000 300000 1500 > b.nbib
 
 # review NAME: the review as first done (update 0) with base.nbib
 review() {
