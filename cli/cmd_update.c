@@ -225,8 +225,10 @@ static int step_failed(struct update_log *l, int rc)
 		return rc;
 	if (l->doing.len)
 		buf_printf(&b, "interrupted during %s; ", l->doing.s);
-	else
+	else if (l->stored.n)
 		buf_adds(&b, "interrupted between two steps; ");
+	else
+		buf_adds(&b, "interrupted; ");
 	if (!l->stored.n) {
 		buf_adds(&b, "nothing of this command was stored");
 	} else {
