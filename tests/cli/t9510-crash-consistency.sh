@@ -10,7 +10,8 @@
 # Each kill point is a random fraction of the command's uninterrupted
 # duration, from a fixed seed: LSR_CRASH_SEED (default 20), and
 # LSR_CRASH_TRIALS kills per command (default 3; more on demand, e.g.
-# LSR_CRASH_TRIALS=30 as the issue's campaign).  The last line counts the
+# LSR_CRASH_TRIALS=30 as the issue's campaign); LSR_CRASH_ONLY="pool
+# update" kills only those commands (names as in the campaign lines below).  The last line counts the
 # trials, the kills that landed while the command ran and the outcomes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rel-lib.sh"
@@ -84,6 +85,10 @@ k=0
 campaign() {
 	name=$1
 	shift
+	case " ${LSR_CRASH_ONLY:-$name} " in
+	*" $name "*) ;;
+	*) return 0 ;;
+	esac
 	rm -rf w
 	cp -a "base-$name" w
 	t0=$(ms)
