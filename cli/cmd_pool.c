@@ -17,6 +17,7 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -124,19 +125,51 @@ static int parse_level(double *out, const char *s)
 
 /* ---- the review's analyses ------------------------------------------------ */
 
-static int write_forest(const char *dir, const struct pool_review *r)
+/*
+ * The forest plots of one 'lsr pool' run, drawn while the analyses run and
+ * written only once their results are committed: a failure or a kill
+ * before the commit leaves the figures folder as it was, and the figures
+ * on disk always show stored results (a kill while they are written
+ * leaves some of them old, each complete; the next run rewrites them).
+ */
+struct forest_set {
+	struct strv paths;   /* figures/forest-NAME.svg */
+	struct buf *svgs;    /* their contents, paths.n of them */
+};
+
+static int forest_add(struct forest_set *fs, const char *dir, const struct pool_review *r)
 {
-	struct buf b = BUF_INIT, path = BUF_INIT;
+	struct buf *grown;
 	char name[200];
 	int rc;
 
+	grown = realloc(fs->svgs, (fs->paths.n + 1) * sizeof(*grown));
+	if (!grown)
+		return lsr_error_oom();
+	fs->svgs = grown;
 	outfile_safe_name(name, sizeof(name), r->name);
-	if ((rc = pool_review_forest_svg(&b, r)) == 0 &&
-	    (rc = buf_printf(&path, "%s/forest-%s.svg", dir, name)) == 0)
-		rc = write_file(path.s, &b);
-	buf_release(&b);
-	buf_release(&path);
+	if ((rc = strv_pushf(&fs->paths, "%s/forest-%s.svg", dir, name)) < 0)
+		return rc;
+	buf_init(&fs->svgs[fs->paths.n - 1], 0);
+	return pool_review_forest_svg(&fs->svgs[fs->paths.n - 1], r);
+}
+
+static int forest_write_all(const struct forest_set *fs)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < fs->paths.n && rc == 0; i++)
+		rc = write_file(fs->paths.v[i], &fs->svgs[i]);
 	return rc;
+}
+
+static void forest_release(struct forest_set *fs)
+{
+	for (size_t i = 0; i < fs->paths.n; i++)
+		buf_release(&fs->svgs[i]);
+	free(fs->svgs);
+	fs->svgs = NULL;
+	strv_release(&fs->paths);
 }
 
 static const struct protocol_analysis *find_analysis(const struct protocol *p, const char *name)
@@ -167,6 +200,8 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 	struct strv names = STRV_INIT;
 	struct update_info u;
 	json_t *arr = json ? json_array() : NULL;
+	struct forest_set forests = { STRV_INIT, NULL };
+	struct buf text = BUF_INIT;
 	char *figdir = NULL;
 	int rc, nodata_named = 0, ran = 0;
 
@@ -203,7 +238,6 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 		goto out;
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		struct pool_review r;
-		struct buf b = BUF_INIT;
 
 		if (only->n && !strv_contains(only, names.v[i]))
 			continue;
@@ -215,27 +249,34 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 			   (rc = pool_review_run(&r)) == 0) {
 			rc = pool_review_store(&r, ctx->db, u.no);
 		}
+		/* drawn now, written after the commit (struct forest_set) */
 		if (rc == 0 && r.res)
-			rc = write_forest(figdir, &r);
+			rc = forest_add(&forests, figdir, &r);
 		if (rc == 0 && !r.res && only->n)
 			nodata_named = 1;
 		if (rc == 0 && arr) {
 			json_array_append_new(arr, pool_review_json(&r));
-		} else if (rc == 0) {
-			if ((rc = pool_review_text(&b, &r)) == 0) {
-				fwrite(b.s, 1, b.len, stdout);
-				printf("  %s\n\n", update >= 0 ? "(stored results)"
-						 : r.stored ? "stored" : "unchanged since its last run: not stored again");
-			}
+		} else if (rc == 0 && (rc = pool_review_text(&text, &r)) == 0) {
+			rc = buf_printf(&text, "  %s\n\n", update >= 0 ? "(stored results)"
+					: r.stored ? "stored" : "unchanged since its last run: not stored again");
 		}
-		buf_release(&b);
 		pool_review_release(&r);
 	}
 	if (update < 0) {
-		if (rc == 0 && (rc = db_txn_commit(ctx->db)) == 0 && !json)
-			printf("results of update %d stored; forest plots in %s\n", u.no, figdir);
-		else if (rc < 0)
+		if (rc == 0)
+			rc = db_txn_commit(ctx->db);
+		else
 			db_txn_rollback(ctx->db);
+	}
+	/* the results are stored (or were, for --update N): now the figures
+	 * and what is printed, which never show what was not stored */
+	if (rc == 0 && (rc = forest_write_all(&forests)) < 0 && update < 0)
+		lsr_error_wrap("the results of update %d are stored but not all forest plots were"
+			       " written ('lsr pool' again writes them)", u.no);
+	if (rc == 0 && !json) {
+		fwrite(text.s, 1, text.len, stdout);
+		if (update < 0)
+			printf("results of update %d stored; forest plots in %s\n", u.no, figdir);
 	}
 	if (rc == 0 && only->n && !ran)
 		rc = lsr_error_set(LSR_ENOTFOUND, "no stored results of %s for update %lld", only->v[0], update);
@@ -247,6 +288,8 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 		rc = lsr_error_set(LSR_ERROR, "the analysis named has no data to pool");
 out:
 	json_decref(arr);
+	forest_release(&forests);
+	buf_release(&text);
 	free(figdir);
 	strv_release(&names);
 	return rc;

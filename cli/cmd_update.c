@@ -20,8 +20,11 @@
 #include "../util/clock.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
+#include "../util/strv.h"
+#include "../util/buf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,14 +161,128 @@ static void print_pending(json_t *pending, int open)
 
 /* ---- the update ----------------------------------------------------------- */
 
-static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t *report, int *failed)
+/*
+ * An update is several transactions, each committed when its step ends:
+ * the update's row, each search (in batches: an unfinished search keeps
+ * what it fetched and is resumed), each import, the deduplication, the
+ * rules, the check of the included studies, the summary.  Ctrl-C or a
+ * failure stops the step under way, which is rolled back; the steps before
+ * it stay stored and 'lsr update' continues from there.  The log says
+ * which, for the message of an interruption (docs/guarantees.md).
+ */
+struct update_log {
+	struct strv stored;   /* the steps this command committed */
+	struct buf doing;     /* the step under way, "" between steps */
+	int no;               /* the update */
+	int64_t first_new_run; /* runs from this id on are this command's */
+};
+
+static void log_doing(struct update_log *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void log_doing(struct update_log *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&l->doing);
+	va_start(ap, fmt);
+	buf_vprintf(&l->doing, fmt, ap); /* out of memory: a shorter message */
+	va_end(ap);
+}
+
+static void log_stored(struct update_log *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void log_stored(struct update_log *l, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (buf_vprintf(&b, fmt, ap) == 0)
+		strv_push_owned(&l->stored, buf_detach(&b));
+	va_end(ap);
+	buf_release(&b);
+	buf_reset(&l->doing);
+}
+
+static void log_release(struct update_log *l)
+{
+	strv_release(&l->stored);
+	buf_release(&l->doing);
+}
+
+/*
+ * rc from a step: when an interruption stopped it (its code, or any
+ * failure once ^C was pressed), the message says what this command
+ * stored before it and that 'lsr update' continues; other failures keep
+ * their message.
+ */
+static int step_failed(struct update_log *l, int rc)
+{
+	struct buf b = BUF_INIT;
+	size_t shown = 0;
+
+	if (rc >= 0 || (rc != LSR_EINTR && !lsr_interrupted))
+		return rc;
+	if (l->doing.len)
+		buf_printf(&b, "interrupted during %s; ", l->doing.s);
+	else if (l->stored.n)
+		buf_adds(&b, "interrupted between two steps; ");
+	else
+		buf_adds(&b, "interrupted; ");
+	if (!l->stored.n) {
+		buf_adds(&b, "nothing of this command was stored");
+	} else {
+		buf_adds(&b, "stored before that: ");
+		/* one line: what does not fit is counted */
+		for (; shown < l->stored.n && b.len + strlen(l->stored.v[shown]) < LSR_ERRMSG_MAX - 160; shown++)
+			buf_printf(&b, "%s%s", shown ? "; " : "", l->stored.v[shown]);
+		if (shown < l->stored.n)
+			buf_printf(&b, "%sand %zu more steps ('lsr run' lists the runs)", shown ? "; " : "",
+				   l->stored.n - shown);
+	}
+	if (l->no > 0)
+		buf_printf(&b, "; run 'lsr update' again to continue update %d", l->no);
+	rc = lsr_error_set(LSR_EINTR, "%s", b.len ? b.s : "interrupted");
+	buf_release(&b);
+	return rc;
+}
+
+/* The unfinished search run of source in update u that this process may
+ * resume (0 in *run_id when none), with the records it holds. */
+static int unfinished_search(struct lsr_ctx *ctx, const struct update_info *u, const char *source,
+			     int64_t *run_id, int64_t *stored)
+{
+	struct fetch_search_info *unf = NULL;
+	size_t nunf = 0;
+	int rc;
+
+	*run_id = 0;
+	*stored = 0;
+	if ((rc = fetch_search_list_unfinished(ctx->db, &unf, &nunf)) < 0)
+		return rc;
+	for (size_t i = 0; i < nunf; i++)
+		if (unf[i].run_id >= u->first_run_id && unf[i].resumable && !unf[i].active &&
+		    !strcmp(unf[i].source, source)) {
+			*run_id = unf[i].run_id;
+			*stored = unf[i].stored;
+		}
+	fetch_search_info_free(unf, nunf);
+	return 0;
+}
+
+/*
+ * Run the saved searches the update has not completed: an unfinished run
+ * of this update (interrupted, killed) is resumed, a source searched
+ * completely is not searched again.  Searches that failed without a run
+ * go to failures (the runs themselves are read back for the summary).
+ */
+static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t *failures,
+			int *failed, struct update_log *l)
 {
 	const struct protocol *p = ctx->protocol;
 	struct fetch_search_opts so;
-	json_t *arr = json_array();
 	int rc = 0;
 
-	json_object_set_new(report, "searches", arr);
 	memset(&so, 0, sizeof(so));
 	so.since = u->since[0] ? u->since : NULL;
 	so.until = u->until[0] ? u->until : NULL;
@@ -174,37 +291,52 @@ static int run_searches(struct lsr_ctx *ctx, const struct update_info *u, json_t
 	for (size_t i = 0; i < p->nsources; i++) {
 		const struct protocol_source *src = &p->sources[i];
 		struct fetch_search_result res;
+		int64_t resume, kept;
 		int done, src_rc;
 
 		if (!src->api || !src->query)
 			continue;
+		if ((rc = lsr_check_interrupt()) < 0)
+			return rc;
 		/* already searched in this update (a rerun continues) */
 		if ((rc = update_source_searched(ctx->db, u->no, src->name, &done)) < 0)
 			return rc;
-		if (done) {
-			json_array_append_new(arr, json_pack("{s:s, s:s}", "source", src->name,
-							     "status", "already searched in this update"));
+		if (done)
 			continue;
-		}
+		if ((rc = unfinished_search(ctx, u, src->name, &resume, &kept)) < 0)
+			return rc;
+		log_doing(l, "the search of %s", src->name);
 		memset(&res, 0, sizeof(res));
-		src_rc = fetch_search_run(ctx->db, src, &so, &res);
+		src_rc = resume ? fetch_search_resume(ctx->db, resume, &so, &res)
+				: fetch_search_run(ctx->db, src, &so, &res);
 		progress_cli_done();
+		if (src_rc == LSR_EINTR || (src_rc < 0 && lsr_interrupted)) {
+			/* what the search fetched stays in its unfinished run */
+			if (unfinished_search(ctx, u, src->name, &resume, &kept) == 0 && resume)
+				log_doing(l, "the search of %s (its unfinished run %lld keeps the %lld records"
+					  " fetched; 'lsr update' resumes it)", src->name, (long long)resume,
+					  (long long)kept);
+			else
+				log_doing(l, "the search of %s (nothing of it was stored)", src->name);
+			return LSR_EINTR;
+		}
 		if (src_rc < 0) {
 			/* keep going with the other sources; the update stays open */
 			ctx_warn(ctx, "search of %s failed: %s", src->name, lsr_error_last());
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "source", src->name,
-							     "status", "failed", "reason", lsr_error_last()));
+			if (!res.run_id)
+				json_array_append_new(failures, json_pack("{s:s, s:s, s:s}", "source", src->name,
+									  "status", "failed", "reason",
+									  lsr_error_last()));
+			buf_reset(&l->doing);
 			*failed = 1;
 			continue;
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:I, s:I}", "source", src->name,
-						     "run", (json_int_t)res.run_id, "status", res.status,
-						     "reported", (json_int_t)res.reported,
-						     "stored", (json_int_t)res.stored));
+		log_stored(l, "the search of %s (run %lld, %s, %llu records)", src->name,
+			   (long long)res.run_id, res.status, (unsigned long long)res.stored);
 		if (strcmp(res.status, "complete"))
 			*failed = 1;
 	}
-	return rc;
+	return lsr_check_interrupt();
 }
 
 /*
@@ -258,13 +390,13 @@ out:
 	return rc;
 }
 
-static int import_files(struct lsr_ctx *ctx, json_t *report)
+/* Import the files the protocol's patterns match that were never
+ * imported (by their SHA-256): one run each, committed as it ends. */
+static int import_files(struct lsr_ctx *ctx, struct update_log *l)
 {
 	const struct protocol *p = ctx->protocol;
-	json_t *arr = json_array();
 	int rc = 0;
 
-	json_object_set_new(report, "files", arr);
 	/* every pattern is checked before the first file is imported: a
 	 * refused one leaves the update as it was */
 	for (size_t i = 0; i < p->nsources; i++)
@@ -301,13 +433,15 @@ static int import_files(struct lsr_ctx *ctx, json_t *report)
 				io.strategy = src->strategy;
 				io.protocol = p;
 				io.progress = &ctx->progress;
+				if ((rc = lsr_check_interrupt()) < 0)
+					break;
+				log_doing(l, "the import of '%s' (rolled back)", path);
 				rc = fetch_import(ctx->db, path, &io, &res);
 				progress_cli_done();
 				if (rc < 0)
 					break;
-				json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "source", src->name,
-								     "file", path, "run", (json_int_t)res.run_id,
-								     "records", (json_int_t)res.nrecords));
+				log_stored(l, "the import of '%s' (run %lld, %llu records)", path,
+					   (long long)res.run_id, (unsigned long long)res.nrecords);
 			}
 			globfree(&gl);
 		}
@@ -347,12 +481,32 @@ static json_t *file_warnings(struct lsr_ctx *ctx)
 	return arr;
 }
 
-static int summarise(struct lsr_ctx *ctx, int no, json_t *report)
+/*
+ * The update's summary, read back from what it stored (its runs, its
+ * deduplications, its citations and flags), never from what this command
+ * alone did: an update continued after a failure, Ctrl-C or kill -9
+ * stores the summary an uninterrupted one would.  failures: this
+ * command's searches that failed without a run.
+ */
+static int summarise(struct lsr_ctx *ctx, const struct update_info *u, json_t *failures,
+		     json_t *report)
 {
 	struct screen_update_counts c;
-	json_t *added, *flags;
-	int rc;
+	json_t *searches, *files, *dedup, *added, *flags;
+	int rc, no = u->no;
 
+	json_object_set_new(report, "since", out_jstr(u->since[0] ? u->since : NULL));
+	json_object_set_new(report, "until", out_jstr(u->until[0] ? u->until : NULL));
+	if ((rc = update_runs_json(ctx->db, no, "search", &searches)) < 0)
+		return rc;
+	json_array_extend(searches, failures);
+	json_object_set_new(report, "searches", searches);
+	if ((rc = update_runs_json(ctx->db, no, "import", &files)) < 0)
+		return rc;
+	json_object_set_new(report, "files", files);
+	if ((rc = update_dedup_json(ctx->db, no, &dedup)) < 0)
+		return rc;
+	json_object_set_new(report, "dedup", dedup);
 	if ((rc = update_records_added_json(ctx->db, no, &added)) < 0)
 		return rc;
 	json_object_set_new(report, "records_added", added);
@@ -370,7 +524,9 @@ static int summarise(struct lsr_ctx *ctx, int no, json_t *report)
 	return 0;
 }
 
-static void print_report(const json_t *r)
+/* first_new_run: runs from this id on were made by this command; the
+ * others by an earlier 'lsr update' of the same update */
+static void print_report(const json_t *r, int64_t first_new_run)
 {
 	const char *k;
 	json_t *v, *x;
@@ -381,18 +537,23 @@ static void print_report(const json_t *r)
 	       json_string_value(json_object_get(r, "until")) ? json_string_value(json_object_get(r, "until")) : "-",
 	       json_is_true(json_object_get(r, "continued")) ? ", continued" : "");
 	json_array_foreach(json_object_get(r, "searches"), i, x) {
+		json_int_t run = json_integer_value(json_object_get(x, "run"));
+
 		printf("  search %-22s %s", json_string_value(json_object_get(x, "source")),
-		       json_string_value(json_object_get(x, "status")));
+		       run && run < first_new_run && !strcmp(json_string_value(json_object_get(x, "status")), "complete")
+			       ? "already searched in this update: complete"
+			       : json_string_value(json_object_get(x, "status")));
 		if (json_object_get(x, "stored"))
 			printf(": %lld records", (long long)json_integer_value(json_object_get(x, "stored")));
-		if (json_object_get(x, "reason"))
+		if (json_string_value(json_object_get(x, "reason")))
 			printf(": %s", json_string_value(json_object_get(x, "reason")));
 		putchar('\n');
 	}
 	json_array_foreach(json_object_get(r, "files"), i, x)
-		printf("  imported %-20s %s: %lld records\n", json_string_value(json_object_get(x, "source")),
+		printf("  imported %-20s %s: %lld records%s\n", json_string_value(json_object_get(x, "source")),
 		       json_string_value(json_object_get(x, "file")),
-		       (long long)json_integer_value(json_object_get(x, "records")));
+		       (long long)json_integer_value(json_object_get(x, "records")),
+		       json_integer_value(json_object_get(x, "run")) < first_new_run ? " (earlier in this update)" : "");
 	printf("records added in this update:");
 	if (json_object_size(json_object_get(r, "records_added")) == 0)
 		printf(" none");
@@ -418,88 +579,143 @@ static void print_report(const json_t *r)
 	}
 }
 
-static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, int no_search, int json)
+/* Store the summary (without "continued", which says how this command
+ * ran, not what the update holds). */
+static int store_summary(struct lsr_ctx *ctx, int no, const json_t *report)
 {
-	struct update_info u;
-	json_t *report;
-	char d_since[11] = "", d_until[11] = "", *summary;
-	int rc, failed = 0, continued = 0;
-	struct screen_dedup_opts dopts;
-	struct screen_dedup_result dres;
-	int64_t nflags = 0;
+	json_t *copy = json_copy((json_t *)report);
+	char *text;
+	int rc;
 
-	int ok;
+	if (!copy)
+		return lsr_error_oom();
+	json_object_del(copy, "continued");
+	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+	rc = text ? update_set_summary(ctx->db, no, text) : lsr_error_oom();
+	free(text);
+	return rc;
+}
 
-	/* a damaged file is found before anything is added to it (quick_check
-	 * reads every page but skips the index cross-checks) */
-	if ((rc = db_check(ctx->db, 0, &ok)) < 0)
-		return rc;
-	if (!ok)
-		return db_corruption_error(ctx->db);
+/* The window of a new update: --since, else the end of the last update's
+ * window, else the date of the last run; --until, else today. */
+static int new_window(struct lsr_ctx *ctx, const struct update_info *last, const char *since,
+		      const char *until, char d_since[11], char d_until[11])
+{
+	int rc;
+
 	if (since && (rc = fetch_search_date_parse(d_since, since, "--since")) < 0)
 		return rc;
 	if (until && (rc = fetch_search_date_parse(d_until, until, "--until")) < 0)
 		return rc;
-	if ((rc = update_latest(ctx->db, &u)) < 0)
-		return rc;
-	if (u.no > 0 && !u.closed) {
-		if (since || until)
-			return lsr_error_set(LSR_EUSAGE, "update %d is open: it continues with its window %s to %s"
-					     " (close it with 'lsr update --close' to start another)",
-					     u.no, u.since[0] ? u.since : "-", u.until[0] ? u.until : "-");
-		continued = 1;
-	} else {
-		if (!since) {
-			/* since the last update's window, else since the last run */
-			if (u.no > 0 && u.until[0])
-				snprintf(d_since, sizeof(d_since), "%s", u.until);
-			else {
-				if ((rc = db_runs_last_date(ctx->db, d_since)) < 0)
-					return rc;
-			}
-		}
-		if (!until) {
-			char now[CLOCK_ISO_LEN];
-
-			clock_now_iso(now);
-			snprintf(d_until, sizeof(d_until), "%.10s", now);
-		}
-		if ((rc = update_begin(ctx->db, d_since[0] ? d_since : NULL, d_until, &u)) < 0)
+	if (!since) {
+		if (last->no > 0 && last->until[0])
+			snprintf(d_since, 11, "%s", last->until);
+		else if ((rc = db_runs_last_date(ctx->db, d_since)) < 0)
 			return rc;
 	}
+	if (!until) {
+		char now[CLOCK_ISO_LEN];
+
+		clock_now_iso(now);
+		snprintf(d_until, 11, "%.10s", now);
+	}
+	return 0;
+}
+
+static int update_steps(struct lsr_ctx *ctx, struct update_info *u, int no_search, int *failed,
+			json_t *failures, struct update_log *l)
+{
+	struct screen_dedup_opts dopts;
+	struct screen_dedup_result dres;
+	int64_t nflags = 0;
+	int rc, needed;
+
+	if (!no_search && (rc = run_searches(ctx, u, failures, failed, l)) < 0)
+		return rc;
+	if ((rc = import_files(ctx, l)) < 0 || (rc = lsr_check_interrupt()) < 0)
+		return rc;
+	/* a rerun after the deduplication was stored logs no empty second one */
+	if ((rc = update_dedup_needed(ctx->db, u->no, &needed)) < 0)
+		return rc;
+	if (needed) {
+		memset(&dopts, 0, sizeof(dopts));
+		dopts.progress = &ctx->progress;
+		log_doing(l, "the deduplication (rolled back)");
+		if ((rc = screen_dedup_run(ctx->db, &dopts, &dres)) < 0)
+			return rc;
+		progress_cli_done();
+		log_stored(l, "the deduplication (dedup run %lld: %llu records grouped, %llu merges)",
+			   (long long)dres.run_id, (unsigned long long)dres.records_new,
+			   (unsigned long long)dres.merges);
+		if ((rc = lsr_check_interrupt()) < 0)
+			return rc;
+	}
+	log_doing(l, "the screening rules (rolled back)");
+	if ((rc = screen_rules_run(ctx->db, ctx->protocol, SCREEN_RULES_ONLY_NEW, 0, NULL)) < 0)
+		return rc;
+	log_stored(l, "the screening rules' results");
+	if ((rc = lsr_check_interrupt()) < 0)
+		return rc;
+	log_doing(l, "the check of the included studies for retractions and errata (rolled back)");
+	if ((rc = update_check_flags(ctx->db, u->no, &nflags)) < 0)
+		return rc;
+	log_stored(l, "the check of the included studies (%lld new findings)", (long long)nflags);
+	return lsr_check_interrupt();
+}
+
+static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, int no_search, int json)
+{
+	struct update_info u;
+	struct update_log l = { STRV_INIT, BUF_INIT, 0, 0 };
+	json_t *report = NULL, *failures = json_array();
+	char d_since[11] = "", d_until[11] = "";
+	int rc, failed = 0, continued = 0, ok;
+
+	/* a damaged file is found before anything is added to it (quick_check
+	 * reads every page but skips the index cross-checks) */
+	if ((rc = db_check(ctx->db, 0, &ok)) < 0)
+		goto out;
+	if (!ok) {
+		rc = db_corruption_error(ctx->db);
+		goto out;
+	}
+	if ((rc = update_latest(ctx->db, &u)) < 0 ||
+	    (rc = db_query_int(ctx->db, &l.first_new_run, "SELECT coalesce(max(id), 0) + 1 FROM runs")) < 0)
+		goto out;
+	if (u.no > 0 && !u.closed) {
+		if (since || until) {
+			rc = lsr_error_set(LSR_EUSAGE, "update %d is open: it continues with its window %s to %s"
+					   " (close it with 'lsr update --close' to start another)",
+					   u.no, u.since[0] ? u.since : "-", u.until[0] ? u.until : "-");
+			goto out;
+		}
+		continued = 1;
+	} else {
+		if ((rc = new_window(ctx, &u, since, until, d_since, d_until)) < 0 ||
+		    (rc = lsr_check_interrupt()) < 0 ||
+		    (rc = update_begin(ctx->db, d_since[0] ? d_since : NULL, d_until, &u)) < 0)
+			goto out;
+		log_stored(&l, "update %d started (searches %s to %s)", u.no, u.since[0] ? u.since : "-",
+			   u.until[0] ? u.until : "-");
+	}
+	l.no = u.no;
+	if ((rc = update_steps(ctx, &u, no_search, &failed, failures, &l)) < 0)
+		goto out;
 	report = json_object();
 	json_object_set_new(report, "schema_version", json_integer(1));
 	json_object_set_new(report, "update", json_integer(u.no));
 	json_object_set_new(report, "continued", json_boolean(continued));
-	json_object_set_new(report, "since", out_jstr(u.since[0] ? u.since : NULL));
-	json_object_set_new(report, "until", out_jstr(u.until[0] ? u.until : NULL));
-	if (!no_search && (rc = run_searches(ctx, &u, report, &failed)) < 0)
+	log_doing(&l, "the update's summary (rolled back)");
+	if ((rc = summarise(ctx, &u, failures, report)) < 0 || (rc = store_summary(ctx, u.no, report)) < 0)
 		goto out;
-	if ((rc = import_files(ctx, report)) < 0)
-		goto out;
-	memset(&dopts, 0, sizeof(dopts));
-	dopts.progress = &ctx->progress;
-	if ((rc = screen_dedup_run(ctx->db, &dopts, &dres)) < 0)
-		goto out;
-	progress_cli_done();
-	json_object_set_new(report, "dedup", json_pack("{s:I, s:I, s:I}",
-		"records_new", (json_int_t)dres.records_new, "merges", (json_int_t)dres.merges,
-		"queued", (json_int_t)dres.queued));
-	if ((rc = screen_rules_run(ctx->db, ctx->protocol, SCREEN_RULES_ONLY_NEW, 0, NULL)) < 0 ||
-	    (rc = update_check_flags(ctx->db, u.no, &nflags)) < 0 ||
-	    (rc = summarise(ctx, u.no, report)) < 0)
-		goto out;
-	summary = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = summary ? update_set_summary(ctx->db, u.no, summary) : lsr_error_oom();
-	free(summary);
-	if (rc < 0)
-		goto out;
+	log_stored(&l, "the update's summary");
 	if (json) {
 		rc = out_json_doc(json_incref(report));
 	} else {
 		json_t *pending;
 
-		print_report(report);
+		print_report(report, l.first_new_run);
 		if ((rc = pending_items(ctx, &pending)) == 0) {
 			putchar('\n');
 			print_pending(pending, 1);
@@ -510,7 +726,10 @@ static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, 
 		rc = lsr_error_set(LSR_ERROR, "update %d: a search failed or is incomplete; run 'lsr update' again to continue it",
 				   u.no);
 out:
+	rc = step_failed(&l, rc);
 	json_decref(report);
+	json_decref(failures);
+	log_release(&l);
 	return rc;
 }
 

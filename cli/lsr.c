@@ -170,7 +170,7 @@ int ctx_open_review(struct lsr_ctx *ctx, unsigned flags)
 			free(path);
 			return rc;
 		}
-		rc = db_open(&ctx->db, path, 0);
+		rc = db_open(&ctx->db, path, ctx->reads_only ? DB_OPEN_READ : 0);
 		free(path);
 		if (rc < 0)
 			return rc;
@@ -189,6 +189,77 @@ int ctx_open_review(struct lsr_ctx *ctx, unsigned flags)
 		free(path);
 		if (rc < 0)
 			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The commands that only read the review, and so work on one that cannot
+ * be written (a read-only mount, a folder of someone else's, an archived
+ * copy): the command, its subcommand ("" none, NULL any) and an option
+ * that must be given (NULL none; "" no argument other than options).
+ * Every other command may write: on a read-only review it is refused when
+ * the review is opened, before it does anything (db_open).  A reader left
+ * off this list is refused the same way, never half run.
+ */
+static const struct {
+	const char *cmd, *sub, *opt;
+} readers[] = {
+	{ "status", NULL, NULL },
+	{ "prisma", NULL, NULL },
+	{ "report", NULL, NULL },
+	{ "records", "", NULL },
+	{ "records", "show", NULL },
+	{ "run", "", NULL },
+	{ "run", "list", NULL },
+	{ "dedup", "explain", NULL },
+	{ "dedup", "queue", NULL },
+	{ "screen", "explain", NULL },
+	{ "screen", "status", NULL },
+	{ "screen", "conflicts", NULL },
+	{ "screen", "rules", "--dry-run" },
+	{ "screen", "batch", "--reprint" },
+	{ "screen", "fulltext", "" },
+	{ "study", "list", NULL },
+	{ "extract", "sheet", NULL },
+	{ "extract", "compare", NULL },
+	{ "extract", "export", NULL },
+	{ "extract", "convert", NULL },
+	{ "rob", "sheet", NULL },
+	{ "rob", "compare", NULL },
+	{ "rob", "plot", NULL },
+	{ "pool", NULL, "--update" },
+	{ "pool", NULL, "--csv" },
+	{ "update", NULL, "--status" },
+};
+
+static int has_option(int argc, const char **argv, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (int k = 1; k < argc; k++)
+		if (!strncmp(argv[k], opt, n) && (argv[k][n] == '\0' || argv[k][n] == '='))
+			return 1;
+	return 0;
+}
+
+/* argv[0] is the command: does this run of it only read the review? */
+static int reads_only(const char *cmd, int argc, const char **argv)
+{
+	const char *sub = argc > 1 && argv[1][0] != '-' ? argv[1] : "";
+
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		if (strcmp(readers[i].cmd, cmd) || (readers[i].sub && strcmp(readers[i].sub, sub)))
+			continue;
+		if (!readers[i].opt)
+			return 1;
+		if (readers[i].opt[0])
+			return has_option(argc, argv, readers[i].opt);
+		/* options only: "screen fulltext --json" lists, "screen fulltext 3 ..." writes */
+		for (int k = 2; k < argc; k++)
+			if (argv[k][0] != '-')
+				return 0;
+		return 1;
 	}
 	return 0;
 }
@@ -301,6 +372,7 @@ int main(int argc, const char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.cmd = cmd_display_name(cmd_name, sizeof(cmd_name), cmd->name);
+	ctx.reads_only = reads_only(cmd->name, argc - i, argv + i);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

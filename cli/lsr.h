@@ -31,6 +31,7 @@ struct lsr_ctx {
 	struct lsr_db *db;         /* with NEED_DB */
 	struct protocol *protocol; /* with NEED_/WANT_PROTOCOL (may be NULL for WANT) */
 	int verbosity;             /* -q: -1, default 0, -v: 1, -vv: 2 */
+	int reads_only;            /* the command only reads the review: it may be read-only */
 	struct lsr_progress progress; /* draws on a tty stderr */
 };
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 struct stmt_slot {
@@ -34,6 +35,8 @@ struct lsr_db {
 	size_t nslots;           /* power of two */
 	size_t nused;            /* slots in use */
 	const char *command;     /* for the audit log */
+	int readonly;            /* opened read-only (DB_OPEN_READ) */
+	char ro_why[160];        /* why the review cannot be written, "" when it can */
 };
 
 /*
@@ -90,6 +93,30 @@ int db_check(struct lsr_db *db, int full, int *ok)
 	return rc;
 }
 
+/* Is the file system holding path full?  SQLite reports a -shm file it
+ * cannot grow there as an I/O error, even to a command that only reads. */
+static int disk_full(const char *path)
+{
+	struct statvfs vfs;
+
+	return statvfs(path, &vfs) == 0 && vfs.f_bavail == 0;
+}
+
+/* A write to a review that cannot be written (LSR_ESCHEMA, as a locked
+ * review: the database refuses, not the input). */
+static int read_only_error(struct lsr_db *db)
+{
+	return lsr_error_set(LSR_ESCHEMA,
+			     "the review database '%s' is read-only (%s): this command writes to it;"
+			     " commands that only read it (status, prisma, report, records, ...) work",
+			     db->path, db->ro_why[0] ? db->ro_why : "SQLite cannot write it");
+}
+
+int db_read_only(struct lsr_db *db)
+{
+	return db->readonly;
+}
+
 int db_error(struct lsr_db *db, const char *sql)
 {
 	int rc = sqlite3_extended_errcode(db->h);
@@ -100,6 +127,13 @@ int db_error(struct lsr_db *db, const char *sql)
 		return db_corruption_error(db);
 	}
 
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return read_only_error(db);
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && disk_full(db->path)))
+		return lsr_error_set(LSR_EDB,
+				     "cannot write the review database '%s': the disk is full (in: %.80s);"
+				     " the transaction under way was rolled back: free some space and run"
+				     " the command again", db->path, sql ? sql : "?");
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return lsr_error_set(LSR_ESCHEMA,
 				     "database '%s' is locked by another lsr process; try again when it has finished",
@@ -286,6 +320,10 @@ int64_t db_last_id(struct lsr_db *db)
 
 int db_txn_begin(struct lsr_db *db)
 {
+	/* refused before the caller does any work: BEGIN IMMEDIATE itself
+	 * succeeds on an immutable database */
+	if (db->readonly)
+		return read_only_error(db);
 	if (db->depth++ == 0) {
 		db->doomed = 0;
 		if (db_exec(db, "BEGIN IMMEDIATE") < 0) {
@@ -449,6 +487,121 @@ static int migrate(struct lsr_db *db, int from, unsigned flags)
 	return 0;
 }
 
+/* Can this user write path (a file that exists)?  0, or errno. */
+static int not_writable(const char *path)
+{
+	return access(path, W_OK) == 0 ? 0 : errno;
+}
+
+/*
+ * Why the review at path cannot be written, into db->ro_why ("" when it
+ * can): review.db, its -wal or -shm file, or its folder (where SQLite
+ * creates them) not writable by this user, or a read-only file system.
+ */
+static void check_writable(struct lsr_db *db, const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int e;
+
+	db->ro_why[0] = '\0';
+	if ((e = not_writable(path)) != 0 && e != ENOENT) {
+		snprintf(db->ro_why, sizeof(db->ro_why), "%s",
+			 e == EROFS ? "it is on a read-only file system"
+				    : "this user may not write it");
+		return;
+	}
+	for (int k = 0; k < 2; k++) {
+		buf_reset(&b);
+		if (buf_printf(&b, "%s%s", path, k ? "-shm" : "-wal") == 0 &&
+		    (e = not_writable(b.s)) != 0 && e != ENOENT) {
+			snprintf(db->ro_why, sizeof(db->ro_why), "this user may not write its %s file",
+				 k ? "-shm" : "-wal");
+			buf_release(&b);
+			return;
+		}
+	}
+	buf_reset(&b);
+	if (!slash)
+		buf_adds(&b, ".");
+	else if (slash == path)
+		buf_adds(&b, "/");
+	else
+		buf_add(&b, path, (size_t)(slash - path));
+	if (b.len && (e = not_writable(b.s)) != 0)
+		snprintf(db->ro_why, sizeof(db->ro_why), "%s",
+			 e == EROFS ? "it is on a read-only file system"
+				    : "this user may not write its folder, where SQLite keeps its -wal and -shm files");
+	buf_release(&b);
+}
+
+/* An SQLite URI for path with a query (file names may hold '?', '#', '%'). */
+static char *file_uri(const char *path, const char *query)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-~", *p))
+			buf_addc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	buf_printf(&b, "?%s", query);
+	return buf_detach(&b);
+}
+
+/* Open with the URI query and read the schema: 0, or SQLite's code. */
+static int try_open_ro(struct lsr_db *db, const char *path, const char *query)
+{
+	char *uri = file_uri(path, query);
+	int rc;
+
+	if (!uri)
+		return SQLITE_NOMEM;
+	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_close(db->h);
+		db->h = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Open a review that cannot be written, read-only.  mode=ro reads a WAL
+ * database when SQLite can use its -shm file (the folder is writable, or
+ * the file exists); in a read-only folder without one only immutable=1
+ * reads it, and that ignores a -wal file, so a review whose -wal still
+ * holds changes is refused rather than read without them.
+ */
+static int open_read_only(struct lsr_db *db, const char *path)
+{
+	struct buf wal = BUF_INIT;
+	struct stat sb;
+	int has_wal;
+
+	if (try_open_ro(db, path, "mode=ro") == SQLITE_OK)
+		return 0;
+	if (buf_printf(&wal, "%s-wal", path) < 0)
+		return LSR_ENOMEM;
+	has_wal = stat(wal.s, &sb) == 0 && sb.st_size > 0;
+	buf_release(&wal);
+	if (has_wal)
+		return lsr_error_set(LSR_ESCHEMA,
+				     "cannot read the review database '%s': it is read-only (%s) and its"
+				     " write-ahead log '%s-wal' holds changes that only a writer can merge;"
+				     " run any lsr command with write access once, or read a copy of the folder",
+				     path, db->ro_why, path);
+	if (try_open_ro(db, path, "mode=ro&immutable=1") == SQLITE_OK)
+		return 0;
+	return lsr_error_set(LSR_EDB, "cannot open '%s' read-only (%s): %s", path, db->ro_why,
+			     db->h ? sqlite3_errmsg(db->h) : "SQLite cannot read it");
+}
+
 int db_open(struct lsr_db **out, const char *path, unsigned flags)
 {
 	struct lsr_db *db;
@@ -478,10 +631,22 @@ int db_open(struct lsr_db **out, const char *path, unsigned flags)
 		if (!logging && sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL) == SQLITE_OK)
 			logging = 1;
 	}
-	rc = sqlite3_open_v2(path, &db->h,
-			     SQLITE_OPEN_READWRITE |
-				     ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0),
-			     NULL);
+	check_writable(db, path);
+	if (db->ro_why[0] && !(flags & DB_OPEN_READ)) {
+		rc = read_only_error(db);
+		goto fail;
+	}
+	if (db->ro_why[0]) {
+		db->readonly = 1;
+		if ((rc = open_read_only(db, path)) < 0)
+			goto fail;
+		rc = SQLITE_OK;
+	} else {
+		rc = sqlite3_open_v2(path, &db->h,
+				     SQLITE_OPEN_READWRITE |
+					     ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0),
+				     NULL);
+	}
 	if (rc != SQLITE_OK) {
 		rc = lsr_error_set(LSR_EDB, "cannot open '%s': %s", path,
 				   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -503,6 +668,23 @@ int db_open(struct lsr_db **out, const char *path, unsigned flags)
 		rc = lsr_error_set(LSR_ESCHEMA,
 				   "'%s' was written by a newer lsr (schema %d; this lsr knows up to %d): upgrade lsr to use it",
 				   path, version, db_schema_latest());
+		goto fail;
+	}
+	if (db->readonly) {
+		/* nothing may be written: no upgrade, no cleaning, no pragma
+		 * that changes the file */
+		if (fresh)
+			rc = lsr_error_set(LSR_ESCHEMA, "'%s' is empty, not an lsr review, and read-only", path);
+		else if (version < db_schema_latest())
+			rc = lsr_error_set(LSR_ESCHEMA,
+					   "'%s' has schema %d and this lsr needs %d, but the review is read-only"
+					   " (%s): it can be read once upgraded by any lsr command with write access",
+					   path, version, db_schema_latest(), db->ro_why);
+		else if ((rc = db_cache_size(db, DB_CACHE_KIB)) == 0 &&
+			 (rc = db_exec(db, "PRAGMA foreign_keys = ON")) == 0) {
+			*out = db;
+			return 0;
+		}
 		goto fail;
 	}
 	if (fresh) {

@@ -33,10 +33,25 @@ struct json_t; /* jansson */
 enum db_open_flags {
 	DB_OPEN_CREATE = 1 << 0, /* create the file if absent */
 	DB_OPEN_NO_MIGRATE = 1 << 1, /* refuse an old schema instead of upgrading */
+	DB_OPEN_READ = 1 << 2,   /* the caller only reads: a read-only review opens */
 };
 
-/* Open (and migrate) the review database at path. */
+/*
+ * Open (and migrate) the review database at path.
+ *
+ * A review that cannot be written - review.db or its folder not writable
+ * by this user, or a read-only file system - is refused (LSR_ESCHEMA,
+ * "... is read-only ...") unless flags has DB_OPEN_READ; then it is opened
+ * read-only: with SQLite's mode=ro when that can read it (the folder is
+ * writable, or the WAL's -shm file exists), else with immutable=1 (a WAL
+ * database in a read-only folder: nothing may change it while it is read).
+ * A read-only review is neither migrated nor cleaned of unfinished imports
+ * (an older schema is refused), and every write to it - db_txn_begin()
+ * first - fails with the same "read-only" message.
+ */
 int db_open(struct lsr_db **out, const char *path, unsigned flags);
+/* 1 when db was opened read-only (DB_OPEN_READ on a read-only review). */
+int db_read_only(struct lsr_db *db);
 void db_close(struct lsr_db *db);
 
 sqlite3 *db_handle(struct lsr_db *db);

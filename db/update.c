@@ -245,3 +245,92 @@ int update_source_searched(struct lsr_db *db, int no, const char *source, int *y
 	sqlite3_reset(st);
 	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }
+
+/* *out: a new array of sql's rows (db_rows_json), ?1 bound to no. */
+static int rows_array(json_t **out, struct lsr_db *db, const char *sql, int no,
+		      const char *const *names, const char *types)
+{
+	json_t *arr = json_array();
+	int rc;
+
+	*out = NULL;
+	if (!arr)
+		return lsr_error_oom();
+	if ((rc = db_rows_json(db, sql, no, names, types, arr)) < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int update_runs_json(struct lsr_db *db, int no, const char *kind, json_t **out)
+{
+	static const char imports_sql[] =
+		"SELECT s.name, u.file_name, u.id, u.count_records FROM runs u"
+		" JOIN sources s ON s.id = u.source_id JOIN run_updates ru ON ru.run_id = u.id"
+		" WHERE ru.update_no = ?1 AND u.kind = 'import'"
+		" AND u.id NOT IN (SELECT run_id FROM run_withdrawals)"
+		" AND u.id NOT IN (SELECT run_id FROM import_pending) ORDER BY u.id";
+	static const char searches_sql[] =
+		"SELECT s.name, u.id, u.status, u.count_reported, coalesce(u.count_records, 0),"
+		" CASE WHEN u.status = 'complete' THEN NULL ELSE u.status_reason END FROM runs u"
+		" JOIN sources s ON s.id = u.source_id JOIN run_updates ru ON ru.run_id = u.id"
+		" WHERE ru.update_no = ?1 AND u.kind = 'search'"
+		" AND u.id NOT IN (SELECT run_id FROM run_withdrawals) ORDER BY u.id";
+	static const char *const import_names[] = { "source", "file", "run", "records", NULL };
+	static const char *const search_names[] = { "source", "run", "status", "reported", "stored",
+						    "reason", NULL };
+	int search = !strcmp(kind, "search");
+
+	return search ? rows_array(out, db, searches_sql, no, search_names, "snsnns")
+		      : rows_array(out, db, imports_sql, no, import_names, "ssnn");
+}
+
+/* The audit entries of update no: after its update-begin, before the next
+ * update's (?1 is no). */
+#define UPDATE_AUDIT_RANGE \
+	" a.id > coalesce((SELECT id FROM audit WHERE action = 'update-begin'" \
+	"  AND object = 'update ' || ?1), (SELECT max(id) + 1 FROM audit))" \
+	" AND a.id < coalesce((SELECT id FROM audit WHERE action = 'update-begin'" \
+	"  AND object = 'update ' || (?1 + 1)), (SELECT max(id) + 1 FROM audit))"
+
+int update_dedup_json(struct lsr_db *db, int no, json_t **out)
+{
+	static const char sql[] =
+		"SELECT coalesce(sum(json_extract(a.detail, '$.records_new')), 0),"
+		" coalesce(sum(json_extract(a.detail, '$.merges')), 0),"
+		" coalesce(sum(json_extract(a.detail, '$.queued')), 0)"
+		" FROM audit a WHERE a.action = 'dedup' AND a.object LIKE 'dedup run %' AND"
+		UPDATE_AUDIT_RANGE;
+	static const char *const names[] = { "records_new", "merges", "queued", NULL };
+	json_t *arr;
+	int rc;
+
+	if ((rc = rows_array(&arr, db, sql, no, names, "nnn")) < 0)
+		return rc;
+	*out = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return *out ? 0 : lsr_error_oom();
+}
+
+int update_dedup_needed(struct lsr_db *db, int no, int *needed)
+{
+	static const char pending_sql[] =
+		"SELECT EXISTS (SELECT 1 FROM dedup_records"
+		" WHERE id NOT IN (SELECT record_id FROM citation_members))";
+	static const char done_sql[] =
+		"SELECT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'dedup'"
+		" AND a.object LIKE 'dedup run %' AND" UPDATE_AUDIT_RANGE
+		" AND a.id > coalesce((SELECT max(id) FROM audit"
+		"  WHERE action IN ('import', 'withdraw', 'remove')), 0))";
+	int64_t pending = 0, done = 0;
+	int rc;
+
+	*needed = 1;
+	if ((rc = db_rows_int(&pending, db, pending_sql, 0)) < 0 ||
+	    (rc = db_rows_int(&done, db, done_sql, no)) < 0)
+		return rc;
+	*needed = pending || !done;
+	return 0;
+}

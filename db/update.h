@@ -61,6 +61,30 @@ int update_flags_json(struct lsr_db *db, int no, struct json_t **out);
  * (withdrawn runs and records left out).  *out is the caller's. */
 int update_records_added_json(struct lsr_db *db, int no, struct json_t **out);
 
+/*
+ * What update no has stored so far, read back from the runs and the audit
+ * log, so that the summary of an update continued after a failure, Ctrl-C
+ * or kill -9 is the one an uninterrupted update stores:
+ *   update_runs_json: its runs of kind "import" ([{source, file, run,
+ *     records}]) or "search" ([{source, run, status, reported, stored,
+ *     reason}]), by run id; withdrawn runs and unfinished imports left out;
+ *   update_dedup_json: its deduplication runs summed, {records_new,
+ *     merges, queued} (every 'lsr dedup' logged between its start and the
+ *     next update's).
+ * *out is the caller's.
+ */
+int update_runs_json(struct lsr_db *db, int no, const char *kind, struct json_t **out);
+int update_dedup_json(struct lsr_db *db, int no, struct json_t **out);
+
+/*
+ * *needed 1 when update no must deduplicate: records wait to be grouped,
+ * or no deduplication was logged in the update since it began, since the
+ * last import and since the last run or record withdrawn or removed.  0
+ * when a deduplication of this update already did all there is to do (a
+ * rerun after it logs no empty second one).
+ */
+int update_dedup_needed(struct lsr_db *db, int no, int *needed);
+
 /* 1 in *yes when source was searched completely in update no (a rerun of
  * the update continues instead of searching again). */
 int update_source_searched(struct lsr_db *db, int no, const char *source, int *yes);
