@@ -30,7 +30,7 @@ static const char *const pool_usage[] = {
 	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
 	"                [--influence] [--moderators COLS] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE] [--cumulative-svg FILE]\n"
-	"                [--bubble FILE]",
+	"                [--influence-svg FILE] [--bubble FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
 };
@@ -124,19 +124,22 @@ static int parse_level(double *out, const char *s)
 
 /* ---- the review's analyses ------------------------------------------------ */
 
-static int write_forest(const char *dir, const struct pool_review *r)
+static int write_figure(const char *file, const char *caption, const struct buf *svg, void *dir)
 {
-	struct buf b = BUF_INIT, path = BUF_INIT;
-	char name[200];
+	struct buf path = BUF_INIT;
 	int rc;
 
-	outfile_safe_name(name, sizeof(name), r->name);
-	if ((rc = pool_review_forest_svg(&b, r)) == 0 &&
-	    (rc = buf_printf(&path, "%s/forest-%s.svg", dir, name)) == 0)
-		rc = write_file(path.s, &b);
-	buf_release(&b);
+	(void)caption;
+	if ((rc = buf_printf(&path, "%s/%s", (const char *)dir, file)) == 0)
+		rc = write_file(path.s, svg);
 	buf_release(&path);
 	return rc;
+}
+
+/* The analysis's figures: its forest plot and those of its add-ons. */
+static int write_figures(const char *dir, const struct pool_review *r)
+{
+	return pool_review_figures(r, write_figure, (void *)dir);
 }
 
 static const struct protocol_analysis *find_analysis(const struct protocol *p, const char *name)
@@ -216,7 +219,7 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 			rc = pool_review_store(&r, ctx->db, u.no);
 		}
 		if (rc == 0 && r.res)
-			rc = write_forest(figdir, &r);
+			rc = write_figures(figdir, &r);
 		if (rc == 0 && !r.res && only->n)
 			nodata_named = 1;
 		if (rc == 0 && arr) {
@@ -233,7 +236,7 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 	}
 	if (update < 0) {
 		if (rc == 0 && (rc = db_txn_commit(ctx->db)) == 0 && !json)
-			printf("results of update %d stored; forest plots in %s\n", u.no, figdir);
+			printf("results of update %d stored; figures in %s\n", u.no, figdir);
 		else if (rc < 0)
 			db_txn_rollback(ctx->db);
 	}
@@ -259,6 +262,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL, *modlist = NULL;
 	struct strv mods = STRV_INIT;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL, *cum_svg = NULL, *bubble = NULL;
+	const char *infl_svg = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
@@ -268,7 +272,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	struct opt opts[] = {
 		OPT_STRING(0, "csv", &csv, "FILE", "the studies, one per row (see lsr-pool.md for the columns)"),
 		OPT_LIST(0, "analysis", &analyses, "NAME", "review: run only this analysis of protocol.yaml (repeatable)"),
-		OPT_STRING(0, "figures", &figures, "DIR", "review: where the forest plots go (default: the review's figures/)"),
+		OPT_STRING(0, "figures", &figures, "DIR", "review: where the figures go (default: the review's figures/)"),
 		OPT_INT(0, "update", &update, "N", "review: show the results stored for update N instead of running"),
 		OPT_STRING(0, "measure", &measure, "M", "MD, SMD, OR, RR, RD or GIV (generic inverse variance)"),
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
@@ -299,6 +303,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "svg", &svg, "FILE", "write a forest plot"),
 		OPT_STRING(0, "funnel", &funnel, "FILE", "write a funnel plot"),
 		OPT_STRING(0, "cumulative-svg", &cum_svg, "FILE", "write the cumulative meta-analysis as a figure (with --cumulative)"),
+		OPT_STRING(0, "influence-svg", &infl_svg, "FILE", "write the influence diagnostics as a figure (with --influence)"),
 		OPT_STRING(0, "bubble", &bubble, "FILE", "write a bubble plot of the meta-regression (with --moderators)"),
 		OPT_STRING(0, "title", &po.title, "TEXT", "title of the figures"),
 		OPT_STRING(0, "label-e", &po.label_e, "TEXT", "name of the experimental group (\"Experimental\")"),
@@ -327,7 +332,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
 		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist || cum_svg ||
-		    bubble) {
+		    bubble || infl_svg) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -405,6 +410,11 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (cum_svg) {
 		buf_reset(&b);
 		if ((rc = pool_cumulative_svg(&b, r, &po)) < 0 || (rc = write_file(cum_svg, &b)) < 0)
+			goto out;
+	}
+	if (infl_svg) {
+		buf_reset(&b);
+		if ((rc = pool_influence_svg(&b, r, &po)) < 0 || (rc = write_file(infl_svg, &b)) < 0)
 			goto out;
 	}
 	if (bubble) {

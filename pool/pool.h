@@ -388,6 +388,9 @@ int pool_cumulative_svg(struct buf *out, const struct pool_result *r,
 /* The effects against the first moderator of the meta-regression
  * (POOL_METAREG), bubbles by weight, with the fitted line. */
 int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
+/* The influence diagnostics (POOL_INFLUENCE): rstudent, DFFITS, Cook's
+ * distance and hat value per study, as metafor's plot(influence()). */
+int pool_influence_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
 
 /* --- numerical core (also for benchmarks and other stages) -------------- */
 
