@@ -363,11 +363,10 @@ static int parse_row(struct reader *rd)
 		if (buf_adds(&b, rd->fields.v[rd->x_at[j]]) < 0)
 			return LSR_ENOMEM;
 		buf_trim(&b);
-		if (!b.len) {
-			buf_release(&b);
-			return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': empty (a moderator needs a value in every row)",
-					     rd->path, rd->row, rd->xcols->v[j]);
-		}
+		/* empty or NA: missing, the study is left out of the
+		 * meta-regression (metafor's na.omit) */
+		if (!strcmp(b.s ? b.s : "", "NA"))
+			buf_reset(&b);
 		if (strv_push_owned(&rd->xcells, buf_detach(&b)) < 0)
 			return LSR_ENOMEM;
 	}

@@ -347,8 +347,9 @@ static json_t *data_json(struct pool_review *r, const struct extract_study_data 
 	return arr;
 }
 
-/* The year of a study: the earliest publication year of its included
- * reports (NaN when none has one). */
+/* The year of a study (cumulative_by: year without a characteristic
+ * called year): the earliest publication year of its included reports
+ * (NaN when none has one). */
 static double study_year(struct lsr_db *db, int64_t study_id, int *rc)
 {
 	static const char sql[] =
@@ -408,7 +409,8 @@ static int regression_data(struct pool_review *r, struct lsr_db *db, const struc
 		json_t *row = json_array_get(r->data, i), *m;
 		double y;
 
-		if (pa->cumulative_by && !strcmp(pa->cumulative_by, "year")) {
+		if (pa->cumulative_by && !strcmp(pa->cumulative_by, "year") &&
+		    !protocol_characteristic_find(p, "year")) {
 			y = study_year(db, d[i].study_id, &rc);
 			json_object_set_new(row, "order", isnan(y) ? json_null() : json_real(y));
 		} else if (pa->cumulative_by) {
@@ -440,8 +442,7 @@ static void order_from_data(struct pool_review *r)
 
 	for (size_t i = 0; by && i < r->k; i++)
 		if (isnan(r->studies[i].order = num(json_array_get(r->data, i), "order"))) {
-			strv_pushf(&r->warnings, "cumulative analysis left out: %s has no %s%s", r->studies[i].label,
-				   by, !strcmp(by, "year") ? " (no included report gives one)" : "");
+			strv_pushf(&r->warnings, "cumulative analysis left out: %s has no %s", r->studies[i].label, by);
 			r->opts.extras &= ~(unsigned)POOL_CUMULATIVE;
 			for (size_t j = 0; j < r->k; j++)
 				r->studies[j].order = NAN;
@@ -892,6 +893,12 @@ static int addons_text(struct buf *out, const struct pool_review *r)
 		for (size_t j = 0; j < x->ninfl; j++)
 			n += x->infl[j].influential;
 		rc = buf_printf(out, "    influence: %zu of %zu studies marked influential\n", n, x->ninfl);
+	}
+	if (rc == 0 && x->mreg) {
+		const struct pool_metareg *g = x->mreg;
+
+		rc = buf_printf(out, "    meta-regression (k = %d): %s = %.2f, p = %.4g; R2 = %.0f%%, residual tau2 = %.4g\n",
+				g->k, g->tdist ? "F" : "QM", g->QM, g->QM_p, isfinite(g->R2) ? g->R2 : 0.0, g->tau2);
 	}
 	if (rc == 0 && x->egger)
 		rc = buf_printf(out, "    Egger's test: bias %.2f, p = %.4g\n", x->egger->bias, x->egger->p);

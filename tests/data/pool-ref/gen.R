@@ -270,3 +270,11 @@ write.csv(mr_d, "metareg_route.csv", row.names = FALSE, quote = FALSE)
 mr_d <- read.csv("metareg_route.csv")
 write_extra("metareg_route", "Twelve studies: meta-regression on year and route (a factor)", "metareg",
             metareg_fits(mr_d, c("year", "route"), list(c("REML", "z"), c("DL", "knha"))))
+# a missing moderator (empty cell) leaves its study out of the
+# meta-regression, metafor's default na.action = "na.omit"
+mr_d$dose[3] <- NA
+mr_d$route[8] <- NA
+write.csv(mr_d, "metareg_missing.csv", row.names = FALSE, quote = FALSE, na = "")
+mr_d <- read.csv("metareg_missing.csv", na.strings = "")
+write_extra("metareg_missing", "Twelve studies, two without a moderator value: left out of the meta-regression", "metareg",
+            suppressWarnings(metareg_fits(mr_d, c("dose", "route"), list(c("REML", "z"), c("DL", "adhoc")))))
