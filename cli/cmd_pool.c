@@ -395,6 +395,11 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 				   subgroup ? "subgroup" : "moderator");
 		goto out;
 	}
+	/* subgroups that share studies (time points): subtotals only, as
+	 * the protocol's subgroup: timepoint, unless repeated studies are
+	 * allowed (then the total counts them once per row, with a warning) */
+	if (subgroup && !repeated && pool_subgroups_share_studies(&ds->in))
+		o.extras |= POOL_NO_TOTAL;
 	if ((rc = pool_run(&r, &ds->in, &o)) < 0) {
 		if (rc == LSR_EPARSE)
 			lsr_error_wrap("%s", csv);

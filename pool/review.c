@@ -211,10 +211,11 @@ static int opts_from_spec(struct pool_review *r)
 	}
 	if (json_is_string(json_object_get(r->spec, "subgroup")))
 		r->opts.extras |= POOL_SUBGROUPS;
-	/* time points are the same participants again: subtotals only (a
-	 * spec stored before this rule also had its total) */
+	/* time points are the same participants again: subtotals only,
+	 * unless allow_repeated_studies: true asks for the total (with a
+	 * warning per study); a spec stored before this rule had its total */
 	if (jstr(r->spec, "subgroup") && !strcmp(jstr(r->spec, "subgroup"), "timepoint") &&
-	    json_object_get(r->spec, "allow_repeated_studies"))
+	    json_is_false(json_object_get(r->spec, "allow_repeated_studies")))
 		r->opts.extras |= POOL_NO_TOTAL;
 	/* stored before the rule: it pooled repeated studies */
 	if (!json_object_get(r->spec, "allow_repeated_studies") ||
