@@ -951,11 +951,16 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
 				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
 	} else {
-		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [%g%% CI %.2f, %.2f], p = %.4g;"
-			" I2 = %.0f%%, tau2 = %.4g\n",
+		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f ",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
-			participants, jstr(r->spec, "measure"),
-			shown(r, m->estimate), 100 * x->opts.level, shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+			participants, jstr(r->spec, "measure"), shown(r, m->estimate));
+		if (rc == 0 && isfinite(m->ci_lb) && isfinite(m->ci_ub))
+			rc = buf_printf(out, "[%g%% CI %.2f, %.2f], p = %.4g", 100 * x->opts.level,
+					shown(r, m->ci_lb), shown(r, m->ci_ub), m->p);
+		else if (rc == 0)
+			rc = buf_printf(out, "(no CI or test%s)", m->degenerate ? ": degenerate Hartung-Knapp interval" : "");
+		if (rc == 0)
+			rc = buf_printf(out, "; I2 = %.0f%%, tau2 = %.4g\n", m->I2, m->tau2);
 	}
 	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
 		rc = buf_printf(out, "    %-28s k = %d: %.2f [%.2f, %.2f]\n", x->sub[i].label, x->sub[i].s.k, shown(r, x->sub[i].s.estimate),

@@ -724,6 +724,24 @@ static const char *measure_of(const struct pool_review *a)
 	return m ? m : "";
 }
 
+/* "MD 2.30 [0.64, 3.96], k = 7" (ratios back-transformed); what stands in
+ * for the total when there is none or it has no CI */
+static void pooled_brief(char *out, size_t n, const struct pool_review *a)
+{
+	const struct pool_summary *m = &a->res->main;
+	int lg = a->res->log_scale;
+
+	if (a->res->no_total)
+		snprintf(out, n, "%s, subtotals only, %d rows", measure_of(a), m->k);
+	else if (!isfinite(m->ci_lb) || !isfinite(m->ci_ub))
+		snprintf(out, n, "%s %.2f (no CI), k = %d", measure_of(a), lg ? exp(m->estimate) : m->estimate,
+			 m->k);
+	else
+		snprintf(out, n, "%s %.2f [%.2f, %.2f], k = %d", measure_of(a),
+			 lg ? exp(m->estimate) : m->estimate, lg ? exp(m->ci_lb) : m->ci_lb,
+			 lg ? exp(m->ci_ub) : m->ci_ub, m->k);
+}
+
 /* the new studies of the shown update, comma-separated */
 struct new_studies {
 	struct rep *r;
@@ -768,21 +786,10 @@ static void changes(struct rep *r)
 		if ((r->rc = pool_review_load(&a, r->db, r->p, now.v[i], r->update)) == 0 && have_b)
 			r->rc = pool_review_load(&b, r->db, r->p, now.v[i], r->update - 1);
 		if (r->rc == 0) {
-			double e = 0;
-
-			if (a.res) {
-				e = a.res->log_scale ? exp(a.res->main.estimate) : a.res->main.estimate;
-				snprintf(cur, sizeof(cur), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&a), e,
-					 a.res->log_scale ? exp(a.res->main.ci_lb) : a.res->main.ci_lb,
-					 a.res->log_scale ? exp(a.res->main.ci_ub) : a.res->main.ci_ub,
-					 a.res->main.k);
-			}
+			if (a.res)
+				pooled_brief(cur, sizeof(cur), &a);
 			if (have_b && b.res)
-				snprintf(old, sizeof(old), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&b),
-					 b.res->log_scale ? exp(b.res->main.estimate) : b.res->main.estimate,
-					 b.res->log_scale ? exp(b.res->main.ci_lb) : b.res->main.ci_lb,
-					 b.res->log_scale ? exp(b.res->main.ci_ub) : b.res->main.ci_ub,
-					 b.res->main.k);
+				pooled_brief(old, sizeof(old), &b);
 			out(r, "<tr><td>");
 			esc(r, a.name);
 			out(r, "</td><td>");

@@ -28,6 +28,7 @@ extraction:
   outcomes:
     - {name: ALB, type: continuous, unit: g/L, better: higher, timepoints: [1 month, 3 months]}
     - {name: fever, type: dichotomous, better: lower, timepoints: [30 days]}
+    - {name: score, type: continuous, timepoints: [6 weeks]}
 analyses:
   list:
     - {name: alb-cum, outcome: ALB, timepoint: 1 month, measure: MD, cumulative_by: start_year, addons: [leave-one-out]}
@@ -35,6 +36,7 @@ analyses:
     - {name: alb-bias, outcome: ALB, timepoint: 1 month, measure: MD, ci: z, addons: [egger, begg, trimfill], trimfill_side: left, trimfill_estimator: R0}
     - {name: alb-t, outcome: ALB, timepoint: 1 month, measure: MD, ci: t}
     - {name: alb-by-time-total, outcome: ALB, measure: MD, subgroup: timepoint, allow_repeated_studies: true}
+    - {name: score-same, outcome: score, timepoint: 6 weeks, measure: MD, hk: true}
 EOF
 for s in "A 2009" "B & C 2011" "D <2013>" "E 2015" "F 2016" "G 2019" "H 2020"; do
 	sql rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('$s', '2023-11-14T22:13:20Z', 'tester')"
@@ -65,6 +67,12 @@ G 2019,ALB,1 month,intervention,60,31.9,4.0,T2
 G 2019,ALB,1 month,control,62,30.5,4.2,T2
 H 2020,ALB,1 month,intervention,18,36.0,6.0,T2
 H 2020,ALB,1 month,control,17,30.0,6.5,T2
+A 2009,score,6 weeks,intervention,20,33,4,T4
+A 2009,score,6 weeks,control,20,30,4,T4
+E 2015,score,6 weeks,intervention,30,33,4,T4
+E 2015,score,6 weeks,control,30,30,4,T4
+G 2019,score,6 weeks,intervention,40,33,4,T4
+G 2019,score,6 weeks,control,40,30,4,T4
 A 2009,ALB,3 months,intervention,20,34.0,4.0,T3
 A 2009,ALB,3 months,control,20,30.0,4.1,T3
 G 2019,ALB,3 months,intervention,60,32.2,4.0,T3
@@ -134,6 +142,15 @@ jqcheck all.json '.[] | select(.analysis == "alb-t") | [.spec.ci, .result.ci_met
 jqcheck all.json '.[] | select(.analysis == "alb-by-time-total") | [.result.no_total, .result.heterogeneity.k, (.result.subgroup_test != null)]' '[null,9,true]'
 has all.json "study 'A 2009' has 2 rows, all pooled: its participants count 2 times (repeated studies allowed)"
 
+# hk: true is ci: hk; identical estimates make its interval degenerate,
+# said in words (no "nan") in the summary, the forest plot and the report
+jqcheck all.json '.[] | select(.analysis == "score-same") | [.spec.ci, .result.ci_method, .result.ci_degenerate, .result.pooled.ci_lb]' '["hk","knha",true,null]'
+run 0 lsr -C rev pool --analysis score-same
+has "$OUT" "MD 3.00 (no CI or test: degenerate Hartung-Knapp interval); I2 = 0%"
+has "$OUT" "Hartung-Knapp: all 3 estimates are identical"
+has rev/figures/forest-score-same.svg "3.00 [no CI]"
+hasnt rev/figures/forest-score-same.svg "nan"
+
 # for people
 run 0 lsr -C rev pool --analysis alb-reg
 has "$OUT" "    meta-regression (k = 6): F = 3.80, p = 0.1508; R2 = 87%, residual tau2 = 0.2194"
@@ -170,6 +187,7 @@ has "$h" "<h4>Small-study effects</h4>"
 has "$h" "<td>Begg's rank correlation</td>"
 has "$h" "<h4>Trim-and-fill</h4>"
 has "$h" "<tr><td>R0</td><td>left</td>"
+hasnt "$h" "nan"
 run 0 lsr -C rev report -o again
 for f in out/*; do
 	CHECKS=$((CHECKS + 1))
