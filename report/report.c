@@ -601,10 +601,46 @@ static void small_study_tables(struct rep *r, const struct pool_review *a)
 	}
 }
 
+/* "[lb, ub]" of an interval of tau2 or I2, "" when not computed */
+static void interval(struct rep *r, const char *what, const double *ci, int prec, const char *unit)
+{
+	if (isfinite(ci[0]) && isfinite(ci[1]))
+		out(r, " [%s %.*f%s, %.*f%s]", what, prec, ci[0], unit, prec, ci[1], unit);
+}
+
+/* The pooled estimate's heterogeneity and prediction interval, beyond the
+ * summary line: Q, I2 and tau2 with their Q-profile (and, for REML and ML,
+ * profile-likelihood) CIs. */
+static void heterogeneity(struct rep *r, const struct pool_review *a)
+{
+	const struct pool_result *x = a->res;
+	const struct pool_summary *m = &x->main;
+	double lv = 100 * x->opts.level;
+
+	if (x->no_total || m->k < 2 || !isfinite(m->Q))
+		return;
+	out(r, "<p class=\"note\">Heterogeneity: Q = %.2f, df = %.0f, P %s%.4g; I&#178; = %.1f%%", m->Q, m->df,
+	    m->p_Q < 0.0001 ? "&lt; " : "= ", m->p_Q < 0.0001 ? 0.0001 : m->p_Q, m->I2);
+	interval(r, "Q-profile", m->I2_ci, 1, "%");
+	if (m->random && isfinite(m->I2_from_Q))
+		out(r, " (%.1f%% from Q, as RevMan 5 shows it)", m->I2_from_Q);
+	if (m->random) {
+		out(r, "; tau&#178; = %.4g", m->tau2);
+		interval(r, "Q-profile", m->tau2_ci, 4, "");
+		interval(r, "profile likelihood", m->tau2_ci_pl, 4, "");
+		if (isfinite(m->pi_lb))
+			out(r, "; %g%% prediction interval %.2f to %.2f", lv,
+			    x->log_scale ? exp(m->pi_lb) : m->pi_lb, x->log_scale ? exp(m->pi_ub) : m->pi_ub);
+	}
+	out(r, ".</p>\n");
+}
+
 static void addon_tables(struct rep *r, const struct pool_review *a)
 {
 	const struct pool_result *x = a->res;
 	const char *by = json_string_value(json_object_get(a->spec, "cumulative_by"));
+
+	heterogeneity(r, a);
 
 	if (x->loo && x->nloo)
 		refit_table(r, a, "Leave-one-out", "Study left out", x->loo, x->nloo, NULL);

@@ -165,7 +165,9 @@ run 0 lsr -C rev pool --analysis alb-cum-year --json
 jqcheck "$OUT" '.[0] | [.result.cumulative, .result.heterogeneity.k]' '[null,7]'
 has "$OUT" "cumulative analysis left out: A 2009 has no year"
 
-# the report: the figures, and a table per add-on, escaped
+# the report: the figures, and a table per add-on, escaped; the heterogeneity
+# line is metafor 3.8.1's confint() and confint(type = "PL") and predict() of
+# rma(yi, vi, test = "adhoc") on these data
 run 0 lsr -C rev report -o out
 h=out/index.html
 for f in forest-alb-cum cumulative-alb-cum influence-alb-reg bubble-alb-reg funnel-alb-bias; do
@@ -173,6 +175,7 @@ for f in forest-alb-cum cumulative-alb-cum influence-alb-reg bubble-alb-reg funn
 	CHECKS=$((CHECKS + 1))
 	xmllint --noout "out/$f.svg" 2>/dev/null || fail "report: $f.svg missing or not well-formed"
 done
+has "$h" "<p class=\"note\">Heterogeneity: Q = 15.91, df = 6, P = 0.01426; I&#178; = 64.7% [Q-profile 10.4%, 95.0%] (62.3% from Q, as RevMan 5 shows it); tau&#178; = 1.699 [Q-profile 0.1080, 17.7459] [profile likelihood 0.0000, 11.8596]; 95% prediction interval -1.29 to 5.90.</p>"
 has "$h" "<h4>Cumulative meta-analysis</h4>"
 has "$h" "<tr><th>Study added</th><th>start_year</th><th>k</th><th>MD [95% CI]</th>"
 has "$h" "<tr><td>H 2020</td><td class=\"n\">2008</td><td class=\"n\">1</td>"
