@@ -31,7 +31,7 @@ static const char *const pool_usage[] = {
 	"                [--trimfill-estimator L0|R0]] [--cumulative [--cumulative-by COLUMN]]\n"
 	"                [--influence] [--moderators COLS] [--allow-repeated-studies]\n"
 	"                [--json] [--svg FILE] [--funnel FILE] [--cumulative-svg FILE]\n"
-	"                [--bubble FILE]",
+	"                [--influence-svg FILE] [--bubble FILE]",
 	"lsr pool [--analysis NAME]... [--figures DIR] [--update N] [--json]",
 	NULL
 };
@@ -126,35 +126,37 @@ static int parse_level(double *out, const char *s)
 /* ---- the review's analyses ------------------------------------------------ */
 
 /*
- * The forest plots of one 'lsr pool' run, drawn while the analyses run and
- * written only once their results are committed: a failure or a kill
- * before the commit leaves the figures folder as it was, and the figures
- * on disk always show stored results (a kill while they are written
- * leaves some of them old, each complete; the next run rewrites them).
+ * The figures of one 'lsr pool' run (each analysis's forest plot and those
+ * of its add-ons), drawn while the analyses run and written only once
+ * their results are committed: a failure or a kill before the commit
+ * leaves the figures folder as it was, and the figures on disk always show
+ * stored results (a kill while they are written leaves some of them old,
+ * each complete; the next run rewrites them).
  */
-struct forest_set {
-	struct strv paths;   /* figures/forest-NAME.svg */
+struct figure_set {
+	const char *dir;
+	struct strv paths;   /* DIR/forest-NAME.svg, ... */
 	struct buf *svgs;    /* their contents, paths.n of them */
 };
 
-static int forest_add(struct forest_set *fs, const char *dir, const struct pool_review *r)
+static int figure_add(const char *file, const char *caption, const struct buf *svg, void *payload)
 {
+	struct figure_set *fs = payload;
 	struct buf *grown;
-	char name[200];
 	int rc;
 
+	(void)caption;
 	grown = realloc(fs->svgs, (fs->paths.n + 1) * sizeof(*grown));
 	if (!grown)
 		return lsr_error_oom();
 	fs->svgs = grown;
-	outfile_safe_name(name, sizeof(name), r->name);
-	if ((rc = strv_pushf(&fs->paths, "%s/forest-%s.svg", dir, name)) < 0)
+	if ((rc = strv_pushf(&fs->paths, "%s/%s", fs->dir, file)) < 0)
 		return rc;
 	buf_init(&fs->svgs[fs->paths.n - 1], 0);
-	return pool_review_forest_svg(&fs->svgs[fs->paths.n - 1], r);
+	return buf_add(&fs->svgs[fs->paths.n - 1], svg->s, svg->len);
 }
 
-static int forest_write_all(const struct forest_set *fs)
+static int figure_write_all(const struct figure_set *fs)
 {
 	int rc = 0;
 
@@ -163,7 +165,7 @@ static int forest_write_all(const struct forest_set *fs)
 	return rc;
 }
 
-static void forest_release(struct forest_set *fs)
+static void figure_release(struct figure_set *fs)
 {
 	for (size_t i = 0; i < fs->paths.n; i++)
 		buf_release(&fs->svgs[i]);
@@ -200,7 +202,7 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 	struct strv names = STRV_INIT;
 	struct update_info u;
 	json_t *arr = json ? json_array() : NULL;
-	struct forest_set forests = { STRV_INIT, NULL };
+	struct figure_set figset = { NULL, STRV_INIT, NULL };
 	struct buf text = BUF_INIT;
 	char *figdir = NULL;
 	int rc, nodata_named = 0, ran = 0;
@@ -229,6 +231,7 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 		rc = lsr_error_oom();
 		goto out;
 	}
+	figset.dir = figdir;
 	if (mkdir(figdir, 0777) < 0 && errno != EEXIST) {
 		rc = lsr_error_set(LSR_ERROR, "cannot create '%s': %s", figdir, strerror(errno));
 		goto out;
@@ -249,9 +252,9 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 			   (rc = pool_review_run(&r)) == 0) {
 			rc = pool_review_store(&r, ctx->db, u.no);
 		}
-		/* drawn now, written after the commit (struct forest_set) */
+		/* drawn now, written after the commit (struct figure_set) */
 		if (rc == 0 && r.res)
-			rc = forest_add(&forests, figdir, &r);
+			rc = pool_review_figures(&r, figure_add, &figset);
 		if (rc == 0 && !r.res && only->n)
 			nodata_named = 1;
 		if (rc == 0 && arr) {
@@ -270,13 +273,13 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 	}
 	/* the results are stored (or were, for --update N): now the figures
 	 * and what is printed, which never show what was not stored */
-	if (rc == 0 && (rc = forest_write_all(&forests)) < 0 && update < 0)
-		lsr_error_wrap("the results of update %d are stored but not all forest plots were"
+	if (rc == 0 && (rc = figure_write_all(&figset)) < 0 && update < 0)
+		lsr_error_wrap("the results of update %d are stored but not all figures were"
 			       " written ('lsr pool' again writes them)", u.no);
 	if (rc == 0 && !json) {
 		fwrite(text.s, 1, text.len, stdout);
 		if (update < 0)
-			printf("results of update %d stored; forest plots in %s\n", u.no, figdir);
+			printf("results of update %d stored; figures in %s\n", u.no, figdir);
 	}
 	if (rc == 0 && only->n && !ran)
 		rc = lsr_error_set(LSR_ENOTFOUND, "no stored results of %s for update %lld", only->v[0], update);
@@ -288,7 +291,7 @@ static int pool_review_cmd(struct lsr_ctx *ctx, const struct strv *only, const c
 		rc = lsr_error_set(LSR_ERROR, "the analysis named has no data to pool");
 out:
 	json_decref(arr);
-	forest_release(&forests);
+	figure_release(&figset);
 	buf_release(&text);
 	free(figdir);
 	strv_release(&names);
@@ -302,6 +305,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	const char *level = NULL, *tf_side = NULL, *tf_est = NULL, *cum_by = NULL, *modlist = NULL;
 	struct strv mods = STRV_INIT;
 	const char *svg = NULL, *funnel = NULL, *figures = NULL, *cum_svg = NULL, *bubble = NULL;
+	const char *infl_svg = NULL;
 	long long update = -1;
 	struct strv analyses = STRV_INIT;
 	int hk = -1, json = 0, subgroup = 0, moderator = 0, loo = 0, egger = 0, trimfill = 0;
@@ -311,7 +315,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	struct opt opts[] = {
 		OPT_STRING(0, "csv", &csv, "FILE", "the studies, one per row (see lsr-pool.md for the columns)"),
 		OPT_LIST(0, "analysis", &analyses, "NAME", "review: run only this analysis of protocol.yaml (repeatable)"),
-		OPT_STRING(0, "figures", &figures, "DIR", "review: where the forest plots go (default: the review's figures/)"),
+		OPT_STRING(0, "figures", &figures, "DIR", "review: where the figures go (default: the review's figures/)"),
 		OPT_INT(0, "update", &update, "N", "review: show the results stored for update N instead of running"),
 		OPT_STRING(0, "measure", &measure, "M", "MD, SMD, OR, RR, RD or GIV (generic inverse variance)"),
 		OPT_STRING(0, "method", &method, "M", "IV, MH or Peto (default: MH for binary data, else IV)"),
@@ -342,6 +346,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "svg", &svg, "FILE", "write a forest plot"),
 		OPT_STRING(0, "funnel", &funnel, "FILE", "write a funnel plot"),
 		OPT_STRING(0, "cumulative-svg", &cum_svg, "FILE", "write the cumulative meta-analysis as a figure (with --cumulative)"),
+		OPT_STRING(0, "influence-svg", &infl_svg, "FILE", "write the influence diagnostics as a figure (with --influence)"),
 		OPT_STRING(0, "bubble", &bubble, "FILE", "write a bubble plot of the meta-regression (with --moderators)"),
 		OPT_STRING(0, "title", &po.title, "TEXT", "title of the figures"),
 		OPT_STRING(0, "label-e", &po.label_e, "TEXT", "name of the experimental group (\"Experimental\")"),
@@ -370,7 +375,7 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (measure || method || model || tau2 || conv || preset || rdvar || scale || svg || funnel ||
 		    ci || level || hk >= 0 || subgroup || moderator || loo || egger || trimfill || exclude.n ||
 		    repeated || begg || tf_side || tf_est || cum || cum_by || infl || modlist || cum_svg ||
-		    bubble) {
+		    bubble || infl_svg) {
 			rc = lsr_error_set(LSR_EUSAGE, "the analysis options go with --csv FILE; the review's analyses take theirs from protocol.yaml");
 			goto out;
 		}
@@ -433,6 +438,11 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 				   subgroup ? "subgroup" : "moderator");
 		goto out;
 	}
+	/* subgroups that share studies (time points): subtotals only, as
+	 * the protocol's subgroup: timepoint, unless repeated studies are
+	 * allowed (then the total counts them once per row, with a warning) */
+	if (subgroup && !repeated && pool_subgroups_share_studies(&ds->in))
+		o.extras |= POOL_NO_TOTAL;
 	if ((rc = pool_run(&r, &ds->in, &o)) < 0) {
 		if (rc == LSR_EPARSE)
 			lsr_error_wrap("%s", csv);
@@ -448,6 +458,11 @@ int cmd_pool(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (cum_svg) {
 		buf_reset(&b);
 		if ((rc = pool_cumulative_svg(&b, r, &po)) < 0 || (rc = write_file(cum_svg, &b)) < 0)
+			goto out;
+	}
+	if (infl_svg) {
+		buf_reset(&b);
+		if ((rc = pool_influence_svg(&b, r, &po)) < 0 || (rc = write_file(infl_svg, &b)) < 0)
 			goto out;
 	}
 	if (bubble) {

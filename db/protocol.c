@@ -80,6 +80,8 @@ static const char *const models[] = { "fixed", "random", "auto", NULL };
 static const char *const tau2s[] = { "DL", "REML", "PM", "ML", "HS", "HE", "SJ", "EB", NULL };
 static const char *const conventions[] = { "revman5", "metafor", NULL };
 static const char *const cis[] = { "z", "t", "hk", "hk-adhoc", NULL };
+static const char *const tf_sides[] = { "left", "right", NULL };
+static const char *const tf_estimators[] = { "L0", "R0", NULL };
 
 static const struct pfield picos_fields[] = {
 	F("population", P_STR, 0, struct protocol_picos, population),
@@ -194,6 +196,10 @@ static const struct pfield analysis_fields[] = {
 	F("subgroup", P_STR, 0, struct protocol_analysis, subgroup),
 	F("exclude", P_STRV, 0, struct protocol_analysis, exclude),
 	F("addons", P_STRV, 0, struct protocol_analysis, addons),
+	F("moderators", P_STRV, 0, struct protocol_analysis, moderators),
+	F("cumulative_by", P_STR, 0, struct protocol_analysis, cumulative_by),
+	FE("trimfill_side", 0, struct protocol_analysis, trimfill_side, tf_sides),
+	FE("trimfill_estimator", 0, struct protocol_analysis, trimfill_estimator, tf_estimators),
 	ANALYSIS_OPTS(struct protocol_analysis, opts),
 };
 static void analysis_init(void *elem)
@@ -1030,6 +1036,10 @@ void protocol_free(struct protocol *p)
 		free(a->subgroup);
 		strv_release(&a->exclude);
 		strv_release(&a->addons);
+		strv_release(&a->moderators);
+		free(a->cumulative_by);
+		free(a->trimfill_side);
+		free(a->trimfill_estimator);
 		free_opts(&a->opts);
 	}
 	free(p->analyses);

@@ -103,6 +103,10 @@ struct protocol_analysis {
 	char *subgroup;   /* timepoint, or a characteristic name */
 	struct strv exclude; /* study labels (sensitivity analysis) */
 	struct strv addons;  /* lsr pool's add-ons: leave-one-out, cumulative, ... */
+	struct strv moderators; /* characteristics: meta-regression (lsr pool --moderators) */
+	char *cumulative_by; /* year, or a characteristic: cumulative order (--cumulative-by) */
+	char *trimfill_side; /* left | right (--trimfill-side) */
+	char *trimfill_estimator; /* L0 | R0 (--trimfill-estimator) */
 	struct protocol_analysis_opts opts;
 };
 

@@ -363,11 +363,10 @@ static int parse_row(struct reader *rd)
 		if (buf_adds(&b, rd->fields.v[rd->x_at[j]]) < 0)
 			return LSR_ENOMEM;
 		buf_trim(&b);
-		if (!b.len) {
-			buf_release(&b);
-			return lsr_error_set(LSR_EPARSE, "%s:%lu: column '%s': empty (a moderator needs a value in every row)",
-					     rd->path, rd->row, rd->xcols->v[j]);
-		}
+		/* empty or NA: missing, the study is left out of the
+		 * meta-regression (metafor's na.omit) */
+		if (!strcmp(b.s ? b.s : "", "NA"))
+			buf_reset(&b);
 		if (strv_push_owned(&rd->xcells, buf_detach(&b)) < 0)
 			return LSR_ENOMEM;
 	}
@@ -412,42 +411,40 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * The moderator columns as the columns of the model matrix: a column of
- * numbers as it is, any other column as a factor (R's: levels sorted, the
- * first the reference, one 0/1 column per other level, named column+level,
- * as metafor's coefficients are).
- */
-static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
-			     const struct strv *cells)
+int pool_mods_expand(double **xout, const char ***names, size_t *nout, struct strv *strings,
+		     const struct strv *mods, const struct strv *cells, size_t k, const int *kind)
 {
-	size_t k = ds->in.k, m = mods->n, width = 0, at = 0;
-	struct strv *levels = calloc(m, sizeof(*levels));
-	int *numeric = calloc(m, sizeof(int)), rc = 0;
+	size_t m = mods->n, width = 0, at = 0;
+	struct strv *levels = calloc(m ? m : 1, sizeof(*levels));
+	int *numeric = calloc(m ? m : 1, sizeof(int)), rc = 0;
+	double *x = NULL;
+	const char **nm = NULL;
 
 	if (!levels || !numeric) {
 		rc = lsr_error_oom();
 		goto out;
 	}
 	for (size_t j = 0; j < m; j++) {
-		numeric[j] = 1;
-		for (size_t i = 0; i < k && numeric[j]; i++)
-			numeric[j] = is_decimal(cells->v[i * m + j]);
+		numeric[j] = kind ? kind[j] : -1;
+		for (size_t i = 0; i < k && numeric[j] < 0; i++)
+			if (*cells->v[i * m + j] && !is_decimal(cells->v[i * m + j]))
+				numeric[j] = 0;
 		if (numeric[j]) {
+			numeric[j] = 1;
 			width++;
 			continue;
 		}
 		for (size_t i = 0; i < k; i++)
-			if (!strv_contains(&levels[j], cells->v[i * m + j]) &&
+			if (*cells->v[i * m + j] && !strv_contains(&levels[j], cells->v[i * m + j]) &&
 			    (rc = strv_push(&levels[j], cells->v[i * m + j])) < 0)
 				goto out;
 		if (levels[j].n > 1)
 			qsort(levels[j].v, levels[j].n, sizeof(char *), cmp_str);
-		width += levels[j].n - 1;
+		width += levels[j].n ? levels[j].n - 1 : 0;
 	}
-	ds->x = calloc((k ? k : 1) * (width ? width : 1), sizeof(double));
-	ds->mod_names = calloc(width ? width : 1, sizeof(char *));
-	if (!ds->x || !ds->mod_names) {
+	x = calloc((k ? k : 1) * (width ? width : 1), sizeof(double));
+	nm = calloc(width ? width : 1, sizeof(char *));
+	if (!x || !nm) {
 		rc = lsr_error_oom();
 		goto out;
 	}
@@ -456,25 +453,41 @@ static int expand_moderators(struct pool_dataset *ds, const struct strv *mods,
 
 		for (size_t l = 0; l < n; l++) {
 			if (numeric[j])
-				rc = strv_push(&ds->strings, mods->v[j]);
+				rc = strv_push(strings, mods->v[j]);
 			else
-				rc = strv_pushf(&ds->strings, "%s%s", mods->v[j], levels[j].v[l + 1]);
+				rc = strv_pushf(strings, "%s%s", mods->v[j], levels[j].v[l + 1]);
 			if (rc < 0)
 				goto out;
-			ds->mod_names[at + l] = ds->strings.v[ds->strings.n - 1];
-			for (size_t i = 0; i < k; i++)
-				ds->x[i * width + at + l] =
-					numeric[j] ? strtod(cells->v[i * m + j], NULL)
-						   : !strcmp(cells->v[i * m + j], levels[j].v[l + 1]);
+			nm[at + l] = strings->v[strings->n - 1];
+			for (size_t i = 0; i < k; i++) {
+				const char *c = cells->v[i * m + j];
+				double *xi = &x[i * width + at + l];
+
+				if (!*c)
+					*xi = NAN;
+				else if (!numeric[j])
+					*xi = !strcmp(c, levels[j].v[l + 1]);
+				else if (!is_decimal(c) || !isfinite(*xi = strtod(c, NULL)))
+					rc = lsr_error_set(LSR_EPARSE, "moderator '%s': '%s' is not a number",
+							   mods->v[j], c);
+			}
+			if (rc < 0)
+				goto out;
 		}
 		at += n;
 	}
-	ds->in.nmods = width;
+	*xout = x;
+	*names = nm;
+	*nout = width;
+	x = NULL;
+	nm = NULL;
 out:
 	for (size_t j = 0; levels && j < m; j++)
 		strv_release(&levels[j]);
 	free(levels);
 	free(numeric);
+	free(x);
+	free(nm);
 	return rc;
 }
 
@@ -560,7 +573,8 @@ int pool_csv_read_by(struct pool_dataset **out, const char *path, enum pool_data
 	strv_release(&rd.header);
 	free(rd.x_at);
 	if (rc == 0 && mods && mods->n)
-		rc = expand_moderators(rd.ds, mods, &rd.xcells);
+		rc = pool_mods_expand(&rd.ds->x, &rd.ds->mod_names, &rd.ds->in.nmods, &rd.ds->strings,
+				      mods, &rd.xcells, rd.ds->in.k, NULL);
 	strv_release(&rd.xcells);
 	if (rc < 0) {
 		pool_dataset_free(rd.ds);

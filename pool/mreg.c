@@ -16,6 +16,8 @@
  *                 without moderators (random effects only; metafor's
  *                 default, truncated at 0)
  * A model with as many parameters as studies is refused, as metafor does.
+ * A study without a value of every moderator is left out of the model,
+ * with a warning (metafor's default na.action, na.omit).
  */
 #include "pool_int.h"
 #include "../util/err.h"
@@ -56,6 +58,38 @@ out:
 	return rc;
 }
 
+/* Studies with a missing moderator (NaN) are left out of the meta-
+ * regression, with a warning that names them (metafor's na.omit). */
+static int omit_missing(struct pool_result *r, double *y, double *v, size_t *idx, size_t *n)
+{
+	const struct pool_input *in = r->in;
+	size_t nm = in->nmods, m = 0;
+	struct buf who = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		size_t j = 0;
+
+		while (j < nm && !isnan(in->x[idx[i] * nm + j]))
+			j++;
+		if (j < nm) {
+			if (buf_printf(&who, "%s%s", who.len ? ", " : "",
+				       in->studies[idx[i]].label ? in->studies[idx[i]].label : "a study") < 0)
+				rc = LSR_ENOMEM;
+			continue;
+		}
+		y[m] = y[i];
+		v[m] = v[i];
+		idx[m++] = idx[i];
+	}
+	if (rc == 0 && who.len)
+		rc = pool_warn(r, "meta-regression: %zu %s without a value of every moderator left out (%s)",
+			       *n - m, *n - m == 1 ? "study" : "studies", who.s);
+	*n = m;
+	buf_release(&who);
+	return rc < 0 ? lsr_error_oom() : 0;
+}
+
 int pool_metareg_run(struct pool_result *r, const unsigned char *use)
 {
 	const struct pool_input *in = r->in;
@@ -73,6 +107,8 @@ int pool_metareg_run(struct pool_result *r, const unsigned char *use)
 		goto out;
 	}
 	n = pool_collect(r, use, y, v, idx);
+	if ((rc = omit_missing(r, y, v, idx, &n)) < 0)
+		goto out;
 	if (n <= p) {
 		rc = lsr_error_set(LSR_ERROR, "%zu parameters for %zu studies leave nothing to estimate the fit with",
 				   p, n);

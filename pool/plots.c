@@ -8,11 +8,18 @@
  *               meta-regression, circles with area proportional to the
  *               weight 1/(v + tau2), and the fitted line (other moderators
  *               at their weighted means) (metafor's regplot())
+ *   influence   one row per study, four panels as in metafor's
+ *               plot(influence()): the studentized deleted residual, DFFITS,
+ *               Cook's distance and the hat value, each with metafor's
+ *               cut-off dashed (|rstudent| 1.96; |DFFITS| 3 sqrt(1/(k - 1));
+ *               the median of chi2(1) for Cook's distance; 3/k for the hat
+ *               value); a study metafor marks influential in red
  */
 #include "pool_int.h"
 #include "../util/err.h"
 #include "../util/svg.h"
 
+#include <gsl/gsl_cdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -99,6 +106,15 @@ int pool_cumulative_svg(struct buf *out, const struct pool_result *r,
 #define BT 40.0
 #define BB 60.0
 
+/* study i has every moderator (one without is not in the regression) */
+static int has_x(const struct pool_input *in, size_t i)
+{
+	for (size_t j = 0; j < in->nmods; j++)
+		if (isnan(in->x[i * in->nmods + j]))
+			return 0;
+	return 1;
+}
+
 int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po)
 {
 	const struct pool_metareg *g = r->mreg;
@@ -118,7 +134,7 @@ int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct p
 		const struct pool_est *e = &r->est[i];
 		double w, x;
 
-		if (e->status != POOL_EST_INCLUDED)
+		if (e->status != POOL_EST_INCLUDED || !has_x(in, i))
 			continue;
 		w = 1 / (e->vi + g->tau2);
 		x = in->x[i * nm];
@@ -176,7 +192,7 @@ int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct p
 	for (size_t i = 0; i < in->k; i++) {
 		const struct pool_est *e = &r->est[i];
 
-		if (e->status == POOL_EST_INCLUDED)
+		if (e->status == POOL_EST_INCLUDED && has_x(in, i))
 			svg_circle(&s, FX(in->x[i * nm]), FY(e->yi), 3 + 9 * sqrt(1 / (e->vi + g->tau2) / wmax),
 				   "#c9d6f2", "#1f4fb4");
 	}
@@ -184,5 +200,113 @@ int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct p
 		 FY(base + g->coef[1].estimate * xhi), "#000000", 1.2, NULL);
 #undef FX
 #undef FY
+	return svg_end(&s);
+}
+
+/* One panel of the influence plot: column col of four, values v[0..n). */
+static void infl_panel(struct svg *s, const struct pool_result *r, double x0, double top,
+		       const char *title, const double *v, double cut, int two_sided, int from0)
+{
+	double lo = INFINITY, hi = -INFINITY, t[32];
+	const double pw = 150;
+	size_t n = r->ninfl;
+	char buf[64];
+	int nt;
+
+	for (size_t j = 0; j < n; j++)
+		if (isfinite(v[j])) {
+			lo = fmin(lo, v[j]);
+			hi = fmax(hi, v[j]);
+		}
+	if (isfinite(cut)) {
+		hi = fmax(hi, cut);
+		lo = fmin(lo, two_sided ? -cut : cut);
+	}
+	if (!isfinite(lo)) {
+		lo = 0;
+		hi = 1;
+	}
+	if (from0)
+		lo = fmin(lo, 0);
+	if (hi == lo)
+		hi = lo + 1;
+	lo -= 0.06 * (hi - lo);
+	hi += 0.06 * (hi - lo);
+#define PX(x) (x0 + ((x) - lo) / (hi - lo) * pw)
+	svg_text(s, x0 + pw / 2, top + FS, SVG_MIDDLE, SVG_BOLD, FS, title);
+	{
+		double y0 = top + ROW, yb = top + ROW * ((double)n + 1) + 6;
+
+		svg_rect(s, x0, y0, pw, yb - y0, NULL, "#999999");
+		if (isfinite(cut)) {
+			svg_line(s, PX(cut), y0, PX(cut), yb, "#c0392b", 0.8, "4 3");
+			if (two_sided)
+				svg_line(s, PX(-cut), y0, PX(-cut), yb, "#c0392b", 0.8, "4 3");
+		}
+		if (lo < 0 && hi > 0)
+			svg_line(s, PX(0), y0, PX(0), yb, "#000000", 0.6, NULL);
+		nt = pool_axis_ticks(lo, hi, 0, t, 32);
+		for (int i = 0; i < nt; i++) {
+			svg_line(s, PX(t[i]), yb, PX(t[i]), yb + 4, "#000000", 0.8, NULL);
+			snprintf(buf, sizeof(buf), "%g", t[i]);
+			svg_text(s, PX(t[i]), yb + 6 + FS, SVG_MIDDLE, 0, FS * 0.9, buf);
+		}
+	}
+	for (size_t j = 0; j < n; j++) {
+		double y = top + ROW * ((double)j + 1) + ROW / 2;
+		const char *c = r->infl[j].influential ? "#c0392b" : "#1f4fb4";
+
+		if (isfinite(v[j]))
+			svg_circle(s, PX(v[j]), y, 3.5, c, c);
+	}
+#undef PX
+}
+
+int pool_influence_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po)
+{
+	static const char *const titles[] = { "rstudent", "DFFITS", "Cook's distance", "hat" };
+	double label_w = svg_text_width("Study", FS), x0, top, width, height, cut[4];
+	double *v;
+	size_t n = r->ninfl;
+	struct svg s;
+	char buf[160];
+
+	if (!r->infl || !n)
+		return lsr_error_set(LSR_ERROR, "no influence diagnostics to plot (--influence)");
+	if (!(v = calloc(4 * n, sizeof(double))))
+		return lsr_error_oom();
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_influence *f = &r->infl[j];
+
+		snprintf(buf, sizeof(buf), "%s%s", r->in->studies[f->study].label, f->influential ? " *" : "");
+		label_w = fmax(label_w, svg_text_width(buf, FS));
+		v[j] = f->rstudent;
+		v[n + j] = f->dffits;
+		v[2 * n + j] = f->cook_d;
+		v[3 * n + j] = f->hat;
+	}
+	cut[0] = 1.959963984540054;
+	cut[1] = 3 * sqrt(1.0 / ((double)n - 1));
+	cut[2] = gsl_cdf_chisq_Pinv(0.5, 1);
+	cut[3] = 3.0 / (double)n;
+	x0 = 20 + label_w + 16;
+	top = po && po->title ? 44 : 24;
+	width = x0 + 4 * 170 + 10;
+	height = top + ROW * ((double)n + 1) + 60;
+	svg_begin(&s, out, width, height);
+	if (po && po->title)
+		svg_text(&s, 20, 22, SVG_START, SVG_BOLD, FS * 1.2, po->title);
+	svg_text(&s, 20, top + FS, SVG_START, SVG_BOLD, FS, "Study");
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_influence *f = &r->infl[j];
+
+		snprintf(buf, sizeof(buf), "%s%s", r->in->studies[f->study].label, f->influential ? " *" : "");
+		svg_text(&s, 20, top + ROW * ((double)j + 1) + ROW / 2 + FS * 0.35, SVG_START, 0, FS, buf);
+	}
+	for (int c = 0; c < 4; c++)
+		infl_panel(&s, r, x0 + 170 * c, top, titles[c], v + (size_t)c * n, cut[c], c < 2, c >= 2);
+	svg_text(&s, 20, height - 12, SVG_START, 0, FS * 0.9,
+		 "* influential by metafor's rule; dashed: its cut-offs");
+	free(v);
 	return svg_end(&s);
 }

@@ -164,6 +164,10 @@ int pool_tau2_parse(enum pool_tau2 *out, const char *s);
 int pool_conv_parse(enum pool_conv *out, const char *s);
 /* Either spelling above. */
 int pool_ci_parse(enum pool_ci *out, const char *s);
+/* Whether a study label has rows in two different subgroups (time points
+ * of the same participants): lsr pool --subgroup then gives subtotals only
+ * (POOL_NO_TOTAL) unless repeated studies are allowed. */
+int pool_subgroups_share_studies(const struct pool_input *in);
 /* The data type a measure needs. */
 enum pool_data_type pool_measure_data_type(enum pool_measure m);
 
@@ -388,6 +392,9 @@ int pool_cumulative_svg(struct buf *out, const struct pool_result *r,
 /* The effects against the first moderator of the meta-regression
  * (POOL_METAREG), bubbles by weight, with the fitted line. */
 int pool_bubble_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
+/* The influence diagnostics (POOL_INFLUENCE): rstudent, DFFITS, Cook's
+ * distance and hat value per study, as metafor's plot(influence()). */
+int pool_influence_svg(struct buf *out, const struct pool_result *r, const struct pool_plot_opts *po);
 
 /* --- numerical core (also for benchmarks and other stages) -------------- */
 

@@ -158,6 +158,17 @@ int pool_moderator_run(struct pool_result *r, const unsigned char *use);
 int pool_egger_run(struct pool_result *r, const unsigned char *use);
 int pool_trimfill_run(struct pool_result *r, const unsigned char *use);
 int pool_begg_run(struct pool_result *r, const unsigned char *use);
+/*
+ * The model matrix's columns for the moderators mods from their cells
+ * (k rows of mods->n, row by row; "" is missing): kind[j] 1 a number, 0 a
+ * factor, -1 (or kind NULL) a number when every given cell is one.  A
+ * factor is R's: levels sorted, the first the reference, one 0/1 column
+ * per other level, named moderator+level as metafor's coefficients are.
+ * A missing cell is NaN in each of its moderator's columns.  *x (k x
+ * *width) and *names (pointing into strings) are the caller's to free.
+ */
+int pool_mods_expand(double **x, const char ***names, size_t *width, struct strv *strings,
+		     const struct strv *mods, const struct strv *cells, size_t k, const int *kind);
 int pool_influence_run(struct pool_result *r, const unsigned char *use);
 int pool_metareg_run(struct pool_result *r, const unsigned char *use);
 

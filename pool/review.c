@@ -5,11 +5,13 @@
  * stored one take the same path.
  */
 #include "review.h"
+#include "pool_int.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
 #include "../extract/extract.h"
 #include "../util/clock.h"
 #include "../util/err.h"
+#include "../util/outfile.h"
 #include "../util/sha256.h"
 
 #include <assert.h>
@@ -64,6 +66,31 @@ static int addons_check(const struct protocol_analysis *pa)
 	return 0;
 }
 
+/* moderators: declared characteristics; cumulative_by: year or one */
+static int regression_check(const struct protocol *p, const struct protocol_analysis *pa)
+{
+	for (size_t i = 0; i < pa->moderators.n; i++) {
+		if (!protocol_characteristic_find(p, pa->moderators.v[i]))
+			return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': moderator '%s' is not a declared characteristic",
+					     pa->line, pa->name, pa->moderators.v[i]);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(pa->moderators.v[i], pa->moderators.v[j]))
+				return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': moderator '%s' is listed twice",
+						     pa->line, pa->name, pa->moderators.v[i]);
+	}
+	if (pa->cumulative_by && strcmp(pa->cumulative_by, "year") &&
+	    !protocol_characteristic_find(p, pa->cumulative_by))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': cumulative_by: '%s' is neither year nor a declared characteristic",
+				     pa->line, pa->name, pa->cumulative_by);
+	if ((pa->trimfill_side || pa->trimfill_estimator) && !strv_contains(&pa->addons, "trimfill"))
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': trimfill_side and trimfill_estimator go with addons: [trimfill]",
+				     pa->line, pa->name);
+	if (pa->moderators.n && pa->subgroup)
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': moderators and subgroup: give the meta-regression its own analysis",
+				     pa->line, pa->name);
+	return 0;
+}
+
 /* The CI method a level of options asks for: ci, or the old hk: true|false
  * as ci: hk|z; NULL when neither is given. */
 static const char *ci_of(const struct protocol_analysis_opts *o)
@@ -95,13 +122,13 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 	const char *ci = first(ci_of(a), ci_of(d), pa->subgroup ? "z" : "hk-adhoc");
 	int allow = a->allow_repeated >= 0 ? a->allow_repeated : d->allow_repeated > 0;
 	int level = a->level ? a->level : d->level ? d->level : 95;
-	json_t *excl = json_array(), *addons = json_array();
+	json_t *excl = json_array(), *addons = json_array(), *spec;
 
 	for (size_t i = 0; i < pa->addons.n; i++)
 		json_array_append_new(addons, json_string(pa->addons.v[i]));
 	for (size_t i = 0; i < pa->exclude.n; i++)
 		json_array_append_new(excl, json_string(pa->exclude.v[i]));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:o}",
+	spec = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:o}",
 			 "analysis", pa->name, "outcome", pa->outcome, "timepoint", pa->timepoint,
 			 "subgroup", pa->subgroup, "measure", measure, "method", method,
 			 "model", first(a->model, d->model, "random"),
@@ -109,6 +136,22 @@ static json_t *spec_json(const struct protocol *p, const struct protocol_analysi
 			 "ci", ci,
 			 "convention", first(a->convention, d->convention, "revman5"),
 			 "exclude", excl, "allow_repeated_studies", allow, "level", level, "addons", addons);
+	/* only when given, so that the specs stored before these keys keep
+	 * their hashes */
+	if (spec && pa->moderators.n) {
+		json_t *m = json_array();
+
+		for (size_t i = 0; i < pa->moderators.n; i++)
+			json_array_append_new(m, json_string(pa->moderators.v[i]));
+		json_object_set_new(spec, "moderators", m);
+	}
+	if (spec && pa->cumulative_by)
+		json_object_set_new(spec, "cumulative_by", json_string(pa->cumulative_by));
+	if (spec && pa->trimfill_side)
+		json_object_set_new(spec, "trimfill_side", json_string(pa->trimfill_side));
+	if (spec && pa->trimfill_estimator)
+		json_object_set_new(spec, "trimfill_estimator", json_string(pa->trimfill_estimator));
+	return spec;
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -139,6 +182,13 @@ static int opts_from_spec(struct pool_review *r)
 		for (size_t j = 0; j < sizeof(addon_names) / sizeof(addon_names[0]); j++)
 			if (json_is_string(v) && !strcmp(addon_names[j].name, json_string_value(v)))
 				r->opts.extras |= addon_names[j].flag;
+	if (json_array_size(json_object_get(r->spec, "moderators")))
+		r->opts.extras |= POOL_METAREG;
+	if (jstr(r->spec, "cumulative_by"))
+		r->opts.extras |= POOL_CUMULATIVE;
+	if (jstr(r->spec, "trimfill_side"))
+		r->opts.tf_side = !strcmp(jstr(r->spec, "trimfill_side"), "right");
+	r->opts.tf_r0 = jstr(r->spec, "trimfill_estimator") && !strcmp(jstr(r->spec, "trimfill_estimator"), "R0");
 	if (json_is_integer(json_object_get(r->spec, "level")))
 		r->opts.level = (double)json_integer_value(json_object_get(r->spec, "level")) / 100;
 	if (jstr(r->spec, "ci")) {
@@ -161,10 +211,11 @@ static int opts_from_spec(struct pool_review *r)
 	}
 	if (json_is_string(json_object_get(r->spec, "subgroup")))
 		r->opts.extras |= POOL_SUBGROUPS;
-	/* time points are the same participants again: subtotals only (a
-	 * spec stored before this rule also had its total) */
+	/* time points are the same participants again: subtotals only,
+	 * unless allow_repeated_studies: true asks for the total (with a
+	 * warning per study); a spec stored before this rule had its total */
 	if (jstr(r->spec, "subgroup") && !strcmp(jstr(r->spec, "subgroup"), "timepoint") &&
-	    json_object_get(r->spec, "allow_repeated_studies"))
+	    json_is_false(json_object_get(r->spec, "allow_repeated_studies")))
 		r->opts.extras |= POOL_NO_TOTAL;
 	/* stored before the rule: it pooled repeated studies */
 	if (!json_object_get(r->spec, "allow_repeated_studies") ||
@@ -297,6 +348,154 @@ static json_t *data_json(struct pool_review *r, const struct extract_study_data 
 	return arr;
 }
 
+/* The year of a study (cumulative_by: year without a characteristic
+ * called year): the earliest publication year of its included reports
+ * (NaN when none has one). */
+static double study_year(struct lsr_db *db, int64_t study_id, int *rc)
+{
+	static const char sql[] =
+		"SELECT min(m.year) FROM study_reports sr JOIN citation_metadata m ON m.id = sr.citation_id"
+		" WHERE sr.study_id = ?1 AND m.year > 0";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	double y = NAN;
+	int step;
+
+	if (!st) {
+		*rc = lsr_error_last_code();
+		return NAN;
+	}
+	sqlite3_bind_int64(st, 1, study_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		y = sqlite3_column_double(st, 0);
+	else if (step != SQLITE_ROW)
+		*rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return y;
+}
+
+/* A characteristic's agreed value as JSON: a number for a number or
+ * integer characteristic, else text; null when not agreed (or not a
+ * number where one is due, with a warning). */
+static json_t *char_json(struct pool_review *r, const struct protocol *p,
+			 const struct extract_study_data *d, const char *name)
+{
+	const struct protocol_characteristic *c = protocol_characteristic_find(p, name);
+	const char *v = characteristic(&d->characteristics, name);
+	char *end;
+	double x;
+
+	if (!v)
+		return json_null();
+	if (c && c->type && (!strcmp(c->type, "number") || !strcmp(c->type, "integer"))) {
+		x = strtod(v, &end);
+		if (end != v && !*end && isfinite(x))
+			return json_real(x);
+		strv_pushf(&r->warnings, "%s: %s '%s' is not a number: taken as not reported", d->study,
+			   name, v);
+		return json_null();
+	}
+	return json_string(v);
+}
+
+/* The rows' cumulative order (cumulative_by) and moderators, into the
+ * data JSON (one row per d[i], in order): stored with the rest. */
+static int regression_data(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+			   const struct protocol_analysis *pa, const struct extract_study_data *d,
+			   size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		json_t *row = json_array_get(r->data, i), *m;
+		double y;
+
+		if (pa->cumulative_by && !strcmp(pa->cumulative_by, "year") &&
+		    !protocol_characteristic_find(p, "year")) {
+			y = study_year(db, d[i].study_id, &rc);
+			json_object_set_new(row, "order", isnan(y) ? json_null() : json_real(y));
+		} else if (pa->cumulative_by) {
+			json_t *v = char_json(r, p, &d[i], pa->cumulative_by);
+
+			if (json_is_string(v)) {
+				strv_pushf(&r->warnings, "%s: %s '%s' is not a number: no order", d[i].study,
+					   pa->cumulative_by, json_string_value(v));
+				json_decref(v);
+				v = json_null();
+			}
+			json_object_set_new(row, "order", v);
+		}
+		if (!pa->moderators.n)
+			continue;
+		m = json_object();
+		for (size_t j = 0; j < pa->moderators.n; j++)
+			json_object_set_new(m, pa->moderators.v[j], char_json(r, p, &d[i], pa->moderators.v[j]));
+		json_object_set_new(row, "moderators", m);
+	}
+	return rc;
+}
+
+/* The cumulative order of the rows: every row needs one, or the add-on is
+ * left out with a warning naming the first row without. */
+static void order_from_data(struct pool_review *r)
+{
+	const char *by = jstr(r->spec, "cumulative_by");
+
+	for (size_t i = 0; by && i < r->k; i++)
+		if (isnan(r->studies[i].order = num(json_array_get(r->data, i), "order"))) {
+			strv_pushf(&r->warnings, "cumulative analysis left out: %s has no %s", r->studies[i].label, by);
+			r->opts.extras &= ~(unsigned)POOL_CUMULATIVE;
+			for (size_t j = 0; j < r->k; j++)
+				r->studies[j].order = NAN;
+			return;
+		}
+}
+
+/* The moderators of the spec from each row's values (numbers stay numbers,
+ * text is a factor, null is missing), as the model matrix. */
+static int mods_from_data(struct pool_review *r)
+{
+	json_t *names = json_object_get(r->spec, "moderators"), *row;
+	struct strv mods = STRV_INIT, cells = STRV_INIT;
+	size_t m = json_array_size(names), i;
+	int *kind = calloc(m ? m : 1, sizeof(int)), rc = 0;
+
+	free(r->x);
+	free(r->mod_names);
+	r->x = NULL;
+	r->mod_names = NULL;
+	r->in.nmods = 0;
+	if (!kind)
+		return lsr_error_oom();
+	for (size_t j = 0; j < m && rc == 0; j++) {
+		kind[j] = 1;
+		rc = strv_push(&mods, json_string_value(json_array_get(names, j)));
+	}
+	json_array_foreach(r->data, i, row) {
+		for (size_t j = 0; j < m && rc == 0; j++) {
+			json_t *v = json_object_get(json_object_get(row, "moderators"), mods.v[j]);
+
+			if (json_is_number(v))
+				rc = strv_pushf(&cells, "%.17g", json_number_value(v));
+			else
+				rc = strv_push(&cells, json_is_string(v) ? json_string_value(v) : "");
+			if (json_is_string(v))
+				kind[j] = 0;
+		}
+	}
+	if (rc == 0 && m)
+		rc = pool_mods_expand(&r->x, &r->mod_names, &r->in.nmods, &r->strings, &mods, &cells,
+				      r->k, kind);
+	if (rc == 0 && m) {
+		r->in.x = r->x;
+		r->in.mod_names = (const char *const *)r->mod_names;
+	}
+	strv_release(&mods);
+	strv_release(&cells);
+	free(kind);
+	return rc < 0 ? lsr_error_wrap("analysis '%s'", r->name) : 0;
+}
+
 /* The engine's input from the data JSON. */
 static int input_from_data(struct pool_review *r)
 {
@@ -323,13 +522,15 @@ static int input_from_data(struct pool_review *r)
 		s->events2 = num(row, "events2");
 		s->yi = num(row, "yi");
 		s->vi = num(row, "vi");
+		s->order = NAN;
 	}
 	r->k = k;
 	r->in.type = pool_measure_data_type(r->opts.measure);
 	r->in.studies = r->studies;
 	r->in.k = k;
 	r->in.has_subgroups = (r->opts.extras & POOL_SUBGROUPS) != 0;
-	return 0;
+	order_from_data(r);
+	return mods_from_data(r);
 }
 
 static int hash_inputs(struct pool_review *r)
@@ -377,7 +578,8 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml: analysis '%s': no outcome '%s'", pa->name,
 				     pa->outcome);
 	if ((rc = ci_check(&p->analysis_defaults, "analyses.defaults")) < 0 ||
-	    (rc = ci_check(&pa->opts, pa->name)) < 0 || (rc = addons_check(pa)) < 0)
+	    (rc = ci_check(&pa->opts, pa->name)) < 0 || (rc = addons_check(pa)) < 0 ||
+	    (rc = regression_check(p, pa)) < 0)
 		return rc;
 	r->name = strdup(pa->name);
 	r->outcome = strdup(pa->outcome);
@@ -388,6 +590,9 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 		return lsr_error_oom();
 	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0)
 		return rc;
+	if ((r->opts.extras & POOL_METAREG) && r->opts.method != POOL_METHOD_IV)
+		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': a meta-regression (moderators) uses inverse-variance weights: give it method: IV",
+				     pa->line, pa->name);
 	if (pool_measure_data_type(r->opts.measure) ==
 	    (!strcmp(o->type ? o->type : "continuous", "continuous") ? POOL_DATA_CONT
 	     : !strcmp(o->type, "dichotomous") ? POOL_DATA_BIN : POOL_DATA_GENERIC)) {
@@ -402,6 +607,8 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	if (r->subgroup)
 		order_by_subgroup(d, n, p, o, r->subgroup);
 	r->data = data_json(r, d, n, pool_measure_data_type(r->opts.measure), &rc);
+	if (rc == 0 && r->data)
+		rc = regression_data(r, db, p, pa, d, n);
 	extract_study_data_free(d, n);
 	if (rc < 0)
 		return rc;
@@ -432,6 +639,9 @@ void pool_review_release(struct pool_review *r)
 	json_decref(r->data);
 	free(r->exclude);
 	free(r->studies);
+	free(r->x);
+	free(r->mod_names);
+	strv_release(&r->strings);
 	if (r->res)
 		pool_result_free(r->res);
 	strv_release(&r->warnings);
@@ -592,6 +802,68 @@ int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
 	return pool_forest_svg(out, r->res, &po);
 }
 
+int pool_review_figures(const struct pool_review *r,
+			int (*fn)(const char *file, const char *caption, const struct buf *svg,
+				  void *payload),
+			void *payload)
+{
+	static const struct {
+		const char *kind, *caption;
+	} figs[] = {
+		{ "forest", "Forest plot" },
+		{ "cumulative", "Cumulative meta-analysis" },
+		{ "influence", "Influence diagnostics" },
+		{ "bubble", "Meta-regression (bubble plot)" },
+		{ "funnel", "Funnel plot" },
+	};
+	const struct pool_result *x = r->res;
+	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
+	char name[200], file[256], title[512];
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (!x)
+		return 0;
+	outfile_safe_name(name, sizeof(name), r->name);
+	snprintf(title, sizeof(title), "%s: %s%s%s", r->name, r->outcome,
+		 r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
+	po.title = title;
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]) && rc == 0; i++) {
+		buf_reset(&b);
+		switch (i) {
+		case 0:
+			rc = pool_review_forest_svg(&b, r);
+			break;
+		case 1:
+			if (!x->cum || !x->ncum)
+				continue;
+			rc = pool_cumulative_svg(&b, x, &po);
+			break;
+		case 2:
+			if (!x->infl || !x->ninfl)
+				continue;
+			rc = pool_influence_svg(&b, x, &po);
+			break;
+		case 3:
+			if (!x->mreg)
+				continue;
+			rc = pool_bubble_svg(&b, x, &po);
+			break;
+		default:
+			/* beside the small-study tests */
+			if (!(x->egger || x->begg || x->tf) || x->no_total || !isfinite(x->main.estimate))
+				continue;
+			rc = pool_funnel_svg(&b, x, &po);
+			break;
+		}
+		snprintf(file, sizeof(file), "%s-%s.svg", figs[i].kind, name);
+		if (rc == 0)
+			rc = fn(file, figs[i].caption, &b, payload);
+	}
+	buf_release(&b);
+	return rc;
+}
+
 static double shown(const struct pool_review *r, double v)
 {
 	return r->res && r->res->log_scale ? exp(v) : v;
@@ -622,6 +894,12 @@ static int addons_text(struct buf *out, const struct pool_review *r)
 		for (size_t j = 0; j < x->ninfl; j++)
 			n += x->infl[j].influential;
 		rc = buf_printf(out, "    influence: %zu of %zu studies marked influential\n", n, x->ninfl);
+	}
+	if (rc == 0 && x->mreg) {
+		const struct pool_metareg *g = x->mreg;
+
+		rc = buf_printf(out, "    meta-regression (k = %d): %s = %.2f, p = %.4g; R2 = %.0f%%, residual tau2 = %.4g\n",
+				g->k, g->tdist ? "F" : "QM", g->QM, g->QM_p, isfinite(g->R2) ? g->R2 : 0.0, g->tau2);
 	}
 	if (rc == 0 && x->egger)
 		rc = buf_printf(out, "    Egger's test: bias %.2f, p = %.4g\n", x->egger->bias, x->egger->p);
@@ -673,11 +951,16 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
 				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
 	} else {
-		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f [%g%% CI %.2f, %.2f], p = %.4g;"
-			" I2 = %.0f%%, tau2 = %.4g\n",
+		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f ",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
-			participants, jstr(r->spec, "measure"),
-			shown(r, m->estimate), 100 * x->opts.level, shown(r, m->ci_lb), shown(r, m->ci_ub), m->p, m->I2, m->tau2);
+			participants, jstr(r->spec, "measure"), shown(r, m->estimate));
+		if (rc == 0 && isfinite(m->ci_lb) && isfinite(m->ci_ub))
+			rc = buf_printf(out, "[%g%% CI %.2f, %.2f], p = %.4g", 100 * x->opts.level,
+					shown(r, m->ci_lb), shown(r, m->ci_ub), m->p);
+		else if (rc == 0)
+			rc = buf_printf(out, "(no CI or test%s)", m->degenerate ? ": degenerate Hartung-Knapp interval" : "");
+		if (rc == 0)
+			rc = buf_printf(out, "; I2 = %.0f%%, tau2 = %.4g\n", m->I2, m->tau2);
 	}
 	for (size_t i = 0; rc == 0 && i < x->nsub; i++)
 		rc = buf_printf(out, "    %-28s k = %d: %.2f [%.2f, %.2f]\n", x->sub[i].label, x->sub[i].s.k, shown(r, x->sub[i].s.estimate),

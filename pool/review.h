@@ -31,6 +31,9 @@ struct pool_review {
 	const char **exclude;   /* into spec */
 	struct pool_study *studies;
 	size_t k;
+	double *x;              /* moderators, k x in.nmods (spec's moderators) */
+	const char **mod_names; /* in.nmods, into strings */
+	struct strv strings;
 	struct pool_input in;
 	struct pool_result *res; /* NULL when no study has data */
 	struct strv warnings;   /* for people: what was left out and why */
@@ -66,6 +69,16 @@ void pool_review_release(struct pool_review *r);
 /* Its forest plot (titled with the analysis; favours labels from the
  * outcome's better direction). */
 int pool_review_forest_svg(struct buf *out, const struct pool_review *r);
+
+/* Each figure of an analysis that has data, in turn: forest-NAME.svg,
+ * then cumulative-, influence- and bubble-NAME.svg for the add-ons that
+ * ran, and funnel-NAME.svg beside Egger's, Begg's test or trim-and-fill
+ * (NAME made safe for a file name).  fn gets the file name, a caption and
+ * the SVG; its non-zero return stops the walk and is returned. */
+int pool_review_figures(const struct pool_review *r,
+			int (*fn)(const char *file, const char *caption, const struct buf *svg,
+				  void *payload),
+			void *payload);
 
 /* A short summary for people (what lsr pool prints). */
 int pool_review_text(struct buf *out, const struct pool_review *r);

@@ -282,3 +282,16 @@ out:
 	free(keep);
 	return rc;
 }
+
+int pool_subgroups_share_studies(const struct pool_input *in)
+{
+	for (size_t i = 0; in->has_subgroups && i < in->k; i++)
+		for (size_t j = i + 1; j < in->k; j++) {
+			const struct pool_study *a = &in->studies[i], *b = &in->studies[j];
+
+			if (a->label && b->label && !strcmp(a->label, b->label) && a->subgroup &&
+			    b->subgroup && strcmp(a->subgroup, b->subgroup))
+				return 1;
+		}
+	return 0;
+}

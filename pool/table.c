@@ -77,6 +77,11 @@ void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double es
 		ub = exp(ub);
 	}
 	fmt_eff(e, sizeof(e), est);
+	if (!isfinite(lb) || !isfinite(ub)) {
+		/* Hartung-Knapp with SE 0, a CI that could not be formed */
+		snprintf(out, n, "%s [no CI]", e);
+		return;
+	}
 	fmt_eff(l, sizeof(l), lb);
 	fmt_eff(u, sizeof(u), ub);
 	snprintf(out, n, "%s [%s, %s]", e, l, u);

@@ -468,6 +468,249 @@ static void risk_of_bias(struct rep *r)
 	extract_rob_plot_free(&plot);
 }
 
+static const char *measure_of(const struct pool_review *a);
+
+/* ---- an analysis's add-ons: tables beside the figures ---------------------- */
+
+/* a number: "%.*f", "n/a" when not finite */
+static void num_cell(struct rep *r, double v, int prec)
+{
+	if (isfinite(v))
+		out(r, "<td class=\"n\">%.*f</td>", prec, v);
+	else
+		out(r, "<td class=\"n\">n/a</td>");
+}
+
+static void p_cell(struct rep *r, double p)
+{
+	if (!isfinite(p))
+		out(r, "<td class=\"n\">n/a</td>");
+	else if (p < 0.0001)
+		out(r, "<td class=\"n\">&lt; 0.0001</td>");
+	else
+		out(r, "<td class=\"n\">%.4f</td>", p);
+}
+
+/* an estimate and its CI on the display scale (ratios back-transformed) */
+static void effect_cell(struct rep *r, const struct pool_result *x, double est, double lb, double ub)
+{
+	double e = x->log_scale ? exp(est) : est, l = x->log_scale ? exp(lb) : lb;
+	double u = x->log_scale ? exp(ub) : ub;
+
+	if (!isfinite(e))
+		out(r, "<td class=\"n\">not estimable</td>");
+	else if (!isfinite(l) || !isfinite(u))
+		out(r, "<td class=\"n\">%.2f</td>", e);
+	else
+		out(r, "<td class=\"n\">%.2f [%.2f, %.2f]</td>", e, l, u);
+}
+
+static void label_cell(struct rep *r, const struct pool_result *x, size_t study)
+{
+	out(r, "<td>");
+	esc(r, x->in->studies[study].label);
+	out(r, "</td>");
+}
+
+/* leave-one-out or cumulative steps */
+static void refit_table(struct rep *r, const struct pool_review *a, const char *title,
+			const char *col, const struct pool_loo_row *rows, size_t n, const char *by)
+{
+	const struct pool_result *x = a->res;
+
+	out(r, "<h4>%s</h4>\n<table>\n<tr><th>%s</th>", title, col);
+	if (by) {
+		out(r, "<th>");
+		esc(r, by);
+		out(r, "</th>");
+	}
+	out(r, "<th>k</th><th>");
+	esc(r, measure_of(a));
+	out(r, " [%g%% CI]</th><th>P</th><th>I&#178;</th><th>tau&#178;</th></tr>\n", 100 * x->opts.level);
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_summary *s = &rows[j].s;
+
+		out(r, "<tr>");
+		label_cell(r, x, rows[j].omitted);
+		if (by)
+			num_cell(r, x->in->studies[rows[j].omitted].order, 0);
+		out(r, "<td class=\"n\">%d</td>", s->k);
+		effect_cell(r, x, s->estimate, s->ci_lb, s->ci_ub);
+		p_cell(r, s->p);
+		num_cell(r, s->I2, 0);
+		num_cell(r, s->tau2, 4);
+		out(r, "</tr>\n");
+	}
+	out(r, "</table>\n");
+}
+
+static void influence_table(struct rep *r, const struct pool_result *x)
+{
+	out(r, "<h4>Influence diagnostics</h4>\n<table>\n<tr><th>Study</th><th>rstudent</th>"
+	       "<th>DFFITS</th><th>Cook's distance</th><th>cov.r</th><th>tau&#178; without</th>"
+	       "<th>QE without</th><th>hat</th><th>weight %%</th><th>DFBETAS</th><th>influential</th></tr>\n");
+	for (size_t j = 0; j < x->ninfl; j++) {
+		const struct pool_influence *f = &x->infl[j];
+
+		out(r, "<tr>");
+		label_cell(r, x, f->study);
+		num_cell(r, f->rstudent, 3);
+		num_cell(r, f->dffits, 3);
+		num_cell(r, f->cook_d, 3);
+		num_cell(r, f->cov_r, 3);
+		num_cell(r, f->tau2_del, 4);
+		num_cell(r, f->QE_del, 2);
+		num_cell(r, f->hat, 3);
+		num_cell(r, f->weight, 1);
+		num_cell(r, f->dfbs, 3);
+		out(r, "<td>%s</td></tr>\n", f->influential ? "yes" : "");
+	}
+	out(r, "</table>\n<p class=\"note\">As metafor's influence(): a study is influential when "
+	       "|DFFITS| &gt; 3&#8730;(1/(k&#8722;1)), Cook's distance exceeds the median of "
+	       "&#967;&#178;(1), hat &gt; 3/k or |DFBETAS| &gt; 1.</p>\n");
+}
+
+static void metareg_table(struct rep *r, const struct pool_result *x)
+{
+	const struct pool_metareg *g = x->mreg;
+
+	out(r, "<h4>Meta-regression</h4>\n<p>k = %d. Test of moderators: ", g->k);
+	if (g->tdist)
+		out(r, "F(%.0f, %.0f) = %.2f", g->QM_df, g->QM_df2, g->QM);
+	else
+		out(r, "QM(df = %.0f) = %.2f", g->QM_df, g->QM);
+	out(r, ", P %s%.4g. Residual heterogeneity: QE(df = %.0f) = %.2f, P %s%.4g; tau&#178; = %.4g; "
+	       "I&#178; = %.1f%%", g->QM_p < 0.0001 ? "&lt; " : "= ", g->QM_p < 0.0001 ? 0.0001 : g->QM_p,
+	    g->QE_df, g->QE, g->QE_p < 0.0001 ? "&lt; " : "= ", g->QE_p < 0.0001 ? 0.0001 : g->QE_p,
+	    g->tau2, g->I2);
+	if (isfinite(g->R2))
+		out(r, "; R&#178; = %.1f%%", g->R2);
+	out(r, ".</p>\n<table>\n<tr><th>Coefficient</th><th>Estimate</th><th>SE</th><th>%s</th>"
+	       "<th>P</th><th>%g%% CI</th></tr>\n", g->tdist ? "t" : "z", 100 * x->opts.level);
+	for (size_t j = 0; j < g->ncoef; j++) {
+		const struct pool_coef *c = &g->coef[j];
+
+		out(r, "<tr><td>");
+		esc(r, c->name);
+		out(r, "</td>");
+		num_cell(r, c->estimate, 4);
+		num_cell(r, c->se, 4);
+		num_cell(r, c->stat, 2);
+		p_cell(r, c->p);
+		out(r, "<td class=\"n\">[%.4f, %.4f]</td></tr>\n", c->ci_lb, c->ci_ub);
+	}
+	out(r, "</table>\n<p class=\"note\">Coefficients on the analysis scale%s.</p>\n",
+	    x->log_scale ? " (log of the ratio)" : "");
+}
+
+static void small_study_tables(struct rep *r, const struct pool_review *a)
+{
+	const struct pool_result *x = a->res;
+
+	if (x->egger || x->begg) {
+		out(r, "<h4>Small-study effects</h4>\n<table>\n<tr><th>Test</th><th>Statistic</th>"
+		       "<th>P</th><th>Note</th></tr>\n");
+		if (x->egger) {
+			const struct pool_egger *e = x->egger;
+
+			out(r, "<tr><td>Egger's regression (classic)</td><td>bias %.3f (SE %.3f), t = %.2f, "
+			       "df = %.0f</td>", e->bias, e->bias_se, e->t, e->df);
+			p_cell(r, e->p);
+			out(r, "<td>k = %d</td></tr>\n<tr><td>Egger's regression (model-based)</td>"
+			       "<td>bias %.3f (SE %.3f), %s = %.2f</td>", e->k, e->m_bias, e->m_bias_se,
+			    e->m_tdist ? "t" : "z", e->m_stat);
+			p_cell(r, e->m_p);
+			out(r, "<td>metafor's regtest()</td></tr>\n");
+		}
+		if (x->begg) {
+			const struct pool_begg *b = x->begg;
+
+			out(r, "<tr><td>Begg's rank correlation</td><td>Kendall's tau = %.3f</td>", b->tau);
+			p_cell(r, b->p);
+			out(r, "<td>k = %d, %s</td></tr>\n", b->k,
+			    b->exact ? "exact P" : "normal approximation (ties)");
+		}
+		out(r, "</table>\n");
+	}
+	if (x->tf) {
+		const struct pool_trimfill *t = x->tf;
+
+		out(r, "<h4>Trim-and-fill</h4>\n<table>\n<tr><th>Estimator</th><th>Side</th>"
+		       "<th>Studies filled (SE)</th><th>k</th><th>");
+		esc(r, measure_of(a));
+		out(r, " [%g%% CI]</th></tr>\n<tr><td>%s</td><td>%s</td><td class=\"n\">%d",
+		    100 * x->opts.level, t->r0 ? "R0" : "L0", t->right ? "right" : "left", t->k0);
+		if (isfinite(t->se_k0))
+			out(r, " (%.2f)", t->se_k0);
+		out(r, "</td><td class=\"n\">%d observed</td>", t->k);
+		effect_cell(r, x, t->original.estimate, t->original.ci_lb, t->original.ci_ub);
+		out(r, "</tr>\n<tr><td></td><td></td><td></td><td class=\"n\">%d with the filled</td>",
+		    t->k + t->k0);
+		effect_cell(r, x, t->filled.estimate, t->filled.ci_lb, t->filled.ci_ub);
+		out(r, "</tr>\n</table>\n");
+	}
+}
+
+/* "[lb, ub]" of an interval of tau2 or I2, "" when not computed */
+static void interval(struct rep *r, const char *what, const double *ci, int prec, const char *unit)
+{
+	if (isfinite(ci[0]) && isfinite(ci[1]))
+		out(r, " [%s %.*f%s, %.*f%s]", what, prec, ci[0], unit, prec, ci[1], unit);
+}
+
+/* The pooled estimate's heterogeneity and prediction interval, beyond the
+ * summary line: Q, I2 and tau2 with their Q-profile (and, for REML and ML,
+ * profile-likelihood) CIs. */
+static void heterogeneity(struct rep *r, const struct pool_review *a)
+{
+	const struct pool_result *x = a->res;
+	const struct pool_summary *m = &x->main;
+	double lv = 100 * x->opts.level;
+
+	if (x->no_total || m->k < 2 || !isfinite(m->Q))
+		return;
+	out(r, "<p class=\"note\">Heterogeneity: Q = %.2f, df = %.0f, P %s%.4g; I&#178; = %.1f%%", m->Q, m->df,
+	    m->p_Q < 0.0001 ? "&lt; " : "= ", m->p_Q < 0.0001 ? 0.0001 : m->p_Q, m->I2);
+	interval(r, "Q-profile", m->I2_ci, 1, "%");
+	if (m->random && isfinite(m->I2_from_Q))
+		out(r, " (%.1f%% from Q, as RevMan 5 shows it)", m->I2_from_Q);
+	if (m->random) {
+		out(r, "; tau&#178; = %.4g", m->tau2);
+		interval(r, "Q-profile", m->tau2_ci, 4, "");
+		interval(r, "profile likelihood", m->tau2_ci_pl, 4, "");
+		if (isfinite(m->pi_lb))
+			out(r, "; %g%% prediction interval %.2f to %.2f", lv,
+			    x->log_scale ? exp(m->pi_lb) : m->pi_lb, x->log_scale ? exp(m->pi_ub) : m->pi_ub);
+	}
+	out(r, ".</p>\n");
+}
+
+static void addon_tables(struct rep *r, const struct pool_review *a)
+{
+	const struct pool_result *x = a->res;
+	const char *by = json_string_value(json_object_get(a->spec, "cumulative_by"));
+
+	heterogeneity(r, a);
+
+	if (x->loo && x->nloo)
+		refit_table(r, a, "Leave-one-out", "Study left out", x->loo, x->nloo, NULL);
+	if (x->cum && x->ncum)
+		refit_table(r, a, "Cumulative meta-analysis", "Study added", x->cum, x->ncum, by);
+	if (x->infl && x->ninfl)
+		influence_table(r, x);
+	if (x->mreg)
+		metareg_table(r, x);
+	small_study_tables(r, a);
+}
+
+static int analysis_figure(const char *file, const char *caption, const struct buf *svg, void *payload)
+{
+	struct rep *r = payload;
+
+	figure(r, svg, file, caption);
+	return r->rc;
+}
+
 static void analyses(struct rep *r)
 {
 	struct strv names = STRV_INIT;
@@ -481,8 +724,7 @@ static void analyses(struct rep *r)
 		out(r, "<p>No analysis stored for this update: run <code>lsr pool</code>.</p>\n");
 	for (size_t i = 0; i < names.n && r->rc == 0; i++) {
 		struct pool_review a;
-		struct buf t = BUF_INIT, svg = BUF_INIT;
-		char file[256];
+		struct buf t = BUF_INIT;
 		size_t nill = 0;
 
 		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) < 0) {
@@ -494,19 +736,15 @@ static void analyses(struct rep *r)
 		out(r, "\">");
 		esc(r, a.name);
 		out(r, "</h3>\n");
-		if (a.res) {
-			char name[200];
-
-			outfile_safe_name(name, sizeof(name), a.name);
-			snprintf(file, sizeof(file), "forest-%s.svg", name);
-			if ((r->rc = pool_review_forest_svg(&svg, &a)) == 0)
-				figure(r, &svg, file, "Forest plot");
-		}
+		if (a.res)
+			r->rc = pool_review_figures(&a, analysis_figure, r);
 		if (r->rc == 0 && (r->rc = pool_review_text(&t, &a)) == 0) {
 			out(r, "<pre>");
 			esc(r, t.s);
 			out(r, "</pre>\n");
 		}
+		if (r->rc == 0 && a.res)
+			addon_tables(r, &a);
 		for (size_t s = 0; s < a.k; s++)
 			if (is_illustrative(r, a.studies[s].label, a.outcome)) {
 				out(r, "%s", nill++ ? ", " : "<p class=\"note\">&#8224; Illustrative data: ");
@@ -520,7 +758,6 @@ static void analyses(struct rep *r)
 		if (nill)
 			out(r, ".</p>\n");
 		buf_release(&t);
-		buf_release(&svg);
 		pool_review_release(&a);
 	}
 	strv_release(&names);
@@ -583,6 +820,24 @@ static const char *measure_of(const struct pool_review *a)
 	return m ? m : "";
 }
 
+/* "MD 2.30 [0.64, 3.96], k = 7" (ratios back-transformed); what stands in
+ * for the total when there is none or it has no CI */
+static void pooled_brief(char *out, size_t n, const struct pool_review *a)
+{
+	const struct pool_summary *m = &a->res->main;
+	int lg = a->res->log_scale;
+
+	if (a->res->no_total)
+		snprintf(out, n, "%s, subtotals only, %d rows", measure_of(a), m->k);
+	else if (!isfinite(m->ci_lb) || !isfinite(m->ci_ub))
+		snprintf(out, n, "%s %.2f (no CI), k = %d", measure_of(a), lg ? exp(m->estimate) : m->estimate,
+			 m->k);
+	else
+		snprintf(out, n, "%s %.2f [%.2f, %.2f], k = %d", measure_of(a),
+			 lg ? exp(m->estimate) : m->estimate, lg ? exp(m->ci_lb) : m->ci_lb,
+			 lg ? exp(m->ci_ub) : m->ci_ub, m->k);
+}
+
 /* the new studies of the shown update, comma-separated */
 struct new_studies {
 	struct rep *r;
@@ -627,21 +882,10 @@ static void changes(struct rep *r)
 		if ((r->rc = pool_review_load(&a, r->db, r->p, now.v[i], r->update)) == 0 && have_b)
 			r->rc = pool_review_load(&b, r->db, r->p, now.v[i], r->update - 1);
 		if (r->rc == 0) {
-			double e = 0;
-
-			if (a.res) {
-				e = a.res->log_scale ? exp(a.res->main.estimate) : a.res->main.estimate;
-				snprintf(cur, sizeof(cur), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&a), e,
-					 a.res->log_scale ? exp(a.res->main.ci_lb) : a.res->main.ci_lb,
-					 a.res->log_scale ? exp(a.res->main.ci_ub) : a.res->main.ci_ub,
-					 a.res->main.k);
-			}
+			if (a.res)
+				pooled_brief(cur, sizeof(cur), &a);
 			if (have_b && b.res)
-				snprintf(old, sizeof(old), "%s %.2f [%.2f, %.2f], k = %d", measure_of(&b),
-					 b.res->log_scale ? exp(b.res->main.estimate) : b.res->main.estimate,
-					 b.res->log_scale ? exp(b.res->main.ci_lb) : b.res->main.ci_lb,
-					 b.res->log_scale ? exp(b.res->main.ci_ub) : b.res->main.ci_ub,
-					 b.res->main.k);
+				pooled_brief(old, sizeof(old), &b);
 			out(r, "<tr><td>");
 			esc(r, a.name);
 			out(r, "</td><td>");

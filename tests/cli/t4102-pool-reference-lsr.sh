@@ -6,11 +6,11 @@
 # estimators ML, HS, HE, SJ and EB, --level 90 and 99, Begg's test, and
 # trim-and-fill with R0 and a given side, cumulative meta-analysis by year,
 # influence diagnostics, meta-regression on continuous and categorical
-# moderators.
+# moderators, with studies left out for a missing moderator value.
 . "$(dirname "$0")/lib.sh"
 
 run 0 env LSR_META_REF="$LSR_SRC/tests/data/pool-ref" "$LSR_BUILD/tests/unit_pool_test_reference"
-has "$OUT" "[==========] 49 test(s) run."
+has "$OUT" "[==========] 54 test(s) run."
 hasnt "$OUT" "FAILED"
 # each case is there
 has "$OUT" "test_pool_reference__ci_homogeneous__GIV_IV_REML_adhoc"
@@ -24,6 +24,10 @@ has "$OUT" "test_pool_reference__begg_ties__begg"
 has "$OUT" "test_pool_reference__trimfill_side_r0__trimfill_DL_R0_left"
 has "$OUT" "test_pool_reference__cumulative_year__cumulative_REML"
 has "$OUT" "test_pool_reference__influence_trials__influence_DL"
+has "$OUT" "test_pool_reference__influence_hk__influence_REML_knha"
+has "$OUT" "test_pool_reference__influence_hk__influence_DL_adhoc"
 has "$OUT" "test_pool_reference__metareg_year_dose__metareg_REML_adhoc"
 has "$OUT" "test_pool_reference__metareg_route__metareg_DL_knha"
+has "$OUT" "test_pool_reference__metareg_missing__metareg_DL_adhoc"
+has "$OUT" "test_pool_reference__metareg_missing__metareg_REML"
 finish

@@ -96,8 +96,17 @@ has "$ERR" "no meta-regression to plot (--moderators)"
 run 0 lsr pool --csv "$LSR_SRC/tests/data/pool-ref/metareg_route.csv" --measure GIV --moderators route --json
 has "$OUT" '"name": "routeoral"'
 printf 'study,yi,vi,route\nA,0.1,0.04,iv\nB,0.3,0.05,\nC,0.2,0.03,oral\n' > noroute.csv
-run 3 lsr pool --csv noroute.csv --measure GIV --moderators route
-has "$ERR" "noroute.csv:3: column 'route': empty (a moderator needs a value in every row)"
+# an empty (or NA) moderator is missing: the study is left out of the
+# meta-regression with a warning (metafor's na.omit), the main analysis
+# keeps it
+run 0 lsr pool --csv noroute.csv --measure GIV --moderators route --json
+has "$ERR" "meta-regression: 1 study without a value of every moderator left out (B)"
+has "$ERR" "the meta-regression could not be computed (2 parameters for 2 studies"
+jqcheck "$OUT" '.heterogeneity.k' '3'
+printf 'study,yi,vi,dose\nA,0.1,0.04,1\nB,0.3,0.05,NA\nC,0.2,0.03,2\nD,0.5,0.02,4\n' > nodose.csv
+run 0 lsr pool --csv nodose.csv --measure GIV --moderators dose --json
+has "$ERR" "1 study without a value of every moderator left out (B)"
+jqcheck "$OUT" '.metareg.k' '3'
 run 3 lsr pool --csv "$M" --measure GIV --moderators year,weight
 has "$ERR" "metareg_year_dose.csv:1: missing column 'weight' (a moderator)"
 run 0 lsr pool --csv two.csv --measure GIV --moderators yi --json

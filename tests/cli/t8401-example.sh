@@ -54,8 +54,16 @@ jqcheck "$OUT" '{previous_studies, studies_included, total_studies}' '{"previous
 # the run ends by printing the seed's flow
 has run.out "PRISMA (update 0): 2599 records identified -> 1747 screened -> 252 full texts assessed -> 11 studies"
 # the pooled results of both versions are stored; the report is rebuilt byte for byte
-same "$(sql "$rev/review.db" "SELECT update_no, count(DISTINCT analysis) FROM pool_results GROUP BY update_no")" "0|12
-1|12"
+same "$(sql "$rev/review.db" "SELECT update_no, count(DISTINCT analysis) FROM pool_results GROUP BY update_no")" "0|13
+1|13"
+# the living-review view: ALB at 1 month cumulated by the year of each
+# study's reports, the update's trial last
+same "$(sql "$rev/review.db" "SELECT group_concat(json_extract(r.value, '\$.added'), ', ') FROM pool_results, json_each(json_extract(result, '\$.cumulative.REML.rows')) r WHERE analysis = 'alb-1m-by-year' AND update_no = 1")" \
+"Amer 2011, Peng 2011, El-Ansary 2012, Zhang 2012, Bai 2014, Salama 2014, Fang 2018, Shi 2021, Example 2024"
+has "$rev/report/index.html" "<a href=\"cumulative-alb-1m-by-year.svg\">"
+# what changed: time-point analyses have no total to compare
+has "$rev/report/index.html" "<tr><td>meld-by-time</td><td>MD, subtotals only, 17 rows</td><td>MD, subtotals only, 19 rows</td><td>changed</td></tr>"
+hasnt "$rev/report/index.html" "nan"
 run 0 lsr -C "$rev" report -o "$TMP/again"
 for f in "$TMP"/again/*; do
 	CHECKS=$((CHECKS + 1))

@@ -31,7 +31,7 @@ same "$(cat "$OUT")" ""
 # once it can be stored: every figure, and they match the stored results
 sql rev/review.db "DROP TRIGGER t_fail"
 run 0 lsr -C rev pool
-has "$OUT" "results of update 0 stored; forest plots in rev/figures"
+has "$OUT" "results of update 0 stored; figures in rev/figures"
 same "$(sql rev/review.db 'SELECT count(*) FROM pool_results')" "5"
 same "$(ls rev/figures | tr '\n' ' ')" "forest-alb-4w.svg forest-alb-by-route.svg forest-alb-by-time.svg forest-alb-no-c.svg "
 for f in rev/figures/*.svg; do

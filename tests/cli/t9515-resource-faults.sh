@@ -90,7 +90,7 @@ if [ -c /dev/full ]; then
 	mkdir -p rev/figures
 	ln -s /dev/full rev/figures/forest-alb-4w.svg
 	run 1 lsr -C rev pool
-	same "$(cat "$ERR")" "lsr pool: error: the results of update 0 are stored but not all forest plots were written ('lsr pool' again writes them): cannot write 'rev/figures/forest-alb-4w.svg': No space left on device"
+	same "$(cat "$ERR")" "lsr pool: error: the results of update 0 are stored but not all figures were written ('lsr pool' again writes them): cannot write 'rev/figures/forest-alb-4w.svg': No space left on device"
 	same "$(sql rev/review.db 'SELECT count(*) FROM pool_results')" "5"
 	[ -c /dev/full ] || fail "/dev/full is no longer a character device"
 	rm rev/figures/forest-alb-4w.svg

@@ -270,3 +270,30 @@ write.csv(mr_d, "metareg_route.csv", row.names = FALSE, quote = FALSE)
 mr_d <- read.csv("metareg_route.csv")
 write_extra("metareg_route", "Twelve studies: meta-regression on year and route (a factor)", "metareg",
             metareg_fits(mr_d, c("year", "route"), list(c("REML", "z"), c("DL", "knha"))))
+# a missing moderator (empty cell) leaves its study out of the
+# meta-regression, metafor's default na.action = "na.omit"
+mr_d$dose[3] <- NA
+mr_d$route[8] <- NA
+write.csv(mr_d, "metareg_missing.csv", row.names = FALSE, quote = FALSE, na = "")
+mr_d <- read.csv("metareg_missing.csv", na.strings = "")
+write_extra("metareg_missing", "Twelve studies, two without a moderator value: left out of the meta-regression", "metareg",
+            suppressWarnings(metareg_fits(mr_d, c("dose", "route"), list(c("REML", "z"), c("DL", "adhoc")))))
+# influence diagnostics of a model with Hartung-Knapp tests (test = "knha",
+# "adhoc"): metafor scales the deleted fits' variances by their s2w (q, or
+# max(1, q)); homogeneous data, so that q < 1 and the two differ
+infh_d <- read.csv("ci_homogeneous.csv")
+write.csv(infh_d, "influence_hk.csv", row.names = FALSE, quote = FALSE)
+infhs <- list()
+for (s in list(c("REML", "knha"), c("REML", "adhoc"), c("DL", "adhoc"))) {
+  fit <- rma(yi, vi, data = infh_d, method = s[1], test = s[2], slab = study,
+             control = list(threshold = 1e-13, tol = 1e-13, maxiter = 10000))
+  inf <- influence(fit)
+  x <- inf$inf
+  infhs[[paste0(s[1], "_", s[2])]] <- list(rows = lapply(seq_along(x$rstudent), function(i)
+    list(study = x$slab[i], rstudent = num(x$rstudent[i]), dffits = num(x$dffits[i]),
+         cook_d = num(x$cook.d[i]), cov_r = num(x$cov.r[i]), tau2_del = num(x$tau2.del[i]),
+         QE_del = num(x$QE.del[i]), hat = num(x$hat[i]), weight = num(x$weight[i]),
+         dfbs = num(inf$dfbs$intrcpt[i]), influential = x$inf[i] == "*")))
+}
+write_extra("influence_hk", "Homogeneous trials: influence diagnostics under Hartung-Knapp, plain and ad hoc",
+            "influence", infhs)

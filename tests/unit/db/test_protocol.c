@@ -56,7 +56,8 @@ static void test_db_protocol__template_is_valid(void **state)
 	assert_int_equal(p->reviewers, 2);
 	assert_int_equal(p->nreasons, 3);
 	assert_string_equal(p->analysis_defaults.tau2, "REML");
-	assert_int_equal(p->analysis_defaults.hk, 1);
+	assert_int_equal(p->analysis_defaults.hk, -1); /* lsr pool's default CI */
+	assert_null(p->analysis_defaults.ci);
 	protocol_free(p);
 	unlink(path);
 }

@@ -610,9 +610,17 @@ static void extras_jobs(const char *case_id, const char *csv, json_t *root)
 		add_opt(j, "--ci", json_string_value(json_object_get(v, "ci")));
 		j->got_key[1][0] = '\0';
 	}
-	/* influence.<model> {rows[]} */
-	json_object_foreach(json_object_get(root, "influence"), k, v)
-		model_extra_job(case_id, csv, dt, "influence", k, k, v);
+	/* influence.<model>[_<ci>] {rows[]}: the CI method's scaling (the
+	 * last --ci given wins) */
+	json_object_foreach(json_object_get(root, "influence"), k, v) {
+		char model[16], ci[16] = "";
+		struct job *j;
+
+		sscanf(k, "%15[^_]_%15s", model, ci);
+		j = model_extra_job(case_id, csv, dt, "influence", k, model, v);
+		if (ci[0])
+			add_opt(j, "--ci", ci);
+	}
 	/* cumulative.<model> {order_by, rows[]} */
 	json_object_foreach(cum, k, v) {
 		struct job *j = model_extra_job(case_id, csv, dt, "cumulative", k, k, v);
