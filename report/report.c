@@ -4,8 +4,9 @@
  * Sections: the question and PICOS; findings about included reports
  * (retractions, errata) at the top when there are any; the PRISMA 2020
  * flow; characteristics of the included studies; the reports excluded at
- * full text with their reasons; risk of bias; one section
- * per stored analysis (forest plot and numbers); adverse events; for an
+ * full text with their reasons; risk of bias; one section per stored
+ * analysis (its figures, numbers, heterogeneity and a table per add-on:
+ * pool_review_figures() gives the figures); adverse events; for an
  * update, what changed since the previous one.  Values whose extraction
  * source says ILLUSTRATIVE (the example review's) are marked with a
  * dagger wherever they appear.
