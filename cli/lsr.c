@@ -75,7 +75,7 @@ static void usage(FILE *f)
 		if (strncmp(commands[i].name, "test_", 5)) { /* test-* commands are hidden */
 			char name[32];
 
-			fprintf(f, "   %-10s %s\n", cmd_display_name(name, sizeof(name), commands[i].name),
+			fprintf(f, "   %-11s %s\n", cmd_display_name(name, sizeof(name), commands[i].name),
 				commands[i].summary);
 		}
 	fprintf(f, "\nglobal options:\n"
