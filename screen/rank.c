@@ -1,0 +1,796 @@
+/*
+ * rank.c - features and models of prioritised screening (see rank.h).
+ *
+ * The rows are kept as CSR: row_ptr[n + 1], col[nnz] (bucket) and
+ * val[nnz] (weight, float), each row sorted by bucket.  Building them is
+ * two passes: tokenising every citation into (bucket, tf) pairs, chunks of
+ * citations in parallel (par_for), and, once document frequencies are
+ * known, weighing and normalising in place.
+ *
+ * Training (liblinear) sees only the buckets that occur in labelled rows,
+ * renumbered 1..m, so its vectors are as small as the labelled data
+ * whatever RANK_DIM is; the weights are then written back into a dense
+ * array over the buckets, which scoring reads.
+ */
+#include "rank.h"
+#include "screen.h"
+#include "../util/array.h"
+#include "../util/err.h"
+#include "../util/par.h"
+
+#include <linear.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rank_feats {
+	size_t n;          /* rows */
+	size_t *row_ptr;   /* n + 1 */
+	uint32_t *col;     /* nnz, ascending within a row */
+	float *val;        /* nnz */
+	float *l1;         /* n: sum of each row's values (naive Bayes) */
+	size_t active;     /* buckets kept (df >= min_df): the vocabulary size */
+	uint32_t *df;      /* RANK_DIM document frequencies (before min_df) */
+};
+
+struct rank_model {
+	enum rank_model_kind kind;
+	double *w;         /* RANK_DIM coefficients */
+	double bias;       /* intercept */
+	double per_l1;     /* added per unit of a row's l1 (naive Bayes' unseen terms) */
+};
+
+/* ---- tokens ------------------------------------------------------------- */
+
+/* English stop words (scikit-learn's list, shortened), sorted for bsearch. */
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an",
+	"and", "any", "are", "as", "at", "be", "because", "been", "before", "being",
+	"below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+	"doing", "down", "during", "each", "either", "else", "etc", "ever", "every",
+	"few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+	"here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if",
+	"in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more",
+	"most", "must", "my", "myself", "neither", "nor", "of", "off", "on", "once",
+	"only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "per",
+	"same", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+	"theirs", "them", "themselves", "then", "there", "therefore", "these", "they",
+	"this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon",
+	"us", "very", "via", "was", "we", "were", "what", "when", "where", "whether",
+	"which", "while", "who", "whom", "whose", "why", "will", "with", "within",
+	"without", "would", "yet", "you", "your", "yours", "yourself", "yourselves",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	const struct { const char *s; size_t n; } *k = key;
+	const char *w = *(const char *const *)elem;
+	int c = strncmp(k->s, w, k->n);
+
+	if (c)
+		return c;
+	return w[k->n] ? -1 : 0;
+}
+
+static int is_stop_word(const char *s, size_t n)
+{
+	struct { const char *s; size_t n; } k = { s, n };
+
+	return bsearch(&k, stop_words, sizeof(stop_words) / sizeof(stop_words[0]),
+		       sizeof(stop_words[0]), cmp_word) != NULL;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint32_t unigram_bucket(uint64_t h)
+{
+	return (uint32_t)(mix64(h) & (RANK_DIM - 1));
+}
+
+static uint32_t bigram_bucket(uint64_t h1, uint64_t h2)
+{
+	return (uint32_t)(mix64(mix64(h1) * 31 + h2 + 0x5bd1e995ULL) & (RANK_DIM - 1));
+}
+
+/* A term seen while tokenising: its bucket, the counts it adds, and where
+ * its text is (for explaining). */
+struct tok {
+	uint32_t bucket;
+	float tf;
+	const char *s;    /* the (first) word, in the normalised text */
+	const char *s2;   /* a bigram's second word, else NULL */
+	uint32_t len, len2;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n, alloc;
+};
+
+/* The words of normalised text t (space-separated) as terms of weight wt. */
+static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams)
+{
+	const char *prev = NULL;
+	uint32_t lprev = 0;
+	uint64_t hprev = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i;
+		uint64_t h;
+
+		while (j < len && t[j] != ' ')
+			j++;
+		if (j - i < 2 || is_stop_word(t + i, j - i)) {
+			i = j + 1;
+			continue;
+		}
+		h = fnv1a(t + i, j - i);
+		if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+			return LSR_ENOMEM;
+		out->v[out->n++] = (struct tok){ unigram_bucket(h), wt, t + i, NULL,
+						 (uint32_t)(j - i), 0 };
+		if (bigrams && prev) {
+			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+				return LSR_ENOMEM;
+			out->v[out->n++] = (struct tok){ bigram_bucket(hprev, h), wt, prev, t + i,
+							 lprev, (uint32_t)(j - i) };
+		}
+		prev = t + i;
+		lprev = (uint32_t)(j - i);
+		hprev = h;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Normalised text of a citation's three fields, each in its own buffer
+ * (tokens point into them). */
+struct doc_text {
+	struct buf f[3];
+};
+
+static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_text *d,
+		     const struct rank_feat_opts *o)
+{
+	const char *src[3] = { d->title, d->abstract, d->keywords };
+	int rc;
+
+	out->n = 0;
+	for (int k = 0; k < 3; k++) {
+		if (!src[k]) {
+			buf_reset(&dt->f[k]);
+			continue;
+		}
+		if ((rc = screen_norm_text(&dt->f[k], src[k], strlen(src[k]))) < 0)
+			return rc;
+		if ((rc = field_terms(out, dt->f[k].s, dt->f[k].len,
+				      k == 0 ? (float)o->title_weight : 1.0f, o->bigrams)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_tok(const void *a, const void *b)
+{
+	const struct tok *x = a, *y = b;
+
+	return x->bucket < y->bucket ? -1 : x->bucket > y->bucket;
+}
+
+/* ---- building the rows -------------------------------------------------- */
+
+/* One chunk's (bucket, tf) pairs, rows appended in order. */
+struct chunk {
+	size_t *rlen;      /* entries per row of the chunk */
+	uint32_t *col;
+	float *val;
+	size_t n, alloc;
+	size_t rows;       /* rows of the chunk (par_for's split) */
+	int rc;
+};
+
+struct build_job {
+	const struct rank_text *docs;
+	const struct rank_feat_opts *opts;
+	struct chunk *chunks;
+};
+
+static void build_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct build_job *job = payload;
+	struct chunk *c = &job->chunks[t];
+	struct doc_text dt = { { BUF_INIT, BUF_INIT, BUF_INIT } };
+	struct toks tk = { NULL, 0, 0 };
+
+	c->rows = to - from;
+	c->rlen = calloc(to - from ? to - from : 1, sizeof(*c->rlen));
+	if (!c->rlen) {
+		c->rc = LSR_ENOMEM;
+		return;
+	}
+	for (size_t i = from; i < to && c->rc == 0; i++) {
+		size_t k = 0;
+
+		if ((c->rc = doc_terms(&tk, &dt, &job->docs[i], job->opts)) < 0)
+			break;
+		if (tk.n > 1)
+			qsort(tk.v, tk.n, sizeof(*tk.v), cmp_tok);
+		for (size_t j = 0; j < tk.n; k++) {
+			uint32_t b = tk.v[j].bucket;
+			float tf = 0;
+
+			while (j < tk.n && tk.v[j].bucket == b)
+				tf += tk.v[j++].tf;
+			if (c->n == c->alloc) {
+				size_t na = c->alloc ? c->alloc * 2 : 4096;
+				uint32_t *nc = realloc(c->col, na * sizeof(*nc));
+				float *nv;
+
+				if (nc)
+					c->col = nc;
+				nv = nc ? realloc(c->val, na * sizeof(*nv)) : NULL;
+				if (!nv) {
+					c->rc = LSR_ENOMEM;
+					break;
+				}
+				c->val = nv;
+				c->alloc = na;
+			}
+			c->col[c->n] = b;
+			c->val[c->n++] = tf;
+		}
+		c->rlen[i - from] = k;
+	}
+	free(tk.v);
+	for (int k = 0; k < 3; k++)
+		buf_release(&dt.f[k]);
+}
+
+void rank_feats_free(struct rank_feats *f)
+{
+	if (!f)
+		return;
+	free(f->row_ptr);
+	free(f->col);
+	free(f->val);
+	free(f->l1);
+	free(f->df);
+	free(f);
+}
+
+int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
+		     const struct rank_feat_opts *opts, int threads)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	size_t nchunks = threads > 1 ? (size_t)threads : 1, nnz = 0, at = 0, row = 0;
+	struct build_job job = { docs, &o, NULL };
+	struct rank_feats *f;
+	double *idf = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (o.min_df < 1)
+		o.min_df = 1;
+	if (nchunks > n)
+		nchunks = n ? n : 1;
+	f = calloc(1, sizeof(*f));
+	job.chunks = calloc(nchunks, sizeof(*job.chunks));
+	if (!f || !job.chunks) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	f->n = n;
+	par_for(n, nchunks, build_chunk, &job);
+	for (size_t t = 0; t < nchunks; t++) {
+		if (job.chunks[t].rc < 0 && rc == 0)
+			rc = job.chunks[t].rc;
+		nnz += job.chunks[t].n;
+	}
+	if (rc < 0)
+		goto out;
+	f->row_ptr = malloc((n + 1) * sizeof(*f->row_ptr));
+	f->col = malloc((nnz ? nnz : 1) * sizeof(*f->col));
+	f->val = malloc((nnz ? nnz : 1) * sizeof(*f->val));
+	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
+	f->df = calloc(RANK_DIM, sizeof(*f->df));
+	idf = malloc(RANK_DIM * sizeof(*idf));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !f->df || !idf) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	/* concatenate the chunks, counting document frequencies */
+	f->row_ptr[0] = 0;
+	for (size_t t = 0; t < nchunks; t++) {
+		struct chunk *c = &job.chunks[t];
+		size_t k = 0;
+
+		for (size_t r = 0; r < c->rows; r++, row++) {
+			for (size_t e = 0; e < c->rlen[r]; e++, k++) {
+				f->col[at] = c->col[k];
+				f->val[at++] = c->val[k];
+				f->df[c->col[k]]++;
+			}
+			f->row_ptr[row + 1] = at;
+		}
+		free(c->rlen);
+		free(c->col);
+		free(c->val);
+		c->rlen = NULL;
+		c->col = NULL;
+		c->val = NULL;
+	}
+	for (uint32_t b = 0; b < RANK_DIM; b++) {
+		if (f->df[b] >= (uint32_t)o.min_df) {
+			idf[b] = log((1.0 + (double)n) / (1.0 + f->df[b])) + 1.0;
+			f->active++;
+		} else {
+			idf[b] = 0;
+		}
+	}
+	/* weigh, drop rare buckets, normalise */
+	at = 0;
+	for (size_t r = 0; r < n; r++) {
+		size_t from = f->row_ptr[r], to = f->row_ptr[r + 1], start = at;
+		double ss = 0, l1 = 0;
+
+		f->row_ptr[r] = start;
+		for (size_t e = from; e < to; e++) {
+			double tf = f->val[e], v;
+
+			if (idf[f->col[e]] == 0)
+				continue;
+			v = (o.sublinear_tf ? 1.0 + log(tf) : tf) * idf[f->col[e]];
+			f->col[at] = f->col[e];
+			f->val[at++] = (float)v;
+			ss += v * v;
+		}
+		if (ss > 0) {
+			double inv = 1.0 / sqrt(ss);
+
+			for (size_t e = start; e < at; e++) {
+				f->val[e] = (float)(f->val[e] * inv);
+				l1 += f->val[e];
+			}
+		}
+		f->l1[r] = (float)l1;
+	}
+	f->row_ptr[n] = at;
+out:
+	free(idf);
+	if (job.chunks) {
+		for (size_t t = 0; t < nchunks; t++) {
+			free(job.chunks[t].rlen);
+			free(job.chunks[t].col);
+			free(job.chunks[t].val);
+		}
+		free(job.chunks);
+	}
+	if (rc < 0) {
+		rank_feats_free(f);
+		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
+					: rc;
+	}
+	*out = f;
+	return 0;
+}
+
+size_t rank_feats_rows(const struct rank_feats *f)
+{
+	return f->n;
+}
+
+size_t rank_feats_nnz(const struct rank_feats *f)
+{
+	return f->row_ptr[f->n];
+}
+
+size_t rank_feats_bytes(const struct rank_feats *f)
+{
+	size_t nnz = f->row_ptr[f->n];
+
+	return (f->n + 1) * sizeof(size_t) + f->n * sizeof(float) +
+	       nnz * (sizeof(uint32_t) + sizeof(float)) + RANK_DIM * sizeof(uint32_t);
+}
+
+/* ---- models ------------------------------------------------------------- */
+
+static void quiet(const char *s)
+{
+	(void)s;
+}
+
+void rank_model_free(struct rank_model *m)
+{
+	if (!m)
+		return;
+	free(m->w);
+	free(m);
+}
+
+/* Logistic regression by liblinear on the labelled rows. */
+static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+		  const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	int32_t *map = NULL;        /* bucket -> compact index (1-based), 0: none */
+	uint32_t *back = NULL;      /* compact index - 1 -> bucket */
+	struct feature_node *nodes = NULL, **x = NULL;
+	double *y = NULL;
+	size_t l = npos + nneg, nn = 0, li = 0, m_feat = 0;
+	struct problem prob;
+	struct parameter param;
+	struct model *lm = NULL;
+	int wl[2] = { 1, -1 };
+	double wv[2];
+	const char *err;
+	int rc = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (labels[i] == 0 || labels[i] == 1)
+			nn += f->row_ptr[i + 1] - f->row_ptr[i] + 2;
+	map = calloc(RANK_DIM, sizeof(*map));
+	back = malloc((nn ? nn : 1) * sizeof(*back));
+	nodes = malloc(nn * sizeof(*nodes));
+	x = malloc(l * sizeof(*x));
+	y = malloc(l * sizeof(*y));
+	if (!map || !back || !nodes || !x || !y) {
+		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		goto out;
+	}
+	/* number the buckets in order of first appearance (rows in order) */
+	for (size_t i = 0; i < f->n; i++) {
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++)
+			if (!map[f->col[e]]) {
+				back[m_feat] = f->col[e];
+				map[f->col[e]] = (int32_t)++m_feat;
+			}
+	}
+	nn = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		x[li] = &nodes[nn];
+		y[li++] = labels[i] ? 1 : -1;
+		/* liblinear wants ascending indexes; compact ones are not */
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++) {
+			nodes[nn].index = map[f->col[e]];
+			nodes[nn++].value = f->val[e];
+		}
+		{
+			struct feature_node *r = x[li - 1];
+			size_t len = (size_t)(&nodes[nn] - r);
+
+			/* insertion sort: rows are short and mostly ordered */
+			for (size_t a = 1; a < len; a++) {
+				struct feature_node t = r[a];
+				size_t b = a;
+
+				while (b > 0 && r[b - 1].index > t.index) {
+					r[b] = r[b - 1];
+					b--;
+				}
+				r[b] = t;
+			}
+		}
+		nodes[nn].index = (int)m_feat + 1;
+		nodes[nn++].value = 1.0;
+		nodes[nn].index = -1;
+		nodes[nn++].value = 0;
+	}
+	prob.l = (int)l;
+	prob.n = (int)m_feat + 1;
+	prob.y = y;
+	prob.x = x;
+	prob.bias = 1.0;
+	memset(&param, 0, sizeof(param));
+	param.solver_type = L2R_LR;
+	param.eps = o->eps > 0 ? o->eps : 0.01;
+	param.C = o->C > 0 ? o->C : 1.0;
+	param.nr_weight = 2;
+	param.weight_label = wl;
+	wv[0] = (double)nneg / (double)npos * (o->include_weight > 0 ? o->include_weight : 1.0);
+	wv[1] = 1.0;
+	param.weight = wv;
+	if ((err = check_parameter(&prob, &param))) {
+		rc = lsr_error_set(LSR_ERROR, "liblinear: %s", err);
+		goto out;
+	}
+	set_print_string_function(quiet);
+	lm = train(&prob, &param);
+	if (!lm) {
+		rc = lsr_error_set(LSR_ENOMEM, "liblinear could not train the model");
+		goto out;
+	}
+	{
+		double sign = lm->label[0] == 1 ? 1.0 : -1.0;
+
+		for (size_t k = 0; k < m_feat; k++)
+			m->w[back[k]] = sign * lm->w[k];
+		m->bias = sign * lm->w[m_feat];
+	}
+out:
+	if (lm)
+		free_and_destroy_model(&lm);
+	free(map);
+	free(back);
+	free(nodes);
+	free(x);
+	free(y);
+	return rc;
+}
+
+/* Multinomial naive Bayes with class-balanced sample weights. */
+static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+		  const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	double *fc[2] = { NULL, NULL }, tot[2] = { 0, 0 }, sw[2];
+	double alpha = o->alpha > 0 ? o->alpha : 1.0, v = (double)(f->active ? f->active : 1);
+	uint32_t *touched = NULL;
+	size_t nt = 0, cap = 0;
+	int rc = 0;
+
+	fc[0] = calloc(RANK_DIM, sizeof(double));
+	fc[1] = calloc(RANK_DIM, sizeof(double));
+	if (!fc[0] || !fc[1]) {
+		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		goto out;
+	}
+	sw[1] = (double)(npos + nneg) / (2.0 * (double)npos);
+	sw[0] = (double)(npos + nneg) / (2.0 * (double)nneg);
+	for (size_t i = 0; i < f->n; i++) {
+		int c = labels[i];
+
+		if (c != 0 && c != 1)
+			continue;
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++) {
+			uint32_t b = f->col[e];
+
+			if (fc[0][b] == 0 && fc[1][b] == 0) {
+				if (ARRAY_GROW(touched, nt, cap, 1024) < 0) {
+					rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+					goto out;
+				}
+				touched[nt++] = b;
+			}
+			fc[c][b] += sw[c] * f->val[e];
+			tot[c] += sw[c] * f->val[e];
+		}
+	}
+	/* unseen buckets: log((alpha) / (tot1 + alpha v)) - log(alpha / (tot0 + alpha v)) */
+	m->per_l1 = log(tot[0] + alpha * v) - log(tot[1] + alpha * v);
+	for (size_t k = 0; k < nt; k++) {
+		uint32_t b = touched[k];
+
+		m->w[b] = log(fc[1][b] + alpha) - log(fc[0][b] + alpha);
+	}
+	m->bias = 0; /* balanced weights: equal class priors */
+out:
+	free(fc[0]);
+	free(fc[1]);
+	free(touched);
+	return rc;
+}
+
+int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
+		   const signed char *labels, const struct rank_model_opts *opts)
+{
+	struct rank_model_opts o = opts ? *opts : (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
+	struct rank_model *m;
+	size_t npos = 0, nneg = 0;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		npos += labels[i] == 1;
+		nneg += labels[i] == 0;
+	}
+	if (!npos || !nneg)
+		return LSR_ENOTFOUND;
+	m = calloc(1, sizeof(*m));
+	if (!m || !(m->w = calloc(RANK_DIM, sizeof(*m->w)))) {
+		free(m);
+		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+	}
+	m->kind = o.kind;
+	rc = o.kind == RANK_MODEL_NB ? fit_nb(m, f, labels, &o, npos, nneg)
+				     : fit_lr(m, f, labels, &o, npos, nneg);
+	if (rc < 0) {
+		rank_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+double rank_model_score(const struct rank_model *m, const struct rank_feats *f, size_t i)
+{
+	double s = m->bias + m->per_l1 * f->l1[i];
+
+	for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++)
+		s += m->w[f->col[e]] * f->val[e];
+	return s;
+}
+
+void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f,
+			  double *scores)
+{
+	for (size_t i = 0; i < f->n; i++)
+		scores[i] = rank_model_score(m, f, i);
+}
+
+double rank_model_weight(const struct rank_model *m, uint32_t b)
+{
+	return m->w[b & (RANK_DIM - 1)] + m->per_l1;
+}
+
+double rank_model_bias(const struct rank_model *m)
+{
+	return m->bias;
+}
+
+/* ---- order -------------------------------------------------------------- */
+
+struct ord {
+	double score;
+	int64_t id;
+	size_t i;
+};
+
+static int cmp_ord(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void rank_order(size_t *out, size_t *out_n, const double *scores,
+		const signed char *labels, const int64_t *ids, size_t rows)
+{
+	struct ord *v = malloc((rows ? rows : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v) {
+		/* no room to sort: the unlabelled rows in id order */
+		for (size_t i = 0; i < rows; i++)
+			if (labels[i] != 0 && labels[i] != 1)
+				out[n++] = i;
+		*out_n = n;
+		return;
+	}
+	for (size_t i = 0; i < rows; i++)
+		if (labels[i] != 0 && labels[i] != 1)
+			v[n++] = (struct ord){ isnan(scores[i]) ? -HUGE_VAL : scores[i],
+					       ids ? ids[i] : (int64_t)i, i };
+	qsort(v, n, sizeof(*v), cmp_ord);
+	for (size_t k = 0; k < n; k++)
+		out[k] = v[k].i;
+	*out_n = n;
+	free(v);
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+static int cmp_term(const void *a, const void *b)
+{
+	const struct rank_term *x = a, *y = b;
+
+	if (x->contrib != y->contrib)
+		return x->contrib > y->contrib ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+void rank_terms_free(struct rank_term *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].term);
+	free(v);
+}
+
+static double row_value(const struct rank_feats *f, size_t i, uint32_t b)
+{
+	size_t lo = f->row_ptr[i], hi = f->row_ptr[i + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->col[mid] == b)
+			return f->val[mid];
+		if (f->col[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model *m,
+		 const struct rank_feats *f, size_t i, const struct rank_text *doc,
+		 const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	struct doc_text dt = { { BUF_INIT, BUF_INIT, BUF_INIT } };
+	struct toks tk = { NULL, 0, 0 };
+	struct rank_term *v = NULL;
+	struct buf term = BUF_INIT;
+	size_t n = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = doc_terms(&tk, &dt, doc, &o)) < 0)
+		goto out;
+	for (size_t k = 0; k < tk.n; k++) {
+		const struct tok *t = &tk.v[k];
+		double val = row_value(f, i, t->bucket);
+		int seen = 0;
+
+		if (val == 0)
+			continue;
+		buf_reset(&term);
+		if (buf_add(&term, t->s, t->len) < 0 ||
+		    (t->s2 && (buf_addc(&term, ' ') < 0 || buf_add(&term, t->s2, t->len2) < 0))) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(v[j].term, term.s);
+		if (seen)
+			continue;
+		if ((rc = ARRAY_GROW(v, n, alloc, 32)) < 0)
+			goto out;
+		v[n].term = xstrdup(term.s);
+		if (!v[n].term) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		v[n].weight = val;
+		v[n].contrib = val * rank_model_weight(m, tk.v[k].bucket);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_term);
+	*out = v;
+	*out_n = n;
+	v = NULL;
+	n = 0;
+out:
+	rank_terms_free(v, n);
+	buf_release(&term);
+	free(tk.v);
+	for (int k = 0; k < 3; k++)
+		buf_release(&dt.f[k]);
+	return rc;
+}
+
+const char *rank_library_version(void)
+{
+	static char s[32];
+
+	if (!s[0])
+		snprintf(s, sizeof(s), "liblinear %d", liblinear_version);
+	return s;
+}
