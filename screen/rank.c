@@ -7,10 +7,10 @@
  * citations in parallel (par_for), and, once document frequencies are
  * known, weighing and normalising in place.
  *
- * Training (liblinear) sees only the buckets that occur in labelled rows,
- * renumbered 1..m, so its vectors are as small as the labelled data
- * whatever RANK_DIM is; the weights are then written back into a dense
- * array over the buckets, which scoring reads.
+ * The buckets kept become columns 0..active-1 (in bucket order), so models
+ * hold arrays as long as the vocabulary, not RANK_DIM.  Training
+ * (liblinear) sees only the columns that occur in labelled rows, renumbered
+ * 1..m; the weights are then written back by column, which scoring reads.
  */
 #include "rank.h"
 #include "screen.h"
@@ -31,12 +31,12 @@ struct rank_feats {
 	float *val;        /* nnz */
 	float *l1;         /* n: sum of each row's values (naive Bayes) */
 	size_t active;     /* buckets kept (df >= min_df): the vocabulary size */
-	uint32_t *df;      /* RANK_DIM document frequencies (before min_df) */
+	uint32_t *bucket;  /* active: the bucket of each column, ascending */
 };
 
 struct rank_model {
 	enum rank_model_kind kind;
-	double *w;         /* RANK_DIM coefficients */
+	double *w;         /* one coefficient per column of the features */
 	double bias;       /* intercept */
 	double per_l1;     /* added per unit of a row's l1 (naive Bayes' unseen terms) */
 };
@@ -273,7 +273,7 @@ void rank_feats_free(struct rank_feats *f)
 	free(f->col);
 	free(f->val);
 	free(f->l1);
-	free(f->df);
+	free(f->bucket);
 	free(f);
 }
 
@@ -285,6 +285,7 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	struct build_job job = { docs, &o, NULL };
 	struct rank_feats *f;
 	double *idf = NULL;
+	uint32_t *df = NULL, *colof = NULL;
 	int rc = 0;
 
 	*out = NULL;
@@ -311,9 +312,8 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	f->col = malloc((nnz ? nnz : 1) * sizeof(*f->col));
 	f->val = malloc((nnz ? nnz : 1) * sizeof(*f->val));
 	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
-	f->df = calloc(RANK_DIM, sizeof(*f->df));
-	idf = malloc(RANK_DIM * sizeof(*idf));
-	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !f->df || !idf) {
+	df = calloc(RANK_DIM, sizeof(*df));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
@@ -327,7 +327,7 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 			for (size_t e = 0; e < c->rlen[r]; e++, k++) {
 				f->col[at] = c->col[k];
 				f->val[at++] = c->val[k];
-				f->df[c->col[k]]++;
+				df[c->col[k]]++;
 			}
 			f->row_ptr[row + 1] = at;
 		}
@@ -338,12 +338,23 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 		c->col = NULL;
 		c->val = NULL;
 	}
-	for (uint32_t b = 0; b < RANK_DIM; b++) {
-		if (f->df[b] >= (uint32_t)o.min_df) {
-			idf[b] = log((1.0 + (double)n) / (1.0 + f->df[b])) + 1.0;
-			f->active++;
+	for (uint32_t b = 0; b < RANK_DIM; b++)
+		f->active += df[b] >= (uint32_t)o.min_df;
+	idf = malloc((f->active ? f->active : 1) * sizeof(*idf));
+	f->bucket = malloc((f->active ? f->active : 1) * sizeof(*f->bucket));
+	/* colof[b]: the column of bucket b, plus one (0: dropped); df's room */
+	colof = df;
+	if (!idf || !f->bucket) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	for (uint32_t b = 0, c = 0; b < RANK_DIM; b++) {
+		if (df[b] >= (uint32_t)o.min_df) {
+			idf[c] = log((1.0 + (double)n) / (1.0 + df[b])) + 1.0;
+			f->bucket[c++] = b;
+			colof[b] = c;
 		} else {
-			idf[b] = 0;
+			colof[b] = 0;
 		}
 	}
 	/* weigh, drop rare buckets, normalise */
@@ -355,11 +366,12 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 		f->row_ptr[r] = start;
 		for (size_t e = from; e < to; e++) {
 			double tf = f->val[e], v;
+			uint32_t c = colof[f->col[e]];
 
-			if (idf[f->col[e]] == 0)
+			if (!c)
 				continue;
-			v = (o.sublinear_tf ? 1.0 + log(tf) : tf) * idf[f->col[e]];
-			f->col[at] = f->col[e];
+			v = (o.sublinear_tf ? 1.0 + log(tf) : tf) * idf[c - 1];
+			f->col[at] = c - 1;
 			f->val[at++] = (float)v;
 			ss += v * v;
 		}
@@ -376,6 +388,7 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	f->row_ptr[n] = at;
 out:
 	free(idf);
+	free(df);
 	if (job.chunks) {
 		for (size_t t = 0; t < nchunks; t++) {
 			free(job.chunks[t].rlen);
@@ -408,7 +421,7 @@ size_t rank_feats_bytes(const struct rank_feats *f)
 	size_t nnz = f->row_ptr[f->n];
 
 	return (f->n + 1) * sizeof(size_t) + f->n * sizeof(float) +
-	       nnz * (sizeof(uint32_t) + sizeof(float)) + RANK_DIM * sizeof(uint32_t);
+	       nnz * (sizeof(uint32_t) + sizeof(float)) + f->active * sizeof(uint32_t);
 }
 
 /* ---- models ------------------------------------------------------------- */
@@ -430,8 +443,8 @@ void rank_model_free(struct rank_model *m)
 static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
 		  const struct rank_model_opts *o, size_t npos, size_t nneg)
 {
-	int32_t *map = NULL;        /* bucket -> compact index (1-based), 0: none */
-	uint32_t *back = NULL;      /* compact index - 1 -> bucket */
+	int32_t *map = NULL;        /* column -> liblinear's index (1-based), 0: none */
+	uint32_t *back = NULL;      /* liblinear's index - 1 -> column */
 	struct feature_node *nodes = NULL, **x = NULL;
 	double *y = NULL;
 	size_t l = npos + nneg, nn = 0, li = 0, m_feat = 0;
@@ -446,7 +459,7 @@ static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed
 	for (size_t i = 0; i < f->n; i++)
 		if (labels[i] == 0 || labels[i] == 1)
 			nn += f->row_ptr[i + 1] - f->row_ptr[i] + 2;
-	map = calloc(RANK_DIM, sizeof(*map));
+	map = calloc(f->active ? f->active : 1, sizeof(*map));
 	back = malloc((nn ? nn : 1) * sizeof(*back));
 	nodes = malloc(nn * sizeof(*nodes));
 	x = malloc(l * sizeof(*x));
@@ -549,8 +562,8 @@ static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed
 	size_t nt = 0, cap = 0;
 	int rc = 0;
 
-	fc[0] = calloc(RANK_DIM, sizeof(double));
-	fc[1] = calloc(RANK_DIM, sizeof(double));
+	fc[0] = calloc(f->active ? f->active : 1, sizeof(double));
+	fc[1] = calloc(f->active ? f->active : 1, sizeof(double));
 	if (!fc[0] || !fc[1]) {
 		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 		goto out;
@@ -607,7 +620,7 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 	if (!npos || !nneg)
 		return LSR_ENOTFOUND;
 	m = calloc(1, sizeof(*m));
-	if (!m || !(m->w = calloc(RANK_DIM, sizeof(*m->w)))) {
+	if (!m || !(m->w = calloc(f->active ? f->active : 1, sizeof(*m->w)))) {
 		free(m);
 		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 	}
@@ -638,9 +651,10 @@ void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f
 		scores[i] = rank_model_score(m, f, i);
 }
 
-double rank_model_weight(const struct rank_model *m, uint32_t b)
+/* The coefficient of column c. */
+static double col_weight(const struct rank_model *m, uint32_t c)
 {
-	return m->w[b & (RANK_DIM - 1)] + m->per_l1;
+	return m->w[c] + m->per_l1;
 }
 
 double rank_model_bias(const struct rank_model *m)
@@ -710,9 +724,27 @@ void rank_terms_free(struct rank_term *v, size_t n)
 	free(v);
 }
 
-static double row_value(const struct rank_feats *f, size_t i, uint32_t b)
+/* The value of bucket b in row i (0: absent), *col its column. */
+static double row_value(const struct rank_feats *f, size_t i, uint32_t b, uint32_t *col)
 {
-	size_t lo = f->row_ptr[i], hi = f->row_ptr[i + 1];
+	size_t lo = 0, hi = f->active;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->bucket[mid] == b)
+			break;
+		if (f->bucket[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= hi)
+		return 0;
+	b = (uint32_t)(lo + (hi - lo) / 2);
+	*col = b;
+	lo = f->row_ptr[i];
+	hi = f->row_ptr[i + 1];
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -745,7 +777,8 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 		goto out;
 	for (size_t k = 0; k < tk.n; k++) {
 		const struct tok *t = &tk.v[k];
-		double val = row_value(f, i, t->bucket);
+		uint32_t col = 0;
+		double val = row_value(f, i, t->bucket, &col);
 		int seen = 0;
 
 		if (val == 0)
@@ -768,7 +801,7 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 			goto out;
 		}
 		v[n].weight = val;
-		v[n].contrib = val * rank_model_weight(m, tk.v[k].bucket);
+		v[n].contrib = val * col_weight(m, col);
 		n++;
 	}
 	if (n > 1)

@@ -108,8 +108,7 @@ double rank_model_score(const struct rank_model *m, const struct rank_feats *f, 
 /* Scores of every row into scores[0..rows). */
 void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f,
 			  double *scores);
-/* The model's weight of bucket b and its intercept. */
-double rank_model_weight(const struct rank_model *m, uint32_t b);
+/* The model's intercept. */
 double rank_model_bias(const struct rank_model *m);
 
 /*
@@ -139,5 +138,57 @@ void rank_terms_free(struct rank_term *v, size_t n);
 
 /* "liblinear 230" (static). */
 const char *rank_library_version(void);
+
+/* ---- the stopping rule (stopping.c) --------------------------------------
+ *
+ * Callaghan & Müller-Hansen (2020), "Statistical stopping criteria for
+ * automated screening in systematic reviews", Systematic Reviews 9:273.
+ * H0: recall < target.  Of N records, n_seen were screened (in priority
+ * order), r_seen of them relevant.  Under H0 the review holds at least
+ * K_tot = floor(r_seen / target) + 1 relevant records.  Each tail of the
+ * screened sequence -- its last n records, k of them relevant -- is taken
+ * as a sample drawn without replacement from the N_n = N - n_seen + n
+ * records not yet screened when the tail began, which under H0 held at
+ * least K = K_tot - (r_seen - k) relevant ones (the paper's
+ * K_tar = floor(r_seen / tau_tar - r_AL + 1), r_AL = r_seen - k).  The
+ * p-value of the tail is P(X <= k), X ~ Hypergeometric(N_n, K, n)
+ * (gsl_cdf_hypergeometric_P); the rule's p is the smallest over every
+ * tail (their bias parameter at 1), and it is met when p < 1 - confidence.
+ * Priority screening only makes the includes come earlier than random
+ * drawing would, so the test is conservative.
+ *
+ * The random-sample variant (stop_sample_p): after the ranked screening,
+ * n records drawn at random from the N_n still unscreened; only that
+ * sample is tested.
+ */
+
+struct stop_result {
+	double p;          /* smallest p-value; 1 when nothing was screened */
+	size_t tail;       /* n of the tail that gave it */
+	size_t tail_found; /* k: relevant records in that tail */
+	uint64_t k_h0;     /* K: relevant records at the tail's start under H0 */
+	size_t screened;   /* n_seen */
+	size_t found;      /* r_seen */
+};
+
+/*
+ * The ranked test on seq[0..n_seen) (1: relevant, 0: not, in screening
+ * order) out of N records (N >= n_seen).  target in (0, 1].  0, or
+ * LSR_EUSAGE for a target outside (0, 1] or n_seen > N.
+ */
+int stop_ranked_p(struct stop_result *out, const unsigned char *seq, size_t n_seen,
+		  size_t N, double target);
+
+/*
+ * The random-sample test: found_before relevant records were found before
+ * the sample; the sample of n records, drawn from population unscreened
+ * records, held k relevant ones.
+ */
+int stop_sample_p(struct stop_result *out, size_t found_before, size_t n, size_t k,
+		  size_t population, double target);
+
+/* K_tot = floor(found / target) + 1, computed exactly for targets of up to
+ * six decimals (0.95 * 20 is not below 19 because of rounding). */
+uint64_t stop_k_total(size_t found, double target);
 
 #endif
