@@ -263,11 +263,13 @@ struct method {
 	int keywords;     /* the keywords field takes part */
 };
 
+static size_t presumed; /* --presumed K: presumed negatives */
+
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
 {
-	signed char *lab = malloc(n);
+	signed char *lab = malloc(n), *train = malloc(n);
 	unsigned char *seq = malloc(n);
 	size_t *order = malloc(n * sizeof(*order));
 	double *scores = malloc(n * sizeof(*scores));
@@ -278,7 +280,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!lab || !seq || !order || !scores || !ids) {
+	if (!lab || !train || !seq || !order || !scores || !ids) {
 		rc = -1;
 		goto done;
 	}
@@ -315,7 +317,8 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		struct rank_model *m = NULL;
 		size_t no = 0;
 
-		if (rank_model_fit(&m, f, lab, mo) < 0) {
+		rank_presume_negatives(train, lab, ids, n, presumed, mix(seed + seen));
+		if (rank_model_fit(&m, f, train, mo) < 0) {
 			rc = -1;
 			goto done;
 		}
@@ -360,6 +363,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	out->last = (double)last;
 done:
 	free(lab);
+	free(train);
 	free(seq);
 	free(order);
 	free(scores);
@@ -386,6 +390,8 @@ struct row {
 	double wss95, wss100, r10, r25, last, base95, stop_recall, stop_below, stop_saved;
 };
 
+static const char *only_label; /* --label: one level only */
+
 static void run_set(const struct set *s, const struct method *prod, const struct method *base,
 		    int seeds, int every, int do_base, int json, int both_levels)
 {
@@ -405,7 +411,7 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		size_t R = 0;
 		int ok = 0;
 
-		if (!both_levels && lv == 0 && !same)
+		if ((!both_levels && lv == 0 && !same) || (only_label && strcmp(only_label, label)))
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			R += y[i] == 1;
@@ -551,7 +557,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
-		"       [--every N] [--nudging-subset] [--no-baseline] [--synthetic N]... [--labelled F]\n"
+		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--synthetic N]... [--labelled F]\n"
 		"       [--C X] [--include-weight X] [--min-df N] [--title-weight X] [--unigrams]\n"
 		"       [--raw-tf] [--no-keywords] [--nb]\n");
 }
@@ -593,6 +599,10 @@ int main(int argc, char **argv)
 			dir = v, i++;
 		} else if (!strcmp(a, "--seeds")) {
 			seeds = atoi(v), i++;
+		} else if (!strcmp(a, "--presumed")) {
+			presumed = (size_t)atol(v), i++;
+		} else if (!strcmp(a, "--label")) {
+			only_label = v, i++;
 		} else if (!strcmp(a, "--only")) {
 			only = v, i++;
 		} else if (!strcmp(a, "--every")) {

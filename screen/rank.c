@@ -706,6 +706,40 @@ void rank_order(size_t *out, size_t *out_n, const double *scores,
 	free(v);
 }
 
+struct keyed {
+	uint64_t key;
+	int64_t id;
+	size_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void rank_presume_negatives(signed char *out, const signed char *labels, const int64_t *ids,
+			    size_t rows, size_t k, uint64_t seed)
+{
+	struct keyed *v;
+	size_t n = 0;
+
+	memcpy(out, labels, rows);
+	if (!k || !(v = malloc(rows * sizeof(*v) + 1)))
+		return;
+	for (size_t i = 0; i < rows; i++)
+		if (labels[i] == -1)
+			v[n++] = (struct keyed){ mix64(seed ^ mix64((uint64_t)ids[i])), ids[i], i };
+	if (n > k)
+		qsort(v, n, sizeof(*v), cmp_keyed);
+	for (size_t j = 0; j < n && j < k; j++)
+		out[v[j].i] = 0;
+	free(v);
+}
+
 /* ---- explain ------------------------------------------------------------ */
 
 static int cmp_term(const void *a, const void *b)

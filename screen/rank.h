@@ -112,6 +112,18 @@ void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f
 double rank_model_bias(const struct rank_model *m);
 
 /*
+ * Presumed negatives (Cormack & Grossman's AutoTAR): copy labels into out
+ * with k of the unlabelled rows (label -1) labelled 0 for training, those
+ * with the smallest SplitMix64 key of (seed, ids[i]) -- a deterministic
+ * random sample.  With few includes and a low prevalence, the unscreened
+ * citations are almost all excludes, and the model learns what the
+ * collection looks like instead of only the few screened excludes.  The
+ * order is still taken over the rows unlabelled in labels, not out.
+ */
+void rank_presume_negatives(signed char *out, const signed char *labels, const int64_t *ids,
+			    size_t rows, size_t k, uint64_t seed);
+
+/*
  * The order: the indexes of the rows with label -1 into out (room for rows),
  * by score (highest first), ties by ids[i] (ascending).  *out_n: how many.
  */
@@ -138,6 +150,98 @@ void rank_terms_free(struct rank_term *v, size_t n);
 
 /* "liblinear 230" (static). */
 const char *rank_library_version(void);
+
+/* ---- rankings of a review (rank_db.c) ------------------------------------ */
+
+enum screen_ranking_kind {
+	SCREEN_RANKING_PRIORITY = 0, /* a model's order (or the prior order) */
+	SCREEN_RANKING_SAMPLE,       /* a random sample for the stopping rule */
+};
+
+/* An order of the title-abstract candidates, as batches use it. */
+struct screen_ranking {
+	enum screen_ranking_kind kind;
+	int64_t id;            /* screen_rankings.id (0 for a sample) */
+	const char *model;     /* "logistic-regression", "prior", "random-sample" (static) */
+	size_t n;              /* citations in order */
+	int64_t *ids;          /* in order */
+	double *scores;        /* the model's log-odds; NAN in a prior or random order */
+	size_t labelled;       /* training citations (a sample: citations screened before it) */
+	size_t includes;       /* of which includes (a sample: includes found before it) */
+	char inputs_hash[65];
+	struct rank_pos *byid; /* private: positions by id */
+};
+
+/*
+ * Train on the review's title-abstract decisions as reviewer may see them
+ * (rank_db.c's header), order the pending citations reviewer has not
+ * decided, and record the ranking (screen_rankings, its head in
+ * screen_ranking_items).  Before the first include (or the first exclude)
+ * the order is the prior one: fewer suggest-mode rule hits first, then
+ * the seed's order, then id.  Same decisions, texts and seed: same order.
+ * *out is the caller's (screen_ranking_release).
+ */
+int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
+			const char *reviewer, uint64_t seed);
+
+/* A random order of every pending citation (the seed's), for a stopping
+ * sample batch: includes and labelled say what was found and screened
+ * before it. */
+int screen_ranking_sample(struct screen_ranking *out, struct lsr_db *db, uint64_t seed);
+void screen_ranking_release(struct screen_ranking *r);
+
+/* The position of citation in r into *key (0 first); UINT64_MAX and
+ * LSR_ENOTFOUND (no message) when r does not hold it.  batch.c's hook. */
+int screen_ranking_key(const struct screen_ranking *r, int64_t citation, uint64_t *key);
+
+/* Record, for every citation of batch, the ranking it came from (its
+ * position and score) or that it is part of a stopping sample. */
+int screen_ranking_record_batch(struct lsr_db *db, const struct screen_ranking *r, int64_t batch);
+
+/*
+ * For the screening server (lsr serve, a later step): the next citation to
+ * show reviewer in priority order.  The latest ranking of reviewer is used
+ * while fewer than screening.priority.retrain_every decisions (theirs and
+ * resolutions) came after it and its head still holds a pending citation
+ * reviewer has not decided; otherwise a new one is made and recorded.
+ * *out_ranking: the ranking it came from.  LSR_ENOTFOUND: nothing left.
+ * The server records the hand-out with screen_rank_handout.
+ */
+int screen_rank_next(struct lsr_db *db, const struct protocol *p, const char *reviewer,
+		     uint64_t seed, int64_t *out_citation, int64_t *out_ranking);
+int screen_rank_handout(struct lsr_db *db, int64_t ranking, int64_t citation,
+			const char *reviewer);
+
+/*
+ * lsr screen rank as one JSON object: a new ranking for reviewer (recorded)
+ * with its first `top` citations; explain (a citation id, 0: none) adds its
+ * score, position, and the terms pushing it up and down.
+ */
+int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *reviewer,
+		     uint64_t seed, int64_t explain, size_t top, struct json_t **out);
+
+/*
+ * The stopping rule on the review's title-abstract decisions (rank_db.c):
+ * the sequence is the citations with a human status (reviewers' or a
+ * resolution's) in the order of their first decision; the population every
+ * counted citation not excluded by a rule or a stop.  JSON: recall_target,
+ * confidence, population, screened, screened_in_priority_order,
+ * includes_found, p, met, tail, tail_includes, k_h0, sample (null, or the
+ * latest stopping sample: batch, size, population, includes, undecided, p,
+ * met).
+ */
+int screen_stopping_json(struct lsr_db *db, double recall, double confidence,
+			 struct json_t **out);
+
+/*
+ * lsr screen stop: when the test passes (use_sample: the sample variant),
+ * exclude every citation without a title-abstract decision by automation
+ * ("not screened: stopping rule (recall >= R%, p = P)"), in one
+ * transaction; else LSR_ERROR with the numbers.  *out: the figures, the
+ * stop id and the citations excluded.
+ */
+int screen_stop(struct lsr_db *db, double recall, double confidence, int use_sample,
+		struct json_t **out);
 
 /* ---- the stopping rule (stopping.c) --------------------------------------
  *

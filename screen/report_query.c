@@ -47,8 +47,8 @@ static int ta_row(sqlite3_stmt *st, void *payload)
 {
 	struct ta_walk *w = payload;
 	struct screen_ta_count c = {
-		db_rows_text(st, 0), sqlite3_column_int(st, 1), db_rows_text(st, 2),
-		sqlite3_column_int64(st, 3),
+		db_rows_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 4),
+		db_rows_text(st, 2), sqlite3_column_int64(st, 3),
 	};
 
 	return w->fn(&c, w->payload);
@@ -60,9 +60,10 @@ int screen_ta_status_counts(struct lsr_db *db, int update,
 	struct ta_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), count(*)"
+		"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), count(*),"
+		" t.decided_by = 'stopping-rule'"
 		" FROM screen_ta_status t JOIN citation_updates cu ON cu.citation_id = t.citation_id"
-		" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 5, 3 ORDER BY 1, 2, 5, 3",
 		update, ta_row, &w);
 }
 
