@@ -592,6 +592,10 @@ int main(int argc, char **argv)
 			prod.keywords = 0;
 		} else if (!strcmp(a, "--nb")) {
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
+		} else if (!strcmp(a, "--ensemble")) {
+			prod.mo.kind = RANK_MODEL_ENSEMBLE;
+			if (!(prod.mo.alpha > 0))
+				prod.mo.alpha = 3.822;
 		} else if (!v) {
 			usage();
 			return 2;

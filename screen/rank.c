@@ -604,6 +604,50 @@ out:
 	return rc;
 }
 
+/* The mean and standard deviation of m's scores over every row. */
+static void score_moments(const struct rank_model *m, const struct rank_feats *f, double *mu,
+			  double *sd)
+{
+	double s = 0, ss = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		double x = rank_model_score(m, f, i);
+
+		s += x;
+		ss += x * x;
+	}
+	*mu = f->n ? s / (double)f->n : 0;
+	*sd = f->n ? sqrt(fmax(ss / (double)f->n - *mu * *mu, 0)) : 0;
+	if (!(*sd > 0))
+		*sd = 1;
+}
+
+/* Both models, each score standardised over the rows, summed: still one
+ * linear model, so scoring and explaining need nothing else. */
+static int fit_ensemble(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+			const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	struct rank_model nb = { RANK_MODEL_NB, NULL, 0, 0 };
+	double mu1, sd1, mu2, sd2;
+	int rc;
+
+	if (!(nb.w = calloc(f->active ? f->active : 1, sizeof(*nb.w))))
+		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+	if ((rc = fit_lr(m, f, labels, o, npos, nneg)) < 0 ||
+	    (rc = fit_nb(&nb, f, labels, o, npos, nneg)) < 0) {
+		free(nb.w);
+		return rc;
+	}
+	score_moments(m, f, &mu1, &sd1);
+	score_moments(&nb, f, &mu2, &sd2);
+	for (size_t c = 0; c < f->active; c++)
+		m->w[c] = m->w[c] / sd1 + nb.w[c] / sd2;
+	m->per_l1 = nb.per_l1 / sd2;
+	m->bias = (m->bias - mu1) / sd1 + (nb.bias - mu2) / sd2;
+	free(nb.w);
+	return 0;
+}
+
 int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 		   const signed char *labels, const struct rank_model_opts *opts)
 {
@@ -625,8 +669,9 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 	}
 	m->kind = o.kind;
-	rc = o.kind == RANK_MODEL_NB ? fit_nb(m, f, labels, &o, npos, nneg)
-				     : fit_lr(m, f, labels, &o, npos, nneg);
+	rc = o.kind == RANK_MODEL_NB	     ? fit_nb(m, f, labels, &o, npos, nneg)
+	     : o.kind == RANK_MODEL_ENSEMBLE ? fit_ensemble(m, f, labels, &o, npos, nneg)
+					     : fit_lr(m, f, labels, &o, npos, nneg);
 	if (rc < 0) {
 		rank_model_free(m);
 		return rc;

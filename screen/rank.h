@@ -61,14 +61,14 @@ struct rank_feat_opts {
 /* The production features. */
 #define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0 }
 
-enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1 };
+enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2 };
 
 struct rank_model_opts {
 	enum rank_model_kind kind;
 	double C;              /* LR: inverse regularisation strength */
 	double eps;            /* LR: liblinear's stopping tolerance */
 	double include_weight; /* LR: multiplier of the balanced include weight */
-	double alpha;          /* NB: additive smoothing */
+	double alpha;          /* NB, ensemble: additive smoothing */
 };
 
 /* The production model, and the reference naive Bayes. */
