@@ -454,6 +454,9 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	       jint(ta, "citations"), jint(ta, "screened"), jint(ta, "included"),
 	       jint(ta, "excluded"), jint(ta, "excluded_by_reviewers"),
 	       jint(ta, "excluded_by_automation"), jint(ta, "pending"), jint(ta, "conflicts"));
+	if (jint(ta, "excluded_by_stopping_rule"))
+		printf("  of the excluded, %lld not screened: the stopping rule (lsr screen stop)\n",
+		       jint(ta, "excluded_by_stopping_rule"));
 	print_exclusions(json_object_get(ta, "exclusions"));
 	printf("full-text: %lld reports sought, %lld awaiting retrieval, %lld not retrieved, %lld assessed: %lld included, %lld excluded, %lld pending, %lld in conflict\n",
 	       jint(ft, "reports_sought"), jint(ft, "awaiting_retrieval"),
