@@ -263,8 +263,6 @@ struct method {
 	int keywords;     /* the keywords field takes part */
 };
 
-static size_t presumed; /* --presumed K: presumed negatives */
-
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
@@ -317,7 +315,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		struct rank_model *m = NULL;
 		size_t no = 0;
 
-		rank_presume_negatives(train, lab, ids, n, presumed, mix(seed + seen));
+		rank_presume_negatives(train, lab, ids, n, mo->presumed, mix(seed ^ mix(seen)));
 		if (rank_model_fit(&m, f, train, mo) < 0) {
 			rc = -1;
 			goto done;
@@ -482,7 +480,7 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 {
 	struct rank_text *d = malloc(N * sizeof(*d));
 	char **extra = malloc(N * sizeof(*extra));
-	signed char *lab = malloc(N);
+	signed char *lab = malloc(N), *train = malloc(N);
 	double *scores = malloc(N * sizeof(*scores));
 	size_t *order = malloc(N * sizeof(*order)), total = 0, no = 0, nl = 0;
 	int64_t *ids = malloc(N * sizeof(*ids));
@@ -491,7 +489,7 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 	struct rusage ru;
 	double t0, t1, t2, t3, t4;
 
-	if (!d || !extra || !lab || !scores || !order || !ids)
+	if (!d || !extra || !lab || !train || !scores || !order || !ids)
 		goto out;
 	for (size_t k = 0; k < nsets; k++)
 		total += sets[k].n;
@@ -518,7 +516,8 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 	if (rank_feats_build(&f, d, N, &m->fo, 2) < 0)
 		goto out;
 	t1 = now_s();
-	if (rank_model_fit(&mod, f, lab, &m->mo) < 0)
+	rank_presume_negatives(train, lab, ids, N, m->mo.presumed, 1);
+	if (rank_model_fit(&mod, f, train, &m->mo) < 0)
 		goto out;
 	t2 = now_s();
 	rank_model_score_all(mod, f, scores);
@@ -541,6 +540,7 @@ out:
 	free(extra);
 	free(d);
 	free(lab);
+	free(train);
 	free(scores);
 	free(order);
 	free(ids);
@@ -604,7 +604,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--seeds")) {
 			seeds = atoi(v), i++;
 		} else if (!strcmp(a, "--presumed")) {
-			presumed = (size_t)atol(v), i++;
+			prod.mo.presumed = (size_t)atol(v), i++;
 		} else if (!strcmp(a, "--label")) {
 			only_label = v, i++;
 		} else if (!strcmp(a, "--only")) {

@@ -461,9 +461,9 @@ static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed
 			nn += f->row_ptr[i + 1] - f->row_ptr[i] + 2;
 	map = calloc(f->active ? f->active : 1, sizeof(*map));
 	back = malloc((nn ? nn : 1) * sizeof(*back));
-	nodes = malloc(nn * sizeof(*nodes));
-	x = malloc(l * sizeof(*x));
-	y = malloc(l * sizeof(*y));
+	nodes = malloc((nn ? nn : 1) * sizeof(*nodes));
+	x = calloc(l, sizeof(struct feature_node *));
+	y = calloc(l, sizeof(double));
 	if (!map || !back || !nodes || !x || !y) {
 		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 		goto out;
@@ -571,10 +571,11 @@ static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed
 	sw[1] = (double)(npos + nneg) / (2.0 * (double)npos);
 	sw[0] = (double)(npos + nneg) / (2.0 * (double)nneg);
 	for (size_t i = 0; i < f->n; i++) {
-		int c = labels[i];
+		int c;
 
-		if (c != 0 && c != 1)
+		if (labels[i] != 0 && labels[i] != 1)
 			continue;
+		c = labels[i] == 1;
 		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++) {
 			uint32_t b = f->col[e];
 

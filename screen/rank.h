@@ -69,11 +69,12 @@ struct rank_model_opts {
 	double eps;            /* LR: liblinear's stopping tolerance */
 	double include_weight; /* LR: multiplier of the balanced include weight */
 	double alpha;          /* NB, ensemble: additive smoothing */
+	size_t presumed;       /* presumed negatives per training (rank_presume_negatives) */
 };
 
 /* The production model, and the reference naive Bayes. */
-#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0 }
-#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822 }
+#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0, 100 }
+#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822, 0 }
 
 /* Sparse L2-normalised TF-IDF rows of n citations (opaque). */
 struct rank_feats;

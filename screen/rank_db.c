@@ -31,9 +31,6 @@
 /* Label values of a loaded citation beyond 0/1/-1. */
 #define NOT_CANDIDATE 2
 
-/* Presumed negatives drawn for each training (see rank_presume_negatives). */
-#define PRESUMED_NEGATIVES 100
-
 struct rset {
 	size_t n, alloc;
 	int64_t *ids;
@@ -272,7 +269,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			   "hashing", "fnv1a64+splitmix64", "buckets", (int)RANK_DIM,
 			   "model", "solver", "L2R_LR", "C", w->mo.C, "eps", w->mo.eps,
 			   "include_weight", w->mo.include_weight,
-			   "presumed_negatives", PRESUMED_NEGATIVES);
+			   "presumed_negatives", (int)w->mo.presumed);
 	w->params = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	w->order = malloc((w->set.n ? w->set.n : 1) * sizeof(*w->order));
@@ -290,7 +287,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		w->scores[i] = NAN;
 		/* the presumed negatives come from every row without a label,
 		 * candidate or not */
-		train[i] = w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i];
+		train[i] = (signed char)(w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i]);
 	}
 	if (w->set.includes) {
 		signed char *t2 = malloc(w->set.n);
@@ -299,7 +296,8 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			rc = lsr_error_oom();
 			goto out;
 		}
-		rank_presume_negatives(t2, train, w->set.ids, w->set.n, PRESUMED_NEGATIVES, mix(seed));
+		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
+				       mix(seed ^ mix(w->set.labelled)));
 		if ((rc = rank_feats_build(&w->feats, docs, w->set.n, &w->fo, 2)) == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
 		free(t2);
@@ -595,7 +593,7 @@ static int seq_row(sqlite3_stmt *st, void *payload)
 
 static int seq_load(struct seq *s, struct lsr_db *db)
 {
-	int64_t pop;
+	int64_t pop = 0;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
