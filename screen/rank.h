@@ -244,6 +244,19 @@ int screen_stopping_json(struct lsr_db *db, double recall, double confidence,
 int screen_stop(struct lsr_db *db, double recall, double confidence, int use_sample,
 		struct json_t **out);
 
+/* A stop as the report's methods state it. */
+struct screen_stop_row {
+	int64_t id;
+	const char *method;    /* "ranked" | "sample" */
+	double recall, confidence, p;
+	int64_t population, screened, found, excluded;
+	const char *at;
+};
+
+/* Call fn for every stop, oldest first (rows borrowed for the call). */
+int screen_stops_each(struct lsr_db *db,
+		      int (*fn)(const struct screen_stop_row *s, void *payload), void *payload);
+
 /* ---- the stopping rule (stopping.c) --------------------------------------
  *
  * Callaghan & Müller-Hansen (2020), "Statistical stopping criteria for

@@ -819,6 +819,34 @@ out:
 	return rc;
 }
 
+struct stops_walk {
+	int (*fn)(const struct screen_stop_row *s, void *payload);
+	void *payload;
+};
+
+static int stop_row(sqlite3_stmt *st, void *payload)
+{
+	struct stops_walk *w = payload;
+	struct screen_stop_row s = {
+		sqlite3_column_int64(st, 0), db_rows_text(st, 1), sqlite3_column_double(st, 2),
+		sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
+		sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
+		sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8), db_rows_text(st, 9),
+	};
+
+	return w->fn(&s, w->payload);
+}
+
+int screen_stops_each(struct lsr_db *db,
+		      int (*fn)(const struct screen_stop_row *s, void *payload), void *payload)
+{
+	struct stops_walk w = { fn, payload };
+
+	return db_rows_each(db,
+		"SELECT id, method, recall, confidence, p, population, screened, found, excluded, at"
+		" FROM screen_stops ORDER BY id", 0, stop_row, &w);
+}
+
 /* ---- the random stopping sample ----------------------------------------- */
 
 int screen_ranking_sample(struct screen_ranking *out, struct lsr_db *db, uint64_t seed)

@@ -139,6 +139,12 @@ jqcheck "$OUT" '{screened, screen_excluded, screen_excluded_by_humans, screen_ex
 run 0 lsr -C rev prisma
 has "$OUT" "    excluded by automation tools (stopping rule)   $(printf %7d $((200 - screened)))"
 
+# the report's methods state the rule, its parameters and the p-value
+run 0 lsr -C rev report -o rep
+has rep/index.html "was stopped on "
+has rep/index.html "by the statistical stopping rule of Callaghan &amp; M&uuml;ller-Hansen (2020): recall &ge; 95% with 95% confidence, p = 0.0"
+has rep/index.html "($screened of 200 citations screened, 40 includes found); the $((200 - screened)) citations not screened were excluded by automation."
+
 # ---- a later human decision overrides the stop ---------------------------------
 late=$(sql rev/review.db "SELECT min(citation_id) FROM screen_stop_citations")
 run 0 lsr -C rev screen resolve "$late" --verdict include --stage title-abstract --by carol
