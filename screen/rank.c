@@ -183,7 +183,10 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 		if ((rc = screen_norm_text(&dt->f[k], src[k], strlen(src[k]))) < 0)
 			return rc;
 		if ((rc = field_terms(out, dt->f[k].s, dt->f[k].len,
-				      k == 0 ? (float)o->title_weight : 1.0f, o->bigrams)) < 0)
+				      k == 0   ? (float)o->title_weight
+				      : k == 2 ? (float)o->keyword_weight
+					       : 1.0f,
+				      o->bigrams)) < 0)
 			return rc;
 	}
 	return 0;
@@ -649,12 +652,15 @@ static int fit_ensemble(struct rank_model *m, const struct rank_feats *f, const 
 	return 0;
 }
 
+static signed char *cap_negatives(const signed char *labels, size_t n, size_t max);
+
 int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 		   const signed char *labels, const struct rank_model_opts *opts)
 {
 	struct rank_model_opts o = opts ? *opts : (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
 	struct rank_model *m;
 	size_t npos = 0, nneg = 0;
+	signed char *capped = NULL;
 	int rc;
 
 	*out = NULL;
@@ -670,9 +676,18 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 	}
 	m->kind = o.kind;
+	if (o.kind != RANK_MODEL_NB && o.max_negatives && nneg > o.max_negatives) {
+		if (!(capped = cap_negatives(labels, f->n, o.max_negatives))) {
+			rank_model_free(m);
+			return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		}
+		labels = capped;
+		nneg = o.max_negatives;
+	}
 	rc = o.kind == RANK_MODEL_NB	     ? fit_nb(m, f, labels, &o, npos, nneg)
 	     : o.kind == RANK_MODEL_ENSEMBLE ? fit_ensemble(m, f, labels, &o, npos, nneg)
 					     : fit_lr(m, f, labels, &o, npos, nneg);
+	free(capped);
 	if (rc < 0) {
 		rank_model_free(m);
 		return rc;
@@ -765,6 +780,33 @@ static int cmp_keyed(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A copy of labels keeping max of its excludes (those of the smallest
+ * SplitMix64 key of the row index), the others unlabelled; NULL when out
+ * of memory. */
+static signed char *cap_negatives(const signed char *labels, size_t n, size_t max)
+{
+	signed char *out = malloc(n ? n : 1);
+	struct keyed *v = malloc((n ? n : 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!out || !v) {
+		free(out);
+		free(v);
+		return NULL;
+	}
+	memcpy(out, labels, n);
+	for (size_t i = 0; i < n; i++)
+		if (labels[i] == 0) {
+			v[k] = (struct keyed){ mix64(0x6e6567ULL ^ mix64(i)), (int64_t)i, i };
+			k++;
+		}
+	qsort(v, k, sizeof(*v), cmp_keyed);
+	for (size_t j = max; j < k; j++)
+		out[v[j].i] = -1;
+	free(v);
+	return out;
 }
 
 void rank_presume_negatives(signed char *out, const signed char *labels, const int64_t *ids,

@@ -56,10 +56,11 @@ struct rank_feat_opts {
 	int min_df;         /* buckets in fewer citations are dropped (>= 1) */
 	int sublinear_tf;   /* 1: 1 + ln tf; 0: raw counts */
 	double title_weight;/* counts of title terms are multiplied by this */
+	double keyword_weight; /* and those of keyword terms by this */
 };
 
 /* The production features. */
-#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0 }
+#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2 }
 
 enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2 };
 
@@ -70,11 +71,13 @@ struct rank_model_opts {
 	double include_weight; /* LR: multiplier of the balanced include weight */
 	double alpha;          /* NB, ensemble: additive smoothing */
 	size_t presumed;       /* presumed negatives per training (rank_presume_negatives) */
+	size_t max_negatives;  /* LR: at most this many excludes trained on (a deterministic
+				* sample of them; 0: all), which bounds the time to train */
 };
 
 /* The production model, and the reference naive Bayes. */
-#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0, 100 }
-#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822, 0 }
+#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0, 100, 5000 }
+#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822, 0, 0 }
 
 /* Sparse L2-normalised TF-IDF rows of n citations (opaque). */
 struct rank_feats;
