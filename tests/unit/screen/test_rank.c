@@ -161,7 +161,8 @@ static void test_screen_rank__explain(void **state)
 	assert_true(saw_bigram);
 	/* every term once: contributions add up to the score minus the bias */
 	assert_true(fabs(sum + rank_model_bias(m) - rank_model_score(m, f, 4)) < 1e-4);
-	assert_string_equal(t[0].term, "omeprazole");
+	/* the words the include shares push it up most */
+	assert_true(!strcmp(t[0].term, "omeprazole") || !strcmp(t[0].term, "reflux"));
 	rank_terms_free(t, n);
 	/* case folding and accents: "ÉTUDE" is "etude", "Ω" spelt out */
 	assert_int_equal(rank_explain(&t, &n, m, f, 6, &docs[6], &o), 0);
