@@ -7,6 +7,7 @@
 #include "opt.h"
 #include "out.h"
 #include "../screen/screen.h"
+#include "../screen/rank.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 #include "../util/num.h"
@@ -25,7 +26,8 @@ static const char *const explain_usage[] = {
 	"lsr screen explain ID [--json]", NULL
 };
 static const char *const batch_usage[] = {
-	"lsr screen batch --reviewer NAME --stage title-abstract|full-text --size N [--seed S] [-o FILE]",
+	"lsr screen batch --reviewer NAME --stage title-abstract|full-text --size N [--seed S] [--order random|priority] [-o FILE]",
+	"lsr screen batch --reviewer NAME --stage title-abstract --stopping-sample N [--seed S] [-o FILE]",
 	"lsr screen batch --reprint BATCH [-o FILE]",
 	NULL
 };
@@ -33,7 +35,13 @@ static const char *const import_usage[] = {
 	"lsr screen import FILE --reviewer NAME [--json]", NULL
 };
 static const char *const status_usage[] = {
-	"lsr screen status [--json]", NULL
+	"lsr screen status [--recall R] [--confidence C] [--json]", NULL
+};
+static const char *const rank_usage[] = {
+	"lsr screen rank --reviewer NAME [--seed S] [--top N] [--explain ID] [--json]", NULL
+};
+static const char *const stop_usage[] = {
+	"lsr screen stop --recall R --confidence C [--sample] [--json]", NULL
 };
 static const char *const conflicts_usage[] = {
 	"lsr screen conflicts [--json]", NULL
@@ -215,18 +223,22 @@ static int screen_explain(int argc, const char **argv, struct lsr_ctx *ctx)
 
 static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *reviewer = NULL, *stage = NULL, *output = NULL;
-	long long size = 0, seed = 0, reprint = 0;
+	const char *reviewer = NULL, *stage = NULL, *output = NULL, *order = NULL;
+	long long size = 0, seed = 0, reprint = 0, sample = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "reviewer", &reviewer, "NAME", "the reviewer"),
 		OPT_STRING(0, "stage", &stage, "STAGE", "title-abstract or full-text"),
 		OPT_INT(0, "size", &size, "N", "citations to assign"),
 		OPT_INT(0, "seed", &seed, "S", "seed of the order (default 0)"),
+		OPT_STRING(0, "order", &order, "ORDER", "random or priority (default: the protocol's screening.order)"),
+		OPT_INT(0, "stopping-sample", &sample, "N", "a random sample of N unscreened citations for the stopping rule"),
 		OPT_INT(0, "reprint", &reprint, "BATCH", "write batch BATCH again"),
 		OPT_STRING('o', "output", &output, "FILE", "write the batch file to FILE"),
 		OPT_END(),
 	};
 	struct screen_batch_opts o;
+	struct screen_ranking ranking;
+	int ranked = 0;
 	const char **args;
 	char *data = NULL;
 	size_t len = 0, count;
@@ -240,8 +252,21 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "batch takes options only");
 	if ((rc = need_protocol(ctx, "screen batch")) < 0)
 		return rc;
-	if (size < 0 || seed < 0)
-		return lsr_error_set(LSR_EUSAGE, "--size and --seed must not be negative");
+	if (size < 0 || seed < 0 || sample < 0)
+		return lsr_error_set(LSR_EUSAGE, "--size, --seed and --stopping-sample must not be negative");
+	if (order && strcmp(order, "random") && strcmp(order, "priority"))
+		return lsr_error_set(LSR_EUSAGE, "--order takes random or priority, not '%s'", order);
+	if (!order)
+		order = ctx->protocol->screening_order ? ctx->protocol->screening_order : "random";
+	if (sample && size)
+		return lsr_error_set(LSR_EUSAGE, "--stopping-sample N is the batch's size: leave out --size");
+	if (sample)
+		size = sample;
+	if ((sample || !strcmp(order, "priority")) && stage && strcmp(stage, SCREEN_STAGE_TA)) {
+		if (sample)
+			return lsr_error_set(LSR_EUSAGE, "--stopping-sample goes with --stage title-abstract");
+		order = "random"; /* priority order is a title-abstract matter */
+	}
 	if (reprint && (reviewer || stage || size || seed))
 		return lsr_error_set(LSR_EUSAGE, "--reprint writes a batch again as it was made; it takes no --reviewer, --stage, --size or --seed");
 	if (!reprint && !stage)
@@ -269,7 +294,28 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 		free(data);
 		return rc;
 	}
+	if (stage && !strcmp(stage, SCREEN_STAGE_TA) && (sample || !strcmp(order, "priority")) &&
+	    reviewer) {
+		/* the rules first, so that the prior order sees their suggestions */
+		rc = screen_rules_run(ctx->db, ctx->protocol, SCREEN_RULES_ONLY_NEW, 0, NULL);
+		if (rc == 0)
+			rc = sample ? screen_ranking_sample(&ranking, ctx->db, (uint64_t)seed)
+				    : screen_ranking_make(&ranking, ctx->db, ctx->protocol, reviewer,
+							  (uint64_t)seed);
+		if (rc < 0) {
+			db_txn_rollback(ctx->db);
+			fclose(mem);
+			free(data);
+			return rc;
+		}
+		ranked = 1;
+		o.ranking = &ranking;
+	}
 	rc = screen_batch_create(ctx->db, ctx->protocol, &o, mem, &batch, &count);
+	if (rc == 0 && ranked && count)
+		rc = screen_ranking_record_batch(ctx->db, &ranking, batch);
+	if (ranked)
+		screen_ranking_release(&ranking);
 	fclose(mem);
 	if (rc == 0 && count)
 		rc = outfile_write_all(output, data, len);
@@ -280,14 +326,16 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (rc == 0 && count == 0)
 		ctx_info(ctx, "no citations left to assign to '%s' at %s", reviewer, stage);
 	else if (rc == 0) {
+		const char *how = sample ? ", stopping sample" : ranked ? ", priority order" : "";
+
 		if (output)
-			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld) in %s",
+			out_done(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld%s) in %s",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
-				 seed, output);
+				 seed, how, output);
 		else
-			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld)",
+			ctx_info(ctx, "batch %lld: %zu citation%s for %s at %s (seed %lld%s)",
 				 (long long)batch, count, count == 1 ? "" : "s", reviewer, stage,
-				 seed);
+				 seed, how);
 	}
 	free(data);
 	return rc;
@@ -349,14 +397,40 @@ static void print_num(double x, int prec, const char *suffix)
 		printf("n/a");
 }
 
+/* The stopping rule's figures (rank.h). */
+static void print_stopping(json_t *s)
+{
+	json_t *sm = json_object_get(s, "sample");
+
+	printf("stopping rule (recall >= %g%%, confidence %g%%): %lld of %lld citations screened (%lld in priority order), %lld includes found; p = %.4g, %s\n",
+	       json_number_value(json_object_get(s, "recall_target")) * 100,
+	       json_number_value(json_object_get(s, "confidence")) * 100, jint(s, "screened"),
+	       jint(s, "population"), jint(s, "screened_in_priority_order"),
+	       jint(s, "includes_found"), json_number_value(json_object_get(s, "p")),
+	       json_is_true(json_object_get(s, "met")) ? "met (lsr screen stop may exclude the rest)"
+						       : "not met");
+	if (json_is_object(sm)) {
+		printf("  stopping sample (batch %lld): %lld of %lld unscreened citations, %lld includes",
+		       jint(sm, "batch"), jint(sm, "size"), jint(sm, "population"), jint(sm, "includes"));
+		if (jint(sm, "undecided"))
+			printf(", %lld not decided yet\n", jint(sm, "undecided"));
+		else
+			printf("; p = %.4g, %s\n", json_number_value(json_object_get(sm, "p")),
+			       json_is_true(json_object_get(sm, "met")) ? "met" : "not met");
+	}
+}
+
 static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 {
+	double recall = 0.95, confidence = 0.95;
 	int json = 0;
 	struct opt opts[] = {
+		OPT_DOUBLE(0, "recall", &recall, "R", "stopping rule: the recall target (default 0.95)"),
+		OPT_DOUBLE(0, "confidence", &confidence, "C", "stopping rule: the confidence (default 0.95)"),
 		OPT_BOOL(0, "json", &json, "one JSON object"),
 		OPT_END(),
 	};
-	json_t *o, *ta, *ft, *x;
+	json_t *o, *ta, *ft, *x, *stopping;
 	const char **args;
 	size_t i;
 	int rc = opt_parse(argc, argv, opts, status_usage, &args);
@@ -367,6 +441,11 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "status takes options only");
 	if ((rc = screen_status_json(ctx->db, &o)) < 0)
 		return rc;
+	if ((rc = screen_stopping_json(ctx->db, recall, confidence, &stopping)) < 0) {
+		json_decref(o);
+		return rc;
+	}
+	json_object_set_new(o, "stopping", stopping);
 	if (json)
 		return out_json_doc(o);
 	ta = json_object_get(o, "title_abstract");
@@ -375,6 +454,9 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 	       jint(ta, "citations"), jint(ta, "screened"), jint(ta, "included"),
 	       jint(ta, "excluded"), jint(ta, "excluded_by_reviewers"),
 	       jint(ta, "excluded_by_automation"), jint(ta, "pending"), jint(ta, "conflicts"));
+	if (jint(ta, "excluded_by_stopping_rule"))
+		printf("  of the excluded, %lld not screened: the stopping rule (lsr screen stop)\n",
+		       jint(ta, "excluded_by_stopping_rule"));
 	print_exclusions(json_object_get(ta, "exclusions"));
 	printf("full-text: %lld reports sought, %lld awaiting retrieval, %lld not retrieved, %lld assessed: %lld included, %lld excluded, %lld pending, %lld in conflict\n",
 	       jint(ft, "reports_sought"), jint(ft, "awaiting_retrieval"),
@@ -413,6 +495,7 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 				  ? json_number_value(json_object_get(x, "ac1")) : NAN, 3, "");
 		putchar('\n');
 	}
+	print_stopping(stopping);
 	if (jint(o, "second_looks"))
 		printf("split citations flagged for a second look: %lld\n", jint(o, "second_looks"));
 	printf("studies: %lld (%lld reports)\n", jint(o, "studies"), jint(o, "reports_of_studies"));
@@ -573,6 +656,122 @@ static int screen_fulltext(int argc, const char **argv, struct lsr_ctx *ctx)
 	return 0;
 }
 
+/* ---- rank, stop --------------------------------------------------------- */
+
+static int screen_rank(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	const char *reviewer = NULL, *explain = NULL;
+	long long seed = 0, top = 20;
+	int json = 0;
+	struct opt opts[] = {
+		OPT_STRING(0, "reviewer", &reviewer, "NAME", "whose order (their decisions and the resolved ones train it)"),
+		OPT_INT(0, "seed", &seed, "S", "seed (default 0)"),
+		OPT_INT(0, "top", &top, "N", "citations listed (default 20)"),
+		OPT_STRING(0, "explain", &explain, "ID", "the score of citation ID and the terms behind it"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	int64_t id = 0;
+	json_t *o, *x, *e;
+	size_t i;
+	int rc = opt_parse(argc, argv, opts, rank_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "rank takes options only");
+	if ((rc = need_protocol(ctx, "screen rank")) < 0)
+		return rc;
+	if (!reviewer)
+		return lsr_error_set(LSR_EUSAGE, "rank needs --reviewer NAME");
+	if (seed < 0 || top < 0)
+		return lsr_error_set(LSR_EUSAGE, "--seed and --top must not be negative");
+	if (explain && (rc = parse_id(explain, &id)) < 0)
+		return rc;
+	if ((rc = screen_rank_json(ctx->db, ctx->protocol, reviewer, (uint64_t)seed, id,
+				   (size_t)top, &o)) < 0)
+		return rc;
+	if (json)
+		return out_json_doc(o);
+	out_fprint(stdout, "ranking %lld for %s: %s (%s), trained on %lld citations (%lld includes); %lld to screen; inputs %.12s\n",
+		   jint(o, "ranking"), reviewer, jstr(o, "model"), jstr(o, "library"),
+		   jint(o, "labelled"), jint(o, "includes"), jint(o, "candidates"),
+		   jstr(o, "inputs_hash"));
+	e = json_object_get(o, "explain");
+	if (!e) {
+		json_array_foreach(json_object_get(o, "order"), i, x) {
+			json_t *sc = json_object_get(x, "score");
+
+			if (json_is_number(sc))
+				out_fprint(stdout, "%6lld  %8lld  %+.4f\n", jint(x, "position"), jint(x, "id"),
+					   json_number_value(sc));
+			else
+				out_fprint(stdout, "%6lld  %8lld\n", jint(x, "position"), jint(x, "id"));
+		}
+	} else {
+		out_fprint(stdout, "citation %lld: %s\n", jint(e, "id"), jstr(e, "title"));
+		if (json_is_number(json_object_get(e, "position")))
+			out_fprint(stdout, "position %lld of %lld", jint(e, "position"), jint(o, "candidates"));
+		else
+			out_fprint(stdout, "not ranked (already decided or not pending)");
+		if (json_is_number(json_object_get(e, "score")))
+			out_fprint(stdout, "; score %+.4f (intercept %+.4f)\n",
+				   json_number_value(json_object_get(e, "score")),
+				   json_number_value(json_object_get(e, "bias")));
+		else
+			out_fprint(stdout, "; no model yet (the prior order)\n");
+		out_fprint(stdout, "terms pushing it up:%s\n",
+			   json_array_size(json_object_get(e, "up")) ? "" : " none");
+		json_array_foreach(json_object_get(e, "up"), i, x)
+			if (i < (size_t)top)
+				out_fprint(stdout, "  %+.4f  %s\n",
+					   json_number_value(json_object_get(x, "contribution")), jstr(x, "term"));
+		out_fprint(stdout, "terms pushing it down:%s\n",
+			   json_array_size(json_object_get(e, "down")) ? "" : " none");
+		json_array_foreach(json_object_get(e, "down"), i, x)
+			if (i < (size_t)top)
+				out_fprint(stdout, "  %+.4f  %s\n",
+					   json_number_value(json_object_get(x, "contribution")), jstr(x, "term"));
+	}
+	json_decref(o);
+	return 0;
+}
+
+static int screen_stop_cmd(int argc, const char **argv, struct lsr_ctx *ctx)
+{
+	double recall = -1, confidence = -1;
+	int json = 0, sample = 0;
+	struct opt opts[] = {
+		OPT_DOUBLE(0, "recall", &recall, "R", "the recall target, e.g. 0.95"),
+		OPT_DOUBLE(0, "confidence", &confidence, "C", "the confidence, e.g. 0.95"),
+		OPT_BOOL(0, "sample", &sample, "test the latest stopping sample (lsr screen batch --stopping-sample)"),
+		OPT_BOOL(0, "json", &json, "one JSON object"),
+		OPT_END(),
+	};
+	const char **args;
+	json_t *o;
+	int rc = opt_parse(argc, argv, opts, stop_usage, &args);
+
+	if (rc < 0 || rc == OPT_HELP)
+		return rc;
+	if (rc > 0)
+		return lsr_error_set(LSR_EUSAGE, "stop takes options only");
+	if (recall < 0 || confidence < 0)
+		return lsr_error_set(LSR_EUSAGE, "stop needs --recall R and --confidence C (e.g. 0.95 and 0.95)");
+	if ((rc = screen_stop(ctx->db, recall, confidence, sample, &o)) < 0)
+		return rc;
+	if (json) {
+		json_object_set_new(o, "schema_version", json_integer(1));
+		return out_json_doc(o);
+	}
+	out_done(ctx, "stop %lld: %lld citation%s excluded by automation: %s",
+		 jint(o, "stop"), jint(o, "excluded"), jint(o, "excluded") == 1 ? "" : "s",
+		 jstr(o, "reason"));
+	json_decref(o);
+	return 0;
+}
+
 static const struct opt_subcommand screen_subcommands[] = {
 	OPT_SUBCOMMAND("rules", screen_rules, rules_usage),
 	OPT_SUBCOMMAND("explain", screen_explain, explain_usage),
@@ -582,6 +781,8 @@ static const struct opt_subcommand screen_subcommands[] = {
 	OPT_SUBCOMMAND("conflicts", screen_conflicts, conflicts_usage),
 	OPT_SUBCOMMAND("resolve", screen_resolve_cmd, resolve_usage),
 	OPT_SUBCOMMAND("fulltext", screen_fulltext, fulltext_usage),
+	OPT_SUBCOMMAND("rank", screen_rank, rank_usage),
+	OPT_SUBCOMMAND("stop", screen_stop_cmd, stop_usage),
 	OPT_SUBCOMMAND_END(),
 };
 

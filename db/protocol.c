@@ -68,6 +68,7 @@ static const char *const formats[] = { "auto", "pubmed-xml", "medline", "ris", "
 				       "endnote-xml", "endnote", "bibtex", "csv", NULL };
 static const char *const stages[] = { "title-abstract", "full-text", NULL };
 static const char *const modes[] = { "suggest", "exclude", NULL };
+static const char *const orders[] = { "random", "priority", NULL };
 static const char *const ctypes[] = { "text", "number", "integer", "choice", NULL };
 static const char *const otypes[] = { "continuous", "dichotomous", "time-to-event", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
@@ -128,10 +129,17 @@ static const struct pfield rule_fields[] = {
 SCHEMA(rule_schema, rule_fields, struct protocol_rule,
        (long)offsetof(struct protocol_rule, line));
 
+static const struct pfield priority_fields[] = {
+	F("retrain_every", P_INT, 0, struct protocol_priority, retrain_every),
+};
+SCHEMA(priority_schema, priority_fields, struct protocol_priority, NOLINE);
+
 static const struct pfield screening_fields[] = {
 	F("reviewers", P_INT, 0, struct protocol, reviewers),
 	FS("reasons", REQ, struct protocol, reasons, nreasons, reason_schema),
 	FS("rules", 0, struct protocol, rules, nrules, rule_schema),
+	FE("order", 0, struct protocol, screening_order, orders),
+	FM("priority", struct protocol, priority, priority_schema),
 };
 SCHEMA(screening_schema, screening_fields, struct protocol, NOLINE);
 
@@ -636,6 +644,11 @@ static int check_refs(const struct walk *w, struct protocol *p)
 		buf_adds(&path, "screening.reviewers");
 		FAIL_AT(1, "expected at least 1");
 	}
+	if (p->priority.retrain_every < 1) {
+		buf_reset(&path);
+		buf_adds(&path, "screening.priority.retrain_every");
+		FAIL_AT(1, "expected at least 1");
+	}
 	for (size_t i = 0; i < p->nreasons; i++) {
 		struct protocol_reason *r = &p->reasons[i];
 
@@ -917,6 +930,7 @@ int protocol_load(struct protocol **out, const char *path)
 		goto out;
 	}
 	p->reviewers = 2;
+	p->priority.retrain_every = 10;
 	p->extractors = 2;
 	p->analysis_defaults.hk = -1;
 	p->analysis_defaults.allow_repeated = -1;
@@ -929,7 +943,8 @@ int protocol_load(struct protocol **out, const char *path)
 	rc = decode_map(&w, root, &top_schema, (char *)p, &kpath, 1);
 	if (rc < 0)
 		goto out;
-	if ((!p->risk_of_bias && !(p->risk_of_bias = xstrdup("rob1"))) ||
+	if ((!p->screening_order && !(p->screening_order = xstrdup("random"))) ||
+	    (!p->risk_of_bias && !(p->risk_of_bias = xstrdup("rob1"))) ||
 	    (!p->rob2_effect && !(p->rob2_effect = xstrdup("assignment")))) {
 		rc = lsr_error_oom();
 		goto out;
@@ -1024,6 +1039,7 @@ void protocol_free(struct protocol *p)
 		strv_release(&p->outcomes[i].timepoints);
 	}
 	free(p->outcomes);
+	free(p->screening_order);
 	free(p->risk_of_bias);
 	free(p->rob2_effect);
 	free_opts(&p->analysis_defaults);

@@ -128,6 +128,10 @@ struct protocol {
 	size_t nreasons;
 	struct protocol_rule *rules;
 	size_t nrules;
+	char *screening_order;            /* random (default) | priority (issue 13) */
+	struct protocol_priority {
+		int retrain_every;        /* screening.priority.retrain_every, default 10 */
+	} priority;
 
 	/* extraction */
 	int extractors;                   /* default 2 */

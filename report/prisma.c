@@ -139,6 +139,8 @@ static int ta_into(struct prisma *x, const struct protocol *p, const struct scre
 	x->screened += c->n;
 	if (!strcmp(c->status, "excluded")) {
 		x->screen_excluded += c->n;
+		if (c->stopping)
+			x->screen_excluded_by_tools += c->n;
 		return counts_add(&x->screen_excluded_reasons, *c->reason ? c->reason : "(no reason given)",
 				  reason_label(p, c->reason), c->n);
 	}
@@ -384,6 +386,7 @@ static int check_sums(const struct prisma *all, const struct prisma *per)
 		sum.other_removed += u->other_removed;
 		sum.screened += u->screened;
 		sum.screen_excluded += u->screen_excluded;
+		sum.screen_excluded_by_tools += u->screen_excluded_by_tools;
 		sum.sought += u->sought;
 		sum.assessed += u->assessed;
 		sum.fulltext_excluded_total += u->fulltext_excluded_total;
@@ -398,6 +401,7 @@ static int check_sums(const struct prisma *all, const struct prisma *per)
 	}
 	SAME(identified_total) SAME(identified_other_total) SAME(duplicates_removed)
 	SAME(automation_excluded) SAME(other_removed) SAME(screened) SAME(screen_excluded)
+	SAME(screen_excluded_by_tools)
 	SAME(sought) SAME(assessed) SAME(fulltext_excluded_total) SAME(reports_included)
 	SAME(studies_included)
 #undef SAME
@@ -469,6 +473,9 @@ json_t *prisma_json(const struct prisma *x)
 	json_object_set_new(o, "skipped_at_import", json_integer(x->skipped_at_import));
 	json_object_set_new(o, "screened", json_integer(x->screened));
 	json_object_set_new(o, "screen_excluded", json_integer(x->screen_excluded));
+	json_object_set_new(o, "screen_excluded_by_humans",
+			    json_integer(x->screen_excluded - x->screen_excluded_by_tools));
+	json_object_set_new(o, "screen_excluded_by_automation", json_integer(x->screen_excluded_by_tools));
 	json_object_set_new(o, "screen_excluded_reasons", counts_json(&x->screen_excluded_reasons));
 	json_object_set_new(o, "screen_pending", json_integer(x->screen_pending));
 	json_object_set_new(o, "sought", json_integer(x->sought));
@@ -546,6 +553,12 @@ int prisma_text(struct buf *out, const struct prisma *x)
 		rc = buf_printf(out, "  note: %lld malformed entries were skipped at import (lsr import\n"
 				"  --skip-malformed; not records, not counted above: see lsr status)\n",
 				(long long)x->skipped_at_import);
+	if (rc == 0 && x->screen_excluded_by_tools)
+		rc = buf_printf(out,
+				"    excluded by a human                            %7lld\n"
+				"    excluded by automation tools (stopping rule)   %7lld\n",
+				(long long)(x->screen_excluded - x->screen_excluded_by_tools),
+				(long long)x->screen_excluded_by_tools);
 	if (rc == 0)
 		rc = text_counts(out, "    ", &x->screen_excluded_reasons);
 	if (rc == 0 && x->screen_pending)

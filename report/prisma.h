@@ -46,6 +46,7 @@ struct prisma {
 	int64_t skipped_at_import; /* malformed entries skipped by imports: noted, never counted */
 	/* screening */
 	int64_t screened, screen_excluded, screen_pending;
+	int64_t screen_excluded_by_tools; /* of screen_excluded: by the stopping rule */
 	struct prisma_counts screen_excluded_reasons;
 	int64_t sought, not_retrieved, awaiting_retrieval, assessed;
 	struct prisma_counts not_retrieved_reasons, fulltext_excluded;

@@ -229,6 +229,12 @@ static int box_excluded(struct box *b, const struct prisma *x, int upd)
 
 	(void)upd;
 	rc |= box_line(b, 0, "Records excluded (n = %lld)", (long long)x->screen_excluded);
+	if (x->screen_excluded_by_tools) {
+		rc |= box_line(b, 0, "  by a human (n = %lld)",
+			       (long long)(x->screen_excluded - x->screen_excluded_by_tools));
+		rc |= box_line(b, 0, "  by automation tools (n = %lld)",
+			       (long long)x->screen_excluded_by_tools);
+	}
 	rc |= counts_lines(b, &x->screen_excluded_reasons, 1);
 	return rc;
 }

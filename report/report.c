@@ -22,6 +22,7 @@
 #include "../extract/extract.h"
 #include "../pool/review.h"
 #include "../screen/screen.h"
+#include "../screen/rank.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 #include "../util/outfile.h"
@@ -221,6 +222,22 @@ static void flags(struct rep *r)
 		out(r, "</ul></div>\n");
 }
 
+/* The methods' sentence for each stop of priority screening (rank.h). */
+static int stop_note(const struct screen_stop_row *s, void *payload)
+{
+	struct rep *r = payload;
+
+	out(r, "<p>Title-abstract screening in priority order (logistic regression, liblinear) "
+	       "was stopped on %.10s by the statistical stopping rule of Callaghan &amp; "
+	       "M&uuml;ller-Hansen (2020)%s: recall &ge; %g%% with %g%% confidence, p = %.3g "
+	       "(%lld of %lld citations screened, %lld includes found); the %lld citations not "
+	       "screened were excluded by automation.</p>\n",
+	       s->at, strcmp(s->method, "sample") ? "" : " on a random sample of the rest",
+	       s->recall * 100, s->confidence * 100, s->p, (long long)s->screened,
+	       (long long)s->population, (long long)s->found, (long long)s->excluded);
+	return r->rc;
+}
+
 static void prisma_section(struct rep *r)
 {
 	struct prisma x;
@@ -253,6 +270,8 @@ static void prisma_section(struct rep *r)
 	}
 	buf_release(&svg);
 	prisma_release(&x);
+	if (r->rc == 0 && (rc = screen_stops_each(r->db, stop_note, r)) < 0)
+		r->rc = rc;
 }
 
 /* characteristics: agreed values collected from extract_compare() */

@@ -12,6 +12,7 @@
  * of another reviewer's decisions is shown: screening is blind.
  */
 #include "screening_int.h"
+#include "rank.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/csvtab.h"
@@ -98,6 +99,25 @@ static int eligible(struct lsr_db *db, const char *stage, const char *reviewer,
 	*out = v;
 	*out_n = n;
 	return 0;
+}
+
+/* A priority order or a stopping sample (rank.h) replaces the seed's key
+ * by the citation's position; citations it does not hold are not handed
+ * out, and a sample ignores earlier assignments (it must be uniform). */
+static void rank_picks(const struct screen_ranking *r, struct pick *v, size_t *n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (screen_ranking_key(r, v[i].id, &v[i].key) < 0)
+			continue;
+		if (r->kind == SCREEN_RANKING_SAMPLE)
+			v[i].assigned = 0;
+		v[o++] = v[i];
+	}
+	*n = o;
+	if (o > 1)
+		qsort(v, o, sizeof(*v), cmp_pick);
 }
 
 /* "a; b; c" from the keywords of a citation's counted members. */
@@ -272,6 +292,8 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 		goto fail;
 	if ((rc = eligible(db, stage, opts->reviewer, p->reviewers, opts->seed, &picks, &n)) < 0)
 		goto fail;
+	if (opts->ranking)
+		rank_picks(opts->ranking, picks, &n);
 	take = n < opts->size ? n : opts->size;
 	clock_now_iso(now);
 	if (take) {

@@ -71,7 +71,7 @@ static int ta_row(sqlite3_stmt *st, void *payload)
 	struct screen_ta_count c = {
 		.status = db_rows_text(st, 0), .automation = sqlite3_column_int(st, 1),
 		.reason = db_rows_text(st, 2), .update_no = sqlite3_column_int(st, 3),
-		.n = sqlite3_column_int64(st, 4),
+		.n = sqlite3_column_int64(st, 4), .stopping = sqlite3_column_int(st, 5),
 	};
 
 	return w->fn(&c, w->payload);
@@ -84,8 +84,8 @@ int screen_ta_status_counts(struct lsr_db *db, int update,
 
 	return db_rows_each(db,
 		"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), t.update_no,"
-		" count(*) FROM screen_ta_status t"
-		" WHERE" IN_SCOPE("t.update_no") " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+		" count(*), t.decided_by = 'stopping-rule' FROM screen_ta_status t"
+		" WHERE" IN_SCOPE("t.update_no") " GROUP BY 1, 2, 6, 3, 4 ORDER BY 1, 2, 6, 3, 4",
 		update, ta_row, &w);
 }
 

@@ -266,6 +266,7 @@ int screen_citation_split(struct lsr_db *db, int64_t from, const int64_t *parts,
 
 struct protocol;
 struct json_t;
+struct screen_ranking;
 
 #define SCREEN_STAGE_TA "title-abstract"
 #define SCREEN_STAGE_FT "full-text"
@@ -384,6 +385,8 @@ struct screen_batch_opts {
 	size_t size;           /* citations wanted */
 	uint64_t seed;         /* the order is reproducible for a seed */
 	const char *file;      /* recorded with the batch (may be NULL) */
+	const struct screen_ranking *ranking; /* priority order or a stopping sample
+					       * (rank.h); NULL: the seed's order */
 };
 
 /*
@@ -510,6 +513,7 @@ int screen_update_sizes(struct lsr_db *db, int update,
 struct screen_ta_count {
 	const char *status;    /* pending, conflict, included, excluded */
 	int automation;        /* 1: excluded by the protocol's rules */
+	int stopping;          /* 1: excluded by the stopping rule (lsr screen stop) */
 	const char *reason;    /* exclusion reason code; "" when none */
 	int update_no;         /* the citations' update */
 	int64_t n;

@@ -189,11 +189,13 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 	static const char sql_ta[] =
 		"SELECT count(*), coalesce(sum(decided_by IS NOT 'automation'), 0),"
 		" coalesce(sum(status = 'included'), 0), coalesce(sum(status = 'excluded'), 0),"
-		" coalesce(sum(status = 'excluded' AND decided_by <> 'automation'), 0),"
+		" coalesce(sum(status = 'excluded' AND decided_by NOT IN ('automation', 'stopping-rule')), 0),"
 		" coalesce(sum(decided_by = 'automation'), 0), coalesce(sum(status = 'pending'), 0),"
-		" coalesce(sum(status = 'conflict'), 0) FROM screen_ta_status";
+		" coalesce(sum(status = 'conflict'), 0), coalesce(sum(decided_by = 'stopping-rule'), 0)"
+		" FROM screen_ta_status";
 	static const char *const keys_ta[] = { "citations", "screened", "included", "excluded",
-		"excluded_by_reviewers", "excluded_by_automation", "pending", "conflicts", NULL };
+		"excluded_by_reviewers", "excluded_by_automation", "pending", "conflicts",
+		"excluded_by_stopping_rule", NULL };
 	static const char sql_ft[] =
 		"SELECT count(*), coalesce(sum(status = 'awaiting-retrieval'), 0),"
 		" coalesce(sum(status = 'not-retrieved'), 0),"

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils libpcre2-dev
   libsqlite3-dev sqlite3 libgsl-dev libfyaml-dev libjansson-dev
-  libutf8proc-dev zlib1g-dev libzstd-dev libcsv-dev libcmocka-dev librsvg2-bin jq
+  libutf8proc-dev zlib1g-dev libzstd-dev libcsv-dev liblinear-dev libcmocka-dev librsvg2-bin jq
   libmicrohttpd-dev curl clang-tidy"
 if [ "$(id -u)" -ne 0 ]; then
   if ! command -v sudo >/dev/null 2>&1; then

@@ -1,0 +1,699 @@
+/*
+ * screen_sim.c - prioritised screening replayed on labelled sets (issue 13).
+ *
+ *     bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]
+ *                      [--every N] [--nudging-subset] [--synthetic N ...]
+ *                      [--labelled F] [tuning options]
+ *
+ * Every DIR/<set>/records.csv.gz (default ../shared/fixtures/screening,
+ * whose README gives the format) is screened by an oracle in the order the
+ * production ranking code (screen/rank.c) gives: 1 random include and 1
+ * random exclude first, then the top of the ranking, the model retrained
+ * after every N decisions (the production default, 10).  Per set and label
+ * level (title-abstract: label_included, final: label_final), means over
+ * seeds 1..N (default 20):
+ *   wss95, wss100      work saved over sampling at recall 95% / 100% (%)
+ *   recall_at_10, _25  recall after 10% / 25% of the records (%)
+ *   last_include_at    records screened when the last include was found
+ *   baseline_wss95     the same replay with the reference learner (TF-IDF
+ *                      unigrams of title and abstract, multinomial naive
+ *                      Bayes alpha 3.822, class-balanced weights)
+ *   stop_*             the stopping rule (screen/stopping.c, recall 95%,
+ *                      confidence 95%) checked after every N decisions:
+ *                      recall at the stop, share of runs whose recall at
+ *                      the stop fell below 95%, work saved (% of records
+ *                      not screened); a run that never stops saves 0.
+ * --nudging-subset adds the 1,847-record nudging subset on which ASReview
+ * published WSS@95 71.7 (the README's rule).  --synthetic N times feature
+ * building and one retrain + re-rank of N citations made of the real
+ * records (varied), --labelled F of them labelled (default 0.1), and
+ * prints peak memory.  Figures go to stdout; nothing is written.
+ */
+#include "screen/rank.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <zlib.h>
+
+struct set {
+	char *name;
+	size_t n;
+	char **id, **title, **abstract, **keywords;
+	signed char *ta, *fin;
+};
+
+/* ---- reading a set -------------------------------------------------------- */
+
+struct reader {
+	struct set *s;
+	int col;          /* field within the row */
+	int row;          /* 0: header */
+	int map[8];       /* file column -> ours (-1: unused) */
+	char *f[6];       /* id title abstract keywords label_included label_final */
+	size_t alloc;
+	int bad;
+};
+
+static const char *const want[6] = { "id", "title", "abstract", "keywords",
+				     "label_included", "label_final" };
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct reader *r = ctx;
+
+	if (r->row == 0) {
+		if (r->col < 8) {
+			r->map[r->col] = -1;
+			for (int k = 0; k < 6; k++)
+				if (strlen(want[k]) == len && !memcmp(data, want[k], len))
+					r->map[r->col] = k;
+		}
+	} else if (r->col < 8 && r->map[r->col] >= 0) {
+		char *c = malloc(len + 1);
+
+		if (!c) {
+			r->bad = 1;
+		} else {
+			memcpy(c, data, len);
+			c[len] = 0;
+			free(r->f[r->map[r->col]]);
+			r->f[r->map[r->col]] = c;
+		}
+	}
+	r->col++;
+}
+
+static int grow(struct set *s, size_t *alloc)
+{
+	size_t na = *alloc ? *alloc * 2 : 1024;
+	void *p[6];
+
+	p[0] = realloc(s->id, na * sizeof(char *));
+	if (p[0])
+		s->id = p[0];
+	p[1] = realloc(s->title, na * sizeof(char *));
+	if (p[1])
+		s->title = p[1];
+	p[2] = realloc(s->abstract, na * sizeof(char *));
+	if (p[2])
+		s->abstract = p[2];
+	p[3] = realloc(s->keywords, na * sizeof(char *));
+	if (p[3])
+		s->keywords = p[3];
+	p[4] = realloc(s->ta, na);
+	if (p[4])
+		s->ta = p[4];
+	p[5] = realloc(s->fin, na);
+	if (p[5])
+		s->fin = p[5];
+	for (int k = 0; k < 6; k++)
+		if (!p[k])
+			return -1;
+	*alloc = na;
+	return 0;
+}
+
+static void on_row(int c, void *ctx)
+{
+	struct reader *r = ctx;
+	struct set *s = r->s;
+
+	(void)c;
+	if (r->row++ == 0) {
+		r->col = 0;
+		return;
+	}
+	r->col = 0;
+	if (s->n == r->alloc && grow(s, &r->alloc) < 0) {
+		r->bad = 1;
+		return;
+	}
+	s->id[s->n] = r->f[0] ? r->f[0] : strdup("");
+	s->title[s->n] = r->f[1];
+	s->abstract[s->n] = r->f[2];
+	s->keywords[s->n] = r->f[3];
+	s->ta[s->n] = (signed char)(r->f[4] && r->f[4][0] == '1');
+	s->fin[s->n] = (signed char)(r->f[5] && r->f[5][0] == '1');
+	free(r->f[4]);
+	free(r->f[5]);
+	memset(r->f, 0, sizeof(r->f));
+	s->n++;
+}
+
+static int set_load(struct set *s, const char *dir, const char *name)
+{
+	char path[4096], chunk[65536];
+	struct csv_parser p;
+	struct reader r;
+	gzFile gz;
+	int len;
+
+	memset(s, 0, sizeof(*s));
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	s->name = strdup(name);
+	snprintf(path, sizeof(path), "%s/%s/records.csv.gz", dir, name);
+	if (!(gz = gzopen(path, "rb")))
+		return -1;
+	csv_init(&p, CSV_APPEND_NULL);
+	while ((len = gzread(gz, chunk, sizeof(chunk))) > 0)
+		if (csv_parse(&p, chunk, (size_t)len, on_field, on_row, &r) != (size_t)len) {
+			r.bad = 1;
+			break;
+		}
+	csv_fini(&p, on_field, on_row, &r);
+	csv_free(&p);
+	gzclose(gz);
+	for (int k = 0; k < 6; k++)
+		free(r.f[k]);
+	if (r.bad)
+		fprintf(stderr, "bench_screen_sim: %s: malformed CSV\n", path);
+	return r.bad ? -1 : 0;
+}
+
+static void set_free(struct set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->id[i]);
+		free(s->title[i]);
+		free(s->abstract[i]);
+		free(s->keywords[i]);
+	}
+	free(s->id);
+	free(s->title);
+	free(s->abstract);
+	free(s->keywords);
+	free(s->ta);
+	free(s->fin);
+	free(s->name);
+}
+
+static int cmp_idnum(const void *a, const void *b, void *ctx)
+{
+	const struct set *s = ctx;
+	long x = atol(s->id[*(const size_t *)a]), y = atol(s->id[*(const size_t *)b]);
+
+	return x < y ? -1 : x > y;
+}
+
+/* The README's 1,847-record nudging subset: by numeric id, no empty
+ * abstract, no abstract equal to an earlier one. */
+static int nudging_subset(struct set *out, const struct set *s)
+{
+	size_t *ix = malloc(s->n * sizeof(*ix)), alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!ix)
+		return -1;
+	for (size_t i = 0; i < s->n; i++)
+		ix[i] = i;
+	qsort_r(ix, s->n, sizeof(*ix), cmp_idnum, (void *)s);
+	out->name = strdup("nagtegaal2019_nudging_1847");
+	for (size_t a = 0; a < s->n; a++) {
+		size_t i = ix[a];
+		int dup = 0;
+
+		if (!s->abstract[i] || !s->abstract[i][0])
+			continue;
+		for (size_t b = 0; b < out->n && !dup; b++)
+			dup = !strcmp(out->abstract[b], s->abstract[i]);
+		if (dup)
+			continue;
+		if (out->n == alloc && grow(out, &alloc) < 0) {
+			free(ix);
+			return -1;
+		}
+		out->id[out->n] = strdup(s->id[i]);
+		out->title[out->n] = s->title[i] ? strdup(s->title[i]) : NULL;
+		out->abstract[out->n] = strdup(s->abstract[i]);
+		out->keywords[out->n] = s->keywords[i] ? strdup(s->keywords[i]) : NULL;
+		out->ta[out->n] = s->ta[i];
+		out->fin[out->n] = s->fin[i];
+		out->n++;
+	}
+	free(ix);
+	return 0;
+}
+
+/* ---- the replay -------------------------------------------------------- */
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+struct run {
+	double wss95, wss100, r10, r25, last;
+	double stop_recall, stop_saved;
+	int stopped;
+};
+
+struct method {
+	struct rank_feat_opts fo;
+	struct rank_model_opts mo;
+	int keywords;     /* the keywords field takes part */
+};
+
+/* Replay one set with oracle y under method m (features f), seed. */
+static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
+		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
+{
+	signed char *lab = malloc(n), *train = malloc(n);
+	unsigned char *seq = malloc(n);
+	size_t *order = malloc(n * sizeof(*order));
+	double *scores = malloc(n * sizeof(*scores));
+	int64_t *ids = malloc(n * sizeof(*ids));
+	size_t R = 0, npos = 0, nneg = 0, seen = 0, found = 0, n95, at95 = 0, at10, at25;
+	size_t f10 = 0, f25 = 0, last = 0;
+	uint64_t st = seed;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!lab || !train || !seq || !order || !scores || !ids) {
+		rc = -1;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		lab[i] = -1;
+		ids[i] = (int64_t)i;
+		R += y[i] == 1;
+	}
+	n95 = (size_t)ceil(0.95 * (double)R - 1e-9);
+	at10 = (size_t)ceil(0.10 * (double)n);
+	at25 = (size_t)ceil(0.25 * (double)n);
+	if (!R || R == n) {
+		rc = -1;
+		goto done;
+	}
+	/* the priors: a random include, a random exclude */
+	{
+		size_t pi = (size_t)(mix(st++) % R), ni = (size_t)(mix(st++) % (n - R));
+
+		for (size_t i = 0; i < n; i++) {
+			if (y[i] == 1 && npos++ == pi)
+				lab[i] = 1, seq[seen++] = 1;
+			else if (y[i] != 1 && nneg++ == ni)
+				lab[i] = 0, seq[seen++] = 0;
+		}
+		/* the include was drawn first: keep that order in seq */
+		seq[0] = 1;
+		seq[1] = 0;
+	}
+	found = 1;
+	if (found >= n95 && !at95)
+		at95 = seen;
+	while (seen < n) {
+		struct rank_model *m = NULL;
+		size_t no = 0;
+
+		rank_presume_negatives(train, lab, ids, n, mo->presumed, mix(seed ^ mix(seen)));
+		if (rank_model_fit(&m, f, train, mo) < 0) {
+			rc = -1;
+			goto done;
+		}
+		rank_model_score_all(m, f, scores);
+		rank_model_free(m);
+		rank_order(order, &no, scores, lab, ids, n);
+		for (size_t k = 0; k < (size_t)every && k < no; k++) {
+			size_t i = order[k];
+
+			lab[i] = y[i] == 1;
+			seq[seen++] = (unsigned char)lab[i];
+			if (lab[i]) {
+				found++;
+				last = seen;
+			}
+			if (!at95 && found >= n95)
+				at95 = seen;
+			if (seen == at10)
+				f10 = found;
+			if (seen == at25)
+				f25 = found;
+		}
+		if (stopping && !out->stopped) {
+			struct stop_result sr;
+
+			stop_ranked_p(&sr, seq, seen, n, 0.95);
+			if (sr.p < 0.05) {
+				out->stopped = 1;
+				out->stop_recall = 100.0 * (double)found / (double)R;
+				out->stop_saved = 100.0 * (1.0 - (double)seen / (double)n);
+			}
+		}
+	}
+	if (stopping && !out->stopped) {
+		out->stop_recall = 100.0;
+		out->stop_saved = 0;
+	}
+	out->wss95 = 100.0 * ((1.0 - (double)at95 / (double)n) - 0.05);
+	out->wss100 = 100.0 * (1.0 - (double)last / (double)n);
+	out->r10 = 100.0 * (double)f10 / (double)R;
+	out->r25 = 100.0 * (double)f25 / (double)R;
+	out->last = (double)last;
+done:
+	free(lab);
+	free(train);
+	free(seq);
+	free(order);
+	free(scores);
+	free(ids);
+	return rc;
+}
+
+static int build_feats(struct rank_feats **out, const struct set *s, const struct method *m)
+{
+	struct rank_text *d = malloc(s->n * sizeof(*d));
+	int rc;
+
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < s->n; i++)
+		d[i] = (struct rank_text){ s->title[i], s->abstract[i],
+					   m->keywords ? s->keywords[i] : NULL };
+	rc = rank_feats_build(out, d, s->n, &m->fo, 1);
+	free(d);
+	return rc;
+}
+
+struct row {
+	double wss95, wss100, r10, r25, last, base95, stop_recall, stop_below, stop_saved;
+};
+
+static const char *only_label; /* --label: one level only */
+
+static void run_set(const struct set *s, const struct method *prod, const struct method *base,
+		    int seeds, int every, int do_base, int json, int both_levels)
+{
+	struct rank_feats *fp = NULL, *fb = NULL;
+	int same = 1;
+
+	for (size_t i = 0; i < s->n; i++)
+		same &= s->ta[i] == s->fin[i];
+	if (build_feats(&fp, s, prod) < 0 || (do_base && build_feats(&fb, s, base) < 0)) {
+		fprintf(stderr, "bench_screen_sim: %s: cannot build features\n", s->name);
+		goto out;
+	}
+	for (int lv = 0; lv < 2; lv++) {
+		const signed char *y = lv ? s->fin : s->ta;
+		const char *label = lv ? "final" : "title-abstract";
+		struct row r = { 0 };
+		size_t R = 0;
+		int ok = 0;
+
+		if ((!both_levels && lv == 0 && !same) || (only_label && strcmp(only_label, label)))
+			continue;
+		for (size_t i = 0; i < s->n; i++)
+			R += y[i] == 1;
+		for (int sd = 1; sd <= seeds; sd++) {
+			struct run a, b;
+			uint64_t seed = mix((uint64_t)sd * 1000003u + (uint64_t)lv);
+
+			if (replay(&a, fp, y, s->n, &prod->mo, seed, every, 1) < 0)
+				continue;
+			if (do_base && replay(&b, fb, y, s->n, &base->mo, seed, every, 0) < 0)
+				continue;
+			ok++;
+			r.wss95 += a.wss95;
+			r.wss100 += a.wss100;
+			r.r10 += a.r10;
+			r.r25 += a.r25;
+			r.last += a.last;
+			r.base95 += do_base ? b.wss95 : NAN;
+			r.stop_recall += a.stop_recall;
+			r.stop_below += a.stop_recall < 95.0 ? 100.0 : 0.0;
+			r.stop_saved += a.stop_saved;
+		}
+		if (!ok)
+			continue;
+		r.wss95 /= ok;
+		r.wss100 /= ok;
+		r.r10 /= ok;
+		r.r25 /= ok;
+		r.last /= ok;
+		r.base95 /= ok;
+		r.stop_recall /= ok;
+		r.stop_below /= ok;
+		r.stop_saved /= ok;
+		if (json)
+			printf("{\"set\":\"%s\",\"label\":\"%s\",\"records\":%zu,\"includes\":%zu,"
+			       "\"wss95\":%.2f,\"wss100\":%.2f,\"recall_at_10\":%.2f,"
+			       "\"recall_at_25\":%.2f,\"last_include_at\":%.1f,"
+			       "\"baseline_wss95\":%s%.2f%s,\"stop_recall_mean\":%.2f,"
+			       "\"stop_recall_below_target_share\":%.2f,"
+			       "\"stop_work_saved_mean\":%.2f,\"seeds\":%d}\n",
+			       s->name, label, s->n, R, r.wss95, r.wss100, r.r10, r.r25, r.last,
+			       do_base ? "" : "\"", do_base ? r.base95 : 0.0, do_base ? "" : "\"",
+			       r.stop_recall, r.stop_below, r.stop_saved, ok);
+		else
+			printf("%-28s %-14s %6zu %5zu %6.1f %6.1f %6.1f %6.1f %7.1f %6.1f %6.1f %6.1f %6.1f %6.1f\n",
+			       s->name, label, s->n, R, r.wss95, r.wss100, r.r10, r.r25, r.last,
+			       do_base ? r.base95 : NAN, do_base ? r.wss95 - r.base95 : NAN,
+			       r.stop_recall, r.stop_below, r.stop_saved);
+		fflush(stdout);
+	}
+out:
+	rank_feats_free(fp);
+	rank_feats_free(fb);
+}
+
+/* ---- speed ------------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU time of the process (the machine may be shared: wall time is not
+ * the code's). */
+static double cpu_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void synthetic(const struct set *sets, size_t nsets, size_t N, double labelled,
+		      const struct method *m)
+{
+	struct rank_text *d = malloc(N * sizeof(*d));
+	char **extra = malloc(N * sizeof(*extra));
+	signed char *lab = malloc(N), *train = malloc(N);
+	double *scores = malloc(N * sizeof(*scores));
+	size_t *order = malloc(N * sizeof(*order)), total = 0, no = 0, nl = 0;
+	int64_t *ids = malloc(N * sizeof(*ids));
+	struct rank_feats *f = NULL;
+	struct rank_model *mod = NULL;
+	struct rusage ru;
+	double t0, t1, t2, t3, t4, c0, c1, c2;
+
+	if (!d || !extra || !lab || !train || !scores || !order || !ids)
+		goto out;
+	for (size_t k = 0; k < nsets; k++)
+		total += sets[k].n;
+	/* citation i: real record i mod total, its title varied by a word of
+	 * its own so that no two citations are the same text */
+	for (size_t i = 0; i < N; i++) {
+		size_t r = i % total, k = 0;
+		uint64_t h = mix(i);
+		char buf[64];
+
+		while (r >= sets[k].n)
+			r -= sets[k++].n;
+		snprintf(buf, sizeof(buf), "var%llu", (unsigned long long)(h % 100000));
+		extra[i] = malloc(strlen(buf) + strlen(sets[k].title[r] ? sets[k].title[r] : "") + 2);
+		if (!extra[i])
+			goto out;
+		sprintf(extra[i], "%s %s", sets[k].title[r] ? sets[k].title[r] : "", buf);
+		d[i] = (struct rank_text){ extra[i], sets[k].abstract[r], sets[k].keywords[r] };
+		ids[i] = (int64_t)i;
+		lab[i] = (double)(mix(h) % 1000000) / 1e6 < labelled ? sets[k].ta[r] : -1;
+		nl += lab[i] >= 0;
+	}
+	t0 = now_s();
+	c0 = cpu_s();
+	if (rank_feats_build(&f, d, N, &m->fo, 2) < 0)
+		goto out;
+	t1 = now_s();
+	c1 = cpu_s();
+	rank_presume_negatives(train, lab, ids, N, m->mo.presumed, 1);
+	if (rank_model_fit(&mod, f, train, &m->mo) < 0)
+		goto out;
+	t2 = now_s();
+	rank_model_score_all(mod, f, scores);
+	t3 = now_s();
+	rank_order(order, &no, scores, lab, ids, N);
+	t4 = now_s();
+	c2 = cpu_s();
+	getrusage(RUSAGE_SELF, &ru);
+	printf("synthetic %zu citations (%zu labelled): features %.2f s wall, %.2f s CPU (2 threads; "
+	       "%zu non-zeros, %.0f MiB); retrain %.3f s + score %.3f s + order %.3f s = "
+	       "retrain and re-rank %.3f s wall, %.3f s CPU; peak RSS %.0f MiB\n",
+	       N, nl, t1 - t0, c1 - c0, rank_feats_nnz(f), (double)rank_feats_bytes(f) / 1048576.0,
+	       t2 - t1, t3 - t2, t4 - t3, t4 - t1, c2 - c1, (double)ru.ru_maxrss / 1024.0);
+out:
+	rank_model_free(mod);
+	rank_feats_free(f);
+	if (extra)
+		for (size_t i = 0; i < N && d; i++)
+			if (d[i].title == extra[i])
+				free(extra[i]);
+	free(extra);
+	free(d);
+	free(lab);
+	free(train);
+	free(scores);
+	free(order);
+	free(ids);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
+		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--synthetic N]... [--labelled F]\n"
+		"       [--C X] [--include-weight X] [--min-df N] [--title-weight X] [--unigrams]\n"
+		"       [--raw-tf] [--no-keywords] [--nb]\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = "../shared/fixtures/screening", *only = NULL;
+	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
+	struct method base = { { 0, 1, 0, 1.0, 1.0 }, RANK_MODEL_OPTS_NB, 0 };
+	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1;
+	size_t synth[8], nsynth = 0, nsets = 0;
+	double labelled = 0.1;
+	char *names[64];
+	struct set sets[64];
+	DIR *dd;
+	struct dirent *de;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--json")) {
+			json = 1;
+		} else if (!strcmp(a, "--nudging-subset")) {
+			subset = 1;
+		} else if (!strcmp(a, "--no-baseline")) {
+			do_base = 0;
+		} else if (!strcmp(a, "--unigrams")) {
+			prod.fo.bigrams = 0;
+		} else if (!strcmp(a, "--raw-tf")) {
+			prod.fo.sublinear_tf = 0;
+		} else if (!strcmp(a, "--no-keywords")) {
+			prod.keywords = 0;
+		} else if (!strcmp(a, "--nb")) {
+			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
+		} else if (!strcmp(a, "--ensemble")) {
+			prod.mo.kind = RANK_MODEL_ENSEMBLE;
+			if (!(prod.mo.alpha > 0))
+				prod.mo.alpha = 3.822;
+		} else if (!v) {
+			usage();
+			return 2;
+		} else if (!strcmp(a, "--sets")) {
+			dir = v, i++;
+		} else if (!strcmp(a, "--seeds")) {
+			seeds = atoi(v), i++;
+		} else if (!strcmp(a, "--presumed")) {
+			prod.mo.presumed = (size_t)atol(v), i++;
+		} else if (!strcmp(a, "--label")) {
+			only_label = v, i++;
+		} else if (!strcmp(a, "--only")) {
+			only = v, i++;
+		} else if (!strcmp(a, "--every")) {
+			every = atoi(v), i++;
+		} else if (!strcmp(a, "--synthetic") && nsynth < 8) {
+			synth[nsynth++] = (size_t)atol(v), i++;
+		} else if (!strcmp(a, "--labelled")) {
+			labelled = atof(v), i++;
+		} else if (!strcmp(a, "--C")) {
+			prod.mo.C = atof(v), i++;
+		} else if (!strcmp(a, "--include-weight")) {
+			prod.mo.include_weight = atof(v), i++;
+		} else if (!strcmp(a, "--min-df")) {
+			prod.fo.min_df = atoi(v), i++;
+		} else if (!strcmp(a, "--keyword-weight")) {
+			prod.fo.keyword_weight = atof(v), i++;
+		} else if (!strcmp(a, "--title-weight")) {
+			prod.fo.title_weight = atof(v), i++;
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	if (seeds < 1 || every < 1) {
+		usage();
+		return 2;
+	}
+	if (!(dd = opendir(dir))) {
+		fprintf(stderr, "bench_screen_sim: cannot open %s\n", dir);
+		return 1;
+	}
+	while ((de = readdir(dd)) && nsets < 64) {
+		char path[4096];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (only) {
+			const char *p = strstr(only, de->d_name);
+			size_t l = strlen(de->d_name);
+
+			if (!p || (p != only && p[-1] != ',') || (p[l] && p[l] != ','))
+				continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s/records.csv.gz", dir, de->d_name);
+		if (!(f = fopen(path, "rb")))
+			continue;
+		fclose(f);
+		names[nsets++] = strdup(de->d_name);
+	}
+	closedir(dd);
+	qsort(names, nsets, sizeof(names[0]), cmp_str);
+	for (size_t k = 0; k < nsets; k++)
+		if (set_load(&sets[k], dir, names[k]) < 0)
+			return 1;
+	if (!json && !nsynth)
+		printf("%-28s %-14s %6s %5s %6s %6s %6s %6s %7s %6s %6s %6s %6s %6s\n", "set", "label",
+		       "N", "R", "WSS95", "WSS100", "RRF10", "RRF25", "last", "NB95", "gain",
+		       "stopR", "below%", "saved");
+	for (size_t k = 0; k < nsets && !nsynth; k++) {
+		run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
+		if (subset && !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
+			struct set sub;
+
+			if (nudging_subset(&sub, &sets[k]) == 0)
+				run_set(&sub, &prod, &base, seeds, every, do_base, json, 1);
+			set_free(&sub);
+		}
+	}
+	for (size_t k = 0; k < nsynth; k++)
+		synthetic(sets, nsets, synth[k], labelled, &prod);
+	for (size_t k = 0; k < nsets; k++) {
+		set_free(&sets[k]);
+		free(names[k]);
+	}
+	return 0;
+}

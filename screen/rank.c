@@ -1,0 +1,951 @@
+/*
+ * rank.c - features and models of prioritised screening (see rank.h).
+ *
+ * The rows are kept as CSR: row_ptr[n + 1], col[nnz] (bucket) and
+ * val[nnz] (weight, float), each row sorted by bucket.  Building them is
+ * two passes: tokenising every citation into (bucket, tf) pairs, chunks of
+ * citations in parallel (par_for), and, once document frequencies are
+ * known, weighing and normalising in place.
+ *
+ * The buckets kept become columns 0..active-1 (in bucket order), so models
+ * hold arrays as long as the vocabulary, not RANK_DIM.  Training
+ * (liblinear) sees only the columns that occur in labelled rows, renumbered
+ * 1..m; the weights are then written back by column, which scoring reads.
+ */
+#include "rank.h"
+#include "screen.h"
+#include "../util/array.h"
+#include "../util/err.h"
+#include "../util/par.h"
+
+#include <linear.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rank_feats {
+	size_t n;          /* rows */
+	size_t *row_ptr;   /* n + 1 */
+	uint32_t *col;     /* nnz, ascending within a row */
+	float *val;        /* nnz */
+	float *l1;         /* n: sum of each row's values (naive Bayes) */
+	size_t active;     /* buckets kept (df >= min_df): the vocabulary size */
+	uint32_t *bucket;  /* active: the bucket of each column, ascending */
+};
+
+struct rank_model {
+	enum rank_model_kind kind;
+	double *w;         /* one coefficient per column of the features */
+	double bias;       /* intercept */
+	double per_l1;     /* added per unit of a row's l1 (naive Bayes' unseen terms) */
+};
+
+/* ---- tokens ------------------------------------------------------------- */
+
+/* English stop words (scikit-learn's list, shortened), sorted for bsearch. */
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an",
+	"and", "any", "are", "as", "at", "be", "because", "been", "before", "being",
+	"below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+	"doing", "down", "during", "each", "either", "else", "etc", "ever", "every",
+	"few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+	"here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if",
+	"in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more",
+	"most", "must", "my", "myself", "neither", "nor", "of", "off", "on", "once",
+	"only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "per",
+	"same", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+	"theirs", "them", "themselves", "then", "there", "therefore", "these", "they",
+	"this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon",
+	"us", "very", "via", "was", "we", "were", "what", "when", "where", "whether",
+	"which", "while", "who", "whom", "whose", "why", "will", "with", "within",
+	"without", "would", "yet", "you", "your", "yours", "yourself", "yourselves",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	const struct { const char *s; size_t n; } *k = key;
+	const char *w = *(const char *const *)elem;
+	int c = strncmp(k->s, w, k->n);
+
+	if (c)
+		return c;
+	return w[k->n] ? -1 : 0;
+}
+
+static int is_stop_word(const char *s, size_t n)
+{
+	struct { const char *s; size_t n; } k = { s, n };
+
+	return bsearch(&k, stop_words, sizeof(stop_words) / sizeof(stop_words[0]),
+		       sizeof(stop_words[0]), cmp_word) != NULL;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint32_t unigram_bucket(uint64_t h)
+{
+	return (uint32_t)(mix64(h) & (RANK_DIM - 1));
+}
+
+static uint32_t bigram_bucket(uint64_t h1, uint64_t h2)
+{
+	return (uint32_t)(mix64(mix64(h1) * 31 + h2 + 0x5bd1e995ULL) & (RANK_DIM - 1));
+}
+
+/* A term seen while tokenising: its bucket, the counts it adds, and where
+ * its text is (for explaining). */
+struct tok {
+	uint32_t bucket;
+	float tf;
+	const char *s;    /* the (first) word, in the normalised text */
+	const char *s2;   /* a bigram's second word, else NULL */
+	uint32_t len, len2;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n, alloc;
+};
+
+/* The words of normalised text t (space-separated) as terms of weight wt. */
+static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams)
+{
+	const char *prev = NULL;
+	uint32_t lprev = 0;
+	uint64_t hprev = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i;
+		uint64_t h;
+
+		while (j < len && t[j] != ' ')
+			j++;
+		if (j - i < 2 || is_stop_word(t + i, j - i)) {
+			i = j + 1;
+			continue;
+		}
+		h = fnv1a(t + i, j - i);
+		if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+			return LSR_ENOMEM;
+		out->v[out->n++] = (struct tok){ unigram_bucket(h), wt, t + i, NULL,
+						 (uint32_t)(j - i), 0 };
+		if (bigrams && prev) {
+			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+				return LSR_ENOMEM;
+			out->v[out->n++] = (struct tok){ bigram_bucket(hprev, h), wt, prev, t + i,
+							 lprev, (uint32_t)(j - i) };
+		}
+		prev = t + i;
+		lprev = (uint32_t)(j - i);
+		hprev = h;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Normalised text of a citation's three fields, each in its own buffer
+ * (tokens point into them). */
+struct doc_text {
+	struct buf f[3];
+};
+
+static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_text *d,
+		     const struct rank_feat_opts *o)
+{
+	const char *src[3] = { d->title, d->abstract, d->keywords };
+	int rc;
+
+	out->n = 0;
+	for (int k = 0; k < 3; k++) {
+		if (!src[k]) {
+			buf_reset(&dt->f[k]);
+			continue;
+		}
+		if ((rc = screen_norm_text(&dt->f[k], src[k], strlen(src[k]))) < 0)
+			return rc;
+		if ((rc = field_terms(out, dt->f[k].s, dt->f[k].len,
+				      k == 0   ? (float)o->title_weight
+				      : k == 2 ? (float)o->keyword_weight
+					       : 1.0f,
+				      o->bigrams)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_tok(const void *a, const void *b)
+{
+	const struct tok *x = a, *y = b;
+
+	return x->bucket < y->bucket ? -1 : x->bucket > y->bucket;
+}
+
+/* ---- building the rows -------------------------------------------------- */
+
+/* One chunk's (bucket, tf) pairs, rows appended in order. */
+struct chunk {
+	size_t *rlen;      /* entries per row of the chunk */
+	uint32_t *col;
+	float *val;
+	size_t n, alloc;
+	size_t rows;       /* rows of the chunk (par_for's split) */
+	int rc;
+};
+
+struct build_job {
+	const struct rank_text *docs;
+	const struct rank_feat_opts *opts;
+	struct chunk *chunks;
+};
+
+static void build_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct build_job *job = payload;
+	struct chunk *c = &job->chunks[t];
+	struct doc_text dt = { { BUF_INIT, BUF_INIT, BUF_INIT } };
+	struct toks tk = { NULL, 0, 0 };
+
+	c->rows = to - from;
+	c->rlen = calloc(to - from ? to - from : 1, sizeof(*c->rlen));
+	if (!c->rlen) {
+		c->rc = LSR_ENOMEM;
+		return;
+	}
+	for (size_t i = from; i < to && c->rc == 0; i++) {
+		size_t k = 0;
+
+		if ((c->rc = doc_terms(&tk, &dt, &job->docs[i], job->opts)) < 0)
+			break;
+		if (tk.n > 1)
+			qsort(tk.v, tk.n, sizeof(*tk.v), cmp_tok);
+		for (size_t j = 0; j < tk.n; k++) {
+			uint32_t b = tk.v[j].bucket;
+			float tf = 0;
+
+			while (j < tk.n && tk.v[j].bucket == b)
+				tf += tk.v[j++].tf;
+			if (c->n == c->alloc) {
+				size_t na = c->alloc ? c->alloc * 2 : 4096;
+				uint32_t *nc = realloc(c->col, na * sizeof(*nc));
+				float *nv;
+
+				if (nc)
+					c->col = nc;
+				nv = nc ? realloc(c->val, na * sizeof(*nv)) : NULL;
+				if (!nv) {
+					c->rc = LSR_ENOMEM;
+					break;
+				}
+				c->val = nv;
+				c->alloc = na;
+			}
+			c->col[c->n] = b;
+			c->val[c->n++] = tf;
+		}
+		c->rlen[i - from] = k;
+	}
+	free(tk.v);
+	for (int k = 0; k < 3; k++)
+		buf_release(&dt.f[k]);
+}
+
+void rank_feats_free(struct rank_feats *f)
+{
+	if (!f)
+		return;
+	free(f->row_ptr);
+	free(f->col);
+	free(f->val);
+	free(f->l1);
+	free(f->bucket);
+	free(f);
+}
+
+int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
+		     const struct rank_feat_opts *opts, int threads)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	size_t nchunks = threads > 1 ? (size_t)threads : 1, nnz = 0, at = 0, row = 0;
+	struct build_job job = { docs, &o, NULL };
+	struct rank_feats *f;
+	double *idf = NULL;
+	uint32_t *df = NULL, *colof = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (o.min_df < 1)
+		o.min_df = 1;
+	if (nchunks > n)
+		nchunks = n ? n : 1;
+	f = calloc(1, sizeof(*f));
+	job.chunks = calloc(nchunks, sizeof(*job.chunks));
+	if (!f || !job.chunks) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	f->n = n;
+	par_for(n, nchunks, build_chunk, &job);
+	for (size_t t = 0; t < nchunks; t++) {
+		if (job.chunks[t].rc < 0 && rc == 0)
+			rc = job.chunks[t].rc;
+		nnz += job.chunks[t].n;
+	}
+	if (rc < 0)
+		goto out;
+	f->row_ptr = malloc((n + 1) * sizeof(*f->row_ptr));
+	f->col = malloc((nnz ? nnz : 1) * sizeof(*f->col));
+	f->val = malloc((nnz ? nnz : 1) * sizeof(*f->val));
+	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
+	df = calloc(RANK_DIM, sizeof(*df));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	/* concatenate the chunks, counting document frequencies */
+	f->row_ptr[0] = 0;
+	for (size_t t = 0; t < nchunks; t++) {
+		struct chunk *c = &job.chunks[t];
+		size_t k = 0;
+
+		for (size_t r = 0; r < c->rows; r++, row++) {
+			for (size_t e = 0; e < c->rlen[r]; e++, k++) {
+				f->col[at] = c->col[k];
+				f->val[at++] = c->val[k];
+				df[c->col[k]]++;
+			}
+			f->row_ptr[row + 1] = at;
+		}
+		free(c->rlen);
+		free(c->col);
+		free(c->val);
+		c->rlen = NULL;
+		c->col = NULL;
+		c->val = NULL;
+	}
+	for (uint32_t b = 0; b < RANK_DIM; b++)
+		f->active += df[b] >= (uint32_t)o.min_df;
+	idf = malloc((f->active ? f->active : 1) * sizeof(*idf));
+	f->bucket = malloc((f->active ? f->active : 1) * sizeof(*f->bucket));
+	/* colof[b]: the column of bucket b, plus one (0: dropped); df's room */
+	colof = df;
+	if (!idf || !f->bucket) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	for (uint32_t b = 0, c = 0; b < RANK_DIM; b++) {
+		if (df[b] >= (uint32_t)o.min_df) {
+			idf[c] = log((1.0 + (double)n) / (1.0 + df[b])) + 1.0;
+			f->bucket[c++] = b;
+			colof[b] = c;
+		} else {
+			colof[b] = 0;
+		}
+	}
+	/* weigh, drop rare buckets, normalise */
+	at = 0;
+	for (size_t r = 0; r < n; r++) {
+		size_t from = f->row_ptr[r], to = f->row_ptr[r + 1], start = at;
+		double ss = 0, l1 = 0;
+
+		f->row_ptr[r] = start;
+		for (size_t e = from; e < to; e++) {
+			double tf = f->val[e], v;
+			uint32_t c = colof[f->col[e]];
+
+			if (!c)
+				continue;
+			v = (o.sublinear_tf ? 1.0 + log(tf) : tf) * idf[c - 1];
+			f->col[at] = c - 1;
+			f->val[at++] = (float)v;
+			ss += v * v;
+		}
+		if (ss > 0) {
+			double inv = 1.0 / sqrt(ss);
+
+			for (size_t e = start; e < at; e++) {
+				f->val[e] = (float)(f->val[e] * inv);
+				l1 += f->val[e];
+			}
+		}
+		f->l1[r] = (float)l1;
+	}
+	f->row_ptr[n] = at;
+out:
+	free(idf);
+	free(df);
+	if (job.chunks) {
+		for (size_t t = 0; t < nchunks; t++) {
+			free(job.chunks[t].rlen);
+			free(job.chunks[t].col);
+			free(job.chunks[t].val);
+		}
+		free(job.chunks);
+	}
+	if (rc < 0) {
+		rank_feats_free(f);
+		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
+					: rc;
+	}
+	*out = f;
+	return 0;
+}
+
+size_t rank_feats_rows(const struct rank_feats *f)
+{
+	return f->n;
+}
+
+size_t rank_feats_nnz(const struct rank_feats *f)
+{
+	return f->row_ptr[f->n];
+}
+
+size_t rank_feats_bytes(const struct rank_feats *f)
+{
+	size_t nnz = f->row_ptr[f->n];
+
+	return (f->n + 1) * sizeof(size_t) + f->n * sizeof(float) +
+	       nnz * (sizeof(uint32_t) + sizeof(float)) + f->active * sizeof(uint32_t);
+}
+
+/* ---- models ------------------------------------------------------------- */
+
+static void quiet(const char *s)
+{
+	(void)s;
+}
+
+void rank_model_free(struct rank_model *m)
+{
+	if (!m)
+		return;
+	free(m->w);
+	free(m);
+}
+
+/* Logistic regression by liblinear on the labelled rows. */
+static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+		  const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	int32_t *map = NULL;        /* column -> liblinear's index (1-based), 0: none */
+	uint32_t *back = NULL;      /* liblinear's index - 1 -> column */
+	struct feature_node *nodes = NULL, **x = NULL;
+	double *y = NULL;
+	size_t l = npos + nneg, nn = 0, li = 0, m_feat = 0;
+	struct problem prob;
+	struct parameter param;
+	struct model *lm = NULL;
+	int wl[2] = { 1, -1 };
+	double wv[2];
+	const char *err;
+	int rc = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (labels[i] == 0 || labels[i] == 1)
+			nn += f->row_ptr[i + 1] - f->row_ptr[i] + 2;
+	map = calloc(f->active ? f->active : 1, sizeof(*map));
+	back = malloc((nn ? nn : 1) * sizeof(*back));
+	nodes = malloc((nn ? nn : 1) * sizeof(*nodes));
+	x = calloc(l, sizeof(struct feature_node *));
+	y = calloc(l, sizeof(double));
+	if (!map || !back || !nodes || !x || !y) {
+		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		goto out;
+	}
+	/* number the buckets in order of first appearance (rows in order) */
+	for (size_t i = 0; i < f->n; i++) {
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++)
+			if (!map[f->col[e]]) {
+				back[m_feat] = f->col[e];
+				map[f->col[e]] = (int32_t)++m_feat;
+			}
+	}
+	nn = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		x[li] = &nodes[nn];
+		y[li++] = labels[i] ? 1 : -1;
+		/* liblinear wants ascending indexes; compact ones are not */
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++) {
+			nodes[nn].index = map[f->col[e]];
+			nodes[nn++].value = f->val[e];
+		}
+		{
+			struct feature_node *r = x[li - 1];
+			size_t len = (size_t)(&nodes[nn] - r);
+
+			/* insertion sort: rows are short and mostly ordered */
+			for (size_t a = 1; a < len; a++) {
+				struct feature_node t = r[a];
+				size_t b = a;
+
+				while (b > 0 && r[b - 1].index > t.index) {
+					r[b] = r[b - 1];
+					b--;
+				}
+				r[b] = t;
+			}
+		}
+		nodes[nn].index = (int)m_feat + 1;
+		nodes[nn++].value = 1.0;
+		nodes[nn].index = -1;
+		nodes[nn++].value = 0;
+	}
+	prob.l = (int)l;
+	prob.n = (int)m_feat + 1;
+	prob.y = y;
+	prob.x = x;
+	prob.bias = 1.0;
+	memset(&param, 0, sizeof(param));
+	param.solver_type = L2R_LR;
+	param.eps = o->eps > 0 ? o->eps : 0.01;
+	param.C = o->C > 0 ? o->C : 1.0;
+	param.nr_weight = 2;
+	param.weight_label = wl;
+	wv[0] = (double)nneg / (double)npos * (o->include_weight > 0 ? o->include_weight : 1.0);
+	wv[1] = 1.0;
+	param.weight = wv;
+	if ((err = check_parameter(&prob, &param))) {
+		rc = lsr_error_set(LSR_ERROR, "liblinear: %s", err);
+		goto out;
+	}
+	set_print_string_function(quiet);
+	lm = train(&prob, &param);
+	if (!lm) {
+		rc = lsr_error_set(LSR_ENOMEM, "liblinear could not train the model");
+		goto out;
+	}
+	{
+		double sign = lm->label[0] == 1 ? 1.0 : -1.0;
+
+		for (size_t k = 0; k < m_feat; k++)
+			m->w[back[k]] = sign * lm->w[k];
+		m->bias = sign * lm->w[m_feat];
+	}
+out:
+	if (lm)
+		free_and_destroy_model(&lm);
+	free(map);
+	free(back);
+	free(nodes);
+	free(x);
+	free(y);
+	return rc;
+}
+
+/* Multinomial naive Bayes with class-balanced sample weights. */
+static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+		  const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	double *fc[2] = { NULL, NULL }, tot[2] = { 0, 0 }, sw[2];
+	double alpha = o->alpha > 0 ? o->alpha : 1.0, v = (double)(f->active ? f->active : 1);
+	uint32_t *touched = NULL;
+	size_t nt = 0, cap = 0;
+	int rc = 0;
+
+	fc[0] = calloc(f->active ? f->active : 1, sizeof(double));
+	fc[1] = calloc(f->active ? f->active : 1, sizeof(double));
+	if (!fc[0] || !fc[1]) {
+		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		goto out;
+	}
+	sw[1] = (double)(npos + nneg) / (2.0 * (double)npos);
+	sw[0] = (double)(npos + nneg) / (2.0 * (double)nneg);
+	for (size_t i = 0; i < f->n; i++) {
+		int c;
+
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		c = labels[i] == 1;
+		for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++) {
+			uint32_t b = f->col[e];
+
+			if (fc[0][b] == 0 && fc[1][b] == 0) {
+				if (ARRAY_GROW(touched, nt, cap, 1024) < 0) {
+					rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+					goto out;
+				}
+				touched[nt++] = b;
+			}
+			fc[c][b] += sw[c] * f->val[e];
+			tot[c] += sw[c] * f->val[e];
+		}
+	}
+	/* unseen buckets: log((alpha) / (tot1 + alpha v)) - log(alpha / (tot0 + alpha v)) */
+	m->per_l1 = log(tot[0] + alpha * v) - log(tot[1] + alpha * v);
+	for (size_t k = 0; k < nt; k++) {
+		uint32_t b = touched[k];
+
+		m->w[b] = log(fc[1][b] + alpha) - log(fc[0][b] + alpha);
+	}
+	m->bias = 0; /* balanced weights: equal class priors */
+out:
+	free(fc[0]);
+	free(fc[1]);
+	free(touched);
+	return rc;
+}
+
+/* The mean and standard deviation of m's scores over every row. */
+static void score_moments(const struct rank_model *m, const struct rank_feats *f, double *mu,
+			  double *sd)
+{
+	double s = 0, ss = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		double x = rank_model_score(m, f, i);
+
+		s += x;
+		ss += x * x;
+	}
+	*mu = f->n ? s / (double)f->n : 0;
+	*sd = f->n ? sqrt(fmax(ss / (double)f->n - *mu * *mu, 0)) : 0;
+	if (!(*sd > 0))
+		*sd = 1;
+}
+
+/* Both models, each score standardised over the rows, summed: still one
+ * linear model, so scoring and explaining need nothing else. */
+static int fit_ensemble(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+			const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	struct rank_model nb = { RANK_MODEL_NB, NULL, 0, 0 };
+	double mu1, sd1, mu2, sd2;
+	int rc;
+
+	if (!(nb.w = calloc(f->active ? f->active : 1, sizeof(*nb.w))))
+		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+	if ((rc = fit_lr(m, f, labels, o, npos, nneg)) < 0 ||
+	    (rc = fit_nb(&nb, f, labels, o, npos, nneg)) < 0) {
+		free(nb.w);
+		return rc;
+	}
+	score_moments(m, f, &mu1, &sd1);
+	score_moments(&nb, f, &mu2, &sd2);
+	for (size_t c = 0; c < f->active; c++)
+		m->w[c] = m->w[c] / sd1 + nb.w[c] / sd2;
+	m->per_l1 = nb.per_l1 / sd2;
+	m->bias = (m->bias - mu1) / sd1 + (nb.bias - mu2) / sd2;
+	free(nb.w);
+	return 0;
+}
+
+static signed char *cap_negatives(const signed char *labels, size_t n, size_t max);
+
+int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
+		   const signed char *labels, const struct rank_model_opts *opts)
+{
+	struct rank_model_opts o = opts ? *opts : (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
+	struct rank_model *m;
+	size_t npos = 0, nneg = 0;
+	signed char *capped = NULL;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		npos += labels[i] == 1;
+		nneg += labels[i] == 0;
+	}
+	if (!npos || !nneg)
+		return LSR_ENOTFOUND;
+	m = calloc(1, sizeof(*m));
+	if (!m || !(m->w = calloc(f->active ? f->active : 1, sizeof(*m->w)))) {
+		free(m);
+		return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+	}
+	m->kind = o.kind;
+	if (o.kind != RANK_MODEL_NB && o.max_negatives && nneg > o.max_negatives) {
+		if (!(capped = cap_negatives(labels, f->n, o.max_negatives))) {
+			rank_model_free(m);
+			return lsr_error_set(LSR_ENOMEM, "out of memory training the model");
+		}
+		labels = capped;
+		nneg = o.max_negatives;
+	}
+	rc = o.kind == RANK_MODEL_NB	     ? fit_nb(m, f, labels, &o, npos, nneg)
+	     : o.kind == RANK_MODEL_ENSEMBLE ? fit_ensemble(m, f, labels, &o, npos, nneg)
+					     : fit_lr(m, f, labels, &o, npos, nneg);
+	free(capped);
+	if (rc < 0) {
+		rank_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+double rank_model_score(const struct rank_model *m, const struct rank_feats *f, size_t i)
+{
+	double s = m->bias + m->per_l1 * f->l1[i];
+
+	for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++)
+		s += m->w[f->col[e]] * f->val[e];
+	return s;
+}
+
+void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f,
+			  double *scores)
+{
+	for (size_t i = 0; i < f->n; i++)
+		scores[i] = rank_model_score(m, f, i);
+}
+
+/* The coefficient of column c. */
+static double col_weight(const struct rank_model *m, uint32_t c)
+{
+	return m->w[c] + m->per_l1;
+}
+
+double rank_model_bias(const struct rank_model *m)
+{
+	return m->bias;
+}
+
+/* ---- order -------------------------------------------------------------- */
+
+struct ord {
+	double score;
+	int64_t id;
+	size_t i;
+};
+
+static int cmp_ord(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void rank_order(size_t *out, size_t *out_n, const double *scores,
+		const signed char *labels, const int64_t *ids, size_t rows)
+{
+	struct ord *v = malloc((rows ? rows : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v) {
+		/* no room to sort: the unlabelled rows in id order */
+		for (size_t i = 0; i < rows; i++)
+			if (labels[i] != 0 && labels[i] != 1)
+				out[n++] = i;
+		*out_n = n;
+		return;
+	}
+	for (size_t i = 0; i < rows; i++)
+		if (labels[i] != 0 && labels[i] != 1)
+			v[n++] = (struct ord){ isnan(scores[i]) ? -HUGE_VAL : scores[i],
+					       ids ? ids[i] : (int64_t)i, i };
+	qsort(v, n, sizeof(*v), cmp_ord);
+	for (size_t k = 0; k < n; k++)
+		out[k] = v[k].i;
+	*out_n = n;
+	free(v);
+}
+
+struct keyed {
+	uint64_t key;
+	int64_t id;
+	size_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A copy of labels keeping max of its excludes (those of the smallest
+ * SplitMix64 key of the row index), the others unlabelled; NULL when out
+ * of memory. */
+static signed char *cap_negatives(const signed char *labels, size_t n, size_t max)
+{
+	signed char *out = malloc(n ? n : 1);
+	struct keyed *v = malloc((n ? n : 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!out || !v) {
+		free(out);
+		free(v);
+		return NULL;
+	}
+	memcpy(out, labels, n);
+	for (size_t i = 0; i < n; i++)
+		if (labels[i] == 0) {
+			v[k] = (struct keyed){ mix64(0x6e6567ULL ^ mix64(i)), (int64_t)i, i };
+			k++;
+		}
+	qsort(v, k, sizeof(*v), cmp_keyed);
+	for (size_t j = max; j < k; j++)
+		out[v[j].i] = -1;
+	free(v);
+	return out;
+}
+
+void rank_presume_negatives(signed char *out, const signed char *labels, const int64_t *ids,
+			    size_t rows, size_t k, uint64_t seed)
+{
+	struct keyed *v;
+	size_t n = 0;
+
+	memcpy(out, labels, rows);
+	if (!k || !(v = malloc(rows * sizeof(*v) + 1)))
+		return;
+	for (size_t i = 0; i < rows; i++)
+		if (labels[i] == -1)
+			v[n++] = (struct keyed){ mix64(seed ^ mix64((uint64_t)ids[i])), ids[i], i };
+	if (n > k)
+		qsort(v, n, sizeof(*v), cmp_keyed);
+	for (size_t j = 0; j < n && j < k; j++)
+		out[v[j].i] = 0;
+	free(v);
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+static int cmp_term(const void *a, const void *b)
+{
+	const struct rank_term *x = a, *y = b;
+
+	if (x->contrib != y->contrib)
+		return x->contrib > y->contrib ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+void rank_terms_free(struct rank_term *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].term);
+	free(v);
+}
+
+/* The value of bucket b in row i (0: absent), *col its column. */
+static double row_value(const struct rank_feats *f, size_t i, uint32_t b, uint32_t *col)
+{
+	size_t lo = 0, hi = f->active;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->bucket[mid] == b)
+			break;
+		if (f->bucket[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= hi)
+		return 0;
+	b = (uint32_t)(lo + (hi - lo) / 2);
+	*col = b;
+	lo = f->row_ptr[i];
+	hi = f->row_ptr[i + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->col[mid] == b)
+			return f->val[mid];
+		if (f->col[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model *m,
+		 const struct rank_feats *f, size_t i, const struct rank_text *doc,
+		 const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	struct doc_text dt = { { BUF_INIT, BUF_INIT, BUF_INIT } };
+	struct toks tk = { NULL, 0, 0 };
+	struct rank_term *v = NULL;
+	struct buf term = BUF_INIT;
+	size_t n = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = doc_terms(&tk, &dt, doc, &o)) < 0)
+		goto out;
+	for (size_t k = 0; k < tk.n; k++) {
+		const struct tok *t = &tk.v[k];
+		uint32_t col = 0;
+		double val = row_value(f, i, t->bucket, &col);
+		int seen = 0;
+
+		if (val == 0)
+			continue;
+		buf_reset(&term);
+		if (buf_add(&term, t->s, t->len) < 0 ||
+		    (t->s2 && (buf_addc(&term, ' ') < 0 || buf_add(&term, t->s2, t->len2) < 0))) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(v[j].term, term.s);
+		if (seen)
+			continue;
+		if ((rc = ARRAY_GROW(v, n, alloc, 32)) < 0)
+			goto out;
+		v[n].term = xstrdup(term.s);
+		if (!v[n].term) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		v[n].weight = val;
+		v[n].contrib = val * col_weight(m, col);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_term);
+	*out = v;
+	*out_n = n;
+	v = NULL;
+	n = 0;
+out:
+	rank_terms_free(v, n);
+	buf_release(&term);
+	free(tk.v);
+	for (int k = 0; k < 3; k++)
+		buf_release(&dt.f[k]);
+	return rc;
+}
+
+const char *rank_library_version(void)
+{
+	static char s[32];
+
+	if (!s[0])
+		snprintf(s, sizeof(s), "liblinear %d", liblinear_version);
+	return s;
+}

@@ -1,0 +1,1101 @@
+/*
+ * rank_db.c - prioritised screening on a review: the citations and labels
+ * a ranking is trained on, the rankings recorded (db/migrations/
+ * 0011_priority.sql), the order batches and the screening server hand
+ * citations out in, --explain, and the stopping rule on the review's
+ * decisions (see rank.h).
+ *
+ * What a ranking for reviewer R may learn from (no leak of a colleague's
+ * verdict): a citation's resolved title-abstract status (included or
+ * excluded by the reviewers together or by a resolution), else R's own
+ * current decision (include and maybe count as include), else nothing.
+ * Every live citation takes part in the features (its text only), so
+ * another reviewer's unresolved decision changes neither the features,
+ * nor the training labels, nor the presumed negatives (drawn from all
+ * citations without a training label), nor the order.  The candidates are
+ * the citations pending at title-abstract that R has not decided.
+ */
+#include "rank.h"
+#include "screening_int.h"
+#include "../db/rows.h"
+#include "../util/array.h"
+#include "../util/clock.h"
+#include "../util/err.h"
+#include "../util/sha256.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Label values of a loaded citation beyond 0/1/-1. */
+#define NOT_CANDIDATE 2
+
+struct rset {
+	size_t n, alloc;
+	int64_t *ids;
+	signed char *label;    /* 1, 0: training; -1: candidate; 2: neither */
+	int *sugg;             /* suggest-mode rule hits */
+	char **title, **abstract, **keywords;
+	size_t labelled, includes, candidates;
+};
+
+static void rset_release(struct rset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->title[i]);
+		free(s->abstract[i]);
+		free(s->keywords[i]);
+	}
+	free(s->ids);
+	free(s->label);
+	free(s->sugg);
+	free(s->title);
+	free(s->abstract);
+	free(s->keywords);
+	memset(s, 0, sizeof(*s));
+}
+
+static int rset_grow(struct rset *s)
+{
+	size_t na = s->alloc ? s->alloc * 2 : 256;
+	void *p;
+
+#define GROW(f) do { p = realloc(s->f, na * sizeof(*s->f)); if (!p) return LSR_ENOMEM; s->f = p; } while (0)
+	GROW(ids);
+	GROW(label);
+	GROW(sugg);
+	GROW(title);
+	GROW(abstract);
+	GROW(keywords);
+#undef GROW
+	s->alloc = na;
+	return 0;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i, int *rc)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	char *d;
+
+	if (!t)
+		return NULL;
+	if (!(d = xstrdup(t)))
+		*rc = LSR_ENOMEM;
+	return d;
+}
+
+/* Every live citation with its text, training label for reviewer and
+ * whether it is a candidate. */
+static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
+{
+	static const char sql[] =
+		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), m.title, m.abstract,"
+		" (SELECT group_concat(v, '; ') FROM (SELECT DISTINCT j.value AS v"
+		"   FROM citation_members cm JOIN dedup_records r ON r.id = cm.record_id,"
+		"   json_each(r.keywords) j WHERE cm.citation_id = t.citation_id"
+		"   UNION SELECT DISTINCT j.value FROM citation_members cm"
+		"   JOIN dedup_records r ON r.id = cm.record_id, json_each(r.mesh) j"
+		"   WHERE cm.citation_id = t.citation_id ORDER BY 1)),"
+		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
+		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
+		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
+		"   AND h.mode = 'suggest')"
+		" FROM screen_ta_status t LEFT JOIN citation_metadata m ON m.id = t.citation_id"
+		" ORDER BY t.citation_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, reviewer);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		const char *by = (const char *)sqlite3_column_text(st, 2);
+		const char *own = (const char *)sqlite3_column_text(st, 6);
+		int human = !strcmp(by, "reviewers") || !strcmp(by, "resolution");
+		size_t i = s->n;
+		signed char lab;
+
+		if (human && !strcmp(status, "included"))
+			lab = 1;
+		else if (human && !strcmp(status, "excluded"))
+			lab = 0;
+		else if (own)
+			lab = strcmp(own, "exclude") ? 1 : 0;
+		else if (!strcmp(status, "pending"))
+			lab = -1;
+		else
+			lab = NOT_CANDIDATE;
+		if (s->n == s->alloc && (rc = rset_grow(s)) < 0)
+			break;
+		s->ids[i] = sqlite3_column_int64(st, 0);
+		s->label[i] = lab;
+		s->sugg[i] = sqlite3_column_int(st, 7);
+		s->title[i] = dup_col(st, 3, &rc);
+		s->abstract[i] = dup_col(st, 4, &rc);
+		s->keywords[i] = dup_col(st, 5, &rc);
+		s->n++;
+		s->labelled += lab == 0 || lab == 1;
+		s->includes += lab == 1;
+		s->candidates += lab == -1;
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	if (rc < 0) {
+		rset_release(s);
+		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+	}
+	return 0;
+}
+
+/* ---- computing a ranking ------------------------------------------------ */
+
+struct work {
+	struct rset set;
+	struct rank_feat_opts fo;
+	struct rank_model_opts mo;
+	struct rank_feats *feats;
+	struct rank_model *model;  /* NULL: the prior order */
+	double *scores;            /* per row; NAN for the prior order */
+	size_t *order, norder;     /* rows of the candidates, in order */
+	char hash[SHA256_HEX_LEN + 1];
+	char *params;              /* JSON text */
+};
+
+static void work_release(struct work *w)
+{
+	rset_release(&w->set);
+	rank_feats_free(w->feats);
+	rank_model_free(w->model);
+	free(w->scores);
+	free(w->order);
+	free(w->params);
+	memset(w, 0, sizeof(*w));
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+struct prior {
+	int sugg;
+	uint64_t key;
+	int64_t id;
+	size_t i;
+};
+
+static int cmp_prior(const void *a, const void *b)
+{
+	const struct prior *x = a, *y = b;
+
+	if (x->sugg != y->sugg)
+		return x->sugg < y->sugg ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Before the first include: citations fewer rules suggest excluding
+ * first, then the seed's order (batch.c's key), then id. */
+static int prior_order(struct work *w, uint64_t seed)
+{
+	struct prior *v = malloc((w->set.n ? w->set.n : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return lsr_error_oom();
+	for (size_t i = 0; i < w->set.n; i++)
+		if (w->set.label[i] == -1)
+			v[n++] = (struct prior){ w->set.sugg[i], mix(seed ^ mix((uint64_t)w->set.ids[i])),
+						 w->set.ids[i], i };
+	qsort(v, n, sizeof(*v), cmp_prior);
+	for (size_t k = 0; k < n; k++)
+		w->order[k] = v[k].i;
+	w->norder = n;
+	free(v);
+	return 0;
+}
+
+static int hash_inputs(struct work *w, uint64_t seed)
+{
+	struct sha256 *h = sha256_new();
+	char num[64];
+	int rc = 0;
+
+	if (!h)
+		return lsr_error_oom();
+	rc |= sha256_update(h, w->params, strlen(w->params) + 1);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)seed);
+	rc |= sha256_update(h, num, strlen(num) + 1);
+	for (size_t i = 0; i < w->set.n && rc == 0; i++) {
+		const char *f[3] = { w->set.title[i], w->set.abstract[i], w->set.keywords[i] };
+
+		snprintf(num, sizeof(num), "%lld:%d", (long long)w->set.ids[i],
+			 w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i]);
+		rc |= sha256_update(h, num, strlen(num) + 1);
+		for (int k = 0; k < 3; k++)
+			rc |= sha256_update(h, f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 1);
+	}
+	if (rc) {
+		sha256_free(h);
+		return lsr_error_set(LSR_ERROR, "cannot hash the ranking's inputs");
+	}
+	return sha256_final(h, w->hash);
+}
+
+/* Train on the review's labels for reviewer and order the candidates. */
+static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed)
+{
+	struct rank_text *docs = NULL;
+	signed char *train = NULL;
+	json_t *params;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->fo = (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	w->mo = (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
+	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
+		return rc;
+	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:i,s:i}}",
+			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
+			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
+			   "keyword_weight", w->fo.keyword_weight,
+			   "hashing", "fnv1a64+splitmix64", "buckets", (int)RANK_DIM,
+			   "model", "solver", "L2R_LR", "C", w->mo.C, "eps", w->mo.eps,
+			   "include_weight", w->mo.include_weight,
+			   "presumed_negatives", (int)w->mo.presumed,
+			   "max_negatives", (int)w->mo.max_negatives);
+	w->params = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	w->order = malloc((w->set.n ? w->set.n : 1) * sizeof(*w->order));
+	w->scores = malloc((w->set.n ? w->set.n : 1) * sizeof(*w->scores));
+	docs = malloc((w->set.n ? w->set.n : 1) * sizeof(*docs));
+	train = malloc(w->set.n ? w->set.n : 1);
+	if (!w->params || !w->order || !w->scores || !docs || !train) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	if ((rc = hash_inputs(w, seed)) < 0)
+		goto out;
+	for (size_t i = 0; i < w->set.n; i++) {
+		docs[i] = (struct rank_text){ w->set.title[i], w->set.abstract[i], w->set.keywords[i] };
+		w->scores[i] = NAN;
+		/* the presumed negatives come from every row without a label,
+		 * candidate or not */
+		train[i] = (signed char)(w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i]);
+	}
+	if (w->set.includes) {
+		signed char *t2 = malloc(w->set.n);
+
+		if (!t2) {
+			rc = lsr_error_oom();
+			goto out;
+		}
+		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
+				       mix(seed ^ mix(w->set.labelled)));
+		if ((rc = rank_feats_build(&w->feats, docs, w->set.n, &w->fo, 2)) == 0)
+			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
+		free(t2);
+		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
+			rc = prior_order(w, seed);
+		else if (rc == 0) {
+			rank_model_score_all(w->model, w->feats, w->scores);
+			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
+				   w->set.n);
+		}
+	} else {
+		rc = prior_order(w, seed);
+	}
+out:
+	free(docs);
+	free(train);
+	if (rc < 0)
+		work_release(w);
+	return rc;
+}
+
+/* Decisions that may change reviewer's ranking: theirs and resolutions. */
+static int decisions_count(struct lsr_db *db, const char *reviewer, int64_t *out)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract'"
+		" AND (reviewer = ?1 OR kind = 'resolution')";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, reviewer);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+/* Record w as a ranking (its head of head positions). */
+static int store(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		 size_t head, int64_t *out_id)
+{
+	static const char sql[] =
+		"INSERT INTO screen_rankings(stage, reviewer, model, params, library, inputs_hash,"
+		" seed, labelled, includes, candidates, decisions, created_at, actor)"
+		" VALUES('title-abstract', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	static const char sql_item[] =
+		"INSERT INTO screen_ranking_items(ranking_id, position, citation_id, score)"
+		" VALUES(?1, ?2, ?3, ?4)";
+	char now[CLOCK_ISO_LEN];
+	int64_t decisions, id;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = decisions_count(db, reviewer, &decisions)) < 0)
+		return rc;
+	if (!(st = db_prepare(db, sql)))
+		return lsr_error_last_code();
+	clock_now_iso(now);
+	db_bind_text(st, 1, reviewer);
+	db_bind_text(st, 2, w->model ? "logistic-regression" : "prior");
+	db_bind_text(st, 3, w->params);
+	db_bind_text(st, 4, rank_library_version());
+	db_bind_text(st, 5, w->hash);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)w->set.labelled);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->set.includes);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)w->norder);
+	sqlite3_bind_int64(st, 10, decisions);
+	db_bind_text(st, 11, now);
+	db_bind_text(st, 12, db_actor());
+	if ((rc = db_step_done(db, st)) < 0)
+		return rc;
+	id = db_last_id(db);
+	for (size_t k = 0; k < w->norder && k < head; k++) {
+		size_t i = w->order[k];
+
+		if (!(st = db_prepare(db, sql_item)))
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)k + 1);
+		sqlite3_bind_int64(st, 3, w->set.ids[i]);
+		if (isnan(w->scores[i]))
+			sqlite3_bind_null(st, 4);
+		else
+			sqlite3_bind_double(st, 4, w->scores[i]);
+		if ((rc = db_step_done(db, st)) < 0)
+			return rc;
+	}
+	*out_id = id;
+	return 0;
+}
+
+static size_t head_size(const struct protocol *p)
+{
+	size_t h = (size_t)(p ? p->priority.retrain_every : 10) * 20;
+
+	return h < 200 ? 200 : h;
+}
+
+/* ---- the public functions ----------------------------------------------- */
+
+struct rank_pos {
+	int64_t id;
+	size_t pos;
+};
+
+static int cmp_pos(const void *a, const void *b)
+{
+	const struct rank_pos *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int ranking_from(struct screen_ranking *out, const struct work *w, const char *model)
+{
+	size_t n = w->norder;
+
+	out->model = model;
+	out->n = n;
+	out->labelled = w->set.labelled;
+	out->includes = w->set.includes;
+	memcpy(out->inputs_hash, w->hash, sizeof(out->inputs_hash));
+	out->ids = malloc((n ? n : 1) * sizeof(*out->ids));
+	out->scores = malloc((n ? n : 1) * sizeof(*out->scores));
+	out->byid = malloc((n ? n : 1) * sizeof(*out->byid));
+	if (!out->ids || !out->scores || !out->byid)
+		return lsr_error_oom();
+	for (size_t k = 0; k < n; k++) {
+		size_t i = w->order[k];
+
+		out->ids[k] = w->set.ids[i];
+		out->scores[k] = w->scores[i];
+		out->byid[k] = (struct rank_pos){ w->set.ids[i], k };
+	}
+	qsort(out->byid, n, sizeof(*out->byid), cmp_pos);
+	return 0;
+}
+
+void screen_ranking_release(struct screen_ranking *r)
+{
+	free(r->ids);
+	free(r->scores);
+	free(r->byid);
+	memset(r, 0, sizeof(*r));
+}
+
+int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
+			const char *reviewer, uint64_t seed)
+{
+	struct work w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = SCREEN_RANKING_PRIORITY;
+	if (!reviewer || !*reviewer)
+		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
+	if ((rc = compute(&w, db, reviewer, seed)) < 0)
+		return rc;
+	rc = store(&w, db, reviewer, seed, head_size(p), &out->id);
+	if (rc == 0)
+		rc = ranking_from(out, &w, w.model ? "logistic-regression" : "prior");
+	work_release(&w);
+	if (rc < 0)
+		screen_ranking_release(out);
+	return rc;
+}
+
+int screen_ranking_key(const struct screen_ranking *r, int64_t citation, uint64_t *key)
+{
+	struct rank_pos k = { citation, 0 }, *f;
+
+	f = r->n ? bsearch(&k, r->byid, r->n, sizeof(*r->byid), cmp_pos) : NULL;
+	*key = f ? (uint64_t)f->pos : UINT64_MAX;
+	return f ? 0 : LSR_ENOTFOUND;
+}
+
+static int handout(struct lsr_db *db, const struct screen_ranking *r, int64_t citation,
+		   const char *reviewer, int64_t batch, const char *now)
+{
+	static const char sql[] =
+		"INSERT INTO screen_rank_handouts(citation_id, reviewer, kind, ranking_id, position,"
+		" score, batch_id, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	uint64_t pos;
+	int sample = r->kind == SCREEN_RANKING_SAMPLE;
+
+	if (!st)
+		return lsr_error_last_code();
+	if (screen_ranking_key(r, citation, &pos) < 0)
+		return lsr_error_set(LSR_ERROR, "citation %lld is not in ranking %lld",
+				     (long long)citation, (long long)r->id);
+	sqlite3_bind_int64(st, 1, citation);
+	db_bind_text(st, 2, reviewer);
+	db_bind_text(st, 3, sample ? "stopping-sample" : "priority");
+	if (sample) {
+		sqlite3_bind_null(st, 4);
+		sqlite3_bind_null(st, 6);
+	} else {
+		sqlite3_bind_int64(st, 4, r->id);
+		if (isnan(r->scores[pos]))
+			sqlite3_bind_null(st, 6);
+		else
+			sqlite3_bind_double(st, 6, r->scores[pos]);
+	}
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)pos + 1);
+	if (batch)
+		sqlite3_bind_int64(st, 7, batch);
+	else
+		sqlite3_bind_null(st, 7);
+	db_bind_text(st, 8, now);
+	return db_step_done(db, st);
+}
+
+int screen_ranking_record_batch(struct lsr_db *db, const struct screen_ranking *r, int64_t batch)
+{
+	static const char sql[] =
+		"SELECT citation_id, reviewer FROM screen_assignments WHERE batch_id = ?1"
+		" ORDER BY position";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int64_t *ids = NULL;
+	char *reviewer = NULL, now[CLOCK_ISO_LEN];
+	size_t n = 0, alloc = 0;
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, batch);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = ARRAY_GROW(ids, n, alloc, 64)) < 0)
+			break;
+		ids[n++] = sqlite3_column_int64(st, 0);
+		if (!reviewer && !(reviewer = xstrdup((const char *)sqlite3_column_text(st, 1)))) {
+			rc = LSR_ENOMEM;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	clock_now_iso(now);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = handout(db, r, ids[i], reviewer, batch, now);
+	if (rc == 0 && r->kind == SCREEN_RANKING_SAMPLE) {
+		static const char sql_s[] =
+			"INSERT INTO screen_stopping_samples(batch_id, population, found_before,"
+			" screened_before, at) VALUES(?1, ?2, ?3, ?4, ?5)";
+
+		if (!(st = db_prepare(db, sql_s)))
+			rc = lsr_error_last_code();
+		if (rc == 0) {
+			sqlite3_bind_int64(st, 1, batch);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)r->n);
+			sqlite3_bind_int64(st, 3, (sqlite3_int64)r->includes);
+			sqlite3_bind_int64(st, 4, (sqlite3_int64)r->labelled);
+			db_bind_text(st, 5, now);
+			rc = db_step_done(db, st);
+		}
+	}
+	free(ids);
+	free(reviewer);
+	return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+}
+
+/* ---- the stopping rule on the review ------------------------------------ */
+
+/*
+ * The title-abstract sequence the test reads: citations with a human
+ * status (included or excluded by the reviewers or a resolution), in the
+ * order of their first human decision; the population: every citation
+ * that counts and is not excluded by a rule (those are never screened) or
+ * by an earlier stop.
+ */
+struct seq {
+	unsigned char *v;
+	size_t n, alloc;
+	size_t population, priority;
+};
+
+static int seq_row(sqlite3_stmt *st, void *payload)
+{
+	struct seq *s = payload;
+
+	if (ARRAY_GROW(s->v, s->n, s->alloc, 256) < 0)
+		return LSR_ENOMEM;
+	s->v[s->n++] = (unsigned char)sqlite3_column_int(st, 0);
+	s->priority += sqlite3_column_int(st, 1) != 0;
+	return 0;
+}
+
+static int seq_load(struct seq *s, struct lsr_db *db)
+{
+	int64_t pop = 0;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = db_rows_each(db,
+		"SELECT t.status = 'included',"
+		" EXISTS (SELECT 1 FROM screen_rank_handouts h WHERE h.citation_id = t.citation_id"
+		"   AND h.kind = 'priority')"
+		" FROM screen_ta_status t WHERE t.decided_by IN ('reviewers', 'resolution')"
+		" AND t.status IN ('included', 'excluded')"
+		" ORDER BY (SELECT min(d.id) FROM screen_decisions d WHERE d.citation_id = t.citation_id"
+		"   AND d.stage = 'title-abstract'), t.citation_id",
+		0, seq_row, s);
+	if (rc == 0)
+		rc = db_rows_int(&pop, db,
+			"SELECT count(*) FROM screen_ta_status"
+			" WHERE decided_by IS NOT 'automation' AND decided_by IS NOT 'stopping-rule'", 0);
+	if (rc < 0) {
+		free(s->v);
+		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+	}
+	s->population = (size_t)pop;
+	return 0;
+}
+
+/* The latest stopping sample whose citations all have a human status. */
+struct sample_row {
+	int64_t batch;
+	size_t population, found_before, n, k, undecided;
+	int seen;
+};
+
+static int sample_row(sqlite3_stmt *st, void *payload)
+{
+	struct sample_row *r = payload;
+
+	r->batch = sqlite3_column_int64(st, 0);
+	r->population = (size_t)sqlite3_column_int64(st, 1);
+	r->found_before = (size_t)sqlite3_column_int64(st, 2);
+	r->n = (size_t)sqlite3_column_int64(st, 3);
+	r->k = (size_t)sqlite3_column_int64(st, 4);
+	r->undecided = (size_t)sqlite3_column_int64(st, 5);
+	r->seen = 1;
+	return 1;
+}
+
+static int sample_load(struct sample_row *r, struct lsr_db *db)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = db_rows_each(db,
+		"SELECT s.batch_id, s.population, s.found_before, count(h.citation_id),"
+		" coalesce(sum(t.status = 'included' AND t.decided_by IN ('reviewers', 'resolution')), 0),"
+		" coalesce(sum(t.decided_by IS NULL OR t.decided_by NOT IN ('reviewers', 'resolution')), 0)"
+		" FROM screen_stopping_samples s"
+		" JOIN screen_rank_handouts h ON h.batch_id = s.batch_id"
+		" LEFT JOIN screen_ta_status t ON t.citation_id = h.citation_id"
+		" GROUP BY s.batch_id ORDER BY s.batch_id DESC LIMIT 1",
+		0, sample_row, r);
+	return rc == 1 ? 0 : rc;
+}
+
+static int check_params(double recall, double confidence)
+{
+	if (!(recall > 0 && recall <= 1))
+		return lsr_error_set(LSR_EUSAGE, "--recall %g is not in (0, 1]", recall);
+	if (!(confidence > 0 && confidence < 1))
+		return lsr_error_set(LSR_EUSAGE, "--confidence %g is not in (0, 1)", confidence);
+	return 0;
+}
+
+int screen_stopping_json(struct lsr_db *db, double recall, double confidence, json_t **out)
+{
+	struct stop_result r;
+	struct sample_row sr;
+	struct seq s;
+	json_t *o, *sample = json_null();
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_params(recall, confidence)) < 0)
+		return rc;
+	if ((rc = seq_load(&s, db)) < 0)
+		return rc;
+	if ((rc = sample_load(&sr, db)) < 0) {
+		free(s.v);
+		return rc;
+	}
+	rc = stop_ranked_p(&r, s.v, s.n, s.population < s.n ? s.n : s.population, recall);
+	free(s.v);
+	if (rc < 0)
+		return rc;
+	if (sr.seen) {
+		struct stop_result q;
+
+		if (!sr.undecided &&
+		    (rc = stop_sample_p(&q, sr.found_before, sr.n, sr.k, sr.population, recall)) < 0)
+			return rc;
+		sample = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:b}", "batch", (json_int_t)sr.batch,
+				   "size", (json_int_t)sr.n, "population", (json_int_t)sr.population,
+				   "includes", (json_int_t)sr.k, "undecided", (json_int_t)sr.undecided,
+				   "p", sr.undecided ? json_null() : json_real(q.p),
+				   "met", !sr.undecided && q.p < 1 - confidence);
+	}
+	o = json_pack("{s:f,s:f,s:I,s:I,s:I,s:I,s:f,s:b,s:I,s:I,s:I,s:o}", "recall_target", recall,
+		      "confidence", confidence, "population", (json_int_t)s.population,
+		      "screened", (json_int_t)s.n, "screened_in_priority_order", (json_int_t)s.priority,
+		      "includes_found", (json_int_t)r.found, "p", r.p, "met", r.p < 1 - confidence,
+		      "tail", (json_int_t)r.tail, "tail_includes", (json_int_t)r.tail_found,
+		      "k_h0", (json_int_t)r.k_h0, "sample", sample);
+	if (!o)
+		return lsr_error_oom();
+	*out = o;
+	return 0;
+}
+
+int screen_stop(struct lsr_db *db, double recall, double confidence, int use_sample,
+		json_t **out)
+{
+	static const char sql_stop[] =
+		"INSERT INTO screen_stops(method, recall, confidence, p, population, screened, found,"
+		" excluded, reason, at, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10)";
+	json_t *st_json = NULL, *sample;
+	struct buf reason = BUF_INIT;
+	char now[CLOCK_ISO_LEN];
+	int64_t stop_id, excluded = 0;
+	double p;
+	int met, rc;
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	if ((rc = screen_stopping_json(db, recall, confidence, &st_json)) < 0)
+		return rc;
+	sample = json_object_get(st_json, "sample");
+	if (use_sample) {
+		if (!json_is_object(sample) || json_is_null(json_object_get(sample, "p"))) {
+			rc = lsr_error_set(LSR_ERROR, "stopping rule not applied: %s",
+					   json_is_object(sample)
+						   ? "the stopping sample is not screened to the end yet"
+						   : "no stopping sample was drawn (lsr screen batch --stopping-sample N)");
+			goto out;
+		}
+		p = json_real_value(json_object_get(sample, "p"));
+	} else {
+		p = json_real_value(json_object_get(st_json, "p"));
+	}
+	met = p < 1 - confidence;
+	if (!met) {
+		rc = lsr_error_set(LSR_ERROR,
+				   "stopping rule not met: p = %.4g is not below %.4g (recall >= %g%%, %lld of %lld citations screened, %lld includes found)",
+				   p, 1 - confidence, recall * 100,
+				   (long long)json_integer_value(json_object_get(st_json, "screened")),
+				   (long long)json_integer_value(json_object_get(st_json, "population")),
+				   (long long)json_integer_value(json_object_get(st_json, "includes_found")));
+		goto out;
+	}
+	if (buf_printf(&reason, "not screened: stopping rule (recall \u2265 %g%%, p = %.3g)",
+		       recall * 100, p) < 0) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	if ((rc = db_txn_begin(db)) < 0)
+		goto out;
+	if (!(st = db_prepare(db, sql_stop))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	clock_now_iso(now);
+	db_bind_text(st, 1, use_sample ? "sample" : "ranked");
+	sqlite3_bind_double(st, 2, recall);
+	sqlite3_bind_double(st, 3, confidence);
+	sqlite3_bind_double(st, 4, p);
+	sqlite3_bind_int64(st, 5, json_integer_value(json_object_get(st_json, "population")));
+	sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(st_json, "screened")));
+	sqlite3_bind_int64(st, 7, json_integer_value(json_object_get(st_json, "includes_found")));
+	db_bind_text(st, 8, reason.s);
+	db_bind_text(st, 9, now);
+	db_bind_text(st, 10, db_actor());
+	if ((rc = db_step_done(db, st)) < 0)
+		goto fail;
+	stop_id = db_last_id(db);
+	/* the citations nobody has decided at title-abstract */
+	if (!(st = db_prepare(db,
+		"INSERT INTO screen_stop_citations(stop_id, citation_id)"
+		" SELECT ?1, t.citation_id FROM screen_ta_status t WHERE t.status = 'pending'"
+		" AND NOT EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = t.citation_id"
+		"   AND d.stage = 'title-abstract')"))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, stop_id);
+	if ((rc = db_step_done(db, st)) < 0)
+		goto fail;
+	excluded = sqlite3_changes(db_handle(db));
+	if (!(st = db_prepare(db, "UPDATE screen_stops SET excluded = ?2 WHERE id = ?1"))) {
+		rc = lsr_error_last_code();
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, stop_id);
+	sqlite3_bind_int64(st, 2, excluded);
+	if ((rc = db_step_done(db, st)) < 0)
+		goto fail;
+	rc = scr_audit(db, "screen-stop", "stop", stop_id,
+		       json_pack("{s:s,s:f,s:f,s:f,s:I}", "method", use_sample ? "sample" : "ranked",
+				 "recall", recall, "confidence", confidence, "p", p,
+				 "excluded", (json_int_t)excluded));
+	if (rc < 0)
+		goto fail;
+	if ((rc = db_txn_commit(db)) < 0)
+		goto out;
+	json_object_set_new(st_json, "stop", json_integer(stop_id));
+	json_object_set_new(st_json, "method", json_string(use_sample ? "sample" : "ranked"));
+	json_object_set_new(st_json, "excluded", json_integer(excluded));
+	json_object_set_new(st_json, "reason", json_string(reason.s));
+	*out = st_json;
+	st_json = NULL;
+	goto out;
+fail:
+	db_txn_rollback(db);
+out:
+	json_decref(st_json);
+	buf_release(&reason);
+	return rc;
+}
+
+struct stops_walk {
+	int (*fn)(const struct screen_stop_row *s, void *payload);
+	void *payload;
+};
+
+static int stop_row(sqlite3_stmt *st, void *payload)
+{
+	struct stops_walk *w = payload;
+	struct screen_stop_row s = {
+		sqlite3_column_int64(st, 0), db_rows_text(st, 1), sqlite3_column_double(st, 2),
+		sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
+		sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
+		sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8), db_rows_text(st, 9),
+	};
+
+	return w->fn(&s, w->payload);
+}
+
+int screen_stops_each(struct lsr_db *db,
+		      int (*fn)(const struct screen_stop_row *s, void *payload), void *payload)
+{
+	struct stops_walk w = { fn, payload };
+
+	return db_rows_each(db,
+		"SELECT id, method, recall, confidence, p, population, screened, found, excluded, at"
+		" FROM screen_stops ORDER BY id", 0, stop_row, &w);
+}
+
+/* ---- the random stopping sample ----------------------------------------- */
+
+int screen_ranking_sample(struct screen_ranking *out, struct lsr_db *db, uint64_t seed)
+{
+	struct work w;
+	struct seq s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	out->kind = SCREEN_RANKING_SAMPLE;
+	/* every pending citation, in the seed's random order (no rule
+	 * suggestions: a sample must be uniform) */
+	if ((rc = rset_load(&w.set, db, "")) < 0)
+		return rc;
+	if ((rc = seq_load(&s, db)) < 0) {
+		work_release(&w);
+		return rc;
+	}
+	w.order = malloc((w.set.n ? w.set.n : 1) * sizeof(*w.order));
+	w.scores = malloc((w.set.n ? w.set.n : 1) * sizeof(*w.scores));
+	if (!w.order || !w.scores) {
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t i = 0; i < w.set.n; i++) {
+		w.set.sugg[i] = 0;
+		w.scores[i] = NAN;
+	}
+	if ((rc = prior_order(&w, seed)) < 0)
+		goto out;
+	if ((rc = ranking_from(out, &w, "random-sample")) < 0)
+		goto out;
+	/* found and screened before the sample, for the test */
+	out->includes = 0;
+	for (size_t i = 0; i < s.n; i++)
+		out->includes += s.v[i];
+	out->labelled = s.n;
+out:
+	free(s.v);
+	work_release(&w);
+	if (rc < 0)
+		screen_ranking_release(out);
+	return rc;
+}
+
+/* ---- explain and the server's next citation ------------------------------ */
+
+int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *reviewer,
+		     uint64_t seed, int64_t explain, size_t top, json_t **out)
+{
+	struct screen_ranking r;
+	struct work w;
+	json_t *o = NULL, *items;
+	int rc;
+
+	*out = NULL;
+	if ((rc = screen_ranking_make(&r, db, p, reviewer, seed)) < 0)
+		return rc;
+	o = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "schema_version", 1,
+		      "ranking", (json_int_t)r.id, "reviewer", reviewer, "model", r.model,
+		      "library", rank_library_version(), "seed", (json_int_t)seed,
+		      "labelled", (json_int_t)r.labelled, "includes", (json_int_t)r.includes,
+		      "candidates", (json_int_t)r.n);
+	items = json_array();
+	if (!o || !items || json_object_set_new(o, "inputs_hash", json_string(r.inputs_hash)) < 0 ||
+	    json_object_set_new(o, "order", items) < 0) {
+		json_decref(items);
+		rc = lsr_error_oom();
+		goto out;
+	}
+	for (size_t k = 0; k < r.n && k < top; k++)
+		json_array_append_new(items, json_pack("{s:I,s:I,s:o}", "position", (json_int_t)k + 1,
+						       "id", (json_int_t)r.ids[k], "score",
+						       isnan(r.scores[k]) ? json_null() : json_real(r.scores[k])));
+	if (explain) {
+		struct rank_term *t = NULL;
+		json_t *up = json_array(), *down = json_array(), *e;
+		size_t nt = 0, row = 0;
+		uint64_t pos;
+		int found = 0;
+
+		if ((rc = compute(&w, db, reviewer, seed)) < 0) {
+			json_decref(up);
+			json_decref(down);
+			goto out;
+		}
+		for (size_t i = 0; i < w.set.n && !found; i++)
+			if (w.set.ids[i] == explain)
+				row = i, found = 1;
+		if (!found) {
+			rc = lsr_error_set(LSR_ENOTFOUND, "citation %lld is not a live citation",
+					   (long long)explain);
+		} else if (w.model) {
+			struct rank_text d = { w.set.title[row], w.set.abstract[row],
+					       w.set.keywords[row] };
+
+			rc = rank_explain(&t, &nt, w.model, w.feats, row, &d, &w.fo);
+		}
+		for (size_t k = 0; k < nt; k++) {
+			json_t *x = json_pack("{s:s,s:f,s:f}", "term", t[k].term, "tf_idf", t[k].weight,
+					      "contribution", t[k].contrib);
+
+			if (t[k].contrib > 0)
+				json_array_append_new(up, x);
+			else if (t[k].contrib < 0)
+				json_array_insert_new(down, 0, x);
+			else
+				json_decref(x);
+		}
+		rank_terms_free(t, nt);
+		e = json_pack("{s:I,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)explain,
+			      "score", found && w.model ? json_real(w.scores[row]) : json_null(),
+			      "bias", w.model ? json_real(rank_model_bias(w.model)) : json_null(),
+			      "position", screen_ranking_key(&r, explain, &pos) == 0
+						  ? json_integer((json_int_t)pos + 1) : json_null(),
+			      "label", found && (w.set.label[row] == 0 || w.set.label[row] == 1)
+					       ? json_integer(w.set.label[row]) : json_null(),
+			      "title", found && w.set.title[row] ? w.set.title[row] : "",
+			      "up", up, "down", down);
+		work_release(&w);
+		if (rc < 0) {
+			json_decref(e);
+			goto out;
+		}
+		json_object_set_new(o, "explain", e);
+	}
+	*out = o;
+	o = NULL;
+out:
+	json_decref(o);
+	screen_ranking_release(&r);
+	return rc;
+}
+
+/* The latest ranking of reviewer: *id (0: none) and the decisions then. */
+static int last_ranking(struct lsr_db *db, const char *reviewer, int64_t *id, int64_t *then)
+{
+	static const char sql[] =
+		"SELECT id, decisions FROM screen_rankings WHERE reviewer = ?1"
+		" AND stage = 'title-abstract' ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*id = 0;
+	*then = 0;
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, reviewer);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*then = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+/* The first citation of ranking's head still pending and not decided by
+ * reviewer (0: none). */
+static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
+{
+	static const char sql[] =
+		"SELECT i.citation_id FROM screen_ranking_items i"
+		" JOIN screen_ta_status t ON t.citation_id = i.citation_id AND t.status = 'pending'"
+		" WHERE i.ranking_id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = i.citation_id"
+		"   AND d.stage = 'title-abstract' AND d.reviewer = ?2)"
+		" ORDER BY i.position LIMIT 1";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, ranking);
+	db_bind_text(st, 2, reviewer);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+static int rank_again(struct lsr_db *db, const struct protocol *p, const char *reviewer,
+		      uint64_t seed, int64_t *id)
+{
+	struct screen_ranking r;
+	int rc = screen_ranking_make(&r, db, p, reviewer, seed);
+
+	*id = r.id;
+	screen_ranking_release(&r);
+	return rc;
+}
+
+int screen_rank_next(struct lsr_db *db, const struct protocol *p, const char *reviewer,
+		     uint64_t seed, int64_t *out_citation, int64_t *out_ranking)
+{
+	int64_t ranking, then, now;
+	int every = p ? p->priority.retrain_every : 10, fresh = 0, rc;
+
+	*out_citation = 0;
+	*out_ranking = 0;
+	if ((rc = decisions_count(db, reviewer, &now)) < 0 ||
+	    (rc = last_ranking(db, reviewer, &ranking, &then)) < 0)
+		return rc;
+	if (!ranking || now - then >= every) {
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0)
+			return rc;
+		fresh = 1;
+	}
+	if ((rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+		return rc;
+	if (!*out_citation && !fresh) {
+		/* the head is used up: rank again */
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0 ||
+		    (rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+			return rc;
+	}
+	if (!*out_citation)
+		return LSR_ENOTFOUND;
+	*out_ranking = ranking;
+	return 0;
+}
+
+int screen_rank_handout(struct lsr_db *db, int64_t ranking, int64_t citation,
+			const char *reviewer)
+{
+	static const char sql[] =
+		"INSERT INTO screen_rank_handouts(citation_id, reviewer, kind, ranking_id, position,"
+		" score, batch_id, at) SELECT ?2, ?3, 'priority', ?1, i.position, i.score, NULL, ?4"
+		" FROM screen_ranking_items i WHERE i.ranking_id = ?1 AND i.citation_id = ?2";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	char now[CLOCK_ISO_LEN];
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	clock_now_iso(now);
+	sqlite3_bind_int64(st, 1, ranking);
+	sqlite3_bind_int64(st, 2, citation);
+	db_bind_text(st, 3, reviewer);
+	db_bind_text(st, 4, now);
+	if ((rc = db_step_done(db, st)) < 0)
+		return rc;
+	if (sqlite3_changes(db_handle(db)) == 0)
+		return lsr_error_set(LSR_ENOTFOUND, "citation %lld is not in the head of ranking %lld",
+				     (long long)citation, (long long)ranking);
+	return 0;
+}

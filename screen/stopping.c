@@ -1,0 +1,101 @@
+/*
+ * stopping.c - the statistical stopping rule of prioritised screening:
+ * Callaghan M, Müller-Hansen F (2020). Statistical stopping criteria for
+ * automated screening in systematic reviews. Systematic Reviews 9:273,
+ * doi:10.1186/s13643-020-01521-4.  rank.h gives the equations.
+ *
+ * The hypergeometric lower tail is GSL's gsl_cdf_hypergeometric_P(k, n1,
+ * n2, t): k successes or fewer in t draws without replacement from n1
+ * successes and n2 failures.  Their bias parameter is fixed at 1 (the
+ * plain hypergeometric, no Wallenius weighting).
+ */
+#include "rank.h"
+#include "../util/err.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+/* Targets as millionths: exact integer arithmetic for K_tot. */
+#define TARGET_SCALE 1000000ULL
+
+uint64_t stop_k_total(size_t found, double target)
+{
+	uint64_t t = (uint64_t)llround(target * (double)TARGET_SCALE);
+
+	if (t == 0)
+		t = 1;
+	/* smallest R with found / R < t / SCALE, i.e. R * t > found * SCALE */
+	return (uint64_t)found * TARGET_SCALE / t + 1;
+}
+
+/* P(X <= k), X ~ Hypergeometric(population, K, n); 0 when H0 cannot hold
+ * (more relevant records needed than there are). */
+static double tail_p(uint64_t K, size_t k, size_t n, size_t population)
+{
+	if (K > population)
+		return 0.0;
+	if (K <= k)
+		return 1.0;
+	return gsl_cdf_hypergeometric_P((unsigned int)k, (unsigned int)K,
+					(unsigned int)(population - K), (unsigned int)n);
+}
+
+static int check_target(double target)
+{
+	if (!(target > 0 && target <= 1))
+		return lsr_error_set(LSR_EUSAGE, "recall target %g is not in (0, 1]", target);
+	return 0;
+}
+
+int stop_ranked_p(struct stop_result *out, const unsigned char *seq, size_t n_seen,
+		  size_t N, double target)
+{
+	size_t r_seen = 0, k = 0;
+	uint64_t k_tot;
+	int rc;
+
+	*out = (struct stop_result){ 1.0, 0, 0, 0, n_seen, 0 };
+	if ((rc = check_target(target)) < 0)
+		return rc;
+	if (n_seen > N)
+		return lsr_error_set(LSR_EUSAGE, "%zu records screened of %zu", n_seen, N);
+	for (size_t i = 0; i < n_seen; i++)
+		r_seen += seq[i] != 0;
+	out->found = r_seen;
+	k_tot = stop_k_total(r_seen, target);
+	/* the tail of the last n records, n = 1 .. n_seen */
+	for (size_t n = 1; n <= n_seen; n++) {
+		uint64_t K;
+		double p;
+
+		k += seq[n_seen - n] != 0;
+		K = k_tot - (r_seen - k);
+		p = tail_p(K, k, n, N - n_seen + n);
+		if (p < out->p) {
+			out->p = p;
+			out->tail = n;
+			out->tail_found = k;
+			out->k_h0 = K;
+		}
+	}
+	return 0;
+}
+
+int stop_sample_p(struct stop_result *out, size_t found_before, size_t n, size_t k,
+		  size_t population, double target)
+{
+	uint64_t K;
+	int rc;
+
+	*out = (struct stop_result){ 1.0, n, k, 0, n, found_before + k };
+	if ((rc = check_target(target)) < 0)
+		return rc;
+	if (k > n || n > population)
+		return lsr_error_set(LSR_EUSAGE, "a sample of %zu with %zu relevant from %zu records",
+				     n, k, population);
+	K = stop_k_total(found_before + k, target) - found_before;
+	out->k_h0 = K;
+	if (n)
+		out->p = tail_p(K, k, n, population);
+	return 0;
+}
