@@ -31,7 +31,7 @@ static const char *const resolve_usage[] = {
 	NULL
 };
 static const char *const export_usage[] = {
-	"lsr extract export --format csv [--outcome O] [-o FILE.csv]", NULL
+	"lsr extract export --format csv|metafor|revman [--outcome O] [-o FILE.csv]", NULL
 };
 static const char *const convert_usage[] = {
 	"lsr extract convert --n N (--se X | --ci-low L --ci-high H [--ci-level P] |\n"
@@ -343,25 +343,29 @@ static int extract_export_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *format = NULL, *outcome = NULL, *output = NULL;
 	struct opt opts[] = {
-		OPT_STRING(0, "format", &format, "csv", "the format (csv)"),
+		OPT_STRING(0, "format", &format, "F", "csv (lsr's columns), metafor (escalc's names) or revman (RevMan's data table)"),
 		OPT_STRING(0, "outcome", &outcome, "O", "this outcome only"),
 		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
 		OPT_END(),
 	};
+	static const char *const formats[] = { "csv", "metafor", "revman" };
 	const char **args;
 	struct outfile *o;
-	int rc = opt_parse(argc, argv, opts, export_usage, &args);
+	int rc = opt_parse(argc, argv, opts, export_usage, &args), fmt = -1;
 
 	if (rc < 0 || rc == OPT_HELP)
 		return rc;
 	if (rc > 0)
 		return lsr_error_set(LSR_EUSAGE, "export takes options only");
-	if (!format || strcmp(format, "csv"))
-		return lsr_error_set(LSR_EUSAGE, "export needs --format csv");
+	for (int i = 0; format && i < 3; i++)
+		if (!strcmp(format, formats[i]))
+			fmt = i;
+	if (fmt < 0)
+		return lsr_error_set(LSR_EUSAGE, "export needs --format csv, metafor or revman");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
 	    (rc = outfile_open(&o, output)) < 0)
 		return rc;
-	rc = extract_export_csv(outfile_fp(o), ctx->db, ctx->protocol, outcome);
+	rc = extract_export(outfile_fp(o), ctx->db, ctx->protocol, outcome, (enum extract_export_format)fmt);
 	return outfile_finish(o, rc);
 }
 

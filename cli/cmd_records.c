@@ -19,6 +19,7 @@
 
 static const char *const list_usage[] = {
 	"lsr records [--source S] [--run N] [--all] [--json | --tsv | --format ris|csv|bibtex] [-o FILE]",
+	"lsr records (--citations | --included) [--format ris|csv|bibtex] [-o FILE]",
 	NULL };
 static const char *const show_usage[] = { "lsr records show ID [--raw]", NULL };
 static const char *const remove_usage[] = { "lsr records remove ID... --reason TEXT", NULL };
@@ -205,6 +206,24 @@ static int list_record(const struct record_row *row, void *payload)
 	return 0;
 }
 
+/* --citations / --included: one row per citation, for people or written
+ * out in lo->fmt. */
+static int list_citation(const struct citation_row *row, void *payload)
+{
+	const struct list_out *lo = payload;
+	const struct lsr_record *rec = row->rec;
+	char year[16] = "";
+
+	if (lo->mode == LIST_EXPORT)
+		return fetch_export_citation(lo->f, lo->fmt, row->id, row->sources, row->records,
+					     row->study, rec);
+	if (rec->year)
+		snprintf(year, sizeof(year), "%d", rec->year);
+	return out_fprint(lo->f, "%6lld  %-16.16s %4s  %-24.24s  %s\n", (long long)row->id,
+			  row->study ? row->study : "-", year, rec->authors.n ? rec->authors.v[0] : "-",
+			  rec->title.len ? rec->title.s : "");
+}
+
 static int sub_show(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	int raw = 0;
@@ -239,7 +258,7 @@ static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *source = NULL, *format = NULL, *outfile = NULL;
 	long long run = 0;
-	int json = 0, tsv = 0, all = 0;
+	int json = 0, tsv = 0, all = 0, citations = 0, included = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "source", &source, "NAME", "only records of this source"),
 		OPT_INT(0, "run", &run, "N", "only records of this run"),
@@ -248,6 +267,8 @@ static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_BOOL(0, "tsv", &tsv, "tab-separated, with a header row"),
 		OPT_STRING(0, "format", &format, "FMT", "write records as ris, csv or bibtex"),
 		OPT_STRING('o', "output", &outfile, "FILE", "write to FILE instead of stdout"),
+		OPT_BOOL(0, "citations", &citations, "one row per deduplicated citation, with merged metadata"),
+		OPT_BOOL(0, "included", &included, "the reports included at full text, by study"),
 		OPT_END(),
 	};
 	const char **args;
@@ -263,6 +284,11 @@ static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
 				     args[0]);
 	if (json + tsv + (format != NULL) > 1)
 		return lsr_error_set(LSR_EUSAGE, "choose one of --json, --tsv and --format");
+	if (citations && included)
+		return lsr_error_set(LSR_EUSAGE, "choose one of --citations and --included");
+	if ((citations || included) && (source || run || all || json || tsv))
+		return lsr_error_set(LSR_EUSAGE, "--%s lists citations: --source, --run, --all, --json and --tsv are for records",
+				     citations ? "citations" : "included");
 	if (format && (rc = fetch_format_parse(&lo.fmt, format)) < 0)
 		return rc;
 	lo.mode = format ? LIST_EXPORT : json ? LIST_JSON : tsv ? LIST_TSV : LIST_PEOPLE;
@@ -273,6 +299,12 @@ static int sub_list(int argc, const char **argv, struct lsr_ctx *ctx)
 		if ((rc = outfile_open(&of, outfile)) < 0)
 			return rc;
 		lo.f = outfile_fp(of);
+	}
+	if (citations || included) {
+		if (format)
+			fetch_export_citations_begin(lo.f, lo.fmt);
+		rc = db_citations_foreach(ctx->db, included, list_citation, &lo);
+		return of ? outfile_finish(of, rc) : rc;
 	}
 	if (format)
 		fetch_export_begin(lo.f, lo.fmt);

@@ -53,6 +53,18 @@ static int exit_code(int rc)
 	}
 }
 
+/* A command as typed: the table's C name with '_' as '-' ("check_stats" is
+ * lsr check-stats), in buf. */
+static const char *cmd_display_name(char *buf, size_t size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = (char)(name[i] == '_' ? '-' : name[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lsr [-C DIR] [-q | -v] <command> [<args>]\n\n"
@@ -60,8 +72,12 @@ static void usage(FILE *f)
 		   "screen, extract, pool, and report PRISMA 2020 numbers.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strncmp(commands[i].name, "test_", 5)) /* test-* commands are hidden */
-			fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
+		if (strncmp(commands[i].name, "test_", 5)) { /* test-* commands are hidden */
+			char name[32];
+
+			fprintf(f, "   %-10s %s\n", cmd_display_name(name, sizeof(name), commands[i].name),
+				commands[i].summary);
+		}
 	fprintf(f, "\nglobal options:\n"
 		   "   -C DIR      run in the review at DIR (default: found from the current\n"
 		   "               directory upwards, as git does)\n"
@@ -297,6 +313,7 @@ int main(int argc, const char **argv)
 {
 	struct lsr_ctx ctx;
 	const struct lsr_cmd *cmd = NULL;
+	char cmd_name[32]; /* the command as typed: ctx.cmd */
 	struct sigaction sa;
 	int i, rc, code;
 
@@ -345,19 +362,16 @@ int main(int argc, const char **argv)
 			return finish_stdout();
 		}
 	}
+	/* commands are typed with '-' where the table's C names have '_'
+	 * (check-stats, and the hidden test-* commands) */
 	for (size_t k = 0; k < NCOMMANDS; k++)
-		if (!strcmp(commands[k].name, argv[i]))
+		if (!strcmp(cmd_display_name(cmd_name, sizeof(cmd_name), commands[k].name), argv[i]))
 			cmd = &commands[k];
-	/* hidden test-* commands are test_* in the table */
-	if (!cmd && !strncmp(argv[i], "test-", 5))
-		for (size_t k = 0; k < NCOMMANDS; k++)
-			if (!strncmp(commands[k].name, "test_", 5) && !strcmp(commands[k].name + 5, argv[i] + 5))
-				cmd = &commands[k];
 	if (!cmd) {
 		fprintf(stderr, "lsr: error: '%s' is not an lsr command; see 'lsr --help'\n", argv[i]);
 		return EXIT_USAGE;
 	}
-	ctx.cmd = cmd->name;
+	ctx.cmd = cmd_display_name(cmd_name, sizeof(cmd_name), cmd->name);
 	ctx.reads_only = reads_only(cmd->name, argc - i, argv + i);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -388,9 +402,9 @@ int main(int argc, const char **argv)
 	code = exit_code(rc);
 	if (rc < 0) {
 		fflush(stdout);
-		out_fprint(stderr, "lsr %s: error: %s\n", cmd->name, lsr_error_last());
+		out_fprint(stderr, "lsr %s: error: %s\n", ctx.cmd, lsr_error_last());
 		if (rc == LSR_EUSAGE)
-			fprintf(stderr, "see 'lsr %s -h'\n", cmd->name);
+			fprintf(stderr, "see 'lsr %s -h'\n", ctx.cmd);
 	}
 	db_close(ctx.db);
 	protocol_free(ctx.protocol);

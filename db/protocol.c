@@ -71,6 +71,7 @@ static const char *const modes[] = { "suggest", "exclude", NULL };
 static const char *const ctypes[] = { "text", "number", "integer", "choice", NULL };
 static const char *const otypes[] = { "continuous", "dichotomous", "time-to-event", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
+static const char *const okinds[] = { "efficacy", "adverse_event", NULL };
 static const char *const robs[] = { "rob1", "rob2", NULL };
 static const char *const rob2_effects[] = { "assignment", "adherence", NULL };
 static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
@@ -146,6 +147,7 @@ static const struct pfield outcome_fields[] = {
 	FE("type", 0, struct protocol_outcome, type, otypes),
 	F("unit", P_STR, 0, struct protocol_outcome, unit),
 	FE("better", 0, struct protocol_outcome, better, betters),
+	FE("kind", 0, struct protocol_outcome, kind, okinds),
 	F("timepoints", P_STRV, 0, struct protocol_outcome, timepoints),
 };
 SCHEMA(outcome_schema, outcome_fields, struct protocol_outcome,
@@ -263,7 +265,7 @@ static int fail(const struct walk *w, int line, const struct buf *path,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start just above */
 	va_end(ap);
 	return lsr_error_set(LSR_EPARSE, "%s:%d: %s: %s", w->file, line,
 			     path->len ? path->s : "(top)", what);
@@ -1012,6 +1014,7 @@ void protocol_free(struct protocol *p)
 		free(p->outcomes[i].type);
 		free(p->outcomes[i].unit);
 		free(p->outcomes[i].better);
+		free(p->outcomes[i].kind);
 		strv_release(&p->outcomes[i].timepoints);
 	}
 	free(p->outcomes);

@@ -79,6 +79,7 @@ struct protocol_outcome {
 	char *type;              /* continuous (default) | dichotomous | time-to-event */
 	char *unit;
 	char *better;            /* higher | lower */
+	char *kind;              /* efficacy (NULL: the default) | adverse_event */
 	struct strv timepoints;
 };
 

@@ -61,6 +61,23 @@ int update_skipped_count(int64_t *out, struct lsr_db *db, int update)
 		update);
 }
 
+int update_reports_of_previous_studies(int64_t *out, struct lsr_db *db, int update)
+{
+	*out = 0;
+	if (update < 1)
+		return 0;
+	return db_rows_int(out, db,
+		/* each report's update looked up (citation_updates for a few
+		 * rows: joining the view would group the whole review) */
+		"WITH r AS MATERIALIZED (SELECT sr.study_id,"
+		"  (SELECT min(ru.update_no) FROM citation_members m"
+		"   JOIN dedup_records d ON d.id = m.record_id JOIN run_updates ru ON ru.run_id = d.run_id"
+		"   WHERE m.citation_id = sr.citation_id) AS u FROM study_reports sr)"
+		" SELECT count(*) FROM r WHERE r.u = ?1"
+		" AND (SELECT min(r2.u) FROM r r2 WHERE r2.study_id = r.study_id) < ?1",
+		update);
+}
+
 /* ---- updates -------------------------------------------------------------- */
 
 struct date_out {
@@ -115,9 +132,11 @@ int update_flags_list(struct lsr_db *db, int upto,
 	struct flag_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''), coalesce(m.title, '')"
+		/* the title looked up per flag: as the right side of a LEFT JOIN
+		 * SQLite would build citation_metadata for every citation first */
+		"SELECT DISTINCT f.update_no, f.kind, f.detail, coalesce(s.label, ''),"
+		" coalesce((SELECT m.title FROM citation_metadata m WHERE m.id = f.citation_id), '')"
 		" FROM update_flags f LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
 		" WHERE f.update_no <= ?1 ORDER BY f.update_no, s.label, f.kind, f.detail",
 		upto, flag_row, &w);
 }

@@ -294,6 +294,65 @@ int db_records_foreach(struct lsr_db *db, const struct record_filter *f,
 	return rc;
 }
 
+/* The merged metadata of each live citation, in RECORD_COLUMNS' order
+ * (db_record_from_row decodes it): merged fields from citation_metadata,
+ * the others from the record PRISMA keeps. */
+#define CITATION_SQL \
+	"SELECT l.id," \
+	" (SELECT group_concat(name, '; ') FROM (SELECT DISTINCT s.name FROM citation_members m" \
+	"   JOIN dedup_records d ON d.id = m.record_id JOIN runs u ON u.id = d.run_id" \
+	"   JOIN sources s ON s.id = u.source_id WHERE m.citation_id = l.id ORDER BY s.name))," \
+	" (SELECT group_concat(record_id, '; ') FROM (SELECT m.record_id FROM citation_members m" \
+	"   JOIN dedup_records d ON d.id = m.record_id WHERE m.citation_id = l.id ORDER BY m.record_id))," \
+	" sr.label," \
+	" r.source_record_id, r.ref_type, coalesce(cm.title, r.title), coalesce(cm.abstract, r.abstract)," \
+	" coalesce(cm.authors, r.authors), coalesce(cm.year, r.year), r.pub_date," \
+	" coalesce(cm.journal, r.journal), r.journal_abbrev, coalesce(cm.volume, r.volume)," \
+	" coalesce(cm.issue, r.issue), coalesce(cm.pages, r.pages), coalesce(cm.doi, r.doi)," \
+	" coalesce(cm.pmid, r.pmid), coalesce(cm.pmcid, r.pmcid), r.other_ids, r.issn, r.language," \
+	" r.publication_types, r.mesh, r.keywords, r.relations, r.url, r.line, r.byte_offset" \
+	" FROM live_citations l JOIN records r ON r.id = l.kept_id" \
+	" LEFT JOIN citation_metadata cm ON cm.id = l.id" \
+	" LEFT JOIN study_reports sr ON sr.citation_id = l.id"
+#define CITATION_FIXED 4 /* columns before the record's */
+
+struct citation_walk {
+	struct lsr_record rec;
+	citation_row_fn fn;
+	void *payload;
+};
+
+static int citation_each(sqlite3_stmt *st, void *payload)
+{
+	struct citation_walk *w = payload;
+	struct citation_row row;
+	int rc = db_record_from_row(st, CITATION_FIXED, &w->rec);
+
+	if (rc < 0)
+		return rc;
+	row.id = sqlite3_column_int64(st, 0);
+	row.sources = col(st, 1);
+	row.records = col(st, 2);
+	row.study = col(st, 3);
+	row.rec = &w->rec;
+	return w->fn(&row, w->payload);
+}
+
+int db_citations_foreach(struct lsr_db *db, int included_only, citation_row_fn fn, void *payload)
+{
+	static const char *const sql[2] = {
+		CITATION_SQL " ORDER BY l.id",
+		CITATION_SQL " WHERE sr.study_id IS NOT NULL ORDER BY sr.label, l.id",
+	};
+	struct citation_walk w = { .fn = fn, .payload = payload };
+	int rc;
+
+	record_init(&w.rec);
+	rc = db_rows_each(db, sql[included_only ? 1 : 0], 0, citation_each, &w);
+	record_release(&w.rec);
+	return rc;
+}
+
 /* The dictionary a stored frame names, from raw_dicts (NULL: it names none). */
 static int frame_dict(struct lsr_db *db, const void *frame, size_t n, struct raw_dict **out)
 {

@@ -99,6 +99,28 @@ struct record_filter {
 int db_records_foreach(struct lsr_db *db, const struct record_filter *filter,
 		       record_row_fn fn, void *payload);
 
+/* ---- citations --------------------------------------------------------- */
+
+/* One deduplicated citation (`lsr records --citations`): its merged
+ * metadata (view citation_metadata: the representative's fields, each
+ * missing one from the lowest-numbered member holding it, the longest
+ * abstract) over the record PRISMA keeps for it. */
+struct citation_row {
+	int64_t id;            /* citation id */
+	const char *sources;   /* the sources of its members, "; "-joined */
+	const char *records;   /* its member record ids, "; "-joined */
+	const char *study;     /* the study of an included report, else NULL */
+	const struct lsr_record *rec;
+};
+typedef int (*citation_row_fn)(const struct citation_row *row, void *payload);
+
+/*
+ * The citations that count (view live_citations), in id order; with
+ * included_only, the reports included at full text and linked to a study,
+ * ordered by study label, then citation id (`--included`).
+ */
+int db_citations_foreach(struct lsr_db *db, int included_only, citation_row_fn fn, void *payload);
+
 /* The bytes of record id exactly as received, into *out (malloc'd, owned
  * by the caller) and *len.  LSR_ENOTFOUND for no such record. */
 int db_record_raw(struct lsr_db *db, int64_t id, unsigned char **out, size_t *len);

@@ -172,10 +172,11 @@ int update_check_flags(struct lsr_db *db, int no, int64_t *nnew)
 int update_flags_json(struct lsr_db *db, int no, json_t **out)
 {
 	static const char sql[] =
+		/* the title looked up per flag: as the right side of a LEFT JOIN
+		 * SQLite would build citation_metadata for every citation first */
 		"SELECT DISTINCT f.kind, coalesce(f.detail, ''), f.citation_id, coalesce(s.label, ''),"
-		" coalesce(m.title, '') FROM update_flags f"
-		" LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = f.citation_id"
+		" coalesce((SELECT m.title FROM citation_metadata m WHERE m.id = f.citation_id), '')"
+		" FROM update_flags f LEFT JOIN study_reports s ON s.citation_id = f.citation_id"
 		" WHERE f.update_no = ?1 ORDER BY f.citation_id, f.kind, f.detail";
 	static const char *const names[] = { "kind", "detail", "citation", "study", "title", NULL };
 	json_t *arr = json_array();

@@ -113,6 +113,15 @@ int update_source_counts(struct lsr_db *db, int update,
  * "removed for other reasons". */
 int update_skipped_count(int64_t *out, struct lsr_db *db, int update);
 
+/*
+ * *out: reports included at full text in update (>= 1) that are linked to
+ * a study whose earliest included report came in an earlier update - new
+ * reports of studies included before, which PRISMA 2020's updated-review
+ * template counts in the totals only, not as reports of new studies.  0
+ * for the whole review (update < 0) and for update 0.
+ */
+int update_reports_of_previous_studies(int64_t *out, struct lsr_db *db, int update);
+
 /* *out: live records of the scope removed before screening (record_removals). */
 int update_removed_count(int64_t *out, struct lsr_db *db, int update);
 

@@ -378,6 +378,30 @@ int extract_derive(struct lsr_db *db, const struct protocol *p);
 int extract_export_csv(FILE *f, struct lsr_db *db, const struct protocol *p,
 		       const char *outcome);
 
+/*
+ * The same rows in another layout (docs/cmd/lsr-extract.md, "Exports"):
+ *
+ *   EXTRACT_EXPORT_CSV      extract_export_csv's columns
+ *   EXTRACT_EXPORT_METAFOR  every escalc argument the data give: ai, bi,
+ *                           ci, di, n1i, n2i (dichotomous; bi = n1i - ai),
+ *                           m1i, sd1i, m2i, sd2i (continuous), yi, vi, sei
+ *                           (time-to-event log HR)
+ *   EXTRACT_EXPORT_REVMAN   RevMan's data table: Study ID, the outcome, data
+ *                           type, experimental and control events, mean,
+ *                           SD, total, and estimate with SE (the generic
+ *                           inverse variance of time-to-event data)
+ *
+ * Each ends with the methods of the two arms and the study's agreed
+ * characteristics.  Machine exports: no spreadsheet guard (csvtab_put_raw).
+ */
+enum extract_export_format {
+	EXTRACT_EXPORT_CSV,
+	EXTRACT_EXPORT_METAFOR,
+	EXTRACT_EXPORT_REVMAN,
+};
+int extract_export(FILE *f, struct lsr_db *db, const struct protocol *p, const char *outcome,
+		   enum extract_export_format fmt);
+
 /* One study's agreed data for one outcome and time point, for pooling. */
 struct extract_study_data {
 	int64_t study_id;

@@ -121,6 +121,28 @@ static int disc(struct buf *out, double cx, double cy, enum rob_level l, int rob
 	return rc ? rc : buf_adds(out, "</g>\n");
 }
 
+/*
+ * Traffic light: the width of column k, a cell or more - wide enough for
+ * its bold head ("Overall" is wider than a cell, and centred in one it ran
+ * into "D5" beside it) - and the x of its centre from the grid's left.
+ */
+static int col_width(const struct extract_robplot *p, size_t k)
+{
+	const char *head = k < p->ndomains ? p->domains[k].label : "Overall";
+	int w = (int)(text_width(head) * CHAR_W) + 10; /* 5 px either side */
+
+	return w > CELL ? w : CELL;
+}
+
+static double col_centre(const struct extract_robplot *p, int left, size_t k)
+{
+	int x = left;
+
+	for (size_t j = 0; j < k; j++)
+		x += col_width(p, j);
+	return x + col_width(p, k) / 2.0;
+}
+
 static void check_plot(const struct extract_robplot *p)
 {
 	if (!p->domains || !p->ndomains)
@@ -144,7 +166,7 @@ static int any_open(const struct extract_robplot *p)
 int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot *p)
 {
 	size_t ncols = p->ndomains + (p->has_overall != 0), labw = 0, legw = 0;
-	int left, top = 46, width, height, legend_y, rc;
+	int left, top = 46, width, height, legend_y, gridw = 0, rc;
 
 	check_plot(p);
 	for (size_t i = 0; i < p->nstudies; i++)
@@ -159,7 +181,9 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 	left = (int)(labw * CHAR_W) + 24;
 	if (left < 90)
 		left = 90;
-	width = left + (int)ncols * CELL + 20;
+	for (size_t k = 0; k < ncols; k++)
+		gridw += col_width(p, k);
+	width = left + gridw + 20;
 	if (width < (int)(legw * CHAR_W) + 40)
 		width = (int)(legw * CHAR_W) + 40;
 	if (width < 520)
@@ -175,9 +199,9 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 		rc = buf_printf(out,
 				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#F2F2F2\""
 				" stroke=\"#A6A6A6\"/>\n",
-				left, top, (int)ncols * CELL, (int)p->nstudies * CELL);
+				left, top, gridw, (int)p->nstudies * CELL);
 	for (size_t k = 0; k < ncols && rc == 0; k++)
-		rc = text(out, left + (k + 0.5) * CELL, top - 10, "middle", "font-weight=\"bold\"",
+		rc = text(out, col_centre(p, left, k), top - 10, "middle", "font-weight=\"bold\"",
 			  k < p->ndomains ? p->domains[k].label : "Overall");
 	if (rc == 0)
 		rc = text(out, left - 12, top - 10, "end", "font-weight=\"bold\"", "Study");
@@ -187,7 +211,7 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 
 		rc = text(out, left - 12, cy + 4, "end", NULL, s->label);
 		for (size_t k = 0; k < ncols && rc == 0; k++)
-			rc = disc(out, left + (k + 0.5) * CELL, cy, s->levels[k], p->rob2, s->label,
+			rc = disc(out, col_centre(p, left, k), cy, s->levels[k], p->rob2, s->label,
 				  k < p->ndomains ? p->domains[k].name : "Overall");
 	}
 	/* legend: the domains, then the judgements */

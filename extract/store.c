@@ -932,6 +932,7 @@ static int walk_comparisons(struct lsr_db *db, const struct protocol *p, const c
 struct export_state {
 	FILE *f;
 	const struct protocol *p;
+	enum extract_export_format fmt;
 };
 
 static void put_num(FILE *f, double v, char sep)
@@ -946,6 +947,50 @@ static void put_num(FILE *f, double v, char sep)
 	csvtab_put_raw(f, tmp, sep);
 }
 
+/* RevMan's name of an outcome's data type: the generic inverse variance
+ * carries the log hazard ratio and its SE of time-to-event data. */
+static const char *revman_type(unsigned type)
+{
+	return type == XT_DICH ? "Dichotomous" : type == XT_TTE ? "Generic inverse variance" : "Continuous";
+}
+
+/* The numbers of one row in RevMan's data table order: events, mean, SD,
+ * total per group (experimental, then control), then estimate and SE. */
+static void revman_numbers(FILE *f, const struct extract_study_data *d, unsigned type)
+{
+	put_num(f, type == XT_DICH ? d->events1 : NAN, ',');
+	put_num(f, type == XT_CONT ? d->mean1 : NAN, ',');
+	put_num(f, type == XT_CONT ? d->sd1 : NAN, ',');
+	put_num(f, type == XT_TTE ? NAN : d->n1, ',');
+	put_num(f, type == XT_DICH ? d->events2 : NAN, ',');
+	put_num(f, type == XT_CONT ? d->mean2 : NAN, ',');
+	put_num(f, type == XT_CONT ? d->sd2 : NAN, ',');
+	put_num(f, type == XT_TTE ? NAN : d->n2, ',');
+	put_num(f, type == XT_TTE ? d->log_hr : NAN, ',');
+	put_num(f, type == XT_TTE ? d->se_log_hr : NAN, ',');
+}
+
+/* Every argument of metafor's escalc that the data give: ai, bi, ci, di,
+ * n1i, n2i; m1i, sd1i, m2i, sd2i; yi, vi, sei (time-to-event log HR). */
+static void metafor_numbers(FILE *f, const struct extract_study_data *d, unsigned type)
+{
+	int dich = type == XT_DICH, cont = type == XT_CONT, tte = type == XT_TTE;
+
+	put_num(f, dich ? d->events1 : NAN, ',');
+	put_num(f, dich ? d->n1 - d->events1 : NAN, ',');
+	put_num(f, dich ? d->events2 : NAN, ',');
+	put_num(f, dich ? d->n2 - d->events2 : NAN, ',');
+	put_num(f, tte ? NAN : d->n1, ',');
+	put_num(f, tte ? NAN : d->n2, ',');
+	put_num(f, cont ? d->mean1 : NAN, ',');
+	put_num(f, cont ? d->sd1 : NAN, ',');
+	put_num(f, cont ? d->mean2 : NAN, ',');
+	put_num(f, cont ? d->sd2 : NAN, ',');
+	put_num(f, tte ? d->log_hr : NAN, ',');
+	put_num(f, tte ? d->se_log_hr * d->se_log_hr : NAN, ',');
+	put_num(f, tte ? d->se_log_hr : NAN, ',');
+}
+
 static int export_row(const struct extract_study_data *d, const char *outcome, void *payload)
 {
 	struct export_state *e = payload;
@@ -956,7 +1001,16 @@ static int export_row(const struct extract_study_data *d, const char *outcome, v
 	csvtab_put_raw(f, d->study, ',');
 	csvtab_put_raw(f, outcome, ',');
 	csvtab_put_raw(f, d->timepoint, ',');
+	if (e->fmt == EXTRACT_EXPORT_REVMAN) {
+		csvtab_put_raw(f, revman_type(type), ',');
+		revman_numbers(f, d, type);
+		goto tail;
+	}
 	csvtab_put_raw(f, o->type, ',');
+	if (e->fmt == EXTRACT_EXPORT_METAFOR) {
+		metafor_numbers(f, d, type);
+		goto tail;
+	}
 	put_num(f, type == XT_CONT ? d->mean1 : NAN, ',');
 	put_num(f, type == XT_CONT ? d->sd1 : NAN, ',');
 	put_num(f, d->n1, ',');
@@ -967,6 +1021,7 @@ static int export_row(const struct extract_study_data *d, const char *outcome, v
 	put_num(f, type == XT_DICH ? d->events2 : NAN, ',');
 	put_num(f, type == XT_TTE ? d->log_hr : NAN, ',');
 	put_num(f, type == XT_TTE ? d->se_log_hr : NAN, ',');
+tail:
 	csvtab_put_raw(f, d->method1, ',');
 	csvtab_put_raw(f, d->method2, e->p->ncharacteristics ? ',' : '\n');
 	for (size_t c = 0; c < e->p->ncharacteristics; c++)
@@ -977,12 +1032,30 @@ static int export_row(const struct extract_study_data *d, const char *outcome, v
 
 int extract_export_csv(FILE *f, struct lsr_db *db, const struct protocol *p, const char *outcome)
 {
-	static const char *const cols[] = {
+	return extract_export(f, db, p, outcome, EXTRACT_EXPORT_CSV);
+}
+
+int extract_export(FILE *f, struct lsr_db *db, const struct protocol *p, const char *outcome,
+		   enum extract_export_format fmt)
+{
+	static const char *const csv_cols[] = {
 		"study", "outcome", "timepoint", "type", "m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i",
-		"ai", "ci", "yi", "sei", "method1", "method2",
+		"ai", "ci", "yi", "sei", "method1", "method2", NULL,
 	};
+	static const char *const metafor_cols[] = {
+		"study", "outcome", "timepoint", "type", "ai", "bi", "ci", "di", "n1i", "n2i",
+		"m1i", "sd1i", "m2i", "sd2i", "yi", "vi", "sei", "method1", "method2", NULL,
+	};
+	static const char *const revman_cols[] = {
+		"Study ID", "Outcome", "Time point", "Data type",
+		"Experimental events", "Experimental mean", "Experimental SD", "Experimental total",
+		"Control events", "Control mean", "Control SD", "Control total",
+		"Estimate", "SE", "Experimental method", "Control method", NULL,
+	};
+	const char *const *cols = fmt == EXTRACT_EXPORT_METAFOR ? metafor_cols
+				  : fmt == EXTRACT_EXPORT_REVMAN ? revman_cols : csv_cols;
 	struct chars chars;
-	struct export_state e = { f, p };
+	struct export_state e = { f, p, fmt };
 	int rc;
 
 	if (outcome && !protocol_outcome_find(p, outcome))
@@ -990,8 +1063,8 @@ int extract_export_csv(FILE *f, struct lsr_db *db, const struct protocol *p, con
 	memset(&chars, 0, sizeof(chars));
 	if ((rc = walk_items(db, p, chars_item, &chars)) < 0)
 		goto out;
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		csvtab_put_raw(f, cols[i], i + 1 < sizeof(cols) / sizeof(cols[0]) || p->ncharacteristics ? ',' : '\n');
+	for (size_t i = 0; cols[i]; i++)
+		csvtab_put_raw(f, cols[i], cols[i + 1] || p->ncharacteristics ? ',' : '\n');
 	for (size_t c = 0; c < p->ncharacteristics; c++)
 		csvtab_put_raw(f, p->characteristics[c].name, c + 1 < p->ncharacteristics ? ',' : '\n');
 	rc = walk_comparisons(db, p, outcome, NULL, &chars, export_row, &e);

@@ -1,6 +1,7 @@
 /*
- * export.c - writing records as RIS, CSV (libcsv quoting) or BibTeX, for a
- * reference manager or another tool.
+ * export.c - writing records, or deduplicated citations with their merged
+ * metadata, as RIS, CSV (libcsv quoting) or BibTeX, for a reference
+ * manager or another tool.
  */
 #include "fetch_int.h"
 #include "../util/csvtab.h"
@@ -48,16 +49,18 @@ static void split_pages(const struct lsr_record *r, struct buf *sp, struct buf *
 	}
 }
 
-static int write_ris(FILE *f, int64_t id, const char *source, const struct lsr_record *r)
+/* One RIS entry: idtext its ID, source its DB, study (NULL: none) a note
+ * naming the review's study. */
+static int write_ris(FILE *f, const char *idtext, const char *source, const char *study,
+		     const struct lsr_record *r)
 {
 	struct buf sp = BUF_INIT, ep = BUF_INIT, idb = BUF_INIT;
 	char year[16];
 
 	snprintf(year, sizeof(year), "%d", r->year);
 	split_pages(r, &sp, &ep);
-	buf_printf(&idb, "lsr:%lld", (long long)id);
 	ris_tag(f, "TY", ris_type(r));
-	ris_tag(f, "ID", idb.s);
+	ris_tag(f, "ID", idtext);
 	ris_tag(f, "TI", r->title.s);
 	for (size_t i = 0; i < r->authors.n; i++)
 		ris_tag(f, "AU", r->authors.v[i]);
@@ -82,8 +85,12 @@ static int write_ris(FILE *f, int64_t id, const char *source, const struct lsr_r
 	ris_tag(f, "AB", r->abstract.s);
 	ris_tag(f, "UR", r->url.s);
 	if (r->pmid.len) {
-		buf_reset(&idb);
 		buf_printf(&idb, "PMID: %s", r->pmid.s);
+		ris_tag(f, "N1", idb.s);
+	}
+	if (study) {
+		buf_reset(&idb);
+		buf_printf(&idb, "Study: %s", study);
 		ris_tag(f, "N1", idb.s);
 	}
 	fputs("ER  - \n\n", f);
@@ -115,15 +122,12 @@ static void join(struct buf *b, const struct strv *sv, const char *sep)
 	}
 }
 
-static int write_csv(FILE *f, int64_t id, const char *source, const struct lsr_record *r)
+/* The bibliographic columns, title to abstract, ending the row. */
+static int write_csv_fields(FILE *f, const struct lsr_record *r)
 {
 	struct buf b = BUF_INIT;
 	char num[32];
 
-	snprintf(num, sizeof(num), "%lld", (long long)id);
-	csv_field(f, num, 0);
-	csv_field(f, source, 0);
-	csv_field(f, r->source_id.s, 0);
 	csv_field(f, r->title.s, 0);
 	join(&b, &r->authors, "; ");
 	csv_field(f, b.s, 0);
@@ -145,6 +149,17 @@ static int write_csv(FILE *f, int64_t id, const char *source, const struct lsr_r
 	csv_field(f, r->abstract.s, 1);
 	buf_release(&b);
 	return 0;
+}
+
+static int write_csv(FILE *f, int64_t id, const char *source, const struct lsr_record *r)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	csv_field(f, num, 0);
+	csv_field(f, source, 0);
+	csv_field(f, r->source_id.s, 0);
+	return write_csv_fields(f, r);
 }
 
 /* BibTeX value: braces balanced, special characters protected */
@@ -173,13 +188,14 @@ static void bib_value(FILE *f, const char *key, const char *v)
 	fputc('}', f);
 }
 
-static int write_bibtex(FILE *f, int64_t id, const char *source, const struct lsr_record *r)
+/* One BibTeX entry under key; study (NULL: none) a note naming the
+ * review's study. */
+static int write_bibtex(FILE *f, const char *key, const char *study, const struct lsr_record *r)
 {
 	struct buf b = BUF_INIT;
 	char num[32];
 
-	(void)source;
-	fprintf(f, "@article{lsr%lld", (long long)id);
+	fprintf(f, "@article{%s", key);
 	bib_value(f, "title", r->title.s);
 	join(&b, &r->authors, " and ");
 	bib_value(f, "author", b.s);
@@ -198,6 +214,11 @@ static int write_bibtex(FILE *f, int64_t id, const char *source, const struct ls
 	bib_value(f, "keywords", b.s);
 	bib_value(f, "abstract", r->abstract.s);
 	bib_value(f, "url", r->url.s);
+	if (study) {
+		buf_reset(&b);
+		buf_printf(&b, "Study: %s", study);
+		bib_value(f, "note", b.s);
+	}
 	fputs("\n}\n\n", f);
 	buf_release(&b);
 	return 0;
@@ -214,12 +235,51 @@ int fetch_export_begin(FILE *f, enum fetch_format fmt)
 int fetch_export_record(FILE *f, enum fetch_format fmt, int64_t id,
 			const char *source, const struct lsr_record *r)
 {
+	char key[40];
+
 	switch (fmt) {
-	case FETCH_FMT_RIS: return write_ris(f, id, source, r);
+	case FETCH_FMT_RIS:
+		snprintf(key, sizeof(key), "lsr:%lld", (long long)id);
+		return write_ris(f, key, source, NULL, r);
 	case FETCH_FMT_CSV: return write_csv(f, id, source, r);
-	case FETCH_FMT_BIBTEX: return write_bibtex(f, id, source, r);
+	case FETCH_FMT_BIBTEX:
+		snprintf(key, sizeof(key), "lsr%lld", (long long)id);
+		return write_bibtex(f, key, NULL, r);
 	default:
 		return lsr_error_set(LSR_EUSAGE, "records can be written as ris, csv or bibtex, not %s",
+				     fetch_format_name(fmt));
+	}
+}
+
+int fetch_export_citations_begin(FILE *f, enum fetch_format fmt)
+{
+	if (fmt == FETCH_FMT_CSV)
+		fputs("citation,study,sources,records,title,authors,year,journal,volume,issue,pages,doi,pmid,pmcid,language,publication_types,keywords,abstract\n",
+		      f);
+	return 0;
+}
+
+int fetch_export_citation(FILE *f, enum fetch_format fmt, int64_t id, const char *sources,
+			  const char *records, const char *study, const struct lsr_record *r)
+{
+	char key[40];
+
+	switch (fmt) {
+	case FETCH_FMT_RIS:
+		snprintf(key, sizeof(key), "lsr-citation:%lld", (long long)id);
+		return write_ris(f, key, sources, study, r);
+	case FETCH_FMT_CSV:
+		snprintf(key, sizeof(key), "%lld", (long long)id);
+		csv_field(f, key, 0);
+		csv_field(f, study, 0);
+		csv_field(f, sources, 0);
+		csv_field(f, records, 0);
+		return write_csv_fields(f, r);
+	case FETCH_FMT_BIBTEX:
+		snprintf(key, sizeof(key), "lsrc%lld", (long long)id);
+		return write_bibtex(f, key, study, r);
+	default:
+		return lsr_error_set(LSR_EUSAGE, "citations can be written as ris, csv or bibtex, not %s",
 				     fetch_format_name(fmt));
 	}
 }

@@ -223,3 +223,16 @@ void fetch_search_info_free(struct fetch_search_info *v, size_t n);
 int fetch_export_begin(FILE *f, enum fetch_format fmt);
 int fetch_export_record(FILE *f, enum fetch_format fmt, int64_t id,
 			const char *source, const struct lsr_record *r);
+
+/*
+ * The same for deduplicated citations (lsr records --citations,
+ * --included): id is the citation id, sources and records its members'
+ * sources and record ids ("; "-joined), study the study an included
+ * report belongs to (NULL: none; a "Study: LABEL" note in RIS and
+ * BibTeX).  RIS IDs are lsr-citation:N, BibTeX keys lsrcN; the CSV's
+ * columns are citation, study, sources, records, then title..abstract as
+ * for records.
+ */
+int fetch_export_citations_begin(FILE *f, enum fetch_format fmt);
+int fetch_export_citation(FILE *f, enum fetch_format fmt, int64_t id, const char *sources,
+			  const char *records, const char *study, const struct lsr_record *r);

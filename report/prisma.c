@@ -88,16 +88,26 @@ static const char *reason_label(const struct protocol *p, const char *code)
 
 /* ---- the boxes, from the stages' counts ------------------------------------ */
 
-/* where a walk's rows go: the flow, its protocol and scope */
+/* where a walk's rows go: the flow of the scope asked for and, for the
+ * whole review, one flow per update (per[0..nper-1]) filled in the same
+ * pass, which the sums are checked against */
 struct walk {
 	struct prisma *x;
+	struct prisma *per;
+	int nper;
 	const struct protocol *p;
 	int update;
 };
 
+/* the flow of update u when the walk keeps one per update, else NULL */
+static struct prisma *per_update(const struct walk *w, int u)
+{
+	return w->per && u >= 0 && u < w->nper ? &w->per[u] : NULL;
+}
+
 static int add_source(const struct update_source_count *c, void *payload)
 {
-	struct prisma *x = ((struct walk *)payload)->x;
+	struct prisma *x = payload;
 	struct prisma_counts *to = !strcmp(c->kind, "register") ? &x->identified_registers
 				   : !strcmp(c->kind, "other") ? &x->identified_other
 				   : &x->identified_databases;
@@ -109,11 +119,19 @@ static int add_source(const struct update_source_count *c, void *payload)
 	return counts_add(to, c->name, NULL, c->n);
 }
 
-static int add_ta(const struct screen_ta_count *c, void *payload)
+static int add_size(const struct screen_update_size *c, void *payload)
 {
 	struct walk *w = payload;
-	struct prisma *x = w->x;
+	struct prisma *u = per_update(w, c->update_no);
 
+	w->x->duplicates_removed += c->records - c->citations;
+	if (u)
+		u->duplicates_removed += c->records - c->citations;
+	return 0;
+}
+
+static int ta_into(struct prisma *x, const struct protocol *p, const struct screen_ta_count *c)
+{
 	if (c->automation) {
 		x->automation_excluded += c->n;
 		return 0;
@@ -122,18 +140,24 @@ static int add_ta(const struct screen_ta_count *c, void *payload)
 	if (!strcmp(c->status, "excluded")) {
 		x->screen_excluded += c->n;
 		return counts_add(&x->screen_excluded_reasons, *c->reason ? c->reason : "(no reason given)",
-				  reason_label(w->p, c->reason), c->n);
+				  reason_label(p, c->reason), c->n);
 	}
 	if (strcmp(c->status, "included"))
 		x->screen_pending += c->n; /* pending, conflict */
 	return 0;
 }
 
-static int add_ft(const struct screen_ft_count *c, void *payload)
+static int add_ta(const struct screen_ta_count *c, void *payload)
 {
 	struct walk *w = payload;
-	struct prisma *x = w->x;
+	struct prisma *u = per_update(w, c->update_no);
+	int rc = ta_into(w->x, w->p, c);
 
+	return rc == 0 && u ? ta_into(u, w->p, c) : rc;
+}
+
+static int ft_into(struct prisma *x, const struct protocol *p, const struct screen_ft_count *c)
+{
 	x->sought += c->n;
 	if (!strcmp(c->status, "awaiting-retrieval")) {
 		x->awaiting_retrieval += c->n;
@@ -148,61 +172,112 @@ static int add_ft(const struct screen_ft_count *c, void *payload)
 	if (!strcmp(c->status, "excluded")) {
 		x->fulltext_excluded_total += c->n;
 		return counts_add(&x->fulltext_excluded, *c->reason ? c->reason : "(no reason given)",
-				  reason_label(w->p, c->reason), c->n);
+				  reason_label(p, c->reason), c->n);
 	}
 	if (strcmp(c->status, "included"))
 		x->fulltext_pending += c->n;
 	return 0;
 }
 
-/* Included reports: this scope's, and the previous versions'. */
-static int add_reports(const struct screen_report_count *c, void *payload)
+static int add_ft(const struct screen_ft_count *c, void *payload)
 {
 	struct walk *w = payload;
-	struct prisma *x = w->x;
+	struct prisma *u = per_update(w, c->update_no);
+	int rc = ft_into(w->x, w->p, c);
 
-	if (w->update < 0 || c->update_no == w->update) {
+	return rc == 0 && u ? ft_into(u, w->p, c) : rc;
+}
+
+/* Included reports of update u's scope (u < 0: the whole review), and the
+ * previous versions'. */
+static void reports_into(struct prisma *x, int u, const struct screen_report_count *c)
+{
+	if (u < 0 || c->update_no == u) {
 		x->reports_included += c->n;
 		if (!c->linked)
 			x->reports_unlinked += c->n;
 	}
-	if (w->update >= 0 && c->update_no < w->update)
+	if (u >= 0 && c->update_no < u)
 		x->previous_reports += c->n;
+}
+
+static int add_reports(const struct screen_report_count *c, void *payload)
+{
+	struct walk *w = payload;
+
+	reports_into(w->x, w->update, c);
+	for (int u = 0; w->per && u < w->nper; u++)
+		reports_into(&w->per[u], u, c);
 	return 0;
 }
 
 /* Included studies, by the update of their earliest report. */
+static void study_into(struct prisma *x, int u, const struct screen_study_first *s)
+{
+	if (u < 0 || s->update_no == u)
+		x->studies_included++;
+	else if (s->update_no < u)
+		x->previous_studies++;
+}
+
 static int add_study(const struct screen_study_first *s, void *payload)
 {
 	struct walk *w = payload;
 
-	if (w->update < 0 || s->update_no == w->update)
-		w->x->studies_included++;
-	else if (s->update_no < w->update)
-		w->x->previous_studies++;
+	study_into(w->x, w->update, s);
+	for (int u = 0; w->per && u < w->nper; u++)
+		study_into(&w->per[u], u, s);
 	return 0;
 }
 
-static int compute_scope(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
+/* The counts of update update's own tables (sources, runs and records). */
+static int scope_records(struct prisma *x, struct lsr_db *db, int update)
 {
-	struct walk w = { x, p, update };
-	int64_t grouped = 0, citations = 0;
 	int rc;
 
 	x->update = update;
-	if ((rc = update_source_counts(db, update, add_source, &w)) < 0 ||
+	if ((rc = update_source_counts(db, update, add_source, x)) < 0 ||
 	    (rc = update_removed_count(&x->other_removed, db, update)) < 0 ||
-	    (rc = update_skipped_count(&x->skipped_at_import, db, update)) < 0 ||
-	    (rc = screen_dedup_record_count(&grouped, db, update)) < 0 ||
-	    (rc = screen_citation_count(&citations, db, update)) < 0 ||
+	    (rc = update_skipped_count(&x->skipped_at_import, db, update)) < 0)
+		return rc;
+	return 0;
+}
+
+static void scope_totals(struct prisma *x)
+{
+	/* a new report of a study included before is no report of a new
+	 * study: it counts in the totals (PRISMA 2020, updated reviews) */
+	x->reports_included -= x->reports_of_previous_studies;
+	x->total_studies = x->previous_studies + x->studies_included;
+	x->total_reports = x->previous_reports + x->reports_included + x->reports_of_previous_studies;
+}
+
+/* Fill x for update (negative: the whole review) and, with per, each
+ * update's flow too: every query on the review's citations runs once. */
+static int compute_scope(struct prisma *x, struct prisma *per, int nper, struct lsr_db *db,
+			 const struct protocol *p, int update)
+{
+	struct walk w = { x, per, nper, p, update };
+	int rc;
+
+	if ((rc = scope_records(x, db, update)) < 0)
+		return rc;
+	for (int u = 0; per && u < nper; u++)
+		if ((rc = scope_records(&per[u], db, u)) < 0)
+			return rc;
+	if ((rc = screen_update_sizes(db, update, add_size, &w)) < 0 ||
 	    (rc = screen_ta_status_counts(db, update, add_ta, &w)) < 0 ||
 	    (rc = screen_ft_status_counts(db, update, add_ft, &w)) < 0 ||
 	    (rc = screen_report_included_counts(db, add_reports, &w)) < 0 ||
-	    (rc = screen_study_first_updates(db, add_study, &w)) < 0)
+	    (rc = screen_study_first_updates(db, add_study, &w)) < 0 ||
+	    (rc = update_reports_of_previous_studies(&x->reports_of_previous_studies, db, update)) < 0)
 		return rc;
-	x->duplicates_removed = grouped - citations;
-	x->total_studies = x->previous_studies + x->studies_included;
-	x->total_reports = x->previous_reports + x->reports_included;
+	for (int u = 0; per && u < nper; u++)
+		if ((rc = update_reports_of_previous_studies(&per[u].reports_of_previous_studies, db, u)) < 0)
+			return rc;
+	scope_totals(x);
+	for (int u = 0; per && u < nper; u++)
+		scope_totals(&per[u]);
 	return 0;
 }
 
@@ -255,19 +330,24 @@ int prisma_check(const struct prisma *x, char *msg, size_t msgsz)
 	CHECK(counts_sum(&x->fulltext_excluded) == x->fulltext_excluded_total,
 	      "reports excluded (%lld) is not the sum of its reasons (%lld)",
 	      (long long)x->fulltext_excluded_total, (long long)counts_sum(&x->fulltext_excluded));
-	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending == x->reports_included,
+	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending ==
+	      x->reports_included + x->reports_of_previous_studies,
 	      "reports of included studies (%lld) is not reports assessed (%lld) minus excluded"
-	      " (%lld) and undecided (%lld)", (long long)x->reports_included, (long long)x->assessed,
-	      (long long)x->fulltext_excluded_total, (long long)x->fulltext_pending);
+	      " (%lld) and undecided (%lld)",
+	      (long long)(x->reports_included + x->reports_of_previous_studies),
+	      (long long)x->assessed, (long long)x->fulltext_excluded_total,
+	      (long long)x->fulltext_pending);
 	CHECK(x->reports_unlinked >= 0 && x->reports_unlinked <= x->reports_included,
 	      "reports not linked to a study (%lld) exceeds the reports included (%lld)",
 	      (long long)x->reports_unlinked, (long long)x->reports_included);
 	CHECK(x->total_studies == x->previous_studies + x->studies_included &&
-	      x->total_reports == x->previous_reports + x->reports_included,
+	      x->total_reports == x->previous_reports + x->reports_included +
+				  x->reports_of_previous_studies,
 	      "total studies (%lld) or reports (%lld) is not previous plus new (%lld + %lld,"
-	      " %lld + %lld)", (long long)x->total_studies, (long long)x->total_reports,
+	      " %lld + %lld + %lld)", (long long)x->total_studies, (long long)x->total_reports,
 	      (long long)x->previous_studies, (long long)x->studies_included,
-	      (long long)x->previous_reports, (long long)x->reports_included);
+	      (long long)x->previous_reports, (long long)x->reports_included,
+	      (long long)x->reports_of_previous_studies);
 	CHECK(x->total_studies <= x->total_reports - (x->reports_unlinked),
 	      "studies included (%lld) outnumber their linked reports (%lld)",
 	      (long long)x->total_studies, (long long)(x->total_reports - x->reports_unlinked));
@@ -280,40 +360,36 @@ static int bug(const char *what, const char *msg)
 			     what, msg);
 }
 
-/* The additive boxes of the whole review must be the sums over updates. */
-static int check_sums(const struct prisma *all, struct lsr_db *db, const struct protocol *p)
+/* The additive boxes of the whole review must be the sums over updates
+ * (per: the flow of each update 0..all->nupdates, from the same pass). */
+static int check_sums(const struct prisma *all, const struct prisma *per)
 {
-	struct prisma sum, u;
+	struct prisma sum;
 	char msg[512];
-	int rc = 0;
 
 	memset(&sum, 0, sizeof(sum));
-	for (int n = 0; n <= all->nupdates && rc == 0; n++) {
-		memset(&u, 0, sizeof(u));
-		if ((rc = compute_scope(&u, db, p, n)) == 0) {
-			if (prisma_check(&u, msg, sizeof(msg)) < 0) {
-				char what[64];
+	for (int n = 0; n <= all->nupdates; n++) {
+		const struct prisma *u = &per[n];
 
-				snprintf(what, sizeof(what), "update %d: ", n);
-				rc = bug(what, msg);
-			}
-			sum.identified_total += u.identified_total;
-			sum.identified_other_total += u.identified_other_total;
-			sum.duplicates_removed += u.duplicates_removed;
-			sum.automation_excluded += u.automation_excluded;
-			sum.other_removed += u.other_removed;
-			sum.screened += u.screened;
-			sum.screen_excluded += u.screen_excluded;
-			sum.sought += u.sought;
-			sum.assessed += u.assessed;
-			sum.fulltext_excluded_total += u.fulltext_excluded_total;
-			sum.reports_included += u.reports_included;
-			sum.studies_included += u.studies_included;
+		if (prisma_check(u, msg, sizeof(msg)) < 0) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "update %d: ", n);
+			return bug(what, msg);
 		}
-		prisma_release(&u);
+		sum.identified_total += u->identified_total;
+		sum.identified_other_total += u->identified_other_total;
+		sum.duplicates_removed += u->duplicates_removed;
+		sum.automation_excluded += u->automation_excluded;
+		sum.other_removed += u->other_removed;
+		sum.screened += u->screened;
+		sum.screen_excluded += u->screen_excluded;
+		sum.sought += u->sought;
+		sum.assessed += u->assessed;
+		sum.fulltext_excluded_total += u->fulltext_excluded_total;
+		sum.reports_included += u->reports_included + u->reports_of_previous_studies;
+		sum.studies_included += u->studies_included;
 	}
-	if (rc < 0)
-		return rc;
 #define SAME(f) \
 	if (sum.f != all->f) { \
 		snprintf(msg, sizeof(msg), #f " of the whole review (%lld) is not the sum over its updates (%lld)", \
@@ -331,6 +407,7 @@ static int check_sums(const struct prisma *all, struct lsr_db *db, const struct 
 int prisma_compute(struct prisma *x, struct lsr_db *db, const struct protocol *p, int update)
 {
 	struct update_info latest;
+	struct prisma *per = NULL;
 	int64_t nupdates, ungrouped = 0;
 	char msg[512];
 	int rc;
@@ -347,15 +424,17 @@ int prisma_compute(struct prisma *x, struct lsr_db *db, const struct protocol *p
 	if (ungrouped)
 		return lsr_error_set(LSR_ERROR, "%lld record%s not deduplicated yet: run 'lsr dedup' first",
 				     (long long)ungrouped, ungrouped == 1 ? " is" : "s are");
-	if ((rc = compute_scope(x, db, p, update)) < 0) {
-		prisma_release(x);
-		return rc;
-	}
+	if (update == PRISMA_CUMULATIVE && !(per = calloc((size_t)nupdates + 1, sizeof(*per))))
+		return lsr_error_oom();
+	rc = compute_scope(x, per, per ? (int)nupdates + 1 : 0, db, p, update);
 	x->nupdates = (int)nupdates;
-	if (prisma_check(x, msg, sizeof(msg)) < 0)
+	if (rc == 0 && prisma_check(x, msg, sizeof(msg)) < 0)
 		rc = bug("", msg);
-	else if (update == PRISMA_CUMULATIVE)
-		rc = check_sums(x, db, p);
+	else if (rc == 0 && per)
+		rc = check_sums(x, per);
+	for (int64_t u = 0; per && u <= nupdates; u++)
+		prisma_release(&per[u]);
+	free(per);
 	if (rc < 0)
 		prisma_release(x);
 	return rc;
@@ -403,6 +482,7 @@ json_t *prisma_json(const struct prisma *x)
 	json_object_set_new(o, "studies_included", json_integer(x->studies_included));
 	json_object_set_new(o, "reports_included", json_integer(x->reports_included));
 	json_object_set_new(o, "reports_unlinked", json_integer(x->reports_unlinked));
+	json_object_set_new(o, "reports_of_previous_studies", json_integer(x->reports_of_previous_studies));
 	if (x->update >= 1) {
 		json_object_set_new(o, "previous_studies", json_integer(x->previous_studies));
 		json_object_set_new(o, "previous_reports", json_integer(x->previous_reports));
@@ -499,6 +579,9 @@ int prisma_text(struct buf *out, const struct prisma *x)
 				(long long)x->studies_included,
 				x->update >= 1 ? "reports of new included studies" : "reports of included studies",
 				(long long)x->reports_included);
+	if (rc == 0 && x->update >= 1 && x->reports_of_previous_studies)
+		rc = buf_printf(out, "  %-48s %7lld\n", "new reports of studies included before",
+				(long long)x->reports_of_previous_studies);
 	if (rc == 0 && x->reports_unlinked)
 		rc = buf_printf(out, "  (%lld included report%s not linked to a study yet: lsr study link)\n",
 				(long long)x->reports_unlinked, x->reports_unlinked == 1 ? "" : "s");

@@ -52,6 +52,9 @@ struct prisma {
 	int64_t fulltext_excluded_total, fulltext_pending;
 	/* included */
 	int64_t studies_included, reports_included, reports_unlinked;
+	/* update >= 1: included reports of studies included in an earlier
+	 * update; counted in total_reports, not in reports_included */
+	int64_t reports_of_previous_studies;
 	/* the updated-review template (update >= 1) */
 	int64_t previous_studies, previous_reports, total_studies, total_reports;
 };

@@ -287,6 +287,11 @@ static int box_included(struct box *b, const struct prisma *x, int upd)
 	rc |= box_line(b, 0, "%s (n = %lld)", upd ? "Reports of new included studies"
 						  : "Reports of included studies",
 		       (long long)x->reports_included);
+	/* not a box of the template: where the assessed reports that are new
+	 * reports of earlier studies went (they count in the totals) */
+	if (upd && x->reports_of_previous_studies)
+		rc |= box_line(b, 0, "New reports of studies included before (n = %lld)",
+			       (long long)x->reports_of_previous_studies);
 	return rc;
 }
 

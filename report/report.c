@@ -3,7 +3,8 @@
  *
  * Sections: the question and PICOS; findings about included reports
  * (retractions, errata) at the top when there are any; the PRISMA 2020
- * flow; characteristics of the included studies; risk of bias; one section
+ * flow; characteristics of the included studies; the reports excluded at
+ * full text with their reasons; risk of bias; one section
  * per stored analysis (forest plot and numbers); adverse events; for an
  * update, what changed since the previous one.  Values whose extraction
  * source says ILLUSTRATIVE (the example review's) are marked with a
@@ -387,6 +388,55 @@ done:
 	strv_release(&c.values);
 }
 
+/*
+ * The reports excluded at full text, each with its reason (PRISMA 2020
+ * item 16b asks for them; Cochrane's "Characteristics of excluded
+ * studies"), the reason's label from the protocol when it has one.  From
+ * every update: the report shows the review as it stands.
+ */
+static void excluded_fulltext(struct rep *r)
+{
+	json_t *reports = NULL, *o;
+	size_t i;
+	int n = 0;
+
+	if (r->rc)
+		return;
+	if ((r->rc = screen_reports_json(r->db, &reports)) < 0)
+		return;
+	out(r, "<h2>Excluded full-text reports</h2>\n");
+	json_array_foreach(reports, i, o) {
+		const char *status = json_string_value(json_object_get(o, "status"));
+		const char *code = json_string_value(json_object_get(o, "reason"));
+		const char *title = json_string_value(json_object_get(o, "title"));
+		const struct protocol_reason *why = code ? protocol_reason_find(r->p, code) : NULL;
+		char num[32];
+
+		if (!status || strcmp(status, "excluded"))
+			continue;
+		if (!n++)
+			out(r, "<table>\n<tr><th>Report</th><th>Year</th><th>Reason for exclusion</th></tr>\n");
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+		out(r, "<tr><td>");
+		esc(r, title ? title : "(no title)");
+		out(r, " <span class=\"note\">(citation ");
+		esc(r, num);
+		out(r, ")</span></td><td>");
+		if (json_is_integer(json_object_get(o, "year"))) {
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "year")));
+			esc(r, num);
+		}
+		out(r, "</td><td>");
+		esc(r, why && why->label ? why->label : code && *code ? code : "(no reason given)");
+		out(r, "</td></tr>\n");
+	}
+	if (n)
+		out(r, "</table>\n");
+	else
+		out(r, "<p>No report was excluded at full text.</p>\n");
+	json_decref(reports);
+}
+
 static void risk_of_bias(struct rep *r)
 {
 	struct extract_robplot plot;
@@ -485,14 +535,16 @@ static void adverse_events(struct rep *r)
 		struct extract_study_data *d = NULL;
 		size_t n = 0;
 
-		if (!o->type || strcmp(o->type, "dichotomous") || !o->better || strcmp(o->better, "lower"))
+		/* only the outcomes the protocol marks as harms (kind: adverse_event) */
+		if (!o->kind || strcmp(o->kind, "adverse_event"))
 			continue;
 		if ((r->rc = extract_outcome_data(&d, &n, r->db, r->p, o->name, NULL)) < 0)
 			break;
 		if (!any++)
-			out(r, "<h2>Adverse events</h2>\n<p class=\"note\">Dichotomous outcomes where fewer is "
-			       "better: events / participants per arm.</p>\n<table>\n<tr><th>Event</th><th>Study</th>"
-			       "<th>Time point</th><th>Intervention</th><th>Control</th></tr>\n");
+			out(r, "<h2>Adverse events</h2>\n<p class=\"note\">The outcomes the protocol marks as "
+			       "adverse events: events / participants per arm (dichotomous), mean (SD) and "
+			       "participants (continuous), log hazard ratio (SE).</p>\n<table>\n<tr><th>Event</th>"
+			       "<th>Study</th><th>Time point</th><th>Intervention</th><th>Control</th></tr>\n");
 		for (size_t j = 0; j < n; j++) {
 			out(r, "<tr><td>");
 			esc(r, o->name);
@@ -502,8 +554,16 @@ static void adverse_events(struct rep *r)
 				out(r, " &#8224;");
 			out(r, "</td><td>");
 			esc(r, d[j].timepoint);
-			out(r, "</td><td class=\"n\">%.0f / %.0f</td><td class=\"n\">%.0f / %.0f</td></tr>\n",
-			    d[j].events1, d[j].n1, d[j].events2, d[j].n2);
+			if (!o->type || !strcmp(o->type, "continuous"))
+				out(r, "</td><td class=\"n\">%.4g (%.4g), n = %.0f</td>"
+				       "<td class=\"n\">%.4g (%.4g), n = %.0f</td></tr>\n",
+				    d[j].mean1, d[j].sd1, d[j].n1, d[j].mean2, d[j].sd2, d[j].n2);
+			else if (!strcmp(o->type, "time-to-event"))
+				out(r, "</td><td class=\"n\" colspan=\"2\">log HR %.4g (SE %.4g)</td></tr>\n",
+				    d[j].log_hr, d[j].se_log_hr);
+			else
+				out(r, "</td><td class=\"n\">%.0f / %.0f</td><td class=\"n\">%.0f / %.0f</td></tr>\n",
+				    d[j].events1, d[j].n1, d[j].events2, d[j].n2);
 		}
 		if (!n) {
 			out(r, "<tr><td>");
@@ -630,6 +690,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	searches(&r);
 	prisma_section(&r);
 	characteristics(&r);
+	excluded_fulltext(&r);
 	risk_of_bias(&r);
 	analyses(&r);
 	if (r.rc == 0)

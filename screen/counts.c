@@ -4,6 +4,7 @@
  * (screen.h).
  */
 #include "screen.h"
+#include "screen_int.h"
 #include "../db/db.h"
 #include "../db/rows.h"
 #include "../util/err.h"
@@ -38,15 +39,18 @@ int screen_pending_counts(struct lsr_db *db, struct screen_pending *out)
 int screen_update_counts(struct lsr_db *db, int no, struct screen_update_counts *out)
 {
 	static const char *const sql[] = {
-		"SELECT count(*) FROM citation_updates c JOIN live_citations l ON l.id = c.citation_id"
-		" WHERE c.update_no = ?1",
-		"SELECT count(*) FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
-		" JOIN run_updates ru ON ru.run_id = r.run_id"
-		" JOIN citation_updates c ON c.citation_id = m.citation_id"
-		" WHERE ru.update_no = ?1 AND c.update_no < ?1",
+		/* each driven by the update's own records: what an update costs
+		 * grows with what it brought, not with the review */
+		"SELECT count(*) FROM (" SQL_UPDATE_CITATIONS ")",
+		"SELECT count(*) FROM " SQL_UPDATE_RECORDS
+		" AND " SQL_CITATION_UPDATE("um.citation_id") " < ?1",
 		"SELECT count(*) FROM screen_ta_status WHERE status IN ('pending', 'conflict')",
-		"SELECT count(*) FROM screen_ta_status t JOIN citation_updates c ON c.citation_id = t.citation_id"
-		" WHERE t.decided_by = 'automation' AND c.update_no = ?1",
+		/* decided_by = 'automation' in screen_ta_status: an exclude rule
+		 * hit and no human outcome */
+		"WITH c AS (" SQL_UPDATE_CITATIONS ")"
+		" SELECT count(*) FROM c JOIN screen_auto_exclusions a ON a.citation_id = c.id"
+		" WHERE NOT EXISTS (SELECT 1 FROM screen_decided d"
+		"  WHERE d.citation_id = c.id AND d.stage = 'title-abstract' AND d.human)",
 		"SELECT count(*) FROM screen_ft_status"
 		" WHERE status IN ('awaiting-retrieval', 'pending', 'conflict')",
 	};

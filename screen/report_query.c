@@ -9,9 +9,11 @@
  * the update, negative for the whole review.  db/rows.h checks every step.
  */
 #include "screen.h"
+#include "screen_int.h"
 #include "../db/rows.h"
 
 #define IN_SCOPE(col) " (?1 < 0 OR " col " = ?1)"
+
 
 /* ---- deduplication and citations ------------------------------------------ */
 
@@ -22,18 +24,38 @@ int screen_dedup_ungrouped_count(int64_t *out, struct lsr_db *db)
 		0);
 }
 
-int screen_dedup_record_count(int64_t *out, struct lsr_db *db, int update)
+struct size_walk {
+	int (*fn)(const struct screen_update_size *c, void *payload);
+	void *payload;
+};
+
+static int size_row(sqlite3_stmt *st, void *payload)
 {
-	return db_rows_int(out, db,
-		"SELECT count(*) FROM dedup_records r JOIN run_updates ru ON ru.run_id = r.run_id"
-		" WHERE" IN_SCOPE("ru.update_no"), update);
+	struct size_walk *w = payload;
+	struct screen_update_size c = {
+		.update_no = sqlite3_column_int(st, 0),
+		.records = sqlite3_column_int64(st, 1),
+		.citations = sqlite3_column_int64(st, 2),
+	};
+
+	return w->fn(&c, w->payload);
 }
 
-int screen_citation_count(int64_t *out, struct lsr_db *db, int update)
+int screen_update_sizes(struct lsr_db *db, int update,
+			int (*fn)(const struct screen_update_size *c, void *payload), void *payload)
 {
-	return db_rows_int(out, db,
-		"SELECT count(*) FROM live_citations c JOIN citation_updates cu ON cu.citation_id = c.id"
-		" WHERE" IN_SCOPE("cu.update_no"), update);
+	struct size_walk w = { fn, payload };
+
+	return db_rows_each(db,
+		"SELECT u, sum(records), sum(citations) FROM ("
+		"  SELECT ru.update_no AS u, count(*) AS records, 0 AS citations"
+		"  FROM dedup_records r JOIN run_updates ru ON ru.run_id = r.run_id"
+		"  WHERE" IN_SCOPE("ru.update_no") " GROUP BY 1"
+		"  UNION ALL"
+		"  SELECT update_no, 0, count(*) FROM citation_updates" /* = live_citations */
+		"  WHERE" IN_SCOPE("update_no") " GROUP BY 1)"
+		" GROUP BY u ORDER BY u",
+		update, size_row, &w);
 }
 
 /* ---- screening status ------------------------------------------------------- */
@@ -47,8 +69,9 @@ static int ta_row(sqlite3_stmt *st, void *payload)
 {
 	struct ta_walk *w = payload;
 	struct screen_ta_count c = {
-		db_rows_text(st, 0), sqlite3_column_int(st, 1), db_rows_text(st, 2),
-		sqlite3_column_int64(st, 3),
+		.status = db_rows_text(st, 0), .automation = sqlite3_column_int(st, 1),
+		.reason = db_rows_text(st, 2), .update_no = sqlite3_column_int(st, 3),
+		.n = sqlite3_column_int64(st, 4),
 	};
 
 	return w->fn(&c, w->payload);
@@ -60,9 +83,9 @@ int screen_ta_status_counts(struct lsr_db *db, int update,
 	struct ta_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), count(*)"
-		" FROM screen_ta_status t JOIN citation_updates cu ON cu.citation_id = t.citation_id"
-		" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		"SELECT t.status, t.decided_by = 'automation', coalesce(t.reason, ''), t.update_no,"
+		" count(*) FROM screen_ta_status t"
+		" WHERE" IN_SCOPE("t.update_no") " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
 		update, ta_row, &w);
 }
 
@@ -75,8 +98,9 @@ static int ft_row(sqlite3_stmt *st, void *payload)
 {
 	struct ft_walk *w = payload;
 	struct screen_ft_count c = {
-		db_rows_text(st, 0), db_rows_text(st, 1), db_rows_text(st, 2),
-		sqlite3_column_int64(st, 3),
+		.status = db_rows_text(st, 0), .reason = db_rows_text(st, 1),
+		.retrieval_reason = db_rows_text(st, 2), .update_no = sqlite3_column_int(st, 3),
+		.n = sqlite3_column_int64(st, 4),
 	};
 
 	return w->fn(&c, w->payload);
@@ -88,9 +112,11 @@ int screen_ft_status_counts(struct lsr_db *db, int update,
 	struct ft_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT f.status, coalesce(f.reason, ''), coalesce(f.retrieval_reason, ''), count(*)"
-		" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
-		" WHERE" IN_SCOPE("cu.update_no") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		"SELECT status, reason, retrieval_reason, u, count(*) FROM ("
+		"  SELECT f.status, coalesce(f.reason, '') AS reason,"
+		"   coalesce(f.retrieval_reason, '') AS retrieval_reason,"
+		"   " SQL_CITATION_UPDATE("f.citation_id") " AS u FROM screen_ft_status f)"
+		" WHERE" IN_SCOPE("u") " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
 		update, ft_row, &w);
 }
 
@@ -116,9 +142,9 @@ int screen_report_included_counts(struct lsr_db *db,
 	struct report_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT cu.update_no, f.citation_id IN (SELECT citation_id FROM study_reports), count(*)"
-		" FROM screen_ft_status f JOIN citation_updates cu ON cu.citation_id = f.citation_id"
-		" WHERE f.status = 'included' GROUP BY 1, 2", 0, report_row, &w);
+		"WITH linked AS MATERIALIZED (SELECT citation_id FROM study_reports)"
+		" SELECT " SQL_CITATION_UPDATE("f.citation_id") ", f.citation_id IN linked, count(*)"
+		" FROM screen_ft_status f WHERE f.status = 'included' GROUP BY 1, 2", 0, report_row, &w);
 }
 
 /* ---- studies ------------------------------------------------------------------ */
@@ -145,9 +171,8 @@ int screen_study_first_updates(struct lsr_db *db,
 	struct first_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT sr.study_id, sr.label, min(cu.update_no) FROM study_reports sr"
-		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
-		" GROUP BY sr.study_id ORDER BY sr.label", 0, first_row, &w);
+		"SELECT sr.study_id, sr.label, min(" SQL_CITATION_UPDATE("sr.citation_id") ")"
+		" FROM study_reports sr GROUP BY sr.study_id ORDER BY sr.label", 0, first_row, &w);
 }
 
 struct reports_walk {
@@ -170,12 +195,13 @@ int screen_study_reports_list(struct lsr_db *db, int upto,
 	struct reports_walk w = { fn, payload };
 
 	return db_rows_each(db,
-		"SELECT s.label, group_concat(coalesce(m.title, '') || ' ' || coalesce(m.journal, '')"
-		"  || ' ' || coalesce(m.year, '') || coalesce(' doi:' || m.doi, '')"
-		"  || coalesce(' PMID ' || m.pmid, ''), ' | ')"
+		/* citation_metadata looked up per report: as the right side of a
+		 * LEFT JOIN SQLite would build it for every citation first */
+		"SELECT s.label, group_concat(coalesce((SELECT coalesce(m.title, '') || ' '"
+		"  || coalesce(m.journal, '') || ' ' || coalesce(m.year, '')"
+		"  || coalesce(' doi:' || m.doi, '') || coalesce(' PMID ' || m.pmid, '')"
+		"  FROM citation_metadata m WHERE m.id = sr.citation_id), '  '), ' | ')"
 		" FROM study_reports sr JOIN studies s ON s.id = sr.study_id"
-		" JOIN citation_updates cu ON cu.citation_id = sr.citation_id"
-		" LEFT JOIN citation_metadata m ON m.id = sr.citation_id"
-		" WHERE cu.update_no <= ?1 GROUP BY s.id ORDER BY s.label",
+		" WHERE " SQL_CITATION_UPDATE("sr.citation_id") " <= ?1 GROUP BY s.id ORDER BY s.label",
 		upto, reports_row, &w);
 }

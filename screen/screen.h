@@ -492,21 +492,31 @@ int screen_carry_split(struct lsr_db *db, int64_t event, int64_t from, int64_t p
 
 /* *out: records taking part in deduplication not in any citation yet. */
 int screen_dedup_ungrouped_count(int64_t *out, struct lsr_db *db);
-/* *out: records of the scope taking part in deduplication (live, not
- * removed before screening). */
-int screen_dedup_record_count(int64_t *out, struct lsr_db *db, int update);
-/* *out: citations of the scope that count (live_citations). */
-int screen_citation_count(int64_t *out, struct lsr_db *db, int update);
+/* The size of one update: its records taking part in deduplication (live,
+ * not removed before screening) and its citations that count
+ * (live_citations); the duplicates removed are the difference. */
+struct screen_update_size {
+	int update_no;
+	int64_t records;
+	int64_t citations;
+};
+
+/* Call fn for each update of the scope with records or citations, in
+ * update order: one pass over the review for every update at once. */
+int screen_update_sizes(struct lsr_db *db, int update,
+			int (*fn)(const struct screen_update_size *c, void *payload), void *payload);
 
 /* Citations of one title-abstract status. */
 struct screen_ta_count {
 	const char *status;    /* pending, conflict, included, excluded */
 	int automation;        /* 1: excluded by the protocol's rules */
 	const char *reason;    /* exclusion reason code; "" when none */
+	int update_no;         /* the citations' update */
 	int64_t n;
 };
 
-/* Call fn for each (status, automation, reason) of the scope, in that order. */
+/* Call fn for each (status, automation, reason, update) of the scope, in
+ * that order: the whole review's rows carry each update's share. */
 int screen_ta_status_counts(struct lsr_db *db, int update,
 			    int (*fn)(const struct screen_ta_count *c, void *payload), void *payload);
 
@@ -516,10 +526,12 @@ struct screen_ft_count {
 				* conflict, included, excluded */
 	const char *reason;    /* exclusion reason code; "" when none */
 	const char *retrieval_reason; /* why not retrieved; "" when none */
+	int update_no;         /* the reports' update */
 	int64_t n;
 };
 
-/* Call fn for each (status, reason, retrieval_reason) of the scope, in that order. */
+/* Call fn for each (status, reason, retrieval_reason, update) of the scope,
+ * in that order. */
 int screen_ft_status_counts(struct lsr_db *db, int update,
 			    int (*fn)(const struct screen_ft_count *c, void *payload), void *payload);
 

@@ -101,4 +101,28 @@ int dedup_fields_json(struct buf *out, const struct dpair_fields *f);
  * exactly when it is at least min_sim, else any value below min_sim. */
 double dedup_similarity(const char *a, size_t la, const char *b, size_t lb, double min_sim);
 
+/*
+ * SQL fragments for queries about one update's citations, shared by the
+ * stage's own query files (report_query.c, counts.c); nothing outside
+ * screen/ sees them.
+ *
+ * SQL_CITATION_UPDATE(col): the update of one citation (col names its
+ * id), i.e. citation_updates for a handful of rows.  Joining that view
+ * makes SQLite group every citation of the review first; a lookup costs
+ * what is asked about, not what was found.
+ *
+ * SQL_UPDATE_CITATIONS: the citations first counted in update ?1 (column
+ * id), found from that update's own records.
+ */
+#define SQL_CITATION_UPDATE(col) \
+	"(SELECT min(ru.update_no) FROM citation_members m" \
+	" JOIN dedup_records r ON r.id = m.record_id" \
+	" JOIN run_updates ru ON ru.run_id = r.run_id WHERE m.citation_id = " col ")"
+#define SQL_UPDATE_RECORDS \
+	"dedup_records ur JOIN citation_members um ON um.record_id = ur.id" \
+	" WHERE ur.run_id IN (SELECT run_id FROM run_updates WHERE update_no = ?1)"
+#define SQL_UPDATE_CITATIONS \
+	"SELECT DISTINCT um.citation_id AS id FROM " SQL_UPDATE_RECORDS \
+	" AND " SQL_CITATION_UPDATE("um.citation_id") " = ?1"
+
 #endif

@@ -28,7 +28,7 @@ extraction:
     - {name: country, type: text}
   outcomes:
     - {name: ALB, type: continuous, unit: g/L, better: higher, timepoints: [1 month]}
-    - {name: fever, type: dichotomous, better: lower, timepoints: [30 days]}
+    - {name: fever, type: dichotomous, better: lower, kind: adverse_event, timepoints: [30 days]}
 analyses:
   list:
     - {name: alb-1m, outcome: ALB, timepoint: 1 month, measure: MD}

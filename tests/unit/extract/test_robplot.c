@@ -82,6 +82,49 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 	buf_release(&b);
 }
 
+/* the x of the text element whose content is text (the first one) */
+static double text_x(const char *svg, const char *content)
+{
+	char needle[64];
+	const char *end, *x;
+
+	snprintf(needle, sizeof(needle), ">%s</text>", content);
+	end = strstr(svg, needle);
+	assert_non_null(end);
+	for (x = end; x > svg && strncmp(x, "<text x=\"", 9); x--)
+		;
+	assert_true(x > svg);
+	return strtod(x + 9, NULL);
+}
+
+static void test_extract_robplot__traffic_light_heads_apart(void **state)
+{
+	const struct extract_robplot_study st[] = { { "Bai 2014", s1, 1 } };
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 1 };
+	struct buf b = BUF_INIT;
+	double d5, overall, d4;
+
+	(void)state;
+	assert_int_equal(extract_robplot_traffic_light(&b, &p), 0);
+	assert_well_formed(&b);
+	d4 = text_x(b.s, "D4");
+	d5 = text_x(b.s, "D5");
+	overall = text_x(b.s, "Overall");
+	/* centred heads at 12 px bold, about 7 px a character: "D5" and
+	 * "Overall" need (2 + 7) x 7 / 2 = 31.5 px between their centres, and
+	 * a little air; the domain cells keep their pitch */
+	assert_true(overall - d5 >= 31.5 + 4);
+	assert_true(d5 - d4 >= 30 && d5 - d4 < 31.5 + 30);
+	/* the overall discs sit under their head */
+	assert_non_null(strstr(b.s, "Overall: High risk of bias</title><circle cx=\""));
+	{
+		const char *c = strstr(b.s, "Overall: High risk of bias</title><circle cx=\"");
+
+		assert_true(strtod(c + strlen("Overall: High risk of bias</title><circle cx=\""), NULL) == overall);
+	}
+	buf_release(&b);
+}
+
 static void test_extract_robplot__summary_weighted(void **state)
 {
 	/* domain 1: low weight 1, high weight 3 -> 25% and 75% */
@@ -116,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_robplot__traffic_light_escapes),
+		cmocka_unit_test(test_extract_robplot__traffic_light_heads_apart),
 		cmocka_unit_test(test_extract_robplot__summary_weighted),
 	};
 

@@ -78,6 +78,7 @@ static int source_seen(const struct update_source_count *c, void *payload)
 
 static int never_ta(const struct screen_ta_count *c, void *payload) { fail(); return 0; }
 static int never_ft(const struct screen_ft_count *c, void *payload) { fail(); return 0; }
+static int never_size(const struct screen_update_size *c, void *payload) { fail(); return 0; }
 static int never_report(const struct screen_report_count *c, void *payload) { fail(); return 0; }
 static int never_first(const struct screen_study_first *s, void *payload) { fail(); return 0; }
 static int never_reports(const struct screen_study_reports *s, void *payload) { fail(); return 0; }
@@ -104,12 +105,7 @@ static void test_report_read__nothing_screened(void **state)
 		n = 9;
 		assert_int_equal(update_removed_count(&n, db, update), 0);
 		assert_int_equal(n, 0);
-		n = 9;
-		assert_int_equal(screen_dedup_record_count(&n, db, update), 0);
-		assert_int_equal(n, 0);
-		n = 9;
-		assert_int_equal(screen_citation_count(&n, db, update), 0);
-		assert_int_equal(n, 0);
+		assert_int_equal(screen_update_sizes(db, update, never_size, NULL), 0);
 		assert_int_equal(screen_ta_status_counts(db, update, never_ta, NULL), 0);
 		assert_int_equal(screen_ft_status_counts(db, update, never_ft, NULL), 0);
 		assert_int_equal(screen_study_reports_list(db, update, never_reports, NULL), 0);
