@@ -18,6 +18,7 @@
 #include "../util/array.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static int eligible(struct lsr_db *db, const char *stage, const char *reviewer,
 		}
 		v[n].id = id;
 		v[n].assigned = na;
-		v[n].key = mix(seed ^ mix((uint64_t)id));
+		v[n].key = scr_order_key(seed, id);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -237,9 +238,14 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 	return rc;
 }
 
-int screen_batch_create(struct lsr_db *db, const struct protocol *p,
-			const struct screen_batch_opts *opts, FILE *out,
-			int64_t *out_batch, size_t *out_n)
+uint64_t scr_order_key(uint64_t seed, int64_t citation)
+{
+	return mix(seed ^ mix((uint64_t)citation));
+}
+
+int scr_batch_record(struct lsr_db *db, const struct protocol *p, const char *stage,
+		     const char *reviewer, uint64_t seed, const char *file,
+		     const int64_t *ids, size_t n, int64_t *out_batch)
 {
 	static const char sql_batch[] =
 		"INSERT INTO screen_batches(stage, reviewer, size, seed, reviewers_required, file,"
@@ -247,12 +253,58 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 	static const char sql_assign[] =
 		"INSERT INTO screen_assignments(citation_id, stage, reviewer, batch_id, position,"
 		" required, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	const char *stage = scr_stage(opts->stage);
-	struct pick *picks = NULL;
-	size_t n = 0, take;
-	int64_t batch = 0;
 	char now[CLOCK_ISO_LEN];
 	sqlite3_stmt *st;
+	int64_t batch;
+	int rc;
+
+	assert(n > 0);
+	clock_now_iso(now);
+	if (!(st = db_prepare(db, sql_batch)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, stage);
+	db_bind_text(st, 2, reviewer);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)seed);
+	sqlite3_bind_int(st, 5, p->reviewers);
+	db_bind_text(st, 6, file);
+	db_bind_text(st, 7, now);
+	db_bind_text(st, 8, db_actor());
+	if ((rc = db_step_done(db, st)) < 0)
+		return rc;
+	batch = db_last_id(db);
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = db_prepare(db, sql_assign)))
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, ids[i]);
+		db_bind_text(st, 2, stage);
+		db_bind_text(st, 3, reviewer);
+		sqlite3_bind_int64(st, 4, batch);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)i + 1);
+		sqlite3_bind_int(st, 6, p->reviewers);
+		db_bind_text(st, 7, now);
+		if ((rc = db_step_done(db, st)) < 0)
+			return rc;
+	}
+	rc = scr_audit(db, "screen-batch", "batch", batch,
+		       json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer", reviewer,
+				 "size", (json_int_t)n, "seed", (json_int_t)seed, "required",
+				 (json_int_t)p->reviewers));
+	if (rc < 0)
+		return rc;
+	*out_batch = batch;
+	return 0;
+}
+
+int screen_batch_create(struct lsr_db *db, const struct protocol *p,
+			const struct screen_batch_opts *opts, FILE *out,
+			int64_t *out_batch, size_t *out_n)
+{
+	const char *stage = scr_stage(opts->stage);
+	struct pick *picks = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, take;
+	int64_t batch = 0;
 	int rc;
 
 	*out_batch = 0;
@@ -273,45 +325,16 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 	if ((rc = eligible(db, stage, opts->reviewer, p->reviewers, opts->seed, &picks, &n)) < 0)
 		goto fail;
 	take = n < opts->size ? n : opts->size;
-	clock_now_iso(now);
 	if (take) {
-		if (!(st = db_prepare(db, sql_batch))) {
-			rc = lsr_error_last_code();
+		if (!(ids = malloc(take * sizeof(*ids)))) {
+			rc = LSR_ENOMEM;
 			goto fail;
 		}
-		db_bind_text(st, 1, stage);
-		db_bind_text(st, 2, opts->reviewer);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)take);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)opts->seed);
-		sqlite3_bind_int(st, 5, p->reviewers);
-		db_bind_text(st, 6, opts->file);
-		db_bind_text(st, 7, now);
-		db_bind_text(st, 8, db_actor());
-		if ((rc = db_step_done(db, st)) < 0)
-			goto fail;
-		batch = db_last_id(db);
-		for (size_t i = 0; i < take; i++) {
-			if (!(st = db_prepare(db, sql_assign))) {
-				rc = lsr_error_last_code();
-				goto fail;
-			}
-			sqlite3_bind_int64(st, 1, picks[i].id);
-			db_bind_text(st, 2, stage);
-			db_bind_text(st, 3, opts->reviewer);
-			sqlite3_bind_int64(st, 4, batch);
-			sqlite3_bind_int64(st, 5, (sqlite3_int64)i + 1);
-			sqlite3_bind_int(st, 6, p->reviewers);
-			db_bind_text(st, 7, now);
-			if ((rc = db_step_done(db, st)) < 0)
-				goto fail;
-		}
-		if ((rc = screen_batch_write(db, batch, out)) < 0)
-			goto fail;
-		rc = scr_audit(db, "screen-batch", "batch", batch,
-			       json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer",
-					 opts->reviewer, "size", (json_int_t)take, "seed",
-					 (json_int_t)opts->seed, "required", (json_int_t)p->reviewers));
-		if (rc < 0)
+		for (size_t i = 0; i < take; i++)
+			ids[i] = picks[i].id;
+		if ((rc = scr_batch_record(db, p, stage, opts->reviewer, opts->seed, opts->file,
+					   ids, take, &batch)) < 0 ||
+		    (rc = screen_batch_write(db, batch, out)) < 0)
 			goto fail;
 	}
 	if ((rc = db_txn_commit(db)) < 0)
@@ -322,6 +345,7 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 fail:
 	db_txn_rollback(db);
 out:
+	free(ids);
 	free(picks);
 	return rc;
 }

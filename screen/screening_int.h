@@ -42,6 +42,19 @@ int scr_assigned(struct lsr_db *db, int64_t citation, const char *stage,
 int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf,
 	       size_t bufsz);
 
+/* The place of citation in the random hand-out order of seed (smaller
+ * first): 'lsr screen batch --seed' and 'lsr serve' share it. */
+uint64_t scr_order_key(uint64_t seed, int64_t citation);
+
+/*
+ * Record a batch of reviewer at stage: a screen_batches row (file names
+ * where it went), the assignments of ids in that order, and its audit
+ * entry, inside the caller's transaction.  n > 0.
+ */
+int scr_batch_record(struct lsr_db *db, const struct protocol *p, const char *stage,
+		     const char *reviewer, uint64_t seed, const char *file,
+		     const int64_t *ids, size_t n, int64_t *out_batch);
+
 /* Audit helper: action, a "what N" object and detail (a JSON value,
  * stolen; may be NULL). */
 int scr_audit(struct lsr_db *db, const char *action, const char *what, int64_t id,

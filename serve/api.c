@@ -99,7 +99,7 @@ static int api_next(struct serve_state *s, const struct serve_request *r, int *s
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
 	if ((rc = serve_reopened_next(s->db, r->acct->id, stage, &id)) < 0)
 		return from_error(status, body, rc);
-	if (!id && (rc = screen_serve_next(s->db, s->p, stage, r->acct->name, s->seed, &id)) < 0)
+	if (!id && (rc = screen_serve_next(s->db, s->p, s->handout, stage, r->acct->name, &id)) < 0)
 		return from_error(status, body, rc);
 	if (!id)
 		return answer(status, body, 200, json_pack("{s:n,s:s}", "citation", "stage", stage));
@@ -135,7 +135,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	json_t *o = body_object(r, status, body), *cid;
 	const char *stage;
 	int64_t id = 0;
-	int rc;
+	int ta, rc;
 
 	if (!o)
 		return 0;
@@ -154,6 +154,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 				 str_field(o, "note"), &id);
 	if (rc == 0 && is_stage(stage))
 		rc = serve_reopened_clear(s->db, r->acct->id, stage, json_integer_value(cid));
+	ta = !strcmp(stage, SCREEN_STAGE_TA);
 	if (rc == 0)
 		rc = db_txn_commit(s->db);
 	else
@@ -161,6 +162,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	json_decref(o);
 	if (rc < 0)
 		return from_error(status, body, rc);
+	screen_handout_stale(s->handout, ta ? SCREEN_STAGE_TA : SCREEN_STAGE_FT);
 	/* committed: only now is the decision acknowledged */
 	return answer(status, body, 200, json_pack("{s:b,s:I}", "ok", 1, "decision", (json_int_t)id));
 }
@@ -220,6 +222,7 @@ static int api_resolve(struct serve_state *s, const struct serve_request *r, int
 	json_decref(o);
 	if (rc < 0)
 		return from_error(status, body, rc);
+	screen_handout_stale(s->handout, used);
 	return answer(status, body, 200, json_pack("{s:b,s:s}", "ok", 1, "stage", used));
 }
 

@@ -10,6 +10,7 @@
  * the server logs nothing.
  */
 #include "serve_int.h"
+#include "../screen/serve_query.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 
@@ -356,7 +357,11 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 		return lsr_error_oom();
 	srv->state.db = db;
 	srv->state.p = p;
-	srv->state.seed = o->seed;
+	srv->state.handout = screen_handout_new(o->seed);
+	if (!srv->state.handout) {
+		free(srv);
+		return lsr_error_oom();
+	}
 	/* the server's thread inherits the mask: signals come to sigwait below */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -378,6 +383,7 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	}
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		screen_handout_free(srv->state.handout);
 		free(srv);
 		return lsr_error_set(LSR_ERROR, "cannot listen on port %d%s (in use, or not allowed)",
 				     port, tries > 1 ? " or the 19 after it" : "");
@@ -390,6 +396,7 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	sigwait(&sigs, &sig);
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	screen_handout_free(srv->state.handout);
 	free(srv);
 	return 0;
 }

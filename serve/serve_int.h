@@ -66,10 +66,12 @@ int serve_highlight_set(struct lsr_db *db, int64_t account, const char *kind,
 
 /* ---- requests (api.c) -------------------------------------------------- */
 
+struct screen_handout;
+
 struct serve_state {
 	struct lsr_db *db;
 	const struct protocol *p;
-	uint64_t seed;
+	struct screen_handout *handout;  /* the hand-out order (serve_query.h) */
 };
 
 /* One API request after authentication.  *status gets the HTTP status and
