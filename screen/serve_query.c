@@ -250,7 +250,9 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 	return 0;
 }
 
-/* Reviewer's assignments at stage without their decision, oldest first. */
+/* Reviewer's assignments of live citations at stage without their
+ * decision, oldest first.  (Merges and splits, which end citations, come
+ * from other processes: they rebuild the cache.) */
 static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue *q)
 {
 	static const char sql[] =
@@ -258,6 +260,7 @@ static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue 
 		" WHERE a.stage = ?1 AND a.reviewer = ?2"
 		" AND NOT EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = a.citation_id"
 		"   AND d.stage = ?1 AND d.kind = 'review' AND d.reviewer = ?2)"
+		" AND a.citation_id IN (SELECT id FROM live_citations)"
 		" ORDER BY a.at, a.batch_id, a.position, a.citation_id";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step, rc = 0;
@@ -279,13 +282,12 @@ static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue 
 	return rc;
 }
 
-/* Is citation live and still without reviewer's decision at stage? */
-static int ho_still_open(struct lsr_db *db, int64_t citation, const char *stage,
-			 const char *reviewer, int *out)
+/* Is citation still without reviewer's decision at stage? */
+static int ho_undecided(struct lsr_db *db, int64_t citation, const char *stage,
+			const char *reviewer, int *out)
 {
 	static const char sql[] =
-		"SELECT EXISTS (SELECT 1 FROM live_citations WHERE id = ?1)"
-		" AND NOT EXISTS (SELECT 1 FROM screen_decisions WHERE citation_id = ?1"
+		"SELECT NOT EXISTS (SELECT 1 FROM screen_decisions WHERE citation_id = ?1"
 		"   AND stage = ?2 AND kind = 'review' AND reviewer = ?3)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
@@ -301,9 +303,17 @@ static int ho_still_open(struct lsr_db *db, int64_t citation, const char *stage,
 	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }
 
-/* What the database says of a pick: pending at stage, how many reviewers
- * are assigned, and whether reviewer is one of them. */
-static int ho_check(struct lsr_db *db, int64_t citation, const char *stage,
+/*
+ * What the database says of a pick: how many reviewers are assigned,
+ * whether reviewer is one of them, and whether it is still pending at
+ * stage.  The status views cost a scan of the review, so they are asked
+ * only when the server's own writes could have changed the answer: a
+ * citation pending when the cache was built changes (without another
+ * process writing, which rebuilds the cache) only through decisions on
+ * it, and one decision alone never ends a pending (it takes two to
+ * disagree, and the arbiter resolves only conflicts).
+ */
+static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *stage,
 		    const char *reviewer, int *pending, int *n, int *mine)
 {
 	static const char sql[] =
@@ -313,12 +323,9 @@ static int ho_check(struct lsr_db *db, int64_t citation, const char *stage,
 	sqlite3_stmt *st;
 	int rc, step;
 
-	if ((rc = scr_status(db, citation, stage, status, sizeof(status))) < 0)
-		return rc;
-	*pending = !strcmp(status, "pending");
 	if (!(st = db_prepare(db, sql)))
 		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, citation);
+	sqlite3_bind_int64(st, 1, e->id);
 	db_bind_text(st, 2, stage);
 	db_bind_text(st, 3, reviewer);
 	step = sqlite3_step(st);
@@ -327,7 +334,15 @@ static int ho_check(struct lsr_db *db, int64_t citation, const char *stage,
 		*mine = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
-	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+	if (step != SQLITE_ROW)
+		return db_error(db, sql);
+	*pending = 1;
+	if (e->n >= 2) {
+		if ((rc = scr_status(db, e->id, stage, status, sizeof(status))) < 0)
+			return rc;
+		*pending = !strcmp(status, "pending");
+	}
+	return 0;
 }
 
 /* The best entry reviewer (bit `me`) may take: SIZE_MAX when none. */
@@ -406,7 +421,7 @@ int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen
 	const char *stage = scr_stage(stage_in);
 	struct ho_stage *s;
 	struct ho_queue *q;
-	int rebuilt = 0, still, pending, n, mine, rc;
+	int rebuilt = 0, still, pending, n = 0, mine = 0, rc;
 	size_t k, i;
 
 	*out = 0;
@@ -426,7 +441,7 @@ again:
 		return rc;
 	/* first what is assigned to them and not yet decided */
 	for (; q->head < q->n; q->head++) {
-		if ((rc = ho_still_open(db, q->ids[q->head], stage, reviewer, &still)) < 0)
+		if ((rc = ho_undecided(db, q->ids[q->head], stage, reviewer, &still)) < 0)
 			return rc;
 		if (still) {
 			*out = q->ids[q->head];
@@ -437,7 +452,7 @@ again:
 		i = ho_pick(s, ho_bit(k));
 		if (i == SIZE_MAX)
 			return 0;
-		if ((rc = ho_check(db, s->e[i].id, stage, reviewer, &pending, &n, &mine)) < 0)
+		if ((rc = ho_check(db, &s->e[i], stage, reviewer, &pending, &n, &mine)) < 0)
 			return rc;
 		if (!pending) {
 			s->e[i].dead = 1;
