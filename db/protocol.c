@@ -129,6 +129,8 @@ static const struct pfield screening_fields[] = {
 	F("reviewers", P_INT, 0, struct protocol, reviewers),
 	FS("reasons", REQ, struct protocol, reasons, nreasons, reason_schema),
 	FS("rules", 0, struct protocol, rules, nrules, rule_schema),
+	F("reasons_required_at", P_STRV, 0, struct protocol, reasons_required_at),
+	F("reason_conflicts", P_BOOL, 0, struct protocol, reason_conflicts),
 };
 SCHEMA(screening_schema, screening_fields, struct protocol, NOLINE);
 
@@ -628,6 +630,14 @@ static int check_refs(const struct walk *w, struct protocol *p)
 		buf_adds(&path, "screening.reviewers");
 		FAIL_AT(1, "expected at least 1");
 	}
+	for (size_t i = 0; i < p->reasons_required_at.n; i++) {
+		const char *st = p->reasons_required_at.v[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "screening.reasons_required_at[%zu]", i + 1);
+		if (strcmp(st, "title-abstract") && strcmp(st, "full-text"))
+			FAIL_AT(1, "expected title-abstract or full-text, not '%s'", st);
+	}
 	for (size_t i = 0; i < p->nreasons; i++) {
 		struct protocol_reason *r = &p->reasons[i];
 
@@ -1015,6 +1025,7 @@ void protocol_free(struct protocol *p)
 		strv_release(&p->outcomes[i].timepoints);
 	}
 	free(p->outcomes);
+	strv_release(&p->reasons_required_at);
 	free(p->risk_of_bias);
 	free(p->rob2_effect);
 	free_opts(&p->analysis_defaults);

@@ -123,6 +123,10 @@ struct protocol {
 	size_t nreasons;
 	struct protocol_rule *rules;
 	size_t nrules;
+	struct strv reasons_required_at;  /* stages where an exclusion needs a reason
+					     (full-text always does) */
+	int reason_conflicts;             /* default 0: at title-abstract, excludes
+					     with different reasons agree */
 
 	/* extraction */
 	int extractors;                   /* default 2 */

@@ -16,9 +16,13 @@ const char *scr_stage(const char *s);
 /* The static spelling of a verdict (caseless, trimmed), or NULL. */
 const char *scr_verdict(const char *s);
 
+/* Does an exclusion at stage need a reason?  Always at full text; at
+ * title-abstract when screening.reasons_required_at lists it. */
+int scr_reason_required(const struct protocol *p, const char *stage);
+
 /*
  * Check a reason against the protocol for a decision at stage: NULL or ""
- * reason is fine except for exclusions at full text; a reason needs the
+ * reason is fine except for exclusions where scr_reason_required; a reason needs the
  * verdict exclude, a declared code, of the stage.  On a problem writes what
  * is wrong into msg and returns -1; else 0, with *code the declared code
  * (borrowed from p) or NULL.

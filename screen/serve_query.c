@@ -250,9 +250,8 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 	return 0;
 }
 
-/* Reviewer's assignments of live citations at stage without their
- * decision, oldest first.  (Merges and splits, which end citations, come
- * from other processes: they rebuild the cache.) */
+/* Reviewer's assignments at stage without their decision, oldest first
+ * (ho_undecided drops those no longer live as it meets them). */
 static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue *q)
 {
 	static const char sql[] =
@@ -260,7 +259,6 @@ static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue 
 		" WHERE a.stage = ?1 AND a.reviewer = ?2"
 		" AND NOT EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = a.citation_id"
 		"   AND d.stage = ?1 AND d.kind = 'review' AND d.reviewer = ?2)"
-		" AND a.citation_id IN (SELECT id FROM live_citations)"
 		" ORDER BY a.at, a.batch_id, a.position, a.citation_id";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step, rc = 0;
@@ -282,13 +280,16 @@ static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue 
 	return rc;
 }
 
-/* Is citation still without reviewer's decision at stage? */
+/* Is citation live and still without reviewer's decision at stage?  (As
+ * live_citations says, for one citation: a member that takes part.) */
 static int ho_undecided(struct lsr_db *db, int64_t citation, const char *stage,
 			const char *reviewer, int *out)
 {
 	static const char sql[] =
 		"SELECT NOT EXISTS (SELECT 1 FROM screen_decisions WHERE citation_id = ?1"
-		"   AND stage = ?2 AND kind = 'review' AND reviewer = ?3)";
+		"   AND stage = ?2 AND kind = 'review' AND reviewer = ?3)"
+		" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r"
+		"   ON r.id = m.record_id WHERE m.citation_id = ?1)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 
@@ -413,6 +414,15 @@ static int ho_fresh(struct lsr_db *db, struct screen_handout *h)
 		h->version = v;
 	}
 	return 0;
+}
+
+int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct screen_handout *h)
+{
+	int rc;
+
+	if ((rc = ho_fresh(db, h)) < 0)
+		return rc;
+	return h->st[0].built ? 0 : ho_build(db, p, h, &h->st[0], SCREEN_STAGE_TA);
 }
 
 int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
@@ -699,4 +709,9 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
 	}
 	sqlite3_reset(st);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+int screen_serve_reason_required(const struct protocol *p, const char *stage)
+{
+	return scr_reason_required(p, stage);
 }

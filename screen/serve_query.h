@@ -27,6 +27,9 @@ struct json_t;
 struct screen_handout;
 struct screen_handout *screen_handout_new(uint64_t seed);
 void screen_handout_free(struct screen_handout *h);
+/* Build the title-abstract order now (the first hand-out would), so that
+ * no reviewer waits for it: a scan of the review, seconds at 100,000. */
+int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct screen_handout *h);
 /* Forget what a write of the caller's at stage may have changed (NULL:
  * everything): a title-abstract decision or resolution changes which
  * reports are pending at full text. */
@@ -76,5 +79,9 @@ int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t cit
  * (static) into the out parameters; *out_id 0 when there is none. */
 int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t before,
 			       int64_t *out_id, int64_t *out_citation, const char **out_stage);
+
+/* Does an exclusion at stage need a reason (full text; title-abstract when
+ * screening.reasons_required_at says so)? */
+int screen_serve_reason_required(const struct protocol *p, const char *stage);
 
 #endif

@@ -80,11 +80,12 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
 		return from_error(status, body, rc);
 	return answer(status, body, 200,
-		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:o}", "name", r->acct->name,
-				"role", r->acct->role, "csrf", r->csrf, "stage", stage,
+		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
+				r->acct->name, "role", r->acct->role, "csrf", r->csrf, "stage", stage,
 				"progress", "done", (json_int_t)done, "assigned",
 				(json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
-				"reasons", reasons_json(s->p), "highlights", hl));
+				"reasons", reasons_json(s->p), "reason_required",
+				screen_serve_reason_required(s->p, stage), "highlights", hl));
 }
 
 static int api_next(struct serve_state *s, const struct serve_request *r, int *status,

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,6 +344,32 @@ int serve_parse_listen(const char *s, struct serve_opts *o)
 	return 0;
 }
 
+/*
+ * Wait for SIGINT or SIGTERM, checkpointing the WAL once a second on a
+ * connection of this thread's own: the request thread's connection has
+ * automatic checkpoints off, so that no request waits for the fsync of a
+ * checkpoint (PASSIVE: it never blocks the request thread's writes).
+ */
+static void checkpoints(struct lsr_db *db, const sigset_t *sigs)
+{
+	const struct timespec tick = { 1, 0 };
+	sqlite3 *ck = NULL;
+	int sig;
+
+	if (sqlite3_open_v2(db_path(db), &ck, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(ck);
+		ck = NULL;
+	}
+	for (;;) {
+		sig = sigtimedwait(sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (ck)
+			sqlite3_exec(ck, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+	}
+	sqlite3_close(ck);
+}
+
 int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_opts *o)
 {
 	struct server *srv = calloc(1, sizeof(*srv));
@@ -351,7 +378,7 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	struct sockaddr_in sa;
 	sigset_t sigs, old;
 	char url[64], host[INET_ADDRSTRLEN];
-	int tries = o->try_next ? 20 : 1, port = o->port, sig;
+	int tries = o->try_next ? 20 : 1, port = o->port, rc;
 
 	if (!srv)
 		return lsr_error_oom();
@@ -361,6 +388,13 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	if (!srv->state.handout) {
 		free(srv);
 		return lsr_error_oom();
+	}
+	/* checkpoints (an fsync) run beside the requests, not inside one */
+	if ((rc = screen_handout_warm(db, p, srv->state.handout)) < 0 ||
+	    (rc = db_exec(db, "PRAGMA wal_autocheckpoint = 0")) < 0) {
+		screen_handout_free(srv->state.handout);
+		free(srv);
+		return rc;
 	}
 	/* the server's thread inherits the mask: signals come to sigwait below */
 	sigemptyset(&sigs);
@@ -393,7 +427,7 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	snprintf(url, sizeof(url), "http://%s:%u", host, info ? (unsigned)info->port : 0u);
 	if (o->ready)
 		o->ready(url, o->payload);
-	sigwait(&sigs, &sig);
+	checkpoints(db, &sigs);
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	screen_handout_free(srv->state.handout);
