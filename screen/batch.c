@@ -3,9 +3,14 @@
  * file they fill in (see screen.h).
  *
  * The batch file is CSV with a header row, one row per citation:
- *   id, title, abstract, keywords, suggestion, verdict, reason, note,
- *   stage, reviewer, batch, fulltext
- * verdict, reason and note are left empty for the reviewer; suggestion
+ *   id, title, authors, year, journal, publication_types, abstract,
+ *   keywords, suggestion, verdict, reason, note, stage, reviewer, batch,
+ *   fulltext
+ * (authors and publication_types "; "-separated: the citation's merged
+ * metadata, as lsr serve shows it; files written before these four
+ * columns existed still import, since lsr screen import finds columns by
+ * their header names).  verdict, reason and note are left empty for the
+ * reviewer; suggestion
  * lists the rule hits ("rule (reason): 'text' in field"); stage, reviewer
  * and batch say whose decisions the file carries (lsr screen import checks
  * them); fulltext is the retrieved file at the full-text stage.  Nothing
@@ -156,15 +161,18 @@ static int suggestions_of(struct lsr_db *db, int64_t citation, struct buf *out)
 
 /* One row of a batch file, read before the per-row queries run (a
  * statement must not stay open while others step). */
+enum { BC_STAGE, BC_REVIEWER, BC_TITLE, BC_ABSTRACT, BC_FULLTEXT, BC_AUTHORS, BC_YEAR,
+       BC_JOURNAL, BC_PUBTYPES, BC_COUNT };
+
 struct brow {
 	int64_t id;
-	char *col[5]; /* stage, reviewer, title, abstract, fulltext file */
+	char *col[BC_COUNT]; /* the query's columns after the id, in BC_ order */
 };
 
 static void brows_free(struct brow *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < BC_COUNT; k++)
 			free(v[i].col[k]);
 	free(v);
 }
@@ -173,7 +181,11 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 {
 	static const char sql[] =
 		"SELECT a.citation_id, a.stage, a.reviewer, m.title, m.abstract,"
-		" (SELECT file FROM screen_retrieval_current r WHERE r.citation_id = a.citation_id)"
+		" (SELECT file FROM screen_retrieval_current r WHERE r.citation_id = a.citation_id),"
+		" (SELECT group_concat(j.value, '; ') FROM json_each(m.authors) j),"
+		" m.year, m.journal,"
+		" (SELECT group_concat(j.value, '; ') FROM records x, json_each(x.publication_types) j"
+		"   WHERE x.id = m.representative_id)"
 		" FROM screen_assignments a LEFT JOIN citation_metadata m ON m.id = a.citation_id"
 		" WHERE a.batch_id = ?1 ORDER BY a.position";
 	struct buf kw = BUF_INIT, sug = BUF_INIT;
@@ -193,7 +205,7 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 			break;
 		r = &rows[n++];
 		r->id = sqlite3_column_int64(st, 0);
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < BC_COUNT; k++) {
 			const char *t = (const char *)sqlite3_column_text(st, k + 1);
 
 			r->col[k] = xstrdup(t ? t : "");
@@ -207,8 +219,8 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(db, sql);
 	if (rc == 0)
-		fputs("id,title,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext\n",
-		      out);
+		fputs("id,title,authors,year,journal,publication_types,abstract,keywords,suggestion,"
+		      "verdict,reason,note,stage,reviewer,batch,fulltext\n", out);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char num[32];
 
@@ -217,16 +229,20 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 			break;
 		snprintf(num, sizeof(num), "%lld", (long long)rows[i].id);
 		csvtab_put(out, num, ',');
-		csvtab_put(out, rows[i].col[2], ',');
-		csvtab_put(out, rows[i].col[3], ',');
+		csvtab_put(out, rows[i].col[BC_TITLE], ',');
+		csvtab_put(out, rows[i].col[BC_AUTHORS], ',');
+		csvtab_put(out, rows[i].col[BC_YEAR], ',');
+		csvtab_put(out, rows[i].col[BC_JOURNAL], ',');
+		csvtab_put(out, rows[i].col[BC_PUBTYPES], ',');
+		csvtab_put(out, rows[i].col[BC_ABSTRACT], ',');
 		csvtab_put(out, kw.s, ',');
 		csvtab_put(out, sug.s, ',');
 		fputs(",,,", out);
-		csvtab_put(out, rows[i].col[0], ',');
-		csvtab_put(out, rows[i].col[1], ',');
+		csvtab_put(out, rows[i].col[BC_STAGE], ',');
+		csvtab_put(out, rows[i].col[BC_REVIEWER], ',');
 		snprintf(num, sizeof(num), "%lld", (long long)batch);
 		csvtab_put(out, num, ',');
-		csvtab_put(out, rows[i].col[4], '\n');
+		csvtab_put(out, rows[i].col[BC_FULLTEXT], '\n');
 	}
 	if (rc == 0 && n == 0)
 		rc = lsr_error_set(LSR_ENOTFOUND, "no batch %lld", (long long)batch);

@@ -73,7 +73,7 @@ cp -r rev rev-copy
 rm -f rev-copy/review.db-wal rev-copy/review.db-shm
 run 0 lsr -C rev screen batch --reviewer alice --stage title-abstract --size 4 --seed 7 -o a1.csv
 same "$(cat "$OUT")" "batch 1: 4 citations for alice at title-abstract (seed 7) in a1.csv"
-same "$(head -1 a1.csv)" "id,title,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext"
+same "$(head -1 a1.csv)" "id,title,authors,year,journal,publication_types,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext"
 same "$(sed 1d a1.csv | wc -l)" "4"
 # the same seed on a copy of the review gives the same batch, another seed
 # another one
