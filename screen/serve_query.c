@@ -715,3 +715,44 @@ int screen_serve_reason_required(const struct protocol *p, const char *stage)
 {
 	return scr_reason_required(p, stage);
 }
+
+int screen_serve_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+			  const char *reviewer, int *out)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM screen_assignments WHERE citation_id = ?1"
+		" AND (?2 IS NULL OR stage = ?2) AND reviewer = ?3)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	db_bind_text(st, 2, stage ? scr_stage(stage) : NULL);
+	db_bind_text(st, 3, reviewer);
+	step = sqlite3_step(st);
+	*out = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+int screen_serve_fulltext_file(struct lsr_db *db, int64_t citation, char **out)
+{
+	static const char sql[] =
+		"SELECT file FROM screen_retrieval_current WHERE citation_id = ?1 AND retrieved = 1"
+		" AND file IS NOT NULL";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = NULL;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && !(*out = xstrdup((const char *)sqlite3_column_text(st, 0)))) {
+		sqlite3_reset(st);
+		return LSR_ENOMEM;
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}

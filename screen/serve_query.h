@@ -84,4 +84,14 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
  * screening.reasons_required_at says so)? */
 int screen_serve_reason_required(const struct protocol *p, const char *stage);
 
+/* Is citation assigned to reviewer at stage (NULL: at either stage)? */
+int screen_serve_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+			  const char *reviewer, int *out);
+
+/* The full-text file registered for citation ('lsr screen fulltext ID
+ * --retrieved --file PATH'), as registered, into *out (caller frees; NULL
+ * when none).  The only way a file reaches the server's answers: no path
+ * from a request is ever opened. */
+int screen_serve_fulltext_file(struct lsr_db *db, int64_t citation, char **out);
+
 #endif

@@ -15,6 +15,7 @@
 #include "../util/err.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -24,7 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define COOKIE_NAME "lsr_session"
 #define LOGIN_WINDOW 60    /* seconds over which failed logins are counted */
@@ -206,6 +210,72 @@ static int csrf_of(const char *session, char out[SERVE_TOKEN_HEX + 1])
 	return serve_hash(in, out);
 }
 
+/* ---- full texts ---------------------------------------------------------- */
+
+/* The Content-Type of a full-text file, by its extension. */
+static const char *file_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcasecmp(dot, ".pdf"))
+		return "application/pdf";
+	if (dot && (!strcasecmp(dot, ".txt") || !strcasecmp(dot, ".md")))
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/*
+ * A citation's registered full-text file (api.c checks who may have it):
+ * the path comes from the database, never from the request; a relative
+ * one is taken from the review's directory, as 'lsr screen fulltext'
+ * registers it there.  HTML is never served as HTML (nosniff, a sandbox
+ * CSP): a full text cannot run script in the page's origin.
+ */
+static enum MHD_Result send_fulltext(struct server *srv, struct MHD_Connection *c,
+				     const struct serve_request *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	struct buf full = BUF_INIT;
+	const char *type;
+	char *path = NULL;
+	json_t *body = NULL;
+	struct stat sb;
+	int status = 500, fd;
+
+	if (serve_fulltext(&srv->state, r, &path, &status, &body) < 0 || !path)
+		return send_json(c, status, body);
+	if (path[0] != '/') {
+		const char *db = db_path(srv->state.db), *slash = strrchr(db, '/');
+
+		if (slash)
+			buf_add(&full, db, (size_t)(slash - db + 1));
+	}
+	buf_adds(&full, path);
+	free(path);
+	fd = full.s ? open(full.s, O_RDONLY | O_CLOEXEC) : -1;
+	type = file_type(full.s ? full.s : "");
+	buf_release(&full);
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return send_error(c, 404, "the registered full-text file cannot be read");
+	}
+	resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	if (!resp) {
+		close(fd);
+		return MHD_NO;
+	}
+	security_headers(resp);
+	MHD_del_response_header(resp, "Content-Security-Policy", "default-src 'self'");
+	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct serve_asset *asset_of(const char *url)
@@ -261,10 +331,13 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *c, co
 	r.method = !strcmp(method, "HEAD") ? "GET" : method;
 	r.path = url;
 	r.stage = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "stage");
+	r.citation = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "citation");
 	r.body = cn->body.s ? cn->body.s : "";
 	r.body_len = cn->body.len;
 	r.acct = &acct;
 	r.csrf = csrf;
+	if (is_get && !strcmp(url, "/api/fulltext"))
+		return send_fulltext(srv, c, &r);
 	serve_api(&srv->state, &r, &status, &body);
 	return send_json(c, status, body);
 }
