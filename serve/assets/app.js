@@ -153,13 +153,17 @@ async function loadMe() {
 }
 
 async function refresh() {
-	await loadMe();
 	for (const v of ['screen', 'conflicts', 'dashboard'])
 		$(v + '-view').hidden = (isStage(state.view) ? 'screen' : state.view) !== v;
 	if (isStage(state.view)) {
+		// next first: handing a citation out changes my progress
 		const r = await api('GET', '/api/next?stage=' + encodeURIComponent(state.view));
+		await loadMe();
 		show(r);
-	} else if (state.view === 'conflicts') {
+		return;
+	}
+	await loadMe();
+	if (state.view === 'conflicts') {
 		await loadConflicts();
 	} else if (state.view === 'dashboard') {
 		await loadDashboard();
@@ -422,5 +426,9 @@ window.addEventListener('DOMContentLoaded', () => {
 	$('tags').addEventListener('change', saveNote);
 	for (const b of document.querySelectorAll('#views button'))
 		b.addEventListener('click', () => go(b.dataset.view));
-	refresh().catch(e => say(e.message));
+	// the arbiter starts at the conflicts (screening hands out citations)
+	loadMe().then(() => {
+		if (state.me.role === 'arbiter') state.view = 'conflicts';
+		return refresh();
+	}).catch(e => say(e.message));
 });
