@@ -431,7 +431,7 @@ int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen
 	const char *stage = scr_stage(stage_in);
 	struct ho_stage *s;
 	struct ho_queue *q;
-	int rebuilt = 0, still, pending, n = 0, mine = 0, rc;
+	int rebuilt = 0, still = 0, pending = 0, n = 0, mine = 0, rc;
 	size_t k, i;
 
 	*out = 0;
