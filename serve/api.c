@@ -170,7 +170,6 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	if (rc == 0 && is_stage(stage))
 		rc = serve_reopened_clear(s->db, r->acct->id, stage, json_integer_value(cid));
 	ta = !strcmp(stage, SCREEN_STAGE_TA);
-	ta = !strcmp(stage, SCREEN_STAGE_TA);
 	if (rc == 0)
 		rc = db_txn_commit(s->db);
 	else
