@@ -282,6 +282,7 @@ struct client {
 	long decisions;
 	double *tnext, *tdec;
 	size_t nnext, ndec;
+	double first;          /* the reviewer's first GET /api/next */
 	int64_t *acked;      /* decision ids acknowledged */
 	size_t nacked;
 	int errors;
@@ -365,7 +366,10 @@ static void *client_run(void *arg)
 		if (request(cu, url, NULL, NULL, &v) != 200)
 			goto fail;
 		t1 = now_ms();
-		c->tnext[c->nnext++] = t1 - t0;
+		if (i == 0)
+			c->first = t1 - t0;
+		else
+			c->tnext[c->nnext++] = t1 - t0;
 		id = json_integer_value(json_object_get(json_object_get(v, "citation"), "citation"));
 		json_decref(v);
 		v = NULL;
@@ -469,7 +473,7 @@ static int over_http(const char *lsr, const char *rev, const char *dir, int nrev
 	struct client *cl = calloc((size_t)nrev, sizeof(*cl));
 	pthread_t *th = calloc((size_t)nrev, sizeof(*th));
 	char url[128] = "", line[512];
-	double *all_next = NULL, *all_dec = NULL, t0, wall;
+	double *all_next = NULL, *all_dec = NULL, *all_first = NULL, t0, wall;
 	int64_t *all_acked = NULL;
 	size_t nn = 0, nd = 0, na = 0;
 	int fd[2], rc = -1, errors = 0, status;
@@ -528,7 +532,8 @@ static int over_http(const char *lsr, const char *rev, const char *dir, int nrev
 	all_next = calloc((size_t)nrev * (size_t)per, sizeof(double));
 	all_dec = calloc((size_t)nrev * (size_t)per, sizeof(double));
 	all_acked = calloc((size_t)nrev * (size_t)per + 1, sizeof(int64_t));
-	if (!all_next || !all_dec || !all_acked)
+	all_first = calloc((size_t)nrev, sizeof(double));
+	if (!all_next || !all_dec || !all_acked || !all_first)
 		goto out;
 	for (int i = 0; i < nrev; i++) {
 		memcpy(all_next + nn, cl[i].tnext, cl[i].nnext * sizeof(double));
@@ -541,7 +546,10 @@ static int over_http(const char *lsr, const char *rev, const char *dir, int nrev
 	}
 	printf("over HTTP (%d reviewers at once, %ld decisions each): %.1f s, %.0f decisions/s,"
 	       " %d client errors\n", nrev, per, wall / 1e3, (double)nd / (wall / 1e3), errors);
-	report("GET /api/next", all_next, nn);
+	for (int i = 0; i < nrev; i++)
+		all_first[i] = cl[i].first;
+	report("first GET /api/next of each", all_first, (size_t)nrev);
+	report("GET /api/next (the others)", all_next, nn);
 	report("POST /api/decision", all_dec, nd);
 	rc = errors ? -1 : 0;
 out:
@@ -562,6 +570,7 @@ out:
 	free(cl);
 	free(th);
 	free(all_next);
+	free(all_first);
 	free(all_dec);
 	free(all_acked);
 	return rc;

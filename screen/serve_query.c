@@ -617,8 +617,11 @@ int screen_serve_progress(struct lsr_db *db, const char *stage, const char *revi
 		"SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM screen_decisions d"
 		"   WHERE d.citation_id = a.citation_id AND d.stage = a.stage"
 		"   AND d.kind = 'review' AND d.reviewer = a.reviewer)), 0)"
-		" FROM screen_assignments a JOIN live_citations c ON c.id = a.citation_id"
-		" WHERE a.stage = ?1 AND a.reviewer = ?2";
+		" FROM screen_assignments a WHERE a.stage = ?1 AND a.reviewer = ?2"
+		/* live, as live_citations says, asked per citation: joining the
+		 * view would group the whole review on every call */
+		" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r"
+		"   ON r.id = m.record_id WHERE m.citation_id = a.citation_id)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 

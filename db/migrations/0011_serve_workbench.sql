@@ -87,3 +87,7 @@ CREATE TABLE serve_notes (
   at          TEXT NOT NULL,
   PRIMARY KEY (account_id, citation_id)
 ) WITHOUT ROWID;
+
+-- A reviewer's assignments (lsr serve asks for them per request: progress,
+-- the citations handed out and not yet decided).
+CREATE INDEX screen_assignments_reviewer ON screen_assignments(reviewer, stage);
