@@ -287,10 +287,11 @@ static int api_note(struct serve_state *s, const struct serve_request *r, int *s
 		json_decref(o);
 		return fail(status, body, 422, "this citation was not handed to you");
 	}
+	if (rc == 0 && !json_object_get(o, "tags"))
+		json_object_set_new(o, "tags", json_array());   /* no tags given: none */
 	if (rc == 0)
 		rc = serve_note_set(s->db, r->acct->id, json_integer_value(cid), note ? note : "",
-				    json_object_get(o, "tags") ? json_object_get(o, "tags")
-							       : json_array());
+				    json_object_get(o, "tags"));
 	if (rc == 0)
 		rc = serve_note_json(s->db, r->acct->id, json_integer_value(cid), &mine);
 	json_decref(o);

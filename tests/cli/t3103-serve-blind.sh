@@ -43,6 +43,10 @@ api alice POST /api/highlight '{"kind": "exclude", "word": "ALICE-WORD"}'
 same "$CODE" "200"
 api alice GET /api/next
 same "$(jq -c .mine "$BODY_FILE")" '{"text":"","tags":[]}'
+# a note without tags
+api alice POST /api/note "{\"citation\": $x, \"note\": \"ALICE-PRIVATE-NOTE\"}"
+same "$(jq -c .mine "$BODY_FILE")" '{"text":"ALICE-PRIVATE-NOTE","tags":[]}'
+api alice POST /api/note "{\"citation\": $x, \"note\": \"ALICE-PRIVATE-NOTE\", \"tags\": [\"ALICE-TAG\"]}"
 # a note on a citation never handed to alice is refused
 api alice POST /api/note '{"citation": 999, "note": "x"}'
 same "$CODE" "422"

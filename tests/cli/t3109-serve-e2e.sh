@@ -42,22 +42,7 @@ case_review() {
 	sed -i 's/^    - {code: abstract-only.*/&\n    - {code: no-outcome, label: No outcome of interest, stage: full-text}/' "$1/protocol.yaml"
 }
 
-# ---- the batch-file path ----------------------------------------------------
-batch_stage() { # DIR STAGE
-	for r in alice bob; do
-		run 0 lsr -C "$1" screen batch --reviewer $r --stage "$2" --size 20 -o $r.csv
-		echo "id,verdict,reason,stage,reviewer" > $r-done.csv
-		for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_assignments WHERE reviewer = '$r' AND stage = '$2' ORDER BY position"); do
-			set -- "$1" "$2" $(verdict_for $r $id "$2")
-			echo "$id,$3,${4:-},$2,$r" >> $r-done.csv
-		done
-		run 0 lsr -C "$1" screen import $r-done.csv --reviewer $r
-	done
-	for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_conflicts WHERE stage = '$2'"); do
-		set -- "$1" "$2" $(verdict_for arb $id "$2")
-		run 0 lsr -C "$1" screen resolve $id --stage "$2" --verdict $3 ${4:+--reason $4} --by arb
-	done
-}
+# ---- the batch-file path: batch_stage (serve-lib.sh) ----------------------
 
 # ---- the server path: everything through the API ----------------------------
 screen_all() { # NAME STAGE
