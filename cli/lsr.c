@@ -8,6 +8,7 @@
 #include "out.h"
 #include "opt.h"
 #include "progress.h"
+#include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 
@@ -190,6 +191,9 @@ int ctx_open_review(struct lsr_ctx *ctx, unsigned flags)
 		if (rc < 0)
 			return rc;
 	}
+	/* the status views read screening.reason_conflicts from the database */
+	if (ctx->db && ctx->protocol && (rc = screen_settings_sync(ctx->db, ctx->protocol)) < 0)
+		return rc;
 	return 0;
 }
 

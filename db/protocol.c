@@ -140,6 +140,8 @@ static const struct pfield screening_fields[] = {
 	FS("rules", 0, struct protocol, rules, nrules, rule_schema),
 	FE("order", 0, struct protocol, screening_order, orders),
 	FM("priority", struct protocol, priority, priority_schema),
+	F("reasons_required_at", P_STRV, 0, struct protocol, reasons_required_at),
+	F("reason_conflicts", P_BOOL, 0, struct protocol, reason_conflicts),
 };
 SCHEMA(screening_schema, screening_fields, struct protocol, NOLINE);
 
@@ -649,6 +651,14 @@ static int check_refs(const struct walk *w, struct protocol *p)
 		buf_adds(&path, "screening.priority.retrain_every");
 		FAIL_AT(1, "expected at least 1");
 	}
+	for (size_t i = 0; i < p->reasons_required_at.n; i++) {
+		const char *st = p->reasons_required_at.v[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "screening.reasons_required_at[%zu]", i + 1);
+		if (strcmp(st, "title-abstract") && strcmp(st, "full-text"))
+			FAIL_AT(1, "expected title-abstract or full-text, not '%s'", st);
+	}
 	for (size_t i = 0; i < p->nreasons; i++) {
 		struct protocol_reason *r = &p->reasons[i];
 
@@ -1040,6 +1050,7 @@ void protocol_free(struct protocol *p)
 	}
 	free(p->outcomes);
 	free(p->screening_order);
+	strv_release(&p->reasons_required_at);
 	free(p->risk_of_bias);
 	free(p->rob2_effect);
 	free_opts(&p->analysis_defaults);

@@ -132,6 +132,10 @@ struct protocol {
 	struct protocol_priority {
 		int retrain_every;        /* screening.priority.retrain_every, default 10 */
 	} priority;
+	struct strv reasons_required_at;  /* stages where an exclusion needs a reason
+					     (full-text always does) */
+	int reason_conflicts;             /* default 0: at title-abstract, excludes
+					     with different reasons agree */
 
 	/* extraction */
 	int extractors;                   /* default 2 */

@@ -3,9 +3,14 @@
  * file they fill in (see screen.h).
  *
  * The batch file is CSV with a header row, one row per citation:
- *   id, title, abstract, keywords, suggestion, verdict, reason, note,
- *   stage, reviewer, batch, fulltext
- * verdict, reason and note are left empty for the reviewer; suggestion
+ *   id, title, authors, year, journal, publication_types, abstract,
+ *   keywords, suggestion, verdict, reason, note, stage, reviewer, batch,
+ *   fulltext
+ * (authors and publication_types "; "-separated: the citation's merged
+ * metadata, as lsr serve shows it; files written before these four
+ * columns existed still import, since lsr screen import finds columns by
+ * their header names).  verdict, reason and note are left empty for the
+ * reviewer; suggestion
  * lists the rule hits ("rule (reason): 'text' in field"); stage, reviewer
  * and batch say whose decisions the file carries (lsr screen import checks
  * them); fulltext is the retrieved file at the full-text stage.  Nothing
@@ -19,6 +24,7 @@
 #include "../util/array.h"
 #include "../util/err.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +92,7 @@ static int eligible(struct lsr_db *db, const char *stage, const char *reviewer,
 		}
 		v[n].id = id;
 		v[n].assigned = na;
-		v[n].key = mix(seed ^ mix((uint64_t)id));
+		v[n].key = scr_order_key(seed, id);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -175,15 +181,18 @@ static int suggestions_of(struct lsr_db *db, int64_t citation, struct buf *out)
 
 /* One row of a batch file, read before the per-row queries run (a
  * statement must not stay open while others step). */
+enum { BC_STAGE, BC_REVIEWER, BC_TITLE, BC_ABSTRACT, BC_FULLTEXT, BC_AUTHORS, BC_YEAR,
+       BC_JOURNAL, BC_PUBTYPES, BC_COUNT };
+
 struct brow {
 	int64_t id;
-	char *col[5]; /* stage, reviewer, title, abstract, fulltext file */
+	char *col[BC_COUNT]; /* the query's columns after the id, in BC_ order */
 };
 
 static void brows_free(struct brow *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < BC_COUNT; k++)
 			free(v[i].col[k]);
 	free(v);
 }
@@ -192,7 +201,11 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 {
 	static const char sql[] =
 		"SELECT a.citation_id, a.stage, a.reviewer, m.title, m.abstract,"
-		" (SELECT file FROM screen_retrieval_current r WHERE r.citation_id = a.citation_id)"
+		" (SELECT file FROM screen_retrieval_current r WHERE r.citation_id = a.citation_id),"
+		" (SELECT group_concat(j.value, '; ') FROM json_each(m.authors) j),"
+		" m.year, m.journal,"
+		" (SELECT group_concat(j.value, '; ') FROM records x, json_each(x.publication_types) j"
+		"   WHERE x.id = m.representative_id)"
 		" FROM screen_assignments a LEFT JOIN citation_metadata m ON m.id = a.citation_id"
 		" WHERE a.batch_id = ?1 ORDER BY a.position";
 	struct buf kw = BUF_INIT, sug = BUF_INIT;
@@ -212,7 +225,7 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 			break;
 		r = &rows[n++];
 		r->id = sqlite3_column_int64(st, 0);
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < BC_COUNT; k++) {
 			const char *t = (const char *)sqlite3_column_text(st, k + 1);
 
 			r->col[k] = xstrdup(t ? t : "");
@@ -226,8 +239,8 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(db, sql);
 	if (rc == 0)
-		fputs("id,title,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext\n",
-		      out);
+		fputs("id,title,authors,year,journal,publication_types,abstract,keywords,suggestion,"
+		      "verdict,reason,note,stage,reviewer,batch,fulltext\n", out);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char num[32];
 
@@ -236,16 +249,20 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 			break;
 		snprintf(num, sizeof(num), "%lld", (long long)rows[i].id);
 		csvtab_put(out, num, ',');
-		csvtab_put(out, rows[i].col[2], ',');
-		csvtab_put(out, rows[i].col[3], ',');
+		csvtab_put(out, rows[i].col[BC_TITLE], ',');
+		csvtab_put(out, rows[i].col[BC_AUTHORS], ',');
+		csvtab_put(out, rows[i].col[BC_YEAR], ',');
+		csvtab_put(out, rows[i].col[BC_JOURNAL], ',');
+		csvtab_put(out, rows[i].col[BC_PUBTYPES], ',');
+		csvtab_put(out, rows[i].col[BC_ABSTRACT], ',');
 		csvtab_put(out, kw.s, ',');
 		csvtab_put(out, sug.s, ',');
 		fputs(",,,", out);
-		csvtab_put(out, rows[i].col[0], ',');
-		csvtab_put(out, rows[i].col[1], ',');
+		csvtab_put(out, rows[i].col[BC_STAGE], ',');
+		csvtab_put(out, rows[i].col[BC_REVIEWER], ',');
 		snprintf(num, sizeof(num), "%lld", (long long)batch);
 		csvtab_put(out, num, ',');
-		csvtab_put(out, rows[i].col[4], '\n');
+		csvtab_put(out, rows[i].col[BC_FULLTEXT], '\n');
 	}
 	if (rc == 0 && n == 0)
 		rc = lsr_error_set(LSR_ENOTFOUND, "no batch %lld", (long long)batch);
@@ -257,9 +274,14 @@ int screen_batch_write(struct lsr_db *db, int64_t batch, FILE *out)
 	return rc;
 }
 
-int screen_batch_create(struct lsr_db *db, const struct protocol *p,
-			const struct screen_batch_opts *opts, FILE *out,
-			int64_t *out_batch, size_t *out_n)
+uint64_t scr_order_key(uint64_t seed, int64_t citation)
+{
+	return mix(seed ^ mix((uint64_t)citation));
+}
+
+int scr_batch_record(struct lsr_db *db, const struct protocol *p, const char *stage,
+		     const char *reviewer, uint64_t seed, const char *file,
+		     const int64_t *ids, size_t n, int64_t *out_batch)
 {
 	static const char sql_batch[] =
 		"INSERT INTO screen_batches(stage, reviewer, size, seed, reviewers_required, file,"
@@ -267,12 +289,58 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 	static const char sql_assign[] =
 		"INSERT INTO screen_assignments(citation_id, stage, reviewer, batch_id, position,"
 		" required, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	const char *stage = scr_stage(opts->stage);
-	struct pick *picks = NULL;
-	size_t n = 0, take;
-	int64_t batch = 0;
 	char now[CLOCK_ISO_LEN];
 	sqlite3_stmt *st;
+	int64_t batch;
+	int rc;
+
+	assert(n > 0);
+	clock_now_iso(now);
+	if (!(st = db_prepare(db, sql_batch)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, stage);
+	db_bind_text(st, 2, reviewer);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)seed);
+	sqlite3_bind_int(st, 5, p->reviewers);
+	db_bind_text(st, 6, file);
+	db_bind_text(st, 7, now);
+	db_bind_text(st, 8, db_actor());
+	if ((rc = db_step_done(db, st)) < 0)
+		return rc;
+	batch = db_last_id(db);
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = db_prepare(db, sql_assign)))
+			return lsr_error_last_code();
+		sqlite3_bind_int64(st, 1, ids[i]);
+		db_bind_text(st, 2, stage);
+		db_bind_text(st, 3, reviewer);
+		sqlite3_bind_int64(st, 4, batch);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)i + 1);
+		sqlite3_bind_int(st, 6, p->reviewers);
+		db_bind_text(st, 7, now);
+		if ((rc = db_step_done(db, st)) < 0)
+			return rc;
+	}
+	rc = scr_audit(db, "screen-batch", "batch", batch,
+		       json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer", reviewer,
+				 "size", (json_int_t)n, "seed", (json_int_t)seed, "required",
+				 (json_int_t)p->reviewers));
+	if (rc < 0)
+		return rc;
+	*out_batch = batch;
+	return 0;
+}
+
+int screen_batch_create(struct lsr_db *db, const struct protocol *p,
+			const struct screen_batch_opts *opts, FILE *out,
+			int64_t *out_batch, size_t *out_n)
+{
+	const char *stage = scr_stage(opts->stage);
+	struct pick *picks = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, take;
+	int64_t batch = 0;
 	int rc;
 
 	*out_batch = 0;
@@ -295,45 +363,16 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 	if (opts->ranking)
 		rank_picks(opts->ranking, picks, &n);
 	take = n < opts->size ? n : opts->size;
-	clock_now_iso(now);
 	if (take) {
-		if (!(st = db_prepare(db, sql_batch))) {
-			rc = lsr_error_last_code();
+		if (!(ids = malloc(take * sizeof(*ids)))) {
+			rc = LSR_ENOMEM;
 			goto fail;
 		}
-		db_bind_text(st, 1, stage);
-		db_bind_text(st, 2, opts->reviewer);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)take);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)opts->seed);
-		sqlite3_bind_int(st, 5, p->reviewers);
-		db_bind_text(st, 6, opts->file);
-		db_bind_text(st, 7, now);
-		db_bind_text(st, 8, db_actor());
-		if ((rc = db_step_done(db, st)) < 0)
-			goto fail;
-		batch = db_last_id(db);
-		for (size_t i = 0; i < take; i++) {
-			if (!(st = db_prepare(db, sql_assign))) {
-				rc = lsr_error_last_code();
-				goto fail;
-			}
-			sqlite3_bind_int64(st, 1, picks[i].id);
-			db_bind_text(st, 2, stage);
-			db_bind_text(st, 3, opts->reviewer);
-			sqlite3_bind_int64(st, 4, batch);
-			sqlite3_bind_int64(st, 5, (sqlite3_int64)i + 1);
-			sqlite3_bind_int(st, 6, p->reviewers);
-			db_bind_text(st, 7, now);
-			if ((rc = db_step_done(db, st)) < 0)
-				goto fail;
-		}
-		if ((rc = screen_batch_write(db, batch, out)) < 0)
-			goto fail;
-		rc = scr_audit(db, "screen-batch", "batch", batch,
-			       json_pack("{s:s,s:s,s:I,s:I,s:I}", "stage", stage, "reviewer",
-					 opts->reviewer, "size", (json_int_t)take, "seed",
-					 (json_int_t)opts->seed, "required", (json_int_t)p->reviewers));
-		if (rc < 0)
+		for (size_t i = 0; i < take; i++)
+			ids[i] = picks[i].id;
+		if ((rc = scr_batch_record(db, p, stage, opts->reviewer, opts->seed, opts->file,
+					   ids, take, &batch)) < 0 ||
+		    (rc = screen_batch_write(db, batch, out)) < 0)
 			goto fail;
 	}
 	if ((rc = db_txn_commit(db)) < 0)
@@ -344,6 +383,7 @@ int screen_batch_create(struct lsr_db *db, const struct protocol *p,
 fail:
 	db_txn_rollback(db);
 out:
+	free(ids);
 	free(picks);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * rank_db.c - prioritised screening on a review: the citations and labels
  * a ranking is trained on, the rankings recorded (db/migrations/
- * 0011_priority.sql), the order batches and the screening server hand
+ * 0012_priority.sql), the order batches and the screening server hand
  * citations out in, --explain, and the stopping rule on the review's
  * decisions (see rank.h).
  *

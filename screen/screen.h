@@ -576,4 +576,12 @@ int screen_study_reports_list(struct lsr_db *db, int upto,
 			      int (*fn)(const struct screen_study_reports *s, void *payload),
 			      void *payload);
 
+/*
+ * Write the protocol's screening settings that the status views read
+ * (screening.reason_conflicts) into the review's screen_settings table,
+ * when they differ from what it holds.  lsr calls it whenever a command
+ * has both the database and protocol.yaml (cli/lsr.c).
+ */
+int screen_settings_sync(struct lsr_db *db, const struct protocol *p);
+
 #endif

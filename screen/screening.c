@@ -38,6 +38,42 @@ const char *scr_verdict(const char *s)
 	return NULL;
 }
 
+int scr_reason_required(const struct protocol *p, const char *stage)
+{
+	if (!strcmp(stage, SCREEN_STAGE_FT))
+		return 1;
+	for (size_t i = 0; i < p->reasons_required_at.n; i++)
+		if (!strcmp(p->reasons_required_at.v[i], stage))
+			return 1;
+	return 0;
+}
+
+int screen_settings_sync(struct lsr_db *db, const struct protocol *p)
+{
+	static const char sql_get[] =
+		"SELECT value FROM screen_settings WHERE key = 'reason_conflicts'";
+	static const char sql_set[] =
+		"INSERT OR REPLACE INTO screen_settings(key, value) VALUES('reason_conflicts', ?1)";
+	const char *want = p->reason_conflicts ? "true" : "false";
+	sqlite3_stmt *st = db_prepare(db, sql_get);
+	int step, same;
+
+	if (!st)
+		return lsr_error_last_code();
+	step = sqlite3_step(st);
+	same = step == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(db, sql_get);
+	/* the default is false: a review that never said otherwise needs no row */
+	if (same || (step == SQLITE_DONE && !p->reason_conflicts))
+		return 0;
+	if (!(st = db_prepare(db, sql_set)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, want);
+	return db_step_done(db, st);
+}
+
 int scr_reason_check(const struct protocol *p, const char *stage, const char *verdict,
 		     const char *reason, const char **code, char *msg, size_t msgsz)
 {
@@ -45,8 +81,11 @@ int scr_reason_check(const struct protocol *p, const char *stage, const char *ve
 
 	*code = NULL;
 	if (!reason || !*reason) {
-		if (!strcmp(verdict, "exclude") && !strcmp(stage, SCREEN_STAGE_FT)) {
-			snprintf(msg, msgsz, "an exclusion at full text needs a reason");
+		if (!strcmp(verdict, "exclude") && scr_reason_required(p, stage)) {
+			snprintf(msg, msgsz, "an exclusion at %s needs a reason%s",
+				 strcmp(stage, SCREEN_STAGE_FT) ? "title-abstract" : "full text",
+				 strcmp(stage, SCREEN_STAGE_FT)
+				 ? " (screening.reasons_required_at)" : "");
 			return -1;
 		}
 		return 0;

@@ -16,9 +16,13 @@ const char *scr_stage(const char *s);
 /* The static spelling of a verdict (caseless, trimmed), or NULL. */
 const char *scr_verdict(const char *s);
 
+/* Does an exclusion at stage need a reason?  Always at full text; at
+ * title-abstract when screening.reasons_required_at lists it. */
+int scr_reason_required(const struct protocol *p, const char *stage);
+
 /*
  * Check a reason against the protocol for a decision at stage: NULL or ""
- * reason is fine except for exclusions at full text; a reason needs the
+ * reason is fine except for exclusions where scr_reason_required; a reason needs the
  * verdict exclude, a declared code, of the stage.  On a problem writes what
  * is wrong into msg and returns -1; else 0, with *code the declared code
  * (borrowed from p) or NULL.
@@ -41,6 +45,19 @@ int scr_assigned(struct lsr_db *db, int64_t citation, const char *stage,
  * screen_ft_status into buf ("" when it has none there). */
 int scr_status(struct lsr_db *db, int64_t citation, const char *stage, char *buf,
 	       size_t bufsz);
+
+/* The place of citation in the random hand-out order of seed (smaller
+ * first): 'lsr screen batch --seed' and 'lsr serve' share it. */
+uint64_t scr_order_key(uint64_t seed, int64_t citation);
+
+/*
+ * Record a batch of reviewer at stage: a screen_batches row (file names
+ * where it went), the assignments of ids in that order, and its audit
+ * entry, inside the caller's transaction.  n > 0.
+ */
+int scr_batch_record(struct lsr_db *db, const struct protocol *p, const char *stage,
+		     const char *reviewer, uint64_t seed, const char *file,
+		     const int64_t *ids, size_t n, int64_t *out_batch);
 
 /* Audit helper: action, a "what N" object and detail (a JSON value,
  * stolen; may be NULL). */

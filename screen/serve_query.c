@@ -9,66 +9,480 @@
 #include "../db/rows.h"
 #include "../util/err.h"
 
+#include "../util/array.h"
+#include "../util/buf.h"
+
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* The oldest assignment of reviewer at stage without their decision. */
-static int open_assignment(struct lsr_db *db, const char *stage, const char *reviewer,
-			   int64_t *out)
+/* ==== the hand-out order ==================================================
+ *
+ * 'lsr screen batch' finds the citations a reviewer may take by scanning
+ * the status of every citation (and first runs the rules over new ones):
+ * right for a batch of hundreds, far too slow for one citation per
+ * keystroke on a large review.  The server keeps instead, per stage, the
+ * citations that were pending when it looked (struct ho_stage), in the
+ * seed's order, each with how many reviewers are assigned and which:
+ *
+ *   - the "open" ones (some reviewers assigned, fewer than required) are
+ *     few while reviewers keep pace with each other; they are scanned
+ *     whole for the best (most reviewers first, then the seed's order):
+ *     pairs complete first;
+ *   - the rest (nobody assigned) are taken in the seed's order from a
+ *     cursor that only moves forward, since assignments only grow.
+ *
+ * Each pick is checked against the database (still pending, assignments
+ * as remembered) before it is recorded, so the cache can only make a pick
+ * slower, never wrong.  Another process writing the database (an import
+ * of a batch file, 'lsr screen batch', new records) changes PRAGMA
+ * data_version; the cache is then rebuilt from scratch.  So is the
+ * full-text one after a title-abstract decision of the server
+ * (screen_handout_stale), since that may change who is pending there.
+ *
+ * Per reviewer and stage, a queue holds their assignments without their
+ * decision, oldest first (a batch file they have not returned, or the
+ * citation handed to them last): they are handed those first.
+ */
+
+/* Reviewers from the 64th on share one bit: they are not handed the
+ * citations any of them has (a pair is then completed by the others). */
+#define HO_BIT_OTHER 63
+
+struct ho_entry {
+	int64_t id;
+	uint64_t key;      /* scr_order_key(seed, id) */
+	uint64_t who;      /* bit i: reviewer i of the stage's queues is assigned */
+	int n;             /* reviewers assigned */
+	int dead;          /* no longer pending: never handed out again */
+	size_t open_at;    /* its place in open[] while 0 < n < required */
+};
+
+struct ho_queue {
+	char *reviewer;
+	int built;
+	int64_t *ids;      /* assigned to reviewer without their decision */
+	size_t head, n, alloc;
+};
+
+struct ho_stage {
+	int built;
+	struct ho_entry *e;   /* sorted by (key, id) */
+	size_t n;
+	size_t cursor;        /* the entries before it have n > 0 or are dead */
+	size_t *open, nopen, aopen;
+	struct ho_queue *q;   /* index = the reviewer's bit */
+	size_t nq, aq;
+};
+
+struct screen_handout {
+	uint64_t seed;
+	int64_t version;      /* PRAGMA data_version when the cache was built */
+	struct ho_stage st[2];
+};
+
+struct screen_handout *screen_handout_new(uint64_t seed)
+{
+	struct screen_handout *h = calloc(1, sizeof(*h));
+
+	if (h)
+		h->seed = seed;
+	return h;
+}
+
+static void ho_stage_clear(struct ho_stage *s)
+{
+	for (size_t i = 0; i < s->nq; i++) {
+		free(s->q[i].reviewer);
+		free(s->q[i].ids);
+	}
+	free(s->q);
+	free(s->e);
+	free(s->open);
+	memset(s, 0, sizeof(*s));
+}
+
+void screen_handout_free(struct screen_handout *h)
+{
+	if (!h)
+		return;
+	ho_stage_clear(&h->st[0]);
+	ho_stage_clear(&h->st[1]);
+	free(h);
+}
+
+void screen_handout_stale(struct screen_handout *h, const char *stage)
+{
+	if (!h)
+		return;
+	/* a title-abstract outcome may add or remove full-text reports; a
+	 * full-text one only ends a report's pending, which picks check */
+	if (!stage || !strcmp(stage, SCREEN_STAGE_TA))
+		ho_stage_clear(&h->st[1]);
+	if (!stage)
+		ho_stage_clear(&h->st[0]);
+}
+
+/* The queue (and bit) of reviewer at a stage, made when new. */
+static int ho_reviewer(struct ho_stage *s, const char *reviewer, size_t *out)
+{
+	for (size_t i = 0; i < s->nq; i++)
+		if (!strcmp(s->q[i].reviewer, reviewer)) {
+			*out = i;
+			return 0;
+		}
+	if (ARRAY_GROW(s->q, s->nq, s->aq, 8) < 0)
+		return LSR_ENOMEM;
+	memset(&s->q[s->nq], 0, sizeof(s->q[0]));
+	if (!(s->q[s->nq].reviewer = xstrdup(reviewer)))
+		return LSR_ENOMEM;
+	*out = s->nq++;
+	return 0;
+}
+
+static uint64_t ho_bit(size_t reviewer)
+{
+	return (uint64_t)1 << (reviewer < HO_BIT_OTHER ? reviewer : HO_BIT_OTHER);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct ho_entry *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int ho_open_add(struct ho_stage *s, size_t i)
+{
+	if (ARRAY_GROW(s->open, s->nopen, s->aopen, 64) < 0)
+		return LSR_ENOMEM;
+	s->e[i].open_at = s->nopen;
+	s->open[s->nopen++] = i;
+	return 0;
+}
+
+static void ho_open_drop(struct ho_stage *s, size_t i)
+{
+	size_t at = s->e[i].open_at, last = s->open[--s->nopen];
+
+	s->open[at] = last;
+	s->e[last].open_at = at;
+}
+
+/* The citations pending at stage, with the reviewers assigned to each. */
+static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		    struct ho_stage *s, const char *stage)
+{
+	static const char sql_ta[] =
+		"SELECT s.citation_id, a.reviewer FROM screen_ta_status s"
+		" LEFT JOIN screen_assignments a ON a.citation_id = s.citation_id AND a.stage = ?1"
+		" WHERE s.status = 'pending' ORDER BY s.citation_id";
+	static const char sql_ft[] =
+		"SELECT s.citation_id, a.reviewer FROM screen_ft_status s"
+		" LEFT JOIN screen_assignments a ON a.citation_id = s.citation_id AND a.stage = ?1"
+		" WHERE s.status = 'pending' ORDER BY s.citation_id";
+	const char *sql = strcmp(stage, SCREEN_STAGE_TA) ? sql_ft : sql_ta;
+	sqlite3_stmt *st;
+	size_t alloc = 0, k, keep;
+	int step, rc = 0;
+
+	ho_stage_clear(s);
+	/* automatic exclusions first: they are never handed out */
+	if (!strcmp(stage, SCREEN_STAGE_TA)) {
+		if ((rc = db_txn_begin(db)) < 0)
+			return rc;
+		if ((rc = screen_rules_run(db, p, SCREEN_RULES_ONLY_NEW, 0, NULL)) < 0) {
+			db_txn_rollback(db);
+			return rc;
+		}
+		if ((rc = db_txn_commit(db)) < 0)
+			return rc;
+	}
+	if (!(st = db_prepare(db, sql)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, stage);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *who = (const char *)sqlite3_column_text(st, 1);
+		struct ho_entry *e;
+
+		if (!s->n || s->e[s->n - 1].id != id) {
+			if ((rc = ARRAY_GROW(s->e, s->n, alloc, 1024)) < 0)
+				break;
+			e = &s->e[s->n++];
+			memset(e, 0, sizeof(*e));
+			e->id = id;
+			e->key = scr_order_key(h->seed, id);
+		}
+		e = &s->e[s->n - 1];
+		if (who) {
+			if ((rc = ho_reviewer(s, who, &k)) < 0)
+				break;
+			e->who |= ho_bit(k);
+			e->n++;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	if (rc < 0) {
+		ho_stage_clear(s);
+		return rc;
+	}
+	/* those with all their reviewers are no longer handed out */
+	keep = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->e[i].n < p->reviewers)
+			s->e[keep++] = s->e[i];
+	s->n = keep;
+	if (s->n > 1)
+		qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->e[i].n > 0 && (rc = ho_open_add(s, i)) < 0) {
+			ho_stage_clear(s);
+			return rc;
+		}
+	s->built = 1;
+	return 0;
+}
+
+/* Reviewer's assignments at stage without their decision, oldest first
+ * (ho_undecided drops those no longer live as it meets them). */
+static int ho_queue_build(struct lsr_db *db, const char *stage, struct ho_queue *q)
 {
 	static const char sql[] =
 		"SELECT a.citation_id FROM screen_assignments a"
-		" JOIN live_citations c ON c.id = a.citation_id"
 		" WHERE a.stage = ?1 AND a.reviewer = ?2"
 		" AND NOT EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = a.citation_id"
 		"   AND d.stage = ?1 AND d.kind = 'review' AND d.reviewer = ?2)"
-		" ORDER BY a.at, a.batch_id, a.position, a.citation_id LIMIT 1";
+		" ORDER BY a.at, a.batch_id, a.position, a.citation_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	q->n = q->head = 0;
+	db_bind_text(st, 1, stage);
+	db_bind_text(st, 2, q->reviewer);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = ARRAY_GROW(q->ids, q->n, q->alloc, 64)) < 0)
+			break;
+		q->ids[q->n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	q->built = rc == 0;
+	return rc;
+}
+
+/* Is citation live and still without reviewer's decision at stage?  (As
+ * live_citations says, for one citation: a member that takes part.) */
+static int ho_undecided(struct lsr_db *db, int64_t citation, const char *stage,
+			const char *reviewer, int *out)
+{
+	static const char sql[] =
+		"SELECT NOT EXISTS (SELECT 1 FROM screen_decisions WHERE citation_id = ?1"
+		"   AND stage = ?2 AND kind = 'review' AND reviewer = ?3)"
+		" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r"
+		"   ON r.id = m.record_id WHERE m.citation_id = ?1)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 
 	if (!st)
 		return lsr_error_last_code();
-	*out = 0;
-	db_bind_text(st, 1, stage);
-	db_bind_text(st, 2, reviewer);
+	sqlite3_bind_int64(st, 1, citation);
+	db_bind_text(st, 2, stage);
+	db_bind_text(st, 3, reviewer);
 	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
+	*out = step == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }
 
-int screen_serve_next(struct lsr_db *db, const struct protocol *p, const char *stage_in,
-		      const char *reviewer, uint64_t seed, int64_t *out)
+/*
+ * What the database says of a pick: how many reviewers are assigned,
+ * whether reviewer is one of them, and whether it is still pending at
+ * stage.  The status views cost a scan of the review, so they are asked
+ * only when the server's own writes could have changed the answer: a
+ * citation pending when the cache was built changes (without another
+ * process writing, which rebuilds the cache) only through decisions on
+ * it, and one decision alone never ends a pending (it takes two to
+ * disagree, and the arbiter resolves only conflicts).
+ */
+static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *stage,
+		    const char *reviewer, int *pending, int *n, int *mine)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(reviewer = ?3), 0) FROM screen_assignments"
+		" WHERE citation_id = ?1 AND stage = ?2";
+	char status[32];
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if (!(st = db_prepare(db, sql)))
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, e->id);
+	db_bind_text(st, 2, stage);
+	db_bind_text(st, 3, reviewer);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		*mine = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW)
+		return db_error(db, sql);
+	*pending = 1;
+	if (e->n >= 2) {
+		if ((rc = scr_status(db, e->id, stage, status, sizeof(status))) < 0)
+			return rc;
+		*pending = !strcmp(status, "pending");
+	}
+	return 0;
+}
+
+/* The best entry reviewer (bit `me`) may take: SIZE_MAX when none. */
+static size_t ho_pick(struct ho_stage *s, uint64_t me)
+{
+	size_t best = SIZE_MAX;
+
+	/* pairs complete first: the open entries, most reviewers first */
+	for (size_t j = 0; j < s->nopen; j++) {
+		struct ho_entry *e = &s->e[s->open[j]], *b;
+
+		if (e->dead || (e->who & me))
+			continue;
+		if (best == SIZE_MAX) {
+			best = s->open[j];
+			continue;
+		}
+		b = &s->e[best];
+		if (e->n > b->n || (e->n == b->n && cmp_entry(e, b) < 0))
+			best = s->open[j];
+	}
+	if (best != SIZE_MAX)
+		return best;
+	while (s->cursor < s->n && (s->e[s->cursor].n > 0 || s->e[s->cursor].dead))
+		s->cursor++;
+	return s->cursor < s->n ? s->cursor : SIZE_MAX;
+}
+
+/* Record the assignment of entry i to reviewer (queue k): a batch of one. */
+static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		     struct ho_stage *s, const char *stage, size_t k, size_t i)
+{
+	struct ho_queue *q = &s->q[k];
+	struct ho_entry *e = &s->e[i];
+	int64_t batch;
+	int rc;
+
+	if ((rc = db_txn_begin(db)) < 0)
+		return rc;
+	if ((rc = scr_batch_record(db, p, stage, q->reviewer, h->seed, "lsr serve", &e->id, 1,
+				   &batch)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	if ((rc = db_txn_commit(db)) < 0)
+		return rc;
+	if (ARRAY_GROW(q->ids, q->n, q->alloc, 64) < 0)
+		return LSR_ENOMEM;
+	q->ids[q->n++] = e->id;
+	e->who |= ho_bit(k);
+	if (e->n++ == 0 && e->n < p->reviewers)
+		return ho_open_add(s, i);
+	if (e->n >= p->reviewers && e->n > 1)
+		ho_open_drop(s, i);
+	return 0;
+}
+
+/* Has another connection written the database since the cache was built? */
+static int ho_fresh(struct lsr_db *db, struct screen_handout *h)
+{
+	int64_t v;
+	int rc;
+
+	if ((rc = db_query_int(db, &v, "PRAGMA data_version")) < 0)
+		return rc;
+	if (v != h->version) {
+		screen_handout_stale(h, NULL);
+		h->version = v;
+	}
+	return 0;
+}
+
+int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct screen_handout *h)
+{
+	int rc;
+
+	if ((rc = ho_fresh(db, h)) < 0)
+		return rc;
+	return h->st[0].built ? 0 : ho_build(db, p, h, &h->st[0], SCREEN_STAGE_TA);
+}
+
+int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		      const char *stage_in, const char *reviewer, int64_t *out)
 {
 	const char *stage = scr_stage(stage_in);
-	struct screen_batch_opts o = { 0 };
-	int64_t batch;
-	size_t n;
-	FILE *sink;
-	int rc;
+	struct ho_stage *s;
+	struct ho_queue *q;
+	int rebuilt = 0, still = 0, pending = 0, n = 0, mine = 0, rc;
+	size_t k, i;
 
 	*out = 0;
 	if (!stage)
 		return lsr_error_set(LSR_EUSAGE, "unknown stage '%s' (expected %s or %s)",
 				     stage_in ? stage_in : "", SCREEN_STAGE_TA, SCREEN_STAGE_FT);
-	if ((rc = open_assignment(db, stage, reviewer, out)) < 0 || *out)
+	if ((rc = ho_fresh(db, h)) < 0)
 		return rc;
-	o.reviewer = reviewer;
-	o.stage = stage;
-	o.size = 1;
-	o.seed = seed;
-	o.file = "lsr serve";
-	/* the batch file of one row is not needed: the page shows the citation */
-	sink = fopen("/dev/null", "w");
-	if (!sink)
-		return lsr_error_set(LSR_ERROR, "cannot open /dev/null");
-	rc = screen_batch_create(db, p, &o, sink, &batch, &n);
-	fclose(sink);
-	if (rc < 0 || n == 0)
+	s = &h->st[strcmp(stage, SCREEN_STAGE_TA) ? 1 : 0];
+again:
+	if (!s->built && (rc = ho_build(db, p, h, s, stage)) < 0)
 		return rc;
-	return open_assignment(db, stage, reviewer, out);
+	if ((rc = ho_reviewer(s, reviewer, &k)) < 0)
+		return rc;
+	q = &s->q[k];
+	if (!q->built && (rc = ho_queue_build(db, stage, q)) < 0)
+		return rc;
+	/* first what is assigned to them and not yet decided */
+	for (; q->head < q->n; q->head++) {
+		if ((rc = ho_undecided(db, q->ids[q->head], stage, reviewer, &still)) < 0)
+			return rc;
+		if (still) {
+			*out = q->ids[q->head];
+			return 0;
+		}
+	}
+	for (;;) {
+		i = ho_pick(s, ho_bit(k));
+		if (i == SIZE_MAX)
+			return 0;
+		if ((rc = ho_check(db, &s->e[i], stage, reviewer, &pending, &n, &mine)) < 0)
+			return rc;
+		if (!pending) {
+			s->e[i].dead = 1;
+			if (s->e[i].n > 0 && s->e[i].n < p->reviewers)
+				ho_open_drop(s, i);
+			continue;
+		}
+		if (n == s->e[i].n && !mine)
+			break;
+		/* the database moved under the cache: look again */
+		if (rebuilt++)
+			return lsr_error_set(LSR_ERROR, "the assignments of citation %lld changed while handing it out",
+					     (long long)s->e[i].id);
+		ho_stage_clear(s);
+		goto again;
+	}
+	if ((rc = ho_assign(db, p, h, s, stage, k, i)) < 0)
+		return rc;
+	*out = s->e[i].id;
+	return 0;
 }
 
 /* A JSON array column as stored ('[]' when absent). */
@@ -203,8 +617,11 @@ int screen_serve_progress(struct lsr_db *db, const char *stage, const char *revi
 		"SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM screen_decisions d"
 		"   WHERE d.citation_id = a.citation_id AND d.stage = a.stage"
 		"   AND d.kind = 'review' AND d.reviewer = a.reviewer)), 0)"
-		" FROM screen_assignments a JOIN live_citations c ON c.id = a.citation_id"
-		" WHERE a.stage = ?1 AND a.reviewer = ?2";
+		" FROM screen_assignments a WHERE a.stage = ?1 AND a.reviewer = ?2"
+		/* live, as live_citations says, asked per citation: joining the
+		 * view would group the whole review on every call */
+		" AND EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r"
+		"   ON r.id = m.record_id WHERE m.citation_id = a.citation_id)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 
@@ -292,6 +709,52 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
 		*out_id = sqlite3_column_int64(st, 0);
 		*out_citation = sqlite3_column_int64(st, 1);
 		*out_stage = scr_stage((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+int screen_serve_reason_required(const struct protocol *p, const char *stage)
+{
+	return scr_reason_required(p, stage);
+}
+
+int screen_serve_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+			  const char *reviewer, int *out)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM screen_assignments WHERE citation_id = ?1"
+		" AND (?2 IS NULL OR stage = ?2) AND reviewer = ?3)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	db_bind_text(st, 2, stage ? scr_stage(stage) : NULL);
+	db_bind_text(st, 3, reviewer);
+	step = sqlite3_step(st);
+	*out = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+int screen_serve_fulltext_file(struct lsr_db *db, int64_t citation, char **out)
+{
+	static const char sql[] =
+		"SELECT file FROM screen_retrieval_current WHERE citation_id = ?1 AND retrieved = 1"
+		" AND file IS NOT NULL";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = NULL;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, citation);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && !(*out = xstrdup((const char *)sqlite3_column_text(st, 0)))) {
+		sqlite3_reset(st);
+		return LSR_ENOMEM;
 	}
 	sqlite3_reset(st);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);

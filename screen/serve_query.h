@@ -18,15 +18,33 @@ struct protocol;
 struct json_t;
 
 /*
+ * The hand-out order of one server (serve_query.c explains it): what
+ * screen_serve_next remembers between calls, so that handing out a
+ * citation costs a few indexed lookups, not a scan of the review.  seed:
+ * the order's seed, as 'lsr screen batch --seed'.  One per database
+ * connection; not thread-safe.
+ */
+struct screen_handout;
+struct screen_handout *screen_handout_new(uint64_t seed);
+void screen_handout_free(struct screen_handout *h);
+/* Build the title-abstract order now (the first hand-out would), so that
+ * no reviewer waits for it: a scan of the review, seconds at 100,000. */
+int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct screen_handout *h);
+/* Forget what a write of the caller's at stage may have changed (NULL:
+ * everything): a title-abstract decision or resolution changes which
+ * reports are pending at full text. */
+void screen_handout_stale(struct screen_handout *h, const char *stage);
+
+/*
  * The citation reviewer is to screen next at stage into *out (0: none
  * left).  First a citation assigned to them there without their decision
- * (oldest assignment first); else one more is assigned to them exactly as
- * 'lsr screen batch --size 1 --seed SEED' would (a batch of one, recorded
- * with file "lsr serve"): pairs complete first, never twice to a reviewer,
- * automatic exclusions never handed out.
+ * (oldest assignment first); else one more is assigned to them, in the
+ * order 'lsr screen batch --size 1 --seed SEED' would (a batch of one,
+ * recorded with file "lsr serve"): pairs complete first, never twice to a
+ * reviewer, automatic exclusions never handed out.
  */
-int screen_serve_next(struct lsr_db *db, const struct protocol *p, const char *stage,
-		      const char *reviewer, uint64_t seed, int64_t *out);
+int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		      const char *stage, const char *reviewer, int64_t *out);
 
 /*
  * A citation as the screening page shows it: citation, title, authors,
@@ -61,5 +79,19 @@ int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t cit
  * (static) into the out parameters; *out_id 0 when there is none. */
 int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t before,
 			       int64_t *out_id, int64_t *out_citation, const char **out_stage);
+
+/* Does an exclusion at stage need a reason (full text; title-abstract when
+ * screening.reasons_required_at says so)? */
+int screen_serve_reason_required(const struct protocol *p, const char *stage);
+
+/* Is citation assigned to reviewer at stage (NULL: at either stage)? */
+int screen_serve_assigned(struct lsr_db *db, int64_t citation, const char *stage,
+			  const char *reviewer, int *out);
+
+/* The full-text file registered for citation ('lsr screen fulltext ID
+ * --retrieved --file PATH'), as registered, into *out (caller frees; NULL
+ * when none).  The only way a file reaches the server's answers: no path
+ * from a request is ever opened. */
+int screen_serve_fulltext_file(struct lsr_db *db, int64_t citation, char **out);
 
 #endif

@@ -20,3 +20,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # shellcheck disable=SC2086
 apt-get install -y --no-install-recommends $PKGS
+
+# The browser tests (tests/browser, run by tests/cli/t3108-serve-browser.sh):
+# Debian's Chromium, driven by puppeteer-core from npm, which downloads no
+# browser of its own.  nodejs and npm only when node or npm is missing: a
+# machine may already have a Node that Debian's npm package conflicts with.
+apt-get install -y --no-install-recommends chromium
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y --no-install-recommends nodejs npm
+fi
+cd "$(dirname "$0")/../tests/browser"
+PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund

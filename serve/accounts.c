@@ -348,3 +348,98 @@ int serve_highlight_set(struct lsr_db *db, int64_t account, const char *kind,
 	return exec_args(db, "INSERT OR IGNORE INTO serve_highlights(account_id, kind, word, at)"
 			 " VALUES(?1, ?2, ?3, ?4)", "ittt", account, kind, word, now);
 }
+
+int serve_note_json(struct lsr_db *db, int64_t account, int64_t citation, json_t **out)
+{
+	static const char sql[] =
+		"SELECT note, tags FROM serve_notes WHERE account_id = ?1 AND citation_id = ?2";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *tags = NULL;
+	const char *note = "";
+	int step;
+
+	*out = NULL;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, citation);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		note = (const char *)sqlite3_column_text(st, 0);
+		tags = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+	}
+	*out = json_pack("{s:s,s:o}", "text", note ? note : "", "tags", tags ? tags : json_array());
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		json_decref(*out);
+		*out = NULL;
+		return db_error(db, sql);
+	}
+	return *out ? 0 : lsr_error_oom();
+}
+
+int serve_note_set(struct lsr_db *db, int64_t account, int64_t citation, const char *note,
+		   json_t *tags)
+{
+	char now[CLOCK_ISO_LEN], *text;
+	json_t *t;
+	size_t i;
+	int rc;
+
+	if (strlen(note) > SERVE_NOTE_MAX)
+		return lsr_error_set(LSR_EUSAGE, "note: at most %d bytes", SERVE_NOTE_MAX);
+	if (!json_is_array(tags) || json_array_size(tags) > SERVE_TAGS_MAX)
+		return lsr_error_set(LSR_EUSAGE, "tags: a list of at most %d words", SERVE_TAGS_MAX);
+	json_array_foreach(tags, i, t)
+		if (!json_is_string(t) || !json_string_length(t) ||
+		    json_string_length(t) > SERVE_TAG_LEN)
+			return lsr_error_set(LSR_EUSAGE, "tags: each 1 to %d bytes of text",
+					     SERVE_TAG_LEN);
+	if (!(text = json_dumps(tags, JSON_COMPACT)))
+		return lsr_error_oom();
+	clock_now_iso(now);
+	if (!*note && !json_array_size(tags))
+		rc = exec_args(db, "DELETE FROM serve_notes WHERE account_id = ?1 AND citation_id = ?2",
+			       "ii", account, citation);
+	else
+		rc = exec_args(db, "INSERT OR REPLACE INTO serve_notes(account_id, citation_id, note,"
+			       " tags, at) VALUES(?1, ?2, ?3, ?4, ?5)", "iittt", account, citation,
+			       note, text, now);
+	free(text);
+	return rc;
+}
+
+int serve_notes_of_others_json(struct lsr_db *db, int64_t account, int64_t citation,
+			       json_t **out)
+{
+	static const char sql[] =
+		"SELECT a.name, n.note, n.tags FROM serve_notes n"
+		" JOIN serve_accounts a ON a.id = n.account_id"
+		" WHERE n.citation_id = ?2 AND n.account_id <> ?1 ORDER BY a.name";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *arr = json_array();
+	int step;
+
+	*out = NULL;
+	if (!st || !arr) {
+		json_decref(arr);
+		return st ? lsr_error_oom() : lsr_error_last_code();
+	}
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, citation);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *tags = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:o}", "reviewer",
+						     (const char *)sqlite3_column_text(st, 0), "text",
+						     (const char *)sqlite3_column_text(st, 1), "tags",
+						     tags ? tags : json_array()));
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		json_decref(arr);
+		return db_error(db, sql);
+	}
+	*out = arr;
+	return 0;
+}

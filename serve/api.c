@@ -9,7 +9,10 @@
 #include "serve_int.h"
 #include "../screen/screen.h"
 #include "../screen/serve_query.h"
+#include "../report/prisma.h"
 #include "../util/err.h"
+
+#include <stdlib.h>
 
 #include <jansson.h>
 #include <string.h>
@@ -80,11 +83,12 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
 		return from_error(status, body, rc);
 	return answer(status, body, 200,
-		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:o}", "name", r->acct->name,
-				"role", r->acct->role, "csrf", r->csrf, "stage", stage,
+		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
+				r->acct->name, "role", r->acct->role, "csrf", r->csrf, "stage", stage,
 				"progress", "done", (json_int_t)done, "assigned",
 				(json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
-				"reasons", reasons_json(s->p), "highlights", hl));
+				"reasons", reasons_json(s->p), "reason_required",
+				screen_serve_reason_required(s->p, stage), "highlights", hl));
 }
 
 static int api_next(struct serve_state *s, const struct serve_request *r, int *status,
@@ -92,20 +96,31 @@ static int api_next(struct serve_state *s, const struct serve_request *r, int *s
 {
 	const char *stage = stage_or_default(r->stage);
 	int64_t id = 0;
-	json_t *c;
+	json_t *c = NULL, *mine = NULL;
+	char *file = NULL, link[64] = "";
 	int rc;
 
 	if (!is_stage(stage))
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
 	if ((rc = serve_reopened_next(s->db, r->acct->id, stage, &id)) < 0)
 		return from_error(status, body, rc);
-	if (!id && (rc = screen_serve_next(s->db, s->p, stage, r->acct->name, s->seed, &id)) < 0)
+	if (!id && (rc = screen_serve_next(s->db, s->p, s->handout, stage, r->acct->name, &id)) < 0)
 		return from_error(status, body, rc);
 	if (!id)
 		return answer(status, body, 200, json_pack("{s:n,s:s}", "citation", "stage", stage));
-	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0)
+	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0 ||
+	    (rc = serve_note_json(s->db, r->acct->id, id, &mine)) < 0 ||
+	    (!strcmp(stage, SCREEN_STAGE_FT) && (rc = screen_serve_fulltext_file(s->db, id, &file)) < 0)) {
+		json_decref(c);
 		return from_error(status, body, rc);
-	return answer(status, body, 200, json_pack("{s:o,s:s}", "citation", c, "stage", stage));
+	}
+	/* a link, never the path: the server looks the file up again by id */
+	if (file)
+		snprintf(link, sizeof(link), "/api/fulltext?citation=%lld", (long long)id);
+	free(file);
+	return answer(status, body, 200, json_pack("{s:o,s:s,s:o,s:s?}", "citation", c, "stage",
+						   stage, "mine", mine, "fulltext",
+						   *link ? link : NULL));
 }
 
 /* The request body as a JSON object, or an error answer. */
@@ -135,7 +150,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	json_t *o = body_object(r, status, body), *cid;
 	const char *stage;
 	int64_t id = 0;
-	int rc;
+	int ta, rc;
 
 	if (!o)
 		return 0;
@@ -154,6 +169,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 				 str_field(o, "note"), &id);
 	if (rc == 0 && is_stage(stage))
 		rc = serve_reopened_clear(s->db, r->acct->id, stage, json_integer_value(cid));
+	ta = !strcmp(stage, SCREEN_STAGE_TA);
 	if (rc == 0)
 		rc = db_txn_commit(s->db);
 	else
@@ -161,6 +177,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	json_decref(o);
 	if (rc < 0)
 		return from_error(status, body, rc);
+	screen_handout_stale(s->handout, ta ? SCREEN_STAGE_TA : SCREEN_STAGE_FT);
 	/* committed: only now is the decision acknowledged */
 	return answer(status, body, 200, json_pack("{s:b,s:I}", "ok", 1, "decision", (json_int_t)id));
 }
@@ -195,8 +212,21 @@ static int api_conflicts(struct serve_state *s, const struct serve_request *r, i
 	json_t *a;
 	int rc;
 
+	json_t *o, *notes;
+	size_t i;
+
 	if ((rc = screen_conflicts_json(s->db, &a)) < 0)
 		return from_error(status, body, rc);
+	/* the reviewers' private notes and tags, now that there is a conflict */
+	json_array_foreach(a, i, o) {
+		if ((rc = serve_notes_of_others_json(s->db, r->acct->id,
+						     json_integer_value(json_object_get(o, "id")),
+						     &notes)) < 0) {
+			json_decref(a);
+			return from_error(status, body, rc);
+		}
+		json_object_set_new(o, "reviewer_notes", notes);
+	}
 	return answer(status, body, 200, json_pack("{s:o}", "conflicts", a));
 }
 
@@ -220,7 +250,111 @@ static int api_resolve(struct serve_state *s, const struct serve_request *r, int
 	json_decref(o);
 	if (rc < 0)
 		return from_error(status, body, rc);
+	screen_handout_stale(s->handout, used);
 	return answer(status, body, 200, json_pack("{s:b,s:s}", "ok", 1, "stage", used));
+}
+
+/* ?citation=ID as a positive id, or 0. */
+static int64_t citation_arg(const struct serve_request *r)
+{
+	char *end;
+	long long v;
+
+	if (!r->citation || !*r->citation)
+		return 0;
+	v = strtoll(r->citation, &end, 10);
+	return *end || v <= 0 ? 0 : (int64_t)v;
+}
+
+static int api_note(struct serve_state *s, const struct serve_request *r, int *status,
+		    json_t **body)
+{
+	json_t *o = body_object(r, status, body), *cid, *mine;
+	const char *note;
+	int ok = 0, rc;
+
+	if (!o)
+		return 0;
+	cid = json_object_get(o, "citation");
+	note = str_field(o, "note");
+	if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+		json_decref(o);
+		return fail(status, body, 400, "citation: expected a citation id");
+	}
+	/* a reviewer writes on what they were handed; the arbiter on anything */
+	rc = screen_serve_assigned(s->db, json_integer_value(cid), NULL, r->acct->name, &ok);
+	if (rc == 0 && !ok && strcmp(r->acct->role, "arbiter")) {
+		json_decref(o);
+		return fail(status, body, 422, "this citation was not handed to you");
+	}
+	if (rc == 0 && !json_object_get(o, "tags"))
+		json_object_set_new(o, "tags", json_array());   /* no tags given: none */
+	if (rc == 0)
+		rc = serve_note_set(s->db, r->acct->id, json_integer_value(cid), note ? note : "",
+				    json_object_get(o, "tags"));
+	if (rc == 0)
+		rc = serve_note_json(s->db, r->acct->id, json_integer_value(cid), &mine);
+	json_decref(o);
+	if (rc < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:b,s:o}", "ok", 1, "mine", mine));
+}
+
+static int api_citation(struct serve_state *s, const struct serve_request *r, int *status,
+			json_t **body)
+{
+	int64_t id = citation_arg(r);
+	json_t *c;
+	int rc;
+
+	if (!id)
+		return fail(status, body, 400, "citation: expected ?citation=ID");
+	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0)
+		return from_error(status, body, rc);
+	return answer(status, body, 200, json_pack("{s:o}", "citation", c));
+}
+
+/* The arbiter's dashboard: everyone's progress and agreement per stage
+ * (lsr screen status --json), the PRISMA boxes so far (lsr prisma --json). */
+static int api_dashboard(struct serve_state *s, const struct serve_request *r, int *status,
+			 json_t **body)
+{
+	json_t *st = NULL, *pj;
+	struct prisma x;
+	int rc;
+
+	(void)r;
+	if ((rc = screen_status_json(s->db, &st)) < 0)
+		return from_error(status, body, rc);
+	rc = prisma_compute(&x, s->db, s->p, PRISMA_CUMULATIVE);
+	/* before deduplication there are no boxes yet: the rest still shows */
+	pj = rc < 0 ? json_pack("{s:s}", "error", lsr_error_last()) : prisma_json(&x);
+	if (rc == 0)
+		prisma_release(&x);
+	return answer(status, body, 200, json_pack("{s:o,s:o}", "status", st, "prisma",
+						   pj ? pj : json_null()));
+}
+
+int serve_fulltext(struct serve_state *s, const struct serve_request *r, char **path,
+		   int *status, json_t **body)
+{
+	int64_t id = citation_arg(r);
+	int ok = 0, rc;
+
+	*path = NULL;
+	*body = NULL;
+	if (!id)
+		return fail(status, body, 400, "citation: expected ?citation=ID");
+	if (strcmp(r->acct->role, "arbiter") &&
+	    (rc = screen_serve_assigned(s->db, id, SCREEN_STAGE_FT, r->acct->name, &ok)) < 0)
+		return from_error(status, body, rc);
+	if (strcmp(r->acct->role, "arbiter") && !ok)
+		return fail(status, body, 404, "no full text of yours for this citation");
+	if ((rc = screen_serve_fulltext_file(s->db, id, path)) < 0)
+		return from_error(status, body, rc);
+	if (!*path)
+		return fail(status, body, 404, "no full-text file registered for this citation");
+	return 0;
 }
 
 static int api_highlight(struct serve_state *s, const struct serve_request *r, int *status,
@@ -253,6 +387,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/decision", 0, api_decision },
 	{ "POST", "/api/undo", 0, api_undo },
 	{ "POST", "/api/highlight", 0, api_highlight },
+	{ "POST", "/api/note", 0, api_note },
+	{ "GET", "/api/citation", 1, api_citation },
+	{ "GET", "/api/dashboard", 1, api_dashboard },
 	{ "GET", "/api/conflicts", 1, api_conflicts },
 	{ "POST", "/api/resolve", 1, api_resolve },
 };

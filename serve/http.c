@@ -10,19 +10,25 @@
  * the server logs nothing.
  */
 #include "serve_int.h"
+#include "../screen/serve_query.h"
 #include "../util/buf.h"
 #include "../util/err.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define COOKIE_NAME "lsr_session"
 #define LOGIN_WINDOW 60    /* seconds over which failed logins are counted */
@@ -204,6 +210,72 @@ static int csrf_of(const char *session, char out[SERVE_TOKEN_HEX + 1])
 	return serve_hash(in, out);
 }
 
+/* ---- full texts ---------------------------------------------------------- */
+
+/* The Content-Type of a full-text file, by its extension. */
+static const char *file_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcasecmp(dot, ".pdf"))
+		return "application/pdf";
+	if (dot && (!strcasecmp(dot, ".txt") || !strcasecmp(dot, ".md")))
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/*
+ * A citation's registered full-text file (api.c checks who may have it):
+ * the path comes from the database, never from the request; a relative
+ * one is taken from the review's directory, as 'lsr screen fulltext'
+ * registers it there.  HTML is never served as HTML (nosniff, a sandbox
+ * CSP): a full text cannot run script in the page's origin.
+ */
+static enum MHD_Result send_fulltext(struct server *srv, struct MHD_Connection *c,
+				     const struct serve_request *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	struct buf full = BUF_INIT;
+	const char *type;
+	char *path = NULL;
+	json_t *body = NULL;
+	struct stat sb;
+	int status = 500, fd;
+
+	if (serve_fulltext(&srv->state, r, &path, &status, &body) < 0 || !path)
+		return send_json(c, status, body);
+	if (path[0] != '/') {
+		const char *db = db_path(srv->state.db), *slash = strrchr(db, '/');
+
+		if (slash)
+			buf_add(&full, db, (size_t)(slash - db + 1));
+	}
+	buf_adds(&full, path);
+	free(path);
+	fd = full.s ? open(full.s, O_RDONLY | O_CLOEXEC) : -1;
+	type = file_type(full.s ? full.s : "");
+	buf_release(&full);
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return send_error(c, 404, "the registered full-text file cannot be read");
+	}
+	resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	if (!resp) {
+		close(fd);
+		return MHD_NO;
+	}
+	security_headers(resp);
+	MHD_del_response_header(resp, "Content-Security-Policy", "default-src 'self'");
+	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct serve_asset *asset_of(const char *url)
@@ -259,10 +331,13 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *c, co
 	r.method = !strcmp(method, "HEAD") ? "GET" : method;
 	r.path = url;
 	r.stage = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "stage");
+	r.citation = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "citation");
 	r.body = cn->body.s ? cn->body.s : "";
 	r.body_len = cn->body.len;
 	r.acct = &acct;
 	r.csrf = csrf;
+	if (is_get && !strcmp(url, "/api/fulltext"))
+		return send_fulltext(srv, c, &r);
 	serve_api(&srv->state, &r, &status, &body);
 	return send_json(c, status, body);
 }
@@ -342,6 +417,32 @@ int serve_parse_listen(const char *s, struct serve_opts *o)
 	return 0;
 }
 
+/*
+ * Wait for SIGINT or SIGTERM, checkpointing the WAL once a second on a
+ * connection of this thread's own: the request thread's connection has
+ * automatic checkpoints off, so that no request waits for the fsync of a
+ * checkpoint (PASSIVE: it never blocks the request thread's writes).
+ */
+static void checkpoints(struct lsr_db *db, const sigset_t *sigs)
+{
+	const struct timespec tick = { 1, 0 };
+	sqlite3 *ck = NULL;
+	int sig;
+
+	if (sqlite3_open_v2(db_path(db), &ck, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(ck);
+		ck = NULL;
+	}
+	for (;;) {
+		sig = sigtimedwait(sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (ck)
+			sqlite3_exec(ck, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+	}
+	sqlite3_close(ck);
+}
+
 int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_opts *o)
 {
 	struct server *srv = calloc(1, sizeof(*srv));
@@ -350,13 +451,24 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	struct sockaddr_in sa;
 	sigset_t sigs, old;
 	char url[64], host[INET_ADDRSTRLEN];
-	int tries = o->try_next ? 20 : 1, port = o->port, sig;
+	int tries = o->try_next ? 20 : 1, port = o->port, rc;
 
 	if (!srv)
 		return lsr_error_oom();
 	srv->state.db = db;
 	srv->state.p = p;
-	srv->state.seed = o->seed;
+	srv->state.handout = screen_handout_new(o->seed);
+	if (!srv->state.handout) {
+		free(srv);
+		return lsr_error_oom();
+	}
+	/* checkpoints (an fsync) run beside the requests, not inside one */
+	if ((rc = screen_handout_warm(db, p, srv->state.handout)) < 0 ||
+	    (rc = db_exec(db, "PRAGMA wal_autocheckpoint = 0")) < 0) {
+		screen_handout_free(srv->state.handout);
+		free(srv);
+		return rc;
+	}
 	/* the server's thread inherits the mask: signals come to sigwait below */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -378,6 +490,7 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	}
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		screen_handout_free(srv->state.handout);
 		free(srv);
 		return lsr_error_set(LSR_ERROR, "cannot listen on port %d%s (in use, or not allowed)",
 				     port, tries > 1 ? " or the 19 after it" : "");
@@ -387,9 +500,10 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	snprintf(url, sizeof(url), "http://%s:%u", host, info ? (unsigned)info->port : 0u);
 	if (o->ready)
 		o->ready(url, o->payload);
-	sigwait(&sigs, &sig);
+	checkpoints(db, &sigs);
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	screen_handout_free(srv->state.handout);
 	free(srv);
 	return 0;
 }

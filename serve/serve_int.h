@@ -64,12 +64,32 @@ int serve_highlights_json(struct lsr_db *db, int64_t account, struct json_t **ou
 int serve_highlight_set(struct lsr_db *db, int64_t account, const char *kind,
 			const char *word, int remove);
 
+/* A reviewer's own note and tags on a citation (serve_notes): private to
+ * them; the arbiter sees them beside a conflict. */
+#define SERVE_NOTE_MAX 4000   /* bytes of a note */
+#define SERVE_TAGS_MAX 20     /* tags on one citation */
+#define SERVE_TAG_LEN 40      /* bytes of one tag */
+
+/* The account's note on citation: {"text": "...", "tags": [...]} (empty
+ * when none). */
+int serve_note_json(struct lsr_db *db, int64_t account, int64_t citation, struct json_t **out);
+/* Store (an empty note and no tags: drop) the account's note and tags
+ * (a JSON array of strings, borrowed) on citation. */
+int serve_note_set(struct lsr_db *db, int64_t account, int64_t citation, const char *note,
+		   struct json_t *tags);
+/* Everyone else's notes on citation: [{reviewer, text, tags}] (the
+ * arbiter's view of a conflict). */
+int serve_notes_of_others_json(struct lsr_db *db, int64_t account, int64_t citation,
+			       struct json_t **out);
+
 /* ---- requests (api.c) -------------------------------------------------- */
+
+struct screen_handout;
 
 struct serve_state {
 	struct lsr_db *db;
 	const struct protocol *p;
-	uint64_t seed;
+	struct screen_handout *handout;  /* the hand-out order (serve_query.h) */
 };
 
 /* One API request after authentication.  *status gets the HTTP status and
@@ -78,6 +98,7 @@ struct serve_request {
 	const char *method;
 	const char *path;
 	const char *stage;          /* ?stage=, or NULL */
+	const char *citation;       /* ?citation=, or NULL */
 	const char *body;           /* NUL-terminated request body ("" when none) */
 	size_t body_len;
 	const struct serve_account *acct;
@@ -86,5 +107,15 @@ struct serve_request {
 
 int serve_api(struct serve_state *s, const struct serve_request *r, int *status,
 	      struct json_t **body);
+
+/*
+ * GET /api/fulltext?citation=ID: the registered full-text file of a
+ * citation assigned to the account at full text (any, for an arbiter),
+ * into *path (caller frees; relative paths are taken from the review's
+ * directory by the caller).  On refusal *path is NULL and *status, *body
+ * hold the JSON answer.
+ */
+int serve_fulltext(struct serve_state *s, const struct serve_request *r, char **path,
+		   int *status, struct json_t **body);
 
 #endif

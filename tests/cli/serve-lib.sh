@@ -9,13 +9,18 @@
 #   serve_login DIR NAME [ROLE] add the account, log in: NAME.jar, NAME.csrf
 #   api NAME METHOD PATH [BODY] request as NAME (POST with its CSRF token):
 #                               the answer's body in $BODY_FILE, status in $CODE
+#   batch_stage DIR STAGE       the batch-file path of a stage: alice and bob
+#                               fill their batch files, the arbiter arb
+#                               resolves the conflicts, each as the test's
+#                               verdict_for NAME ID STAGE says ("include",
+#                               "exclude REASON", "maybe")
 command -v curl >/dev/null || { echo "skip: curl is not installed" >&2; exit 77; }
 command -v jq >/dev/null || { echo "skip: jq is not installed" >&2; exit 77; }
 
 SRV_PID=
 BODY_FILE=$TMP/body
 CODE=
-trap 'serve_stop; rm -rf "$TMP"' EXIT
+trap 'serve_stop; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 serve_review() {
 	dir=$1
@@ -114,4 +119,20 @@ api() {
 next_id() {
 	api "$1" GET "/api/next${2:+?stage=$2}"
 	jq -r '.citation.citation // empty' "$BODY_FILE"
+}
+
+batch_stage() {
+	for r in alice bob; do
+		run 0 lsr -C "$1" screen batch --reviewer $r --stage "$2" --size 1000 -o $r.csv
+		echo "id,verdict,reason,stage,reviewer" > $r-done.csv
+		for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_assignments WHERE reviewer = '$r' AND stage = '$2' ORDER BY position"); do
+			set -- "$1" "$2" $(verdict_for $r $id "$2")
+			echo "$id,$3,${4:-},$2,$r" >> $r-done.csv
+		done
+		run 0 lsr -C "$1" screen import $r-done.csv --reviewer $r
+	done
+	for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_conflicts WHERE stage = '$2'"); do
+		set -- "$1" "$2" $(verdict_for arb $id "$2")
+		run 0 lsr -C "$1" screen resolve $id --stage "$2" --verdict $3 ${4:+--reason $4} --by arb
+	done
 }

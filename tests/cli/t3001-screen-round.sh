@@ -73,7 +73,7 @@ cp -r rev rev-copy
 rm -f rev-copy/review.db-wal rev-copy/review.db-shm
 run 0 lsr -C rev screen batch --reviewer alice --stage title-abstract --size 4 --seed 7 -o a1.csv
 same "$(cat "$OUT")" "batch 1: 4 citations for alice at title-abstract (seed 7) in a1.csv"
-same "$(head -1 a1.csv)" "id,title,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext"
+same "$(head -1 a1.csv)" "id,title,authors,year,journal,publication_types,abstract,keywords,suggestion,verdict,reason,note,stage,reviewer,batch,fulltext"
 same "$(sed 1d a1.csv | wc -l)" "4"
 # the same seed on a copy of the review gives the same batch, another seed
 # another one
@@ -140,7 +140,7 @@ sed '2s/,title-abstract,alice,/,screening,alice,/' a1-done.csv > stage.csv
 refuse stage.csv alice "stage.csv: row 2: column 'stage': expected title-abstract or full-text, not 'screening'"
 (head -2 a1-done.csv; sed -n 2p a1-done.csv) > twice.csv
 refuse twice.csv alice "twice.csv: row 3: column 'id': citation $(sed -n 2p a1-done.csv | cut -d, -f1) is also on row 2"
-cut -d, -f1-5,7- a1-done.csv > noverdict.csv
+sed '1s/,verdict,/,verdikt,/' a1-done.csv > noverdict.csv
 refuse noverdict.csv alice "noverdict.csv: row 1: no column 'verdict' in the header row"
 printf 'id,verdict\n"1,include\n' > broken.csv
 refuse broken.csv alice "broken.csv: row 2: not valid CSV: error parsing data while strict checking enabled"

@@ -46,7 +46,7 @@ done
 c1=$(cit 1) c2=$(cit 2) c3=$(cit 3) c4=$(cit 4) c5=$(cit 5) c7=$(cit 7) c8=$(cit 8)
 decide() { # decide FILE OUT: 2 is off-topic for both, 8 left blank
 	awk -F, -v OFS=, -v c2="$c2" -v c8="$c8" 'NR == 1 { print; next }
-		$1 == c2 { $6 = "exclude"; $7 = "off-topic" } $1 != c2 && $1 != c8 { $6 = "include" } { print }' "$1" > "$2"
+		$1 == c2 { $(NF-6) = "exclude"; $(NF-5) = "off-topic" } $1 != c2 && $1 != c8 { $(NF-6) = "include" } { print }' "$1" > "$2"
 }
 decide ann.csv ann-done.csv
 decide ben.csv ben-done.csv

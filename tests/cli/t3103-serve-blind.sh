@@ -35,6 +35,21 @@ cp "$BODY_FILE" ft-before
 
 api alice POST /api/decision "{\"citation\": $x, \"verdict\": \"exclude\", \"reason\": \"off-topic\", \"note\": \"ALICE-SECRET-NOTE\"}"
 same "$CODE" "200"
+# alice's private note, tags and highlight words on the same citation
+api alice POST /api/note "{\"citation\": $x, \"note\": \"ALICE-PRIVATE-NOTE\", \"tags\": [\"ALICE-TAG\"]}"
+same "$CODE" "200"
+same "$(jq -c .mine "$BODY_FILE")" '{"text":"ALICE-PRIVATE-NOTE","tags":["ALICE-TAG"]}'
+api alice POST /api/highlight '{"kind": "exclude", "word": "ALICE-WORD"}'
+same "$CODE" "200"
+api alice GET /api/next
+same "$(jq -c .mine "$BODY_FILE")" '{"text":"","tags":[]}'
+# a note without tags
+api alice POST /api/note "{\"citation\": $x, \"note\": \"ALICE-PRIVATE-NOTE\"}"
+same "$(jq -c .mine "$BODY_FILE")" '{"text":"ALICE-PRIVATE-NOTE","tags":[]}'
+api alice POST /api/note "{\"citation\": $x, \"note\": \"ALICE-PRIVATE-NOTE\", \"tags\": [\"ALICE-TAG\"]}"
+# a note on a citation never handed to alice is refused
+api alice POST /api/note '{"citation": 999, "note": "x"}'
+same "$CODE" "422"
 bob GET /api/next
 cmp -s "$BODY_FILE" view-before || fail "bob's view of $x changed when alice decided it"
 bob GET /api/me
@@ -61,9 +76,28 @@ same "$CODE" "403"
 bob POST /api/resolve "{\"citation\": $x, \"verdict\": \"include\"}"
 same "$CODE" "403"
 bob POST /api/highlight '{"kind": "include", "word": "trial"}'
+# bob's own note is his alone, and comes back to him only
+bob POST /api/note "{\"citation\": $x, \"note\": \"bob-own\", \"tags\": [\"b1\"]}"
+same "$CODE" "200"
+# the arbiter's views are refused to a reviewer
+bob GET "/api/citation?citation=$x"
+same "$CODE" "403"
+bob GET /api/dashboard
+same "$CODE" "403"
+# no full text of anybody else's (none is registered, and none assigned)
+bob GET "/api/fulltext?citation=$x"
+same "$CODE" "404"
+bob GET "/api/fulltext?citation=../../etc/passwd"
+same "$CODE" "400"
+bob GET /api/me
+hasnt "$BODY_FILE" "ALICE-WORD"
 
 # nothing of alice's in anything bob got
 hasnt bob-all "ALICE-SECRET-NOTE"
+hasnt bob-all "ALICE-PRIVATE-NOTE"
+hasnt bob-all "ALICE-TAG"
+hasnt bob-all "ALICE-WORD"
+hasnt bob-all "reviewer_notes"
 hasnt bob-all "alice"
 hasnt bob-all "conflict"
 hasnt bob-all "disagreement"
@@ -80,6 +114,18 @@ same "$(jq -c "[.conflicts[] | select(.id == $x) | .stage]" "$BODY_FILE")" '["ti
 # with both reviewers' verdicts and notes side by side
 same "$(jq -r --argjson x "$x" '[.conflicts[] | select(.id == $x) | .decisions[] | [.reviewer, .verdict, .note] | map(select(. != null)) | join(" ")] | join(", ")' "$BODY_FILE")" \
 	"alice exclude ALICE-SECRET-NOTE, bob include"
+# and the reviewers' private notes and tags, now that there is a conflict
+same "$(jq -c --argjson x "$x" '[.conflicts[] | select(.id == $x) | .reviewer_notes[] | [.reviewer, .text, .tags]]' "$BODY_FILE")" \
+	'[["alice","ALICE-PRIVATE-NOTE",["ALICE-TAG"]],["bob","bob-own",["b1"]]]'
+api arb GET /api/dashboard
+same "$CODE" "200"
+jqcheck "$BODY_FILE" '.status.title_abstract.conflicts' '1'
+jqcheck "$BODY_FILE" '[.status.reviewers[] | select(.stage == "title-abstract") | .reviewer] | sort' '["alice","bob"]'
+jqcheck "$BODY_FILE" '.prisma.screened' "$(lsr -C rev prisma --json | jq .screened)"
+api arb GET "/api/citation?citation=$x"
+same "$CODE" "200"
+jqcheck "$BODY_FILE" '.citation.citation' "$x"
+hasnt "$BODY_FILE" '"verdict":'
 api arb POST /api/resolve "{\"citation\": $x, \"verdict\": \"include\", \"note\": \"agreed\"}"
 same "$CODE" "200"
 same "$(jq -r .stage "$BODY_FILE")" "title-abstract"

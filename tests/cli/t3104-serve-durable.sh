@@ -97,25 +97,6 @@ same "$(jq -c .progress "$BODY_FILE")" '{"done":1,"assigned":1,"remaining":0}'
 serve_stop
 
 # ---- PRISMA: the server and batch files, same decisions --------------------
-# batch_stage DIR STAGE: both reviewers by batch file, the arbiter by
-# lsr screen resolve
-batch_stage() {
-	for r in alice bob; do
-		lsr -C "$1" screen batch --reviewer $r --stage "$2" --size 8 -o $r.csv >/dev/null ||
-			fail "batch for $r"
-		echo "id,verdict,reason,stage,reviewer" > $r-done.csv
-		for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_assignments WHERE reviewer = '$r' AND stage = '$2' ORDER BY position"); do
-			set -- "$1" "$2" $(verdict_for $r $id "$2")
-			echo "$id,$3,${4:-},$2,$r" >> $r-done.csv
-		done
-		run 0 lsr -C "$1" screen import $r-done.csv --reviewer $r
-	done
-	for id in $(sql "$1/review.db" "SELECT citation_id FROM screen_conflicts WHERE stage = '$2'"); do
-		set -- "$1" "$2" $(verdict_for arb $id "$2")
-		run 0 lsr -C "$1" screen resolve $id --stage "$2" --verdict $3 ${4:+--reason $4} --by arb
-	done
-}
-
 # serve_stage STAGE: both reviewers and the arbiter through the server
 serve_stage() {
 	screen_all alice "$1"

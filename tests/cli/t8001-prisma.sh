@@ -65,7 +65,7 @@ run 0 lsr -C rev screen rules
 run 0 lsr -C rev screen batch --reviewer ann --stage title-abstract --size 50 -o ta.csv
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
 	{ inc = ($2 ~ /trial|follow-up|NCT|Conference|hand-searched/)
-	  $6 = inc ? "include" : "exclude"; $7 = inc ? "" : "off-topic"; print }' ta.csv > ta-filled.csv
+	  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' ta.csv > ta-filled.csv
 run 0 lsr -C rev screen import ta-filled.csv --reviewer ann
 ids=$(sql rev/review.db "SELECT citation_id FROM screen_ft_status ORDER BY citation_id" | tr '\n' ' ')
 # the hand-searched report could not be obtained
@@ -76,9 +76,9 @@ for i in $ids; do
 done
 run 0 lsr -C rev screen batch --reviewer ann --stage full-text --size 50 -o ft.csv
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
-	{ if ($2 ~ /NCT/) { $6 = "exclude"; $7 = "registry-no-results" }
-	  else if ($2 ~ /Conference/) { $6 = "exclude"; $7 = "abstract-only" }
-	  else { $6 = "include"; $7 = "" } print }' ft.csv > ft-filled.csv
+	{ if ($2 ~ /NCT/) { $(NF-6) = "exclude"; $(NF-5) = "registry-no-results" }
+	  else if ($2 ~ /Conference/) { $(NF-6) = "exclude"; $(NF-5) = "abstract-only" }
+	  else { $(NF-6) = "include"; $(NF-5) = "" } print }' ft.csv > ft-filled.csv
 run 0 lsr -C rev screen import ft-filled.csv --reviewer ann
 cid() { sql rev/review.db "SELECT c.citation_id FROM citation_members c JOIN records r ON r.id = c.record_id WHERE r.pmid = '$1' LIMIT 1"; }
 run 0 lsr -C rev study link "$(cid 1)" "$(cid 5)" --study "A 2020"

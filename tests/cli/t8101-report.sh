@@ -37,7 +37,7 @@ printf 'PMID- 1\nTI  - Trial <b>one</b> & cells\nDP  - 2020\nLA  - eng\nAB  - x\
 run 0 lsr -C rev import r.nbib --source PubMed
 run 0 lsr -C rev dedup
 run 0 lsr -C rev screen batch --reviewer ann --stage title-abstract --size 9 -o ta.csv
-awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { inc = ($2 ~ /Trial/); $6 = inc ? "include" : "exclude"; $7 = inc ? "" : "off-topic"; print }' ta.csv > ta-f.csv
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { inc = ($2 ~ /Trial/); $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' ta.csv > ta-f.csv
 run 0 lsr -C rev screen import ta-f.csv --reviewer ann
 run 0 lsr -C rev screen fulltext 1 2 --retrieved
 run 0 lsr -C rev screen batch --reviewer ann --stage full-text --size 9 -o ft.csv

@@ -47,7 +47,7 @@ screen() {
 	run 0 lsr -C rev screen batch --reviewer ann --stage "$1" --size 50 -o "$2.csv"
 	awk -F, -v ft="$1" 'NR == 1 { print; next }
 		{ inc = ($2 ~ /trial/ && $2 !~ /Erratum/); OFS = ","
-		  $6 = inc ? "include" : "exclude"; $7 = inc ? "" : (ft == "full-text" ? "abstract-only" : "off-topic"); print }' \
+		  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : (ft == "full-text" ? "abstract-only" : "off-topic"); print }' \
 		"$2.csv" > "$2-filled.csv"
 	run 0 lsr -C rev screen import "$2-filled.csv" --reviewer ann
 }

@@ -15,7 +15,7 @@ run 0 lsr -C rev import recs.ris --source PubMed
 run 0 lsr -C rev dedup
 run 0 lsr -C rev screen batch --reviewer alice --stage title-abstract --size 3 -o b.csv
 has b.csv "\"'=HYPERLINK(\"\"http://example.org/x\"\" \"\"click\"\")\""
-has b.csv ",'@SUM(1+1) in cirrhosis,'+1 abstract,"
+has b.csv ",'@SUM(1+1) in cirrhosis,\"Doe, Jane\",2020,,,'+1 abstract,"
 has b.csv ",'-2+3+cmd|calc!A0,"
 hasnt b.csv ",=HYPERLINK"
 # the id and batch columns are numbers, unguarded
