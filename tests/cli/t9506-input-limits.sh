@@ -116,6 +116,17 @@ run 0 timeout 60 "$LSR" -C "$REV" import --source Macros "$D/many-macros.bib"
 has "$OUT" "1 records from Macros (bibtex)"
 before=$(dump)
 
+# a refusal after the import has committed a batch of records (every
+# 16 MiB): those go too
+python3 -c "
+import sys
+with open(sys.argv[1], 'w') as f:
+    for i in range(20):
+        f.write('TY  - JOUR\\nTI  - Early\\nAB  - ' + 'e' * 900000 + '\\nER  - \\n\\n')
+    f.write('TY  - JOUR\\nTI  - Late\\nAB  - ' + 'f' * 1100000 + '\\nER  - \\n')
+" "$D/late.ris"
+refused "$D/late.ris" "$D/late.ris:103: refused: a field is longer than 1 MiB, $FIELD"
+
 # --- a record of more than 32 MiB, no field or line too long ------------
 gen "$D/record.ris" 'TY  - JOUR\n' c 1000000 'ER  - \n' 34 'N1  - ' '\n'
 refused "$D/record.ris" "$D/record.ris:1: refused: the record that starts here is longer than 32 MiB, the limit for a record (see 'Input limits' in lsr-import)"
