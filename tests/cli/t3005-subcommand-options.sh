@@ -83,7 +83,7 @@ same "$(state)" "$before"
 
 # the subcommand comes first; an unknown one is named
 run 2 lsr -C scr screen --json status
-has "$ERR" "lsr screen: error: the subcommand (rules, explain, batch, import, status, conflicts, resolve or fulltext) comes before '--json'"
+has "$ERR" "lsr screen: error: the subcommand (rules, explain, batch, import, status, conflicts, resolve, fulltext, rank or stop) comes before '--json'"
 has "$ERR" "usage: lsr screen rules"
 run 2 lsr -C scr study
 has "$ERR" "lsr study: error: study needs a subcommand (link, unlink or list)"
