@@ -191,9 +191,17 @@ int ctx_open_review(struct lsr_ctx *ctx, unsigned flags)
 		if (rc < 0)
 			return rc;
 	}
-	/* the status views read screening.reason_conflicts from the database */
-	if (ctx->db && ctx->protocol && (rc = screen_settings_sync(ctx->db, ctx->protocol)) < 0)
+	/* the status views read screening.reason_conflicts from the database;
+	 * a read-only review keeps what was stored (a warning says so) */
+	if (ctx->db && ctx->protocol && db_read_only(ctx->db)) {
+		if ((rc = screen_settings_stale(ctx->db, ctx->protocol)) > 0)
+			fprintf(stderr, "lsr: warning: the review is read-only: its counts follow the"
+				" screening.reason_conflicts stored in it, not protocol.yaml's\n");
+		else if (rc < 0)
+			return rc;
+	} else if (ctx->db && ctx->protocol && (rc = screen_settings_sync(ctx->db, ctx->protocol)) < 0) {
 		return rc;
+	}
 	return 0;
 }
 

@@ -583,5 +583,9 @@ int screen_study_reports_list(struct lsr_db *db, int upto,
  * has both the database and protocol.yaml (cli/lsr.c).
  */
 int screen_settings_sync(struct lsr_db *db, const struct protocol *p);
+/* 1 when the review's stored settings differ from protocol.yaml's (a
+ * read-only review cannot take them: its counts follow what it holds),
+ * 0 when they agree, negative on error. */
+int screen_settings_stale(struct lsr_db *db, const struct protocol *p);
 
 #endif

@@ -48,12 +48,10 @@ int scr_reason_required(const struct protocol *p, const char *stage)
 	return 0;
 }
 
-int screen_settings_sync(struct lsr_db *db, const struct protocol *p)
+int screen_settings_stale(struct lsr_db *db, const struct protocol *p)
 {
 	static const char sql_get[] =
 		"SELECT value FROM screen_settings WHERE key = 'reason_conflicts'";
-	static const char sql_set[] =
-		"INSERT OR REPLACE INTO screen_settings(key, value) VALUES('reason_conflicts', ?1)";
 	const char *want = p->reason_conflicts ? "true" : "false";
 	sqlite3_stmt *st = db_prepare(db, sql_get);
 	int step, same;
@@ -66,8 +64,19 @@ int screen_settings_sync(struct lsr_db *db, const struct protocol *p)
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_error(db, sql_get);
 	/* the default is false: a review that never said otherwise needs no row */
-	if (same || (step == SQLITE_DONE && !p->reason_conflicts))
-		return 0;
+	return !(same || (step == SQLITE_DONE && !p->reason_conflicts));
+}
+
+int screen_settings_sync(struct lsr_db *db, const struct protocol *p)
+{
+	static const char sql_set[] =
+		"INSERT OR REPLACE INTO screen_settings(key, value) VALUES('reason_conflicts', ?1)";
+	const char *want = p->reason_conflicts ? "true" : "false";
+	sqlite3_stmt *st;
+	int rc = screen_settings_stale(db, p);
+
+	if (rc <= 0)
+		return rc;
 	if (!(st = db_prepare(db, sql_set)))
 		return lsr_error_last_code();
 	db_bind_text(st, 1, want);

@@ -38,5 +38,5 @@ gen() {
 fillr() {
 	awk -F, -v contrary="${3:-}" 'NR == 1 { print; next }
 		{ OFS = ","; inc = ($2 ~ /mesenchymal/); if (contrary != "") inc = !inc
-		  $6 = inc ? "include" : "exclude"; $7 = inc ? "" : "off-topic"; print }' "$1" > "$2"
+		  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' "$1" > "$2"
 }

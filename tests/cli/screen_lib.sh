@@ -33,12 +33,12 @@ screen_round() {
 		}
 		NR == 1 { print; next }
 		{
-			$6 = "include"
-			$7 = ""
+			$(NF-6) = "include"
+			$(NF-5) = ""
 			for (i = 1; i <= k; i++)
 				if ($2 ~ re[i]) {
-					$6 = "exclude"
-					$7 = why[i]
+					$(NF-6) = "exclude"
+					$(NF-5) = why[i]
 					break
 				}
 			print

@@ -53,6 +53,20 @@ run 0 nb -C rev prisma --svg out/prisma.svg
 run 0 nb -C rev report -o out/report
 has out/report/index.html "reliability test"
 
+# protocol.yaml asks for a screening setting the review does not hold
+# (reason_conflicts, which the status views read from the database): a
+# read-only review cannot take it, so readers warn and count with the
+# stored one
+cp rev/protocol.yaml protocol.yaml.orig
+sed 's/^screening:/screening:\n  reason_conflicts: true/' protocol.yaml.orig > rev/protocol.yaml
+grep -q 'reason_conflicts: true' rev/protocol.yaml || fail "could not set reason_conflicts"
+run 0 nb -C rev prisma --json
+same "$(cat "$OUT")" "$(cat prisma.json)"
+has "$ERR" "warning: the review is read-only: its counts follow the screening.reason_conflicts stored in it"
+cp protocol.yaml.orig rev/protocol.yaml
+run 0 nb -C rev prisma --json
+same "$(cat "$ERR")" ""
+
 # writing: refused up front, exit 5, nothing changed
 ro_msg="lsr import: error: the review database 'rev/review.db' is read-only (this user may not write it): this command writes to it; commands that only read it (status, prisma, report, records, ...) work"
 run 5 nb -C rev import rev/exports/a.nbib --source Other

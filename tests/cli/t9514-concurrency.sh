@@ -46,7 +46,7 @@ run 0 lsr -C rev dedup
 # two screen imports: two reviewers' filled batches
 for r in ann bob; do
 	run 0 lsr -C rev screen batch --reviewer $r --stage title-abstract --size 1000 -o $r.csv
-	awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { $6 = "exclude"; $7 = "off-topic"; print }' \
+	awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { $(NF-6) = "exclude"; $(NF-5) = "off-topic"; print }' \
 		$r.csv > $r-filled.csv
 done
 both "-C rev screen import ann-filled.csv --reviewer ann" "-C rev screen import bob-filled.csv --reviewer bob"
