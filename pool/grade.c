@@ -105,37 +105,36 @@ int grade_start(const char *study_design, struct buf *why)
 	};
 
 	if (!study_design) {
-		buf_adds(why, "the protocol does not state the study design (picos.study_design): low");
+		buf_adds(why, "the protocol does not state the study design (picos.study_design)");
 		return 2;
 	}
 	if (has_word(study_design, "robins")) {
-		buf_adds(why, "non-randomised studies assessed with ROBINS-I: high");
+		buf_adds(why, "non-randomised studies assessed with ROBINS-I");
 		return 4;
 	}
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
 		if (has_word(study_design, nrs[i])) {
-			buf_adds(why, "non-randomised studies: low");
+			buf_adds(why, "non-randomised studies");
 			return 2;
 		}
 	if (has_word(study_design, "random")) {
-		buf_adds(why, "randomised trials: high");
+		buf_adds(why, "randomised trials");
 		return 4;
 	}
-	buf_adds(why, "the study design is not randomised trials: low");
+	buf_adds(why, "studies other than randomised trials");
 	return 2;
 }
 
 int grade_rate_risk_of_bias(double high_pct, size_t unassessed, struct buf *why)
 {
-	int r = 0;
+	int r = isfinite(high_pct) && high_pct > 50 ? -1 : 0;
 
-	if (isfinite(high_pct) && high_pct > 50) {
-		buf_printf(why, "%.0f%% of the weight comes from studies at high risk of bias", high_pct);
-		r = -1;
-	}
+	if (isfinite(high_pct))
+		buf_printf(why, "%.0f%% of the weight comes from studies at high risk of bias (%s 50%%)",
+			   high_pct, r ? "more than" : "not more than");
 	if (unassessed)
-		buf_printf(why, "%s%zu pooled stud%s not assessed for risk of bias", r ? "; " : "",
-			   unassessed, unassessed == 1 ? "y" : "ies");
+		buf_printf(why, "%s%zu pooled stud%s not assessed for risk of bias",
+			   isfinite(high_pct) ? "; " : "", unassessed, unassessed == 1 ? "y" : "ies");
 	return r;
 }
 
@@ -149,14 +148,14 @@ int grade_rate_inconsistency(double i2, double ci_lb, double ci_ub, double pi_lb
 {
 	int r = 0;
 
-	if (isfinite(i2) && i2 > 50) {
-		buf_printf(why, "substantial heterogeneity (I\u00b2 = %.0f%%)", i2);
-		r = -1;
+	if (isfinite(i2)) {
+		r = i2 > 50 ? -1 : 0;
+		buf_printf(why, "I\u00b2 = %.0f%%%s", i2, r ? ", substantial heterogeneity (above 50%)" : "");
 	}
 	if (isfinite(pi_lb) && isfinite(pi_ub) && crosses(pi_lb, pi_ub, 0) &&
 	    isfinite(ci_lb) && isfinite(ci_ub) && !crosses(ci_lb, ci_ub, 0)) {
 		buf_printf(why, "%sthe prediction interval crosses the line of no effect while the confidence interval does not",
-			   r ? "; " : "");
+			   why->len ? "; " : "");
 		r = -1;
 	}
 	return r;
@@ -164,8 +163,7 @@ int grade_rate_inconsistency(double i2, double ci_lb, double ci_ub, double pi_lb
 
 int grade_rate_imprecision(double ci_lb, double ci_ub, double mid, double events, struct buf *why)
 {
-	int ci = 0, ois = 0;
-	const char *sep = "";
+	int r = 0;
 
 	if (!isfinite(ci_lb) || !isfinite(ci_ub)) {
 		buf_adds(why, "no confidence interval");
@@ -173,23 +171,23 @@ int grade_rate_imprecision(double ci_lb, double ci_ub, double mid, double events
 	}
 	if (isfinite(mid) && ci_lb < -mid && ci_ub > mid) {
 		buf_adds(why, "the confidence interval includes both an appreciable benefit and an appreciable harm (beyond the MID either way)");
-		return -2;
-	}
-	if (crosses(ci_lb, ci_ub, 0)) {
+		r = -2;
+	} else if (crosses(ci_lb, ci_ub, 0)) {
 		buf_adds(why, "the confidence interval crosses the line of no effect");
-		ci = 1;
-		sep = "; ";
+		r = -1;
 	} else if (isfinite(mid) && (crosses(ci_lb, ci_ub, mid) || crosses(ci_lb, ci_ub, -mid))) {
 		buf_adds(why, "the confidence interval crosses the minimal important difference");
-		ci = 1;
-		sep = "; ";
+		r = -1;
+	} else {
+		buf_adds(why, isfinite(mid) ? "the confidence interval excludes the line of no effect and the MID"
+					   : "the confidence interval excludes the line of no effect (no MID in the protocol)");
 	}
 	if (isfinite(events) && events < 300) {
-		buf_printf(why, "%s%.0f events, fewer than the 300 of the optimal information size rule of thumb",
-			   sep, events);
-		ois = 1;
+		buf_printf(why, "; %.0f events, fewer than the 300 of the optimal information size rule of thumb",
+			   events);
+		r = r > -2 ? r - 1 : r;
 	}
-	return -(ci + ois);
+	return r;
 }
 
 double grade_corresponding_risk(enum pool_measure m, double acr, double effect)
@@ -359,7 +357,6 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 	g->d[GRADE_IMPRECISION].suggested = grade_rate_imprecision(s->ci_lb, s->ci_ub, mid, g->events,
 								    &why[GRADE_IMPRECISION]);
 	for (int d = 0; d < GRADE_NDOMAINS; d++) {
-		buf_addc(&why[d], '\0');
 		g->d[d].reason = buf_detach(&why[d]);
 		if (!g->d[d].reason)
 			rc = lsr_error_oom();
@@ -420,7 +417,6 @@ static char *default_label(const struct protocol *p, const struct protocol_sof *
 	for (size_t i = 0; i < p->nanalyses; i++)
 		if (!strcmp(p->analyses[i].name, sof->analysis) && p->analyses[i].timepoint)
 			buf_printf(&b, " (%s)", p->analyses[i].timepoint);
-	buf_addc(&b, '\0');
 	return buf_detach(&b);
 }
 
@@ -441,7 +437,6 @@ int grade_outcome_compute(struct grade_outcome *out, struct lsr_db *db, const st
 	if (!(out->label = default_label(p, sof)))
 		return lsr_error_oom();
 	out->start = grade_start(p->picos.study_design, &sw);
-	buf_addc(&sw, '\0');
 	if (!(out->start_why = buf_detach(&sw)))
 		return lsr_error_oom();
 	if (update < 0) {
