@@ -117,7 +117,7 @@ int grade_start(const char *study_design, struct buf *why)
 			buf_adds(why, "non-randomised studies");
 			return 2;
 		}
-	if (has_word(study_design, "random")) {
+	if (has_word(study_design, "random") || has_word(study_design, "rct")) {
 		buf_adds(why, "randomised trials");
 		return 4;
 	}
@@ -130,7 +130,7 @@ int grade_rate_risk_of_bias(double high_pct, size_t unassessed, struct buf *why)
 	int r = isfinite(high_pct) && high_pct > 50 ? -1 : 0;
 
 	if (isfinite(high_pct))
-		buf_printf(why, "%.0f%% of the weight comes from studies at high risk of bias (%s 50%%)",
+		buf_printf(why, "%.1f%% of the weight comes from studies at high risk of bias (%s 50%%)",
 			   high_pct, r ? "more than" : "not more than");
 	if (unassessed)
 		buf_printf(why, "%s%zu pooled stud%s not assessed for risk of bias",
