@@ -205,7 +205,7 @@ static int grade_set(int argc, const char **argv, struct lsr_ctx *ctx)
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
 	    (rc = grade_rating_set(&sug, ctx->db, ctx->protocol, args[0], d, (int)rating, why, -1)) < 0)
 		return rc;
-	if (grade_domain_suggested(d))
+	if (sug <= 0)
 		out_done(ctx, "recorded %s of '%s': %lld (lsr suggests %d)", domain, args[0], rating, sug);
 	else
 		out_done(ctx, "recorded %s of '%s': %lld", domain, args[0], rating);

@@ -510,7 +510,8 @@ json_t *grade_outcome_json(const struct grade_outcome *g)
 		json_t *j = json_object();
 
 		bad |= !j;
-		bad |= json_object_set_new(j, "suggested", grade_domain_suggested((enum grade_domain)d)
+		bad |= json_object_set_new(j, "suggested", grade_domain_suggested((enum grade_domain)d) &&
+								   g->status == GRADE_OK
 								  ? json_integer(x->suggested) : json_null());
 		bad |= json_object_set_new(j, "rating", json_integer(x->rating));
 		bad |= json_object_set_new(j, "rated", json_boolean(x->rated));
@@ -575,7 +576,7 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 	char now[CLOCK_ISO_LEN];
 	sqlite3_stmt *st;
 	json_t *j;
-	int rc, sug;
+	int rc, sug, graded;
 
 	if (!sof)
 		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in the protocol's summary_of_findings",
@@ -586,14 +587,19 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 		why = NULL;
 	rc = grade_outcome_compute(&g, db, p, sof, update);
 	sug = g.d[domain].suggested;
+	graded = g.status == GRADE_OK;
 	grade_outcome_release(&g);
 	if (rc < 0)
 		return rc;
 	if (suggested)
-		*suggested = sug;
+		*suggested = graded && grade_domain_suggested(domain) ? sug : 1;
 	if (!why && !grade_domain_suggested(domain))
 		return lsr_error_set(LSR_EUSAGE, "lsr does not rate %s: the team's rating needs --why TEXT",
 				     grade_domain_name(domain));
+	if (!why && !graded)
+		return lsr_error_set(LSR_EUSAGE,
+				     "'%s' is not graded yet (see 'lsr grade'): with no suggestion, a rating needs --why TEXT",
+				     outcome);
 	if (!why && rating != sug)
 		return lsr_error_set(LSR_EUSAGE,
 				     "lsr suggests %d for %s of '%s': overriding it with %d needs --why TEXT",
@@ -608,7 +614,7 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 	db_bind_text(st, 1, outcome);
 	db_bind_text(st, 2, grade_domain_name(domain));
 	sqlite3_bind_int(st, 3, rating);
-	if (grade_domain_suggested(domain))
+	if (grade_domain_suggested(domain) && graded)
 		sqlite3_bind_int(st, 4, sug);
 	db_bind_text(st, 5, why);
 	db_bind_text(st, 6, db_actor());
@@ -617,7 +623,7 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 		goto fail;
 	j = json_pack("{s:s, s:s, s:i, s:o, s:o}", "outcome", outcome, "domain",
 		      grade_domain_name(domain), "rating", rating, "suggested",
-		      grade_domain_suggested(domain) ? json_integer(sug) : json_null(), "why",
+		      grade_domain_suggested(domain) && graded ? json_integer(sug) : json_null(), "why",
 		      str_or_null(why));
 	if ((rc = db_audit_json(db, "grade-set", outcome, j)) < 0)
 		goto fail;

@@ -168,7 +168,8 @@ const struct protocol_sof *grade_sof_find(const struct protocol *p, const char *
  * rating that differs from it, or any rating of a domain lsr does not rate,
  * needs why (LSR_EUSAGE otherwise).  Appended to grade_ratings and to the
  * audit log in one transaction.  *suggested (may be NULL) receives the
- * suggestion.
+ * suggestion, or 1 when lsr has none (a domain it does not rate, or an
+ * outcome not graded yet, which then needs why for any rating).
  */
 int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p,
 		     const char *outcome, enum grade_domain domain, int rating, const char *why,

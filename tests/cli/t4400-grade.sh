@@ -120,6 +120,12 @@ same "$(sql rev/review.db "SELECT domain, rating, coalesce(suggested, 'null'), w
 indirectness|-1|null|1
 risk-of-bias|0|-1|1"
 same "$(sql rev/review.db "SELECT count(*) FROM audit WHERE action = 'grade-set' AND object = 'fever'")" "3"
+# a row not graded yet has no suggestion: every rating needs a reason
+run 2 lsr -C rev grade set ALB --domain imprecision --rating -1
+has "$ERR" "lsr grade: error: 'ALB' is not graded yet (see 'lsr grade'): with no suggestion, a rating needs --why TEXT"
+run 0 lsr -C rev grade set ALB --domain imprecision --rating -1 --why "one small trial"
+same "$(cat "$OUT")" "recorded imprecision of 'ALB': -1"
+same "$(sql rev/review.db "SELECT coalesce(suggested, 'null') FROM grade_ratings WHERE outcome = 'ALB'")" "null"
 # append-only: the latest rating of a domain is the one in force
 if sqlite3 rev/review.db "DELETE FROM grade_ratings" 2>/dev/null; then fail "grade_ratings let a row be deleted"; fi
 run 0 lsr -C rev grade --json
