@@ -852,7 +852,7 @@ static void pooled_brief(char *out, size_t n, const struct pool_review *a)
 static void summary_of_findings(struct rep *r)
 {
 	struct buf notes = BUF_INIT;
-	int nnote = 0;
+	int nnote = 0, nrc = 0; /* nrc: negative once a note could not be added */
 
 	if (r->rc || !r->p->nsof)
 		return;
@@ -920,27 +920,27 @@ static void summary_of_findings(struct rep *r)
 				out(r, "%s%s: %s%d<sup>%s</sup>", n - 1 > nnote ? "<br>" : "",
 				    grade_domain_title((enum grade_domain)d), x->rating < 0 ? "&#8722;" : "",
 				    -x->rating, mark);
-				buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
-				svg_escape(&notes, g.label);
-				buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
+				nrc |= buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
+				nrc |= svg_escape(&notes, g.label);
+				nrc |= buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
 				if (x->rating)
-					buf_printf(&notes, "rated down %d level%s", -x->rating,
+					nrc |= buf_printf(&notes, "rated down %d level%s", -x->rating,
 						   x->rating == -1 ? "" : "s");
 				else
-					buf_adds(&notes, "not rated down");
+					nrc |= buf_adds(&notes, "not rated down");
 				if (x->rated) {
-					buf_adds(&notes, " by the review team: ");
-					svg_escape(&notes, x->why ? x->why : "as lsr suggests");
+					nrc |= buf_adds(&notes, " by the review team: ");
+					nrc |= svg_escape(&notes, x->why ? x->why : "as lsr suggests");
 					if (grade_domain_suggested((enum grade_domain)d)) {
-						buf_printf(&notes, " (lsr suggests %d: ", x->suggested);
-						svg_escape(&notes, x->reason);
-						buf_adds(&notes, ")");
+						nrc |= buf_printf(&notes, " (lsr suggests %d: ", x->suggested);
+						nrc |= svg_escape(&notes, x->reason);
+						nrc |= buf_adds(&notes, ")");
 					}
 				} else {
-					buf_adds(&notes, " as lsr suggests: ");
-					svg_escape(&notes, x->reason);
+					nrc |= buf_adds(&notes, " as lsr suggests: ");
+					nrc |= svg_escape(&notes, x->reason);
 				}
-				buf_adds(&notes, ".</p>\n");
+				nrc |= buf_adds(&notes, ".</p>\n");
 			}
 			if (pass)
 				nnote = n;
@@ -949,6 +949,8 @@ static void summary_of_findings(struct rep *r)
 		grade_outcome_release(&g);
 	}
 	out(r, "</table>\n");
+	if (r->rc == 0 && nrc < 0)
+		r->rc = lsr_error_oom(); /* the buffers fail only for want of memory */
 	if (r->rc == 0 && notes.len)
 		r->rc = buf_add(&r->h, notes.s, notes.len);
 	out(r, "<p class=\"note\"><sup>*</sup> The risk with the intervention (and its 95%% CI) comes from "
