@@ -220,6 +220,7 @@ static const struct {
 	{ "status", NULL, NULL },
 	{ "prisma", NULL, NULL },
 	{ "report", NULL, NULL },
+	{ "grade", "", NULL },
 	{ "records", "", NULL },
 	{ "records", "show", NULL },
 	{ "run", "", NULL },

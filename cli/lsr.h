@@ -70,6 +70,7 @@ void ctx_info(const struct lsr_ctx *ctx, const char *fmt, ...)
 	X(rob, 0, "risk of bias (RoB 1, RoB 2): sheets, dual assessment, figures") \
 	X(prisma, NEED_DB | WANT_PROTOCOL, "PRISMA 2020 flow numbers and diagram, from the record") \
 	X(check_stats, 0, "check reported p-values against their estimates and 95% CIs, as statcheck does") \
+	X(grade, 0, "GRADE certainty and the summary-of-findings table; the team's ratings (lsr grade set)") \
 	X(report, NEED_DB | NEED_PROTOCOL, "the review's self-contained HTML report") \
 	X(update, NEED_DB | NEED_PROTOCOL, "the monthly living update: new searches and files, dedup, rules, flags; --status, --close") \
 	X(test_normalize, 0, "(hidden) show how dedup normalises text: lsr test-normalize")

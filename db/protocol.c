@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <libfyaml.h>
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,15 @@ static const struct pfield analyses_fields[] = {
 };
 SCHEMA(analyses_schema, analyses_fields, struct protocol, NOLINE);
 
+static const struct pfield sof_fields[] = {
+	F("outcome", P_STR, REQ, struct protocol_sof, outcome),
+	F("analysis", P_STR, 0, struct protocol_sof, analysis),
+	F("label", P_STR, 0, struct protocol_sof, label),
+	F("mid", P_STR, 0, struct protocol_sof, mid_text),
+	F("assumed_risk", P_STR, 0, struct protocol_sof, assumed_risk_text),
+};
+SCHEMA(sof_schema, sof_fields, struct protocol_sof, (long)offsetof(struct protocol_sof, line));
+
 static const struct pfield top_fields[] = {
 	F("lsr_protocol", P_INT, REQ, struct protocol, version),
 	F("title", P_STR, REQ, struct protocol, title),
@@ -237,6 +247,7 @@ static const struct pfield top_fields[] = {
 	{ "screening", P_MAP, 0, 0, NULL, &screening_schema, 0, NOLINE },
 	{ "extraction", P_MAP, 0, 0, NULL, &extraction_schema, 0, NOLINE },
 	{ "analyses", P_MAP, 0, 0, NULL, &analyses_schema, 0, NOLINE },
+	FS("summary_of_findings", 0, struct protocol, sof, nsof, sof_schema),
 };
 SCHEMA(top_schema, top_fields, struct protocol, NOLINE);
 
@@ -603,6 +614,18 @@ static void names_release(struct names *x)
 	free(x->dup);
 }
 
+/* s as a finite number, all of it */
+static int parse_num(double *out, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(*out))
+		return -1;
+	return 0;
+}
+
 static int check_refs(const struct walk *w, struct protocol *p)
 {
 	struct buf path = BUF_INIT;
@@ -733,6 +756,40 @@ static int check_refs(const struct walk *w, struct protocol *p)
 		    !names_find(&characteristics, a->subgroup))
 			FAIL_AT(a->line, "subgroup '%s' is neither timepoint nor a declared characteristic",
 				a->subgroup);
+	}
+	for (size_t i = 0; i < p->nsof; i++) {
+		struct protocol_sof *f = &p->sof[i];
+		const struct protocol_analysis *a = NULL;
+
+		buf_reset(&path);
+		buf_printf(&path, "summary_of_findings[%zu]", i + 1);
+		if (!names_find(&outcomes, f->outcome))
+			FAIL_AT(f->line, "outcome '%s' is not declared in extraction.outcomes", f->outcome);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->sof[j].outcome, f->outcome))
+				FAIL_AT(f->line, "outcome '%s' is listed twice", f->outcome);
+		for (size_t j = 0; j < p->nanalyses && !a; j++)
+			if (f->analysis ? !strcmp(p->analyses[j].name, f->analysis)
+					: !strcmp(p->analyses[j].outcome, f->outcome))
+				a = &p->analyses[j];
+		if (!a && f->analysis)
+			FAIL_AT(f->line, "analysis '%s' is not declared in analyses.list", f->analysis);
+		if (!a)
+			FAIL_AT(f->line, "outcome '%s' has no analysis in analyses.list to grade", f->outcome);
+		if (strcmp(a->outcome, f->outcome))
+			FAIL_AT(f->line, "analysis '%s' is of outcome '%s', not '%s'", a->name, a->outcome,
+				f->outcome);
+		if (!f->analysis && !(f->analysis = xstrdup(a->name)))
+			goto oom;
+		f->mid = NAN;
+		if (f->mid_text && (parse_num(&f->mid, f->mid_text) < 0 || f->mid <= 0))
+			FAIL_AT(f->line, "mid: expected a number above 0, not '%s'", f->mid_text);
+		f->assumed_risk = NAN;
+		if (f->assumed_risk_text && strcmp(f->assumed_risk_text, "median") &&
+		    (parse_num(&f->assumed_risk, f->assumed_risk_text) < 0 || f->assumed_risk <= 0 ||
+		     f->assumed_risk >= 1000))
+			FAIL_AT(f->line, "assumed_risk: expected median or a risk per 1,000 between 0 and 1000, not '%s'",
+				f->assumed_risk_text);
 	}
 #undef FAIL_AT
 	goto out;
@@ -1070,6 +1127,14 @@ void protocol_free(struct protocol *p)
 		free_opts(&a->opts);
 	}
 	free(p->analyses);
+	for (size_t i = 0; i < p->nsof; i++) {
+		free(p->sof[i].outcome);
+		free(p->sof[i].analysis);
+		free(p->sof[i].label);
+		free(p->sof[i].mid_text);
+		free(p->sof[i].assumed_risk_text);
+	}
+	free(p->sof);
 	free(p);
 }
 

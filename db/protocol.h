@@ -110,6 +110,19 @@ struct protocol_analysis {
 	struct protocol_analysis_opts opts;
 };
 
+/* One row of the summary-of-findings table (lsr grade, the report). */
+struct protocol_sof {
+	int line;
+	char *outcome;      /* an outcome name, unique in the list (required) */
+	char *analysis;     /* the analysis graded (default: the outcome's first) */
+	char *label;        /* as shown (default: the outcome, with the analysis's time point) */
+	char *mid_text;     /* mid: as written */
+	double mid;         /* minimal important difference on the measure's scale
+			     * (a ratio for OR/RR); NaN when not given */
+	char *assumed_risk_text; /* assumed_risk: as written (default median) */
+	double assumed_risk; /* per 1,000 (0 < x < 1000); NaN: the median control risk */
+};
+
 struct protocol {
 	char *path;           /* the file as opened */
 	int version;          /* lsr_protocol */
@@ -151,6 +164,10 @@ struct protocol {
 	struct protocol_analysis_opts analysis_defaults;
 	struct protocol_analysis *analyses;
 	size_t nanalyses;
+
+	/* GRADE (summary_of_findings) */
+	struct protocol_sof *sof;
+	size_t nsof;
 };
 
 #define PROTOCOL_VERSION 1

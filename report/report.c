@@ -20,6 +20,7 @@
 #include "../db/runs.h"
 #include "../db/update.h"
 #include "../extract/extract.h"
+#include "../pool/grade.h"
 #include "../pool/review.h"
 #include "../screen/screen.h"
 #include "../screen/rank.h"
@@ -858,6 +859,137 @@ static void pooled_brief(char *out, size_t n, const struct pool_review *a)
 			 lg ? exp(m->ci_ub) : m->ci_ub, m->k);
 }
 
+/*
+ * The summary-of-findings table of the protocol's summary_of_findings
+ * outcomes (pool/grade.h), laid out as GRADEpro and Cochrane do: outcome,
+ * anticipated absolute effects (risk with control, risk with the
+ * intervention), relative effect, participants (studies), certainty
+ * (symbols and words) and comments, with a footnote for every rating
+ * down and for every team rating that differs from lsr's suggestion.
+ * Nothing when the protocol lists no outcomes.
+ */
+static void summary_of_findings(struct rep *r)
+{
+	struct buf notes = BUF_INIT;
+	int nnote = 0, nrc = 0; /* nrc: negative once a note could not be added */
+
+	if (r->rc || !r->p->nsof)
+		return;
+	out(r, "<h2>Summary of findings</h2>\n<table>\n<tr><th rowspan=\"2\">Outcomes</th>"
+	       "<th colspan=\"2\">Anticipated absolute effects<sup>*</sup> (95%% CI)</th>"
+	       "<th rowspan=\"2\">Relative effect (95%% CI)</th><th rowspan=\"2\">No. of participants (studies)</th>"
+	       "<th rowspan=\"2\">Certainty of the evidence (GRADE)</th><th rowspan=\"2\">Comments</th></tr>\n"
+	       "<tr><th>Risk with control</th><th>Risk with intervention</th></tr>\n");
+	for (size_t i = 0; i < r->p->nsof && r->rc == 0; i++) {
+		struct grade_outcome g;
+		int lg;
+
+		if ((r->rc = grade_outcome_compute(&g, r->db, r->p, &r->p->sof[i], r->update)) < 0) {
+			grade_outcome_release(&g);
+			break;
+		}
+		out(r, "<tr><td>");
+		esc(r, g.label);
+		out(r, "</td>");
+		if (g.status != GRADE_OK) {
+			out(r, "<td colspan=\"6\">not graded: %s</td></tr>\n",
+			    g.status == GRADE_NOT_RUN ? "the analysis is not stored for this update"
+			    : g.status == GRADE_NO_DATA ? "no study has data"
+						       : "the analysis has subtotals only");
+			grade_outcome_release(&g);
+			continue;
+		}
+		lg = g.log_scale;
+		if (g.dichotomous && isfinite(g.acr))
+			out(r, "<td class=\"n\">%.0f per 1,000</td><td class=\"n\">%.0f per 1,000 (%.0f to %.0f)</td>",
+			    1000 * g.acr, 1000 * g.cr, 1000 * g.cr_lb, 1000 * g.cr_ub);
+		else if (lg)
+			out(r, "<td>&#8212;</td><td>&#8212;</td>");
+		else
+			out(r, "<td>&#8212;</td><td>%s %.2f %s (%.2f %s to %.2f %s)</td>", g.measure,
+			    fabs(g.est), g.est < 0 ? "lower" : "higher", fabs(g.ci_lb),
+			    g.ci_lb < 0 ? "lower" : "higher", fabs(g.ci_ub), g.ci_ub < 0 ? "lower" : "higher");
+		if (lg)
+			out(r, "<td class=\"n\">%s %.2f (%.2f to %.2f)</td>", g.measure, g.est, g.ci_lb, g.ci_ub);
+		else
+			out(r, "<td>&#8212;</td>");
+		out(r, "<td class=\"n\">%.0f (%d stud%s)</td><td>%s<br>%s", g.participants, g.k,
+		    g.k == 1 ? "y" : "ies", grade_certainty_symbols(g.certainty),
+		    grade_certainty_word(g.certainty));
+		for (int pass = 0; pass < 2 && r->rc == 0; pass++) {
+			int n = nnote;
+
+			if (pass)
+				out(r, "</td><td>");
+			for (int d = 0; d < GRADE_NDOMAINS; d++) {
+				const struct grade_rating *x = &g.d[d];
+				char mark[16];
+
+				if (!x->rating && !(x->rated && x->rating != x->suggested))
+					continue;
+				if (n < 26)
+					snprintf(mark, sizeof(mark), "%c", 'a' + n);
+				else
+					snprintf(mark, sizeof(mark), "%d", n + 1);
+				n++;
+				if (!pass) {
+					out(r, "<sup>%s</sup>", mark);
+					continue;
+				}
+				out(r, "%s%s: %s%d<sup>%s</sup>", n - 1 > nnote ? "<br>" : "",
+				    grade_domain_title((enum grade_domain)d), x->rating < 0 ? "&#8722;" : "",
+				    -x->rating, mark);
+				nrc |= buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
+				nrc |= svg_escape(&notes, g.label);
+				nrc |= buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
+				if (x->rating)
+					nrc |= buf_printf(&notes, "rated down %d level%s", -x->rating,
+						   x->rating == -1 ? "" : "s");
+				else
+					nrc |= buf_adds(&notes, "not rated down");
+				if (x->rated) {
+					nrc |= buf_adds(&notes, " by the review team: ");
+					nrc |= svg_escape(&notes, x->why ? x->why : "as lsr suggests");
+					if (grade_domain_suggested((enum grade_domain)d)) {
+						nrc |= buf_printf(&notes, " (lsr suggests %d: ", x->suggested);
+						nrc |= svg_escape(&notes, x->reason);
+						nrc |= buf_adds(&notes, ")");
+					}
+				} else {
+					nrc |= buf_adds(&notes, " as lsr suggests: ");
+					nrc |= svg_escape(&notes, x->reason);
+				}
+				nrc |= buf_adds(&notes, ".</p>\n");
+			}
+			if (pass)
+				nnote = n;
+		}
+		out(r, "</td></tr>\n");
+		grade_outcome_release(&g);
+	}
+	out(r, "</table>\n");
+	if (r->rc == 0 && nrc < 0)
+		r->rc = lsr_error_oom(); /* the buffers fail only for want of memory */
+	if (r->rc == 0 && notes.len)
+		r->rc = buf_add(&r->h, notes.s, notes.len);
+	out(r, "<p class=\"note\"><sup>*</sup> The risk with the intervention (and its 95%% CI) comes from "
+	       "the assumed risk with control and the relative effect (and its 95%% CI): risk &#215; RR, "
+	       "or OR &#215; risk / (1 &#8722; risk + OR &#215; risk). The assumed risk is the median "
+	       "control-group risk of the pooled studies unless the protocol gives one. Certainty starts "
+	       "high for randomised trials (and non-randomised studies assessed with ROBINS-I), low "
+	       "otherwise; here: ");
+	{
+		struct buf w = BUF_INIT;
+
+		grade_start(r->p->picos.study_design, &w);
+		esc(r, w.s);
+		buf_release(&w);
+	}
+	out(r, ". GRADE certainty: &#8853;&#8853;&#8853;&#8853; high, &#8853;&#8853;&#8853;&#8861; "
+	       "moderate, &#8853;&#8853;&#8861;&#8861; low, &#8853;&#8861;&#8861;&#8861; very low.</p>\n");
+	buf_release(&notes);
+}
+
 /* the new studies of the shown update, comma-separated */
 struct new_studies {
 	struct rep *r;
@@ -950,6 +1082,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 		goto out;
 	header(&r, date);
 	flags(&r);
+	summary_of_findings(&r);
 	changes(&r);
 	searches(&r);
 	prisma_section(&r);

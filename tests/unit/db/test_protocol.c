@@ -132,7 +132,7 @@ static void test_db_protocol__errors(void **state)
 	expect_error("lsr_protocol: 1\ntitle: t\n",
 		     "1: sources: required key is missing");
 	expect_error("lsr_protocol: 1\ntitle: t\nsources: [{name: A}]\ncolour: red\n",
-		     "4: colour: unknown key (known here: lsr_protocol, title, registration, question, contact_email, picos, sources, screening, extraction, analyses)");
+		     "4: colour: unknown key (known here: lsr_protocol, title, registration, question, contact_email, picos, sources, screening, extraction, analyses, summary_of_findings)");
 	expect_error("lsr_protocol: 1\ntitle: t\nsources: [{name: A}]\nscreening:\n  reasons: [{code: a}]\n"
 		     "  rules:\n    - name: r\n      reason: b\n      match: x\n",
 		     "7: screening.rules[1]: reason 'b' is not declared in screening.reasons");
