@@ -468,9 +468,10 @@ static void eligibility(struct rep *r)
 			e.field = r->p->characteristics[i].name;
 	if (!e.field)
 		return;
-	if ((rc = extract_compare(&cc, r->db, r->p, 1, collect_char, &c)) < 0)
-		r->rc = rc;
-	else if ((rc = screen_study_reports_list(r->db, r->update, elig_study, &e)) < 0)
+	rc = extract_compare(&cc, r->db, r->p, 1, collect_char, &c);
+	if (rc >= 0)
+		rc = screen_study_reports_list(r->db, r->update, elig_study, &e);
+	if (rc < 0)
 		r->rc = rc;
 	if (e.n)
 		out(r, "</ul></div>\n");
@@ -1156,7 +1157,7 @@ static void methods(struct rep *r)
 	       "rules (%s: shared identifiers such as the DOI or PubMed id, then titles, authors, year "
 	       "and journal compared after normalisation); pairs the rules could not decide were "
 	       "decided by a reviewer. Of %lld records identified", SCREEN_DEDUP_RULES,
-	    (long long)(x.identified_total + x.identified_other_total));
+	    (long long)x.identified_total + (long long)x.identified_other_total);
 	if (r->update >= 1)
 		out(r, " in update %d", r->update);
 	out(r, ", %lld %s removed as %s and %lld citation%s screened.</p>\n",
@@ -1252,17 +1253,18 @@ static void pub_text(struct rep *r, const char *s)
 static void published_row(struct rep *r, const struct pool_review *a, const struct protocol_analysis *pa)
 {
 	const struct protocol_published *pub = &pa->published;
-	const struct pool_summary *m = &a->res->main;
+	static const struct pool_summary none = { .estimate = NAN };
+	const struct pool_summary *m = a->res ? &a->res->main : &none;
 	const char *pm = pub->measure ? pub->measure : measure_of(a);
 	struct check_stats_in in = { pm, pub->estimate, pub->ci_lb, pub->ci_ub, pub->p };
 	int same = !strcmp(pm, measure_of(a));
 	struct check_stats_out cs;
-	int lg = a->res->log_scale, nflags = 0;
+	int lg = a->res && a->res->log_scale, nflags = 0;
 	double pnull = check_stats_measure_ratio(pm) == 1 ? 1 : 0, null = lg ? 1 : 0;
 	double pe = printed_num(pub->estimate), pl = printed_num(pub->ci_lb), pu = printed_num(pub->ci_ub);
 	double e = lg ? exp(m->estimate) : m->estimate, l = lg ? exp(m->ci_lb) : m->ci_lb;
 	double u = lg ? exp(m->ci_ub) : m->ci_ub;
-	int have = !a->res->no_total && isfinite(e);
+	int have = a->res && !a->res->no_total && isfinite(e);
 
 	out(r, "<tr><td>");
 	esc(r, protocol_analysis_label(pa));
@@ -1295,7 +1297,8 @@ static void published_row(struct rep *r, const struct pool_review *a, const stru
 		p_cell(r, m->p);
 		num_cell(r, m->I2, 0);
 	} else {
-		out(r, "<td class=\"n\" colspan=\"4\">no total (subtotals only)</td>");
+		out(r, "<td class=\"n\" colspan=\"4\">%s</td>",
+		    !a->res ? "no data in this review" : "no total (subtotals only)");
 	}
 	out(r, "<td>");
 	if (!same) {
@@ -1338,7 +1341,7 @@ static void published(struct rep *r)
 
 		if (!pa || !pa->published.source)
 			continue;
-		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) == 0 && a.res) {
+		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) == 0) {
 			if (!n++)
 				out(r, "<h2>Published results and this review</h2>\n<p class=\"note\">The pooled "
 				       "results as published (the protocol's <code>published:</code>, with their "
@@ -1370,7 +1373,8 @@ static const char *measure_of(const struct pool_review *a)
  * for the total when there is none or it has no CI */
 static void pooled_brief(char *out, size_t n, const struct pool_review *a)
 {
-	const struct pool_summary *m = &a->res->main;
+	static const struct pool_summary none = { .estimate = NAN };
+	const struct pool_summary *m = a->res ? &a->res->main : &none;
 	int lg = a->res->log_scale;
 
 	if (a->res->no_total)
