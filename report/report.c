@@ -1322,7 +1322,7 @@ static void published_row(struct rep *r, const struct pool_review *a, const stru
 		}
 	}
 	if (!nflags)
-		out(r, "consistent");
+		out(r, "no flag");
 	out(r, "</td></tr>\n");
 }
 

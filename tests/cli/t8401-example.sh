@@ -69,11 +69,11 @@ h=$rev/report/index.html
 has $h "<h2>Methods</h2>"
 has $h "<li><strong>PubMed</strong> (database). Date of search: "
 has $h "<li><strong>Cochrane Library</strong> (database). Date of search: "
-has $h "Of 1 "
+has $h "Of 11 records identified in update 1, 4 were removed as duplicates and 7 citations were screened."
 has $h "Each record was screened by 2 reviewers independently"
 has $h "Cohen's kappa "
 has $h "the Cochrane risk-of-bias tool (RoB 1)"
-has $h "(<code>alb-by-route</code>): SMD (Hedges' g), random-effects model, inverse-variance weights, tau&#178; by REML"
+has $h "(<code>alb-by-route</code>): SMD (Hedges' g) [4], random-effects model, inverse-variance weights, tau&#178; by REML [3], Wald-type (normal) confidence intervals at the 95% level"
 # labels, not keys
 has $h "<th>Patients (MSC)</th><th>Patients (control)</th>"
 hasnt $h "<th>n_msc</th>"
@@ -84,7 +84,9 @@ has $h "<h2>Published results and this review</h2>"
 has $h "<td>Lu et al. 2023 (seed review), Fig. 10</td><td class=\"n\"></td><td class=\"n\">0.50 [0.02, 0.97]</td><td class=\"n\">0.04</td><td class=\"n\">79</td>"
 grep '<tr><td>MELD score at 2 weeks <span' $h > meld2w
 has meld2w "no data in this review"
-has meld2w "published p inconsistent"
+has meld2w "<strong class=\"flag\">published p inconsistent</strong> (the p-value is not the one the interval implies; the interval implies p = 0.05)"
+# the replay's own numbers beside the seed's
+has $h "<td>Lu et al. 2023 (seed review), Fig. 6</td><td class=\"n\"></td><td class=\"n\">0.51 [-0.08, 1.11]</td><td class=\"n\">0.09</td><td class=\"n\">81</td><td class=\"n\">8</td>"
 # the seed's non-randomised trials, flagged against its own protocol
 has $h "<li><strong>eligibility</strong>: Li 2023 &mdash; Study design: &ldquo;retrospective cohort"
 has $h "<li><strong>eligibility</strong>: Peng 2011 &mdash; Study design: &ldquo;matched controls from inpatients (not randomised)&rdquo;</li>"
