@@ -151,6 +151,7 @@ static const struct pfield characteristic_fields[] = {
 	FE("type", 0, struct protocol_characteristic, type, ctypes),
 	F("values", P_STRV, 0, struct protocol_characteristic, values),
 	F("unit", P_STR, 0, struct protocol_characteristic, unit),
+	F("label", P_STR, 0, struct protocol_characteristic, label),
 };
 SCHEMA(characteristic_schema, characteristic_fields, struct protocol_characteristic,
        (long)offsetof(struct protocol_characteristic, line));
@@ -162,6 +163,7 @@ static const struct pfield outcome_fields[] = {
 	FE("better", 0, struct protocol_outcome, better, betters),
 	FE("kind", 0, struct protocol_outcome, kind, okinds),
 	F("timepoints", P_STRV, 0, struct protocol_outcome, timepoints),
+	F("label", P_STR, 0, struct protocol_outcome, label),
 };
 SCHEMA(outcome_schema, outcome_fields, struct protocol_outcome,
        (long)offsetof(struct protocol_outcome, line));
@@ -200,6 +202,18 @@ static const struct pfield defaults_fields[] = {
 };
 SCHEMA(defaults_schema, defaults_fields, struct opts_wrap, NOLINE);
 
+static const struct pfield published_fields[] = {
+	FE("measure", 0, struct protocol_published, measure, measures),
+	F("estimate", P_STR, 0, struct protocol_published, estimate),
+	F("ci_lb", P_STR, 0, struct protocol_published, ci_lb),
+	F("ci_ub", P_STR, 0, struct protocol_published, ci_ub),
+	F("p", P_STR, 0, struct protocol_published, p),
+	F("i2", P_STR, 0, struct protocol_published, i2),
+	F("k", P_STR, 0, struct protocol_published, k),
+	F("source", P_STR, REQ, struct protocol_published, source),
+};
+SCHEMA(published_schema, published_fields, struct protocol_published, NOLINE);
+
 static const struct pfield analysis_fields[] = {
 	F("name", P_STR, REQ, struct protocol_analysis, name),
 	F("outcome", P_STR, REQ, struct protocol_analysis, outcome),
@@ -212,6 +226,8 @@ static const struct pfield analysis_fields[] = {
 	FE("trimfill_side", 0, struct protocol_analysis, trimfill_side, tf_sides),
 	FE("trimfill_estimator", 0, struct protocol_analysis, trimfill_estimator, tf_estimators),
 	ANALYSIS_OPTS(struct protocol_analysis, opts),
+	F("label", P_STR, 0, struct protocol_analysis, label),
+	FM("published", struct protocol_analysis, published, published_schema),
 };
 static void analysis_init(void *elem)
 {
@@ -1094,6 +1110,7 @@ void protocol_free(struct protocol *p)
 		free(p->characteristics[i].name);
 		free(p->characteristics[i].type);
 		free(p->characteristics[i].unit);
+		free(p->characteristics[i].label);
 		strv_release(&p->characteristics[i].values);
 	}
 	free(p->characteristics);
@@ -1103,6 +1120,7 @@ void protocol_free(struct protocol *p)
 		free(p->outcomes[i].unit);
 		free(p->outcomes[i].better);
 		free(p->outcomes[i].kind);
+		free(p->outcomes[i].label);
 		strv_release(&p->outcomes[i].timepoints);
 	}
 	free(p->outcomes);
@@ -1125,6 +1143,15 @@ void protocol_free(struct protocol *p)
 		free(a->trimfill_side);
 		free(a->trimfill_estimator);
 		free_opts(&a->opts);
+		free(a->label);
+		free(a->published.measure);
+		free(a->published.estimate);
+		free(a->published.ci_lb);
+		free(a->published.ci_ub);
+		free(a->published.p);
+		free(a->published.i2);
+		free(a->published.k);
+		free(a->published.source);
 	}
 	free(p->analyses);
 	for (size_t i = 0; i < p->nsof; i++) {
@@ -1179,4 +1206,28 @@ extern const char protocol_template_text[];
 const char *protocol_template(void)
 {
 	return protocol_template_text;
+}
+
+const char *protocol_characteristic_label(const struct protocol_characteristic *c)
+{
+	return c->label ? c->label : c->name;
+}
+
+const char *protocol_outcome_label(const struct protocol_outcome *o)
+{
+	return o->label ? o->label : o->name;
+}
+
+const char *protocol_analysis_label(const struct protocol_analysis *a)
+{
+	return a->label ? a->label : a->name;
+}
+
+const struct protocol_analysis *protocol_analysis_find(const struct protocol *p,
+						       const char *name)
+{
+	for (size_t i = 0; i < p->nanalyses; i++)
+		if (!strcmp(p->analyses[i].name, name))
+			return &p->analyses[i];
+	return NULL;
 }

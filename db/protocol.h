@@ -71,6 +71,7 @@ struct protocol_characteristic {
 	char *type;          /* text (default) | number | integer | choice */
 	struct strv values;  /* for choice */
 	char *unit;
+	char *label;         /* as the report shows it; NULL: the name */
 };
 
 struct protocol_outcome {
@@ -81,6 +82,7 @@ struct protocol_outcome {
 	char *better;            /* higher | lower */
 	char *kind;              /* efficacy (NULL: the default) | adverse_event */
 	struct strv timepoints;
+	char *label;             /* as the report shows it; NULL: the name */
 };
 
 struct protocol_analysis_opts {
@@ -93,6 +95,19 @@ struct protocol_analysis_opts {
 	int allow_repeated; /* allow_repeated_studies: -1 unset, 0, 1 */
 	int level;        /* confidence level in percent (50..99), 0 unset */
 	char *convention; /* revman5 | metafor */
+};
+
+/* An analysis's pooled result as published elsewhere (the original
+ * version of the review, or the seed review), kept as printed: the report
+ * sets it beside this review's and checks it with check_stats_row(). */
+struct protocol_published {
+	char *measure;    /* as published; NULL: the analysis's measure */
+	char *estimate;   /* on the display scale (ratios not logged) */
+	char *ci_lb, *ci_ub;
+	char *p;          /* "0.10", "<0.001" */
+	char *i2;         /* percent */
+	char *k;          /* number of studies */
+	char *source;     /* where it was published (required with published:) */
 };
 
 struct protocol_analysis {
@@ -108,6 +123,8 @@ struct protocol_analysis {
 	char *trimfill_side; /* left | right (--trimfill-side) */
 	char *trimfill_estimator; /* L0 | R0 (--trimfill-estimator) */
 	struct protocol_analysis_opts opts;
+	char *label;      /* the report's title; NULL: the name */
+	struct protocol_published published; /* all NULL when not given */
 };
 
 /* One row of the summary-of-findings table (lsr grade, the report). */
@@ -185,6 +202,14 @@ const struct protocol_outcome *protocol_outcome_find(const struct protocol *p,
 						     const char *name);
 const struct protocol_characteristic *
 protocol_characteristic_find(const struct protocol *p, const char *name);
+
+/* What the report shows for a characteristic, outcome or analysis: its
+ * label, else its name. */
+const char *protocol_characteristic_label(const struct protocol_characteristic *c);
+const char *protocol_outcome_label(const struct protocol_outcome *o);
+const char *protocol_analysis_label(const struct protocol_analysis *a);
+const struct protocol_analysis *protocol_analysis_find(const struct protocol *p,
+						       const char *name);
 
 /* The commented template lsr init writes (a static string). */
 const char *protocol_template(void);

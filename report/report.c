@@ -21,6 +21,7 @@
 #include "../db/update.h"
 #include "../extract/extract.h"
 #include "../pool/grade.h"
+#include "../pool/checkstats.h"
 #include "../pool/review.h"
 #include "../screen/screen.h"
 #include "../screen/rank.h"
@@ -396,7 +397,7 @@ static void characteristics(struct rep *r)
 	out(r, "<h2>Characteristics of included studies</h2>\n<table>\n<tr><th>Study</th>");
 	for (size_t i = 0; i < r->p->ncharacteristics; i++) {
 		out(r, "<th>");
-		esc(r, r->p->characteristics[i].name);
+		esc(r, protocol_characteristic_label(&r->p->characteristics[i]));
 		out(r, "</th>");
 	}
 	out(r, "<th>Reports</th></tr>\n");
@@ -405,6 +406,95 @@ static void characteristics(struct rep *r)
 	out(r, "</table>\n<p class=\"note\">Agreed (or resolved) values of the extractors; an empty "
 	       "cell was not reported or is not agreed yet.</p>\n");
 done:
+	strv_release(&c.keys);
+	strv_release(&c.values);
+}
+
+/* ---- eligibility: extracted designs against the protocol's ------------------- */
+
+/* lower-case copy of s contains any of words */
+static int mentions(const char *s, const char *const *words)
+{
+	char low[512];
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+	low[i] = '\0';
+	for (i = 0; words[i]; i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const not_randomised[] = {
+	"not randomi", "non-randomi", "nonrandomi", "non randomi", "quasi", "cohort", "case-control",
+	"case control", "retrospective", "observational", "single-arm", "single arm", "case series",
+	"before-after", "uncontrolled", NULL,
+};
+
+struct elig {
+	struct rep *r;
+	const struct chars *c;
+	const char *field; /* the design characteristic */
+	int n;
+};
+
+static int elig_study(const struct screen_study_reports *s, void *payload)
+{
+	struct elig *e = payload;
+	struct rep *r = e->r;
+	const char *v = char_value(e->c, s->study, e->field);
+
+	if (!v || !mentions(v, not_randomised))
+		return 0;
+	if (!e->n++)
+		out(r, "<div class=\"alert\"><strong>Included studies whose extracted design contradicts "
+		       "the protocol</strong> (study design: ");
+	if (e->n == 1) {
+		esc(r, r->p->picos.study_design);
+		out(r, "):<ul>\n");
+	}
+	out(r, "<li><strong>eligibility</strong>: ");
+	esc(r, s->study);
+	out(r, " &mdash; ");
+	esc(r, protocol_characteristic_label(protocol_characteristic_find(r->p, e->field)));
+	out(r, ": &ldquo;");
+	esc(r, v);
+	out(r, "&rdquo;</li>\n");
+	return r->rc;
+}
+
+/*
+ * When the protocol admits randomised trials only (picos.study_design says
+ * "randomised" and not "non-randomised"), every included study whose
+ * design characteristic (the first whose name contains "design") reads as
+ * a non-randomised design is flagged in the red box.
+ */
+static void eligibility(struct rep *r)
+{
+	static const char *const rct[] = { "randomi", "rct", NULL };
+	static const char *const non[] = { "non-randomi", "nonrandomi", "not randomi", "non randomi", NULL };
+	const char *sd = r->p->picos.study_design;
+	struct extract_compare_counts cc;
+	struct chars c = { STRV_INIT, STRV_INIT };
+	struct elig e = { r, &c, NULL, 0 };
+	int rc;
+
+	if (r->rc || !sd || !mentions(sd, rct) || mentions(sd, non))
+		return;
+	for (size_t i = 0; i < r->p->ncharacteristics && !e.field; i++)
+		if (strstr(r->p->characteristics[i].name, "design"))
+			e.field = r->p->characteristics[i].name;
+	if (!e.field)
+		return;
+	rc = extract_compare(&cc, r->db, r->p, 1, collect_char, &c);
+	if (rc >= 0)
+		rc = screen_study_reports_list(r->db, r->update, elig_study, &e);
+	if (rc < 0)
+		r->rc = rc;
+	if (e.n)
+		out(r, "</ul></div>\n");
 	strv_release(&c.keys);
 	strv_release(&c.values);
 }
@@ -490,6 +580,14 @@ static void risk_of_bias(struct rep *r)
 }
 
 static const char *measure_of(const struct pool_review *a);
+
+/* an analysis's title: its protocol label, else its name */
+static const char *analysis_label(const struct rep *r, const char *name)
+{
+	const struct protocol_analysis *pa = protocol_analysis_find(r->p, name);
+
+	return pa ? protocol_analysis_label(pa) : name;
+}
 
 /* ---- an analysis's add-ons: tables beside the figures ---------------------- */
 
@@ -755,7 +853,7 @@ static void analyses(struct rep *r)
 		out(r, "<h3 id=\"analysis-");
 		esc(r, a.name);
 		out(r, "\">");
-		esc(r, a.name);
+		esc(r, analysis_label(r, a.name));
 		out(r, "</h3>\n");
 		if (a.res)
 			r->rc = pool_review_figures(&a, analysis_figure, r);
@@ -805,7 +903,7 @@ static void adverse_events(struct rep *r)
 			       "<th>Study</th><th>Time point</th><th>Intervention</th><th>Control</th></tr>\n");
 		for (size_t j = 0; j < n; j++) {
 			out(r, "<tr><td>");
-			esc(r, o->name);
+			esc(r, protocol_outcome_label(o));
 			out(r, "</td><td>");
 			esc(r, d[j].study);
 			if (is_illustrative(r, d[j].study, o->name))
@@ -825,13 +923,463 @@ static void adverse_events(struct rep *r)
 		}
 		if (!n) {
 			out(r, "<tr><td>");
-			esc(r, o->name);
+			esc(r, protocol_outcome_label(o));
 			out(r, "</td><td colspan=\"4\">no agreed data</td></tr>\n");
 		}
 		extract_study_data_free(d, n);
 	}
 	if (any)
 		out(r, "</table>\n");
+}
+
+/* ---- methods: written from the record ---------------------------------------- */
+
+/*
+ * The Methods section: what was done, read from the database (runs,
+ * deduplication and screening counts, agreement, the analyses as stored)
+ * and from the protocol's settings, not typed.  References are collected
+ * as the text names a method and listed at the end, once each.
+ */
+struct methods {
+	struct rep *r;
+	struct strv refs;
+	int nruns;
+};
+
+static void cite(struct methods *m, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < m->refs.n; i++)
+		if (!strcmp(m->refs.v[i], ref))
+			break;
+	if (i == m->refs.n && strv_push(&m->refs, ref) < 0 && m->r->rc == 0)
+		m->r->rc = LSR_ENOMEM;
+	out(m->r, " [%zu]", i + 1);
+}
+
+static int methods_run(const struct run_row *u, void *payload)
+{
+	struct methods *m = payload;
+	struct rep *r = m->r;
+	const struct protocol_source *ps = protocol_source_find(r->p, u->source);
+	const char *strategy = u->strategy ? u->strategy : ps ? (ps->strategy ? ps->strategy : ps->query) : NULL;
+	char n[32];
+
+	if (u->update_no > r->update || u->withdrawn_reason || u->id == 0)
+		return 0;
+	if (!m->nruns++)
+		out(r, "<ul>\n");
+	out(r, "<li><strong>");
+	esc(r, u->source);
+	out(r, "</strong> (");
+	esc(r, u->source_kind ? u->source_kind : "database");
+	out(r, "). Date of search: ");
+	esc(r, u->searched_on ? u->searched_on : "not recorded");
+	if (u->database_version) {
+		out(r, "; database version ");
+		esc(r, u->database_version);
+	}
+	out(r, "; %s", !strcmp(u->kind, "search") ? "searched by lsr search" : "export file");
+	if (u->file_or_query && strcmp(u->kind, "search")) {
+		out(r, " <code>");
+		esc(r, u->file_or_query);
+		out(r, "</code>");
+	}
+	snprintf(n, sizeof(n), "%lld", (long long)u->id);
+	out(r, " imported as run ");
+	esc(r, n);
+	snprintf(n, sizeof(n), "%lld", (long long)u->records_live);
+	out(r, " (update %d, ", u->update_no);
+	esc(r, n);
+	out(r, " records).");
+	if (strategy) {
+		out(r, " Strategy as run:<pre>");
+		esc(r, strategy);
+		out(r, "</pre>");
+	} else {
+		out(r, " Strategy: not recorded.");
+	}
+	out(r, "</li>\n");
+	return r->rc;
+}
+
+static const char *ci_words(const char *ci)
+{
+	if (!ci)
+		return "not recorded";
+	if (!strcmp(ci, "z"))
+		return "Wald-type (normal) confidence intervals";
+	if (!strcmp(ci, "t"))
+		return "confidence intervals from the t distribution";
+	if (!strcmp(ci, "hk"))
+		return "Hartung-Knapp confidence intervals";
+	if (!strcmp(ci, "hk-adhoc"))
+		return "Hartung-Knapp confidence intervals with the ad hoc correction "
+		       "(never narrower than the Wald-type interval)";
+	return ci;
+}
+
+static void cite_tau2(struct methods *m, const char *t)
+{
+	static const char *const refs[][2] = {
+		{ "DL", "DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7:177-188." },
+		{ "REML", "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the random-effects model. J Educ Behav Stat 2005;30:261-293." },
+		{ "ML", "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the random-effects model. J Educ Behav Stat 2005;30:261-293." },
+		{ "PM", "Paule RC, Mandel J. Consensus values and weighting factors. J Res Natl Bur Stand 1982;87:377-385." },
+		{ "HS", "Hunter JE, Schmidt FL. Methods of meta-analysis. 2nd ed. Sage; 2004." },
+		{ "HE", "Hedges LV, Olkin I. Statistical methods for meta-analysis. Academic Press; 1985." },
+		{ "SJ", "Sidik K, Jonkman JN. Simple heterogeneity variance estimation for meta-analysis. J R Stat Soc C 2005;54:367-384." },
+		{ "EB", "Morris CN. Parametric empirical Bayes inference: theory and applications. J Am Stat Assoc 1983;78:47-55." },
+	};
+
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+		if (t && !strcmp(t, refs[i][0]))
+			cite(m, refs[i][1]);
+}
+
+/* one analysis as stored: its options as the engine ran them */
+static void methods_analysis(struct methods *m, const struct pool_review *a)
+{
+	struct rep *r = m->r;
+	const struct protocol_analysis *pa = protocol_analysis_find(r->p, a->name);
+	const char *measure = json_string_value(json_object_get(a->spec, "measure"));
+	const char *method = json_string_value(json_object_get(a->spec, "method"));
+	const char *model = json_string_value(json_object_get(a->spec, "model"));
+	const char *tau2 = json_string_value(json_object_get(a->spec, "tau2"));
+	const char *ci = json_string_value(json_object_get(a->spec, "ci"));
+	const char *conv = json_string_value(json_object_get(a->spec, "convention"));
+	const char *sub = json_string_value(json_object_get(a->spec, "subgroup"));
+	json_t *excl = json_object_get(a->spec, "exclude"), *v;
+	json_int_t level = json_integer_value(json_object_get(a->spec, "level"));
+	int random = model && strcmp(model, "fixed");
+	size_t i;
+
+	out(r, "<li><strong>");
+	esc(r, pa ? protocol_analysis_label(pa) : a->name);
+	out(r, "</strong> (<code>");
+	esc(r, a->name);
+	out(r, "</code>): ");
+	esc(r, measure ? measure : "");
+	if (measure && !strcmp(measure, "SMD")) {
+		out(r, " (Hedges' g)");
+		cite(m, "Hedges LV. Distribution theory for Glass's estimator of effect size and related estimators. J Educ Stat 1981;6:107-128.");
+	}
+	out(r, ", %s model", !model ? "random-effects" : !strcmp(model, "fixed") ? "common-effect (fixed)" :
+	    !strcmp(model, "auto") ? "model chosen by lsr pool (auto)" : "random-effects");
+	out(r, ", ");
+	if (method && !strcmp(method, "MH")) {
+		out(r, "Mantel-Haenszel weights");
+		cite(m, "Mantel N, Haenszel W. Statistical aspects of the analysis of data from retrospective studies of disease. J Natl Cancer Inst 1959;22:719-748.");
+	} else if (method && !strcmp(method, "Peto")) {
+		out(r, "Peto's method");
+		cite(m, "Yusuf S, Peto R, Lewis J, Collins R, Sleight P. Beta blockade during and after myocardial infarction: an overview of the randomized trials. Prog Cardiovasc Dis 1985;27:335-371.");
+	} else {
+		out(r, "inverse-variance weights");
+	}
+	if (random) {
+		out(r, ", tau&#178; by ");
+		esc(r, tau2 ? tau2 : "");
+		cite_tau2(m, tau2);
+	}
+	out(r, ", ");
+	esc(r, ci_words(ci));
+	if (ci && !strncmp(ci, "hk", 2)) {
+		cite(m, "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with binary outcome. Stat Med 2001;20:3875-3889.");
+		if (!strcmp(ci, "hk-adhoc"))
+			cite(m, "Knapp G, Hartung J. Improved tests for a random effects meta-regression with a single covariate. Stat Med 2003;22:2693-2710.");
+	}
+	out(r, " at the %lld%% level, numbers as ", (long long)level);
+	esc(r, conv && !strcmp(conv, "metafor") ? "metafor" : "RevMan 5");
+	out(r, " computes them (lsr pool <code>--convention ");
+	esc(r, conv ? conv : "");
+	out(r, "</code>)");
+	if (sub) {
+		const struct protocol_characteristic *c = protocol_characteristic_find(r->p, sub);
+
+		out(r, "; subgroups by ");
+		esc(r, c ? protocol_characteristic_label(c) : !strcmp(sub, "timepoint") ? "time point" : sub);
+	}
+	if (json_array_size(excl)) {
+		out(r, "; sensitivity analysis without ");
+		json_array_foreach(excl, i, v) {
+			out(r, "%s", i ? ", " : "");
+			esc(r, json_string_value(v));
+		}
+	}
+	out(r, ".</li>\n");
+}
+
+static void methods_screening(struct methods *m)
+{
+	struct rep *r = m->r;
+	json_t *st = NULL, *ag, *o;
+	size_t i;
+	int any = 0;
+
+	out(r, "<h3>Selection of studies</h3>\n<p>Each record was screened by %d reviewer%s, first on "
+	       "title and abstract and then on the full text, with disagreements resolved by an arbiter.",
+	    r->p->reviewers, r->p->reviewers == 1 ? "" : "s independently");
+	if (r->p->nrules)
+		out(r, " %zu screening rule%s of the protocol suggested exclusions (regular expressions, "
+		       "publication types, languages); a reviewer confirmed each.", r->p->nrules,
+		    r->p->nrules == 1 ? "" : "s");
+	if ((r->rc = screen_status_json(r->db, &st)) < 0)
+		return;
+	ag = json_object_get(st, "agreement");
+	json_array_foreach(ag, i, o) {
+		const char *stage = json_string_value(json_object_get(o, "stage"));
+		json_t *k = json_object_get(o, "kappa");
+
+		out(r, " Agreement at ");
+		esc(r, stage ? stage : "");
+		out(r, ": %.1f%% of %lld citations", json_number_value(json_object_get(o, "percent_agreement")),
+		    (long long)json_number_value(json_object_get(o, "n")));
+		if (json_is_number(k))
+			out(r, ", Cohen's kappa %.2f (95%% CI %.2f to %.2f)", json_number_value(k),
+			    json_number_value(json_object_get(o, "kappa_ci_lb")),
+			    json_number_value(json_object_get(o, "kappa_ci_ub")));
+		else
+			out(r, ", Cohen's kappa not defined (one category only)");
+		cite(m, "Cohen J. A coefficient of agreement for nominal scales. Educ Psychol Meas 1960;20:37-46.");
+		out(r, ".");
+		any = 1;
+	}
+	if (!any)
+		out(r, " No citation has been screened by two reviewers yet: agreement not computed.");
+	out(r, "</p>\n");
+	json_decref(st);
+}
+
+static void methods(struct rep *r)
+{
+	struct methods m = { r, STRV_INIT, 0 };
+	struct prisma x;
+	struct strv names = STRV_INIT;
+	int rc;
+
+	if (r->rc)
+		return;
+	out(r, "<h2>Methods</h2>\n<p class=\"note\">Written by lsr from the review's record: the runs, "
+	       "deduplication, screening and analyses as they happened, and the protocol's settings.</p>\n"
+	       "<h3>Sources and searches</h3>\n");
+	if ((rc = db_sources_runs_foreach(r->db, methods_run, &m)) < 0) {
+		r->rc = rc;
+		goto done;
+	}
+	out(r, "%s", m.nruns ? "</ul>\n" : "<p>No source has been searched yet.</p>\n");
+
+	if ((rc = prisma_compute(&x, r->db, r->p, r->update)) < 0) {
+		r->rc = rc;
+		goto done;
+	}
+	out(r, "<h3>Deduplication</h3>\n<p>Records were grouped into citations by lsr's matching "
+	       "rules (%s: shared identifiers such as the DOI or PubMed id, then titles, authors, year "
+	       "and journal compared after normalisation); pairs the rules could not decide were "
+	       "decided by a reviewer. Of %lld records identified", SCREEN_DEDUP_RULES,
+	    (long long)x.identified_total + (long long)x.identified_other_total);
+	if (r->update >= 1)
+		out(r, " in update %d", r->update);
+	out(r, ", %lld %s removed as %s and %lld citation%s screened.</p>\n",
+	    (long long)x.duplicates_removed, x.duplicates_removed == 1 ? "was" : "were",
+	    x.duplicates_removed == 1 ? "a duplicate" : "duplicates", (long long)x.screened,
+	    x.screened == 1 ? " was" : "s were");
+	prisma_release(&x);
+
+	methods_screening(&m);
+	if (r->rc)
+		goto done;
+
+	out(r, "<h3>Data extraction and risk of bias</h3>\n<p>Data were extracted by %d extractor%s%s "
+	       "into the protocol's sheets (%zu characteristic%s, %zu outcome%s) and compared; "
+	       "disagreements were resolved before analysis. Risk of bias was assessed with ",
+	    r->p->extractors, r->p->extractors == 1 ? "" : "s independently",
+	    r->p->allow_single_extractor ? " (a single extractor allowed by the protocol)" : "",
+	    r->p->ncharacteristics, r->p->ncharacteristics == 1 ? "" : "s", r->p->noutcomes,
+	    r->p->noutcomes == 1 ? "" : "s");
+	if (r->p->risk_of_bias && !strcmp(r->p->risk_of_bias, "rob2")) {
+		out(r, "the Cochrane RoB 2 tool (effect of %s)",
+		    r->p->rob2_effect && !strcmp(r->p->rob2_effect, "adherence") ?
+		    "adhering to the intervention" : "assignment to the intervention");
+		cite(&m, "Sterne JAC, Savovi\xc4\x87 J, Page MJ, et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. BMJ 2019;366:l4898.");
+	} else {
+		out(r, "the Cochrane risk-of-bias tool (RoB 1)");
+		cite(&m, "Higgins JPT, Altman DG, G\xc3\xb8tzsche PC, et al. The Cochrane Collaboration's tool for assessing risk of bias in randomised trials. BMJ 2011;343:d5928.");
+	}
+	out(r, ".</p>\n");
+
+	out(r, "<h3>Analyses</h3>\n");
+	if ((r->rc = pool_review_stored_names(&names, r->db, r->p, r->update)) < 0)
+		goto done;
+	if (!names.n)
+		out(r, "<p>No analysis has been run yet.</p>\n");
+	else
+		out(r, "<p>Each analysis with lsr pool, with these options as stored with its result:</p>\n<ul>\n");
+	for (size_t i = 0; i < names.n && r->rc == 0; i++) {
+		struct pool_review a;
+
+		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) == 0)
+			methods_analysis(&m, &a);
+		pool_review_release(&a);
+	}
+	if (names.n)
+		out(r, "</ul>\n");
+	if (r->rc == 0 && m.refs.n) {
+		out(r, "<h3>References</h3>\n<ol class=\"refs\">\n");
+		for (size_t i = 0; i < m.refs.n; i++) {
+			out(r, "<li>");
+			esc(r, m.refs.v[i]);
+			out(r, "</li>\n");
+		}
+		out(r, "</ol>\n");
+	}
+done:
+	strv_release(&names);
+	strv_release(&m.refs);
+}
+
+/* ---- published results beside this review's ---------------------------------- */
+
+/* a printed number (a Unicode minus read as '-'); NAN when not one */
+static double printed_num(const char *s)
+{
+	char buf[64], *end;
+	size_t j = 0;
+	double v;
+
+	if (!s)
+		return NAN;
+	for (; *s && j + 1 < sizeof(buf); s++) {
+		if (!strncmp(s, "\xe2\x88\x92", 3)) {
+			buf[j++] = '-';
+			s += 2;
+		} else {
+			buf[j++] = *s;
+		}
+	}
+	buf[j] = '\0';
+	v = strtod(buf, &end);
+	return end == buf || *end ? NAN : v;
+}
+
+static void pub_text(struct rep *r, const char *s)
+{
+	out(r, "<td class=\"n\">");
+	esc(r, s ? s : "");
+	out(r, "</td>");
+}
+
+/* One row per stored analysis whose protocol entry has published:. */
+static void published_row(struct rep *r, const struct pool_review *a, const struct protocol_analysis *pa)
+{
+	const struct protocol_published *pub = &pa->published;
+	static const struct pool_summary none = { .estimate = NAN };
+	const struct pool_summary *m = a->res ? &a->res->main : &none;
+	const char *pm = pub->measure ? pub->measure : measure_of(a);
+	struct check_stats_in in = { pm, pub->estimate, pub->ci_lb, pub->ci_ub, pub->p };
+	int same = !strcmp(pm, measure_of(a));
+	struct check_stats_out cs;
+	int lg = a->res && a->res->log_scale, nflags = 0;
+	double pnull = check_stats_measure_ratio(pm) == 1 ? 1 : 0, null = lg ? 1 : 0;
+	double pe = printed_num(pub->estimate), pl = printed_num(pub->ci_lb), pu = printed_num(pub->ci_ub);
+	double e = lg ? exp(m->estimate) : m->estimate, l = lg ? exp(m->ci_lb) : m->ci_lb;
+	double u = lg ? exp(m->ci_ub) : m->ci_ub;
+	int have = a->res && !a->res->no_total && isfinite(e);
+
+	out(r, "<tr><td>");
+	esc(r, protocol_analysis_label(pa));
+	out(r, " <span class=\"note\">(");
+	esc(r, measure_of(a));
+	out(r, ")</span></td><td>");
+	esc(r, pub->source);
+	if (!same) {
+		out(r, " <span class=\"note\">(as ");
+		esc(r, pm);
+		out(r, ")</span>");
+	}
+	out(r, "</td>");
+	pub_text(r, pub->k);
+	out(r, "<td class=\"n\">");
+	esc(r, pub->estimate ? pub->estimate : "");
+	if (pub->ci_lb && pub->ci_ub) {
+		out(r, " [");
+		esc(r, pub->ci_lb);
+		out(r, ", ");
+		esc(r, pub->ci_ub);
+		out(r, "]");
+	}
+	out(r, "</td>");
+	pub_text(r, pub->p);
+	pub_text(r, pub->i2);
+	if (have) {
+		out(r, "<td class=\"n\">%d</td>", m->k);
+		effect_cell(r, a->res, m->estimate, m->ci_lb, m->ci_ub);
+		p_cell(r, m->p);
+		num_cell(r, m->I2, 0);
+	} else {
+		out(r, "<td class=\"n\" colspan=\"4\">%s</td>",
+		    !a->res ? "no data in this review" : "no total (subtotals only)");
+	}
+	out(r, "<td>");
+	if (!same) {
+		out(r, "measures differ: intervals not compared");
+		nflags++;
+	} else if (have && isfinite(pl) && isfinite(pu) && isfinite(l) && isfinite(u) && (pu < l || u < pl)) {
+		out(r, "<strong class=\"flag\">intervals do not overlap</strong>");
+		nflags++;
+	}
+	if (have && isfinite(pe) && pe != pnull && e != null && (pe > pnull) != (e > null)) {
+		out(r, "%s<strong class=\"flag\">direction differs</strong>", nflags++ ? "; " : "");
+	}
+	if (pub->estimate && pub->ci_lb && pub->ci_ub && pub->p) {
+		if (check_stats_row(&cs, &in) < 0) {
+			out(r, "%spublished numbers not checkable: ", nflags++ ? "; " : "");
+			esc(r, lsr_error_last());
+		} else if (cs.flag != CHECK_STATS_OK) {
+			out(r, "%s<strong class=\"flag\">published p inconsistent</strong> (", nflags++ ? "; " : "");
+			esc(r, check_stats_flag_text(cs.flag));
+			out(r, "; the interval implies p = %.2g)", cs.p_implied);
+		}
+	}
+	if (!nflags)
+		out(r, "no flag");
+	out(r, "</td></tr>\n");
+}
+
+static void published(struct rep *r)
+{
+	struct strv names = STRV_INIT;
+	int n = 0;
+
+	if (r->rc)
+		return;
+	if ((r->rc = pool_review_stored_names(&names, r->db, r->p, r->update)) < 0)
+		return;
+	for (size_t i = 0; i < names.n && r->rc == 0; i++) {
+		const struct protocol_analysis *pa = protocol_analysis_find(r->p, names.v[i]);
+		struct pool_review a;
+
+		if (!pa || !pa->published.source)
+			continue;
+		if ((r->rc = pool_review_load(&a, r->db, r->p, names.v[i], r->update)) == 0) {
+			if (!n++)
+				out(r, "<h2>Published results and this review</h2>\n<p class=\"note\">The pooled "
+				       "results as published (the protocol's <code>published:</code>, with their "
+				       "source) beside this review's, as printed there. A difference is flagged when "
+				       "the intervals do not overlap or the estimates point in different directions; "
+				       "the published estimate, interval and p are checked against each other as "
+				       "<code>lsr check-stats</code> does.</p>\n<table>\n<tr><th rowspan=\"2\">Analysis"
+				       "</th><th rowspan=\"2\">Published in</th><th colspan=\"4\">Published</th>"
+				       "<th colspan=\"4\">This review</th><th rowspan=\"2\">Flags</th></tr>\n<tr>"
+				       "<th>k</th><th>Estimate [CI]</th><th>P</th><th>I&#178; %%</th><th>k</th>"
+				       "<th>Estimate [CI]</th><th>P</th><th>I&#178; %%</th></tr>\n");
+			published_row(r, &a, pa);
+		}
+		pool_review_release(&a);
+	}
+	if (n)
+		out(r, "</table>\n");
+	strv_release(&names);
 }
 
 static const char *measure_of(const struct pool_review *a)
@@ -845,7 +1393,8 @@ static const char *measure_of(const struct pool_review *a)
  * for the total when there is none or it has no CI */
 static void pooled_brief(char *out, size_t n, const struct pool_review *a)
 {
-	const struct pool_summary *m = &a->res->main;
+	static const struct pool_summary none = { .estimate = NAN };
+	const struct pool_summary *m = a->res ? &a->res->main : &none;
 	int lg = a->res->log_scale;
 
 	if (a->res->no_total)
@@ -1039,7 +1588,7 @@ static void changes(struct rep *r)
 			if (have_b && b.res)
 				pooled_brief(old, sizeof(old), &b);
 			out(r, "<tr><td>");
-			esc(r, a.name);
+			esc(r, analysis_label(r, a.name));
 			out(r, "</td><td>");
 			esc(r, old);
 			out(r, "</td><td>");
@@ -1082,14 +1631,17 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 		goto out;
 	header(&r, date);
 	flags(&r);
+	eligibility(&r);
 	summary_of_findings(&r);
 	changes(&r);
+	methods(&r);
 	searches(&r);
 	prisma_section(&r);
 	characteristics(&r);
 	excluded_fulltext(&r);
 	risk_of_bias(&r);
 	analyses(&r);
+	published(&r);
 	if (r.rc == 0)
 		adverse_events(&r);
 	out(&r, "<p class=\"note\">Written by lsr from the review database and protocol.yaml.</p>\n"

@@ -54,15 +54,42 @@ jqcheck "$OUT" '{previous_studies, studies_included, total_studies}' '{"previous
 # the run ends by printing the seed's flow
 has run.out "PRISMA (update 0): 2599 records identified -> 1747 screened -> 252 full texts assessed -> 11 studies"
 # the pooled results of both versions are stored; the report is rebuilt byte for byte
-same "$(sql "$rev/review.db" "SELECT update_no, count(DISTINCT analysis) FROM pool_results GROUP BY update_no")" "0|13
-1|13"
+same "$(sql "$rev/review.db" "SELECT update_no, count(DISTINCT analysis) FROM pool_results GROUP BY update_no")" "0|14
+1|14"
 # the living-review view: ALB at 1 month cumulated by the year of each
 # study's reports, the update's trial last
 same "$(sql "$rev/review.db" "SELECT group_concat(json_extract(r.value, '\$.added'), ', ') FROM pool_results, json_each(json_extract(result, '\$.cumulative.REML.rows')) r WHERE analysis = 'alb-1m-by-year' AND update_no = 1")" \
 "Amer 2011, Peng 2011, El-Ansary 2012, Zhang 2012, Bai 2014, Salama 2014, Fang 2018, Shi 2021, Example 2024"
 has "$rev/report/index.html" "<a href=\"cumulative-alb-1m-by-year.svg\">"
 # what changed: time-point analyses have no total to compare
-has "$rev/report/index.html" "<tr><td>meld-by-time</td><td>MD, subtotals only, 17 rows</td><td>MD, subtotals only, 19 rows</td><td>changed</td></tr>"
+has "$rev/report/index.html" "<tr><td>MELD score at 2 weeks, 1, 2, 3, 6 and 12 months</td><td>MD, subtotals only, 17 rows</td><td>MD, subtotals only, 19 rows</td><td>changed</td></tr>"
+# the methods written from the record: the four databases with their
+# dates of search, the seed's deduplication, two reviewers, the models
+h=$rev/report/index.html
+has $h "<h2>Methods</h2>"
+has $h "<li><strong>PubMed</strong> (database). Date of search: "
+has $h "<li><strong>Cochrane Library</strong> (database). Date of search: "
+has $h "Of 11 records identified in update 1, 4 were removed as duplicates and 7 citations were screened."
+has $h "Each record was screened by 2 reviewers independently"
+has $h "Cohen's kappa "
+has $h "the Cochrane risk-of-bias tool (RoB 1)"
+has $h "(<code>alb-by-route</code>): SMD (Hedges' g) [4], random-effects model, inverse-variance weights, tau&#178; by REML [3], Wald-type (normal) confidence intervals at the 95% level"
+# labels, not keys
+has $h "<th>Patients (MSC)</th><th>Patients (control)</th>"
+hasnt $h "<th>n_msc</th>"
+has $h "<h3 id=\"analysis-alb-by-route\">Serum albumin at 1 month by route of administration</h3>"
+# Lu et al. 2023's pooled results beside the replay's, the seed's
+# inconsistent MELD at 2 weeks flagged (and not reproduced: no data here)
+has $h "<h2>Published results and this review</h2>"
+has $h "<td>Lu et al. 2023 (seed review), Fig. 10</td><td class=\"n\"></td><td class=\"n\">0.50 [0.02, 0.97]</td><td class=\"n\">0.04</td><td class=\"n\">79</td>"
+grep '<tr><td>MELD score at 2 weeks <span' $h > meld2w
+has meld2w "no data in this review"
+has meld2w "<strong class=\"flag\">published p inconsistent</strong> (the p-value is not the one the interval implies; the interval implies p = 0.05)"
+# the replay's own numbers beside the seed's
+has $h "<td>Lu et al. 2023 (seed review), Fig. 6</td><td class=\"n\"></td><td class=\"n\">0.51 [-0.08, 1.11]</td><td class=\"n\">0.09</td><td class=\"n\">81</td><td class=\"n\">8</td>"
+# the seed's non-randomised trials, flagged against its own protocol
+has $h "<li><strong>eligibility</strong>: Li 2023 &mdash; Study design: &ldquo;retrospective cohort"
+has $h "<li><strong>eligibility</strong>: Peng 2011 &mdash; Study design: &ldquo;matched controls from inpatients (not randomised)&rdquo;</li>"
 hasnt "$rev/report/index.html" "nan"
 run 0 lsr -C "$rev" report -o "$TMP/again"
 for f in "$TMP"/again/*; do

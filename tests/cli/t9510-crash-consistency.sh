@@ -30,7 +30,7 @@ cp -a w base-dedup
 run 0 lsr -C w dedup
 run 0 lsr -C w screen batch --reviewer ann --stage title-abstract --size 400 -o w/batch.csv
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
-	{ inc = $1 % 5 == 0; $6 = inc ? "include" : "exclude"; $7 = inc ? "" : "off-topic"; print }' \
+	{ inc = $1 % 5 == 0; $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' \
 	w/batch.csv > w/filled.csv
 cp -a w base-screen
 run 0 lsr -C w extract import w/chars.csv --extractor ann
