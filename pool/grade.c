@@ -385,7 +385,7 @@ static int load_ratings(struct grade_outcome *g, struct lsr_db *db)
 		return lsr_error_last_code();
 	db_bind_text(st, 1, g->sof->outcome);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		enum grade_domain d;
+		enum grade_domain d = 0; /* set by grade_domain_parse; gcc -O2 cannot tell */
 		struct grade_rating *x;
 
 		if (grade_domain_parse(&d, (const char *)sqlite3_column_text(st, 0)) < 0)
