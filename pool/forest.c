@@ -240,6 +240,22 @@ static void emit_raw(struct layout *L, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* a risk-of-bias column's width: a cell, or its head ("Overall") */
+static double rob_w(const struct layout *L, size_t c)
+{
+	return fmax(ROB_CELL, svg_text_width(L->po->rob->heads[c], FS_SMALL) + 4);
+}
+
+/* the centre of column c */
+static double rob_cx(const struct layout *L, size_t c)
+{
+	double x = L->rob_x;
+
+	for (size_t j = 0; j < c; j++)
+		x += rob_w(L, j);
+	return x + rob_w(L, c) / 2;
+}
+
 /* the risk-of-bias dots of study i */
 static void rob_dots(struct layout *L, size_t i)
 {
@@ -247,7 +263,7 @@ static void rob_dots(struct layout *L, size_t i)
 
 	for (size_t c = 0; c < rb->ncols; c++) {
 		int l = rb->levels[i * rb->ncols + c];
-		double cx = L->rob_x + (c + 0.5) * ROB_CELL, cy = mid(L);
+		double cx = rob_cx(L, c), cy = mid(L);
 
 		if (l < 0 || l > 3)
 			l = 0;
@@ -480,10 +496,9 @@ static void measure(struct layout *L)
 		const struct pool_plot_rob *rb = L->po->rob;
 
 		L->rob_x = L->plot_x + PLOT_W + 2 * GAP;
-		L->width = L->rob_x + (double)rb->ncols * ROB_CELL + 2 * MARGIN;
-		/* an overall head wider than a cell */
-		if (rb->ncols)
-			L->width += fmax(0, svg_text_width(rb->heads[rb->ncols - 1], FS_SMALL) - ROB_CELL) / 2;
+		L->width = L->rob_x + 2 * MARGIN;
+		for (size_t c = 0; c < rb->ncols; c++)
+			L->width += rob_w(L, c);
 		for (size_t c = 0; c < rb->ncols; c++) {
 			char line[512];
 
@@ -517,7 +532,7 @@ static void headers(struct layout *L)
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, title);
 	text(L, L->plot_x + PLOT_W / 2, SVG_MIDDLE, SVG_BOLD, FS, title);
 	if (po->rob)
-		text(L, L->rob_x + (double)po->rob->ncols * ROB_CELL / 2, SVG_MIDDLE, SVG_BOLD, FS,
+		text(L, (rob_cx(L, 0) + rob_cx(L, po->rob->ncols - 1)) / 2, SVG_MIDDLE, SVG_BOLD, FS,
 		     "Risk of Bias");
 	L->y += ROW;
 	text(L, L->label_x, SVG_START, SVG_BOLD, FS, "Study or Subgroup");
@@ -527,8 +542,7 @@ static void headers(struct layout *L)
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, m);
 	text(L, L->plot_x + PLOT_W / 2, SVG_MIDDLE, SVG_BOLD, FS, m);
 	for (size_t c = 0; po->rob && c < po->rob->ncols; c++)
-		text(L, L->rob_x + ((double)c + 0.5) * ROB_CELL, SVG_MIDDLE, SVG_BOLD, FS_SMALL,
-		     po->rob->heads[c]);
+		text(L, rob_cx(L, c), SVG_MIDDLE, SVG_BOLD, FS_SMALL, po->rob->heads[c]);
 	L->y += ROW + 2;
 	svg_line(&L->svg, L->label_x, L->y - 2, L->width - MARGIN, L->y - 2, "#000000", 0.8, NULL);
 	L->y += 2;
