@@ -1083,12 +1083,13 @@ int pool_review_sensitivity_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_summary *m;
 	const char *risk;
-	int rc;
+	int rc, rob1;
 
 	if (!r->sens_rule)
 		return 0;
-	risk = !strcmp(r->sens_rule, "exclude_some_concerns") ? "some concerns or high risk of bias"
-							      : "high risk of bias";
+	rob1 = jstr(r->spec, "rob") && !strcmp(jstr(r->spec, "rob"), "rob1");
+	risk = strcmp(r->sens_rule, "exclude_some_concerns") ? "high risk of bias"
+	       : rob1 ? "unclear or high risk of bias" : "some concerns or high risk of bias";
 	rc = buf_printf(out, "  sensitivity analysis (%s): ", r->sens_rule);
 	if (rc == 0 && !r->nsens_risk)
 		return buf_printf(out, "no study at %s, as above", risk);

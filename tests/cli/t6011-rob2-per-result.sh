@@ -167,7 +167,39 @@ has "$f" ">(Overall) Overall risk of bias</text>"
 run 0 lsr -C rev pool --analysis alb-1m --figures again
 cmp -s "$f" again/forest-alb-1m.svg || fail "the forest plot differs on rebuild"
 CHECKS=$((CHECKS + 1))
+# the report shows the sensitivity line and the forest plot's columns
+run 0 lsr -C rev report -o rep
+has rep/index.html "sensitivity analysis (exclude_high_risk): without B 2018 (high risk of bias): k = 2"
+has rep/index.html ">Risk of bias legend</text>"
 # the calculator's forest plot has no risk of bias
 run 0 lsr pool --csv reduced.csv --measure MD --svg calc.svg
 hasnt calc.svg "Risk of Bias"
+
+# RoB 1 stays per study: columns A to G, no overall column; its overall
+# for the sensitivity analysis is high when a domain is high
+sed -i 's/risk_of_bias: rob2/risk_of_bias: rob1/' rev/protocol.yaml
+run 2 lsr -C rev rob sheet --outcome ALB
+has "$ERR" "lsr rob: error: RoB 1 is judged per study: --outcome needs risk_of_bias: rob2"
+{ echo "study,domain,name,judgement,quote"
+  for s in "A 2017" "B 2018" "C 2019"; do
+	for d in random-sequence allocation-concealment blinding-participants blinding-outcome incomplete-data selective-reporting other-bias; do
+		j=low
+		[ "$s" = "A 2017" ] && [ $d = other-bias ] && j=high
+		[ "$s" = "C 2019" ] && [ $d = blinding-outcome ] && j=unclear
+		echo "$s,$d,,$j,"
+	done
+  done; } > rob1.csv
+run 0 lsr -C rev rob import rob1.csv --assessor ann
+run 0 lsr -C rev pool --analysis alb-1m --analysis alb-sc
+has "$OUT" "  sensitivity analysis (exclude_high_risk): without A 2017 (high risk of bias): k = 2"
+has "$OUT" "  sensitivity analysis (exclude_some_concerns): without A 2017, C 2019 (unclear or high risk of bias): k = 1"
+f=rev/figures/forest-alb-1m.svg
+run 0 xmllint --noout "$f"
+has "$f" ">(A) Random sequence generation (selection bias)</text>"
+has "$f" ">(G) Other bias</text>"
+hasnt "$f" ">Overall</text>"
+grep 'A 2017, Other bias: High risk of bias' "$f" | grep -q 'fill="#BF0000"' || fail "A 2017's G dot is not red"
+grep 'C 2019, Blinding of outcome assessment (detection bias): Unclear risk of bias' "$f" | grep -q 'fill="#E2DF07"' || fail "C 2019's D dot is not yellow"
+CHECKS=$((CHECKS + 2))
+same "$(grep -c '<g><title>[ABC] 20[0-9][0-9], ' "$f")" "21"
 finish
