@@ -245,6 +245,8 @@ struct extract_robplot {
 	int has_overall;                         /* levels[ndomains] is the overall */
 	const struct extract_robplot_study *studies;
 	size_t nstudies;
+	const char *result;                      /* the result drawn ("ALB", "ALB at 1 month"),
+						  * in the title; NULL: study level */
 };
 
 /* The traffic-light grid: one row per study, one column per domain (and

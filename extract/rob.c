@@ -1176,8 +1176,20 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 	out->ndomains = nd;
 	out->rob2 = is_rob2(p);
 	out->has_overall = out->rob2;
-	if ((rc = xstudies_load(&studies, db)) < 0)
+	if (*outcome) {
+		struct buf b = BUF_INIT;
+
+		if (buf_printf(&b, "%s%s%s", outcome, *timepoint ? " at " : "", timepoint) < 0 ||
+		    !(out->result = buf_detach(&b))) {
+			buf_release(&b);
+			return lsr_error_oom();
+		}
+	}
+	if ((rc = xstudies_load(&studies, db)) < 0) {
+		free((char *)out->result);
+		out->result = NULL;
 		return rc;
+	}
 	/* every row keeps room for nd + 1 levels (RoB 1's summary rule
 	 * fills the last); the figure reads ncols of them */
 	ncols = nd + 1;
@@ -1185,6 +1197,8 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 	ps = calloc(1, (studies.n + 1) * sizeof(*ps) + (studies.n * ncols + 1) * sizeof(*levels));
 	if (!ps) {
 		xstudies_release(&studies);
+		free((char *)out->result);
+		out->result = NULL;
 		return lsr_error_oom();
 	}
 	levels = (enum rob_level *)(ps + studies.n + 1);
@@ -1228,6 +1242,8 @@ int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 
 void extract_rob_plot_free(struct extract_robplot *p)
 {
+	free((char *)p->result);
+	p->result = NULL;
 	if (!p->studies)
 		return;
 	for (size_t i = 0; i < p->nstudies; i++)

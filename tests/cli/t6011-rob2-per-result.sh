@@ -127,6 +127,8 @@ same "$(sql rev/review.db "SELECT count(*) FROM rob_values")" "$before"
 run 0 lsr -C rev rob plot --traffic-light alb.svg --outcome ALB
 run 0 lsr -C rev rob plot --traffic-light study.svg
 run 0 xmllint --noout alb.svg study.svg
+has alb.svg "<title>Risk of bias (RoB 2): traffic-light plot: ALB</title>"
+hasnt study.svg "traffic-light plot: "
 has alb.svg "<title>C 2019, Overall: Low risk of bias</title>"
 has alb.svg "<title>B 2018, Overall: High risk of bias</title>"
 has alb.svg "<title>A 2017, Overall: Low risk of bias</title>"
