@@ -389,14 +389,19 @@ static int check_rob2_row(struct rsheet *s, struct rrow *row, const struct strv 
 	return 0;
 }
 
+/* the same result: outcome and time point ("" and NULL alike) */
+static int same_result(const char *o1, const char *t1, const char *o2, const char *t2)
+{
+	return !strcmp(o1 ? o1 : "", o2 ? o2 : "") && !strcmp(t1 ? t1 : "", t2 ? t2 : "");
+}
+
 static struct rblock *block_for(struct rsheet *s, const struct rrow *row)
 {
 	struct rblock *b;
 
 	for (size_t i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].study == row->study && s->blocks[i].domain == row->domain &&
-		    !strcmp(s->blocks[i].outcome, row->outcome) &&
-		    !strcmp(s->blocks[i].timepoint, row->timepoint))
+		    same_result(s->blocks[i].outcome, s->blocks[i].timepoint, row->outcome, row->timepoint))
 			return &s->blocks[i];
 	b = &s->blocks[s->nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -478,8 +483,7 @@ static int check_blocks(struct rsheet *s)
 			continue;
 		for (size_t k = 0; k < s->nblocks; k++)
 			if (s->blocks[k].study == b->study && s->blocks[k].domain >= 0 &&
-			    !strcmp(s->blocks[k].outcome, b->outcome) &&
-			    !strcmp(s->blocks[k].timepoint, b->timepoint) &&
+			    same_result(s->blocks[k].outcome, s->blocks[k].timepoint, b->outcome, b->timepoint) &&
 			    s->blocks[k].proposed != ROB_NONE) {
 				struct rblock *d = &s->blocks[k];
 
