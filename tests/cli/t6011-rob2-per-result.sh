@@ -177,6 +177,22 @@ has rep/index.html ">Risk of bias legend</text>"
 run 0 lsr pool --csv reduced.csv --measure MD --svg calc.svg
 hasnt calc.svg "Risk of Bias"
 
+# per time point (rob2_per_timepoint: true): the sheet's timepoint column;
+# the result's own judgement comes before the outcome's
+sed -i 's/^  risk_of_bias: rob2$/  risk_of_bias: rob2\n  rob2_per_timepoint: true/' rev/protocol.yaml
+run 0 lsr -C rev rob sheet --outcome ALB --study "A 2017" -o sheet.csv
+same "$(head -2 sheet.csv)" "study,outcome,timepoint,domain,question,text,answer,quote,judgement,justification
+A 2017,ALB,1 month,randomization,1.1,Was the allocation sequence random?,,,,"
+sed 's/^C 2019,ALB,1 month,randomization,1.2,Y/C 2019,ALB,1 month,randomization,1.2,N/' tp.csv > tp2.csv
+run 0 lsr -C rev rob import tp2.csv --assessor ann
+same "$OUT" "imported RoB 2 sheet 'tp2.csv' assessed by ann: 56 rows, 56 values, 2 studies"
+run 0 lsr -C rev rob plot --outcome ALB --timepoint "1 month" --traffic-light tp.svg
+has tp.svg "<title>Risk of bias (RoB 2): traffic-light plot: ALB at 1 month</title>"
+has tp.svg "<title>C 2019, Overall: High risk of bias</title>"
+has tp.svg "<title>B 2018, Overall: Some concerns</title>"
+run 0 lsr -C rev pool --analysis alb-1m
+has "$OUT" "  sensitivity analysis (exclude_high_risk): without C 2019 (high risk of bias): k = 2"
+
 # RoB 1 stays per study: columns A to G, no overall column; its overall
 # for the sensitivity analysis is high when a domain is high
 sed -i 's/risk_of_bias: rob2/risk_of_bias: rob1/' rev/protocol.yaml
