@@ -16,7 +16,7 @@
 
 /* each subcommand's usage; 'lsr rob -h' prints them all */
 static const char *const sheet_usage[] = {
-	"lsr rob sheet [--study LABEL] [-o FILE.csv]", NULL
+	"lsr rob sheet [--study LABEL] [--outcome NAME] [-o FILE.csv]", NULL
 };
 static const char *const import_usage[] = {
 	"lsr rob import FILE.csv --assessor NAME [--json]", NULL
@@ -25,10 +25,10 @@ static const char *const compare_usage[] = {
 	"lsr rob compare [--all] [--json]", NULL
 };
 static const char *const resolve_usage[] = {
-	"lsr rob resolve --study LABEL --domain D --judgement J --reason TEXT [--by NAME]", NULL
+	"lsr rob resolve --study LABEL [--outcome NAME [--timepoint T]] --domain D --judgement J --reason TEXT [--by NAME]", NULL
 };
 static const char *const plot_usage[] = {
-	"lsr rob plot [--traffic-light FILE.svg] [--summary FILE.svg] [--weights FILE.csv]", NULL
+	"lsr rob plot [--traffic-light FILE.svg] [--summary FILE.svg] [--weights FILE.csv] [--outcome NAME [--timepoint T]]", NULL
 };
 
 struct print_opts {
@@ -45,6 +45,10 @@ static int print_rob(const struct extract_rob_item *it, void *payload)
 		json_t *o = json_object(), *a = json_object();
 
 		json_object_set_new(o, "study", json_string(it->study));
+		if (*it->outcome)
+			json_object_set_new(o, "outcome", json_string(it->outcome));
+		if (*it->timepoint)
+			json_object_set_new(o, "timepoint", json_string(it->timepoint));
 		json_object_set_new(o, "domain", json_string(it->domain));
 		for (size_t i = 0; i < it->nassessors; i++) {
 			json_t *v = json_pack("{s:s}", "judgement", extract_rob_level_name(it->levels[i], rob2));
@@ -59,7 +63,10 @@ static int print_rob(const struct extract_rob_item *it, void *payload)
 		json_object_set_new(o, "consensus", json_boolean(it->consensus));
 		return out_json_line(o);
 	}
-	printf("%s\t%s:", it->study, it->domain);
+	printf("%s", it->study);
+	if (*it->outcome)
+		printf(" [%s%s%s]", it->outcome, *it->timepoint ? ", " : "", it->timepoint);
+	printf("\t%s:", it->domain);
 	if (!it->nassessors)
 		printf(" not assessed");
 	for (size_t i = 0; i < it->nassessors; i++) {
@@ -116,9 +123,10 @@ static int write_svg(const char *path, const struct extract_robplot *p,
 
 static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *study = NULL, *output = NULL;
+	const char *study = NULL, *output = NULL, *outcome = NULL;
 	struct opt opts[] = {
 		OPT_STRING(0, "study", &study, "LABEL", "this study only"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: blocks for this outcome's results"),
 		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
 		OPT_END(),
 	};
@@ -134,7 +142,7 @@ static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
 		return rc;
 	if ((rc = outfile_open(&o, output)) < 0)
 		return rc;
-	rc = extract_rob_sheet_write(outfile_fp(o), ctx->db, ctx->protocol, study);
+	rc = extract_rob_sheet_write(outfile_fp(o), ctx->db, ctx->protocol, study, outcome);
 	return outfile_finish(o, rc);
 }
 
@@ -201,8 +209,11 @@ static int rob_compare(int argc, const char **argv, struct lsr_ctx *ctx)
 static int rob_resolve(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *study = NULL, *domain = NULL, *judgement = NULL, *reason = NULL, *by = NULL;
+	const char *outcome = NULL, *timepoint = NULL;
 	struct opt opts[] = {
 		OPT_STRING(0, "study", &study, "LABEL", "the study"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: the result's outcome (default the whole study)"),
+		OPT_STRING(0, "timepoint", &timepoint, "T", "and its time point (rob2_per_timepoint)"),
 		OPT_STRING(0, "domain", &domain, "D", "the domain (or overall)"),
 		OPT_STRING(0, "judgement", &judgement, "J", "the consensus judgement"),
 		OPT_STRING(0, "reason", &reason, "TEXT", "how the consensus was reached"),
@@ -221,8 +232,8 @@ static int rob_resolve(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (by && !*by)
 		return lsr_error_set(LSR_EUSAGE, "--by needs a name");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
-	    (rc = extract_rob_resolve(ctx->db, ctx->protocol, study, domain, judgement, reason,
-				      by)) < 0)
+	    (rc = extract_rob_resolve(ctx->db, ctx->protocol, study, outcome, timepoint, domain,
+				      judgement, reason, by)) < 0)
 		return rc;
 	out_done(ctx, "recorded the consensus for study '%s', domain '%s': %s", study, domain,
 		 judgement);
@@ -230,7 +241,7 @@ static int rob_resolve(int argc, const char **argv, struct lsr_ctx *ctx)
 }
 
 static int rob_plot(const char *traffic, const char *summary, const char *weights_file,
-		    struct lsr_ctx *ctx)
+		    const char *outcome, const char *timepoint, struct lsr_ctx *ctx)
 {
 	struct extract_robplot p;
 	struct strv weights = STRV_INIT;
@@ -239,7 +250,8 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 
 	if (weights_file && (rc = read_weights(&weights, weights_file)) < 0)
 		goto out;
-	if ((rc = extract_rob_plot_data(&p, ctx->db, ctx->protocol, weights_file ? &weights : NULL)) < 0)
+	if ((rc = extract_rob_plot_data_result(&p, ctx->db, ctx->protocol, weights_file ? &weights : NULL,
+						 outcome, timepoint)) < 0)
 		goto out;
 	for (size_t i = 0; i < p.nstudies; i++)
 		for (size_t k = 0; k < p.ndomains + (p.has_overall != 0); k++)
@@ -262,11 +274,13 @@ out:
 
 static int rob_plot_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *traffic = NULL, *summary = NULL, *weights = NULL;
+	const char *traffic = NULL, *summary = NULL, *weights = NULL, *outcome = NULL, *timepoint = NULL;
 	struct opt opts[] = {
 		OPT_STRING(0, "traffic-light", &traffic, "FILE.svg", "the traffic-light grid"),
 		OPT_STRING(0, "summary", &summary, "FILE.svg", "the weighted summary bars"),
 		OPT_STRING(0, "weights", &weights, "FILE.csv", "study,weight rows (default 1 each)"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: the judgements of this outcome's results"),
+		OPT_STRING(0, "timepoint", &timepoint, "T", "and of this time point (rob2_per_timepoint)"),
 		OPT_END(),
 	};
 	const char **args;
@@ -280,7 +294,7 @@ static int rob_plot_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "plot needs --traffic-light FILE.svg and/or --summary FILE.svg");
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0)
 		return rc;
-	return rob_plot(traffic, summary, weights, ctx);
+	return rob_plot(traffic, summary, weights, outcome, timepoint, ctx);
 }
 
 static const struct opt_subcommand rob_subcommands[] = {

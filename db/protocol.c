@@ -76,6 +76,7 @@ static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const okinds[] = { "efficacy", "adverse_event", NULL };
 static const char *const robs[] = { "rob1", "rob2", NULL };
 static const char *const rob2_effects[] = { "assignment", "adherence", NULL };
+static const char *const sensitivities[] = { "exclude_high_risk", "exclude_some_concerns", NULL };
 static const char *const measures[] = { "MD", "SMD", "OR", "RR", "RD", "GIV", NULL };
 static const char *const methods[] = { "IV", "MH", "Peto", NULL };
 static const char *const models[] = { "fixed", "random", "auto", NULL };
@@ -176,6 +177,7 @@ static const struct pfield extraction_fields[] = {
 	FS("outcomes", 0, struct protocol, outcomes, noutcomes, outcome_schema),
 	FE("risk_of_bias", 0, struct protocol, risk_of_bias, robs),
 	FE("rob2_effect", 0, struct protocol, rob2_effect, rob2_effects),
+	F("rob2_per_timepoint", P_BOOL, 0, struct protocol, rob2_per_timepoint),
 };
 SCHEMA(extraction_schema, extraction_fields, struct protocol, NOLINE);
 
@@ -220,6 +222,7 @@ static const struct pfield analysis_fields[] = {
 	F("timepoint", P_STR, 0, struct protocol_analysis, timepoint),
 	F("subgroup", P_STR, 0, struct protocol_analysis, subgroup),
 	F("exclude", P_STRV, 0, struct protocol_analysis, exclude),
+	FE("sensitivity", 0, struct protocol_analysis, sensitivity, sensitivities),
 	F("addons", P_STRV, 0, struct protocol_analysis, addons),
 	F("moderators", P_STRV, 0, struct protocol_analysis, moderators),
 	F("cumulative_by", P_STR, 0, struct protocol_analysis, cumulative_by),
@@ -1137,6 +1140,7 @@ void protocol_free(struct protocol *p)
 		free(a->timepoint);
 		free(a->subgroup);
 		strv_release(&a->exclude);
+		free(a->sensitivity);
 		strv_release(&a->addons);
 		strv_release(&a->moderators);
 		free(a->cumulative_by);

@@ -117,6 +117,8 @@ struct protocol_analysis {
 	char *timepoint;
 	char *subgroup;   /* timepoint, or a characteristic name */
 	struct strv exclude; /* study labels (sensitivity analysis) */
+	char *sensitivity; /* exclude_high_risk | exclude_some_concerns: a second pooled
+			    * result without the studies at that risk of bias (or higher) */
 	struct strv addons;  /* lsr pool's add-ons: leave-one-out, cumulative, ... */
 	struct strv moderators; /* characteristics: meta-regression (lsr pool --moderators) */
 	char *cumulative_by; /* year, or a characteristic: cumulative order (--cumulative-by) */
@@ -176,6 +178,8 @@ struct protocol {
 	size_t noutcomes;
 	char *risk_of_bias;               /* rob1 (default) | rob2 */
 	char *rob2_effect;                /* assignment (default) | adherence: RoB 2 domain 2 */
+	int rob2_per_timepoint;           /* RoB 2 judged per outcome and time point (default 0:
+					   * per outcome) */
 
 	/* analyses */
 	struct protocol_analysis_opts analysis_defaults;

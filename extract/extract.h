@@ -245,6 +245,8 @@ struct extract_robplot {
 	int has_overall;                         /* levels[ndomains] is the overall */
 	const struct extract_robplot_study *studies;
 	size_t nstudies;
+	const char *result;                      /* the result drawn ("ALB", "ALB at 1 month"),
+						  * in the title; NULL: study level */
 };
 
 /* The traffic-light grid: one row per study, one column per domain (and
@@ -429,9 +431,21 @@ void extract_study_data_free(struct extract_study_data *d, size_t n);
 
 /* ---- risk of bias in the database (rob.c) ---- */
 
-/* Write an empty risk-of-bias sheet for the protocol's tool. */
+/*
+ * Risk of bias per result.  RoB 2 judges a result: a study's outcome and,
+ * with extraction.rob2_per_timepoint, its time point.  Sheets, values,
+ * consensus and figures carry the outcome and time point; "" (an empty
+ * outcome column, or a sheet written before the column existed) is a
+ * study-level judgement.  The judgement that stands for a result is its
+ * own when anything is recorded for it, else the outcome's for every time
+ * point, else the study's.  RoB 1 stays per study.
+ */
+
+/* Write an empty risk-of-bias sheet for the protocol's tool: for RoB 2
+ * one block per study and result of outcome (NULL: one study-level block
+ * per study, the outcome column left empty). */
 int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p,
-			    const char *study);
+			    const char *study, const char *outcome);
 
 /* Import a filled risk-of-bias sheet as assessed by assessor: validated
  * whole like extraction sheets (RoB 2 answers by the algorithm's rules,
@@ -443,6 +457,8 @@ int extract_rob_import(struct extract_import_result *out, struct lsr_db *db,
  * final (borrowed during the callback). */
 struct extract_rob_item {
 	const char *study;
+	const char *outcome;       /* the result ("" for the whole study) */
+	const char *timepoint;     /* "" unless judged per time point */
 	const char *domain;        /* domain code, or "overall" */
 	size_t nassessors;
 	const char *const *assessors;
@@ -453,18 +469,40 @@ struct extract_rob_item {
 	int consensus;                 /* final comes from a recorded consensus */
 };
 
-/* Call fn for every study x domain whose assessors disagree or that lacks
- * assessors (every one with all != 0); *open counts the unresolved. */
+/* Call fn for every study x result x domain whose assessors disagree or
+ * that lacks assessors (every one with all != 0); *open counts the
+ * unresolved.  A study with nothing recorded is listed at study level. */
 int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *p, int all,
 			int (*fn)(const struct extract_rob_item *it, void *payload),
 			void *payload);
 
-/* Record the consensus judgement of a study's domain (code, or "overall");
- * by names who reached it (NULL: db_actor()), kept in the audit entry's
+/* Record the consensus judgement of a study's domain (code, or "overall")
+ * for one result (outcome and timepoint NULL or "": the whole study); by
+ * names who reached it (NULL: db_actor()), kept in the audit entry's
  * detail. */
 int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
-			const char *domain, const char *judgement, const char *reason,
-			const char *by);
+			const char *outcome, const char *timepoint, const char *domain,
+			const char *judgement, const char *reason, const char *by);
+
+/*
+ * The final judgements that stand for one result of study (outcome and
+ * timepoint may be NULL), with the fallback above: levels[d] for each of
+ * the tool's domains, then levels[ndomains] the overall (RoB 1 has none of
+ * its own: high if any domain is high, low if all are low, else unclear;
+ * ROB_NONE while a domain is open).  levels holds ROB1_NDOMAINS + 1.
+ */
+int extract_rob_result_levels(enum rob_level *levels, struct lsr_db *db, const struct protocol *p,
+			      const char *study, const char *outcome, const char *timepoint);
+
+/*
+ * The overall judgement that stands for a result, as text ("low", "some
+ * concerns", "high"; RoB 1: "low", "unclear", "high"), into out; "" when
+ * not assessed or not final.  Reads protocol.yaml beside the database for
+ * the tool and the number of assessors.  LSR_ENOTFOUND for an unknown
+ * study.
+ */
+int extract_rob_result_judgement(struct lsr_db *db, const char *study, const char *outcome,
+				 const char *timepoint, char *out, size_t outsz);
 
 /*
  * The final judgements of every study for the figures: fills a robplot
@@ -473,6 +511,11 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
  */
 int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 			  const struct protocol *p, const struct strv *weights);
+/* The same for one result: each study's judgements that stand for it
+ * (outcome NULL: the study-level ones). */
+int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
+				 const struct protocol *p, const struct strv *weights,
+				 const char *outcome, const char *timepoint);
 void extract_rob_plot_free(struct extract_robplot *p);
 
 /* Studies with a linked report and no extracted value yet (pending.c). */

@@ -72,9 +72,12 @@ static void domain_list(struct buf *b, const struct protocol *p)
 /* sheets */
 
 static const char *const rob1_cols[] = { "study", "domain", "name", "judgement", "quote" };
-static const char *const rob2_cols[] = { "study", "domain", "question", "text", "answer", "quote",
-					 "judgement", "justification" };
-enum { R2_STUDY, R2_DOMAIN, R2_QUESTION, R2_TEXT, R2_ANSWER, R2_QUOTE, R2_JUDGEMENT, R2_JUSTIFY, R2_COLS };
+static const char *const rob2_cols[] = { "study", "outcome", "timepoint", "domain", "question", "text",
+					 "answer", "quote", "judgement", "justification" };
+enum {
+	R2_STUDY, R2_OUTCOME, R2_TIMEPOINT, R2_DOMAIN, R2_QUESTION, R2_TEXT, R2_ANSWER, R2_QUOTE,
+	R2_JUDGEMENT, R2_JUSTIFY, R2_COLS
+};
 enum { R1_STUDY, R1_DOMAIN, R1_NAME, R1_JUDGEMENT, R1_QUOTE, R1_COLS };
 
 static void put_row(FILE *f, const char *const *cells, size_t n)
@@ -83,12 +86,63 @@ static void put_row(FILE *f, const char *const *cells, size_t n)
 		csvtab_put(f, cells[i], i + 1 < n ? ',' : '\n');
 }
 
+/* a RoB 2 row: the timepoint column only where the protocol judges per
+ * time point */
+static void put_r2(FILE *f, const struct protocol *p, const char *const *cells)
+{
+	for (size_t i = 0; i < R2_COLS; i++)
+		if (i != R2_TIMEPOINT || p->rob2_per_timepoint)
+			csvtab_put(f, cells[i], i + 1 < R2_COLS ? ',' : '\n');
+}
+
+/* the RoB 2 blocks of one result: five domains, then the overall row */
+static void put_r2_result(FILE *f, const struct protocol *p, const char *label,
+			  const char *outcome, const char *tp)
+{
+	for (int d = 0; d < ROB2_NDOMAINS; d++) {
+		size_t nq;
+		const struct extract_rob2_question *qs = extract_rob2_questions(d, effect(p), &nq);
+		const char *code = extract_rob2_domains[d].code;
+
+		for (size_t q = 0; q < nq; q++) {
+			const char *cells[R2_COLS] = { label, outcome, tp, code, qs[q].id, qs[q].text,
+						       "", "", "", "" };
+
+			put_r2(f, p, cells);
+		}
+		{
+			const char *cells[R2_COLS] = {
+				label, outcome, tp, code, JUDGEMENT_ROW,
+				"proposed by the RoB 2 algorithm; to override, give the judgement and a justification",
+				"", "", "", ""
+			};
+
+			put_r2(f, p, cells);
+		}
+	}
+	{
+		const char *cells[R2_COLS] = {
+			label, outcome, tp, OVERALL, JUDGEMENT_ROW,
+			"proposed from the domains; to override, give the judgement and a justification",
+			"", "", "", ""
+		};
+
+		put_r2(f, p, cells);
+	}
+}
+
 int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p,
-			    const char *study)
+			    const char *study, const char *outcome)
 {
 	struct xstudies studies;
+	const struct protocol_outcome *po = NULL;
 	int rc, rob2 = is_rob2(p);
 
+	if (outcome && !rob2)
+		return lsr_error_set(LSR_EUSAGE, "RoB 1 is judged per study: --outcome needs risk_of_bias: rob2");
+	if (outcome && !(po = protocol_outcome_find(p, outcome)))
+		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in protocol.yaml's extraction.outcomes",
+				     outcome);
 	if ((rc = xstudies_load(&studies, db)) < 0)
 		return rc;
 	if (study && !xstudies_find(&studies, study)) {
@@ -97,7 +151,7 @@ int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p
 		goto out;
 	}
 	if (rob2)
-		put_row(f, rob2_cols, R2_COLS);
+		put_r2(f, p, rob2_cols);
 	else
 		put_row(f, rob1_cols, R1_COLS);
 	for (size_t i = 0; i < studies.n; i++) {
@@ -114,35 +168,13 @@ int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p
 			}
 			continue;
 		}
-		for (int d = 0; d < ROB2_NDOMAINS; d++) {
-			size_t nq;
-			const struct extract_rob2_question *qs = extract_rob2_questions(d, effect(p), &nq);
-			const char *code = extract_rob2_domains[d].code;
-
-			for (size_t q = 0; q < nq; q++) {
-				const char *cells[R2_COLS] = { label, code, qs[q].id, qs[q].text, "", "", "", "" };
-
-				put_row(f, cells, R2_COLS);
-			}
-			{
-				const char *cells[R2_COLS] = {
-					label, code, JUDGEMENT_ROW,
-					"proposed by the RoB 2 algorithm; to override, give the judgement and a justification",
-					"", "", "", ""
-				};
-
-				put_row(f, cells, R2_COLS);
-			}
-		}
-		{
-			const char *cells[R2_COLS] = {
-				label, OVERALL, JUDGEMENT_ROW,
-				"proposed from the domains; to override, give the judgement and a justification",
-				"", "", "", ""
-			};
-
-			put_row(f, cells, R2_COLS);
-		}
+		if (!po)
+			put_r2_result(f, p, label, "", "");
+		else if (!p->rob2_per_timepoint || !po->timepoints.n)
+			put_r2_result(f, p, label, po->name, "");
+		else
+			for (size_t t = 0; t < po->timepoints.n; t++)
+				put_r2_result(f, p, label, po->name, po->timepoints.v[t]);
 	}
 	if (ferror(f))
 		rc = lsr_error_set(LSR_ERROR, "writing the sheet failed");
@@ -157,6 +189,8 @@ out:
 struct rrow {
 	size_t line;
 	const struct xstudy *study;
+	const char *outcome;   /* RoB 2: the result's outcome ("" for the whole study) */
+	const char *timepoint; /* and time point ("" for every one) */
 	int domain;          /* index, or -1 for overall */
 	int question;        /* RoB 2: index in the domain, -1 for the judgement row */
 	const char *value;   /* judgement (RoB 1), answer, or override */
@@ -168,6 +202,8 @@ struct rrow {
 /* one assessed RoB 2 domain (or overall) of one study, to store */
 struct rblock {
 	const struct xstudy *study;
+	const char *outcome;        /* the result ("" "": the whole study) */
+	const char *timepoint;
 	int domain;                 /* -1: overall */
 	size_t first_line;
 	struct rrow *q[ROB2_MAXQ];  /* question rows */
@@ -200,6 +236,10 @@ static int rheader(struct rsheet *s)
 	size_t ncols;
 	int sheet_rob2 = strv_contains(h, "question");
 
+	if (s->rob2 && strv_contains(h, "timepoint") && !s->p->rob2_per_timepoint)
+		return lsr_error_set(LSR_EPARSE,
+				     "%s:1: column 'timepoint': RoB 2 is judged per time point only with extraction.rob2_per_timepoint: true in protocol.yaml",
+				     s->path);
 	if (!h->n || strcmp(h->v[0], "study") || !strv_contains(h, "domain"))
 		return lsr_error_set(LSR_EPARSE,
 				     "%s:1: not a risk-of-bias sheet: it needs the columns study and domain (write one with 'lsr rob sheet')",
@@ -232,7 +272,8 @@ static int rheader(struct rsheet *s)
 		s->col[k] = (int)j;
 	}
 	for (size_t k = 0; k < ncols; k++)
-		if (s->col[k] < 0 && strcmp(cols[k], "name") && strcmp(cols[k], "text"))
+		if (s->col[k] < 0 && strcmp(cols[k], "name") && strcmp(cols[k], "text") &&
+		    (!s->rob2 || (k != R2_OUTCOME && k != R2_TIMEPOINT)))
 			return lsr_error_set(LSR_EPARSE, "%s:1: a %s sheet needs a column '%s'", s->path,
 					     s->rob2 ? "RoB 2" : "RoB 1", cols[k]);
 	return 0;
@@ -281,6 +322,20 @@ static int check_rob2_row(struct rsheet *s, struct rrow *row, const struct strv 
 	struct buf opts = BUF_INIT;
 	int rc;
 
+	row->outcome = cell_of(r, s->col[R2_OUTCOME]);
+	row->timepoint = cell_of(r, s->col[R2_TIMEPOINT]);
+	if (*row->outcome) {
+		const struct protocol_outcome *po = protocol_outcome_find(s->p, row->outcome);
+
+		if (!po)
+			return lsr_error_set(LSR_EPARSE, "column 'outcome': no outcome '%s' in protocol.yaml's extraction.outcomes",
+					     row->outcome);
+		if (*row->timepoint && po->timepoints.n && !strv_contains(&po->timepoints, row->timepoint))
+			return lsr_error_set(LSR_EPARSE, "column 'timepoint': outcome '%s' has no time point '%s'",
+					     row->outcome, row->timepoint);
+	} else if (*row->timepoint) {
+		return lsr_error_set(LSR_EPARSE, "column 'timepoint': a time point needs its outcome");
+	}
 	row->domain = !strcmp(dom, OVERALL) ? -1 : domain_index(s->p, dom);
 	if (row->domain < 0 && strcmp(dom, OVERALL)) {
 		domain_list(&opts, s->p);
@@ -334,16 +389,25 @@ static int check_rob2_row(struct rsheet *s, struct rrow *row, const struct strv 
 	return 0;
 }
 
+/* the same result: outcome and time point ("" and NULL alike) */
+static int same_result(const char *o1, const char *t1, const char *o2, const char *t2)
+{
+	return !strcmp(o1 ? o1 : "", o2 ? o2 : "") && !strcmp(t1 ? t1 : "", t2 ? t2 : "");
+}
+
 static struct rblock *block_for(struct rsheet *s, const struct rrow *row)
 {
 	struct rblock *b;
 
 	for (size_t i = 0; i < s->nblocks; i++)
-		if (s->blocks[i].study == row->study && s->blocks[i].domain == row->domain)
+		if (s->blocks[i].study == row->study && s->blocks[i].domain == row->domain &&
+		    same_result(s->blocks[i].outcome, s->blocks[i].timepoint, row->outcome, row->timepoint))
 			return &s->blocks[i];
 	b = &s->blocks[s->nblocks++];
 	memset(b, 0, sizeof(*b));
 	b->study = row->study;
+	b->outcome = row->outcome;
+	b->timepoint = row->timepoint;
 	b->domain = row->domain;
 	b->first_line = row->line;
 	return b;
@@ -419,6 +483,7 @@ static int check_blocks(struct rsheet *s)
 			continue;
 		for (size_t k = 0; k < s->nblocks; k++)
 			if (s->blocks[k].study == b->study && s->blocks[k].domain >= 0 &&
+			    same_result(s->blocks[k].outcome, s->blocks[k].timepoint, b->outcome, b->timepoint) &&
 			    s->blocks[k].proposed != ROB_NONE) {
 				struct rblock *d = &s->blocks[k];
 
@@ -479,7 +544,8 @@ static int store_rob(struct lsr_db *db, int64_t import_id, const struct rrow *ro
 {
 	static const char sql[] =
 		"INSERT INTO rob_values(import_id, study_id, tool, domain, question, value, proposed, quote,"
-		" assessor, at, row) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+		" assessor, at, row, outcome, timepoint)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 	sqlite3_stmt *st = db_prepare(db, sql);
 
 	if (!st)
@@ -495,6 +561,8 @@ static int store_rob(struct lsr_db *db, int64_t import_id, const struct rrow *ro
 	db_bind_text(st, 9, assessor);
 	db_bind_text(st, 10, now);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)row->line);
+	db_bind_text(st, 12, row->outcome ? row->outcome : "");
+	db_bind_text(st, 13, row->timepoint ? row->timepoint : "");
 	return db_step_done(db, st);
 }
 
@@ -620,24 +688,36 @@ static void rstate_release(struct rstate *r)
 	strv_release(&r->detail);
 }
 
+/* a result: a study's outcome and time point ("" for the whole study, or
+ * for every time point) */
+struct rkey {
+	int64_t study_id;
+	const char *outcome;
+	const char *timepoint;
+};
+
 /* RoB 2 answers of one assessor: "1.1=Y 1.2=PY ..." */
-static int answers_text(struct buf *out, struct lsr_db *db, int64_t study_id, const char *domain,
+static int answers_text(struct buf *out, struct lsr_db *db, const struct rkey *k, const char *domain,
 			const char *assessor)
 {
 	static const char sql[] =
 		"SELECT v.question, v.value FROM rob_values v WHERE v.study_id = ?1 AND v.tool = 'rob2'"
 		" AND v.domain = ?2 AND v.assessor = ?3 AND v.question <> 'judgement'"
+		" AND v.outcome = ?4 AND v.timepoint = ?5"
 		" AND v.id = (SELECT max(w.id) FROM rob_values w WHERE w.study_id = v.study_id"
 		"  AND w.tool = v.tool AND w.domain = v.domain AND w.question = v.question"
+		"  AND w.outcome = v.outcome AND w.timepoint = v.timepoint"
 		"  AND w.assessor = v.assessor) ORDER BY v.question";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int rc;
 
 	if (!st)
 		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_int64(st, 1, k->study_id);
 	db_bind_text(st, 2, domain);
 	db_bind_text(st, 3, assessor);
+	db_bind_text(st, 4, k->outcome);
+	db_bind_text(st, 5, k->timepoint);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *v = sqlite3_column_text(st, 1);
 
@@ -649,27 +729,31 @@ static int answers_text(struct buf *out, struct lsr_db *db, int64_t study_id, co
 }
 
 static int collect(struct rstate *r, struct lsr_db *db, const struct protocol *p,
-		   int64_t study_id, const char *domain)
+		   const struct rkey *k, const char *domain)
 {
 	static const char sql[] =
 		"SELECT v.assessor, coalesce(v.value, v.proposed) FROM rob_values v"
 		" WHERE v.study_id = ?1 AND v.tool = ?2 AND v.domain = ?3 AND v.question IS ?4"
+		" AND v.outcome = ?5 AND v.timepoint = ?6"
 		" AND v.id = (SELECT max(w.id) FROM rob_values w WHERE w.study_id = v.study_id"
 		"  AND w.tool = v.tool AND w.domain = v.domain AND w.question IS v.question"
+		"  AND w.outcome = v.outcome AND w.timepoint = v.timepoint"
 		"  AND w.assessor = v.assessor) ORDER BY v.assessor";
 	static const char csql[] =
 		"SELECT judgement FROM rob_consensus WHERE study_id = ?1 AND tool = ?2 AND domain = ?3"
-		" ORDER BY id DESC LIMIT 1";
+		" AND outcome = ?4 AND timepoint = ?5 ORDER BY id DESC LIMIT 1";
 	int rob2 = is_rob2(p), need, rc;
 	sqlite3_stmt *st = db_prepare(db, sql);
 
 	memset(r, 0, sizeof(*r));
 	if (!st)
 		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_int64(st, 1, k->study_id);
 	db_bind_text(st, 2, p->risk_of_bias);
 	db_bind_text(st, 3, domain);
 	db_bind_text(st, 4, rob2 ? JUDGEMENT_ROW : NULL);
+	db_bind_text(st, 5, k->outcome);
+	db_bind_text(st, 6, k->timepoint);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && r->assessors.n < 64) {
 		const char *v = (const char *)sqlite3_column_text(st, 1);
 
@@ -686,7 +770,7 @@ static int collect(struct rstate *r, struct lsr_db *db, const struct protocol *p
 		for (size_t i = 0; i < r->assessors.n; i++) {
 			struct buf b = BUF_INIT;
 
-			if ((rc = answers_text(&b, db, study_id, domain, r->assessors.v[i])) < 0 ||
+			if ((rc = answers_text(&b, db, k, domain, r->assessors.v[i])) < 0 ||
 			    (rc = strv_push_owned(&r->detail, buf_detach(&b))) < 0)
 				return rc;
 		}
@@ -694,9 +778,11 @@ static int collect(struct rstate *r, struct lsr_db *db, const struct protocol *p
 	st = db_prepare(db, csql);
 	if (!st)
 		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_int64(st, 1, k->study_id);
 	db_bind_text(st, 2, p->risk_of_bias);
 	db_bind_text(st, 3, domain);
+	db_bind_text(st, 4, k->outcome);
+	db_bind_text(st, 5, k->timepoint);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->final = extract_rob_level_parse((const char *)sqlite3_column_text(st, 0), rob2);
@@ -717,7 +803,39 @@ static int collect(struct rstate *r, struct lsr_db *db, const struct protocol *p
 	return 0;
 }
 
-typedef int (*domain_fn)(const struct xstudy *s, const char *domain, struct rstate *r, void *payload);
+/* The results of a study that have judgements (or a consensus) of the
+ * protocol's tool, in order; the whole study ("" "") when none has. */
+static int study_results(struct strv *outcomes, struct strv *timepoints, struct lsr_db *db,
+			 const struct protocol *p, int64_t study_id)
+{
+	static const char sql[] =
+		"SELECT outcome, timepoint FROM rob_values WHERE study_id = ?1 AND tool = ?2"
+		" UNION SELECT outcome, timepoint FROM rob_consensus WHERE study_id = ?1 AND tool = ?2"
+		" ORDER BY 1, 2";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, study_id);
+	db_bind_text(st, 2, p->risk_of_bias);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = strv_push(outcomes, (const char *)sqlite3_column_text(st, 0))) < 0 ||
+		    (rc = strv_push(timepoints, (const char *)sqlite3_column_text(st, 1))) < 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != SQLITE_DONE)
+		return db_error(db, sql);
+	if (!outcomes->n && ((rc = strv_push(outcomes, "")) < 0 || (rc = strv_push(timepoints, "")) < 0))
+		return rc;
+	return 0;
+}
+
+typedef int (*domain_fn)(const struct xstudy *s, const struct rkey *k, const char *domain,
+			 struct rstate *r, void *payload);
 
 static int walk_domains(struct lsr_db *db, const struct protocol *p, domain_fn fn, void *payload)
 {
@@ -729,17 +847,26 @@ static int walk_domains(struct lsr_db *db, const struct protocol *p, domain_fn f
 	if ((rc = xstudies_load(&studies, db)) < 0)
 		return rc;
 	for (size_t i = 0; i < studies.n && rc == 0; i++) {
-		for (size_t k = 0; k <= nd && rc == 0; k++) {
-			struct rstate r;
-			const char *code = k < nd ? d[k].code : OVERALL;
+		struct strv outcomes = STRV_INIT, tps = STRV_INIT;
 
-			if (k == nd && !is_rob2(p))
-				break;
-			rc = collect(&r, db, p, studies.v[i].id, code);
-			if (rc == 0)
-				rc = fn(&studies.v[i], code, &r, payload);
-			rstate_release(&r);
+		rc = study_results(&outcomes, &tps, db, p, studies.v[i].id);
+		for (size_t j = 0; j < outcomes.n && rc == 0; j++) {
+			struct rkey key = { studies.v[i].id, outcomes.v[j], tps.v[j] };
+
+			for (size_t k = 0; k <= nd && rc == 0; k++) {
+				struct rstate r;
+				const char *code = k < nd ? d[k].code : OVERALL;
+
+				if (k == nd && !is_rob2(p))
+					break;
+				rc = collect(&r, db, p, &key, code);
+				if (rc == 0)
+					rc = fn(&studies.v[i], &key, code, &r, payload);
+				rstate_release(&r);
+			}
 		}
+		strv_release(&outcomes);
+		strv_release(&tps);
 	}
 	xstudies_release(&studies);
 	return rc;
@@ -752,8 +879,8 @@ struct rcompare {
 	void *payload;
 };
 
-static int compare_domain(const struct xstudy *s, const char *domain, struct rstate *r,
-			  void *payload)
+static int compare_domain(const struct xstudy *s, const struct rkey *k, const char *domain,
+			  struct rstate *r, void *payload)
 {
 	struct rcompare *c = payload;
 	struct extract_rob_item it;
@@ -763,6 +890,8 @@ static int compare_domain(const struct xstudy *s, const char *domain, struct rst
 	if (!c->all && r->final != ROB_NONE)
 		return 0;
 	it.study = s->label;
+	it.outcome = k->outcome;
+	it.timepoint = k->timepoint;
 	it.domain = domain;
 	it.nassessors = r->assessors.n;
 	it.assessors = (const char *const *)r->assessors.v;
@@ -782,13 +911,35 @@ int extract_rob_compare(size_t *open, struct lsr_db *db, const struct protocol *
 	return walk_domains(db, p, compare_domain, &c);
 }
 
+/* an outcome (and time point) named for RoB 2; "" "" for the whole study */
+static int check_result(const struct protocol *p, const char *outcome, const char *timepoint)
+{
+	const struct protocol_outcome *po;
+
+	if (!*outcome && !*timepoint)
+		return 0;
+	if (!is_rob2(p))
+		return lsr_error_set(LSR_EUSAGE, "RoB 1 is judged per study: --outcome needs risk_of_bias: rob2");
+	if (!*outcome)
+		return lsr_error_set(LSR_EUSAGE, "--timepoint needs --outcome");
+	if (!(po = protocol_outcome_find(p, outcome)))
+		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in protocol.yaml's extraction.outcomes",
+				     outcome);
+	if (*timepoint && !p->rob2_per_timepoint)
+		return lsr_error_set(LSR_EUSAGE,
+				     "RoB 2 is judged per time point only with extraction.rob2_per_timepoint: true");
+	if (*timepoint && po->timepoints.n && !strv_contains(&po->timepoints, timepoint))
+		return lsr_error_set(LSR_ENOTFOUND, "outcome '%s' has no time point '%s'", outcome, timepoint);
+	return 0;
+}
+
 int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char *study,
-			const char *domain, const char *judgement, const char *reason,
-			const char *by)
+			const char *outcome, const char *timepoint, const char *domain,
+			const char *judgement, const char *reason, const char *by)
 {
 	static const char sql[] =
-		"INSERT INTO rob_consensus(study_id, tool, domain, judgement, reason, actor, at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+		"INSERT INTO rob_consensus(study_id, tool, domain, judgement, reason, actor, at, outcome,"
+		" timepoint) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	struct xstudies studies;
 	const struct xstudy *s;
 	int rob2 = is_rob2(p), rc;
@@ -796,8 +947,12 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 	char now[CLOCK_ISO_LEN];
 	sqlite3_stmt *st;
 
+	outcome = outcome ? outcome : "";
+	timepoint = timepoint ? timepoint : "";
 	if (!reason || !*reason)
 		return lsr_error_set(LSR_EUSAGE, "a consensus needs --reason TEXT");
+	if ((rc = check_result(p, outcome, timepoint)) < 0)
+		return rc;
 	if (domain_index(p, domain) < 0 && !(rob2 && !strcmp(domain, OVERALL))) {
 		struct buf opts = BUF_INIT;
 
@@ -832,6 +987,8 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 	db_bind_text(st, 5, reason);
 	db_bind_text(st, 6, db_actor());
 	db_bind_text(st, 7, now);
+	db_bind_text(st, 8, outcome);
+	db_bind_text(st, 9, timepoint);
 	if ((rc = db_step_done(db, st)) < 0)
 		goto fail;
 	{
@@ -840,6 +997,10 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 				      "by", by ? by : db_actor());
 		char obj[64];
 
+		if (*outcome)
+			json_object_set_new(j, "outcome", json_string(outcome));
+		if (*timepoint)
+			json_object_set_new(j, "timepoint", json_string(timepoint));
 		snprintf(obj, sizeof(obj), "study %lld", (long long)s->id);
 		rc = db_audit_json(db, "rob-consensus", obj, j);
 		if (rc < 0)
@@ -855,78 +1016,221 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* figures */
+/* the judgements of one result, with the study-level fallback */
 
-struct rplot {
-	struct extract_robplot *p;
-	const struct protocol *proto;
-	const struct strv *weights;
-	size_t ncols;
-	enum rob_level *levels;  /* nstudies x ncols */
-	struct extract_robplot_study *studies;
-	size_t n;
-	int rc_weight;
-};
-
-static int plot_domain(const struct xstudy *s, const char *domain, struct rstate *r, void *payload)
+/* whether anything of the protocol's tool is recorded for the result */
+static int result_recorded(int *yes, struct lsr_db *db, const struct protocol *p, const struct rkey *k)
 {
-	struct rplot *pl = payload;
-	size_t col;
+	static const char sql[] =
+		"SELECT EXISTS(SELECT 1 FROM rob_values WHERE study_id = ?1 AND tool = ?2"
+		"  AND outcome = ?3 AND timepoint = ?4)"
+		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE study_id = ?1 AND tool = ?2"
+		"  AND outcome = ?3 AND timepoint = ?4)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
 
-	if (!pl->n || strcmp(pl->studies[pl->n - 1].label, s->label)) {
-		struct extract_robplot_study *st = &pl->studies[pl->n];
-		const char *w = NULL;
-		size_t len = strlen(s->label);
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, k->study_id);
+	db_bind_text(st, 2, p->risk_of_bias);
+	db_bind_text(st, 3, k->outcome);
+	db_bind_text(st, 4, k->timepoint);
+	rc = sqlite3_step(st);
+	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+}
 
-		st->label = xstrdup(s->label);
-		if (!st->label)
-			return LSR_ENOMEM;
-		st->levels = pl->levels + pl->n * pl->ncols;
-		st->weight = 1;
-		pl->n++;
-		for (size_t i = 0; pl->weights && i < pl->weights->n; i++)
-			if (!strncmp(pl->weights->v[i], s->label, len) && pl->weights->v[i][len] == '=')
-				w = pl->weights->v[i] + len + 1;
-		if (w && !xparse_number(&st->weight, w))
-			return lsr_error_set(LSR_EUSAGE, "the weight of study '%s' must be a number, not '%s'",
-					     s->label, w);
+/*
+ * The key whose judgements stand for a result: the result's own (outcome
+ * and time point) when any is recorded, else the outcome's for every time
+ * point, else the study's.  RoB 1 is always the study's.
+ */
+static int result_key(struct rkey *k, struct lsr_db *db, const struct protocol *p)
+{
+	int yes = 0, rc;
+
+	if (!is_rob2(p)) {
+		k->outcome = k->timepoint = "";
+		return 0;
 	}
-	col = !strcmp(domain, OVERALL) ? pl->ncols - 1 : (size_t)domain_index(pl->proto, domain);
-	pl->levels[(pl->n - 1) * pl->ncols + col] = r->final;
+	if (*k->outcome && *k->timepoint) {
+		if ((rc = result_recorded(&yes, db, p, k)) < 0 || yes)
+			return rc;
+		k->timepoint = "";
+	}
+	if (*k->outcome) {
+		if ((rc = result_recorded(&yes, db, p, k)) < 0 || yes)
+			return rc;
+	}
+	k->outcome = k->timepoint = "";
 	return 0;
 }
 
-int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
-			  const struct protocol *p, const struct strv *weights)
+/* RoB 1 has no overall judgement of its own: the Handbook's summary rule
+ * (Higgins & Altman 2008, Table 8.7.a): high if any domain is high, low if
+ * all are low, otherwise unclear; not yet when a domain is open. */
+static enum rob_level rob1_overall(const enum rob_level *dom)
+{
+	enum rob_level o = ROB_LOW;
+
+	for (size_t i = 0; i < ROB1_NDOMAINS; i++) {
+		if (dom[i] == ROB_HIGH)
+			return ROB_HIGH;
+		if (dom[i] == ROB_NONE)
+			o = ROB_NONE;
+		else if (dom[i] == ROB_SOME && o == ROB_LOW)
+			o = ROB_SOME;
+	}
+	return o;
+}
+
+/* levels[d] for each domain, then the overall (RoB 1: the summary rule) */
+static int key_levels(enum rob_level *levels, struct lsr_db *db, const struct protocol *p,
+		      const struct rkey *k)
+{
+	size_t nd;
+	const struct extract_rob_domain *d = domains(p, &nd);
+	int rc = 0;
+
+	for (size_t i = 0; i <= nd && rc == 0; i++) {
+		struct rstate r;
+
+		if (i == nd && !is_rob2(p)) {
+			levels[nd] = rob1_overall(levels);
+			break;
+		}
+		rc = collect(&r, db, p, k, i < nd ? d[i].code : OVERALL);
+		levels[i] = r.final;
+		rstate_release(&r);
+	}
+	return rc;
+}
+
+int extract_rob_result_levels(enum rob_level *levels, struct lsr_db *db, const struct protocol *p,
+			      const char *study, const char *outcome, const char *timepoint)
 {
 	struct xstudies studies;
-	struct rplot pl;
+	const struct xstudy *s;
+	struct rkey k;
+	int rc;
+
+	if ((rc = xstudies_load(&studies, db)) < 0)
+		return rc;
+	s = xstudies_find(&studies, study);
+	if (!s) {
+		rc = lsr_error_set(LSR_ENOTFOUND, "no study '%s'", study);
+		goto out;
+	}
+	k = (struct rkey){ s->id, outcome ? outcome : "", timepoint ? timepoint : "" };
+	if ((rc = result_key(&k, db, p)) == 0)
+		rc = key_levels(levels, db, p, &k);
+out:
+	xstudies_release(&studies);
+	return rc;
+}
+
+int extract_rob_result_judgement(struct lsr_db *db, const char *study, const char *outcome,
+				 const char *timepoint, char *out, size_t outsz)
+{
+	enum rob_level levels[ROB1_NDOMAINS + 1];
+	struct protocol *p = NULL;
+	struct buf path = BUF_INIT;
+	const char *dbp = db_path(db), *slash = strrchr(dbp, '/');
 	size_t nd;
 	int rc;
 
+	if (outsz)
+		out[0] = '\0';
+	if (slash)
+		buf_printf(&path, "%.*s/%s", (int)(slash - dbp), dbp, LSR_PROTOCOL_FILE);
+	else
+		buf_adds(&path, LSR_PROTOCOL_FILE);
+	rc = protocol_load(&p, path.s);
+	buf_release(&path);
+	if (rc < 0)
+		return rc;
+	domains(p, &nd);
+	if ((rc = extract_rob_result_levels(levels, db, p, study, outcome, timepoint)) == 0 &&
+	    levels[nd] != ROB_NONE)
+		snprintf(out, outsz, "%s", extract_rob_level_name(levels[nd], is_rob2(p)));
+	protocol_free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* figures */
+
+int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
+				 const struct protocol *p, const struct strv *weights,
+				 const char *outcome, const char *timepoint)
+{
+	struct xstudies studies;
+	struct extract_robplot_study *ps;
+	enum rob_level *levels;
+	size_t nd, ncols;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
-	memset(&pl, 0, sizeof(pl));
+	outcome = outcome ? outcome : "";
+	timepoint = timepoint ? timepoint : "";
+	if ((rc = check_result(p, outcome, timepoint)) < 0)
+		return rc;
 	out->domains = domains(p, &nd);
 	out->ndomains = nd;
 	out->rob2 = is_rob2(p);
 	out->has_overall = out->rob2;
-	if ((rc = xstudies_load(&studies, db)) < 0)
+	if (*outcome) {
+		struct buf b = BUF_INIT;
+
+		if (buf_printf(&b, "%s%s%s", outcome, *timepoint ? " at " : "", timepoint) < 0 ||
+		    !(out->result = buf_detach(&b))) {
+			buf_release(&b);
+			return lsr_error_oom();
+		}
+	}
+	if ((rc = xstudies_load(&studies, db)) < 0) {
+		free((char *)out->result);
+		out->result = NULL;
 		return rc;
-	pl.p = out;
-	pl.proto = p;
-	pl.weights = weights;
-	pl.ncols = nd + (out->has_overall != 0);
+	}
+	/* every row keeps room for nd + 1 levels (RoB 1's summary rule
+	 * fills the last); the figure reads ncols of them */
+	ncols = nd + 1;
 	/* one block: the studies, then their levels */
-	pl.studies = calloc(1, (studies.n + 1) * sizeof(*pl.studies) +
-			       (studies.n * pl.ncols + 1) * sizeof(*pl.levels));
-	if (pl.studies)
-		pl.levels = (enum rob_level *)(pl.studies + studies.n + 1);
-	xstudies_release(&studies);
-	if (!pl.studies)
+	ps = calloc(1, (studies.n + 1) * sizeof(*ps) + (studies.n * ncols + 1) * sizeof(*levels));
+	if (!ps) {
+		xstudies_release(&studies);
+		free((char *)out->result);
+		out->result = NULL;
 		return lsr_error_oom();
-	out->studies = pl.studies;
-	rc = walk_domains(db, p, plot_domain, &pl);
-	out->nstudies = pl.n;
+	}
+	levels = (enum rob_level *)(ps + studies.n + 1);
+	out->studies = ps;
+	for (size_t i = 0; i < studies.n && rc == 0; i++) {
+		const char *label = studies.v[i].label, *w = NULL;
+		size_t len = strlen(label);
+		struct rkey k = { studies.v[i].id, outcome, timepoint };
+
+		ps[i].levels = levels + i * ncols;
+		ps[i].weight = 1;
+		if (!(ps[i].label = xstrdup(label))) {
+			rc = LSR_ENOMEM;
+			break;
+		}
+		out->nstudies++;
+		for (size_t j = 0; weights && j < weights->n; j++)
+			if (!strncmp(weights->v[j], label, len) && weights->v[j][len] == '=')
+				w = weights->v[j] + len + 1;
+		if (w && !xparse_number(&ps[i].weight, w)) {
+			rc = lsr_error_set(LSR_EUSAGE, "the weight of study '%s' must be a number, not '%s'",
+					   label, w);
+			break;
+		}
+		if ((rc = result_key(&k, db, p)) == 0)
+			rc = key_levels(levels + i * ncols, db, p, &k);
+	}
+	xstudies_release(&studies);
 	if (rc < 0) {
 		extract_rob_plot_free(out);
 		return rc;
@@ -934,8 +1238,16 @@ int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 	return 0;
 }
 
+int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
+			  const struct protocol *p, const struct strv *weights)
+{
+	return extract_rob_plot_data_result(out, db, p, weights, NULL, NULL);
+}
+
 void extract_rob_plot_free(struct extract_robplot *p)
 {
+	free((char *)p->result);
+	p->result = NULL;
 	if (!p->studies)
 		return;
 	for (size_t i = 0; i < p->nstudies; i++)

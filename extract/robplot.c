@@ -64,7 +64,8 @@ static size_t text_width(const char *s)
 	return n;
 }
 
-static int open_svg(struct buf *out, int width, int height, const char *title)
+/* the document's title, with the result (RoB 2 per result) when drawn for one */
+static int open_svg(struct buf *out, int width, int height, const char *title, const char *result)
 {
 	int rc = buf_printf(out,
 			    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -75,6 +76,11 @@ static int open_svg(struct buf *out, int width, int height, const char *title)
 
 	if (rc == 0)
 		rc = svg_escape(out, title);
+	if (rc == 0 && result && *result) {
+		rc = buf_adds(out, ": ");
+		if (rc == 0)
+			rc = svg_escape(out, result);
+	}
 	if (rc == 0)
 		rc = buf_printf(out, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#FFFFFF\"/>\n",
 				width, height);
@@ -193,7 +199,7 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 
 	rc = open_svg(out, width, height,
 		      p->rob2 ? "Risk of bias (RoB 2): traffic-light plot"
-			      : "Risk of bias (RoB 1): summary of judgements per study");
+			      : "Risk of bias (RoB 1): summary of judgements per study", p->result);
 	/* the grid's background and column heads */
 	if (rc == 0)
 		rc = buf_printf(out,
@@ -266,7 +272,8 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 
 	rc = open_svg(out, width, height,
 		      p->rob2 ? "Risk of bias (RoB 2): summary plot"
-			      : "Risk of bias (RoB 1): judgements per domain, as percentages across studies");
+			      : "Risk of bias (RoB 1): judgements per domain, as percentages across studies",
+		      p->result);
 	for (size_t k = 0; k < nrows && rc == 0; k++) {
 		double w[4] = { 0, 0, 0, 0 }, total = 0, x = left;
 		int y = top + (int)k * (BAR_H + BAR_GAP);

@@ -9,11 +9,18 @@
  *
  * CIs that leave the axis end in an arrow at its edge.  A random-effects
  * analysis adds its prediction interval as a row under the total.
+ *
+ * With risk-of-bias data (pool_plot_opts.rob), RevMan's risk-of-bias
+ * columns follow the plot: one coloured dot per domain and the overall
+ * judgement on each study row (green "+" low, yellow "?" unclear or "-"
+ * some concerns, red "x" high, each with a tooltip), and the legend
+ * naming the domains under the figure.
  */
 #include "pool_int.h"
 #include "../util/err.h"
 #include "../util/svg.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +31,8 @@
 #define GAP 12.0       /* between columns */
 #define PLOT_W 240.0   /* the plot area */
 #define NCOLMAX 6
+#define ROB_CELL 16.0  /* a risk-of-bias column */
+#define ROB_R 6.0      /* its dot's radius */
 
 struct col {
 	double x;     /* right edge (data) */
@@ -41,6 +50,7 @@ struct layout {
 	double weight_x;          /* right edge */
 	double eff_x, eff_w;      /* effect text, left edge */
 	double plot_x;            /* left edge of the axis */
+	double rob_x;             /* left edge of the risk-of-bias columns */
 	double lo, hi;            /* axis range on the analysis scale */
 	double width, height;
 	double y;                 /* top of the next row */
@@ -200,6 +210,93 @@ static void ci_line(struct layout *L, double lb, double ub, double yc)
 	}
 }
 
+static const char *const rob_fill[4] = { "#D9D9D9", "#02C100", "#E2DF07", "#BF0000" };
+
+static const char *rob_symbol(int l, int rob2)
+{
+	return l == 1 ? "+" : l == 2 ? (rob2 ? "-" : "?") : l == 3 ? "x" : "";
+}
+
+static const char *rob_label(int l, int rob2)
+{
+	return l == 1 ? "Low risk of bias" : l == 2 ? (rob2 ? "Some concerns" : "Unclear risk of bias")
+	       : l == 3 ? "High risk of bias" : "Not assessed";
+}
+
+static void emit_escaped(struct layout *L, const char *s)
+{
+	if (L->svg.rc == 0 && svg_escape(L->svg.out, s) < 0)
+		L->svg.rc = LSR_ENOMEM;
+}
+
+static void emit_raw(struct layout *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit_raw(struct layout *L, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (L->svg.rc == 0 && buf_vprintf(L->svg.out, fmt, ap) < 0)
+		L->svg.rc = LSR_ENOMEM;
+	va_end(ap);
+}
+
+/* a risk-of-bias column's width: a cell, or its head ("Overall") */
+static double rob_w(const struct layout *L, size_t c)
+{
+	return fmax(ROB_CELL, svg_text_width(L->po->rob->heads[c], FS_SMALL) + 4);
+}
+
+/* the centre of column c */
+static double rob_cx(const struct layout *L, size_t c)
+{
+	double x = L->rob_x;
+
+	for (size_t j = 0; j < c; j++)
+		x += rob_w(L, j);
+	return x + rob_w(L, c) / 2;
+}
+
+/* the risk-of-bias dots of study i */
+static void rob_dots(struct layout *L, size_t i)
+{
+	const struct pool_plot_rob *rb = L->po->rob;
+
+	for (size_t c = 0; c < rb->ncols; c++) {
+		int l = rb->levels[i * rb->ncols + c];
+		double cx = rob_cx(L, c), cy = mid(L);
+
+		if (l < 0 || l > 3)
+			l = 0;
+		emit_raw(L, "<g><title>");
+		emit_escaped(L, L->r->in->studies[i].label);
+		emit_raw(L, ", ");
+		emit_escaped(L, rb->names[c]);
+		emit_raw(L, ": %s</title>", rob_label(l, rb->rob2));
+		emit_raw(L, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"%s\" stroke=\"#404040\""
+			 " stroke-width=\"0.6\"/>", cx, cy, ROB_R, rob_fill[l]);
+		if (l)
+			emit_raw(L, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" font-size=\"9\""
+				 " font-weight=\"bold\" fill=\"%s\">%s</text>", cx, cy + 3,
+				 l == 2 ? "#000000" : "#FFFFFF", rob_symbol(l, rb->rob2));
+		emit_raw(L, "</g>\n");
+	}
+}
+
+/* the legend under the figure; returns its height */
+static double rob_legend(struct layout *L, double y)
+{
+	const struct pool_plot_rob *rb = L->po->rob;
+	char line[512];
+
+	svg_text(&L->svg, L->label_x, y + ROW * 0.72, SVG_START, SVG_BOLD, FS_SMALL, "Risk of bias legend");
+	for (size_t c = 0; c < rb->ncols; c++) {
+		snprintf(line, sizeof(line), "(%s) %s", rb->heads[c], rb->names[c]);
+		svg_text(&L->svg, L->label_x, y + (double)(c + 1) * ROW + ROW * 0.72, SVG_START, 0,
+			 FS_SMALL, line);
+	}
+	return (double)(rb->ncols + 1) * ROW;
+}
+
 static void study_row(struct layout *L, size_t i)
 {
 	const struct pool_result *r = L->r;
@@ -235,6 +332,8 @@ static void study_row(struct layout *L, size_t i)
 	} else if (e->status == POOL_EST_EXCLUDED) {
 		ci_line(L, e->ci_lb, e->ci_ub, mid(L));
 	}
+	if (L->po->rob)
+		rob_dots(L, i);
 	L->y += ROW;
 }
 
@@ -393,6 +492,20 @@ static void measure(struct layout *L)
 		L->plot_x = fmax(L->plot_x, L->label_x + foot + 2 * GAP);
 	}
 	L->width = L->plot_x + PLOT_W + 2 * MARGIN;
+	if (L->po->rob) {
+		const struct pool_plot_rob *rb = L->po->rob;
+
+		L->rob_x = L->plot_x + PLOT_W + 2 * GAP;
+		L->width = L->rob_x + 2 * MARGIN;
+		for (size_t c = 0; c < rb->ncols; c++)
+			L->width += rob_w(L, c);
+		for (size_t c = 0; c < rb->ncols; c++) {
+			char line[512];
+
+			snprintf(line, sizeof(line), "(%s) %s", rb->heads[c], rb->names[c]);
+			L->width = fmax(L->width, L->label_x + svg_text_width(line, FS_SMALL) + MARGIN);
+		}
+	}
 }
 
 static void headers(struct layout *L)
@@ -418,6 +531,9 @@ static void headers(struct layout *L)
 	}
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, title);
 	text(L, L->plot_x + PLOT_W / 2, SVG_MIDDLE, SVG_BOLD, FS, title);
+	if (po->rob)
+		text(L, (rob_cx(L, 0) + rob_cx(L, po->rob->ncols - 1)) / 2, SVG_MIDDLE, SVG_BOLD, FS,
+		     "Risk of Bias");
 	L->y += ROW;
 	text(L, L->label_x, SVG_START, SVG_BOLD, FS, "Study or Subgroup");
 	for (int c = 0; c < L->ncol; c++)
@@ -425,6 +541,8 @@ static void headers(struct layout *L)
 	text(L, L->weight_x, SVG_END, SVG_BOLD, FS, "Weight");
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, m);
 	text(L, L->plot_x + PLOT_W / 2, SVG_MIDDLE, SVG_BOLD, FS, m);
+	for (size_t c = 0; po->rob && c < po->rob->ncols; c++)
+		text(L, rob_cx(L, c), SVG_MIDDLE, SVG_BOLD, FS_SMALL, po->rob->heads[c]);
 	L->y += ROW + 2;
 	svg_line(&L->svg, L->label_x, L->y - 2, L->width - MARGIN, L->y - 2, "#000000", 0.8, NULL);
 	L->y += 2;
@@ -521,6 +639,8 @@ int pool_forest_svg(struct buf *out, const struct pool_result *r, const struct p
 	}
 	axis(&L, ticks, nt, top, axis_y);
 	L.height = fmax(L.y, axis_y + 2 * ROW + FS_SMALL) + MARGIN;
+	if (L.po->rob)
+		L.height += rob_legend(&L, L.height - MARGIN + ROW / 2) + ROW / 2;
 	free(mask);
 	if ((rc = svg_error(&L.svg)) < 0) {
 		buf_release(&body);

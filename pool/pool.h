@@ -369,15 +369,27 @@ int pool_table_render(struct buf *out, const struct pool_result *r);
 
 /* --- figures ------------------------------------------------------------ */
 
+/* Risk-of-bias columns beside a forest plot (RevMan's): one dot per
+ * domain and the overall judgement for each study row, and a legend. */
+struct pool_plot_rob {
+	int rob2;                    /* "Some concerns" (RoB 2) or "Unclear" (RoB 1) */
+	size_t ncols;                /* columns: the domains, then the overall */
+	const char *const *heads;    /* ncols column heads ("A", "D1", "Overall") */
+	const char *const *names;    /* ncols names for the legend */
+	const int *levels;           /* k x ncols: 0 not assessed, 1 low, 2 some
+				      * concerns/unclear, 3 high (enum rob_level) */
+};
+
 struct pool_plot_opts {
 	const char *title;          /* NULL: none */
 	const char *label_e;        /* "Experimental" */
 	const char *label_c;        /* "Control" */
 	const char *favours_left;   /* "Favours [experimental]" */
 	const char *favours_right;  /* "Favours [control]" */
+	const struct pool_plot_rob *rob; /* forest plot: risk-of-bias columns, or NULL */
 };
 
-#define POOL_PLOT_OPTS_INIT { NULL, NULL, NULL, NULL, NULL }
+#define POOL_PLOT_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* A forest plot laid out as RevMan 5's, as an SVG document. */
 int pool_forest_svg(struct buf *out, const struct pool_result *r,

@@ -164,12 +164,93 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* ---- risk of bias: the forest plot's columns and the sensitivity analysis ---- */
+
+/* The spec's sensitivity ({"rule": R, "exclude": [studies]}): the
+ * analysis's own exclude list, then the studies at that risk. */
+static int sens_from_spec(struct pool_review *r)
+{
+	json_t *sens = json_object_get(r->spec, "sensitivity"), *ex = json_object_get(r->spec, "exclude");
+	json_t *risk = json_object_get(sens, "exclude"), *v;
+	size_t i, n = 0;
+
+	if (!json_is_object(sens))
+		return 0;
+	r->sens_rule = jstr(sens, "rule");
+	r->sens_exclude = calloc(json_array_size(ex) + json_array_size(risk) + 1, sizeof(*r->sens_exclude));
+	if (!r->sens_exclude)
+		return lsr_error_oom();
+	json_array_foreach(ex, i, v)
+		r->sens_exclude[n++] = json_string_value(v);
+	json_array_foreach(risk, i, v)
+		r->sens_exclude[n++] = json_string_value(v);
+	r->nsens_exclude = n;
+	r->nsens_risk = json_array_size(risk);
+	return 0;
+}
+
+/* The judgements of each data row (the result's, else the study's, as
+ * extract_rob_result_levels gives them) as "rob": [domains..., overall]
+ * in rows with any; the tool as the spec's "rob" when a row has one.  A
+ * sensitivity rule adds the studies it leaves out to the spec. */
+static int rob_data(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
+		    const struct protocol_analysis *pa)
+{
+	int rob2 = p->risk_of_bias && !strcmp(p->risk_of_bias, "rob2"), any = 0, rc;
+	size_t nd = rob2 ? ROB2_NDOMAINS : ROB1_NDOMAINS, i;
+	enum rob_level cut = pa->sensitivity && !strcmp(pa->sensitivity, "exclude_some_concerns") ? ROB_SOME
+											      : ROB_HIGH;
+	json_t *row, *risk = json_array();
+
+	if (!risk)
+		return lsr_error_oom();
+	json_array_foreach(r->data, i, row) {
+		enum rob_level lv[ROB1_NDOMAINS + 1];
+		json_t *a;
+		int has = 0;
+
+		if ((rc = extract_rob_result_levels(lv, db, p, jstr(row, "study"), r->outcome,
+						    jstr(row, "timepoint"))) < 0) {
+			json_decref(risk);
+			return rc;
+		}
+		for (size_t d = 0; d <= nd; d++)
+			has |= lv[d] != ROB_NONE;
+		if (!has)
+			continue;
+		any = 1;
+		a = json_array();
+		for (size_t d = 0; d <= nd; d++)
+			json_array_append_new(a, json_string(extract_rob_level_name(lv[d], rob2)));
+		json_object_set_new(row, "rob", a);
+		if (pa->sensitivity && lv[nd] >= cut) {
+			size_t j;
+			json_t *v;
+
+			json_array_foreach(risk, j, v)
+				if (!strcmp(json_string_value(v), jstr(row, "study")))
+					break;
+			if (j == json_array_size(risk))
+				json_array_append_new(risk, json_string(jstr(row, "study")));
+		}
+	}
+	if (any)
+		json_object_set_new(r->spec, "rob", json_string(rob2 ? "rob2" : "rob1"));
+	if (pa->sensitivity)
+		json_object_set_new(r->spec, "sensitivity",
+				    json_pack("{s:s, s:o}", "rule", pa->sensitivity, "exclude", risk));
+	else
+		json_decref(risk);
+	return 0;
+}
+
 /* Engine options from a spec. */
 static int opts_from_spec(struct pool_review *r)
 {
 	static const struct pool_opts init = POOL_OPTS_INIT;
 	json_t *hk = json_object_get(r->spec, "hk"), *ex = json_object_get(r->spec, "exclude"), *v;
 	size_t i;
+	int rc;
 
 	r->opts = init;
 	if (pool_measure_parse(&r->opts.measure, jstr(r->spec, "measure")) < 0 ||
@@ -209,6 +290,8 @@ static int opts_from_spec(struct pool_review *r)
 		r->opts.exclude = r->exclude;
 		r->opts.nexclude = json_array_size(ex);
 	}
+	if ((rc = sens_from_spec(r)) < 0)
+		return rc;
 	if (json_is_string(json_object_get(r->spec, "subgroup")))
 		r->opts.extras |= POOL_SUBGROUPS;
 	/* time points are the same participants again: subtotals only,
@@ -610,6 +693,10 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	if (rc == 0 && r->data)
 		rc = regression_data(r, db, p, pa, d, n);
 	extract_study_data_free(d, n);
+	if (rc == 0 && r->data)
+		rc = rob_data(r, db, p, pa);
+	if (rc == 0 && pa->sensitivity)
+		rc = sens_from_spec(r);
 	if (rc < 0)
 		return rc;
 	if ((rc = input_from_data(r)) < 0 || (rc = hash_inputs(r)) < 0)
@@ -620,11 +707,40 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	return 0;
 }
 
+/* The sensitivity analysis: the same model without the studies at risk
+ * (no add-ons); none when it would leave no study. */
+static int run_sensitivity(struct pool_review *r)
+{
+	struct pool_opts o = r->opts;
+	size_t left = 0;
+
+	if (!r->sens_rule)
+		return 0;
+	for (size_t i = 0; i < r->k; i++) {
+		size_t j = 0;
+
+		while (j < r->nsens_exclude && strcmp(r->sens_exclude[j], r->studies[i].label))
+			j++;
+		left += j == r->nsens_exclude;
+	}
+	if (!left)
+		return strv_pushf(&r->warnings, "sensitivity analysis (%s): no study is left", r->sens_rule);
+	o.exclude = r->sens_exclude;
+	o.nexclude = r->nsens_exclude;
+	o.extras &= ~(unsigned)(POOL_LEAVE_ONE_OUT | POOL_CUMULATIVE | POOL_INFLUENCE | POOL_EGGER |
+				POOL_BEGG | POOL_TRIMFILL | POOL_METAREG);
+	if (pool_run(&r->sens, &r->in, &o) < 0)
+		return lsr_error_wrap("analysis '%s': sensitivity analysis (%s)", r->name, r->sens_rule);
+	return 0;
+}
+
 int pool_review_run(struct pool_review *r)
 {
 	if (r->k == 0)
 		return 0;
-	return pool_run(&r->res, &r->in, &r->opts) < 0 ? lsr_error_wrap("analysis '%s'", r->name) : 0;
+	if (pool_run(&r->res, &r->in, &r->opts) < 0)
+		return lsr_error_wrap("analysis '%s'", r->name);
+	return run_sensitivity(r);
 }
 
 void pool_review_release(struct pool_review *r)
@@ -644,6 +760,9 @@ void pool_review_release(struct pool_review *r)
 	strv_release(&r->strings);
 	if (r->res)
 		pool_result_free(r->res);
+	if (r->sens)
+		pool_result_free(r->sens);
+	free(r->sens_exclude);
 	strv_release(&r->warnings);
 	memset(r, 0, sizeof(*r));
 }
@@ -678,6 +797,8 @@ int pool_review_store(struct pool_review *r, struct lsr_db *db, int update_no)
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_error(db, last_sql);
 	res = r->res ? pool_result_json(r->res) : json_null();
+	if (r->sens && json_is_object(res))
+		json_object_set_new(res, "sensitivity", pool_result_json(r->sens));
 	spec = json_dumps(r->spec, JSON_COMPACT | JSON_SORT_KEYS);
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 	result = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
@@ -780,14 +901,59 @@ int pool_review_stored_names(struct strv *out, struct lsr_db *db, const struct p
 
 /* ---- output ------------------------------------------------------------------- */
 
+/* The risk-of-bias columns from the data rows' "rob" (RoB 1: RevMan's
+ * domains A to G; RoB 2: D1 to D5 and the overall judgement); rb->levels
+ * is allocated (NULL without risk-of-bias data). */
+static int forest_rob(struct pool_plot_rob *rb, const struct pool_review *r, const char **heads,
+		      const char **names)
+{
+	static const char *const abc[ROB1_NDOMAINS] = { "A", "B", "C", "D", "E", "F", "G" };
+	const char *tool = jstr(r->spec, "rob");
+	int *levels;
+	json_t *row;
+	size_t i;
+
+	memset(rb, 0, sizeof(*rb));
+	if (!tool)
+		return 0;
+	rb->rob2 = !strcmp(tool, "rob2");
+	rb->ncols = rb->rob2 ? ROB2_NDOMAINS + 1 : ROB1_NDOMAINS;
+	for (size_t c = 0; c < rb->ncols; c++) {
+		const struct extract_rob_domain *d = rb->rob2 ? extract_rob2_domains : extract_rob1_domains;
+
+		heads[c] = c == ROB2_NDOMAINS && rb->rob2 ? "Overall" : rb->rob2 ? d[c].label : abc[c];
+		names[c] = c == ROB2_NDOMAINS && rb->rob2 ? "Overall risk of bias" : d[c].name;
+	}
+	rb->heads = heads;
+	rb->names = names;
+	levels = calloc(r->k * rb->ncols + 1, sizeof(*levels));
+	if (!levels)
+		return lsr_error_oom();
+	json_array_foreach(r->data, i, row) {
+		json_t *a = json_object_get(row, "rob");
+
+		for (size_t c = 0; i < r->k && c < rb->ncols && c < json_array_size(a); c++)
+			levels[i * rb->ncols + c] =
+				(int)extract_rob_level_parse(json_string_value(json_array_get(a, c)), rb->rob2);
+	}
+	rb->levels = levels;
+	return 0;
+}
+
 int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
 {
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
+	struct pool_plot_rob rb;
+	const char *heads[ROB1_NDOMAINS + 1], *names[ROB1_NDOMAINS + 1];
 	char title[512];
-	int lower = r->better && !strcmp(r->better, "lower");
+	int lower = r->better && !strcmp(r->better, "lower"), rc;
 
 	if (!r->res)
 		return lsr_error_set(LSR_ENOTFOUND, "analysis '%s' has no data to plot", r->name);
+	if ((rc = forest_rob(&rb, r, heads, names)) < 0)
+		return rc;
+	if (rb.levels)
+		po.rob = &rb;
 	snprintf(title, sizeof(title), "%s: %s%s%s", r->name, r->outcome,
 		 r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
 	po.title = title;
@@ -799,7 +965,9 @@ int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
 		po.favours_left = NULL;
 		po.favours_right = NULL;
 	}
-	return pool_forest_svg(out, r->res, &po);
+	rc = pool_forest_svg(out, r->res, &po);
+	free((int *)rb.levels);
+	return rc;
 }
 
 int pool_review_figures(const struct pool_review *r,
@@ -911,6 +1079,38 @@ static int addons_text(struct buf *out, const struct pool_review *r)
 	return rc;
 }
 
+int pool_review_sensitivity_text(struct buf *out, const struct pool_review *r)
+{
+	const struct pool_summary *m;
+	const char *risk;
+	int rc, rob1;
+
+	if (!r->sens_rule)
+		return 0;
+	rob1 = jstr(r->spec, "rob") && !strcmp(jstr(r->spec, "rob"), "rob1");
+	risk = strcmp(r->sens_rule, "exclude_some_concerns") ? "high risk of bias"
+	       : rob1 ? "unclear or high risk of bias" : "some concerns or high risk of bias";
+	rc = buf_printf(out, "  sensitivity analysis (%s): ", r->sens_rule);
+	if (rc == 0 && !r->nsens_risk)
+		return buf_printf(out, "no study at %s, as above", risk);
+	for (size_t j = r->nsens_exclude - r->nsens_risk; rc == 0 && j < r->nsens_exclude; j++)
+		rc = buf_printf(out, "%s%s", j > r->nsens_exclude - r->nsens_risk ? ", " : "without ",
+				r->sens_exclude[j]);
+	if (rc < 0 || !r->sens)
+		return rc < 0 ? rc : buf_printf(out, " (%s): no study left", risk);
+	m = &r->sens->main;
+	rc = buf_printf(out, " (%s): k = %d, %s %.2f ", risk, m->k, jstr(r->spec, "measure"),
+			shown(r, m->estimate));
+	if (rc == 0 && isfinite(m->ci_lb) && isfinite(m->ci_ub))
+		rc = buf_printf(out, "[%g%% CI %.2f, %.2f], p = %.4g", 100 * r->sens->opts.level,
+				shown(r, m->ci_lb), shown(r, m->ci_ub), m->p);
+	else if (rc == 0)
+		rc = buf_adds(out, "(no CI or test)");
+	if (rc == 0)
+		rc = buf_printf(out, "; I2 = %.0f%%", m->I2);
+	return rc;
+}
+
 int pool_review_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_result *x = r->res;
@@ -976,6 +1176,10 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 			rc = buf_printf(out, "  - %s left out (sensitivity analysis)\n", r->studies[i].label);
 	if (rc == 0)
 		rc = addons_text(out, r);
+	if (rc == 0)
+		rc = pool_review_sensitivity_text(out, r);
+	if (rc == 0 && r->sens_rule)
+		rc = buf_adds(out, "\n");
 	for (size_t i = 0; rc == 0 && i < r->warnings.n; i++)
 		rc = buf_printf(out, "  ! %s\n", r->warnings.v[i]);
 	for (size_t i = 0; rc == 0 && i < x->warnings.n; i++)
@@ -989,8 +1193,19 @@ json_t *pool_review_json(const struct pool_review *r)
 
 	for (size_t i = 0; i < r->warnings.n; i++)
 		json_array_append_new(warn, json_string(r->warnings.v[i]));
-	return json_pack("{s:s, s:i, s:o, s:s, s:O, s:O, s:o, s:o}", "analysis", r->name,
-			 "update", r->update_no, "stored", r->stored ? json_true() : json_string("unchanged"),
-			 "at", r->at, "spec", r->spec, "data", r->data,
-			 "result", r->res ? pool_result_json(r->res) : json_null(), "warnings", warn);
+	json_t *o = json_pack("{s:s, s:i, s:o, s:s, s:O, s:O, s:o, s:o}", "analysis", r->name,
+			      "update", r->update_no, "stored", r->stored ? json_true() : json_string("unchanged"),
+			      "at", r->at, "spec", r->spec, "data", r->data,
+			      "result", r->res ? pool_result_json(r->res) : json_null(), "warnings", warn);
+
+	if (o && r->sens_rule) {
+		json_t *ex = json_array();
+
+		for (size_t j = r->nsens_exclude - r->nsens_risk; j < r->nsens_exclude; j++)
+			json_array_append_new(ex, json_string(r->sens_exclude[j]));
+		json_object_set_new(o, "sensitivity",
+				    json_pack("{s:s, s:o, s:o}", "rule", r->sens_rule, "excluded", ex,
+					      "result", r->sens ? pool_result_json(r->sens) : json_null()));
+	}
+	return o;
 }

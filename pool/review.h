@@ -36,6 +36,12 @@ struct pool_review {
 	struct strv strings;
 	struct pool_input in;
 	struct pool_result *res; /* NULL when no study has data */
+	/* sensitivity: exclude_high_risk | exclude_some_concerns (spec's
+	 * "sensitivity"): the result without the studies at that risk of bias */
+	const char *sens_rule;   /* into spec, NULL: none */
+	const char **sens_exclude; /* the analysis's exclude, then those studies */
+	size_t nsens_exclude, nsens_risk; /* all of them; those for their risk */
+	struct pool_result *sens; /* NULL when none, or no study was left */
 	struct strv warnings;   /* for people: what was left out and why */
 	int update_no;          /* stored under (or loaded from) this update */
 	int stored;             /* 1: a new row; 0: unchanged since the last run */
@@ -66,8 +72,14 @@ int pool_review_stored_names(struct strv *out, struct lsr_db *db, const struct p
 
 void pool_review_release(struct pool_review *r);
 
+/* The line of its sensitivity analysis (sensitivity: exclude_high_risk or
+ * exclude_some_concerns), without a newline: the studies left out and the
+ * pooled result without them; nothing when the analysis has none. */
+int pool_review_sensitivity_text(struct buf *out, const struct pool_review *r);
+
 /* Its forest plot (titled with the analysis; favours labels from the
- * outcome's better direction). */
+ * outcome's better direction; RevMan's risk-of-bias columns and legend
+ * when the spec has the studies' judgements). */
 int pool_review_forest_svg(struct buf *out, const struct pool_review *r);
 
 /* Each figure of an analysis that has data, in turn: forest-NAME.svg,

@@ -11,7 +11,7 @@ new_review rev rob2
 run 0 lsr -C rev rob sheet -o sheet.csv
 # 3 studies x (22 questions + 5 domain rows + overall), and the header
 same "$(wc -l < sheet.csv)" "85"
-has sheet.csv 'Amer 2011,deviations,2.7,Was there potential for a substantial impact (on the result) of the failure to analyse participants in the group to which they were randomized?,,,,'
+has sheet.csv 'Amer 2011,,deviations,2.7,Was there potential for a substantial impact (on the result) of the failure to analyse participants in the group to which they were randomized?,,,,'
 
 # erin: D1 low, D2 low, D3 some concerns, D4 some concerns, D5 some
 # concerns; she judges the result high overall, and says why

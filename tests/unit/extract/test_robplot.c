@@ -63,7 +63,7 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 		{ "<Suk> & \"Kim\" 'twice'\x01 2016", s2, 1 },
 		{ "Zhang 2012 \xc3\xa9", s3, 1 },
 	};
-	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 3 };
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 3, NULL };
 	struct buf b = BUF_INIT;
 
 	(void)state;
@@ -100,7 +100,7 @@ static double text_x(const char *svg, const char *content)
 static void test_extract_robplot__traffic_light_heads_apart(void **state)
 {
 	const struct extract_robplot_study st[] = { { "Bai 2014", s1, 1 } };
-	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 1 };
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 1, NULL };
 	struct buf b = BUF_INIT;
 	double d5, overall, d4;
 
@@ -131,7 +131,7 @@ static void test_extract_robplot__summary_weighted(void **state)
 	const enum rob_level a[] = { ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
 	const enum rob_level c[] = { ROB_HIGH, ROB_SOME, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
 	const struct extract_robplot_study st[] = { { "A", a, 1 }, { "C", c, 3 } };
-	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2 };
+	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2, NULL };
 	struct buf b = BUF_INIT;
 
 	(void)state;
