@@ -5,8 +5,9 @@
  *
  * The rules are small pure functions (tested in tests/unit/pool/test_grade.c);
  * grade_outcome_compute() feeds them from the stored analysis
- * (pool_review_load), the per-study risk-of-bias judgements
- * (extract_rob_plot_data) and the team's ratings (grade_ratings).
+ * (pool_review_load), the risk-of-bias judgement of each pooled result
+ * (extract_rob_result_judgement: RoB 2 per result where so assessed, else
+ * the study's) and the team's ratings (grade_ratings).
  */
 #include "grade.h"
 #include "review.h"
@@ -249,48 +250,31 @@ void grade_outcome_release(struct grade_outcome *g)
 }
 
 /* the study's overall judgement: RoB 2's overall column, RoB 1's worst domain */
-static enum rob_level study_rob(const struct extract_robplot *pl, size_t i)
+/* high_pct and unassessed from the judgement of each pooled result (RoB 2
+ * per result where assessed so, else the study's: extract/) */
+static int rob_share(struct grade_outcome *g, struct lsr_db *db, const struct pool_review *r)
 {
-	const enum rob_level *l = pl->studies[i].levels;
-	enum rob_level worst = ROB_NONE;
-
-	if (pl->has_overall)
-		return l[pl->ndomains];
-	for (size_t d = 0; d < pl->ndomains; d++) {
-		if (l[d] == ROB_NONE)
-			return ROB_NONE;
-		if (l[d] > worst)
-			worst = l[d];
-	}
-	return worst;
-}
-
-/* high_pct and unassessed from the per-study judgements */
-static int rob_share(struct grade_outcome *g, struct lsr_db *db, const struct protocol *p,
-		     const struct pool_review *r)
-{
-	struct extract_robplot pl;
 	double high = 0, total = 0;
-	int rc = extract_rob_plot_data(&pl, db, p, NULL);
 
-	if (rc < 0)
-		return rc;
 	for (size_t i = 0; i < r->k; i++) {
-		enum rob_level l = ROB_NONE;
+		char j[32];
+		int rc;
 
 		if (r->res->est[i].status != POOL_EST_INCLUDED)
 			continue;
-		for (size_t j = 0; j < pl.nstudies; j++)
-			if (!strcmp(pl.studies[j].label, r->studies[i].label))
-				l = study_rob(&pl, j);
+		rc = extract_rob_result_judgement(db, r->studies[i].label, r->outcome, r->timepoint,
+						  j, sizeof(j));
+		if (rc == LSR_ENOTFOUND)
+			j[0] = '\0';
+		else if (rc < 0)
+			return rc;
 		total += r->res->est[i].weight_pct;
-		if (l == ROB_HIGH)
+		if (!strcmp(j, "high"))
 			high += r->res->est[i].weight_pct;
-		else if (l == ROB_NONE)
+		else if (!*j)
 			g->unassessed++;
 	}
 	g->high_pct = total > 0 ? 100 * high / total : NAN;
-	extract_rob_plot_free(&pl);
 	return 0;
 }
 
@@ -343,7 +327,7 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 		g->cr_ub = grade_corresponding_risk(g->m, g->acr, g->ci_ub);
 	}
 	free(risks);
-	if ((rc = rob_share(g, db, p, r)) < 0)
+	if ((rc = rob_share(g, db, r)) < 0)
 		return rc;
 	for (int d = 0; d < GRADE_NDOMAINS; d++)
 		why[d] = (struct buf)BUF_INIT;
