@@ -53,7 +53,11 @@
  * decisions, on the resolved status and this reviewer's decisions only):
  * the first citation of its head that is in the cache, not assigned to
  * anybody and still pending; the hand-out is recorded
- * (screen_rank_handout) in the transaction of the assignment.  Pairs
+ * (screen_rank_handout) in the transaction of the assignment.
+ * screen_rank_next costs a scan of the status view, so the queue keeps
+ * the ranking it gave and asks again only after retrain_every hand-outs
+ * from it (a reviewer decides before the next one is assigned), when its
+ * head holds nothing left, or when the cache is rebuilt.  Pairs
  * still complete first, in the seed's order; when the head holds no such
  * citation (the others took them), the seed's order goes on.
  */
@@ -76,6 +80,8 @@ struct ho_queue {
 	int built;
 	int64_t *ids;      /* assigned to reviewer without their decision */
 	size_t head, n, alloc;
+	int64_t ranking;   /* priority order: the ranking last given (0: none) */
+	int handed;        /* citations handed out from it */
 };
 
 struct ho_stage {
@@ -403,32 +409,20 @@ static int ho_priority(const struct protocol *p, const char *stage)
 	       !strcmp(stage, SCREEN_STAGE_TA);
 }
 
-/*
- * The first citation of reviewer's ranking (screen_rank_next's: retrained
- * when due) that nobody has yet and that the cache holds as pending, into
- * *out (SIZE_MAX: none in the ranking's head), its ranking in *ranking.
- */
-static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-			  struct ho_stage *s, const char *reviewer, size_t *out, int64_t *ranking)
+/* The first entry of ranking's head that nobody has and the cache holds
+ * as pending, into *out (SIZE_MAX: none). */
+static int ho_head_pick(struct lsr_db *db, const struct screen_handout *h,
+			const struct ho_stage *s, int64_t ranking, size_t *out)
 {
 	static const char sql[] =
 		"SELECT citation_id FROM screen_ranking_items WHERE ranking_id = ?1 ORDER BY position";
-	sqlite3_stmt *st;
-	int64_t first;
-	int step, rc;
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
 
 	*out = SIZE_MAX;
-	*ranking = 0;
-	rc = screen_rank_next(db, p, reviewer, h->seed, &first, ranking);
-	if (rc == LSR_ENOTFOUND) {
-		*ranking = 0;
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	if (!(st = db_prepare(db, sql)))
+	if (!st)
 		return lsr_error_last_code();
-	sqlite3_bind_int64(st, 1, *ranking);
+	sqlite3_bind_int64(st, 1, ranking);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		size_t i = ho_find(h, s, sqlite3_column_int64(st, 0));
 
@@ -438,10 +432,50 @@ static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct sc
 		}
 	}
 	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_error(db, sql);
-	if (*out == SIZE_MAX)
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+/*
+ * The next citation of reviewer's ranking (queue q) that nobody has yet,
+ * into *out (SIZE_MAX: none left in the head), its ranking in *ranking:
+ * from the ranking q holds while fewer than retrain_every were handed out
+ * from it, else from screen_rank_next's (retrained when due).
+ */
+static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			  struct ho_stage *s, struct ho_queue *q, size_t *out, int64_t *ranking)
+{
+	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
+	int64_t first;
+	int rc;
+
+	*out = SIZE_MAX;
+	*ranking = 0;
+	if (q->ranking && q->handed < every) {
+		if ((rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
+			return rc;
+		if (*out != SIZE_MAX) {
+			*ranking = q->ranking;
+			return 0;
+		}
+	}
+	rc = screen_rank_next(db, p, q->reviewer, h->seed, &first, ranking);
+	if (rc == LSR_ENOTFOUND) {
 		*ranking = 0;
+		q->ranking = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (*ranking != q->ranking) {
+		q->ranking = *ranking;
+		q->handed = 0;
+	}
+	if ((rc = ho_head_pick(db, h, s, *ranking, out)) < 0)
+		return rc;
+	if (*out == SIZE_MAX) {
+		*ranking = 0;
+		q->ranking = 0;
+	}
 	return 0;
 }
 
@@ -468,6 +502,8 @@ static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_
 	if (ARRAY_GROW(q->ids, q->n, q->alloc, 64) < 0)
 		return LSR_ENOMEM;
 	q->ids[q->n++] = e->id;
+	if (ranking && ranking == q->ranking)
+		q->handed++;
 	e->who |= ho_bit(k);
 	if (e->n++ == 0 && e->n < p->reviewers)
 		return ho_open_add(s, i);
@@ -538,7 +574,7 @@ again:
 		ranking = 0;
 		i = ho_pick_open(s, ho_bit(k));
 		if (i == SIZE_MAX && ho_priority(p, stage) &&
-		    (rc = ho_pick_ranked(db, p, h, s, reviewer, &i, &ranking)) < 0)
+		    (rc = ho_pick_ranked(db, p, h, s, q, &i, &ranking)) < 0)
 			return rc;
 		if (i == SIZE_MAX)
 			i = ho_pick_cursor(s);
