@@ -113,6 +113,8 @@ same "$(head -$nalice bob.log | cut -d' ' -f1 | sort -n | tr '\n' ' ')" \
      "$(sql rev/review.db "SELECT citation_id FROM screen_assignments WHERE reviewer = 'alice' ORDER BY 1" | tr '\n' ' ')"
 # pair completions are not priority hand-outs; the two after them are
 same "$(handouts bob)" "2"
+same "$(sql rev/review.db "SELECT group_concat(h.citation_id, ' ') FROM screen_rank_handouts h JOIN screen_rankings r ON r.id = h.ranking_id AND r.reviewer = 'bob' WHERE h.reviewer = 'bob' ORDER BY h.rowid")" \
+     "$(tail -2 bob.log | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments GROUP BY citation_id HAVING count(*) > 2")" ""
 [ ! -s "$TMP/decide.err" ] || { fail "decisions refused"; cat "$TMP/decide.err" >&2; }
 serve_stop
