@@ -5,6 +5,7 @@
  * files.
  */
 #include "serve_query.h"
+#include "rank.h"
 #include "screening_int.h"
 #include "../db/rows.h"
 #include "../util/err.h"
@@ -45,6 +46,20 @@
  * Per reviewer and stage, a queue holds their assignments without their
  * decision, oldest first (a batch file they have not returned, or the
  * citation handed to them last): they are handed those first.
+ *
+ * With screening.order: priority, at title-abstract, the citations nobody
+ * has yet come instead in the reviewer's own ranking (rank.h:
+ * screen_rank_next retrains after screening.priority.retrain_every new
+ * decisions, on the resolved status and this reviewer's decisions only):
+ * the first citation of its head that is in the cache, not assigned to
+ * anybody and still pending; the hand-out is recorded
+ * (screen_rank_handout) in the transaction of the assignment.
+ * screen_rank_next costs a scan of the status view, so the queue keeps
+ * the ranking it gave and asks again only after retrain_every hand-outs
+ * from it (a reviewer decides before the next one is assigned), when its
+ * head holds nothing left, or when the cache is rebuilt.  Pairs
+ * still complete first, in the seed's order; when the head holds no such
+ * citation (the others took them), the seed's order goes on.
  */
 
 /* Reviewers from the 64th on share one bit: they are not handed the
@@ -65,6 +80,8 @@ struct ho_queue {
 	int built;
 	int64_t *ids;      /* assigned to reviewer without their decision */
 	size_t head, n, alloc;
+	int64_t ranking;   /* priority order: the ranking last given (0: none) */
+	int handed;        /* citations handed out from it */
 };
 
 struct ho_stage {
@@ -346,12 +363,12 @@ static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *sta
 	return 0;
 }
 
-/* The best entry reviewer (bit `me`) may take: SIZE_MAX when none. */
-static size_t ho_pick(struct ho_stage *s, uint64_t me)
+/* The open entry reviewer (bit `me`) may take, most reviewers first:
+ * SIZE_MAX when none (pairs complete first). */
+static size_t ho_pick_open(struct ho_stage *s, uint64_t me)
 {
 	size_t best = SIZE_MAX;
 
-	/* pairs complete first: the open entries, most reviewers first */
 	for (size_t j = 0; j < s->nopen; j++) {
 		struct ho_entry *e = &s->e[s->open[j]], *b;
 
@@ -365,16 +382,107 @@ static size_t ho_pick(struct ho_stage *s, uint64_t me)
 		if (e->n > b->n || (e->n == b->n && cmp_entry(e, b) < 0))
 			best = s->open[j];
 	}
-	if (best != SIZE_MAX)
-		return best;
+	return best;
+}
+
+/* The next entry nobody has, in the seed's order: SIZE_MAX when none. */
+static size_t ho_pick_cursor(struct ho_stage *s)
+{
 	while (s->cursor < s->n && (s->e[s->cursor].n > 0 || s->e[s->cursor].dead))
 		s->cursor++;
 	return s->cursor < s->n ? s->cursor : SIZE_MAX;
 }
 
-/* Record the assignment of entry i to reviewer (queue k): a batch of one. */
+/* The entry of citation id in the cache: SIZE_MAX when it holds none. */
+static size_t ho_find(const struct screen_handout *h, const struct ho_stage *s, int64_t id)
+{
+	struct ho_entry probe = { .id = id, .key = scr_order_key(h->seed, id) };
+	const struct ho_entry *e = s->n ? bsearch(&probe, s->e, s->n, sizeof(*s->e), cmp_entry)
+					: NULL;
+
+	return e ? (size_t)(e - s->e) : SIZE_MAX;
+}
+
+static int ho_priority(const struct protocol *p, const char *stage)
+{
+	return p && p->screening_order && !strcmp(p->screening_order, "priority") &&
+	       !strcmp(stage, SCREEN_STAGE_TA);
+}
+
+/* The first entry of ranking's head that nobody has and the cache holds
+ * as pending, into *out (SIZE_MAX: none). */
+static int ho_head_pick(struct lsr_db *db, const struct screen_handout *h,
+			const struct ho_stage *s, int64_t ranking, size_t *out)
+{
+	static const char sql[] =
+		"SELECT citation_id FROM screen_ranking_items WHERE ranking_id = ?1 ORDER BY position";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	*out = SIZE_MAX;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, ranking);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t i = ho_find(h, s, sqlite3_column_int64(st, 0));
+
+		if (i != SIZE_MAX && !s->e[i].dead && s->e[i].n == 0) {
+			*out = i;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+/*
+ * The next citation of reviewer's ranking (queue q) that nobody has yet,
+ * into *out (SIZE_MAX: none left in the head), its ranking in *ranking:
+ * from the ranking q holds while fewer than retrain_every were handed out
+ * from it, else from screen_rank_next's (retrained when due).
+ */
+static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			  struct ho_stage *s, struct ho_queue *q, size_t *out, int64_t *ranking)
+{
+	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
+	int64_t first;
+	int rc;
+
+	*out = SIZE_MAX;
+	*ranking = 0;
+	if (q->ranking && q->handed < every) {
+		if ((rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
+			return rc;
+		if (*out != SIZE_MAX) {
+			*ranking = q->ranking;
+			return 0;
+		}
+	}
+	rc = screen_rank_next(db, p, q->reviewer, h->seed, &first, ranking);
+	if (rc == LSR_ENOTFOUND) {
+		*ranking = 0;
+		q->ranking = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (*ranking != q->ranking) {
+		q->ranking = *ranking;
+		q->handed = 0;
+	}
+	if ((rc = ho_head_pick(db, h, s, *ranking, out)) < 0)
+		return rc;
+	if (*out == SIZE_MAX) {
+		*ranking = 0;
+		q->ranking = 0;
+	}
+	return 0;
+}
+
+/* Record the assignment of entry i to reviewer (queue k): a batch of one;
+ * with the ranking it came from (0: none), the hand-out too. */
 static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-		     struct ho_stage *s, const char *stage, size_t k, size_t i)
+		     struct ho_stage *s, const char *stage, size_t k, size_t i, int64_t ranking)
 {
 	struct ho_queue *q = &s->q[k];
 	struct ho_entry *e = &s->e[i];
@@ -384,7 +492,8 @@ static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_
 	if ((rc = db_txn_begin(db)) < 0)
 		return rc;
 	if ((rc = scr_batch_record(db, p, stage, q->reviewer, h->seed, "lsr serve", &e->id, 1,
-				   &batch)) < 0) {
+				   &batch)) < 0 ||
+	    (ranking && (rc = screen_rank_handout(db, ranking, e->id, q->reviewer)) < 0)) {
 		db_txn_rollback(db);
 		return rc;
 	}
@@ -393,6 +502,8 @@ static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_
 	if (ARRAY_GROW(q->ids, q->n, q->alloc, 64) < 0)
 		return LSR_ENOMEM;
 	q->ids[q->n++] = e->id;
+	if (ranking && ranking == q->ranking)
+		q->handed++;
 	e->who |= ho_bit(k);
 	if (e->n++ == 0 && e->n < p->reviewers)
 		return ho_open_add(s, i);
@@ -432,6 +543,7 @@ int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen
 	struct ho_stage *s;
 	struct ho_queue *q;
 	int rebuilt = 0, still = 0, pending = 0, n = 0, mine = 0, rc;
+	int64_t ranking;
 	size_t k, i;
 
 	*out = 0;
@@ -459,7 +571,13 @@ again:
 		}
 	}
 	for (;;) {
-		i = ho_pick(s, ho_bit(k));
+		ranking = 0;
+		i = ho_pick_open(s, ho_bit(k));
+		if (i == SIZE_MAX && ho_priority(p, stage) &&
+		    (rc = ho_pick_ranked(db, p, h, s, q, &i, &ranking)) < 0)
+			return rc;
+		if (i == SIZE_MAX)
+			i = ho_pick_cursor(s);
 		if (i == SIZE_MAX)
 			return 0;
 		if ((rc = ho_check(db, &s->e[i], stage, reviewer, &pending, &n, &mine)) < 0)
@@ -479,7 +597,7 @@ again:
 		ho_stage_clear(s);
 		goto again;
 	}
-	if ((rc = ho_assign(db, p, h, s, stage, k, i)) < 0)
+	if ((rc = ho_assign(db, p, h, s, stage, k, i, ranking)) < 0)
 		return rc;
 	*out = s->e[i].id;
 	return 0;

@@ -41,7 +41,11 @@ void screen_handout_stale(struct screen_handout *h, const char *stage);
  * (oldest assignment first); else one more is assigned to them, in the
  * order 'lsr screen batch --size 1 --seed SEED' would (a batch of one,
  * recorded with file "lsr serve"): pairs complete first, never twice to a
- * reviewer, automatic exclusions never handed out.
+ * reviewer, automatic exclusions never handed out.  With screening.order:
+ * priority, at title-abstract, the citations nobody has yet come in the
+ * reviewer's own ranking (screen_rank_next, which may retrain: that one
+ * call pays for it), each hand-out recorded (screen_rank_handout) with
+ * its assignment.
  */
 int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 		      const char *stage, const char *reviewer, int64_t *out);
