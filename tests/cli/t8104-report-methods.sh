@@ -58,7 +58,7 @@ run 0 lsr -C rev dedup
 decide() { # STAGE REVIEWER
 	run 0 lsr -C rev screen batch --reviewer "$2" --stage "$1" --size 100 -o "$2-$1.csv"
 	awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
-		{ inc = ($2 ~ /Trial/); $6 = inc ? "include" : "exclude"; $7 = inc ? "" : "off-topic"; print }' \
+		{ inc = ($2 ~ /Trial/); $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' \
 		"$2-$1.csv" > "$2-$1-f.csv"
 	run 0 lsr -C rev screen import "$2-$1-f.csv" --reviewer "$2"
 }
