@@ -882,7 +882,11 @@ int screen_serve_history(struct lsr_db *db, const char *stage_in, const char *re
 		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
 		" JOIN screen_decisions d ON d.id = m.last"
 		" WHERE m.first > ?3 ORDER BY m.first ASC LIMIT 1";
-	const char *stage = scr_stage(stage_in), *sql = dir > 0 ? sql_next : sql_prev;
+	static const char sql_this[] = HISTORY_MINE
+		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
+		" JOIN screen_decisions d ON d.id = m.last WHERE m.first = ?3";
+	const char *stage = scr_stage(stage_in);
+	const char *sql = dir > 0 ? sql_next : dir < 0 ? sql_prev : sql_this;
 	sqlite3_stmt *st;
 	int64_t first = 0;
 	int step, rc;
@@ -893,8 +897,8 @@ int screen_serve_history(struct lsr_db *db, const char *stage_in, const char *re
 				     SCREEN_STAGE_FT);
 	if (before && (rc = history_first(db, stage, reviewer, before, &first)) < 0)
 		return rc;
-	if (dir > 0 && !before)
-		return lsr_error_set(LSR_EUSAGE, "history: 'after' needs a citation id");
+	if (dir >= 0 && !before)
+		return lsr_error_set(LSR_EUSAGE, "history: a citation id is needed");
 	if (!(st = db_prepare(db, sql)))
 		return lsr_error_last_code();
 	db_bind_text(st, 1, reviewer);

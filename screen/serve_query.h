@@ -89,7 +89,7 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
  * citations they decided there, in the order of their first decision on
  * each (re-deciding one does not move it).  The one just before citation
  * `before` in that order (dir < 0; before 0: the newest), or just after it
- * (dir > 0), into *out: {citation, verdict, reason, note, decision} of the
+ * (dir > 0), or that one itself (dir 0), into *out: {citation, verdict, reason, note, decision} of the
  * reviewer's current decision on it, never anyone else's; *out NULL when
  * there is none.  LSR_ENOTFOUND: `before` is not a citation the reviewer
  * decided at stage.

@@ -152,9 +152,9 @@ static int64_t id_arg(const char *v)
 }
 
 /*
- * GET /api/history?stage=S[&before=ID|&after=ID]: the account's own
- * previously decided citation at S (the newest; the one decided before
- * or after citation ID), as /api/next answers, plus `decision` (verdict,
+ * GET /api/history?stage=S[&before=ID|&after=ID|&citation=ID]: the
+ * account's own previously decided citation at S (the newest; the one
+ * decided before or after citation ID; citation ID itself), as /api/next answers, plus `decision` (verdict,
  * reason, note, decision id: this reviewer's own current one).  citation
  * null: nothing further that way.
  */
@@ -162,16 +162,17 @@ static int api_history(struct serve_state *s, const struct serve_request *r, int
 		       json_t **body)
 {
 	const char *stage = stage_or_default(r->stage);
-	int64_t before = id_arg(r->before), after = id_arg(r->after), id;
+	int64_t before = id_arg(r->before), after = id_arg(r->after), at = id_arg(r->citation);
+	int64_t id;
 	json_t *d = NULL;
 	int rc;
 
 	if (!is_stage(stage))
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
-	if (before < 0 || after < 0 || (before && after))
-		return fail(status, body, 400, "history: expected ?before=ID or ?after=ID");
-	rc = screen_serve_history(s->db, stage, r->acct->name, after ? after : before,
-				  after ? 1 : -1, &d);
+	if (before < 0 || after < 0 || at < 0 || (!!before + !!after + !!at) > 1)
+		return fail(status, body, 400, "history: expected one of ?before=ID, ?after=ID, ?citation=ID");
+	rc = screen_serve_history(s->db, stage, r->acct->name, before + after + at,
+				  after ? 1 : at ? 0 : -1, &d);
 	if (rc < 0)
 		return from_error(status, body, rc);
 	if (!d)
@@ -315,13 +316,9 @@ static int api_resolve(struct serve_state *s, const struct serve_request *r, int
 /* ?citation=ID as a positive id, or 0. */
 static int64_t citation_arg(const struct serve_request *r)
 {
-	char *end;
-	long long v;
+	int64_t v = id_arg(r->citation);
 
-	if (!r->citation || !*r->citation)
-		return 0;
-	v = strtoll(r->citation, &end, 10);
-	return *end || v <= 0 ? 0 : (int64_t)v;
+	return v < 0 ? 0 : v;
 }
 
 static int api_note(struct serve_state *s, const struct serve_request *r, int *status,

@@ -59,6 +59,9 @@ same "$(hist alice "?before=$a1")" "null"
 same "$(hist alice "?after=$a1")" "$a2"
 same "$(hist alice "?after=$a2")" "$a3"
 same "$(hist alice "?after=$a3")" "null"
+# or one by its id
+same "$(hist alice "?citation=$a2")" "$a2"
+same "$(jq -r .decision.reason "$BODY_FILE")" "off-topic"
 # nothing at full text
 same "$(hist alice "?stage=full-text")" "null"
 grep -q 'BOB' alice-all && fail "alice's history shows bob's decision, note or tags"
@@ -73,6 +76,8 @@ hist bob "?before=$a2" >/dev/null
 same "$CODE" "404"
 grep -q 'alice' "$BODY_FILE" && fail "a refusal names alice"
 hist bob "?after=$a3" >/dev/null
+same "$CODE" "404"
+hist bob "?citation=$a2" >/dev/null
 same "$CODE" "404"
 hist bob "?before=999" >/dev/null
 same "$CODE" "404"
