@@ -832,6 +832,88 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/* The reviewer's decided citations at a stage, each with its first and
+ * current decision: what screen_serve_history walks. */
+#define HISTORY_MINE \
+	"WITH mine AS (SELECT citation_id, min(id) AS first, max(id) AS last" \
+	" FROM screen_decisions WHERE kind = 'review' AND reviewer = ?1 AND stage = ?2" \
+	" GROUP BY citation_id) "
+
+/* A text column as a JSON string, or null. */
+static json_t *text_col(sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	return t ? json_string(t) : json_null();
+}
+
+static int history_first(struct lsr_db *db, const char *stage, const char *reviewer,
+			 int64_t citation, int64_t *out)
+{
+	static const char sql[] = HISTORY_MINE
+		"SELECT first FROM mine WHERE citation_id = ?3";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, reviewer);
+	db_bind_text(st, 2, stage);
+	sqlite3_bind_int64(st, 3, citation);
+	step = sqlite3_step(st);
+	*out = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(db, sql);
+	if (!*out)
+		return lsr_error_set(LSR_ENOTFOUND, "citation %lld is not one you decided at %s",
+				     (long long)citation, stage);
+	return 0;
+}
+
+int screen_serve_history(struct lsr_db *db, const char *stage_in, const char *reviewer,
+			 int64_t before, int dir, json_t **out)
+{
+	static const char sql_prev[] = HISTORY_MINE
+		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
+		" JOIN screen_decisions d ON d.id = m.last"
+		" WHERE ?3 = 0 OR m.first < ?3 ORDER BY m.first DESC LIMIT 1";
+	static const char sql_next[] = HISTORY_MINE
+		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
+		" JOIN screen_decisions d ON d.id = m.last"
+		" WHERE m.first > ?3 ORDER BY m.first ASC LIMIT 1";
+	static const char sql_this[] = HISTORY_MINE
+		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
+		" JOIN screen_decisions d ON d.id = m.last WHERE m.first = ?3";
+	const char *stage = scr_stage(stage_in);
+	const char *sql = dir > 0 ? sql_next : dir < 0 ? sql_prev : sql_this;
+	sqlite3_stmt *st;
+	int64_t first = 0;
+	int step, rc;
+
+	*out = NULL;
+	if (!stage)
+		return lsr_error_set(LSR_EUSAGE, "stage: expected %s or %s", SCREEN_STAGE_TA,
+				     SCREEN_STAGE_FT);
+	if (before && (rc = history_first(db, stage, reviewer, before, &first)) < 0)
+		return rc;
+	if (dir >= 0 && !before)
+		return lsr_error_set(LSR_EUSAGE, "history: a citation id is needed");
+	if (!(st = db_prepare(db, sql)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, reviewer);
+	db_bind_text(st, 2, stage);
+	sqlite3_bind_int64(st, 3, first);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = json_pack("{s:I,s:o,s:o,s:o,s:I}", "citation",
+				 (json_int_t)sqlite3_column_int64(st, 0), "verdict", text_col(st, 1),
+				 "reason", text_col(st, 2), "note", text_col(st, 3), "decision",
+				 (json_int_t)sqlite3_column_int64(st, 4));
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
 int screen_serve_reason_required(const struct protocol *p, const char *stage)
 {
 	return scr_reason_required(p, stage);

@@ -84,6 +84,19 @@ int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t cit
 int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t before,
 			       int64_t *out_id, int64_t *out_citation, const char **out_stage);
 
+/*
+ * Reviewer's own screening history at stage, for stepping back: the
+ * citations they decided there, in the order of their first decision on
+ * each (re-deciding one does not move it).  The one just before citation
+ * `before` in that order (dir < 0; before 0: the newest), or just after it
+ * (dir > 0), or that one itself (dir 0), into *out: {citation, verdict, reason, note, decision} of the
+ * reviewer's current decision on it, never anyone else's; *out NULL when
+ * there is none.  LSR_ENOTFOUND: `before` is not a citation the reviewer
+ * decided at stage.
+ */
+int screen_serve_history(struct lsr_db *db, const char *stage, const char *reviewer,
+			 int64_t before, int dir, struct json_t **out);
+
 /* Does an exclusion at stage need a reason (full text; title-abstract when
  * screening.reasons_required_at says so)? */
 int screen_serve_reason_required(const struct protocol *p, const char *stage);

@@ -91,13 +91,41 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 				screen_serve_reason_required(s->p, stage), "highlights", hl));
 }
 
+/* The answer of /api/next and /api/history for citation id at stage: the
+ * citation, the account's own note and tags, the full-text link; plus
+ * `decision` (the account's own, or NULL: not added) when given. */
+static int citation_answer(struct serve_state *s, const struct serve_request *r,
+			   const char *stage, int64_t id, json_t *decision, int *status,
+			   json_t **body)
+{
+	json_t *c = NULL, *mine = NULL, *o;
+	char *file = NULL, link[64] = "";
+	int rc;
+
+	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0 ||
+	    (rc = serve_note_json(s->db, r->acct->id, id, &mine)) < 0 ||
+	    (!strcmp(stage, SCREEN_STAGE_FT) && (rc = screen_serve_fulltext_file(s->db, id, &file)) < 0)) {
+		json_decref(c);
+		json_decref(mine);
+		json_decref(decision);
+		return from_error(status, body, rc);
+	}
+	/* a link, never the path: the server looks the file up again by id */
+	if (file)
+		snprintf(link, sizeof(link), "/api/fulltext?citation=%lld", (long long)id);
+	free(file);
+	o = json_pack("{s:o,s:s,s:o,s:s?}", "citation", c, "stage", stage, "mine", mine,
+		      "fulltext", *link ? link : NULL);
+	if (decision)
+		json_object_set_new(o, "decision", decision);
+	return answer(status, body, 200, o);
+}
+
 static int api_next(struct serve_state *s, const struct serve_request *r, int *status,
 		    json_t **body)
 {
 	const char *stage = stage_or_default(r->stage);
 	int64_t id = 0;
-	json_t *c = NULL, *mine = NULL;
-	char *file = NULL, link[64] = "";
 	int rc;
 
 	if (!is_stage(stage))
@@ -108,19 +136,50 @@ static int api_next(struct serve_state *s, const struct serve_request *r, int *s
 		return from_error(status, body, rc);
 	if (!id)
 		return answer(status, body, 200, json_pack("{s:n,s:s}", "citation", "stage", stage));
-	if ((rc = screen_serve_citation_json(s->db, id, &c)) < 0 ||
-	    (rc = serve_note_json(s->db, r->acct->id, id, &mine)) < 0 ||
-	    (!strcmp(stage, SCREEN_STAGE_FT) && (rc = screen_serve_fulltext_file(s->db, id, &file)) < 0)) {
-		json_decref(c);
+	return citation_answer(s, r, stage, id, NULL, status, body);
+}
+
+/* A positive id query argument, 0 when absent, -1 when malformed. */
+static int64_t id_arg(const char *v)
+{
+	char *end;
+	long long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoll(v, &end, 10);
+	return *end || n <= 0 ? -1 : (int64_t)n;
+}
+
+/*
+ * GET /api/history?stage=S[&before=ID|&after=ID|&citation=ID]: the
+ * account's own previously decided citation at S (the newest; the one
+ * decided before or after citation ID; citation ID itself), as /api/next answers, plus `decision` (verdict,
+ * reason, note, decision id: this reviewer's own current one).  citation
+ * null: nothing further that way.
+ */
+static int api_history(struct serve_state *s, const struct serve_request *r, int *status,
+		       json_t **body)
+{
+	const char *stage = stage_or_default(r->stage);
+	int64_t before = id_arg(r->before), after = id_arg(r->after), at = id_arg(r->citation);
+	int64_t id;
+	json_t *d = NULL;
+	int rc;
+
+	if (!is_stage(stage))
+		return fail(status, body, 400, "stage: expected title-abstract or full-text");
+	if (before < 0 || after < 0 || at < 0 || (!!before + !!after + !!at) > 1)
+		return fail(status, body, 400, "history: expected one of ?before=ID, ?after=ID, ?citation=ID");
+	rc = screen_serve_history(s->db, stage, r->acct->name, before + after + at,
+				  after ? 1 : at ? 0 : -1, &d);
+	if (rc < 0)
 		return from_error(status, body, rc);
-	}
-	/* a link, never the path: the server looks the file up again by id */
-	if (file)
-		snprintf(link, sizeof(link), "/api/fulltext?citation=%lld", (long long)id);
-	free(file);
-	return answer(status, body, 200, json_pack("{s:o,s:s,s:o,s:s?}", "citation", c, "stage",
-						   stage, "mine", mine, "fulltext",
-						   *link ? link : NULL));
+	if (!d)
+		return answer(status, body, 200, json_pack("{s:n,s:s}", "citation", "stage", stage));
+	id = json_integer_value(json_object_get(d, "citation"));
+	json_object_del(d, "citation");
+	return citation_answer(s, r, stage, id, d, status, body);
 }
 
 /* The request body as a JSON object, or an error answer. */
@@ -257,13 +316,9 @@ static int api_resolve(struct serve_state *s, const struct serve_request *r, int
 /* ?citation=ID as a positive id, or 0. */
 static int64_t citation_arg(const struct serve_request *r)
 {
-	char *end;
-	long long v;
+	int64_t v = id_arg(r->citation);
 
-	if (!r->citation || !*r->citation)
-		return 0;
-	v = strtoll(r->citation, &end, 10);
-	return *end || v <= 0 ? 0 : (int64_t)v;
+	return v < 0 ? 0 : v;
 }
 
 static int api_note(struct serve_state *s, const struct serve_request *r, int *status,
@@ -384,6 +439,7 @@ struct route {
 static const struct route routes[] = {
 	{ "GET", "/api/me", 0, api_me },
 	{ "GET", "/api/next", 0, api_next },
+	{ "GET", "/api/history", 0, api_history },
 	{ "POST", "/api/decision", 0, api_decision },
 	{ "POST", "/api/undo", 0, api_undo },
 	{ "POST", "/api/highlight", 0, api_highlight },

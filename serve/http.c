@@ -332,6 +332,8 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *c, co
 	r.path = url;
 	r.stage = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "stage");
 	r.citation = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "citation");
+	r.before = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "before");
+	r.after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
 	r.body = cn->body.s ? cn->body.s : "";
 	r.body_len = cn->body.len;
 	r.acct = &acct;

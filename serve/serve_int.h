@@ -99,6 +99,8 @@ struct serve_request {
 	const char *path;
 	const char *stage;          /* ?stage=, or NULL */
 	const char *citation;       /* ?citation=, or NULL */
+	const char *before;         /* ?before= (GET /api/history), or NULL */
+	const char *after;          /* ?after= (GET /api/history), or NULL */
 	const char *body;           /* NUL-terminated request body ("" when none) */
 	size_t body_len;
 	const struct serve_account *acct;

@@ -6,6 +6,7 @@
 const state = {
 	me: null, citation: null, view: 'title-abstract', choosingReason: false,
 	conflicts: [], ci: 0, resolving: false,
+	history: false,   // showing a citation I already decided (p / ])
 };
 
 function $(id) { return document.getElementById(id); }
@@ -106,9 +107,21 @@ function render(c) {
 	marked($('abstract'), c.abstract || '(no abstract)', spansFor('abstract', c.abstract || '', c));
 }
 
+// my own decision on a citation I stepped back to, or nothing
+function showDecided(d) {
+	const box = $('decided');
+	box.hidden = !d;
+	if (!d) { box.textContent = ''; return; }
+	box.className = 'verdict v-' + d.verdict;
+	box.textContent = 'Your decision: ' + d.verdict + (d.reason ? ' \u2014 ' + d.reason : '') +
+		(d.note ? ' (note: ' + d.note + ')' : '') +
+		'. Press i, e or m to change it; ] goes forward, back to the citation to screen.';
+}
+
 function show(answer) {
 	const c = answer.citation;
 	state.citation = c;
+	showDecided(answer.decision);
 	$('citation').hidden = !c;
 	$('actions').hidden = !c;
 	$('note').value = '';
@@ -155,6 +168,7 @@ async function loadMe() {
 async function refresh() {
 	for (const v of ['screen', 'conflicts', 'dashboard'])
 		$(v + '-view').hidden = (isStage(state.view) ? 'screen' : state.view) !== v;
+	state.history = false;
 	if (isStage(state.view)) {
 		// next first: handing a citation out changes my progress
 		const r = await api('GET', '/api/next?stage=' + encodeURIComponent(state.view));
@@ -212,11 +226,42 @@ async function decide(verdict, reason) {
 	$('reasons').hidden = true;
 	state.choosingReason = false;
 	try {
+		const id = state.citation.citation;
 		await api('POST', '/api/decision', {
-			citation: state.citation.citation, stage: state.view, verdict,
+			citation: id, stage: state.view, verdict,
 			reason: reason || null, note: $('note').value || null,
 		});
-		await refresh();
+		if (!state.history) { await refresh(); return; }
+		// a changed decision: stay on it, showing the new one
+		show(await api('GET', historyPath('citation=' + id)));
+		say('Decision changed.');
+	} catch (e) { say(e.message); }
+}
+
+function historyPath(arg) {
+	return '/api/history?stage=' + encodeURIComponent(state.view) + (arg ? '&' + arg : '');
+}
+
+// step back to the citation I decided before the one shown (the newest
+// decided one, from the citation to screen)
+async function previous() {
+	if (!isStage(state.view)) return;
+	try {
+		const r = await api('GET', historyPath(state.history && state.citation
+			? 'before=' + state.citation.citation : ''));
+		if (!r.citation) { say('No earlier decision of yours at ' + state.view + '.'); return; }
+		state.history = true;
+		show(r);
+	} catch (e) { say(e.message); }
+}
+
+// forward towards the newest decision, then back to the citation to screen
+async function forward() {
+	if (!isStage(state.view) || !state.history) return;
+	try {
+		const r = await api('GET', historyPath('after=' + state.citation.citation));
+		if (r.citation) show(r);
+		else await refresh();
 	} catch (e) { say(e.message); }
 }
 
@@ -399,6 +444,8 @@ document.addEventListener('keydown', ev => {
 	case 'e': if (conflicts) askResolveReason(); else askReason(); break;
 	case 'm': if (!conflicts && state.view === 'title-abstract') decide('maybe'); break;
 	case 'u': if (!conflicts) undo(); break;
+	case 'p': case 'ArrowLeft': if (!conflicts) previous(); break;
+	case ']': case 'ArrowRight': if (!conflicts) forward(); break;
 	case 'n': $('note').focus(); break;
 	case 't': $('tags').focus(); break;
 	case 'h': $('hl-word').focus(); break;
@@ -421,6 +468,8 @@ window.addEventListener('DOMContentLoaded', () => {
 	$('exclude').addEventListener('click', askReason);
 	$('maybe').addEventListener('click', () => decide('maybe'));
 	$('undo').addEventListener('click', undo);
+	$('previous').addEventListener('click', previous);
+	$('forward').addEventListener('click', forward);
 	$('help-btn').addEventListener('click', () => toggleHelp());
 	$('note').addEventListener('change', saveNote);
 	$('tags').addEventListener('change', saveNote);

@@ -157,9 +157,35 @@ try {
 	check(sql(`SELECT verdict || ':' || reason FROM screen_current WHERE reviewer = 'alice' AND citation_id = ${seen[19]}`) === 'exclude:off-topic',
 		'the decision after undo is the current one');
 
+	// previous / next: step back through my decisions, change one, return
+	const toScreen = await current(a);
+	await pressAndWait(a, ['p'], toScreen);
+	check(await current(a) === seen[19], 'p shows the citation decided last', [await current(a), seen[19]]);
+	check(await shown(a, '#decided') && (await text(a, '#decided')).includes('exclude \u2014 off-topic'),
+		'with my decision on it', await text(a, '#decided'));
+	await pressAndWait(a, ['ArrowLeft'], seen[19]);
+	check(await current(a) === seen[18], 'ArrowLeft steps back once more', [await current(a), seen[18]]);
+	check((await text(a, '#decided')).includes('include'), 'showing my include', await text(a, '#decided'));
+	await a.screenshot({ path: `${SHOTS}/serve-previous.png` });
+	// change it: exclude, second reason; the page stays on it
+	await a.keyboard.press('e');
+	await a.keyboard.press('2');
+	await a.waitForFunction(() => document.getElementById('decided').textContent.includes('animal'), { timeout: 15000 });
+	check(await current(a) === seen[18], 'the changed citation stays shown', await current(a));
+	check(sql(`SELECT verdict || ':' || reason FROM screen_current WHERE reviewer = 'alice' AND citation_id = ${seen[18]}`) === 'exclude:animal',
+		'the changed decision is the current one');
+	check(sql(`SELECT count(*) FROM screen_decisions WHERE reviewer = 'alice' AND citation_id = ${seen[18]}`) === '2',
+		'recorded as a new decision');
+	await pressAndWait(a, [']'], seen[18]);
+	check(await current(a) === seen[19], '] goes forward', [await current(a), seen[19]]);
+	await pressAndWait(a, ['ArrowRight'], seen[19]);
+	check(await current(a) === toScreen, 'and back to the citation to screen', [await current(a), toScreen]);
+	check(!(await shown(a, '#decided')), 'which shows no decision');
+
 	// the help overlay
 	await a.keyboard.press('?');
 	check(await shown(a, '#help'), 'the help overlay opens with ?');
+	check((await text(a, '#help')).includes('previous'), 'the help lists previous/next');
 	await a.screenshot({ path: `${SHOTS}/serve-help.png` });
 	await a.keyboard.press('Escape');
 	check(!(await shown(a, '#help')), 'Escape closes it');
