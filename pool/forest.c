@@ -139,10 +139,11 @@ static void column_decimals(struct layout *L)
 	for (size_t i = 0; i < in->k; i++) {
 		const struct pool_study *s = &in->studies[i];
 
-		L->dec[0] = fmax(L->dec[0], decimals(s->mean1));
-		L->dec[1] = fmax(L->dec[1], decimals(s->sd1));
-		L->dec[3] = fmax(L->dec[3], decimals(s->mean2));
-		L->dec[4] = fmax(L->dec[4], decimals(s->sd2));
+		const double v[NCOLMAX] = { s->mean1, s->sd1, 0, s->mean2, s->sd2, 0 };
+
+		for (int c = 0; c < NCOLMAX; c++)
+			if (decimals(v[c]) > L->dec[c])
+				L->dec[c] = decimals(v[c]);
 	}
 }
 
