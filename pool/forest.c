@@ -441,9 +441,9 @@ static void diamond(struct layout *L, const struct pool_summary *s)
 	}
 	svg_polygon(&L->svg, d, 4, "#000000", NULL);
 	if (s->ci_lb < L->lo)
-		arrow(L, px(L, L->lo) - 1, -1, yc);
+		arrow(L, px(L, L->lo) - 6, -1, yc);
 	if (s->ci_ub > L->hi)
-		arrow(L, px(L, L->hi) + 1, 1, yc);
+		arrow(L, px(L, L->hi) + 6, 1, yc);
 }
 
 static void pi_row(struct layout *L, const struct pool_summary *s)
@@ -461,9 +461,9 @@ static void pi_row(struct layout *L, const struct pool_summary *s)
 	if (s->pi_lb < L->hi && s->pi_ub > L->lo)
 		svg_rect(&L->svg, x1, yc - 2.5, x2 - x1, 5, "#9e9e9e", "#000000");
 	if (s->pi_lb < L->lo)
-		arrow(L, px(L, L->lo) - 1, -1, yc);
+		arrow(L, px(L, L->lo) - 6, -1, yc);
 	if (s->pi_ub > L->hi)
-		arrow(L, px(L, L->hi) + 1, 1, yc);
+		arrow(L, px(L, L->hi) + 6, 1, yc);
 	L->y += ROW;
 }
 

@@ -41,6 +41,13 @@ echo "Tiny 2020,1,3,0,3" >> wide.csv
 run 0 lsr pool --csv wide.csv --measure OR --model fixed --svg w.svg
 same "$(grep -c 'class="arrow"' w.svg)" "2"
 has w.svg ">Tiny 2020<"
+# a pooled CI past the widest ratio axis (1000): the diamond ends in an
+# arrow beyond its clipped tip, as the study's CI does
+printf 'study,events1,n1,events2,n2\nSolo 2021,3,3,0,3\n' > solo.csv
+run 0 lsr pool --csv solo.csv --measure OR --model fixed --svg s.svg
+has "$OUT" "49.00 [0.74, 3236.99]"
+same "$(grep -c 'class="arrow"' s.svg)" "2"
+same "$(grep -c '^<polygon points=' s.svg)" "1"
 run 0 lsr pool --csv small.csv --measure MD --model fixed --svg f2.svg
 run 0 cmp f.svg f2.svg
 
