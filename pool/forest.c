@@ -481,8 +481,9 @@ static void total_rows(struct layout *L, const unsigned char *mask, const struct
 	for (size_t i = 0; i < r->in->k; i++) {
 		const struct pool_study *st = &r->in->studies[i];
 
-		/* the studies pooled, as the text's participants count */
-		if (!mask[i] || r->est[i].status != POOL_EST_INCLUDED)
+		/* as RevMan and the text: a study not estimable counts, one
+		 * left out does not */
+		if (!mask[i] || r->est[i].status == POOL_EST_EXCLUDED)
 			continue;
 		if (isfinite(r->est[i].weight_pct))
 			w += r->est[i].weight_pct;

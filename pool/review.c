@@ -1151,8 +1151,10 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	if (!x)
 		return buf_printf(out, "\n  no data\n");
 	m = &x->main;
+	/* as the table and the forest plot count them (RevMan): a study not
+	 * estimable counts, one left out does not */
 	for (size_t i = 0; i < r->k; i++)
-		if (x->est[i].status == POOL_EST_INCLUDED)
+		if (x->est[i].status != POOL_EST_EXCLUDED)
 			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
 					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
 	if (x->no_total) {

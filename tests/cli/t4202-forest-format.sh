@@ -48,6 +48,15 @@ run 0 lsr pool --csv solo.csv --measure OR --model fixed --svg s.svg
 has "$OUT" "49.00 [0.74, 3236.99]"
 same "$(grep -c 'class="arrow"' s.svg)" "2"
 same "$(grep -c '^<polygon points=' s.svg)" "1"
+# a study not estimable (no events in either arm) counts in the totals as
+# in the table (RevMan); one left out does not
+: "${LSR_SRC:?LSR_SRC must point at the source tree}"
+run 0 lsr pool --csv "$LSR_SRC/tests/data/pool/zero.csv" --measure RR --model fixed --svg z.svg
+has "$OUT" "Total (95% CI)                  230               226"
+same "$(grep -A8 '>Total (95% CI)<' z.svg | grep -o '>2[0-9][0-9]<' | tr -d '<>' | tr '\n' ' ')" "230 226 "
+run 0 lsr pool --csv "$LSR_SRC/tests/data/pool/zero.csv" --measure RR --model fixed --exclude "Kimani 2013" --svg z2.svg
+has "$OUT" "Total (95% CI)                  150               147"
+same "$(grep -A8 '>Total (95% CI)<' z2.svg | grep -o '>[12][0-9][0-9]<' | tr -d '<>' | tr '\n' ' ')" "150 147 "
 run 0 lsr pool --csv small.csv --measure MD --model fixed --svg f2.svg
 run 0 cmp f.svg f2.svg
 
