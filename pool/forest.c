@@ -55,6 +55,7 @@ struct layout {
 	double width, height;
 	double y;                 /* top of the next row */
 	double max_wpct;
+	int dec[NCOLMAX];         /* decimals of the mean and SD columns */
 	const char *fill;         /* square colour */
 };
 
@@ -81,6 +82,79 @@ static void fmt_num(char *out, size_t n, double x)
 		snprintf(out, n, "%.6g", x);
 }
 
+/*
+ * RevMan's numbers: an effect or a CI bound to 2 decimals, or to 3
+ * significant digits when it is below 0.1 in magnitude (0.0123), or too
+ * large for decimals to matter.
+ */
+static void fmt_eff(char *out, size_t n, double x)
+{
+	if (x == 0 || (fabs(x) >= 0.1 && fabs(x) < 1e5))
+		snprintf(out, n, "%.2f", x);
+	else
+		snprintf(out, n, "%.3g", x);
+}
+
+/* An effect with its CI on the display scale, "0.72 [0.49, 1.06]", or the
+ * interval alone (with_est 0); "Not estimable" without an estimate. */
+static void fmt_effect(char *out, size_t n, const struct pool_result *r, int with_est, double est,
+		       double lb, double ub)
+{
+	double v[3] = { est, lb, ub };
+	char c[3][32];
+
+	if (with_est && !isfinite(est)) {
+		snprintf(out, n, "Not estimable");
+		return;
+	}
+	for (int j = 0; j < 3; j++)
+		fmt_eff(c[j], sizeof(c[j]), r->log_scale ? exp(v[j]) : v[j]);
+	if (!isfinite(lb) || !isfinite(ub))
+		snprintf(out, n, "%s [no CI]", c[0]); /* Hartung-Knapp with SE 0 */
+	else
+		snprintf(out, n, "%s%s[%s, %s]", with_est ? c[0] : "", with_est ? " " : "", c[1], c[2]);
+}
+
+/* The decimals x needs (0 to 3). */
+static int decimals(double x)
+{
+	int d = 0;
+
+	if (!isfinite(x))
+		return 0;
+	while (d < 3 && fabs(x * pow(10, d) - nearbyint(x * pow(10, d))) > 1e-6 * fmax(1, fabs(x * pow(10, d))))
+		d++;
+	return d;
+}
+
+/* Means and SDs: each column with the decimals its values need (at most
+ * 3), the same on every row. */
+static void column_decimals(struct layout *L)
+{
+	const struct pool_input *in = L->r->in;
+
+	memset(L->dec, 0, sizeof(L->dec));
+	if (in->type != POOL_DATA_CONT)
+		return;
+	for (size_t i = 0; i < in->k; i++) {
+		const struct pool_study *s = &in->studies[i];
+
+		const double v[NCOLMAX] = { s->mean1, s->sd1, 0, s->mean2, s->sd2, 0 };
+
+		for (int c = 0; c < NCOLMAX; c++)
+			if (decimals(v[c]) > L->dec[c])
+				L->dec[c] = decimals(v[c]);
+	}
+}
+
+static void fmt_fixed(char *out, size_t n, double x, int d)
+{
+	if (isnan(x))
+		out[0] = '\0';
+	else
+		snprintf(out, n, "%.*f", d, x);
+}
+
 /* the data cells of study i, in column order */
 static int data_cells(const struct layout *L, size_t i, char cells[NCOLMAX][32])
 {
@@ -88,11 +162,11 @@ static int data_cells(const struct layout *L, size_t i, char cells[NCOLMAX][32])
 
 	switch (L->r->in->type) {
 	case POOL_DATA_CONT:
-		fmt_num(cells[0], 32, s->mean1);
-		fmt_num(cells[1], 32, s->sd1);
+		fmt_fixed(cells[0], 32, s->mean1, L->dec[0]);
+		fmt_fixed(cells[1], 32, s->sd1, L->dec[1]);
 		fmt_num(cells[2], 32, s->n1);
-		fmt_num(cells[3], 32, s->mean2);
-		fmt_num(cells[4], 32, s->sd2);
+		fmt_fixed(cells[3], 32, s->mean2, L->dec[3]);
+		fmt_fixed(cells[4], 32, s->sd2, L->dec[4]);
 		fmt_num(cells[5], 32, s->n2);
 		return 6;
 	case POOL_DATA_BIN:
@@ -189,40 +263,6 @@ static void text(struct layout *L, double x, enum svg_anchor a, unsigned flags, 
 	svg_text(&L->svg, x, baseline(L), a, flags, size, s);
 }
 
-/* a CI line with arrows where it leaves the axis */
-static void ci_line(struct layout *L, double lb, double ub, double yc)
-{
-	double x1 = px(L, fmax(lb, L->lo)), x2 = px(L, fmin(ub, L->hi));
-	double a = 4;
-
-	if (lb > L->hi || ub < L->lo)
-		return;
-	svg_line(&L->svg, x1, yc, x2, yc, "#000000", 1, NULL);
-	if (lb < L->lo) {
-		double t[] = { x1, yc, x1 + a * 1.5, yc - a, x1 + a * 1.5, yc + a };
-
-		svg_polygon(&L->svg, t, 3, "#000000", NULL);
-	}
-	if (ub > L->hi) {
-		double t[] = { x2, yc, x2 - a * 1.5, yc - a, x2 - a * 1.5, yc + a };
-
-		svg_polygon(&L->svg, t, 3, "#000000", NULL);
-	}
-}
-
-static const char *const rob_fill[4] = { "#D9D9D9", "#02C100", "#E2DF07", "#BF0000" };
-
-static const char *rob_symbol(int l, int rob2)
-{
-	return l == 1 ? "+" : l == 2 ? (rob2 ? "-" : "?") : l == 3 ? "x" : "";
-}
-
-static const char *rob_label(int l, int rob2)
-{
-	return l == 1 ? "Low risk of bias" : l == 2 ? (rob2 ? "Some concerns" : "Unclear risk of bias")
-	       : l == 3 ? "High risk of bias" : "Not assessed";
-}
-
 static void emit_escaped(struct layout *L, const char *s)
 {
 	if (L->svg.rc == 0 && svg_escape(L->svg.out, s) < 0)
@@ -238,6 +278,53 @@ static void emit_raw(struct layout *L, const char *fmt, ...)
 	if (L->svg.rc == 0 && buf_vprintf(L->svg.out, fmt, ap) < 0)
 		L->svg.rc = LSR_ENOMEM;
 	va_end(ap);
+}
+
+/* An arrow head at the axis end x pointing outwards (dir -1 left, +1
+ * right), centred on yc. */
+static void arrow(struct layout *L, double x, double dir, double yc)
+{
+	double a = 4;
+	double t[] = { x, yc, x - dir * a * 1.5, yc - a, x - dir * a * 1.5, yc + a };
+
+	emit_raw(L, "<polygon class=\"arrow\" points=\"%.2f,%.2f %.2f,%.2f %.2f,%.2f\""
+		 " fill=\"#000000\"/>\n", t[0], t[1], t[2], t[3], t[4], t[5]);
+}
+
+/* a CI line with arrows where it leaves the axis; an interval wholly past
+ * one end is an arrow at that end */
+static void ci_line(struct layout *L, double lb, double ub, double yc)
+{
+	double x1 = px(L, fmax(lb, L->lo)), x2 = px(L, fmin(ub, L->hi));
+
+	if (!isfinite(lb) || !isfinite(ub))
+		return;
+	if (lb > L->hi) {
+		arrow(L, px(L, L->hi), 1, yc);
+		return;
+	}
+	if (ub < L->lo) {
+		arrow(L, px(L, L->lo), -1, yc);
+		return;
+	}
+	svg_line(&L->svg, x1, yc, x2, yc, "#000000", 1, NULL);
+	if (lb < L->lo)
+		arrow(L, x1, -1, yc);
+	if (ub > L->hi)
+		arrow(L, x2, 1, yc);
+}
+
+static const char *const rob_fill[4] = { "#D9D9D9", "#02C100", "#E2DF07", "#BF0000" };
+
+static const char *rob_symbol(int l, int rob2)
+{
+	return l == 1 ? "+" : l == 2 ? (rob2 ? "-" : "?") : l == 3 ? "x" : "";
+}
+
+static const char *rob_label(int l, int rob2)
+{
+	return l == 1 ? "Low risk of bias" : l == 2 ? (rob2 ? "Some concerns" : "Unclear risk of bias")
+	       : l == 3 ? "High risk of bias" : "Not assessed";
 }
 
 /* a risk-of-bias column's width: a cell, or its head ("Overall") */
@@ -317,7 +404,7 @@ static void study_row(struct layout *L, size_t i)
 	} else {
 		char line[128];
 
-		pool_fmt_effect(buf, sizeof(buf), r, e->yi, e->ci_lb, e->ci_ub);
+		fmt_effect(buf, sizeof(buf), r, 1, e->yi, e->ci_lb, e->ci_ub);
 		snprintf(line, sizeof(line), "%s%s", buf, grey ? " (excluded)" : "");
 		text(L, L->eff_x, SVG_START, grey, FS, line);
 	}
@@ -337,6 +424,8 @@ static void study_row(struct layout *L, size_t i)
 	L->y += ROW;
 }
 
+/* the diamond; where its CI runs past the axis, clipped there with an
+ * arrow; wholly past it, an arrow at that end */
 static void diamond(struct layout *L, const struct pool_summary *s)
 {
 	double yc = mid(L), h = ROW * 0.35;
@@ -344,9 +433,17 @@ static void diamond(struct layout *L, const struct pool_summary *s)
 	double est = fmin(fmax(s->estimate, L->lo), L->hi);
 	double d[] = { px(L, lb), yc, px(L, est), yc - h, px(L, ub), yc, px(L, est), yc + h };
 
-	if (!isfinite(s->estimate) || s->ci_lb > L->hi || s->ci_ub < L->lo)
+	if (!isfinite(s->estimate) || !isfinite(s->ci_lb) || !isfinite(s->ci_ub))
 		return;
+	if (s->ci_lb > L->hi || s->ci_ub < L->lo) {
+		arrow(L, px(L, s->ci_lb > L->hi ? L->hi : L->lo), s->ci_lb > L->hi ? 1 : -1, yc);
+		return;
+	}
 	svg_polygon(&L->svg, d, 4, "#000000", NULL);
+	if (s->ci_lb < L->lo)
+		arrow(L, px(L, L->lo) - 6, -1, yc);
+	if (s->ci_ub > L->hi)
+		arrow(L, px(L, L->hi) + 6, 1, yc);
 }
 
 static void pi_row(struct layout *L, const struct pool_summary *s)
@@ -357,14 +454,16 @@ static void pi_row(struct layout *L, const struct pool_summary *s)
 	if (!s->random || !isfinite(s->pi_lb))
 		return;
 	text(L, L->label_x, SVG_START, 0, FS, "Prediction interval");
-	pool_fmt_effect(buf, sizeof(buf), L->r, s->estimate, s->pi_lb, s->pi_ub);
-	/* the interval only: drop the point estimate */
-	text(L, L->eff_x, SVG_START, 0, FS, strchr(buf, '[') ? strchr(buf, '[') : buf);
+	fmt_effect(buf, sizeof(buf), L->r, 0, s->estimate, s->pi_lb, s->pi_ub);
+	text(L, L->eff_x, SVG_START, 0, FS, buf);
 	x1 = px(L, fmax(s->pi_lb, L->lo));
 	x2 = px(L, fmin(s->pi_ub, L->hi));
-	if (s->pi_lb < L->hi && s->pi_ub > L->lo) {
+	if (s->pi_lb < L->hi && s->pi_ub > L->lo)
 		svg_rect(&L->svg, x1, yc - 2.5, x2 - x1, 5, "#9e9e9e", "#000000");
-	}
+	if (s->pi_lb < L->lo)
+		arrow(L, px(L, L->lo) - 6, -1, yc);
+	if (s->pi_ub > L->hi)
+		arrow(L, px(L, L->hi) + 6, 1, yc);
 	L->y += ROW;
 }
 
@@ -382,6 +481,8 @@ static void total_rows(struct layout *L, const unsigned char *mask, const struct
 	for (size_t i = 0; i < r->in->k; i++) {
 		const struct pool_study *st = &r->in->studies[i];
 
+		/* as RevMan and the text: a study not estimable counts, one
+		 * left out does not */
 		if (!mask[i] || r->est[i].status == POOL_EST_EXCLUDED)
 			continue;
 		if (isfinite(r->est[i].weight_pct))
@@ -405,7 +506,7 @@ static void total_rows(struct layout *L, const unsigned char *mask, const struct
 	}
 	snprintf(buf, sizeof(buf), "%.1f%%", w);
 	text(L, L->weight_x, SVG_END, SVG_BOLD, FS, buf);
-	pool_fmt_effect(buf, sizeof(buf), r, s->estimate, s->ci_lb, s->ci_ub);
+	fmt_effect(buf, sizeof(buf), r, 1, s->estimate, s->ci_lb, s->ci_ub);
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, buf);
 	diamond(L, s);
 	L->y += ROW;
@@ -451,13 +552,14 @@ static void measure(struct layout *L)
 	L->label_w = fmax(svg_text_width("Study or Subgroup", FS),
 			  svg_text_width("Subtotal (95% CI)", FS * 1.08));
 	L->eff_w = svg_text_width("IV, Random, 95% CI", FS);
+	column_decimals(L);
 	for (size_t i = 0; i < r->in->k; i++) {
 		int n = data_cells(L, i, cells);
 
 		L->label_w = fmax(L->label_w, svg_text_width(r->in->studies[i].label, FS));
 		for (int c = 0; c < n; c++)
 			L->col[c].w = fmax(L->col[c].w, svg_text_width(cells[c], FS));
-		pool_fmt_effect(buf, sizeof(buf), r, r->est[i].yi, r->est[i].ci_lb, r->est[i].ci_ub);
+		fmt_effect(buf, sizeof(buf), r, 1, r->est[i].yi, r->est[i].ci_lb, r->est[i].ci_ub);
 		L->eff_w = fmax(L->eff_w, svg_text_width(buf, FS) +
 					  (r->est[i].status == POOL_EST_EXCLUDED ? svg_text_width(" (excluded)", FS) : 0));
 	}

@@ -648,6 +648,25 @@ static int outcome_info(struct pool_review *r, const struct protocol *p)
 	return 0;
 }
 
+/* The figures' title (r->title): the analysis's label from the protocol,
+ * else the outcome's label "at" the time point; never the analysis id. */
+static int figure_title(struct pool_review *r, const struct protocol *p)
+{
+	const struct protocol_analysis *pa = p ? protocol_analysis_find(p, r->name) : NULL;
+	const struct protocol_outcome *o = p ? protocol_outcome_find(p, r->outcome) : NULL;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (pa && pa->label)
+		rc = buf_adds(&b, pa->label);
+	else
+		rc = buf_printf(&b, "%s%s%s", o ? protocol_outcome_label(o) : r->outcome,
+				r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
+	r->title = rc < 0 ? NULL : strdup(b.s);
+	buf_release(&b);
+	return r->title ? 0 : lsr_error_oom();
+}
+
 int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct protocol *p,
 		      const struct protocol_analysis *pa)
 {
@@ -671,7 +690,8 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	if (!r->name || !r->outcome || (pa->timepoint && !r->timepoint) || (pa->subgroup && !r->subgroup) ||
 	    !(r->spec = spec_json(p, pa, o)))
 		return lsr_error_oom();
-	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0)
+	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0 ||
+	    (rc = figure_title(r, p)) < 0)
 		return rc;
 	if ((r->opts.extras & POOL_METAREG) && r->opts.method != POOL_METHOD_IV)
 		return lsr_error_set(LSR_EPARSE, "protocol.yaml:%d: analysis '%s': a meta-regression (moderators) uses inverse-variance weights: give it method: IV",
@@ -746,6 +766,7 @@ int pool_review_run(struct pool_review *r)
 void pool_review_release(struct pool_review *r)
 {
 	free(r->name);
+	free(r->title);
 	free(r->outcome);
 	free(r->timepoint);
 	free(r->subgroup);
@@ -867,7 +888,7 @@ int pool_review_load(struct pool_review *r, struct lsr_db *db, const struct prot
 	if (!r->name || !r->outcome)
 		return lsr_error_oom();
 	if ((rc = opts_from_spec(r)) < 0 || (rc = outcome_info(r, p)) < 0 ||
-	    (rc = input_from_data(r)) < 0)
+	    (rc = figure_title(r, p)) < 0 || (rc = input_from_data(r)) < 0)
 		return rc;
 	return pool_review_run(r);
 }
@@ -945,7 +966,6 @@ int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
 	struct pool_plot_rob rb;
 	const char *heads[ROB1_NDOMAINS + 1], *names[ROB1_NDOMAINS + 1];
-	char title[512];
 	int lower = r->better && !strcmp(r->better, "lower"), rc;
 
 	if (!r->res)
@@ -954,9 +974,7 @@ int pool_review_forest_svg(struct buf *out, const struct pool_review *r)
 		return rc;
 	if (rb.levels)
 		po.rob = &rb;
-	snprintf(title, sizeof(title), "%s: %s%s%s", r->name, r->outcome,
-		 r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
-	po.title = title;
+	po.title = r->title;
 	po.label_e = "Intervention";
 	po.label_c = "Control";
 	po.favours_left = lower ? "Favours intervention" : "Favours control";
@@ -986,16 +1004,14 @@ int pool_review_figures(const struct pool_review *r,
 	};
 	const struct pool_result *x = r->res;
 	struct pool_plot_opts po = POOL_PLOT_OPTS_INIT;
-	char name[200], file[256], title[512];
+	char name[200], file[256], caption[512];
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
 	if (!x)
 		return 0;
 	outfile_safe_name(name, sizeof(name), r->name);
-	snprintf(title, sizeof(title), "%s: %s%s%s", r->name, r->outcome,
-		 r->timepoint ? " at " : "", r->timepoint ? r->timepoint : "");
-	po.title = title;
+	po.title = r->title;
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]) && rc == 0; i++) {
 		buf_reset(&b);
 		switch (i) {
@@ -1025,8 +1041,9 @@ int pool_review_figures(const struct pool_review *r,
 			break;
 		}
 		snprintf(file, sizeof(file), "%s-%s.svg", figs[i].kind, name);
+		snprintf(caption, sizeof(caption), "%s: %s", figs[i].caption, r->title ? r->title : r->name);
 		if (rc == 0)
-			rc = fn(file, figs[i].caption, &b, payload);
+			rc = fn(file, caption, &b, payload);
 	}
 	buf_release(&b);
 	return rc;
@@ -1134,8 +1151,10 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	if (!x)
 		return buf_printf(out, "\n  no data\n");
 	m = &x->main;
+	/* as the table and the forest plot count them (RevMan): a study not
+	 * estimable counts, one left out does not */
 	for (size_t i = 0; i < r->k; i++)
-		if (x->est[i].status == POOL_EST_INCLUDED)
+		if (x->est[i].status != POOL_EST_EXCLUDED)
 			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
 					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
 	if (x->no_total) {

@@ -24,6 +24,8 @@ struct protocol_analysis;
 
 struct pool_review {
 	char *name;             /* the analysis */
+	char *title;            /* its figures' title: the protocol's label, else the
+				 * outcome's label with the time point */
 	char *outcome, *timepoint, *subgroup, *better, *unit;
 	json_t *spec, *data;    /* owned */
 	char hash[65];          /* SHA-256 of spec and data */
