@@ -493,6 +493,8 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
  */
 int extract_rob_result_levels(enum rob_level *levels, struct lsr_db *db, const struct protocol *p,
 			      const char *study, const char *outcome, const char *timepoint);
+/* The number of domains of the protocol's tool (levels[that] is the overall). */
+size_t extract_rob_ndomains(const struct protocol *p);
 
 /*
  * The overall judgement that stands for a result, as text ("low", "some

@@ -46,6 +46,14 @@ static const struct extract_rob_domain *domains(const struct protocol *p, size_t
 	return extract_rob1_domains;
 }
 
+size_t extract_rob_ndomains(const struct protocol *p)
+{
+	size_t n;
+
+	domains(p, &n);
+	return n;
+}
+
 static int domain_index(const struct protocol *p, const char *code)
 {
 	size_t n;

@@ -6,7 +6,7 @@
  * The rules are small pure functions (tested in tests/unit/pool/test_grade.c);
  * grade_outcome_compute() feeds them from the stored analysis
  * (pool_review_load), the risk-of-bias judgement of each pooled result
- * (extract_rob_result_judgement: RoB 2 per result where so assessed, else
+ * (extract_rob_result_levels: RoB 2 per result where so assessed, else
  * the study's) and the team's ratings (grade_ratings).
  */
 #include "grade.h"
@@ -251,27 +251,30 @@ void grade_outcome_release(struct grade_outcome *g)
 
 /* the study's overall judgement: RoB 2's overall column, RoB 1's worst domain */
 /* high_pct and unassessed from the judgement of each pooled result (RoB 2
- * per result where assessed so, else the study's: extract/) */
-static int rob_share(struct grade_outcome *g, struct lsr_db *db, const struct pool_review *r)
+ * per result where assessed so, else the study's: extract/), with the
+ * protocol already loaded (extract_rob_result_judgement reads it again on
+ * every call) */
+static int rob_share(struct grade_outcome *g, struct lsr_db *db, const struct protocol *p,
+		     const struct pool_review *r)
 {
+	enum rob_level levels[ROB1_NDOMAINS + 1];
+	size_t nd = extract_rob_ndomains(p);
 	double high = 0, total = 0;
 
 	for (size_t i = 0; i < r->k; i++) {
-		char j[32];
 		int rc;
 
 		if (r->res->est[i].status != POOL_EST_INCLUDED)
 			continue;
-		rc = extract_rob_result_judgement(db, r->studies[i].label, r->outcome, r->timepoint,
-						  j, sizeof(j));
+		rc = extract_rob_result_levels(levels, db, p, r->studies[i].label, r->outcome, r->timepoint);
 		if (rc == LSR_ENOTFOUND)
-			j[0] = '\0';
+			levels[nd] = ROB_NONE;
 		else if (rc < 0)
 			return rc;
 		total += r->res->est[i].weight_pct;
-		if (!strcmp(j, "high"))
+		if (levels[nd] == ROB_HIGH)
 			high += r->res->est[i].weight_pct;
-		else if (!*j)
+		else if (levels[nd] == ROB_NONE)
 			g->unassessed++;
 	}
 	g->high_pct = total > 0 ? 100 * high / total : NAN;
@@ -327,7 +330,7 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 		g->cr_ub = grade_corresponding_risk(g->m, g->acr, g->ci_ub);
 	}
 	free(risks);
-	if ((rc = rob_share(g, db, r)) < 0)
+	if ((rc = rob_share(g, db, p, r)) < 0)
 		return rc;
 	for (int d = 0; d < GRADE_NDOMAINS; d++)
 		why[d] = (struct buf)BUF_INIT;
