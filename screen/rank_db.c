@@ -342,8 +342,8 @@ static int decisions_count(struct lsr_db *db, const char *reviewer, int64_t *out
 }
 
 /* Record w as a ranking (its head of head positions). */
-static int store(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
-		 size_t head, int64_t *out_id)
+static int store_rows(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		      size_t head, int64_t *out_id)
 {
 	static const char sql[] =
 		"INSERT INTO screen_rankings(stage, reviewer, model, params, library, inputs_hash,"
@@ -394,6 +394,23 @@ static int store(struct work *w, struct lsr_db *db, const char *reviewer, uint64
 	}
 	*out_id = id;
 	return 0;
+}
+
+/* The ranking and its head in one transaction (nested inside a batch's or
+ * a hand-out's): never a ranking without its items, one commit not one per
+ * row when 'lsr screen rank' runs on its own. */
+static int store(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		 size_t head, int64_t *out_id)
+{
+	int rc = db_txn_begin(db);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = store_rows(w, db, reviewer, seed, head, out_id)) < 0) {
+		db_txn_rollback(db);
+		return rc;
+	}
+	return db_txn_commit(db);
 }
 
 static size_t head_size(const struct protocol *p)
