@@ -82,37 +82,20 @@ static void fmt_num(char *out, size_t n, double x)
 		snprintf(out, n, "%.6g", x);
 }
 
-/*
- * RevMan's numbers: an effect or a CI bound to 2 decimals, or to 3
- * significant digits when it is below 0.1 in magnitude (0.0123), or too
- * large for decimals to matter.
- */
-static void fmt_eff(char *out, size_t n, double x)
-{
-	if (x == 0 || (fabs(x) >= 0.1 && fabs(x) < 1e5))
-		snprintf(out, n, "%.2f", x);
-	else
-		snprintf(out, n, "%.3g", x);
-}
-
 /* An effect with its CI on the display scale, "0.72 [0.49, 1.06]", or the
  * interval alone (with_est 0); "Not estimable" without an estimate. */
 static void fmt_effect(char *out, size_t n, const struct pool_result *r, int with_est, double est,
 		       double lb, double ub)
 {
-	double v[3] = { est, lb, ub };
-	char c[3][32];
+	char l[32], u[32];
 
-	if (with_est && !isfinite(est)) {
-		snprintf(out, n, "Not estimable");
+	if (with_est) {
+		pool_fmt_effect(out, n, r, est, lb, ub); /* RevMan's rounding (table.c) */
 		return;
 	}
-	for (int j = 0; j < 3; j++)
-		fmt_eff(c[j], sizeof(c[j]), r->log_scale ? exp(v[j]) : v[j]);
-	if (!isfinite(lb) || !isfinite(ub))
-		snprintf(out, n, "%s [no CI]", c[0]); /* Hartung-Knapp with SE 0 */
-	else
-		snprintf(out, n, "%s%s[%s, %s]", with_est ? c[0] : "", with_est ? " " : "", c[1], c[2]);
+	pool_fmt_num(l, sizeof(l), r->log_scale ? exp(lb) : lb);
+	pool_fmt_num(u, sizeof(u), r->log_scale ? exp(ub) : ub);
+	snprintf(out, n, "[%s, %s]", l, u);
 }
 
 /* The decimals x needs (0 to 3). */

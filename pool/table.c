@@ -5,8 +5,10 @@
  * their subtotals and the test for subgroup differences; then the
  * sensitivity analyses and small-study tests that were asked for.
  *
- * Numbers are rounded only here (effects to 2 decimals, I2 to a whole
- * percentage, P < 0.00001 for very small p, as RevMan 5 prints them);
+ * Numbers are rounded only here (effects, CIs and generic estimates and
+ * SEs by pool_fmt_num, the forest plot's rule too: 2 decimals, 3
+ * significant digits below 0.1; I2 to a whole percentage, P < 0.00001 for
+ * very small p, as RevMan 5 prints them);
  * ratios are shown back-transformed.  The layout may change; --json is the
  * contract.
  */
@@ -51,11 +53,16 @@ void pool_fmt_p(char *out, size_t n, double p)
 		snprintf(out, n, "= %.2f", p);
 }
 
-/* A number as RevMan prints effects: 2 decimals, 3 significant digits
- * when it is too large or too small for that to say anything. */
-static void fmt_eff(char *out, size_t n, double x)
+/*
+ * RevMan's numbers, for the table and the forest plot alike: an effect, a
+ * CI bound or a generic inverse-variance estimate or SE to 2 decimals, or
+ * to 3 significant digits when it is below 0.1 in magnitude (0.0123) or
+ * too large for decimals to matter (1.23e+05).  Only output for people is
+ * rounded: --json and --csv keep full precision.
+ */
+void pool_fmt_num(char *out, size_t n, double x)
 {
-	if (x == 0 || (fabs(x) >= 0.005 && fabs(x) < 1e5))
+	if (x == 0 || (fabs(x) >= 0.1 && fabs(x) < 1e5))
 		snprintf(out, n, "%.2f", x);
 	else
 		snprintf(out, n, "%.3g", x);
@@ -76,14 +83,14 @@ void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double es
 		lb = exp(lb);
 		ub = exp(ub);
 	}
-	fmt_eff(e, sizeof(e), est);
+	pool_fmt_num(e, sizeof(e), est);
 	if (!isfinite(lb) || !isfinite(ub)) {
 		/* Hartung-Knapp with SE 0, a CI that could not be formed */
 		snprintf(out, n, "%s [no CI]", e);
 		return;
 	}
-	fmt_eff(l, sizeof(l), lb);
-	fmt_eff(u, sizeof(u), ub);
+	pool_fmt_num(l, sizeof(l), lb);
+	pool_fmt_num(u, sizeof(u), ub);
 	snprintf(out, n, "%s [%s, %s]", e, l, u);
 }
 
@@ -143,7 +150,7 @@ void pool_fmt_overall(struct buf *b, const struct pool_summary *s)
 static void data_cells(struct buf *b, const struct pool_result *r, size_t i)
 {
 	const struct pool_study *s = &r->in->studies[i];
-	char t[160];
+	char t[160], y[32], se[32];
 
 	switch (r->in->type) {
 	case POOL_DATA_CONT:
@@ -154,7 +161,9 @@ static void data_cells(struct buf *b, const struct pool_result *r, size_t i)
 		snprintf(t, sizeof(t), "%7.6g %7.6g   %7.6g %7.6g", s->events1, s->n1, s->events2, s->n2);
 		break;
 	case POOL_DATA_GENERIC:
-		snprintf(t, sizeof(t), "%10.4f %10.4f", s->yi, sqrt(s->vi));
+		pool_fmt_num(y, sizeof(y), s->yi);
+		pool_fmt_num(se, sizeof(se), sqrt(s->vi));
+		snprintf(t, sizeof(t), "%10s %10s", y, se);
 		break;
 	}
 	/* nan prints as "nan": show a blank as RevMan does for missing data */
@@ -282,8 +291,8 @@ static void total_block(struct buf *b, const struct pool_result *r, const unsign
 	if (s->random && isfinite(s->pi_lb)) {
 		char lb[32], ub[32];
 
-		fmt_eff(lb, sizeof(lb), r->log_scale ? exp(s->pi_lb) : s->pi_lb);
-		fmt_eff(ub, sizeof(ub), r->log_scale ? exp(s->pi_ub) : s->pi_ub);
+		pool_fmt_num(lb, sizeof(lb), r->log_scale ? exp(s->pi_lb) : s->pi_lb);
+		pool_fmt_num(ub, sizeof(ub), r->log_scale ? exp(s->pi_ub) : s->pi_ub);
 		buf_printf(b, "Prediction interval: [%s, %s]\n", lb, ub);
 	}
 }
