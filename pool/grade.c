@@ -11,6 +11,7 @@
  */
 #include "grade.h"
 #include "review.h"
+#include "pool_int.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
 #include "../db/update.h"
@@ -291,6 +292,7 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 			const struct pool_review *r)
 {
 	const struct pool_summary *s = &r->res->main;
+	struct pool_totals tot;
 	struct buf why[GRADE_NDOMAINS];
 	double *risks = NULL, mid = g->sof->mid;
 	size_t nr = 0;
@@ -298,22 +300,20 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 
 	g->log_scale = r->res->log_scale;
 	g->dichotomous = r->in.type == POOL_DATA_BIN;
-	g->participants = 0;
-	g->events = g->dichotomous ? 0 : NAN;
+	/* participants and events as the forest plot, the table and the
+	 * review's text count them (pool_totals: RevMan's rule, a study not
+	 * estimable counts, one left out does not); the control risks of the
+	 * same studies */
+	pool_totals(&tot, r->res, NULL);
+	g->participants = tot.n1 + tot.n2;
+	g->events = g->dichotomous ? tot.events1 + tot.events2 : NAN;
 	if (g->dichotomous && !(risks = calloc(r->k + 1, sizeof(*risks))))
 		return lsr_error_oom();
-	for (size_t i = 0; i < r->k; i++) {
+	for (size_t i = 0; g->dichotomous && i < r->k; i++) {
 		const struct pool_study *st = &r->studies[i];
 
-		if (r->res->est[i].status != POOL_EST_INCLUDED)
-			continue;
-		if (isfinite(st->n1) && isfinite(st->n2))
-			g->participants += st->n1 + st->n2;
-		if (g->dichotomous) {
-			g->events += st->events1 + st->events2;
-			if (st->n2 > 0)
-				risks[nr++] = st->events2 / st->n2;
-		}
+		if (r->res->est[i].status != POOL_EST_EXCLUDED && st->n2 > 0 && isfinite(st->events2))
+			risks[nr++] = st->events2 / st->n2;
 	}
 	g->k = s->k;
 	g->est = back(g, s->estimate);

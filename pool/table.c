@@ -68,6 +68,28 @@ void pool_fmt_num(char *out, size_t n, double x)
 		snprintf(out, n, "%.3g", x);
 }
 
+static double add(double sum, double x)
+{
+	return isnan(x) ? sum : sum + x;
+}
+
+void pool_totals(struct pool_totals *t, const struct pool_result *r, const unsigned char *mask)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < r->in->k; i++) {
+		const struct pool_study *st = &r->in->studies[i];
+
+		if ((mask && !mask[i]) || r->est[i].status == POOL_EST_EXCLUDED)
+			continue;
+		if (r->est[i].status == POOL_EST_INCLUDED)
+			t->weight_pct = add(t->weight_pct, r->est[i].weight_pct);
+		t->n1 = add(t->n1, st->n1);
+		t->n2 = add(t->n2, st->n2);
+		t->events1 = add(t->events1, st->events1);
+		t->events2 = add(t->events2, st->events2);
+	}
+}
+
 /* An effect with its CI on the display scale: "0.72 [0.49, 1.06]". */
 void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double est,
 		     double lb, double ub)
@@ -248,41 +270,28 @@ static void study_line(struct buf *b, const struct pool_result *r, size_t i, siz
 static void total_block(struct buf *b, const struct pool_result *r, const unsigned char *mask,
 			const struct pool_summary *s, const char *what, size_t lw)
 {
-	double n1 = 0, n2 = 0, e1 = 0, e2 = 0, wsum = 0;
+	struct pool_totals tot;
 	char eff[64], t[160];
 
-	for (size_t i = 0; i < r->in->k; i++) {
-		const struct pool_study *st = &r->in->studies[i];
-
-		if (!mask[i])
-			continue;
-		if (r->est[i].status == POOL_EST_INCLUDED && isfinite(r->est[i].weight_pct))
-			wsum += r->est[i].weight_pct;
-		if (r->est[i].status == POOL_EST_EXCLUDED)
-			continue;
-		n1 += isnan(st->n1) ? 0 : st->n1;
-		n2 += isnan(st->n2) ? 0 : st->n2;
-		e1 += isnan(st->events1) ? 0 : st->events1;
-		e2 += isnan(st->events2) ? 0 : st->events2;
-	}
+	pool_totals(&tot, r, mask);
 	pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
 	pad(b, what, lw);
 	switch (r->in->type) {
 	case POOL_DATA_CONT:
-		snprintf(t, sizeof(t), "  %9s %8s %6.6g   %9s %8s %6.6g", "", "", n1, "", "", n2);
+		snprintf(t, sizeof(t), "  %9s %8s %6.6g   %9s %8s %6.6g", "", "", tot.n1, "", "", tot.n2);
 		break;
 	case POOL_DATA_BIN:
-		snprintf(t, sizeof(t), "  %7s %7.6g   %7s %7.6g", "", n1, "", n2);
+		snprintf(t, sizeof(t), "  %7s %7.6g   %7s %7.6g", "", tot.n1, "", tot.n2);
 		break;
 	case POOL_DATA_GENERIC:
 		snprintf(t, sizeof(t), "  %*s", (int)data_width(r), "");
 		break;
 	}
 	buf_adds(b, t);
-	buf_printf(b, " %6.1f%%   %s\n", wsum, eff);
+	buf_printf(b, " %6.1f%%   %s\n", tot.weight_pct, eff);
 	if (r->in->type == POOL_DATA_BIN) {
 		pad(b, "Total events", lw);
-		buf_printf(b, "  %7.6g %7s   %7.6g\n", e1, "", e2);
+		buf_printf(b, "  %7.6g %7s   %7.6g\n", tot.events1, "", tot.events2);
 	}
 	pool_fmt_hetero(b, r, s);
 	buf_addc(b, '\n');
