@@ -1486,16 +1486,18 @@ static void summary_of_findings(struct rep *r)
 					continue;
 				}
 				out(r, "%s%s: %s%d<sup>%s</sup>", n - 1 > nnote ? "<br>" : "",
-				    grade_domain_title((enum grade_domain)d), x->rating < 0 ? "&#8722;" : "",
-				    -x->rating, mark);
+				    grade_domain_title((enum grade_domain)d),
+				    x->rating < 0 ? "&#8722;" : x->rating > 0 ? "+" : "", abs(x->rating), mark);
 				nrc |= buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
 				nrc |= svg_escape(&notes, g.label);
 				nrc |= buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
 				if (x->rating)
-					nrc |= buf_printf(&notes, "rated down %d level%s", -x->rating,
-						   x->rating == -1 ? "" : "s");
+					nrc |= buf_printf(&notes, "rated %s %d level%s",
+							  x->rating < 0 ? "down" : "up", abs(x->rating),
+							  abs(x->rating) == 1 ? "" : "s");
 				else
-					nrc |= buf_adds(&notes, "not rated down");
+					nrc |= buf_printf(&notes, "not rated %s",
+							  grade_domain_up((enum grade_domain)d) ? "up" : "down");
 				if (x->rated) {
 					nrc |= buf_adds(&notes, " by the review team: ");
 					nrc |= svg_escape(&notes, x->why ? x->why : "as lsr suggests");
