@@ -345,6 +345,22 @@ int extract_compare(struct extract_compare_counts *counts, struct lsr_db *db,
 		    const struct protocol *p, int all,
 		    int (*fn)(const struct extract_item *it, void *payload), void *payload);
 
+/* A study-level effect reported with its p-value: a time-to-event row's
+ * agreed hr, 95% CI and p, as printed (borrowed: valid during the
+ * callback).  ci_lb or ci_ub is NULL when not agreed or not given. */
+struct extract_reported_effect {
+	const char *study, *outcome, *timepoint, *arm;
+	const char *measure; /* "HR" */
+	const char *estimate, *ci_lb, *ci_ub, *p;
+};
+
+/* Call fn for every study-level effect whose estimate and p are agreed (or
+ * resolved), study by study, for lsr check-stats' check of the p against
+ * the interval (the report's). */
+int extract_reported_effects(struct lsr_db *db, const struct protocol *p,
+			     int (*fn)(const struct extract_reported_effect *e, void *payload),
+			     void *payload);
+
 /* An item named on the command line. */
 struct extract_item_key {
 	const char *study;

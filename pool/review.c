@@ -1132,7 +1132,8 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_result *x = r->res;
 	const struct pool_summary *m;
-	double participants = 0;
+	struct pool_totals tot;
+	double participants;
 	int rc;
 
 	/* without a total, the subgroups say what was fitted */
@@ -1151,12 +1152,9 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	if (!x)
 		return buf_printf(out, "\n  no data\n");
 	m = &x->main;
-	/* as the table and the forest plot count them (RevMan): a study not
-	 * estimable counts, one left out does not */
-	for (size_t i = 0; i < r->k; i++)
-		if (x->est[i].status != POOL_EST_EXCLUDED)
-			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
-					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
+	/* as the table, the forest plot and lsr grade count them (RevMan) */
+	pool_totals(&tot, x, NULL);
+	participants = tot.n1 + tot.n2;
 	if (x->no_total) {
 		size_t studies = 0;
 

@@ -499,6 +499,74 @@ static void eligibility(struct rep *r)
 	strv_release(&c.values);
 }
 
+/* ---- study-level effects: their p against their interval --------------------- */
+
+struct stat_flags {
+	struct rep *r;
+	int n;
+};
+
+static int stat_flag(const struct extract_reported_effect *e, void *payload)
+{
+	struct stat_flags *f = payload;
+	struct rep *r = f->r;
+	struct check_stats_in in = { e->measure, e->estimate, e->ci_lb, e->ci_ub, e->p };
+	struct check_stats_out cs;
+	int bad = check_stats_row(&cs, &in) < 0;
+
+	if (!bad && cs.flag == CHECK_STATS_OK)
+		return 0;
+	if (!f->n++)
+		out(r, "<div class=\"alert\"><strong>Study-level effects whose p-value does not fit "
+		       "their estimate and 95%% CI</strong> (checked as <code>lsr check-stats</code> "
+		       "does):<ul>\n");
+	out(r, "<li><strong>");
+	esc(r, e->study);
+	out(r, "</strong>, ");
+	esc(r, e->outcome);
+	if (e->timepoint && *e->timepoint) {
+		out(r, " at ");
+		esc(r, e->timepoint);
+	}
+	out(r, ": %s ", e->measure);
+	esc(r, e->estimate);
+	out(r, " [");
+	esc(r, e->ci_lb ? e->ci_lb : "");
+	out(r, ", ");
+	esc(r, e->ci_ub ? e->ci_ub : "");
+	out(r, "], p ");
+	esc(r, e->p);
+	out(r, ": ");
+	if (bad) {
+		out(r, "not checkable: ");
+		esc(r, lsr_error_last());
+		lsr_error_clear();
+	} else {
+		esc(r, check_stats_flag_text(cs.flag));
+		out(r, " (the interval implies p = %.2g)", cs.p_implied);
+	}
+	out(r, "</li>\n");
+	return r->rc;
+}
+
+/*
+ * Every agreed study-level effect reported with a p-value (the outcome
+ * sheet's p column) is checked against its estimate and interval as lsr
+ * check-stats checks them; those that do not fit are listed in the red box.
+ */
+static void reported_stats(struct rep *r)
+{
+	struct stat_flags f = { r, 0 };
+	int rc;
+
+	if (r->rc)
+		return;
+	if ((rc = extract_reported_effects(r->db, r->p, stat_flag, &f)) < 0)
+		r->rc = rc;
+	if (f.n)
+		out(r, "</ul></div>\n");
+}
+
 /*
  * The reports excluded at full text, each with its reason (PRISMA 2020
  * item 16b asks for them; Cochrane's "Characteristics of excluded
@@ -1486,16 +1554,18 @@ static void summary_of_findings(struct rep *r)
 					continue;
 				}
 				out(r, "%s%s: %s%d<sup>%s</sup>", n - 1 > nnote ? "<br>" : "",
-				    grade_domain_title((enum grade_domain)d), x->rating < 0 ? "&#8722;" : "",
-				    -x->rating, mark);
+				    grade_domain_title((enum grade_domain)d),
+				    x->rating < 0 ? "&#8722;" : x->rating > 0 ? "+" : "", abs(x->rating), mark);
 				nrc |= buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
 				nrc |= svg_escape(&notes, g.label);
 				nrc |= buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
 				if (x->rating)
-					nrc |= buf_printf(&notes, "rated down %d level%s", -x->rating,
-						   x->rating == -1 ? "" : "s");
+					nrc |= buf_printf(&notes, "rated %s %d level%s",
+							  x->rating < 0 ? "down" : "up", abs(x->rating),
+							  abs(x->rating) == 1 ? "" : "s");
 				else
-					nrc |= buf_adds(&notes, "not rated down");
+					nrc |= buf_printf(&notes, "not rated %s",
+							  grade_domain_up((enum grade_domain)d) ? "up" : "down");
 				if (x->rated) {
 					nrc |= buf_adds(&notes, " by the review team: ");
 					nrc |= svg_escape(&notes, x->why ? x->why : "as lsr suggests");
@@ -1632,6 +1702,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	header(&r, date);
 	flags(&r);
 	eligibility(&r);
+	reported_stats(&r);
 	summary_of_findings(&r);
 	changes(&r);
 	methods(&r);
