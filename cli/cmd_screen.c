@@ -450,7 +450,7 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return out_json_doc(o);
 	ta = json_object_get(o, "title_abstract");
 	ft = json_object_get(o, "full_text");
-	printf("title-abstract: %lld citations, %lld screened by people: %lld included, %lld excluded (%lld by reviewers, %lld by automation), %lld pending, %lld in conflict\n",
+	printf("title-abstract: %lld citations, %lld for people to screen: %lld included, %lld excluded (%lld by reviewers, %lld by automation), %lld pending, %lld in conflict\n",
 	       jint(ta, "citations"), jint(ta, "screened"), jint(ta, "included"),
 	       jint(ta, "excluded"), jint(ta, "excluded_by_reviewers"),
 	       jint(ta, "excluded_by_automation"), jint(ta, "pending"), jint(ta, "conflicts"));

@@ -20,7 +20,7 @@ command -v jq >/dev/null || { echo "skip: jq is not installed" >&2; exit 77; }
 SRV_PID=
 BODY_FILE=$TMP/body
 CODE=
-trap 'serve_stop; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+AT_EXIT=serve_stop
 
 serve_review() {
 	dir=$1

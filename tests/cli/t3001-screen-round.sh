@@ -275,7 +275,7 @@ jqcheck "$OUT" 'select(.id == 2)' '{"id":2,"label":"Roe 2021","reports":[{"id":4
 
 # every count of the screening paragraph comes from the views
 run 0 lsr -C rev screen status
-has "$OUT" "title-abstract: 8 citations, 8 screened by people: 5 included, 3 excluded (3 by reviewers, 0 by automation), 0 pending, 0 in conflict"
+has "$OUT" "title-abstract: 8 citations, 8 for people to screen: 5 included, 3 excluded (3 by reviewers, 0 by automation), 0 pending, 0 in conflict"
 has "$OUT" "full-text: 5 reports sought, 0 awaiting retrieval, 0 not retrieved, 5 assessed: 3 included, 2 excluded, 0 pending, 0 in conflict"
 has "$OUT" "studies: 2 (3 reports)"
 finish
