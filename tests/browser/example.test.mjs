@@ -74,7 +74,7 @@ function verdicts(args) {
 mkdirSync(SHOTS, { recursive: true });
 const log = { requests: [], offsite: [], dialogs: [] };
 const browser = await launch(CHROMIUM);
-const newPage = () => openPage(browser, URL, log);
+const newPage = () => openPage(browser, URL, log, true);
 
 async function login(page, link) {
 	await page.goto(URL + link, { waitUntil: 'networkidle0' });

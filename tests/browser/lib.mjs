@@ -16,16 +16,22 @@ export function launch(chromium) {
 // A page of its own (its own cookies) that may reach url only: every
 // request goes into log.requests, one to anything else into log.offsite
 // (and fails as with no network), an alert/confirm/prompt into
-// log.dialogs (a script ran).
-export async function newPage(browser, url, log) {
+// log.dialogs (a script ran).  watchOnly: requests are only logged, not
+// held for the test to let through (each one a round trip to node: a
+// long scenario runs about twice as fast without).
+export async function newPage(browser, url, log, watchOnly) {
 	const ctx = await browser.createBrowserContext();
 	const page = await ctx.newPage();
 	await page.setViewport({ width: 1200, height: 900 });
-	await page.setRequestInterception(true);
+	await page.setRequestInterception(!watchOnly);
 	page.on('request', req => {
-		log.requests.push(req.url());
-		if (req.url().startsWith(url + '/')) req.continue();
-		else { log.offsite.push(req.url()); req.abort('internetdisconnected'); }
+		const ours = req.url().startsWith(url + '/');
+
+		if (!watchOnly) log.requests.push(req.url());
+		if (!ours) log.offsite.push(req.url());
+		if (watchOnly) return;
+		if (ours) req.continue();
+		else req.abort('internetdisconnected');
 	});
 	page.on('dialog', d => { log.dialogs.push(d.message()); d.dismiss(); });
 	page.on('pageerror', e => console.log('# page error: ' + e.message));

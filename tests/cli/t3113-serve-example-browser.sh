@@ -23,14 +23,24 @@ command -v sqlite3 >/dev/null || { echo "skip: sqlite3 is not installed" >&2; ex
 
 cd "$TMP"
 SIM=$LSR_BUILD/examples/example_reviewer
-example() { # STOP DIR
-	run 0 env LSR="$LSR" EXAMPLE_CORPUS="$LSR_BUILD/examples/example_corpus" \
+# (run in the background too: false when a check failed)
+example() { # STOP DIR: run.sh to step STOP into DIR, its output in DIR.out
+	fails_before=$FAILS
+	CHECKS=$((CHECKS + 1))
+	env LSR="$LSR" EXAMPLE_CORPUS="$LSR_BUILD/examples/example_corpus" \
 		EXAMPLE_REVIEWER="$SIM" EXAMPLE_STOP_AFTER="$1" \
-		"$LSR_SRC/examples/msc-cirrhosis/run.sh" "$TMP/$2"
-	has "$OUT" "Stopped after step $1"
+		"$LSR_SRC/examples/msc-cirrhosis/run.sh" "$TMP/$2" >"$2.out" 2>&1 ||
+		{ fail "run.sh to step $1 failed"; tail -20 "$2.out" >&2; }
+	has "$2.out" "Stopped after step $1"
+	hasnt "$2.out" "Sanitizer"
+	hasnt "$2.out" "runtime error:"
+	[ "$FAILS" = "$fails_before" ]
 }
-example 4 batch
+# the two copies side by side (the browser needs the batch path's order)
+example 4 batch &
+batch_pid=$!
 example 2 web
+wait $batch_pid || fail "the batch-file copy"
 same "$(sql web/review.db 'SELECT count(*) FROM screen_decisions')" "0"
 same "$(sql web/review.db 'SELECT count(*) FROM live_citations')" "1747"
 run 0 lsr -C web dedup --export "$TMP/web-groups.csv"
