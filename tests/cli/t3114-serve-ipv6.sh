@@ -19,6 +19,8 @@ run 2 lsr -C rev serve --listen '[::1]:99999'
 
 # start_v6 ADDR: lsr serve --listen [ADDR]:0, its URL in $URL6
 start_v6() {
+	: > "$TMP/srv.out"   # not the last server's URL
+	: > "$TMP/srv.err"
 	"$LSR" -C rev serve --listen "[$1]:0" >"$TMP/srv.out" 2>"$TMP/srv.err" &
 	SRV_PID=$!
 	URL6=
