@@ -23,9 +23,10 @@
 # stops after step N: 2 leaves the review deduplicated with nothing
 # screened, to screen it in the browser instead ('lsr serve --seed 1', the
 # seed the batch files below use: docs/cmd/lsr-serve.md); 4 stops after the
-# full-text screening (tests/cli/t3113 compares the two paths).  LSR may point at the lsr
-# binary (default: build/lsr, then lsr on PATH); the example's helper
-# programs are looked for beside it (examples/ of the same build).
+# full-text screening (tests/cli/t3113 compares the two paths).  LSR may
+# point at the lsr binary (default: build/lsr, then lsr on PATH); the
+# example's helper programs are looked for beside it (examples/ of the
+# same build).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
