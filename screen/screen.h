@@ -467,6 +467,10 @@ int screen_reports_json(struct lsr_db *db, struct json_t **out);
  * NULL) or not (reason). */
 int screen_fulltext_record(struct lsr_db *db, int64_t citation, int retrieved,
 			   const char *file, const char *reason);
+/* The same for n citations, all recorded or none (one transaction; the
+ * title-abstract statuses read once, not once per citation). */
+int screen_fulltext_record_many(struct lsr_db *db, const int64_t *citations, size_t n,
+				int retrieved, const char *file, const char *reason);
 
 /* ---- studies (study.c) --------------------------------------------------- */
 

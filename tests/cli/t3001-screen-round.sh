@@ -225,7 +225,14 @@ run 2 lsr -C rev screen fulltext 1
 same "$(head -1 "$ERR")" "lsr screen: error: fulltext needs --retrieved [--file PATH] or --not-retrieved REASON"
 run 0 lsr -C rev screen fulltext 1 --retrieved --file ft/smith2019.pdf
 same "$(cat "$OUT")" "citation 1: full text retrieved: ft/smith2019.pdf"
-for c in 3 4 6 7; do run 0 lsr -C rev screen fulltext $c --retrieved; done
+# several ids: all recorded or none (3 and 4 are reports, 8 is not)
+run 1 lsr -C rev screen fulltext 3 4 8 --retrieved
+same "$(cat "$ERR")" "lsr screen: error: citation 8 is not a report sought for retrieval (title-abstract status: excluded)"
+same "$(sql rev/review.db 'SELECT count(*) FROM screen_retrievals')" "1"
+run 0 lsr -C rev screen fulltext 3 4 --retrieved
+same "$(cat "$OUT")" "citation 3: full text retrieved
+citation 4: full text retrieved"
+for c in 6 7; do run 0 lsr -C rev screen fulltext $c --retrieved; done
 run 1 lsr -C rev screen fulltext 8 --not-retrieved "no full text available"
 same "$(cat "$ERR")" "lsr screen: error: citation 8 is not a report sought for retrieval (title-abstract status: excluded)"
 same "$(sql rev/review.db 'SELECT count(*) FROM screen_retrievals')" "5"
