@@ -224,22 +224,6 @@ static void flags(struct rep *r)
 		out(r, "</ul></div>\n");
 }
 
-/* The methods' sentence for each stop of priority screening (rank.h). */
-static int stop_note(const struct screen_stop_row *s, void *payload)
-{
-	struct rep *r = payload;
-
-	out(r, "<p>Title-abstract screening in priority order (logistic regression, liblinear) "
-	       "was stopped on %.10s by the statistical stopping rule of Callaghan &amp; "
-	       "M&uuml;ller-Hansen (2020)%s: recall &ge; %g%% with %g%% confidence, p = %.3g "
-	       "(%lld of %lld citations screened, %lld includes found); the %lld citations not "
-	       "screened were excluded by automation.</p>\n",
-	       s->at, strcmp(s->method, "sample") ? "" : " on a random sample of the rest",
-	       s->recall * 100, s->confidence * 100, s->p, (long long)s->screened,
-	       (long long)s->population, (long long)s->found, (long long)s->excluded);
-	return r->rc;
-}
-
 static void prisma_section(struct rep *r)
 {
 	struct prisma x;
@@ -272,8 +256,6 @@ static void prisma_section(struct rep *r)
 	}
 	buf_release(&svg);
 	prisma_release(&x);
-	if (r->rc == 0 && (rc = screen_stops_each(r->db, stop_note, r)) < 0)
-		r->rc = rc;
 }
 
 /* characteristics: agreed values collected from extract_compare() */
@@ -500,52 +482,90 @@ static void eligibility(struct rep *r)
 }
 
 /*
- * The reports excluded at full text, each with its reason (PRISMA 2020
- * item 16b asks for them; Cochrane's "Characteristics of excluded
- * studies"), the reason's label from the protocol when it has one.  From
- * every update: the report shows the review as it stands.
+ * The reports decided at full text that are not included, in three tables
+ * by the status of their reason in the protocol (docs/protocol.md,
+ * reasons' status): excluded, each with its reason (PRISMA 2020 item 16b;
+ * Cochrane's "Characteristics of excluded studies"), the reason's label
+ * from the protocol when it has one; ongoing studies; and studies awaiting
+ * classification - the last two only where the protocol defines those
+ * statuses.  Reports of updates 0 to the one shown: the review as it
+ * stood then.
  */
-static void excluded_fulltext(struct rep *r)
+struct ft_table {
+	struct rep *r;
+	const char *status; /* excluded, ongoing, awaiting-classification */
+	const char *head;   /* the last column's heading */
+	int n;
+};
+
+static const char *ft_status_of(const struct protocol *p, const char *code)
 {
-	json_t *reports = NULL, *o;
-	size_t i;
-	int n = 0;
+	const struct protocol_reason *why = *code ? protocol_reason_find(p, code) : NULL;
+
+	return why && why->status ? why->status : "excluded";
+}
+
+static int ft_table_row(const struct screen_ft_report *f, void *payload)
+{
+	struct ft_table *t = payload;
+	struct rep *r = t->r;
+	const struct protocol_reason *why = *f->reason ? protocol_reason_find(r->p, f->reason) : NULL;
+	char num[32];
+
+	if (strcmp(f->status, "excluded") || strcmp(ft_status_of(r->p, f->reason), t->status))
+		return 0;
+	if (!t->n++)
+		out(r, "<table>\n<tr><th>Report</th><th>Year</th><th>Update</th><th>%s</th></tr>\n", t->head);
+	snprintf(num, sizeof(num), "%lld", (long long)f->citation);
+	out(r, "<tr><td>");
+	esc(r, *f->title ? f->title : "(no title)");
+	out(r, " <span class=\"note\">(citation ");
+	esc(r, num);
+	out(r, ")</span></td><td>");
+	if (f->year)
+		out(r, "%d", f->year);
+	out(r, "</td><td class=\"n\">%d</td><td>", f->update_no);
+	esc(r, why && why->label ? why->label : *f->reason ? f->reason : "(no reason given)");
+	out(r, "</td></tr>\n");
+	return r->rc;
+}
+
+/* one table: its heading, the rows of the status, or a sentence when none */
+static void ft_table(struct rep *r, const char *status, const char *title, const char *head,
+		     const char *none)
+{
+	struct ft_table t = { r, status, head, 0 };
+	int rc;
 
 	if (r->rc)
 		return;
-	if ((r->rc = screen_reports_json(r->db, &reports)) < 0)
-		return;
-	out(r, "<h2>Excluded full-text reports</h2>\n");
-	json_array_foreach(reports, i, o) {
-		const char *status = json_string_value(json_object_get(o, "status"));
-		const char *code = json_string_value(json_object_get(o, "reason"));
-		const char *title = json_string_value(json_object_get(o, "title"));
-		const struct protocol_reason *why = code ? protocol_reason_find(r->p, code) : NULL;
-		char num[32];
-
-		if (!status || strcmp(status, "excluded"))
-			continue;
-		if (!n++)
-			out(r, "<table>\n<tr><th>Report</th><th>Year</th><th>Reason for exclusion</th></tr>\n");
-		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "id")));
-		out(r, "<tr><td>");
-		esc(r, title ? title : "(no title)");
-		out(r, " <span class=\"note\">(citation ");
-		esc(r, num);
-		out(r, ")</span></td><td>");
-		if (json_is_integer(json_object_get(o, "year"))) {
-			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "year")));
-			esc(r, num);
-		}
-		out(r, "</td><td>");
-		esc(r, why && why->label ? why->label : code && *code ? code : "(no reason given)");
-		out(r, "</td></tr>\n");
-	}
-	if (n)
+	out(r, "<h2>%s</h2>\n", title);
+	if ((rc = screen_ft_reports_list(r->db, r->update, ft_table_row, &t)) < 0 && r->rc == 0)
+		r->rc = rc;
+	if (t.n)
 		out(r, "</table>\n");
 	else
-		out(r, "<p>No report was excluded at full text.</p>\n");
-	json_decref(reports);
+		out(r, "<p>%s</p>\n", none);
+}
+
+/* whether a full-text reason of the protocol carries status */
+static int protocol_defines(const struct protocol *p, const char *status)
+{
+	for (size_t i = 0; i < p->nreasons; i++)
+		if (p->reasons[i].status && !strcmp(p->reasons[i].status, status))
+			return 1;
+	return 0;
+}
+
+static void excluded_fulltext(struct rep *r)
+{
+	ft_table(r, "excluded", "Excluded full-text reports", "Reason for exclusion",
+		 "No report was excluded at full text.");
+	if (protocol_defines(r->p, "ongoing"))
+		ft_table(r, "ongoing", "Ongoing studies", "Note", "No report of an ongoing study.");
+	if (protocol_defines(r->p, "awaiting-classification"))
+		ft_table(r, "awaiting-classification", "Studies awaiting classification", "Why",
+			 "No study awaits classification.");
 }
 
 static void risk_of_bias(struct rep *r)
@@ -1110,6 +1130,56 @@ static void methods_analysis(struct methods *m, const struct pool_review *a)
 	out(r, ".</li>\n");
 }
 
+/* The methods' sentence for each stop of priority screening (rank.h). */
+static int stop_note(const struct screen_stop_row *s, void *payload)
+{
+	struct methods *m = payload;
+	struct rep *r = m->r;
+
+	out(r, "<p>Title-abstract screening in priority order (logistic regression, liblinear) "
+	       "was stopped on %.10s by the statistical stopping rule of Callaghan &amp; "
+	       "M&uuml;ller-Hansen (2020)%s: recall &ge; %g%% with %g%% confidence, p = %.3g "
+	       "(%lld of %lld citations screened, %lld includes found); the %lld citations not "
+	       "screened were excluded by automation. The rule's hypergeometric test as published",
+	       s->at, strcmp(s->method, "sample") ? "" : " on a random sample of the rest",
+	       s->recall * 100, s->confidence * 100, s->p, (long long)s->screened,
+	       (long long)s->population, (long long)s->found, (long long)s->excluded);
+	cite(m, "Callaghan MW, M\xc3\xbcller-Hansen F. Statistical stopping criteria for automated "
+		"screening in systematic reviews. Syst Rev 2020;9:273.");
+	out(r, ".</p>\n");
+	return r->rc;
+}
+
+/*
+ * Prioritisation, as recorded: how many of the citations people screened
+ * at title-abstract were handed out in priority order (rank.h), and the
+ * protocol's setting.
+ */
+static void methods_priority(struct methods *m)
+{
+	struct rep *r = m->r;
+	json_t *st = NULL;
+	json_int_t screened, ranked;
+	int proto = r->p->screening_order && !strcmp(r->p->screening_order, "priority");
+
+	if ((r->rc = screen_stopping_json(r->db, 0.95, 0.95, &st)) < 0)
+		return;
+	screened = json_integer_value(json_object_get(st, "screened"));
+	ranked = json_integer_value(json_object_get(st, "screened_in_priority_order"));
+	if (ranked || proto) {
+		out(r, " Title-abstract screening was prioritised: ");
+		if (proto)
+			out(r, "the protocol sets <code>screening.order: priority</code> (a new ranking after "
+			       "every %d decisions in <code>lsr serve</code>); ", r->p->priority.retrain_every);
+		out(r, "of the %lld citations screened by people, %lld were handed out in the order of a "
+		       "logistic-regression model (liblinear) trained on the decisions made before them, "
+		       "the likeliest includes first.", (long long)screened, (long long)ranked);
+		cite(m, "Fan RE, Chang KW, Hsieh CJ, Wang XR, Lin CJ. LIBLINEAR: a library for large "
+			"linear classification. J Mach Learn Res 2008;9:1871-1874.");
+	}
+	json_decref(st);
+}
+
 static void methods_screening(struct methods *m)
 {
 	struct rep *r = m->r;
@@ -1147,8 +1217,12 @@ static void methods_screening(struct methods *m)
 	}
 	if (!any)
 		out(r, " No citation has been screened by two reviewers yet: agreement not computed.");
-	out(r, "</p>\n");
 	json_decref(st);
+	if (r->rc == 0)
+		methods_priority(m);
+	out(r, "</p>\n");
+	if (r->rc == 0 && (r->rc = screen_stops_each(r->db, stop_note, m)) > 0)
+		r->rc = 0;
 }
 
 static void methods(struct rep *r)
