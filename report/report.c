@@ -32,12 +32,18 @@
 #include "../util/svg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
 
 struct rep {
 	struct lsr_db *db;
@@ -46,6 +52,8 @@ struct rep {
 	int update, nupdates;
 	struct buf h;         /* the HTML */
 	struct strv illustrative; /* "study\toutcome" (outcome "" for characteristics) */
+	int png;              /* REPORT_PNG_*: NEVER once rsvg-convert proved absent in AUTO */
+	int npng;             /* PNG files written */
 	int rc;
 };
 
@@ -82,7 +90,87 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 	return rc;
 }
 
-/* An SVG document inline (without its XML declaration) and as a file. */
+/*
+ * dir/NAME.png from dir/NAME.svg by rsvg-convert (found on PATH), at twice
+ * the SVG's size on white, read from its standard output and written as
+ * every file is (complete or not there).  Its absence is an error only
+ * with REPORT_PNG_ALWAYS; in REPORT_PNG_AUTO the first failure to start
+ * it turns PNGs off.
+ */
+static int write_png(struct rep *r, const char *svgname)
+{
+	char *argv[] = { "rsvg-convert", "--zoom", "2", "--background-color", "white", "--format", "png",
+			 NULL, NULL };
+	struct buf svg = BUF_INIT, png = BUF_INIT, name = BUF_INIT;
+	posix_spawn_file_actions_t fa;
+	int fd[2] = { -1, -1 }, rc = 0, err, status;
+	char chunk[65536];
+	ssize_t got;
+	pid_t pid;
+
+	if (buf_printf(&svg, "%s/%s", r->dir, svgname) < 0 ||
+	    buf_printf(&name, "%.*s.png", (int)(strlen(svgname) - 4), svgname) < 0)
+		return lsr_error_oom();
+	argv[7] = svg.s;
+	if (pipe(fd) < 0) {
+		rc = lsr_error_set(LSR_ERROR, "cannot run rsvg-convert: %s", strerror(errno));
+		goto out;
+	}
+	if ((err = posix_spawn_file_actions_init(&fa)) == 0) {
+		err = posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+		if (err == 0)
+			err = posix_spawn_file_actions_addclose(&fa, fd[0]);
+		if (err == 0)
+			err = posix_spawn_file_actions_addclose(&fa, fd[1]);
+		if (err == 0)
+			err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		if (err == 0)
+			err = posix_spawnp(&pid, "rsvg-convert", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(fd[1]);
+	if (err == ENOENT && r->png == REPORT_PNG_AUTO) {
+		r->png = REPORT_PNG_NEVER; /* not installed: no PNGs, as documented */
+		goto out;
+	}
+	if (err) {
+		rc = lsr_error_set(LSR_ERROR, "cannot run rsvg-convert for '%s': %s%s", svg.s, strerror(err),
+				   err == ENOENT ? " (install librsvg2-bin, or give --no-png)" : "");
+		goto out;
+	}
+	while ((got = read(fd[0], chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = lsr_error_set(LSR_ERROR, "reading rsvg-convert's output: %s", strerror(errno));
+			break;
+		}
+		if (rc == 0 && buf_add(&png, chunk, (size_t)got) < 0)
+			rc = lsr_error_oom(); /* read on to the end: the child must not block */
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			if (rc == 0)
+				rc = lsr_error_set(LSR_ERROR, "rsvg-convert: %s", strerror(errno));
+			goto out;
+		}
+	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) || !png.len))
+		rc = lsr_error_set(LSR_ERROR, "rsvg-convert could not convert '%s' (%s %d)", svg.s,
+				   WIFEXITED(status) ? "exit status" : "signal",
+				   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (rc == 0 && (rc = write_file(r->dir, name.s, png.s, png.len)) == 0)
+		r->npng++;
+out:
+	if (fd[0] >= 0)
+		close(fd[0]);
+	buf_release(&svg);
+	buf_release(&png);
+	buf_release(&name);
+	return rc;
+}
+
+/* An SVG document inline (without its XML declaration) and as a file
+ * (and a PNG beside it: write_png). */
 static void figure(struct rep *r, const struct buf *svg, const char *file, const char *caption)
 {
 	const char *s = svg->s;
@@ -104,6 +192,8 @@ static void figure(struct rep *r, const struct buf *svg, const char *file, const
 	out(r, "</figure>\n");
 	if (r->rc == 0)
 		r->rc = write_file(r->dir, file, svg->s, svg->len);
+	if (r->rc == 0 && r->png != REPORT_PNG_NEVER)
+		r->rc = write_png(r, file);
 }
 
 static int is_illustrative(const struct rep *r, const char *study, const char *outcome)
@@ -1678,7 +1768,8 @@ static void changes(struct rep *r)
 	strv_release(&before);
 }
 
-int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir)
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png,
+		 int *npng)
 {
 	struct rep r;
 	struct update_info u;
@@ -1696,6 +1787,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	r.update = update < 0 ? u.no : update;
 	r.nupdates = u.no;
 	r.h = (struct buf)BUF_INIT;
+	r.png = png;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return lsr_error_set(LSR_ERROR, "cannot create '%s': %s", dir, strerror(errno));
 	/* the date of the shown update: its window's end, else its last run */
@@ -1723,6 +1815,8 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	rc = r.rc;
 	if (rc == 0)
 		rc = write_file(dir, "index.html", r.h.s, r.h.len);
+	if (npng)
+		*npng = r.npng;
 out:
 	buf_release(&r.h);
 	strv_release(&r.illustrative);
