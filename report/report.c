@@ -53,7 +53,6 @@ struct rep {
 	struct buf h;         /* the HTML */
 	struct strv illustrative; /* "study\toutcome" (outcome "" for characteristics) */
 	int png;              /* REPORT_PNG_*: NEVER once rsvg-convert proved absent in AUTO */
-	int npng;             /* PNG files written */
 	int rc;
 };
 
@@ -158,8 +157,8 @@ static int write_png(struct rep *r, const char *svgname)
 		rc = lsr_error_set(LSR_ERROR, "rsvg-convert could not convert '%s' (%s %d)", svg.s,
 				   WIFEXITED(status) ? "exit status" : "signal",
 				   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	if (rc == 0 && (rc = write_file(r->dir, name.s, png.s, png.len)) == 0)
-		r->npng++;
+	if (rc == 0)
+		rc = write_file(r->dir, name.s, png.s, png.len);
 out:
 	if (fd[0] >= 0)
 		close(fd[0]);
@@ -1768,8 +1767,7 @@ static void changes(struct rep *r)
 	strv_release(&before);
 }
 
-int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png,
-		 int *npng)
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png)
 {
 	struct rep r;
 	struct update_info u;
@@ -1815,8 +1813,6 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	rc = r.rc;
 	if (rc == 0)
 		rc = write_file(dir, "index.html", r.h.s, r.h.len);
-	if (npng)
-		*npng = r.npng;
 out:
 	buf_release(&r.h);
 	strv_release(&r.illustrative);

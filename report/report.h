@@ -23,9 +23,7 @@ enum {
 };
 
 /* Write the report of update (-1: the latest) into dir (created); with
- * png (REPORT_PNG_*) each figure NAME.svg also as NAME.png, its number in
- * *npng (may be NULL). */
-int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png,
-		 int *npng);
+ * png (REPORT_PNG_*) each figure NAME.svg also as NAME.png. */
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png);
 
 #endif
