@@ -87,7 +87,8 @@ same "$(ls nopng | grep -c '\.svg$')" 2
 
 # no rsvg-convert on PATH: none by default; --png is an error
 mkdir bin
-for t in sh awk sed; do ln -s "$(command -v $t)" bin/$t; done
+# what lib.sh's run uses, and nothing else
+for t in sh awk sed grep cat head; do ln -s "$(command -v $t)" bin/$t; done
 PATH=$TMP/bin run 0 "$LSR" -C rev report -o bare
 same "$(ls bare | grep -c '\.png$')" 0
 has bare/index.html "<h2>PRISMA 2020 flow</h2>"
