@@ -68,6 +68,7 @@ static const char *const apis[] = { "pubmed", "europepmc", "ctgov", NULL };
 static const char *const formats[] = { "auto", "pubmed-xml", "medline", "ris", "wos",
 				       "endnote-xml", "endnote", "bibtex", "csv", NULL };
 static const char *const stages[] = { "title-abstract", "full-text", NULL };
+static const char *const rstatuses[] = { "excluded", "ongoing", "awaiting-classification", NULL };
 static const char *const modes[] = { "suggest", "exclude", NULL };
 static const char *const orders[] = { "random", "priority", NULL };
 static const char *const ctypes[] = { "text", "number", "integer", "choice", NULL };
@@ -112,6 +113,7 @@ static const struct pfield reason_fields[] = {
 	F("code", P_STR, REQ, struct protocol_reason, code),
 	F("label", P_STR, 0, struct protocol_reason, label),
 	FE("stage", 0, struct protocol_reason, stage, stages),
+	FE("status", 0, struct protocol_reason, status, rstatuses),
 };
 SCHEMA(reason_schema, reason_fields, struct protocol_reason,
        (long)offsetof(struct protocol_reason, line));
@@ -712,6 +714,9 @@ static int check_refs(const struct walk *w, struct protocol *p)
 			goto oom;
 		if (!r->label && !(r->label = xstrdup(r->code)))
 			goto oom;
+		if (r->status && strcmp(r->status, "excluded") && strcmp(r->stage, "full-text"))
+			FAIL_AT(r->line, "status '%s' goes with a full-text reason (stage: full-text), not a %s one",
+				r->status, r->stage);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		struct protocol_rule *r = &p->rules[i];
@@ -1094,6 +1099,7 @@ void protocol_free(struct protocol *p)
 		free(p->reasons[i].code);
 		free(p->reasons[i].label);
 		free(p->reasons[i].stage);
+		free(p->reasons[i].status);
 	}
 	free(p->reasons);
 	for (size_t i = 0; i < p->nrules; i++) {

@@ -47,6 +47,9 @@ struct protocol_reason {
 	char *code;   /* used by decisions, rules and PRISMA (required) */
 	char *label;  /* as shown */
 	char *stage;  /* title-abstract | full-text */
+	char *status; /* NULL or excluded; ongoing | awaiting-classification
+		       * (full-text only): a report "excluded" for this reason
+		       * is an ongoing study / awaits classification instead */
 };
 
 struct protocol_rule {

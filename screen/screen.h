@@ -580,6 +580,22 @@ int screen_study_reports_list(struct lsr_db *db, int upto,
 			      int (*fn)(const struct screen_study_reports *s, void *payload),
 			      void *payload);
 
+/* A report (citation included at title-abstract) decided at full text. */
+struct screen_ft_report {
+	int64_t citation;
+	const char *status;    /* included, excluded (only these two) */
+	const char *reason;    /* exclusion reason code; "" when none */
+	const char *title;     /* "" when none */
+	int year;              /* 0 when unknown */
+	int update_no;         /* the report's update */
+};
+
+/* Call fn for every report decided at full text (included or excluded)
+ * from updates 0 to upto, by citation id. */
+int screen_ft_reports_list(struct lsr_db *db, int upto,
+			   int (*fn)(const struct screen_ft_report *r, void *payload),
+			   void *payload);
+
 /*
  * Write the protocol's screening settings that the status views read
  * (screening.reason_conflicts) into the review's screen_settings table,

@@ -65,10 +65,16 @@ cp "$work/corpus-0/pubmed.xml" "$review/exports/pubmed-2023-05.xml"
 cp "$work/corpus-0/embase.ris" "$review/exports/embase-2023-05.ris"
 cp "$work/corpus-0/wos.txt" "$review/exports/wos-2023-05.txt"
 cp "$work/corpus-0/cochrane.ris" "$review/exports/cochrane-2023-05.ris"
-l import "$review/exports/pubmed-2023-05.xml" --source PubMed
-l import "$review/exports/embase-2023-05.ris" --source Embase
-l import "$review/exports/wos-2023-05.txt" --source "Web of Science"
-l import "$review/exports/cochrane-2023-05.ris" --source "Cochrane Library"
+# the dates, coverage and strategy the seed reports ("until May 2023", the
+# month only; one strategy for all four databases)
+seed_import() {
+	l import "$@" --searched 2023-05-31 --database-version "from inception to May 2023" \
+		--strategy "$here/data/search-strategy.txt"
+}
+seed_import "$review/exports/pubmed-2023-05.xml" --source PubMed
+seed_import "$review/exports/embase-2023-05.ris" --source Embase
+seed_import "$review/exports/wos-2023-05.txt" --source "Web of Science"
+seed_import "$review/exports/cochrane-2023-05.ris" --source "Cochrane Library"
 
 say "2. Deduplication and the protocol's rules (suggestions only)"
 l dedup
