@@ -46,8 +46,10 @@ static void print_text(const struct grade_outcome *g)
 		printf("  %s\n", status_text(g->status));
 		return;
 	}
-	printf("  %s %.2f [%.2f, %.2f], k = %d, %.0f participants", g->measure, g->est, g->ci_lb,
-	       g->ci_ub, g->k, g->participants);
+	printf("  %s %.2f [%.2f, %.2f], k = %d", g->measure, g->est, g->ci_lb, g->ci_ub, g->k);
+	if (g->studies > g->k)
+		printf(" (%d more not estimable)", g->studies - g->k);
+	printf(", %.0f participants", g->participants);
 	if (isfinite(g->events))
 		printf(", %.0f events", g->events);
 	printf("\n  certainty: %s %s (starts %s: %s)\n", grade_certainty_symbols(g->certainty),

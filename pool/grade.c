@@ -402,6 +402,7 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 			risks[nr++] = st->events2 / st->n2;
 	}
 	g->k = s->k;
+	g->studies = tot.studies;
 	g->est = back(g, s->estimate);
 	g->ci_lb = back(g, s->ci_lb);
 	g->ci_ub = back(g, s->ci_ub);
@@ -635,6 +636,7 @@ json_t *grade_outcome_json(const struct grade_outcome *g)
 		       json_object_set_new(o, "status", json_string(status_name(g->status))) |
 		       json_object_set_new(o, "measure", json_string(g->measure)) |
 		       json_object_set_new(o, "k", json_integer(g->k)) |
+		       json_object_set_new(o, "studies", json_integer(g->studies)) |
 		       json_object_set_new(o, "participants", num(g->participants)) |
 		       json_object_set_new(o, "events", num(g->events)) |
 		       json_object_set_new(o, "estimate", num(g->est)) |

@@ -166,6 +166,8 @@ struct grade_outcome {
 	enum pool_measure m;
 	int dichotomous, log_scale;
 	int k;                          /* studies pooled */
+	int studies;                    /* studies counted in the participants:
+					 * pooled and not estimable (RevMan) */
 	double participants, events;    /* events NaN unless dichotomous */
 	double est, ci_lb, ci_ub;       /* on the measure's scale (ratios back-transformed) */
 	double i2, pi_lb, pi_ub;        /* I2 (%), prediction interval (measure's scale) */

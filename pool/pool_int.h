@@ -192,6 +192,8 @@ void pool_fmt_num(char *out, size_t n, double x);
  */
 struct pool_totals {
 	double n1, n2, events1, events2, weight_pct;
+	int studies;            /* rows counted: pooled and not estimable */
+	int not_estimable;      /* of them, not estimable (in no fit) */
 };
 void pool_totals(struct pool_totals *t, const struct pool_result *r, const unsigned char *mask);
 /* "0.72 [0.49, 1.06]" on the display scale (ratios back-transformed) */

@@ -1168,9 +1168,13 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
 				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
 	} else {
-		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f ",
+		char more[48] = "";
+
+		if (tot.not_estimable)
+			snprintf(more, sizeof(more), "; %d more not estimable", tot.not_estimable);
+		rc = buf_printf(out, "\n  k = %d (%s%s), %.0f participants: %s %.2f ",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
-			participants, jstr(r->spec, "measure"), shown(r, m->estimate));
+			more, participants, jstr(r->spec, "measure"), shown(r, m->estimate));
 		if (rc == 0 && isfinite(m->ci_lb) && isfinite(m->ci_ub))
 			rc = buf_printf(out, "[%g%% CI %.2f, %.2f], p = %.4g", 100 * x->opts.level,
 					shown(r, m->ci_lb), shown(r, m->ci_ub), m->p);

@@ -83,6 +83,9 @@ void pool_totals(struct pool_totals *t, const struct pool_result *r, const unsig
 			continue;
 		if (r->est[i].status == POOL_EST_INCLUDED)
 			t->weight_pct = add(t->weight_pct, r->est[i].weight_pct);
+		else
+			t->not_estimable++;
+		t->studies++;
 		t->n1 = add(t->n1, st->n1);
 		t->n2 = add(t->n2, st->n2);
 		t->events1 = add(t->events1, st->events1);

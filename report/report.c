@@ -1693,8 +1693,8 @@ static void summary_of_findings(struct rep *r)
 			out(r, "<td class=\"n\">%s %.2f (%.2f to %.2f)</td>", g.measure, g.est, g.ci_lb, g.ci_ub);
 		else
 			out(r, "<td>&#8212;</td>");
-		out(r, "<td class=\"n\">%.0f (%d stud%s)</td><td>%s<br>%s", g.participants, g.k,
-		    g.k == 1 ? "y" : "ies", grade_certainty_symbols(g.certainty),
+		out(r, "<td class=\"n\">%.0f (%d stud%s)</td><td>%s<br>%s", g.participants, g.studies,
+		    g.studies == 1 ? "y" : "ies", grade_certainty_symbols(g.certainty),
 		    grade_certainty_word(g.certainty));
 		for (int pass = 0; pass < 2 && r->rc == 0; pass++) {
 			int n = nnote;

@@ -29,19 +29,19 @@ Z 2020,fever,30 days,control,20,0,T1
 EOF2
 run 0 lsr -C rev extract import outcomes.csv --extractor ann
 run 0 lsr -C rev pool
-has "$OUT" "k = 2 (studies), 225 participants"
+has "$OUT" "k = 2 (studies; 1 more not estimable), 225 participants"
 has "$OUT" "Z 2020: not estimable"
 # the forest plot's totals: 50 + 40 + 25 and 50 + 40 + 20
 has rev/figures/forest-fever.svg ">115<"
 has rev/figures/forest-fever.svg ">110<"
 run 0 lsr -C rev grade --json
-jqcheck "$OUT" '.outcomes[0] | {k, participants, events}' '{"k":2,"participants":225,"events":53}'
+jqcheck "$OUT" '.outcomes[0] | {k, studies, participants, events}' '{"k":2,"studies":3,"participants":225,"events":53}'
 run 0 lsr -C rev grade
-has "$OUT" "k = 2, 225 participants, 53 events"
+has "$OUT" "k = 2 (1 more not estimable), 225 participants, 53 events"
 # the control risks of the studies counted: 0.4, 0.375 and 0 (Z): 0.375
 run 0 lsr -C rev grade --json
 jqcheck "$OUT" '.outcomes[0].absolute.assumed_per_1000' '375'
 # the report's summary of findings says the same as its text line
 run 0 lsr -C rev report -o out
-has out/index.html "225 (2 studies)"
+has out/index.html "225 (3 studies)"
 finish
