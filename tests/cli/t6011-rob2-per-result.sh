@@ -197,7 +197,7 @@ has "$OUT" "  sensitivity analysis (exclude_high_risk): without C 2019 (high ris
 # for the sensitivity analysis is high when a domain is high
 sed -i 's/risk_of_bias: rob2/risk_of_bias: rob1/' rev/protocol.yaml
 run 2 lsr -C rev rob sheet --outcome ALB
-has "$ERR" "lsr rob: error: RoB 1 is judged per study: --outcome needs risk_of_bias: rob2"
+has "$ERR" "lsr rob: error: RoB 1 is judged per study: --outcome needs risk_of_bias: rob2 or extraction.rob1_per_outcome"
 { echo "study,domain,name,judgement,quote"
   for s in "A 2017" "B 2018" "C 2019"; do
 	for d in random-sequence allocation-concealment blinding-participants blinding-outcome incomplete-data selective-reporting other-bias; do
