@@ -3,7 +3,10 @@
  * comparison of two assessors, consensus, and the data for the figures.
  *
  * RoB 1 sheets have one row per study x domain (judgement low, high or
- * unclear, and the supporting quote).  RoB 2 sheets have one row per
+ * unclear, and the supporting quote); the domains that
+ * extraction.rob1_per_outcome lists come once per study x outcome instead
+ * (the outcome column; a study-level row of theirs is the fallback of
+ * every outcome without its own).  RoB 2 sheets have one row per
  * study x signalling question (answer and quote), then a "judgement" row
  * per domain where the assessor may override the judgement the algorithm
  * proposes, only with a written justification, and an "overall" row.
