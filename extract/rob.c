@@ -909,6 +909,17 @@ static int study_results(struct strv *outcomes, struct strv *timepoints, struct 
 	return 0;
 }
 
+/* *yes: the one-column answer of st, a prepared and bound query of sql
+ * ("SELECT EXISTS(...)") */
+static int step_exists(int *yes, struct lsr_db *db, sqlite3_stmt *st, const char *sql)
+{
+	int rc = sqlite3_step(st);
+
+	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
 /* whether anything of the protocol's tool is recorded for a domain of a
  * study with outcome (NULL: with any outcome, not the study level) */
 static int domain_recorded(int *yes, struct lsr_db *db, const struct protocol *p, int64_t study_id,
@@ -920,7 +931,6 @@ static int domain_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE study_id = ?1 AND tool = ?2 AND domain = ?3"
 		"  AND (outcome = ?4 OR (?4 IS NULL AND outcome <> '')))";
 	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc;
 
 	if (!st)
 		return lsr_error_last_code();
@@ -928,10 +938,7 @@ static int domain_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 	db_bind_text(st, 2, p->risk_of_bias);
 	db_bind_text(st, 3, domain);
 	db_bind_text(st, 4, outcome);
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+	return step_exists(yes, db, st, sql);
 }
 
 /*
@@ -1160,7 +1167,6 @@ static int result_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE study_id = ?1 AND tool = ?2"
 		"  AND outcome = ?3 AND timepoint = ?4)";
 	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc;
 
 	if (!st)
 		return lsr_error_last_code();
@@ -1168,10 +1174,7 @@ static int result_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 	db_bind_text(st, 2, p->risk_of_bias);
 	db_bind_text(st, 3, k->outcome);
 	db_bind_text(st, 4, k->timepoint);
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+	return step_exists(yes, db, st, sql);
 }
 
 /*
@@ -1422,17 +1425,13 @@ static int any_recorded(int *yes, struct lsr_db *db, const struct protocol *p, c
 		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE tool = ?1 AND outcome <> ''"
 		"  AND (?2 IS NULL OR outcome = ?2) AND (?3 = 0 OR timepoint <> ''))";
 	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc;
 
 	if (!st)
 		return lsr_error_last_code();
 	db_bind_text(st, 1, p->risk_of_bias);
 	db_bind_text(st, 2, outcome);
 	sqlite3_bind_int(st, 3, with_timepoint);
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+	return step_exists(yes, db, st, sql);
 }
 
 /* the studies of a result: those with agreed data for it and those with
