@@ -174,6 +174,20 @@ run 0 lsr -C rev grade --json
 jqcheck "$OUT" '.outcomes[0] | [.outcome, .domains["risk-of-bias"].suggested, .high_risk_weight_pct > 50]' '["fever",-1,true]'
 jqcheck "$OUT" '.outcomes[1] | [.outcome, .domains["risk-of-bias"].suggested, .high_risk_weight_pct < 50 and .high_risk_weight_pct > 0]' '["ALB",0,true]'
 
+# the report: the figures per outcome (RoB 1 has no overall column)
+run 0 lsr -C rev report -o rep
+has rep/index.html "<h2>Risk of bias (RoB 1)</h2>"
+has rep/index.html "<h3>Serum albumin</h3>"
+has rep/index.html "<h3>fever</h3>"
+run 0 xmllint --noout rep/rob-traffic-light-ALB.svg rep/rob-summary-ALB.svg rep/rob-traffic-light-fever.svg
+has rep/rob-traffic-light-ALB.svg "<title>B 2018, Blinding of outcome assessment (detection bias): High risk of bias</title>"
+has rep/rob-traffic-light-fever.svg "<title>B 2018, Blinding of outcome assessment (detection bias): Low risk of bias</title>"
+has rep/rob-traffic-light-fever.svg "<title>B 2018, Incomplete outcome data (attrition bias): Unclear risk of bias</title>"
+# ALB: B (1 of 3) high in detection bias
+has rep/rob-summary-ALB.svg "<title>High risk of bias: 33.3%</title>"
+[ -e rep/rob-traffic-light.svg ] && fail "the study-level figure beside the per-outcome ones"
+CHECKS=$((CHECKS + 1))
+
 # an old sheet without the outcome column: study-level judgements, the
 # fallback of every outcome without its own (D 2020 has nothing else)
 sqlite3 rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('D 2020', '2023-11-14T22:13:20Z', 'tester')"

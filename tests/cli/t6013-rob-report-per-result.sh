@@ -1,0 +1,134 @@
+#!/bin/sh
+# The report's risk-of-bias figures per result (issue 15): the study-level
+# traffic light and summary while every judgement is study level; one pair
+# per outcome, under the outcome's protocol label, once a result has
+# judgements of its own (RoB 2), per time point where RoB 2 is judged per
+# time point; each with the studies that have data or judgements for it;
+# every label escaped; byte-identical on rebuild.
+. "$(dirname "$0")/lib.sh"
+
+cd "$TMP"
+run 0 lsr init rev
+cat > rev/protocol.yaml <<'EOF'
+lsr_protocol: 1
+title: per-result figures
+sources:
+  - name: PubMed
+screening:
+  reasons:
+    - {code: off-topic}
+extraction:
+  extractors: 1
+  allow_single_extractor: true
+  outcomes:
+    - {name: ALB, type: continuous, unit: g/L, better: higher, timepoints: [1 month, 3 months],
+       label: "Albumin <g/L> & \"serum\""}
+    - {name: fever, type: dichotomous, better: lower, timepoints: [30 days], label: Fever & chills}
+    - {name: death, type: dichotomous, better: lower}
+  risk_of_bias: rob2
+EOF
+for s in "A 2017" "B 2018" "C 2019"; do
+	sqlite3 rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('$s', '2023-11-14T22:13:20Z', 'tester')"
+done
+# ALB for all three at 1 month, fever for A and B only, death for none
+cat > outcomes.csv <<'EOF'
+study,outcome,timepoint,arm,n,events,mean,sd,source
+A 2017,ALB,1 month,intervention,20,,33.1,3.9,T2
+A 2017,ALB,1 month,control,20,,30.2,4.2,T2
+B 2018,ALB,1 month,intervention,32,,35.5,3.6,T2
+B 2018,ALB,1 month,control,15,,30.3,2.2,T2
+C 2019,ALB,1 month,intervention,50,,31.0,4.4,T2
+C 2019,ALB,1 month,control,53,,30.4,4.1,T2
+A 2017,fever,30 days,intervention,50,10,,,T1
+A 2017,fever,30 days,control,50,20,,,T1
+B 2018,fever,30 days,intervention,40,8,,,T1
+B 2018,fever,30 days,control,40,15,,,T1
+EOF
+run 0 lsr -C rev extract import outcomes.csv --extractor ann
+
+# block PREFIX D1: one result's rows (PREFIX: "study," "study,outcome,"
+# or "study,outcome,timepoint,"), every domain low but randomization
+block() {
+	case $2 in
+	low) d1="Y Y N" ;;
+	high) d1="Y N N" ;;
+	esac
+	set -- "$1" $d1
+	printf '%srandomization,1.1,%s,,,\n%srandomization,1.2,%s,,,\n%srandomization,1.3,%s,,,\n%srandomization,judgement,,,,\n' \
+		"$1" "$2" "$1" "$3" "$1" "$4" "$1"
+	for r in "deviations,2.1,Y" "deviations,2.2,Y" "deviations,2.3,N" "deviations,2.4," "deviations,2.5,NA" \
+		"deviations,2.6,Y" "deviations,2.7," "deviations,judgement," \
+		"missing-data,3.1,Y" "missing-data,3.2," "missing-data,3.3," "missing-data,3.4," "missing-data,judgement," \
+		"measurement,4.1,N" "measurement,4.2,N" "measurement,4.3,N" "measurement,4.4," "measurement,4.5," "measurement,judgement," \
+		"selection,5.1,Y" "selection,5.2,N" "selection,5.3,N" "selection,judgement," "overall,judgement,"; do
+		printf '%s%s,,,\n' "$1" "$r"
+	done
+}
+
+# study level only: the one pair of figures, as before
+{ echo "study,domain,question,answer,quote,judgement,justification"
+  block "A 2017," low; block "B 2018," low; block "C 2019," high; } > study.csv
+run 0 lsr -C rev rob import study.csv --assessor ann
+run 0 lsr -C rev report -o rep0
+has rep0/index.html "<h2>Risk of bias (RoB 2)</h2>"
+[ -f rep0/rob-traffic-light.svg ] && [ -f rep0/rob-summary.svg ] || fail "no study-level figures"
+CHECKS=$((CHECKS + 1))
+has rep0/rob-traffic-light.svg "<title>C 2019, Overall: High risk of bias</title>"
+hasnt rep0/index.html "rob-traffic-light-"
+hasnt rep0/index.html "Risk of bias per outcome"
+
+# ALB judged per result: B high, C low; then one pair per outcome
+{ echo "study,outcome,domain,question,answer,quote,judgement,justification"
+  block "B 2018,ALB," high; block "C 2019,ALB," low; } > alb.csv
+run 0 lsr -C rev rob import alb.csv --assessor ann
+run 0 lsr -C rev report -o rep
+f=rep/rob-traffic-light-ALB.svg
+for x in "$f" rep/rob-summary-ALB.svg rep/rob-traffic-light-fever.svg rep/rob-summary-fever.svg; do
+	[ -f "$x" ] || fail "no $x"
+done
+CHECKS=$((CHECKS + 1))
+[ -e rep/rob-traffic-light.svg ] && fail "the study-level figure is drawn beside the per-outcome ones"
+# death has neither data nor judgements of its own: no figure
+[ -e rep/rob-traffic-light-death.svg ] && fail "a figure for an outcome without studies"
+CHECKS=$((CHECKS + 2))
+run 0 xmllint --noout "$f" rep/rob-summary-ALB.svg rep/rob-traffic-light-fever.svg rep/rob-summary-fever.svg
+# titled with the label, escaped in the SVG and in the HTML
+has "$f" "<title>Risk of bias (RoB 2): traffic-light plot: Albumin &lt;g/L&gt; &amp; &quot;serum&quot;</title>"
+has rep/rob-summary-ALB.svg "<title>Risk of bias (RoB 2): summary plot: Albumin &lt;g/L&gt; &amp; &quot;serum&quot;</title>"
+has rep/index.html "<h3>Albumin &lt;g/L&gt; &amp; &quot;serum&quot;</h3>"
+has rep/index.html "<figcaption>Risk of bias of each study for Albumin &lt;g/L&gt; &amp; &quot;serum&quot;, by domain (<a href=\"rob-traffic-light-ALB.svg\">"
+has rep/index.html "<h3>Fever &amp; chills</h3>"
+hasnt rep/index.html "<h3>death</h3>"
+# ALB: the results' own judgements, A's study-level one
+has "$f" "<title>B 2018, Overall: High risk of bias</title>"
+has "$f" "<title>C 2019, Overall: Low risk of bias</title>"
+has "$f" "<title>A 2017, Overall: Low risk of bias</title>"
+# fever: the study-level judgements of the studies with fever data
+has rep/rob-traffic-light-fever.svg "<title>B 2018, Overall: Low risk of bias</title>"
+hasnt rep/rob-traffic-light-fever.svg "C 2019"
+# in protocol order, inside the section
+same "$(awk '/<h2>Risk of bias/ { on = 1; next } /<h2>/ { on = 0 } on' rep/index.html | grep -o '<h3>[^<]*</h3>' | tr '\n' '|')" "<h3>Albumin &lt;g/L&gt; &amp; &quot;serum&quot;</h3>|<h3>Fever &amp; chills</h3>|"
+# byte-identical on rebuild
+run 0 lsr -C rev report -o rep2
+cmp -s rep/index.html rep2/index.html || fail "the report differs on rebuild"
+cmp -s "$f" rep2/rob-traffic-light-ALB.svg || fail "the figure differs on rebuild"
+CHECKS=$((CHECKS + 2))
+
+# per time point: C high at 1 month; one pair per time point of ALB
+sed -i 's/^  risk_of_bias: rob2$/  risk_of_bias: rob2\n  rob2_per_timepoint: true/' rev/protocol.yaml
+{ echo "study,outcome,timepoint,domain,question,answer,quote,judgement,justification"
+  block "C 2019,ALB,1 month," high; } > tp.csv
+run 0 lsr -C rev rob import tp.csv --assessor ann
+run 0 lsr -C rev report -o rep3
+f=rep3/rob-traffic-light-ALB-1_month.svg
+run 0 xmllint --noout "$f"
+has "$f" "<title>Risk of bias (RoB 2): traffic-light plot: Albumin &lt;g/L&gt; &amp; &quot;serum&quot; at 1 month</title>"
+has "$f" "<title>C 2019, Overall: High risk of bias</title>"
+has "$f" "<title>B 2018, Overall: High risk of bias</title>"
+has rep3/index.html "<h3>Albumin &lt;g/L&gt; &amp; &quot;serum&quot; at 1 month</h3>"
+[ -e rep3/rob-traffic-light-ALB.svg ] && fail "the outcome-wide figure beside the per-time-point ones"
+CHECKS=$((CHECKS + 1))
+# 3 months: no data, B's and C's judgements for ALB's every time point
+has rep3/rob-traffic-light-ALB-3_months.svg "<title>C 2019, Overall: Low risk of bias</title>"
+hasnt rep3/rob-traffic-light-ALB-3_months.svg "A 2017"
+finish
