@@ -5,6 +5,7 @@
 # the risk-of-bias columns of protocol forest plots, and
 # sensitivity: exclude_high_risk equal to lsr pool --csv on the reduced data.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rob2_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev
@@ -47,23 +48,9 @@ run 0 lsr -C rev extract import outcomes.csv --extractor ann
 # the randomization domain (low, some or high); OUTCOME "-" writes the old
 # sheet without the outcome column
 block() {
-	case $3 in
-	low) d1="Y Y N" ;;
-	some) d1="Y NI N" ;;
-	high) d1="Y N N" ;;
-	esac
 	pre="$1,$2,"
 	[ "$2" = - ] && pre="$1,"
-	set -- $d1 "$pre"
-	printf '%srandomization,1.1,%s,,,\n%srandomization,1.2,%s,,,\n%srandomization,1.3,%s,,,\n%srandomization,judgement,,,,\n' \
-		"$4" "$1" "$4" "$2" "$4" "$3" "$4"
-	for r in "deviations,2.1,Y" "deviations,2.2,Y" "deviations,2.3,N" "deviations,2.4," "deviations,2.5,NA" \
-		"deviations,2.6,Y" "deviations,2.7," "deviations,judgement," \
-		"missing-data,3.1,Y" "missing-data,3.2," "missing-data,3.3," "missing-data,3.4," "missing-data,judgement," \
-		"measurement,4.1,N" "measurement,4.2,N" "measurement,4.3,N" "measurement,4.4," "measurement,4.5," "measurement,judgement," \
-		"selection,5.1,Y" "selection,5.2,N" "selection,5.3,N" "selection,judgement," "overall,judgement,"; do
-		printf '%s%s,,,\n' "$4" "$r"
-	done
+	rob2_block "$pre" "$3"
 }
 
 # the sheet has the outcome column; --outcome writes the blocks of its results

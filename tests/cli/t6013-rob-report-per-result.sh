@@ -6,6 +6,7 @@
 # time point; each with the studies that have data or judgements for it;
 # every label escaped; byte-identical on rebuild.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rob2_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev
@@ -46,28 +47,9 @@ B 2018,fever,30 days,control,40,15,,,T1
 EOF
 run 0 lsr -C rev extract import outcomes.csv --extractor ann
 
-# block PREFIX D1: one result's rows (PREFIX: "study," "study,outcome,"
-# or "study,outcome,timepoint,"), every domain low but randomization
-block() {
-	case $2 in
-	low) d1="Y Y N" ;;
-	high) d1="Y N N" ;;
-	esac
-	set -- "$1" $d1
-	printf '%srandomization,1.1,%s,,,\n%srandomization,1.2,%s,,,\n%srandomization,1.3,%s,,,\n%srandomization,judgement,,,,\n' \
-		"$1" "$2" "$1" "$3" "$1" "$4" "$1"
-	for r in "deviations,2.1,Y" "deviations,2.2,Y" "deviations,2.3,N" "deviations,2.4," "deviations,2.5,NA" \
-		"deviations,2.6,Y" "deviations,2.7," "deviations,judgement," \
-		"missing-data,3.1,Y" "missing-data,3.2," "missing-data,3.3," "missing-data,3.4," "missing-data,judgement," \
-		"measurement,4.1,N" "measurement,4.2,N" "measurement,4.3,N" "measurement,4.4," "measurement,4.5," "measurement,judgement," \
-		"selection,5.1,Y" "selection,5.2,N" "selection,5.3,N" "selection,judgement," "overall,judgement,"; do
-		printf '%s%s,,,\n' "$1" "$r"
-	done
-}
-
 # study level only: the one pair of figures, as before
 { echo "study,domain,question,answer,quote,judgement,justification"
-  block "A 2017," low; block "B 2018," low; block "C 2019," high; } > study.csv
+  rob2_block "A 2017," low; rob2_block "B 2018," low; rob2_block "C 2019," high; } > study.csv
 run 0 lsr -C rev rob import study.csv --assessor ann
 run 0 lsr -C rev report -o rep0
 has rep0/index.html "<h2>Risk of bias (RoB 2)</h2>"
@@ -79,7 +61,7 @@ hasnt rep0/index.html "Risk of bias per outcome"
 
 # ALB judged per result: B high, C low; then one pair per outcome
 { echo "study,outcome,domain,question,answer,quote,judgement,justification"
-  block "B 2018,ALB," high; block "C 2019,ALB," low; } > alb.csv
+  rob2_block "B 2018,ALB," high; rob2_block "C 2019,ALB," low; } > alb.csv
 run 0 lsr -C rev rob import alb.csv --assessor ann
 run 0 lsr -C rev report -o rep
 f=rep/rob-traffic-light-ALB.svg
@@ -117,7 +99,7 @@ CHECKS=$((CHECKS + 2))
 # per time point: C high at 1 month; one pair per time point of ALB
 sed -i 's/^  risk_of_bias: rob2$/  risk_of_bias: rob2\n  rob2_per_timepoint: true/' rev/protocol.yaml
 { echo "study,outcome,timepoint,domain,question,answer,quote,judgement,justification"
-  block "C 2019,ALB,1 month," high; } > tp.csv
+  rob2_block "C 2019,ALB,1 month," high; } > tp.csv
 run 0 lsr -C rev rob import tp.csv --assessor ann
 run 0 lsr -C rev report -o rep3
 f=rep3/rob-traffic-light-ALB-1_month.svg
