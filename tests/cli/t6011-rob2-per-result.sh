@@ -5,7 +5,7 @@
 # the risk-of-bias columns of protocol forest plots, and
 # sensitivity: exclude_high_risk equal to lsr pool --csv on the reduced data.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/rob2_lib.sh"
+. "$(dirname "$0")/rob_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev

@@ -8,19 +8,12 @@
 # grade's risk-of-bias rating use the outcome's judgement in those
 # domains; an old sheet (no outcome column) still imports, study level.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rob_lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-cat > rev/protocol.yaml <<'EOF'
-lsr_protocol: 1
-title: per-outcome RoB 1
+abc_review rev "per-outcome RoB 1" <<'EOF'
 picos:
   study_design: Randomised controlled trials
-sources:
-  - name: PubMed
-screening:
-  reasons:
-    - {code: off-topic}
 extraction:
   extractors: 1
   allow_single_extractor: true
@@ -38,24 +31,7 @@ summary_of_findings:
   - {outcome: fever}
   - {outcome: ALB, analysis: alb}
 EOF
-for s in "A 2017" "B 2018" "C 2019"; do
-	sqlite3 rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('$s', '2023-11-14T22:13:20Z', 'tester')"
-done
-cat > outcomes.csv <<'EOF'
-study,outcome,timepoint,arm,n,events,mean,sd,source
-A 2017,ALB,1 month,intervention,20,,33.1,3.9,T2
-A 2017,ALB,1 month,control,20,,30.2,4.2,T2
-B 2018,ALB,1 month,intervention,32,,35.5,3.6,T2
-B 2018,ALB,1 month,control,15,,30.3,2.2,T2
-C 2019,ALB,1 month,intervention,50,,31.0,4.4,T2
-C 2019,ALB,1 month,control,53,,30.4,4.1,T2
-A 2017,fever,30 days,intervention,50,10,,,T1
-A 2017,fever,30 days,control,50,20,,,T1
-B 2018,fever,30 days,intervention,40,8,,,T1
-B 2018,fever,30 days,control,40,15,,,T1
-C 2019,fever,30 days,intervention,30,6,,,T1
-C 2019,fever,30 days,control,30,12,,,T1
-EOF
+abc_data alb1 fever > outcomes.csv
 run 0 lsr -C rev extract import outcomes.csv --extractor ann
 
 # the sheet: five study-level domains once, then the two per-outcome

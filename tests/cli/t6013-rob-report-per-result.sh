@@ -6,18 +6,10 @@
 # time point; each with the studies that have data or judgements for it;
 # every label escaped; byte-identical on rebuild.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/rob2_lib.sh"
+. "$(dirname "$0")/rob_lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-cat > rev/protocol.yaml <<'EOF'
-lsr_protocol: 1
-title: per-result figures
-sources:
-  - name: PubMed
-screening:
-  reasons:
-    - {code: off-topic}
+abc_review rev "per-result figures" <<'EOF'
 extraction:
   extractors: 1
   allow_single_extractor: true
@@ -28,23 +20,8 @@ extraction:
     - {name: death, type: dichotomous, better: lower}
   risk_of_bias: rob2
 EOF
-for s in "A 2017" "B 2018" "C 2019"; do
-	sqlite3 rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('$s', '2023-11-14T22:13:20Z', 'tester')"
-done
 # ALB for all three at 1 month, fever for A and B only, death for none
-cat > outcomes.csv <<'EOF'
-study,outcome,timepoint,arm,n,events,mean,sd,source
-A 2017,ALB,1 month,intervention,20,,33.1,3.9,T2
-A 2017,ALB,1 month,control,20,,30.2,4.2,T2
-B 2018,ALB,1 month,intervention,32,,35.5,3.6,T2
-B 2018,ALB,1 month,control,15,,30.3,2.2,T2
-C 2019,ALB,1 month,intervention,50,,31.0,4.4,T2
-C 2019,ALB,1 month,control,53,,30.4,4.1,T2
-A 2017,fever,30 days,intervention,50,10,,,T1
-A 2017,fever,30 days,control,50,20,,,T1
-B 2018,fever,30 days,intervention,40,8,,,T1
-B 2018,fever,30 days,control,40,15,,,T1
-EOF
+{ abc_data alb1; abc_data fever | sed -n 2,5p; } > outcomes.csv
 run 0 lsr -C rev extract import outcomes.csv --extractor ann
 
 # study level only: the one pair of figures, as before

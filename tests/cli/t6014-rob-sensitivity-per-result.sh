@@ -5,18 +5,10 @@
 # study at risk at every time point leaves as a whole, as before.  Checked
 # against lsr pool --csv on the reduced data.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/rob2_lib.sh"
+. "$(dirname "$0")/rob_lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-cat > rev/protocol.yaml <<'EOF'
-lsr_protocol: 1
-title: per-result sensitivity
-sources:
-  - name: PubMed
-screening:
-  reasons:
-    - {code: off-topic}
+abc_review rev "per-result sensitivity" <<'EOF'
 extraction:
   extractors: 1
   allow_single_extractor: true
@@ -29,24 +21,7 @@ analyses:
   list:
     - {name: alb, outcome: ALB, measure: MD, subgroup: timepoint, sensitivity: exclude_high_risk}
 EOF
-for s in "A 2017" "B 2018" "C 2019"; do
-	sqlite3 rev/review.db "INSERT INTO studies(label, created_at, actor) VALUES('$s', '2023-11-14T22:13:20Z', 'tester')"
-done
-cat > outcomes.csv <<'EOF'
-study,outcome,timepoint,arm,n,mean,sd,source
-A 2017,ALB,1 month,intervention,20,33.1,3.9,T2
-A 2017,ALB,1 month,control,20,30.2,4.2,T2
-B 2018,ALB,1 month,intervention,32,35.5,3.6,T2
-B 2018,ALB,1 month,control,15,30.3,2.2,T2
-C 2019,ALB,1 month,intervention,50,31.0,4.4,T2
-C 2019,ALB,1 month,control,53,30.4,4.1,T2
-A 2017,ALB,3 months,intervention,20,34.0,4.0,T2
-A 2017,ALB,3 months,control,20,30.0,4.1,T2
-B 2018,ALB,3 months,intervention,30,36.0,3.5,T2
-B 2018,ALB,3 months,control,14,30.1,2.5,T2
-C 2019,ALB,3 months,intervention,48,31.5,4.2,T2
-C 2019,ALB,3 months,control,50,30.2,4.0,T2
-EOF
+abc_data alb1 alb3 > outcomes.csv
 run 0 lsr -C rev extract import outcomes.csv --extractor ann
 # every study low at study level; B high at 3 months only
 { echo "study,outcome,timepoint,domain,question,answer,quote,judgement,justification"
