@@ -725,11 +725,101 @@ static void excluded_fulltext(struct rep *r)
 			 "No study awaits classification.");
 }
 
+/* the risk-of-bias figures per result: the section, and the file names
+ * given so far */
+struct rob_figs {
+	struct rep *r;
+	struct strv files;
+};
+
+/*
+ * The traffic light and the summary of one plot: the study level (result
+ * NULL: rob-traffic-light.svg, rob-summary.svg) or one result under its
+ * heading (the outcome's label, with the time point), its files named
+ * after the outcome (and time point), made unique.
+ */
+static void rob_pair(struct rob_figs *f, const struct extract_robplot *plot, const char *outcome,
+		     const char *timepoint)
+{
+	struct rep *r = f->r;
+	struct buf svg = BUF_INIT, name = BUF_INIT, tl = BUF_INIT, sum = BUF_INIT;
+	struct buf cap_tl = BUF_INIT, cap_sum = BUF_INIT;
+	char safe[200];
+
+	if (r->rc)
+		return;
+	if (!outcome) {
+		r->rc = buf_adds(&tl, "rob-traffic-light.svg");
+		if (r->rc == 0)
+			r->rc = buf_adds(&sum, "rob-summary.svg");
+		if (r->rc == 0)
+			r->rc = buf_adds(&cap_tl, "Risk of bias of each study, by domain");
+		if (r->rc == 0)
+			r->rc = buf_adds(&cap_sum, "Risk of bias across studies, by domain");
+	} else {
+		r->rc = buf_printf(&name, "%s%s%s", outcome, *timepoint ? "-" : "", timepoint);
+		outfile_safe_name(safe, sizeof(safe), r->rc == 0 ? name.s : "");
+		/* outcome "a b" and "a_b" would share a name: number the second */
+		for (int k = 1; r->rc == 0; k++) {
+			buf_reset(&name);
+			if (k == 1)
+				r->rc = buf_adds(&name, safe);
+			else
+				r->rc = buf_printf(&name, "%s-%d", safe, k);
+			if (r->rc == 0 && !strv_contains(&f->files, name.s))
+				break;
+		}
+		if (r->rc == 0)
+			r->rc = strv_push(&f->files, name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&tl, "rob-traffic-light-%s.svg", name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&sum, "rob-summary-%s.svg", name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&cap_tl, "Risk of bias of each study for %s, by domain", plot->result);
+		if (r->rc == 0)
+			r->rc = buf_printf(&cap_sum, "Risk of bias across the studies of %s, by domain", plot->result);
+		out(r, "<h3>");
+		esc(r, plot->result);
+		out(r, "</h3>\n");
+	}
+	if (r->rc == 0 && (r->rc = extract_robplot_traffic_light(&svg, plot)) == 0)
+		figure(r, &svg, tl.s, cap_tl.s);
+	buf_reset(&svg);
+	if (r->rc == 0 && (r->rc = extract_robplot_summary(&svg, plot)) == 0)
+		figure(r, &svg, sum.s, cap_sum.s);
+	buf_release(&svg);
+	buf_release(&name);
+	buf_release(&tl);
+	buf_release(&sum);
+	buf_release(&cap_tl);
+	buf_release(&cap_sum);
+}
+
+static int rob_result_pair(const struct extract_robplot *plot, const char *outcome,
+			   const char *timepoint, void *payload)
+{
+	struct rob_figs *f = payload;
+
+	if (!f->files.n)
+		out(f->r, "<p>Risk of bias per outcome: each study's judgements for the outcome's results"
+			  " where recorded, else its study-level ones; the studies with data or judgements"
+			  " for the outcome.</p>\n");
+	rob_pair(f, plot, outcome, timepoint);
+	return f->r->rc;
+}
+
+/*
+ * The risk-of-bias section: the figures per result (RoB 2 per result,
+ * RoB 1 per-outcome domains) when any result has judgements of its own,
+ * else the study-level figures.
+ */
 static void risk_of_bias(struct rep *r)
 {
 	struct extract_robplot plot;
-	struct buf svg = BUF_INIT;
+	struct rob_figs f = { r, STRV_INIT };
 	int64_t judged = 0;
+	size_t nres = 0;
 
 	if (r->rc)
 		return;
@@ -740,19 +830,19 @@ static void risk_of_bias(struct rep *r)
 		out(r, "<h2>Risk of bias</h2>\n<p>No risk-of-bias judgements recorded yet.</p>\n");
 		return;
 	}
+	out(r, "<h2>Risk of bias (%s)</h2>\n",
+	    r->p->risk_of_bias && !strcmp(r->p->risk_of_bias, "rob2") ? "RoB 2" : "RoB 1");
+	if (r->rc == 0)
+		r->rc = extract_rob_plot_results(&nres, r->db, r->p, rob_result_pair, &f);
+	strv_release(&f.files);
+	if (r->rc || nres)
+		return;
 	if ((r->rc = extract_rob_plot_data(&plot, r->db, r->p, NULL)) < 0)
 		return;
-	out(r, "<h2>Risk of bias (%s)</h2>\n", plot.rob2 ? "RoB 2" : "RoB 1");
-	if (plot.nstudies == 0) {
+	if (plot.nstudies == 0)
 		out(r, "<p>No risk-of-bias judgements recorded yet.</p>\n");
-	} else {
-		if ((r->rc = extract_robplot_traffic_light(&svg, &plot)) == 0)
-			figure(r, &svg, "rob-traffic-light.svg", "Risk of bias of each study, by domain");
-		buf_reset(&svg);
-		if (r->rc == 0 && (r->rc = extract_robplot_summary(&svg, &plot)) == 0)
-			figure(r, &svg, "rob-summary.svg", "Risk of bias across studies, by domain");
-	}
-	buf_release(&svg);
+	else
+		rob_pair(&f, &plot, NULL, NULL);
 	extract_rob_plot_free(&plot);
 }
 
