@@ -1522,9 +1522,18 @@ static void methods(struct rep *r)
 		out(r, "the Cochrane RoB 2 tool (effect of %s)",
 		    r->p->rob2_effect && !strcmp(r->p->rob2_effect, "adherence") ?
 		    "adhering to the intervention" : "assignment to the intervention");
+		if (r->p->rob2_per_timepoint)
+			out(r, ", judged for each result (outcome and time point)");
 		cite(&m, "Sterne JAC, Savovi\xc4\x87 J, Page MJ, et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. BMJ 2019;366:l4898.");
 	} else {
 		out(r, "the Cochrane risk-of-bias tool (RoB 1)");
+		/* the domains the protocol has judged per outcome, by name */
+		for (size_t i = 0; i < r->p->rob1_per_outcome.n; i++)
+			for (size_t d = 0; d < ROB1_NDOMAINS; d++)
+				if (!strcmp(r->p->rob1_per_outcome.v[i], extract_rob1_domains[d].code))
+					out(r, "%s%s", i == 0 ? "; judged separately for each outcome: " :
+					    i + 1 == r->p->rob1_per_outcome.n ? " and " : ", ",
+					    extract_rob1_domains[d].name);
 		cite(&m, "Higgins JPT, Altman DG, G\xc3\xb8tzsche PC, et al. The Cochrane Collaboration's tool for assessing risk of bias in randomised trials. BMJ 2011;343:d5928.");
 	}
 	out(r, ".</p>\n");

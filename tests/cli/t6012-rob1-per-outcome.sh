@@ -155,6 +155,8 @@ run 0 lsr -C rev report -o rep
 has rep/index.html "<h2>Risk of bias (RoB 1)</h2>"
 has rep/index.html "<h3>Serum albumin</h3>"
 has rep/index.html "<h3>fever</h3>"
+# the methods name the domains judged per outcome
+has rep/index.html "the Cochrane risk-of-bias tool (RoB 1); judged separately for each outcome: Blinding of outcome assessment (detection bias) and Incomplete outcome data (attrition bias) [1]."
 run 0 xmllint --noout rep/rob-traffic-light-ALB.svg rep/rob-summary-ALB.svg rep/rob-traffic-light-fever.svg
 has rep/rob-traffic-light-ALB.svg "<title>B 2018, Blinding of outcome assessment (detection bias): High risk of bias</title>"
 has rep/rob-traffic-light-fever.svg "<title>B 2018, Blinding of outcome assessment (detection bias): Low risk of bias</title>"
