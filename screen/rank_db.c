@@ -14,8 +14,12 @@
  * nor the training labels, nor the presumed negatives (drawn from all
  * citations without a training label), nor the order.  The candidates are
  * the citations pending at title-abstract that R has not decided.
+ *
+ * The features come through the feature cache (rank_cache.c): only the
+ * citations whose text changed since the last ranking are tokenised again.
  */
 #include "rank.h"
+#include "rank_cache.h"
 #include "screening_int.h"
 #include "../db/rows.h"
 #include "../util/array.h"
@@ -300,7 +304,8 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		}
 		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
 				       mix(seed ^ mix(w->set.labelled)));
-		if ((rc = rank_feats_build(&w->feats, docs, w->set.n, &w->fo, 2)) == 0)
+		if ((rc = rank_cache_feats(&w->feats, NULL, db, w->set.ids, docs, w->set.n, &w->fo,
+					   2)) == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
 		free(t2);
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
