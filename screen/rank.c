@@ -328,6 +328,7 @@ struct chunk {
 
 struct build_job {
 	const struct rank_text *docs;
+	const size_t *which;   /* rows of docs to tokenise (NULL: all, in order) */
 	const struct rank_feat_opts *opts;
 	struct chunk *chunks;
 };
@@ -345,7 +346,9 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 		return;
 	}
 	for (size_t i = from; i < to && c->rc == 0; i++) {
-		if ((c->rc = rank_raw_make(&r, &job->docs[i], job->opts)) < 0)
+		const struct rank_text *d = &job->docs[job->which ? job->which[i] : i];
+
+		if ((c->rc = rank_raw_make(&r, d, job->opts)) < 0)
 			break;
 		if (c->n + r.n > c->alloc) {
 			size_t na = c->alloc ? c->alloc * 2 : 4096;
@@ -393,16 +396,17 @@ void rank_raw_rows_release(struct rank_raw_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
-		     const struct rank_feat_opts *opts, int threads)
+int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
+		       const size_t *which, size_t n, const struct rank_feat_opts *opts,
+		       int threads)
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	size_t nchunks = threads > 1 ? (size_t)threads : 1, nnz = 0, at = 0, row = 0;
-	struct build_job job = { docs, &o, NULL };
-	struct rank_raw_rows rows = { n, NULL, NULL, NULL };
+	struct build_job job = { docs, which, &o, NULL };
 	int rc = 0;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
+	out->n = n;
 	if (nchunks > n)
 		nchunks = n ? n : 1;
 	job.chunks = calloc(nchunks, sizeof(*job.chunks));
@@ -418,25 +422,25 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	}
 	if (rc < 0)
 		goto out;
-	rows.row_ptr = malloc((n + 1) * sizeof(*rows.row_ptr));
-	rows.bucket = malloc((nnz ? nnz : 1) * sizeof(*rows.bucket));
-	rows.tf = malloc((nnz ? nnz : 1) * sizeof(*rows.tf));
-	if (!rows.row_ptr || !rows.bucket || !rows.tf) {
+	out->row_ptr = malloc((n + 1) * sizeof(*out->row_ptr));
+	out->bucket = malloc((nnz ? nnz : 1) * sizeof(*out->bucket));
+	out->tf = malloc((nnz ? nnz : 1) * sizeof(*out->tf));
+	if (!out->row_ptr || !out->bucket || !out->tf) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
 	/* concatenate the chunks */
-	rows.row_ptr[0] = 0;
+	out->row_ptr[0] = 0;
 	for (size_t t = 0; t < nchunks; t++) {
 		struct chunk *c = &job.chunks[t];
 		size_t k = 0;
 
 		for (size_t r = 0; r < c->rows; r++, row++) {
-			memcpy(rows.bucket + at, c->col + k, c->rlen[r] * sizeof(*rows.bucket));
-			memcpy(rows.tf + at, c->val + k, c->rlen[r] * sizeof(*rows.tf));
+			memcpy(out->bucket + at, c->col + k, c->rlen[r] * sizeof(*out->bucket));
+			memcpy(out->tf + at, c->val + k, c->rlen[r] * sizeof(*out->tf));
 			at += c->rlen[r];
 			k += c->rlen[r];
-			rows.row_ptr[row + 1] = at;
+			out->row_ptr[row + 1] = at;
 		}
 		free(c->rlen);
 		free(c->col);
@@ -455,11 +459,23 @@ out:
 		free(job.chunks);
 	}
 	if (rc < 0) {
-		rank_raw_rows_release(&rows);
+		rank_raw_rows_release(out);
 		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
 					: rc;
 	}
-	return rank_feats_from_raw(out, &rows, &o);
+	return 0;
+}
+
+int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
+		     const struct rank_feat_opts *opts, int threads)
+{
+	struct rank_raw_rows rows;
+	int rc;
+
+	*out = NULL;
+	if ((rc = rank_raw_rows_make(&rows, docs, NULL, n, opts, threads)) < 0)
+		return rc;
+	return rank_feats_from_raw(out, &rows, opts);
 }
 
 int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,

@@ -140,6 +140,15 @@ struct rank_raw_rows {
 void rank_raw_rows_release(struct rank_raw_rows *rows);
 
 /*
+ * The raw counts of docs[which[0..n)] (which NULL: docs[0..n)) into *out,
+ * tokenised on threads as rank_feats_build does.  *out is the caller's
+ * (rank_raw_rows_release); left empty on failure.
+ */
+int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
+		       const size_t *which, size_t n, const struct rank_feat_opts *opts,
+		       int threads);
+
+/*
  * The features of rows (whose arrays it takes over and weighs in place:
  * rows is left empty, on success and on failure).  *out is the caller's.
  */

@@ -6,8 +6,8 @@
  * citations asked for (also in citation order): a row whose text hash and
  * parameter fingerprint match is unpacked straight into the CSR of raw
  * counts, at its place; the others are left empty and listed.  The listed
- * citations are then tokenised (par_for, as rank_feats_build does), their
- * rows written to the table, and spliced into the CSR from its end
+ * citations are then tokenised (rank_raw_rows_make, on threads as
+ * rank_feats_build), their rows written to the table, and spliced into the CSR from its end
  * backwards (each row only moves towards the end, so memmove in place is
  * safe), which holds at most the raw counts once plus the new ones.
  * rank_feats_from_raw weighs the result.
@@ -15,7 +15,6 @@
 #include "rank_cache.h"
 #include "../db/db.h"
 #include "../util/err.h"
-#include "../util/par.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -244,77 +243,6 @@ static int grow_room(struct grow *g, size_t more)
 	return 0;
 }
 
-/* The citations to tokenise, split among threads. */
-struct chunk {
-	size_t *rlen;      /* entries per citation of the chunk */
-	uint32_t *bucket;
-	float *tf;
-	size_t n, alloc;
-	size_t from, rows; /* the chunk's part of the miss list */
-	int rc;
-};
-
-struct make_job {
-	const struct rank_text *docs;
-	const size_t *miss;
-	const struct rank_feat_opts *opts;
-	struct chunk *chunks;
-};
-
-static void make_chunk(void *payload, size_t t, size_t from, size_t to)
-{
-	struct make_job *job = payload;
-	struct chunk *c = &job->chunks[t];
-	struct rank_raw r = RANK_RAW_INIT;
-
-	c->from = from;
-	c->rows = to - from;
-	if (!(c->rlen = calloc(to - from ? to - from : 1, sizeof(*c->rlen)))) {
-		c->rc = LSR_ENOMEM;
-		return;
-	}
-	for (size_t k = from; k < to; k++) {
-		if ((c->rc = rank_raw_make(&r, &job->docs[job->miss[k]], job->opts)) < 0)
-			break;
-		if (c->n + r.n > c->alloc) {
-			size_t na = c->alloc ? c->alloc * 2 : 4096;
-			uint32_t *nb;
-			float *nt;
-
-			while (na < c->n + r.n)
-				na *= 2;
-			if (!(nb = realloc(c->bucket, na * sizeof(*nb)))) {
-				c->rc = LSR_ENOMEM;
-				break;
-			}
-			c->bucket = nb;
-			if (!(nt = realloc(c->tf, na * sizeof(*nt)))) {
-				c->rc = LSR_ENOMEM;
-				break;
-			}
-			c->tf = nt;
-			c->alloc = na;
-		}
-		memcpy(c->bucket + c->n, r.bucket, r.n * sizeof(*r.bucket));
-		memcpy(c->tf + c->n, r.tf, r.n * sizeof(*r.tf));
-		c->n += r.n;
-		c->rlen[k - from] = r.n;
-	}
-	rank_raw_release(&r);
-}
-
-static void chunks_free(struct chunk *c, size_t n)
-{
-	if (!c)
-		return;
-	for (size_t t = 0; t < n; t++) {
-		free(c[t].rlen);
-		free(c[t].bucket);
-		free(c[t].tf);
-	}
-	free(c);
-}
-
 /* Read the table beside ids: hits into g, the rest into miss[], rows of
  * citations not in ids into stale[]. */
 static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, size_t *nstale,
@@ -386,10 +314,11 @@ static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, si
 	return 0;
 }
 
-/* Write the rows made (chunks, in miss order) and delete the stale ones. */
-static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct chunk *chunks,
-		 size_t nchunks, const size_t *miss, const int64_t *ids, const uint64_t *th,
-		 uint64_t fp, const int64_t *stale, size_t nstale)
+/* Write the rows made (mk: row k is citation miss[k]) and delete the
+ * stale ones. */
+static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct rank_raw_rows *mk,
+		 const size_t *miss, const int64_t *ids, const uint64_t *th, uint64_t fp,
+		 const int64_t *stale, size_t nstale)
 {
 	static const char sql_put[] =
 		"INSERT OR REPLACE INTO screen_rank_features(citation_id, text_hash, params, terms, data)"
@@ -400,30 +329,24 @@ static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct chu
 
 	if (rc < 0)
 		return rc;
-	for (size_t t = 0; t < nchunks && rc == 0; t++) {
-		const struct chunk *c = &chunks[t];
-		size_t off = 0;
+	for (size_t k = 0; k < mk->n && rc == 0; k++) {
+		size_t i = miss[k], from = mk->row_ptr[k], len = mk->row_ptr[k + 1] - from;
+		sqlite3_stmt *st;
 
-		for (size_t r = 0; r < c->rows && rc == 0; r++) {
-			size_t i = miss[c->from + r];
-			sqlite3_stmt *st;
-
-			buf_reset(&b);
-			if ((rc = rank_cache_pack(&b, c->bucket + off, c->tf + off, c->rlen[r])) < 0)
-				break;
-			if (!(st = db_prepare(db, sql_put))) {
-				rc = lsr_error_last_code();
-				break;
-			}
-			sqlite3_bind_int64(st, 1, ids[i]);
-			sqlite3_bind_int64(st, 2, (sqlite3_int64)th[i]);
-			sqlite3_bind_int64(st, 3, (sqlite3_int64)fp);
-			sqlite3_bind_int64(st, 4, (sqlite3_int64)c->rlen[r]);
-			sqlite3_bind_blob(st, 5, b.s, (int)b.len, SQLITE_STATIC);
-			rc = db_step_done(db, st);
-			s->bytes_written += b.len;
-			off += c->rlen[r];
+		buf_reset(&b);
+		if ((rc = rank_cache_pack(&b, mk->bucket + from, mk->tf + from, len)) < 0)
+			break;
+		if (!(st = db_prepare(db, sql_put))) {
+			rc = lsr_error_last_code();
+			break;
 		}
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)th[i]);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)fp);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+		sqlite3_bind_blob(st, 5, b.s, (int)b.len, SQLITE_STATIC);
+		rc = db_step_done(db, st);
+		s->bytes_written += b.len;
 	}
 	for (size_t k = 0; k < nstale && rc == 0; k++) {
 		sqlite3_stmt *st = db_prepare(db, sql_del);
@@ -444,48 +367,28 @@ static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct chu
 	return db_txn_commit(db);
 }
 
-/* Splice the rows made (chunks) into g at the rows miss[] names, from the
- * end backwards. */
-static int splice(struct grow *g, const struct chunk *chunks, size_t nchunks, const size_t *miss,
-		  size_t nmiss, size_t made)
+/* Splice the rows made (mk: row k is row miss[k] of g, empty there) into
+ * g, from the end backwards: a row only moves towards the end. */
+static int splice(struct grow *g, const struct rank_raw_rows *mk, const size_t *miss)
 {
-	size_t n = g->r.n, end, t = nchunks, r = 0, off = 0, k = nmiss;
+	size_t k = mk->n, made = mk->n ? mk->row_ptr[mk->n] : 0, end;
 	int rc;
 
-	if (!nmiss)
+	if (!k)
 		return 0;
 	if ((rc = grow_room(g, made)) < 0)
 		return rc;
 	end = g->at + made;
-	/* the last chunk that holds rows, and the end of its data */
-	while (t > 0 && chunks[t - 1].rows == 0)
-		t--;
-	if (t) {
-		r = chunks[t - 1].rows;
-		off = chunks[t - 1].n;
-	}
-	for (size_t i = n; i-- > 0;) {
+	for (size_t i = g->r.n; i-- > 0;) {
 		size_t from = g->r.row_ptr[i], to = g->r.row_ptr[i + 1], row_end = end;
 
 		if (k > 0 && miss[k - 1] == i) {
-			const struct chunk *c = &chunks[t - 1];
-			size_t len = c->rlen[--r];
+			size_t mf = mk->row_ptr[k - 1], len = mk->row_ptr[k] - mf;
 
-			off -= len;
 			end -= len;
-			memcpy(g->r.bucket + end, c->bucket + off, len * sizeof(*g->r.bucket));
-			memcpy(g->r.tf + end, c->tf + off, len * sizeof(*g->r.tf));
+			memcpy(g->r.bucket + end, mk->bucket + mf, len * sizeof(*g->r.bucket));
+			memcpy(g->r.tf + end, mk->tf + mf, len * sizeof(*g->r.tf));
 			k--;
-			if (r == 0) {
-				/* on to the previous chunk that holds rows */
-				t--;
-				while (t > 0 && chunks[t - 1].rows == 0)
-					t--;
-				if (t) {
-					r = chunks[t - 1].rows;
-					off = chunks[t - 1].n;
-				}
-			}
 		} else {
 			end -= to - from;
 			memmove(g->r.bucket + end, g->r.bucket + from, (to - from) * sizeof(*g->r.bucket));
@@ -504,11 +407,10 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	struct rank_cache_stats s0, *s = stats ? stats : &s0;
 	struct grow g = { { n, NULL, NULL, NULL }, 0, 0 };
-	size_t *miss = NULL, nmiss = 0, nstale = 0, nchunks = threads > 1 ? (size_t)threads : 1;
-	size_t made = 0;
+	struct rank_raw_rows mk = { 0, NULL, NULL, NULL };
+	size_t *miss = NULL, nmiss = 0, nstale = 0;
 	uint64_t *th = NULL, fp = rank_raw_fingerprint(&o);
 	int64_t *stale = NULL;
-	struct make_job job = { docs, NULL, &o, NULL };
 	int rc = 0;
 
 	*out = NULL;
@@ -528,40 +430,32 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		th[i] = rank_cache_text_hash(&docs[i]);
 	if ((rc = scan(&g, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp)) < 0)
 		goto out;
-	/* tokenise what the cache did not hold */
-	if (nchunks > nmiss)
-		nchunks = nmiss ? nmiss : 1;
-	job.miss = miss;
-	if (!(job.chunks = calloc(nchunks, sizeof(*job.chunks)))) {
-		rc = LSR_ENOMEM;
-		goto out;
-	}
-	if (nmiss)
-		par_for(nmiss, nchunks, make_chunk, &job);
-	for (size_t t = 0; t < nchunks; t++) {
-		if (job.chunks[t].rc < 0 && rc == 0)
-			rc = job.chunks[t].rc;
-		made += job.chunks[t].n;
-	}
-	if (rc < 0)
+	/* tokenise what the cache did not hold, keep it, put it in place */
+	if (nmiss && (rc = rank_raw_rows_make(&mk, docs, miss, nmiss, &o, threads)) < 0)
 		goto out;
 	s->made = nmiss;
 	if ((nmiss || nstale) && !db_read_only(db)) {
-		if ((rc = store(db, s, job.chunks, nchunks, miss, ids, th, fp, stale, nstale)) < 0)
+		if ((rc = store(db, s, &mk, miss, ids, th, fp, stale, nstale)) < 0)
 			goto out;
 		s->stored = 1;
 	}
-	if ((rc = splice(&g, job.chunks, nchunks, miss, nmiss, made)) < 0)
+	if (n && nmiss == n) {
+		/* nothing from the cache: the rows made are the rows */
+		rank_raw_rows_release(&g.r);
+		g.r = mk;
+		g.at = n ? mk.row_ptr[n] : 0;
+		memset(&mk, 0, sizeof(mk));
+	} else if ((rc = splice(&g, &mk, miss)) < 0) {
 		goto out;
-	chunks_free(job.chunks, nchunks);
-	job.chunks = NULL;
+	}
+	rank_raw_rows_release(&mk);
 	s->nnz = g.at;
 	free(th);
 	free(miss);
 	free(stale);
 	return rank_feats_from_raw(out, &g.r, &o);
 out:
-	chunks_free(job.chunks, nchunks);
+	rank_raw_rows_release(&mk);
 	rank_raw_rows_release(&g.r);
 	free(th);
 	free(miss);
