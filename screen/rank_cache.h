@@ -73,4 +73,30 @@ int rank_cache_unpack(uint32_t *bucket, float *tf, size_t room, size_t *n, const
 		      size_t len);
 int rank_cache_packed_terms(size_t *n, const void *data, size_t len);
 
+/*
+ * Where a ranking's time goes (rank_db.c; the benchmark's): what
+ * screen_ranking_make computes for reviewer, timed by phase, without
+ * recording the ranking.  The feature cache is read and written as a
+ * ranking would.
+ */
+enum screen_rank_phase {
+	SCREEN_RANK_LOAD,      /* the citations' texts and labels (SQL) */
+	SCREEN_RANK_HASH,      /* the ranking's inputs hash (SHA-256) */
+	SCREEN_RANK_FEATURES,  /* features, through the cache */
+	SCREEN_RANK_TRAIN,     /* the model (liblinear) */
+	SCREEN_RANK_ORDER,     /* scores and order */
+	SCREEN_RANK_PHASES
+};
+
+struct screen_rank_profile {
+	double wall[SCREEN_RANK_PHASES], cpu[SCREEN_RANK_PHASES]; /* seconds (process CPU) */
+	struct rank_cache_stats cache;
+	size_t citations, labelled, candidates, nnz;
+	const char *model;     /* static */
+	double wall_at, cpu_at; /* private */
+};
+
+int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
+			const char *reviewer, uint64_t seed);
+
 #endif

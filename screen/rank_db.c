@@ -31,6 +31,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Label values of a loaded citation beyond 0/1/-1. */
 #define NOT_CANDIDATE 2
@@ -254,8 +255,30 @@ static int hash_inputs(struct work *w, uint64_t seed)
 	return sha256_final(h, w->hash);
 }
 
-/* Train on the review's labels for reviewer and order the candidates. */
-static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed)
+/* Phase k of prof (may be NULL) ends now. */
+static void prof_mark(struct screen_rank_profile *prof, int k)
+{
+	struct timespec ts;
+	double wall, cpu;
+
+	if (!prof)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	cpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (k >= 0) {
+		prof->wall[k] += wall - prof->wall_at;
+		prof->cpu[k] += cpu - prof->cpu_at;
+	}
+	prof->wall_at = wall;
+	prof->cpu_at = cpu;
+}
+
+/* Train on the review's labels for reviewer and order the candidates
+ * (prof, may be NULL: the time each phase took). */
+static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		   struct screen_rank_profile *prof)
 {
 	struct rank_text *docs = NULL;
 	signed char *train = NULL;
@@ -265,8 +288,10 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	memset(w, 0, sizeof(*w));
 	w->fo = (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	w->mo = (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
+	prof_mark(prof, -1);
 	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
 		return rc;
+	prof_mark(prof, SCREEN_RANK_LOAD);
 	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:i,s:i}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
 			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
@@ -288,6 +313,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	}
 	if ((rc = hash_inputs(w, seed)) < 0)
 		goto out;
+	prof_mark(prof, SCREEN_RANK_HASH);
 	for (size_t i = 0; i < w->set.n; i++) {
 		docs[i] = (struct rank_text){ w->set.title[i], w->set.abstract[i], w->set.keywords[i] };
 		w->scores[i] = NAN;
@@ -304,9 +330,12 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		}
 		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
 				       mix(seed ^ mix(w->set.labelled)));
-		if ((rc = rank_cache_feats(&w->feats, NULL, db, w->set.ids, docs, w->set.n, &w->fo,
-					   2)) == 0)
+		rc = rank_cache_feats(&w->feats, prof ? &prof->cache : NULL, db, w->set.ids, docs,
+				      w->set.n, &w->fo, 2);
+		prof_mark(prof, SCREEN_RANK_FEATURES);
+		if (rc == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
+		prof_mark(prof, SCREEN_RANK_TRAIN);
 		free(t2);
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
 			rc = prior_order(w, seed);
@@ -315,6 +344,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
 				   w->set.n);
 		}
+		prof_mark(prof, SCREEN_RANK_ORDER);
 	} else {
 		rc = prior_order(w, seed);
 	}
@@ -482,7 +512,7 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 	out->kind = SCREEN_RANKING_PRIORITY;
 	if (!reviewer || !*reviewer)
 		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
-	if ((rc = compute(&w, db, reviewer, seed)) < 0)
+	if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0)
 		return rc;
 	rc = store(&w, db, reviewer, seed, head_size(p), &out->id);
 	if (rc == 0)
@@ -491,6 +521,24 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 	if (rc < 0)
 		screen_ranking_release(out);
 	return rc;
+}
+
+int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
+			const char *reviewer, uint64_t seed)
+{
+	struct work w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = compute(&w, db, reviewer, seed, out)) < 0)
+		return rc;
+	out->citations = w.set.n;
+	out->labelled = w.set.labelled;
+	out->candidates = w.norder;
+	out->model = w.model ? "logistic-regression" : "prior";
+	out->nnz = w.feats ? rank_feats_nnz(w.feats) : 0;
+	work_release(&w);
+	return 0;
 }
 
 int screen_ranking_key(const struct screen_ranking *r, int64_t citation, uint64_t *key)
@@ -953,7 +1001,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		uint64_t pos;
 		int found = 0;
 
-		if ((rc = compute(&w, db, reviewer, seed)) < 0) {
+		if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0) {
 			json_decref(up);
 			json_decref(down);
 			goto out;
