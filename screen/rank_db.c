@@ -1078,8 +1078,9 @@ static int last_ranking(struct lsr_db *db, const char *reviewer, int64_t *id, in
 }
 
 /* The first citation of ranking's head still pending and not decided by
- * reviewer (0: none). */
-static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
+ * reviewer (0: none), through the status view: one evaluation of the
+ * view over the whole review. */
+static int next_from_view(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
 {
 	static const char sql[] =
 		"SELECT i.citation_id FROM screen_ranking_items i"
@@ -1103,13 +1104,72 @@ static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, i
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/*
+ * The same answer as next_from_view, by keyed look-ups of each head
+ * citation in position order.  A citation without any title-abstract
+ * decision or flag has no row in screen_decided at that stage, so its
+ * status is settled by what the keys show: pending unless a rule or a
+ * stop excludes it, and in the view at all only while live (0006's
+ * citation_updates: a member record kept by deduplication, of a run with
+ * its update).  reviewer's own decision rules a citation out.  The first
+ * citation some other decision or flag touches needs the view's vote
+ * counting: from there on, next_from_view answers for the whole head
+ * (every citation before it is settled as not pending, as the view would
+ * have found).  A ranking is usually asked for before colleagues reach
+ * its head, so the view is seldom evaluated.
+ */
+static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
+{
+	static const char sql[] =
+		"SELECT i.citation_id,"
+		" EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = i.citation_id"
+		"   AND d.stage = 'title-abstract' AND d.reviewer = ?2),"
+		" EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = i.citation_id"
+		"   AND d.stage = 'title-abstract')"
+		" OR EXISTS (SELECT 1 FROM screen_flags f WHERE f.citation_id = i.citation_id"
+		"   AND f.stage = 'title-abstract'),"
+		" EXISTS (SELECT 1 FROM screen_auto_exclusions a WHERE a.citation_id = i.citation_id)"
+		" OR EXISTS (SELECT 1 FROM screen_stop_citations s WHERE s.citation_id = i.citation_id),"
+		" EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
+		"   JOIN run_updates ru ON ru.run_id = r.run_id WHERE m.citation_id = i.citation_id)"
+		" FROM screen_ranking_items i WHERE i.ranking_id = ?1 ORDER BY i.position";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, touched = 0;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, ranking);
+	db_bind_text(st, 2, reviewer);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1))
+			continue;              /* reviewer decided it */
+		if (sqlite3_column_int(st, 2)) {
+			touched = 1;           /* others' votes: the view decides */
+			break;
+		}
+		if (sqlite3_column_int(st, 3) || !sqlite3_column_int(st, 4))
+			continue;              /* excluded by a rule or a stop, or gone */
+		*out = sqlite3_column_int64(st, 0);
+		break;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(db, sql);
+	return touched ? next_from_view(db, ranking, reviewer, out) : 0;
+}
+
+/* A new ranking: *id, and *first its first citation (0: none) -- the
+ * order holds only citations pending that reviewer has not decided, so
+ * its head needs no look-up. */
 static int rank_again(struct lsr_db *db, const struct protocol *p, const char *reviewer,
-		      uint64_t seed, int64_t *id)
+		      uint64_t seed, int64_t *id, int64_t *first)
 {
 	struct screen_ranking r;
 	int rc = screen_ranking_make(&r, db, p, reviewer, seed);
 
 	*id = r.id;
+	*first = rc == 0 && r.n ? r.ids[0] : 0;
 	screen_ranking_release(&r);
 	return rc;
 }
@@ -1126,16 +1186,15 @@ int screen_rank_next(struct lsr_db *db, const struct protocol *p, const char *re
 	    (rc = last_ranking(db, reviewer, &ranking, &then)) < 0)
 		return rc;
 	if (!ranking || now - then >= every) {
-		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0)
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking, out_citation)) < 0)
 			return rc;
 		fresh = 1;
-	}
-	if ((rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+	} else if ((rc = next_from(db, ranking, reviewer, out_citation)) < 0) {
 		return rc;
+	}
 	if (!*out_citation && !fresh) {
 		/* the head is used up: rank again */
-		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0 ||
-		    (rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking, out_citation)) < 0)
 			return rc;
 	}
 	if (!*out_citation)
