@@ -3,7 +3,7 @@
  * (issue 13: "retrain and re-rank 50,000 citations in under 1 s;
  * 1,000,000 citations under 30 s, peak memory printed").
  *
- *     bench_rank_speed [--labelled F] [--reviewer R] REVIEW_DIR...
+ *     bench_rank_speed [--labelled F] [--reviewer R] [--steps S,...] REVIEW_DIR...
  *
  * Each REVIEW_DIR is a review (review.db; bench/rank_speed.sh makes them
  * from bench_gen_records RIS with lsr import and lsr dedup).  Unless the
@@ -20,6 +20,8 @@
  *   make       screen_ranking_make, warm: computed and recorded
  *   next       screen_rank_next with a ranking due (retrain and hand out),
  *              then with the ranking fresh (its head only)
+ *
+ * --steps runs only the steps named (e.g. --steps warm,next).
  *
  * Per step: wall and CPU seconds of each phase (load: the texts and labels
  * from SQL; hash: the inputs' SHA-256; features; train; order), the
@@ -44,6 +46,23 @@
 
 static const char *reviewer = "bench";
 static double labelled = 0.1;
+static const char *only;    /* --steps: a comma-separated list, NULL: all */
+
+/* Whether --steps names step. */
+static int wanted(const char *step)
+{
+	size_t n = strlen(step);
+
+	for (const char *p = only; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && !strncmp(p, step, n))
+			return 1;
+		p = e ? e + 1 : p + len;
+	}
+	return !only;
+}
 
 static double now(clockid_t c)
 {
@@ -202,8 +221,10 @@ int main(int argc, char **argv)
 			labelled = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--reviewer") && i + 1 < argc)
 			reviewer = argv[++i];
+		else if (!strcmp(argv[i], "--steps") && i + 1 < argc)
+			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_rank_speed [--labelled F] [--reviewer R] REVIEW_DIR...\n");
+			fprintf(stderr, "usage: bench_rank_speed [--labelled F] [--reviewer R] [--steps S,...] REVIEW_DIR...\n");
 			return 2;
 		}
 	}
@@ -221,7 +242,7 @@ int main(int argc, char **argv)
 		db_close(db);
 		printf("%s (wall/CPU seconds per phase; the machine's load inflates wall)\n", argv[i]);
 		for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
-			if (child(argv[i], steps[k]) < 0) {
+			if (wanted(steps[k]) && child(argv[i], steps[k]) < 0) {
 				fprintf(stderr, "bench_rank_speed: %s: step %s failed\n", argv[i], steps[k]);
 				return 1;
 			}

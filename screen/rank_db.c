@@ -26,6 +26,7 @@
 #include "../util/clock.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
+#include "../util/strv.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -90,18 +91,95 @@ static char *dup_col(sqlite3_stmt *st, int i, int *rc)
 	return d;
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The strings of JSON array text (NULL: none) appended to v. */
+static int json_strings(struct strv *v, const char *text)
+{
+	json_t *a;
+	size_t k;
+	json_t *x;
+	int rc = 0;
+
+	if (!text)
+		return 0;
+	if (!(a = json_loads(text, JSON_DECODE_ANY, NULL)))
+		return lsr_error_set(LSR_EPARSE, "keywords or MeSH that are not JSON: %.60s", text);
+	json_array_foreach(a, k, x) {
+		if (json_is_string(x) && (rc = strv_push(v, json_string_value(x))) < 0)
+			break;
+	}
+	json_decref(a);
+	return rc;
+}
+
+/*
+ * Each citation's keywords and MeSH headings, distinct, in byte order,
+ * joined by "; " (NULL when it has none): the member records' JSON arrays
+ * read in one pass in citation order beside s (the same strings and order
+ * a group_concat over json_each of each citation gave, without a
+ * subquery per citation).
+ */
+static int keywords_load(struct rset *s, struct lsr_db *db)
+{
+	static const char sql[] =
+		"SELECT cm.citation_id, r.keywords, r.mesh FROM citation_members cm"
+		" JOIN dedup_records r ON r.id = cm.record_id ORDER BY cm.citation_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	struct strv v = STRV_INIT;
+	struct buf b = BUF_INIT;
+	size_t i = 0;
+	int64_t cur = 0;
+	int step, rc = 0, more;
+
+	if (!st)
+		return lsr_error_last_code();
+	do {
+		int64_t cid = 0;
+
+		step = sqlite3_step(st);
+		more = step == SQLITE_ROW;
+		if (more)
+			cid = sqlite3_column_int64(st, 0);
+		if (v.n && (!more || cid != cur)) {
+			/* the strings of citation cur are complete */
+			while (i < s->n && s->ids[i] < cur)
+				i++;
+			if (i < s->n && s->ids[i] == cur) {
+				qsort(v.v, v.n, sizeof(*v.v), cmp_cstr);
+				buf_reset(&b);
+				for (size_t k = 0; k < v.n && rc == 0; k++)
+					if (!k || strcmp(v.v[k], v.v[k - 1]))
+						rc = buf_printf(&b, "%s%s", b.len ? "; " : "", v.v[k]);
+				if (rc == 0 && !(s->keywords[i] = xstrdup(b.s)))
+					rc = LSR_ENOMEM;
+			}
+			strv_clear(&v);
+		}
+		if (more && rc == 0) {
+			cur = cid;
+			if ((rc = json_strings(&v, (const char *)sqlite3_column_text(st, 1))) == 0)
+				rc = json_strings(&v, (const char *)sqlite3_column_text(st, 2));
+		}
+	} while (more && rc == 0);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	strv_release(&v);
+	buf_release(&b);
+	return rc;
+}
+
 /* Every live citation with its text, training label for reviewer and
  * whether it is a candidate. */
 static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 {
 	static const char sql[] =
 		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), m.title, m.abstract,"
-		" (SELECT group_concat(v, '; ') FROM (SELECT DISTINCT j.value AS v"
-		"   FROM citation_members cm JOIN dedup_records r ON r.id = cm.record_id,"
-		"   json_each(r.keywords) j WHERE cm.citation_id = t.citation_id"
-		"   UNION SELECT DISTINCT j.value FROM citation_members cm"
-		"   JOIN dedup_records r ON r.id = cm.record_id, json_each(r.mesh) j"
-		"   WHERE cm.citation_id = t.citation_id ORDER BY 1)),"
+		" NULL,"
 		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
 		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
 		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
@@ -140,7 +218,7 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 		s->sugg[i] = sqlite3_column_int(st, 7);
 		s->title[i] = dup_col(st, 3, &rc);
 		s->abstract[i] = dup_col(st, 4, &rc);
-		s->keywords[i] = dup_col(st, 5, &rc);
+		s->keywords[i] = NULL;
 		s->n++;
 		s->labelled += lab == 0 || lab == 1;
 		s->includes += lab == 1;
@@ -149,6 +227,8 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
+	if (rc == 0)
+		rc = keywords_load(s, db);
 	if (rc < 0) {
 		rset_release(s);
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
