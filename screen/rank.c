@@ -368,8 +368,10 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 			c->val = nv;
 			c->alloc = na;
 		}
-		memcpy(c->col + c->n, r.bucket, r.n * sizeof(*r.bucket));
-		memcpy(c->val + c->n, r.tf, r.n * sizeof(*r.tf));
+		if (r.n) { /* an empty citation's arrays may be NULL */
+			memcpy(c->col + c->n, r.bucket, r.n * sizeof(*r.bucket));
+			memcpy(c->val + c->n, r.tf, r.n * sizeof(*r.tf));
+		}
 		c->n += r.n;
 		c->rlen[i - from] = r.n;
 	}
@@ -422,9 +424,9 @@ int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
 	}
 	if (rc < 0)
 		goto out;
-	out->row_ptr = malloc((n + 1) * sizeof(*out->row_ptr));
-	out->bucket = malloc((nnz ? nnz : 1) * sizeof(*out->bucket));
-	out->tf = malloc((nnz ? nnz : 1) * sizeof(*out->tf));
+	out->row_ptr = calloc(n + 1, sizeof(*out->row_ptr));
+	out->bucket = calloc(nnz ? nnz : 1, sizeof(*out->bucket));
+	out->tf = calloc(nnz ? nnz : 1, sizeof(*out->tf));
 	if (!out->row_ptr || !out->bucket || !out->tf) {
 		rc = LSR_ENOMEM;
 		goto out;
