@@ -349,6 +349,9 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 				out->stop_saved = 100.0 * (1.0 - (double)seen / (double)n);
 			}
 		}
+		/* nothing after this can change a figure */
+		if (found == R && seen >= at25 && (!stopping || out->stopped))
+			break;
 	}
 	if (stopping && !out->stopped) {
 		out->stop_recall = 100.0;
@@ -389,6 +392,17 @@ struct row {
 };
 
 static const char *only_label; /* --label: one level only */
+
+/* Whether the --only list holds name (NULL list: everything). */
+static int listed(const char *list, const char *name)
+{
+	size_t l = strlen(name);
+
+	for (const char *p = list; p && (p = strstr(p, name)); p += l)
+		if ((p == list || p[-1] == ',') && (!p[l] || p[l] == ','))
+			return 1;
+	return !list;
+}
 
 static void run_set(const struct set *s, const struct method *prod, const struct method *base,
 		    int seeds, int every, int do_base, int json, int both_levels)
@@ -657,13 +671,11 @@ int main(int argc, char **argv)
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (only) {
-			const char *p = strstr(only, de->d_name);
-			size_t l = strlen(de->d_name);
-
-			if (!p || (p != only && p[-1] != ',') || (p[l] && p[l] != ','))
-				continue;
-		}
+		/* the subset needs the whole set loaded */
+		if (!listed(only, de->d_name) &&
+		    !(only && !strcmp(de->d_name, "nagtegaal2019_nudging") &&
+		      listed(only, "nagtegaal2019_nudging_1847")))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s/records.csv.gz", dir, de->d_name);
 		if (!(f = fopen(path, "rb")))
 			continue;
@@ -680,8 +692,10 @@ int main(int argc, char **argv)
 		       "N", "R", "WSS95", "WSS100", "RRF10", "RRF25", "last", "NB95", "gain",
 		       "stopR", "below%", "saved");
 	for (size_t k = 0; k < nsets && !nsynth; k++) {
-		run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
-		if (subset && !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
+		if (listed(only, sets[k].name))
+			run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
+		if ((subset || (only && listed(only, "nagtegaal2019_nudging_1847"))) &&
+		    !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
 			struct set sub;
 
 			if (nudging_subset(&sub, &sets[k]) == 0)
