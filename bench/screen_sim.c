@@ -646,6 +646,10 @@ int main(int argc, char **argv)
 			prod.mo.C = atof(v), i++;
 		} else if (!strcmp(a, "--include-weight")) {
 			prod.mo.include_weight = atof(v), i++;
+		} else if (!strcmp(a, "--include-power")) {
+			prod.mo.include_power = atof(v), i++;
+		} else if (!strcmp(a, "--alpha")) {
+			prod.mo.alpha = atof(v), i++;
 		} else if (!strcmp(a, "--min-df")) {
 			prod.fo.min_df = atoi(v), i++;
 		} else if (!strcmp(a, "--keyword-weight")) {

@@ -19,6 +19,7 @@
 #include "../util/par.h"
 
 #include <linear.h>
+#include <utf8proc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,42 @@ static int cmp_tok(const void *a, const void *b)
 	const struct tok *x = a, *y = b;
 
 	return x->bucket < y->bucket ? -1 : x->bucket > y->bucket;
+}
+
+/* Raise when tokenising or weighing changes in a way opts do not show. */
+#define RANK_TOKENISER_VERSION 1
+
+static uint64_t fp_add(uint64_t h, uint64_t v)
+{
+	return mix64(h ^ mix64(v));
+}
+
+static uint64_t fp_double(uint64_t h, double d)
+{
+	uint64_t v;
+
+	d = d == 0 ? 0 : d; /* -0 and 0 alike */
+	memcpy(&v, &d, sizeof(v));
+	return fp_add(h, v);
+}
+
+uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	uint64_t h = fp_add(0x72616e6b66656174ULL, RANK_TOKENISER_VERSION);
+
+	h = fp_add(h, RANK_DIM);
+	h = fp_add(h, (uint64_t)(o.bigrams != 0));
+	h = fp_add(h, (uint64_t)(o.min_df < 1 ? 1 : o.min_df));
+	h = fp_add(h, (uint64_t)(o.sublinear_tf != 0));
+	h = fp_double(h, o.title_weight);
+	h = fp_double(h, o.keyword_weight);
+	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
+		h = fp_add(h, fnv1a(stop_words[i], strlen(stop_words[i])));
+	/* case folding follows the library's Unicode tables */
+	h = fp_add(h, fnv1a(utf8proc_version(), strlen(utf8proc_version())));
+	h = fp_add(h, fnv1a(utf8proc_unicode_version(), strlen(utf8proc_unicode_version())));
+	return h;
 }
 
 /* ---- building the rows -------------------------------------------------- */
@@ -442,6 +479,16 @@ void rank_model_free(struct rank_model *m)
 	free(m);
 }
 
+/* The weight of an include relative to an exclude's (1). */
+static double include_ratio(const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	double r = (double)nneg / (double)npos;
+
+	if (o->include_power != 1.0)
+		r = pow(r, o->include_power);
+	return r * (o->include_weight > 0 ? o->include_weight : 1.0);
+}
+
 /* Logistic regression by liblinear on the labelled rows. */
 static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
 		  const struct rank_model_opts *o, size_t npos, size_t nneg)
@@ -524,7 +571,7 @@ static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed
 	param.C = o->C > 0 ? o->C : 1.0;
 	param.nr_weight = 2;
 	param.weight_label = wl;
-	wv[0] = (double)nneg / (double)npos * (o->include_weight > 0 ? o->include_weight : 1.0);
+	wv[0] = include_ratio(o, npos, nneg);
 	wv[1] = 1.0;
 	param.weight = wv;
 	if ((err = check_parameter(&prob, &param))) {
@@ -571,8 +618,17 @@ static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed
 		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 		goto out;
 	}
-	sw[1] = (double)(npos + nneg) / (2.0 * (double)npos);
-	sw[0] = (double)(npos + nneg) / (2.0 * (double)nneg);
+	/* sample weights summing to the rows trained on, the includes' share
+	 * r n1 / (r n1 + n0) (a half when balanced, as scikit-learn's) */
+	{
+		double r = include_ratio(o, npos, nneg), n = (double)(npos + nneg);
+		double share = r == (double)nneg / (double)npos
+				       ? 0.5
+				       : r * (double)npos / (r * (double)npos + (double)nneg);
+
+		sw[1] = n * share / (double)npos;
+		sw[0] = n * (1.0 - share) / (double)nneg;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		int c;
 

@@ -62,13 +62,24 @@ struct rank_feat_opts {
 /* The production features. */
 #define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2 }
 
+/*
+ * A fingerprint of everything that decides the features of a citation
+ * given the collection: the options in opts (NULL: the production ones),
+ * the hashing, RANK_DIM, the stop words, utf8proc's version and the
+ * tokeniser's version (raised whenever tokenising changes).  Equal fingerprints, equal texts:
+ * equal rows.  For caches of features.
+ */
+uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts);
+
 enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2 };
 
 struct rank_model_opts {
 	enum rank_model_kind kind;
 	double C;              /* LR: inverse regularisation strength */
 	double eps;            /* LR: liblinear's stopping tolerance */
-	double include_weight; /* LR: multiplier of the balanced include weight */
+	double include_weight; /* LR, NB: multiplier of the include weight */
+	double include_power;  /* the include weight is include_weight * (n_exclude /
+				* n_include)^include_power (1: balanced classes) */
 	double alpha;          /* NB, ensemble: additive smoothing */
 	size_t presumed;       /* presumed negatives per training (rank_presume_negatives) */
 	size_t max_negatives;  /* LR: at most this many excludes trained on (a deterministic
@@ -76,8 +87,8 @@ struct rank_model_opts {
 };
 
 /* The production model, and the reference naive Bayes. */
-#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0, 100, 5000 }
-#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822, 0, 0 }
+#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 1.0, 0.0, 100, 5000 }
+#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 1.0, 1.0, 3.822, 0, 0 }
 
 /* Sparse L2-normalised TF-IDF rows of n citations (opaque). */
 struct rank_feats;
