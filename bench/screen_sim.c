@@ -263,6 +263,8 @@ struct method {
 	int keywords;     /* the keywords field takes part */
 };
 
+static int trace; /* --trace: each include found to stderr (seed, position, row) */
+
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
@@ -330,6 +332,9 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 			seq[seen++] = (unsigned char)lab[i];
 			if (lab[i]) {
 				found++;
+				if (trace)
+					fprintf(stderr, "trace %llu %zu %zu\n",
+						(unsigned long long)seed, seen, i);
 				last = seen;
 			}
 			if (!at95 && found >= n95)
@@ -609,6 +614,8 @@ int main(int argc, char **argv)
 			json = 1;
 		} else if (!strcmp(a, "--nudging-subset")) {
 			subset = 1;
+		} else if (!strcmp(a, "--trace")) {
+			trace = 1;
 		} else if (!strcmp(a, "--no-baseline")) {
 			do_base = 0;
 		} else if (!strcmp(a, "--unigrams")) {
@@ -619,6 +626,8 @@ int main(int argc, char **argv)
 			prod.keywords = 0;
 		} else if (!strcmp(a, "--nb")) {
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
+		} else if (!strcmp(a, "--svm")) {
+			prod.mo.kind = RANK_MODEL_SVM;
 		} else if (!strcmp(a, "--ensemble")) {
 			prod.mo.kind = RANK_MODEL_ENSEMBLE;
 			if (!(prod.mo.alpha > 0))

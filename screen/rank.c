@@ -177,7 +177,9 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 
 	out->n = 0;
 	for (int k = 0; k < 3; k++) {
-		if (!src[k]) {
+		/* a field weighed 0 takes no part (no terms of tf 0) */
+		if (!src[k] || (k == 0 && !(o->title_weight > 0)) ||
+		    (k == 2 && !(o->keyword_weight > 0))) {
 			buf_reset(&dt->f[k]);
 			continue;
 		}
@@ -566,7 +568,7 @@ static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed
 	prob.x = x;
 	prob.bias = 1.0;
 	memset(&param, 0, sizeof(param));
-	param.solver_type = L2R_LR;
+	param.solver_type = o->kind == RANK_MODEL_SVM ? L2R_L2LOSS_SVC : L2R_LR;
 	param.eps = o->eps > 0 ? o->eps : 0.01;
 	param.C = o->C > 0 ? o->C : 1.0;
 	param.nr_weight = 2;

@@ -71,7 +71,9 @@ struct rank_feat_opts {
  */
 uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts);
 
-enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2 };
+enum rank_model_kind {
+	RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2, RANK_MODEL_SVM = 3
+};
 
 struct rank_model_opts {
 	enum rank_model_kind kind;

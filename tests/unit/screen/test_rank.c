@@ -174,6 +174,27 @@ static void test_screen_rank__explain(void **state)
 	rank_feats_free(f);
 }
 
+/* The fingerprint follows every feature option and nothing else. */
+static void test_screen_rank__fingerprint(void **state)
+{
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT, p;
+	uint64_t base = rank_feature_fingerprint(&o);
+
+	(void)state;
+	assert_true(rank_feature_fingerprint(NULL) == base);
+	assert_true(rank_feature_fingerprint(&o) == base);
+	p = o, p.bigrams = !o.bigrams;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.min_df = o.min_df + 1;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.sublinear_tf = !o.sublinear_tf;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.title_weight = o.title_weight + 0.5;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.keyword_weight = o.keyword_weight + 0.5;
+	assert_true(rank_feature_fingerprint(&p) != base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_screen_rank__one_class),
 		cmocka_unit_test(test_screen_rank__ties_by_id),
 		cmocka_unit_test(test_screen_rank__explain),
+		cmocka_unit_test(test_screen_rank__fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
