@@ -119,6 +119,7 @@ struct tok {
 	const char *s;    /* the (first) word, in the normalised text */
 	const char *s2;   /* a bigram's second word, else NULL */
 	uint32_t len, len2;
+	int field;        /* 0 title, 1 abstract, 2 keywords */
 };
 
 struct toks {
@@ -127,7 +128,8 @@ struct toks {
 };
 
 /* The words of normalised text t (space-separated) as terms of weight wt. */
-static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams)
+static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams,
+		       int field)
 {
 	const char *prev = NULL;
 	uint32_t lprev = 0;
@@ -148,12 +150,12 @@ static int field_terms(struct toks *out, const char *t, size_t len, float wt, in
 		if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 			return LSR_ENOMEM;
 		out->v[out->n++] = (struct tok){ unigram_bucket(h), wt, t + i, NULL,
-						 (uint32_t)(j - i), 0 };
+						 (uint32_t)(j - i), 0, field };
 		if (bigrams && prev) {
 			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 				return LSR_ENOMEM;
 			out->v[out->n++] = (struct tok){ bigram_bucket(hprev, h), wt, prev, t + i,
-							 lprev, (uint32_t)(j - i) };
+							 lprev, (uint32_t)(j - i), field };
 		}
 		prev = t + i;
 		lprev = (uint32_t)(j - i);
@@ -186,10 +188,11 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 		if ((rc = screen_norm_text(&dt->f[k], src[k], strlen(src[k]))) < 0)
 			return rc;
 		if ((rc = field_terms(out, dt->f[k].s, dt->f[k].len,
-				      k == 0   ? (float)o->title_weight
-				      : k == 2 ? (float)o->keyword_weight
-					       : 1.0f,
-				      o->bigrams)) < 0)
+				      o->field_norm ? 1.0f
+				      : k == 0	    ? (float)o->title_weight
+				      : k == 2	    ? (float)o->keyword_weight
+						    : 1.0f,
+				      o->bigrams, k)) < 0)
 			return rc;
 	}
 	return 0;
@@ -230,6 +233,7 @@ uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts)
 	h = fp_add(h, (uint64_t)(o.sublinear_tf != 0));
 	h = fp_double(h, o.title_weight);
 	h = fp_double(h, o.keyword_weight);
+	h = fp_add(h, (uint64_t)(o.field_norm != 0));
 	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
 		h = fp_add(h, fnv1a(stop_words[i], strlen(stop_words[i])));
 	/* case folding follows the library's Unicode tables */
@@ -274,6 +278,10 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 
 		if ((c->rc = doc_terms(&tk, &dt, &job->docs[i], job->opts)) < 0)
 			break;
+		/* fields apart: the key is field * RANK_DIM + bucket */
+		if (job->opts->field_norm)
+			for (size_t j = 0; j < tk.n; j++)
+				tk.v[j].bucket |= (uint32_t)tk.v[j].field * RANK_DIM;
 		if (tk.n > 1)
 			qsort(tk.v, tk.n, sizeof(*tk.v), cmp_tok);
 		for (size_t j = 0; j < tk.n; k++) {
@@ -307,6 +315,68 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 		buf_release(&dt.f[k]);
 }
 
+/* An entry of a row while its fields are combined. */
+struct fentry {
+	uint32_t col;
+	float val;
+};
+
+static int cmp_fentry(const void *a, const void *b)
+{
+	const struct fentry *x = a, *y = b;
+
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/*
+ * One row of field_norm features: in[0..n) are (field * RANK_DIM + bucket,
+ * tf), field by field; each field's TF-IDF vector (buckets of colof 0
+ * dropped) is L2-normalised and weighed, the fields summed by column into
+ * col/val (which may be in's own room: out never runs ahead of in).
+ * Returns the entries written; *ss: their sum of squares.
+ */
+static size_t field_row(uint32_t *col, float *val, double *ss, struct fentry *tmp,
+			const uint32_t *in_col, const float *in_val, size_t n,
+			const uint32_t *colof, const double *idf, const struct rank_feat_opts *o)
+{
+	double fss[3] = { 0, 0, 0 }, fw[3] = { o->title_weight, 1.0, o->keyword_weight };
+	size_t m = 0, k = 0;
+
+	for (size_t e = 0; e < n; e++) {
+		uint32_t c = colof[in_col[e] & (RANK_DIM - 1)];
+		double v;
+
+		if (!c)
+			continue;
+		v = (o->sublinear_tf ? 1.0 + log(in_val[e]) : in_val[e]) * idf[c - 1];
+		fss[in_col[e] / RANK_DIM] += v * v;
+		tmp[m++] = (struct fentry){ c - 1, (float)v };
+	}
+	/* scale by field (tmp holds the kept entries in input order) */
+	for (size_t e = 0, j = 0; e < n; e++) {
+		unsigned fld = in_col[e] / RANK_DIM;
+
+		if (!colof[in_col[e] & (RANK_DIM - 1)])
+			continue;
+		tmp[j].val = (float)(tmp[j].val * fw[fld] / sqrt(fss[fld]));
+		j++;
+	}
+	if (m > 1)
+		qsort(tmp, m, sizeof(*tmp), cmp_fentry);
+	*ss = 0;
+	for (size_t j = 0; j < m;) {
+		uint32_t c = tmp[j].col;
+		double v = 0;
+
+		while (j < m && tmp[j].col == c)
+			v += tmp[j++].val;
+		col[k] = c;
+		val[k++] = (float)v;
+		*ss += v * v;
+	}
+	return k;
+}
+
 void rank_feats_free(struct rank_feats *f)
 {
 	if (!f)
@@ -327,7 +397,9 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	struct build_job job = { docs, &o, NULL };
 	struct rank_feats *f;
 	double *idf = NULL;
-	uint32_t *df = NULL, *colof = NULL;
+	uint32_t *df = NULL, *colof = NULL, *last = NULL;
+	struct fentry *tmp = NULL;
+	size_t tmp_alloc = 0;
 	int rc = 0;
 
 	*out = NULL;
@@ -355,7 +427,9 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	f->val = malloc((nnz ? nnz : 1) * sizeof(*f->val));
 	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
 	df = calloc(RANK_DIM, sizeof(*df));
-	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
+	if (o.field_norm)
+		last = calloc(RANK_DIM, sizeof(*last));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df || (o.field_norm && !last)) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
@@ -367,9 +441,15 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 
 		for (size_t r = 0; r < c->rows; r++, row++) {
 			for (size_t e = 0; e < c->rlen[r]; e++, k++) {
+				uint32_t b = c->col[k] & (RANK_DIM - 1);
+
 				f->col[at] = c->col[k];
 				f->val[at++] = c->val[k];
-				df[c->col[k]]++;
+				/* a bucket in two fields of a row counts once */
+				if (!last || last[b] != row + 1)
+					df[b]++;
+				if (last)
+					last[b] = (uint32_t)(row + 1);
 			}
 			f->row_ptr[row + 1] = at;
 		}
@@ -399,6 +479,8 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 			colof[b] = 0;
 		}
 	}
+	free(last);
+	last = NULL;
 	/* weigh, drop rare buckets, normalise */
 	at = 0;
 	for (size_t r = 0; r < n; r++) {
@@ -406,7 +488,21 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 		double ss = 0, l1 = 0;
 
 		f->row_ptr[r] = start;
-		for (size_t e = from; e < to; e++) {
+		if (o.field_norm) {
+			if (to - from > tmp_alloc) {
+				struct fentry *t = realloc(tmp, (to - from) * sizeof(*t));
+
+				if (!t) {
+					rc = LSR_ENOMEM;
+					goto out;
+				}
+				tmp = t;
+				tmp_alloc = to - from;
+			}
+			at += field_row(f->col + at, f->val + at, &ss, tmp, f->col + from,
+					f->val + from, to - from, colof, idf, &o);
+		}
+		for (size_t e = from; e < to && !o.field_norm; e++) {
 			double tf = f->val[e], v;
 			uint32_t c = colof[f->col[e]];
 
@@ -431,6 +527,8 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 out:
 	free(idf);
 	free(df);
+	free(last);
+	free(tmp);
 	if (job.chunks) {
 		for (size_t t = 0; t < nchunks; t++) {
 			free(job.chunks[t].rlen);

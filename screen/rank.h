@@ -57,10 +57,14 @@ struct rank_feat_opts {
 	int sublinear_tf;   /* 1: 1 + ln tf; 0: raw counts */
 	double title_weight;/* counts of title terms are multiplied by this */
 	double keyword_weight; /* and those of keyword terms by this */
+	int field_norm;     /* 1: each field's TF-IDF vector is L2-normalised on its
+			     * own, weighed (title_weight, 1, keyword_weight; tf
+			     * not multiplied), the three summed and normalised
+			     * again; 0: one vector of the weighted counts */
 };
 
 /* The production features. */
-#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2 }
+#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0 }
 
 /*
  * A fingerprint of everything that decides the features of a citation
