@@ -598,7 +598,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = "../shared/fixtures/screening", *only = NULL;
 	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
-	struct method base = { { 0, 1, 0, 1.0, 1.0, 0 }, RANK_MODEL_OPTS_NB, 0 };
+	struct method base = { { 0, 1, 0, 1.0, 1.0, 0, 0 }, RANK_MODEL_OPTS_NB, 0 };
 	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1;
 	size_t synth[8], nsynth = 0, nsets = 0;
 	double labelled = 0.1;
@@ -620,6 +620,8 @@ int main(int argc, char **argv)
 			do_base = 0;
 		} else if (!strcmp(a, "--unigrams")) {
 			prod.fo.bigrams = 0;
+		} else if (!strcmp(a, "--title-terms")) {
+			prod.fo.title_terms = 1;
 		} else if (!strcmp(a, "--field-norm")) {
 			prod.fo.field_norm = 1;
 		} else if (!strcmp(a, "--bigrams")) {

@@ -120,6 +120,7 @@ struct tok {
 	const char *s2;   /* a bigram's second word, else NULL */
 	uint32_t len, len2;
 	int field;        /* 0 title, 1 abstract, 2 keywords */
+	int ns;           /* 1: a "title:word" term */
 };
 
 struct toks {
@@ -129,7 +130,7 @@ struct toks {
 
 /* The words of normalised text t (space-separated) as terms of weight wt. */
 static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams,
-		       int field)
+		       int field, int title_ns)
 {
 	const char *prev = NULL;
 	uint32_t lprev = 0;
@@ -150,12 +151,19 @@ static int field_terms(struct toks *out, const char *t, size_t len, float wt, in
 		if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 			return LSR_ENOMEM;
 		out->v[out->n++] = (struct tok){ unigram_bucket(h), wt, t + i, NULL,
-						 (uint32_t)(j - i), 0, field };
+						 (uint32_t)(j - i), 0, field, 0 };
+		if (title_ns) {
+			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+				return LSR_ENOMEM;
+			out->v[out->n++] = (struct tok){ unigram_bucket(h ^ 0x7469746c653aULL), 1.0f,
+							 t + i, NULL, (uint32_t)(j - i), 0,
+							 field, 1 };
+		}
 		if (bigrams && prev) {
 			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 				return LSR_ENOMEM;
 			out->v[out->n++] = (struct tok){ bigram_bucket(hprev, h), wt, prev, t + i,
-							 lprev, (uint32_t)(j - i), field };
+							 lprev, (uint32_t)(j - i), field, 0 };
 		}
 		prev = t + i;
 		lprev = (uint32_t)(j - i);
@@ -192,7 +200,7 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 				      : k == 0	    ? (float)o->title_weight
 				      : k == 2	    ? (float)o->keyword_weight
 						    : 1.0f,
-				      o->bigrams, k)) < 0)
+				      o->bigrams, k, k == 0 && o->title_terms)) < 0)
 			return rc;
 	}
 	return 0;
@@ -234,6 +242,7 @@ uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts)
 	h = fp_double(h, o.title_weight);
 	h = fp_double(h, o.keyword_weight);
 	h = fp_add(h, (uint64_t)(o.field_norm != 0));
+	h = fp_add(h, (uint64_t)(o.title_terms != 0));
 	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
 		h = fp_add(h, fnv1a(stop_words[i], strlen(stop_words[i])));
 	/* case folding follows the library's Unicode tables */
@@ -1062,7 +1071,7 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 		if (val == 0)
 			continue;
 		buf_reset(&term);
-		if (buf_add(&term, t->s, t->len) < 0 ||
+		if ((t->ns && buf_adds(&term, "title:") < 0) || buf_add(&term, t->s, t->len) < 0 ||
 		    (t->s2 && (buf_addc(&term, ' ') < 0 || buf_add(&term, t->s2, t->len2) < 0))) {
 			rc = LSR_ENOMEM;
 			goto out;

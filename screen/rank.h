@@ -14,16 +14,25 @@
  * citation again to name the terms of its buckets.  A bucket found in fewer
  * than min_df citations is dropped.  Weights are TF-IDF (sublinear tf
  * 1 + ln tf, smooth idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each
- * vector L2-normalised.
+ * vector L2-normalised.  Title and keyword terms count title_weight and
+ * keyword_weight times; with field_norm instead each field's vector is
+ * normalised on its own and weighed, so that a citation without an
+ * abstract is its title's direction; with title_terms each title word is
+ * also a term of its own.  Both are off in production (bench/README.md
+ * gives what they did on the benchmark).
  *
  * Models.  RANK_MODEL_LR: L2-regularised logistic regression by liblinear
  * (the primal trust-region Newton solver, which uses no random numbers),
  * trained on the features that occur in labelled citations only, with a
- * bias term and class weights n_exclude / n_include for the includes
- * (scaled by include_weight).  RANK_MODEL_NB: multinomial naive Bayes on
- * the same TF-IDF vectors with additive smoothing alpha and class-balanced
- * sample weights (the reference learner of the benchmark).  A score is
- * the model's log-odds for "include".
+ * bias term and the includes weighed include_weight * (n_exclude /
+ * n_include)^include_power against 1 for an exclude (1 and 1: balanced).
+ * RANK_MODEL_SVM: the same with liblinear's primal L2-loss SVM (the
+ * decision value as score).  RANK_MODEL_NB: multinomial naive Bayes on the
+ * same TF-IDF vectors with additive smoothing alpha and sample weights of
+ * the same ratio, summing to the rows trained on (class-balanced in the
+ * reference learner of the benchmark).  RANK_MODEL_ENSEMBLE: LR and NB,
+ * each score standardised, summed.  A score is the model's log-odds for
+ * "include" (a decision value for the SVM, a sum for the ensemble).
  *
  * Order.  Unlabelled citations by score, highest first, ties by citation
  * id; everything is deterministic (no clock, no rand()).
@@ -61,10 +70,12 @@ struct rank_feat_opts {
 			     * own, weighed (title_weight, 1, keyword_weight; tf
 			     * not multiplied), the three summed and normalised
 			     * again; 0: one vector of the weighted counts */
+	int title_terms;    /* 1: each title word is also a term of its own
+			     * ("title:word"), besides the word */
 };
 
 /* The production features. */
-#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0 }
+#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0, 0 }
 
 /*
  * A fingerprint of everything that decides the features of a citation
