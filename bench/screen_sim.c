@@ -2,8 +2,8 @@
  * screen_sim.c - prioritised screening replayed on labelled sets (issue 13).
  *
  *     bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]
- *                      [--every N] [--nudging-subset] [--synthetic N ...]
- *                      [--labelled F] [tuning options]
+ *                      [--label L] [--every N] [--nudging-subset] [--no-baseline]
+ *                      [--trace] [--synthetic N ...] [--labelled F] [tuning options]
  *
  * Every DIR/<set>/records.csv.gz (default ../shared/fixtures/screening,
  * whose README gives the format) is screened by an oracle in the order the
@@ -27,7 +27,14 @@
  * published WSS@95 71.7 (the README's rule).  --synthetic N times feature
  * building and one retrain + re-rank of N citations made of the real
  * records (varied), --labelled F of them labelled (default 0.1), and
- * prints peak memory.  Figures go to stdout; nothing is written.
+ * prints peak memory.  --only takes nagtegaal2019_nudging_1847 for the
+ * subset alone; --trace prints each include found (seed, position, row)
+ * to stderr.  The tuning options change the production method for every
+ * set alike (rank.h's options): --C, --include-weight, --include-power,
+ * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
+ * --unigrams, --bigrams, --raw-tf, --no-keywords, --field-norm,
+ * --title-terms, --nb, --svm, --ensemble.  Figures go to stdout; nothing
+ * is written.
  */
 #include "screen/rank.h"
 
@@ -589,9 +596,12 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
-		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--synthetic N]... [--labelled F]\n"
-		"       [--C X] [--include-weight X] [--min-df N] [--title-weight X] [--unigrams]\n"
-		"       [--raw-tf] [--no-keywords] [--nb]\n");
+		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--trace]\n"
+		"       [--synthetic N]... [--labelled F]\n"
+		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
+		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
+		"       [--raw-tf] [--no-keywords] [--field-norm] [--title-terms] [--nb] [--svm]\n"
+		"       [--ensemble]\n");
 }
 
 int main(int argc, char **argv)
