@@ -2,8 +2,8 @@
  * screen_sim.c - prioritised screening replayed on labelled sets (issue 13).
  *
  *     bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]
- *                      [--every N] [--nudging-subset] [--synthetic N ...]
- *                      [--labelled F] [tuning options]
+ *                      [--label L] [--every N] [--nudging-subset] [--no-baseline]
+ *                      [--trace] [--synthetic N ...] [--labelled F] [tuning options]
  *
  * Every DIR/<set>/records.csv.gz (default ../shared/fixtures/screening,
  * whose README gives the format) is screened by an oracle in the order the
@@ -27,7 +27,14 @@
  * published WSS@95 71.7 (the README's rule).  --synthetic N times feature
  * building and one retrain + re-rank of N citations made of the real
  * records (varied), --labelled F of them labelled (default 0.1), and
- * prints peak memory.  Figures go to stdout; nothing is written.
+ * prints peak memory.  --only takes nagtegaal2019_nudging_1847 for the
+ * subset alone; --trace prints each include found (seed, position, row)
+ * to stderr.  The tuning options change the production method for every
+ * set alike (rank.h's options): --C, --include-weight, --include-power,
+ * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
+ * --unigrams, --bigrams, --raw-tf, --no-keywords,
+ * --title-terms, --nb, --svm, --ensemble.  Figures go to stdout; nothing
+ * is written.
  */
 #include "screen/rank.h"
 
@@ -263,6 +270,8 @@ struct method {
 	int keywords;     /* the keywords field takes part */
 };
 
+static int trace; /* --trace: each include found to stderr (seed, position, row) */
+
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
@@ -330,6 +339,9 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 			seq[seen++] = (unsigned char)lab[i];
 			if (lab[i]) {
 				found++;
+				if (trace)
+					fprintf(stderr, "trace %llu %zu %zu\n",
+						(unsigned long long)seed, seen, i);
 				last = seen;
 			}
 			if (!at95 && found >= n95)
@@ -349,6 +361,9 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 				out->stop_saved = 100.0 * (1.0 - (double)seen / (double)n);
 			}
 		}
+		/* nothing after this can change a figure */
+		if (found == R && seen >= at25 && (!stopping || out->stopped))
+			break;
 	}
 	if (stopping && !out->stopped) {
 		out->stop_recall = 100.0;
@@ -389,6 +404,17 @@ struct row {
 };
 
 static const char *only_label; /* --label: one level only */
+
+/* Whether the --only list holds name (NULL list: everything). */
+static int listed(const char *list, const char *name)
+{
+	size_t l = strlen(name);
+
+	for (const char *p = list; p && (p = strstr(p, name)); p += l)
+		if ((p == list || p[-1] == ',') && (!p[l] || p[l] == ','))
+			return 1;
+	return !list;
+}
 
 static void run_set(const struct set *s, const struct method *prod, const struct method *base,
 		    int seeds, int every, int do_base, int json, int both_levels)
@@ -570,16 +596,19 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
-		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--synthetic N]... [--labelled F]\n"
-		"       [--C X] [--include-weight X] [--min-df N] [--title-weight X] [--unigrams]\n"
-		"       [--raw-tf] [--no-keywords] [--nb]\n");
+		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--trace]\n"
+		"       [--synthetic N]... [--labelled F]\n"
+		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
+		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
+		"       [--raw-tf] [--no-keywords] [--title-terms] [--nb] [--svm]\n"
+		"       [--ensemble]\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *dir = "../shared/fixtures/screening", *only = NULL;
 	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
-	struct method base = { { 0, 1, 0, 1.0, 1.0 }, RANK_MODEL_OPTS_NB, 0 };
+	struct method base = { { 0, 1, 0, 1.0, 1.0, 0 }, RANK_MODEL_OPTS_NB, 0 };
 	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1;
 	size_t synth[8], nsynth = 0, nsets = 0;
 	double labelled = 0.1;
@@ -595,16 +624,24 @@ int main(int argc, char **argv)
 			json = 1;
 		} else if (!strcmp(a, "--nudging-subset")) {
 			subset = 1;
+		} else if (!strcmp(a, "--trace")) {
+			trace = 1;
 		} else if (!strcmp(a, "--no-baseline")) {
 			do_base = 0;
 		} else if (!strcmp(a, "--unigrams")) {
 			prod.fo.bigrams = 0;
+		} else if (!strcmp(a, "--title-terms")) {
+			prod.fo.title_terms = 1;
+		} else if (!strcmp(a, "--bigrams")) {
+			prod.fo.bigrams = 1;
 		} else if (!strcmp(a, "--raw-tf")) {
 			prod.fo.sublinear_tf = 0;
 		} else if (!strcmp(a, "--no-keywords")) {
 			prod.keywords = 0;
 		} else if (!strcmp(a, "--nb")) {
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
+		} else if (!strcmp(a, "--svm")) {
+			prod.mo.kind = RANK_MODEL_SVM;
 		} else if (!strcmp(a, "--ensemble")) {
 			prod.mo.kind = RANK_MODEL_ENSEMBLE;
 			if (!(prod.mo.alpha > 0))
@@ -632,6 +669,10 @@ int main(int argc, char **argv)
 			prod.mo.C = atof(v), i++;
 		} else if (!strcmp(a, "--include-weight")) {
 			prod.mo.include_weight = atof(v), i++;
+		} else if (!strcmp(a, "--include-power")) {
+			prod.mo.include_power = atof(v), i++;
+		} else if (!strcmp(a, "--alpha")) {
+			prod.mo.alpha = atof(v), i++;
 		} else if (!strcmp(a, "--min-df")) {
 			prod.fo.min_df = atoi(v), i++;
 		} else if (!strcmp(a, "--keyword-weight")) {
@@ -657,13 +698,11 @@ int main(int argc, char **argv)
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (only) {
-			const char *p = strstr(only, de->d_name);
-			size_t l = strlen(de->d_name);
-
-			if (!p || (p != only && p[-1] != ',') || (p[l] && p[l] != ','))
-				continue;
-		}
+		/* the subset needs the whole set loaded */
+		if (!listed(only, de->d_name) &&
+		    !(only && !strcmp(de->d_name, "nagtegaal2019_nudging") &&
+		      listed(only, "nagtegaal2019_nudging_1847")))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s/records.csv.gz", dir, de->d_name);
 		if (!(f = fopen(path, "rb")))
 			continue;
@@ -680,8 +719,10 @@ int main(int argc, char **argv)
 		       "N", "R", "WSS95", "WSS100", "RRF10", "RRF25", "last", "NB95", "gain",
 		       "stopR", "below%", "saved");
 	for (size_t k = 0; k < nsets && !nsynth; k++) {
-		run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
-		if (subset && !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
+		if (listed(only, sets[k].name))
+			run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
+		if ((subset || (only && listed(only, "nagtegaal2019_nudging_1847"))) &&
+		    !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
 			struct set sub;
 
 			if (nudging_subset(&sub, &sets[k]) == 0)

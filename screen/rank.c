@@ -19,6 +19,7 @@
 #include "../util/par.h"
 
 #include <linear.h>
+#include <utf8proc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,8 @@ struct tok {
 	const char *s;    /* the (first) word, in the normalised text */
 	const char *s2;   /* a bigram's second word, else NULL */
 	uint32_t len, len2;
+	int field;        /* 0 title, 1 abstract, 2 keywords */
+	int ns;           /* 1: a "title:word" term */
 };
 
 struct toks {
@@ -126,7 +129,8 @@ struct toks {
 };
 
 /* The words of normalised text t (space-separated) as terms of weight wt. */
-static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams)
+static int field_terms(struct toks *out, const char *t, size_t len, float wt, int bigrams,
+		       int field, int title_ns)
 {
 	const char *prev = NULL;
 	uint32_t lprev = 0;
@@ -147,12 +151,19 @@ static int field_terms(struct toks *out, const char *t, size_t len, float wt, in
 		if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 			return LSR_ENOMEM;
 		out->v[out->n++] = (struct tok){ unigram_bucket(h), wt, t + i, NULL,
-						 (uint32_t)(j - i), 0 };
+						 (uint32_t)(j - i), 0, field, 0 };
+		if (title_ns) {
+			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
+				return LSR_ENOMEM;
+			out->v[out->n++] = (struct tok){ unigram_bucket(h ^ 0x7469746c653aULL), 1.0f,
+							 t + i, NULL, (uint32_t)(j - i), 0,
+							 field, 1 };
+		}
 		if (bigrams && prev) {
 			if (ARRAY_GROW(out->v, out->n, out->alloc, 64) < 0)
 				return LSR_ENOMEM;
 			out->v[out->n++] = (struct tok){ bigram_bucket(hprev, h), wt, prev, t + i,
-							 lprev, (uint32_t)(j - i) };
+							 lprev, (uint32_t)(j - i), field, 0 };
 		}
 		prev = t + i;
 		lprev = (uint32_t)(j - i);
@@ -176,7 +187,9 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 
 	out->n = 0;
 	for (int k = 0; k < 3; k++) {
-		if (!src[k]) {
+		/* a field weighed 0 takes no part (no terms of tf 0) */
+		if (!src[k] || (k == 0 && !(o->title_weight > 0)) ||
+		    (k == 2 && !(o->keyword_weight > 0))) {
 			buf_reset(&dt->f[k]);
 			continue;
 		}
@@ -186,7 +199,7 @@ static int doc_terms(struct toks *out, struct doc_text *dt, const struct rank_te
 				      k == 0   ? (float)o->title_weight
 				      : k == 2 ? (float)o->keyword_weight
 					       : 1.0f,
-				      o->bigrams)) < 0)
+				      o->bigrams, k, k == 0 && o->title_terms)) < 0)
 			return rc;
 	}
 	return 0;
@@ -300,6 +313,7 @@ uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
 	h = fnv1a_more(h, &o.bigrams, sizeof(o.bigrams));
 	h = fnv1a_more(h, &o.title_weight, sizeof(o.title_weight));
 	h = fnv1a_more(h, &o.keyword_weight, sizeof(o.keyword_weight));
+	h = fnv1a_more(h, &o.title_terms, sizeof(o.title_terms));
 	for (size_t i = 0; i < nstop; i++)
 		h = fnv1a_more(h, stop_words[i], strlen(stop_words[i]) + 1);
 	/* and what the code makes of the probe */
@@ -312,6 +326,43 @@ uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
 	}
 	rank_raw_release(&r);
 	return h ? h : 1;
+}
+
+/* Raise when tokenising or weighing changes in a way opts do not show. */
+#define RANK_TOKENISER_VERSION 1
+
+static uint64_t fp_add(uint64_t h, uint64_t v)
+{
+	return mix64(h ^ mix64(v));
+}
+
+static uint64_t fp_double(uint64_t h, double d)
+{
+	uint64_t v;
+
+	d = d == 0 ? 0 : d; /* -0 and 0 alike */
+	memcpy(&v, &d, sizeof(v));
+	return fp_add(h, v);
+}
+
+uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	uint64_t h = fp_add(0x72616e6b66656174ULL, RANK_TOKENISER_VERSION);
+
+	h = fp_add(h, RANK_DIM);
+	h = fp_add(h, (uint64_t)(o.bigrams != 0));
+	h = fp_add(h, (uint64_t)(o.min_df < 1 ? 1 : o.min_df));
+	h = fp_add(h, (uint64_t)(o.sublinear_tf != 0));
+	h = fp_double(h, o.title_weight);
+	h = fp_double(h, o.keyword_weight);
+	h = fp_add(h, (uint64_t)(o.title_terms != 0));
+	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
+		h = fp_add(h, fnv1a(stop_words[i], strlen(stop_words[i])));
+	/* case folding follows the library's Unicode tables */
+	h = fp_add(h, fnv1a(utf8proc_version(), strlen(utf8proc_version())));
+	h = fp_add(h, fnv1a(utf8proc_unicode_version(), strlen(utf8proc_unicode_version())));
+	return h;
 }
 
 /* ---- building the rows -------------------------------------------------- */
@@ -606,6 +657,16 @@ void rank_model_free(struct rank_model *m)
 	free(m);
 }
 
+/* The weight of an include relative to an exclude's (1). */
+static double include_ratio(const struct rank_model_opts *o, size_t npos, size_t nneg)
+{
+	double r = (double)nneg / (double)npos;
+
+	if (o->include_power != 1.0)
+		r = pow(r, o->include_power);
+	return r * (o->include_weight > 0 ? o->include_weight : 1.0);
+}
+
 /* Logistic regression by liblinear on the labelled rows. */
 static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
 		  const struct rank_model_opts *o, size_t npos, size_t nneg)
@@ -683,12 +744,12 @@ static int fit_lr(struct rank_model *m, const struct rank_feats *f, const signed
 	prob.x = x;
 	prob.bias = 1.0;
 	memset(&param, 0, sizeof(param));
-	param.solver_type = L2R_LR;
+	param.solver_type = o->kind == RANK_MODEL_SVM ? L2R_L2LOSS_SVC : L2R_LR;
 	param.eps = o->eps > 0 ? o->eps : 0.01;
 	param.C = o->C > 0 ? o->C : 1.0;
 	param.nr_weight = 2;
 	param.weight_label = wl;
-	wv[0] = (double)nneg / (double)npos * (o->include_weight > 0 ? o->include_weight : 1.0);
+	wv[0] = include_ratio(o, npos, nneg);
 	wv[1] = 1.0;
 	param.weight = wv;
 	if ((err = check_parameter(&prob, &param))) {
@@ -735,8 +796,17 @@ static int fit_nb(struct rank_model *m, const struct rank_feats *f, const signed
 		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the model");
 		goto out;
 	}
-	sw[1] = (double)(npos + nneg) / (2.0 * (double)npos);
-	sw[0] = (double)(npos + nneg) / (2.0 * (double)nneg);
+	/* sample weights summing to the rows trained on, the includes' share
+	 * r n1 / (r n1 + n0) (a half when balanced, as scikit-learn's) */
+	{
+		double r = include_ratio(o, npos, nneg), n = (double)(npos + nneg);
+		double share = r == (double)nneg / (double)npos
+				       ? 0.5
+				       : r * (double)npos / (r * (double)npos + (double)nneg);
+
+		sw[1] = n * share / (double)npos;
+		sw[0] = n * (1.0 - share) / (double)nneg;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		int c;
 
@@ -1070,7 +1140,7 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 		if (val == 0)
 			continue;
 		buf_reset(&term);
-		if (buf_add(&term, t->s, t->len) < 0 ||
+		if ((t->ns && buf_adds(&term, "title:") < 0) || buf_add(&term, t->s, t->len) < 0 ||
 		    (t->s2 && (buf_addc(&term, ' ') < 0 || buf_add(&term, t->s2, t->len2) < 0))) {
 			rc = LSR_ENOMEM;
 			goto out;

@@ -14,16 +14,23 @@
  * citation again to name the terms of its buckets.  A bucket found in fewer
  * than min_df citations is dropped.  Weights are TF-IDF (sublinear tf
  * 1 + ln tf, smooth idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each
- * vector L2-normalised.
+ * vector L2-normalised.  Title and keyword terms count title_weight and
+ * keyword_weight times; with title_terms each title word is also a term
+ * of its own (off in production: bench/README.md gives what it did on the
+ * benchmark, with the per-field normalisation tried and not kept).
  *
  * Models.  RANK_MODEL_LR: L2-regularised logistic regression by liblinear
  * (the primal trust-region Newton solver, which uses no random numbers),
  * trained on the features that occur in labelled citations only, with a
- * bias term and class weights n_exclude / n_include for the includes
- * (scaled by include_weight).  RANK_MODEL_NB: multinomial naive Bayes on
- * the same TF-IDF vectors with additive smoothing alpha and class-balanced
- * sample weights (the reference learner of the benchmark).  A score is
- * the model's log-odds for "include".
+ * bias term and the includes weighed include_weight * (n_exclude /
+ * n_include)^include_power against 1 for an exclude (1 and 1: balanced).
+ * RANK_MODEL_SVM: the same with liblinear's primal L2-loss SVM (the
+ * decision value as score).  RANK_MODEL_NB: multinomial naive Bayes on the
+ * same TF-IDF vectors with additive smoothing alpha and sample weights of
+ * the same ratio, summing to the rows trained on (class-balanced in the
+ * reference learner of the benchmark).  RANK_MODEL_ENSEMBLE: LR and NB,
+ * each score standardised, summed.  A score is the model's log-odds for
+ * "include" (a decision value for the SVM, a sum for the ensemble).
  *
  * Order.  Unlabelled citations by score, highest first, ties by citation
  * id; everything is deterministic (no clock, no rand()).
@@ -57,18 +64,33 @@ struct rank_feat_opts {
 	int sublinear_tf;   /* 1: 1 + ln tf; 0: raw counts */
 	double title_weight;/* counts of title terms are multiplied by this */
 	double keyword_weight; /* and those of keyword terms by this */
+	int title_terms;    /* 1: each title word is also a term of its own
+			     * ("title:word"), besides the word */
 };
 
 /* The production features. */
-#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2 }
+#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0 }
 
-enum rank_model_kind { RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2 };
+/*
+ * A fingerprint of everything that decides the features of a citation
+ * given the collection: the options in opts (NULL: the production ones),
+ * the hashing, RANK_DIM, the stop words, utf8proc's version and the
+ * tokeniser's version (raised whenever tokenising changes).  Equal fingerprints, equal texts:
+ * equal rows.  For caches of features.
+ */
+uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts);
+
+enum rank_model_kind {
+	RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2, RANK_MODEL_SVM = 3
+};
 
 struct rank_model_opts {
 	enum rank_model_kind kind;
 	double C;              /* LR: inverse regularisation strength */
 	double eps;            /* LR: liblinear's stopping tolerance */
-	double include_weight; /* LR: multiplier of the balanced include weight */
+	double include_weight; /* LR, NB: multiplier of the include weight */
+	double include_power;  /* the include weight is include_weight * (n_exclude /
+				* n_include)^include_power (1: balanced classes) */
 	double alpha;          /* NB, ensemble: additive smoothing */
 	size_t presumed;       /* presumed negatives per training (rank_presume_negatives) */
 	size_t max_negatives;  /* LR: at most this many excludes trained on (a deterministic
@@ -76,8 +98,8 @@ struct rank_model_opts {
 };
 
 /* The production model, and the reference naive Bayes. */
-#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 0.0, 100, 5000 }
-#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 0.0, 3.822, 0, 0 }
+#define RANK_MODEL_OPTS_INIT { RANK_MODEL_LR, 1.0, 0.01, 1.0, 1.0, 0.0, 100, 5000 }
+#define RANK_MODEL_OPTS_NB   { RANK_MODEL_NB, 0.0, 0.0, 1.0, 1.0, 3.822, 0, 0 }
 
 /* Sparse L2-normalised TF-IDF rows of n citations (opaque). */
 struct rank_feats;

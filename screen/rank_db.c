@@ -372,13 +372,14 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
 		return rc;
 	prof_mark(prof, SCREEN_RANK_LOAD);
-	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:i,s:i}}",
+	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:b,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
 			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
-			   "keyword_weight", w->fo.keyword_weight,
+			   "keyword_weight", w->fo.keyword_weight, "title_terms", w->fo.title_terms,
 			   "hashing", "fnv1a64+splitmix64", "buckets", (int)RANK_DIM,
 			   "model", "solver", "L2R_LR", "C", w->mo.C, "eps", w->mo.eps,
 			   "include_weight", w->mo.include_weight,
+			   "include_power", w->mo.include_power,
 			   "presumed_negatives", (int)w->mo.presumed,
 			   "max_negatives", (int)w->mo.max_negatives);
 	w->params = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;

@@ -174,6 +174,60 @@ static void test_screen_rank__explain(void **state)
 	rank_feats_free(f);
 }
 
+/* Title words as terms of their own: explain names them "title:word",
+ * and the contributions still add up to the score. */
+static void test_screen_rank__title_terms(void **state)
+{
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	signed char labels[NDOCS] = { 1, -1, 0, -1, -1, -1, -1 };
+	struct rank_feats *f = NULL;
+	struct rank_model *m = NULL;
+	struct rank_term *t = NULL;
+	size_t n = 0;
+	double sum = 0;
+	int saw = 0;
+
+	(void)state;
+	o.min_df = 1;
+	o.title_terms = 1;
+	assert_int_equal(rank_feats_build(&f, docs, NDOCS, &o, 1), 0);
+	assert_int_equal(rank_model_fit(&m, f, labels, NULL), 0);
+	assert_int_equal(rank_explain(&t, &n, m, f, 4, &docs[4], &o), 0);
+	for (size_t k = 0; k < n; k++) {
+		sum += t[k].contrib;
+		saw |= !strcmp(t[k].term, "title:omeprazole");
+	}
+	assert_true(saw);
+	assert_true(fabs(sum + rank_model_bias(m) - rank_model_score(m, f, 4)) < 1e-4);
+	rank_terms_free(t, n);
+	rank_model_free(m);
+	rank_feats_free(f);
+}
+
+/* The fingerprint follows every feature option and nothing else. */
+static void test_screen_rank__fingerprint(void **state)
+{
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT, p;
+	uint64_t base = rank_feature_fingerprint(&o);
+
+	(void)state;
+	assert_true(rank_feature_fingerprint(NULL) == base);
+	assert_true(rank_feature_fingerprint(&o) == base);
+	p = o, p.bigrams = !o.bigrams;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.min_df = o.min_df + 1;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.sublinear_tf = !o.sublinear_tf;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.title_weight = o.title_weight + 0.5;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.keyword_weight = o.keyword_weight + 0.5;
+	assert_true(rank_feature_fingerprint(&p) != base);
+	assert_true(rank_feature_fingerprint(&p) != base);
+	p = o, p.title_terms = !o.title_terms;
+	assert_true(rank_feature_fingerprint(&p) != base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +238,8 @@ int main(void)
 		cmocka_unit_test(test_screen_rank__one_class),
 		cmocka_unit_test(test_screen_rank__ties_by_id),
 		cmocka_unit_test(test_screen_rank__explain),
+		cmocka_unit_test(test_screen_rank__fingerprint),
+		cmocka_unit_test(test_screen_rank__title_terms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
