@@ -44,8 +44,8 @@ enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
 
 static void lines_to(struct xmlrec *x, uint64_t off);
 
-/* Memory for record trees (see tree_alloc). */
-#define XMLREC_BLOCK ((size_t)64 * 1024)
+/* Memory for record trees: blocks of this size (see tree_alloc). */
+#define XMLREC_BLOCK ((size_t)16 * 1024)
 
 struct xmlrec_block {
 	struct xmlrec_block *next;
@@ -508,43 +508,55 @@ static int feed(struct xmlrec *x)
 /* ------------------------------------------------------------------ */
 /* record trees                                                         */
 
-static void tree_reset(struct xmlrec *x)
+/* Give a tree's blocks back for the next trees (one of odd size is freed). */
+static void blocks_release(struct xmlrec *x, struct xmlrec_block *b)
 {
-	x->block = x->blocks;
-	if (x->block)
-		x->block->used = 0;
+	while (b) {
+		struct xmlrec_block *next = b->next;
+
+		if (b->size == XMLREC_BLOCK) {
+			b->next = x->spare;
+			x->spare = b;
+		} else {
+			free(b);
+		}
+		b = next;
+	}
 }
 
-/* n bytes that stay put until the next tree_reset; NULL out of memory. */
+static void blocks_free(struct xmlrec_block *b)
+{
+	while (b) {
+		struct xmlrec_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+}
+
+/* n bytes for the open tree, which keep still until its blocks are
+ * released; NULL out of memory. */
 static void *tree_alloc(struct xmlrec *x, size_t n)
 {
-	struct xmlrec_block *b = x->block;
+	struct xmlrec_block *b = x->blocks;
 	void *p;
 
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	if (!b || b->used + n > b->size) {
-		struct xmlrec_block *next = b ? b->next : x->blocks;
-
-		if (next && n <= next->size) {
-			b = next; /* a block from an earlier record */
+		if (n <= XMLREC_BLOCK && x->spare) {
+			b = x->spare; /* a block of an earlier record */
+			x->spare = b->next;
 		} else {
 			size_t size = n > XMLREC_BLOCK ? n : XMLREC_BLOCK;
 
-			next = malloc(sizeof(*next) + size);
-			if (!next)
+			b = malloc(sizeof(*b) + size);
+			if (!b)
 				return NULL;
-			next->size = size;
-			if (b) {
-				next->next = b->next;
-				b->next = next;
-			} else {
-				next->next = x->blocks;
-				x->blocks = next;
-			}
-			b = next;
+			b->size = size;
 		}
 		b->used = 0;
-		x->block = b;
+		b->next = x->blocks;
+		x->blocks = b;
 	}
 	p = (unsigned char *)b->data + b->used;
 	b->used += n;
@@ -718,6 +730,7 @@ static int ev_push(struct xmlrec *x, int type, int depth, const xmlChar *name, u
 	e->name = name;
 	e->line = line;
 	e->node = node;
+	e->blocks = NULL;
 	return 0;
 }
 
@@ -755,8 +768,6 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 	}
 	if (depth < x->rec_depth)
 		return;
-	if (depth == x->rec_depth && !x->ntrees)
-		tree_reset(x);
 	n = tree_element(x, depth == x->rec_depth ? NULL : x->node, localname, line, nattrs, attrs);
 	if (!n) {
 		sax_stop(x, lsr_error_oom());
@@ -786,9 +797,13 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	}
 	x->node = NULL;
-	x->ntrees++;
-	if (ev_push(x, XMLREC_ELEMENT, depth, n->name, n->line, n) < 0)
+	if (ev_push(x, XMLREC_ELEMENT, depth, n->name, n->line, n) < 0) {
 		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	/* the tree's blocks go with its event */
+	x->ev[x->evlen - 1].blocks = x->blocks;
+	x->blocks = NULL;
 }
 
 static void sax_text(void *ctx, const xmlChar *ch, int len)
@@ -947,18 +962,17 @@ void xmlrec_close(struct xmlrec *x)
 	xmlSetStructuredErrorFunc(x->old_sctx, x->old_serror);
 	free(x->win);
 	free(x->q);
-	free(x->ev);
 	buf_release(&x->text);
 	x->win = NULL;
 	x->q = NULL;
+	blocks_free(x->blocks);
+	blocks_free(x->given);
+	blocks_free(x->spare);
+	for (size_t i = x->evhead; i < x->evlen; i++)
+		blocks_free(x->ev[i].blocks);
+	x->blocks = x->given = x->spare = NULL;
+	free(x->ev);
 	x->ev = NULL;
-	while (x->blocks) {
-		struct xmlrec_block *b = x->blocks;
-
-		x->blocks = b->next;
-		free(b);
-	}
-	x->block = NULL;
 }
 
 int xmlrec_next(struct xmlrec *x, struct xmlrec_ev *ev)
@@ -966,14 +980,13 @@ int xmlrec_next(struct xmlrec *x, struct xmlrec_ev *ev)
 	int rc;
 
 	/* the event given last is done with */
-	if (x->given_tree) {
-		x->given_tree = 0;
-		x->ntrees--;
-	}
+	blocks_release(x, x->given);
+	x->given = NULL;
 	for (;;) {
 		if (x->evhead < x->evlen && (!x->err_set || x->evhead < x->err_ev)) {
 			*ev = x->ev[x->evhead++];
-			x->given_tree = ev->type == XMLREC_ELEMENT;
+			x->given = ev->blocks;
+			ev->blocks = NULL;
 			return 1;
 		}
 		if (x->cb_rc)

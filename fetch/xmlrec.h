@@ -55,6 +55,10 @@ struct xmlrec_node {
 	uint64_t line;             /* element: its line, 0 unknown */
 };
 
+/* Memory for record trees: blocks reused from record to record, each
+ * tree in blocks of its own. */
+struct xmlrec_block;
+
 /* What xmlrec_next gives. */
 enum xmlrec_ev_type {
 	XMLREC_START = 1, /* an element at depth <= rec_depth starts: name, line */
@@ -69,10 +73,9 @@ struct xmlrec_ev {
 	const xmlChar *name;       /* element or entity name, interned */
 	uint64_t line;
 	struct xmlrec_node *node;  /* XMLREC_ELEMENT: valid until the next xmlrec_next */
+	struct xmlrec_block *blocks; /* (private: the tree's memory) */
 };
 
-/* Memory for record trees: blocks reused from record to record. */
-struct xmlrec_block;
 
 /* One top-level record as it appears in the byte stream. */
 struct xmlrec_slice {
@@ -123,10 +126,9 @@ struct xmlrec {
 	int cb_rc;                 /* a callback failed (message set) */
 	struct xmlrec_ev *ev;      /* events queued, not yet given */
 	size_t evhead, evlen, evcap;
-	int ntrees;                /* complete trees queued or just given */
-	int given_tree;            /* the event given last was a tree */
-	struct xmlrec_block *blocks; /* the trees' memory */
-	struct xmlrec_block *block;  /* the block being filled */
+	struct xmlrec_block *blocks; /* the open tree's memory, newest first */
+	struct xmlrec_block *given;  /* the memory of the tree given last */
+	struct xmlrec_block *spare;  /* blocks of trees done with */
 
 	/* errors */
 	int io_rc;                 /* an input error (message already set) */
