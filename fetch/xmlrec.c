@@ -179,14 +179,15 @@ static void lines_to(struct xmlrec *x, uint64_t off)
 {
 	const unsigned char *p = x->win + (x->line_at - x->winbase);
 	const unsigned char *q = x->win + (off - x->winbase);
+	uint64_t n = 0;
 
-	while (p < q && (p = memchr(p, '\n', (size_t)(q - p))) != NULL) {
-		x->line++;
-		p++;
-	}
+	/* a plain count (vectorised), not memchr per line: pretty-printed
+	 * records have a line per element */
+	for (; p < q; p++)
+		n += *p == '\n';
+	x->line += n;
 	x->line_at = off;
 }
-
 /* Does p[0..avail) start with lit?  1 yes, 0 no, -1 cannot tell yet. */
 static int match(const unsigned char *p, size_t avail, const char *lit, size_t n)
 {
@@ -324,6 +325,8 @@ static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned cha
 		return 1;
 	}
 	for (int i = 0; x->names[i]; i++) {
+		if (p[1] != (unsigned char)x->names[i][0])
+			continue; /* most tags: not a record's */
 		m = match_name(p + 1, avail - 1, x->names[i]);
 		if (m < 0)
 			return 0;
