@@ -217,7 +217,11 @@ static int store_record(struct lsr_record *r, void *payload)
  * the import: the reader sees it at its next record (or at the end) and
  * reports it, message and all.
  */
-#define PIPE_SLOTS 16
+#define PIPE_SLOTS 32
+/* The writer, once it has caught up, waits for this many records, and the
+ * reader, once the ring is full, for this many free slots: one wake-up per
+ * PIPE_BATCH records, not one per record. */
+#define PIPE_BATCH 8
 
 struct pipe_slot {
 	struct lsr_record rec;
@@ -234,6 +238,7 @@ struct pipe {
 	int end;                  /* the reader has no more records */
 	int abort;                /* the reader failed: store nothing more */
 	int rc;                   /* the writer's first error */
+	int writer_waits, reader_waits;
 	char msg[LSR_ERRMSG_MAX];
 	uint64_t nread;           /* records handed over (progress) */
 };
@@ -247,10 +252,15 @@ static void *pipe_writer(void *arg)
 		struct pipe_slot *sl;
 		int rc = 0, skip;
 
-		while (p->head == p->tail && !p->end)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->head == p->tail)
-			break;
+		if (p->head == p->tail) {
+			while (p->tail - p->head < PIPE_BATCH && !p->end) {
+				p->writer_waits = 1;
+				pthread_cond_wait(&p->cv, &p->mu);
+			}
+			p->writer_waits = 0;
+			if (p->head == p->tail)
+				break;
+		}
 		sl = &p->slot[p->head % PIPE_SLOTS];
 		skip = p->rc || p->abort;
 		pthread_mutex_unlock(&p->mu);
@@ -262,7 +272,8 @@ static void *pipe_writer(void *arg)
 			snprintf(p->msg, sizeof(p->msg), "%s", lsr_error_last());
 		}
 		p->head++;
-		pthread_cond_broadcast(&p->cv);
+		if (p->reader_waits && (p->rc || PIPE_SLOTS - (p->tail - p->head) >= PIPE_BATCH))
+			pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
 	db_record_insert_release();
@@ -283,8 +294,11 @@ static int pipe_record(struct lsr_record *r, void *payload)
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == PIPE_SLOTS && !p->rc)
+	while (p->tail - p->head == PIPE_SLOTS && !p->rc) {
+		p->reader_waits = 1;
 		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	p->reader_waits = 0;
 	rc = p->rc;
 	pthread_mutex_unlock(&p->mu);
 	if (rc)
@@ -299,7 +313,8 @@ static int pipe_record(struct lsr_record *r, void *payload)
 	sl->rec.raw = r->raw_len ? sl->raw.s : r->raw;
 	pthread_mutex_lock(&p->mu);
 	p->tail++;
-	pthread_cond_broadcast(&p->cv);
+	if (p->writer_waits && p->tail - p->head >= PIPE_BATCH)
+		pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	if ((++p->nread & 1023) == 0) {
 		if ((rc = lsr_check_interrupt()) < 0)
