@@ -381,9 +381,12 @@ static int parse_store(struct import_state *s, enum fetch_format fmt,
 	struct pipe p;
 	int rc;
 
-	if (!s->batched || !fn || !pipe_start(&p, s))
-		return fetch_parse(s->in, fmt, parse, store_record, s);
+	/* set before the writer starts: store_record reads it there */
 	s->piped = 1;
+	if (!s->batched || !fn || !pipe_start(&p, s)) {
+		s->piped = 0;
+		return fetch_parse(s->in, fmt, parse, store_record, s);
+	}
 	rc = fn(s->in, parse, pipe_record, &p);
 	rc = pipe_finish(&p, rc < 0 ? rc : 0);
 	s->piped = 0;
