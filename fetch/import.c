@@ -209,7 +209,8 @@ static int store_record(struct lsr_record *r, void *payload)
  * The writer: a batched import reads and parses in the calling thread and
  * finishes, packs and stores the records in a second one, so that parsing
  * and storing overlap (libxml2 or the tagged parser on one side, record
- * cleaning, zstd and SQLite on the other).  The parser's records are
+ * cleaning, zstd and SQLite on the other; the reader cleans a record
+ * itself when the writer lags half a ring behind).  The parser's records are
  * copied into a ring of PIPE_SLOTS slots; the writer takes them in order
  * and runs exactly what the parse would have run (record_finish, then
  * store_record): the same positions, ids and bytes as without it.  While
@@ -226,6 +227,7 @@ static int store_record(struct lsr_record *r, void *payload)
 struct pipe_slot {
 	struct lsr_record rec;
 	struct buf raw; /* rec.raw's bytes */
+	int finished;   /* record_finish has run (in the reader) */
 };
 
 struct pipe {
@@ -264,7 +266,7 @@ static void *pipe_writer(void *arg)
 		sl = &p->slot[p->head % PIPE_SLOTS];
 		skip = p->rc || p->abort;
 		pthread_mutex_unlock(&p->mu);
-		if (!skip && (rc = record_finish(&sl->rec)) >= 0)
+		if (!skip && (sl->finished || (rc = record_finish(&sl->rec)) >= 0))
 			rc = store_record(&sl->rec, p->s);
 		pthread_mutex_lock(&p->mu);
 		if (rc < 0 && !p->rc) {
@@ -291,6 +293,7 @@ static int pipe_record(struct lsr_record *r, void *payload)
 {
 	struct pipe *p = payload;
 	struct pipe_slot *sl;
+	uint64_t queued;
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
@@ -300,6 +303,7 @@ static int pipe_record(struct lsr_record *r, void *payload)
 	}
 	p->reader_waits = 0;
 	rc = p->rc;
+	queued = p->tail - p->head;
 	pthread_mutex_unlock(&p->mu);
 	if (rc)
 		return pipe_error(p);
@@ -311,6 +315,12 @@ static int pipe_record(struct lsr_record *r, void *payload)
 	if (r->raw_len && buf_add(&sl->raw, r->raw, r->raw_len) < 0)
 		return lsr_error_oom();
 	sl->rec.raw = r->raw_len ? sl->raw.s : r->raw;
+	/* the writer is behind (records of small RIS or MEDLINE entries are
+	 * mostly field text to clean): the reader cleans this one; the same
+	 * function on the same fields, so the same result either side */
+	sl->finished = queued >= PIPE_SLOTS / 2;
+	if (sl->finished && (rc = record_finish(&sl->rec)) < 0)
+		return rc;
 	pthread_mutex_lock(&p->mu);
 	p->tail++;
 	if (p->writer_waits && p->tail - p->head >= PIPE_BATCH)
