@@ -56,6 +56,29 @@ void record_release(struct lsr_record *r)
 #undef REL_STRV
 }
 
+int record_copy(struct lsr_record *dst, const struct lsr_record *src)
+{
+	record_reset(dst);
+#define COPY_BUF(f) \
+	if (src->f.len && buf_add(&dst->f, src->f.s, src->f.len) < 0) \
+		return LSR_ENOMEM;
+#define COPY_STRV(f) \
+	for (size_t i = 0; i < src->f.n; i++) \
+		if (strv_push(&dst->f, src->f.v[i]) < 0) \
+			return LSR_ENOMEM;
+	FOR_EACH_BUF(r, COPY_BUF)
+	FOR_EACH_STRV(r, COPY_STRV)
+#undef COPY_BUF
+#undef COPY_STRV
+	dst->year = src->year;
+	dst->line = src->line;
+	dst->offset = src->offset;
+	dst->raw = src->raw;
+	dst->raw_len = src->raw_len;
+	dst->deleted = src->deleted;
+	return 0;
+}
+
 static int starts_with_ci(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -377,6 +400,17 @@ static void bind_static(sqlite3_stmt *st, int idx, const char *s, size_t n)
 		sqlite3_bind_text(st, idx, s, (int)n, SQLITE_STATIC);
 }
 
+/* JSON and zstd scratch of db_record_insert, reused across calls, one set
+ * per thread (an import stores from a thread of its own) */
+static _Thread_local struct buf ins_js[6], ins_packed;
+
+void db_record_insert_release(void)
+{
+	for (int i = 0; i < 6; i++)
+		buf_release(&ins_js[i]);
+	buf_release(&ins_packed);
+}
+
 int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		     const struct lsr_record *r, int64_t *out_id)
 {
@@ -388,9 +422,8 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		" keywords, relations, url, raw, raw_codec)"
 		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
 		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)";
-	/* JSON and zstd scratch, reused across calls: import is single-threaded */
-	static _Thread_local struct buf js[6], packed;
 	sqlite3_stmt *st = db_prepare(db, sql);
+	struct buf *js = ins_js, *packed = &ins_packed;
 	struct buf lang = BUF_INIT;
 	int rc, codec;
 
@@ -437,14 +470,14 @@ int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 	bind_static(st, 25, js[4].s, js[4].len);
 	bind_static(st, 26, js[5].s, js[5].len);
 	bind_static(st, 27, r->url.s, r->url.len);
-	codec = pack_raw(db, run_id, position, r, &packed);
+	codec = pack_raw(db, run_id, position, r, packed);
 	if (codec < 0) {
 		sqlite3_clear_bindings(st);
 		buf_release(&lang);
 		return codec;
 	}
 	if (codec == RAW_CODEC_ZSTD) {
-		sqlite3_bind_blob64(st, 28, packed.s, packed.len, SQLITE_STATIC);
+		sqlite3_bind_blob64(st, 28, packed->s, packed->len, SQLITE_STATIC);
 		sqlite3_bind_int(st, 29, codec);
 	} else {
 		sqlite3_bind_blob64(st, 28, r->raw ? r->raw : "", r->raw_len, SQLITE_STATIC);

@@ -55,6 +55,9 @@ struct lsr_record {
 void record_init(struct lsr_record *r);
 void record_reset(struct lsr_record *r); /* empty every field, keep memory */
 void record_release(struct lsr_record *r);
+/* dst (initialised) becomes a copy of src's fields and provenance; raw
+ * stays borrowed (the caller copies the bytes if it needs them). */
+int record_copy(struct lsr_record *dst, const struct lsr_record *src);
 
 /*
  * Tidy the fields before storage: clean white space and NFC in every text
@@ -78,6 +81,9 @@ typedef int (*record_sink_fn)(struct lsr_record *rec, void *payload);
  */
 int db_record_insert(struct lsr_db *db, int64_t run_id, uint64_t position,
 		     const struct lsr_record *r, int64_t *out_id);
+/* Free the calling thread's scratch of db_record_insert (a thread that
+ * inserted records calls it before it ends). */
+void db_record_insert_release(void);
 
 /* Append a JSON array of the strings in sv to out. */
 int record_json_strv(struct buf *out, const struct strv *sv);

@@ -439,26 +439,49 @@ static void en_reset(struct en *e)
 	record_reset(&e->rec);
 }
 
-static int one_record(struct en *e, record_sink_fn sink, void *payload)
+static int one_record(struct en *e, const struct xmlrec_ev *ev, record_sink_fn sink,
+		      void *payload)
 {
-	struct xmlrec_node *node;
 	int rc;
 
 	en_reset(e);
-	if ((rc = xmlrec_record(&e->x, "record", &e->rec, &node)) < 0 ||
-	    (rc = record_fields(e, node)) < 0 || (rc = record_finish_fields(e)) < 0)
+	if ((rc = xmlrec_record(&e->x, ev, &e->rec)) < 0 ||
+	    (rc = record_fields(e, ev->node)) < 0 || (rc = record_finish_fields(e)) < 0)
 		return rc;
 	return sink(&e->rec, payload);
+}
+
+/* One event of the document (see xmlrec.h): <xml>, <records>, a record. */
+static int en_event(struct en *e, const struct xmlrec_ev *ev, record_sink_fn sink,
+		    void *payload)
+{
+	static const char *const expect[] = { "<xml> as the root element", "<records> in <xml>",
+					      "<record> in <records>" };
+	int depth = ev->depth > 2 ? 2 : ev->depth;
+
+	switch (ev->type) {
+	case XMLREC_START:
+		if (ev->name != e->nm[depth == 0 ? N_xml : depth == 1 ? N_records : N_record])
+			return xmlrec_fail(&e->x, ev->line, "expected %s, found <%s>",
+					   expect[depth], (const char *)ev->name);
+		return 0;
+	case XMLREC_ELEMENT:
+		return one_record(e, ev, sink, payload);
+	case XMLREC_TEXT:
+		return xmlrec_fail(&e->x, ev->line, "expected %s, found text", expect[depth]);
+	default:
+		return xmlrec_fail(&e->x, ev->line,
+				   "expected %s, found the entity reference '&%s;'",
+				   expect[depth], (const char *)ev->name);
+	}
 }
 
 int fetch_parse_endnote_xml(struct fetch_input *in, const struct fetch_parse_opts *o,
 			    record_sink_fn sink, void *payload)
 {
 	static const char *const records[] = { "record", NULL };
-	static const char *const expect[] = { "<xml> as the root element", "<records> in <xml>",
-					      "<record> in <records>" };
+	struct xmlrec_ev ev;
 	struct en e;
-	xmlTextReaderPtr rd;
 	int rc;
 
 	(void)o;
@@ -467,43 +490,13 @@ int fetch_parse_endnote_xml(struct fetch_input *in, const struct fetch_parse_opt
 #define INIT(f) buf_init(&e.f, 0);
 	EN_SCRATCH(INIT)
 #undef INIT
-	if ((rc = xmlrec_open(&e.x, in, records)) < 0)
+	if ((rc = xmlrec_open(&e.x, in, records, 2)) < 0)
 		goto out;
-	rd = e.x.reader;
 	if ((rc = xmlrec_intern(&e.x, en_name_str, e.nm, N_COUNT)) < 0)
 		goto out;
-	rc = xmlrec_read(&e.x);
-	while (rc == 1) {
-		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
-		const xmlChar *name = xmlTextReaderConstLocalName(rd);
-
-		if (type == XML_READER_TYPE_ELEMENT && depth <= 2) {
-			const xmlChar *want = e.nm[depth == 0 ? N_xml : depth == 1 ? N_records : N_record];
-
-			if (name != want) {
-				rc = xmlrec_fail(&e.x, xmlrec_here(&e.x), "expected %s, found <%s>",
-						 expect[depth], (const char *)name);
-				goto out;
-			}
-			if (depth == 2) {
-				if ((rc = one_record(&e, sink, payload)) < 0)
-					goto out;
-				rc = xmlrec_read(&e.x);
-				continue;
-			}
-		} else if (depth <= 2 && depth > 0 && (type == XML_READER_TYPE_TEXT ||
-						       type == XML_READER_TYPE_CDATA)) {
-			rc = xmlrec_fail(&e.x, xmlrec_here(&e.x), "expected %s, found text",
-					 expect[depth]);
-			goto out;
-		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = xmlrec_fail(&e.x, xmlrec_here(&e.x),
-					 "expected %s, found the entity reference '&%s;'",
-					 expect[depth > 2 ? 2 : depth], (const char *)name);
-			goto out;
-		}
-		rc = xmlrec_read(&e.x);
-	}
+	while ((rc = xmlrec_next(&e.x, &ev)) == 1)
+		if ((rc = en_event(&e, &ev, sink, payload)) < 0)
+			break;
 out:
 	xmlrec_close(&e.x);
 #define REL(f) buf_release(&e.f);

@@ -16,6 +16,7 @@
 #include "../util/text.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +140,7 @@ int fetch_source_ensure(struct lsr_db *db, const struct protocol *protocol,
 struct import_state {
 	struct lsr_db *db;
 	int batched;            /* commits every IMPORT_BATCH_BYTES */
+	int piped;              /* stored by the writer thread (see pipe_writer) */
 	uint64_t batch_bytes;   /* input stored since the last commit */
 	struct fetch_input *in;
 	int64_t run_id;
@@ -194,13 +196,211 @@ static int store_record(struct lsr_record *r, void *payload)
 		if ((rc = db_txn_commit(s->db)) < 0 || (rc = db_txn_begin(s->db)) < 0)
 			return rc;
 	}
-	if ((s->position & 1023) == 0) {
+	if ((s->position & 1023) == 0 && !s->piped) {
 		if ((rc = lsr_check_interrupt()) < 0)
 			return rc;
 		progress_report(s->progress, "importing", input_offset(s->in),
 				s->total_bytes, "bytes");
 	}
 	return 0;
+}
+
+/*
+ * The writer: a batched import reads and parses in the calling thread and
+ * finishes, packs and stores the records in a second one, so that parsing
+ * and storing overlap (libxml2 or the tagged parser on one side, record
+ * cleaning, zstd and SQLite on the other; the reader cleans a record
+ * itself when the writer lags half a ring behind).  The parser's records are
+ * copied into a ring of PIPE_SLOTS slots; the writer takes them in order
+ * and runs exactly what the parse would have run (record_finish, then
+ * store_record): the same positions, ids and bytes as without it.  While
+ * the writer runs, only it touches the database.  Its first error stops
+ * the import: the reader sees it at its next record (or at the end) and
+ * reports it, message and all.
+ */
+#define PIPE_SLOTS 32
+/* The writer, once it has caught up, waits for this many records, and the
+ * reader, once the ring is full, for this many free slots: one wake-up per
+ * PIPE_BATCH records, not one per record. */
+#define PIPE_BATCH 8
+
+struct pipe_slot {
+	struct lsr_record rec;
+	struct buf raw; /* rec.raw's bytes */
+	int finished;   /* record_finish has run (in the reader) */
+};
+
+struct pipe {
+	struct import_state *s;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a slot was filled or emptied, or the end */
+	struct pipe_slot slot[PIPE_SLOTS];
+	uint64_t head, tail;      /* slots taken by the writer / filled by the reader */
+	int end;                  /* the reader has no more records */
+	int abort;                /* the reader failed: store nothing more */
+	int rc;                   /* the writer's first error */
+	int writer_waits, reader_waits;
+	char msg[LSR_ERRMSG_MAX];
+	uint64_t nread;           /* records handed over (progress) */
+};
+
+static void *pipe_writer(void *arg)
+{
+	struct pipe *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct pipe_slot *sl;
+		int rc = 0, skip;
+
+		if (p->head == p->tail) {
+			while (p->tail - p->head < PIPE_BATCH && !p->end) {
+				p->writer_waits = 1;
+				pthread_cond_wait(&p->cv, &p->mu);
+			}
+			p->writer_waits = 0;
+			if (p->head == p->tail)
+				break;
+		}
+		sl = &p->slot[p->head % PIPE_SLOTS];
+		skip = p->rc || p->abort;
+		pthread_mutex_unlock(&p->mu);
+		if (!skip && (sl->finished || (rc = record_finish(&sl->rec)) >= 0))
+			rc = store_record(&sl->rec, p->s);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0 && !p->rc) {
+			p->rc = rc;
+			snprintf(p->msg, sizeof(p->msg), "%s", lsr_error_last());
+		}
+		p->head++;
+		if (p->reader_waits && (p->rc || PIPE_SLOTS - (p->tail - p->head) >= PIPE_BATCH))
+			pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	db_record_insert_release();
+	return NULL;
+}
+
+/* The writer's error, as the reader's. */
+static int pipe_error(struct pipe *p)
+{
+	return lsr_error_set(p->rc, "%s", p->msg);
+}
+
+/* The parser's sink: copy the record into the next free slot. */
+static int pipe_record(struct lsr_record *r, void *payload)
+{
+	struct pipe *p = payload;
+	struct pipe_slot *sl;
+	uint64_t queued;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->tail - p->head == PIPE_SLOTS && !p->rc) {
+		p->reader_waits = 1;
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	p->reader_waits = 0;
+	rc = p->rc;
+	queued = p->tail - p->head;
+	pthread_mutex_unlock(&p->mu);
+	if (rc)
+		return pipe_error(p);
+	/* the slot is the reader's until tail moves on */
+	sl = &p->slot[p->tail % PIPE_SLOTS];
+	if (record_copy(&sl->rec, r) < 0)
+		return lsr_error_oom();
+	buf_reset(&sl->raw);
+	if (r->raw_len && buf_add(&sl->raw, r->raw, r->raw_len) < 0)
+		return lsr_error_oom();
+	sl->rec.raw = r->raw_len ? sl->raw.s : r->raw;
+	/* the writer is behind (records of small RIS or MEDLINE entries are
+	 * mostly field text to clean): the reader cleans this one; the same
+	 * function on the same fields, so the same result either side */
+	sl->finished = queued >= PIPE_SLOTS / 2;
+	if (sl->finished && (rc = record_finish(&sl->rec)) < 0)
+		return rc;
+	pthread_mutex_lock(&p->mu);
+	p->tail++;
+	if (p->writer_waits && p->tail - p->head >= PIPE_BATCH)
+		pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if ((++p->nread & 1023) == 0) {
+		if ((rc = lsr_check_interrupt()) < 0)
+			return rc;
+		progress_report(p->s->progress, "importing", input_offset(p->s->in),
+				p->s->total_bytes, "bytes");
+	}
+	return 0;
+}
+
+/* Start the writer; 0 when it could not be started (the caller stores
+ * the records itself). */
+static int pipe_start(struct pipe *p, struct import_state *s)
+{
+	memset(p, 0, sizeof(*p));
+	p->s = s;
+	for (int i = 0; i < PIPE_SLOTS; i++)
+		record_init(&p->slot[i].rec);
+	if (pthread_mutex_init(&p->mu, NULL))
+		return 0;
+	if (pthread_cond_init(&p->cv, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		return 0;
+	}
+	if (pthread_create(&p->th, NULL, pipe_writer, p)) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		return 0;
+	}
+	return 1;
+}
+
+/* Wait for the writer to store what it was given (nothing more when the
+ * reader failed: ok < 0) and end; its error, else ok. */
+static int pipe_finish(struct pipe *p, int ok)
+{
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	p->end = 1;
+	p->abort = ok < 0;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	for (int i = 0; i < PIPE_SLOTS; i++) {
+		record_release(&p->slot[i].rec);
+		buf_release(&p->slot[i].raw);
+	}
+	/* the reader's error first: the writer's may only follow from it */
+	if (ok < 0)
+		return ok;
+	rc = p->rc ? pipe_error(p) : 0;
+	return rc;
+}
+
+/* Parse in into the database: through the writer when the import is
+ * batched and it starts, else record by record in this thread. */
+static int parse_store(struct import_state *s, enum fetch_format fmt,
+		       const struct fetch_parse_opts *parse)
+{
+	fetch_parser_fn fn = parser_for(fmt);
+	struct pipe p;
+	int rc;
+
+	/* set before the writer starts: store_record reads it there */
+	s->piped = 1;
+	if (!s->batched || !fn || !pipe_start(&p, s)) {
+		s->piped = 0;
+		return fetch_parse(s->in, fmt, parse, store_record, s);
+	}
+	rc = fn(s->in, parse, pipe_record, &p);
+	rc = pipe_finish(&p, rc < 0 ? rc : 0);
+	s->piped = 0;
+	return rc;
 }
 
 int fetch_import_skips_foreach(struct lsr_db *db, int64_t run_id, fetch_skip_fn fn,
@@ -418,7 +618,7 @@ int fetch_import(struct lsr_db *db, const char *path,
 		parse.skip = skip_record;
 		parse.skip_payload = &s;
 	}
-	if (peek_len && (rc = fetch_parse(in, fmt, &parse, store_record, &s)) < 0)
+	if (peek_len && (rc = parse_store(&s, fmt, &parse)) < 0)
 		goto rollback;
 	if (!s.position && !s.ndeleted && s.nskipped && !o->allow_empty) {
 		rc = lsr_error_set(LSR_EPARSE,

@@ -175,6 +175,10 @@ static int field(void *payload, const char *t, const char *text)
 	const char *v, *rel, *kind;
 	size_t n;
 
+	/* affiliations (one per author) are kept in the raw text only:
+	 * not copied to be dropped after the tags below */
+	if (t[0] == 'A' && t[1] == 'D' && !t[2])
+		return 0;
 	/* running text: a wrapped line continues after a space */
 	if (tagged_value(&x->value, text, 1) < 0)
 		return LSR_ENOMEM;
@@ -297,15 +301,22 @@ static size_t section_label(const char *s)
  */
 static int abstract_sections(struct buf *out, const char *s)
 {
-	for (size_t i = 0; s[i]; i++) {
+	size_t run = 0; /* s[run..i) is still to be copied */
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
 		if (i >= 2 && s[i - 1] == ' ' && section_label(s + i)) {
 			size_t j = i - 1;
 
 			while (j > 0 && s[j] == ' ')
 				j--;
 			if (strchr(".?!)\"", s[j])) {
-				size_t n = out->len;
+				size_t n;
 
+				if (buf_add(out, s + run, i - run) < 0)
+					return LSR_ENOMEM;
+				run = i;
+				n = out->len;
 				while (n && out->s[n - 1] == ' ')
 					n--;
 				buf_setlen(out, n);
@@ -313,10 +324,8 @@ static int abstract_sections(struct buf *out, const char *s)
 					return LSR_ENOMEM;
 			}
 		}
-		if (buf_addc(out, s[i]) < 0)
-			return LSR_ENOMEM;
 	}
-	return 0;
+	return buf_add(out, s + run, i - run) < 0 ? LSR_ENOMEM : 0;
 }
 
 static int finish(void *payload)

@@ -716,26 +716,23 @@ static void pm_release(struct pm *p)
 	record_release(&p->rec);
 }
 
-static int one_record(struct pm *p, const xmlChar *name, record_sink_fn sink, void *payload)
+static int one_record(struct pm *p, const struct xmlrec_ev *ev, record_sink_fn sink,
+		      void *payload)
 {
-	struct xmlrec_node *node;
 	int rc;
 
 	pm_reset(p);
-	if ((rc = xmlrec_record(&p->x, (const char *)name, &p->rec, &node)) < 0 ||
-	    (rc = parse_record(p, node, name == p->nm[N_PubmedBookArticle])) < 0)
+	if ((rc = xmlrec_record(&p->x, ev, &p->rec)) < 0 ||
+	    (rc = parse_record(p, ev->node, ev->name == p->nm[N_PubmedBookArticle])) < 0)
 		return rc;
 	return sink(&p->rec, payload);
 }
 
 /* A DeleteCitation: one deletion notice per PMID. */
-static int deletions(struct pm *p, record_sink_fn sink, void *payload)
+static int deletions(struct pm *p, struct xmlrec_node *node, record_sink_fn sink, void *payload)
 {
-	struct xmlrec_node *node;
 	int rc;
 
-	if ((rc = xmlrec_expand(&p->x, &node)) < 0)
-		return rc;
 	FOR_CHILDREN(c, node) {
 		if (!IS(c, PMID))
 			continue;
@@ -753,12 +750,44 @@ static int deletions(struct pm *p, record_sink_fn sink, void *payload)
 	return 0;
 }
 
+/* One event of the document (see xmlrec.h): the root, a record. */
+static int pm_event(struct pm *p, const struct xmlrec_ev *ev, record_sink_fn sink, void *payload)
+{
+	const xmlChar *name = ev->name;
+
+	switch (ev->type) {
+	case XMLREC_START:
+		if (ev->depth == 0 && name != p->nm[N_PubmedArticleSet] &&
+		    name != p->nm[N_PubmedBookArticleSet])
+			return xmlrec_fail(&p->x, ev->line,
+					   "expected <PubmedArticleSet> as the root element, found <%s>",
+					   (const char *)name);
+		if (ev->depth == 1 && name != p->nm[N_PubmedArticle] &&
+		    name != p->nm[N_PubmedBookArticle] && name != p->nm[N_DeleteCitation])
+			return xmlrec_fail(&p->x, ev->line,
+					   "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found <%s>",
+					   (const char *)name);
+		return 0;
+	case XMLREC_ELEMENT:
+		if (name == p->nm[N_DeleteCitation])
+			return deletions(p, ev->node, sink, payload);
+		return one_record(p, ev, sink, payload);
+	case XMLREC_TEXT:
+		return xmlrec_fail(&p->x, ev->line,
+				   "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found text");
+	default:
+		return xmlrec_fail(&p->x, ev->line,
+				   "expected <PubmedArticle>, found the entity reference '&%s;'",
+				   (const char *)name);
+	}
+}
+
 int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts *o,
 			   record_sink_fn sink, void *payload)
 {
 	static const char *const records[] = { "PubmedArticle", "PubmedBookArticle", NULL };
+	struct xmlrec_ev ev;
 	struct pm p;
-	xmlTextReaderPtr rd;
 	int rc;
 
 	(void)o;
@@ -767,49 +796,13 @@ int fetch_parse_pubmed_xml(struct fetch_input *in, const struct fetch_parse_opts
 #define INIT(f) buf_init(&p.f, 0);
 	PM_SCRATCH(INIT)
 #undef INIT
-	if ((rc = xmlrec_open(&p.x, in, records)) < 0)
+	if ((rc = xmlrec_open(&p.x, in, records, 1)) < 0)
 		goto out;
-	rd = p.x.reader;
 	if ((rc = xmlrec_intern(&p.x, pm_name_str, p.nm, N_COUNT)) < 0)
 		goto out;
-	rc = xmlrec_read(&p.x);
-	while (rc == 1) {
-		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
-		const xmlChar *name = xmlTextReaderConstLocalName(rd);
-
-		if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
-			if (name != p.nm[N_PubmedArticleSet] && name != p.nm[N_PubmedBookArticleSet]) {
-				rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
-						 "expected <PubmedArticleSet> as the root element, found <%s>",
-						 (const char *)name);
-				goto out;
-			}
-		} else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
-			if (name == p.nm[N_PubmedArticle] || name == p.nm[N_PubmedBookArticle])
-				rc = one_record(&p, name, sink, payload);
-			else if (name == p.nm[N_DeleteCitation])
-				rc = deletions(&p, sink, payload);
-			else
-				rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
-						 "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found <%s>",
-						 (const char *)name);
-			if (rc < 0)
-				goto out;
-			rc = xmlrec_read(&p.x);
-			continue;
-		} else if (depth == 1 && (type == XML_READER_TYPE_TEXT ||
-					  type == XML_READER_TYPE_CDATA)) {
-			rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
-					 "expected <PubmedArticle>, <PubmedBookArticle> or <DeleteCitation>, found text");
-			goto out;
-		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = xmlrec_fail(&p.x, xmlrec_here(&p.x),
-					 "expected <PubmedArticle>, found the entity reference '&%s;'",
-					 (const char *)name);
-			goto out;
-		}
-		rc = xmlrec_read(&p.x);
-	}
+	while ((rc = xmlrec_next(&p.x, &ev)) == 1)
+		if ((rc = pm_event(&p, &ev, sink, payload)) < 0)
+			break;
 out:
 	xmlrec_close(&p.x);
 	pm_release(&p);

@@ -1,10 +1,10 @@
 /*
- * xmlrec.c - a safe, streaming libxml2 reader over a fetch_input, with the
- * exact bytes of each top-level record (see xmlrec.h).
+ * xmlrec.c - a safe, streaming libxml2 SAX2 parser over a fetch_input, with
+ * the exact bytes of each top-level record (see xmlrec.h).
  *
  * libxml2's own byte counters are not exact (it reads ahead and converts),
- * so the record boundaries are found here, in the bytes the read callback
- * hands to libxml2: a small scanner looks for the start and end tags of
+ * so the record boundaries are found here, in the bytes pushed to libxml2
+ * (scanned before they are pushed): a small scanner looks for the start and end tags of
  * the record elements, skipping comments, CDATA sections and processing
  * instructions, and queues each complete record as (offset, end, line).
  * Records never nest in the formats read here, but a nested element of
@@ -32,6 +32,8 @@
 #include <libxml/entities.h>
 #include <libxml/globals.h>
 #include <libxml/hash.h>
+#include <libxml/SAX2.h>
+#include <libxml/encoding.h>
 #include <libxml/parserInternals.h>
 #include <utf8proc.h>
 
@@ -42,8 +44,8 @@ enum { S_TEXT, S_COMMENT, S_CDATA, S_PI };
 
 static void lines_to(struct xmlrec *x, uint64_t off);
 
-/* Memory for record trees (see xmlrec_expand). */
-#define XMLREC_BLOCK ((size_t)64 * 1024)
+/* Memory for record trees: blocks of this size (see tree_alloc). */
+#define XMLREC_BLOCK ((size_t)16 * 1024)
 
 struct xmlrec_block {
 	struct xmlrec_block *next;
@@ -76,6 +78,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	if (e->domain == XML_FROM_NAMESPACE)
 		return; /* an undeclared prefix: the text is still read */
 	x->err_set = 1;
+	x->err_ev = x->evlen; /* the events before it are told first */
 	x->err_code = e->code;
 	x->err_domain = e->domain;
 	x->err_line = e->line;
@@ -109,7 +112,7 @@ int xmlrec_fail(struct xmlrec *x, uint64_t line, const char *fmt, ...)
 			     (unsigned long long)(line ? line : 1), msg);
 }
 
-/* The reader failed: say where and what was expected. */
+/* The parser failed: say where and what was expected. */
 static int parse_error(struct xmlrec *x)
 {
 	uint64_t line;
@@ -120,8 +123,8 @@ static int parse_error(struct xmlrec *x)
 	if (x->err_set && (x->err_code == XML_ERR_NO_MEMORY || x->err_domain == XML_FROM_MEMORY))
 		return lsr_error_oom();
 	if (!x->err_set)
-		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
-				   "malformed XML");
+		return xmlrec_fail(x, x->ctxt && x->ctxt->input && x->ctxt->input->line > 0 ?
+				   (uint64_t)x->ctxt->input->line : 0, "malformed XML");
 	if (x->line_at < x->scan)
 		lines_to(x, x->scan);
 	line = x->err_line > 0 ? (uint64_t)x->err_line : x->line;
@@ -176,14 +179,15 @@ static void lines_to(struct xmlrec *x, uint64_t off)
 {
 	const unsigned char *p = x->win + (x->line_at - x->winbase);
 	const unsigned char *q = x->win + (off - x->winbase);
+	uint64_t n = 0;
 
-	while (p < q && (p = memchr(p, '\n', (size_t)(q - p))) != NULL) {
-		x->line++;
-		p++;
-	}
+	/* a plain count (vectorised), not memchr per line: pretty-printed
+	 * records have a line per element */
+	for (; p < q; p++)
+		n += *p == '\n';
+	x->line += n;
 	x->line_at = off;
 }
-
 /* Does p[0..avail) start with lit?  1 yes, 0 no, -1 cannot tell yet. */
 static int match(const unsigned char *p, size_t avail, const char *lit, size_t n)
 {
@@ -321,6 +325,8 @@ static int scan_tag(struct xmlrec *x, const unsigned char *p, const unsigned cha
 		return 1;
 	}
 	for (int i = 0; x->names[i]; i++) {
+		if (p[1] != (unsigned char)x->names[i][0])
+			continue; /* most tags: not a record's */
 		m = match_name(p + 1, avail - 1, x->names[i]);
 		if (m < 0)
 			return 0;
@@ -421,30 +427,60 @@ static int scan(struct xmlrec *x)
 	return rc;
 }
 
-/* libxml2's read callback: the next bytes of the input, scanned on the
- * way.  -1 on error (x->io_rc keeps the lsr error). */
-static int read_cb(void *ctx, char *dst, int len)
+/* Bytes read from the input at a time, scanned and pushed to libxml2. */
+#define XMLREC_CHUNK ((size_t)64 * 1024)
+
+/*
+ * Read the next bytes of the input into the window, scan them and push
+ * them to libxml2 (whose callbacks queue events).  At the end of the
+ * input, tell libxml2 so.  Negative on an input error or a limit (also
+ * kept in x->io_rc).
+ */
+static int feed(struct xmlrec *x)
 {
-	struct xmlrec *x = ctx;
-	uint64_t keep, off;
-	size_t drop;
+	uint64_t off;
 	long n;
+	int rc;
 
-	if (x->io_rc || len <= 0)
-		return x->io_rc ? -1 : 0;
-	n = input_read(x->in, dst, (size_t)len);
-	if (n < 0) {
-		x->io_rc = (int)n;
-		return -1;
-	}
-	if (n == 0) {
-		int rc;
+	if (x->started) {
+		/* drop what no record needs any more */
+		uint64_t keep = x->scan;
+		size_t drop;
 
-		x->eof = 1;
-		if ((rc = scan(x)) < 0) {
-			x->io_rc = rc;
-			return -1;
+		if (x->open && x->cur.start < keep)
+			keep = x->cur.start;
+		if (x->qhead < x->qlen && x->q[x->qhead].start < keep)
+			keep = x->q[x->qhead].start;
+		drop = (size_t)(keep - x->winbase);
+		if (drop && (drop >= x->winlen / 2 || x->winlen + XMLREC_CHUNK > x->wincap)) {
+			if (x->line_at < keep)
+				lines_to(x, keep);
+			memmove(x->win, x->win + drop, x->winlen - drop);
+			x->winlen -= drop;
+			x->winbase = keep;
 		}
+	}
+	if (x->winlen + XMLREC_CHUNK > x->wincap) {
+		size_t ncap = x->wincap ? x->wincap * 2 : 2 * XMLREC_CHUNK;
+		unsigned char *nw;
+
+		while (ncap < x->winlen + XMLREC_CHUNK)
+			ncap *= 2;
+		nw = realloc(x->win, ncap);
+		if (!nw)
+			return x->io_rc = lsr_error_oom();
+		x->win = nw;
+		x->wincap = ncap;
+	}
+	n = input_read(x->in, x->win + x->winlen, XMLREC_CHUNK);
+	if (n < 0)
+		return x->io_rc = (int)n;
+	if (n == 0) {
+		x->eof = 1;
+		x->done = 1;
+		if ((rc = scan(x)) < 0)
+			return x->io_rc = rc;
+		xmlParseChunk(x->ctxt, NULL, 0, 1);
 		return 0;
 	}
 	off = input_offset(x->in) - (uint64_t)n;
@@ -455,196 +491,90 @@ static int read_cb(void *ctx, char *dst, int len)
 		x->line_at = off;
 		x->mark = off;
 	}
-	/* drop what no record needs any more */
-	keep = x->scan;
-	if (x->open && x->cur.start < keep)
-		keep = x->cur.start;
-	if (x->qhead < x->qlen && x->q[x->qhead].start < keep)
-		keep = x->q[x->qhead].start;
-	drop = (size_t)(keep - x->winbase);
-	if (drop && (drop >= x->winlen / 2 || x->winlen + (size_t)n > x->wincap)) {
-		if (x->line_at < keep)
-			lines_to(x, keep);
-		memmove(x->win, x->win + drop, x->winlen - drop);
-		x->winlen -= drop;
-		x->winbase = keep;
-	}
-	if (x->winlen + (size_t)n > x->wincap) {
-		size_t ncap = x->wincap ? x->wincap * 2 : (size_t)64 * 1024;
-		unsigned char *nw;
-
-		while (ncap < x->winlen + (size_t)n)
-			ncap *= 2;
-		nw = realloc(x->win, ncap);
-		if (!nw) {
-			x->io_rc = lsr_error_oom();
-			return -1;
-		}
-		x->win = nw;
-		x->wincap = ncap;
-	}
 	if (off != x->winbase + x->winlen)
 		BUG("xmlrec: input offset %llu, window ends at %llu",
 		    (unsigned long long)off, (unsigned long long)(x->winbase + x->winlen));
-	memcpy(x->win + x->winlen, dst, (size_t)n);
 	x->winlen += (size_t)n;
-	if ((x->io_rc = scan(x)) < 0)
-		return -1;
+	if ((rc = scan(x)) < 0)
+		return x->io_rc = rc;
 	/* the open record past the limit (a queued one is complete: the
 	 * record before it in the queue was checked while it was open) */
-	if (x->open && (x->io_rc = input_limit(x->in, FETCH_LIMIT_RECORD, x->cur.line,
-					       x->winbase + x->winlen - x->cur.start)) < 0)
-		return -1;
-	return (int)n;
-}
-
-/* ------------------------------------------------------------------ */
-/* the reader                                                          */
-
-int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names)
-{
-	memset(x, 0, sizeof(*x));
-	x->in = in;
-	x->names = names;
-	x->line = 1;
-	xmlInitParser();
-	x->old_loader = xmlGetExternalEntityLoader();
-	x->old_serror = xmlStructuredError;
-	x->old_sctx = xmlStructuredErrorContext;
-	xmlSetExternalEntityLoader(no_entities);
-	xmlSetStructuredErrorFunc(x, on_error);
-	/* UTF-16 reaches libxml2 as UTF-8 (input.c decodes it): the XML
-	 * declaration's encoding="UTF-16" no longer applies */
-	if (!in->started) {
-		const char *data;
-		size_t len;
-		int rc = input_peek(in, &data, &len);
-
-		if (rc < 0) {
-			xmlrec_close(x);
-			return rc;
-		}
-	}
-	x->reader = xmlReaderForIO(read_cb, NULL, x, in->name, in->utf16 ? "UTF-8" : NULL,
-				   XMLREC_OPTIONS);
-	if (!x->reader) {
-		int rc = x->io_rc ? x->io_rc : lsr_error_oom();
-
-		xmlrec_close(x);
-		return rc;
-	}
-	xmlTextReaderSetStructuredErrorHandler(x->reader, on_error, x);
+	if (x->open && (rc = input_limit(x->in, FETCH_LIMIT_RECORD, x->cur.line,
+					 x->winbase + x->winlen - x->cur.start)) < 0)
+		return x->io_rc = rc;
+	if (xmlParseChunk(x->ctxt, (const char *)x->win + x->winlen - (size_t)n, (int)n, 0) ==
+	    XML_ERR_NO_MEMORY)
+		return x->io_rc = lsr_error_oom();
 	return 0;
-}
-
-void xmlrec_close(struct xmlrec *x)
-{
-	if (x->reader)
-		xmlFreeTextReader(x->reader);
-	x->reader = NULL;
-	xmlSetExternalEntityLoader(x->old_loader);
-	xmlSetStructuredErrorFunc(x->old_sctx, x->old_serror);
-	free(x->win);
-	free(x->q);
-	x->win = NULL;
-	x->q = NULL;
-	while (x->blocks) {
-		struct xmlrec_block *b = x->blocks;
-
-		x->blocks = b->next;
-		free(b);
-	}
-	x->block = NULL;
-}
-
-/* The DOCTYPE may not declare entities: lsr does not read them. */
-static int check_doctype(struct xmlrec *x)
-{
-	/* not xmlTextReaderCurrentDoc(): it would keep the whole document */
-	xmlNodePtr root = xmlTextReaderCurrentNode(x->reader);
-	xmlDtdPtr dtd = root && root->doc ? root->doc->intSubset : NULL;
-
-	if (!dtd)
-		return 0;
-	if ((dtd->entities && xmlHashSize(dtd->entities) > 0) ||
-	    (dtd->pentities && xmlHashSize(dtd->pentities) > 0))
-		return xmlrec_fail(x, x->doctype_line,
-				   "expected a DOCTYPE without entity declarations: lsr does not read custom or external entities");
-	return 0;
-}
-
-static int status(struct xmlrec *x, int r)
-{
-	if (x->io_rc)
-		return x->io_rc;
-	if (r < 0 || x->err_set)
-		return parse_error(x);
-	if (r == 1 && !x->root_seen && xmlTextReaderDepth(x->reader) == 0 &&
-	    xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ELEMENT) {
-		x->root_seen = 1;
-		return check_doctype(x) < 0 ? LSR_EPARSE : 1;
-	}
-	return r;
-}
-
-int xmlrec_read(struct xmlrec *x)
-{
-	return status(x, xmlTextReaderRead(x->reader));
 }
 
 /* ------------------------------------------------------------------ */
 /* record trees                                                         */
 
-static void tree_reset(struct xmlrec *x)
+/* Give a tree's blocks back for the next trees (one of odd size is freed). */
+static void blocks_release(struct xmlrec *x, struct xmlrec_block *b)
 {
-	x->block = x->blocks;
-	if (x->block)
-		x->block->used = 0;
+	while (b) {
+		struct xmlrec_block *next = b->next;
+
+		if (b->size == XMLREC_BLOCK) {
+			b->next = x->spare;
+			x->spare = b;
+		} else {
+			free(b);
+		}
+		b = next;
+	}
 }
 
-/* n bytes that stay put until the next tree_reset; NULL out of memory. */
+static void blocks_free(struct xmlrec_block *b)
+{
+	while (b) {
+		struct xmlrec_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+}
+
+/* n bytes for the open tree, which keep still until its blocks are
+ * released; NULL out of memory. */
 static void *tree_alloc(struct xmlrec *x, size_t n)
 {
-	struct xmlrec_block *b = x->block;
+	struct xmlrec_block *b = x->blocks;
 	void *p;
 
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	if (!b || b->used + n > b->size) {
-		struct xmlrec_block *next = b ? b->next : x->blocks;
-
-		if (next && n <= next->size) {
-			b = next; /* a block from an earlier record */
+		if (n <= XMLREC_BLOCK && x->spare) {
+			b = x->spare; /* a block of an earlier record */
+			x->spare = b->next;
 		} else {
 			size_t size = n > XMLREC_BLOCK ? n : XMLREC_BLOCK;
 
-			next = malloc(sizeof(*next) + size);
-			if (!next)
+			b = malloc(sizeof(*b) + size);
+			if (!b)
 				return NULL;
-			next->size = size;
-			if (b) {
-				next->next = b->next;
-				b->next = next;
-			} else {
-				next->next = x->blocks;
-				x->blocks = next;
-			}
-			b = next;
+			b->size = size;
 		}
 		b->used = 0;
-		x->block = b;
+		b->next = x->blocks;
+		x->blocks = b;
 	}
 	p = (unsigned char *)b->data + b->used;
 	b->used += n;
 	return p;
 }
 
-static const char *tree_strdup(struct xmlrec *x, const char *s)
+/* n bytes of s as a string in the tree's memory */
+static char *tree_strndup(struct xmlrec *x, const void *s, size_t n)
 {
-	size_t n = strlen(s) + 1;
-	char *p = tree_alloc(x, n);
+	char *p = tree_alloc(x, n + 1);
 
-	if (p)
+	if (p) {
 		memcpy(p, s, n);
+		p[n] = '\0';
+	}
 	return p;
 }
 
@@ -667,27 +597,53 @@ static struct xmlrec_node *tree_node(struct xmlrec *x, struct xmlrec_node *paren
 	return n;
 }
 
-/* The element the reader is on, with its attributes. */
-static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *parent)
+/*
+ * An attribute's value as SAX2 gives it: with entities not replaced,
+ * libxml2 writes a '&' that came from "&amp;" or "&#38;" as "&#38;" (for
+ * a tree builder to parse again); anything else is decoded already.
+ */
+static const char *attr_value(struct xmlrec *x, const xmlChar *v, const xmlChar *end)
 {
-	xmlNodePtr cur = xmlTextReaderCurrentNode(x->reader);
+	size_t n = (size_t)(end - v);
+	char *s = tree_strndup(x, v, n), *o;
+
+	if (!s || !memchr(s, '&', n))
+		return s;
+	o = s;
+	for (const char *p = s; *p;) {
+		if (!strncmp(p, "&#38;", 5)) {
+			*o++ = '&';
+			p += 5;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* An element with its attributes (SAX2's localname/prefix/URI/value/end
+ * quintuples). */
+static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *parent,
+					const xmlChar *name, uint64_t line, int nattrs,
+					const xmlChar **attrs)
+{
 	struct xmlrec_node *n = tree_node(x, parent, XML_ELEMENT_NODE);
 	struct xmlrec_attr **tail;
 
-	if (!n || !cur)
+	if (!n)
 		return NULL;
-	/* element and attribute names are interned by the reader's
-	 * dictionary: they outlive the nodes */
-	n->name = xmlTextReaderConstLocalName(x->reader);
-	n->line = cur->line < 65535 ? cur->line : 0; /* 0: the record's line */
+	/* names are interned by the parser's dictionary: they outlive the
+	 * tree */
+	n->name = name;
+	n->line = line;
 	tail = &n->attrs;
-	for (xmlAttrPtr a = cur->properties; a; a = a->next) {
+	for (int i = 0; i < nattrs; i++, attrs += 5) {
 		struct xmlrec_attr *at = tree_alloc(x, sizeof(*at));
-		const xmlChar *v = a->children ? a->children->content : NULL;
 
-		if (!at || !(at->value = tree_strdup(x, v ? (const char *)v : "")))
+		if (!at || !(at->value = attr_value(x, attrs[3], attrs[4])))
 			return NULL;
-		at->name = (const char *)a->name;
+		at->name = (const char *)attrs[0];
 		at->next = NULL;
 		*tail = at;
 		tail = &at->next;
@@ -695,77 +651,357 @@ static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *pa
 	return n;
 }
 
-/* Text: white space between elements is kept as one blank (it may
- * separate words of inline markup), without copying it. */
-static struct xmlrec_node *tree_text(struct xmlrec *x, struct xmlrec_node *parent,
-				     const char *text)
+static int blank_n(const char *s, size_t n)
 {
-	struct xmlrec_node *n = tree_node(x, parent, XML_TEXT_NODE);
-	const char *p = text;
-
-	if (!n)
-		return NULL;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (!*p)
-		n->content = strpbrk(text, "\n\r") ? "\n" : " ";
-	else
-		n->content = tree_strdup(x, text);
-	return n->content ? n : NULL;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
 }
 
-int xmlrec_expand(struct xmlrec *x, struct xmlrec_node **out)
+/*
+ * The text run gathered in x->text becomes a node of the open tree: white
+ * space between elements is kept as one blank (it may separate words of
+ * inline markup), without copying it.
+ */
+static int text_flush(struct xmlrec *x)
 {
-	xmlTextReaderPtr rd = x->reader;
-	struct xmlrec_node *root, *cur, *n;
+	struct xmlrec_node *n;
+
+	if (!x->text_open)
+		return 0;
+	x->text_open = 0;
+	if (!x->node)
+		return 0;
+	n = tree_node(x, x->node, XML_TEXT_NODE);
+	if (!n)
+		return LSR_ENOMEM;
+	if (blank_n(x->text.s, x->text.len))
+		n->content = memchr(x->text.s, '\n', x->text.len) ||
+				     memchr(x->text.s, '\r', x->text.len) ? "\n" : " ";
+	else
+		n->content = tree_strndup(x, x->text.s, x->text.len);
+	return n->content ? 0 : LSR_ENOMEM;
+}
+
+/* ------------------------------------------------------------------ */
+/* libxml2's SAX2 callbacks: the events and the trees                   */
+
+/* The DOCTYPE may not declare entities: lsr does not read them. */
+static int check_doctype(struct xmlrec *x)
+{
+	xmlDtdPtr dtd = x->ctxt->myDoc ? x->ctxt->myDoc->intSubset : NULL;
+
+	if (!dtd)
+		return 0;
+	if ((dtd->entities && xmlHashSize(dtd->entities) > 0) ||
+	    (dtd->pentities && xmlHashSize(dtd->pentities) > 0))
+		return xmlrec_fail(x, x->doctype_line,
+				   "expected a DOCTYPE without entity declarations: lsr does not read custom or external entities");
+	return 0;
+}
+
+/* The parser context's xmlrec (ctxt->_private). */
+static struct xmlrec *sax_x(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static uint64_t sax_line(const struct xmlrec *x)
+{
+	return x->ctxt->input && x->ctxt->input->line > 0 ? (uint64_t)x->ctxt->input->line : 0;
+}
+
+/* A callback failed (rc, message set): libxml2 stops. */
+static void sax_stop(struct xmlrec *x, int rc)
+{
+	if (!x->cb_rc)
+		x->cb_rc = rc;
+	xmlStopParser(x->ctxt);
+}
+
+static int ev_push(struct xmlrec *x, int type, int depth, const xmlChar *name, uint64_t line,
+		   struct xmlrec_node *node)
+{
+	struct xmlrec_ev *e;
+
+	if (x->evlen == x->evcap && ARRAY_GROW(x->ev, x->evlen, x->evcap, 16) < 0)
+		return LSR_ENOMEM;
+	e = &x->ev[x->evlen++];
+	e->type = type;
+	e->depth = depth;
+	e->name = name;
+	e->line = line;
+	e->node = node;
+	e->blocks = NULL;
+	return 0;
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		      const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+		      int ndefaulted, const xmlChar **attrs)
+{
+	struct xmlrec *x = sax_x(ctx);
+	int depth = x->depth++;
+	uint64_t line = sax_line(x);
+	struct xmlrec_node *n;
+
+	(void)prefix;
+	(void)uri;
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	if (text_flush(x) < 0) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	if (depth == 0 && !x->root_seen) {
+		int rc;
+
+		x->root_seen = 1;
+		if ((rc = check_doctype(x)) < 0) {
+			sax_stop(x, rc);
+			return;
+		}
+	}
+	if (depth <= x->rec_depth &&
+	    ev_push(x, XMLREC_START, depth, localname, line, NULL) < 0) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	if (depth < x->rec_depth)
+		return;
+	n = tree_element(x, depth == x->rec_depth ? NULL : x->node, localname, line, nattrs, attrs);
+	if (!n) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	x->node = n;
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		    const xmlChar *uri)
+{
+	struct xmlrec *x = sax_x(ctx);
+	int depth = --x->depth;
+	struct xmlrec_node *n = x->node;
+
+	(void)localname;
+	(void)prefix;
+	(void)uri;
+	if (text_flush(x) < 0) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	if (depth < x->rec_depth || !n)
+		return;
+	if (depth > x->rec_depth) {
+		x->node = n->parent;
+		return;
+	}
+	x->node = NULL;
+	if (ev_push(x, XMLREC_ELEMENT, depth, n->name, n->line, n) < 0) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	/* the tree's blocks go with its event */
+	x->ev[x->evlen - 1].blocks = x->blocks;
+	x->blocks = NULL;
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct xmlrec *x = sax_x(ctx);
+
+	if (x->node) {
+		if (!x->text_open) {
+			x->text_open = 1;
+			buf_reset(&x->text);
+		}
+		if (buf_add(&x->text, ch, (size_t)len) < 0)
+			sax_stop(x, lsr_error_oom());
+		return;
+	}
+	if (x->depth == 0)
+		return;
+	/* text between the records: an event at its first word */
+	if (!x->text_open) {
+		x->text_open = 1;
+		x->text_told = 0;
+		x->text_line = sax_line(x);
+	}
+	if (!x->text_told && !blank_n((const char *)ch, (size_t)len)) {
+		x->text_told = 1;
+		if (ev_push(x, XMLREC_TEXT, x->depth, NULL, x->text_line, NULL) < 0)
+			sax_stop(x, lsr_error_oom());
+	}
+}
+
+/* An entity reference libxml2 did not expand. */
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+	struct xmlrec *x = sax_x(ctx);
+	const xmlChar *nm;
+	struct xmlrec_node *n;
+
+	if (text_flush(x) < 0 || !(nm = xmlDictLookup(x->ctxt->dict, name, -1))) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	if (!x->node) {
+		if (x->depth > 0 && ev_push(x, XMLREC_ENTITY, x->depth, nm, sax_line(x), NULL) < 0)
+			sax_stop(x, lsr_error_oom());
+		return;
+	}
+	n = tree_node(x, x->node, XML_ENTITY_REF_NODE);
+	if (!n) {
+		sax_stop(x, lsr_error_oom());
+		return;
+	}
+	n->name = nm;
+}
+
+/* A comment or processing instruction ends a text run. */
+static void sax_comment(void *ctx, const xmlChar *value)
+{
+	struct xmlrec *x = sax_x(ctx);
+
+	(void)value;
+	if (text_flush(x) < 0)
+		sax_stop(x, lsr_error_oom());
+}
+
+static void sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	sax_comment(ctx, data);
+}
+
+static void sax_error(void *ctx, xmlErrorPtr e)
+{
+	on_error(ctx ? sax_x(ctx) : NULL, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* the reader                                                          */
+
+int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names,
+		int rec_depth)
+{
+	xmlSAXHandler sax;
+
+	memset(x, 0, sizeof(*x));
+	x->in = in;
+	x->names = names;
+	x->rec_depth = rec_depth;
+	x->line = 1;
+	xmlInitParser();
+	x->old_loader = xmlGetExternalEntityLoader();
+	x->old_serror = xmlStructuredError;
+	x->old_sctx = xmlStructuredErrorContext;
+	xmlSetExternalEntityLoader(no_entities);
+	xmlSetStructuredErrorFunc(x, on_error);
+	/* UTF-16 reaches libxml2 as UTF-8 (input.c decodes it): the XML
+	 * declaration's encoding="UTF-16" no longer applies */
+	if (!in->started) {
+		const char *data;
+		size_t len;
+		int rc = input_peek(in, &data, &len);
+
+		if (rc < 0) {
+			xmlrec_close(x);
+			return rc;
+		}
+	}
+	/*
+	 * SAX2 with the default handlers for the document and its DTD (the
+	 * internal subset is kept, so that check_doctype sees its entities)
+	 * and ours for the content: no libxml2 nodes are made for it.  The
+	 * callbacks get the parser context (userData NULL), which points
+	 * back here (_private).
+	 */
+	memset(&sax, 0, sizeof(sax));
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_text;
+	sax.ignorableWhitespace = sax_text;
+	sax.cdataBlock = sax_text;
+	sax.reference = sax_reference;
+	sax.comment = sax_comment;
+	sax.processingInstruction = sax_pi;
+	sax.serror = sax_error;
+	sax.warning = NULL;
+	sax.error = NULL;
+	sax.fatalError = NULL;
+	x->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, in->name);
+	if (!x->ctxt) {
+		xmlrec_close(x);
+		return lsr_error_oom();
+	}
+	x->ctxt->_private = x;
+	xmlCtxtUseOptions(x->ctxt, XMLREC_OPTIONS);
+	if (in->utf16) {
+		xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler("UTF-8");
+
+		if (!h || xmlSwitchToEncoding(x->ctxt, h) < 0) {
+			xmlrec_close(x);
+			return lsr_error_oom();
+		}
+	}
+	return 0;
+}
+
+void xmlrec_close(struct xmlrec *x)
+{
+	if (x->ctxt) {
+		if (x->ctxt->myDoc)
+			xmlFreeDoc(x->ctxt->myDoc);
+		x->ctxt->myDoc = NULL;
+		xmlFreeParserCtxt(x->ctxt);
+	}
+	x->ctxt = NULL;
+	xmlSetExternalEntityLoader(x->old_loader);
+	xmlSetStructuredErrorFunc(x->old_sctx, x->old_serror);
+	free(x->win);
+	free(x->q);
+	buf_release(&x->text);
+	x->win = NULL;
+	x->q = NULL;
+	blocks_free(x->blocks);
+	blocks_free(x->given);
+	blocks_free(x->spare);
+	for (size_t i = x->evhead; i < x->evlen; i++)
+		blocks_free(x->ev[i].blocks);
+	x->blocks = x->given = x->spare = NULL;
+	free(x->ev);
+	x->ev = NULL;
+}
+
+int xmlrec_next(struct xmlrec *x, struct xmlrec_ev *ev)
+{
 	int rc;
 
-	*out = NULL;
-	tree_reset(x);
-	root = tree_element(x, NULL);
-	if (!root)
-		return lsr_error_oom();
-	if (xmlTextReaderIsEmptyElement(rd)) {
-		*out = root;
-		return 0;
-	}
-	for (cur = root;;) {
-		xmlNodePtr node;
-
-		if ((rc = xmlrec_read(x)) <= 0)
-			return rc < 0 ? rc : xmlrec_fail(x, x->rec_line, "unexpected end of file in <%s>",
-							 (const char *)cur->name);
-		/* text first, without xmlTextReaderNodeType's look for
-		 * xml:space up the tree */
-		node = xmlTextReaderCurrentNode(rd);
-		if (node && (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)) {
-			n = tree_text(x, cur, node->content ? (const char *)node->content : "");
-		} else {
-			switch (xmlTextReaderNodeType(rd)) {
-			case XML_READER_TYPE_ELEMENT:
-				n = tree_element(x, cur);
-				if (n && !xmlTextReaderIsEmptyElement(rd))
-					cur = n;
-				break;
-			case XML_READER_TYPE_END_ELEMENT:
-				if (cur == root) {
-					*out = root;
-					return 0;
-				}
-				cur = cur->parent;
-				continue;
-			case XML_READER_TYPE_ENTITY_REFERENCE:
-				n = tree_node(x, cur, XML_ENTITY_REF_NODE);
-				if (n && !(n->name = (const xmlChar *)tree_strdup(
-						   x, (const char *)xmlTextReaderConstName(rd))))
-					n = NULL;
-				break;
-			default:
-				continue; /* comments, processing instructions */
-			}
+	/* the event given last is done with */
+	blocks_release(x, x->given);
+	x->given = NULL;
+	for (;;) {
+		if (x->evhead < x->evlen && (!x->err_set || x->evhead < x->err_ev)) {
+			*ev = x->ev[x->evhead++];
+			x->given = ev->blocks;
+			ev->blocks = NULL;
+			return 1;
 		}
-		if (!n)
-			return lsr_error_oom();
+		if (x->cb_rc)
+			return x->cb_rc;
+		if (x->io_rc || x->err_set)
+			return parse_error(x);
+		if (x->done)
+			return x->ctxt->wellFormed ? 0 : parse_error(x);
+		x->evhead = 0;
+		x->evlen = 0;
+		if ((rc = feed(x)) < 0)
+			return rc;
 	}
 }
 
@@ -776,7 +1012,7 @@ int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 	const char *p;
 
 	if (x->qhead == x->qlen)
-		return xmlrec_fail(x, (uint64_t)xmlTextReaderGetParserLineNumber(x->reader),
+		return xmlrec_fail(x, sax_line(x),
 				   "cannot find the bytes of this <%s> in the input (expected UTF-8 XML)",
 				   name);
 	*s = x->q[x->qhead++];
@@ -796,33 +1032,24 @@ int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **out, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!(out[i] = xmlTextReaderConstString(x->reader, (const xmlChar *)names[i])))
+		if (!(out[i] = xmlDictLookup(x->ctxt->dict, (const xmlChar *)names[i], -1)))
 			return lsr_error_oom();
 	return 0;
 }
 
-int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
-		  struct xmlrec_node **node)
+int xmlrec_record(struct xmlrec *x, const struct xmlrec_ev *ev, struct lsr_record *rec)
 {
 	struct xmlrec_slice s = { 0 };
 	const char *raw = NULL;
 	int rc;
 
-	if ((rc = xmlrec_expand(x, node)) < 0 || (rc = xmlrec_take(x, name, &raw, &s)) < 0)
+	if ((rc = xmlrec_take(x, (const char *)ev->name, &raw, &s)) < 0)
 		return rc;
 	rec->line = s.line;
 	rec->offset = s.start;
 	rec->raw = raw;
 	rec->raw_len = (size_t)(s.end - s.start);
 	return 0;
-}
-
-uint64_t xmlrec_here(struct xmlrec *x)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
-	long l = n ? xmlGetLineNo(n) : -1;
-
-	return l > 0 ? (uint64_t)l : (uint64_t)xmlTextReaderGetParserLineNumber(x->reader);
 }
 
 uint64_t xmlrec_line(struct xmlrec *x, const struct xmlrec_node *node)

@@ -1,34 +1,38 @@
 /*
- * xmlrec.h - what the XML parsers (PubMed XML, EndNote XML) share: a
- * libxml2 xmlTextReader over a fetch_input, read safely (no network, no
- * DTD, no external or custom entities), the exact bytes of every top-level
- * record cut out of the byte stream, and libxml2's errors turned into
+ * xmlrec.h - what the XML parsers (PubMed XML, EndNote XML) share: libxml2's
+ * SAX2 parser over a fetch_input, read safely (no network, no DTD, no
+ * external or custom entities), the exact bytes of every top-level record
+ * cut out of the byte stream, and libxml2's errors turned into
  * "FILE:LINE: ..." messages.  Private to fetch/.
  *
  *     struct xmlrec x;
+ *     struct xmlrec_ev ev;
  *     static const char *const names[] = { "record", NULL };
- *     if ((rc = xmlrec_open(&x, in, names)) < 0) return rc;
- *     rc = xmlrec_read(&x);            // 1 node, 0 end, < 0 error
- *     ... at a record element: xmlrec_record(&x, name, &rec, &node) gives
- *     its tree and its bytes; then xmlrec_read(&x) goes on ...
+ *     if ((rc = xmlrec_open(&x, in, names, 1)) < 0) return rc;
+ *     while ((rc = xmlrec_next(&x, &ev)) == 1)   // 0 end, < 0 error
+ *             ... ev.type: XMLREC_START of an element above the records
+ *             or of a record, XMLREC_ELEMENT a record's whole tree (then
+ *             xmlrec_record(&x, &ev, &rec) gives its bytes), XMLREC_TEXT
+ *             or XMLREC_ENTITY between the records ...
  *     xmlrec_close(&x);
  *
- * A record's tree is a struct xmlrec_node tree that xmlrec_expand builds
- * from the reader's nodes as they pass, in memory reused from record to
- * record.  (xmlTextReaderExpand would keep libxml2's own nodes alive for
- * the whole record: they then no longer recycle, and malloc became a
- * fifth of the parse.)  Memory stays flat however large the file: the
- * reader frees what it has passed, the tree holds one record, and the
- * byte window keeps only the records the reader has not finished (plus
- * libxml2's small read-ahead).
+ * The elements at depth rec_depth (the root is at depth 0) are the
+ * records: each comes as a struct xmlrec_node tree that the SAX callbacks
+ * build as libxml2 parses, in memory reused from record to record.  No
+ * libxml2 nodes are made at all (xmlTextReader would make one for every
+ * element and text, and free it again: that was about a third of
+ * libxml2's time in an import).  Memory stays flat however large the file:
+ * the input is pushed to libxml2 64 KiB at a time, the trees hold the
+ * records of one such chunk, and the byte window keeps only the records
+ * not yet taken (plus one chunk).
  */
 #ifndef LSR_XMLREC_H
 #define LSR_XMLREC_H
 
 #include <stdint.h>
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
 
 #include "fetch_int.h"
 
@@ -41,7 +45,7 @@ struct xmlrec_attr {
 
 /* A node of a record's tree: an element, text (CDATA included), or an
  * entity reference the parser did not expand.  Valid until the next
- * xmlrec_expand. */
+ * xmlrec_next. */
 struct xmlrec_node {
 	int type;                  /* XML_ELEMENT_NODE, XML_TEXT_NODE, XML_ENTITY_REF_NODE */
 	const xmlChar *name;       /* element: its local name, interned; entity: its name */
@@ -51,8 +55,27 @@ struct xmlrec_node {
 	uint64_t line;             /* element: its line, 0 unknown */
 };
 
-/* Memory for record trees: blocks reused from record to record. */
+/* Memory for record trees: blocks reused from record to record, each
+ * tree in blocks of its own. */
 struct xmlrec_block;
+
+/* What xmlrec_next gives. */
+enum xmlrec_ev_type {
+	XMLREC_START = 1, /* an element at depth <= rec_depth starts: name, line */
+	XMLREC_ELEMENT,   /* an element at rec_depth is complete: node its tree */
+	XMLREC_TEXT,      /* text (not only white space) above the records */
+	XMLREC_ENTITY,    /* an unexpanded entity reference above the records */
+};
+
+struct xmlrec_ev {
+	int type;                  /* enum xmlrec_ev_type */
+	int depth;                 /* of the element, or of the text's parent + 1 */
+	const xmlChar *name;       /* element or entity name, interned */
+	uint64_t line;
+	struct xmlrec_node *node;  /* XMLREC_ELEMENT: valid until the next xmlrec_next */
+	struct xmlrec_block *blocks; /* (private: the tree's memory) */
+};
+
 
 /* One top-level record as it appears in the byte stream. */
 struct xmlrec_slice {
@@ -63,8 +86,9 @@ struct xmlrec_slice {
 
 struct xmlrec {
 	struct fetch_input *in;
-	xmlTextReaderPtr reader;
+	xmlParserCtxtPtr ctxt;     /* libxml2's push parser */
 	const char *const *names;  /* record element names, NULL-terminated */
+	int rec_depth;             /* depth of the record elements */
 
 	/* the bytes passed to libxml2 that may still be needed */
 	unsigned char *win;
@@ -90,12 +114,26 @@ struct xmlrec {
 
 	uint64_t rec_line;         /* line of the record last taken */
 	int root_seen;             /* the DOCTYPE has been checked */
-	struct xmlrec_block *blocks; /* the tree's memory */
-	struct xmlrec_block *block;  /* the block being filled */
+	int done;                  /* libxml2 was told the input ended */
+
+	/* the SAX callbacks' state */
+	int depth;                 /* elements open */
+	struct xmlrec_node *node;  /* the open element of a record's tree */
+	struct buf text;           /* the text run being read in a tree */
+	int text_open;             /* a text run is being read */
+	int text_told;             /* its event was queued (above the records) */
+	uint64_t text_line;        /* where it started (above the records) */
+	int cb_rc;                 /* a callback failed (message set) */
+	struct xmlrec_ev *ev;      /* events queued, not yet given */
+	size_t evhead, evlen, evcap;
+	struct xmlrec_block *blocks; /* the open tree's memory, newest first */
+	struct xmlrec_block *given;  /* the memory of the tree given last */
+	struct xmlrec_block *spare;  /* blocks of trees done with */
 
 	/* errors */
 	int io_rc;                 /* an input error (message already set) */
 	int err_set;               /* libxml2 reported an error */
+	size_t err_ev;             /* after the events queued then */
 	int err_code, err_line, err_int1;
 	int err_domain;             /* its xmlErrorDomain (XML_FROM_MEMORY: out of memory) */
 	int err_at_end;            /* libxml2 had no more bytes when it failed */
@@ -111,25 +149,20 @@ struct xmlrec {
 };
 
 /* Start reading in; names are the top-level record elements whose bytes
- * xmlrec_take() gives. */
-int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names);
+ * xmlrec_take() gives, at depth rec_depth (the root element: 0). */
+int xmlrec_open(struct xmlrec *x, struct fetch_input *in, const char *const *names,
+		int rec_depth);
 void xmlrec_close(struct xmlrec *x);
 
-/* xmlTextReaderRead: 1 at a node, 0 at the end, negative on error
- * (message set). */
-int xmlrec_read(struct xmlrec *x);
+/* The next event: 1, 0 at the end of the document, negative on error
+ * (message set: a libxml2 error as "FILE:LINE: ...", an input error or
+ * limit).  Events and libxml2's first error come in document order. */
+int xmlrec_next(struct xmlrec *x, struct xmlrec_ev *ev);
 
 /*
- * Read the current element to its end tag and give its tree (valid until
- * the next xmlrec_expand).  The reader is left on the end tag (or on the
- * element itself when it is empty): xmlrec_read goes on after it.
- */
-int xmlrec_expand(struct xmlrec *x, struct xmlrec_node **out);
-
-/*
- * The bytes of the record element just expanded: *raw points into the
- * window (valid until the next xmlrec_read), *s gives its
- * offset and line.  Checks that they are the bytes of element name.
+ * The bytes of the record element whose tree was just given: *raw points
+ * into the window (valid until the next xmlrec_next), *s gives its offset
+ * and line.  Checks that they are the bytes of element name.
  */
 int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 		struct xmlrec_slice *s);
@@ -138,19 +171,13 @@ int xmlrec_take(struct xmlrec *x, const char *name, const char **raw,
 int xmlrec_fail(struct xmlrec *x, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The reader's interned copies of names[0..n) into out[0..n): element
+/* The parser's interned copies of names[0..n) into out[0..n): element
  * names then compare by pointer. */
 int xmlrec_intern(struct xmlrec *x, const char *const *names, const xmlChar **out, int n);
 
-/*
- * At a record element: reset nothing, expand it into *node and set rec's
- * provenance (line, offset, raw bytes) from its slice of the input.
- */
-int xmlrec_record(struct xmlrec *x, const char *name, struct lsr_record *rec,
-		  struct xmlrec_node **node);
-
-/* Line of the node the reader is on. */
-uint64_t xmlrec_here(struct xmlrec *x);
+/* At an XMLREC_ELEMENT event of a record: set rec's provenance (line,
+ * offset, raw bytes) from its slice of the input. */
+int xmlrec_record(struct xmlrec *x, const struct xmlrec_ev *ev, struct lsr_record *rec);
 
 /* Line of node, else the record's line. */
 uint64_t xmlrec_line(struct xmlrec *x, const struct xmlrec_node *node);
