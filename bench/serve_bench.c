@@ -245,7 +245,7 @@ static int in_process(const char *rev, long pairs)
 			tboth[nb++] = pending_dec + (t1 - t0);
 		if (screen_serve_decide(db, p, id, "title-abstract", r,
 					id % 3 ? "include" : "exclude", id % 3 ? NULL : "off-topic",
-					NULL, NULL) < 0)
+					NULL, NULL, NULL) < 0)
 			goto out;
 		t2 = now_ms();
 		tdec[nd++] = t2 - t1;
