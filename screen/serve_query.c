@@ -622,6 +622,37 @@ static int ho_rank_ask(struct lsr_db *db, const struct protocol *p, struct scree
 }
 
 /*
+ * q's ranking brought up to date: read from the database when the queue
+ * is new, a ranking the worker finished taken, the reviewer's first one
+ * made here (make_first), a due one asked of the worker (made here
+ * without a worker).  *busy: the worker is making one for q.
+ */
+static int ho_rank_due(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		       struct ho_queue *q, int make_first, int *busy)
+{
+	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
+	int rc;
+
+	*busy = 0;
+	if (!q->rank_known && (rc = ho_rank_load(db, q)) < 0)
+		return rc;
+	if ((rc = ho_rank_take(db, p, h, q, busy)) < 0)
+		return rc;
+	if (!q->ranking && !make_first)
+		return 0;
+	if (!q->ranking && (rc = ho_rank_now(db, p, h, q)) < 0)
+		return rc;
+	if (q->count - q->base < every)
+		return 0;
+	if (h->worker_off)
+		return ho_rank_now(db, p, h, q);
+	if ((rc = ho_rank_ask(db, p, h, q)) < 0)
+		return rc;
+	*busy = ho_worker_busy(h->worker, q->reviewer);
+	return 0;
+}
+
+/*
  * The next citation of reviewer's ranking (queue q) that nobody has yet,
  * into *out (SIZE_MAX: none left in the head), the ranking it comes from
  * into *ranking.
@@ -642,19 +673,11 @@ static int ho_rank_ask(struct lsr_db *db, const struct protocol *p, struct scree
 static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 			  struct ho_stage *s, struct ho_queue *q, size_t *out, int64_t *ranking)
 {
-	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
 	int busy, rc;
 
 	*out = SIZE_MAX;
 	*ranking = 0;
-	if (!q->rank_known && (rc = ho_rank_load(db, q)) < 0)
-		return rc;
-	if ((rc = ho_rank_take(db, p, h, q, &busy)) < 0)
-		return rc;
-	if (!q->ranking && (rc = ho_rank_now(db, p, h, q)) < 0)
-		return rc;
-	if (q->count - q->base >= every &&
-	    (rc = h->worker_off ? ho_rank_now(db, p, h, q) : ho_rank_ask(db, p, h, q)) < 0)
+	if ((rc = ho_rank_due(db, p, h, q, 1, &busy)) < 0)
 		return rc;
 	if ((rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
 		return rc;
@@ -1021,9 +1044,7 @@ int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct s
 	if ((rc = ho_fresh(db, h)) < 0 || (rc = ho_reviewer(s, reviewer, &k)) < 0)
 		return rc;
 	q = &s->q[k];
-	if (!q->rank_known && (rc = ho_rank_load(db, q)) < 0)
-		return rc;
-	if ((rc = ho_rank_take(db, p, h, q, &busy)) < 0)
+	if ((rc = ho_rank_due(db, p, h, q, 0, &busy)) < 0)
 		return rc;
 	*ranking = q->ranking;
 	*retraining = busy;

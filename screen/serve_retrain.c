@@ -254,6 +254,19 @@ void ho_worker_take(struct ho_worker *w, const char *reviewer, struct screen_ran
 	pthread_mutex_unlock(&w->mu);
 }
 
+int ho_worker_busy(struct ho_worker *w, const char *reviewer)
+{
+	size_t i;
+	int busy;
+
+	pthread_mutex_lock(&w->mu);
+	i = slot_find(w, reviewer);
+	busy = i != SIZE_MAX && (w->slots[i].state == SLOT_QUEUED ||
+				 w->slots[i].state == SLOT_RUNNING);
+	pthread_mutex_unlock(&w->mu);
+	return busy;
+}
+
 void ho_worker_stats(struct ho_worker *w, long *made, double *last_ms, double *total_ms)
 {
 	pthread_mutex_lock(&w->mu);

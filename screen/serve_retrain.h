@@ -49,6 +49,9 @@ int ho_worker_ask(struct ho_worker *w, const char *reviewer);
 void ho_worker_take(struct ho_worker *w, const char *reviewer, struct screen_ranking_job **out,
 		    int *busy, const char **err);
 
+/* Is a ranking of reviewer queued or being made? */
+int ho_worker_busy(struct ho_worker *w, const char *reviewer);
+
 /* Rankings made so far, and the wall-clock milliseconds of the last one
  * and of all (the benchmark prints them). */
 void ho_worker_stats(struct ho_worker *w, long *made, double *last_ms, double *total_ms);

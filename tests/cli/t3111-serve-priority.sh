@@ -96,10 +96,26 @@ same "$(cut -d' ' -f1 alice2.log | tr '\n' ' ')" "$want"
 same "$(grep -c include alice2.log)" "4"
 # those four came from the ranking just made, without retraining
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'")" "$nrank"
-# the fifth decision since it is due: the next hand-out retrains, once
+# four decisions later it is due: the next hand-out asks the worker for a
+# new ranking and comes, without waiting for it, from the one in use
+# (t3115 holds the worker back to show it); the worker's ranking is taken
+# by a later request, once
+nd=$(($(wc -l < alice.log) + 4))
 decide alice >> alice2.log || fail "alice was handed nothing"
+same "$(sql rev/review.db "SELECT ranking_id FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1")" \
+     "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice' AND id <= (SELECT max(ranking_id) FROM screen_rank_handouts WHERE reviewer = 'alice')")"
+k=0
+while [ $k -lt 600 ]; do
+	api alice GET /api/me
+	[ "$(jq -r '.ranking.retraining' "$BODY_FILE")" = false ] && break
+	sleep 0.1
+	k=$((k + 1))
+done
+jqcheck "$BODY_FILE" '.ranking.retraining' 'false'
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'")" "$((nrank + 1))"
-same "$(sql rev/review.db "SELECT ranking_id = (SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice') FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1")" "1"
+same "$(jq -r .ranking.id "$BODY_FILE")" "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice'")"
+# made after (at least) the decisions it was due after
+same "$(sql rev/review.db "SELECT decisions >= $nd FROM screen_rankings WHERE reviewer = 'alice' ORDER BY id DESC LIMIT 1")" "1"
 
 # ---- bob completes alice's pairs first, then goes by his own ranking -----
 nalice=$(sql rev/review.db "SELECT count(*) FROM screen_assignments WHERE reviewer = 'alice'")
