@@ -40,3 +40,24 @@ fillr() {
 		{ OFS = ","; inc = ($2 ~ /mesenchymal/); if (contrary != "") inc = !inc
 		  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' "$1" > "$2"
 }
+
+serve_priority_review() {
+	run 0 lsr init "$1"
+	gen 15 45 1 > "$1/pm.nbib"
+	cat > "$1/protocol.yaml" <<'EOF2'
+lsr_protocol: 1
+title: serve priority test
+sources:
+  - name: PubMed
+screening:
+  reviewers: 2
+  order: priority
+  priority:
+    retrain_every: 4
+  reasons:
+    - {code: off-topic, stage: title-abstract}
+    - {code: abstract-only, stage: full-text}
+EOF2
+	run 0 lsr -C "$1" import "$1/pm.nbib" --source PubMed
+	run 0 lsr -C "$1" dedup
+}

@@ -12,24 +12,7 @@
 . "$(dirname "$0")/priority-lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-gen 15 45 1 > rev/pm.nbib
-cat > rev/protocol.yaml <<'EOF2'
-lsr_protocol: 1
-title: serve priority test
-sources:
-  - name: PubMed
-screening:
-  reviewers: 2
-  order: priority
-  priority:
-    retrain_every: 4
-  reasons:
-    - {code: off-topic, stage: title-abstract}
-    - {code: abstract-only, stage: full-text}
-EOF2
-run 0 lsr -C rev import rev/pm.nbib --source PubMed
-run 0 lsr -C rev dedup
+serve_priority_review rev
 same "$(sql rev/review.db 'SELECT count(*) FROM live_citations')" "60"
 
 serve_start rev

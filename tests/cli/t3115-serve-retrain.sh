@@ -14,24 +14,7 @@
 . "$(dirname "$0")/priority-lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-gen 15 45 1 > rev/pm.nbib
-cat > rev/protocol.yaml <<'EOF2'
-lsr_protocol: 1
-title: serve retraining test
-sources:
-  - name: PubMed
-screening:
-  reviewers: 2
-  order: priority
-  priority:
-    retrain_every: 4
-  reasons:
-    - {code: off-topic, stage: title-abstract}
-    - {code: abstract-only, stage: full-text}
-EOF2
-run 0 lsr -C rev import rev/pm.nbib --source PubMed
-run 0 lsr -C rev dedup
+serve_priority_review rev
 
 GATE=$TMP/gate
 LSR_TEST_RETRAIN_GATE=$GATE
