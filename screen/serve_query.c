@@ -623,12 +623,12 @@ static int ho_rank_ask(struct lsr_db *db, const struct protocol *p, struct scree
 
 /*
  * q's ranking brought up to date: read from the database when the queue
- * is new, a ranking the worker finished taken, the reviewer's first one
- * made here (make_first), a due one asked of the worker (made here
- * without a worker).  *busy: the worker is making one for q.
+ * is new, a ranking the worker finished taken, a due one (or the
+ * reviewer's first) asked of the worker (made here without a worker).
+ * *busy: the worker is making one for q.
  */
 static int ho_rank_due(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-		       struct ho_queue *q, int make_first, int *busy)
+		       struct ho_queue *q, int *busy)
 {
 	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
 	int rc;
@@ -638,11 +638,7 @@ static int ho_rank_due(struct lsr_db *db, const struct protocol *p, struct scree
 		return rc;
 	if ((rc = ho_rank_take(db, p, h, q, busy)) < 0)
 		return rc;
-	if (!q->ranking && !make_first)
-		return 0;
-	if (!q->ranking && (rc = ho_rank_now(db, p, h, q)) < 0)
-		return rc;
-	if (q->count - q->base < every)
+	if (q->ranking && q->count - q->base < every)
 		return 0;
 	if (h->worker_off)
 		return ho_rank_now(db, p, h, q);
@@ -665,10 +661,10 @@ static int ho_rank_due(struct lsr_db *db, const struct protocol *p, struct scree
  * and thread of its own; meanwhile the reviewer is handed the citations
  * of the ranking in use, and the first request after the worker is done
  * stores the new ranking and hands out from it.  Each hand-out records
- * the ranking it came from.  A reviewer's very first ranking is made in
- * the request (there is none to hand out from before it); when the head
- * of the ranking in use holds nothing left, a new one is asked and the
- * seed's order goes on until it comes.
+ * the ranking it came from.  Until a reviewer's first ranking comes (it
+ * is asked at their first request, GET /api/me at login), and when the
+ * head of the ranking in use holds nothing left (a new one is asked),
+ * the seed's order goes on, recorded as no ranking's.
  */
 static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 			  struct ho_stage *s, struct ho_queue *q, size_t *out, int64_t *ranking)
@@ -677,12 +673,13 @@ static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct sc
 
 	*out = SIZE_MAX;
 	*ranking = 0;
-	if ((rc = ho_rank_due(db, p, h, q, 1, &busy)) < 0)
+	if ((rc = ho_rank_due(db, p, h, q, &busy)) < 0)
 		return rc;
-	if ((rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
+	if (q->ranking && (rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
 		return rc;
 	if (*out == SIZE_MAX && h->worker_off) {
-		/* the head is used up: without a worker, a new ranking now */
+		/* the head is used up (or there was none): without a worker, a
+		 * new ranking now */
 		if ((rc = ho_rank_now(db, p, h, q)) < 0 ||
 		    (rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
 			return rc;
@@ -691,7 +688,8 @@ static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct sc
 		*ranking = q->ranking;
 		return 0;
 	}
-	/* the head is used up: a new ranking, the seed's order until it comes */
+	/* the head is used up, or the reviewer has no ranking yet: a new
+	 * one, the seed's order until it comes */
 	return busy ? 0 : ho_rank_ask(db, p, h, q);
 }
 
@@ -1044,11 +1042,11 @@ int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct s
 	if ((rc = ho_fresh(db, h)) < 0 || (rc = ho_reviewer(s, reviewer, &k)) < 0)
 		return rc;
 	q = &s->q[k];
-	if ((rc = ho_rank_due(db, p, h, q, 0, &busy)) < 0)
+	if ((rc = ho_rank_due(db, p, h, q, &busy)) < 0)
 		return rc;
 	*ranking = q->ranking;
 	*retraining = busy;
-	return 0;
+	return 1;
 }
 
 void screen_handout_worker_stats(struct screen_handout *h, long *made, double *last_ms,

@@ -52,7 +52,8 @@ void screen_handout_decided(struct screen_handout *h, const char *stage, const c
  * With screening.order: priority, reviewer's ranking in use at
  * title-abstract into *ranking (0: none yet) and whether a new one is
  * being made (*retraining); a new one the worker finished is taken (and
- * stored) first.  Both 0 in random order.
+ * stored) first, one that is due (or the first) asked.  Returns 1; 0 in
+ * random order (both outputs 0).
  */
 int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 			   const char *reviewer, int64_t *ranking, int *retraining);
@@ -71,8 +72,8 @@ void screen_handout_worker_stats(struct screen_handout *h, long *made, double *l
  * priority, at title-abstract, the citations nobody has yet come in the
  * reviewer's own ranking, each hand-out recorded (screen_rank_handout)
  * with its assignment and the ranking it came from; a ranking that is due
- * is made by the worker while the one in use goes on serving (only a
- * reviewer's first ranking is made inside the request).
+ * is made by the worker while the one in use goes on serving (before a
+ * reviewer's first ranking comes, the seed's order).
  */
 int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 		      const char *stage, const char *reviewer, int64_t *out);

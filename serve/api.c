@@ -74,15 +74,15 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 {
 	const char *stage = stage_or_default(r->stage);
 	int64_t assigned = 0, done = 0, ranking = 0;
-	int retraining = 0, rc;
+	int retraining = 0, prio, rc;
 	json_t *hl, *o;
 
 	if (!is_stage(stage))
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
 	if ((rc = screen_serve_progress(s->db, s->handout, stage, r->acct->name, &assigned,
 					&done)) < 0 ||
-	    (rc = screen_handout_ranking(s->db, s->p, s->handout, r->acct->name, &ranking,
-					 &retraining)) < 0 ||
+	    (rc = prio = screen_handout_ranking(s->db, s->p, s->handout, r->acct->name,
+						&ranking, &retraining)) < 0 ||
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
 		return from_error(status, body, rc);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
@@ -93,8 +93,9 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 		      screen_serve_reason_required(s->p, stage), "highlights", hl);
 	/* priority order: the account's own ranking (trained on its own
 	 * decisions and resolutions only) and whether a new one is coming */
-	if (o && ranking)
-		json_object_set_new(o, "ranking", json_pack("{s:I,s:b}", "id", (json_int_t)ranking,
+	if (o && prio)
+		json_object_set_new(o, "ranking", json_pack("{s:o,s:b}", "id", ranking
+							    ? json_integer(ranking) : json_null(),
 							    "retraining", retraining));
 	return answer(status, body, 200, o);
 }

@@ -61,3 +61,17 @@ EOF2
 	run 0 lsr -C "$1" import "$1/pm.nbib" --source PubMed
 	run 0 lsr -C "$1" dedup
 }
+
+wait_ranking() {
+	wr=0
+	while [ $wr -lt 1200 ]; do
+		api "$1" GET /api/me
+		if [ "$(jq -r '.ranking.retraining' "$BODY_FILE")" = false ] &&
+		   [ "$(jq -r '.ranking.id' "$BODY_FILE")" != null ]; then
+			return 0
+		fi
+		sleep 0.1
+		wr=$((wr + 1))
+	done
+	fail "no ranking of $1 came"
+}

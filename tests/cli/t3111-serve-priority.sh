@@ -18,6 +18,9 @@ same "$(sql rev/review.db 'SELECT count(*) FROM live_citations')" "60"
 serve_start rev
 serve_login rev alice
 serve_login rev bob
+# their first rankings, asked at login (GET /api/me), made by the worker
+wait_ranking alice
+wait_ranking bob
 
 # the oracle: the stem-cell titles are the includes
 decide() { # NAME: take the next citation, decide it as the oracle; echo "ID VERDICT"
@@ -87,14 +90,7 @@ nd=$(($(wc -l < alice.log) + 4))
 decide alice >> alice2.log || fail "alice was handed nothing"
 same "$(sql rev/review.db "SELECT ranking_id FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1")" \
      "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice' AND id <= (SELECT max(ranking_id) FROM screen_rank_handouts WHERE reviewer = 'alice')")"
-k=0
-while [ $k -lt 600 ]; do
-	api alice GET /api/me
-	[ "$(jq -r '.ranking.retraining' "$BODY_FILE")" = false ] && break
-	sleep 0.1
-	k=$((k + 1))
-done
-jqcheck "$BODY_FILE" '.ranking.retraining' 'false'
+wait_ranking alice
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'")" "$((nrank + 1))"
 same "$(jq -r .ranking.id "$BODY_FILE")" "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice'")"
 # made after (at least) the decisions it was due after

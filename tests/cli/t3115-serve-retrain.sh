@@ -5,7 +5,8 @@
 # before each ranking and removes it when done), so the test sees, with
 # no timing: the request that makes the ranking due answers from the
 # ranking in use (it would hang here otherwise), the next hand-outs too
-# and each records that ranking; once the worker is done, the next
+# and each records that ranking (before the first ranking, the seed's
+# order, recorded as no ranking's); once the worker is done, the next
 # request takes its ranking, which is the one 'lsr screen rank' makes of
 # the same decisions, and the hand-outs follow it; an arbiter's
 # resolution through the server counts toward the next ranking.
@@ -48,7 +49,25 @@ open_gate() { # let the worker make one ranking; wait until it is made
 	[ ! -e "$GATE" ] || fail "the worker made no ranking"
 }
 
-# ---- the first ranking is made in the request (there is none to use) -----
+# ---- the first ranking: asked at login, made by the worker ---------------
+api alice GET /api/me
+jqcheck "$BODY_FILE" '.ranking' '{"id":null,"retraining":true}'
+# meanwhile the seed's order, recorded as no ranking's hand-out
+id0=$(next_id alice)
+[ -n "$id0" ] || fail "alice was handed nothing"
+same "$(sql rev/review.db "SELECT count(*) FROM screen_rank_handouts")" "0"
+same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments WHERE reviewer = 'alice'")" "1"
+decide_as alice "$id0" "$(verdict_of "$id0")"
+# the worker takes them in the order asked: alice's, bob's, arb's (each
+# account's first GET /api/me, at login)
+open_gate
+open_gate
+open_gate
+api alice GET /api/me
+jqcheck "$BODY_FILE" '.ranking.retraining' 'false'
+same "$(jq -r .ranking.id "$BODY_FILE")" "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice'")"
+# made after alice's one decision
+same "$(sql rev/review.db "SELECT decisions FROM screen_rankings WHERE reviewer = 'alice'")" "1"
 for j in 1 2 3 4; do
 	id=$(next_id alice)
 	[ -n "$id" ] || fail "alice was handed nothing"
@@ -62,7 +81,7 @@ same "$(alice_rankings)" "1"
 r1=$(sql rev/review.db "SELECT id FROM screen_rankings WHERE reviewer = 'alice'")
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rank_handouts WHERE reviewer = 'alice' AND ranking_id = $r1")" "4"
 
-# ---- four decisions: due; the request answers without waiting -----------
+# ---- four decisions more: due; the request answers without waiting -------
 id5=$(next_id alice)
 [ -n "$id5" ] || fail "alice was handed nothing"
 same "$(last_handout)" "$id5 $r1"
@@ -83,8 +102,8 @@ r2=$(jq -r .ranking.id "$BODY_FILE")
 jqcheck "$BODY_FILE" '.ranking.retraining' 'false'
 same "$(sql rev/review.db "SELECT id FROM screen_rankings WHERE reviewer = 'alice' ORDER BY id DESC LIMIT 1")" "$r2"
 [ "$r2" != "$r1" ] || fail "the worker's ranking was not taken"
-# made of alice's five decisions (the sixth citation is handed, undecided)
-same "$(sql rev/review.db "SELECT decisions || ' ' || labelled FROM screen_rankings WHERE id = $r2")" "5 5"
+# made of alice's six decisions (the seventh citation is handed, undecided)
+same "$(sql rev/review.db "SELECT decisions || ' ' || labelled FROM screen_rankings WHERE id = $r2")" "6 6"
 # the order 'lsr screen rank' makes of the same decisions, byte for byte
 run 0 lsr -C rev screen rank --reviewer alice --seed 0 --top 200 --json
 same "$(jq -r .inputs_hash "$OUT")" "$(sql rev/review.db "SELECT inputs_hash FROM screen_rankings WHERE id = $r2")"
@@ -105,7 +124,7 @@ done
 same "$seen" "$expect"
 
 # ---- an arbiter's resolution counts toward the next ranking --------------
-# alice: 8 decisions, her ranking made after 5: not due yet
+# alice: 9 decisions, her ranking made after 6: not due yet
 api alice GET /api/me
 jqcheck "$BODY_FILE" '.ranking' "{\"id\":$r3,\"retraining\":false}"
 # bob completes a pair of alice's and disagrees: a conflict
@@ -121,7 +140,7 @@ else
 	api arb POST /api/resolve "{\"citation\": $x, \"verdict\": \"exclude\", \"reason\": \"off-topic\"}"
 fi
 same "$CODE" "200"
-# the ninth decision toward alice's ranking: due, asked of the worker
+# the tenth decision toward alice's ranking: due, asked of the worker
 api alice GET /api/me
 jqcheck "$BODY_FILE" '.ranking' "{\"id\":$r3,\"retraining\":true}"
 open_gate
@@ -129,8 +148,8 @@ api alice GET /api/me
 jqcheck "$BODY_FILE" '.ranking.retraining' 'false'
 r4=$(jq -r .ranking.id "$BODY_FILE")
 [ "$r4" != "$r3" ] || fail "no new ranking after the resolution"
-same "$(sql rev/review.db "SELECT decisions FROM screen_rankings WHERE id = $r4")" "9"
-same "$(sql rev/review.db "SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract' AND (reviewer = 'alice' OR kind = 'resolution')")" "9"
+same "$(sql rev/review.db "SELECT decisions FROM screen_rankings WHERE id = $r4")" "10"
+same "$(sql rev/review.db "SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract' AND (reviewer = 'alice' OR kind = 'resolution')")" "10"
 
 # nothing handed out twice, and pairs only
 same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments GROUP BY citation_id, reviewer HAVING count(*) > 1")" ""
