@@ -1138,12 +1138,24 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
-/* The reviewer's decided citations at a stage, each with its first and
- * current decision: what screen_serve_history walks. */
-#define HISTORY_MINE \
-	"WITH mine AS (SELECT citation_id, min(id) AS first, max(id) AS last" \
-	" FROM screen_decisions WHERE kind = 'review' AND reviewer = ?1 AND stage = ?2" \
-	" GROUP BY citation_id) "
+/*
+ * What screen_serve_history walks: the reviewer's review decisions at a
+ * stage that are the first of theirs on their citation, by id (the index
+ * of migration 0019 walks them in that order; re-deciding a citation adds
+ * a decision that is not a first, so it does not move), each answered
+ * with the reviewer's current decision on that citation.
+ */
+#define HISTORY_FIRSTS(bound, order) \
+	"SELECT d.citation_id FROM screen_decisions d" \
+	" WHERE d.reviewer = ?1 AND d.stage = ?2 AND d.kind = 'review' AND " bound \
+	" AND NOT EXISTS (SELECT 1 FROM screen_decisions x WHERE x.citation_id = d.citation_id" \
+	"   AND x.stage = d.stage AND x.kind = 'review' AND x.reviewer = d.reviewer AND x.id < d.id)" \
+	" ORDER BY d.id " order " LIMIT 1"
+#define HISTORY_ANSWER(first) \
+	"SELECT c.citation_id, c.verdict, c.reason, c.note, c.id FROM (" first ") f" \
+	" JOIN screen_decisions c ON c.id = (SELECT max(y.id) FROM screen_decisions y" \
+	"   WHERE y.citation_id = f.citation_id AND y.stage = ?2 AND y.kind = 'review'" \
+	"   AND y.reviewer = ?1)"
 
 /* A text column as a JSON string, or null. */
 static json_t *text_col(sqlite3_stmt *st, int col)
@@ -1153,11 +1165,13 @@ static json_t *text_col(sqlite3_stmt *st, int col)
 	return t ? json_string(t) : json_null();
 }
 
+/* The id of reviewer's first decision on citation at stage. */
 static int history_first(struct lsr_db *db, const char *stage, const char *reviewer,
 			 int64_t citation, int64_t *out)
 {
-	static const char sql[] = HISTORY_MINE
-		"SELECT first FROM mine WHERE citation_id = ?3";
+	static const char sql[] =
+		"SELECT min(id) FROM screen_decisions WHERE citation_id = ?3 AND stage = ?2"
+		" AND kind = 'review' AND reviewer = ?1";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 
@@ -1180,19 +1194,15 @@ static int history_first(struct lsr_db *db, const char *stage, const char *revie
 int screen_serve_history(struct lsr_db *db, const char *stage_in, const char *reviewer,
 			 int64_t before, int dir, json_t **out)
 {
-	static const char sql_prev[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last"
-		" WHERE ?3 = 0 OR m.first < ?3 ORDER BY m.first DESC LIMIT 1";
-	static const char sql_next[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last"
-		" WHERE m.first > ?3 ORDER BY m.first ASC LIMIT 1";
-	static const char sql_this[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last WHERE m.first = ?3";
+	/* (the bound on d.id is a range of the index; "?3 = 0 OR" would
+	 * walk from the newest every time) */
+	static const char sql_newest[] = HISTORY_ANSWER(HISTORY_FIRSTS("?3 = 0", "DESC"));
+	static const char sql_prev[] = HISTORY_ANSWER(HISTORY_FIRSTS("d.id < ?3", "DESC"));
+	static const char sql_next[] = HISTORY_ANSWER(HISTORY_FIRSTS("d.id > ?3", "ASC"));
+	static const char sql_this[] = HISTORY_ANSWER("SELECT citation_id FROM screen_decisions"
+						      " WHERE id = ?3");
 	const char *stage = scr_stage(stage_in);
-	const char *sql = dir > 0 ? sql_next : dir < 0 ? sql_prev : sql_this;
+	const char *sql = dir > 0 ? sql_next : dir == 0 ? sql_this : before ? sql_prev : sql_newest;
 	sqlite3_stmt *st;
 	int64_t first = 0;
 	int step, rc;
