@@ -270,12 +270,16 @@ static void *checkpoint_run(void *arg)
 	return NULL;
 }
 
+/* Between two requests of the priority run (a reviewer reads). */
+#define PAUSE_MS 20
+
 /* Two reviewers take turns: next citation (hand out + show), decide;
  * samples of next, decide, and decide + the next citation. */
 static int take_turns(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-		      const char *who[2], long pairs, double *first, struct samples *tnext,
-		      struct samples *tdec, struct samples *tboth)
+		      const char *who[2], long pairs, long pause_ms, double *first,
+		      struct samples *tnext, struct samples *tdec, struct samples *tboth)
 {
+	const struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
 	double t0, t1, t2, c0, c1, c2, pend_wall = -1, pend_cpu = 0;
 	int64_t id;
 	json_t *c;
@@ -311,6 +315,8 @@ static int take_turns(struct lsr_db *db, const struct protocol *p, struct screen
 		samples_add(tdec, t2 - t1, c2 - c1);
 		pend_wall = t2 - t1;
 		pend_cpu = c2 - c1;
+		if (pause_ms)
+			nanosleep(&pause, NULL);   /* a reviewer reads between requests */
 	}
 	return 0;
 }
@@ -335,9 +341,9 @@ static int in_process(const char *rev, long pairs, long ppairs)
 	int rc = -1;
 
 	if (fmt(path, sizeof(path), "%s/review.db", rev) < 0 ||
-	    samples_init(&tnext, (size_t)(pairs > ppairs ? pairs : ppairs) * 2) < 0 ||
-	    samples_init(&tdec, (size_t)(pairs > ppairs ? pairs : ppairs) * 2) < 0 ||
-	    samples_init(&tboth, (size_t)(pairs > ppairs ? pairs : ppairs) * 2) < 0 ||
+	    samples_init(&tnext, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
+	    samples_init(&tdec, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
+	    samples_init(&tboth, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
 	    db_open(&db, path, 0) < 0 ||
 	    fmt(path, sizeof(path), "%s/protocol.yaml", rev) < 0)
 		goto out;
@@ -356,7 +362,7 @@ static int in_process(const char *rev, long pairs, long ppairs)
 	printf("in process (%s, 2 reviewers taking turns)\n", rev);
 	printf("%-38s %.1f ms (CPU %.1f ms)\n", "build the hand-out order (server start)",
 	       now_ms() - t0, cpu_ms() - c0);
-	if (take_turns(db, p, h, who, pairs, &first, &tnext, &tdec, &tboth) < 0)
+	if (take_turns(db, p, h, who, pairs, 0, &first, &tnext, &tdec, &tboth) < 0)
 		goto out;
 	printf("%-38s %.1f ms\n", "first hand-out", first);
 	samples_report("next citation (hand out + show)", &tnext);
@@ -378,16 +384,27 @@ static int in_process(const char *rev, long pairs, long ppairs)
 	snprintf(pb, sizeof(pb), "prio-b-%ld", (long)getpid());
 	tnext.n = tdec.n = tboth.n = 0;
 	t0 = now_ms();
-	if (take_turns(db, p, h, pwho, ppairs, &first, &tnext, &tdec, &tboth) < 0)
+	/* a reviewer every 20 ms each, until the worker has made (and the
+	 * server taken) two rankings after the first ones, or 20 minutes */
+	if (take_turns(db, p, h, pwho, ppairs, PAUSE_MS, &first, &tnext, &tdec, &tboth) < 0)
 		goto out;
+	for (;;) {
+		double f2;
+
+		screen_handout_worker_stats(h, &made, &last_ms, &total_ms);
+		if (made >= 4 || now_ms() - t0 > 20 * 60e3)
+			break;
+		if (take_turns(db, p, h, pwho, 10, PAUSE_MS, &f2, &tnext, &tdec, &tboth) < 0)
+			goto out;
+	}
 	screen_handout_worker_stats(h, &made, &last_ms, &total_ms);
 	printf("\npriority order (retrain_every 10, the worker retraining beside the requests;"
-	       " %.1f s)\n", (now_ms() - t0) / 1e3);
-	printf("%-38s %.1f ms\n", "first hand-out (first ranking, prior)", first);
+	       " %.1f s, %ld ms between requests)\n", (now_ms() - t0) / 1e3, (long)PAUSE_MS);
+	printf("%-38s %.1f ms\n", "first hand-out (no ranking yet)", first);
 	samples_report("next citation (hand out + show)", &tnext);
 	samples_report("decide", &tdec);
 	samples_report("decide + next citation", &tboth);
-	printf("%-38s %ld rankings taken, %.0f ms each on average (wall, worker thread)\n",
+	printf("%-38s %ld made, %.0f ms each on average (wall, worker thread)\n",
 	       "rankings made by the worker", made, made ? total_ms / (double)made : 0.0);
 	/* the retraining time itself: one ranking alone */
 	t0 = now_ms();
@@ -402,7 +419,7 @@ static int in_process(const char *rev, long pairs, long ppairs)
 	/* for comparison: retraining inside the request that finds it due */
 	screen_handout_set_worker(h, 0);
 	tnext.n = tdec.n = tboth.n = 0;
-	if (take_turns(db, p, h, pwho, 15, &first, &tnext, &tdec, &tboth) < 0)
+	if (take_turns(db, p, h, pwho, 15, 0, &first, &tnext, &tdec, &tboth) < 0)
 		goto out;
 	samples_report("without the worker: decide + next", &tboth);
 	rc = 0;

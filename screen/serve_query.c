@@ -745,7 +745,10 @@ int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct scre
 {
 	int rc;
 
-	if ((rc = ho_fresh(db, h)) < 0)
+	/* the server reads through a memory map: the scans of the review
+	 * (this order, the worker's rankings) copy no pages from the kernel */
+	if ((rc = db_exec(db, "PRAGMA mmap_size = " HO_MMAP_SIZE)) < 0 ||
+	    (rc = ho_fresh(db, h)) < 0)
 		return rc;
 	return h->st[0].built ? 0 : ho_build(db, p, h, &h->st[0], SCREEN_STAGE_TA);
 }

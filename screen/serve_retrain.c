@@ -100,7 +100,8 @@ static int make(struct ho_worker *w, const char *reviewer, struct screen_ranking
 	int rc;
 
 	*out = NULL;
-	if (!w->db && (rc = db_open(&w->db, w->path, 0)) < 0)
+	if (!w->db && ((rc = db_open(&w->db, w->path, 0)) < 0 ||
+		       (rc = db_exec(w->db, "PRAGMA mmap_size = " HO_MMAP_SIZE)) < 0))
 		return rc;
 	if ((rc = db_exec(w->db, "BEGIN")) < 0)
 		return rc;

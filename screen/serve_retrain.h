@@ -26,6 +26,11 @@
 
 #include <stdint.h>
 
+/* The memory map of the server's connections (PRAGMA mmap_size, 1 GiB):
+ * its scans of the review (the hand-out order, the rankings' texts) copy
+ * no pages from the kernel. */
+#define HO_MMAP_SIZE "1073741824"
+
 struct protocol;
 struct screen_ranking_job;
 struct ho_worker;
