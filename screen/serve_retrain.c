@@ -78,7 +78,7 @@ static size_t slot_next(const struct ho_worker *w)
 /* The test gate: wait until the file exists (or the worker stops). */
 static int gate_wait(struct ho_worker *w)
 {
-	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	const struct timespec tick = { 0, 20L * 1000 * 1000 };
 	int stop;
 
 	for (;;) {
