@@ -557,9 +557,9 @@ static int ho_rank_load(struct lsr_db *db, struct ho_queue *q)
 }
 
 /* Store job (a ranking made on the worker's connection or here) on the
- * request's connection and hand out from it. */
-static int ho_rank_store(struct lsr_db *db, const struct protocol *p, struct ho_queue *q,
-			 struct screen_ranking_job *job)
+ * request's connection and hand out from it; the worker frees it. */
+static int ho_rank_store(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			 struct ho_queue *q, struct screen_ranking_job *job)
 {
 	int64_t id = 0;
 	int rc = screen_ranking_job_store(db, p, job, &id);
@@ -568,7 +568,10 @@ static int ho_rank_store(struct lsr_db *db, const struct protocol *p, struct ho_
 		q->ranking = id;
 		q->base = screen_ranking_job_decisions(job);
 	}
-	screen_ranking_job_free(job);
+	if (h->worker)
+		ho_worker_dispose(h->worker, job);
+	else
+		screen_ranking_job_free(job);
 	return rc;
 }
 
@@ -588,10 +591,10 @@ static int ho_rank_take(struct lsr_db *db, const struct protocol *p, struct scre
 	if (!job)
 		return 0;   /* a failed ranking: the one in use goes on serving */
 	if (q->ranking && screen_ranking_job_decisions(job) < q->base) {
-		screen_ranking_job_free(job);
+		ho_worker_dispose(h->worker, job);
 		return 0;
 	}
-	return ho_rank_store(db, p, q, job);
+	return ho_rank_store(db, p, h, q, job);
 }
 
 /* A new ranking of q's reviewer made in the request (its first one, or
@@ -602,7 +605,7 @@ static int ho_rank_now(struct lsr_db *db, const struct protocol *p, struct scree
 	struct screen_ranking_job *job;
 	int rc = screen_ranking_compute(&job, db, q->reviewer, h->seed);
 
-	return rc < 0 ? rc : ho_rank_store(db, p, q, job);
+	return rc < 0 ? rc : ho_rank_store(db, p, h, q, job);
 }
 
 /* Ask for a new ranking of q's reviewer, once per decision count. */

@@ -17,6 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Rankings waiting to be freed by the worker (more are freed by the
+ * request that is done with them). */
+#define TRASH_MAX 8
+
 enum slot_state { SLOT_IDLE = 0, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
 
 /* One reviewer's ranking: asked, being made, or made and not yet taken. */
@@ -41,6 +45,8 @@ struct ho_worker {
 	size_t nslots, aslots;
 	uint64_t asks;
 	struct lsr_db *db;               /* the worker's own connection */
+	struct screen_ranking_job *trash[TRASH_MAX];  /* stored rankings to free */
+	size_t ntrash;
 	char taken_err[LSR_ERRMSG_MAX];  /* ho_worker_take's *err */
 	long made;
 	double last_ms, total_ms;
@@ -123,10 +129,17 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->stop && (i = slot_next(w)) == SIZE_MAX)
+		while (!w->stop && !w->ntrash && (i = slot_next(w)) == SIZE_MAX)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->stop)
 			break;
+		if (w->ntrash) {
+			job = w->trash[--w->ntrash];
+			pthread_mutex_unlock(&w->mu);
+			screen_ranking_job_free(job);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
 		w->slots[i].state = SLOT_RUNNING;
 		name = xstrdup(w->slots[i].reviewer);
 		pthread_mutex_unlock(&w->mu);
@@ -197,6 +210,8 @@ void ho_worker_stop(struct ho_worker *w)
 		free(w->slots[i].reviewer);
 	}
 	free(w->slots);
+	for (size_t i = 0; i < w->ntrash; i++)
+		screen_ranking_job_free(w->trash[i]);
 	db_close(w->db);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
@@ -253,6 +268,23 @@ void ho_worker_take(struct ho_worker *w, const char *reviewer, struct screen_ran
 		*busy = w->slots[i].state != SLOT_IDLE;
 	}
 	pthread_mutex_unlock(&w->mu);
+}
+
+void ho_worker_dispose(struct ho_worker *w, struct screen_ranking_job *job)
+{
+	int queued = 0;
+
+	if (!job)
+		return;
+	pthread_mutex_lock(&w->mu);
+	if (w->ntrash < TRASH_MAX) {
+		w->trash[w->ntrash++] = job;
+		queued = 1;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (!queued)
+		screen_ranking_job_free(job);
 }
 
 int ho_worker_busy(struct ho_worker *w, const char *reviewer)

@@ -54,6 +54,11 @@ int ho_worker_ask(struct ho_worker *w, const char *reviewer);
 void ho_worker_take(struct ho_worker *w, const char *reviewer, struct screen_ranking_job **out,
 		    int *busy, const char **err);
 
+/* Free job (taken and stored) on the worker's thread: the features and
+ * texts of 100,000 citations take a request tens of milliseconds to free.
+ * (Freed here when the worker cannot queue it.) */
+void ho_worker_dispose(struct ho_worker *w, struct screen_ranking_job *job);
+
 /* Is a ranking of reviewer queued or being made? */
 int ho_worker_busy(struct ho_worker *w, const char *reviewer);
 
