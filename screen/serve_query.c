@@ -597,8 +597,8 @@ static int ho_rank_take(struct lsr_db *db, const struct protocol *p, struct scre
 	return ho_rank_store(db, p, h, q, job);
 }
 
-/* A new ranking of q's reviewer made in the request (its first one, or
- * without a worker), stored and handed out from. */
+/* A new ranking of q's reviewer made in the request (without a worker:
+ * screen_handout_set_worker), stored and handed out from. */
 static int ho_rank_now(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 		       struct ho_queue *q)
 {
