@@ -377,8 +377,9 @@ static int dedup_run(struct lsr_ctx *ctx, long long threads, const char *export_
 	}
 	/* with the export on stdout, the summary goes to stderr */
 	sum = export_path && !strcmp(export_path, "-") ? stderr : stdout;
-	fprintf(sum, "%lld records in %llu citations: %lld duplicates removed\n", (long long)grouped,
-		(unsigned long long)res.citations_live,
+	fprintf(sum, "%lld record%s in %llu citation%s: %lld duplicates removed\n", (long long)grouped,
+		grouped == 1 ? "" : "s", (unsigned long long)res.citations_live,
+		res.citations_live == 1 ? "" : "s",
 		(long long)grouped - (long long)res.citations_live);
 	fprintf(sum, "this run: %llu new records, %llu comparisons, %llu links, %llu new citations, %llu citations merged\n",
 		(unsigned long long)res.records_new, (unsigned long long)res.comparisons,

@@ -13,13 +13,14 @@
 #include "../util/csvtab.h"
 #include "../util/err.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *const show_usage[] = { "lsr grade [--update N] [--json | --csv]", NULL };
 static const char *const set_usage[] = {
-	"lsr grade set OUTCOME --domain D --rating 0|-1|-2 [--why TEXT]", NULL
+	"lsr grade set OUTCOME --domain D --rating N [--why TEXT]", NULL
 };
 
 enum { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -45,8 +46,10 @@ static void print_text(const struct grade_outcome *g)
 		printf("  %s\n", status_text(g->status));
 		return;
 	}
-	printf("  %s %.2f [%.2f, %.2f], k = %d, %.0f participants", g->measure, g->est, g->ci_lb,
-	       g->ci_ub, g->k, g->participants);
+	printf("  %s %.2f [%.2f, %.2f], k = %d", g->measure, g->est, g->ci_lb, g->ci_ub, g->k);
+	if (g->studies > g->k)
+		printf(" (%d more not estimable)", g->studies - g->k);
+	printf(", %.0f participants", g->participants);
 	if (isfinite(g->events))
 		printf(", %.0f events", g->events);
 	printf("\n  certainty: %s %s (starts %s: %s)\n", grade_certainty_symbols(g->certainty),
@@ -54,7 +57,8 @@ static void print_text(const struct grade_outcome *g)
 	for (int d = 0; d < GRADE_NDOMAINS; d++) {
 		const struct grade_rating *x = &g->d[d];
 
-		printf("  %-17s %2d  ", grade_domain_title((enum grade_domain)d), x->rating);
+		printf(x->rating > 0 ? "  %-21s %+2d  " : "  %-21s %2d  ",
+		       grade_domain_title((enum grade_domain)d), x->rating);
 		if (!grade_domain_suggested((enum grade_domain)d))
 			printf("%s", x->rated ? "team" : "not rated by the team (lsr does not rate it)");
 		else if (x->rated)
@@ -88,7 +92,7 @@ static void print_csv_header(void)
 {
 	printf("outcome,label,analysis,status,measure,k,participants,events,estimate,ci_lb,ci_ub,"
 	       "certainty,certainty_word,risk_of_bias,inconsistency,indirectness,imprecision,"
-	       "publication_bias,assumed_per_1000,corresponding_per_1000,corresponding_ci_lb,"
+	       "publication_bias,large_effect,dose_response,plausible_confounding,assumed_per_1000,corresponding_per_1000,corresponding_ci_lb,"
 	       "corresponding_ci_ub\n");
 }
 
@@ -181,31 +185,33 @@ static int grade_show(int argc, const char **argv, struct lsr_ctx *ctx)
 static int grade_set(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *domain = NULL, *why = NULL;
-	long long rating = 1;
+	long long rating = LLONG_MIN;
 	struct opt opts[] = {
-		OPT_STRING(0, "domain", &domain, "D", "risk-of-bias, inconsistency, indirectness, imprecision or publication-bias"),
-		OPT_INT(0, "rating", &rating, "0|-1|-2", "levels to rate down by"),
+		OPT_STRING(0, "domain", &domain, "D", "risk-of-bias, inconsistency, indirectness, imprecision, publication-bias (rating down); large-effect, dose-response, plausible-confounding (rating up)"),
+		OPT_INT(0, "rating", &rating, "N", "0, -1 or -2 levels down; 0, 1 or 2 up (large-effect), 0 or 1 (dose-response, plausible-confounding)"),
 		OPT_STRING(0, "why", &why, "TEXT", "the justification (needed to override lsr's suggestion)"),
 		OPT_END(),
 	};
 	const char **args;
 	enum grade_domain d;
-	int n = opt_parse(argc, argv, opts, set_usage, &args), rc, sug = 0;
+	int n = opt_parse(argc, argv, opts, set_usage, &args), rc, sug = 0, lo, hi;
 
 	if (n < 0 || n == OPT_HELP)
 		return n;
 	if (n != 1)
 		return lsr_error_set(LSR_EUSAGE, "set takes one OUTCOME");
-	if (!domain || rating == 1)
-		return lsr_error_set(LSR_EUSAGE, "set needs --domain D and --rating 0|-1|-2");
-	if (rating < -2 || rating > 0)
-		return lsr_error_set(LSR_EUSAGE, "--rating takes 0, -1 or -2, not %lld", rating);
+	if (!domain || rating == LLONG_MIN)
+		return lsr_error_set(LSR_EUSAGE, "set needs --domain D and --rating N");
 	if ((rc = grade_domain_parse(&d, domain)) < 0)
 		return rc;
+	grade_rating_range(d, &lo, &hi);
+	if (rating < lo || rating > hi)
+		return lsr_error_set(LSR_EUSAGE, "--rating of %s takes %s, not %lld", domain,
+				     grade_rating_choices(d), rating);
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
 	    (rc = grade_rating_set(&sug, ctx->db, ctx->protocol, args[0], d, (int)rating, why, -1)) < 0)
 		return rc;
-	if (sug <= 0)
+	if (sug != GRADE_NO_SUGGESTION)
 		out_done(ctx, "recorded %s of '%s': %lld (lsr suggests %d)", domain, args[0], rating, sug);
 	else
 		out_done(ctx, "recorded %s of '%s': %lld", domain, args[0], rating);

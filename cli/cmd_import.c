@@ -179,8 +179,8 @@ int cmd_import(int argc, const char **argv, struct lsr_ctx *ctx)
 			if ((rc = out_json_line(j)) < 0)
 				goto out;
 		} else {
-			printf("%s: %llu records from %s (%s) as run %lld\n", files[i],
-			       (unsigned long long)res.nrecords, source,
+			printf("%s: %llu record%s from %s (%s) as run %lld\n", files[i],
+			       (unsigned long long)res.nrecords, res.nrecords == 1 ? "" : "s", source,
 			       res.format == FETCH_FMT_AUTO ? "an empty file" : fetch_format_name(res.format),
 			       (long long)res.run_id);
 			if (res.ndeleted)

@@ -9,15 +9,17 @@
 
 #include <stdio.h>
 
-static const char *const report_usage[] = { "lsr report -o DIR [--update N]", NULL };
+static const char *const report_usage[] = { "lsr report -o DIR [--update N] [--[no-]png]", NULL };
 
 int cmd_report(int argc, const char **argv, struct lsr_ctx *ctx)
 {
 	const char *dir = NULL;
 	long long update = -1;
+	int png = REPORT_PNG_AUTO;
 	struct opt opts[] = {
 		OPT_STRING('o', "output", &dir, "DIR", "the directory to write index.html and the figures into"),
 		OPT_INT(0, "update", &update, "N", "the report of update N (default: the latest)"),
+		OPT_NEGBOOL(0, "png", &png, "each figure also as PNG by rsvg-convert (default: when it is on PATH)"),
 		OPT_END(),
 	};
 	const char **args;
@@ -31,7 +33,7 @@ int cmd_report(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "report needs -o DIR");
 	if (update < -1 || update > 1000000)
 		return lsr_error_set(LSR_EUSAGE, "--update takes an update number (0, 1, ...)");
-	if ((rc = report_write(ctx->db, ctx->protocol, (int)update, dir)) < 0)
+	if ((rc = report_write(ctx->db, ctx->protocol, (int)update, dir, png)) < 0)
 		return rc;
 	printf("report written: %s/index.html\n", dir);
 	return 0;

@@ -126,7 +126,7 @@ static int rob_sheet(int argc, const char **argv, struct lsr_ctx *ctx)
 	const char *study = NULL, *output = NULL, *outcome = NULL;
 	struct opt opts[] = {
 		OPT_STRING(0, "study", &study, "LABEL", "this study only"),
-		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: blocks for this outcome's results"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "this outcome's rows (RoB 2, RoB 1 per-outcome domains)"),
 		OPT_STRING('o', "output", &output, "FILE", "write FILE (default stdout)"),
 		OPT_END(),
 	};
@@ -212,7 +212,7 @@ static int rob_resolve(int argc, const char **argv, struct lsr_ctx *ctx)
 	const char *outcome = NULL, *timepoint = NULL;
 	struct opt opts[] = {
 		OPT_STRING(0, "study", &study, "LABEL", "the study"),
-		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: the result's outcome (default the whole study)"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "the result's outcome (default the whole study)"),
 		OPT_STRING(0, "timepoint", &timepoint, "T", "and its time point (rob2_per_timepoint)"),
 		OPT_STRING(0, "domain", &domain, "D", "the domain (or overall)"),
 		OPT_STRING(0, "judgement", &judgement, "J", "the consensus judgement"),
@@ -279,7 +279,7 @@ static int rob_plot_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_STRING(0, "traffic-light", &traffic, "FILE.svg", "the traffic-light grid"),
 		OPT_STRING(0, "summary", &summary, "FILE.svg", "the weighted summary bars"),
 		OPT_STRING(0, "weights", &weights, "FILE.csv", "study,weight rows (default 1 each)"),
-		OPT_STRING(0, "outcome", &outcome, "NAME", "RoB 2: the judgements of this outcome's results"),
+		OPT_STRING(0, "outcome", &outcome, "NAME", "the judgements that stand for this outcome"),
 		OPT_STRING(0, "timepoint", &timepoint, "T", "and of this time point (rob2_per_timepoint)"),
 		OPT_END(),
 	};

@@ -450,7 +450,7 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return out_json_doc(o);
 	ta = json_object_get(o, "title_abstract");
 	ft = json_object_get(o, "full_text");
-	printf("title-abstract: %lld citations, %lld screened by people: %lld included, %lld excluded (%lld by reviewers, %lld by automation), %lld pending, %lld in conflict\n",
+	printf("title-abstract: %lld citations, %lld for people to screen: %lld included, %lld excluded (%lld by reviewers, %lld by automation), %lld pending, %lld in conflict\n",
 	       jint(ta, "citations"), jint(ta, "screened"), jint(ta, "included"),
 	       jint(ta, "excluded"), jint(ta, "excluded_by_reviewers"),
 	       jint(ta, "excluded_by_automation"), jint(ta, "pending"), jint(ta, "conflicts"));
@@ -599,7 +599,7 @@ static int screen_fulltext(int argc, const char **argv, struct lsr_ctx *ctx)
 		OPT_END(),
 	};
 	const char **args;
-	int64_t id;
+	int64_t *ids;
 	int n = opt_parse(argc, argv, opts, fulltext_usage, &args), rc;
 
 	if (n < 0 || n == OPT_HELP)
@@ -635,16 +635,16 @@ static int screen_fulltext(int argc, const char **argv, struct lsr_ctx *ctx)
 	if (file && n != 1)
 		return lsr_error_set(LSR_EUSAGE, "--file names the full text of one citation, not %d", n);
 	/* several ids: all recorded or none */
-	if ((rc = db_txn_begin(ctx->db)) < 0)
-		return rc;
-	for (int i = 0; i < n; i++) {
-		if ((rc = parse_id(args[i], &id)) < 0 ||
-		    (rc = screen_fulltext_record(ctx->db, id, retrieved, file, not_retrieved)) < 0) {
-			db_txn_rollback(ctx->db);
+	if (!(ids = calloc((size_t)n, sizeof(*ids))))
+		return lsr_error_oom();
+	for (int i = 0; i < n; i++)
+		if ((rc = parse_id(args[i], &ids[i])) < 0) {
+			free(ids);
 			return rc;
 		}
-	}
-	if ((rc = db_txn_commit(ctx->db)) < 0)
+	rc = screen_fulltext_record_many(ctx->db, ids, (size_t)n, retrieved, file, not_retrieved);
+	free(ids);
+	if (rc < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		if (retrieved)

@@ -53,7 +53,7 @@ int cmd_serve(int argc, const char **argv, struct lsr_ctx *ctx)
 	long long seed = 0;
 	int open = 0;
 	struct opt opts[] = {
-		OPT_STRING(0, "listen", &listen, "ADDR:PORT", "address and port (default 127.0.0.1:8357 or the next free port; port 0: any free one)"),
+		OPT_STRING(0, "listen", &listen, "ADDR:PORT", "address and port, [ADDR]:PORT for IPv6 (default 127.0.0.1:8357 or the next free port; port 0: any free one)"),
 		OPT_BOOL(0, "open", &open, "start the desktop's browser on the page"),
 		OPT_INT(0, "seed", &seed, "S", "seed of the order citations are handed out in (as lsr screen batch --seed; default 0)"),
 		OPT_STRING(0, "add-reviewer", &add, "NAME", "create an account (or a new link for it) and print its one-time login link"),
@@ -102,7 +102,7 @@ int cmd_serve(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (rc < 0)
 			return rc;
 		o.try_next = 0;
-		if (!serve_addr_is_loopback(o.addr))
+		if (!serve_listen_is_loopback(&o))
 			ctx_warn(ctx, "listening on %s: anyone who can reach this port can try to log in, and the traffic is not encrypted",
 				 listen);
 	}

@@ -68,6 +68,7 @@ static const char *const apis[] = { "pubmed", "europepmc", "ctgov", NULL };
 static const char *const formats[] = { "auto", "pubmed-xml", "medline", "ris", "wos",
 				       "endnote-xml", "endnote", "bibtex", "csv", NULL };
 static const char *const stages[] = { "title-abstract", "full-text", NULL };
+static const char *const rstatuses[] = { "excluded", "ongoing", "awaiting-classification", NULL };
 static const char *const modes[] = { "suggest", "exclude", NULL };
 static const char *const orders[] = { "random", "priority", NULL };
 static const char *const ctypes[] = { "text", "number", "integer", "choice", NULL };
@@ -112,6 +113,7 @@ static const struct pfield reason_fields[] = {
 	F("code", P_STR, REQ, struct protocol_reason, code),
 	F("label", P_STR, 0, struct protocol_reason, label),
 	FE("stage", 0, struct protocol_reason, stage, stages),
+	FE("status", 0, struct protocol_reason, status, rstatuses),
 };
 SCHEMA(reason_schema, reason_fields, struct protocol_reason,
        (long)offsetof(struct protocol_reason, line));
@@ -178,6 +180,7 @@ static const struct pfield extraction_fields[] = {
 	FE("risk_of_bias", 0, struct protocol, risk_of_bias, robs),
 	FE("rob2_effect", 0, struct protocol, rob2_effect, rob2_effects),
 	F("rob2_per_timepoint", P_BOOL, 0, struct protocol, rob2_per_timepoint),
+	F("rob1_per_outcome", P_STRV, 0, struct protocol, rob1_per_outcome),
 };
 SCHEMA(extraction_schema, extraction_fields, struct protocol, NOLINE);
 
@@ -701,6 +704,23 @@ static int check_refs(const struct walk *w, struct protocol *p)
 		if (strcmp(st, "title-abstract") && strcmp(st, "full-text"))
 			FAIL_AT(1, "expected title-abstract or full-text, not '%s'", st);
 	}
+	/* RoB 1 domains that Cochrane Handbook 5.1 Table 8.5.a assesses for
+	 * each main outcome (extract_rob1_domains' codes) */
+	for (size_t i = 0; i < p->rob1_per_outcome.n; i++) {
+		const char *d = p->rob1_per_outcome.v[i];
+
+		buf_reset(&path);
+		buf_printf(&path, "extraction.rob1_per_outcome[%zu]", i + 1);
+		if (strcmp(p->risk_of_bias, "rob1"))
+			FAIL_AT(1, "only RoB 1 has per-outcome domains (RoB 2 is judged per result)");
+		if (strcmp(d, "blinding-participants") && strcmp(d, "blinding-outcome") &&
+		    strcmp(d, "incomplete-data"))
+			FAIL_AT(1, "expected blinding-participants, blinding-outcome or incomplete-data, not '%s'",
+				d);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->rob1_per_outcome.v[j], d))
+				FAIL_AT(1, "domain '%s' is listed twice", d);
+	}
 	for (size_t i = 0; i < p->nreasons; i++) {
 		struct protocol_reason *r = &p->reasons[i];
 
@@ -712,6 +732,9 @@ static int check_refs(const struct walk *w, struct protocol *p)
 			goto oom;
 		if (!r->label && !(r->label = xstrdup(r->code)))
 			goto oom;
+		if (r->status && strcmp(r->status, "excluded") && strcmp(r->stage, "full-text"))
+			FAIL_AT(r->line, "status '%s' goes with a full-text reason (stage: full-text), not a %s one",
+				r->status, r->stage);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		struct protocol_rule *r = &p->rules[i];
@@ -1094,6 +1117,7 @@ void protocol_free(struct protocol *p)
 		free(p->reasons[i].code);
 		free(p->reasons[i].label);
 		free(p->reasons[i].stage);
+		free(p->reasons[i].status);
 	}
 	free(p->reasons);
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -1131,6 +1155,7 @@ void protocol_free(struct protocol *p)
 	strv_release(&p->reasons_required_at);
 	free(p->risk_of_bias);
 	free(p->rob2_effect);
+	strv_release(&p->rob1_per_outcome);
 	free_opts(&p->analysis_defaults);
 	for (size_t i = 0; i < p->nanalyses; i++) {
 		struct protocol_analysis *a = &p->analyses[i];

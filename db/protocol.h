@@ -47,6 +47,9 @@ struct protocol_reason {
 	char *code;   /* used by decisions, rules and PRISMA (required) */
 	char *label;  /* as shown */
 	char *stage;  /* title-abstract | full-text */
+	char *status; /* NULL or excluded; ongoing | awaiting-classification
+		       * (full-text only): a report "excluded" for this reason
+		       * is an ongoing study / awaits classification instead */
 };
 
 struct protocol_rule {
@@ -180,6 +183,9 @@ struct protocol {
 	char *rob2_effect;                /* assignment (default) | adherence: RoB 2 domain 2 */
 	int rob2_per_timepoint;           /* RoB 2 judged per outcome and time point (default 0:
 					   * per outcome) */
+	struct strv rob1_per_outcome;     /* RoB 1 domains judged per outcome (codes, from
+					   * blinding-participants, blinding-outcome,
+					   * incomplete-data); none: all per study */
 
 	/* analyses */
 	struct protocol_analysis_opts analysis_defaults;

@@ -6,6 +6,7 @@
 #include "../util/clock.h"
 #include "../util/array.h"
 #include "../util/err.h"
+#include "../util/printed.h"
 #include "../util/sha256.h"
 
 #include <ctype.h>
@@ -18,13 +19,13 @@
 
 const char *const xfield_names[XF_COUNT] = {
 	"n", "mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3",
-	"min", "max", "events", "hr", "log_hr", "o_e", "variance",
+	"min", "max", "events", "hr", "log_hr", "o_e", "variance", "p",
 };
 
 const unsigned xfield_types[XF_COUNT] = {
 	XT_CONT | XT_DICH, XT_CONT, XT_CONT, XT_CONT | XT_TTE, XT_CONT | XT_TTE,
 	XT_CONT | XT_TTE, XT_CONT, XT_CONT, XT_CONT, XT_CONT, XT_CONT, XT_DICH,
-	XT_TTE, XT_TTE, XT_TTE, XT_TTE,
+	XT_TTE, XT_TTE, XT_TTE, XT_TTE, XT_TTE,
 };
 
 unsigned xoutcome_type(const struct protocol_outcome *o)
@@ -122,6 +123,16 @@ static int cell(double *out, int f, const char *s)
 	*out = NAN;
 	if (!s || !*s)
 		return 0;
+	if (f == XF_P) { /* as printed, "<0.001" too; no number for the arm data */
+		double lo, hi;
+		int sig;
+
+		if (printed_p(s, &lo, &hi, &sig) < 0)
+			return lsr_error_set(LSR_EPARSE,
+					     "column 'p': expected a p-value as printed (0.03, =0.03, <0.001), got '%s'",
+					     s);
+		return 0;
+	}
 	if (!xparse_number(&v, s) || (k == NUM_POS && v <= 0) ||
 	    (k == NUM_WHOLE1 && (v < 1 || v != floor(v))) ||
 	    (k == NUM_WHOLE0 && (v < 0 || v != floor(v))))

@@ -345,6 +345,22 @@ int extract_compare(struct extract_compare_counts *counts, struct lsr_db *db,
 		    const struct protocol *p, int all,
 		    int (*fn)(const struct extract_item *it, void *payload), void *payload);
 
+/* A study-level effect reported with its p-value: a time-to-event row's
+ * agreed hr, 95% CI and p, as printed (borrowed: valid during the
+ * callback).  ci_lb or ci_ub is NULL when not agreed or not given. */
+struct extract_reported_effect {
+	const char *study, *outcome, *timepoint, *arm;
+	const char *measure; /* "HR" */
+	const char *estimate, *ci_lb, *ci_ub, *p;
+};
+
+/* Call fn for every study-level effect whose estimate and p are agreed (or
+ * resolved), study by study, for lsr check-stats' check of the p against
+ * the interval (the report's). */
+int extract_reported_effects(struct lsr_db *db, const struct protocol *p,
+			     int (*fn)(const struct extract_reported_effect *e, void *payload),
+			     void *payload);
+
 /* An item named on the command line. */
 struct extract_item_key {
 	const char *study;
@@ -438,7 +454,10 @@ void extract_study_data_free(struct extract_study_data *d, size_t n);
  * outcome column, or a sheet written before the column existed) is a
  * study-level judgement.  The judgement that stands for a result is its
  * own when anything is recorded for it, else the outcome's for every time
- * point, else the study's.  RoB 1 stays per study.
+ * point, else the study's.  RoB 1 stays per study, but for the domains
+ * that extraction.rob1_per_outcome lists: those carry an outcome (never a
+ * time point), and a result takes its outcome's judgement in each such
+ * domain where one is recorded, else the study's.
  */
 
 /* Write an empty risk-of-bias sheet for the protocol's tool: for RoB 2
@@ -519,6 +538,22 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 				 const struct protocol *p, const struct strv *weights,
 				 const char *outcome, const char *timepoint);
 void extract_rob_plot_free(struct extract_robplot *p);
+
+/*
+ * The figures per result, for the report.  When some result has
+ * judgements of its own (RoB 2 per result, RoB 1 per-outcome domains),
+ * fn gets one plot per protocol outcome in the protocol's order (RoB 2
+ * with rob2_per_timepoint and judgements per time point: one per time
+ * point of the outcome), titled with the outcome's label, of the studies
+ * with agreed data or judgements of their own for that result (results
+ * with none are skipped); the plot is borrowed for the call.  *n counts
+ * the plots: 0 when every judgement is study-level (draw those instead).
+ * A non-zero return of fn stops the walk and is returned.
+ */
+typedef int (*extract_rob_result_fn)(const struct extract_robplot *plot, const char *outcome,
+				     const char *timepoint, void *payload);
+int extract_rob_plot_results(size_t *n, struct lsr_db *db, const struct protocol *p,
+			     extract_rob_result_fn fn, void *payload);
 
 /* Studies with a linked report and no extracted value yet (pending.c). */
 int extract_studies_without_values(struct lsr_db *db, int64_t *out);

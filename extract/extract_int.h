@@ -16,10 +16,12 @@ enum {
 	XT_TTE = 1 << 2,
 };
 
-/* the numeric columns of an outcome sheet, in sheet order */
+/* the numeric columns of an outcome sheet, in sheet order; p is the
+ * p-value printed beside a study-level effect (a time-to-event row's hr
+ * and its CI), kept as printed ("<0.001") for lsr check-stats' check */
 enum xfield {
 	XF_N, XF_MEAN, XF_SD, XF_SE, XF_CI_LOW, XF_CI_HIGH, XF_MEDIAN, XF_Q1, XF_Q3,
-	XF_MIN, XF_MAX, XF_EVENTS, XF_HR, XF_LOG_HR, XF_O_E, XF_VARIANCE,
+	XF_MIN, XF_MAX, XF_EVENTS, XF_HR, XF_LOG_HR, XF_O_E, XF_VARIANCE, XF_P,
 	XF_COUNT
 };
 extern const char *const xfield_names[XF_COUNT];

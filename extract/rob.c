@@ -3,7 +3,10 @@
  * comparison of two assessors, consensus, and the data for the figures.
  *
  * RoB 1 sheets have one row per study x domain (judgement low, high or
- * unclear, and the supporting quote).  RoB 2 sheets have one row per
+ * unclear, and the supporting quote); the domains that
+ * extraction.rob1_per_outcome lists come once per study x outcome instead
+ * (the outcome column; a study-level row of theirs is the fallback of
+ * every outcome without its own).  RoB 2 sheets have one row per
  * study x signalling question (answer and quote), then a "judgement" row
  * per domain where the assessor may override the judgement the algorithm
  * proposes, only with a written justification, and an "overall" row.
@@ -24,6 +27,8 @@
 
 #define OVERALL "overall"
 #define JUDGEMENT_ROW "judgement"
+#define ROB1_PER_STUDY \
+	"RoB 1 is judged per study: --outcome needs risk_of_bias: rob2 or extraction.rob1_per_outcome"
 
 static int is_rob2(const struct protocol *p)
 {
@@ -44,6 +49,19 @@ static const struct extract_rob_domain *domains(const struct protocol *p, size_t
 	}
 	*n = ROB1_NDOMAINS;
 	return extract_rob1_domains;
+}
+
+/* RoB 1: whether domain d is judged per outcome (extraction.rob1_per_outcome) */
+static int per_outcome(const struct protocol *p, int d)
+{
+	return !is_rob2(p) && d >= 0 && d < ROB1_NDOMAINS &&
+	       strv_contains(&p->rob1_per_outcome, extract_rob1_domains[d].code);
+}
+
+/* RoB 1 with domains judged per outcome */
+static int rob1_outcomes(const struct protocol *p)
+{
+	return !is_rob2(p) && p->rob1_per_outcome.n;
 }
 
 size_t extract_rob_ndomains(const struct protocol *p)
@@ -79,19 +97,49 @@ static void domain_list(struct buf *b, const struct protocol *p)
 /* ------------------------------------------------------------------ */
 /* sheets */
 
-static const char *const rob1_cols[] = { "study", "domain", "name", "judgement", "quote" };
+static const char *const rob1_cols[] = { "study", "outcome", "domain", "name", "judgement", "quote" };
 static const char *const rob2_cols[] = { "study", "outcome", "timepoint", "domain", "question", "text",
 					 "answer", "quote", "judgement", "justification" };
 enum {
 	R2_STUDY, R2_OUTCOME, R2_TIMEPOINT, R2_DOMAIN, R2_QUESTION, R2_TEXT, R2_ANSWER, R2_QUOTE,
 	R2_JUDGEMENT, R2_JUSTIFY, R2_COLS
 };
-enum { R1_STUDY, R1_DOMAIN, R1_NAME, R1_JUDGEMENT, R1_QUOTE, R1_COLS };
+enum { R1_STUDY, R1_OUTCOME, R1_DOMAIN, R1_NAME, R1_JUDGEMENT, R1_QUOTE, R1_COLS };
 
-static void put_row(FILE *f, const char *const *cells, size_t n)
+/* a RoB 1 row: the outcome column only where the protocol judges some
+ * domains per outcome */
+static void put_r1(FILE *f, const struct protocol *p, const char *const *cells)
 {
-	for (size_t i = 0; i < n; i++)
-		csvtab_put(f, cells[i], i + 1 < n ? ',' : '\n');
+	for (size_t i = 0; i < R1_COLS; i++)
+		if (i != R1_OUTCOME || rob1_outcomes(p))
+			csvtab_put(f, cells[i], i + 1 < R1_COLS ? ',' : '\n');
+}
+
+/* the RoB 1 rows of one study: without an outcome, the domains judged per
+ * study (all of them when the protocol has no outcomes to judge the
+ * others by) and then the per-outcome domains for each outcome; with one,
+ * its per-outcome domains only */
+static void put_r1_study(FILE *f, const struct protocol *p, const char *label,
+			 const struct protocol_outcome *po)
+{
+	for (int d = 0; !po && d < ROB1_NDOMAINS; d++) {
+		const char *cells[R1_COLS] = { label, "", extract_rob1_domains[d].code,
+					       extract_rob1_domains[d].name, "", "" };
+
+		if (!per_outcome(p, d) || !p->noutcomes)
+			put_r1(f, p, cells);
+	}
+	for (size_t o = 0; o < p->noutcomes; o++) {
+		if (po && po != &p->outcomes[o])
+			continue;
+		for (int d = 0; d < ROB1_NDOMAINS; d++) {
+			const char *cells[R1_COLS] = { label, p->outcomes[o].name, extract_rob1_domains[d].code,
+						       extract_rob1_domains[d].name, "", "" };
+
+			if (per_outcome(p, d))
+				put_r1(f, p, cells);
+		}
+	}
 }
 
 /* a RoB 2 row: the timepoint column only where the protocol judges per
@@ -146,8 +194,8 @@ int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p
 	const struct protocol_outcome *po = NULL;
 	int rc, rob2 = is_rob2(p);
 
-	if (outcome && !rob2)
-		return lsr_error_set(LSR_EUSAGE, "RoB 1 is judged per study: --outcome needs risk_of_bias: rob2");
+	if (outcome && !rob2 && !rob1_outcomes(p))
+		return lsr_error_set(LSR_EUSAGE, ROB1_PER_STUDY);
 	if (outcome && !(po = protocol_outcome_find(p, outcome)))
 		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in protocol.yaml's extraction.outcomes",
 				     outcome);
@@ -161,19 +209,14 @@ int extract_rob_sheet_write(FILE *f, struct lsr_db *db, const struct protocol *p
 	if (rob2)
 		put_r2(f, p, rob2_cols);
 	else
-		put_row(f, rob1_cols, R1_COLS);
+		put_r1(f, p, rob1_cols);
 	for (size_t i = 0; i < studies.n; i++) {
 		const char *label = studies.v[i].label;
 
 		if (study && strcmp(study, label))
 			continue;
 		if (!rob2) {
-			for (size_t d = 0; d < ROB1_NDOMAINS; d++) {
-				const char *cells[R1_COLS] = { label, extract_rob1_domains[d].code,
-							      extract_rob1_domains[d].name, "", "" };
-
-				put_row(f, cells, R1_COLS);
-			}
+			put_r1_study(f, p, label, po);
 			continue;
 		}
 		if (!po)
@@ -248,6 +291,10 @@ static int rheader(struct rsheet *s)
 		return lsr_error_set(LSR_EPARSE,
 				     "%s:1: column 'timepoint': RoB 2 is judged per time point only with extraction.rob2_per_timepoint: true in protocol.yaml",
 				     s->path);
+	if (!s->rob2 && !sheet_rob2 && strv_contains(h, "outcome") && !rob1_outcomes(s->p))
+		return lsr_error_set(LSR_EPARSE,
+				     "%s:1: column 'outcome': RoB 1 judges a domain per outcome only when extraction.rob1_per_outcome in protocol.yaml lists it",
+				     s->path);
 	if (!h->n || strcmp(h->v[0], "study") || !strv_contains(h, "domain"))
 		return lsr_error_set(LSR_EPARSE,
 				     "%s:1: not a risk-of-bias sheet: it needs the columns study and domain (write one with 'lsr rob sheet')",
@@ -269,7 +316,8 @@ static int rheader(struct rsheet *s)
 			int rc;
 
 			for (k = 0; k < ncols; k++)
-				buf_printf(&known, "%s%s", k ? ", " : "", cols[k]);
+				if (s->rob2 || k != R1_OUTCOME || rob1_outcomes(s->p))
+					buf_printf(&known, "%s%s", k ? ", " : "", cols[k]);
 			rc = lsr_error_set(LSR_EPARSE, "%s:1: unknown column '%s' (this sheet takes: %s)",
 					   s->path, h->v[j], known.s);
 			buf_release(&known);
@@ -281,7 +329,7 @@ static int rheader(struct rsheet *s)
 	}
 	for (size_t k = 0; k < ncols; k++)
 		if (s->col[k] < 0 && strcmp(cols[k], "name") && strcmp(cols[k], "text") &&
-		    (!s->rob2 || (k != R2_OUTCOME && k != R2_TIMEPOINT)))
+		    strcmp(cols[k], "outcome") && strcmp(cols[k], "timepoint"))
 			return lsr_error_set(LSR_EPARSE, "%s:1: a %s sheet needs a column '%s'", s->path,
 					     s->rob2 ? "RoB 2" : "RoB 1", cols[k]);
 	return 0;
@@ -298,6 +346,8 @@ static int check_rob1_row(struct rsheet *s, struct rrow *row, const struct strv 
 	struct buf opts = BUF_INIT;
 	int rc;
 
+	row->outcome = cell_of(r, s->col[R1_OUTCOME]);
+	row->timepoint = "";
 	row->domain = domain_index(s->p, dom);
 	row->question = -1;
 	if (row->domain < 0) {
@@ -306,6 +356,13 @@ static int check_rob1_row(struct rsheet *s, struct rrow *row, const struct strv 
 		buf_release(&opts);
 		return rc;
 	}
+	if (*row->outcome && !protocol_outcome_find(s->p, row->outcome))
+		return lsr_error_set(LSR_EPARSE, "column 'outcome': no outcome '%s' in protocol.yaml's extraction.outcomes",
+				     row->outcome);
+	if (*row->outcome && !per_outcome(s->p, row->domain))
+		return lsr_error_set(LSR_EPARSE,
+				     "column 'outcome': domain '%s' is judged per study (extraction.rob1_per_outcome does not list it): leave the outcome empty",
+				     dom);
 	row->value = cell_of(r, s->col[R1_JUDGEMENT]);
 	row->quote = cell_of(r, s->col[R1_QUOTE]);
 	if (!*row->value) {
@@ -537,9 +594,12 @@ static int check_rrows(struct rsheet *s)
 			return rat(s, row->line);
 		if (!s->rob2)
 			for (size_t k = 0; k < s->nrows; k++)
-				if (s->rows[k].study == row->study && s->rows[k].domain == row->domain)
-					return lsr_error_set(LSR_EPARSE, "%s:%zu: study '%s', domain '%s' is already on row %zu",
+				if (s->rows[k].study == row->study && s->rows[k].domain == row->domain &&
+				    same_result(s->rows[k].outcome, "", row->outcome, ""))
+					return lsr_error_set(LSR_EPARSE, "%s:%zu: study '%s'%s%s%s, domain '%s' is already on row %zu",
 							     s->path, row->line, row->study->label,
+							     *row->outcome ? ", outcome '" : "", row->outcome,
+							     *row->outcome ? "'" : "",
 							     extract_rob1_domains[row->domain].code, s->rows[k].line);
 		s->nrows++;
 	}
@@ -812,7 +872,8 @@ static int collect(struct rstate *r, struct lsr_db *db, const struct protocol *p
 }
 
 /* The results of a study that have judgements (or a consensus) of the
- * protocol's tool, in order; the whole study ("" "") when none has. */
+ * protocol's tool, in order; the whole study ("" "") when none has, and
+ * always for RoB 1 (most of its domains are judged per study). */
 static int study_results(struct strv *outcomes, struct strv *timepoints, struct lsr_db *db,
 			 const struct protocol *p, int64_t study_id)
 {
@@ -827,7 +888,13 @@ static int study_results(struct strv *outcomes, struct strv *timepoints, struct 
 		return lsr_error_last_code();
 	sqlite3_bind_int64(st, 1, study_id);
 	db_bind_text(st, 2, p->risk_of_bias);
+	if (!is_rob2(p) && ((rc = strv_push(outcomes, "")) < 0 || (rc = strv_push(timepoints, "")) < 0)) {
+		sqlite3_reset(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!is_rob2(p) && !*(const char *)sqlite3_column_text(st, 0))
+			continue; /* listed first */
 		if ((rc = strv_push(outcomes, (const char *)sqlite3_column_text(st, 0))) < 0 ||
 		    (rc = strv_push(timepoints, (const char *)sqlite3_column_text(st, 1))) < 0)
 			break;
@@ -839,6 +906,62 @@ static int study_results(struct strv *outcomes, struct strv *timepoints, struct 
 		return db_error(db, sql);
 	if (!outcomes->n && ((rc = strv_push(outcomes, "")) < 0 || (rc = strv_push(timepoints, "")) < 0))
 		return rc;
+	return 0;
+}
+
+/* *yes: the one-column answer of st, a prepared and bound query of sql
+ * ("SELECT EXISTS(...)") */
+static int step_exists(int *yes, struct lsr_db *db, sqlite3_stmt *st, const char *sql)
+{
+	int rc = sqlite3_step(st);
+
+	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+}
+
+/* whether anything of the protocol's tool is recorded for a domain of a
+ * study with outcome (NULL: with any outcome, not the study level) */
+static int domain_recorded(int *yes, struct lsr_db *db, const struct protocol *p, int64_t study_id,
+			   const char *domain, const char *outcome)
+{
+	static const char sql[] =
+		"SELECT EXISTS(SELECT 1 FROM rob_values WHERE study_id = ?1 AND tool = ?2 AND domain = ?3"
+		"  AND (outcome = ?4 OR (?4 IS NULL AND outcome <> '')))"
+		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE study_id = ?1 AND tool = ?2 AND domain = ?3"
+		"  AND (outcome = ?4 OR (?4 IS NULL AND outcome <> '')))";
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, study_id);
+	db_bind_text(st, 2, p->risk_of_bias);
+	db_bind_text(st, 3, domain);
+	db_bind_text(st, 4, outcome);
+	return step_exists(yes, db, st, sql);
+}
+
+/*
+ * RoB 1: whether compare lists domain d of a result.  A study-level
+ * domain only at study level; a per-outcome domain for each outcome it is
+ * recorded for, and at study level when recorded there or for no outcome
+ * (so a study not assessed yet still shows it open).
+ */
+static int rob1_listed(int *yes, struct lsr_db *db, const struct protocol *p, const struct rkey *k,
+		       int d)
+{
+	const char *code = extract_rob1_domains[d].code;
+	int rc;
+
+	if (!per_outcome(p, d)) {
+		*yes = !*k->outcome;
+		return 0;
+	}
+	if ((rc = domain_recorded(yes, db, p, k->study_id, code, k->outcome)) < 0 || *yes || *k->outcome)
+		return rc;
+	if ((rc = domain_recorded(yes, db, p, k->study_id, code, NULL)) < 0)
+		return rc;
+	*yes = !*yes;
 	return 0;
 }
 
@@ -864,9 +987,12 @@ static int walk_domains(struct lsr_db *db, const struct protocol *p, domain_fn f
 			for (size_t k = 0; k <= nd && rc == 0; k++) {
 				struct rstate r;
 				const char *code = k < nd ? d[k].code : OVERALL;
+				int listed = 1;
 
 				if (k == nd && !is_rob2(p))
 					break;
+				if (!is_rob2(p) && ((rc = rob1_listed(&listed, db, p, &key, (int)k)) < 0 || !listed))
+					continue;
 				rc = collect(&r, db, p, &key, code);
 				if (rc == 0)
 					rc = fn(&studies.v[i], &key, code, &r, payload);
@@ -926,10 +1052,12 @@ static int check_result(const struct protocol *p, const char *outcome, const cha
 
 	if (!*outcome && !*timepoint)
 		return 0;
-	if (!is_rob2(p))
-		return lsr_error_set(LSR_EUSAGE, "RoB 1 is judged per study: --outcome needs risk_of_bias: rob2");
+	if (!is_rob2(p) && !rob1_outcomes(p))
+		return lsr_error_set(LSR_EUSAGE, ROB1_PER_STUDY);
 	if (!*outcome)
 		return lsr_error_set(LSR_EUSAGE, "--timepoint needs --outcome");
+	if (!is_rob2(p) && *timepoint)
+		return lsr_error_set(LSR_EUSAGE, "RoB 1 is judged per outcome, not per time point");
 	if (!(po = protocol_outcome_find(p, outcome)))
 		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in protocol.yaml's extraction.outcomes",
 				     outcome);
@@ -969,6 +1097,10 @@ int extract_rob_resolve(struct lsr_db *db, const struct protocol *p, const char 
 		buf_release(&opts);
 		return rc;
 	}
+	if (*outcome && !rob2 && !per_outcome(p, domain_index(p, domain)))
+		return lsr_error_set(LSR_EUSAGE,
+				     "domain '%s' is judged per study (extraction.rob1_per_outcome does not list it): leave out --outcome",
+				     domain);
 	l = extract_rob_level_parse(judgement, rob2);
 	if (l == ROB_NONE)
 		return lsr_error_set(LSR_EUSAGE, "expected a judgement of low, %s or high, not '%s'",
@@ -1035,7 +1167,6 @@ static int result_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE study_id = ?1 AND tool = ?2"
 		"  AND outcome = ?3 AND timepoint = ?4)";
 	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc;
 
 	if (!st)
 		return lsr_error_last_code();
@@ -1043,23 +1174,23 @@ static int result_recorded(int *yes, struct lsr_db *db, const struct protocol *p
 	db_bind_text(st, 2, p->risk_of_bias);
 	db_bind_text(st, 3, k->outcome);
 	db_bind_text(st, 4, k->timepoint);
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : db_error(db, sql);
+	return step_exists(yes, db, st, sql);
 }
 
 /*
  * The key whose judgements stand for a result: the result's own (outcome
  * and time point) when any is recorded, else the outcome's for every time
- * point, else the study's.  RoB 1 is always the study's.
+ * point, else the study's.  RoB 1 keeps the outcome without the time
+ * point: key_levels chooses per domain.
  */
 static int result_key(struct rkey *k, struct lsr_db *db, const struct protocol *p)
 {
 	int yes = 0, rc;
 
 	if (!is_rob2(p)) {
-		k->outcome = k->timepoint = "";
+		k->timepoint = "";
+		if (!rob1_outcomes(p))
+			k->outcome = "";
 		return 0;
 	}
 	if (*k->outcome && *k->timepoint) {
@@ -1093,7 +1224,9 @@ static enum rob_level rob1_overall(const enum rob_level *dom)
 	return o;
 }
 
-/* levels[d] for each domain, then the overall (RoB 1: the summary rule) */
+/* levels[d] for each domain, then the overall (RoB 1: the summary rule);
+ * RoB 1 takes a per-outcome domain's judgement for k's outcome when one is
+ * recorded, else the study's */
 static int key_levels(enum rob_level *levels, struct lsr_db *db, const struct protocol *p,
 		      const struct rkey *k)
 {
@@ -1103,12 +1236,22 @@ static int key_levels(enum rob_level *levels, struct lsr_db *db, const struct pr
 
 	for (size_t i = 0; i <= nd && rc == 0; i++) {
 		struct rstate r;
+		struct rkey dk = *k;
 
 		if (i == nd && !is_rob2(p)) {
 			levels[nd] = rob1_overall(levels);
 			break;
 		}
-		rc = collect(&r, db, p, k, i < nd ? d[i].code : OVERALL);
+		if (!is_rob2(p) && *dk.outcome) {
+			int own = 0;
+
+			if (per_outcome(p, (int)i) &&
+			    (rc = domain_recorded(&own, db, p, k->study_id, d[i].code, dk.outcome)) < 0)
+				break;
+			if (!own)
+				dk.outcome = "";
+		}
+		rc = collect(&r, db, p, &dk, i < nd ? d[i].code : OVERALL);
 		levels[i] = r.final;
 		rstate_release(&r);
 	}
@@ -1169,9 +1312,11 @@ int extract_rob_result_judgement(struct lsr_db *db, const char *study, const cha
 /* ------------------------------------------------------------------ */
 /* figures */
 
-int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
-				 const struct protocol *p, const struct strv *weights,
-				 const char *outcome, const char *timepoint)
+/* the plot of one result (outcome "": the study level) for the studies in
+ * only (NULL: every study) */
+static int plot_data(struct extract_robplot *out, struct lsr_db *db, const struct protocol *p,
+		     const struct strv *weights, const char *outcome, const char *timepoint,
+		     const struct strv *only)
 {
 	struct xstudies studies;
 	struct extract_robplot_study *ps;
@@ -1180,18 +1325,17 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	outcome = outcome ? outcome : "";
-	timepoint = timepoint ? timepoint : "";
-	if ((rc = check_result(p, outcome, timepoint)) < 0)
-		return rc;
 	out->domains = domains(p, &nd);
 	out->ndomains = nd;
 	out->rob2 = is_rob2(p);
 	out->has_overall = out->rob2;
 	if (*outcome) {
+		const struct protocol_outcome *po = protocol_outcome_find(p, outcome);
 		struct buf b = BUF_INIT;
 
-		if (buf_printf(&b, "%s%s%s", outcome, *timepoint ? " at " : "", timepoint) < 0 ||
+		/* the title: the outcome's label from the protocol */
+		if (buf_printf(&b, "%s%s%s", po ? protocol_outcome_label(po) : outcome,
+			       *timepoint ? " at " : "", timepoint) < 0 ||
 		    !(out->result = buf_detach(&b))) {
 			buf_release(&b);
 			return lsr_error_oom();
@@ -1219,10 +1363,14 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 		const char *label = studies.v[i].label, *w = NULL;
 		size_t len = strlen(label);
 		struct rkey k = { studies.v[i].id, outcome, timepoint };
+		struct extract_robplot_study *row = ps + out->nstudies;
+		enum rob_level *lv = levels + out->nstudies * ncols;
 
-		ps[i].levels = levels + i * ncols;
-		ps[i].weight = 1;
-		if (!(ps[i].label = xstrdup(label))) {
+		if (only && !strv_contains(only, label))
+			continue;
+		row->levels = lv;
+		row->weight = 1;
+		if (!(row->label = xstrdup(label))) {
 			rc = LSR_ENOMEM;
 			break;
 		}
@@ -1230,13 +1378,13 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 		for (size_t j = 0; weights && j < weights->n; j++)
 			if (!strncmp(weights->v[j], label, len) && weights->v[j][len] == '=')
 				w = weights->v[j] + len + 1;
-		if (w && !xparse_number(&ps[i].weight, w)) {
+		if (w && !xparse_number(&row->weight, w)) {
 			rc = lsr_error_set(LSR_EUSAGE, "the weight of study '%s' must be a number, not '%s'",
 					   label, w);
 			break;
 		}
 		if ((rc = result_key(&k, db, p)) == 0)
-			rc = key_levels(levels + i * ncols, db, p, &k);
+			rc = key_levels(lv, db, p, &k);
 	}
 	xstudies_release(&studies);
 	if (rc < 0) {
@@ -1246,10 +1394,123 @@ int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
 	return 0;
 }
 
+int extract_rob_plot_data_result(struct extract_robplot *out, struct lsr_db *db,
+				 const struct protocol *p, const struct strv *weights,
+				 const char *outcome, const char *timepoint)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	outcome = outcome ? outcome : "";
+	timepoint = timepoint ? timepoint : "";
+	if ((rc = check_result(p, outcome, timepoint)) < 0)
+		return rc;
+	return plot_data(out, db, p, weights, outcome, timepoint, NULL);
+}
+
 int extract_rob_plot_data(struct extract_robplot *out, struct lsr_db *db,
 			  const struct protocol *p, const struct strv *weights)
 {
 	return extract_rob_plot_data_result(out, db, p, weights, NULL, NULL);
+}
+
+/* whether the protocol's tool has judgements with outcome (NULL: any
+ * outcome) and a time point other than "" */
+static int any_recorded(int *yes, struct lsr_db *db, const struct protocol *p, const char *outcome,
+			int with_timepoint)
+{
+	static const char sql[] =
+		"SELECT EXISTS(SELECT 1 FROM rob_values WHERE tool = ?1 AND outcome <> ''"
+		"  AND (?2 IS NULL OR outcome = ?2) AND (?3 = 0 OR timepoint <> ''))"
+		" OR EXISTS(SELECT 1 FROM rob_consensus WHERE tool = ?1 AND outcome <> ''"
+		"  AND (?2 IS NULL OR outcome = ?2) AND (?3 = 0 OR timepoint <> ''))";
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, p->risk_of_bias);
+	db_bind_text(st, 2, outcome);
+	sqlite3_bind_int(st, 3, with_timepoint);
+	return step_exists(yes, db, st, sql);
+}
+
+/* the studies of a result: those with agreed data for it and those with
+ * judgements of their own for it (RoB 2: for the time point or for the
+ * outcome's every time point) */
+static int result_studies(struct strv *only, struct lsr_db *db, const struct protocol *p,
+			  const char *outcome, const char *timepoint)
+{
+	static const char sql[] =
+		"SELECT s.label FROM studies s WHERE EXISTS(SELECT 1 FROM rob_values v WHERE"
+		"  v.study_id = s.id AND v.tool = ?1 AND v.outcome = ?2 AND v.timepoint IN ('', ?3))"
+		" OR EXISTS(SELECT 1 FROM rob_consensus c WHERE"
+		"  c.study_id = s.id AND c.tool = ?1 AND c.outcome = ?2 AND c.timepoint IN ('', ?3))";
+	struct extract_study_data *data = NULL;
+	size_t ndata = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = extract_outcome_data(&data, &ndata, db, p, outcome, *timepoint ? timepoint : NULL)) < 0)
+		return rc;
+	for (size_t i = 0; i < ndata && rc == 0; i++)
+		rc = strv_push_unique(only, data[i].study);
+	extract_study_data_free(data, ndata);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(db, sql)))
+		return lsr_error_last_code();
+	db_bind_text(st, 1, p->risk_of_bias);
+	db_bind_text(st, 2, outcome);
+	db_bind_text(st, 3, timepoint);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = strv_push_unique(only, (const char *)sqlite3_column_text(st, 0))) < 0)
+			break;
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
+/* the plot of one result for its studies, to fn; *n counts the plots */
+static int result_plot(size_t *n, struct lsr_db *db, const struct protocol *p, const char *outcome,
+		       const char *timepoint, extract_rob_result_fn fn, void *payload)
+{
+	struct strv only = STRV_INIT;
+	struct extract_robplot plot;
+	int rc;
+
+	memset(&plot, 0, sizeof(plot));
+	if ((rc = result_studies(&only, db, p, outcome, timepoint)) == 0 && only.n &&
+	    (rc = plot_data(&plot, db, p, NULL, outcome, timepoint, &only)) == 0) {
+		(*n)++;
+		rc = fn(&plot, outcome, timepoint, payload);
+		extract_rob_plot_free(&plot);
+	}
+	strv_release(&only);
+	return rc;
+}
+
+int extract_rob_plot_results(size_t *n, struct lsr_db *db, const struct protocol *p,
+			     extract_rob_result_fn fn, void *payload)
+{
+	int own = 0, rc;
+
+	*n = 0;
+	if ((rc = any_recorded(&own, db, p, NULL, 0)) < 0 || !own)
+		return rc;
+	for (size_t o = 0; o < p->noutcomes && rc == 0; o++) {
+		const struct protocol_outcome *po = &p->outcomes[o];
+		int per_tp = 0;
+
+		if (is_rob2(p) && p->rob2_per_timepoint && po->timepoints.n &&
+		    (rc = any_recorded(&per_tp, db, p, po->name, 1)) < 0)
+			break;
+		if (!per_tp)
+			rc = result_plot(n, db, p, po->name, "", fn, payload);
+		for (size_t t = 0; per_tp && t < po->timepoints.n && rc == 0; t++)
+			rc = result_plot(n, db, p, po->name, po->timepoints.v[t], fn, payload);
+	}
+	return rc;
 }
 
 void extract_rob_plot_free(struct extract_robplot *p)

@@ -19,8 +19,8 @@
  */
 #include "checkstats.h"
 #include "../util/err.h"
+#include "../util/printed.h"
 
-#include <ctype.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +28,6 @@
 #include <strings.h>
 
 #define Z_95 1.96 /* the z of a 95% interval as reviews compute it */
-#define ALPHA 0.05
 
 static const char *const ratio_measures[] = { "OR", "RR", "HR", "IRR", "ROM", "POR", "PETO OR", NULL };
 static const char *const diff_measures[] = { "MD", "SMD", "WMD", "RD", "IRD", "G", "D", NULL };
@@ -54,102 +53,6 @@ const char *check_stats_flag_text(enum check_stats_flag f)
 	default:
 		return "consistent";
 	}
-}
-
-/* s with a leading U+2212 MINUS SIGN read as '-': 1 when it had one. */
-static int unicode_minus(const char *s)
-{
-	return (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x88 &&
-	       (unsigned char)s[2] == 0x92;
-}
-
-/*
- * Read a printed decimal number ("-0.27", "−0.27", ".05", "1.2e-3") into
- * *v, and half its last printed unit into *half.  The whole string must be
- * the number (surrounding space allowed).  -1 when it is not a number.
- */
-static int read_printed(const char *s, double *v, double *half)
-{
-	char tmp[64];
-	size_t n = 0;
-	int frac = 0, digits = 0, in_frac = 0;
-	long exp10 = 0;
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (unicode_minus(s)) {
-		tmp[n++] = '-';
-		s += 3;
-	} else if (*s == '-' || *s == '+') {
-		tmp[n++] = *s++;
-	}
-	for (; *s && n < sizeof(tmp) - 1; s++) {
-		if (isdigit((unsigned char)*s)) {
-			digits++;
-			frac += in_frac;
-		} else if (*s == '.' && !in_frac) {
-			in_frac = 1;
-		} else {
-			break;
-		}
-		tmp[n++] = *s;
-	}
-	if (!digits)
-		return -1;
-	if (*s == 'e' || *s == 'E') {
-		exp10 = strtol(s + 1, &end, 10);
-		if (end == s + 1 || exp10 < -300 || exp10 > 300)
-			return -1;
-		s = end;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s)
-		return -1;
-	tmp[n] = '\0';
-	*v = strtod(tmp, NULL) * pow(10, (double)exp10);
-	*half = 0.5 * pow(10, (double)(exp10 - frac));
-	return 0;
-}
-
-/* The printed p as an interval [*lo, *hi] and whether it says p < 0.05
- * (1), not (0), or cannot tell (-1). */
-static int read_p(const char *s, double *lo, double *hi, int *sig)
-{
-	double v, h;
-	int rel = '=';
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == 'p' || *s == 'P')
-		for (s++; isspace((unsigned char)*s);)
-			s++;
-	if (*s == '<' || *s == '>' || *s == '=') {
-		rel = (unsigned char)*s++;
-		if (*s == '=')
-			s++; /* "<=" and ">=" read as "<" and ">" */
-	} else if (!strncmp(s, "\xe2\x89\xa4", 3) || !strncmp(s, "\xe2\x89\xa5", 3)) {
-		rel = s[2] == '\xa4' ? '<' : '>'; /* ≤ ≥ */
-		s += 3;
-	}
-	if (read_printed(s, &v, &h) < 0 || v < 0 || v > 1)
-		return -1;
-	switch (rel) {
-	case '<':
-		*lo = 0, *hi = v;
-		*sig = v <= ALPHA ? 1 : -1;
-		break;
-	case '>':
-		*lo = v, *hi = 1;
-		*sig = v >= ALPHA ? 0 : -1;
-		break;
-	default:
-		*lo = fmax(0, v - h), *hi = fmin(1, v + h);
-		*sig = *hi < ALPHA ? 1 : *lo >= ALPHA ? 0 : -1;
-		break;
-	}
-	return 0;
 }
 
 /* Two-sided normal p of z >= 0 (z may be infinite). */
@@ -185,7 +88,7 @@ int check_stats_row(struct check_stats_out *out, const struct check_stats_in *in
 	for (int i = 0; i < 3; i++) {
 		if (!vals[i] || !*vals[i])
 			return lsr_error_set(LSR_EPARSE, "%s is empty", names[i]);
-		if (read_printed(vals[i], &x[i], &h[i]) < 0 || !isfinite(x[i]))
+		if (printed_number(vals[i], &x[i], &h[i]) < 0 || !isfinite(x[i]))
 			return lsr_error_set(LSR_EPARSE, "%s '%s' is not a number", names[i], vals[i]);
 		if (ratio && !(x[i] > 0))
 			return lsr_error_set(LSR_EPARSE, "%s '%s' of a ratio measure (%s) must be greater than 0",
@@ -195,7 +98,7 @@ int check_stats_row(struct check_stats_out *out, const struct check_stats_in *in
 		return lsr_error_set(LSR_EPARSE, "ci_lb '%s' is greater than ci_ub '%s'", vals[1], vals[2]);
 	if (!in->p || !*in->p)
 		return lsr_error_set(LSR_EPARSE, "p is empty");
-	if (read_p(in->p, &out->p_rep_low, &out->p_rep_high, &out->p_significant) < 0)
+	if (printed_p(in->p, &out->p_rep_low, &out->p_rep_high, &out->p_significant) < 0)
 		return lsr_error_set(LSR_EPARSE, "p '%s' is not a p-value (expected e.g. 0.03, =0.03, <0.001)", in->p);
 
 	/* the numbers as printed */

@@ -82,37 +82,20 @@ static void fmt_num(char *out, size_t n, double x)
 		snprintf(out, n, "%.6g", x);
 }
 
-/*
- * RevMan's numbers: an effect or a CI bound to 2 decimals, or to 3
- * significant digits when it is below 0.1 in magnitude (0.0123), or too
- * large for decimals to matter.
- */
-static void fmt_eff(char *out, size_t n, double x)
-{
-	if (x == 0 || (fabs(x) >= 0.1 && fabs(x) < 1e5))
-		snprintf(out, n, "%.2f", x);
-	else
-		snprintf(out, n, "%.3g", x);
-}
-
 /* An effect with its CI on the display scale, "0.72 [0.49, 1.06]", or the
  * interval alone (with_est 0); "Not estimable" without an estimate. */
 static void fmt_effect(char *out, size_t n, const struct pool_result *r, int with_est, double est,
 		       double lb, double ub)
 {
-	double v[3] = { est, lb, ub };
-	char c[3][32];
+	char l[32], u[32];
 
-	if (with_est && !isfinite(est)) {
-		snprintf(out, n, "Not estimable");
+	if (with_est) {
+		pool_fmt_effect(out, n, r, est, lb, ub); /* RevMan's rounding (table.c) */
 		return;
 	}
-	for (int j = 0; j < 3; j++)
-		fmt_eff(c[j], sizeof(c[j]), r->log_scale ? exp(v[j]) : v[j]);
-	if (!isfinite(lb) || !isfinite(ub))
-		snprintf(out, n, "%s [no CI]", c[0]); /* Hartung-Knapp with SE 0 */
-	else
-		snprintf(out, n, "%s%s[%s, %s]", with_est ? c[0] : "", with_est ? " " : "", c[1], c[2]);
+	pool_fmt_num(l, sizeof(l), r->log_scale ? exp(lb) : lb);
+	pool_fmt_num(u, sizeof(u), r->log_scale ? exp(ub) : ub);
+	snprintf(out, n, "[%s, %s]", l, u);
 }
 
 /* The decimals x needs (0 to 3). */
@@ -474,37 +457,24 @@ static void total_rows(struct layout *L, const unsigned char *mask, const struct
 		       const char *what, double *axis_y)
 {
 	const struct pool_result *r = L->r;
-	double n1 = 0, n2 = 0, e1 = 0, e2 = 0, w = 0;
+	struct pool_totals t;
 	char buf[160];
 	struct buf b = BUF_INIT;
 
-	for (size_t i = 0; i < r->in->k; i++) {
-		const struct pool_study *st = &r->in->studies[i];
-
-		/* as RevMan and the text: a study not estimable counts, one
-		 * left out does not */
-		if (!mask[i] || r->est[i].status == POOL_EST_EXCLUDED)
-			continue;
-		if (isfinite(r->est[i].weight_pct))
-			w += r->est[i].weight_pct;
-		n1 += isnan(st->n1) ? 0 : st->n1;
-		n2 += isnan(st->n2) ? 0 : st->n2;
-		e1 += isnan(st->events1) ? 0 : st->events1;
-		e2 += isnan(st->events2) ? 0 : st->events2;
-	}
+	pool_totals(&t, r, mask); /* RevMan's rule, as the table and the text (table.c) */
 	text(L, L->label_x, SVG_START, SVG_BOLD, FS, what);
 	if (r->in->type == POOL_DATA_CONT) {
-		fmt_num(buf, sizeof(buf), n1);
+		fmt_num(buf, sizeof(buf), t.n1);
 		text(L, L->col[2].x, SVG_END, SVG_BOLD, FS, buf);
-		fmt_num(buf, sizeof(buf), n2);
+		fmt_num(buf, sizeof(buf), t.n2);
 		text(L, L->col[5].x, SVG_END, SVG_BOLD, FS, buf);
 	} else if (r->in->type == POOL_DATA_BIN) {
-		fmt_num(buf, sizeof(buf), n1);
+		fmt_num(buf, sizeof(buf), t.n1);
 		text(L, L->col[1].x, SVG_END, SVG_BOLD, FS, buf);
-		fmt_num(buf, sizeof(buf), n2);
+		fmt_num(buf, sizeof(buf), t.n2);
 		text(L, L->col[3].x, SVG_END, SVG_BOLD, FS, buf);
 	}
-	snprintf(buf, sizeof(buf), "%.1f%%", w);
+	snprintf(buf, sizeof(buf), "%.1f%%", t.weight_pct);
 	text(L, L->weight_x, SVG_END, SVG_BOLD, FS, buf);
 	fmt_effect(buf, sizeof(buf), r, 1, s->estimate, s->ci_lb, s->ci_ub);
 	text(L, L->eff_x, SVG_START, SVG_BOLD, FS, buf);
@@ -516,9 +486,9 @@ static void total_rows(struct layout *L, const unsigned char *mask, const struct
 	}
 	if (r->in->type == POOL_DATA_BIN) {
 		text(L, L->label_x, SVG_START, 0, FS, "Total events");
-		fmt_num(buf, sizeof(buf), e1);
+		fmt_num(buf, sizeof(buf), t.events1);
 		text(L, L->col[0].x, SVG_END, 0, FS, buf);
-		fmt_num(buf, sizeof(buf), e2);
+		fmt_num(buf, sizeof(buf), t.events2);
 		text(L, L->col[2].x, SVG_END, 0, FS, buf);
 		L->y += ROW;
 	}

@@ -11,6 +11,7 @@
  */
 #include "grade.h"
 #include "review.h"
+#include "pool_int.h"
 #include "../db/db.h"
 #include "../db/protocol.h"
 #include "../db/update.h"
@@ -26,9 +27,11 @@
 
 static const char *const domain_names[GRADE_NDOMAINS] = {
 	"risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias",
+	"large-effect", "dose-response", "plausible-confounding",
 };
 static const char *const domain_titles[GRADE_NDOMAINS] = {
 	"Risk of bias", "Inconsistency", "Indirectness", "Imprecision", "Publication bias",
+	"Large effect", "Dose-response", "Plausible confounding",
 };
 
 const char *grade_domain_name(enum grade_domain d)
@@ -49,13 +52,32 @@ int grade_domain_parse(enum grade_domain *out, const char *s)
 			return 0;
 		}
 	return lsr_error_set(LSR_EUSAGE,
-			     "unknown domain '%s' (expected risk-of-bias, inconsistency, indirectness, imprecision or publication-bias)",
+			     "unknown domain '%s' (expected risk-of-bias, inconsistency, indirectness, imprecision, publication-bias, large-effect, dose-response or plausible-confounding)",
 			     s);
 }
 
 int grade_domain_suggested(enum grade_domain d)
 {
-	return d == GRADE_RISK_OF_BIAS || d == GRADE_INCONSISTENCY || d == GRADE_IMPRECISION;
+	return d == GRADE_RISK_OF_BIAS || d == GRADE_INCONSISTENCY || d == GRADE_IMPRECISION ||
+	       d == GRADE_LARGE_EFFECT;
+}
+
+int grade_domain_up(enum grade_domain d)
+{
+	return d >= GRADE_LARGE_EFFECT && d < GRADE_NDOMAINS;
+}
+
+void grade_rating_range(enum grade_domain d, int *lo, int *hi)
+{
+	*lo = grade_domain_up(d) ? 0 : -2;
+	*hi = d == GRADE_LARGE_EFFECT ? 2 : grade_domain_up(d) ? 1 : 0;
+}
+
+const char *grade_rating_choices(enum grade_domain d)
+{
+	return d == GRADE_LARGE_EFFECT ? "0, 1 or 2 (levels rated up)"
+	       : grade_domain_up(d)    ? "0 or 1 (levels rated up)"
+				       : "0, -1 or -2 (levels rated down)";
 }
 
 static int clamp_certainty(int c)
@@ -98,32 +120,53 @@ static int has_word(const char *s, const char *word)
 	return 0;
 }
 
-int grade_start(const char *study_design, struct buf *why)
+enum design { DESIGN_UNSTATED, DESIGN_ROBINS, DESIGN_NRS, DESIGN_RCT, DESIGN_OTHER };
+
+/* what the protocol's study design text says (see grade_start) */
+static enum design design_of(const char *study_design)
 {
 	static const char *const nrs[] = {
 		"non-random", "nonrandom", "not random", "quasi-random", "observational", "cohort",
 		"case-control", "before-after", "case series",
 	};
 
-	if (!study_design) {
+	if (!study_design)
+		return DESIGN_UNSTATED;
+	if (has_word(study_design, "robins"))
+		return DESIGN_ROBINS;
+	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
+		if (has_word(study_design, nrs[i]))
+			return DESIGN_NRS;
+	if (has_word(study_design, "random") || has_word(study_design, "rct"))
+		return DESIGN_RCT;
+	return DESIGN_OTHER;
+}
+
+int grade_start(const char *study_design, struct buf *why)
+{
+	switch (design_of(study_design)) {
+	case DESIGN_UNSTATED:
 		buf_adds(why, "the protocol does not state the study design (picos.study_design)");
 		return 2;
-	}
-	if (has_word(study_design, "robins")) {
+	case DESIGN_ROBINS:
 		buf_adds(why, "non-randomised studies assessed with ROBINS-I");
 		return 4;
-	}
-	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
-		if (has_word(study_design, nrs[i])) {
-			buf_adds(why, "non-randomised studies");
-			return 2;
-		}
-	if (has_word(study_design, "random") || has_word(study_design, "rct")) {
+	case DESIGN_NRS:
+		buf_adds(why, "non-randomised studies");
+		return 2;
+	case DESIGN_RCT:
 		buf_adds(why, "randomised trials");
 		return 4;
+	case DESIGN_OTHER:
+		break;
 	}
 	buf_adds(why, "studies other than randomised trials");
 	return 2;
+}
+
+int grade_randomised(const char *study_design)
+{
+	return design_of(study_design) == DESIGN_RCT;
 }
 
 int grade_rate_risk_of_bias(double high_pct, size_t unassessed, struct buf *why)
@@ -145,19 +188,26 @@ static int crosses(double lb, double ub, double x)
 }
 
 int grade_rate_inconsistency(double i2, double ci_lb, double ci_ub, double pi_lb, double pi_ub,
-			     struct buf *why)
+			     double mid, struct buf *why)
 {
+	/* the decision thresholds: no effect, and the MID either way */
+	const double t[3] = { 0, mid, -mid };
 	int r = 0;
 
 	if (isfinite(i2)) {
 		r = i2 > 50 ? -1 : 0;
 		buf_printf(why, "I\u00b2 = %.0f%%%s", i2, r ? ", substantial heterogeneity (above 50%)" : "");
 	}
-	if (isfinite(pi_lb) && isfinite(pi_ub) && crosses(pi_lb, pi_ub, 0) &&
-	    isfinite(ci_lb) && isfinite(ci_ub) && !crosses(ci_lb, ci_ub, 0)) {
-		buf_printf(why, "%sthe prediction interval crosses the line of no effect while the confidence interval does not",
-			   why->len ? "; " : "");
+	if (!isfinite(pi_lb) || !isfinite(pi_ub) || !isfinite(ci_lb) || !isfinite(ci_ub))
+		return r;
+	for (int j = 0; j < (isfinite(mid) && mid > 0 ? 3 : 1); j++) {
+		if (!crosses(pi_lb, pi_ub, t[j]) || crosses(ci_lb, ci_ub, t[j]))
+			continue;
+		buf_printf(why, "%sthe prediction interval crosses %s while the confidence interval does not",
+			   why->len ? "; " : "",
+			   j ? "the minimal important difference (the decision threshold)" : "the line of no effect");
 		r = -1;
+		break;
 	}
 	return r;
 }
@@ -189,6 +239,43 @@ int grade_rate_imprecision(double ci_lb, double ci_ub, double mid, double events
 		r = r > -2 ? r - 1 : r;
 	}
 	return r;
+}
+
+int grade_rate_large_effect(int ratio, double est, int randomised, int rob_rating,
+			    size_t unassessed, struct buf *why)
+{
+	double big;
+
+	if (randomised) {
+		buf_adds(why, "randomised trials: GRADE rates up non-randomised evidence only");
+		return 0;
+	}
+	if (!ratio || !isfinite(est) || est <= 0) {
+		buf_adds(why, "not a ratio (RR or OR): no large-effect rule");
+		return 0;
+	}
+	if (rob_rating < 0) {
+		buf_adds(why, "rated down for risk of bias: GRADE rates up only without serious risk of bias");
+		return 0;
+	}
+	if (unassessed) {
+		buf_printf(why, "%zu pooled stud%s not assessed for risk of bias: no rating up until they are",
+			   unassessed, unassessed == 1 ? "y" : "ies");
+		return 0;
+	}
+	big = est >= 1 ? est : 1 / est;
+	if (big > 5) {
+		buf_printf(why, "very large effect: %.2f is beyond %s, without serious risk of bias",
+			   est, est > 1 ? "5" : "0.2");
+		return 2;
+	}
+	if (big > 2) {
+		buf_printf(why, "large effect: %.2f is beyond %s, without serious risk of bias", est,
+			   est > 1 ? "2" : "0.5");
+		return 1;
+	}
+	buf_printf(why, "%.2f is within 0.5 to 2: not a large effect", est);
+	return 0;
 }
 
 double grade_corresponding_risk(enum pool_measure m, double acr, double effect)
@@ -291,6 +378,7 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 			const struct pool_review *r)
 {
 	const struct pool_summary *s = &r->res->main;
+	struct pool_totals tot;
 	struct buf why[GRADE_NDOMAINS];
 	double *risks = NULL, mid = g->sof->mid;
 	size_t nr = 0;
@@ -298,24 +386,23 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 
 	g->log_scale = r->res->log_scale;
 	g->dichotomous = r->in.type == POOL_DATA_BIN;
-	g->participants = 0;
-	g->events = g->dichotomous ? 0 : NAN;
+	/* participants and events as the forest plot, the table and the
+	 * review's text count them (pool_totals: RevMan's rule, a study not
+	 * estimable counts, one left out does not); the control risks of the
+	 * same studies */
+	pool_totals(&tot, r->res, NULL);
+	g->participants = tot.n1 + tot.n2;
+	g->events = g->dichotomous ? tot.events1 + tot.events2 : NAN;
 	if (g->dichotomous && !(risks = calloc(r->k + 1, sizeof(*risks))))
 		return lsr_error_oom();
-	for (size_t i = 0; i < r->k; i++) {
+	for (size_t i = 0; g->dichotomous && i < r->k; i++) {
 		const struct pool_study *st = &r->studies[i];
 
-		if (r->res->est[i].status != POOL_EST_INCLUDED)
-			continue;
-		if (isfinite(st->n1) && isfinite(st->n2))
-			g->participants += st->n1 + st->n2;
-		if (g->dichotomous) {
-			g->events += st->events1 + st->events2;
-			if (st->n2 > 0)
-				risks[nr++] = st->events2 / st->n2;
-		}
+		if (r->res->est[i].status != POOL_EST_EXCLUDED && st->n2 > 0 && isfinite(st->events2))
+			risks[nr++] = st->events2 / st->n2;
 	}
 	g->k = s->k;
+	g->studies = tot.studies;
 	g->est = back(g, s->estimate);
 	g->ci_lb = back(g, s->ci_lb);
 	g->ci_ub = back(g, s->ci_ub);
@@ -339,16 +426,40 @@ static int grade_review(struct grade_outcome *g, struct lsr_db *db, const struct
 	g->d[GRADE_RISK_OF_BIAS].suggested = grade_rate_risk_of_bias(g->high_pct, g->unassessed,
 								      &why[GRADE_RISK_OF_BIAS]);
 	g->d[GRADE_INCONSISTENCY].suggested = grade_rate_inconsistency(s->I2, s->ci_lb, s->ci_ub,
-									s->pi_lb, s->pi_ub,
+									s->pi_lb, s->pi_ub, mid,
 									&why[GRADE_INCONSISTENCY]);
 	g->d[GRADE_IMPRECISION].suggested = grade_rate_imprecision(s->ci_lb, s->ci_ub, mid, g->events,
 								    &why[GRADE_IMPRECISION]);
 	for (int d = 0; d < GRADE_NDOMAINS; d++) {
+		if (d == GRADE_LARGE_EFFECT) {
+			buf_release(&why[d]); /* large_effect(), once the team's ratings are in */
+			continue;
+		}
 		g->d[d].reason = buf_detach(&why[d]);
 		if (!g->d[d].reason)
 			rc = lsr_error_oom();
 	}
 	return rc;
+}
+
+/* The large-effect suggestion of a graded outcome, with the risk-of-bias
+ * rating in force (the team's, else lsr's): GRADE rates up only without
+ * serious risk of bias.  Studies not assessed block it unless the team
+ * rated risk of bias itself. */
+static int large_effect(struct grade_outcome *g, const struct protocol *p)
+{
+	const struct grade_rating *rob = &g->d[GRADE_RISK_OF_BIAS];
+	struct grade_rating *x = &g->d[GRADE_LARGE_EFFECT];
+	struct buf why = BUF_INIT;
+
+	x->suggested = grade_rate_large_effect(g->log_scale, g->est,
+					       grade_randomised(p->picos.study_design),
+					       rob->rated ? rob->rating : rob->suggested,
+					       rob->rated ? 0 : g->unassessed, &why);
+	free(x->reason);
+	if (!(x->reason = buf_detach(&why)))
+		return lsr_error_oom();
+	return 0;
 }
 
 static char *dup_col(sqlite3_stmt *st, int i)
@@ -449,11 +560,13 @@ int grade_outcome_compute(struct grade_outcome *out, struct lsr_db *db, const st
 			rc = grade_review(out, db, p, &r);
 	}
 	pool_review_release(&r);
+	if (rc == 0)
+		rc = load_ratings(out, db);
+	if (rc == 0 && out->status == GRADE_OK)
+		rc = large_effect(out, p);
 	for (int d = 0; d < GRADE_NDOMAINS && rc == 0; d++)
 		if (!out->d[d].reason && !(out->d[d].reason = xstrdup("")))
 			rc = lsr_error_oom();
-	if (rc == 0)
-		rc = load_ratings(out, db);
 	if (rc < 0)
 		return rc;
 	out->certainty = out->start;
@@ -497,6 +610,8 @@ json_t *grade_outcome_json(const struct grade_outcome *g)
 		json_t *j = json_object();
 
 		bad |= !j;
+		bad |= json_object_set_new(j, "direction",
+					   json_string(grade_domain_up((enum grade_domain)d) ? "up" : "down"));
 		bad |= json_object_set_new(j, "suggested", grade_domain_suggested((enum grade_domain)d) &&
 								   g->status == GRADE_OK
 								  ? json_integer(x->suggested) : json_null());
@@ -521,6 +636,7 @@ json_t *grade_outcome_json(const struct grade_outcome *g)
 		       json_object_set_new(o, "status", json_string(status_name(g->status))) |
 		       json_object_set_new(o, "measure", json_string(g->measure)) |
 		       json_object_set_new(o, "k", json_integer(g->k)) |
+		       json_object_set_new(o, "studies", json_integer(g->studies)) |
 		       json_object_set_new(o, "participants", num(g->participants)) |
 		       json_object_set_new(o, "events", num(g->events)) |
 		       json_object_set_new(o, "estimate", num(g->est)) |
@@ -563,13 +679,15 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 	char now[CLOCK_ISO_LEN];
 	sqlite3_stmt *st;
 	json_t *j;
-	int rc, sug, graded;
+	int rc, sug, graded, lo, hi;
 
 	if (!sof)
 		return lsr_error_set(LSR_ENOTFOUND, "no outcome '%s' in the protocol's summary_of_findings",
 				     outcome);
-	if (rating < -2 || rating > 0)
-		return lsr_error_set(LSR_EUSAGE, "a rating is 0, -1 or -2, not %d", rating);
+	grade_rating_range(domain, &lo, &hi);
+	if (rating < lo || rating > hi)
+		return lsr_error_set(LSR_EUSAGE, "a rating of %s is %s, not %d",
+				     grade_domain_name(domain), grade_rating_choices(domain), rating);
 	if (why && !*why)
 		why = NULL;
 	rc = grade_outcome_compute(&g, db, p, sof, update);
@@ -579,7 +697,7 @@ int grade_rating_set(int *suggested, struct lsr_db *db, const struct protocol *p
 	if (rc < 0)
 		return rc;
 	if (suggested)
-		*suggested = graded && grade_domain_suggested(domain) ? sug : 1;
+		*suggested = graded && grade_domain_suggested(domain) ? sug : GRADE_NO_SUGGESTION;
 	if (!why && !grade_domain_suggested(domain))
 		return lsr_error_set(LSR_EUSAGE, "lsr does not rate %s: the team's rating needs --why TEXT",
 				     grade_domain_name(domain));

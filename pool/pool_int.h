@@ -180,6 +180,22 @@ int pool_warn(struct pool_result *r, const char *fmt, ...)
 
 /* "= 0.13", "< 0.00001" (RevMan 5's rounding) */
 void pool_fmt_p(char *out, size_t n, double p);
+/* RevMan's rounding of an effect, a CI bound, a generic estimate or SE:
+ * "0.72", "0.0123" (2 decimals, 3 significant digits below 0.1) */
+void pool_fmt_num(char *out, size_t n, double x);
+/*
+ * The participants (and events) totals of the studies in mask (NULL: all)
+ * as RevMan counts them: every study listed except those left out
+ * (POOL_EST_EXCLUDED); a study not estimable counts.  The one rule of the
+ * table, the forest plot, the review's text line and lsr grade.  A value
+ * not reported adds nothing; weight_pct sums the pooled studies' weights.
+ */
+struct pool_totals {
+	double n1, n2, events1, events2, weight_pct;
+	int studies;            /* rows counted: pooled and not estimable */
+	int not_estimable;      /* of them, not estimable (in no fit) */
+};
+void pool_totals(struct pool_totals *t, const struct pool_result *r, const unsigned char *mask);
 /* "0.72 [0.49, 1.06]" on the display scale (ratios back-transformed) */
 void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double est,
 		     double lb, double ub);

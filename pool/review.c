@@ -186,6 +186,42 @@ static int sens_from_spec(struct pool_review *r)
 		r->sens_exclude[n++] = json_string_value(v);
 	r->nsens_exclude = n;
 	r->nsens_risk = json_array_size(risk);
+	r->sens_results = json_array_size(json_object_get(sens, "exclude_results"))
+				  ? json_object_get(sens, "exclude_results") : NULL;
+	return 0;
+}
+
+/*
+ * The rows at risk (each {"study", "timepoint"}) as the sensitivity
+ * analysis leaves them out: a study whose every row is at risk by its
+ * label into risk; the rows of a study at risk at some time points only
+ * (subgroup: timepoint) into results, the study's other rows kept.
+ */
+static int split_risk(const json_t *data, const json_t *rows, json_t *risk, json_t *results)
+{
+	size_t i, j;
+	json_t *e, *row;
+
+	json_array_foreach(rows, i, e) {
+		const char *study = jstr(e, "study");
+		size_t nall = 0, nrisk = 0, k;
+		json_t *v;
+
+		json_array_foreach(data, j, row)
+			nall += !strcmp(jstr(row, "study"), study);
+		json_array_foreach(rows, j, row)
+			nrisk += !strcmp(jstr(row, "study"), study);
+		if (nrisk < nall) {
+			if (json_array_append(results, e) < 0)
+				return lsr_error_oom();
+			continue;
+		}
+		json_array_foreach(risk, k, v)
+			if (!strcmp(json_string_value(v), study))
+				break;
+		if (k == json_array_size(risk) && json_array_append_new(risk, json_string(study)) < 0)
+			return lsr_error_oom();
+	}
 	return 0;
 }
 
@@ -200,20 +236,20 @@ static int rob_data(struct pool_review *r, struct lsr_db *db, const struct proto
 	size_t nd = rob2 ? ROB2_NDOMAINS : ROB1_NDOMAINS, i;
 	enum rob_level cut = pa->sensitivity && !strcmp(pa->sensitivity, "exclude_some_concerns") ? ROB_SOME
 											      : ROB_HIGH;
-	json_t *row, *risk = json_array();
+	json_t *row, *risk = json_array(), *rows = json_array(), *results = json_array();
 
-	if (!risk)
-		return lsr_error_oom();
+	if (!risk || !rows || !results) {
+		rc = lsr_error_oom();
+		goto out;
+	}
 	json_array_foreach(r->data, i, row) {
 		enum rob_level lv[ROB1_NDOMAINS + 1];
 		json_t *a;
 		int has = 0;
 
 		if ((rc = extract_rob_result_levels(lv, db, p, jstr(row, "study"), r->outcome,
-						    jstr(row, "timepoint"))) < 0) {
-			json_decref(risk);
-			return rc;
-		}
+						    jstr(row, "timepoint"))) < 0)
+			goto out;
 		for (size_t d = 0; d <= nd; d++)
 			has |= lv[d] != ROB_NONE;
 		if (!has)
@@ -223,25 +259,35 @@ static int rob_data(struct pool_review *r, struct lsr_db *db, const struct proto
 		for (size_t d = 0; d <= nd; d++)
 			json_array_append_new(a, json_string(extract_rob_level_name(lv[d], rob2)));
 		json_object_set_new(row, "rob", a);
-		if (pa->sensitivity && lv[nd] >= cut) {
-			size_t j;
-			json_t *v;
-
-			json_array_foreach(risk, j, v)
-				if (!strcmp(json_string_value(v), jstr(row, "study")))
-					break;
-			if (j == json_array_size(risk))
-				json_array_append_new(risk, json_string(jstr(row, "study")));
+		if (pa->sensitivity && lv[nd] >= cut &&
+		    json_array_append_new(rows, json_pack("{s:s, s:s?}", "study", jstr(row, "study"),
+							  "timepoint", jstr(row, "timepoint"))) < 0) {
+			rc = lsr_error_oom();
+			goto out;
 		}
 	}
 	if (any)
 		json_object_set_new(r->spec, "rob", json_string(rob2 ? "rob2" : "rob1"));
-	if (pa->sensitivity)
-		json_object_set_new(r->spec, "sensitivity",
-				    json_pack("{s:s, s:o}", "rule", pa->sensitivity, "exclude", risk));
-	else
-		json_decref(risk);
-	return 0;
+	if (pa->sensitivity) {
+		json_t *sens = json_pack("{s:s, s:O}", "rule", pa->sensitivity, "exclude", risk);
+
+		if (!sens || (rc = split_risk(r->data, rows, risk, results)) < 0) {
+			json_decref(sens);
+			rc = rc < 0 ? rc : lsr_error_oom();
+			goto out;
+		}
+		/* only when some are left out per result, so that the spec of
+		 * an analysis without repeated studies stays as it was */
+		if (json_array_size(results))
+			json_object_set(sens, "exclude_results", results);
+		json_object_set_new(r->spec, "sensitivity", sens);
+	}
+	rc = 0;
+out:
+	json_decref(risk);
+	json_decref(rows);
+	json_decref(results);
+	return rc;
 }
 
 /* Engine options from a spec. */
@@ -727,8 +773,23 @@ int pool_review_build(struct pool_review *r, struct lsr_db *db, const struct pro
 	return 0;
 }
 
-/* The sensitivity analysis: the same model without the studies at risk
- * (no add-ons); none when it would leave no study. */
+/* whether data row i is one the sensitivity analysis leaves out per result */
+static int sens_result_out(const struct pool_review *r, size_t i)
+{
+	const json_t *row = json_array_get(r->data, i), *e;
+	const char *tp = jstr(row, "timepoint");
+	size_t j;
+
+	json_array_foreach(r->sens_results, j, e)
+		if (!strcmp(jstr(e, "study"), jstr(row, "study")) && tp && jstr(e, "timepoint") &&
+		    !strcmp(jstr(e, "timepoint"), tp))
+			return 1;
+	return 0;
+}
+
+/* The sensitivity analysis: the same model without the studies at risk,
+ * and without the rows at risk of studies at risk at some time points
+ * only (no add-ons); none when it would leave no study. */
 static int run_sensitivity(struct pool_review *r)
 {
 	struct pool_opts o = r->opts;
@@ -736,10 +797,27 @@ static int run_sensitivity(struct pool_review *r)
 
 	if (!r->sens_rule)
 		return 0;
-	for (size_t i = 0; i < r->k; i++) {
+	r->sens_in = r->in;
+	if (r->sens_results) {
+		free(r->sens_studies);
+		r->sens_studies = calloc(r->k ? r->k : 1, sizeof(*r->sens_studies));
+		if (!r->sens_studies)
+			return lsr_error_oom();
+		r->sens_in.k = 0;
+		for (size_t i = 0; i < r->k; i++)
+			if (!sens_result_out(r, i))
+				r->sens_studies[r->sens_in.k++] = r->studies[i];
+		r->sens_in.studies = r->sens_studies;
+		/* no meta-regression in a sensitivity analysis: the rows of
+		 * the moderators no longer match */
+		r->sens_in.nmods = 0;
+		r->sens_in.x = NULL;
+		r->sens_in.mod_names = NULL;
+	}
+	for (size_t i = 0; i < r->sens_in.k; i++) {
 		size_t j = 0;
 
-		while (j < r->nsens_exclude && strcmp(r->sens_exclude[j], r->studies[i].label))
+		while (j < r->nsens_exclude && strcmp(r->sens_exclude[j], r->sens_in.studies[i].label))
 			j++;
 		left += j == r->nsens_exclude;
 	}
@@ -749,7 +827,7 @@ static int run_sensitivity(struct pool_review *r)
 	o.nexclude = r->nsens_exclude;
 	o.extras &= ~(unsigned)(POOL_LEAVE_ONE_OUT | POOL_CUMULATIVE | POOL_INFLUENCE | POOL_EGGER |
 				POOL_BEGG | POOL_TRIMFILL | POOL_METAREG);
-	if (pool_run(&r->sens, &r->in, &o) < 0)
+	if (pool_run(&r->sens, &r->sens_in, &o) < 0)
 		return lsr_error_wrap("analysis '%s': sensitivity analysis (%s)", r->name, r->sens_rule);
 	return 0;
 }
@@ -784,6 +862,7 @@ void pool_review_release(struct pool_review *r)
 	if (r->sens)
 		pool_result_free(r->sens);
 	free(r->sens_exclude);
+	free(r->sens_studies);
 	strv_release(&r->warnings);
 	memset(r, 0, sizeof(*r));
 }
@@ -1108,13 +1187,31 @@ int pool_review_sensitivity_text(struct buf *out, const struct pool_review *r)
 	risk = strcmp(r->sens_rule, "exclude_some_concerns") ? "high risk of bias"
 	       : rob1 ? "unclear or high risk of bias" : "some concerns or high risk of bias";
 	rc = buf_printf(out, "  sensitivity analysis (%s): ", r->sens_rule);
-	if (rc == 0 && !r->nsens_risk)
+	if (rc == 0 && !r->nsens_risk && !r->sens_results)
 		return buf_printf(out, "no study at %s, as above", risk);
 	for (size_t j = r->nsens_exclude - r->nsens_risk; rc == 0 && j < r->nsens_exclude; j++)
 		rc = buf_printf(out, "%s%s", j > r->nsens_exclude - r->nsens_risk ? ", " : "without ",
 				r->sens_exclude[j]);
+	/* the time points of studies at risk at some of them only */
+	for (size_t j = 0; rc == 0 && j < json_array_size(r->sens_results); j++) {
+		const json_t *e = json_array_get(r->sens_results, j);
+
+		rc = buf_printf(out, "%s%s at %s", j || r->nsens_risk ? ", " : "without ", jstr(e, "study"),
+				jstr(e, "timepoint") ? jstr(e, "timepoint") : "?");
+	}
 	if (rc < 0 || !r->sens)
 		return rc < 0 ? rc : buf_printf(out, " (%s): no study left", risk);
+	if (r->sens->no_total) {
+		/* subtotals only (subgroup: timepoint): each time point's */
+		rc = buf_printf(out, " (%s): subtotals only:", risk);
+		for (size_t i = 0; rc == 0 && i < r->sens->nsub; i++) {
+			m = &r->sens->sub[i].s;
+			rc = buf_printf(out, "%s %s k = %d, %s %.2f [%.2f, %.2f]", i ? ";" : "",
+					r->sens->sub[i].label, m->k, jstr(r->spec, "measure"), shown(r, m->estimate),
+					shown(r, m->ci_lb), shown(r, m->ci_ub));
+		}
+		return rc;
+	}
 	m = &r->sens->main;
 	rc = buf_printf(out, " (%s): k = %d, %s %.2f ", risk, m->k, jstr(r->spec, "measure"),
 			shown(r, m->estimate));
@@ -1132,7 +1229,8 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 {
 	const struct pool_result *x = r->res;
 	const struct pool_summary *m;
-	double participants = 0;
+	struct pool_totals tot;
+	double participants;
 	int rc;
 
 	/* without a total, the subgroups say what was fitted */
@@ -1151,12 +1249,9 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 	if (!x)
 		return buf_printf(out, "\n  no data\n");
 	m = &x->main;
-	/* as the table and the forest plot count them (RevMan): a study not
-	 * estimable counts, one left out does not */
-	for (size_t i = 0; i < r->k; i++)
-		if (x->est[i].status != POOL_EST_EXCLUDED)
-			participants += (isnan(r->studies[i].n1) ? 0 : r->studies[i].n1) +
-					(isnan(r->studies[i].n2) ? 0 : r->studies[i].n2);
+	/* as the table, the forest plot and lsr grade count them (RevMan) */
+	pool_totals(&tot, x, NULL);
+	participants = tot.n1 + tot.n2;
 	if (x->no_total) {
 		size_t studies = 0;
 
@@ -1170,9 +1265,13 @@ int pool_review_text(struct buf *out, const struct pool_review *r)
 		rc = buf_printf(out, "\n  %zu studies, %d rows in %zu subgroups, subtotals only. %s.\n",
 				studies, m->k, x->nsub, POOL_NO_TOTAL_WHY);
 	} else {
-		rc = buf_printf(out, "\n  k = %d (%s), %.0f participants: %s %.2f ",
+		char more[48] = "";
+
+		if (tot.not_estimable)
+			snprintf(more, sizeof(more), "; %d more not estimable", tot.not_estimable);
+		rc = buf_printf(out, "\n  k = %d (%s%s), %.0f participants: %s %.2f ",
 			m->k, r->subgroup && !strcmp(r->subgroup, "timepoint") ? "study time points" : "studies",
-			participants, jstr(r->spec, "measure"), shown(r, m->estimate));
+			more, participants, jstr(r->spec, "measure"), shown(r, m->estimate));
 		if (rc == 0 && isfinite(m->ci_lb) && isfinite(m->ci_ub))
 			rc = buf_printf(out, "[%g%% CI %.2f, %.2f], p = %.4g", 100 * x->opts.level,
 					shown(r, m->ci_lb), shown(r, m->ci_ub), m->p);
@@ -1225,6 +1324,9 @@ json_t *pool_review_json(const struct pool_review *r)
 		json_object_set_new(o, "sensitivity",
 				    json_pack("{s:s, s:o, s:o}", "rule", r->sens_rule, "excluded", ex,
 					      "result", r->sens ? pool_result_json(r->sens) : json_null()));
+		/* per result: the time points left out of studies kept at others */
+		if (r->sens_results)
+			json_object_set(json_object_get(o, "sensitivity"), "excluded_results", r->sens_results);
 	}
 	return o;
 }

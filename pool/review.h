@@ -43,6 +43,11 @@ struct pool_review {
 	const char *sens_rule;   /* into spec, NULL: none */
 	const char **sens_exclude; /* the analysis's exclude, then those studies */
 	size_t nsens_exclude, nsens_risk; /* all of them; those for their risk */
+	json_t *sens_results;    /* into spec: {"study", "timepoint"} rows at risk of a study
+				  * whose other time points are not (per result), or NULL */
+	struct pool_study *sens_studies; /* the rows the sensitivity analysis keeps, when
+					  * sens_results leaves some out; sens_in reads them */
+	struct pool_input sens_in;
 	struct pool_result *sens; /* NULL when none, or no study was left */
 	struct strv warnings;   /* for people: what was left out and why */
 	int update_no;          /* stored under (or loaded from) this update */

@@ -5,8 +5,10 @@
  * their subtotals and the test for subgroup differences; then the
  * sensitivity analyses and small-study tests that were asked for.
  *
- * Numbers are rounded only here (effects to 2 decimals, I2 to a whole
- * percentage, P < 0.00001 for very small p, as RevMan 5 prints them);
+ * Numbers are rounded only here (effects, CIs and generic estimates and
+ * SEs by pool_fmt_num, the forest plot's rule too: 2 decimals, 3
+ * significant digits below 0.1; I2 to a whole percentage, P < 0.00001 for
+ * very small p, as RevMan 5 prints them);
  * ratios are shown back-transformed.  The layout may change; --json is the
  * contract.
  */
@@ -51,14 +53,44 @@ void pool_fmt_p(char *out, size_t n, double p)
 		snprintf(out, n, "= %.2f", p);
 }
 
-/* A number as RevMan prints effects: 2 decimals, 3 significant digits
- * when it is too large or too small for that to say anything. */
-static void fmt_eff(char *out, size_t n, double x)
+/*
+ * RevMan's numbers, for the table and the forest plot alike: an effect, a
+ * CI bound or a generic inverse-variance estimate or SE to 2 decimals, or
+ * to 3 significant digits when it is below 0.1 in magnitude (0.0123) or
+ * too large for decimals to matter (1.23e+05).  Only output for people is
+ * rounded: --json and --csv keep full precision.
+ */
+void pool_fmt_num(char *out, size_t n, double x)
 {
-	if (x == 0 || (fabs(x) >= 0.005 && fabs(x) < 1e5))
+	if (x == 0 || (fabs(x) >= 0.1 && fabs(x) < 1e5))
 		snprintf(out, n, "%.2f", x);
 	else
 		snprintf(out, n, "%.3g", x);
+}
+
+static double add(double sum, double x)
+{
+	return isnan(x) ? sum : sum + x;
+}
+
+void pool_totals(struct pool_totals *t, const struct pool_result *r, const unsigned char *mask)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < r->in->k; i++) {
+		const struct pool_study *st = &r->in->studies[i];
+
+		if ((mask && !mask[i]) || r->est[i].status == POOL_EST_EXCLUDED)
+			continue;
+		if (r->est[i].status == POOL_EST_INCLUDED)
+			t->weight_pct = add(t->weight_pct, r->est[i].weight_pct);
+		else
+			t->not_estimable++;
+		t->studies++;
+		t->n1 = add(t->n1, st->n1);
+		t->n2 = add(t->n2, st->n2);
+		t->events1 = add(t->events1, st->events1);
+		t->events2 = add(t->events2, st->events2);
+	}
 }
 
 /* An effect with its CI on the display scale: "0.72 [0.49, 1.06]". */
@@ -76,14 +108,14 @@ void pool_fmt_effect(char *out, size_t n, const struct pool_result *r, double es
 		lb = exp(lb);
 		ub = exp(ub);
 	}
-	fmt_eff(e, sizeof(e), est);
+	pool_fmt_num(e, sizeof(e), est);
 	if (!isfinite(lb) || !isfinite(ub)) {
 		/* Hartung-Knapp with SE 0, a CI that could not be formed */
 		snprintf(out, n, "%s [no CI]", e);
 		return;
 	}
-	fmt_eff(l, sizeof(l), lb);
-	fmt_eff(u, sizeof(u), ub);
+	pool_fmt_num(l, sizeof(l), lb);
+	pool_fmt_num(u, sizeof(u), ub);
 	snprintf(out, n, "%s [%s, %s]", e, l, u);
 }
 
@@ -143,7 +175,7 @@ void pool_fmt_overall(struct buf *b, const struct pool_summary *s)
 static void data_cells(struct buf *b, const struct pool_result *r, size_t i)
 {
 	const struct pool_study *s = &r->in->studies[i];
-	char t[160];
+	char t[160], y[32], se[32];
 
 	switch (r->in->type) {
 	case POOL_DATA_CONT:
@@ -154,7 +186,9 @@ static void data_cells(struct buf *b, const struct pool_result *r, size_t i)
 		snprintf(t, sizeof(t), "%7.6g %7.6g   %7.6g %7.6g", s->events1, s->n1, s->events2, s->n2);
 		break;
 	case POOL_DATA_GENERIC:
-		snprintf(t, sizeof(t), "%10.4f %10.4f", s->yi, sqrt(s->vi));
+		pool_fmt_num(y, sizeof(y), s->yi);
+		pool_fmt_num(se, sizeof(se), sqrt(s->vi));
+		snprintf(t, sizeof(t), "%10s %10s", y, se);
 		break;
 	}
 	/* nan prints as "nan": show a blank as RevMan does for missing data */
@@ -239,41 +273,28 @@ static void study_line(struct buf *b, const struct pool_result *r, size_t i, siz
 static void total_block(struct buf *b, const struct pool_result *r, const unsigned char *mask,
 			const struct pool_summary *s, const char *what, size_t lw)
 {
-	double n1 = 0, n2 = 0, e1 = 0, e2 = 0, wsum = 0;
+	struct pool_totals tot;
 	char eff[64], t[160];
 
-	for (size_t i = 0; i < r->in->k; i++) {
-		const struct pool_study *st = &r->in->studies[i];
-
-		if (!mask[i])
-			continue;
-		if (r->est[i].status == POOL_EST_INCLUDED && isfinite(r->est[i].weight_pct))
-			wsum += r->est[i].weight_pct;
-		if (r->est[i].status == POOL_EST_EXCLUDED)
-			continue;
-		n1 += isnan(st->n1) ? 0 : st->n1;
-		n2 += isnan(st->n2) ? 0 : st->n2;
-		e1 += isnan(st->events1) ? 0 : st->events1;
-		e2 += isnan(st->events2) ? 0 : st->events2;
-	}
+	pool_totals(&tot, r, mask);
 	pool_fmt_effect(eff, sizeof(eff), r, s->estimate, s->ci_lb, s->ci_ub);
 	pad(b, what, lw);
 	switch (r->in->type) {
 	case POOL_DATA_CONT:
-		snprintf(t, sizeof(t), "  %9s %8s %6.6g   %9s %8s %6.6g", "", "", n1, "", "", n2);
+		snprintf(t, sizeof(t), "  %9s %8s %6.6g   %9s %8s %6.6g", "", "", tot.n1, "", "", tot.n2);
 		break;
 	case POOL_DATA_BIN:
-		snprintf(t, sizeof(t), "  %7s %7.6g   %7s %7.6g", "", n1, "", n2);
+		snprintf(t, sizeof(t), "  %7s %7.6g   %7s %7.6g", "", tot.n1, "", tot.n2);
 		break;
 	case POOL_DATA_GENERIC:
 		snprintf(t, sizeof(t), "  %*s", (int)data_width(r), "");
 		break;
 	}
 	buf_adds(b, t);
-	buf_printf(b, " %6.1f%%   %s\n", wsum, eff);
+	buf_printf(b, " %6.1f%%   %s\n", tot.weight_pct, eff);
 	if (r->in->type == POOL_DATA_BIN) {
 		pad(b, "Total events", lw);
-		buf_printf(b, "  %7.6g %7s   %7.6g\n", e1, "", e2);
+		buf_printf(b, "  %7.6g %7s   %7.6g\n", tot.events1, "", tot.events2);
 	}
 	pool_fmt_hetero(b, r, s);
 	buf_addc(b, '\n');
@@ -282,8 +303,8 @@ static void total_block(struct buf *b, const struct pool_result *r, const unsign
 	if (s->random && isfinite(s->pi_lb)) {
 		char lb[32], ub[32];
 
-		fmt_eff(lb, sizeof(lb), r->log_scale ? exp(s->pi_lb) : s->pi_lb);
-		fmt_eff(ub, sizeof(ub), r->log_scale ? exp(s->pi_ub) : s->pi_ub);
+		pool_fmt_num(lb, sizeof(lb), r->log_scale ? exp(s->pi_lb) : s->pi_lb);
+		pool_fmt_num(ub, sizeof(ub), r->log_scale ? exp(s->pi_ub) : s->pi_ub);
 		buf_printf(b, "Prediction interval: [%s, %s]\n", lb, ub);
 	}
 }

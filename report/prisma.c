@@ -86,6 +86,15 @@ static const char *reason_label(const struct protocol *p, const char *code)
 	return r && r->label ? r->label : NULL;
 }
 
+/* a full-text reason's status in the protocol: "excluded" unless it says
+ * ongoing or awaiting-classification */
+static const char *reason_status(const struct protocol *p, const char *code)
+{
+	const struct protocol_reason *r = p && *code ? protocol_reason_find(p, code) : NULL;
+
+	return r && r->status ? r->status : "excluded";
+}
+
 /* ---- the boxes, from the stages' counts ------------------------------------ */
 
 /* where a walk's rows go: the flow of the scope asked for and, for the
@@ -171,6 +180,14 @@ static int ft_into(struct prisma *x, const struct protocol *p, const struct scre
 				  *c->retrieval_reason ? c->retrieval_reason : "(no reason given)", NULL, c->n);
 	}
 	x->assessed += c->n;
+	if (!strcmp(c->status, "excluded") && !strcmp(reason_status(p, c->reason), "ongoing")) {
+		x->fulltext_ongoing += c->n;
+		return 0;
+	}
+	if (!strcmp(c->status, "excluded") && !strcmp(reason_status(p, c->reason), "awaiting-classification")) {
+		x->fulltext_awaiting += c->n;
+		return 0;
+	}
 	if (!strcmp(c->status, "excluded")) {
 		x->fulltext_excluded_total += c->n;
 		return counts_add(&x->fulltext_excluded, *c->reason ? c->reason : "(no reason given)",
@@ -332,12 +349,16 @@ int prisma_check(const struct prisma *x, char *msg, size_t msgsz)
 	CHECK(counts_sum(&x->fulltext_excluded) == x->fulltext_excluded_total,
 	      "reports excluded (%lld) is not the sum of its reasons (%lld)",
 	      (long long)x->fulltext_excluded_total, (long long)counts_sum(&x->fulltext_excluded));
-	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_pending ==
-	      x->reports_included + x->reports_of_previous_studies,
+	CHECK(x->fulltext_ongoing >= 0 && x->fulltext_awaiting >= 0,
+	      "a count of ongoing (%lld) or awaiting-classification (%lld) reports is negative",
+	      (long long)x->fulltext_ongoing, (long long)x->fulltext_awaiting);
+	CHECK(x->assessed - x->fulltext_excluded_total - x->fulltext_ongoing - x->fulltext_awaiting -
+	      x->fulltext_pending == x->reports_included + x->reports_of_previous_studies,
 	      "reports of included studies (%lld) is not reports assessed (%lld) minus excluded"
-	      " (%lld) and undecided (%lld)",
+	      " (%lld), ongoing (%lld), awaiting classification (%lld) and undecided (%lld)",
 	      (long long)(x->reports_included + x->reports_of_previous_studies),
 	      (long long)x->assessed, (long long)x->fulltext_excluded_total,
+	      (long long)x->fulltext_ongoing, (long long)x->fulltext_awaiting,
 	      (long long)x->fulltext_pending);
 	CHECK(x->reports_unlinked >= 0 && x->reports_unlinked <= x->reports_included,
 	      "reports not linked to a study (%lld) exceeds the reports included (%lld)",
@@ -390,6 +411,8 @@ static int check_sums(const struct prisma *all, const struct prisma *per)
 		sum.sought += u->sought;
 		sum.assessed += u->assessed;
 		sum.fulltext_excluded_total += u->fulltext_excluded_total;
+		sum.fulltext_ongoing += u->fulltext_ongoing;
+		sum.fulltext_awaiting += u->fulltext_awaiting;
 		sum.reports_included += u->reports_included + u->reports_of_previous_studies;
 		sum.studies_included += u->studies_included;
 	}
@@ -402,7 +425,8 @@ static int check_sums(const struct prisma *all, const struct prisma *per)
 	SAME(identified_total) SAME(identified_other_total) SAME(duplicates_removed)
 	SAME(automation_excluded) SAME(other_removed) SAME(screened) SAME(screen_excluded)
 	SAME(screen_excluded_by_tools)
-	SAME(sought) SAME(assessed) SAME(fulltext_excluded_total) SAME(reports_included)
+	SAME(sought) SAME(assessed) SAME(fulltext_excluded_total) SAME(fulltext_ongoing)
+	SAME(fulltext_awaiting) SAME(reports_included)
 	SAME(studies_included)
 #undef SAME
 	return 0;
@@ -486,6 +510,8 @@ json_t *prisma_json(const struct prisma *x)
 	json_object_set_new(o, "fulltext_excluded", counts_json(&x->fulltext_excluded));
 	json_object_set_new(o, "fulltext_excluded_total", json_integer(x->fulltext_excluded_total));
 	json_object_set_new(o, "fulltext_pending", json_integer(x->fulltext_pending));
+	json_object_set_new(o, "fulltext_ongoing", json_integer(x->fulltext_ongoing));
+	json_object_set_new(o, "fulltext_awaiting_classification", json_integer(x->fulltext_awaiting));
 	json_object_set_new(o, "studies_included", json_integer(x->studies_included));
 	json_object_set_new(o, "reports_included", json_integer(x->reports_included));
 	json_object_set_new(o, "reports_unlinked", json_integer(x->reports_unlinked));
@@ -584,6 +610,12 @@ int prisma_text(struct buf *out, const struct prisma *x)
 	if (rc == 0 && x->fulltext_pending)
 		rc = buf_printf(out, "  reports not yet decided                          %7lld\n",
 				(long long)x->fulltext_pending);
+	if (rc == 0 && x->fulltext_ongoing)
+		rc = buf_printf(out, "  reports of ongoing studies                       %7lld\n",
+				(long long)x->fulltext_ongoing);
+	if (rc == 0 && x->fulltext_awaiting)
+		rc = buf_printf(out, "  reports of studies awaiting classification       %7lld\n",
+				(long long)x->fulltext_awaiting);
 	if (rc == 0)
 		rc = buf_printf(out, "Included\n"
 				"  %-48s %7lld\n"

@@ -51,6 +51,9 @@ struct prisma {
 	int64_t sought, not_retrieved, awaiting_retrieval, assessed;
 	struct prisma_counts not_retrieved_reasons, fulltext_excluded;
 	int64_t fulltext_excluded_total, fulltext_pending;
+	/* reports "excluded" for a reason whose protocol status is ongoing or
+	 * awaiting-classification: assessed, neither excluded nor included */
+	int64_t fulltext_ongoing, fulltext_awaiting;
 	/* included */
 	int64_t studies_included, reports_included, reports_unlinked;
 	/* update >= 1: included reports of studies included in an earlier

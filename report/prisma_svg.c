@@ -268,6 +268,10 @@ static int box_assessed(struct box *b, const struct prisma *x, int upd)
 	rc |= box_line(b, 0, "Reports assessed for eligibility (n = %lld)", (long long)x->assessed);
 	if (x->fulltext_pending)
 		rc |= box_line(b, 0, "not yet decided (n = %lld)", (long long)x->fulltext_pending);
+	if (x->fulltext_ongoing)
+		rc |= box_line(b, 0, "ongoing studies (n = %lld)", (long long)x->fulltext_ongoing);
+	if (x->fulltext_awaiting)
+		rc |= box_line(b, 0, "awaiting classification (n = %lld)", (long long)x->fulltext_awaiting);
 	return rc;
 }
 

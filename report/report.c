@@ -32,12 +32,18 @@
 #include "../util/svg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
 
 struct rep {
 	struct lsr_db *db;
@@ -46,6 +52,7 @@ struct rep {
 	int update, nupdates;
 	struct buf h;         /* the HTML */
 	struct strv illustrative; /* "study\toutcome" (outcome "" for characteristics) */
+	int png;              /* REPORT_PNG_*: NEVER once rsvg-convert proved absent in AUTO */
 	int rc;
 };
 
@@ -82,7 +89,87 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 	return rc;
 }
 
-/* An SVG document inline (without its XML declaration) and as a file. */
+/*
+ * dir/NAME.png from dir/NAME.svg by rsvg-convert (found on PATH), at twice
+ * the SVG's size on white, read from its standard output and written as
+ * every file is (complete or not there).  Its absence is an error only
+ * with REPORT_PNG_ALWAYS; in REPORT_PNG_AUTO the first failure to start
+ * it turns PNGs off.
+ */
+static int write_png(struct rep *r, const char *svgname)
+{
+	char *argv[] = { "rsvg-convert", "--zoom", "2", "--background-color", "white", "--format", "png",
+			 NULL, NULL };
+	struct buf svg = BUF_INIT, png = BUF_INIT, name = BUF_INIT;
+	posix_spawn_file_actions_t fa;
+	int fd[2] = { -1, -1 }, rc = 0, err, status;
+	char chunk[65536];
+	ssize_t got;
+	pid_t pid;
+
+	if (buf_printf(&svg, "%s/%s", r->dir, svgname) < 0 ||
+	    buf_printf(&name, "%.*s.png", (int)(strlen(svgname) - 4), svgname) < 0)
+		return lsr_error_oom();
+	argv[7] = svg.s;
+	if (pipe(fd) < 0) {
+		rc = lsr_error_set(LSR_ERROR, "cannot run rsvg-convert: %s", strerror(errno));
+		goto out;
+	}
+	if ((err = posix_spawn_file_actions_init(&fa)) == 0) {
+		err = posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+		if (err == 0)
+			err = posix_spawn_file_actions_addclose(&fa, fd[0]);
+		if (err == 0)
+			err = posix_spawn_file_actions_addclose(&fa, fd[1]);
+		if (err == 0)
+			err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		if (err == 0)
+			err = posix_spawnp(&pid, "rsvg-convert", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(fd[1]);
+	if (err == ENOENT && r->png == REPORT_PNG_AUTO) {
+		r->png = REPORT_PNG_NEVER; /* not installed: no PNGs, as documented */
+		goto out;
+	}
+	if (err) {
+		rc = lsr_error_set(LSR_ERROR, "cannot run rsvg-convert for '%s': %s%s", svg.s, strerror(err),
+				   err == ENOENT ? " (install librsvg2-bin, or give --no-png)" : "");
+		goto out;
+	}
+	while ((got = read(fd[0], chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = lsr_error_set(LSR_ERROR, "reading rsvg-convert's output: %s", strerror(errno));
+			break;
+		}
+		if (rc == 0 && buf_add(&png, chunk, (size_t)got) < 0)
+			rc = lsr_error_oom(); /* read on to the end: the child must not block */
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			if (rc == 0)
+				rc = lsr_error_set(LSR_ERROR, "rsvg-convert: %s", strerror(errno));
+			goto out;
+		}
+	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) || !png.len))
+		rc = lsr_error_set(LSR_ERROR, "rsvg-convert could not convert '%s' (%s %d)", svg.s,
+				   WIFEXITED(status) ? "exit status" : "signal",
+				   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (rc == 0)
+		rc = write_file(r->dir, name.s, png.s, png.len);
+out:
+	if (fd[0] >= 0)
+		close(fd[0]);
+	buf_release(&svg);
+	buf_release(&png);
+	buf_release(&name);
+	return rc;
+}
+
+/* An SVG document inline (without its XML declaration) and as a file
+ * (and a PNG beside it: write_png). */
 static void figure(struct rep *r, const struct buf *svg, const char *file, const char *caption)
 {
 	const char *s = svg->s;
@@ -104,6 +191,8 @@ static void figure(struct rep *r, const struct buf *svg, const char *file, const
 	out(r, "</figure>\n");
 	if (r->rc == 0)
 		r->rc = write_file(r->dir, file, svg->s, svg->len);
+	if (r->rc == 0 && r->png != REPORT_PNG_NEVER)
+		r->rc = write_png(r, file);
 }
 
 static int is_illustrative(const struct rep *r, const char *study, const char *outcome)
@@ -224,22 +313,6 @@ static void flags(struct rep *r)
 		out(r, "</ul></div>\n");
 }
 
-/* The methods' sentence for each stop of priority screening (rank.h). */
-static int stop_note(const struct screen_stop_row *s, void *payload)
-{
-	struct rep *r = payload;
-
-	out(r, "<p>Title-abstract screening in priority order (logistic regression, liblinear) "
-	       "was stopped on %.10s by the statistical stopping rule of Callaghan &amp; "
-	       "M&uuml;ller-Hansen (2020)%s: recall &ge; %g%% with %g%% confidence, p = %.3g "
-	       "(%lld of %lld citations screened, %lld includes found); the %lld citations not "
-	       "screened were excluded by automation.</p>\n",
-	       s->at, strcmp(s->method, "sample") ? "" : " on a random sample of the rest",
-	       s->recall * 100, s->confidence * 100, s->p, (long long)s->screened,
-	       (long long)s->population, (long long)s->found, (long long)s->excluded);
-	return r->rc;
-}
-
 static void prisma_section(struct rep *r)
 {
 	struct prisma x;
@@ -272,8 +345,6 @@ static void prisma_section(struct rep *r)
 	}
 	buf_release(&svg);
 	prisma_release(&x);
-	if (r->rc == 0 && (rc = screen_stops_each(r->db, stop_note, r)) < 0)
-		r->rc = rc;
 }
 
 /* characteristics: agreed values collected from extract_compare() */
@@ -499,60 +570,256 @@ static void eligibility(struct rep *r)
 	strv_release(&c.values);
 }
 
-/*
- * The reports excluded at full text, each with its reason (PRISMA 2020
- * item 16b asks for them; Cochrane's "Characteristics of excluded
- * studies"), the reason's label from the protocol when it has one.  From
- * every update: the report shows the review as it stands.
- */
-static void excluded_fulltext(struct rep *r)
+/* ---- study-level effects: their p against their interval --------------------- */
+
+struct stat_flags {
+	struct rep *r;
+	int n;
+};
+
+static int stat_flag(const struct extract_reported_effect *e, void *payload)
 {
-	json_t *reports = NULL, *o;
-	size_t i;
-	int n = 0;
+	struct stat_flags *f = payload;
+	struct rep *r = f->r;
+	struct check_stats_in in = { e->measure, e->estimate, e->ci_lb, e->ci_ub, e->p };
+	struct check_stats_out cs;
+	int bad = check_stats_row(&cs, &in) < 0;
+
+	if (!bad && cs.flag == CHECK_STATS_OK)
+		return 0;
+	if (!f->n++)
+		out(r, "<div class=\"alert\"><strong>Study-level effects whose p-value does not fit "
+		       "their estimate and 95%% CI</strong> (checked as <code>lsr check-stats</code> "
+		       "does):<ul>\n");
+	out(r, "<li><strong>");
+	esc(r, e->study);
+	out(r, "</strong>, ");
+	esc(r, e->outcome);
+	if (e->timepoint && *e->timepoint) {
+		out(r, " at ");
+		esc(r, e->timepoint);
+	}
+	out(r, ": %s ", e->measure);
+	esc(r, e->estimate);
+	out(r, " [");
+	esc(r, e->ci_lb ? e->ci_lb : "");
+	out(r, ", ");
+	esc(r, e->ci_ub ? e->ci_ub : "");
+	out(r, "], p ");
+	esc(r, e->p);
+	out(r, ": ");
+	if (bad) {
+		out(r, "not checkable: ");
+		esc(r, lsr_error_last());
+		lsr_error_clear();
+	} else {
+		esc(r, check_stats_flag_text(cs.flag));
+		out(r, " (the interval implies p = %.2g)", cs.p_implied);
+	}
+	out(r, "</li>\n");
+	return r->rc;
+}
+
+/*
+ * Every agreed study-level effect reported with a p-value (the outcome
+ * sheet's p column) is checked against its estimate and interval as lsr
+ * check-stats checks them; those that do not fit are listed in the red box.
+ */
+static void reported_stats(struct rep *r)
+{
+	struct stat_flags f = { r, 0 };
+	int rc;
 
 	if (r->rc)
 		return;
-	if ((r->rc = screen_reports_json(r->db, &reports)) < 0)
-		return;
-	out(r, "<h2>Excluded full-text reports</h2>\n");
-	json_array_foreach(reports, i, o) {
-		const char *status = json_string_value(json_object_get(o, "status"));
-		const char *code = json_string_value(json_object_get(o, "reason"));
-		const char *title = json_string_value(json_object_get(o, "title"));
-		const struct protocol_reason *why = code ? protocol_reason_find(r->p, code) : NULL;
-		char num[32];
-
-		if (!status || strcmp(status, "excluded"))
-			continue;
-		if (!n++)
-			out(r, "<table>\n<tr><th>Report</th><th>Year</th><th>Reason for exclusion</th></tr>\n");
-		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "id")));
-		out(r, "<tr><td>");
-		esc(r, title ? title : "(no title)");
-		out(r, " <span class=\"note\">(citation ");
-		esc(r, num);
-		out(r, ")</span></td><td>");
-		if (json_is_integer(json_object_get(o, "year"))) {
-			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(o, "year")));
-			esc(r, num);
-		}
-		out(r, "</td><td>");
-		esc(r, why && why->label ? why->label : code && *code ? code : "(no reason given)");
-		out(r, "</td></tr>\n");
-	}
-	if (n)
-		out(r, "</table>\n");
-	else
-		out(r, "<p>No report was excluded at full text.</p>\n");
-	json_decref(reports);
+	if ((rc = extract_reported_effects(r->db, r->p, stat_flag, &f)) < 0)
+		r->rc = rc;
+	if (f.n)
+		out(r, "</ul></div>\n");
 }
 
+/*
+ * The reports decided at full text that are not included, in three tables
+ * by the status of their reason in the protocol (docs/protocol.md,
+ * reasons' status): excluded, each with its reason (PRISMA 2020 item 16b;
+ * Cochrane's "Characteristics of excluded studies"), the reason's label
+ * from the protocol when it has one; ongoing studies; and studies awaiting
+ * classification - the last two only where the protocol defines those
+ * statuses.  Reports of updates 0 to the one shown: the review as it
+ * stood then.
+ */
+struct ft_table {
+	struct rep *r;
+	const char *status; /* excluded, ongoing, awaiting-classification */
+	const char *head;   /* the last column's heading */
+	int n;
+};
+
+static const char *ft_status_of(const struct protocol *p, const char *code)
+{
+	const struct protocol_reason *why = *code ? protocol_reason_find(p, code) : NULL;
+
+	return why && why->status ? why->status : "excluded";
+}
+
+static int ft_table_row(const struct screen_ft_report *f, void *payload)
+{
+	struct ft_table *t = payload;
+	struct rep *r = t->r;
+	const struct protocol_reason *why = *f->reason ? protocol_reason_find(r->p, f->reason) : NULL;
+	char num[32];
+
+	if (strcmp(f->status, "excluded") || strcmp(ft_status_of(r->p, f->reason), t->status))
+		return 0;
+	if (!t->n++)
+		out(r, "<table>\n<tr><th>Report</th><th>Year</th><th>Update</th><th>%s</th></tr>\n", t->head);
+	snprintf(num, sizeof(num), "%lld", (long long)f->citation);
+	out(r, "<tr><td>");
+	esc(r, *f->title ? f->title : "(no title)");
+	out(r, " <span class=\"note\">(citation ");
+	esc(r, num);
+	out(r, ")</span></td><td>");
+	if (f->year)
+		out(r, "%d", f->year);
+	out(r, "</td><td class=\"n\">%d</td><td>", f->update_no);
+	esc(r, why && why->label ? why->label : *f->reason ? f->reason : "(no reason given)");
+	out(r, "</td></tr>\n");
+	return r->rc;
+}
+
+/* one table: its heading, the rows of the status, or a sentence when none */
+static void ft_table(struct rep *r, const char *status, const char *title, const char *head,
+		     const char *none)
+{
+	struct ft_table t = { r, status, head, 0 };
+	int rc;
+
+	if (r->rc)
+		return;
+	out(r, "<h2>%s</h2>\n", title);
+	if ((rc = screen_ft_reports_list(r->db, r->update, ft_table_row, &t)) < 0 && r->rc == 0)
+		r->rc = rc;
+	if (t.n)
+		out(r, "</table>\n");
+	else
+		out(r, "<p>%s</p>\n", none);
+}
+
+/* whether a full-text reason of the protocol carries status */
+static int protocol_defines(const struct protocol *p, const char *status)
+{
+	for (size_t i = 0; i < p->nreasons; i++)
+		if (p->reasons[i].status && !strcmp(p->reasons[i].status, status))
+			return 1;
+	return 0;
+}
+
+static void excluded_fulltext(struct rep *r)
+{
+	ft_table(r, "excluded", "Excluded full-text reports", "Reason for exclusion",
+		 "No report was excluded at full text.");
+	if (protocol_defines(r->p, "ongoing"))
+		ft_table(r, "ongoing", "Ongoing studies", "Note", "No report of an ongoing study.");
+	if (protocol_defines(r->p, "awaiting-classification"))
+		ft_table(r, "awaiting-classification", "Studies awaiting classification", "Why",
+			 "No study awaits classification.");
+}
+
+/* the risk-of-bias figures per result: the section, and the file names
+ * given so far */
+struct rob_figs {
+	struct rep *r;
+	struct strv files;
+};
+
+/*
+ * The traffic light and the summary of one plot: the study level (result
+ * NULL: rob-traffic-light.svg, rob-summary.svg) or one result under its
+ * heading (the outcome's label, with the time point), its files named
+ * after the outcome (and time point), made unique.
+ */
+static void rob_pair(struct rob_figs *f, const struct extract_robplot *plot, const char *outcome,
+		     const char *timepoint)
+{
+	struct rep *r = f->r;
+	struct buf svg = BUF_INIT, name = BUF_INIT, tl = BUF_INIT, sum = BUF_INIT;
+	struct buf cap_tl = BUF_INIT, cap_sum = BUF_INIT;
+	char safe[200];
+
+	if (r->rc)
+		return;
+	if (!outcome) {
+		r->rc = buf_adds(&tl, "rob-traffic-light.svg");
+		if (r->rc == 0)
+			r->rc = buf_adds(&sum, "rob-summary.svg");
+		if (r->rc == 0)
+			r->rc = buf_adds(&cap_tl, "Risk of bias of each study, by domain");
+		if (r->rc == 0)
+			r->rc = buf_adds(&cap_sum, "Risk of bias across studies, by domain");
+	} else {
+		r->rc = buf_printf(&name, "%s%s%s", outcome, *timepoint ? "-" : "", timepoint);
+		outfile_safe_name(safe, sizeof(safe), r->rc == 0 ? name.s : "");
+		/* outcome "a b" and "a_b" would share a name: number the second */
+		for (int k = 1; r->rc == 0; k++) {
+			buf_reset(&name);
+			if (k == 1)
+				r->rc = buf_adds(&name, safe);
+			else
+				r->rc = buf_printf(&name, "%s-%d", safe, k);
+			if (r->rc == 0 && !strv_contains(&f->files, name.s))
+				break;
+		}
+		if (r->rc == 0)
+			r->rc = strv_push(&f->files, name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&tl, "rob-traffic-light-%s.svg", name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&sum, "rob-summary-%s.svg", name.s);
+		if (r->rc == 0)
+			r->rc = buf_printf(&cap_tl, "Risk of bias of each study for %s, by domain", plot->result);
+		if (r->rc == 0)
+			r->rc = buf_printf(&cap_sum, "Risk of bias across the studies of %s, by domain", plot->result);
+		out(r, "<h3>");
+		esc(r, plot->result);
+		out(r, "</h3>\n");
+	}
+	if (r->rc == 0 && (r->rc = extract_robplot_traffic_light(&svg, plot)) == 0)
+		figure(r, &svg, tl.s, cap_tl.s);
+	buf_reset(&svg);
+	if (r->rc == 0 && (r->rc = extract_robplot_summary(&svg, plot)) == 0)
+		figure(r, &svg, sum.s, cap_sum.s);
+	buf_release(&svg);
+	buf_release(&name);
+	buf_release(&tl);
+	buf_release(&sum);
+	buf_release(&cap_tl);
+	buf_release(&cap_sum);
+}
+
+static int rob_result_pair(const struct extract_robplot *plot, const char *outcome,
+			   const char *timepoint, void *payload)
+{
+	struct rob_figs *f = payload;
+
+	if (!f->files.n)
+		out(f->r, "<p>Risk of bias per outcome: each study's judgements for the outcome's results"
+			  " where recorded, else its study-level ones; the studies with data or judgements"
+			  " for the outcome.</p>\n");
+	rob_pair(f, plot, outcome, timepoint);
+	return f->r->rc;
+}
+
+/*
+ * The risk-of-bias section: the figures per result (RoB 2 per result,
+ * RoB 1 per-outcome domains) when any result has judgements of its own,
+ * else the study-level figures.
+ */
 static void risk_of_bias(struct rep *r)
 {
 	struct extract_robplot plot;
-	struct buf svg = BUF_INIT;
+	struct rob_figs f = { r, STRV_INIT };
 	int64_t judged = 0;
+	size_t nres = 0;
 
 	if (r->rc)
 		return;
@@ -563,19 +830,19 @@ static void risk_of_bias(struct rep *r)
 		out(r, "<h2>Risk of bias</h2>\n<p>No risk-of-bias judgements recorded yet.</p>\n");
 		return;
 	}
+	out(r, "<h2>Risk of bias (%s)</h2>\n",
+	    r->p->risk_of_bias && !strcmp(r->p->risk_of_bias, "rob2") ? "RoB 2" : "RoB 1");
+	if (r->rc == 0)
+		r->rc = extract_rob_plot_results(&nres, r->db, r->p, rob_result_pair, &f);
+	strv_release(&f.files);
+	if (r->rc || nres)
+		return;
 	if ((r->rc = extract_rob_plot_data(&plot, r->db, r->p, NULL)) < 0)
 		return;
-	out(r, "<h2>Risk of bias (%s)</h2>\n", plot.rob2 ? "RoB 2" : "RoB 1");
-	if (plot.nstudies == 0) {
+	if (plot.nstudies == 0)
 		out(r, "<p>No risk-of-bias judgements recorded yet.</p>\n");
-	} else {
-		if ((r->rc = extract_robplot_traffic_light(&svg, &plot)) == 0)
-			figure(r, &svg, "rob-traffic-light.svg", "Risk of bias of each study, by domain");
-		buf_reset(&svg);
-		if (r->rc == 0 && (r->rc = extract_robplot_summary(&svg, &plot)) == 0)
-			figure(r, &svg, "rob-summary.svg", "Risk of bias across studies, by domain");
-	}
-	buf_release(&svg);
+	else
+		rob_pair(&f, &plot, NULL, NULL);
 	extract_rob_plot_free(&plot);
 }
 
@@ -1110,6 +1377,56 @@ static void methods_analysis(struct methods *m, const struct pool_review *a)
 	out(r, ".</li>\n");
 }
 
+/* The methods' sentence for each stop of priority screening (rank.h). */
+static int stop_note(const struct screen_stop_row *s, void *payload)
+{
+	struct methods *m = payload;
+	struct rep *r = m->r;
+
+	out(r, "<p>Title-abstract screening in priority order (logistic regression, liblinear) "
+	       "was stopped on %.10s by the statistical stopping rule of Callaghan &amp; "
+	       "M&uuml;ller-Hansen (2020)%s: recall &ge; %g%% with %g%% confidence, p = %.3g "
+	       "(%lld of %lld citations screened, %lld includes found); the %lld citations not "
+	       "screened were excluded by automation. The rule's hypergeometric test as published",
+	       s->at, strcmp(s->method, "sample") ? "" : " on a random sample of the rest",
+	       s->recall * 100, s->confidence * 100, s->p, (long long)s->screened,
+	       (long long)s->population, (long long)s->found, (long long)s->excluded);
+	cite(m, "Callaghan MW, M\xc3\xbcller-Hansen F. Statistical stopping criteria for automated "
+		"screening in systematic reviews. Syst Rev 2020;9:273.");
+	out(r, ".</p>\n");
+	return r->rc;
+}
+
+/*
+ * Prioritisation, as recorded: how many of the citations people screened
+ * at title-abstract were handed out in priority order (rank.h), and the
+ * protocol's setting.
+ */
+static void methods_priority(struct methods *m)
+{
+	struct rep *r = m->r;
+	json_t *st = NULL;
+	json_int_t screened, ranked;
+	int proto = r->p->screening_order && !strcmp(r->p->screening_order, "priority");
+
+	if ((r->rc = screen_stopping_json(r->db, 0.95, 0.95, &st)) < 0)
+		return;
+	screened = json_integer_value(json_object_get(st, "screened"));
+	ranked = json_integer_value(json_object_get(st, "screened_in_priority_order"));
+	if (ranked || proto) {
+		out(r, " Title-abstract screening was prioritised: ");
+		if (proto)
+			out(r, "the protocol sets <code>screening.order: priority</code> (a new ranking after "
+			       "every %d decisions in <code>lsr serve</code>); ", r->p->priority.retrain_every);
+		out(r, "of the %lld citations screened by people, %lld were handed out in the order of a "
+		       "logistic-regression model (liblinear) trained on the decisions made before them, "
+		       "the likeliest includes first.", (long long)screened, (long long)ranked);
+		cite(m, "Fan RE, Chang KW, Hsieh CJ, Wang XR, Lin CJ. LIBLINEAR: a library for large "
+			"linear classification. J Mach Learn Res 2008;9:1871-1874.");
+	}
+	json_decref(st);
+}
+
 static void methods_screening(struct methods *m)
 {
 	struct rep *r = m->r;
@@ -1147,8 +1464,12 @@ static void methods_screening(struct methods *m)
 	}
 	if (!any)
 		out(r, " No citation has been screened by two reviewers yet: agreement not computed.");
-	out(r, "</p>\n");
 	json_decref(st);
+	if (r->rc == 0)
+		methods_priority(m);
+	out(r, "</p>\n");
+	if (r->rc == 0 && (r->rc = screen_stops_each(r->db, stop_note, m)) > 0)
+		r->rc = 0;
 }
 
 static void methods(struct rep *r)
@@ -1201,9 +1522,18 @@ static void methods(struct rep *r)
 		out(r, "the Cochrane RoB 2 tool (effect of %s)",
 		    r->p->rob2_effect && !strcmp(r->p->rob2_effect, "adherence") ?
 		    "adhering to the intervention" : "assignment to the intervention");
+		if (r->p->rob2_per_timepoint)
+			out(r, ", judged for each result (outcome and time point)");
 		cite(&m, "Sterne JAC, Savovi\xc4\x87 J, Page MJ, et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. BMJ 2019;366:l4898.");
 	} else {
 		out(r, "the Cochrane risk-of-bias tool (RoB 1)");
+		/* the domains the protocol has judged per outcome, by name */
+		for (size_t i = 0; i < r->p->rob1_per_outcome.n; i++)
+			for (size_t d = 0; d < ROB1_NDOMAINS; d++)
+				if (!strcmp(r->p->rob1_per_outcome.v[i], extract_rob1_domains[d].code))
+					out(r, "%s%s", i == 0 ? "; judged separately for each outcome: " :
+					    i + 1 == r->p->rob1_per_outcome.n ? " and " : ", ",
+					    extract_rob1_domains[d].name);
 		cite(&m, "Higgins JPT, Altman DG, G\xc3\xb8tzsche PC, et al. The Cochrane Collaboration's tool for assessing risk of bias in randomised trials. BMJ 2011;343:d5928.");
 	}
 	out(r, ".</p>\n");
@@ -1462,8 +1792,8 @@ static void summary_of_findings(struct rep *r)
 			out(r, "<td class=\"n\">%s %.2f (%.2f to %.2f)</td>", g.measure, g.est, g.ci_lb, g.ci_ub);
 		else
 			out(r, "<td>&#8212;</td>");
-		out(r, "<td class=\"n\">%.0f (%d stud%s)</td><td>%s<br>%s", g.participants, g.k,
-		    g.k == 1 ? "y" : "ies", grade_certainty_symbols(g.certainty),
+		out(r, "<td class=\"n\">%.0f (%d stud%s)</td><td>%s<br>%s", g.participants, g.studies,
+		    g.studies == 1 ? "y" : "ies", grade_certainty_symbols(g.certainty),
 		    grade_certainty_word(g.certainty));
 		for (int pass = 0; pass < 2 && r->rc == 0; pass++) {
 			int n = nnote;
@@ -1486,16 +1816,18 @@ static void summary_of_findings(struct rep *r)
 					continue;
 				}
 				out(r, "%s%s: %s%d<sup>%s</sup>", n - 1 > nnote ? "<br>" : "",
-				    grade_domain_title((enum grade_domain)d), x->rating < 0 ? "&#8722;" : "",
-				    -x->rating, mark);
+				    grade_domain_title((enum grade_domain)d),
+				    x->rating < 0 ? "&#8722;" : x->rating > 0 ? "+" : "", abs(x->rating), mark);
 				nrc |= buf_printf(&notes, "<p class=\"note\"><sup>%s</sup> ", mark);
 				nrc |= svg_escape(&notes, g.label);
 				nrc |= buf_printf(&notes, ", %s: ", grade_domain_title((enum grade_domain)d));
 				if (x->rating)
-					nrc |= buf_printf(&notes, "rated down %d level%s", -x->rating,
-						   x->rating == -1 ? "" : "s");
+					nrc |= buf_printf(&notes, "rated %s %d level%s",
+							  x->rating < 0 ? "down" : "up", abs(x->rating),
+							  abs(x->rating) == 1 ? "" : "s");
 				else
-					nrc |= buf_adds(&notes, "not rated down");
+					nrc |= buf_printf(&notes, "not rated %s",
+							  grade_domain_up((enum grade_domain)d) ? "up" : "down");
 				if (x->rated) {
 					nrc |= buf_adds(&notes, " by the review team: ");
 					nrc |= svg_escape(&notes, x->why ? x->why : "as lsr suggests");
@@ -1604,7 +1936,7 @@ static void changes(struct rep *r)
 	strv_release(&before);
 }
 
-int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir)
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png)
 {
 	struct rep r;
 	struct update_info u;
@@ -1622,6 +1954,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	r.update = update < 0 ? u.no : update;
 	r.nupdates = u.no;
 	r.h = (struct buf)BUF_INIT;
+	r.png = png;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return lsr_error_set(LSR_ERROR, "cannot create '%s': %s", dir, strerror(errno));
 	/* the date of the shown update: its window's end, else its last run */
@@ -1632,6 +1965,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	header(&r, date);
 	flags(&r);
 	eligibility(&r);
+	reported_stats(&r);
 	summary_of_findings(&r);
 	changes(&r);
 	methods(&r);

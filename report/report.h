@@ -3,7 +3,8 @@
  *
  * One HTML file (DIR/index.html) with everything inline - styles and SVG
  * figures, no script, nothing fetched - and each figure also as its own
- * SVG file in DIR.  Everything comes from the review database and
+ * SVG file in DIR (and as PNG, rsvg-convert's rendering, when asked or
+ * when rsvg-convert is on PATH).  Everything comes from the review database and
  * protocol.yaml (dates included: never the clock), so rebuilding from the
  * same database writes the same bytes.  Every text from the data is
  * escaped.
@@ -14,7 +15,15 @@
 struct lsr_db;
 struct protocol;
 
-/* Write the report of update (-1: the latest) into dir (created). */
-int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir);
+/* PNG copies of the figures, by rsvg-convert (librsvg2-bin) */
+enum {
+	REPORT_PNG_AUTO = -1,  /* when rsvg-convert is on PATH */
+	REPORT_PNG_NEVER = 0,
+	REPORT_PNG_ALWAYS = 1, /* an error (LSR_ERROR) when it cannot be run */
+};
+
+/* Write the report of update (-1: the latest) into dir (created); with
+ * png (REPORT_PNG_*) each figure NAME.svg also as NAME.png. */
+int report_write(struct lsr_db *db, const struct protocol *p, int update, const char *dir, int png);
 
 #endif

@@ -199,6 +199,121 @@ static int cmp_tok(const void *a, const void *b)
 	return x->bucket < y->bucket ? -1 : x->bucket > y->bucket;
 }
 
+/* ---- raw term counts ---------------------------------------------------- */
+
+/* rank_raw_make's scratch: the tokens and the normalised fields they point
+ * into, kept from one citation to the next. */
+struct rank_raw_ws {
+	struct doc_text dt;
+	struct toks tk;
+};
+
+void rank_raw_release(struct rank_raw *r)
+{
+	if (!r)
+		return;
+	free(r->bucket);
+	free(r->tf);
+	if (r->ws) {
+		free(r->ws->tk.v);
+		for (int k = 0; k < 3; k++)
+			buf_release(&r->ws->dt.f[k]);
+		free(r->ws);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+int rank_raw_make(struct rank_raw *out, const struct rank_text *doc,
+		  const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	struct toks *tk;
+	int rc;
+
+	out->n = 0;
+	if (!out->ws) {
+		if (!(out->ws = calloc(1, sizeof(*out->ws))))
+			return LSR_ENOMEM;
+		for (int k = 0; k < 3; k++)
+			buf_init(&out->ws->dt.f[k], 0);
+	}
+	tk = &out->ws->tk;
+	if ((rc = doc_terms(tk, &out->ws->dt, doc, &o)) < 0)
+		return rc;
+	if (tk->n > 1)
+		qsort(tk->v, tk->n, sizeof(*tk->v), cmp_tok);
+	for (size_t j = 0; j < tk->n;) {
+		uint32_t b = tk->v[j].bucket;
+		float tf = 0;
+
+		while (j < tk->n && tk->v[j].bucket == b)
+			tf += tk->v[j++].tf;
+		if (out->n == out->alloc) {
+			size_t na = out->alloc ? out->alloc * 2 : 256;
+			uint32_t *nb = realloc(out->bucket, na * sizeof(*nb));
+			float *nt;
+
+			if (!nb)
+				return LSR_ENOMEM;
+			out->bucket = nb;
+			if (!(nt = realloc(out->tf, na * sizeof(*nt))))
+				return LSR_ENOMEM;
+			out->tf = nt;
+			out->alloc = na;
+		}
+		out->bucket[out->n] = b;
+		out->tf[out->n++] = tf;
+	}
+	return 0;
+}
+
+/* FNV-1a over more bytes, from h. */
+static uint64_t fnv1a_more(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
+{
+	/* text that goes through every step: case folding, accents, digits,
+	 * punctuation, stop words, one-letter words, bigrams, all three fields */
+	static const struct rank_text probe = {
+		"The Effect of Caf\xc3\xa9-Based \xc3\x9c" "BERSICHT on HbA1c: a RCT (n = 42) of the Effect",
+		"Background: stop words and the a of an; Na\xc3\xafve \xce\xb2-blockers, COVID-19 "
+		"patients; x y z. Results: effect effect effect.",
+		"Humans; Beta-Blockers/therapeutic use; Randomized Controlled Trials as Topic",
+	};
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	struct rank_raw r = RANK_RAW_INIT;
+	uint64_t h = fnv1a("lsr rank raw 1", 14);
+	uint32_t dim = RANK_DIM;
+	size_t nstop = sizeof(stop_words) / sizeof(stop_words[0]);
+
+	/* what the raw counts depend on (min_df and sublinear_tf apply later) */
+	h = fnv1a_more(h, &dim, sizeof(dim));
+	h = fnv1a_more(h, &o.bigrams, sizeof(o.bigrams));
+	h = fnv1a_more(h, &o.title_weight, sizeof(o.title_weight));
+	h = fnv1a_more(h, &o.keyword_weight, sizeof(o.keyword_weight));
+	for (size_t i = 0; i < nstop; i++)
+		h = fnv1a_more(h, stop_words[i], strlen(stop_words[i]) + 1);
+	/* and what the code makes of the probe */
+	if (rank_raw_make(&r, &probe, &o) == 0) {
+		h = fnv1a_more(h, &r.n, sizeof(r.n));
+		h = fnv1a_more(h, r.bucket, r.n * sizeof(*r.bucket));
+		h = fnv1a_more(h, r.tf, r.n * sizeof(*r.tf));
+	} else {
+		h = 0; /* out of memory: a fingerprint nothing matches */
+	}
+	rank_raw_release(&r);
+	return h ? h : 1;
+}
+
 /* ---- building the rows -------------------------------------------------- */
 
 /* One chunk's (bucket, tf) pairs, rows appended in order. */
@@ -213,6 +328,7 @@ struct chunk {
 
 struct build_job {
 	const struct rank_text *docs;
+	const size_t *which;   /* rows of docs to tokenise (NULL: all, in order) */
 	const struct rank_feat_opts *opts;
 	struct chunk *chunks;
 };
@@ -221,8 +337,7 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 {
 	struct build_job *job = payload;
 	struct chunk *c = &job->chunks[t];
-	struct doc_text dt = { { BUF_INIT, BUF_INIT, BUF_INIT } };
-	struct toks tk = { NULL, 0, 0 };
+	struct rank_raw r = RANK_RAW_INIT;
 
 	c->rows = to - from;
 	c->rlen = calloc(to - from ? to - from : 1, sizeof(*c->rlen));
@@ -231,41 +346,36 @@ static void build_chunk(void *payload, size_t t, size_t from, size_t to)
 		return;
 	}
 	for (size_t i = from; i < to && c->rc == 0; i++) {
-		size_t k = 0;
+		const struct rank_text *d = &job->docs[job->which ? job->which[i] : i];
 
-		if ((c->rc = doc_terms(&tk, &dt, &job->docs[i], job->opts)) < 0)
+		if ((c->rc = rank_raw_make(&r, d, job->opts)) < 0)
 			break;
-		if (tk.n > 1)
-			qsort(tk.v, tk.n, sizeof(*tk.v), cmp_tok);
-		for (size_t j = 0; j < tk.n; k++) {
-			uint32_t b = tk.v[j].bucket;
-			float tf = 0;
+		if (c->n + r.n > c->alloc) {
+			size_t na = c->alloc ? c->alloc * 2 : 4096;
+			uint32_t *nc;
+			float *nv;
 
-			while (j < tk.n && tk.v[j].bucket == b)
-				tf += tk.v[j++].tf;
-			if (c->n == c->alloc) {
-				size_t na = c->alloc ? c->alloc * 2 : 4096;
-				uint32_t *nc = realloc(c->col, na * sizeof(*nc));
-				float *nv;
-
-				if (nc)
-					c->col = nc;
-				nv = nc ? realloc(c->val, na * sizeof(*nv)) : NULL;
-				if (!nv) {
-					c->rc = LSR_ENOMEM;
-					break;
-				}
-				c->val = nv;
-				c->alloc = na;
+			while (na < c->n + r.n)
+				na *= 2;
+			nc = realloc(c->col, na * sizeof(*nc));
+			if (nc)
+				c->col = nc;
+			nv = nc ? realloc(c->val, na * sizeof(*nv)) : NULL;
+			if (!nv) {
+				c->rc = LSR_ENOMEM;
+				break;
 			}
-			c->col[c->n] = b;
-			c->val[c->n++] = tf;
+			c->val = nv;
+			c->alloc = na;
 		}
-		c->rlen[i - from] = k;
+		if (r.n) { /* an empty citation's arrays may be NULL */
+			memcpy(c->col + c->n, r.bucket, r.n * sizeof(*r.bucket));
+			memcpy(c->val + c->n, r.tf, r.n * sizeof(*r.tf));
+		}
+		c->n += r.n;
+		c->rlen[i - from] = r.n;
 	}
-	free(tk.v);
-	for (int k = 0; k < 3; k++)
-		buf_release(&dt.f[k]);
+	rank_raw_release(&r);
 }
 
 void rank_feats_free(struct rank_feats *f)
@@ -280,29 +390,32 @@ void rank_feats_free(struct rank_feats *f)
 	free(f);
 }
 
-int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
-		     const struct rank_feat_opts *opts, int threads)
+void rank_raw_rows_release(struct rank_raw_rows *rows)
+{
+	free(rows->row_ptr);
+	free(rows->bucket);
+	free(rows->tf);
+	memset(rows, 0, sizeof(*rows));
+}
+
+int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
+		       const size_t *which, size_t n, const struct rank_feat_opts *opts,
+		       int threads)
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	size_t nchunks = threads > 1 ? (size_t)threads : 1, nnz = 0, at = 0, row = 0;
-	struct build_job job = { docs, &o, NULL };
-	struct rank_feats *f;
-	double *idf = NULL;
-	uint32_t *df = NULL, *colof = NULL;
+	struct build_job job = { docs, which, &o, NULL };
 	int rc = 0;
 
-	*out = NULL;
-	if (o.min_df < 1)
-		o.min_df = 1;
+	memset(out, 0, sizeof(*out));
+	out->n = n;
 	if (nchunks > n)
 		nchunks = n ? n : 1;
-	f = calloc(1, sizeof(*f));
 	job.chunks = calloc(nchunks, sizeof(*job.chunks));
-	if (!f || !job.chunks) {
+	if (!job.chunks) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	f->n = n;
 	par_for(n, nchunks, build_chunk, &job);
 	for (size_t t = 0; t < nchunks; t++) {
 		if (job.chunks[t].rc < 0 && rc == 0)
@@ -311,28 +424,25 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	}
 	if (rc < 0)
 		goto out;
-	f->row_ptr = malloc((n + 1) * sizeof(*f->row_ptr));
-	f->col = malloc((nnz ? nnz : 1) * sizeof(*f->col));
-	f->val = malloc((nnz ? nnz : 1) * sizeof(*f->val));
-	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
-	df = calloc(RANK_DIM, sizeof(*df));
-	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
+	out->row_ptr = calloc(n + 1, sizeof(*out->row_ptr));
+	out->bucket = calloc(nnz ? nnz : 1, sizeof(*out->bucket));
+	out->tf = calloc(nnz ? nnz : 1, sizeof(*out->tf));
+	if (!out->row_ptr || !out->bucket || !out->tf) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	/* concatenate the chunks, counting document frequencies */
-	f->row_ptr[0] = 0;
+	/* concatenate the chunks */
+	out->row_ptr[0] = 0;
 	for (size_t t = 0; t < nchunks; t++) {
 		struct chunk *c = &job.chunks[t];
 		size_t k = 0;
 
 		for (size_t r = 0; r < c->rows; r++, row++) {
-			for (size_t e = 0; e < c->rlen[r]; e++, k++) {
-				f->col[at] = c->col[k];
-				f->val[at++] = c->val[k];
-				df[c->col[k]]++;
-			}
-			f->row_ptr[row + 1] = at;
+			memcpy(out->bucket + at, c->col + k, c->rlen[r] * sizeof(*out->bucket));
+			memcpy(out->tf + at, c->val + k, c->rlen[r] * sizeof(*out->tf));
+			at += c->rlen[r];
+			k += c->rlen[r];
+			out->row_ptr[row + 1] = at;
 		}
 		free(c->rlen);
 		free(c->col);
@@ -341,6 +451,68 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 		c->col = NULL;
 		c->val = NULL;
 	}
+out:
+	if (job.chunks) {
+		for (size_t t = 0; t < nchunks; t++) {
+			free(job.chunks[t].rlen);
+			free(job.chunks[t].col);
+			free(job.chunks[t].val);
+		}
+		free(job.chunks);
+	}
+	if (rc < 0) {
+		rank_raw_rows_release(out);
+		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
+					: rc;
+	}
+	return 0;
+}
+
+int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size_t n,
+		     const struct rank_feat_opts *opts, int threads)
+{
+	struct rank_raw_rows rows;
+	int rc;
+
+	*out = NULL;
+	if ((rc = rank_raw_rows_make(&rows, docs, NULL, n, opts, threads)) < 0)
+		return rc;
+	return rank_feats_from_raw(out, &rows, opts);
+}
+
+int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
+			const struct rank_feat_opts *opts)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	size_t n = rows->n, at = 0;
+	struct rank_feats *f;
+	double *idf = NULL;
+	uint32_t *df = NULL, *colof = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (o.min_df < 1)
+		o.min_df = 1;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		rank_raw_rows_release(rows);
+		return lsr_error_set(LSR_ENOMEM, "out of memory building features");
+	}
+	/* the rows become the features' arrays, weighed in place */
+	f->n = n;
+	f->row_ptr = rows->row_ptr;
+	f->col = rows->bucket;
+	f->val = rows->tf;
+	memset(rows, 0, sizeof(*rows));
+	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
+	df = calloc(RANK_DIM, sizeof(*df));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	/* document frequencies */
+	for (size_t e = 0; e < f->row_ptr[n]; e++)
+		df[f->col[e]]++;
 	for (uint32_t b = 0; b < RANK_DIM; b++)
 		f->active += df[b] >= (uint32_t)o.min_df;
 	idf = malloc((f->active ? f->active : 1) * sizeof(*idf));
@@ -392,14 +564,6 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 out:
 	free(idf);
 	free(df);
-	if (job.chunks) {
-		for (size_t t = 0; t < nchunks; t++) {
-			free(job.chunks[t].rlen);
-			free(job.chunks[t].col);
-			free(job.chunks[t].val);
-		}
-		free(job.chunks);
-	}
 	if (rc < 0) {
 		rank_feats_free(f);
 		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")

@@ -95,6 +95,66 @@ size_t rank_feats_nnz(const struct rank_feats *f);
 /* Bytes of memory the rows and the workspaces hold. */
 size_t rank_feats_bytes(const struct rank_feats *f);
 
+/*
+ * Raw term counts (what the feature cache keeps, rank_cache.c).  A
+ * citation's raw counts are its buckets, ascending, each with its summed
+ * field-weighted term count: the first pass of rank_feats_build, before
+ * document frequencies, min_df, IDF, sublinear tf and normalisation.  They
+ * depend on the citation's text and on what rank_raw_fingerprint covers,
+ * nothing else, so they may be kept from one ranking to the next.
+ * rank_feats_from_raw then gives exactly the features rank_feats_build
+ * gives from the texts.
+ */
+struct rank_raw {
+	size_t n, alloc;
+	uint32_t *bucket;          /* n, ascending */
+	float *tf;                 /* n */
+	struct rank_raw_ws *ws;    /* private: tokenising scratch */
+};
+#define RANK_RAW_INIT { 0, 0, NULL, NULL, NULL }
+
+/* doc's raw counts into out (its arrays reused from one call to the next;
+ * rank_raw_release frees them).  0 or LSR_ENOMEM (no message). */
+int rank_raw_make(struct rank_raw *out, const struct rank_text *doc,
+		  const struct rank_feat_opts *opts);
+void rank_raw_release(struct rank_raw *r);
+
+/*
+ * A fingerprint of everything raw counts depend on: the feature options
+ * that act on them (bigrams, title_weight, keyword_weight; not min_df or
+ * sublinear_tf, which act later), RANK_DIM, the stop words, and the raw
+ * counts of a fixed probe text (so a change to tokenising, hashing or
+ * normalising shows).  A new option in struct rank_feat_opts that changes
+ * raw counts must be added here, or cached counts would outlive it.
+ */
+uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts);
+
+/* Raw counts of n citations as CSR: row i is bucket/tf[row_ptr[i] ..
+ * row_ptr[i + 1]), buckets ascending within a row (all malloc'd). */
+struct rank_raw_rows {
+	size_t n;
+	size_t *row_ptr;           /* n + 1 */
+	uint32_t *bucket;
+	float *tf;
+};
+void rank_raw_rows_release(struct rank_raw_rows *rows);
+
+/*
+ * The raw counts of docs[which[0..n)] (which NULL: docs[0..n)) into *out,
+ * tokenised on threads as rank_feats_build does.  *out is the caller's
+ * (rank_raw_rows_release); left empty on failure.
+ */
+int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
+		       const size_t *which, size_t n, const struct rank_feat_opts *opts,
+		       int threads);
+
+/*
+ * The features of rows (whose arrays it takes over and weighs in place:
+ * rows is left empty, on success and on failure).  *out is the caller's.
+ */
+int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
+			const struct rank_feat_opts *opts);
+
 /* A trained model (opaque). */
 struct rank_model;
 
@@ -190,9 +250,8 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 
 /*
  * screen_ranking_make in two steps, for the screening server's worker:
- * compute on one connection (reads only; inside one read transaction of
- * the caller's, the labels and the decisions count are one snapshot),
- * store on another (the ranking row and its head, one transaction).
+ * compute on one connection (it writes only the feature cache), store on
+ * another (the ranking row and its head, one transaction).
  * screen_ranking_job_decisions: the decisions (reviewer's and
  * resolutions, title-abstract) when the labels were read, as the stored
  * ranking records them.  *out is the caller's (screen_ranking_job_free).

@@ -14,19 +14,25 @@
  * nor the training labels, nor the presumed negatives (drawn from all
  * citations without a training label), nor the order.  The candidates are
  * the citations pending at title-abstract that R has not decided.
+ *
+ * The features come through the feature cache (rank_cache.c): only the
+ * citations whose text changed since the last ranking are tokenised again.
  */
 #include "rank.h"
+#include "rank_cache.h"
 #include "screening_int.h"
 #include "../db/rows.h"
 #include "../util/array.h"
 #include "../util/clock.h"
 #include "../util/err.h"
 #include "../util/sha256.h"
+#include "../util/strv.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Label values of a loaded citation beyond 0/1/-1. */
 #define NOT_CANDIDATE 2
@@ -85,18 +91,95 @@ static char *dup_col(sqlite3_stmt *st, int i, int *rc)
 	return d;
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The strings of JSON array text (NULL: none) appended to v. */
+static int json_strings(struct strv *v, const char *text)
+{
+	json_t *a;
+	size_t k;
+	json_t *x;
+	int rc = 0;
+
+	if (!text)
+		return 0;
+	if (!(a = json_loads(text, JSON_DECODE_ANY, NULL)))
+		return lsr_error_set(LSR_EPARSE, "keywords or MeSH that are not JSON: %.60s", text);
+	json_array_foreach(a, k, x) {
+		if (json_is_string(x) && (rc = strv_push(v, json_string_value(x))) < 0)
+			break;
+	}
+	json_decref(a);
+	return rc;
+}
+
+/*
+ * Each citation's keywords and MeSH headings, distinct, in byte order,
+ * joined by "; " (NULL when it has none): the member records' JSON arrays
+ * read in one pass in citation order beside s (the same strings and order
+ * a group_concat over json_each of each citation gave, without a
+ * subquery per citation).
+ */
+static int keywords_load(struct rset *s, struct lsr_db *db)
+{
+	static const char sql[] =
+		"SELECT cm.citation_id, r.keywords, r.mesh FROM citation_members cm"
+		" JOIN dedup_records r ON r.id = cm.record_id ORDER BY cm.citation_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	struct strv v = STRV_INIT;
+	struct buf b = BUF_INIT;
+	size_t i = 0;
+	int64_t cur = 0;
+	int step, rc = 0, more;
+
+	if (!st)
+		return lsr_error_last_code();
+	do {
+		int64_t cid = 0;
+
+		step = sqlite3_step(st);
+		more = step == SQLITE_ROW;
+		if (more)
+			cid = sqlite3_column_int64(st, 0);
+		if (v.n && (!more || cid != cur)) {
+			/* the strings of citation cur are complete */
+			while (i < s->n && s->ids[i] < cur)
+				i++;
+			if (i < s->n && s->ids[i] == cur) {
+				qsort(v.v, v.n, sizeof(*v.v), cmp_cstr);
+				buf_reset(&b);
+				for (size_t k = 0; k < v.n && rc == 0; k++)
+					if (!k || strcmp(v.v[k], v.v[k - 1]))
+						rc = buf_printf(&b, "%s%s", b.len ? "; " : "", v.v[k]);
+				if (rc == 0 && !(s->keywords[i] = xstrdup(b.s)))
+					rc = LSR_ENOMEM;
+			}
+			strv_clear(&v);
+		}
+		if (more && rc == 0) {
+			cur = cid;
+			if ((rc = json_strings(&v, (const char *)sqlite3_column_text(st, 1))) == 0)
+				rc = json_strings(&v, (const char *)sqlite3_column_text(st, 2));
+		}
+	} while (more && rc == 0);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	strv_release(&v);
+	buf_release(&b);
+	return rc;
+}
+
 /* Every live citation with its text, training label for reviewer and
  * whether it is a candidate. */
 static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 {
 	static const char sql[] =
 		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), m.title, m.abstract,"
-		" (SELECT group_concat(v, '; ') FROM (SELECT DISTINCT j.value AS v"
-		"   FROM citation_members cm JOIN dedup_records r ON r.id = cm.record_id,"
-		"   json_each(r.keywords) j WHERE cm.citation_id = t.citation_id"
-		"   UNION SELECT DISTINCT j.value FROM citation_members cm"
-		"   JOIN dedup_records r ON r.id = cm.record_id, json_each(r.mesh) j"
-		"   WHERE cm.citation_id = t.citation_id ORDER BY 1)),"
+		" NULL,"
 		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
 		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
 		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
@@ -135,7 +218,7 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 		s->sugg[i] = sqlite3_column_int(st, 7);
 		s->title[i] = dup_col(st, 3, &rc);
 		s->abstract[i] = dup_col(st, 4, &rc);
-		s->keywords[i] = dup_col(st, 5, &rc);
+		s->keywords[i] = NULL;
 		s->n++;
 		s->labelled += lab == 0 || lab == 1;
 		s->includes += lab == 1;
@@ -144,6 +227,8 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
+	if (rc == 0)
+		rc = keywords_load(s, db);
 	if (rc < 0) {
 		rset_release(s);
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
@@ -253,8 +338,30 @@ static int hash_inputs(struct work *w, uint64_t seed)
 
 static int decisions_count(struct lsr_db *db, const char *reviewer, int64_t *out);
 
-/* Train on the review's labels for reviewer and order the candidates. */
-static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed)
+/* Phase k of prof (may be NULL) ends now. */
+static void prof_mark(struct screen_rank_profile *prof, int k)
+{
+	struct timespec ts;
+	double wall, cpu;
+
+	if (!prof)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	cpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (k >= 0) {
+		prof->wall[k] += wall - prof->wall_at;
+		prof->cpu[k] += cpu - prof->cpu_at;
+	}
+	prof->wall_at = wall;
+	prof->cpu_at = cpu;
+}
+
+/* Train on the review's labels for reviewer and order the candidates
+ * (prof, may be NULL: the time each phase took). */
+static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		   struct screen_rank_profile *prof)
 {
 	struct rank_text *docs = NULL;
 	signed char *train = NULL;
@@ -264,10 +371,12 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	memset(w, 0, sizeof(*w));
 	w->fo = (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	w->mo = (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
+	prof_mark(prof, -1);
 	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
 		return rc;
-	/* counted with the labels (in one read transaction, the caller's
-	 * snapshot), not when the ranking is stored */
+	prof_mark(prof, SCREEN_RANK_LOAD);
+	/* counted with the labels, not when the ranking is stored (which
+	 * may be much later, by the screening server's worker) */
 	if ((rc = decisions_count(db, reviewer, &w->decisions)) < 0) {
 		rset_release(&w->set);
 		return rc;
@@ -293,6 +402,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	}
 	if ((rc = hash_inputs(w, seed)) < 0)
 		goto out;
+	prof_mark(prof, SCREEN_RANK_HASH);
 	for (size_t i = 0; i < w->set.n; i++) {
 		docs[i] = (struct rank_text){ w->set.title[i], w->set.abstract[i], w->set.keywords[i] };
 		w->scores[i] = NAN;
@@ -309,8 +419,12 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		}
 		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
 				       mix(seed ^ mix(w->set.labelled)));
-		if ((rc = rank_feats_build(&w->feats, docs, w->set.n, &w->fo, 2)) == 0)
+		rc = rank_cache_feats(&w->feats, prof ? &prof->cache : NULL, db, w->set.ids, docs,
+				      w->set.n, &w->fo, 2);
+		prof_mark(prof, SCREEN_RANK_FEATURES);
+		if (rc == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
+		prof_mark(prof, SCREEN_RANK_TRAIN);
 		free(t2);
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
 			rc = prior_order(w, seed);
@@ -319,6 +433,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
 				   w->set.n);
 		}
+		prof_mark(prof, SCREEN_RANK_ORDER);
 	} else {
 		rc = prior_order(w, seed);
 	}
@@ -484,7 +599,7 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 	out->kind = SCREEN_RANKING_PRIORITY;
 	if (!reviewer || !*reviewer)
 		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
-	if ((rc = compute(&w, db, reviewer, seed)) < 0)
+	if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0)
 		return rc;
 	rc = store(&w, db, reviewer, seed, head_size(p), &out->id);
 	if (rc == 0)
@@ -517,7 +632,7 @@ int screen_ranking_compute(struct screen_ranking_job **out, struct lsr_db *db,
 		return lsr_error_oom();
 	}
 	j->seed = seed;
-	if ((rc = compute(&j->w, db, reviewer, seed)) < 0) {
+	if ((rc = compute(&j->w, db, reviewer, seed, NULL)) < 0) {
 		free(j->reviewer);
 		free(j);
 		return rc;
@@ -544,6 +659,24 @@ void screen_ranking_job_free(struct screen_ranking_job *j)
 	work_release(&j->w);
 	free(j->reviewer);
 	free(j);
+}
+
+int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
+			const char *reviewer, uint64_t seed)
+{
+	struct work w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = compute(&w, db, reviewer, seed, out)) < 0)
+		return rc;
+	out->citations = w.set.n;
+	out->labelled = w.set.labelled;
+	out->candidates = w.norder;
+	out->model = w.model ? "logistic-regression" : "prior";
+	out->nnz = w.feats ? rank_feats_nnz(w.feats) : 0;
+	work_release(&w);
+	return 0;
 }
 
 int screen_ranking_key(const struct screen_ranking *r, int64_t citation, uint64_t *key)
@@ -1006,7 +1139,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		uint64_t pos;
 		int found = 0;
 
-		if ((rc = compute(&w, db, reviewer, seed)) < 0) {
+		if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0) {
 			json_decref(up);
 			json_decref(down);
 			goto out;
@@ -1083,8 +1216,9 @@ static int last_ranking(struct lsr_db *db, const char *reviewer, int64_t *id, in
 }
 
 /* The first citation of ranking's head still pending and not decided by
- * reviewer (0: none). */
-static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
+ * reviewer (0: none), through the status view: one evaluation of the
+ * view over the whole review. */
+static int next_from_view(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
 {
 	static const char sql[] =
 		"SELECT i.citation_id FROM screen_ranking_items i"
@@ -1108,13 +1242,72 @@ static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, i
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/*
+ * The same answer as next_from_view, by keyed look-ups of each head
+ * citation in position order.  A citation without any title-abstract
+ * decision or flag has no row in screen_decided at that stage, so its
+ * status is settled by what the keys show: pending unless a rule or a
+ * stop excludes it, and in the view at all only while live (0006's
+ * citation_updates: a member record kept by deduplication, of a run with
+ * its update).  reviewer's own decision rules a citation out.  The first
+ * citation some other decision or flag touches needs the view's vote
+ * counting: from there on, next_from_view answers for the whole head
+ * (every citation before it is settled as not pending, as the view would
+ * have found).  A ranking is usually asked for before colleagues reach
+ * its head, so the view is seldom evaluated.
+ */
+static int next_from(struct lsr_db *db, int64_t ranking, const char *reviewer, int64_t *out)
+{
+	static const char sql[] =
+		"SELECT i.citation_id,"
+		" EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = i.citation_id"
+		"   AND d.stage = 'title-abstract' AND d.reviewer = ?2),"
+		" EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = i.citation_id"
+		"   AND d.stage = 'title-abstract')"
+		" OR EXISTS (SELECT 1 FROM screen_flags f WHERE f.citation_id = i.citation_id"
+		"   AND f.stage = 'title-abstract'),"
+		" EXISTS (SELECT 1 FROM screen_auto_exclusions a WHERE a.citation_id = i.citation_id)"
+		" OR EXISTS (SELECT 1 FROM screen_stop_citations s WHERE s.citation_id = i.citation_id),"
+		" EXISTS (SELECT 1 FROM citation_members m JOIN dedup_records r ON r.id = m.record_id"
+		"   JOIN run_updates ru ON ru.run_id = r.run_id WHERE m.citation_id = i.citation_id)"
+		" FROM screen_ranking_items i WHERE i.ranking_id = ?1 ORDER BY i.position";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step, touched = 0;
+
+	*out = 0;
+	if (!st)
+		return lsr_error_last_code();
+	sqlite3_bind_int64(st, 1, ranking);
+	db_bind_text(st, 2, reviewer);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1))
+			continue;              /* reviewer decided it */
+		if (sqlite3_column_int(st, 2)) {
+			touched = 1;           /* others' votes: the view decides */
+			break;
+		}
+		if (sqlite3_column_int(st, 3) || !sqlite3_column_int(st, 4))
+			continue;              /* excluded by a rule or a stop, or gone */
+		*out = sqlite3_column_int64(st, 0);
+		break;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(db, sql);
+	return touched ? next_from_view(db, ranking, reviewer, out) : 0;
+}
+
+/* A new ranking: *id, and *first its first citation (0: none) -- the
+ * order holds only citations pending that reviewer has not decided, so
+ * its head needs no look-up. */
 static int rank_again(struct lsr_db *db, const struct protocol *p, const char *reviewer,
-		      uint64_t seed, int64_t *id)
+		      uint64_t seed, int64_t *id, int64_t *first)
 {
 	struct screen_ranking r;
 	int rc = screen_ranking_make(&r, db, p, reviewer, seed);
 
 	*id = r.id;
+	*first = rc == 0 && r.n ? r.ids[0] : 0;
 	screen_ranking_release(&r);
 	return rc;
 }
@@ -1131,16 +1324,15 @@ int screen_rank_next(struct lsr_db *db, const struct protocol *p, const char *re
 	    (rc = last_ranking(db, reviewer, &ranking, &then)) < 0)
 		return rc;
 	if (!ranking || now - then >= every) {
-		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0)
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking, out_citation)) < 0)
 			return rc;
 		fresh = 1;
-	}
-	if ((rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+	} else if ((rc = next_from(db, ranking, reviewer, out_citation)) < 0) {
 		return rc;
+	}
 	if (!*out_citation && !fresh) {
 		/* the head is used up: rank again */
-		if ((rc = rank_again(db, p, reviewer, seed, &ranking)) < 0 ||
-		    (rc = next_from(db, ranking, reviewer, out_citation)) < 0)
+		if ((rc = rank_again(db, p, reviewer, seed, &ranking, out_citation)) < 0)
 			return rc;
 	}
 	if (!*out_citation)

@@ -205,3 +205,39 @@ int screen_study_reports_list(struct lsr_db *db, int upto,
 		" WHERE " SQL_CITATION_UPDATE("sr.citation_id") " <= ?1 GROUP BY s.id ORDER BY s.label",
 		upto, reports_row, &w);
 }
+
+/* ---- reports decided at full text ------------------------------------------ */
+
+struct ft_reports_walk {
+	int (*fn)(const struct screen_ft_report *r, void *payload);
+	void *payload;
+};
+
+static int ft_report_row(sqlite3_stmt *st, void *payload)
+{
+	struct ft_reports_walk *w = payload;
+	struct screen_ft_report r = {
+		.citation = sqlite3_column_int64(st, 0), .status = db_rows_text(st, 1),
+		.reason = db_rows_text(st, 2), .title = db_rows_text(st, 3),
+		.year = sqlite3_column_int(st, 4), .update_no = sqlite3_column_int(st, 5),
+	};
+
+	return w->fn(&r, w->payload);
+}
+
+int screen_ft_reports_list(struct lsr_db *db, int upto,
+			   int (*fn)(const struct screen_ft_report *r, void *payload),
+			   void *payload)
+{
+	struct ft_reports_walk w = { fn, payload };
+
+	return db_rows_each(db,
+		"SELECT citation_id, status, reason, title, year, u FROM ("
+		"  SELECT f.citation_id, f.status, coalesce(f.reason, '') AS reason,"
+		"   coalesce((SELECT m.title FROM citation_metadata m WHERE m.id = f.citation_id), '') AS title,"
+		"   coalesce((SELECT m.year FROM citation_metadata m WHERE m.id = f.citation_id), 0) AS year,"
+		"   " SQL_CITATION_UPDATE("f.citation_id") " AS u"
+		"  FROM screen_ft_status f WHERE f.status IN ('included', 'excluded'))"
+		" WHERE u <= ?1 ORDER BY citation_id",
+		upto, ft_report_row, &w);
+}

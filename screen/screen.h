@@ -467,6 +467,10 @@ int screen_reports_json(struct lsr_db *db, struct json_t **out);
  * NULL) or not (reason). */
 int screen_fulltext_record(struct lsr_db *db, int64_t citation, int retrieved,
 			   const char *file, const char *reason);
+/* The same for n citations, all recorded or none (one transaction; the
+ * title-abstract statuses read once, not once per citation). */
+int screen_fulltext_record_many(struct lsr_db *db, const int64_t *citations, size_t n,
+				int retrieved, const char *file, const char *reason);
 
 /* ---- studies (study.c) --------------------------------------------------- */
 
@@ -575,6 +579,22 @@ struct screen_study_reports {
 int screen_study_reports_list(struct lsr_db *db, int upto,
 			      int (*fn)(const struct screen_study_reports *s, void *payload),
 			      void *payload);
+
+/* A report (citation included at title-abstract) decided at full text. */
+struct screen_ft_report {
+	int64_t citation;
+	const char *status;    /* included, excluded (only these two) */
+	const char *reason;    /* exclusion reason code; "" when none */
+	const char *title;     /* "" when none */
+	int year;              /* 0 when unknown */
+	int update_no;         /* the report's update */
+};
+
+/* Call fn for every report decided at full text (included or excluded)
+ * from updates 0 to upto, by citation id. */
+int screen_ft_reports_list(struct lsr_db *db, int upto,
+			   int (*fn)(const struct screen_ft_report *r, void *payload),
+			   void *payload);
 
 /*
  * Write the protocol's screening settings that the status views read

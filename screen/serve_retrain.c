@@ -99,8 +99,9 @@ static int gate_wait(struct ho_worker *w)
 	}
 }
 
-/* Make reviewer's ranking on the worker's connection, in one read
- * transaction (the labels and the decisions count of one snapshot). */
+/* Make reviewer's ranking on the worker's connection.  (Not in one read
+ * transaction: the feature cache, rank_cache.c, writes its rows in a
+ * transaction of its own.) */
 static int make(struct ho_worker *w, const char *reviewer, struct screen_ranking_job **out)
 {
 	int rc;
@@ -109,13 +110,7 @@ static int make(struct ho_worker *w, const char *reviewer, struct screen_ranking
 	if (!w->db && ((rc = db_open(&w->db, w->path, 0)) < 0 ||
 		       (rc = db_exec(w->db, "PRAGMA mmap_size = " HO_MMAP_SIZE)) < 0))
 		return rc;
-	if ((rc = db_exec(w->db, "BEGIN")) < 0)
-		return rc;
-	rc = screen_ranking_compute(out, w->db, reviewer, w->seed);
-	/* nothing was written: ending the read transaction cannot lose work */
-	if (db_exec(w->db, "COMMIT") < 0)
-		db_exec(w->db, "ROLLBACK");
-	return rc;
+	return screen_ranking_compute(out, w->db, reviewer, w->seed);
 }
 
 static void *worker_main(void *arg)

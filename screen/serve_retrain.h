@@ -3,14 +3,14 @@
  * screen/: serve_query.c's hand-out order uses it).
  *
  * One thread with its own database connection makes the rankings that
- * are due (rank.h: screen_ranking_compute, inside one read transaction),
- * so that the request that makes a reviewer's ranking due does not wait
- * for it: it goes on handing out from the ranking in use, and the next
- * request takes the new one (ho_worker_take) and stores it on the
- * request's connection.  The worker never writes the database: a write of
- * its own would change the request connection's PRAGMA data_version,
- * which the hand-out order reads as "another process wrote" and rebuilds
- * from scratch.
+ * are due (rank.h: screen_ranking_compute), so that the request that
+ * makes a reviewer's ranking due does not wait for it: it goes on handing
+ * out from the ranking in use, and the next request takes the new one
+ * (ho_worker_take) and stores it on the request's connection.  The worker
+ * writes only the feature cache (rank_cache.c, when citations are new or
+ * changed): any write of its own changes the request connection's PRAGMA
+ * data_version, which the hand-out order reads as "another process
+ * wrote" and rebuilds from scratch.
  *
  * One slot per reviewer: asking again while a ranking is queued, being
  * made, or made and not yet taken does nothing.  Reviewers are served in

@@ -101,8 +101,9 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 }
 
 /* The answer of /api/next and /api/history for citation id at stage: the
- * citation, the account's own note and tags, the full-text link; plus
- * `decision` (the account's own, or NULL: not added) when given. */
+ * citation, the account's own note and tags, at full text the link to its
+ * registered file or null (no key at title-abstract); plus `decision`
+ * (the account's own, or NULL: not added) when given. */
 static int citation_answer(struct serve_state *s, const struct serve_request *r,
 			   const char *stage, int64_t id, json_t *decision, int *status,
 			   json_t **body)
@@ -123,8 +124,10 @@ static int citation_answer(struct serve_state *s, const struct serve_request *r,
 	if (file)
 		snprintf(link, sizeof(link), "/api/fulltext?citation=%lld", (long long)id);
 	free(file);
-	o = json_pack("{s:o,s:s,s:o,s:s?}", "citation", c, "stage", stage, "mine", mine,
-		      "fulltext", *link ? link : NULL);
+	o = json_pack("{s:o,s:s,s:o}", "citation", c, "stage", stage, "mine", mine);
+	/* the full text belongs to its stage: no key at title-abstract */
+	if (o && !strcmp(stage, SCREEN_STAGE_FT))
+		json_object_set_new(o, "fulltext", *link ? json_string(link) : json_null());
 	if (decision)
 		json_object_set_new(o, "decision", decision);
 	return answer(status, body, 200, o);

@@ -35,11 +35,11 @@
 #define LOGIN_MAX_FAILS 10 /* failed logins per client address per window */
 #define LIMITER_SLOTS 256
 
-/* Failed logins per client address (IPv4), a fixed table: the oldest slot
- * is reused when full. */
+/* Failed logins per client address (IPv6, an IPv4 one mapped to
+ * ::ffff:a.b.c.d), a fixed table: the oldest slot is reused when full. */
 struct limiter {
 	struct {
-		uint32_t addr;
+		unsigned char addr[16];
 		time_t start;
 		int fails;
 	} slot[LIMITER_SLOTS];
@@ -121,22 +121,29 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 
 /* ---- login rate limit ---------------------------------------------------- */
 
-static uint32_t client_addr(struct MHD_Connection *c)
+/* The client's address as 16 bytes (IPv4 mapped to ::ffff:a.b.c.d; all
+ * zero when unknown). */
+static void client_addr(struct MHD_Connection *c, unsigned char addr[16])
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
-	return 0;
+	memset(addr, 0, 16);
+	if (sa && sa->sa_family == AF_INET) {
+		addr[10] = addr[11] = 0xff;
+		memcpy(addr + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		memcpy(addr, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	}
 }
 
-static int *limiter_slot(struct limiter *l, uint32_t addr, time_t now)
+static int *limiter_slot(struct limiter *l, const unsigned char addr[16], time_t now)
 {
 	size_t oldest = 0;
 
 	for (size_t i = 0; i < LIMITER_SLOTS; i++) {
-		if (l->slot[i].start && l->slot[i].addr == addr) {
+		if (l->slot[i].start && !memcmp(l->slot[i].addr, addr, 16)) {
 			if (now - l->slot[i].start >= LOGIN_WINDOW) {
 				l->slot[i].start = now;
 				l->slot[i].fails = 0;
@@ -146,7 +153,7 @@ static int *limiter_slot(struct limiter *l, uint32_t addr, time_t now)
 		if (l->slot[i].start < l->slot[oldest].start)
 			oldest = i;
 	}
-	l->slot[oldest].addr = addr;
+	memcpy(l->slot[oldest].addr, addr, 16);
 	l->slot[oldest].start = now;
 	l->slot[oldest].fails = 0;
 	return &l->slot[oldest].fails;
@@ -157,13 +164,16 @@ static int *limiter_slot(struct limiter *l, uint32_t addr, time_t now)
 static enum MHD_Result do_login(struct server *srv, struct MHD_Connection *c)
 {
 	const char *token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-	int *fails = limiter_slot(&srv->lim, client_addr(c), time(NULL));
 	char session[SERVE_TOKEN_HEX + 1], cookie[160];
+	unsigned char from[16];
+	int *fails;
 	struct serve_account acct;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	int rc;
 
+	client_addr(c, from);
+	fails = limiter_slot(&srv->lim, from, time(NULL));
 	if (*fails >= LOGIN_MAX_FAILS)
 		return send_error(c, 429, "too many failed logins: wait a minute");
 	if (!token || strlen(token) != SERVE_TOKEN_HEX) {
@@ -397,24 +407,56 @@ int serve_addr_is_loopback(uint32_t addr)
 	return (ntohl(addr) >> 24) == 127;
 }
 
+int serve_listen_is_loopback(const struct serve_opts *o)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	struct in6_addr a;
+
+	if (!o->ipv6)
+		return serve_addr_is_loopback(o->addr);
+	memcpy(&a, o->addr6, sizeof(a));
+	return IN6_IS_ADDR_LOOPBACK(&a) || (!memcmp(o->addr6, mapped, 12) && o->addr6[12] == 127);
+}
+
+/* "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) */
 int serve_parse_listen(const char *s, struct serve_opts *o)
 {
-	const char *colon = strrchr(s, ':');
+	const char *colon = strrchr(s, ':'), *host_at = s;
 	char host[64];
+	size_t hlen;
+	int v6 = s[0] == '[';
 	struct in_addr in;
+	struct in6_addr in6;
 	char *end;
 	long port;
 
-	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
-		return lsr_error_set(LSR_EUSAGE, "--listen: expected ADDR:PORT (an IPv4 address), not '%s'", s);
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	if (inet_pton(AF_INET, host, &in) != 1)
-		return lsr_error_set(LSR_EUSAGE, "--listen: '%s' is not an IPv4 address", host);
+	if (v6) {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			return lsr_error_set(LSR_EUSAGE, "--listen: expected [ADDR]:PORT (an IPv6 address in brackets), not '%s'", s);
+		host_at = s + 1;
+		colon = close + 1;
+		hlen = (size_t)(close - host_at);
+	} else {
+		hlen = colon ? (size_t)(colon - s) : 0;
+	}
+	if (!colon || !hlen || hlen >= sizeof(host))
+		return lsr_error_set(LSR_EUSAGE, "--listen: expected ADDR:PORT (IPv4) or [ADDR]:PORT (IPv6), not '%s'", s);
+	memcpy(host, host_at, hlen);
+	host[hlen] = '\0';
+	if (v6 ? inet_pton(AF_INET6, host, &in6) != 1 : inet_pton(AF_INET, host, &in) != 1)
+		return lsr_error_set(LSR_EUSAGE, "--listen: '%s' is not an %s address%s", host,
+				     v6 ? "IPv6" : "IPv4",
+				     !v6 && strchr(host, ':') ? " (an IPv6 one goes in brackets: [::1]:PORT)" : "");
 	port = strtol(colon + 1, &end, 10);
 	if (!colon[1] || *end || port < 0 || port > 65535)
 		return lsr_error_set(LSR_EUSAGE, "--listen: '%s' is not a port (0 to 65535)", colon + 1);
-	o->addr = in.s_addr;
+	o->ipv6 = v6;
+	if (v6)
+		memcpy(o->addr6, &in6, sizeof(o->addr6));
+	else
+		o->addr = in.s_addr;
 	o->port = (int)port;
 	return 0;
 }
@@ -450,9 +492,13 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	struct server *srv = calloc(1, sizeof(*srv));
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
-	struct sockaddr_in sa;
+	union {
+		struct sockaddr any;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa;
 	sigset_t sigs, old;
-	char url[64], host[INET_ADDRSTRLEN];
+	char url[80], host[INET6_ADDRSTRLEN];
 	int tries = o->try_next ? 20 : 1, port = o->port, rc;
 
 	if (!srv)
@@ -477,13 +523,22 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 	for (int i = 0; i < tries && !d; i++) {
+		uint16_t at = htons((uint16_t)(port + (port ? i : 0)));
+
 		memset(&sa, 0, sizeof(sa));
-		sa.sin_family = AF_INET;
-		sa.sin_addr.s_addr = o->addr;
-		sa.sin_port = htons((uint16_t)(port + (port ? i : 0)));
-		d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
-				     on_request, srv,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		if (o->ipv6) {
+			sa.v6.sin6_family = AF_INET6;
+			memcpy(&sa.v6.sin6_addr, o->addr6, sizeof(o->addr6));
+			sa.v6.sin6_port = at;
+		} else {
+			sa.v4.sin_family = AF_INET;
+			sa.v4.sin_addr.s_addr = o->addr;
+			sa.v4.sin_port = at;
+		}
+		/* [::]: IPv4 clients too (dual stack), as the system allows */
+		d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (o->ipv6 ? MHD_USE_DUAL_STACK : 0),
+				     0, NULL, NULL, on_request, srv,
+				     MHD_OPTION_SOCK_ADDR, &sa.any,
 				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
@@ -498,8 +553,12 @@ int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_op
 				     port, tries > 1 ? " or the 19 after it" : "");
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	inet_ntop(AF_INET, &o->addr, host, sizeof(host));
-	snprintf(url, sizeof(url), "http://%s:%u", host, info ? (unsigned)info->port : 0u);
+	if (o->ipv6)
+		inet_ntop(AF_INET6, o->addr6, host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &o->addr, host, sizeof(host));
+	snprintf(url, sizeof(url), o->ipv6 ? "http://[%s]:%u" : "http://%s:%u", host,
+		 info ? (unsigned)info->port : 0u);
 	if (o->ready)
 		o->ready(url, o->payload);
 	checkpoints(db, &sigs);

@@ -41,10 +41,13 @@ int serve_account_revoke(struct lsr_db *db, const char *name);
 
 struct serve_opts {
 	uint32_t addr;      /* IPv4 address, network byte order */
+	int ipv6;           /* 1: listen on addr6 instead of addr */
+	unsigned char addr6[16]; /* IPv6 address, network byte order */
 	int port;           /* 0: an ephemeral port */
 	int try_next;       /* port busy: try the next ones (up to 20) */
 	uint64_t seed;      /* the assignment order's seed (as lsr screen batch --seed) */
-	/* called once listening, with the base URL ("http://127.0.0.1:8357") */
+	/* called once listening, with the base URL ("http://127.0.0.1:8357",
+	 * "http://[::1]:8357") */
 	void (*ready)(const char *url, void *payload);
 	void *payload;
 };
@@ -56,10 +59,15 @@ struct serve_opts {
  */
 int serve_run(struct lsr_db *db, const struct protocol *p, const struct serve_opts *o);
 
-/* Parse "ADDR:PORT" (IPv4) into o->addr and o->port. */
+/* Parse "ADDR:PORT" (IPv4) into o->addr and o->port, or "[ADDR]:PORT"
+ * (IPv6) into o->addr6 and o->port, setting o->ipv6. */
 int serve_parse_listen(const char *s, struct serve_opts *o);
 
 /* 1 when the address (network byte order) is in 127.0.0.0/8. */
 int serve_addr_is_loopback(uint32_t addr);
+
+/* 1 when o listens on a loopback address: 127.0.0.0/8, ::1, or
+ * ::ffff:127.0.0.0/104 (IPv4-mapped). */
+int serve_listen_is_loopback(const struct serve_opts *o);
 
 #endif

@@ -19,9 +19,14 @@
 # 5. runs a simulated monthly update (a few new records, one new trial).
 #
 # The review is left in REVIEW_DIR (default examples/msc-cirrhosis/review)
-# for 'lsr prisma', 'lsr pool' and 'lsr report'.  LSR may point at the lsr
-# binary (default: build/lsr, then lsr on PATH); the example's helper
-# programs are looked for beside it (examples/ of the same build).
+# for 'lsr prisma', 'lsr pool' and 'lsr report'.  EXAMPLE_STOP_AFTER=N
+# stops after step N: 2 leaves the review deduplicated with nothing
+# screened, to screen it in the browser instead ('lsr serve --seed 1', the
+# seed the batch files below use: docs/cmd/lsr-serve.md); 4 stops after the
+# full-text screening (tests/cli/t3113 compares the two paths).  LSR may
+# point at the lsr binary (default: build/lsr, then lsr on PATH); the
+# example's helper programs are looked for beside it (examples/ of the
+# same build).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -41,6 +46,12 @@ export LSR_USER=${LSR_USER:-example}
 
 l() { "$LSR" -C "$review" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
+# stop_after N: end here when EXAMPLE_STOP_AFTER is N
+stop_after() {
+	[ "${EXAMPLE_STOP_AFTER:-}" = "$1" ] || return 0
+	say "Stopped after step $1 (EXAMPLE_STOP_AFTER=$1): the review is in $review"
+	exit 0
+}
 
 rm -rf "$review"
 "$LSR" init "$review" >/dev/null
@@ -54,14 +65,22 @@ cp "$work/corpus-0/pubmed.xml" "$review/exports/pubmed-2023-05.xml"
 cp "$work/corpus-0/embase.ris" "$review/exports/embase-2023-05.ris"
 cp "$work/corpus-0/wos.txt" "$review/exports/wos-2023-05.txt"
 cp "$work/corpus-0/cochrane.ris" "$review/exports/cochrane-2023-05.ris"
-l import "$review/exports/pubmed-2023-05.xml" --source PubMed
-l import "$review/exports/embase-2023-05.ris" --source Embase
-l import "$review/exports/wos-2023-05.txt" --source "Web of Science"
-l import "$review/exports/cochrane-2023-05.ris" --source "Cochrane Library"
+# the dates, coverage and strategy the seed reports ("until May 2023", the
+# month only; one strategy for all four databases)
+seed_import() {
+	l import "$@" --searched 2023-05-31 --database-version "from inception to May 2023" \
+		--strategy "$here/data/search-strategy.txt"
+}
+seed_import "$review/exports/pubmed-2023-05.xml" --source PubMed
+seed_import "$review/exports/embase-2023-05.ris" --source Embase
+seed_import "$review/exports/wos-2023-05.txt" --source "Web of Science"
+seed_import "$review/exports/cochrane-2023-05.ris" --source "Cochrane Library"
 
 say "2. Deduplication and the protocol's rules (suggestions only)"
 l dedup
 l screen rules
+cat "$work/corpus-0/truth.tsv" >"$work/truth.tsv"
+stop_after 2
 
 # screen STAGE TAG: one round of dual screening at STAGE by the two
 # simulated reviewers (B gets a few citations deliberately wrong), then the
@@ -97,8 +116,6 @@ screen_round() {
 	fi
 }
 
-cat "$work/corpus-0/truth.tsv" >"$work/truth.tsv"
-
 say "3. Title and abstract screening (simulated reviewers A and B, arbiter C)"
 screen_round title-abstract ta0 6
 
@@ -108,6 +125,7 @@ ids=$(l screen fulltext | awk '$2 == "awaiting-retrieval" { print $1 }')
 # shellcheck disable=SC2086
 [ -z "$ids" ] || l screen fulltext $ids --retrieved >/dev/null
 screen_round full-text ft0 2
+stop_after 4
 
 say "5. Studies: the reports of each included trial"
 link_studies() {

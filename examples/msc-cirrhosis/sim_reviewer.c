@@ -14,6 +14,10 @@
  *       N whose hash with the seed is smallest: include for exclude and
  *       exclude as off-topic for include), so that a third person has
  *       something to resolve.
+ *   example_reviewer ... decide --stage STAGE [--disagree N] [--seed S] ID...
+ *       print "ID<TAB>verdict<TAB>reason" for each citation: what fill
+ *       writes for a batch of these citations (the same N deliberately
+ *       wrong), for a reviewer who screens them in 'lsr serve' instead.
  *   example_reviewer ... arbiter --stage STAGE ID...
  *       print "ID<TAB>verdict<TAB>reason" for each citation: the arbiter's
  *       decision (the label).
@@ -292,20 +296,75 @@ static void put(FILE *f, const char *s, char sep)
 
 struct pick {
 	uint64_t h;
+	long long id;
 	size_t row;
 };
 
+/* by hash, ties (two citations of one publication) by citation id */
 static int cmp_pick(const void *a, const void *b)
 {
 	const struct pick *x = a, *y = b;
 
-	return (x->h > y->h) - (x->h < y->h);
+	if (x->h != y->h)
+		return (x->h > y->h) - (x->h < y->h);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Mark in wrong[row] the disagree citations of ids[0..n) (row i is ids[i])
+ * to get wrong: those whose hash with the seed is smallest.
+ */
+static void pick_wrong(const long long *ids, size_t n, size_t disagree, uint64_t seed,
+		       char *wrong)
+{
+	struct pick *p;
+
+	if (!disagree || !n)
+		return;
+	p = xrealloc(NULL, n * sizeof(*p));
+	for (size_t i = 0; i < n; i++) {
+		const struct label *l = label_of(ids[i]);
+
+		p[i].h = hash_str(l ? l->citation : "", seed);
+		p[i].id = ids[i];
+		p[i].row = i;
+	}
+	qsort(p, n, sizeof(*p), cmp_pick);
+	for (size_t i = 0; i < disagree && i < n; i++)
+		wrong[p[i].row] = 1;
+	free(p);
+}
+
+/*
+ * The verdict and reason of citation id at a stage (ft: full text), got
+ * wrong on purpose when wrong is set; -1 (with a message) when the
+ * citation has no label for the stage.
+ */
+static int verdict_of(long long id, int ft, int wrong, const char **verdict, const char **reason)
+{
+	const struct label *l = label_of(id);
+
+	if (!l || !*(ft ? l->ft : l->ta)) {
+		fprintf(stderr, "example_reviewer: citation %lld has no %s label\n", id,
+			ft ? "full-text" : "title-abstract");
+		return -1;
+	}
+	*verdict = ft ? l->ft : l->ta;
+	*reason = ft ? l->ft_reason : l->ta_reason;
+	if (wrong) {
+		int inc = !strcmp(*verdict, "include");
+
+		*verdict = inc ? "exclude" : "include";
+		*reason = inc ? (ft ? "abstract-only" : "off-topic") : "";
+	}
+	return 0;
 }
 
 static int do_fill(const char *batch_path, const char *out_path, size_t disagree, uint64_t seed)
 {
 	struct table b;
 	int cid, cv, cr, cs;
+	long long *ids;
 	char *wrong;
 	FILE *out;
 
@@ -315,20 +374,10 @@ static int do_fill(const char *batch_path, const char *out_path, size_t disagree
 	cr = column(&b, "reason", batch_path);
 	cs = column(&b, "stage", batch_path);
 	wrong = calloc(b.n, 1);
-	if (disagree) {
-		struct pick *p = xrealloc(NULL, b.n * sizeof(*p));
-
-		for (size_t i = 1; i < b.n; i++) {
-			const struct label *l = label_of(atoll(field(&b.rows[i], cid)));
-
-			p[i - 1].h = hash_str(l ? l->citation : "", seed);
-			p[i - 1].row = i;
-		}
-		qsort(p, b.n - 1, sizeof(*p), cmp_pick);
-		for (size_t i = 0; i < disagree && i < b.n - 1; i++)
-			wrong[p[i].row] = 1;
-		free(p);
-	}
+	ids = xrealloc(NULL, b.n * sizeof(*ids));
+	for (size_t i = 1; i < b.n; i++)
+		ids[i] = atoll(field(&b.rows[i], cid));
+	pick_wrong(ids + 1, b.n - 1, disagree, seed, wrong + 1);
 	if (!(out = fopen(out_path, "wb"))) {
 		fprintf(stderr, "example_reviewer: cannot write %s\n", out_path);
 		return 1;
@@ -337,30 +386,11 @@ static int do_fill(const char *batch_path, const char *out_path, size_t disagree
 		const struct row *r = &b.rows[i];
 		const char *verdict = NULL, *reason = "";
 
-		if (i > 0) {
-			const struct label *l = label_of(atoll(field(r, cid)));
-			int ft = !strcmp(field(r, cs), "full-text");
-
-			if (!l) {
-				fprintf(stderr, "example_reviewer: %s: row %zu: citation %s has no label\n",
-					batch_path, i + 1, field(r, cid));
-				fclose(out);
-				return 1;
-			}
-			verdict = ft ? l->ft : l->ta;
-			reason = ft ? l->ft_reason : l->ta_reason;
-			if (!*verdict) {
-				fprintf(stderr, "example_reviewer: %s: row %zu: citation %s has no %s label\n",
-					batch_path, i + 1, field(r, cid), ft ? "full-text" : "title-abstract");
-				fclose(out);
-				return 1;
-			}
-			if (wrong[i]) {
-				int inc = !strcmp(verdict, "include");
-
-				verdict = inc ? "exclude" : "include";
-				reason = inc ? (ft ? "abstract-only" : "off-topic") : "";
-			}
+		if (i > 0 && verdict_of(ids[i], !strcmp(field(r, cs), "full-text"), wrong[i],
+					&verdict, &reason) < 0) {
+			fprintf(stderr, "example_reviewer: %s: row %zu\n", batch_path, i + 1);
+			fclose(out);
+			return 1;
 		}
 		for (size_t j = 0; j < r->n; j++) {
 			const char *v = r->f[j];
@@ -372,8 +402,32 @@ static int do_fill(const char *batch_path, const char *out_path, size_t disagree
 			put(out, v, j + 1 == r->n ? '\n' : ',');
 		}
 	}
+	free(ids);
 	free(wrong);
 	return fclose(out) == 0 ? 0 : 1;
+}
+
+static int do_decide(const char *stage, size_t disagree, uint64_t seed, int argc, char **argv)
+{
+	int ft = !strcmp(stage, "full-text");
+	long long *ids = xrealloc(NULL, (size_t)argc * sizeof(*ids));
+	char *wrong = calloc((size_t)argc + 1, 1);
+	int rc = 0;
+
+	for (int i = 0; i < argc; i++)
+		ids[i] = atoll(argv[i]);
+	pick_wrong(ids, (size_t)argc, disagree, seed, wrong);
+	for (int i = 0; i < argc && !rc; i++) {
+		const char *verdict, *reason;
+
+		if (verdict_of(ids[i], ft, wrong[i], &verdict, &reason) < 0)
+			rc = 1;
+		else
+			printf("%lld\t%s\t%s\n", ids[i], verdict, reason);
+	}
+	free(ids);
+	free(wrong);
+	return rc;
 }
 
 /* ---- arbiter, studies ---------------------------------------------------- */
@@ -428,6 +482,7 @@ static void usage(void)
 {
 	fputs("usage: example_reviewer --truth TRUTH.tsv --groups GROUPS.csv\n"
 	      "         fill --batch BATCH.csv [--disagree N] [--seed S] -o OUT.csv\n"
+	      "       | decide --stage STAGE [--disagree N] [--seed S] ID...\n"
 	      "       | arbiter --stage title-abstract|full-text ID...\n"
 	      "       | studies\n", stderr);
 	exit(2);
@@ -467,6 +522,21 @@ int main(int argc, char **argv)
 		if (!batch || !out || i != argc)
 			usage();
 		return do_fill(batch, out, disagree, seed);
+	}
+	if (!strcmp(argv[i], "decide")) {
+		for (i++; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+			if (!strcmp(argv[i], "--stage"))
+				stage = argv[i + 1];
+			else if (!strcmp(argv[i], "--disagree"))
+				disagree = strtoul(argv[i + 1], NULL, 10);
+			else if (!strcmp(argv[i], "--seed"))
+				seed = strtoull(argv[i + 1], NULL, 10);
+			else
+				usage();
+		}
+		if (!stage)
+			usage();
+		return do_decide(stage, disagree, seed, argc - i, argv + i);
 	}
 	if (!strcmp(argv[i], "arbiter")) {
 		if (i + 2 >= argc + 0 || strcmp(argv[i + 1], "--stage"))

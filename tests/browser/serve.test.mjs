@@ -16,7 +16,7 @@
 // conflict; a hostile title runs no script (no dialog, no request); the
 // page works with no network (every request not to the server fails the
 // test).  Prints "ok N - what" / "not ok N - what"; exits 1 on a failure.
-import puppeteer from 'puppeteer-core';
+import { launch, newPage as openPage, check, done } from './lib.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
@@ -24,16 +24,6 @@ const URL = process.env.URL;
 const DB = process.env.DB;
 const SHOTS = process.env.SHOTS || '.';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let n = 0, failed = 0;
-
-function check(ok, what, detail) {
-	n++;
-	if (ok) console.log(`ok ${n} - ${what}`);
-	else {
-		failed++;
-		console.log(`not ok ${n} - ${what}${detail !== undefined ? ': ' + JSON.stringify(detail) : ''}`);
-	}
-}
 
 function sql(q) {
 	return execFileSync('sqlite3', [DB, q], { encoding: 'utf8' }).trim();
@@ -44,29 +34,8 @@ const offsite = [];   // requests to anything but the server
 const dialogs = [];   // alert/confirm/prompt: a script ran
 const requests = [];  // every request the pages made
 
-const browser = await puppeteer.launch({
-	executablePath: CHROMIUM,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--metrics-recording-only', '--no-default-browser-check'],
-});
-
-// a page of its own (its own cookies) that may reach the server only
-async function newPage() {
-	const ctx = await browser.createBrowserContext();
-	const page = await ctx.newPage();
-	await page.setViewport({ width: 1200, height: 900 });
-	await page.setRequestInterception(true);
-	page.on('request', req => {
-		requests.push(req.url());
-		if (req.url().startsWith(URL + '/')) req.continue();
-		else { offsite.push(req.url()); req.abort('internetdisconnected'); }
-	});
-	page.on('dialog', d => { dialogs.push(d.message()); d.dismiss(); });
-	page.on('pageerror', e => console.log('# page error: ' + e.message));
-	return page;
-}
+const browser = await launch(CHROMIUM);
+const newPage = () => openPage(browser, URL, { requests, offsite, dialogs });
 
 const text = (page, sel) => page.$eval(sel, e => e.textContent);
 const shown = (page, sel) => page.$eval(sel, e => {
@@ -257,5 +226,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+process.exit(done());

@@ -14,11 +14,27 @@
 #                             omitted.  Strings print bare, anything else as
 #                             compact JSON; input that is not JSON fails.
 #   need_shared               skip (77) when ../shared is absent
+#   AT_EXIT=COMMANDS          run at exit before $TMP is removed (instead of
+#                             a trap of one's own, which would replace the
+#                             one that reports a test stopped by set -e)
 #   finish                    exit 0 if every check passed
+# KEEP_TMP=1 in the environment keeps the test's scratch directory.
 set -u
 : "${LSR:?LSR must point at the lsr binary}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lsr-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+FINISHED=
+# A command that fails outside run/run_in ends the test (set -e is on from
+# the first run onwards); say so instead of exiting silently.
+lib_exit() {
+	lib_rc=$?
+	if [ -z "$FINISHED" ] && [ "$lib_rc" -ne 0 ] && [ "$lib_rc" -ne 77 ]; then
+		echo "not ok: $TEST_NAME stopped early (exit $lib_rc) after $CHECKS checks: a command outside run/run_in failed" >&2
+	fi
+	eval "${AT_EXIT:-:}"
+	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
+	exit "$lib_rc"
+}
+trap lib_exit EXIT
 OUT=$TMP/stdout
 ERR=$TMP/stderr
 FAILS=0
@@ -44,10 +60,10 @@ run_in() {
 	CHECKS=$((CHECKS + 1))
 	set +e
 	(cd "$dir" && "$@") >"$OUT" 2>"$ERR"
-	got=$?
+	run_got=$?
 	set -e
-	if [ "$got" != "$want" ]; then
-		fail "'$*' exited $got, expected $want"
+	if [ "$run_got" != "$want" ]; then
+		fail "'$*' exited $run_got, expected $want"
 		echo "--- stdout:" >&2; head -c 3000 "$OUT" >&2
 		echo "--- stderr:" >&2; head -c 3000 "$ERR" >&2
 		return 0
@@ -60,9 +76,9 @@ run_in() {
 
 same() {
 	CHECKS=$((CHECKS + 1))
-	if [ -f "$1" ]; then got=$(cat "$1"); else got=$1; fi
-	if [ "$got" != "$2" ]; then
-		fail "expected '$2', got '$got'"
+	if [ -f "$1" ]; then same_got=$(cat "$1"); else same_got=$1; fi
+	if [ "$same_got" != "$2" ]; then
+		fail "expected '$2', got '$same_got'"
 	fi
 }
 
@@ -111,6 +127,7 @@ need_shared() {
 sql() { sqlite3 "$1" "$2"; }
 
 finish() {
+	FINISHED=1
 	if [ "$FAILS" -ne 0 ]; then
 		echo "$TEST_NAME: $FAILS of $CHECKS checks failed" >&2
 		exit 1

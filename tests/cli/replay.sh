@@ -23,7 +23,7 @@ REPLAY_N=0
 RLOG=
 # retries and stall detection fast enough for tests
 export LSR_HTTP_BACKOFF_MS=50 LSR_HTTP_LOW_SPEED_TIME=2
-trap 'replay_stop; rm -rf "$TMP"' EXIT
+AT_EXIT=replay_stop
 
 replay_start() {
 	replay_stop

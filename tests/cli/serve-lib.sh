@@ -4,11 +4,17 @@
 #
 #   serve_review DIR N          a review of N citations (ids 1..N), two
 #                               reviewers required, reasons and one rule
-#   serve_start DIR             start 'lsr serve' in DIR, set $URL, $SRV_PID
+#   serve_start DIR [OPTION...] start 'lsr serve' in DIR (with the options
+#                               given, e.g. --seed 1), set $URL, $SRV_PID
 #   serve_stop                  stop it (SIGTERM) and wait
 #   serve_login DIR NAME [ROLE] add the account, log in: NAME.jar, NAME.csrf
 #   api NAME METHOD PATH [BODY] request as NAME (POST with its CSRF token):
 #                               the answer's body in $BODY_FILE, status in $CODE
+#   browser_ready               for the browser tests: skip (77), saying
+#                               why, unless Chromium ($CHROMIUM, default
+#                               /usr/bin/chromium), node and
+#                               tests/browser/node_modules are there; sets
+#                               $CHROMIUM and $BROWSER_DIR
 #   batch_stage DIR STAGE       the batch-file path of a stage: alice and bob
 #                               fill their batch files, the arbiter arb
 #                               resolves the conflicts, each as the test's
@@ -20,7 +26,7 @@ command -v jq >/dev/null || { echo "skip: jq is not installed" >&2; exit 77; }
 SRV_PID=
 BODY_FILE=$TMP/body
 CODE=
-trap 'serve_stop; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+AT_EXIT=serve_stop
 
 serve_review() {
 	dir=$1
@@ -61,7 +67,9 @@ YAML
 serve_start() {
 	[ -z "$SRV_PID" ] || { fail "serve_start: a server is running already"; serve_stop; }
 	: > "$TMP/srv.out"
-	"$LSR" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/srv.out" 2>"$TMP/srv.err" &
+	dir=$1
+	shift
+	"$LSR" -C "$dir" serve --listen 127.0.0.1:0 "$@" >"$TMP/srv.out" 2>"$TMP/srv.err" &
 	SRV_PID=$!
 	k=0
 	URL=
@@ -135,4 +143,13 @@ batch_stage() {
 		set -- "$1" "$2" $(verdict_for arb $id "$2")
 		run 0 lsr -C "$1" screen resolve $id --stage "$2" --verdict $3 ${4:+--reason $4} --by arb
 	done
+}
+
+browser_ready() {
+	CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+	BROWSER_DIR=${LSR_SRC:-$(dirname "$0")/../..}/tests/browser
+	[ -x "$CHROMIUM" ] || { echo "skip: no Chromium at $CHROMIUM (apt-get install chromium)" >&2; exit 77; }
+	command -v node >/dev/null || { echo "skip: node is not installed" >&2; exit 77; }
+	[ -d "$BROWSER_DIR/node_modules/puppeteer-core" ] ||
+		{ echo "skip: no $BROWSER_DIR/node_modules (run npm ci there)" >&2; exit 77; }
 }

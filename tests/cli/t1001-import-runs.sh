@@ -132,7 +132,7 @@ same "$(sql rev/review.db "SELECT count(*) FROM audit WHERE action IN ('import',
 run 0 lsr -C rev records --source PubMed --format ris -o out.ris
 run 0 lsr init rev2
 run 0 lsr -C rev2 import out.ris --source Export
-same "$OUT" "out.ris: 1 records from Export (ris) as run 1"
+same "$OUT" "out.ris: 1 record from Export (ris) as run 1"
 run 0 lsr -C rev records --format csv
 has "$OUT" "id,source,source_id,title,authors,year,journal,volume,issue,pages,doi,pmid,pmcid,language,publication_types,keywords,abstract"
 run 0 lsr -C rev records --format bibtex

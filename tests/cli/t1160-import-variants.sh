@@ -26,7 +26,7 @@ expect_import "$D/ris-utf16le-nobom.ris" 1 ris
 same "$(field 1 '.title + " " + (.year|tostring)')" "Coffee and cognition in older adults 2019"
 # the human summary says what was converted
 run 0 lsr -C "$REV" import --source Test --force "$D/ris-utf16le-nobom.ris"
-has "$OUT" "1 records from Test (ris)"
+has "$OUT" "1 record from Test (ris)"
 has "$OUT" "  encoding: UTF-16 converted to UTF-8"
 
 before=$(counts)

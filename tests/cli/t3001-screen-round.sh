@@ -225,7 +225,14 @@ run 2 lsr -C rev screen fulltext 1
 same "$(head -1 "$ERR")" "lsr screen: error: fulltext needs --retrieved [--file PATH] or --not-retrieved REASON"
 run 0 lsr -C rev screen fulltext 1 --retrieved --file ft/smith2019.pdf
 same "$(cat "$OUT")" "citation 1: full text retrieved: ft/smith2019.pdf"
-for c in 3 4 6 7; do run 0 lsr -C rev screen fulltext $c --retrieved; done
+# several ids: all recorded or none (3 and 4 are reports, 8 is not)
+run 1 lsr -C rev screen fulltext 3 4 8 --retrieved
+same "$(cat "$ERR")" "lsr screen: error: citation 8 is not a report sought for retrieval (title-abstract status: excluded)"
+same "$(sql rev/review.db 'SELECT count(*) FROM screen_retrievals')" "1"
+run 0 lsr -C rev screen fulltext 3 4 --retrieved
+same "$(cat "$OUT")" "citation 3: full text retrieved
+citation 4: full text retrieved"
+for c in 6 7; do run 0 lsr -C rev screen fulltext $c --retrieved; done
 run 1 lsr -C rev screen fulltext 8 --not-retrieved "no full text available"
 same "$(cat "$ERR")" "lsr screen: error: citation 8 is not a report sought for retrieval (title-abstract status: excluded)"
 same "$(sql rev/review.db 'SELECT count(*) FROM screen_retrievals')" "5"
@@ -275,7 +282,7 @@ jqcheck "$OUT" 'select(.id == 2)' '{"id":2,"label":"Roe 2021","reports":[{"id":4
 
 # every count of the screening paragraph comes from the views
 run 0 lsr -C rev screen status
-has "$OUT" "title-abstract: 8 citations, 8 screened by people: 5 included, 3 excluded (3 by reviewers, 0 by automation), 0 pending, 0 in conflict"
+has "$OUT" "title-abstract: 8 citations, 8 for people to screen: 5 included, 3 excluded (3 by reviewers, 0 by automation), 0 pending, 0 in conflict"
 has "$OUT" "full-text: 5 reports sought, 0 awaiting retrieval, 0 not retrieved, 5 assessed: 3 included, 2 excluded, 0 pending, 0 in conflict"
 has "$OUT" "studies: 2 (3 reports)"
 finish

@@ -24,6 +24,9 @@ serve_start rev
 serve_login rev ann
 serve_login rev bea
 serve_login rev arb arbiter
+# the full text belongs to its stage: no key at title-abstract
+api ann GET "/api/history?stage=title-abstract"
+same "$(jq -c '[.stage, has("fulltext")]' "$BODY_FILE")" '["title-abstract",false]'
 seen=
 for k in 1 2 3; do
 	api ann GET "/api/next?stage=full-text"
@@ -31,7 +34,8 @@ for k in 1 2 3; do
 	link=$(jq -r '.fulltext // empty' "$BODY_FILE")
 	case $id in
 	1|2) same "$link" "/api/fulltext?citation=$id" ;;
-	3) same "$link" "" ;;
+	3) same "$link" ""
+	   same "$(jq -c '[has("fulltext"), .fulltext]' "$BODY_FILE")" '[true,null]' ;;
 	*) fail "ann was handed '$id' at full text" ;;
 	esac
 	if [ "$id" = 1 ]; then

@@ -8,12 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve-lib.sh"
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-BROWSER_DIR=${LSR_SRC:-$(dirname "$0")/../..}/tests/browser
-[ -x "$CHROMIUM" ] || { echo "skip: no Chromium at $CHROMIUM (apt-get install chromium)" >&2; exit 77; }
-command -v node >/dev/null || { echo "skip: node is not installed" >&2; exit 77; }
-[ -d "$BROWSER_DIR/node_modules/puppeteer-core" ] ||
-	{ echo "skip: no $BROWSER_DIR/node_modules (run npm ci there)" >&2; exit 77; }
+browser_ready
 
 cd "$TMP"
 serve_review rev 24

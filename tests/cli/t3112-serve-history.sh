@@ -50,7 +50,7 @@ same "$(hist alice "?before=$a3")" "$a2"
 same "$(jq -c '.decision | [.verdict, .reason, .note]' "$BODY_FILE")" '["exclude","off-topic","alice-note-2"]'
 same "$(jq -c .mine "$BODY_FILE")" '{"text":"alice-private","tags":["t-a"]}'
 # the same shape as /api/next, plus decision
-same "$(jq -c 'keys' "$BODY_FILE")" '["citation","decision","fulltext","mine","stage"]'
+same "$(jq -c 'keys' "$BODY_FILE")" '["citation","decision","mine","stage"]'
 same "$(jq -c .citation "$BODY_FILE")" "$(jq -c .citation next-a2)"
 same "$(hist alice "?before=$a2")" "$a1"
 same "$(jq -r .decision.verdict "$BODY_FILE")" "include"

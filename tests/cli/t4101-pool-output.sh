@@ -70,7 +70,7 @@ jqcheck "$OUT" .heterogeneity.k 2
 # a single study is an analysis: its own estimate, no heterogeneity
 printf 'study,yi,sei\nOnly 2020,0.3,0.1\n' > one.csv
 run 0 lsr pool --csv one.csv --measure GIV
-has "$OUT" "Only 2020               0.3000     0.1000  100.0%   1.35 [1.11, 1.64]"
+has "$OUT" "Only 2020                 0.30       0.10  100.0%   1.35 [1.11, 1.64]"
 has "$OUT" "Heterogeneity: Not applicable"
 has "$ERR" "lsr pool: warning: a single study: its own estimate, no heterogeneity"
 # extras that need more studies say so

@@ -14,7 +14,8 @@ run 0 lsr pool --csv "$D/bin.csv" --measure OR --preset revman5 --model fixed
 has "$OUT" "Odds Ratio (M-H, Fixed, 95% CI); RevMan 5 conventions"
 has "$OUT" "Abara 2009               12     100        20      98   17.4%   0.53 [0.24, 1.16]"
 has "$OUT" "Bianchi 2010              5      60         9      62    7.9%   0.54 [0.17, 1.70]"
-has "$OUT" "Cooper 2012               0      45         4      47    4.3%   0.11 [0.01, 2.03]"
+# below 0.1 three significant digits, as the forest plot (pool_fmt_num)
+has "$OUT" "Cooper 2012               0      45         4      47    4.3%   0.11 [0.00555, 2.03]"
 has "$OUT" "Dahl 2014                30     210        41     205   34.8%   0.67 [0.40, 1.12]"
 has "$OUT" "Essien 2017               8      75         7      73    6.2%   1.13 [0.39, 3.28]"
 has "$OUT" "Falk 2019                22     150        35     149   29.3%   0.56 [0.31, 1.01]"
@@ -57,7 +58,7 @@ has "$ERR" "(P >= 0.05: fixed effect)"
 # generic inverse variance, fixed effect, with trim-and-fill
 run 0 lsr pool --csv "$D/giv.csv" --measure GIV --model fixed --trimfill --svg f2.svg --funnel fu2.svg \
 	--favours-left "Favours exposure"
-has "$OUT" "Quinn 2015             -0.0800     0.0900   47.3%   0.92 [0.77, 1.10]"
+has "$OUT" "Quinn 2015               -0.08       0.09   47.3%   0.92 [0.77, 1.10]"
 has "$OUT" "Total (95% CI)                             100.0%   0.84 [0.74, 0.95]"
 has "$OUT" "Heterogeneity: Chi² = 7.42, df = 6 (P = 0.28); I² = 19%"
 has "$OUT" "Test for overall effect: Z = 2.85 (P = 0.004)"

@@ -78,9 +78,9 @@ jqcheck g.json '.outcomes[0].label' 'Fever <30 days & after'
 jqcheck g.json '.outcomes[0] | {status, measure, k, participants, events, start, certainty, certainty_word}' \
   '{"status":"graded","measure":"RR","k":3,"participants":240,"events":71,"start":4,"certainty":2,"certainty_word":"Low"}'
 jqcheck g.json '.outcomes[0].domains | map_values(.rating)' \
-  '{"risk-of-bias":-1,"inconsistency":0,"indirectness":0,"imprecision":-1,"publication-bias":0}'
+  '{"risk-of-bias":-1,"inconsistency":0,"indirectness":0,"imprecision":-1,"publication-bias":0,"large-effect":0,"dose-response":0,"plausible-confounding":0}'
 jqcheck g.json '.outcomes[0].domains | map_values(.suggested)' \
-  '{"risk-of-bias":-1,"inconsistency":0,"indirectness":null,"imprecision":-1,"publication-bias":null}'
+  '{"risk-of-bias":-1,"inconsistency":0,"indirectness":null,"imprecision":-1,"publication-bias":null,"large-effect":0,"dose-response":null,"plausible-confounding":null}'
 # the weight of A and B (open label) is above half; the CI is clear of the
 # null and of the MID (RR 0.8), so imprecision is the information size only
 jqcheck g.json '.outcomes[0] | (.high_risk_weight_pct > 50 and .ci_ub < 0.8)' 'true'
@@ -92,12 +92,14 @@ jqcheck g.json '.outcomes[0] | [(.absolute.corresponding_per_1000 - 400 * .estim
 
 run 0 lsr -C rev grade
 has "$OUT" "  certainty: ⊕⊕⊝⊝ Low (starts High: randomised trials)"
-has "$OUT" "  Risk of bias      -1  suggested by lsr: "
+has "$OUT" "  Risk of bias          -1  suggested by lsr: "
+# randomised trials are not rated up, and the table says why
+has "$OUT" "  Large effect           0  suggested by lsr: randomised trials: GRADE rates up non-randomised evidence only"
 has "$OUT" "  absolute: 400 per 1,000 (median control risk) -> "
 run 0 lsr -C rev grade --csv
-same "$(head -1 "$OUT")" "outcome,label,analysis,status,measure,k,participants,events,estimate,ci_lb,ci_ub,certainty,certainty_word,risk_of_bias,inconsistency,indirectness,imprecision,publication_bias,assumed_per_1000,corresponding_per_1000,corresponding_ci_lb,corresponding_ci_ub"
-same "$(sed -n 2p "$OUT" | cut -d, -f1-8,12-19)" "fever,Fever <30 days & after,fever,graded,RR,3,240,71,2,Low,-1,0,0,-1,0,400"
-same "$(sed -n 3p "$OUT")" "ALB,ALB,alb-by-time,no-total,MD,,,,,,,,,,,,,,,,,"
+same "$(head -1 "$OUT")" "outcome,label,analysis,status,measure,k,participants,events,estimate,ci_lb,ci_ub,certainty,certainty_word,risk_of_bias,inconsistency,indirectness,imprecision,publication_bias,large_effect,dose_response,plausible_confounding,assumed_per_1000,corresponding_per_1000,corresponding_ci_lb,corresponding_ci_ub"
+same "$(sed -n 2p "$OUT" | cut -d, -f1-8,12-22)" "fever,Fever <30 days & after,fever,graded,RR,3,240,71,2,Low,-1,0,0,-1,0,0,0,0,400"
+same "$(sed -n 3p "$OUT")" "ALB,ALB,alb-by-time,no-total,MD,,,,,,,,,,,,,,,,,,,,"
 
 # the team's ratings: confirming a suggestion needs no reason, overriding
 # one does, and so does every rating of a domain lsr does not rate
@@ -110,7 +112,7 @@ has "$ERR" "lsr grade: error: lsr does not rate indirectness: the team's rating 
 run 0 lsr -C rev grade set fever --domain indirectness --rating -1 --why "adults with <b>decompensated</b> cirrhosis only"
 run 0 lsr -C rev grade set fever --domain risk-of-bias --rating 0 --why "fever is measured objectively & open label matters little"
 run 2 lsr -C rev grade set fever --domain imprecision --rating -3 --why x
-has "$ERR" "lsr grade: error: --rating takes 0, -1 or -2, not -3"
+has "$ERR" "lsr grade: error: --rating of imprecision takes 0, -1 or -2 (levels rated down), not -3"
 run 2 lsr -C rev grade set fever --domain blinding --rating 0 --why x
 has "$ERR" "unknown domain 'blinding'"
 run 1 lsr -C rev grade set MELD --domain imprecision --rating 0 --why x

@@ -11,9 +11,9 @@ HEAD="study,outcome,timepoint,arm,n,mean,sd,se,ci_low,ci_high,median,q1,q3,min,m
 
 # --- the sheets ------------------------------------------------------
 run 0 lsr -C rev extract sheet --outcomes -o out.csv
-same "$(head -3 out.csv)" "study,outcome,timepoint,arm,type,unit,n,mean,sd,se,ci_low,ci_high,median,q1,q3,min,max,events,hr,log_hr,o_e,variance,source
-Amer 2011,ALB,1 month,intervention,continuous,g/L,,,,,,,,,,,,,,,,,
-Amer 2011,ALB,1 month,control,continuous,g/L,,,,,,,,,,,,,,,,,"
+same "$(head -3 out.csv)" "study,outcome,timepoint,arm,type,unit,n,mean,sd,se,ci_low,ci_high,median,q1,q3,min,max,events,hr,log_hr,o_e,variance,p,source
+Amer 2011,ALB,1 month,intervention,continuous,g/L,,,,,,,,,,,,,,,,,,
+Amer 2011,ALB,1 month,control,continuous,g/L,,,,,,,,,,,,,,,,,,"
 # 3 studies x (2 x 2 ALB + 2 fever + 1 survival) rows, and the header
 same "$(wc -l < out.csv)" "22"
 has out.csv "Suk 2016,survival,12 months,intervention,time-to-event,,"
@@ -75,7 +75,7 @@ reject() { # reject FILE-CONTENT MESSAGE
 reject "" "bad.csv:1: the sheet is empty"
 reject "id,outcome
 x,y" "bad.csv:1: not an extraction sheet: the first column must be 'study' (write one with 'lsr extract sheet')"
-reject "study,outcome,timepoint,arm,colour" "bad.csv:1: unknown column 'colour' (this sheet takes: study, outcome, timepoint, arm, type, unit, n, mean, sd, se, ci_low, ci_high, median, q1, q3, min, max, events, hr, log_hr, o_e, variance, source)"
+reject "study,outcome,timepoint,arm,colour" "bad.csv:1: unknown column 'colour' (this sheet takes: study, outcome, timepoint, arm, type, unit, n, mean, sd, se, ci_low, ci_high, median, q1, q3, min, max, events, hr, log_hr, o_e, variance, p, source)"
 reject "study,outcome,timepoint,arm,n,n" "bad.csv:1: column 'n' appears twice"
 reject "study,outcome,arm,n" "bad.csv:1: an outcome sheet needs a column 'timepoint'"
 reject "$HEAD

@@ -5,6 +5,7 @@
 # the risk-of-bias columns of protocol forest plots, and
 # sensitivity: exclude_high_risk equal to lsr pool --csv on the reduced data.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rob_lib.sh"
 
 cd "$TMP"
 run 0 lsr init rev
@@ -47,23 +48,9 @@ run 0 lsr -C rev extract import outcomes.csv --extractor ann
 # the randomization domain (low, some or high); OUTCOME "-" writes the old
 # sheet without the outcome column
 block() {
-	case $3 in
-	low) d1="Y Y N" ;;
-	some) d1="Y NI N" ;;
-	high) d1="Y N N" ;;
-	esac
 	pre="$1,$2,"
 	[ "$2" = - ] && pre="$1,"
-	set -- $d1 "$pre"
-	printf '%srandomization,1.1,%s,,,\n%srandomization,1.2,%s,,,\n%srandomization,1.3,%s,,,\n%srandomization,judgement,,,,\n' \
-		"$4" "$1" "$4" "$2" "$4" "$3" "$4"
-	for r in "deviations,2.1,Y" "deviations,2.2,Y" "deviations,2.3,N" "deviations,2.4," "deviations,2.5,NA" \
-		"deviations,2.6,Y" "deviations,2.7," "deviations,judgement," \
-		"missing-data,3.1,Y" "missing-data,3.2," "missing-data,3.3," "missing-data,3.4," "missing-data,judgement," \
-		"measurement,4.1,N" "measurement,4.2,N" "measurement,4.3,N" "measurement,4.4," "measurement,4.5," "measurement,judgement," \
-		"selection,5.1,Y" "selection,5.2,N" "selection,5.3,N" "selection,judgement," "overall,judgement,"; do
-		printf '%s%s,,,\n' "$4" "$r"
-	done
+	rob2_block "$pre" "$3"
 }
 
 # the sheet has the outcome column; --outcome writes the blocks of its results
@@ -197,7 +184,7 @@ has "$OUT" "  sensitivity analysis (exclude_high_risk): without C 2019 (high ris
 # for the sensitivity analysis is high when a domain is high
 sed -i 's/risk_of_bias: rob2/risk_of_bias: rob1/' rev/protocol.yaml
 run 2 lsr -C rev rob sheet --outcome ALB
-has "$ERR" "lsr rob: error: RoB 1 is judged per study: --outcome needs risk_of_bias: rob2"
+has "$ERR" "lsr rob: error: RoB 1 is judged per study: --outcome needs risk_of_bias: rob2 or extraction.rob1_per_outcome"
 { echo "study,domain,name,judgement,quote"
   for s in "A 2017" "B 2018" "C 2019"; do
 	for d in random-sequence allocation-concealment blinding-participants blinding-outcome incomplete-data selective-reporting other-bias; do

@@ -48,9 +48,9 @@ run 0 lsr -C rev extract import o.csv --extractor ann
 run 0 lsr -C rev report -o out
 h=out/index.html
 has $h "<h2>Excluded full-text reports</h2>"
-has $h "<tr><th>Report</th><th>Year</th><th>Reason for exclusion</th></tr>"
-has $h "<tr><td>Cohort &amp; &lt;two&gt; <span class=\"note\">(citation 2)</span></td><td>2018</td><td>Not randomised &lt;cohort&gt;</td></tr>"
-has $h "<tr><td>Trial three abstract <span class=\"note\">(citation 3)</span></td><td>2021</td><td>abstract-only</td></tr>"
+has $h "<tr><th>Report</th><th>Year</th><th>Update</th><th>Reason for exclusion</th></tr>"
+has $h "<tr><td>Cohort &amp; &lt;two&gt; <span class=\"note\">(citation 2)</span></td><td>2018</td><td class=\"n\">0</td><td>Not randomised &lt;cohort&gt;</td></tr>"
+has $h "<tr><td>Trial three abstract <span class=\"note\">(citation 3)</span></td><td>2021</td><td class=\"n\">0</td><td>abstract-only</td></tr>"
 same "$(grep -c '(citation ' $h)" 2
 has $h "<h2>Adverse events</h2>"
 has $h "<tr><td>bleeding</td><td>One 2020</td><td>30 days</td><td class=\"n\">1 / 20</td><td class=\"n\">0 / 21</td></tr>"

@@ -113,7 +113,7 @@ with open(sys.argv[1], 'w') as f:
     f.write('@article{k, title = ' + ' # '.join(['m49999', 'x'] * 25000) + '}\n')
 " "$D/many-macros.bib"
 run 0 timeout 60 "$LSR" -C "$REV" import --source Macros "$D/many-macros.bib"
-has "$OUT" "1 records from Macros (bibtex)"
+has "$OUT" "1 record from Macros (bibtex)"
 before=$(dump)
 
 # a refusal after the import has committed a batch of records (every
@@ -171,12 +171,12 @@ same "$(dump)" "$before"
 # a .gz of ordinary text is read as before
 gzip -c "$D/good.ris" > "$D/good2.ris.gz"
 run 0 lsr -C "$REV" import --source Good2 --force "$D/good2.ris.gz"
-has "$OUT" "1 records from Good2"
+has "$OUT" "1 record from Good2"
 
 # --- just under every limit: read --------------------------------------------
 gen "$D/under.ris" 'TY  - JOUR\nTI  - ' a $((MB - 10)) '\nER  - \n'
 run 0 lsr -C "$REV" import --source Under "$D/under.ris"
-has "$OUT" "1 records from Under"
+has "$OUT" "1 record from Under"
 
 # --- a 2 GiB line through a pipe, --format ris: refused after 16 MiB -------
 if mkfifo "$D/fifo" 2>/dev/null; then

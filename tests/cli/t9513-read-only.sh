@@ -15,7 +15,7 @@ fi
 cd "$TMP"
 chmod 755 "$TMP"
 # never leave the mount behind
-trap 'umount "$TMP/mnt" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+AT_EXIT='umount "$TMP/mnt" 2>/dev/null || true'
 rel_pool_review rev
 mkdir rev/exports
 rel_nbib 120 5000 > rev/exports/a.nbib

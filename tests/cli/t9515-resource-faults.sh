@@ -9,7 +9,7 @@
 . "$(dirname "$0")/rel-lib.sh"
 
 cd "$TMP"
-trap 'umount "$TMP/out" 2>/dev/null || true; umount "$TMP/small" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+AT_EXIT='umount "$TMP/out" 2>/dev/null || true; umount "$TMP/small" 2>/dev/null || true'
 consistent() {
 	same "$(sqlite3 "$1/review.db" 'PRAGMA integrity_check')" "ok"
 	run 0 lsr -C "$1" status --check

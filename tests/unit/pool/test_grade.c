@@ -2,7 +2,9 @@
  * test_grade.c - the GRADE rules and the absolute-effect arithmetic of
  * pool/grade.h, with every expected value worked out by hand in the
  * comments: the starting level from the study design, the risk-of-bias,
- * inconsistency and imprecision ratings at and beside their thresholds,
+ * inconsistency (the null and the MID as decision thresholds) and
+ * imprecision ratings at and beside their thresholds, rating up for a
+ * large effect (non-randomised evidence without serious risk of bias),
  * corresponding risks from RR, OR and RD, the median control risk, the
  * certainty words and symbols, and the domain names.
  */
@@ -77,20 +79,44 @@ static void test_pool_grade__inconsistency(void **state)
 
 	(void)state;
 	/* I2 at the threshold is not substantial, just above is */
-	assert_int_equal(grade_rate_inconsistency(50.0, 0.1, 0.5, NAN, NAN, &why), 0);
+	assert_int_equal(grade_rate_inconsistency(50.0, 0.1, 0.5, NAN, NAN, NAN, &why), 0);
 	assert_string_equal(why.s, "I\u00b2 = 50%");
 	buf_reset(&why);
-	assert_int_equal(grade_rate_inconsistency(50.5, 0.1, 0.5, NAN, NAN, &why), -1);
+	assert_int_equal(grade_rate_inconsistency(50.5, 0.1, 0.5, NAN, NAN, NAN, &why), -1);
 	buf_reset(&why);
 	/* I2 30%: CI [0.1, 0.5] excludes 0, PI [-0.2, 0.8] crosses it */
-	assert_int_equal(grade_rate_inconsistency(30, 0.1, 0.5, -0.2, 0.8, &why), -1);
+	assert_int_equal(grade_rate_inconsistency(30, 0.1, 0.5, -0.2, 0.8, NAN, &why), -1);
 	assert_non_null(strstr(why.s, "prediction interval crosses"));
 	buf_reset(&why);
 	/* both cross the null: the PI adds nothing */
-	assert_int_equal(grade_rate_inconsistency(30, -0.1, 0.5, -0.3, 0.9, &why), 0);
+	assert_int_equal(grade_rate_inconsistency(30, -0.1, 0.5, -0.3, 0.9, NAN, &why), 0);
 	buf_reset(&why);
 	/* both I2 > 50% and the PI: still one level */
-	assert_int_equal(grade_rate_inconsistency(80, 0.1, 0.5, -0.2, 0.8, &why), -1);
+	assert_int_equal(grade_rate_inconsistency(80, 0.1, 0.5, -0.2, 0.8, NAN, &why), -1);
+	buf_reset(&why);
+	/* the decision threshold: SMD CI [0.6, 0.9] and PI [0.3, 1.2], both
+	 * clear of 0; with no MID nothing to say, with MID 0.5 the PI crosses
+	 * it (some settings below an important effect) and the CI does not */
+	assert_int_equal(grade_rate_inconsistency(40, 0.6, 0.9, 0.3, 1.2, NAN, &why), 0);
+	buf_reset(&why);
+	assert_int_equal(grade_rate_inconsistency(40, 0.6, 0.9, 0.3, 1.2, 0.5, &why), -1);
+	assert_string_equal(why.s, "I\u00b2 = 40%; the prediction interval crosses the minimal important "
+				   "difference (the decision threshold) while the confidence interval does not");
+	buf_reset(&why);
+	/* the CI crossing the MID too: imprecision's business, not this one */
+	assert_int_equal(grade_rate_inconsistency(40, 0.45, 0.9, 0.3, 1.2, 0.5, &why), 0);
+	buf_reset(&why);
+	/* -MID: RR CI [0.6, 0.7], PI [0.5, 0.98], MID 1.25 (log 0.223144): the
+	 * PI's log -0.693147 to -0.020203 crosses -0.223144, the CI's
+	 * -0.510826 to -0.356675 does not */
+	assert_int_equal(grade_rate_inconsistency(20, log(0.6), log(0.7), log(0.5), log(0.98),
+						  log(1.25), &why), -1);
+	assert_non_null(strstr(why.s, "minimal important difference"));
+	buf_reset(&why);
+	/* a PI [0.55, 0.79]: log -0.597837 to -0.235722, below -0.223144
+	 * throughout: no threshold crossed */
+	assert_int_equal(grade_rate_inconsistency(20, log(0.6), log(0.7), log(0.55), log(0.79),
+						  log(1.25), &why), 0);
 	buf_release(&why);
 }
 
@@ -137,6 +163,70 @@ static void test_pool_grade__imprecision(void **state)
 	buf_release(&why);
 }
 
+static void test_pool_grade__large_effect(void **state)
+{
+	static const struct {
+		int ratio;
+		double est;
+		int randomised, rob;
+		size_t unassessed;
+		int up;
+	} cases[] = {
+		{ 1, 2.5, 0, 0, 0, 1 },  /* RR 2.5 from cohorts, no serious risk of bias */
+		{ 1, 2.0, 0, 0, 0, 0 },  /* the thresholds are not beyond themselves */
+		{ 1, 0.5, 0, 0, 0, 0 },
+		{ 1, 5.0, 0, 0, 0, 1 },
+		{ 1, 0.2, 0, 0, 0, 1 },
+		{ 1, 0.45, 0, 0, 0, 1 }, /* below 0.5 */
+		{ 1, 0.15, 0, 0, 0, 2 }, /* below 0.2 */
+		{ 1, 5.5, 0, 0, 0, 2 },
+		{ 1, 6, 1, 0, 0, 0 },    /* randomised trials */
+		{ 0, 6, 0, 0, 0, 0 },    /* a difference */
+		{ 1, 6, 0, -1, 0, 0 },   /* serious risk of bias */
+		{ 1, 6, 0, -2, 0, 0 },
+		{ 1, 6, 0, 0, 2, 0 },    /* studies not assessed */
+		{ 1, NAN, 0, 0, 0, 0 },
+	};
+	struct buf why = BUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&why);
+		assert_int_equal(grade_rate_large_effect(cases[i].ratio, cases[i].est, cases[i].randomised,
+							 cases[i].rob, cases[i].unassessed, &why),
+				 cases[i].up);
+		assert_true(why.len > 0);
+	}
+	/* the reasons name the estimate and the threshold, or what stops it */
+	buf_reset(&why);
+	grade_rate_large_effect(1, 2.5, 0, 0, 0, &why);
+	assert_string_equal(why.s, "large effect: 2.50 is beyond 2, without serious risk of bias");
+	buf_reset(&why);
+	grade_rate_large_effect(1, 0.15, 0, 0, 0, &why);
+	assert_string_equal(why.s, "very large effect: 0.15 is beyond 0.2, without serious risk of bias");
+	buf_reset(&why);
+	grade_rate_large_effect(1, 6, 1, 0, 0, &why);
+	assert_string_equal(why.s, "randomised trials: GRADE rates up non-randomised evidence only");
+	buf_reset(&why);
+	grade_rate_large_effect(1, 6, 0, -1, 0, &why);
+	assert_string_equal(why.s, "rated down for risk of bias: GRADE rates up only without serious risk of bias");
+	buf_reset(&why);
+	grade_rate_large_effect(1, 6, 0, 0, 2, &why);
+	assert_string_equal(why.s, "2 pooled studies not assessed for risk of bias: no rating up until they are");
+	buf_release(&why);
+}
+
+static void test_pool_grade__randomised(void **state)
+{
+	(void)state;
+	assert_true(grade_randomised("Randomised controlled trials"));
+	assert_true(grade_randomised("RCTs"));
+	assert_false(grade_randomised("Non-randomised studies assessed with ROBINS-I"));
+	assert_false(grade_randomised("Quasi-randomised trials"));
+	assert_false(grade_randomised("Prospective cohort studies"));
+	assert_false(grade_randomised(NULL));
+}
+
 static void test_pool_grade__corresponding_risk(void **state)
 {
 	(void)state;
@@ -158,6 +248,20 @@ static void test_pool_grade__corresponding_risk(void **state)
 	/* not for continuous measures or missing inputs */
 	assert_true(isnan(grade_corresponding_risk(POOL_MD, 0.3, 1)));
 	assert_true(isnan(grade_corresponding_risk(POOL_RR, NAN, 1)));
+}
+
+static void test_pool_grade__rating_range(void **state)
+{
+	int lo, hi;
+
+	(void)state;
+	grade_rating_range(GRADE_IMPRECISION, &lo, &hi);
+	assert_true(lo == -2 && hi == 0);
+	grade_rating_range(GRADE_LARGE_EFFECT, &lo, &hi);
+	assert_true(lo == 0 && hi == 2);
+	grade_rating_range(GRADE_DOSE_RESPONSE, &lo, &hi);
+	assert_true(lo == 0 && hi == 1);
+	assert_string_equal(grade_rating_choices(GRADE_PLAUSIBLE_CONFOUNDING), "0 or 1 (levels rated up)");
 }
 
 static void test_pool_grade__median(void **state)
@@ -186,14 +290,25 @@ static void test_pool_grade__names(void **state)
 	assert_string_equal(grade_certainty_word(4 - 4), "Very low");
 	assert_string_equal(grade_certainty_symbols(3), "\u2295\u2295\u2295\u229d");
 	assert_string_equal(grade_certainty_symbols(1), "\u2295\u229d\u229d\u229d");
+	/* low rated up by 3 levels stays high */
+	assert_string_equal(grade_certainty_word(2 + 3), "High");
 	assert_int_equal(grade_domain_parse(&d, "publication-bias"), 0);
 	assert_int_equal(d, GRADE_PUBLICATION_BIAS);
 	assert_string_equal(grade_domain_title(d), "Publication bias");
 	assert_false(grade_domain_suggested(d));
 	assert_true(grade_domain_suggested(GRADE_IMPRECISION));
+	assert_false(grade_domain_up(d));
+	assert_int_equal(grade_domain_parse(&d, "large-effect"), 0);
+	assert_int_equal(d, GRADE_LARGE_EFFECT);
+	assert_true(grade_domain_suggested(d));
+	assert_true(grade_domain_up(d));
+	assert_int_equal(grade_domain_parse(&d, "plausible-confounding"), 0);
+	assert_string_equal(grade_domain_title(d), "Plausible confounding");
+	assert_false(grade_domain_suggested(d));
+	assert_true(grade_domain_up(d));
 	assert_int_equal(grade_domain_parse(&d, "bias"), LSR_EUSAGE);
 	assert_string_equal(lsr_error_last(),
-			    "unknown domain 'bias' (expected risk-of-bias, inconsistency, indirectness, imprecision or publication-bias)");
+			    "unknown domain 'bias' (expected risk-of-bias, inconsistency, indirectness, imprecision, publication-bias, large-effect, dose-response or plausible-confounding)");
 }
 
 int main(void)
@@ -203,6 +318,9 @@ int main(void)
 		cmocka_unit_test(test_pool_grade__risk_of_bias),
 		cmocka_unit_test(test_pool_grade__inconsistency),
 		cmocka_unit_test(test_pool_grade__imprecision),
+		cmocka_unit_test(test_pool_grade__large_effect),
+		cmocka_unit_test(test_pool_grade__randomised),
+		cmocka_unit_test(test_pool_grade__rating_range),
 		cmocka_unit_test(test_pool_grade__corresponding_risk),
 		cmocka_unit_test(test_pool_grade__median),
 		cmocka_unit_test(test_pool_grade__names),

@@ -24,6 +24,8 @@ static struct prisma_count nr[] = { { "no access", "no access", 1 } };
 /* A consistent flow: 12 identified, 2 duplicates, 1 automation, 1 removed
  * -> 8 screened -> 3 excluded, 1 pending -> 4 sought -> 1 not retrieved
  * -> 3 assessed -> 1 excluded -> 2 reports of 2 studies. */
+static void well_formed(const struct buf *b);
+
 static struct prisma good(void)
 {
 	struct prisma x;
@@ -63,6 +65,33 @@ static void test_report_prisma__check_good(void **state)
 	assert_string_equal(msg, "");
 }
 
+/* Reports of ongoing studies and of studies awaiting classification are
+ * assessed, neither excluded nor included: the flow holds with them. */
+static void test_report_prisma__check_ongoing(void **state)
+{
+	struct prisma x = good();
+	struct buf b = BUF_INIT;
+	char msg[512] = "";
+
+	(void)state;
+	x.reports_included = 0;
+	x.studies_included = 0;
+	x.total_studies = 0;
+	x.total_reports = 0;
+	x.fulltext_ongoing = 1;
+	x.fulltext_awaiting = 1;
+	assert_int_equal(prisma_check(&x, msg, sizeof(msg)), 0);
+	assert_int_equal(prisma_svg(&b, &x, NULL), 0);
+	well_formed(&b);
+	assert_non_null(strstr(b.s, "ongoing studies (n = 1)"));
+	assert_non_null(strstr(b.s, "awaiting classification (n = 1)"));
+	buf_reset(&b);
+	assert_int_equal(prisma_text(&b, &x), 0);
+	assert_non_null(strstr(b.s, "  reports of ongoing studies                             1\n"));
+	assert_non_null(strstr(b.s, "  reports of studies awaiting classification             1\n"));
+	buf_release(&b);
+}
+
 /* Each way of breaking the flow is caught, with a message naming the box. */
 static void test_report_prisma__check_violations(void **state)
 {
@@ -80,6 +109,9 @@ static void test_report_prisma__check_violations(void **state)
 		{ 7, "total studies (3) or reports (2) is not previous plus new" },
 		{ 8, "studies included (3) outnumber their linked reports (2)" },
 		{ 9, "a count of records removed before screening is negative" },
+		{ 10, "reports of included studies (2) is not reports assessed (3) minus excluded (1), ongoing (1), awaiting classification (0)" },
+		{ 11, "reports of included studies (1) is not reports assessed (3) minus excluded (1), ongoing (0), awaiting classification (0)" },
+		{ 12, "a count of ongoing (-1) or awaiting-classification (1) reports is negative" },
 	};
 	char msg[512];
 
@@ -98,6 +130,9 @@ static void test_report_prisma__check_violations(void **state)
 		case 7: x.total_studies = 3; break;
 		case 8: x.studies_included = 3; x.total_studies = 3; break;
 		case 9: x.duplicates_removed = -1; x.other_removed = 4; break;
+		case 10: x.fulltext_ongoing = 1; break;
+		case 11: x.reports_included = 1; x.studies_included = 1; x.total_studies = 1; x.total_reports = 1; break;
+		case 12: x.fulltext_ongoing = -1; x.fulltext_awaiting = 1; break;
 		}
 		msg[0] = 0;
 		assert_int_equal(prisma_check(&x, msg, sizeof(msg)), -1);
@@ -148,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_prisma__check_good),
 		cmocka_unit_test(test_report_prisma__check_violations),
+		cmocka_unit_test(test_report_prisma__check_ongoing),
 		cmocka_unit_test(test_report_prisma__svg),
 	};
 

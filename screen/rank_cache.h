@@ -1,0 +1,102 @@
+/*
+ * rank_cache.h - the feature cache of prioritised screening (rank_cache.c,
+ * table screen_rank_features of db/migrations/0016_rank_features.sql).
+ *
+ * A ranking needs the TF-IDF rows of every live citation.  Their first
+ * step, tokenising the text into raw term counts (rank.h: struct
+ * rank_raw), is almost all of the cost and depends only on the citation's
+ * text and the feature parameters; the cache keeps those counts per
+ * citation with a hash of the text and rank_raw_fingerprint(), and a
+ * ranking tokenises only the citations whose row is missing or does not
+ * match.  Document frequencies, IDF and normalisation depend on the whole
+ * review and are computed at each ranking (rank_feats_from_raw), so the
+ * features -- and the scores and the order -- are the same, bit for bit,
+ * with the cache cold, warm or stale.
+ */
+#ifndef LSR_SCREEN_RANK_CACHE_H
+#define LSR_SCREEN_RANK_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rank.h"
+#include "../util/buf.h"
+
+struct lsr_db;
+
+/* What one call found and did. */
+struct rank_cache_stats {
+	size_t rows;       /* citations asked for */
+	size_t hits;       /* read from the cache */
+	size_t made;       /* tokenised: no row, or its text or parameters changed */
+	size_t dropped;    /* rows of citations not asked for, deleted */
+	size_t bytes_read; /* packed bytes read */
+	size_t bytes_written;
+	size_t nnz;        /* raw entries of all rows */
+	int stored;        /* 1: what was made was written (0: a read-only review) */
+};
+
+/*
+ * The features of citations ids[0..n) (strictly ascending: LSR_ERROR
+ * otherwise) whose texts are docs[0..n): rows from the cache where they
+ * match, the others tokenised (threads as rank_feats_build) and written
+ * to the cache, in one transaction that also deletes the rows of every
+ * citation not in ids (so ids must be all the live citations).  A
+ * read-only review is read, not written.  Gives exactly what
+ * rank_feats_build(docs, n, opts) gives.  *out is the caller's
+ * (rank_feats_free); stats may be NULL.
+ */
+int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
+		     struct lsr_db *db, const int64_t *ids, const struct rank_text *docs,
+		     size_t n, const struct rank_feat_opts *opts, int threads);
+
+/* The 64-bit hash of a citation's text the cache checks (NULL fields and
+ * empty ones differ; the hash is of the host's byte order). */
+uint64_t rank_cache_text_hash(const struct rank_text *doc);
+
+/*
+ * One citation's raw counts packed (appended to out): varint n, varint
+ * the number of distinct counts d, the d counts (IEEE float,
+ * little-endian), then per entry the varint gap from the previous bucket
+ * (the first from 0) and, when d > 1, the varint index of its count.
+ * bucket[] strictly ascending, below RANK_DIM.  0 or LSR_ENOMEM.
+ */
+int rank_cache_pack(struct buf *out, const uint32_t *bucket, const float *tf, size_t n);
+
+/*
+ * Unpack data[0..len) (rank_cache_pack's) into bucket[] and tf[], room for
+ * `room` entries; *n: the entries.  LSR_EPARSE (no message) when data is
+ * not a well-formed packing of at most room entries with ascending
+ * buckets below RANK_DIM.  rank_cache_packed_terms reads n alone.
+ */
+int rank_cache_unpack(uint32_t *bucket, float *tf, size_t room, size_t *n, const void *data,
+		      size_t len);
+int rank_cache_packed_terms(size_t *n, const void *data, size_t len);
+
+/*
+ * Where a ranking's time goes (rank_db.c; the benchmark's): what
+ * screen_ranking_make computes for reviewer, timed by phase, without
+ * recording the ranking.  The feature cache is read and written as a
+ * ranking would.
+ */
+enum screen_rank_phase {
+	SCREEN_RANK_LOAD,      /* the citations' texts and labels (SQL) */
+	SCREEN_RANK_HASH,      /* the ranking's inputs hash (SHA-256) */
+	SCREEN_RANK_FEATURES,  /* features, through the cache */
+	SCREEN_RANK_TRAIN,     /* the model (liblinear) */
+	SCREEN_RANK_ORDER,     /* scores and order */
+	SCREEN_RANK_PHASES
+};
+
+struct screen_rank_profile {
+	double wall[SCREEN_RANK_PHASES], cpu[SCREEN_RANK_PHASES]; /* seconds (process CPU) */
+	struct rank_cache_stats cache;
+	size_t citations, labelled, candidates, nnz;
+	const char *model;     /* static */
+	double wall_at, cpu_at; /* private */
+};
+
+int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
+			const char *reviewer, uint64_t seed);
+
+#endif
