@@ -2,7 +2,8 @@
  * serve_bench.c - speed of 'lsr serve' (issue 12) on a large review.
  *
  *     bench_serve_bench [--n N] [--reviewers R] [--decisions D] [--pairs P]
- *                       [--dir DIR] [--lsr PATH]
+ *                       [--priority P2] [--bulk] [--no-http] [--dir DIR]
+ *                       [--lsr PATH]
  *
  * Builds (once; kept in DIR, default bench/out/serve-N) a review of N
  * generated citations (default 100,000): bench_gen_records writes RIS,
@@ -15,7 +16,22 @@
  *      screen_serve_decide): p50, p99 and worst of "next" (hand out and
  *      show) and "decide", and of one decision and the next citation
  *      together.  The first hand-out, which builds the hand-out order of
- *      the whole review, is reported apart.
+ *      the whole review, is reported apart.  Beside each wall-clock time
+ *      the CPU time of the request's thread.
+ *   1b. --priority P2: the same with screening.order: priority
+ *      (retrain_every 10), two new reviewers deciding P2 citations each:
+ *      every tenth decision of each makes their ranking due, which the
+ *      server's worker thread makes while the requests go on; the
+ *      rankings made and their time, then one ranking made alone (the
+ *      retraining time itself, CPU of the whole process: the features
+ *      use two threads).  Then a few rankings made inside the request
+ *      (the worker off), for comparison.
+ *   1c. --bulk: on a copy of the review (DIR/bulk, made once) where one
+ *      reviewer has every citation assigned and decided (inserted as
+ *      'lsr screen batch' and 'lsr screen import' record them): the
+ *      reviewer's progress (the first call counts, the others are kept
+ *      in memory) and their history (GET /api/history: the newest, and
+ *      stepping back and forth).
  *   2. over HTTP: 'lsr serve' started on an ephemeral port, R reviewers
  *      (default 10) each in a thread log in with their link and decide D
  *      citations (default 1,000): GET /api/next then POST /api/decision,
@@ -29,6 +45,7 @@
  */
 #include "db/db.h"
 #include "db/protocol.h"
+#include "screen/rank.h"
 #include "screen/serve_query.h"
 #include "util/err.h"
 
@@ -44,6 +61,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,6 +103,25 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* CPU time of the calling thread, in ms. */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the whole process (every thread), in ms. */
+static double proc_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -101,8 +138,46 @@ static void report(const char *what, double *v, size_t n)
 	}
 	qsort(v, n, sizeof(*v), cmp_double);
 	/* nearest rank: the smallest sample at or above the share asked */
-	printf("%-34s n=%-6zu p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, n,
+	printf("%-38s n=%-6zu p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, n,
 	       v[(n + 1) / 2 - 1], v[(n * 99 + 99) / 100 - 1], v[n - 1]);
+}
+
+/* Samples of a request: wall-clock and the thread's CPU time. */
+struct samples {
+	double *wall, *cpu;
+	size_t n, cap;
+};
+
+static int samples_init(struct samples *t, size_t cap)
+{
+	t->wall = calloc(cap ? cap : 1, sizeof(double));
+	t->cpu = calloc(cap ? cap : 1, sizeof(double));
+	t->n = 0;
+	t->cap = cap;
+	return t->wall && t->cpu ? 0 : -1;
+}
+
+static void samples_add(struct samples *t, double wall, double cpu)
+{
+	if (t->n < t->cap) {
+		t->wall[t->n] = wall;
+		t->cpu[t->n++] = cpu;
+	}
+}
+
+static void samples_report(const char *what, struct samples *t)
+{
+	char cpu[96];
+
+	report(what, t->wall, t->n);
+	snprintf(cpu, sizeof(cpu), "  (CPU of the request's thread)");
+	report(cpu, t->cpu, t->n);
+}
+
+static void samples_release(struct samples *t)
+{
+	free(t->wall);
+	free(t->cpu);
 }
 
 /* Run argv (NULL-terminated) in dir; its stdout into out (may be NULL). */
@@ -195,7 +270,58 @@ static void *checkpoint_run(void *arg)
 	return NULL;
 }
 
-static int in_process(const char *rev, long pairs)
+/* Between two requests of the priority run (a reviewer reads). */
+#define PAUSE_MS 20
+
+/* Two reviewers take turns: next citation (hand out + show), decide;
+ * samples of next, decide, and decide + the next citation. */
+static int take_turns(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		      const char *who[2], long pairs, long pause_ms, double *first,
+		      struct samples *tnext, struct samples *tdec, struct samples *tboth)
+{
+	const struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+	double t0, t1, t2, c0, c1, c2, pend_wall = -1, pend_cpu = 0;
+	int64_t id;
+	json_t *c;
+
+	*first = -1;
+	for (long i = 0; i < pairs * 2; i++) {
+		const char *r = who[i % 2];
+
+		t0 = now_ms();
+		c0 = cpu_ms();
+		if (screen_serve_next(db, p, h, "title-abstract", r, &id) < 0 ||
+		    (id && screen_serve_citation_json(db, id, &c) < 0))
+			return -1;
+		t1 = now_ms();
+		c1 = cpu_ms();
+		if (!id)
+			break;
+		json_decref(c);
+		if (*first < 0 && i < 2)
+			*first = t1 - t0;   /* the first of each: builds the order */
+		else if (i >= 2)
+			samples_add(tnext, t1 - t0, c1 - c0);
+		if (pend_wall >= 0)
+			samples_add(tboth, pend_wall + (t1 - t0), pend_cpu + (c1 - c0));
+		if (screen_serve_decide(db, p, id, "title-abstract", r,
+					id % 3 ? "include" : "exclude", id % 3 ? NULL : "off-topic",
+					NULL, NULL, NULL) < 0)
+			return -1;
+		/* as api.c does after the commit */
+		screen_handout_decided(h, "title-abstract", r, 1);
+		t2 = now_ms();
+		c2 = cpu_ms();
+		samples_add(tdec, t2 - t1, c2 - c1);
+		pend_wall = t2 - t1;
+		pend_cpu = c2 - c1;
+		if (pause_ms)
+			nanosleep(&pause, NULL);   /* a reviewer reads between requests */
+	}
+	return 0;
+}
+
+static int in_process(const char *rev, long pairs, long ppairs)
 {
 	char path[PATH_MAX], ckpath[PATH_MAX];
 	struct checkpointer ck = { 0 };
@@ -205,17 +331,20 @@ static int in_process(const char *rev, long pairs)
 	struct protocol *p = NULL;
 	struct screen_handout *h = NULL;
 	const char *who[2] = { "inproc-a", "inproc-b" };
-	double *tnext = calloc((size_t)pairs * 2, sizeof(double));
-	double *tdec = calloc((size_t)pairs * 2, sizeof(double));
-	double *tboth = calloc((size_t)pairs * 2, sizeof(double));
-	size_t nn = 0, nd = 0, nb = 0;
-	double first = -1, t0, t1, t2, pending_dec = -1;
-	int64_t id;
-	json_t *c;
+	char pa[64], pb[64];
+	const char *pwho[2] = { pa, pb };
+	struct samples tnext = { 0 }, tdec = { 0 }, tboth = { 0 };
+	struct screen_ranking_job *job = NULL;
+	double first = -1, t0, c0;
+	long made;
+	double last_ms, total_ms;
 	int rc = -1;
 
 	if (fmt(path, sizeof(path), "%s/review.db", rev) < 0 ||
-	    !tnext || !tdec || !tboth || db_open(&db, path, 0) < 0 ||
+	    samples_init(&tnext, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
+	    samples_init(&tdec, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
+	    samples_init(&tboth, (size_t)(pairs > ppairs ? pairs : ppairs) * 2 + 100000) < 0 ||
+	    db_open(&db, path, 0) < 0 ||
 	    fmt(path, sizeof(path), "%s/protocol.yaml", rev) < 0)
 		goto out;
 	if (protocol_load(&p, path) < 0 || !(h = screen_handout_new(42)) ||
@@ -226,36 +355,73 @@ static int in_process(const char *rev, long pairs)
 	if (pthread_create(&ckt, NULL, checkpoint_run, &ck) != 0)
 		goto out;
 	ck_started = 1;
-	for (long i = 0; i < pairs * 2; i++) {
-		const char *r = who[i % 2];
-
-		t0 = now_ms();
-		if (screen_serve_next(db, p, h, "title-abstract", r, &id) < 0 ||
-		    (id && screen_serve_citation_json(db, id, &c) < 0))
-			goto out;
-		t1 = now_ms();
-		if (!id)
-			break;
-		json_decref(c);
-		if (first < 0)
-			first = t1 - t0;
-		else
-			tnext[nn++] = t1 - t0;
-		if (pending_dec >= 0)
-			tboth[nb++] = pending_dec + (t1 - t0);
-		if (screen_serve_decide(db, p, id, "title-abstract", r,
-					id % 3 ? "include" : "exclude", id % 3 ? NULL : "off-topic",
-					NULL, NULL) < 0)
-			goto out;
-		t2 = now_ms();
-		tdec[nd++] = t2 - t1;
-		pending_dec = t2 - t1;
-	}
+	t0 = now_ms();
+	c0 = cpu_ms();
+	if (screen_handout_warm(db, p, h) < 0)
+		goto out;
 	printf("in process (%s, 2 reviewers taking turns)\n", rev);
-	printf("%-34s %.1f ms\n", "first hand-out (builds the order)", first);
-	report("next citation (hand out + show)", tnext, nn);
-	report("decide", tdec, nd);
-	report("decide + next citation", tboth, nb);
+	printf("%-38s %.1f ms (CPU %.1f ms)\n", "build the hand-out order (server start)",
+	       now_ms() - t0, cpu_ms() - c0);
+	if (take_turns(db, p, h, who, pairs, 0, &first, &tnext, &tdec, &tboth) < 0)
+		goto out;
+	printf("%-38s %.1f ms\n", "first hand-out", first);
+	samples_report("next citation (hand out + show)", &tnext);
+	samples_report("decide", &tdec);
+	samples_report("decide + next citation", &tboth);
+	if (ppairs <= 0) {
+		rc = 0;
+		goto out;
+	}
+
+	/* ---- 1b. priority order: retraining beside the requests ---- */
+	free(p->screening_order);
+	p->screening_order = strdup("priority");
+	p->priority.retrain_every = 10;
+	screen_handout_free(h);
+	if (!p->screening_order || !(h = screen_handout_new(42)) || screen_handout_warm(db, p, h) < 0)
+		goto out;
+	snprintf(pa, sizeof(pa), "prio-a-%ld", (long)getpid());
+	snprintf(pb, sizeof(pb), "prio-b-%ld", (long)getpid());
+	tnext.n = tdec.n = tboth.n = 0;
+	t0 = now_ms();
+	/* a reviewer every 20 ms each, until the worker has made (and the
+	 * server taken) two rankings after the first ones, or 20 minutes */
+	if (take_turns(db, p, h, pwho, ppairs, PAUSE_MS, &first, &tnext, &tdec, &tboth) < 0)
+		goto out;
+	for (;;) {
+		double f2;
+
+		screen_handout_worker_stats(h, &made, &last_ms, &total_ms);
+		if (made >= 4 || now_ms() - t0 > 20 * 60e3)
+			break;
+		if (take_turns(db, p, h, pwho, 10, PAUSE_MS, &f2, &tnext, &tdec, &tboth) < 0)
+			goto out;
+	}
+	screen_handout_worker_stats(h, &made, &last_ms, &total_ms);
+	printf("\npriority order (retrain_every 10, the worker retraining beside the requests;"
+	       " %.1f s, %ld ms between requests)\n", (now_ms() - t0) / 1e3, (long)PAUSE_MS);
+	printf("%-38s %.1f ms\n", "first hand-out (no ranking yet)", first);
+	samples_report("next citation (hand out + show)", &tnext);
+	samples_report("decide", &tdec);
+	samples_report("decide + next citation", &tboth);
+	printf("%-38s %ld made, %.0f ms each on average (wall, worker thread)\n",
+	       "rankings made by the worker", made, made ? total_ms / (double)made : 0.0);
+	/* the retraining time itself: one ranking alone */
+	t0 = now_ms();
+	c0 = proc_cpu_ms();
+	if (screen_ranking_compute(&job, db, pa, 42) < 0)
+		goto out;
+	printf("%-38s %.0f ms wall, %.0f ms CPU (%s: %lld decisions)\n",
+	       "one ranking alone (load, features, fit)", now_ms() - t0, proc_cpu_ms() - c0, pa,
+	       (long long)screen_ranking_job_decisions(job));
+	screen_ranking_job_free(job);
+	job = NULL;
+	/* for comparison: retraining inside the request that finds it due */
+	screen_handout_set_worker(h, 0);
+	tnext.n = tdec.n = tboth.n = 0;
+	if (take_turns(db, p, h, pwho, 15, 0, &first, &tnext, &tdec, &tboth) < 0)
+		goto out;
+	samples_report("without the worker: decide + next", &tboth);
 	rc = 0;
 out:
 	if (rc < 0)
@@ -264,12 +430,141 @@ out:
 		ck.stop = 1;
 		pthread_join(ckt, NULL);
 	}
+	screen_ranking_job_free(job);
 	screen_handout_free(h);
 	protocol_free(p);
 	db_close(db);
-	free(tnext);
-	free(tdec);
-	free(tboth);
+	samples_release(&tnext);
+	samples_release(&tdec);
+	samples_release(&tboth);
+	return rc;
+}
+
+/* ---- 1c. progress and history of a reviewer with every citation ----------- */
+
+/* DIR/bulk: a copy of the review where reviewer "bulk" has every
+ * citation assigned and decided, as lsr screen batch and lsr screen
+ * import record them (one batch, one import), made unless it is there. */
+static int make_bulk(const char *rev, const char *bulk)
+{
+	static const char sql[] =
+		"BEGIN IMMEDIATE;"
+		"INSERT INTO screen_batches(stage, reviewer, size, seed, reviewers_required, file,"
+		" created_at, actor) SELECT 'title-abstract', 'bulk', count(*), 1, 2, 'bulk.csv',"
+		" '2026-12-07T00:00:00Z', 'bench' FROM live_citations;"
+		"INSERT INTO screen_assignments(citation_id, stage, reviewer, batch_id, position,"
+		" required, at) SELECT id, 'title-abstract', 'bulk', last_insert_rowid(),"
+		" row_number() OVER (ORDER BY id), 2, '2026-12-07T00:00:00Z' FROM live_citations"
+		" WHERE true ON CONFLICT DO NOTHING;"
+		"INSERT INTO screen_decisions(citation_id, stage, kind, reviewer, verdict, reason, at,"
+		" actor) SELECT citation_id, 'title-abstract', 'review', 'bulk',"
+		" CASE WHEN citation_id % 3 THEN 'include' ELSE 'exclude' END,"
+		" CASE WHEN citation_id % 3 THEN NULL ELSE 'off-topic' END,"
+		" '2026-12-07T00:00:00Z', 'bench' FROM screen_assignments WHERE reviewer = 'bulk'"
+		" ORDER BY position;"
+		"COMMIT;";
+	char from[PATH_MAX], to[PATH_MAX];
+	struct stat sb;
+	sqlite3 *db = NULL;
+	int ok;
+
+	if (fmt(to, sizeof(to), "%s/review.db", bulk) < 0 ||
+	    fmt(from, sizeof(from), "%s/review.db", rev) < 0)
+		return -1;
+	if (stat(to, &sb) == 0)
+		return 0;
+	fprintf(stderr, "making %s (every citation assigned to and decided by one reviewer)\n",
+		bulk);
+	mkdir(bulk, 0777);
+	if (sqlite3_open_v2(from, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		goto fail;
+	{
+		sqlite3_stmt *st = NULL;
+
+		ok = sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &st, NULL) == SQLITE_OK &&
+		     sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC) == SQLITE_OK &&
+		     sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	db = NULL;
+	if (!ok || sqlite3_open_v2(to, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_close(db);
+	return fmt(from, sizeof(from), "%s/protocol.yaml", bulk) < 0 ? -1
+	       : write_file(from, protocol_yaml);
+fail:
+	fprintf(stderr, "bench_serve_bench: making %s: %s\n", bulk, db ? sqlite3_errmsg(db) : "?");
+	sqlite3_close(db);
+	unlink(to);
+	return -1;
+}
+
+static int bulk_run(const char *bulk)
+{
+	char path[PATH_MAX];
+	struct lsr_db *db = NULL;
+	struct protocol *p = NULL;
+	struct screen_handout *h = NULL;
+	struct samples tp = { 0 }, th = { 0 };
+	int64_t assigned = 0, done = 0, at = 0;
+	double t0, c0;
+	json_t *o = NULL;
+	int rc = -1;
+
+	if (fmt(path, sizeof(path), "%s/review.db", bulk) < 0 || db_open(&db, path, 0) < 0 ||
+	    fmt(path, sizeof(path), "%s/protocol.yaml", bulk) < 0 || protocol_load(&p, path) < 0 ||
+	    !(h = screen_handout_new(42)) || samples_init(&tp, 200) < 0 ||
+	    samples_init(&th, 400) < 0)
+		goto out;
+	printf("\none reviewer with every citation assigned and decided (%s)\n", bulk);
+	t0 = now_ms();
+	c0 = cpu_ms();
+	if (screen_serve_progress(db, NULL, "title-abstract", "bulk", &assigned, &done) < 0)
+		goto out;
+	printf("%-38s %.1f ms (CPU %.1f ms): %lld assigned, %lld done\n",
+	       "progress counted in the database", now_ms() - t0, cpu_ms() - c0,
+	       (long long)assigned, (long long)done);
+	t0 = now_ms();
+	c0 = cpu_ms();
+	if (screen_serve_progress(db, h, "title-abstract", "bulk", &assigned, &done) < 0)
+		goto out;
+	printf("%-38s %.1f ms (CPU %.1f ms)\n", "progress, the server's first call", now_ms() - t0,
+	       cpu_ms() - c0);
+	for (int i = 0; i < 200; i++) {
+		t0 = now_ms();
+		c0 = cpu_ms();
+		if (screen_serve_progress(db, h, "title-abstract", "bulk", &assigned, &done) < 0)
+			goto out;
+		samples_add(&tp, now_ms() - t0, cpu_ms() - c0);
+	}
+	samples_report("progress, the server's later calls", &tp);
+	/* GET /api/history: the newest, then back 200 and forth 200 */
+	for (int i = 0; i < 400; i++) {
+		int dir = i < 200 ? -1 : 1;
+
+		t0 = now_ms();
+		c0 = cpu_ms();
+		if (screen_serve_history(db, "title-abstract", "bulk", at, i == 200 ? 0 : dir, &o) < 0 || !o)
+			goto out;
+		samples_add(&th, now_ms() - t0, cpu_ms() - c0);
+		at = json_integer_value(json_object_get(o, "citation"));
+		json_decref(o);
+		o = NULL;
+	}
+	samples_report("history (newest, back, forth)", &th);
+	rc = 0;
+out:
+	if (rc < 0)
+		fprintf(stderr, "bench_serve_bench: %s\n", lsr_error_last());
+	json_decref(o);
+	screen_handout_free(h);
+	protocol_free(p);
+	db_close(db);
+	samples_release(&tp);
+	samples_release(&th);
 	return rc;
 }
 
@@ -596,9 +891,9 @@ static void beside(char *out, size_t sz, const char *argv0, const char *rel)
 
 int main(int argc, char **argv)
 {
-	long n = 100000, pairs = 1000, per = 1000;
-	int nrev = 10;
-	char lsr[PATH_MAX], gen[PATH_MAX], dir[PATH_MAX] = "", rev[PATH_MAX];
+	long n = 100000, pairs = 1000, per = 1000, ppairs = 0;
+	int nrev = 10, bulk = 0, http = 1;
+	char lsr[PATH_MAX], gen[PATH_MAX], dir[PATH_MAX] = "", rev[PATH_MAX], bdir[PATH_MAX];
 
 	beside(lsr, sizeof(lsr), argv[0], "../lsr");
 	beside(gen, sizeof(gen), argv[0], "bench_gen_records");
@@ -613,13 +908,19 @@ int main(int argc, char **argv)
 			per = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--pairs") && v)
 			pairs = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--priority") && v)
+			ppairs = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--bulk"))
+			bulk = 1;
+		else if (!strcmp(argv[i], "--no-http"))
+			http = 0;
 		else if (!strcmp(argv[i], "--dir") && v)
 			snprintf(dir, sizeof(dir), "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--lsr") && v)
 			snprintf(lsr, sizeof(lsr), "%s", argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench_serve_bench [--n N] [--reviewers R] [--decisions D]"
-				" [--pairs P] [--dir DIR] [--lsr PATH]\n");
+				" [--pairs P] [--priority P2] [--bulk] [--no-http] [--dir DIR] [--lsr PATH]\n");
 			return 2;
 		}
 	}
@@ -638,8 +939,10 @@ int main(int argc, char **argv)
 	}
 	fmt(rev, sizeof(rev), "%s/rev", dir);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (make_review(dir, lsr, gen, n) < 0 || in_process(rev, pairs) < 0 ||
-	    over_http(lsr, rev, dir, nrev, per) < 0) {
+	fmt(bdir, sizeof(bdir), "%s/bulk", dir);
+	if (make_review(dir, lsr, gen, n) < 0 || in_process(rev, pairs, ppairs) < 0 ||
+	    (bulk && (make_bulk(rev, bdir) < 0 || bulk_run(bdir) < 0)) ||
+	    (http && over_http(lsr, rev, dir, nrev, per) < 0)) {
 		curl_global_cleanup();
 		return 1;
 	}

@@ -270,6 +270,22 @@ struct screen_ranking {
 int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
 			const char *reviewer, uint64_t seed);
 
+/*
+ * screen_ranking_make in two steps, for the screening server's worker:
+ * compute on one connection (it writes only the feature cache), store on
+ * another (the ranking row and its head, one transaction).
+ * screen_ranking_job_decisions: the decisions (reviewer's and
+ * resolutions, title-abstract) when the labels were read, as the stored
+ * ranking records them.  *out is the caller's (screen_ranking_job_free).
+ */
+struct screen_ranking_job;
+int screen_ranking_compute(struct screen_ranking_job **out, struct lsr_db *db,
+			   const char *reviewer, uint64_t seed);
+int64_t screen_ranking_job_decisions(const struct screen_ranking_job *j);
+int screen_ranking_job_store(struct lsr_db *db, const struct protocol *p,
+			     struct screen_ranking_job *j, int64_t *out_id);
+void screen_ranking_job_free(struct screen_ranking_job *j);
+
 /* A random order of every pending citation (the seed's), for a stopping
  * sample batch: includes and labelled say what was found and screened
  * before it. */

@@ -248,6 +248,7 @@ struct work {
 	size_t *order, norder;     /* rows of the candidates, in order */
 	char hash[SHA256_HEX_LEN + 1];
 	char *params;              /* JSON text */
+	int64_t decisions;         /* decisions_count when the labels were read */
 };
 
 static void work_release(struct work *w)
@@ -335,6 +336,8 @@ static int hash_inputs(struct work *w, uint64_t seed)
 	return sha256_final(h, w->hash);
 }
 
+static int decisions_count(struct lsr_db *db, const char *reviewer, int64_t *out);
+
 /* Phase k of prof (may be NULL) ends now. */
 static void prof_mark(struct screen_rank_profile *prof, int k)
 {
@@ -372,6 +375,12 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
 		return rc;
 	prof_mark(prof, SCREEN_RANK_LOAD);
+	/* counted with the labels, not when the ranking is stored (which
+	 * may be much later, by the screening server's worker) */
+	if ((rc = decisions_count(db, reviewer, &w->decisions)) < 0) {
+		rset_release(&w->set);
+		return rc;
+	}
 	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:b,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
 			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
@@ -469,12 +478,10 @@ static int store_rows(struct work *w, struct lsr_db *db, const char *reviewer, u
 		"INSERT INTO screen_ranking_items(ranking_id, position, citation_id, score)"
 		" VALUES(?1, ?2, ?3, ?4)";
 	char now[CLOCK_ISO_LEN];
-	int64_t decisions, id;
+	int64_t id;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = decisions_count(db, reviewer, &decisions)) < 0)
-		return rc;
 	if (!(st = db_prepare(db, sql)))
 		return lsr_error_last_code();
 	clock_now_iso(now);
@@ -487,7 +494,7 @@ static int store_rows(struct work *w, struct lsr_db *db, const char *reviewer, u
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)w->set.labelled);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->set.includes);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)w->norder);
-	sqlite3_bind_int64(st, 10, decisions);
+	sqlite3_bind_int64(st, 10, w->decisions);
 	db_bind_text(st, 11, now);
 	db_bind_text(st, 12, db_actor());
 	if ((rc = db_step_done(db, st)) < 0)
@@ -602,6 +609,57 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 	if (rc < 0)
 		screen_ranking_release(out);
 	return rc;
+}
+
+/* ---- a ranking made in two steps (the screening server's worker) -------- */
+
+struct screen_ranking_job {
+	struct work w;
+	char *reviewer;
+	uint64_t seed;
+};
+
+int screen_ranking_compute(struct screen_ranking_job **out, struct lsr_db *db,
+			   const char *reviewer, uint64_t seed)
+{
+	struct screen_ranking_job *j;
+	int rc;
+
+	*out = NULL;
+	if (!reviewer || !*reviewer)
+		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer");
+	if (!(j = calloc(1, sizeof(*j))) || !(j->reviewer = xstrdup(reviewer))) {
+		free(j);
+		return lsr_error_oom();
+	}
+	j->seed = seed;
+	if ((rc = compute(&j->w, db, reviewer, seed, NULL)) < 0) {
+		free(j->reviewer);
+		free(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+int64_t screen_ranking_job_decisions(const struct screen_ranking_job *j)
+{
+	return j->w.decisions;
+}
+
+int screen_ranking_job_store(struct lsr_db *db, const struct protocol *p,
+			     struct screen_ranking_job *j, int64_t *out_id)
+{
+	return store(&j->w, db, j->reviewer, j->seed, head_size(p), out_id);
+}
+
+void screen_ranking_job_free(struct screen_ranking_job *j)
+{
+	if (!j)
+		return;
+	work_release(&j->w);
+	free(j->reviewer);
+	free(j);
 }
 
 int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,

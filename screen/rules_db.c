@@ -139,6 +139,8 @@ static int load_docs(struct lsr_db *db, const char *hash, int only_new, struct c
 		rc = db_error(db, sql_docs);
 		goto fail;
 	}
+	if (n == 0)   /* nothing to evaluate: no need to read every record's lists */
+		return 0;
 	st = db_prepare(db, sql_lists);
 	if (!st) {
 		rc = lsr_error_last_code();

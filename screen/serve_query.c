@@ -6,6 +6,7 @@
  */
 #include "serve_query.h"
 #include "rank.h"
+#include "serve_retrain.h"
 #include "screening_int.h"
 #include "../db/rows.h"
 #include "../util/err.h"
@@ -47,29 +48,36 @@
  * decision, oldest first (a batch file they have not returned, or the
  * citation handed to them last): they are handed those first.
  *
+ * Each entry keeps the reviewers assigned to it (their queues' indexes),
+ * so any number of reviewers is handed distinct citations.
+ *
  * With screening.order: priority, at title-abstract, the citations nobody
- * has yet come instead in the reviewer's own ranking (rank.h:
- * screen_rank_next retrains after screening.priority.retrain_every new
- * decisions, on the resolved status and this reviewer's decisions only):
- * the first citation of its head that is in the cache, not assigned to
- * anybody and still pending; the hand-out is recorded
- * (screen_rank_handout) in the transaction of the assignment.
- * screen_rank_next costs a scan of the status view, so the queue keeps
- * the ranking it gave and asks again only after retrain_every hand-outs
- * from it (a reviewer decides before the next one is assigned), when its
- * head holds nothing left, or when the cache is rebuilt.  Pairs
- * still complete first, in the seed's order; when the head holds no such
- * citation (the others took them), the seed's order goes on.
+ * has yet come instead in the reviewer's own ranking (rank.h; trained on
+ * the resolved status and this reviewer's decisions only): the first
+ * citation of its head that is in the cache, not assigned to anybody and
+ * still pending; the hand-out is recorded (screen_rank_handout) in the
+ * transaction of the assignment, with the ranking it came from.  A new
+ * ranking is due after screening.priority.retrain_every decisions of the
+ * reviewer or resolutions (counted in the queue); it is made by a worker
+ * thread between requests (serve_retrain.h, ho_pick_ranked) while the
+ * ranking in use goes on serving.  Pairs still complete first, in the
+ * seed's order; when the head holds no such citation (the others took
+ * them), the seed's order goes on until a new ranking comes.
+ *
+ * Progress (screen_serve_progress) is counted in the database once per
+ * reviewer and stage, then kept by the server's own writes; another
+ * process writing clears it with the rest.
  */
 
-/* Reviewers from the 64th on share one bit: they are not handed the
- * citations any of them has (a pair is then completed by the others). */
-#define HO_BIT_OTHER 63
+/* Reviewers assigned to an entry kept in the entry itself; more (a
+ * protocol asking for more than three reviewers) go to a heap array. */
+#define HO_WHO 3
 
 struct ho_entry {
 	int64_t id;
 	uint64_t key;      /* scr_order_key(seed, id) */
-	uint64_t who;      /* bit i: reviewer i of the stage's queues is assigned */
+	uint32_t who[HO_WHO]; /* the first reviewers assigned (their queues' indexes) */
+	uint32_t *more;    /* the others, n - HO_WHO of them (NULL while n <= HO_WHO) */
 	int n;             /* reviewers assigned */
 	int dead;          /* no longer pending: never handed out again */
 	size_t open_at;    /* its place in open[] while 0 < n < required */
@@ -80,8 +88,20 @@ struct ho_queue {
 	int built;
 	int64_t *ids;      /* assigned to reviewer without their decision */
 	size_t head, n, alloc;
-	int64_t ranking;   /* priority order: the ranking last given (0: none) */
-	int handed;        /* citations handed out from it */
+	/* priority order (title-abstract): see ho_pick_ranked */
+	int rank_known;    /* ranking, base and count read from the database */
+	int64_t ranking;   /* the ranking handed out from (0: none yet) */
+	int64_t base;      /* the decisions it was made after */
+	int64_t count;     /* the decisions now (reviewer's and resolutions) */
+	int64_t asked;     /* count when a new ranking was last asked (-1: never) */
+};
+
+/* A reviewer's progress at a stage (screen_serve_progress), kept up to
+ * date by the server's own writes. */
+struct ho_prog {
+	char *reviewer;
+	int stage;         /* 0: title-abstract, 1: full text */
+	int64_t assigned, done;
 };
 
 struct ho_stage {
@@ -98,6 +118,10 @@ struct screen_handout {
 	uint64_t seed;
 	int64_t version;      /* PRAGMA data_version when the cache was built */
 	struct ho_stage st[2];
+	struct ho_prog *prog;
+	size_t nprog, aprog;
+	struct ho_worker *worker;   /* started when a ranking is first due */
+	int worker_off;             /* screen_handout_set_worker(h, 0) */
 };
 
 struct screen_handout *screen_handout_new(uint64_t seed)
@@ -111,6 +135,8 @@ struct screen_handout *screen_handout_new(uint64_t seed)
 
 static void ho_stage_clear(struct ho_stage *s)
 {
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].more);
 	for (size_t i = 0; i < s->nq; i++) {
 		free(s->q[i].reviewer);
 		free(s->q[i].ids);
@@ -121,13 +147,50 @@ static void ho_stage_clear(struct ho_stage *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void ho_prog_clear(struct screen_handout *h)
+{
+	for (size_t i = 0; i < h->nprog; i++)
+		free(h->prog[i].reviewer);
+	h->nprog = 0;
+}
+
+/* The progress kept of reviewer at stage (0 / 1), or NULL. */
+static struct ho_prog *ho_prog_find(struct screen_handout *h, int stage, const char *reviewer)
+{
+	for (size_t i = 0; i < h->nprog; i++)
+		if (h->prog[i].stage == stage && !strcmp(h->prog[i].reviewer, reviewer))
+			return &h->prog[i];
+	return NULL;
+}
+
+/* The server assigned (assigned 1) or had decided for the first time
+ * (done 1) a citation of reviewer at stage. */
+static void ho_prog_note(struct screen_handout *h, const char *stage, const char *reviewer,
+			 int assigned, int done)
+{
+	struct ho_prog *g = ho_prog_find(h, strcmp(stage, SCREEN_STAGE_TA) ? 1 : 0, reviewer);
+
+	if (g) {
+		g->assigned += assigned;
+		g->done += done;
+	}
+}
+
 void screen_handout_free(struct screen_handout *h)
 {
 	if (!h)
 		return;
+	ho_worker_stop(h->worker);
 	ho_stage_clear(&h->st[0]);
 	ho_stage_clear(&h->st[1]);
+	ho_prog_clear(h);
+	free(h->prog);
 	free(h);
+}
+
+void screen_handout_set_worker(struct screen_handout *h, int on)
+{
+	h->worker_off = !on;
 }
 
 void screen_handout_stale(struct screen_handout *h, const char *stage)
@@ -138,8 +201,10 @@ void screen_handout_stale(struct screen_handout *h, const char *stage)
 	 * full-text one only ends a report's pending, which picks check */
 	if (!stage || !strcmp(stage, SCREEN_STAGE_TA))
 		ho_stage_clear(&h->st[1]);
-	if (!stage)
+	if (!stage) {
 		ho_stage_clear(&h->st[0]);
+		ho_prog_clear(h);
+	}
 }
 
 /* The queue (and bit) of reviewer at a stage, made when new. */
@@ -153,15 +218,37 @@ static int ho_reviewer(struct ho_stage *s, const char *reviewer, size_t *out)
 	if (ARRAY_GROW(s->q, s->nq, s->aq, 8) < 0)
 		return LSR_ENOMEM;
 	memset(&s->q[s->nq], 0, sizeof(s->q[0]));
+	s->q[s->nq].asked = -1;
 	if (!(s->q[s->nq].reviewer = xstrdup(reviewer)))
 		return LSR_ENOMEM;
 	*out = s->nq++;
 	return 0;
 }
 
-static uint64_t ho_bit(size_t reviewer)
+/* Is reviewer k (a queue index) assigned to e? */
+static int ho_has(const struct ho_entry *e, size_t k)
 {
-	return (uint64_t)1 << (reviewer < HO_BIT_OTHER ? reviewer : HO_BIT_OTHER);
+	for (int j = 0; j < e->n; j++)
+		if ((j < HO_WHO ? e->who[j] : e->more[j - HO_WHO]) == k)
+			return 1;
+	return 0;
+}
+
+/* Note reviewer k as assigned to e. */
+static int ho_add(struct ho_entry *e, size_t k)
+{
+	if (e->n >= HO_WHO) {
+		uint32_t *m = realloc(e->more, (size_t)(e->n - HO_WHO + 1) * sizeof(*m));
+
+		if (!m)
+			return LSR_ENOMEM;
+		e->more = m;
+		m[e->n - HO_WHO] = (uint32_t)k;
+	} else {
+		e->who[e->n] = (uint32_t)k;
+	}
+	e->n++;
+	return 0;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -236,12 +323,8 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 			e->key = scr_order_key(h->seed, id);
 		}
 		e = &s->e[s->n - 1];
-		if (who) {
-			if ((rc = ho_reviewer(s, who, &k)) < 0)
-				break;
-			e->who |= ho_bit(k);
-			e->n++;
-		}
+		if (who && ((rc = ho_reviewer(s, who, &k)) < 0 || (rc = ho_add(e, k)) < 0))
+			break;
 	}
 	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
@@ -255,6 +338,8 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 	for (size_t i = 0; i < s->n; i++)
 		if (s->e[i].n < p->reviewers)
 			s->e[keep++] = s->e[i];
+		else
+			free(s->e[i].more);
 	s->n = keep;
 	if (s->n > 1)
 		qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
@@ -363,16 +448,16 @@ static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *sta
 	return 0;
 }
 
-/* The open entry reviewer (bit `me`) may take, most reviewers first:
- * SIZE_MAX when none (pairs complete first). */
-static size_t ho_pick_open(struct ho_stage *s, uint64_t me)
+/* The open entry reviewer k (a queue index) may take, most reviewers
+ * first: SIZE_MAX when none (pairs complete first). */
+static size_t ho_pick_open(struct ho_stage *s, size_t k)
 {
 	size_t best = SIZE_MAX;
 
 	for (size_t j = 0; j < s->nopen; j++) {
 		struct ho_entry *e = &s->e[s->open[j]], *b;
 
-		if (e->dead || (e->who & me))
+		if (e->dead || ho_has(e, k))
 			continue;
 		if (best == SIZE_MAX) {
 			best = s->open[j];
@@ -435,48 +520,180 @@ static int ho_head_pick(struct lsr_db *db, const struct screen_handout *h,
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/* ---- priority order: the reviewer's ranking ------------------------------ */
+
+/* The latest ranking of q's reviewer (id, the decisions it was made
+ * after) and their decisions now (theirs and resolutions, title-abstract:
+ * what screen_ranking_job_decisions counts). */
+static int ho_rank_load(struct lsr_db *db, struct ho_queue *q)
+{
+	static const char sql[] =
+		"SELECT (SELECT id FROM screen_rankings WHERE reviewer = ?1"
+		"   AND stage = 'title-abstract' ORDER BY id DESC LIMIT 1),"
+		" (SELECT decisions FROM screen_rankings WHERE reviewer = ?1"
+		"   AND stage = 'title-abstract' ORDER BY id DESC LIMIT 1),"
+		" (SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract'"
+		"   AND reviewer = ?1)"
+		" + (SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract'"
+		"   AND kind = 'resolution' AND reviewer IS NOT ?1)";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	db_bind_text(st, 1, q->reviewer);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		q->ranking = sqlite3_column_int64(st, 0);
+		q->base = sqlite3_column_int64(st, 1);
+		q->count = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW)
+		return db_error(db, sql);
+	q->asked = -1;
+	q->rank_known = 1;
+	return 0;
+}
+
+/* Store job (a ranking made on the worker's connection or here) on the
+ * request's connection and hand out from it; the worker frees it. */
+static int ho_rank_store(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			 struct ho_queue *q, struct screen_ranking_job *job)
+{
+	int64_t id = 0;
+	int rc = screen_ranking_job_store(db, p, job, &id);
+
+	if (rc == 0) {
+		q->ranking = id;
+		q->base = screen_ranking_job_decisions(job);
+	}
+	if (h->worker)
+		ho_worker_dispose(h->worker, job);
+	else
+		screen_ranking_job_free(job);
+	return rc;
+}
+
+/* A ranking the worker made for q's reviewer, when there is one: taken
+ * unless the one in use was made after more decisions (lsr screen rank,
+ * say, ran meanwhile).  *busy: one is still being made. */
+static int ho_rank_take(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			struct ho_queue *q, int *busy)
+{
+	struct screen_ranking_job *job;
+	const char *err;
+
+	*busy = 0;
+	if (!h->worker)
+		return 0;
+	ho_worker_take(h->worker, q->reviewer, &job, busy, &err);
+	if (!job)
+		return 0;   /* a failed ranking: the one in use goes on serving */
+	if (q->ranking && screen_ranking_job_decisions(job) < q->base) {
+		ho_worker_dispose(h->worker, job);
+		return 0;
+	}
+	return ho_rank_store(db, p, h, q, job);
+}
+
+/* A new ranking of q's reviewer made in the request (without a worker:
+ * screen_handout_set_worker), stored and handed out from. */
+static int ho_rank_now(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		       struct ho_queue *q)
+{
+	struct screen_ranking_job *job;
+	int rc = screen_ranking_compute(&job, db, q->reviewer, h->seed);
+
+	return rc < 0 ? rc : ho_rank_store(db, p, h, q, job);
+}
+
+/* Ask for a new ranking of q's reviewer, once per decision count. */
+static int ho_rank_ask(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		       struct ho_queue *q)
+{
+	int rc;
+
+	if (q->asked == q->count)
+		return 0;
+	if (!h->worker && (rc = ho_worker_start(&h->worker, db_path(db), p, h->seed)) < 0)
+		return rc;
+	if ((rc = ho_worker_ask(h->worker, q->reviewer)) < 0)
+		return rc;
+	q->asked = q->count;
+	return 0;
+}
+
+/*
+ * q's ranking brought up to date: read from the database when the queue
+ * is new, a ranking the worker finished taken, a due one (or the
+ * reviewer's first) asked of the worker (made here without a worker).
+ * *busy: the worker is making one for q.
+ */
+static int ho_rank_due(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+		       struct ho_queue *q, int *busy)
+{
+	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
+	int rc;
+
+	*busy = 0;
+	if (!q->rank_known && (rc = ho_rank_load(db, q)) < 0)
+		return rc;
+	if ((rc = ho_rank_take(db, p, h, q, busy)) < 0)
+		return rc;
+	if (q->ranking && q->count - q->base < every)
+		return 0;
+	if (h->worker_off)
+		return ho_rank_now(db, p, h, q);
+	if ((rc = ho_rank_ask(db, p, h, q)) < 0)
+		return rc;
+	*busy = ho_worker_busy(h->worker, q->reviewer);
+	return 0;
+}
+
 /*
  * The next citation of reviewer's ranking (queue q) that nobody has yet,
- * into *out (SIZE_MAX: none left in the head), its ranking in *ranking:
- * from the ranking q holds while fewer than retrain_every were handed out
- * from it, else from screen_rank_next's (retrained when due).
+ * into *out (SIZE_MAX: none left in the head), the ranking it comes from
+ * into *ranking.
+ *
+ * A ranking is due after screening.priority.retrain_every decisions that
+ * may change it (the reviewer's own and the resolutions, at
+ * title-abstract), counted in q and checked against the database when
+ * another process writes (the cache is then rebuilt).  A due ranking is
+ * asked of the worker (serve_retrain.h), which makes it on a connection
+ * and thread of its own; meanwhile the reviewer is handed the citations
+ * of the ranking in use, and the first request after the worker is done
+ * stores the new ranking and hands out from it.  Each hand-out records
+ * the ranking it came from.  Until a reviewer's first ranking comes (it
+ * is asked at their first request, GET /api/me at login), and when the
+ * head of the ranking in use holds nothing left (a new one is asked),
+ * the seed's order goes on, recorded as no ranking's.
  */
 static int ho_pick_ranked(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 			  struct ho_stage *s, struct ho_queue *q, size_t *out, int64_t *ranking)
 {
-	int every = p->priority.retrain_every > 0 ? p->priority.retrain_every : 1;
-	int64_t first;
-	int rc;
+	int busy, rc;
 
 	*out = SIZE_MAX;
 	*ranking = 0;
-	if (q->ranking && q->handed < every) {
-		if ((rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
+	if ((rc = ho_rank_due(db, p, h, q, &busy)) < 0)
+		return rc;
+	if (q->ranking && (rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
+		return rc;
+	if (*out == SIZE_MAX && h->worker_off) {
+		/* the head is used up (or there was none): without a worker, a
+		 * new ranking now */
+		if ((rc = ho_rank_now(db, p, h, q)) < 0 ||
+		    (rc = ho_head_pick(db, h, s, q->ranking, out)) < 0)
 			return rc;
-		if (*out != SIZE_MAX) {
-			*ranking = q->ranking;
-			return 0;
-		}
 	}
-	rc = screen_rank_next(db, p, q->reviewer, h->seed, &first, ranking);
-	if (rc == LSR_ENOTFOUND) {
-		*ranking = 0;
-		q->ranking = 0;
+	if (*out != SIZE_MAX) {
+		*ranking = q->ranking;
 		return 0;
 	}
-	if (rc < 0)
-		return rc;
-	if (*ranking != q->ranking) {
-		q->ranking = *ranking;
-		q->handed = 0;
-	}
-	if ((rc = ho_head_pick(db, h, s, *ranking, out)) < 0)
-		return rc;
-	if (*out == SIZE_MAX) {
-		*ranking = 0;
-		q->ranking = 0;
-	}
-	return 0;
+	/* the head is used up, or the reviewer has no ranking yet: a new
+	 * one, the seed's order until it comes */
+	return busy ? 0 : ho_rank_ask(db, p, h, q);
 }
 
 /* Record the assignment of entry i to reviewer (queue k): a batch of one;
@@ -502,10 +719,10 @@ static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_
 	if (ARRAY_GROW(q->ids, q->n, q->alloc, 64) < 0)
 		return LSR_ENOMEM;
 	q->ids[q->n++] = e->id;
-	if (ranking && ranking == q->ranking)
-		q->handed++;
-	e->who |= ho_bit(k);
-	if (e->n++ == 0 && e->n < p->reviewers)
+	ho_prog_note(h, stage, q->reviewer, 1, 0);
+	if ((rc = ho_add(e, k)) < 0)
+		return rc;
+	if (e->n == 1 && e->n < p->reviewers)
 		return ho_open_add(s, i);
 	if (e->n >= p->reviewers && e->n > 1)
 		ho_open_drop(s, i);
@@ -531,7 +748,10 @@ int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct scre
 {
 	int rc;
 
-	if ((rc = ho_fresh(db, h)) < 0)
+	/* the server reads through a memory map: the scans of the review
+	 * (this order, the worker's rankings) copy no pages from the kernel */
+	if ((rc = db_exec(db, "PRAGMA mmap_size = " HO_MMAP_SIZE)) < 0 ||
+	    (rc = ho_fresh(db, h)) < 0)
 		return rc;
 	return h->st[0].built ? 0 : ho_build(db, p, h, &h->st[0], SCREEN_STAGE_TA);
 }
@@ -572,7 +792,7 @@ again:
 	}
 	for (;;) {
 		ranking = 0;
-		i = ho_pick_open(s, ho_bit(k));
+		i = ho_pick_open(s, k);
 		if (i == SIZE_MAX && ho_priority(p, stage) &&
 		    (rc = ho_pick_ranked(db, p, h, s, q, &i, &ranking)) < 0)
 			return rc;
@@ -728,7 +948,9 @@ int screen_serve_citation_json(struct lsr_db *db, int64_t citation, json_t **out
 	return 0;
 }
 
-int screen_serve_progress(struct lsr_db *db, const char *stage, const char *reviewer,
+/* Reviewer's progress at stage as the database has it (a count over
+ * their assignments: tens of milliseconds at 100,000). */
+static int progress_count(struct lsr_db *db, const char *stage, const char *reviewer,
 			  int64_t *assigned, int64_t *done)
 {
 	static const char sql[] =
@@ -756,14 +978,100 @@ int screen_serve_progress(struct lsr_db *db, const char *stage, const char *revi
 	return step == SQLITE_ROW ? 0 : db_error(db, sql);
 }
 
+int screen_serve_progress(struct lsr_db *db, struct screen_handout *h, const char *stage_in,
+			  const char *reviewer, int64_t *assigned, int64_t *done)
+{
+	const char *stage = scr_stage(stage_in);
+	struct ho_prog *g;
+	int k, rc;
+
+	if (!stage)
+		return lsr_error_set(LSR_EUSAGE, "unknown stage '%s'", stage_in ? stage_in : "");
+	if (!h)
+		return progress_count(db, stage, reviewer, assigned, done);
+	/* counted once, then kept by the server's own writes; another
+	 * process writing clears it (ho_fresh) */
+	if ((rc = ho_fresh(db, h)) < 0)
+		return rc;
+	k = strcmp(stage, SCREEN_STAGE_TA) ? 1 : 0;
+	if (!(g = ho_prog_find(h, k, reviewer))) {
+		if (ARRAY_GROW(h->prog, h->nprog, h->aprog, 8) < 0)
+			return lsr_error_oom();
+		g = &h->prog[h->nprog];
+		memset(g, 0, sizeof(*g));
+		g->stage = k;
+		if (!(g->reviewer = xstrdup(reviewer)))
+			return lsr_error_oom();
+		if ((rc = progress_count(db, stage, reviewer, &g->assigned, &g->done)) < 0) {
+			free(g->reviewer);
+			return rc;
+		}
+		h->nprog++;
+	}
+	*assigned = g->assigned;
+	*done = g->done;
+	return 0;
+}
+
+void screen_handout_decided(struct screen_handout *h, const char *stage_in, const char *reviewer,
+			    int first)
+{
+	const char *stage = scr_stage(stage_in);
+	struct ho_stage *s;
+
+	if (!h || !stage)
+		return;
+	s = &h->st[0];
+	if (reviewer && first)
+		ho_prog_note(h, stage, reviewer, 0, 1);
+	if (strcmp(stage, SCREEN_STAGE_TA))
+		return;
+	/* what may change a ranking: the reviewer's decisions, and every
+	 * resolution for everyone (rank_db.c's decisions_count) */
+	for (size_t i = 0; i < s->nq; i++)
+		if (s->q[i].rank_known && (!reviewer || !strcmp(s->q[i].reviewer, reviewer)))
+			s->q[i].count++;
+}
+
+int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			   const char *reviewer, int64_t *ranking, int *retraining)
+{
+	struct ho_stage *s = &h->st[0];
+	struct ho_queue *q;
+	size_t k;
+	int busy = 0, rc;
+
+	*ranking = 0;
+	*retraining = 0;
+	if (!ho_priority(p, SCREEN_STAGE_TA))
+		return 0;
+	if ((rc = ho_fresh(db, h)) < 0 || (rc = ho_reviewer(s, reviewer, &k)) < 0)
+		return rc;
+	q = &s->q[k];
+	if ((rc = ho_rank_due(db, p, h, q, &busy)) < 0)
+		return rc;
+	*ranking = q->ranking;
+	*retraining = busy;
+	return 1;
+}
+
+void screen_handout_worker_stats(struct screen_handout *h, long *made, double *last_ms,
+				 double *total_ms)
+{
+	*made = 0;
+	*last_ms = *total_ms = 0;
+	if (h && h->worker)
+		ho_worker_stats(h->worker, made, last_ms, total_ms);
+}
+
 int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t citation,
 			const char *stage_in, const char *reviewer, const char *verdict_in,
-			const char *reason_in, const char *note, int64_t *out_id)
+			const char *reason_in, const char *note, int64_t *out_id, int *out_first)
 {
 	const char *stage = scr_stage(stage_in), *verdict = scr_verdict(verdict_in), *reason;
 	char msg[512];
 	int64_t live, id = 0;
-	int ok = 0, rc;
+	int ok = 0, undecided = 0, rc;
 
 	if (!stage)
 		return lsr_error_set(LSR_EUSAGE, "stage: expected %s or %s, not '%s'",
@@ -785,7 +1093,9 @@ int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t cit
 				   (long long)citation, reviewer, stage);
 		goto fail;
 	}
-	if ((rc = scr_decision_add(db, live, stage, "review", reviewer, verdict, reason, note, 0,
+	/* (live: ho_undecided's other condition holds) */
+	if ((rc = ho_undecided(db, live, stage, reviewer, &undecided)) < 0 ||
+	    (rc = scr_decision_add(db, live, stage, "review", reviewer, verdict, reason, note, 0,
 				   0, &id)) < 0)
 		goto fail;
 	rc = scr_audit(db, "screen-serve", "decision", id,
@@ -798,6 +1108,8 @@ int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t cit
 		return rc;
 	if (out_id)
 		*out_id = id;
+	if (out_first)
+		*out_first = undecided;
 	return 0;
 fail:
 	db_txn_rollback(db);
@@ -832,12 +1144,24 @@ int screen_serve_last_decision(struct lsr_db *db, const char *reviewer, int64_t 
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
-/* The reviewer's decided citations at a stage, each with its first and
- * current decision: what screen_serve_history walks. */
-#define HISTORY_MINE \
-	"WITH mine AS (SELECT citation_id, min(id) AS first, max(id) AS last" \
-	" FROM screen_decisions WHERE kind = 'review' AND reviewer = ?1 AND stage = ?2" \
-	" GROUP BY citation_id) "
+/*
+ * What screen_serve_history walks: the reviewer's review decisions at a
+ * stage that are the first of theirs on their citation, by id (the index
+ * of migration 0017 walks them in that order; re-deciding a citation adds
+ * a decision that is not a first, so it does not move), each answered
+ * with the reviewer's current decision on that citation.
+ */
+#define HISTORY_FIRSTS(bound, order) \
+	"SELECT d.citation_id FROM screen_decisions d" \
+	" WHERE d.reviewer = ?1 AND d.stage = ?2 AND d.kind = 'review' AND " bound \
+	" AND NOT EXISTS (SELECT 1 FROM screen_decisions x WHERE x.citation_id = d.citation_id" \
+	"   AND x.stage = d.stage AND x.kind = 'review' AND x.reviewer = d.reviewer AND x.id < d.id)" \
+	" ORDER BY d.id " order " LIMIT 1"
+#define HISTORY_ANSWER(first) \
+	"SELECT c.citation_id, c.verdict, c.reason, c.note, c.id FROM (" first ") f" \
+	" JOIN screen_decisions c ON c.id = (SELECT max(y.id) FROM screen_decisions y" \
+	"   WHERE y.citation_id = f.citation_id AND y.stage = ?2 AND y.kind = 'review'" \
+	"   AND y.reviewer = ?1)"
 
 /* A text column as a JSON string, or null. */
 static json_t *text_col(sqlite3_stmt *st, int col)
@@ -847,11 +1171,13 @@ static json_t *text_col(sqlite3_stmt *st, int col)
 	return t ? json_string(t) : json_null();
 }
 
+/* The id of reviewer's first decision on citation at stage. */
 static int history_first(struct lsr_db *db, const char *stage, const char *reviewer,
 			 int64_t citation, int64_t *out)
 {
-	static const char sql[] = HISTORY_MINE
-		"SELECT first FROM mine WHERE citation_id = ?3";
+	static const char sql[] =
+		"SELECT min(id) FROM screen_decisions WHERE citation_id = ?3 AND stage = ?2"
+		" AND kind = 'review' AND reviewer = ?1";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step;
 
@@ -874,19 +1200,15 @@ static int history_first(struct lsr_db *db, const char *stage, const char *revie
 int screen_serve_history(struct lsr_db *db, const char *stage_in, const char *reviewer,
 			 int64_t before, int dir, json_t **out)
 {
-	static const char sql_prev[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last"
-		" WHERE ?3 = 0 OR m.first < ?3 ORDER BY m.first DESC LIMIT 1";
-	static const char sql_next[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last"
-		" WHERE m.first > ?3 ORDER BY m.first ASC LIMIT 1";
-	static const char sql_this[] = HISTORY_MINE
-		"SELECT d.citation_id, d.verdict, d.reason, d.note, d.id FROM mine m"
-		" JOIN screen_decisions d ON d.id = m.last WHERE m.first = ?3";
+	/* (the bound on d.id is a range of the index; "?3 = 0 OR" would
+	 * walk from the newest every time) */
+	static const char sql_newest[] = HISTORY_ANSWER(HISTORY_FIRSTS("?3 = 0", "DESC"));
+	static const char sql_prev[] = HISTORY_ANSWER(HISTORY_FIRSTS("d.id < ?3", "DESC"));
+	static const char sql_next[] = HISTORY_ANSWER(HISTORY_FIRSTS("d.id > ?3", "ASC"));
+	static const char sql_this[] = HISTORY_ANSWER("SELECT citation_id FROM screen_decisions"
+						      " WHERE id = ?3");
 	const char *stage = scr_stage(stage_in);
-	const char *sql = dir > 0 ? sql_next : dir < 0 ? sql_prev : sql_this;
+	const char *sql = dir > 0 ? sql_next : dir == 0 ? sql_this : before ? sql_prev : sql_newest;
 	sqlite3_stmt *st;
 	int64_t first = 0;
 	int step, rc;

@@ -20,13 +20,20 @@ struct json_t;
 /*
  * The hand-out order of one server (serve_query.c explains it): what
  * screen_serve_next remembers between calls, so that handing out a
- * citation costs a few indexed lookups, not a scan of the review.  seed:
- * the order's seed, as 'lsr screen batch --seed'.  One per database
- * connection; not thread-safe.
+ * citation costs a few indexed lookups, not a scan of the review; and
+ * each reviewer's progress.  seed: the order's seed, as 'lsr screen batch
+ * --seed'.  One per database connection; its functions are called from
+ * one thread.  With screening.order: priority it starts, when a ranking
+ * is first due, a worker thread with a connection of its own that makes
+ * the rankings between requests (screen_handout_free stops it, after the
+ * ranking it is making).
  */
 struct screen_handout;
 struct screen_handout *screen_handout_new(uint64_t seed);
 void screen_handout_free(struct screen_handout *h);
+/* on 0: no worker, a due ranking is made inside the request that finds
+ * it due (the benchmark's comparison); 1 (the default): the worker. */
+void screen_handout_set_worker(struct screen_handout *h, int on);
 /* Build the title-abstract order now (the first hand-out would), so that
  * no reviewer waits for it: a scan of the review, seconds at 100,000. */
 int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct screen_handout *h);
@@ -34,6 +41,26 @@ int screen_handout_warm(struct lsr_db *db, const struct protocol *p, struct scre
  * everything): a title-abstract decision or resolution changes which
  * reports are pending at full text. */
 void screen_handout_stale(struct screen_handout *h, const char *stage);
+/* After a decision of the caller's is committed at stage: reviewer's
+ * (first: their first on that citation there, screen_serve_decide's
+ * *out_first), or a resolution (reviewer NULL).  Keeps the progress and
+ * the decisions toward each reviewer's next ranking (a resolution at
+ * title-abstract counts for everyone: it is a training label). */
+void screen_handout_decided(struct screen_handout *h, const char *stage, const char *reviewer,
+			    int first);
+/*
+ * With screening.order: priority, reviewer's ranking in use at
+ * title-abstract into *ranking (0: none yet) and whether a new one is
+ * being made (*retraining); a new one the worker finished is taken (and
+ * stored) first, one that is due (or the first) asked.  Returns 1; 0 in
+ * random order (both outputs 0).
+ */
+int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			   const char *reviewer, int64_t *ranking, int *retraining);
+/* The worker's rankings so far and their wall-clock milliseconds (the
+ * last one's, all together); zeros when no worker started. */
+void screen_handout_worker_stats(struct screen_handout *h, long *made, double *last_ms,
+				 double *total_ms);
 
 /*
  * The citation reviewer is to screen next at stage into *out (0: none
@@ -43,9 +70,10 @@ void screen_handout_stale(struct screen_handout *h, const char *stage);
  * recorded with file "lsr serve"): pairs complete first, never twice to a
  * reviewer, automatic exclusions never handed out.  With screening.order:
  * priority, at title-abstract, the citations nobody has yet come in the
- * reviewer's own ranking (screen_rank_next, which may retrain: that one
- * call pays for it), each hand-out recorded (screen_rank_handout) with
- * its assignment.
+ * reviewer's own ranking, each hand-out recorded (screen_rank_handout)
+ * with its assignment and the ranking it came from; a ranking that is due
+ * is made by the worker while the one in use goes on serving (before a
+ * reviewer's first ranking comes, the seed's order).
  */
 int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 		      const char *stage, const char *reviewer, int64_t *out);
@@ -59,9 +87,12 @@ int screen_serve_next(struct lsr_db *db, const struct protocol *p, struct screen
  */
 int screen_serve_citation_json(struct lsr_db *db, int64_t citation, struct json_t **out);
 
-/* Reviewer's citations at stage: assigned, and of those decided by them. */
-int screen_serve_progress(struct lsr_db *db, const char *stage, const char *reviewer,
-			  int64_t *assigned, int64_t *done);
+/* Reviewer's live citations at stage: assigned, and of those decided by
+ * them.  With h (may be NULL: counted in the database), counted once and
+ * then kept by the server's writes (screen_handout_decided), counted again
+ * when another process writes the database. */
+int screen_serve_progress(struct lsr_db *db, struct screen_handout *h, const char *stage,
+			  const char *reviewer, int64_t *assigned, int64_t *done);
 
 /*
  * Record reviewer's decision on citation (followed to its live id) at
@@ -69,13 +100,15 @@ int screen_serve_progress(struct lsr_db *db, const char *stage, const char *revi
  * citation must be assigned to the reviewer there, the verdict and reason
  * pass the protocol's checks.  One transaction (nested in the caller's when
  * one is open), with an audit entry "screen-serve" naming the reviewer and
- * "via": "lsr serve".  *out_id gets the decision id (may be NULL).
+ * "via": "lsr serve".  *out_id gets the decision id, *out_first whether it
+ * is the reviewer's first decision on the citation at stage (either may
+ * be NULL).
  * LSR_ENOTFOUND: no such citation; LSR_EUSAGE: not assigned, or a verdict
  * or reason refused (the message says which).
  */
 int screen_serve_decide(struct lsr_db *db, const struct protocol *p, int64_t citation,
 			const char *stage, const char *reviewer, const char *verdict,
-			const char *reason, const char *note, int64_t *out_id);
+			const char *reason, const char *note, int64_t *out_id, int *out_first);
 
 /* Reviewer's newest decision that is still their current one on its
  * citation and stage and was not imported from a batch file, among those

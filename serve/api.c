@@ -73,22 +73,31 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 		  json_t **body)
 {
 	const char *stage = stage_or_default(r->stage);
-	int64_t assigned = 0, done = 0;
-	json_t *hl;
-	int rc;
+	int64_t assigned = 0, done = 0, ranking = 0;
+	int retraining = 0, prio, rc;
+	json_t *hl, *o;
 
 	if (!is_stage(stage))
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
-	if ((rc = screen_serve_progress(s->db, stage, r->acct->name, &assigned, &done)) < 0 ||
+	if ((rc = screen_serve_progress(s->db, s->handout, stage, r->acct->name, &assigned,
+					&done)) < 0 ||
+	    (rc = prio = screen_handout_ranking(s->db, s->p, s->handout, r->acct->name,
+						&ranking, &retraining)) < 0 ||
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
 		return from_error(status, body, rc);
-	return answer(status, body, 200,
-		      json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
-				r->acct->name, "role", r->acct->role, "csrf", r->csrf, "stage", stage,
-				"progress", "done", (json_int_t)done, "assigned",
-				(json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
-				"reasons", reasons_json(s->p), "reason_required",
-				screen_serve_reason_required(s->p, stage), "highlights", hl));
+	o = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
+		      r->acct->name, "role", r->acct->role, "csrf", r->csrf, "stage", stage,
+		      "progress", "done", (json_int_t)done, "assigned",
+		      (json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
+		      "reasons", reasons_json(s->p), "reason_required",
+		      screen_serve_reason_required(s->p, stage), "highlights", hl);
+	/* priority order: the account's own ranking (trained on its own
+	 * decisions and resolutions only) and whether a new one is coming */
+	if (o && prio)
+		json_object_set_new(o, "ranking", json_pack("{s:o,s:b}", "id", ranking
+							    ? json_integer(ranking) : json_null(),
+							    "retraining", retraining));
+	return answer(status, body, 200, o);
 }
 
 /* The answer of /api/next and /api/history for citation id at stage: the
@@ -212,7 +221,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	json_t *o = body_object(r, status, body), *cid;
 	const char *stage;
 	int64_t id = 0;
-	int ta, rc;
+	int first = 0, ta, rc;
 
 	if (!o)
 		return 0;
@@ -228,7 +237,7 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	}
 	rc = screen_serve_decide(s->db, s->p, json_integer_value(cid), stage, r->acct->name,
 				 str_field(o, "verdict"), str_field(o, "reason"),
-				 str_field(o, "note"), &id);
+				 str_field(o, "note"), &id, &first);
 	if (rc == 0 && is_stage(stage))
 		rc = serve_reopened_clear(s->db, r->acct->id, stage, json_integer_value(cid));
 	ta = !strcmp(stage, SCREEN_STAGE_TA);
@@ -240,6 +249,8 @@ static int api_decision(struct serve_state *s, const struct serve_request *r, in
 	if (rc < 0)
 		return from_error(status, body, rc);
 	screen_handout_stale(s->handout, ta ? SCREEN_STAGE_TA : SCREEN_STAGE_FT);
+	screen_handout_decided(s->handout, ta ? SCREEN_STAGE_TA : SCREEN_STAGE_FT, r->acct->name,
+			       first);
 	/* committed: only now is the decision acknowledged */
 	return answer(status, body, 200, json_pack("{s:b,s:I}", "ok", 1, "decision", (json_int_t)id));
 }
@@ -313,6 +324,8 @@ static int api_resolve(struct serve_state *s, const struct serve_request *r, int
 	if (rc < 0)
 		return from_error(status, body, rc);
 	screen_handout_stale(s->handout, used);
+	/* a resolution is a training label of every reviewer's ranking */
+	screen_handout_decided(s->handout, used, NULL, 0);
 	return answer(status, body, 200, json_pack("{s:b,s:s}", "ok", 1, "stage", used));
 }
 

@@ -7,8 +7,11 @@
  * the link's token and the browser's session id are random (getrandom(2))
  * and stored only as their SHA-256 (db/migrations/0009_serve.sql).  The
  * server answers one request at a time on one database connection; each
- * decision is one transaction, acknowledged after its commit.  The JSON
- * API and the security model are described in docs/cmd/lsr-serve.md.
+ * decision is one transaction, acknowledged after its commit.  Beside it,
+ * with screening.order: priority, a worker thread with a connection of
+ * its own makes the reviewers' rankings between requests (it only reads;
+ * the request that takes a ranking stores it: screen/serve_query.h).  The
+ * JSON API and the security model are described in docs/cmd/lsr-serve.md.
  */
 #ifndef LSR_SERVE_H
 #define LSR_SERVE_H

@@ -40,3 +40,38 @@ fillr() {
 		{ OFS = ","; inc = ($2 ~ /mesenchymal/); if (contrary != "") inc = !inc
 		  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' "$1" > "$2"
 }
+
+serve_priority_review() {
+	run 0 lsr init "$1"
+	gen 15 45 1 > "$1/pm.nbib"
+	cat > "$1/protocol.yaml" <<'EOF2'
+lsr_protocol: 1
+title: serve priority test
+sources:
+  - name: PubMed
+screening:
+  reviewers: 2
+  order: priority
+  priority:
+    retrain_every: 4
+  reasons:
+    - {code: off-topic, stage: title-abstract}
+    - {code: abstract-only, stage: full-text}
+EOF2
+	run 0 lsr -C "$1" import "$1/pm.nbib" --source PubMed
+	run 0 lsr -C "$1" dedup
+}
+
+wait_ranking() {
+	wr=0
+	while [ $wr -lt 1200 ]; do
+		api "$1" GET /api/me
+		if [ "$(jq -r '.ranking.retraining' "$BODY_FILE")" = false ] &&
+		   [ "$(jq -r '.ranking.id' "$BODY_FILE")" != null ]; then
+			return 0
+		fi
+		sleep 0.1
+		wr=$((wr + 1))
+	done
+	fail "no ranking of $1 came"
+}

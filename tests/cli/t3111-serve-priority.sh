@@ -12,29 +12,15 @@
 . "$(dirname "$0")/priority-lib.sh"
 
 cd "$TMP"
-run 0 lsr init rev
-gen 15 45 1 > rev/pm.nbib
-cat > rev/protocol.yaml <<'EOF2'
-lsr_protocol: 1
-title: serve priority test
-sources:
-  - name: PubMed
-screening:
-  reviewers: 2
-  order: priority
-  priority:
-    retrain_every: 4
-  reasons:
-    - {code: off-topic, stage: title-abstract}
-    - {code: abstract-only, stage: full-text}
-EOF2
-run 0 lsr -C rev import rev/pm.nbib --source PubMed
-run 0 lsr -C rev dedup
+serve_priority_review rev
 same "$(sql rev/review.db 'SELECT count(*) FROM live_citations')" "60"
 
 serve_start rev
 serve_login rev alice
 serve_login rev bob
+# their first rankings, asked at login (GET /api/me), made by the worker
+wait_ranking alice
+wait_ranking bob
 
 # the oracle: the stem-cell titles are the includes
 decide() { # NAME: take the next citation, decide it as the oracle; echo "ID VERDICT"
@@ -96,10 +82,19 @@ same "$(cut -d' ' -f1 alice2.log | tr '\n' ' ')" "$want"
 same "$(grep -c include alice2.log)" "4"
 # those four came from the ranking just made, without retraining
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'")" "$nrank"
-# the fifth decision since it is due: the next hand-out retrains, once
+# four decisions later it is due: the next hand-out asks the worker for a
+# new ranking and comes, without waiting for it, from the one in use
+# (t3115 holds the worker back to show it); the worker's ranking is taken
+# by a later request, once
+nd=$(($(wc -l < alice.log) + 4))
 decide alice >> alice2.log || fail "alice was handed nothing"
+same "$(sql rev/review.db "SELECT ranking_id FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1")" \
+     "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice' AND id <= (SELECT max(ranking_id) FROM screen_rank_handouts WHERE reviewer = 'alice')")"
+wait_ranking alice
 same "$(sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'")" "$((nrank + 1))"
-same "$(sql rev/review.db "SELECT ranking_id = (SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice') FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1")" "1"
+same "$(jq -r .ranking.id "$BODY_FILE")" "$(sql rev/review.db "SELECT max(id) FROM screen_rankings WHERE reviewer = 'alice'")"
+# made after (at least) the decisions it was due after
+same "$(sql rev/review.db "SELECT decisions >= $nd FROM screen_rankings WHERE reviewer = 'alice' ORDER BY id DESC LIMIT 1")" "1"
 
 # ---- bob completes alice's pairs first, then goes by his own ranking -----
 nalice=$(sql rev/review.db "SELECT count(*) FROM screen_assignments WHERE reviewer = 'alice'")

@@ -1,4 +1,4 @@
--- 0020_grade_up: GRADE's ratings up for non-randomised evidence.
+-- 0018_grade_up: GRADE's ratings up for non-randomised evidence.
 --
 -- grade_ratings (0015) took the five domains that rate down and ratings
 -- 0, -1, -2 only.  It now also takes large-effect (0, 1 or 2: lsr suggests
@@ -7,7 +7,7 @@
 -- rating fits which domain.  SQLite cannot change a CHECK in place: the
 -- table is rebuilt with its rows, index and append-only triggers.
 
-CREATE TABLE grade_ratings_0020 (
+CREATE TABLE grade_ratings_0018 (
   id        INTEGER PRIMARY KEY,
   outcome   TEXT NOT NULL,
   domain    TEXT NOT NULL CHECK (domain IN ('risk-of-bias', 'inconsistency', 'indirectness',
@@ -19,10 +19,10 @@ CREATE TABLE grade_ratings_0020 (
   actor     TEXT NOT NULL,
   at        TEXT NOT NULL
 );
-INSERT INTO grade_ratings_0020 (id, outcome, domain, rating, suggested, why, actor, at)
+INSERT INTO grade_ratings_0018 (id, outcome, domain, rating, suggested, why, actor, at)
   SELECT id, outcome, domain, rating, suggested, why, actor, at FROM grade_ratings;
 DROP TABLE grade_ratings;
-ALTER TABLE grade_ratings_0020 RENAME TO grade_ratings;
+ALTER TABLE grade_ratings_0018 RENAME TO grade_ratings;
 CREATE INDEX grade_ratings_outcome ON grade_ratings(outcome, domain, id);
 CREATE TRIGGER grade_ratings_no_update BEFORE UPDATE ON grade_ratings
 BEGIN SELECT RAISE(ABORT, 'grade ratings are append-only'); END;
