@@ -1013,6 +1013,34 @@ int screen_serve_progress(struct lsr_db *db, struct screen_handout *h, const cha
 	return 0;
 }
 
+int screen_serve_available(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			   const char *stage_in, const char *reviewer, int64_t *out)
+{
+	const char *stage = scr_stage(stage_in);
+	struct ho_stage *s;
+	size_t k;
+	int64_t n = 0;
+	int rc;
+
+	*out = 0;
+	if (!stage)
+		return lsr_error_set(LSR_EUSAGE, "unknown stage '%s'", stage_in ? stage_in : "");
+	if ((rc = ho_fresh(db, h)) < 0)
+		return rc;
+	s = &h->st[strcmp(stage, SCREEN_STAGE_TA) ? 1 : 0];
+	if (!s->built && (rc = ho_build(db, p, h, s, stage)) < 0)
+		return rc;
+	if ((rc = ho_reviewer(s, reviewer, &k)) < 0)
+		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ho_entry *e = &s->e[i];
+
+		n += !e->dead && e->n < p->reviewers && !ho_has(e, k);
+	}
+	*out = n;
+	return 0;
+}
+
 void screen_handout_decided(struct screen_handout *h, const char *stage_in, const char *reviewer,
 			    int first)
 {

@@ -93,6 +93,12 @@ int screen_serve_citation_json(struct lsr_db *db, int64_t citation, struct json_
  * when another process writes the database. */
 int screen_serve_progress(struct lsr_db *db, struct screen_handout *h, const char *stage,
 			  const char *reviewer, int64_t *assigned, int64_t *done);
+/* The citations at stage that reviewer could still be handed: pending,
+ * not assigned to them, assigned to fewer reviewers than the protocol
+ * asks (from the hand-out order, built when not yet).  With the assigned
+ * ones not yet decided, what is left for them to screen. */
+int screen_serve_available(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
+			   const char *stage, const char *reviewer, int64_t *out);
 
 /*
  * Record reviewer's decision on citation (followed to its live id) at

@@ -73,7 +73,7 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 		  json_t **body)
 {
 	const char *stage = stage_or_default(r->stage);
-	int64_t assigned = 0, done = 0, ranking = 0;
+	int64_t assigned = 0, done = 0, available = 0, ranking = 0;
 	int retraining = 0, prio, rc;
 	json_t *hl, *o;
 
@@ -81,6 +81,8 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 		return fail(status, body, 400, "stage: expected title-abstract or full-text");
 	if ((rc = screen_serve_progress(s->db, s->handout, stage, r->acct->name, &assigned,
 					&done)) < 0 ||
+	    (rc = screen_serve_available(s->db, s->p, s->handout, stage, r->acct->name,
+					 &available)) < 0 ||
 	    (rc = prio = screen_handout_ranking(s->db, s->p, s->handout, r->acct->name,
 						&ranking, &retraining)) < 0 ||
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
@@ -88,7 +90,7 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 	o = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
 		      r->acct->name, "role", r->acct->role, "csrf", r->csrf, "stage", stage,
 		      "progress", "done", (json_int_t)done, "assigned",
-		      (json_int_t)assigned, "remaining", (json_int_t)(assigned - done),
+		      (json_int_t)assigned, "remaining", (json_int_t)assigned - done + available,
 		      "reasons", reasons_json(s->p), "reason_required",
 		      screen_serve_reason_required(s->p, stage), "highlights", hl);
 	/* priority order: the account's own ranking (trained on its own

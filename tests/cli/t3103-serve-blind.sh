@@ -64,7 +64,7 @@ same "$(jq -c 'keys' "$BODY_FILE")" '["decision","ok"]'
 same "$(sql rev/review.db "SELECT status, conflict FROM screen_ta_status WHERE citation_id = $x")" \
 	"conflict|disagreement"
 bob GET /api/me
-same "$(jq -c .progress "$BODY_FILE")" '{"done":1,"assigned":1,"remaining":0}'
+same "$(jq -c .progress "$BODY_FILE")" '{"done":1,"assigned":1,"remaining":3}'
 bob POST /api/undo
 same "$(jq -c 'keys' "$BODY_FILE")" '["citation","ok","stage"]'
 bob GET /api/next

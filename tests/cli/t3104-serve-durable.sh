@@ -93,7 +93,7 @@ same "$(sql rev9/review.db "PRAGMA integrity_check")" "ok"
 # and the session still works after the restart
 serve_start rev9
 api alice GET /api/me
-same "$(jq -c .progress "$BODY_FILE")" '{"done":1,"assigned":1,"remaining":0}'
+same "$(jq -c .progress "$BODY_FILE")" '{"done":1,"assigned":1,"remaining":2}'
 serve_stop
 
 # ---- PRISMA: the server and batch files, same decisions --------------------
