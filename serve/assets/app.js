@@ -79,7 +79,7 @@ function showProgress() {
 	const p = state.me.progress;
 	$('who').textContent = state.me.name + ' (' + state.me.role + ')';
 	$('progress').textContent = isStage(state.view)
-		? state.view + ': ' + p.done + ' done of ' + p.assigned + ' assigned, ' + p.remaining + ' remaining'
+		? state.view + ': ' + p.done + ' done, ' + p.remaining + ' remaining'
 		: '';
 	for (const b of document.querySelectorAll('.arbiter-only')) b.hidden = state.me.role !== 'arbiter';
 	for (const b of document.querySelectorAll('#views button'))

@@ -129,11 +129,11 @@ async function screenAll(page, who, stage, decide, order) {
 		must(order[k] === s.id, `${who} at ${stage}: citation ${k + 1} shown is the batch file's`,
 			{ shown: s.id, batch: order[k] });
 		must(!seen.has(s.id), `${who} at ${stage}: ${s.id} shown once`);
-		const m = s.progress.match(/^(\S+): (\d+) done of (\d+) assigned, (\d+) remaining/);
+		const m = s.progress.match(/^(\S+): (\d+) done, (\d+) remaining/);
 		must(m && m[1] === stage && Number(m[2]) === k,
 			`${who} at ${stage}: the page counts ${k} decisions before citation ${k + 1}`, s.progress);
 		// what is left for this reviewer: the rest of their batch file's order
-		must(Number(m[4]) === order.length - k,
+		must(Number(m[3]) === order.length - k,
 			`${who} at ${stage}: ${order.length - k} remaining before citation ${k + 1}`, s.progress);
 		must(s.leak.length === 0, `${who}'s page holds nothing of another reviewer's`, s.leak);
 		const v = decide.get(s.id);
