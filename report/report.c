@@ -1866,6 +1866,10 @@ static void summary_of_findings(struct rep *r)
 		esc(r, w.s);
 		buf_release(&w);
 	}
+	out(r, "; it is rated down for risk of bias, inconsistency, indirectness, imprecision and "
+	       "publication bias, and, for non-randomised evidence, up for a large effect, a "
+	       "dose-response gradient or plausible confounding that would reduce the effect "
+	       "(each rating with its reason in the comments)");
 	out(r, ". GRADE certainty: &#8853;&#8853;&#8853;&#8853; high, &#8853;&#8853;&#8853;&#8861; "
 	       "moderate, &#8853;&#8853;&#8861;&#8861; low, &#8853;&#8861;&#8861;&#8861; very low.</p>\n");
 	buf_release(&notes);

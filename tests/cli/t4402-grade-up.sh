@@ -138,4 +138,6 @@ has sof.html "Dose-response: +1<sup>"
 has sof.html "Large effect: rated up 1 level by the review team: as lsr suggests"
 has sof.html "Dose-response: rated up 1 level by the review team: risk falls with the dose in every cohort."
 hasnt sof.html "+-"
+# the legend says certainty is rated down and, for non-randomised evidence, up
+has out/index.html "up for a large effect, a dose-response gradient or plausible confounding"
 finish
