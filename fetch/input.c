@@ -114,6 +114,10 @@ static long read_source(struct fetch_input *in, unsigned char *dst, size_t want)
 		int err;
 		const char *msg = gzerror(in->gz, &err);
 
+		/* a read from a pipe or a slow disk cut short by ^C (the
+		 * handler is installed without SA_RESTART) */
+		if (err == Z_ERRNO && errno == EINTR && lsr_interrupted)
+			return lsr_check_interrupt();
 		return lsr_error_set(LSR_EPARSE, "%s: cannot read: %s", in->name,
 				     err == Z_ERRNO ? strerror(errno) : msg);
 	}

@@ -5,7 +5,7 @@
 
 const state = {
 	me: null, citation: null, view: 'title-abstract', choosingReason: false,
-	conflicts: [], ci: 0, resolving: false,
+	conflicts: [], ci: 0, resolving: false, shownConflict: '',
 	history: false,   // showing a citation I already decided (p / ])
 };
 
@@ -315,10 +315,16 @@ async function showConflict() {
 	const n = state.conflicts.length;
 	$('conflict-count').textContent = n ? 'Conflict ' + (state.ci + 1) + ' of ' + n : 'No conflicts to resolve.';
 	$('conflict').hidden = !n;
-	$('c-reasons').hidden = true;
-	state.resolving = false;
+	const k = n ? state.conflicts[state.ci] : null;
+	const key = k ? k.id + ' ' + k.stage : '';
+	// the same conflict shown again (the view reloaded): a reason list
+	// the arbiter opened stays open for the key they press next
+	if (key !== state.shownConflict) {
+		$('c-reasons').hidden = true;
+		state.resolving = false;
+	}
+	state.shownConflict = key;
 	if (!n) return;
-	const k = state.conflicts[state.ci];
 	const r = await api('GET', '/api/citation?citation=' + k.id);
 	const c = r.citation;
 	$('c-title').textContent = c.title || '(no title)';

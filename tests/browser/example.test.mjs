@@ -169,7 +169,11 @@ async function arbitrate(page, stage) {
 	must(ids.length > 0, `B's deliberate disagreements make conflicts at ${stage}`, ids.length);
 	const verdict = verdicts(['arbiter', '--stage', stage, ...ids]);
 	await page.keyboard.press('3');
-	await page.waitForFunction(t => document.getElementById('conflict-count').textContent.startsWith(t),
+	// the view loaded at login already says "Conflict 1 of": wait for the
+	// reload the key started to finish, not only for the text
+	await page.waitForNetworkIdle({ idleTime: 200, timeout: WAIT.timeout });
+	await page.waitForFunction(t => document.getElementById('conflict-count').textContent.startsWith(t) &&
+		/citation \d+,/.test(document.getElementById('c-meta').textContent),
 		WAIT, `Conflict 1 of ${ids.length}`);
 	const done = [];
 	for (;;) {
@@ -188,7 +192,11 @@ async function arbitrate(page, stage) {
 			await page.keyboard.press(key);
 		await page.waitForFunction(c => document.getElementById('message').textContent.includes(`Citation ${c} resolved`) &&
 			!document.getElementById('c-meta').textContent.includes(`citation ${c},`) ||
-			document.getElementById('conflict-count').textContent.startsWith('No conflicts'), WAIT, cid);
+			document.getElementById('conflict-count').textContent.startsWith('No conflicts'), WAIT, cid)
+			.catch(async e => {
+				const msg = await page.$eval('#message', m => m.textContent);
+				throw new Error(`resolving ${cid} at ${stage}: the page says "${msg}": ${e.message}`);
+			});
 		done.push(cid);
 	}
 	check(done.length === ids.length, `the arbiter resolved all ${ids.length} conflicts at ${stage} by keyboard`, done);

@@ -20,9 +20,20 @@ awk 'BEGIN { srand(3); split("liver fibrosis stem cell trial hepatic bilirubin p
 		printf "\nER  - \n\n" } }' > big.ris
 
 # start_import: lsr import of big.ris in the background, $pid, returning
-# once its first batch is committed (records of run 2 visible to a reader)
+# once its first batch is committed (records of run 2 visible to a
+# reader).  The file comes through a named pipe whose writer stops after
+# 20 MB until release_input: the import is certainly under way, however
+# fast the machine, when the test kills or interrupts it.
 start_import() {
-	"$LSR" -C rev import --source Big big.ris > import.out 2>&1 &
+	rm -f in.ris
+	mkfifo in.ris
+	: > gate
+	# (each step may die of SIGPIPE once the import is gone: not an error)
+	{ head -c 20000000 big.ris || :
+	  while [ -e gate ]; do sleep 0.05; done
+	  tail -c +20000001 big.ris || :; } > in.ris 2>/dev/null &
+	wpid=$!
+	"$LSR" -C rev import --source Big in.ris > import.out 2>&1 &
 	pid=$!
 	i=0
 	while [ "$(sql rev/review.db 'SELECT count(*) FROM records WHERE run_id = 2')" = 0 ] &&
@@ -30,6 +41,13 @@ start_import() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# release_input: let the writer of the pipe go on (it ends at once if the
+# import is gone: nothing reads the pipe) and wait for it
+release_input() {
+	rm -f gate
+	wait $wpid || true
 }
 
 # no_trace: the review as it was before the import
@@ -52,12 +70,16 @@ same "$(sql rev/review.db 'SELECT count(*) FROM live_records')" 1
 same "$(sql rev/review.db 'SELECT count(*) FROM import_pending')" 1
 kill -9 $pid
 wait $pid || true
+release_input
 # the killed process's rows are still there until a command opens the review
 same "$(sql rev/review.db 'SELECT count(*) FROM import_pending')" 1
 no_trace
 
 start_import
+# ^C: the import notices it in its reading loop once the pipe flows again
+# (the signal may reach the thread that stores, not the one reading)
 kill -INT $pid
+release_input
 set +e
 wait $pid
 code=$?
