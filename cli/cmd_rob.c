@@ -245,7 +245,7 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 {
 	struct extract_robplot p;
 	struct strv weights = STRV_INIT;
-	size_t open = 0;
+	size_t open = 0, per_outcome = 0;
 	int rc;
 
 	if (weights_file && (rc = read_weights(&weights, weights_file)) < 0)
@@ -254,8 +254,16 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 						 outcome, timepoint)) < 0)
 		goto out;
 	for (size_t i = 0; i < p.nstudies; i++)
-		for (size_t k = 0; k < p.ndomains + (p.has_overall != 0); k++)
-			open += p.studies[i].levels[k] == ROB_NONE;
+		for (size_t k = 0; k < p.ndomains + (p.has_overall != 0); k++) {
+			if (p.studies[i].levels[k] != ROB_NONE)
+				continue;
+			/* the study-level figure of a domain judged per outcome:
+			 * nothing is open, the judgements are per outcome */
+			if (k < p.ndomains && (p.per_outcome_cols >> k & 1u))
+				per_outcome++;
+			else
+				open++;
+		}
 	if (traffic)
 		rc = write_svg(traffic, &p, extract_robplot_traffic_light);
 	if (rc == 0 && summary)
@@ -265,6 +273,9 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 		if (open)
 			ctx_warn(ctx, "%zu judgements are not final yet and are drawn as not assessed (see 'lsr rob compare')",
 				 open);
+		if (per_outcome)
+			ctx_info(ctx, "%zu cells of domains judged per outcome (extraction.rob1_per_outcome) have no study-level judgement and are drawn as not assessed; --outcome NAME draws an outcome's",
+				 per_outcome);
 	}
 	extract_rob_plot_free(&p);
 out:

@@ -31,7 +31,7 @@
 #include <string.h>
 
 static const char *const update_usage[] = {
-	"lsr update [--since DATE] [--until DATE] [--no-search] [--json]",
+	"lsr update [--since DATE] [--until DATE] [--searched DATE] [--no-search] [--json]",
 	"lsr update --status [--json]",
 	"lsr update --close",
 	NULL
@@ -392,7 +392,9 @@ out:
 
 /* Import the files the protocol's patterns match that were never
  * imported (by their SHA-256): one run each, committed as it ends. */
-static int import_files(struct lsr_ctx *ctx, struct update_log *l)
+/* the files of the protocol's sources not imported yet; searched: the day
+ * their searches were run (YYYY-MM-DD) or NULL */
+static int import_files(struct lsr_ctx *ctx, struct update_log *l, const char *searched)
 {
 	const struct protocol *p = ctx->protocol;
 	int rc = 0;
@@ -431,6 +433,7 @@ static int import_files(struct lsr_ctx *ctx, struct update_log *l)
 				if (src->format && (rc = fetch_format_parse(&io.format, src->format)) < 0)
 					break;
 				io.strategy = src->strategy;
+				io.searched = searched;
 				io.protocol = p;
 				io.progress = &ctx->progress;
 				if ((rc = lsr_check_interrupt()) < 0)
@@ -623,8 +626,8 @@ static int new_window(struct lsr_ctx *ctx, const struct update_info *last, const
 	return 0;
 }
 
-static int update_steps(struct lsr_ctx *ctx, struct update_info *u, int no_search, int *failed,
-			json_t *failures, struct update_log *l)
+static int update_steps(struct lsr_ctx *ctx, struct update_info *u, int no_search,
+			const char *searched, int *failed, json_t *failures, struct update_log *l)
 {
 	struct screen_dedup_opts dopts;
 	struct screen_dedup_result dres;
@@ -633,7 +636,7 @@ static int update_steps(struct lsr_ctx *ctx, struct update_info *u, int no_searc
 
 	if (!no_search && (rc = run_searches(ctx, u, failures, failed, l)) < 0)
 		return rc;
-	if ((rc = import_files(ctx, l)) < 0 || (rc = lsr_check_interrupt()) < 0)
+	if ((rc = import_files(ctx, l, searched)) < 0 || (rc = lsr_check_interrupt()) < 0)
 		return rc;
 	/* a rerun after the deduplication was stored logs no empty second one */
 	if ((rc = update_dedup_needed(ctx->db, u->no, &needed)) < 0)
@@ -664,7 +667,8 @@ static int update_steps(struct lsr_ctx *ctx, struct update_info *u, int no_searc
 	return lsr_check_interrupt();
 }
 
-static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, int no_search, int json)
+static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, const char *searched,
+		     int no_search, int json)
 {
 	struct update_info u;
 	struct update_log l = { STRV_INIT, BUF_INIT, 0, 0 };
@@ -700,7 +704,7 @@ static int do_update(struct lsr_ctx *ctx, const char *since, const char *until, 
 			   u.until[0] ? u.until : "-");
 	}
 	l.no = u.no;
-	if ((rc = update_steps(ctx, &u, no_search, &failed, failures, &l)) < 0)
+	if ((rc = update_steps(ctx, &u, no_search, searched, &failed, failures, &l)) < 0)
 		goto out;
 	report = json_object();
 	json_object_set_new(report, "schema_version", json_integer(1));
@@ -792,11 +796,13 @@ static int do_close(struct lsr_ctx *ctx)
 
 int cmd_update(int argc, const char **argv, struct lsr_ctx *ctx)
 {
-	const char *since = NULL, *until = NULL;
+	const char *since = NULL, *until = NULL, *searched = NULL;
+	char searched_day[11];
 	int status = 0, close_it = 0, json = 0, no_search = 0;
 	struct opt opts[] = {
 		OPT_STRING(0, "since", &since, "DATE", "start of the search window (default: the end of the last update's)"),
 		OPT_STRING(0, "until", &until, "DATE", "end of the search window (default: today)"),
+		OPT_STRING(0, "searched", &searched, "DATE", "the day the exports the update imports were searched (PRISMA-S)"),
 		OPT_BOOL(0, "no-search", &no_search, "import new files only; run no search"),
 		OPT_BOOL(0, "status", &status, "what is pending before the update can be closed"),
 		OPT_BOOL(0, "close", &close_it, "close the open update"),
@@ -812,12 +818,19 @@ int cmd_update(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "update takes no arguments");
 	if (status + close_it > 1)
 		return lsr_error_set(LSR_EUSAGE, "--status and --close go alone");
-	if ((status || close_it) && (since || until || no_search))
-		return lsr_error_set(LSR_EUSAGE, "--since, --until and --no-search go with an update, not with --%s",
+	if ((status || close_it) && (since || until || searched || no_search))
+		return lsr_error_set(LSR_EUSAGE, "--since, --until, --searched and --no-search go with an update, not with --%s",
 				     status ? "status" : "close");
+	if (searched) {
+		int rc = fetch_search_date_parse(searched_day, searched, "--searched");
+
+		if (rc < 0)
+			return rc;
+		searched = searched_day;
+	}
 	if (status)
 		return do_status(ctx, json);
 	if (close_it)
 		return do_close(ctx);
-	return do_update(ctx, since, until, no_search, json);
+	return do_update(ctx, since, until, searched, no_search, json);
 }

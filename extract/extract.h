@@ -247,6 +247,10 @@ struct extract_robplot {
 	size_t nstudies;
 	const char *result;                      /* the result drawn ("ALB", "ALB at 1 month"),
 						  * in the title; NULL: study level */
+	unsigned per_outcome_cols;               /* study level, RoB 1: bit k set when domain k
+						  * is judged per outcome; its cells without a
+						  * study-level judgement read "Judged per
+						  * outcome", not "Not final" */
 };
 
 /* The traffic-light grid: one row per study, one column per domain (and

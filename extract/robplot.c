@@ -54,6 +54,21 @@ static const char *level_label(enum rob_level l, int rob2)
 	return "Not final";
 }
 
+#define PER_OUTCOME "Judged per outcome"
+
+/* whether column k (a domain, or the overall) of a study-level figure is
+ * judged per outcome: its grey cells are not open judgements */
+static int per_outcome_col(const struct extract_robplot *p, size_t k)
+{
+	return k < p->ndomains && k < 32 && (p->per_outcome_cols >> k & 1u);
+}
+
+/* the label of level l in column k */
+static const char *cell_label(const struct extract_robplot *p, size_t k, enum rob_level l)
+{
+	return l == ROB_NONE && per_outcome_col(p, k) ? PER_OUTCOME : level_label(l, p->rob2);
+}
+
 /* display width of a UTF-8 string in characters (code points) */
 static size_t text_width(const char *s)
 {
@@ -100,7 +115,7 @@ static int text(struct buf *out, double x, double y, const char *anchor,
 }
 
 static int disc(struct buf *out, double cx, double cy, enum rob_level l, int rob2,
-		const char *tip_study, const char *tip_domain)
+		const char *label, const char *tip_study, const char *tip_domain)
 {
 	int rc = buf_adds(out, "<g><title>");
 
@@ -118,7 +133,7 @@ static int disc(struct buf *out, double cx, double cy, enum rob_level l, int rob
 		rc = buf_printf(out,
 				"%s</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\""
 				" stroke=\"#404040\" stroke-width=\"0.8\"/>",
-				level_label(l, rob2), cx, cy, DISC, fill[l]);
+				label, cx, cy, DISC, fill[l]);
 	if (rc == 0 && l != ROB_NONE)
 		rc = buf_printf(out,
 				"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"15\""
@@ -159,12 +174,13 @@ static void check_plot(const struct extract_robplot *p)
 				BUG("risk-of-bias level %d out of range", (int)p->studies[i].levels[k]);
 }
 
-/* some judgement is not given (drawn grey) */
-static int any_open(const struct extract_robplot *p)
+/* some judgement is not given (drawn grey): in the columns judged per
+ * outcome when per_outcome, else in the others */
+static int any_open(const struct extract_robplot *p, int per_outcome)
 {
 	for (size_t i = 0; i < p->nstudies; i++)
 		for (size_t k = 0; k < p->ndomains + (p->has_overall != 0); k++)
-			if (p->studies[i].levels[k] == ROB_NONE)
+			if (p->studies[i].levels[k] == ROB_NONE && per_outcome_col(p, k) == per_outcome)
 				return 1;
 	return 0;
 }
@@ -217,7 +233,8 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 
 		rc = text(out, left - 12, cy + 4, "end", NULL, s->label);
 		for (size_t k = 0; k < ncols && rc == 0; k++)
-			rc = disc(out, col_centre(p, left, k), cy, s->levels[k], p->rob2, s->label,
+			rc = disc(out, col_centre(p, left, k), cy, s->levels[k], p->rob2,
+				  cell_label(p, k, s->levels[k]), s->label,
 				  k < p->ndomains ? p->domains[k].name : "Overall");
 	}
 	/* legend: the domains, then the judgements */
@@ -237,13 +254,17 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 		if (rc == 0)
 			rc = text(out, x, y + 4, "start", "font-weight=\"bold\"", "Judgement:");
 		x += 90;
-		for (int l = ROB_HIGH; l >= ROB_NONE && rc == 0; l--) {
+		/* high, some, low, then grey: not final, judged per outcome */
+		for (int l = ROB_HIGH; l >= ROB_NONE - 1 && rc == 0; l--) {
+			enum rob_level lv = l < ROB_NONE ? ROB_NONE : (enum rob_level)l;
 			const char *name = l == ROB_NONE ? "not final"
-							 : extract_rob_level_name((enum rob_level)l, p->rob2);
+					   : l < ROB_NONE ? "judged per outcome"
+					   : extract_rob_level_name(lv, p->rob2);
 
-			if (l == ROB_NONE && !any_open(p))
-				break;
-			rc = disc(out, x, y, (enum rob_level)l, p->rob2, NULL, NULL);
+			if (lv == ROB_NONE && !any_open(p, l < ROB_NONE))
+				continue;
+			rc = disc(out, x, y, lv, p->rob2, l < ROB_NONE ? PER_OUTCOME : level_label(lv, p->rob2),
+				  NULL, NULL);
 			if (rc == 0)
 				rc = text(out, x + DISC + 6, y + 4, "start", NULL, name);
 			x += 40 + (int)strlen(name) * CHAR_W;
@@ -257,7 +278,7 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 {
 	size_t nrows = p->ndomains + (p->has_overall != 0), namew = 0;
-	int left, top = 20, width, height, axis_y, any_none = 0, rc;
+	int left, top = 20, width, height, axis_y, any_none = 0, any_per_outcome = 0, rc;
 
 	check_plot(p);
 	for (size_t k = 0; k < p->ndomains; k++)
@@ -287,7 +308,10 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 			w[p->studies[i].levels[k]] += wt;
 			total += wt;
 		}
-		any_none |= w[ROB_NONE] > 0;
+		if (per_outcome_col(p, k))
+			any_per_outcome |= w[ROB_NONE] > 0;
+		else
+			any_none |= w[ROB_NONE] > 0;
 		rc = text(out, left - 10, y + BAR_H / 2.0 + 4, "end", NULL,
 			  k < p->ndomains ? p->domains[k].name : "Overall risk of bias");
 		/* low, some, high, then not final (open), left to right */
@@ -301,7 +325,7 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 					"<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\""
 					" stroke=\"#404040\" stroke-width=\"0.5\"><title>%s: %.1f%%</title></rect>\n",
 					x, y, seg, BAR_H, fill[lv],
-					level_label((enum rob_level)lv, p->rob2), w[lv] / total * 100);
+					cell_label(p, k, (enum rob_level)lv), w[lv] / total * 100);
 			x += seg;
 		}
 	}
@@ -322,12 +346,12 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 	{
 		int x = 20, y = axis_y + 40;
 
-		for (int l = ROB_LOW; l <= ROB_HIGH + 1 && rc == 0; l++) {
-			int lv = l == ROB_HIGH + 1 ? ROB_NONE : l;
-			const char *name = level_label((enum rob_level)lv, p->rob2);
+		for (int l = ROB_LOW; l <= ROB_HIGH + 2 && rc == 0; l++) {
+			int lv = l > ROB_HIGH ? ROB_NONE : l;
+			const char *name = l > ROB_HIGH + 1 ? PER_OUTCOME : level_label((enum rob_level)lv, p->rob2);
 
-			if (lv == ROB_NONE && !any_none)
-				break;
+			if (lv == ROB_NONE && !(l > ROB_HIGH + 1 ? any_per_outcome : any_none))
+				continue;
 			rc = buf_printf(out,
 					"<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
 					" stroke=\"#404040\" stroke-width=\"0.5\"/>\n",

@@ -16,6 +16,7 @@
  */
 #include "report.h"
 #include "prisma.h"
+#include "../db/db.h"
 #include "../db/protocol.h"
 #include "../db/runs.h"
 #include "../db/update.h"
@@ -53,10 +54,37 @@ struct rep {
 	struct buf h;         /* the HTML */
 	struct strv illustrative; /* "study\toutcome" (outcome "" for characteristics) */
 	int png;              /* REPORT_PNG_*: NEVER once rsvg-convert proved absent in AUTO */
+	char *review_root;    /* the review directory, resolved (NULL if unknown) */
 	int rc;
 };
 
 /* ---- small helpers ------------------------------------------------------------ */
+
+/* an imported file's name as the report shows it: relative to the review
+ * directory when inside it (no machine's absolute path in a published
+ * report), else as stored */
+static const char *file_shown(const struct rep *r, const char *path)
+{
+	size_t n = r->review_root ? strlen(r->review_root) : 0;
+
+	if (n && !strncmp(path, r->review_root, n) && path[n] == '/' && path[n + 1])
+		return path + n + 1;
+	return path;
+}
+
+/* the resolved directory of the review database, or NULL */
+static char *review_root(struct lsr_db *db)
+{
+	const char *path = db_path(db), *slash = path ? strrchr(path, '/') : NULL;
+	char *dir, *real;
+
+	if (!path)
+		return NULL;
+	dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	real = dir ? realpath(dir, NULL) : NULL;
+	free(dir);
+	return real;
+}
 
 static void esc(struct rep *r, const char *s)
 {
@@ -1250,7 +1278,7 @@ static int methods_run(const struct run_row *u, void *payload)
 	out(r, "; %s", !strcmp(u->kind, "search") ? "searched by lsr search" : "export file");
 	if (u->file_or_query && strcmp(u->kind, "search")) {
 		out(r, " <code>");
-		esc(r, u->file_or_query);
+		esc(r, file_shown(r, u->file_or_query));
 		out(r, "</code>");
 	}
 	snprintf(n, sizeof(n), "%lld", (long long)u->id);
@@ -1964,6 +1992,7 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 	/* the date of the shown update: its window's end, else its last run */
 	if ((rc = update_date(date, sizeof(date), db, r.update)) < 0)
 		return rc;
+	r.review_root = review_root(db);
 	if ((rc = extract_illustrative_items(db, add_illustrative, &r)) < 0)
 		goto out;
 	header(&r, date);
@@ -1990,5 +2019,6 @@ int report_write(struct lsr_db *db, const struct protocol *p, int update, const 
 out:
 	buf_release(&r.h);
 	strv_release(&r.illustrative);
+	free(r.review_root);
 	return rc;
 }

@@ -30,6 +30,8 @@ LSR_USER=simulated-extractor-C l rob resolve --study "Bai 2014" --domain allocat
 	--judgement unclear --reason "Not described in the report (seed: not mentioned in six studies)"
 LSR_USER=simulated-extractor-C l rob resolve --study "Fang 2018" --domain random-sequence \
 	--judgement unclear --reason "Seed: not mentioned in ref 22; matched controls, sequence not described"
+LSR_USER=simulated-extractor-C l rob resolve --study "Shi 2021" --outcome fever --domain blinding-outcome \
+	--judgement unclear --reason "Seed: blinding of outcome assessment not reported in ten studies; nothing in the report on who recorded fever"
 echo "-- after resolution:"
 l extract compare
 l rob plot --traffic-light "$review/figures/rob-traffic-light.svg" --summary "$review/figures/rob-summary.svg"

@@ -161,7 +161,9 @@ for f in pubmed.xml:pubmed-2023-06.xml embase.ris:embase-2023-06.ris \
 	[ -s "$work/corpus-1/${f%%:*}" ] && cp "$work/corpus-1/${f%%:*}" "$review/exports/${f#*:}"
 done
 sed 1d "$work/corpus-1/truth.tsv" >>"$work/truth.tsv"
-SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 31 * 86400)) l update
+# the exports were made the day the update runs: their date of search
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 31 * 86400)) l update \
+	--searched "$(date -u -d @$((SOURCE_DATE_EPOCH + 31 * 86400)) +%Y-%m-%d)"
 export SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 32 * 86400))
 
 screen_round title-abstract ta1 0

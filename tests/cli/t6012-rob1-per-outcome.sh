@@ -183,8 +183,11 @@ has fever2.svg "<title>C 2019, Blinding of outcome assessment (detection bias): 
 has fever2.svg "<title>D 2020, Blinding of outcome assessment (detection bias): Low risk of bias</title>"
 run 0 lsr -C rev rob plot --traffic-light study.svg
 has study.svg "<title>C 2019, Blinding of outcome assessment (detection bias): Low risk of bias</title>"
-# B was judged per outcome only: not final at study level in that domain
-has study.svg "<title>B 2018, Blinding of outcome assessment (detection bias): Not final</title>"
+# B was judged per outcome only: at study level that domain says so (not "not final")
+has study.svg "<title>B 2018, Blinding of outcome assessment (detection bias): Judged per outcome</title>"
+has "$ERR" "cells of domains judged per outcome (extraction.rob1_per_outcome) have no study-level judgement"
+hasnt "$ERR" "not final yet"
+has study.svg ">judged per outcome</text>"
 
 # without rob1_per_outcome: RoB 1 is per study; an outcome column refused
 sed -i '/rob1_per_outcome/d' rev/protocol.yaml

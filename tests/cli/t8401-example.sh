@@ -69,10 +69,34 @@ h=$rev/report/index.html
 has $h "<h2>Methods</h2>"
 has $h "<li><strong>PubMed</strong> (database). Date of search: "
 has $h "<li><strong>Cochrane Library</strong> (database). Date of search: "
+# update 1's exports: their date of search (lsr update --searched) and the
+# strategy the protocol's sources give; file names relative to the review
+has $h "<li><strong>PubMed</strong> (database). Date of search: 2023-08-01; export file <code>exports/pubmed-2023-06.xml</code> imported as run 5 (update 1, "
+has $h "Strategy as run:<pre>&quot;mesenchymal stem cells&quot; AND &quot;liver cirrhosis&quot;; English; records added since the last search</pre>"
+hasnt $h "Date of search: not recorded"
+hasnt $h "$(cd "$rev" && pwd -P)/"
 has $h "Of 11 records identified in update 1, 4 were removed as duplicates and 7 citations were screened."
 has $h "Each record was screened by 2 reviewers independently"
 has $h "Cohen's kappa "
 has $h "the Cochrane risk-of-bias tool (RoB 1)"
+# risk of bias per result: detection and attrition bias judged per outcome
+# (extraction.rob1_per_outcome); the simulated update trial's attrition
+# differs between its outcomes, and so do its forest plots' columns; the
+# extractors' per-outcome disagreement is settled for that outcome only
+has $h "judged separately for each outcome: Blinding of outcome assessment (detection bias) and Incomplete outcome data (attrition bias)"
+has $h "Risk of bias per outcome: "
+for o in MELD ALB ALT AST TBIL INR fever; do
+	has $h "<a href=\"rob-traffic-light-$o.svg\">"
+	has $h "<a href=\"rob-summary-$o.svg\">"
+done
+r=$rev/report
+has $r/rob-traffic-light-MELD.svg "Example 2024, Incomplete outcome data (attrition bias): High risk of bias"
+has $r/rob-traffic-light-ALB.svg "Example 2024, Incomplete outcome data (attrition bias): Low risk of bias"
+has $r/forest-meld-by-time.svg "<title>Example 2024, Incomplete outcome data (attrition bias): High risk of bias</title>"
+hasnt $r/forest-meld-by-time.svg "<title>Example 2024, Incomplete outcome data (attrition bias): Low risk of bias</title>"
+has $r/forest-alb-by-time.svg "<title>Example 2024, Incomplete outcome data (attrition bias): Low risk of bias</title>"
+has $r/rob-traffic-light-fever.svg "Shi 2021, Blinding of outcome assessment (detection bias): Unclear risk of bias"
+same "$(sql "$rev/review.db" "SELECT count(*) FROM rob_consensus WHERE outcome = 'fever'")" 1
 has $h "(<code>alb-by-route</code>): SMD (Hedges' g) [4], random-effects model, inverse-variance weights, tau&#178; by REML [3], Wald-type (normal) confidence intervals at the 95% level"
 # labels, not keys
 has $h "<th>Patients (MSC)</th><th>Patients (control)</th>"

@@ -63,7 +63,7 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 		{ "<Suk> & \"Kim\" 'twice'\x01 2016", s2, 1 },
 		{ "Zhang 2012 \xc3\xa9", s3, 1 },
 	};
-	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 3, NULL };
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 3, NULL, 0 };
 	struct buf b = BUF_INIT;
 
 	(void)state;
@@ -79,6 +79,47 @@ static void test_extract_robplot__traffic_light_escapes(void **state)
 	assert_non_null(strstr(b.s, ">Overall</text>"));
 	assert_non_null(strstr(b.s, "Bai 2014, Bias in measurement of the outcome: Low risk of bias"));
 	assert_non_null(strstr(b.s, "Zhang 2012 \xc3\xa9, Bias due to deviations from intended interventions: Not final"));
+	buf_release(&b);
+}
+
+/* RoB 1 at study level with detection and attrition bias judged per
+ * outcome: their empty cells say so, in the tooltips, the legend and the
+ * summary's bars, and "not final" stays for a truly open judgement */
+static void test_extract_robplot__per_outcome_columns(void **state)
+{
+	const enum rob_level a[] = { ROB_LOW, ROB_LOW, ROB_LOW, ROB_NONE, ROB_NONE, ROB_LOW, ROB_LOW };
+	const enum rob_level c[] = { ROB_HIGH, ROB_SOME, ROB_LOW, ROB_LOW, ROB_NONE, ROB_LOW, ROB_LOW };
+	const struct extract_robplot_study st[] = { { "A", a, 1 }, { "C", c, 1 } };
+	/* blinding-outcome (3) and incomplete-data (4) per outcome */
+	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2, NULL,
+				     1u << 3 | 1u << 4 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(extract_robplot_traffic_light(&b, &p), 0);
+	assert_well_formed(&b);
+	assert_non_null(strstr(b.s, "A, Blinding of outcome assessment (detection bias): Judged per outcome"));
+	assert_non_null(strstr(b.s, "C, Incomplete outcome data (attrition bias): Judged per outcome"));
+	assert_null(strstr(b.s, "Not final"));
+	assert_non_null(strstr(b.s, ">judged per outcome</text>"));
+	assert_null(strstr(b.s, ">not final</text>"));
+	buf_release(&b);
+
+	/* a grey cell outside those columns is still open */
+	p.per_outcome_cols = 1u << 4;
+	assert_int_equal(extract_robplot_traffic_light(&b, &p), 0);
+	assert_well_formed(&b);
+	assert_non_null(strstr(b.s, "A, Blinding of outcome assessment (detection bias): Not final"));
+	assert_non_null(strstr(b.s, ">judged per outcome</text>"));
+	assert_non_null(strstr(b.s, ">not final</text>"));
+	buf_release(&b);
+
+	assert_int_equal(extract_robplot_summary(&b, &p), 0);
+	assert_well_formed(&b);
+	assert_non_null(strstr(b.s, "<title>Judged per outcome: 100.0%</title>"));
+	assert_non_null(strstr(b.s, "<title>Not final: 50.0%</title>"));
+	assert_non_null(strstr(b.s, ">Judged per outcome</text>"));
+	assert_non_null(strstr(b.s, ">Not final</text>"));
 	buf_release(&b);
 }
 
@@ -100,7 +141,7 @@ static double text_x(const char *svg, const char *content)
 static void test_extract_robplot__traffic_light_heads_apart(void **state)
 {
 	const struct extract_robplot_study st[] = { { "Bai 2014", s1, 1 } };
-	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 1, NULL };
+	struct extract_robplot p = { 1, extract_rob2_domains, ROB2_NDOMAINS, 1, st, 1, NULL, 0 };
 	struct buf b = BUF_INIT;
 	double d5, overall, d4;
 
@@ -131,7 +172,7 @@ static void test_extract_robplot__summary_weighted(void **state)
 	const enum rob_level a[] = { ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
 	const enum rob_level c[] = { ROB_HIGH, ROB_SOME, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW, ROB_LOW };
 	const struct extract_robplot_study st[] = { { "A", a, 1 }, { "C", c, 3 } };
-	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2, NULL };
+	struct extract_robplot p = { 0, extract_rob1_domains, ROB1_NDOMAINS, 0, st, 2, NULL, 0 };
 	struct buf b = BUF_INIT;
 
 	(void)state;
@@ -159,6 +200,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_robplot__traffic_light_escapes),
+		cmocka_unit_test(test_extract_robplot__per_outcome_columns),
 		cmocka_unit_test(test_extract_robplot__traffic_light_heads_apart),
 		cmocka_unit_test(test_extract_robplot__summary_weighted),
 	};
