@@ -7,7 +7,7 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
-#include "../pool/checkstats.h"
+#include "../util/checkstats.h"
 #include "../util/csvtab.h"
 #include "../util/err.h"
 

@@ -255,15 +255,24 @@ static int extract_import_sub(int argc, const char **argv, struct lsr_ctx *ctx)
 	if ((rc = ctx_open_review(ctx, NEED_DB | NEED_PROTOCOL)) < 0 ||
 	    (rc = extract_sheet_import(&res, ctx->db, ctx->protocol, args[0], extractor)) < 0)
 		return rc;
-	if (json)
-		return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}", "schema_version", 1,
+	if (json) {
+		json_t *flags = json_array();
+
+		for (size_t i = 0; i < res.p_flags.n; i++)
+			json_array_append_new(flags, json_string(res.p_flags.v[i]));
+		strv_release(&res.p_flags);
+		return out_json_doc(json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "schema_version", 1,
 					      "kind", res.kind == EXTRACT_SHEET_OUTCOMES ? "outcomes" : "characteristics",
 					      "extractor", extractor, "import", (json_int_t)res.import_id,
 					      "rows", (json_int_t)res.rows, "values", (json_int_t)res.values,
-					      "studies", (json_int_t)res.studies));
+					      "studies", (json_int_t)res.studies, "p_inconsistent", flags));
+	}
 	printf("imported %s sheet '%s' extracted by %s: %zu rows, %zu values, %zu studies\n",
 	       res.kind == EXTRACT_SHEET_OUTCOMES ? "outcome" : "characteristics", args[0], extractor,
 	       res.rows, res.values, res.studies);
+	for (size_t i = 0; i < res.p_flags.n; i++)
+		ctx_warn(ctx, "%s; stored as printed (the report flags it)", res.p_flags.v[i]);
+	strv_release(&res.p_flags);
 	return 0;
 }
 

@@ -298,6 +298,11 @@ struct extract_import_result {
 	size_t rows;     /* data rows read */
 	size_t values;   /* values stored (empty cells included) */
 	size_t studies;  /* distinct studies */
+	/* rows whose printed p does not fit their hazard ratio and 95% CI as
+	 * lsr check-stats checks them, one message each ("FILE:ROW: HR 0.47
+	 * [0.29, 0.76], p 0.40: ..."); stored as printed all the same (the
+	 * report flags them).  The caller's to strv_release(). */
+	struct strv p_flags;
 };
 
 /*

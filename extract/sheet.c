@@ -13,6 +13,8 @@
  * dispute), and the derived arm data is rebuilt, in one transaction.
  */
 #include "extract_int.h"
+#include "../util/checkstats.h"
+#include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/csvtab.h"
 #include "../util/err.h"
@@ -401,6 +403,38 @@ static size_t count_studies(const struct sheet *s)
 	return n;
 }
 
+/* the rows of an outcome sheet whose p does not fit their hazard ratio and
+ * interval (check_stats_row, as lsr check-stats and the report) */
+static int check_p(struct extract_import_result *out, const struct sheet *s)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
+		const char *const *v = s->rows[i].vals;
+		struct check_stats_in in = { "HR", v[XF_HR], v[XF_CI_LOW], v[XF_CI_HIGH], v[XF_P] };
+		struct check_stats_out cs;
+		struct buf m = BUF_INIT;
+
+		if (!in.estimate || !*in.estimate || !in.ci_lb || !*in.ci_lb || !in.ci_ub ||
+		    !*in.ci_ub || !in.p || !*in.p)
+			continue;
+		if (check_stats_row(&cs, &in) < 0) {
+			rc = buf_printf(&m, "%s:%zu: HR %s [%s, %s], p %s: not checkable: %s", s->path,
+					s->rows[i].line, in.estimate, in.ci_lb, in.ci_ub, in.p,
+					lsr_error_last());
+			lsr_error_clear();
+		} else if (cs.flag != CHECK_STATS_OK) {
+			rc = buf_printf(&m, "%s:%zu: HR %s [%s, %s], p %s: %s (the interval implies p = %.2g)",
+					s->path, s->rows[i].line, in.estimate, in.ci_lb, in.ci_ub, in.p,
+					check_stats_flag_text(cs.flag), cs.p_implied);
+		}
+		if (rc == 0 && m.len && strv_push(&out->p_flags, m.s) < 0)
+			rc = lsr_error_oom();
+		buf_release(&m);
+	}
+	return rc;
+}
+
 int extract_sheet_import(struct extract_import_result *out, struct lsr_db *db,
 			 const struct protocol *p, const char *path, const char *extractor)
 {
@@ -440,10 +474,14 @@ int extract_sheet_import(struct extract_import_result *out, struct lsr_db *db,
 			goto fail;
 	}
 	rc = db_txn_commit(db);
+	if (rc == 0 && s.kind == EXTRACT_SHEET_OUTCOMES)
+		rc = check_p(out, &s);
 	goto out;
 fail:
 	db_txn_rollback(db);
 out:
+	if (rc < 0)
+		strv_release(&out->p_flags);
 	if (s.rows)
 		for (size_t i = 0; i < s.nrows; i++) {
 			if (s.rows[i].chars)

@@ -22,7 +22,7 @@
 #include "../db/update.h"
 #include "../extract/extract.h"
 #include "../pool/grade.h"
-#include "../pool/checkstats.h"
+#include "../util/checkstats.h"
 #include "../pool/review.h"
 #include "../screen/screen.h"
 #include "../screen/rank.h"

@@ -21,7 +21,10 @@ Bai 2014,survival,12 months,intervention,0.50,1.28,0.80,0.35,Table 4
 Amer 2011,survival,12 months,intervention,0.20,0.45,0.30,<0.001,Table 4
 EOT
 run 0 lsr -C rev extract import x.csv --extractor alice
-run 0 lsr -C rev extract import x.csv --extractor bob
+# the import says which rows' p does not fit, and stores them as printed
+same "$(cat "$ERR")" "lsr extract: warning: x.csv:2: HR 0.47 [0.29, 0.76], p 0.40: the p-value is not the one the interval implies (the interval implies p = 0.0021); stored as printed (the report flags it)"
+run 0 lsr -C rev extract import x.csv --extractor bob --json
+jqcheck "$OUT" .p_inconsistent '["x.csv:2: HR 0.47 [0.29, 0.76], p 0.40: the p-value is not the one the interval implies (the interval implies p = 0.0021)"]'
 same "$(sql rev/review.db "SELECT count(*) FROM extraction_values WHERE field = 'p' AND value IS NOT NULL")" "6"
 run 0 lsr -C rev report -o rep
 tr -d '\n' < rep/index.html | grep -o '<div class="alert"><strong>Study-level effects[^$]*</ul></div>' | sed 's/<\/ul><\/div>.*/<\/ul><\/div>/' > flags.html

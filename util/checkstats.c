@@ -18,8 +18,8 @@
  * is [ln(x - h), ln(x + h)].
  */
 #include "checkstats.h"
-#include "../util/err.h"
-#include "../util/printed.h"
+#include "err.h"
+#include "printed.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

@@ -15,7 +15,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "pool/checkstats.h"
+#include "util/checkstats.h"
 #include "util/err.h"
 
 static struct check_stats_out check(const char *m, const char *e, const char *l, const char *u,
