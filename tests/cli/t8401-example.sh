@@ -71,7 +71,8 @@ has $h "<li><strong>PubMed</strong> (database). Date of search: "
 has $h "<li><strong>Cochrane Library</strong> (database). Date of search: "
 # update 1's exports: their date of search (lsr update --searched) and the
 # strategy the protocol's sources give; file names relative to the review
-has $h "<li><strong>PubMed</strong> (database). Date of search: 2023-08-01; export file <code>exports/pubmed-2023-06.xml</code> imported as run 5 (update 1, "
+# (run.sh's clock: SOURCE_DATE_EPOCH, the update a month on)
+has $h "<li><strong>PubMed</strong> (database). Date of search: $(date -u -d @$((SOURCE_DATE_EPOCH + 31 * 86400)) +%Y-%m-%d); export file <code>exports/pubmed-2023-06.xml</code> imported as run 5 (update 1, "
 has $h "Strategy as run:<pre>&quot;mesenchymal stem cells&quot; AND &quot;liver cirrhosis&quot;; English; records added since the last search</pre>"
 hasnt $h "Date of search: not recorded"
 hasnt $h "$(cd "$rev" && pwd -P)/"
