@@ -360,14 +360,20 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 		ho_stage_clear(s);
 		return rc;
 	}
-	/* those with all their reviewers are no longer handed out */
+	/* those with all their reviewers are no longer handed out; every
+	 * entry kept is open to somebody, and held by those assigned */
 	keep = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->e[i].n < p->reviewers)
-			s->e[keep++] = s->e[i];
-		else
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->e[i].n >= p->reviewers) {
 			free(s->e[i].more);
+			continue;
+		}
+		for (int j = 0; j < s->e[i].n; j++)
+			s->q[ho_who(&s->e[i], j)].held++;
+		s->e[keep++] = s->e[i];
+	}
 	s->n = keep;
+	s->avail = (int64_t)keep;
 	if (s->n > 1)
 		qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
 	for (size_t i = 0; i < s->n; i++)
@@ -375,11 +381,6 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 			ho_stage_clear(s);
 			return rc;
 		}
-	/* every entry kept is open to somebody; held by those assigned */
-	s->avail = (int64_t)s->n;
-	for (size_t i = 0; i < s->n; i++)
-		for (int j = 0; j < s->e[i].n; j++)
-			s->q[ho_who(&s->e[i], j)].held++;
 	s->built = 1;
 	return 0;
 }
