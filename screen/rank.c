@@ -19,7 +19,6 @@
 #include "../util/par.h"
 
 #include <linear.h>
-#include <utf8proc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,43 +325,6 @@ uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
 	}
 	rank_raw_release(&r);
 	return h ? h : 1;
-}
-
-/* Raise when tokenising or weighing changes in a way opts do not show. */
-#define RANK_TOKENISER_VERSION 1
-
-static uint64_t fp_add(uint64_t h, uint64_t v)
-{
-	return mix64(h ^ mix64(v));
-}
-
-static uint64_t fp_double(uint64_t h, double d)
-{
-	uint64_t v;
-
-	d = d == 0 ? 0 : d; /* -0 and 0 alike */
-	memcpy(&v, &d, sizeof(v));
-	return fp_add(h, v);
-}
-
-uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts)
-{
-	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
-	uint64_t h = fp_add(0x72616e6b66656174ULL, RANK_TOKENISER_VERSION);
-
-	h = fp_add(h, RANK_DIM);
-	h = fp_add(h, (uint64_t)(o.bigrams != 0));
-	h = fp_add(h, (uint64_t)(o.min_df < 1 ? 1 : o.min_df));
-	h = fp_add(h, (uint64_t)(o.sublinear_tf != 0));
-	h = fp_double(h, o.title_weight);
-	h = fp_double(h, o.keyword_weight);
-	h = fp_add(h, (uint64_t)(o.title_terms != 0));
-	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
-		h = fp_add(h, fnv1a(stop_words[i], strlen(stop_words[i])));
-	/* case folding follows the library's Unicode tables */
-	h = fp_add(h, fnv1a(utf8proc_version(), strlen(utf8proc_version())));
-	h = fp_add(h, fnv1a(utf8proc_unicode_version(), strlen(utf8proc_unicode_version())));
-	return h;
 }
 
 /* ---- building the rows -------------------------------------------------- */

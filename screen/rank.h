@@ -71,15 +71,6 @@ struct rank_feat_opts {
 /* The production features. */
 #define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0 }
 
-/*
- * A fingerprint of everything that decides the features of a citation
- * given the collection: the options in opts (NULL: the production ones),
- * the hashing, RANK_DIM, the stop words, utf8proc's version and the
- * tokeniser's version (raised whenever tokenising changes).  Equal fingerprints, equal texts:
- * equal rows.  For caches of features.
- */
-uint64_t rank_feature_fingerprint(const struct rank_feat_opts *opts);
-
 enum rank_model_kind {
 	RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2, RANK_MODEL_SVM = 3
 };

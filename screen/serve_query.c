@@ -67,6 +67,15 @@
  * Progress (screen_serve_progress) is counted in the database once per
  * reviewer and stage, then kept by the server's own writes; another
  * process writing clears it with the rest.
+ *
+ * What a reviewer could still be handed (screen_serve_available, asked by
+ * every GET /api/me) is kept the same way, so that it costs no scan of
+ * the order: per stage the entries still open to somebody (not dead,
+ * fewer reviewers than required: s->avail), per reviewer those of them
+ * they are assigned to (q->held); the difference is the answer.  Both are
+ * counted when the order is built and kept where an entry gains a
+ * reviewer (ho_assign) or dies (ho_kill); every other change to the
+ * order rebuilds it.
  */
 
 /* Reviewers assigned to an entry kept in the entry itself; more (a
@@ -94,6 +103,7 @@ struct ho_queue {
 	int64_t base;      /* the decisions it was made after */
 	int64_t count;     /* the decisions now (reviewer's and resolutions) */
 	int64_t asked;     /* count when a new ranking was last asked (-1: never) */
+	int64_t held;      /* open entries (ho_stage.avail) assigned to reviewer */
 };
 
 /* A reviewer's progress at a stage (screen_serve_progress), kept up to
@@ -112,6 +122,7 @@ struct ho_stage {
 	size_t *open, nopen, aopen;
 	struct ho_queue *q;   /* index = the reviewer's bit */
 	size_t nq, aq;
+	int64_t avail;        /* entries neither dead nor with all their reviewers */
 };
 
 struct screen_handout {
@@ -225,13 +236,29 @@ static int ho_reviewer(struct ho_stage *s, const char *reviewer, size_t *out)
 	return 0;
 }
 
+/* The queue index of e's j-th reviewer (j < e->n). */
+static uint32_t ho_who(const struct ho_entry *e, int j)
+{
+	return j < HO_WHO ? e->who[j] : e->more[j - HO_WHO];
+}
+
 /* Is reviewer k (a queue index) assigned to e? */
 static int ho_has(const struct ho_entry *e, size_t k)
 {
 	for (int j = 0; j < e->n; j++)
-		if ((j < HO_WHO ? e->who[j] : e->more[j - HO_WHO]) == k)
+		if (ho_who(e, j) == k)
 			return 1;
 	return 0;
+}
+
+/* Entry e leaves what may still be handed out (it died, or has all its
+ * reviewers now): counted no more in s->avail nor in the held of the
+ * reviewers assigned to it. */
+static void ho_avail_drop(struct ho_stage *s, const struct ho_entry *e)
+{
+	s->avail--;
+	for (int j = 0; j < e->n; j++)
+		s->q[ho_who(e, j)].held--;
 }
 
 /* Note reviewer k as assigned to e. */
@@ -333,14 +360,20 @@ static int ho_build(struct lsr_db *db, const struct protocol *p, struct screen_h
 		ho_stage_clear(s);
 		return rc;
 	}
-	/* those with all their reviewers are no longer handed out */
+	/* those with all their reviewers are no longer handed out; every
+	 * entry kept is open to somebody, and held by those assigned */
 	keep = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->e[i].n < p->reviewers)
-			s->e[keep++] = s->e[i];
-		else
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->e[i].n >= p->reviewers) {
 			free(s->e[i].more);
+			continue;
+		}
+		for (int j = 0; j < s->e[i].n; j++)
+			s->q[ho_who(&s->e[i], j)].held++;
+		s->e[keep++] = s->e[i];
+	}
 	s->n = keep;
+	s->avail = (int64_t)keep;
 	if (s->n > 1)
 		qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
 	for (size_t i = 0; i < s->n; i++)
@@ -722,11 +755,29 @@ static int ho_assign(struct lsr_db *db, const struct protocol *p, struct screen_
 	ho_prog_note(h, stage, q->reviewer, 1, 0);
 	if ((rc = ho_add(e, k)) < 0)
 		return rc;
+	q->held++;
+	if (e->n >= p->reviewers)
+		ho_avail_drop(s, e);
 	if (e->n == 1 && e->n < p->reviewers)
 		return ho_open_add(s, i);
 	if (e->n >= p->reviewers && e->n > 1)
 		ho_open_drop(s, i);
 	return 0;
+}
+
+/* Entry i is no longer pending (ho_check): never handed out again. */
+static void ho_kill(const struct protocol *p, struct ho_stage *s, size_t i)
+{
+	struct ho_entry *e = &s->e[i];
+
+	if (e->dead)
+		return;
+	e->dead = 1;
+	if (e->n < p->reviewers) {
+		ho_avail_drop(s, e);
+		if (e->n > 0)
+			ho_open_drop(s, i);
+	}
 }
 
 /* Has another connection written the database since the cache was built? */
@@ -803,9 +854,7 @@ again:
 		if ((rc = ho_check(db, &s->e[i], stage, reviewer, &pending, &n, &mine)) < 0)
 			return rc;
 		if (!pending) {
-			s->e[i].dead = 1;
-			if (s->e[i].n > 0 && s->e[i].n < p->reviewers)
-				ho_open_drop(s, i);
+			ho_kill(p, s, i);
 			continue;
 		}
 		if (n == s->e[i].n && !mine)
@@ -1019,7 +1068,6 @@ int screen_serve_available(struct lsr_db *db, const struct protocol *p, struct s
 	const char *stage = scr_stage(stage_in);
 	struct ho_stage *s;
 	size_t k;
-	int64_t n = 0;
 	int rc;
 
 	*out = 0;
@@ -1032,12 +1080,8 @@ int screen_serve_available(struct lsr_db *db, const struct protocol *p, struct s
 		return rc;
 	if ((rc = ho_reviewer(s, reviewer, &k)) < 0)
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct ho_entry *e = &s->e[i];
-
-		n += !e->dead && e->n < p->reviewers && !ho_has(e, k);
-	}
-	*out = n;
+	/* kept by ho_build, ho_assign and ho_kill: no scan of the order */
+	*out = s->avail - s->q[k].held;
 	return 0;
 }
 

@@ -95,8 +95,10 @@ int screen_serve_progress(struct lsr_db *db, struct screen_handout *h, const cha
 			  const char *reviewer, int64_t *assigned, int64_t *done);
 /* The citations at stage that reviewer could still be handed: pending,
  * not assigned to them, assigned to fewer reviewers than the protocol
- * asks (from the hand-out order, built when not yet).  With the assigned
- * ones not yet decided, what is left for them to screen. */
+ * asks (from the hand-out order, built when not yet; counted when it is
+ * built and then kept by its hand-outs, so a call costs no scan of the
+ * review).  With the assigned ones not yet decided, what is left for
+ * them to screen. */
 int screen_serve_available(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
 			   const char *stage, const char *reviewer, int64_t *out);
 

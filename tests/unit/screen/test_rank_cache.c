@@ -299,28 +299,6 @@ static void test_screen_rank_cache__text_hash(void **state)
 	assert_true(h != rank_cache_text_hash(&d));
 }
 
-static void test_screen_rank_cache__fingerprint(void **state)
-{
-	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT, p = o;
-	uint64_t f = rank_raw_fingerprint(&o);
-
-	(void)state;
-	assert_true(f == rank_raw_fingerprint(NULL));
-	p.bigrams = 0;
-	assert_true(f != rank_raw_fingerprint(&p));
-	p = o;
-	p.title_weight += 0.5;
-	assert_true(f != rank_raw_fingerprint(&p));
-	p = o;
-	p.keyword_weight += 0.5;
-	assert_true(f != rank_raw_fingerprint(&p));
-	/* what acts after the raw counts does not change it */
-	p = o;
-	p.min_df = 5;
-	p.sublinear_tf = !o.sublinear_tf;
-	assert_true(f == rank_raw_fingerprint(&p));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,7 +306,6 @@ int main(void)
 		cmocka_unit_test(test_screen_rank_cache__ids_in_order),
 		cmocka_unit_test(test_screen_rank_cache__pack),
 		cmocka_unit_test(test_screen_rank_cache__text_hash),
-		cmocka_unit_test(test_screen_rank_cache__fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
