@@ -446,18 +446,22 @@ static int ho_undecided(struct lsr_db *db, int64_t citation, const char *stage,
  * only when the server's own writes could have changed the answer: a
  * citation pending when the cache was built changes (without another
  * process writing, which rebuilds the cache) only through decisions on
- * it, and one decision alone never ends a pending (it takes two to
- * disagree, and the arbiter resolves only conflicts).
+ * it: one reviewer's decision alone never ends a pending (it takes two to
+ * disagree), but a resolution does, and the arbiter may resolve any
+ * citation (POST /api/resolve, as lsr screen resolve), so a resolution
+ * recorded at stage (an index probe) asks the views too.
  */
 static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *stage,
 		    const char *reviewer, int *pending, int *n, int *mine)
 {
 	static const char sql[] =
-		"SELECT count(*), coalesce(sum(reviewer = ?3), 0) FROM screen_assignments"
-		" WHERE citation_id = ?1 AND stage = ?2";
+		"SELECT count(*), coalesce(sum(reviewer = ?3), 0),"
+		" EXISTS(SELECT 1 FROM screen_decisions WHERE citation_id = ?1 AND stage = ?2"
+		"  AND kind = 'resolution')"
+		" FROM screen_assignments WHERE citation_id = ?1 AND stage = ?2";
 	char status[32];
 	sqlite3_stmt *st;
-	int rc, step;
+	int rc, step, resolved = 0;
 
 	if (!(st = db_prepare(db, sql)))
 		return lsr_error_last_code();
@@ -468,12 +472,13 @@ static int ho_check(struct lsr_db *db, const struct ho_entry *e, const char *sta
 	if (step == SQLITE_ROW) {
 		*n = sqlite3_column_int(st, 0);
 		*mine = sqlite3_column_int(st, 1);
+		resolved = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW)
 		return db_error(db, sql);
 	*pending = 1;
-	if (e->n >= 2) {
+	if (e->n >= 2 || resolved) {
 		if ((rc = scr_status(db, e->id, stage, status, sizeof(status))) < 0)
 			return rc;
 		*pending = !strcmp(status, "pending");

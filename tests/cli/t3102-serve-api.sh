@@ -162,6 +162,23 @@ same "$(jq -c .highlights "$BODY_FILE")" '{"include":[],"exclude":[]}'
 api alice POST /api/highlight '{"kind": "bad", "word": "x"}'
 same "$CODE" "422"
 
+# ---- a citation the arbiter resolved is never handed out --------------------------
+# (resolved through the server while nobody held it: the server's own
+# write, so no rebuild of its hand-out order; the pick asks the database)
+last=$(tail -1 want-order)
+api arb POST /api/resolve "{\"citation\": $last, \"stage\": \"title-abstract\", \"verdict\": \"exclude\", \"reason\": \"off-topic\"}"
+same "$CODE" "200"
+handed=""
+k=0
+while c=$(next_id alice) && [ -n "$c" ] && [ $k -lt 10 ]; do
+	handed="$handed $c"
+	api alice POST /api/decision "{\"citation\": $c, \"verdict\": \"include\"}"
+	k=$((k + 1))
+done
+same "$handed" " $(sed -n 2,5p want-order | tr '\n' ' ' | sed 's/ $//')"
+api alice GET /api/me
+same "$(jq -c .progress "$BODY_FILE")" '{"done":5,"assigned":5,"remaining":0}'
+
 # ---- logout ------------------------------------------------------------------------
 api alice POST /logout
 same "$CODE" "200"
