@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 struct rank_feats {
 	size_t n;          /* rows */
@@ -315,6 +316,10 @@ uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
 	h = fnv1a_more(h, &o.title_terms, sizeof(o.title_terms));
 	for (size_t i = 0; i < nstop; i++)
 		h = fnv1a_more(h, stop_words[i], strlen(stop_words[i]) + 1);
+	/* utf8proc's case folding and normalisation, which the probe samples
+	 * only: a new library or Unicode version remakes every cached row */
+	h = fnv1a_more(h, utf8proc_version(), strlen(utf8proc_version()) + 1);
+	h = fnv1a_more(h, utf8proc_unicode_version(), strlen(utf8proc_unicode_version()) + 1);
 	/* and what the code makes of the probe */
 	if (rank_raw_make(&r, &probe, &o) == 0) {
 		h = fnv1a_more(h, &r.n, sizeof(r.n));
