@@ -525,13 +525,27 @@ json_t *prisma_json(const struct prisma *x)
 	return o;
 }
 
+/* One "label   count" line per item, the counts in one column: labels are
+ * padded by characters (not bytes: "recall ≥ 95%"), and a label longer
+ * than the column gets a line of its own with its count under the others. */
 static int text_counts(struct buf *out, const char *indent, const struct prisma_counts *c)
 {
+	const size_t width = 50 - strlen(indent);
 	int rc = 0;
 
-	for (size_t i = 0; i < c->n && rc == 0; i++)
-		rc = buf_printf(out, "%s%-*s %7lld\n", indent, (int)(50 - strlen(indent)),
-				c->v[i].label, (long long)c->v[i].n);
+	for (size_t i = 0; i < c->n && rc == 0; i++) {
+		const char *label = c->v[i].label;
+		size_t chars = 0;
+
+		for (const char *q = label; *q; q++)
+			chars += ((unsigned char)*q & 0xC0) != 0x80;
+		if (chars <= width)
+			rc = buf_printf(out, "%s%s%*s %7lld\n", indent, label, (int)(width - chars), "",
+					(long long)c->v[i].n);
+		else
+			rc = buf_printf(out, "%s%s\n%s%*s %7lld\n", indent, label, indent, (int)width, "",
+					(long long)c->v[i].n);
+	}
 	return rc;
 }
 

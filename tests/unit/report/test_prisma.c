@@ -92,6 +92,28 @@ static void test_report_prisma__check_ongoing(void **state)
 	buf_release(&b);
 }
 
+/* The text's counts stay in one column: a label with a multi-byte
+ * character is padded by characters, one longer than the column gets its
+ * own line with the count under the others. */
+static void test_report_prisma__text_columns(void **state)
+{
+	static struct prisma_count why[] = {
+		{ "stop", "not screened: stopping rule (recall \xe2\x89\xa5 95%, p = 0.0242)", 2 },
+		{ "short", "r\xc3\xa9sum\xc3\xa9 only", 1 },
+	};
+	struct prisma x = good();
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	x.screen_excluded_reasons = (struct prisma_counts){ why, 2 };
+	assert_int_equal(prisma_text(&b, &x), 0);
+	assert_non_null(strstr(b.s, "  records screened                                       8\n"));
+	assert_non_null(strstr(b.s, "    not screened: stopping rule (recall \xe2\x89\xa5 95%, p = 0.0242)\n"
+				    "                                                         2\n"));
+	assert_non_null(strstr(b.s, "    r\xc3\xa9sum\xc3\xa9 only                                          1\n"));
+	buf_release(&b);
+}
+
 /* Each way of breaking the flow is caught, with a message naming the box. */
 static void test_report_prisma__check_violations(void **state)
 {
@@ -184,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_report_prisma__check_good),
 		cmocka_unit_test(test_report_prisma__check_violations),
 		cmocka_unit_test(test_report_prisma__check_ongoing),
+		cmocka_unit_test(test_report_prisma__text_columns),
 		cmocka_unit_test(test_report_prisma__svg),
 	};
 
