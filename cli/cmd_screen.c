@@ -407,8 +407,9 @@ static void print_stopping(json_t *s)
 	       json_number_value(json_object_get(s, "confidence")) * 100, jint(s, "screened"),
 	       jint(s, "population"), jint(s, "screened_in_priority_order"),
 	       jint(s, "includes_found"), json_number_value(json_object_get(s, "p")),
-	       json_is_true(json_object_get(s, "met")) ? "met (lsr screen stop may exclude the rest)"
-						       : "not met");
+	       !json_is_true(json_object_get(s, "met")) ? "not met"
+	       : jint(s, "screened") < jint(s, "population") ? "met (lsr screen stop may exclude the rest)"
+							   : "met (nothing left to screen)");
 	if (json_is_object(sm)) {
 		printf("  stopping sample (batch %lld): %lld of %lld unscreened citations, %lld includes",
 		       jint(sm, "batch"), jint(sm, "size"), jint(sm, "population"), jint(sm, "includes"));

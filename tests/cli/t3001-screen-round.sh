@@ -285,4 +285,7 @@ run 0 lsr -C rev screen status
 has "$OUT" "title-abstract: 8 citations, 8 for people to screen: 5 included, 3 excluded (3 by reviewers, 0 by automation), 0 pending, 0 in conflict"
 has "$OUT" "full-text: 5 reports sought, 0 awaiting retrieval, 0 not retrieved, 5 assessed: 3 included, 2 excluded, 0 pending, 0 in conflict"
 has "$OUT" "studies: 2 (3 reports)"
+# everything screened: the stopping rule has nothing left to exclude
+has "$OUT" "8 of 8 citations screened (0 in priority order), 5 includes found; p = 0, met (nothing left to screen)"
+hasnt "$OUT" "may exclude the rest"
 finish
