@@ -79,18 +79,6 @@ static int rset_grow(struct rset *s)
 	return 0;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i, int *rc)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-	char *d;
-
-	if (!t)
-		return NULL;
-	if (!(d = xstrdup(t)))
-		*rc = LSR_ENOMEM;
-	return d;
-}
-
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -173,19 +161,88 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 	return rc;
 }
 
+/* SQLite's length() of a text: characters (UTF-8 lead bytes) */
+static size_t text_chars(const unsigned char *t)
+{
+	size_t n = 0;
+
+	for (; *t; t++)
+		n += (*t & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * Each citation's title and abstract as the citation_metadata view gives
+ * them (the representative record's title, else the first member's that
+ * has one; the longest abstract in characters, the lowest record id on a
+ * tie), read in one pass over the members in citation order beside s: the
+ * view's per-citation subqueries cost most of a ranking's reading at a
+ * million citations.  test_rank_db checks both agree.
+ */
+static int texts_load(struct rset *s, struct lsr_db *db)
+{
+	static const char sql[] =
+		"SELECT cm.citation_id, cm.record_id = c.representative_id, x.title, x.abstract"
+		" FROM citation_members cm JOIN citations c ON c.id = cm.citation_id"
+		" JOIN records x ON x.id = cm.record_id"
+		" WHERE c.retired_at IS NULL ORDER BY cm.citation_id, cm.record_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	size_t i = 0, best = 0;
+	int64_t cur = -1;
+	int step, rc = 0, have_rep = 0, have_best = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t cid = sqlite3_column_int64(st, 0);
+		const unsigned char *title = sqlite3_column_text(st, 2);
+		const unsigned char *abs = sqlite3_column_text(st, 3);
+
+		if (cid != cur) {
+			cur = cid;
+			have_rep = have_best = 0;
+			best = 0;
+			while (i < s->n && s->ids[i] < cid)
+				i++;
+		}
+		if (i >= s->n || s->ids[i] != cid)
+			continue; /* not a citation of the status view */
+		if (title && (sqlite3_column_int(st, 1) ? !have_rep : !s->title[i])) {
+			free(s->title[i]);
+			if (!(s->title[i] = xstrdup((const char *)title)))
+				rc = LSR_ENOMEM;
+			have_rep |= sqlite3_column_int(st, 1);
+		}
+		if (abs && rc == 0) {
+			size_t len = text_chars(abs);
+
+			if (!have_best || len > best) {
+				free(s->abstract[i]);
+				if (!(s->abstract[i] = xstrdup((const char *)abs)))
+					rc = LSR_ENOMEM;
+				best = len;
+				have_best = 1;
+			}
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Every live citation with its text, training label for reviewer and
  * whether it is a candidate. */
 static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 {
 	static const char sql[] =
-		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), m.title, m.abstract,"
+		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), NULL, NULL,"
 		" NULL,"
 		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
 		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
 		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
 		"   AND h.mode = 'suggest')"
-		" FROM screen_ta_status t LEFT JOIN citation_metadata m ON m.id = t.citation_id"
-		" ORDER BY t.citation_id";
+		" FROM screen_ta_status t ORDER BY t.citation_id";
 	sqlite3_stmt *st = db_prepare(db, sql);
 	int step, rc = 0;
 
@@ -216,8 +273,8 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 		s->ids[i] = sqlite3_column_int64(st, 0);
 		s->label[i] = lab;
 		s->sugg[i] = sqlite3_column_int(st, 7);
-		s->title[i] = dup_col(st, 3, &rc);
-		s->abstract[i] = dup_col(st, 4, &rc);
+		s->title[i] = NULL;
+		s->abstract[i] = NULL;
 		s->keywords[i] = NULL;
 		s->n++;
 		s->labelled += lab == 0 || lab == 1;
@@ -227,6 +284,8 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
+	if (rc == 0)
+		rc = texts_load(s, db);
 	if (rc == 0)
 		rc = keywords_load(s, db);
 	if (rc < 0) {

@@ -1,0 +1,155 @@
+/*
+ * test_rank_db.c - screen/rank_db.c: the titles and abstracts a ranking
+ * reads for every citation in one pass over the members (texts_load) are
+ * the ones the citation_metadata view gives: the representative record's
+ * title, else the first member's that has one; the longest abstract in
+ * characters (not bytes), the lowest record id on a tie.  A review of
+ * merged duplicates with titles and abstracts missing, empty, multi-byte
+ * and of equal lengths, read both ways.
+ *
+ * The file under test is compiled in here, so that the test can call its
+ * private loader.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "screen/rank_db.c"
+#include "db/db.h"
+#include "db/record.h"
+#include "screen/screen.h"
+
+#define NGROUP 60
+
+static char dbpath[64];
+
+/* group g's member k: an abstract whose byte and character lengths order
+ * differently (e-acute is two bytes), some equal in characters, some
+ * missing or empty; titles missing now and then */
+static void member(struct lsr_record *r, int g, int k)
+{
+	static const char *const abs[] = {
+		"short", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", "abcdefgh", "abcdefg",
+		"", NULL, "same len", "SAME LEN",
+	};
+	const char *a = abs[(g * 3 + k * 5) % 8];
+
+	record_init(r);
+	if ((g + k) % 4 != 1)
+		buf_printf(&r->title, "Title of group %d, record %d", g, k);
+	if (a && *a)
+		buf_printf(&r->abstract, "%s %d", a, g % 3);
+	else if (a)
+		buf_adds(&r->abstract, "");
+	buf_printf(&r->doi, "10.1000/rankdb.%d", g);
+	r->year = 2000 + g % 20;
+}
+
+static struct lsr_db *review_make(void)
+{
+	struct screen_dedup_result res;
+	struct lsr_db *db = NULL;
+	uint64_t pos = 0;
+
+	snprintf(dbpath, sizeof(dbpath), "/tmp/lsr-rank-db-%d.db", (int)getpid());
+	unlink(dbpath);
+	assert_int_equal(db_open(&db, dbpath, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO sources(name, created_at) VALUES('S', 'now');"
+				     "INSERT INTO runs(source_id, kind, started_at, actor)"
+				     " VALUES(1, 'import', 'now', 't')"), 0);
+	for (int g = 0; g < NGROUP; g++)
+		for (int k = 0; k < 1 + g % 4; k++) {
+			struct lsr_record r;
+
+			member(&r, g, k);
+			assert_int_equal(record_finish(&r), 0);
+			assert_int_equal(db_record_insert(db, 1, ++pos, &r, NULL), 0);
+			record_release(&r);
+		}
+	assert_int_equal(screen_dedup_run(db, NULL, &res), 0);
+	return db;
+}
+
+static void review_free(struct lsr_db *db)
+{
+	char x[96];
+
+	db_close(db);
+	unlink(dbpath);
+	snprintf(x, sizeof(x), "%s-wal", dbpath);
+	unlink(x);
+	snprintf(x, sizeof(x), "%s-shm", dbpath);
+	unlink(x);
+}
+
+static int same_text(const char *a, const unsigned char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, (const char *)b));
+}
+
+/* every citation of the set against the view */
+static void compare(struct lsr_db *db, size_t *merged)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT m.id, m.title, m.abstract, "
+					  "(SELECT count(*) FROM citation_members cm WHERE cm.citation_id = m.id)"
+					  " FROM citation_metadata m ORDER BY m.id");
+	struct rset s;
+	size_t i = 0;
+
+	assert_int_equal(rset_load(&s, db, "nobody"), 0);
+	assert_non_null(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_true(i < s.n);
+		assert_int_equal(s.ids[i], sqlite3_column_int64(st, 0));
+		if (!same_text(s.title[i], sqlite3_column_text(st, 1)))
+			fail_msg("citation %lld: title '%s', the view's '%s'", (long long)s.ids[i],
+				 s.title[i] ? s.title[i] : "(null)",
+				 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "(null)");
+		if (!same_text(s.abstract[i], sqlite3_column_text(st, 2)))
+			fail_msg("citation %lld: abstract '%s', the view's '%s'", (long long)s.ids[i],
+				 s.abstract[i] ? s.abstract[i] : "(null)",
+				 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "(null)");
+		*merged += sqlite3_column_int(st, 3) > 1;
+		i++;
+	}
+	sqlite3_reset(st);
+	assert_int_equal(i, s.n);
+	rset_release(&s);
+}
+
+static void test_rank_db__texts_as_the_view(void **state)
+{
+	struct lsr_db *db = review_make();
+	size_t merged = 0;
+
+	(void)state;
+	compare(db, &merged);
+	/* the duplicates were merged: groups of 2 to 4 records */
+	assert_true(merged >= NGROUP / 2);
+	/* representatives without a title: the first member's that has one */
+	assert_int_equal(db_exec(db, "UPDATE records SET title = NULL WHERE id IN"
+				     " (SELECT representative_id FROM citations WHERE id % 3 = 0)"), 0);
+	/* a member with a longer abstract than any (in characters, not bytes) */
+	assert_int_equal(db_exec(db, "UPDATE records SET abstract = 'z\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9'"
+				     " WHERE id IN (SELECT max(record_id) FROM citation_members GROUP BY citation_id"
+				     " HAVING count(*) > 2)"), 0);
+	merged = 0;
+	compare(db, &merged);
+	review_free(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rank_db__texts_as_the_view),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
