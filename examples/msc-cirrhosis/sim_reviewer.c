@@ -410,9 +410,14 @@ static int do_fill(const char *batch_path, const char *out_path, size_t disagree
 static int do_decide(const char *stage, size_t disagree, uint64_t seed, int argc, char **argv)
 {
 	int ft = !strcmp(stage, "full-text");
-	long long *ids = xrealloc(NULL, (size_t)argc * sizeof(*ids));
-	char *wrong = calloc((size_t)argc + 1, 1);
+	long long *ids;
+	char *wrong;
 	int rc = 0;
+
+	if (argc <= 0) /* no citations: nothing to print */
+		return 0;
+	ids = xrealloc(NULL, (size_t)argc * sizeof(*ids));
+	wrong = calloc((size_t)argc + 1, 1);
 
 	for (int i = 0; i < argc; i++)
 		ids[i] = atoll(argv[i]);
