@@ -104,6 +104,7 @@ struct ho_queue {
 	int64_t count;     /* the decisions now (reviewer's and resolutions) */
 	int64_t asked;     /* count when a new ranking was last asked (-1: never) */
 	int64_t held;      /* open entries (ho_stage.avail) assigned to reviewer */
+	char rank_error[256]; /* why the last ranking made for reviewer failed ("": it did not) */
 };
 
 /* A reviewer's progress at a stage (screen_serve_progress), kept up to
@@ -626,8 +627,14 @@ static int ho_rank_take(struct lsr_db *db, const struct protocol *p, struct scre
 	if (!h->worker)
 		return 0;
 	ho_worker_take(h->worker, q->reviewer, &job, busy, &err);
-	if (!job)
-		return 0;   /* a failed ranking: the one in use goes on serving */
+	if (!job) {
+		/* a failed ranking: the one in use goes on serving; the
+		 * reviewer is told why (GET /api/me) until one succeeds */
+		if (err && *err)
+			snprintf(q->rank_error, sizeof(q->rank_error), "%s", err);
+		return 0;
+	}
+	q->rank_error[0] = '\0';
 	if (q->ranking && screen_ranking_job_decisions(job) < q->base) {
 		ho_worker_dispose(h->worker, job);
 		return 0;
@@ -1111,7 +1118,7 @@ void screen_handout_decided(struct screen_handout *h, const char *stage_in, cons
 }
 
 int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-			   const char *reviewer, int64_t *ranking, int *retraining)
+			   const char *reviewer, int64_t *ranking, int *retraining, const char **error)
 {
 	struct ho_stage *s = &h->st[0];
 	struct ho_queue *q;
@@ -1120,6 +1127,7 @@ int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct s
 
 	*ranking = 0;
 	*retraining = 0;
+	*error = NULL;
 	if (!ho_priority(p, SCREEN_STAGE_TA))
 		return 0;
 	if ((rc = ho_fresh(db, h)) < 0 || (rc = ho_reviewer(s, reviewer, &k)) < 0)
@@ -1129,6 +1137,7 @@ int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct s
 		return rc;
 	*ranking = q->ranking;
 	*retraining = busy;
+	*error = q->rank_error[0] ? q->rank_error : NULL;
 	return 1;
 }
 

@@ -52,11 +52,13 @@ void screen_handout_decided(struct screen_handout *h, const char *stage, const c
  * With screening.order: priority, reviewer's ranking in use at
  * title-abstract into *ranking (0: none yet) and whether a new one is
  * being made (*retraining); a new one the worker finished is taken (and
- * stored) first, one that is due (or the first) asked.  Returns 1; 0 in
- * random order (both outputs 0).
+ * stored) first, one that is due (or the first) asked.  *error: why the
+ * last ranking made for reviewer failed (the one in use goes on serving;
+ * valid until the next call), NULL when it did not.  Returns 1; 0 in
+ * random order (outputs 0 and NULL).
  */
 int screen_handout_ranking(struct lsr_db *db, const struct protocol *p, struct screen_handout *h,
-			   const char *reviewer, int64_t *ranking, int *retraining);
+			   const char *reviewer, int64_t *ranking, int *retraining, const char **error);
 /* The worker's rankings so far and their wall-clock milliseconds (the
  * last one's, all together); zeros when no worker started. */
 void screen_handout_worker_stats(struct screen_handout *h, long *made, double *last_ms,

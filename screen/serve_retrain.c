@@ -99,6 +99,22 @@ static int gate_wait(struct ho_worker *w)
 	}
 }
 
+/* Tests only: a gate file that says "fail" makes this ranking fail (the
+ * way a failed ranking reaches the reviewer is tested without breaking
+ * the review). */
+static int gate_fails(const struct ho_worker *w)
+{
+	char head[4] = "";
+	FILE *f = fopen(w->gate, "rb");
+
+	if (!f)
+		return 0;
+	if (fread(head, 1, sizeof(head), f) != sizeof(head))
+		head[0] = '\0';
+	fclose(f);
+	return !memcmp(head, "fail", sizeof(head));
+}
+
 /* Make reviewer's ranking on the worker's connection.  (Not in one read
  * transaction: the feature cache, rank_cache.c, writes its rows in a
  * transaction of its own.) */
@@ -145,7 +161,10 @@ static void *worker_main(void *arg)
 		}
 		t0 = now_ms();
 		lsr_error_clear();
-		rc = name ? make(w, name, &job) : lsr_error_oom();
+		if (w->gate && gate_fails(w))
+			rc = lsr_error_set(LSR_ERROR, "LSR_TEST_RETRAIN_GATE asked this ranking to fail");
+		else
+			rc = name ? make(w, name, &job) : lsr_error_oom();
 		ms = now_ms() - t0;
 		free(name);
 		if (w->gate)

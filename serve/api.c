@@ -75,6 +75,7 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 	const char *stage = stage_or_default(r->stage);
 	int64_t assigned = 0, done = 0, available = 0, ranking = 0;
 	int retraining = 0, prio, rc;
+	const char *rank_error = NULL;
 	json_t *hl, *o;
 
 	if (!is_stage(stage))
@@ -84,7 +85,7 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 	    (rc = screen_serve_available(s->db, s->p, s->handout, stage, r->acct->name,
 					 &available)) < 0 ||
 	    (rc = prio = screen_handout_ranking(s->db, s->p, s->handout, r->acct->name,
-						&ranking, &retraining)) < 0 ||
+						&ranking, &retraining, &rank_error)) < 0 ||
 	    (rc = serve_highlights_json(s->db, r->acct->id, &hl)) < 0)
 		return from_error(status, body, rc);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:I},s:o,s:b,s:o}", "name",
@@ -95,10 +96,15 @@ static int api_me(struct serve_state *s, const struct serve_request *r, int *sta
 		      screen_serve_reason_required(s->p, stage), "highlights", hl);
 	/* priority order: the account's own ranking (trained on its own
 	 * decisions and resolutions only) and whether a new one is coming */
-	if (o && prio)
-		json_object_set_new(o, "ranking", json_pack("{s:o,s:b}", "id", ranking
-							    ? json_integer(ranking) : json_null(),
-							    "retraining", retraining));
+	if (o && prio) {
+		json_t *rk = json_pack("{s:o,s:b}", "id", ranking ? json_integer(ranking) : json_null(),
+				       "retraining", retraining);
+
+		/* the last ranking made failed: why (the one in use goes on) */
+		if (rk && rank_error)
+			json_object_set_new(rk, "error", json_string(rank_error));
+		json_object_set_new(o, "ranking", rk);
+	}
 	return answer(status, body, 200, o);
 }
 

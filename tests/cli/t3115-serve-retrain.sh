@@ -9,7 +9,8 @@
 # order, recorded as no ranking's); once the worker is done, the next
 # request takes its ranking, which is the one 'lsr screen rank' makes of
 # the same decisions, and the hand-outs follow it; an arbiter's
-# resolution through the server counts toward the next ranking.
+# resolution through the server counts toward the next ranking; a ranking
+# that fails leaves the one in use serving and /api/me says why.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve-lib.sh"
 . "$(dirname "$0")/priority-lib.sh"
@@ -42,8 +43,8 @@ decide_as() { # NAME ID VERDICT
 }
 last_handout() { sql rev/review.db "SELECT citation_id || ' ' || ranking_id FROM screen_rank_handouts WHERE reviewer = 'alice' ORDER BY rowid DESC LIMIT 1"; }
 alice_rankings() { sql rev/review.db "SELECT count(*) FROM screen_rankings WHERE reviewer = 'alice'"; }
-open_gate() { # let the worker make one ranking; wait until it is made
-	touch "$GATE"
+open_gate() { # [fail]: let the worker make one ranking (fail it); wait until it is done
+	printf '%s' "${1:-}" > "$GATE"
 	k=0
 	while [ -e "$GATE" ] && [ $k -lt 1200 ]; do sleep 0.1; k=$((k + 1)); done
 	[ ! -e "$GATE" ] || fail "the worker made no ranking"
@@ -150,6 +151,26 @@ r4=$(jq -r .ranking.id "$BODY_FILE")
 [ "$r4" != "$r3" ] || fail "no new ranking after the resolution"
 same "$(sql rev/review.db "SELECT decisions FROM screen_rankings WHERE id = $r4")" "10"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_decisions WHERE stage = 'title-abstract' AND (reviewer = 'alice' OR kind = 'resolution')")" "10"
+
+# ---- a ranking that fails: the one in use goes on, the reviewer is told -----
+# (a gate file saying "fail" makes the worker's next ranking fail)
+n=0
+while [ $n -lt 10 ]; do
+	y=$(next_id alice)
+	[ -n "$y" ] || break
+	decide_as alice "$y" "$(verdict_of "$y")"
+	n=$((n + 1))
+done
+same "$n" "10"
+api alice GET /api/me
+jqcheck "$BODY_FILE" '.ranking' "{\"id\":$r4,\"retraining\":true}"
+open_gate fail
+api alice GET /api/me
+jqcheck "$BODY_FILE" '.ranking' "{\"id\":$r4,\"retraining\":false,\"error\":\"LSR_TEST_RETRAIN_GATE asked this ranking to fail\"}"
+# hand-outs go on from the ranking in use
+y=$(next_id alice)
+[ -n "$y" ] || fail "alice was handed nothing after the failed ranking"
+same "$(last_handout)" "$y $r4"
 
 # nothing handed out twice, and pairs only
 same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments GROUP BY citation_id, reviewer HAVING count(*) > 1")" ""
