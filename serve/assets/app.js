@@ -78,8 +78,11 @@ function spansFor(field, text, c) {
 function showProgress() {
 	const p = state.me.progress;
 	$('who').textContent = state.me.name + ' (' + state.me.role + ')';
+	const rk = state.me.ranking;
 	$('progress').textContent = isStage(state.view)
-		? state.view + ': ' + p.done + ' done, ' + p.remaining + ' remaining'
+		? state.view + ': ' + p.done + ' done, ' + p.remaining + ' remaining' +
+		  (state.view === 'title-abstract' && rk && rk.error
+			? ' (the priority order could not be updated: ' + rk.error + ')' : '')
 		: '';
 	for (const b of document.querySelectorAll('.arbiter-only')) b.hidden = state.me.role !== 'arbiter';
 	for (const b of document.querySelectorAll('#views button'))
