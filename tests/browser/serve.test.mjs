@@ -191,6 +191,9 @@ try {
 	const open = Number(sql("SELECT count(*) FROM screen_conflicts WHERE stage = 'title-abstract'"));
 	// the arbiter's page opens on the conflicts, and hands out nothing
 	await r.waitForSelector('#conflict:not([hidden])');
+	// the box shows before its citation is fetched: wait for both verdicts
+	await r.waitForFunction(() => document.querySelectorAll('#c-side .side').length === 2 &&
+		/citation \d+/.test(document.getElementById('c-meta').textContent), { timeout: 15000 });
 	check(sql("SELECT count(*) FROM screen_assignments WHERE reviewer = 'arb'") === '0',
 		'the arbiter was handed no citation');
 	check((await r.$$('#c-side .side')).length === 2, "both reviewers' verdicts side by side");
