@@ -17,6 +17,7 @@
 #include "extract.h"
 #include "../util/err.h"
 #include "../util/svg.h"
+#include "../util/text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -67,16 +68,6 @@ static int per_outcome_col(const struct extract_robplot *p, size_t k)
 static const char *cell_label(const struct extract_robplot *p, size_t k, enum rob_level l)
 {
 	return l == ROB_NONE && per_outcome_col(p, k) ? PER_OUTCOME : level_label(l, p->rob2);
-}
-
-/* display width of a UTF-8 string in characters (code points) */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* the document's title, with the result (RoB 2 per result) when drawn for one */
@@ -150,7 +141,7 @@ static int disc(struct buf *out, double cx, double cy, enum rob_level l, int rob
 static int col_width(const struct extract_robplot *p, size_t k)
 {
 	const char *head = k < p->ndomains ? p->domains[k].label : "Overall";
-	int w = (int)(text_width(head) * CHAR_W) + 10; /* 5 px either side */
+	int w = (int)(text_chars(head) * CHAR_W) + 10; /* 5 px either side */
 
 	return w > CELL ? w : CELL;
 }
@@ -192,10 +183,10 @@ int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot 
 
 	check_plot(p);
 	for (size_t i = 0; i < p->nstudies; i++)
-		if (text_width(p->studies[i].label) > labw)
-			labw = text_width(p->studies[i].label);
+		if (text_chars(p->studies[i].label) > labw)
+			labw = text_chars(p->studies[i].label);
 	for (size_t k = 0; k < p->ndomains; k++) {
-		size_t w = text_width(p->domains[k].label) + 2 + text_width(p->domains[k].name);
+		size_t w = text_chars(p->domains[k].label) + 2 + text_chars(p->domains[k].name);
 
 		if (w > legw)
 			legw = w;
@@ -282,8 +273,8 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 
 	check_plot(p);
 	for (size_t k = 0; k < p->ndomains; k++)
-		if (text_width(p->domains[k].name) > namew)
-			namew = text_width(p->domains[k].name);
+		if (text_chars(p->domains[k].name) > namew)
+			namew = text_chars(p->domains[k].name);
 	left = (int)(namew * CHAR_W) + 30;
 	if (left < 120)
 		left = 120;

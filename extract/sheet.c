@@ -473,9 +473,10 @@ int extract_sheet_import(struct extract_import_result *out, struct lsr_db *db,
 		if (rc < 0)
 			goto fail;
 	}
+	/* before the commit: a failure here (out of memory) stores nothing */
+	if (s.kind == EXTRACT_SHEET_OUTCOMES && (rc = check_p(out, &s)) < 0)
+		goto fail;
 	rc = db_txn_commit(db);
-	if (rc == 0 && s.kind == EXTRACT_SHEET_OUTCOMES)
-		rc = check_p(out, &s);
 	goto out;
 fail:
 	db_txn_rollback(db);

@@ -14,23 +14,14 @@
  */
 #include "pool_int.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* display width of UTF-8 text (code points) */
-static size_t width(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static void pad(struct buf *b, const char *s, size_t w)
 {
-	size_t n = width(s);
+	size_t n = text_chars(s);
 
 	buf_adds(b, s);
 	while (n++ < w)
@@ -213,7 +204,7 @@ static size_t data_width(const struct pool_result *r)
 /* text centred in w columns */
 static void centre(struct buf *b, const char *s, size_t w)
 {
-	size_t n = width(s), left = n < w ? (w - n) / 2 : 0;
+	size_t n = text_chars(s), left = n < w ? (w - n) / 2 : 0;
 
 	for (size_t i = 0; i < left; i++)
 		buf_addc(b, ' ');
@@ -429,12 +420,12 @@ int pool_table_render(struct buf *b, const struct pool_result *r)
 	if (!mask)
 		return lsr_error_oom();
 	for (size_t i = 0; i < in->k; i++)
-		if (width(in->studies[i].label) > lw)
-			lw = width(in->studies[i].label);
+		if (text_chars(in->studies[i].label) > lw)
+			lw = text_chars(in->studies[i].label);
 	if (r->sub)
 		for (size_t j = 0; j < r->nsub; j++)
-			if (width(r->sub[j].label) + 19 > lw)
-				lw = width(r->sub[j].label) + 19;
+			if (text_chars(r->sub[j].label) + 19 > lw)
+				lw = text_chars(r->sub[j].label) + 19;
 	model_note(b, r);
 	header(b, r, lw);
 	if (r->sub) {

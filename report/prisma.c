@@ -15,6 +15,7 @@
 #include "../screen/screen.h"
 #include "../util/buf.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,10 +536,8 @@ static int text_counts(struct buf *out, const char *indent, const struct prisma_
 
 	for (size_t i = 0; i < c->n && rc == 0; i++) {
 		const char *label = c->v[i].label;
-		size_t chars = 0;
+		size_t chars = text_chars(label);
 
-		for (const char *q = label; *q; q++)
-			chars += ((unsigned char)*q & 0xC0) != 0x80;
 		if (chars <= width)
 			rc = buf_printf(out, "%s%s%*s %7lld\n", indent, label, (int)(width - chars), "",
 					(long long)c->v[i].n);

@@ -27,6 +27,7 @@
 #include "../util/err.h"
 #include "../util/sha256.h"
 #include "../util/strv.h"
+#include "../util/text.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -161,16 +162,6 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 	return rc;
 }
 
-/* SQLite's length() of a text: characters (UTF-8 lead bytes) */
-static size_t text_chars(const unsigned char *t)
-{
-	size_t n = 0;
-
-	for (; *t; t++)
-		n += (*t & 0xC0) != 0x80;
-	return n;
-}
-
 /*
  * Each citation's title and abstract as the citation_metadata view gives
  * them (the representative record's title, else the first member's that
@@ -214,7 +205,7 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 			have_rep |= sqlite3_column_int(st, 1);
 		}
 		if (abs && rc == 0) {
-			size_t len = text_chars(abs);
+			size_t len = text_chars((const char *)abs);
 
 			if (!have_best || len > best) {
 				free(s->abstract[i]);

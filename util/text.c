@@ -51,6 +51,15 @@ int text_is_ascii(const char *s, size_t n)
 	return 1;
 }
 
+size_t text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 int text_is_utf8(const char *s, size_t n)
 {
 	size_t i = 0;

@@ -29,6 +29,10 @@ int text_fix_describe(struct buf *out, unsigned flags);
 int text_is_utf8(const char *s, size_t n);
 /* 1 if s[0..n) is plain ASCII. */
 int text_is_ascii(const char *s, size_t n);
+/* The characters (code points) of UTF-8 text s, as SQLite's length()
+ * counts them and as wide as a column of monospaced text shows them: the
+ * bytes that do not continue a sequence.  0 for NULL. */
+size_t text_chars(const char *s);
 
 /*
  * Append s[0..n) to out as valid UTF-8: valid sequences are copied, every

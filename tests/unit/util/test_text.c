@@ -95,6 +95,19 @@ static void test_util_text__clean_matches_reference(void **state)
 	}
 }
 
+/* characters as SQLite's length() counts them (the ranking picks the
+ * longest abstract by it) and as wide as a text column shows them */
+static void test_util_text__chars(void **state)
+{
+	(void)state;
+	assert_int_equal(text_chars(NULL), 0);
+	assert_int_equal(text_chars(""), 0);
+	assert_int_equal(text_chars("abc"), 3);
+	assert_int_equal(text_chars("r\xc3\xa9sum\xc3\xa9"), 6);
+	assert_int_equal(text_chars("recall \xe2\x89\xa5 95%"), 12);
+	assert_int_equal(text_chars("\xf0\x9f\x98\x80!"), 2);
+}
+
 static void test_util_text__examples(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -114,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_text__clean_matches_reference),
+		cmocka_unit_test(test_util_text__chars),
 		cmocka_unit_test(test_util_text__examples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
