@@ -33,8 +33,9 @@
  * set alike (rank.h's options): --C, --include-weight, --include-power,
  * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
  * --unigrams, --bigrams, --raw-tf, --no-keywords,
- * --title-terms, --nb, --svm, --ensemble.  Figures go to stdout; nothing
- * is written.
+ * --title-terms, --nb, --svm, --ensemble; --no-title-model scores the
+ * records without an abstract with the full model (rank.h: struct
+ * rank_title_model).  Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
 
@@ -272,9 +273,16 @@ struct method {
 
 static int trace; /* --trace: each include found to stderr (seed, position, row) */
 
+/* --no-title-model: rows without an abstract scored by the full model
+ * (rank.h: struct rank_title_model); the features' options */
+static int no_title_model;
+static struct rank_feat_opts feat_opts;
+static double title_C; /* --title-C: the title model's C (0: the model's) */
+
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
-		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping)
+		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping,
+		  const struct rank_text *docs)
 {
 	signed char *lab = malloc(n), *train = malloc(n);
 	unsigned char *seq = malloc(n);
@@ -331,6 +339,19 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		}
 		rank_model_score_all(m, f, scores);
 		rank_model_free(m);
+		if (docs) {
+			struct rank_title_model t;
+			struct rank_model_opts tmo = *mo;
+
+			if (title_C > 0)
+				tmo.C = title_C;
+			if (rank_title_model_make(&t, docs, n, train, &feat_opts, &tmo, 1) < 0) {
+				rc = -1;
+				goto done;
+			}
+			rank_title_model_apply(&t, docs, scores);
+			rank_title_model_release(&t);
+		}
 		rank_order(order, &no, scores, lab, ids, n);
 		for (size_t k = 0; k < (size_t)every && k < no; k++) {
 			size_t i = order[k];
@@ -420,6 +441,7 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		    int seeds, int every, int do_base, int json, int both_levels)
 {
 	struct rank_feats *fp = NULL, *fb = NULL;
+	struct rank_text *docs = NULL;
 	int same = 1;
 
 	for (size_t i = 0; i < s->n; i++)
@@ -428,6 +450,13 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		fprintf(stderr, "bench_screen_sim: %s: cannot build features\n", s->name);
 		goto out;
 	}
+	docs = malloc((s->n ? s->n : 1) * sizeof(*docs));
+	if (!docs)
+		goto out;
+	for (size_t i = 0; i < s->n; i++)
+		docs[i] = (struct rank_text){ s->title[i], s->abstract[i],
+					      prod->keywords ? s->keywords[i] : NULL };
+	feat_opts = prod->fo;
 	for (int lv = 0; lv < 2; lv++) {
 		const signed char *y = lv ? s->fin : s->ta;
 		const char *label = lv ? "final" : "title-abstract";
@@ -443,9 +472,10 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 			struct run a, b;
 			uint64_t seed = mix((uint64_t)sd * 1000003u + (uint64_t)lv);
 
-			if (replay(&a, fp, y, s->n, &prod->mo, seed, every, 1) < 0)
+			if (replay(&a, fp, y, s->n, &prod->mo, seed, every, 1,
+				   no_title_model ? NULL : docs) < 0)
 				continue;
-			if (do_base && replay(&b, fb, y, s->n, &base->mo, seed, every, 0) < 0)
+			if (do_base && replay(&b, fb, y, s->n, &base->mo, seed, every, 0, NULL) < 0)
 				continue;
 			ok++;
 			r.wss95 += a.wss95;
@@ -487,6 +517,7 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		fflush(stdout);
 	}
 out:
+	free(docs);
 	rank_feats_free(fp);
 	rank_feats_free(fb);
 }
@@ -559,6 +590,14 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 		goto out;
 	t2 = now_s();
 	rank_model_score_all(mod, f, scores);
+	if (!no_title_model) {
+		struct rank_title_model tm;
+
+		if (rank_title_model_make(&tm, d, N, train, &m->fo, &m->mo, 1) < 0)
+			goto out;
+		rank_title_model_apply(&tm, d, scores);
+		rank_title_model_release(&tm);
+	}
 	t3 = now_s();
 	rank_order(order, &no, scores, lab, ids, N);
 	t4 = now_s();
@@ -601,7 +640,7 @@ static void usage(void)
 		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
 		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
 		"       [--raw-tf] [--no-keywords] [--title-terms] [--nb] [--svm]\n"
-		"       [--ensemble]\n");
+		"       [--ensemble] [--no-title-model]\n");
 }
 
 int main(int argc, char **argv)
@@ -642,6 +681,8 @@ int main(int argc, char **argv)
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
 		} else if (!strcmp(a, "--svm")) {
 			prod.mo.kind = RANK_MODEL_SVM;
+		} else if (!strcmp(a, "--no-title-model")) {
+			no_title_model = 1;
 		} else if (!strcmp(a, "--ensemble")) {
 			prod.mo.kind = RANK_MODEL_ENSEMBLE;
 			if (!(prod.mo.alpha > 0))
@@ -677,6 +718,8 @@ int main(int argc, char **argv)
 			prod.fo.min_df = atoi(v), i++;
 		} else if (!strcmp(a, "--keyword-weight")) {
 			prod.fo.keyword_weight = atof(v), i++;
+		} else if (!strcmp(a, "--title-C")) {
+			title_C = atof(v), i++;
 		} else if (!strcmp(a, "--title-weight")) {
 			prod.fo.title_weight = atof(v), i++;
 		} else {

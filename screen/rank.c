@@ -1142,6 +1142,110 @@ out:
 	return rc;
 }
 
+/* ---- the title model (rows without an abstract) ------------------------ */
+
+int rank_text_has_abstract(const struct rank_text *doc)
+{
+	for (const char *p = doc->abstract; p && *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f' &&
+		    *p != '\v')
+			return 1;
+	return 0;
+}
+
+void rank_title_model_release(struct rank_title_model *t)
+{
+	free(t->rows);
+	rank_feats_free(t->f);
+	rank_model_free(t->m);
+	memset(t, 0, sizeof(*t));
+}
+
+int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs, size_t n,
+			  const signed char *labels, const struct rank_feat_opts *fopts,
+			  const struct rank_model_opts *mopts, int threads)
+{
+	struct rank_text *td = NULL;
+	signed char *tl = NULL;
+	size_t k = 0, noabs = 0, pos = 0, neg = 0;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < n; i++) {
+		int has = rank_text_has_abstract(&docs[i]);
+
+		noabs += !has;
+		pos += labels[i] == 1;
+		neg += labels[i] == 0;
+		k += !has || labels[i] == 0 || labels[i] == 1;
+	}
+	if (!noabs || !pos || !neg)
+		return 0;
+	t->rows = malloc(k * sizeof(*t->rows));
+	td = malloc(k * sizeof(*td));
+	tl = malloc(k);
+	if (!t->rows || !td || !tl) {
+		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the title model");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!rank_text_has_abstract(&docs[i]) || labels[i] == 0 || labels[i] == 1) {
+			t->rows[t->n] = i;
+			td[t->n] = (struct rank_text){ docs[i].title,
+						       rank_text_has_abstract(&docs[i])
+							       ? NULL
+							       : RANK_NO_ABSTRACT_TERM,
+						       docs[i].keywords };
+			tl[t->n++] = (signed char)(labels[i] == 0 || labels[i] == 1 ? labels[i] : -1);
+		}
+	if ((rc = rank_feats_build(&t->f, td, t->n, fopts, threads)) < 0)
+		goto out;
+	rc = rank_model_fit(&t->m, t->f, tl, mopts);
+out:
+	free(td);
+	free(tl);
+	if (rc < 0)
+		rank_title_model_release(t);
+	return rc < 0 ? rc : 0;
+}
+
+size_t rank_title_model_apply(const struct rank_title_model *t, const struct rank_text *docs,
+			      double *scores)
+{
+	size_t done = 0;
+
+	if (!t->m)
+		return 0;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t i = t->rows[k];
+
+		if (!rank_text_has_abstract(&docs[i])) {
+			scores[i] = rank_model_score(t->m, t->f, k);
+			done++;
+		}
+	}
+	return done;
+}
+
+int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *local)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->rows[mid] < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->n && t->rows[lo] == row) {
+		*local = lo;
+		return 1;
+	}
+	return 0;
+}
+
 const char *rank_library_version(void)
 {
 	static char s[32];

@@ -207,6 +207,50 @@ void rank_presume_negatives(signed char *out, const signed char *labels, const i
 void rank_order(size_t *out, size_t *out_n, const double *scores,
 		const signed char *labels, const int64_t *ids, size_t rows);
 
+/*
+ * Citations without an abstract are judged on what they have.  A model
+ * trained on full texts gives a title alone little weight: the terms that
+ * tell includes from excludes are mostly in abstracts, so a relevant title
+ * without one scores near the intercept and comes late (on the CLEF
+ * galactomannan set, 5 of the last 6 includes found had no abstract).  The
+ * title model is a second model of the same kind trained on the titles and
+ * keywords alone of the rows trained on; each row without an abstract is
+ * scored by it instead (its log-odds, on the same scale).  Its features
+ * are built from the rows it needs (the rows trained on and those without
+ * an abstract), not cached: titles are short.
+ */
+/* The term the title model gives a row without an abstract (as its
+ * abstract), so that it learns how often those are included. */
+#define RANK_NO_ABSTRACT_TERM "lsrnoabstract"
+
+struct rank_title_model {
+	size_t n;                /* rows it has features of */
+	size_t *rows;            /* their indexes in the caller's rows, ascending */
+	struct rank_feats *f;    /* title and keyword features of those rows */
+	struct rank_model *m;    /* NULL: no row without an abstract, or nothing to learn */
+};
+#define RANK_TITLE_MODEL_INIT { 0, NULL, NULL, NULL }
+
+/* Whether doc has an abstract (a field with anything but white space). */
+int rank_text_has_abstract(const struct rank_text *doc);
+
+/*
+ * The title model of docs[0..n) trained on labels (as rank_model_fit; the
+ * presumed negatives included), made only when some row has no abstract
+ * and labels hold an include and an exclude (t->m NULL otherwise, 0).
+ * *t is the caller's (rank_title_model_release).  0 or an error code.
+ */
+int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs, size_t n,
+			  const signed char *labels, const struct rank_feat_opts *fopts,
+			  const struct rank_model_opts *mopts, int threads);
+/* scores[i] of every row i without an abstract replaced by the title
+ * model's (nothing when t->m is NULL); how many were replaced. */
+size_t rank_title_model_apply(const struct rank_title_model *t, const struct rank_text *docs,
+			      double *scores);
+/* The title model's row of row (1) or none (0). */
+int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *local);
+void rank_title_model_release(struct rank_title_model *t);
+
 /* One term of a citation and what it adds to the score. */
 struct rank_term {
 	char *term;        /* "word" or "word word" (caller frees via rank_terms_free) */

@@ -294,6 +294,7 @@ struct work {
 	struct rank_model_opts mo;
 	struct rank_feats *feats;
 	struct rank_model *model;  /* NULL: the prior order */
+	struct rank_title_model title; /* rows without an abstract (rank.h) */
 	double *scores;            /* per row; NAN for the prior order */
 	size_t *order, norder;     /* rows of the candidates, in order */
 	char hash[SHA256_HEX_LEN + 1];
@@ -306,6 +307,7 @@ static void work_release(struct work *w)
 	rset_release(&w->set);
 	rank_feats_free(w->feats);
 	rank_model_free(w->model);
+	rank_title_model_release(&w->title);
 	free(w->scores);
 	free(w->order);
 	free(w->params);
@@ -431,7 +433,8 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		rset_release(&w->set);
 		return rc;
 	}
-	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:b,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i}}",
+	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:b,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i,"
+			   "s:s}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
 			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
 			   "keyword_weight", w->fo.keyword_weight, "title_terms", w->fo.title_terms,
@@ -440,7 +443,8 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			   "include_weight", w->mo.include_weight,
 			   "include_power", w->mo.include_power,
 			   "presumed_negatives", (int)w->mo.presumed,
-			   "max_negatives", (int)w->mo.max_negatives);
+			   "max_negatives", (int)w->mo.max_negatives,
+			   "no_abstract", "title model");
 	w->params = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	w->order = malloc((w->set.n ? w->set.n : 1) * sizeof(*w->order));
@@ -475,12 +479,16 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		prof_mark(prof, SCREEN_RANK_FEATURES);
 		if (rc == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
+		/* the rows without an abstract: the title model (rank.h) */
+		if (rc == 0)
+			rc = rank_title_model_make(&w->title, docs, w->set.n, t2, &w->fo, &w->mo, 2);
 		prof_mark(prof, SCREEN_RANK_TRAIN);
 		free(t2);
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
 			rc = prior_order(w, seed);
 		else if (rc == 0) {
 			rank_model_score_all(w->model, w->feats, w->scores);
+			rank_title_model_apply(&w->title, docs, w->scores);
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
 				   w->set.n);
 		}
@@ -1188,7 +1196,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		json_t *up = json_array(), *down = json_array(), *e;
 		size_t nt = 0, row = 0;
 		uint64_t pos;
-		int found = 0;
+		int found = 0, by_title = 0;
 
 		if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0) {
 			json_decref(up);
@@ -1204,8 +1212,28 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		} else if (w.model) {
 			struct rank_text d = { w.set.title[row], w.set.abstract[row],
 					       w.set.keywords[row] };
+			size_t local;
 
-			rc = rank_explain(&t, &nt, w.model, w.feats, row, &d, &w.fo);
+			/* a row without an abstract is scored by the title model */
+			if (w.title.m && !rank_text_has_abstract(&d) &&
+			    rank_title_model_row(&w.title, row, &local)) {
+				by_title = 1;
+				d.abstract = RANK_NO_ABSTRACT_TERM;
+				rc = rank_explain(&t, &nt, w.title.m, w.title.f, local, &d, &w.fo);
+				for (size_t k = 0; rc == 0 && k < nt; k++)
+					if (!strcmp(t[k].term, RANK_NO_ABSTRACT_TERM)) {
+						char *x = xstrdup("(no abstract)");
+
+						if (!x) {
+							rc = lsr_error_oom();
+							break;
+						}
+						free(t[k].term);
+						t[k].term = x;
+					}
+			} else {
+				rc = rank_explain(&t, &nt, w.model, w.feats, row, &d, &w.fo);
+			}
 		}
 		for (size_t k = 0; k < nt; k++) {
 			json_t *x = json_pack("{s:s,s:f,s:f}", "term", t[k].term, "tf_idf", t[k].weight,
@@ -1219,9 +1247,13 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 				json_decref(x);
 		}
 		rank_terms_free(t, nt);
-		e = json_pack("{s:I,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)explain,
+		e = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)explain,
 			      "score", found && w.model ? json_real(w.scores[row]) : json_null(),
-			      "bias", w.model ? json_real(rank_model_bias(w.model)) : json_null(),
+			      "model", !w.model ? json_null()
+					 : json_string(by_title ? "title" : "full"),
+			      "bias", !w.model ? json_null()
+					       : json_real(rank_model_bias(by_title ? w.title.m
+										    : w.model)),
 			      "position", screen_ranking_key(&r, explain, &pos) == 0
 						  ? json_integer((json_int_t)pos + 1) : json_null(),
 			      "label", found && (w.set.label[row] == 0 || w.set.label[row] == 1)

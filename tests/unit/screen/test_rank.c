@@ -2,8 +2,9 @@
  * test_rank.c - features, models and order of prioritised screening
  * (screen/rank.c): TF-IDF rows are L2-normalised, stop words and rare
  * terms are dropped, both models rank a citation sharing the includes'
- * words first, the order is deterministic with ties by id, and explain
- * names the terms that pushed a score up and down.
+ * words first, the order is deterministic with ties by id, explain
+ * names the terms that pushed a score up and down, and the title model
+ * scores the citations without an abstract.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -234,6 +235,76 @@ static void test_screen_rank__fingerprint(void **state)
 	assert_true(rank_raw_fingerprint(&p) == base);
 }
 
+/* The title model: rows without an abstract (row 4; row 6's abstract is
+ * all stop words but it has one) scored by a model trained on the titles
+ * and keywords alone of the rows trained on (and a term for "no
+ * abstract"), the other scores untouched. */
+static void test_screen_rank__title_model(void **state)
+{
+	static const struct rank_text blank[] = {
+		{ "a", NULL, NULL }, { "b", "", NULL }, { "c", " \n\t", "kw" }, { "d", "x", NULL },
+	};
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	signed char labels[NDOCS] = { 1, -1, 0, 0, -1, -1, -1 };
+	const signed char none[NDOCS] = { -1, -1, -1, -1, -1, -1, -1 };
+	struct rank_title_model t;
+	struct rank_text td[4];
+	const size_t rows[4] = { 0, 2, 3, 4 };
+	signed char tl[4] = { 1, 0, 0, -1 };
+	struct rank_feats *f = NULL;
+	struct rank_model *m = NULL;
+	double scores[NDOCS];
+	size_t local = 99;
+
+	(void)state;
+	assert_int_equal(rank_text_has_abstract(&blank[0]), 0);
+	assert_int_equal(rank_text_has_abstract(&blank[1]), 0);
+	assert_int_equal(rank_text_has_abstract(&blank[2]), 0);
+	assert_int_equal(rank_text_has_abstract(&blank[3]), 1);
+	assert_int_equal(rank_text_has_abstract(&docs[6]), 1);
+
+	o.min_df = 1;
+	/* nothing to learn from: no model, nothing replaced */
+	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, none, &o, NULL, 1), 0);
+	assert_null(t.m);
+	assert_int_equal(rank_title_model_apply(&t, docs, scores), 0);
+	rank_title_model_release(&t);
+	/* no row without an abstract: no model either */
+	assert_int_equal(rank_title_model_make(&t, docs, 4, labels, &o, NULL, 1), 0);
+	assert_null(t.m);
+	rank_title_model_release(&t);
+
+	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, labels, &o, NULL, 1), 0);
+	assert_non_null(t.m);
+	assert_int_equal(t.n, 4);
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(t.rows[k], rows[k]);
+	assert_int_equal(rank_title_model_row(&t, 4, &local), 1);
+	assert_int_equal(local, 3);
+	assert_int_equal(rank_title_model_row(&t, 1, &local), 0);
+	assert_int_equal(rank_title_model_row(&t, 6, &local), 0);
+	for (size_t i = 0; i < NDOCS; i++)
+		scores[i] = 100.0 + (double)i;
+	assert_int_equal(rank_title_model_apply(&t, docs, scores), 1);
+	for (size_t i = 0; i < NDOCS; i++)
+		if (i != 4)
+			assert_true(scores[i] == 100.0 + (double)i);
+	/* the same as a model trained on those rows' titles and keywords */
+	for (size_t k = 0; k < 4; k++)
+		td[k] = (struct rank_text){ docs[rows[k]].title,
+					    rows[k] == 4 ? RANK_NO_ABSTRACT_TERM : NULL,
+					    docs[rows[k]].keywords };
+	assert_int_equal(rank_feats_build(&f, td, 4, &o, 1), 0);
+	assert_int_equal(rank_model_fit(&m, f, tl, NULL), 0);
+	assert_true(scores[4] == rank_model_score(m, f, 3));
+	/* omeprazole and reflux: the include's title and keywords */
+	assert_true(scores[4] > rank_model_bias(m));
+	rank_model_free(m);
+	rank_feats_free(f);
+	rank_title_model_release(&t);
+	assert_null(t.rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_screen_rank__explain),
 		cmocka_unit_test(test_screen_rank__fingerprint),
 		cmocka_unit_test(test_screen_rank__title_terms),
+		cmocka_unit_test(test_screen_rank__title_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
