@@ -34,8 +34,9 @@
  * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
  * --unigrams, --bigrams, --raw-tf, --no-keywords,
  * --title-terms, --nb, --svm, --ensemble; --no-title-model scores the
- * records without an abstract with the full model (rank.h: struct
- * rank_title_model).  Figures go to stdout; nothing is written.
+ * records without an abstract with the full model alone (rank.h: struct
+ * rank_title_model), --title-blend W gives the title model's log-odds the
+ * weight W in their score (production RANK_TITLE_WEIGHT), --title-C its C.  Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
 
@@ -278,6 +279,7 @@ static int trace; /* --trace: each include found to stderr (seed, position, row)
 static int no_title_model;
 static struct rank_feat_opts feat_opts;
 static double title_C; /* --title-C: the title model's C (0: the model's) */
+static double title_weight = RANK_TITLE_WEIGHT; /* --title-blend W */
 
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
@@ -349,7 +351,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 				rc = -1;
 				goto done;
 			}
-			rank_title_model_apply(&t, docs, scores);
+			rank_title_model_apply(&t, docs, scores, title_weight);
 			rank_title_model_release(&t);
 		}
 		rank_order(order, &no, scores, lab, ids, n);
@@ -595,7 +597,7 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 
 		if (rank_title_model_make(&tm, d, N, train, &m->fo, &m->mo, 1) < 0)
 			goto out;
-		rank_title_model_apply(&tm, d, scores);
+		rank_title_model_apply(&tm, d, scores, RANK_TITLE_WEIGHT);
 		rank_title_model_release(&tm);
 	}
 	t3 = now_s();
@@ -718,6 +720,8 @@ int main(int argc, char **argv)
 			prod.fo.min_df = atoi(v), i++;
 		} else if (!strcmp(a, "--keyword-weight")) {
 			prod.fo.keyword_weight = atof(v), i++;
+		} else if (!strcmp(a, "--title-blend")) {
+			title_weight = atof(v), i++;
 		} else if (!strcmp(a, "--title-C")) {
 			title_C = atof(v), i++;
 		} else if (!strcmp(a, "--title-weight")) {

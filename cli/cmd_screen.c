@@ -720,8 +720,9 @@ static int screen_rank(int argc, const char **argv, struct lsr_ctx *ctx)
 			out_fprint(stdout, "; score %+.4f (intercept %+.4f)%s\n",
 				   json_number_value(json_object_get(e, "score")),
 				   json_number_value(json_object_get(e, "bias")),
-				   !strcmp(jstr(e, "model"), "title")
-					   ? "; no abstract: scored by the title model" : "");
+				   !strcmp(jstr(e, "model"), "mean")
+					   ? "; no abstract: the mean of the full model and the title model"
+					   : "");
 		else
 			out_fprint(stdout, "; no model yet (the prior order)\n");
 		out_fprint(stdout, "terms pushing it up:%s\n",

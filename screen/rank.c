@@ -1210,7 +1210,7 @@ out:
 }
 
 size_t rank_title_model_apply(const struct rank_title_model *t, const struct rank_text *docs,
-			      double *scores)
+			      double *scores, double weight)
 {
 	size_t done = 0;
 
@@ -1220,7 +1220,7 @@ size_t rank_title_model_apply(const struct rank_title_model *t, const struct ran
 		size_t i = t->rows[k];
 
 		if (!rank_text_has_abstract(&docs[i])) {
-			scores[i] = rank_model_score(t->m, t->f, k);
+			scores[i] = weight * rank_model_score(t->m, t->f, k) + (1 - weight) * scores[i];
 			done++;
 		}
 	}
@@ -1244,6 +1244,63 @@ int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *l
 		return 1;
 	}
 	return 0;
+}
+
+int rank_explain_mean(struct rank_term **out, size_t *out_n, double *bias,
+		      const struct rank_model *m, const struct rank_feats *f, size_t i,
+		      const struct rank_title_model *t, size_t local, const struct rank_text *doc,
+		      const struct rank_feat_opts *opts, double weight)
+{
+	struct rank_text td = { doc->title, RANK_NO_ABSTRACT_TERM, doc->keywords };
+	struct rank_term *a = NULL, *b = NULL, *v;
+	size_t na = 0, nb = 0;
+	int rc;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = rank_explain(&a, &na, m, f, i, doc, opts)) < 0 ||
+	    (rc = rank_explain(&b, &nb, t->m, t->f, local, &td, opts)) < 0)
+		goto out;
+	/* the title model's terms renamed, then both lists in one */
+	for (size_t k = 0; k < nb; k++) {
+		struct buf name = BUF_INIT;
+		int no = !strcmp(b[k].term, RANK_NO_ABSTRACT_TERM);
+
+		if (buf_adds(&name, "[title model] ") < 0 ||
+		    buf_adds(&name, no ? "(no abstract)" : b[k].term) < 0) {
+			buf_release(&name);
+			rc = LSR_ENOMEM;
+			goto out;
+		}
+		free(b[k].term);
+		b[k].term = name.s;
+		b[k].contrib *= weight;
+	}
+	if (!(v = realloc(a, (na + nb ? na + nb : 1) * sizeof(*v)))) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	a = v;
+	for (size_t k = 0; k < na; k++)
+		a[k].contrib *= 1 - weight;
+	if (nb)
+		memcpy(a + na, b, nb * sizeof(*b));
+	na += nb;
+	free(b);
+	b = NULL;
+	nb = 0;
+	if (na > 1)
+		qsort(a, na, sizeof(*a), cmp_term);
+	*bias = weight * rank_model_bias(t->m) + (1 - weight) * rank_model_bias(m);
+	*out = a;
+	*out_n = na;
+	a = NULL;
+	na = 0;
+out:
+	rank_terms_free(a, na);
+	rank_terms_free(b, nb);
+	return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory explaining a score")
+				: rc;
 }
 
 const char *rank_library_version(void)

@@ -444,7 +444,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			   "include_power", w->mo.include_power,
 			   "presumed_negatives", (int)w->mo.presumed,
 			   "max_negatives", (int)w->mo.max_negatives,
-			   "no_abstract", "title model");
+			   "no_abstract", "mean with the title model");
 	w->params = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	w->order = malloc((w->set.n ? w->set.n : 1) * sizeof(*w->order));
@@ -488,7 +488,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			rc = prior_order(w, seed);
 		else if (rc == 0) {
 			rank_model_score_all(w->model, w->feats, w->scores);
-			rank_title_model_apply(&w->title, docs, w->scores);
+			rank_title_model_apply(&w->title, docs, w->scores, RANK_TITLE_WEIGHT);
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
 				   w->set.n);
 		}
@@ -1197,6 +1197,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		size_t nt = 0, row = 0;
 		uint64_t pos;
 		int found = 0, by_title = 0;
+		double bias = 0;
 
 		if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0) {
 			json_decref(up);
@@ -1214,23 +1215,12 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 					       w.set.keywords[row] };
 			size_t local;
 
-			/* a row without an abstract is scored by the title model */
+			/* a row without an abstract: the mean with the title model */
 			if (w.title.m && !rank_text_has_abstract(&d) &&
 			    rank_title_model_row(&w.title, row, &local)) {
 				by_title = 1;
-				d.abstract = RANK_NO_ABSTRACT_TERM;
-				rc = rank_explain(&t, &nt, w.title.m, w.title.f, local, &d, &w.fo);
-				for (size_t k = 0; rc == 0 && k < nt; k++)
-					if (!strcmp(t[k].term, RANK_NO_ABSTRACT_TERM)) {
-						char *x = xstrdup("(no abstract)");
-
-						if (!x) {
-							rc = lsr_error_oom();
-							break;
-						}
-						free(t[k].term);
-						t[k].term = x;
-					}
+				rc = rank_explain_mean(&t, &nt, &bias, w.model, w.feats, row, &w.title,
+						       local, &d, &w.fo, RANK_TITLE_WEIGHT);
 			} else {
 				rc = rank_explain(&t, &nt, w.model, w.feats, row, &d, &w.fo);
 			}
@@ -1250,10 +1240,9 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		e = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)explain,
 			      "score", found && w.model ? json_real(w.scores[row]) : json_null(),
 			      "model", !w.model ? json_null()
-					 : json_string(by_title ? "title" : "full"),
+					 : json_string(by_title ? "mean" : "full"),
 			      "bias", !w.model ? json_null()
-					       : json_real(rank_model_bias(by_title ? w.title.m
-										    : w.model)),
+					       : json_real(by_title ? bias : rank_model_bias(w.model)),
 			      "position", screen_ranking_key(&r, explain, &pos) == 0
 						  ? json_integer((json_int_t)pos + 1) : json_null(),
 			      "label", found && (w.set.label[row] == 0 || w.set.label[row] == 1)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Citations without an abstract in priority order (issue 13): a ranking
-# scores them with the title model (titles and keywords of the citations
-# trained on), records that it did, and --explain says which model scored a
-# citation; a relevant title without an abstract comes before every
-# irrelevant citation.
+# scores them with the mean of the full model and the title model (titles
+# and keywords of the citations trained on), records that it did, and
+# --explain says so and lists both models' terms (adding up to the score);
+# a relevant title without an abstract comes before every irrelevant
+# citation.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/priority-lib.sh"
 
@@ -48,7 +49,7 @@ run 0 lsr -C rev screen rank --reviewer ann --seed 3 --top 200 --json
 cp "$OUT" rank.json
 jqcheck rank.json '.model' 'logistic-regression'
 same "$(sql rev/review.db "SELECT json_extract(params, '\$.model.no_abstract') FROM screen_rankings ORDER BY id DESC LIMIT 1")" \
-     "title model"
+     "mean with the title model"
 # ids of the citations without an abstract, relevant and not
 rel=$(sql rev/review.db "SELECT id FROM citation_metadata WHERE title LIKE '%: a pilot (%' AND coalesce(abstract, '') = '' ORDER BY 1")
 irr=$(sql rev/review.db "SELECT id FROM citation_metadata WHERE title LIKE '%: an audit (%' AND coalesce(abstract, '') = '' ORDER BY 1")
@@ -64,22 +65,24 @@ for id in $rel; do
 	ipos=$(jq ".order[] | select(.id == $first_irr) | .position" rank.json)
 	[ "$pos" -lt "$ipos" ] || fail "citation $id (no abstract, relevant title) at $pos, after an irrelevant one at $ipos of $nrel"
 	run 0 lsr -C rev screen rank --reviewer ann --seed 3 --explain "$id" --json
-	jqcheck "$OUT" '.explain.model' 'title'
+	jqcheck "$OUT" '.explain.model' 'mean'
 	jqcheck "$OUT" '.explain.score == ([.order[] | select(.id == '"$id"') | .score][0])'
-	jqcheck "$OUT" '[.explain.up[].term] | index("mesenchymal") != null'
+	jqcheck "$OUT" '[.explain.up[].term] | (index("mesenchymal") != null and index("[title model] mesenchymal") != null)'
+	jqcheck "$OUT" '(.explain.score - .explain.bias - ([.explain.up[], .explain.down[] | .contribution] | add)) | fabs < 1e-9'
 done
 for id in $irr; do
 	run 0 lsr -C rev screen rank --reviewer ann --seed 3 --explain "$id" --json
-	jqcheck "$OUT" '.explain.model' 'title'
-	jqcheck "$OUT" '[.explain.up[], .explain.down[] | select(.term == "(no abstract)")] | length' 1
+	jqcheck "$OUT" '.explain.model' 'mean'
+	jqcheck "$OUT" '[.explain.up[], .explain.down[] | select(.term == "[title model] (no abstract)")] | length' 1
 done
 one=$(echo "$rel" | head -1)
 run 0 lsr -C rev screen rank --reviewer ann --seed 3 --explain "$one"
-has "$OUT" "no abstract: scored by the title model"
+has "$OUT" "no abstract: the mean of the full model and the title model"
 # a citation with an abstract: the full model
 top=$(jq -r --argjson no "[$(echo $rel | tr ' ' ,)]" '[.order[] | select(.id as $i | $no | index($i) | not)][0].id' rank.json)
 run 0 lsr -C rev screen rank --reviewer ann --seed 3 --explain "$top" --json
 jqcheck "$OUT" '.explain.model' 'full'
+jqcheck "$OUT" '(.explain.score - .explain.bias - ([.explain.up[], .explain.down[] | .contribution] | add)) | fabs < 1e-9'
 run 0 lsr -C rev screen rank --reviewer ann --seed 3 --explain "$top"
 hasnt "$OUT" "title model"
 finish

@@ -267,7 +267,7 @@ static void test_screen_rank__title_model(void **state)
 	/* nothing to learn from: no model, nothing replaced */
 	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, none, &o, NULL, 1), 0);
 	assert_null(t.m);
-	assert_int_equal(rank_title_model_apply(&t, docs, scores), 0);
+	assert_int_equal(rank_title_model_apply(&t, docs, scores, 1.0), 0);
 	rank_title_model_release(&t);
 	/* no row without an abstract: no model either */
 	assert_int_equal(rank_title_model_make(&t, docs, 4, labels, &o, NULL, 1), 0);
@@ -285,7 +285,7 @@ static void test_screen_rank__title_model(void **state)
 	assert_int_equal(rank_title_model_row(&t, 6, &local), 0);
 	for (size_t i = 0; i < NDOCS; i++)
 		scores[i] = 100.0 + (double)i;
-	assert_int_equal(rank_title_model_apply(&t, docs, scores), 1);
+	assert_int_equal(rank_title_model_apply(&t, docs, scores, 1.0), 1);
 	for (size_t i = 0; i < NDOCS; i++)
 		if (i != 4)
 			assert_true(scores[i] == 100.0 + (double)i);
@@ -297,6 +297,34 @@ static void test_screen_rank__title_model(void **state)
 	assert_int_equal(rank_feats_build(&f, td, 4, &o, 1), 0);
 	assert_int_equal(rank_model_fit(&m, f, tl, NULL), 0);
 	assert_true(scores[4] == rank_model_score(m, f, 3));
+	/* with a weight: the mean of the two log-odds */
+	scores[4] = 2.0;
+	assert_int_equal(rank_title_model_apply(&t, docs, scores, 0.25), 1);
+	assert_true(fabs(scores[4] - (0.25 * rank_model_score(m, f, 3) + 0.75 * 2.0)) < 1e-12);
+	/* explained: both models' terms, weighed, adding up to the mean */
+	{
+		struct rank_feats *full = build(1, 1);
+		struct rank_model *fm = NULL;
+		struct rank_term *terms = NULL;
+		size_t nt = 0, titled = 0;
+		double bias = 0, sum = 0, want;
+
+		assert_int_equal(rank_model_fit(&fm, full, labels, NULL), 0);
+		want = 0.25 * rank_model_score(m, f, 3) + 0.75 * rank_model_score(fm, full, 4);
+		assert_int_equal(rank_explain_mean(&terms, &nt, &bias, fm, full, 4, &t, 3, &docs[4],
+						   &o, 0.25), 0);
+		for (size_t k = 0; k < nt; k++) {
+			sum += terms[k].contrib;
+			titled += !strncmp(terms[k].term, "[title model] ", 14);
+			if (k)
+				assert_true(terms[k - 1].contrib >= terms[k].contrib);
+		}
+		assert_true(fabs(bias + sum - want) < 1e-9);
+		assert_true(titled > 0 && titled < nt);
+		rank_terms_free(terms, nt);
+		rank_model_free(fm);
+		rank_feats_free(full);
+	}
 	/* omeprazole and reflux: the include's title and keywords */
 	assert_true(scores[4] > rank_model_bias(m));
 	rank_model_free(m);
