@@ -286,11 +286,12 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping,
 		  const struct rank_text *docs)
 {
-	signed char *lab = malloc(n), *train = malloc(n);
-	unsigned char *seq = malloc(n);
-	size_t *order = malloc(n * sizeof(*order));
-	double *scores = malloc(n * sizeof(*scores));
-	int64_t *ids = malloc(n * sizeof(*ids));
+	size_t room = n ? n : 1;
+	signed char *lab = malloc(room), *train = malloc(room);
+	unsigned char *seq = malloc(room);
+	size_t *order = malloc(room * sizeof(*order));
+	double *scores = malloc(room * sizeof(*scores));
+	int64_t *ids = malloc(room * sizeof(*ids));
 	size_t R = 0, npos = 0, nneg = 0, seen = 0, found = 0, n95, at95 = 0, at10, at25;
 	size_t f10 = 0, f25 = 0, last = 0;
 	uint64_t st = seed;
@@ -358,7 +359,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		for (size_t k = 0; k < (size_t)every && k < no; k++) {
 			size_t i = order[k];
 
-			lab[i] = y[i] == 1;
+			lab[i] = (signed char)(y[i] == 1);
 			seq[seen++] = (unsigned char)lab[i];
 			if (lab[i]) {
 				found++;
@@ -409,7 +410,7 @@ done:
 
 static int build_feats(struct rank_feats **out, const struct set *s, const struct method *m)
 {
-	struct rank_text *d = malloc(s->n * sizeof(*d));
+	struct rank_text *d = malloc((s->n ? s->n : 1) * sizeof(*d));
 	int rc;
 
 	if (!d)
@@ -544,11 +545,12 @@ static double cpu_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void synthetic(const struct set *sets, size_t nsets, size_t N, double labelled,
-		      const struct method *m)
+static int synthetic(const struct set *sets, size_t nsets, size_t N, double labelled,
+		     const struct method *m)
 {
+	int rc = 1;
 	struct rank_text *d = malloc(N * sizeof(*d));
-	char **extra = malloc(N * sizeof(*extra));
+	char **extra = calloc(N ? N : 1, sizeof(*extra));
 	signed char *lab = malloc(N), *train = malloc(N);
 	double *scores = malloc(N * sizeof(*scores));
 	size_t *order = malloc(N * sizeof(*order)), total = 0, no = 0, nl = 0;
@@ -562,6 +564,10 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 		goto out;
 	for (size_t k = 0; k < nsets; k++)
 		total += sets[k].n;
+	if (!total) {
+		fprintf(stderr, "bench_screen_sim: --synthetic needs the records of a set\n");
+		goto out;
+	}
 	/* citation i: real record i mod total, its title varied by a word of
 	 * its own so that no two citations are the same text */
 	for (size_t i = 0; i < N; i++) {
@@ -578,7 +584,7 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 		sprintf(extra[i], "%s %s", sets[k].title[r] ? sets[k].title[r] : "", buf);
 		d[i] = (struct rank_text){ extra[i], sets[k].abstract[r], sets[k].keywords[r] };
 		ids[i] = (int64_t)i;
-		lab[i] = (double)(mix(h) % 1000000) / 1e6 < labelled ? sets[k].ta[r] : -1;
+		lab[i] = (signed char)((double)(mix(h) % 1000000) / 1e6 < labelled ? sets[k].ta[r] : -1);
 		nl += lab[i] >= 0;
 	}
 	t0 = now_s();
@@ -606,17 +612,17 @@ static void synthetic(const struct set *sets, size_t nsets, size_t N, double lab
 	c2 = cpu_s();
 	getrusage(RUSAGE_SELF, &ru);
 	printf("synthetic %zu citations (%zu labelled): features %.2f s wall, %.2f s CPU (2 threads; "
-	       "%zu non-zeros, %.0f MiB); retrain %.3f s + score %.3f s + order %.3f s = "
+	       "%zu non-zeros, %.0f MiB); retrain %.3f s + score (and the title model) %.3f s + "
+	       "order %.3f s = "
 	       "retrain and re-rank %.3f s wall, %.3f s CPU; peak RSS %.0f MiB\n",
 	       N, nl, t1 - t0, c1 - c0, rank_feats_nnz(f), (double)rank_feats_bytes(f) / 1048576.0,
 	       t2 - t1, t3 - t2, t4 - t3, t4 - t1, c2 - c1, (double)ru.ru_maxrss / 1024.0);
+	rc = 0;
 out:
 	rank_model_free(mod);
 	rank_feats_free(f);
-	if (extra)
-		for (size_t i = 0; i < N && d; i++)
-			if (d[i].title == extra[i])
-				free(extra[i]);
+	for (size_t i = 0; i < N && extra; i++)
+		free(extra[i]);
 	free(extra);
 	free(d);
 	free(lab);
@@ -624,6 +630,7 @@ out:
 	free(scores);
 	free(order);
 	free(ids);
+	return rc;
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -650,7 +657,7 @@ int main(int argc, char **argv)
 	const char *dir = "../shared/fixtures/screening", *only = NULL;
 	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
 	struct method base = { { 0, 1, 0, 1.0, 1.0, 0 }, RANK_MODEL_OPTS_NB, 0 };
-	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1;
+	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1, status = 0;
 	size_t synth[8], nsynth = 0, nsets = 0;
 	double labelled = 0.1;
 	char *names[64];
@@ -759,8 +766,11 @@ int main(int argc, char **argv)
 	closedir(dd);
 	qsort(names, nsets, sizeof(names[0]), cmp_str);
 	for (size_t k = 0; k < nsets; k++)
-		if (set_load(&sets[k], dir, names[k]) < 0)
+		if (set_load(&sets[k], dir, names[k]) < 0) {
+			for (size_t j = 0; j < nsets; j++)
+				free(names[j]);
 			return 1;
+		}
 	if (!json && !nsynth)
 		printf("%-28s %-14s %6s %5s %6s %6s %6s %6s %7s %6s %6s %6s %6s %6s\n", "set", "label",
 		       "N", "R", "WSS95", "WSS100", "RRF10", "RRF25", "last", "NB95", "gain",
@@ -778,10 +788,10 @@ int main(int argc, char **argv)
 		}
 	}
 	for (size_t k = 0; k < nsynth; k++)
-		synthetic(sets, nsets, synth[k], labelled, &prod);
+		status |= synthetic(sets, nsets, synth[k], labelled, &prod);
 	for (size_t k = 0; k < nsets; k++) {
 		set_free(&sets[k]);
 		free(names[k]);
 	}
-	return 0;
+	return status;
 }
