@@ -352,7 +352,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 				rc = -1;
 				goto done;
 			}
-			rank_title_model_apply(&t, docs, scores, title_weight);
+			rank_title_model_apply(&t, scores, title_weight);
 			rank_title_model_release(&t);
 		}
 		rank_order(order, &no, scores, lab, ids, n);
@@ -603,7 +603,7 @@ static int synthetic(const struct set *sets, size_t nsets, size_t N, double labe
 
 		if (rank_title_model_make(&tm, d, N, train, &m->fo, &m->mo, 1) < 0)
 			goto out;
-		rank_title_model_apply(&tm, d, scores, RANK_TITLE_WEIGHT);
+		rank_title_model_apply(&tm, scores, RANK_TITLE_WEIGHT);
 		rank_title_model_release(&tm);
 	}
 	t3 = now_s();

@@ -1156,6 +1156,7 @@ int rank_text_has_abstract(const struct rank_text *doc)
 void rank_title_model_release(struct rank_title_model *t)
 {
 	free(t->rows);
+	free(t->scored);
 	rank_feats_free(t->f);
 	rank_model_free(t->m);
 	memset(t, 0, sizeof(*t));
@@ -1167,34 +1168,36 @@ int rank_title_model_make(struct rank_title_model *t, const struct rank_text *do
 {
 	struct rank_text *td = NULL;
 	signed char *tl = NULL;
-	size_t k = 0, noabs = 0, pos = 0, neg = 0;
+	unsigned char *noabs = malloc(n ? n : 1);
+	size_t k = 0, nnoabs = 0, pos = 0, neg = 0;
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
+	if (!noabs)
+		return lsr_error_set(LSR_ENOMEM, "out of memory training the title model");
 	for (size_t i = 0; i < n; i++) {
-		int has = rank_text_has_abstract(&docs[i]);
-
-		noabs += !has;
+		noabs[i] = (unsigned char)!rank_text_has_abstract(&docs[i]);
+		nnoabs += noabs[i];
 		pos += labels[i] == 1;
 		neg += labels[i] == 0;
-		k += !has || labels[i] == 0 || labels[i] == 1;
+		k += noabs[i] || labels[i] == 0 || labels[i] == 1;
 	}
-	if (!noabs || !pos || !neg)
-		return 0;
+	if (!nnoabs || !pos || !neg)
+		goto out;
 	t->rows = malloc(k * sizeof(*t->rows));
+	t->scored = malloc(k);
 	td = malloc(k * sizeof(*td));
 	tl = malloc(k);
-	if (!t->rows || !td || !tl) {
+	if (!t->rows || !t->scored || !td || !tl) {
 		rc = lsr_error_set(LSR_ENOMEM, "out of memory training the title model");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!rank_text_has_abstract(&docs[i]) || labels[i] == 0 || labels[i] == 1) {
+		if (noabs[i] || labels[i] == 0 || labels[i] == 1) {
 			t->rows[t->n] = i;
+			t->scored[t->n] = noabs[i];
 			td[t->n] = (struct rank_text){ docs[i].title,
-						       rank_text_has_abstract(&docs[i])
-							       ? NULL
-							       : RANK_NO_ABSTRACT_TERM,
+						       noabs[i] ? RANK_NO_ABSTRACT_TERM : NULL,
 						       docs[i].keywords };
 			tl[t->n++] = (signed char)(labels[i] == 0 || labels[i] == 1 ? labels[i] : -1);
 		}
@@ -1202,6 +1205,7 @@ int rank_title_model_make(struct rank_title_model *t, const struct rank_text *do
 		goto out;
 	rc = rank_model_fit(&t->m, t->f, tl, mopts);
 out:
+	free(noabs);
 	free(td);
 	free(tl);
 	if (rc < 0)
@@ -1209,21 +1213,19 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-size_t rank_title_model_apply(const struct rank_title_model *t, const struct rank_text *docs,
-			      double *scores, double weight)
+size_t rank_title_model_apply(const struct rank_title_model *t, double *scores, double weight)
 {
 	size_t done = 0;
 
 	if (!t->m)
 		return 0;
-	for (size_t k = 0; k < t->n; k++) {
-		size_t i = t->rows[k];
+	for (size_t k = 0; k < t->n; k++)
+		if (t->scored[k]) {
+			size_t i = t->rows[k];
 
-		if (!rank_text_has_abstract(&docs[i])) {
 			scores[i] = weight * rank_model_score(t->m, t->f, k) + (1 - weight) * scores[i];
 			done++;
 		}
-	}
 	return done;
 }
 
@@ -1231,6 +1233,8 @@ int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *l
 {
 	size_t lo = 0, hi = t->n;
 
+	if (!t->m)
+		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -1239,7 +1243,7 @@ int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *l
 		else
 			hi = mid;
 	}
-	if (lo < t->n && t->rows[lo] == row) {
+	if (lo < t->n && t->rows[lo] == row && t->scored[lo]) {
 		*local = lo;
 		return 1;
 	}

@@ -230,10 +230,11 @@ void rank_order(size_t *out, size_t *out_n, const double *scores,
 struct rank_title_model {
 	size_t n;                /* rows it has features of */
 	size_t *rows;            /* their indexes in the caller's rows, ascending */
+	unsigned char *scored;   /* n: 1 for a row without an abstract (it scores) */
 	struct rank_feats *f;    /* title and keyword features of those rows */
 	struct rank_model *m;    /* NULL: no row without an abstract, or nothing to learn */
 };
-#define RANK_TITLE_MODEL_INIT { 0, NULL, NULL, NULL }
+#define RANK_TITLE_MODEL_INIT { 0, NULL, NULL, NULL, NULL }
 
 /* Whether doc has an abstract (a field with anything but white space). */
 int rank_text_has_abstract(const struct rank_text *doc);
@@ -251,10 +252,10 @@ int rank_title_model_make(struct rank_title_model *t, const struct rank_text *do
  * by weight times the title model's plus (1 - weight) times its own, an
  * average of the two log-odds (nothing when t->m is NULL); how many were
  * replaced.  Production: RANK_TITLE_WEIGHT. */
-size_t rank_title_model_apply(const struct rank_title_model *t, const struct rank_text *docs,
-			      double *scores, double weight);
+size_t rank_title_model_apply(const struct rank_title_model *t, double *scores, double weight);
 #define RANK_TITLE_WEIGHT 0.5
-/* The title model's row of row (1) or none (0). */
+/* Whether the title model scores row (a row without an abstract, when
+ * t->m is set): 1 and its own row in *local, else 0. */
 int rank_title_model_row(const struct rank_title_model *t, size_t row, size_t *local);
 void rank_title_model_release(struct rank_title_model *t);
 

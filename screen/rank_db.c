@@ -223,12 +223,12 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 }
 
 /* Every live citation with its text, training label for reviewer and
- * whether it is a candidate. */
+ * whether it is a candidate (the texts by texts_load, the keywords by
+ * keywords_load). */
 static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 {
 	static const char sql[] =
-		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''), NULL, NULL,"
-		" NULL,"
+		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''),"
 		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
 		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
 		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
@@ -244,7 +244,7 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		const char *by = (const char *)sqlite3_column_text(st, 2);
-		const char *own = (const char *)sqlite3_column_text(st, 6);
+		const char *own = (const char *)sqlite3_column_text(st, 3);
 		int human = !strcmp(by, "reviewers") || !strcmp(by, "resolution");
 		size_t i = s->n;
 		signed char lab;
@@ -263,7 +263,7 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 			break;
 		s->ids[i] = sqlite3_column_int64(st, 0);
 		s->label[i] = lab;
-		s->sugg[i] = sqlite3_column_int(st, 7);
+		s->sugg[i] = sqlite3_column_int(st, 4);
 		s->title[i] = NULL;
 		s->abstract[i] = NULL;
 		s->keywords[i] = NULL;
@@ -488,7 +488,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 			rc = prior_order(w, seed);
 		else if (rc == 0) {
 			rank_model_score_all(w->model, w->feats, w->scores);
-			rank_title_model_apply(&w->title, docs, w->scores, RANK_TITLE_WEIGHT);
+			rank_title_model_apply(&w->title, w->scores, RANK_TITLE_WEIGHT);
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,
 				   w->set.n);
 		}
@@ -1216,8 +1216,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 			size_t local;
 
 			/* a row without an abstract: the mean with the title model */
-			if (w.title.m && !rank_text_has_abstract(&d) &&
-			    rank_title_model_row(&w.title, row, &local)) {
+			if (rank_title_model_row(&w.title, row, &local)) {
 				by_title = 1;
 				rc = rank_explain_mean(&t, &nt, &bias, w.model, w.feats, row, &w.title,
 						       local, &d, &w.fo, RANK_TITLE_WEIGHT);

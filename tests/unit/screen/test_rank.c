@@ -267,7 +267,7 @@ static void test_screen_rank__title_model(void **state)
 	/* nothing to learn from: no model, nothing replaced */
 	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, none, &o, NULL, 1), 0);
 	assert_null(t.m);
-	assert_int_equal(rank_title_model_apply(&t, docs, scores, 1.0), 0);
+	assert_int_equal(rank_title_model_apply(&t, scores, 1.0), 0);
 	rank_title_model_release(&t);
 	/* no row without an abstract: no model either */
 	assert_int_equal(rank_title_model_make(&t, docs, 4, labels, &o, NULL, 1), 0);
@@ -282,10 +282,11 @@ static void test_screen_rank__title_model(void **state)
 	assert_int_equal(rank_title_model_row(&t, 4, &local), 1);
 	assert_int_equal(local, 3);
 	assert_int_equal(rank_title_model_row(&t, 1, &local), 0);
+	assert_int_equal(rank_title_model_row(&t, 0, &local), 0); /* trained on, not scored */
 	assert_int_equal(rank_title_model_row(&t, 6, &local), 0);
 	for (size_t i = 0; i < NDOCS; i++)
 		scores[i] = 100.0 + (double)i;
-	assert_int_equal(rank_title_model_apply(&t, docs, scores, 1.0), 1);
+	assert_int_equal(rank_title_model_apply(&t, scores, 1.0), 1);
 	for (size_t i = 0; i < NDOCS; i++)
 		if (i != 4)
 			assert_true(scores[i] == 100.0 + (double)i);
@@ -299,7 +300,7 @@ static void test_screen_rank__title_model(void **state)
 	assert_true(scores[4] == rank_model_score(m, f, 3));
 	/* with a weight: the mean of the two log-odds */
 	scores[4] = 2.0;
-	assert_int_equal(rank_title_model_apply(&t, docs, scores, 0.25), 1);
+	assert_int_equal(rank_title_model_apply(&t, scores, 0.25), 1);
 	assert_true(fabs(scores[4] - (0.25 * rank_model_score(m, f, 3) + 0.75 * 2.0)) < 1e-12);
 	/* explained: both models' terms, weighed, adding up to the mean */
 	{
