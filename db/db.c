@@ -158,6 +158,15 @@ const char *db_path(struct lsr_db *db)
 	return db->path;
 }
 
+int db_dir(struct lsr_db *db, struct buf *out)
+{
+	const char *slash = strrchr(db->path, '/');
+
+	if (!slash)
+		return buf_addc(out, '.');
+	return buf_add(out, db->path, slash == db->path ? 1 : (size_t)(slash - db->path));
+}
+
 int db_schema_latest(void)
 {
 	return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;

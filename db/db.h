@@ -56,6 +56,10 @@ void db_close(struct lsr_db *db);
 
 sqlite3 *db_handle(struct lsr_db *db);
 const char *db_path(struct lsr_db *db);
+struct buf;
+/* The directory of db's file (the review's) appended to out: "." when the
+ * path names no directory, "/" for a file at the root.  0 or LSR_ENOMEM. */
+int db_dir(struct lsr_db *db, struct buf *out);
 /* Schema version of the open database, and the newest this binary knows. */
 int db_schema_version(struct lsr_db *db);
 int db_schema_latest(void);

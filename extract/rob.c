@@ -1287,16 +1287,15 @@ int extract_rob_result_judgement(struct lsr_db *db, const char *study, const cha
 	enum rob_level levels[ROB1_NDOMAINS + 1];
 	struct protocol *p = NULL;
 	struct buf path = BUF_INIT;
-	const char *dbp = db_path(db), *slash = strrchr(dbp, '/');
 	size_t nd;
 	int rc;
 
 	if (outsz)
 		out[0] = '\0';
-	if (slash)
-		buf_printf(&path, "%.*s/%s", (int)(slash - dbp), dbp, LSR_PROTOCOL_FILE);
-	else
-		buf_adds(&path, LSR_PROTOCOL_FILE);
+	if (db_dir(db, &path) < 0 || buf_printf(&path, "/%s", LSR_PROTOCOL_FILE) < 0) {
+		buf_release(&path);
+		return lsr_error_oom();
+	}
 	rc = protocol_load(&p, path.s);
 	buf_release(&path);
 	if (rc < 0)

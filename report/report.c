@@ -75,14 +75,10 @@ static const char *file_shown(const struct rep *r, const char *path)
 /* the resolved directory of the review database, or NULL */
 static char *review_root(struct lsr_db *db)
 {
-	const char *path = db_path(db), *slash = path ? strrchr(path, '/') : NULL;
-	char *dir, *real;
+	struct buf dir = BUF_INIT;
+	char *real = db_dir(db, &dir) == 0 ? realpath(dir.s, NULL) : NULL;
 
-	if (!path)
-		return NULL;
-	dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-	real = dir ? realpath(dir, NULL) : NULL;
-	free(dir);
+	buf_release(&dir);
 	return real;
 }
 

@@ -256,10 +256,8 @@ static enum MHD_Result send_fulltext(struct server *srv, struct MHD_Connection *
 	if (serve_fulltext(&srv->state, r, &path, &status, &body) < 0 || !path)
 		return send_json(c, status, body);
 	if (path[0] != '/') {
-		const char *db = db_path(srv->state.db), *slash = strrchr(db, '/');
-
-		if (slash)
-			buf_add(&full, db, (size_t)(slash - db + 1));
+		db_dir(srv->state.db, &full);
+		buf_addc(&full, '/');
 	}
 	buf_adds(&full, path);
 	free(path);

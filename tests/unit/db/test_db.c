@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "util/err.h"
+#include "util/buf.h"
 
 static char dir[64];   /* this test's scratch directory */
 static char path[128]; /* dir/review.db */
@@ -109,6 +110,13 @@ static void test_db_db__open_new(void **state)
 	(void)state;
 	db = open_new();
 	assert_string_equal(db_path(db), path);
+	{
+		struct buf d = BUF_INIT;
+
+		assert_int_equal(db_dir(db, &d), 0);
+		assert_string_equal(d.s, dir);
+		buf_release(&d);
+	}
 	assert_int_equal(db_schema_version(db), db_schema_latest());
 	assert_int_equal(db_schema_latest(), db_migrations[db_migrations_count - 1].version);
 	assert_int_equal(q(db, "PRAGMA application_id"), LSR_APPLICATION_ID);
@@ -122,6 +130,24 @@ static void test_db_db__open_new(void **state)
 	assert_int_equal(db_schema_version(db), db_schema_latest());
 	db_close(db);
 	db_close(NULL);
+}
+
+/* A review opened by a name without a directory: its directory is ".". */
+static void test_db_db__dir_relative(void **state)
+{
+	struct lsr_db *db = NULL;
+	struct buf d = BUF_INIT;
+	char cwd[512];
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(db_open(&db, "review.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_dir(db, &d), 0);
+	assert_string_equal(d.s, ".");
+	buf_release(&d);
+	db_close(db);
+	assert_int_equal(chdir(cwd), 0);
 }
 
 static void test_db_db__open_refusals(void **state)
@@ -516,6 +542,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_db_db__open_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_db__dir_relative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__open_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__open_newer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_db__migrate_each_version, setup, teardown),
