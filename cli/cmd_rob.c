@@ -259,7 +259,7 @@ static int rob_plot(const char *traffic, const char *summary, const char *weight
 				continue;
 			/* the study-level figure of a domain judged per outcome:
 			 * nothing is open, the judgements are per outcome */
-			if (k < p.ndomains && (p.per_outcome_cols >> k & 1u))
+			if (extract_robplot_per_outcome(&p, k))
 				per_outcome++;
 			else
 				open++;

@@ -253,6 +253,11 @@ struct extract_robplot {
 						  * outcome", not "Not final" */
 };
 
+/* Whether column k (a domain, or the overall) of study-level figure p is
+ * judged per outcome (extraction.rob1_per_outcome): its cells without a
+ * study-level judgement are not open judgements. */
+int extract_robplot_per_outcome(const struct extract_robplot *p, size_t k);
+
 /* The traffic-light grid: one row per study, one column per domain (and
  * overall), a coloured disc with a symbol in each cell, a legend. */
 int extract_robplot_traffic_light(struct buf *out, const struct extract_robplot *p);

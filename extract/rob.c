@@ -1328,7 +1328,7 @@ static int plot_data(struct extract_robplot *out, struct lsr_db *db, const struc
 	out->ndomains = nd;
 	out->rob2 = is_rob2(p);
 	out->has_overall = out->rob2;
-	for (size_t k = 0; !*outcome && k < nd; k++)
+	for (size_t k = 0; !*outcome && k < nd && k < 32; k++)
 		if (per_outcome(p, (int)k))
 			out->per_outcome_cols |= 1u << k;
 	if (*outcome) {

@@ -57,9 +57,7 @@ static const char *level_label(enum rob_level l, int rob2)
 
 #define PER_OUTCOME "Judged per outcome"
 
-/* whether column k (a domain, or the overall) of a study-level figure is
- * judged per outcome: its grey cells are not open judgements */
-static int per_outcome_col(const struct extract_robplot *p, size_t k)
+int extract_robplot_per_outcome(const struct extract_robplot *p, size_t k)
 {
 	return k < p->ndomains && k < 32 && (p->per_outcome_cols >> k & 1u);
 }
@@ -67,7 +65,7 @@ static int per_outcome_col(const struct extract_robplot *p, size_t k)
 /* the label of level l in column k */
 static const char *cell_label(const struct extract_robplot *p, size_t k, enum rob_level l)
 {
-	return l == ROB_NONE && per_outcome_col(p, k) ? PER_OUTCOME : level_label(l, p->rob2);
+	return l == ROB_NONE && extract_robplot_per_outcome(p, k) ? PER_OUTCOME : level_label(l, p->rob2);
 }
 
 /* the document's title, with the result (RoB 2 per result) when drawn for one */
@@ -171,7 +169,7 @@ static int any_open(const struct extract_robplot *p, int per_outcome)
 {
 	for (size_t i = 0; i < p->nstudies; i++)
 		for (size_t k = 0; k < p->ndomains + (p->has_overall != 0); k++)
-			if (p->studies[i].levels[k] == ROB_NONE && per_outcome_col(p, k) == per_outcome)
+			if (p->studies[i].levels[k] == ROB_NONE && extract_robplot_per_outcome(p, k) == per_outcome)
 				return 1;
 	return 0;
 }
@@ -299,7 +297,7 @@ int extract_robplot_summary(struct buf *out, const struct extract_robplot *p)
 			w[p->studies[i].levels[k]] += wt;
 			total += wt;
 		}
-		if (per_outcome_col(p, k))
+		if (extract_robplot_per_outcome(p, k))
 			any_per_outcome |= w[ROB_NONE] > 0;
 		else
 			any_none |= w[ROB_NONE] > 0;
