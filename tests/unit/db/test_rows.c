@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "tests/unit/testdb.h"
 #include "db/rows.h"
 #include "util/err.h"
 
@@ -22,24 +23,12 @@ static char path[64];
 
 static struct lsr_db *open_db(void)
 {
-	struct lsr_db *db = NULL;
-
-	snprintf(path, sizeof(path), "/tmp/lsr-rows-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(db_open(&db, path, DB_OPEN_CREATE), 0);
-	return db;
+	return testdb_open(path, sizeof(path), "rows");
 }
 
 static void close_db(struct lsr_db *db)
 {
-	char other[80];
-
-	db_close(db);
-	unlink(path);
-	snprintf(other, sizeof(other), "%s-wal", path);
-	unlink(other);
-	snprintf(other, sizeof(other), "%s-shm", path);
-	unlink(other);
+	testdb_close(db, path);
 }
 
 struct seen {

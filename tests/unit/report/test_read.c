@@ -24,16 +24,14 @@
 #include "report/prisma.h"
 #include "screen/screen.h"
 #include "util/err.h"
+#include "tests/unit/testdb.h"
 
 static char path[64];
 
 static struct lsr_db *open_db(void)
 {
-	struct lsr_db *db = NULL;
+	struct lsr_db *db = testdb_open(path, sizeof(path), "read");
 
-	snprintf(path, sizeof(path), "/tmp/lsr-read-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(db_open(&db, path, DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db,
 		"INSERT INTO sources(name, kind, created_at) VALUES('Trials <reg>', 'register', 'now');"
 		"INSERT INTO sources(name, kind, created_at) VALUES('PubMed', 'database', 'now');"
@@ -48,14 +46,7 @@ static struct lsr_db *open_db(void)
 
 static void close_db(struct lsr_db *db)
 {
-	char other[80];
-
-	db_close(db);
-	unlink(path);
-	snprintf(other, sizeof(other), "%s-wal", path);
-	unlink(other);
-	snprintf(other, sizeof(other), "%s-shm", path);
-	unlink(other);
+	testdb_close(db, path);
 }
 
 struct sources_seen {

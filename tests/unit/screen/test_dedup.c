@@ -19,16 +19,14 @@
 #include "db/record.h"
 #include "screen/screen.h"
 #include "util/err.h"
+#include "tests/unit/testdb.h"
 
 static char path[64];
 
 static struct lsr_db *open_db(void)
 {
-	struct lsr_db *db = NULL;
+	struct lsr_db *db = testdb_open(path, sizeof(path), "dedup");
 
-	snprintf(path, sizeof(path), "/tmp/lsr-dedup-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(db_open(&db, path, DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO sources(name, created_at) VALUES('S', 'now');"
 				     "INSERT INTO runs(source_id, kind, started_at, actor) VALUES(1, 'import', 'now', 't');"
 				     "INSERT INTO runs(source_id, kind, started_at, actor) VALUES(1, 'import', 'now', 't')"), 0);
@@ -37,14 +35,7 @@ static struct lsr_db *open_db(void)
 
 static void close_db(struct lsr_db *db)
 {
-	char wal[80];
-
-	db_close(db);
-	unlink(path);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", path);
-	unlink(wal);
+	testdb_close(db, path);
 }
 
 /* Store a record: title, first author, year, journal, volume, pages, DOI. */

@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "screen/rank.h"
 #include "screen/rank_cache.h"
+#include "tests/unit/testdb.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -113,24 +114,12 @@ static void check_same(struct lsr_db *db, const struct corpus *c, const int64_t 
 
 static struct lsr_db *open_db(char *path, size_t sz)
 {
-	struct lsr_db *db = NULL;
-
-	snprintf(path, sz, "/tmp/lsr-rank-cache-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(db_open(&db, path, DB_OPEN_CREATE), 0);
-	return db;
+	return testdb_open(path, sz, "rank-cache");
 }
 
 static void close_db(struct lsr_db *db, const char *path)
 {
-	char p[512];
-
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	testdb_close(db, path);
 }
 
 static void test_screen_rank_cache__same_features(void **state)

@@ -25,6 +25,7 @@
 #include "db/db.h"
 #include "db/record.h"
 #include "screen/screen.h"
+#include "tests/unit/testdb.h"
 
 #define NGROUP 60
 
@@ -55,12 +56,9 @@ static void member(struct lsr_record *r, int g, int k)
 static struct lsr_db *review_make(void)
 {
 	struct screen_dedup_result res;
-	struct lsr_db *db = NULL;
+	struct lsr_db *db = testdb_open(dbpath, sizeof(dbpath), "rank-db");
 	uint64_t pos = 0;
 
-	snprintf(dbpath, sizeof(dbpath), "/tmp/lsr-rank-db-%d.db", (int)getpid());
-	unlink(dbpath);
-	assert_int_equal(db_open(&db, dbpath, DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO sources(name, created_at) VALUES('S', 'now');"
 				     "INSERT INTO runs(source_id, kind, started_at, actor)"
 				     " VALUES(1, 'import', 'now', 't')"), 0);
@@ -79,14 +77,7 @@ static struct lsr_db *review_make(void)
 
 static void review_free(struct lsr_db *db)
 {
-	char x[96];
-
-	db_close(db);
-	unlink(dbpath);
-	snprintf(x, sizeof(x), "%s-wal", dbpath);
-	unlink(x);
-	snprintf(x, sizeof(x), "%s-shm", dbpath);
-	unlink(x);
+	testdb_close(db, dbpath);
 }
 
 static int same_text(const char *a, const unsigned char *b)

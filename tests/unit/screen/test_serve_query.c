@@ -29,6 +29,7 @@
 #include "db/protocol.h"
 #include "db/record.h"
 #include "screen/screen.h"
+#include "tests/unit/testdb.h"
 
 #define NCIT 150       /* citations of the review */
 #define STEPS 300      /* steps of each sequence */
@@ -57,14 +58,11 @@ static unsigned rnd(unsigned *s)
 static struct lsr_db *review_make(int required, struct protocol **p)
 {
 	struct screen_dedup_result res;
-	struct lsr_db *db = NULL;
+	struct lsr_db *db = testdb_open(dbpath, sizeof(dbpath), "serve-query");
 	unsigned seed = 7;
 	FILE *f;
 
-	snprintf(dbpath, sizeof(dbpath), "/tmp/lsr-serve-query-%d.db", (int)getpid());
 	snprintf(ypath, sizeof(ypath), "/tmp/lsr-serve-query-%d.yaml", (int)getpid());
-	unlink(dbpath);
-	assert_int_equal(db_open(&db, dbpath, DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO sources(name, created_at) VALUES('S', 'now');"
 				     "INSERT INTO runs(source_id, kind, started_at, actor)"
 				     " VALUES(1, 'import', 'now', 't')"), 0);
@@ -96,16 +94,9 @@ static struct lsr_db *review_make(int required, struct protocol **p)
 
 static void review_free(struct lsr_db *db, struct protocol *p)
 {
-	char x[96];
-
 	protocol_free(p);
-	db_close(db);
+	testdb_close(db, dbpath);
 	unlink(ypath);
-	unlink(dbpath);
-	snprintf(x, sizeof(x), "%s-wal", dbpath);
-	unlink(x);
-	snprintf(x, sizeof(x), "%s-shm", dbpath);
-	unlink(x);
 }
 
 static int64_t query_int(struct lsr_db *db, const char *sql)
