@@ -563,7 +563,10 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 
 			if (!c)
 				continue;
-			v = (o.sublinear_tf ? 1.0 + log(tf) : tf) * idf[c - 1];
+			/* a count below 1 (a term only in the keywords, weighed
+			 * 0.2) stays as it is: 1 + ln tf would make it negative,
+			 * the opposite sign of the same term in the abstract */
+			v = (o.sublinear_tf && tf > 1.0 ? 1.0 + log(tf) : tf) * idf[c - 1];
 			f->col[at] = c - 1;
 			f->val[at++] = (float)v;
 			ss += v * v;

@@ -13,7 +13,7 @@
  * vocabulary is kept in memory; lsr screen rank --explain tokenises the one
  * citation again to name the terms of its buckets.  A bucket found in fewer
  * than min_df citations is dropped.  Weights are TF-IDF (sublinear tf
- * 1 + ln tf, smooth idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each
+ * 1 + ln tf where the field-weighted count tf is above 1, tf below; smooth idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each
  * vector L2-normalised.  Title and keyword terms count title_weight and
  * keyword_weight times; with title_terms each title word is also a term
  * of its own (off in production: bench/README.md gives what it did on the
@@ -61,7 +61,8 @@ struct rank_text {
 struct rank_feat_opts {
 	int bigrams;        /* 1: unigrams and bigrams; 0: unigrams only */
 	int min_df;         /* buckets in fewer citations are dropped (>= 1) */
-	int sublinear_tf;   /* 1: 1 + ln tf; 0: raw counts */
+	int sublinear_tf;   /* 1: 1 + ln tf for tf above 1, tf below; 0: raw
+			     * counts (tf is field-weighted, so may be below 1) */
 	double title_weight;/* counts of title terms are multiplied by this */
 	double keyword_weight; /* and those of keyword terms by this */
 	int title_terms;    /* 1: each title word is also a term of its own

@@ -433,10 +433,11 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		rset_release(&w->set);
 		return rc;
 	}
-	params = json_pack("{s:{s:b,s:i,s:b,s:f,s:f,s:b,s:s,s:i},s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i,"
-			   "s:s}}",
+	params = json_pack("{s:{s:b,s:i,s:b,s:s,s:f,s:f,s:b,s:s,s:i},"
+			   "s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i,s:s}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
-			   "sublinear_tf", w->fo.sublinear_tf, "title_weight", w->fo.title_weight,
+			   "sublinear_tf", w->fo.sublinear_tf, "tf_below_one", "as is",
+			   "title_weight", w->fo.title_weight,
 			   "keyword_weight", w->fo.keyword_weight, "title_terms", w->fo.title_terms,
 			   "hashing", "fnv1a64+splitmix64", "buckets", (int)RANK_DIM,
 			   "model", "solver", "L2R_LR", "C", w->mo.C, "eps", w->mo.eps,

@@ -135,11 +135,23 @@ static void test_screen_rank__ties_by_id(void **state)
 	assert_int_equal(order[3], 0);
 }
 
+/* Features of docs under o (min_df 1), a model of row 0 against the rest
+ * (row 2 unlabelled), and the terms of row `row`. */
+static void fit_explain(struct rank_feat_opts o, size_t row, struct rank_feats **f,
+			struct rank_model **m, struct rank_term **t, size_t *n)
+{
+	static const signed char labels[NDOCS] = { 1, -1, 0, -1, -1, -1, -1 };
+
+	o.min_df = 1;
+	assert_int_equal(rank_feats_build(f, docs, NDOCS, &o, 1), 0);
+	assert_int_equal(rank_model_fit(m, *f, labels, NULL), 0);
+	assert_int_equal(rank_explain(t, n, *m, *f, row, &docs[row], &o), 0);
+}
+
 static void test_screen_rank__explain(void **state)
 {
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
 	struct rank_feats *f = NULL;
-	signed char labels[NDOCS] = { 1, -1, 0, -1, -1, -1, -1 };
 	struct rank_model *m = NULL;
 	struct rank_term *t = NULL;
 	size_t n = 0;
@@ -147,10 +159,8 @@ static void test_screen_rank__explain(void **state)
 	int saw_bigram = 0, saw_folded = 0;
 
 	(void)state;
+	fit_explain(o, 4, &f, &m, &t, &n);
 	o.min_df = 1;
-	assert_int_equal(rank_feats_build(&f, docs, NDOCS, &o, 1), 0);
-	assert_int_equal(rank_model_fit(&m, f, labels, NULL), 0);
-	assert_int_equal(rank_explain(&t, &n, m, f, 4, &docs[4], &o), 0);
 	assert_true(n > 3);
 	for (size_t k = 0; k < n; k++) {
 		sum += t[k].contrib;
@@ -175,12 +185,41 @@ static void test_screen_rank__explain(void **state)
 	rank_feats_free(f);
 }
 
+/* A term only in the keywords (weighed 0.2, below 1) keeps a positive
+ * weight: 1 + ln 0.2 would be negative, the opposite sign of the same
+ * word in an abstract.  Row 0's "esophagitis" is only in its keywords
+ * (the abstract says "oesophagitis"). */
+static void test_screen_rank__keyword_only_term(void **state)
+{
+	struct rank_feats *f = NULL;
+	struct rank_model *m = NULL;
+	struct rank_term *t = NULL;
+	size_t n = 0;
+	int saw = 0;
+
+	(void)state;
+	fit_explain((struct rank_feat_opts)RANK_FEAT_OPTS_INIT, 0, &f, &m, &t, &n);
+	for (size_t k = 0; k < n; k++) {
+		assert_true(t[k].weight > 0);
+		if (!strcmp(t[k].term, "esophagitis")) {
+			saw = 1;
+			/* below a word the abstract has once ("heals") */
+			for (size_t j = 0; j < n; j++)
+				if (!strcmp(t[j].term, "heals"))
+					assert_true(t[k].weight < t[j].weight);
+		}
+	}
+	assert_true(saw);
+	rank_terms_free(t, n);
+	rank_model_free(m);
+	rank_feats_free(f);
+}
+
 /* Title words as terms of their own: explain names them "title:word",
  * and the contributions still add up to the score. */
 static void test_screen_rank__title_terms(void **state)
 {
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
-	signed char labels[NDOCS] = { 1, -1, 0, -1, -1, -1, -1 };
 	struct rank_feats *f = NULL;
 	struct rank_model *m = NULL;
 	struct rank_term *t = NULL;
@@ -189,11 +228,8 @@ static void test_screen_rank__title_terms(void **state)
 	int saw = 0;
 
 	(void)state;
-	o.min_df = 1;
 	o.title_terms = 1;
-	assert_int_equal(rank_feats_build(&f, docs, NDOCS, &o, 1), 0);
-	assert_int_equal(rank_model_fit(&m, f, labels, NULL), 0);
-	assert_int_equal(rank_explain(&t, &n, m, f, 4, &docs[4], &o), 0);
+	fit_explain(o, 4, &f, &m, &t, &n);
 	for (size_t k = 0; k < n; k++) {
 		sum += t[k].contrib;
 		saw |= !strcmp(t[k].term, "title:omeprazole");
@@ -345,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_screen_rank__ties_by_id),
 		cmocka_unit_test(test_screen_rank__explain),
 		cmocka_unit_test(test_screen_rank__fingerprint),
+		cmocka_unit_test(test_screen_rank__keyword_only_term),
 		cmocka_unit_test(test_screen_rank__title_terms),
 		cmocka_unit_test(test_screen_rank__title_model),
 	};
