@@ -29,14 +29,18 @@
  * records (varied), --labelled F of them labelled (default 0.1), and
  * prints peak memory.  --only takes nagtegaal2019_nudging_1847 for the
  * subset alone; --trace prints each include found (seed, position, row)
- * to stderr.  The tuning options change the production method for every
+ * to stderr, --trace-all every record screened ("tracex" lines for the
+ * excludes).  The tuning options change the production method for every
  * set alike (rank.h's options): --C, --include-weight, --include-power,
  * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
  * --unigrams, --bigrams, --raw-tf, --no-keywords,
  * --title-terms, --nb, --svm, --ensemble; --no-title-model scores the
  * records without an abstract with the full model alone (rank.h: struct
  * rank_title_model), --title-blend W gives the title model's log-odds the
- * weight W in their score (production RANK_TITLE_WEIGHT), --title-C its C.  Figures go to stdout; nothing is written.
+ * weight W in their score (production RANK_TITLE_WEIGHT), --title-C its C;
+ * --C-scale S [--C-pow P] trains with C x (S / screened)^P once more than
+ * S records are screened (P 1 by default; measured, not production).
+ * Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
 
@@ -272,6 +276,7 @@ struct method {
 	int keywords;     /* the keywords field takes part */
 };
 
+static double c_scale, c_pow = 1.0; /* experiment: C shrinks past c_scale screened */
 static int trace; /* --trace: each include found to stderr (seed, position, row) */
 
 /* --no-title-model: rows without an abstract scored by the full model
@@ -335,8 +340,12 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		struct rank_model *m = NULL;
 		size_t no = 0;
 
+		struct rank_model_opts mos = *mo;
+
+		if (c_scale > 0 && (double)seen > c_scale)
+			mos.C = mo->C * pow(c_scale / (double)seen, c_pow);
 		rank_presume_negatives(train, lab, ids, n, mo->presumed, mix(seed ^ mix(seen)));
-		if (rank_model_fit(&m, f, train, mo) < 0) {
+		if (rank_model_fit(&m, f, train, &mos) < 0) {
 			rc = -1;
 			goto done;
 		}
@@ -367,6 +376,8 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 					fprintf(stderr, "trace %llu %zu %zu\n",
 						(unsigned long long)seed, seen, i);
 				last = seen;
+			} else if (trace > 1) {
+				fprintf(stderr, "tracex %llu %zu %zu\n", (unsigned long long)seed, seen, i);
 			}
 			if (!at95 && found >= n95)
 				at95 = seen;
@@ -645,11 +656,13 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
 		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--trace]\n"
+		"       [--trace-all]\n"
 		"       [--synthetic N]... [--labelled F]\n"
 		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
 		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
 		"       [--raw-tf] [--no-keywords] [--title-terms] [--nb] [--svm]\n"
-		"       [--ensemble] [--no-title-model]\n");
+		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
+		"       [--C-scale S] [--C-pow P]\n");
 }
 
 int main(int argc, char **argv)
@@ -674,6 +687,8 @@ int main(int argc, char **argv)
 			subset = 1;
 		} else if (!strcmp(a, "--trace")) {
 			trace = 1;
+		} else if (!strcmp(a, "--trace-all")) {
+			trace = 2;
 		} else if (!strcmp(a, "--no-baseline")) {
 			do_base = 0;
 		} else if (!strcmp(a, "--unigrams")) {
@@ -731,6 +746,10 @@ int main(int argc, char **argv)
 			title_weight = atof(v), i++;
 		} else if (!strcmp(a, "--title-C")) {
 			title_C = atof(v), i++;
+		} else if (!strcmp(a, "--C-scale")) {
+			c_scale = atof(v), i++;
+		} else if (!strcmp(a, "--C-pow")) {
+			c_pow = atof(v), i++;
 		} else if (!strcmp(a, "--title-weight")) {
 			prod.fo.title_weight = atof(v), i++;
 		} else {

@@ -649,24 +649,37 @@ void screen_ranking_release(struct screen_ranking *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* A new ranking, stored, into *out; *w keeps what made it (the caller
+ * work_releases it; released here on failure). */
+static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_db *db,
+			const struct protocol *p, const char *reviewer, uint64_t seed)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(w, 0, sizeof(*w));
+	out->kind = SCREEN_RANKING_PRIORITY;
+	if (!reviewer || !*reviewer)
+		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
+	if ((rc = compute(w, db, reviewer, seed, NULL)) < 0)
+		return rc;
+	rc = store(w, db, reviewer, seed, head_size(p), &out->id);
+	if (rc == 0)
+		rc = ranking_from(out, w, w->model ? "logistic-regression" : "prior");
+	if (rc < 0) {
+		work_release(w);
+		screen_ranking_release(out);
+	}
+	return rc;
+}
+
 int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
 			const char *reviewer, uint64_t seed)
 {
 	struct work w;
-	int rc;
+	int rc = ranking_make(out, &w, db, p, reviewer, seed);
 
-	memset(out, 0, sizeof(*out));
-	out->kind = SCREEN_RANKING_PRIORITY;
-	if (!reviewer || !*reviewer)
-		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
-	if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0)
-		return rc;
-	rc = store(&w, db, reviewer, seed, head_size(p), &out->id);
-	if (rc == 0)
-		rc = ranking_from(out, &w, w.model ? "logistic-regression" : "prior");
 	work_release(&w);
-	if (rc < 0)
-		screen_ranking_release(out);
 	return rc;
 }
 
@@ -1174,7 +1187,8 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 	int rc;
 
 	*out = NULL;
-	if ((rc = screen_ranking_make(&r, db, p, reviewer, seed)) < 0)
+	/* the work stays for --explain: the model that made the order */
+	if ((rc = ranking_make(&r, &w, db, p, reviewer, seed)) < 0)
 		return rc;
 	o = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "schema_version", 1,
 		      "ranking", (json_int_t)r.id, "reviewer", reviewer, "model", r.model,
@@ -1200,11 +1214,6 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 		int found = 0, by_title = 0;
 		double bias = 0;
 
-		if ((rc = compute(&w, db, reviewer, seed, NULL)) < 0) {
-			json_decref(up);
-			json_decref(down);
-			goto out;
-		}
 		for (size_t i = 0; i < w.set.n && !found; i++)
 			if (w.set.ids[i] == explain)
 				row = i, found = 1;
@@ -1249,7 +1258,6 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 					       ? json_integer(w.set.label[row]) : json_null(),
 			      "title", found && w.set.title[row] ? w.set.title[row] : "",
 			      "up", up, "down", down);
-		work_release(&w);
 		if (rc < 0) {
 			json_decref(e);
 			goto out;
@@ -1261,6 +1269,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 out:
 	json_decref(o);
 	screen_ranking_release(&r);
+	work_release(&w);
 	return rc;
 }
 
