@@ -495,15 +495,91 @@ int rank_feats_build(struct rank_feats **out, const struct rank_text *docs, size
 	*out = NULL;
 	if ((rc = rank_raw_rows_make(&rows, docs, NULL, n, opts, threads)) < 0)
 		return rc;
-	return rank_feats_from_raw(out, &rows, opts);
+	return rank_feats_from_raw(out, &rows, opts, threads);
+}
+
+/*
+ * Weighing raw rows in k chunks of rows, each in a thread (par_for over
+ * the chunks; chunk t holds rows n t / k to n (t + 1) / k): the document
+ * frequencies counted per chunk and summed, then each chunk's rows weighed
+ * and compacted in place from its first entry, then the chunks moved
+ * together.  Every row's arithmetic is the same whatever k.
+ */
+struct weigh_job {
+	struct rank_feats *f;
+	size_t k;
+	uint32_t **df;        /* per chunk; df[0] becomes the sum */
+	size_t *end;          /* per chunk: its entries' end before weighing */
+	size_t *kept;         /* per chunk: its entries' end after */
+	const uint32_t *colof;
+	const double *idf;
+	int sublinear;
+};
+
+static size_t chunk_row(const struct weigh_job *j, size_t t)
+{
+	return j->f->n * t / j->k;
+}
+
+static void df_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct weigh_job *j = payload;
+	const struct rank_feats *f = j->f;
+	uint32_t *df = j->df[t];
+
+	(void)from, (void)to;
+	for (size_t e = f->row_ptr[chunk_row(j, t)]; e < f->row_ptr[chunk_row(j, t + 1)]; e++)
+		df[f->col[e]]++;
+}
+
+static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct weigh_job *j = payload;
+	struct rank_feats *f = j->f;
+	size_t r0 = chunk_row(j, t), r1 = chunk_row(j, t + 1), at = f->row_ptr[r0];
+
+	(void)from, (void)to;
+	for (size_t r = r0; r < r1; r++) {
+		/* the next chunk rewrites row_ptr[r1]: its old value is end[t] */
+		size_t e0 = f->row_ptr[r], e1 = r + 1 < r1 ? f->row_ptr[r + 1] : j->end[t];
+		size_t start = at;
+		double ss = 0, l1 = 0;
+
+		f->row_ptr[r] = start;
+		for (size_t e = e0; e < e1; e++) {
+			double tf = f->val[e], v;
+			uint32_t c = j->colof[f->col[e]];
+
+			if (!c)
+				continue;
+			/* a count below 1 (a term only in the keywords, weighed
+			 * 0.2) stays as it is: 1 + ln tf would make it negative,
+			 * the opposite sign of the same term in the abstract */
+			v = (j->sublinear && tf > 1.0 ? 1.0 + log(tf) : tf) * j->idf[c - 1];
+			f->col[at] = c - 1;
+			f->val[at++] = (float)v;
+			ss += v * v;
+		}
+		if (ss > 0) {
+			double inv = 1.0 / sqrt(ss);
+
+			for (size_t e = start; e < at; e++) {
+				f->val[e] = (float)(f->val[e] * inv);
+				l1 += f->val[e];
+			}
+		}
+		f->l1[r] = (float)l1;
+	}
+	j->kept[t] = at;
 }
 
 int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
-			const struct rank_feat_opts *opts)
+			const struct rank_feat_opts *opts, int threads)
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	size_t n = rows->n, at = 0;
 	struct rank_feats *f;
+	struct weigh_job job = { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0 };
 	double *idf = NULL;
 	uint32_t *df = NULL, *colof = NULL;
 	int rc = 0;
@@ -522,15 +598,33 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	f->col = rows->bucket;
 	f->val = rows->tf;
 	memset(rows, 0, sizeof(*rows));
+	/* a chunk per thread, of at least 1,000 rows */
+	job.f = f;
+	job.k = threads > 1 ? (size_t)threads : 1;
+	while (job.k > 1 && n / job.k < 1000)
+		job.k--;
 	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
-	df = calloc(RANK_DIM, sizeof(*df));
-	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !df) {
+	job.df = calloc(job.k, sizeof(*job.df));
+	job.end = calloc(job.k, sizeof(*job.end));
+	job.kept = calloc(job.k, sizeof(*job.kept));
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !job.df || !job.end || !job.kept) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
+	for (size_t t = 0; t < job.k; t++)
+		if (!(job.df[t] = calloc(RANK_DIM, sizeof(**job.df)))) {
+			rc = LSR_ENOMEM;
+			goto out;
+		}
 	/* document frequencies */
-	for (size_t e = 0; e < f->row_ptr[n]; e++)
-		df[f->col[e]]++;
+	par_for(job.k, job.k, df_chunk, &job);
+	df = job.df[0];
+	for (size_t t = 1; t < job.k; t++) {
+		for (uint32_t b = 0; b < RANK_DIM; b++)
+			df[b] += job.df[t][b];
+		free(job.df[t]);
+		job.df[t] = NULL;
+	}
 	for (uint32_t b = 0; b < RANK_DIM; b++)
 		f->active += df[b] >= (uint32_t)o.min_df;
 	idf = malloc((f->active ? f->active : 1) * sizeof(*idf));
@@ -550,41 +644,32 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 			colof[b] = 0;
 		}
 	}
-	/* weigh, drop rare buckets, normalise */
-	at = 0;
-	for (size_t r = 0; r < n; r++) {
-		size_t from = f->row_ptr[r], to = f->row_ptr[r + 1], start = at;
-		double ss = 0, l1 = 0;
+	/* weigh, drop rare buckets, normalise; then close the gaps */
+	job.colof = colof;
+	job.idf = idf;
+	job.sublinear = o.sublinear_tf;
+	for (size_t t = 0; t < job.k; t++)
+		job.end[t] = f->row_ptr[chunk_row(&job, t + 1)];
+	par_for(job.k, job.k, weigh_chunk, &job);
+	at = job.kept[0];
+	for (size_t t = 1; t < job.k; t++) {
+		size_t r0 = chunk_row(&job, t), r1 = chunk_row(&job, t + 1), base = f->row_ptr[r0];
+		size_t len = job.kept[t] - base;
 
-		f->row_ptr[r] = start;
-		for (size_t e = from; e < to; e++) {
-			double tf = f->val[e], v;
-			uint32_t c = colof[f->col[e]];
-
-			if (!c)
-				continue;
-			/* a count below 1 (a term only in the keywords, weighed
-			 * 0.2) stays as it is: 1 + ln tf would make it negative,
-			 * the opposite sign of the same term in the abstract */
-			v = (o.sublinear_tf && tf > 1.0 ? 1.0 + log(tf) : tf) * idf[c - 1];
-			f->col[at] = c - 1;
-			f->val[at++] = (float)v;
-			ss += v * v;
-		}
-		if (ss > 0) {
-			double inv = 1.0 / sqrt(ss);
-
-			for (size_t e = start; e < at; e++) {
-				f->val[e] = (float)(f->val[e] * inv);
-				l1 += f->val[e];
-			}
-		}
-		f->l1[r] = (float)l1;
+		memmove(f->col + at, f->col + base, len * sizeof(*f->col));
+		memmove(f->val + at, f->val + base, len * sizeof(*f->val));
+		for (size_t r = r0; r < r1; r++)
+			f->row_ptr[r] = f->row_ptr[r] - base + at;
+		at += len;
 	}
 	f->row_ptr[n] = at;
 out:
 	free(idf);
-	free(df);
+	for (size_t t = 0; job.df && t < job.k; t++)
+		free(job.df[t]);
+	free(job.df);
+	free(job.end);
+	free(job.kept);
 	if (rc < 0) {
 		rank_feats_free(f);
 		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")

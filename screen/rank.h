@@ -164,10 +164,12 @@ int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
 
 /*
  * The features of rows (whose arrays it takes over and weighs in place:
- * rows is left empty, on success and on failure).  *out is the caller's.
+ * rows is left empty, on success and on failure), on up to threads
+ * threads (the same features whatever their number).  *out is the
+ * caller's.
  */
 int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
-			const struct rank_feat_opts *opts);
+			const struct rank_feat_opts *opts, int threads);
 
 /* A trained model (opaque). */
 struct rank_model;

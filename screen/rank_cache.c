@@ -453,7 +453,7 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 	free(th);
 	free(miss);
 	free(stale);
-	return rank_feats_from_raw(out, &g.r, &o);
+	return rank_feats_from_raw(out, &g.r, &o, threads);
 out:
 	rank_raw_rows_release(&mk);
 	rank_raw_rows_release(&g.r);

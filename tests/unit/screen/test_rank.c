@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,50 @@ static void test_screen_rank__rows_normalised(void **state)
 	assert_int_equal(rank_feats_nnz(f), rank_feats_nnz(g));
 	rank_feats_free(g);
 	rank_feats_free(f);
+}
+
+/* Features weighed on two threads are those of one, value for value:
+ * 2,500 citations (chunks of at least 1,000 rows), scored by one model. */
+static void test_screen_rank__threads_same(void **state)
+{
+	enum { N = 2500 };
+	struct rank_text *d = calloc(N, sizeof(*d));
+	char (*abs)[96] = calloc(N, sizeof(*abs));
+	signed char *lab = calloc(N, 1);
+	double *s1 = calloc(N, sizeof(*s1)), *s2 = calloc(N, sizeof(*s2));
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	struct rank_feats *f1 = NULL, *f2 = NULL;
+	struct rank_model *m = NULL;
+
+	(void)state;
+	assert_non_null(d);
+	assert_non_null(abs);
+	assert_non_null(lab);
+	assert_non_null(s1);
+	assert_non_null(s2);
+	for (size_t i = 0; i < N; i++) {
+		const struct rank_text *t = &docs[i % NDOCS];
+
+		snprintf(abs[i], sizeof(abs[i]), "%s term%zu term%zu", t->abstract ? t->abstract : "",
+			 i % 97, i % 13);
+		d[i] = (struct rank_text){ t->title, abs[i], t->keywords };
+		lab[i] = i % 10 ? -1 : i % NDOCS < 2;
+	}
+	assert_int_equal(rank_feats_build(&f1, d, N, &o, 1), 0);
+	assert_int_equal(rank_feats_build(&f2, d, N, &o, 2), 0);
+	assert_int_equal(rank_feats_nnz(f1), rank_feats_nnz(f2));
+	assert_int_equal(rank_model_fit(&m, f1, lab, NULL), 0);
+	rank_model_score_all(m, f1, s1);
+	rank_model_score_all(m, f2, s2);
+	assert_memory_equal(s1, s2, N * sizeof(*s1));
+	rank_model_free(m);
+	rank_feats_free(f1);
+	rank_feats_free(f2);
+	free(s1);
+	free(s2);
+	free(lab);
+	free(abs);
+	free(d);
 }
 
 /* min_df drops the terms of one citation only: row 6's words occur nowhere
@@ -135,8 +180,9 @@ static void test_screen_rank__ties_by_id(void **state)
 	assert_int_equal(order[3], 0);
 }
 
-/* Features of docs under o (min_df 1), a model of row 0 against the rest
- * (row 2 unlabelled), and the terms of row `row`. */
+/* Features of docs under o (min_df 1), a model trained on row 0 (an
+ * include) and row 2 (an exclude), the rest unlabelled, and the terms of
+ * row `row`. */
 static void fit_explain(struct rank_feat_opts o, size_t row, struct rank_feats **f,
 			struct rank_model **m, struct rank_term **t, size_t *n)
 {
@@ -375,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_screen_rank__rows_normalised),
 		cmocka_unit_test(test_screen_rank__min_df),
+		cmocka_unit_test(test_screen_rank__threads_same),
 		cmocka_unit_test(test_screen_rank__lr_ranks),
 		cmocka_unit_test(test_screen_rank__nb_ranks),
 		cmocka_unit_test(test_screen_rank__one_class),
