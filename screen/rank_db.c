@@ -140,9 +140,14 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 			if (i < s->n && s->ids[i] == cur) {
 				qsort(v.v, v.n, sizeof(*v.v), cmp_cstr);
 				buf_reset(&b);
-				for (size_t k = 0; k < v.n && rc == 0; k++)
-					if (!k || strcmp(v.v[k], v.v[k - 1]))
-						rc = buf_printf(&b, "%s%s", b.len ? "; " : "", v.v[k]);
+				for (size_t k = 0; k < v.n && rc == 0; k++) {
+					if (k && !strcmp(v.v[k], v.v[k - 1]))
+						continue;
+					if (b.len)
+						rc = buf_adds(&b, "; ");
+					if (rc == 0)
+						rc = buf_adds(&b, v.v[k]);
+				}
 				if (rc == 0 && !(s->keywords[i] = xstrdup(b.s)))
 					rc = LSR_ENOMEM;
 			}
@@ -180,6 +185,8 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 	sqlite3_stmt *st = db_prepare(db, sql);
 	size_t i = 0, best = 0;
 	int64_t cur = -1;
+	/* have_best: 1 an abstract kept, 2 and its length in best (counted
+	 * only when a second member has one: most citations have one record) */
 	int step, rc = 0, have_rep = 0, have_best = 0;
 
 	if (!st)
@@ -205,14 +212,20 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 			have_rep |= sqlite3_column_int(st, 1);
 		}
 		if (abs && rc == 0) {
-			size_t len = text_chars((const char *)abs);
+			size_t len = 0;
 
+			if (have_best == 1) {
+				best = text_chars(s->abstract[i]);
+				have_best = 2;
+			}
+			if (have_best)
+				len = text_chars((const char *)abs);
 			if (!have_best || len > best) {
 				free(s->abstract[i]);
 				if (!(s->abstract[i] = xstrdup((const char *)abs)))
 					rc = LSR_ENOMEM;
 				best = len;
-				have_best = 1;
+				have_best = have_best ? 2 : 1;
 			}
 		}
 	}
