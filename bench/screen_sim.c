@@ -39,7 +39,8 @@
  * rank_title_model), --title-blend W gives the title model's log-odds the
  * weight W in their score (production RANK_TITLE_WEIGHT), --title-C its C;
  * --C-scale S [--C-pow P] trains with C x (S / screened)^P once more than
- * S records are screened (P 1 by default; measured, not production).
+ * S records are screened (P 1 by default; measured, not production);
+ * --eps liblinear's stopping tolerance.
  * Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
@@ -662,7 +663,7 @@ static void usage(void)
 		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
 		"       [--raw-tf] [--no-keywords] [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
-		"       [--C-scale S] [--C-pow P]\n");
+		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
 int main(int argc, char **argv)
@@ -746,6 +747,8 @@ int main(int argc, char **argv)
 			title_weight = atof(v), i++;
 		} else if (!strcmp(a, "--title-C")) {
 			title_C = atof(v), i++;
+		} else if (!strcmp(a, "--eps")) {
+			prod.mo.eps = atof(v), i++;
 		} else if (!strcmp(a, "--C-scale")) {
 			c_scale = atof(v), i++;
 		} else if (!strcmp(a, "--C-pow")) {
