@@ -173,8 +173,10 @@ static int set_load(struct set *s, const char *dir, const char *name)
 	r.s = s;
 	s->name = strdup(name);
 	snprintf(path, sizeof(path), "%s/%s/records.csv.gz", dir, name);
-	if (!(gz = gzopen(path, "rb")))
+	if (!(gz = gzopen(path, "rb"))) {
+		fprintf(stderr, "bench_screen_sim: cannot open %s\n", path);
 		return -1;
+	}
 	csv_init(&p, CSV_APPEND_NULL);
 	while ((len = gzread(gz, chunk, sizeof(chunk))) > 0)
 		if (csv_parse(&p, chunk, (size_t)len, on_field, on_row, &r) != (size_t)len) {
@@ -713,6 +715,7 @@ int main(int argc, char **argv)
 			if (!(prod.mo.alpha > 0))
 				prod.mo.alpha = 3.822;
 		} else if (!v) {
+			fprintf(stderr, "bench_screen_sim: %s: unknown, or its value is missing\n", a);
 			usage();
 			return 2;
 		} else if (!strcmp(a, "--sets")) {
@@ -789,6 +792,8 @@ int main(int argc, char **argv)
 	qsort(names, nsets, sizeof(names[0]), cmp_str);
 	for (size_t k = 0; k < nsets; k++)
 		if (set_load(&sets[k], dir, names[k]) < 0) {
+			for (size_t j = 0; j <= k; j++)
+				set_free(&sets[j]);
 			for (size_t j = 0; j < nsets; j++)
 				free(names[j]);
 			return 1;
