@@ -22,6 +22,7 @@
 #include "xmlrec.h"
 #include "../util/array.h"
 #include "../util/err.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -651,14 +652,6 @@ static struct xmlrec_node *tree_element(struct xmlrec *x, struct xmlrec_node *pa
 	return n;
 }
 
-static int blank_n(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
 /*
  * The text run gathered in x->text becomes a node of the open tree: white
  * space between elements is kept as one blank (it may separate words of
@@ -676,7 +669,7 @@ static int text_flush(struct xmlrec *x)
 	n = tree_node(x, x->node, XML_TEXT_NODE);
 	if (!n)
 		return LSR_ENOMEM;
-	if (blank_n(x->text.s, x->text.len))
+	if (text_is_blank(x->text.s, x->text.len))
 		n->content = memchr(x->text.s, '\n', x->text.len) ||
 				     memchr(x->text.s, '\r', x->text.len) ? "\n" : " ";
 	else
@@ -830,7 +823,7 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
 		x->text_told = 0;
 		x->text_line = sax_line(x);
 	}
-	if (!x->text_told && !blank_n((const char *)ch, (size_t)len)) {
+	if (!x->text_told && !text_is_blank((const char *)ch, (size_t)len)) {
 		x->text_told = 1;
 		if (ev_push(x, XMLREC_TEXT, x->depth, NULL, x->text_line, NULL) < 0)
 			sax_stop(x, lsr_error_oom());
@@ -1133,17 +1126,9 @@ struct walk {
 	int math;   /* inside MathML */
 };
 
-static int blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 0;
-	return 1;
-}
-
 static int walk_text(struct walk *w, const char *s)
 {
-	if (w->math && blank(s))
+	if (w->math && text_is_blank(s, strlen(s)))
 		return 0; /* MathML layout */
 	if (w->guard && *s && letter_starts(s) && letter_ends(w->out) &&
 	    buf_addc(w->out, ' ') < 0)

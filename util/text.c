@@ -51,6 +51,15 @@ int text_is_ascii(const char *s, size_t n)
 	return 1;
 }
 
+int text_is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\f' &&
+		    s[i] != '\v')
+			return 0;
+	return 1;
+}
+
 size_t text_chars(const char *s)
 {
 	size_t n = 0;

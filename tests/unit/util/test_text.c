@@ -108,6 +108,18 @@ static void test_util_text__chars(void **state)
 	assert_int_equal(text_chars("\xf0\x9f\x98\x80!"), 2);
 }
 
+/* blank: only ASCII white space, or nothing; anything else is text */
+static void test_util_text__blank(void **state)
+{
+	(void)state;
+	assert_true(text_is_blank("", 0));
+	assert_true(text_is_blank(" \t\n\r\f\v", 6));
+	assert_true(text_is_blank("  x", 2));
+	assert_false(text_is_blank("  x", 3));
+	assert_false(text_is_blank("\xc2\xa0", 2)); /* a no-break space is text */
+	assert_false(text_is_blank("a", 1));
+}
+
 static void test_util_text__examples(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -128,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_text__clean_matches_reference),
 		cmocka_unit_test(test_util_text__chars),
+		cmocka_unit_test(test_util_text__blank),
 		cmocka_unit_test(test_util_text__examples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
