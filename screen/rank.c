@@ -17,6 +17,7 @@
 #include "../util/array.h"
 #include "../util/err.h"
 #include "../util/par.h"
+#include "../util/text.h"
 
 #include <linear.h>
 #include <math.h>
@@ -1128,6 +1129,18 @@ static int cmp_term(const void *a, const void *b)
 	return strcmp(x->term, y->term);
 }
 
+/* The terms *v (*n of them), sorted, become the caller's *out, *out_n. */
+static void terms_hand_out(struct rank_term **v, size_t *n, struct rank_term **out,
+			   size_t *out_n)
+{
+	if (*n > 1)
+		qsort(*v, *n, sizeof(**v), cmp_term);
+	*out = *v;
+	*out_n = *n;
+	*v = NULL;
+	*n = 0;
+}
+
 void rank_terms_free(struct rank_term *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1215,12 +1228,7 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 		v[n].contrib = val * col_weight(m, col);
 		n++;
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_term);
-	*out = v;
-	*out_n = n;
-	v = NULL;
-	n = 0;
+	terms_hand_out(&v, &n, out, out_n);
 out:
 	rank_terms_free(v, n);
 	buf_release(&term);
@@ -1234,11 +1242,7 @@ out:
 
 int rank_text_has_abstract(const struct rank_text *doc)
 {
-	for (const char *p = doc->abstract; p && *p; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f' &&
-		    *p != '\v')
-			return 1;
-	return 0;
+	return doc->abstract && !text_is_blank(doc->abstract, strlen(doc->abstract));
 }
 
 void rank_title_model_release(struct rank_title_model *t)
@@ -1381,13 +1385,8 @@ int rank_explain_mean(struct rank_term **out, size_t *out_n, double *bias,
 	free(b);
 	b = NULL;
 	nb = 0;
-	if (na > 1)
-		qsort(a, na, sizeof(*a), cmp_term);
 	*bias = weight * rank_model_bias(t->m) + (1 - weight) * rank_model_bias(m);
-	*out = a;
-	*out_n = na;
-	a = NULL;
-	na = 0;
+	terms_hand_out(&a, &na, out, out_n);
 out:
 	rank_terms_free(a, na);
 	rank_terms_free(b, nb);

@@ -13,8 +13,9 @@
  * vocabulary is kept in memory; lsr screen rank --explain tokenises the one
  * citation again to name the terms of its buckets.  A bucket found in fewer
  * than min_df citations is dropped.  Weights are TF-IDF (sublinear tf
- * 1 + ln tf where the field-weighted count tf is above 1, tf below; smooth idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each
- * vector L2-normalised.  Title and keyword terms count title_weight and
+ * 1 + ln tf where the field-weighted count tf is above 1, tf below; smooth
+ * idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each vector
+ * L2-normalised.  Title and keyword terms count title_weight and
  * keyword_weight times; with title_terms each title word is also a term
  * of its own (off in production: bench/README.md gives what it did on the
  * benchmark, with the per-field normalisation tried and not kept).
@@ -237,7 +238,6 @@ struct rank_title_model {
 	struct rank_feats *f;    /* title and keyword features of those rows */
 	struct rank_model *m;    /* NULL: no row without an abstract, or nothing to learn */
 };
-#define RANK_TITLE_MODEL_INIT { 0, NULL, NULL, NULL, NULL }
 
 /* Whether doc has an abstract (a field with anything but white space). */
 int rank_text_has_abstract(const struct rank_text *doc);
