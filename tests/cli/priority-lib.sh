@@ -8,6 +8,9 @@
 #   fillr IN OUT [REV]    fill a batch file as an oracle would: include
 #                         the stem-cell titles, exclude the rest (REV
 #                         "contrary": the other way round)
+#   priority_protocol DIR TITLE [FILES]
+#                         DIR/protocol.yaml: one reviewer, priority order,
+#                         PubMed (its files FILES, a YAML list, if given)
 
 gen() {
 	awk -v nr="$1" -v ni="$2" -v start="$3" 'BEGIN {
@@ -39,6 +42,21 @@ fillr() {
 	awk -F, -v contrary="${3:-}" 'NR == 1 { print; next }
 		{ OFS = ","; inc = ($2 ~ /mesenchymal/); if (contrary != "") inc = !inc
 		  $(NF-6) = inc ? "include" : "exclude"; $(NF-5) = inc ? "" : "off-topic"; print }' "$1" > "$2"
+}
+
+priority_protocol() {
+	{
+		printf 'lsr_protocol: 1\ntitle: %s\nsources:\n  - name: PubMed\n' "$2"
+		[ -z "${3:-}" ] || printf '    files: %s\n' "$3"
+		cat <<'EOF2'
+screening:
+  reviewers: 1
+  order: priority
+  reasons:
+    - {code: off-topic, stage: title-abstract}
+    - {code: abstract-only, stage: full-text}
+EOF2
+	} > "$1/protocol.yaml"
 }
 
 serve_priority_review() {

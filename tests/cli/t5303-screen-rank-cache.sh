@@ -11,19 +11,7 @@ cd "$TMP"
 run 0 lsr init rev
 mkdir rev/exports
 gen 20 80 1 > rev/exports/pm-1.nbib
-cat > rev/protocol.yaml <<'EOF'
-lsr_protocol: 1
-title: rank cache test
-sources:
-  - name: PubMed
-    files: [exports/pm-*.nbib]
-screening:
-  reviewers: 1
-  order: priority
-  reasons:
-    - {code: off-topic, stage: title-abstract}
-    - {code: abstract-only, stage: full-text}
-EOF
+priority_protocol rev "rank cache test" "[exports/pm-*.nbib]"
 run 0 lsr -C rev import rev/exports/pm-1.nbib --source PubMed
 run 0 lsr -C rev dedup
 same "$(sql rev/review.db 'SELECT count(*) FROM live_citations')" "100"

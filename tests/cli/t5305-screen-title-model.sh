@@ -20,18 +20,7 @@ awk 'BEGIN {
   for (i = 1; i <= 3; i++)
     printf "PMID- %d\nTI  - %s for %s in adults: an audit (%d)\nAU  - Kim B\nDP  - 2018\nTA  - J Test 8\nLA  - eng\nPT  - Journal Article\n\n", 900010 + i, t[i], u[i], i
 }' > rev/pm-2.nbib
-cat > rev/protocol.yaml <<'EOF'
-lsr_protocol: 1
-title: title model test
-sources:
-  - name: PubMed
-screening:
-  reviewers: 1
-  order: priority
-  reasons:
-    - {code: off-topic, stage: title-abstract}
-    - {code: abstract-only, stage: full-text}
-EOF
+priority_protocol rev "title model test"
 run 0 lsr -C rev import rev/pm-1.nbib --source PubMed
 run 0 lsr -C rev dedup
 same "$(sql rev/review.db "SELECT count(*) FROM live_citations")" "150"
