@@ -23,6 +23,8 @@
  *                      recall at the stop, share of runs whose recall at
  *                      the stop fell below 95%, work saved (% of records
  *                      not screened); a run that never stops saves 0.
+ * A set whose two levels agree on every record (one that publishes only
+ * the final decision) is replayed once and printed under both labels.
  * --nudging-subset adds the 1,847-record nudging subset on which ASReview
  * published WSS@95 71.7 (the README's rule).  --synthetic N times feature
  * building and one retrain + re-rank of N citations made of the real
@@ -33,7 +35,8 @@
  * excludes).  The tuning options change the production method for every
  * set alike (rank.h's options): --C, --include-weight, --include-power,
  * --presumed, --alpha, --min-df, --title-weight, --keyword-weight,
- * --unigrams, --bigrams, --raw-tf, --no-keywords,
+ * --unigrams, --bigrams, --raw-tf, --log-tf (1 + ln tf, production before
+ * BM25's tf), --bm25-k1, --bm25-b, --no-keywords,
  * --title-terms, --nb, --svm, --ensemble; --no-title-model scores the
  * records without an abstract with the full model alone (rank.h: struct
  * rank_title_model), --title-blend W gives the title model's log-odds the
@@ -459,7 +462,8 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 {
 	struct rank_feats *fp = NULL, *fb = NULL;
 	struct rank_text *docs = NULL;
-	int same = 1;
+	struct row ta_row = { 0 };
+	int same = 1, have_ta = 0, ta_ok = 0;
 
 	for (size_t i = 0; i < s->n; i++)
 		same &= s->ta[i] == s->fin[i];
@@ -485,9 +489,17 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			R += y[i] == 1;
+		/* a set whose two label levels are the same replays once: the
+		 * final row prints the title-abstract replay again */
+		if (lv == 1 && same && have_ta) {
+			r = ta_row;
+			ok = ta_ok;
+			goto print;
+		}
 		for (int sd = 1; sd <= seeds; sd++) {
 			struct run a, b;
-			uint64_t seed = mix((uint64_t)sd * 1000003u + (uint64_t)lv);
+			/* the seeds of the title-abstract replay where the levels agree */
+			uint64_t seed = mix((uint64_t)sd * 1000003u + (uint64_t)(same ? 0 : lv));
 
 			if (replay(&a, fp, y, s->n, &prod->mo, seed, every, 1,
 				   no_title_model ? NULL : docs) < 0)
@@ -507,6 +519,12 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		}
 		if (!ok)
 			continue;
+		if (lv == 0) {
+			ta_row = r;
+			ta_ok = ok;
+			have_ta = 1;
+		}
+print:
 		r.wss95 /= ok;
 		r.wss100 /= ok;
 		r.r10 /= ok;
@@ -663,7 +681,8 @@ static void usage(void)
 		"       [--synthetic N]... [--labelled F]\n"
 		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
 		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
-		"       [--raw-tf] [--no-keywords] [--title-terms] [--nb] [--svm]\n"
+		"       [--raw-tf] [--log-tf] [--bm25-k1 X] [--bm25-b X] [--no-keywords]\n"
+		"       [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
@@ -672,7 +691,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = "../shared/fixtures/screening", *only = NULL;
 	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
-	struct method base = { { 0, 1, 0, 1.0, 1.0, 0 }, RANK_MODEL_OPTS_NB, 0 };
+	struct method base = { { 0, 1, RANK_TF_RAW, 1.0, 1.0, 0, 0.0, 0.0 }, RANK_MODEL_OPTS_NB, 0 };
 	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1, status = 0;
 	size_t synth[8], nsynth = 0, nsets = 0;
 	double labelled = 0.1;
@@ -701,7 +720,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--bigrams")) {
 			prod.fo.bigrams = 1;
 		} else if (!strcmp(a, "--raw-tf")) {
-			prod.fo.sublinear_tf = 0;
+			prod.fo.tf = RANK_TF_RAW;
+		} else if (!strcmp(a, "--log-tf")) {
+			prod.fo.tf = RANK_TF_LOG;
 		} else if (!strcmp(a, "--no-keywords")) {
 			prod.keywords = 0;
 		} else if (!strcmp(a, "--nb")) {
@@ -720,6 +741,10 @@ int main(int argc, char **argv)
 			return 2;
 		} else if (!strcmp(a, "--sets")) {
 			dir = v, i++;
+		} else if (!strcmp(a, "--bm25-k1")) {
+			prod.fo.bm25_k1 = atof(v), i++;
+		} else if (!strcmp(a, "--bm25-b")) {
+			prod.fo.bm25_b = atof(v), i++;
 		} else if (!strcmp(a, "--seeds")) {
 			seeds = atoi(v), i++;
 		} else if (!strcmp(a, "--presumed")) {

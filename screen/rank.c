@@ -309,7 +309,7 @@ uint64_t rank_raw_fingerprint(const struct rank_feat_opts *opts)
 	uint32_t dim = RANK_DIM;
 	size_t nstop = sizeof(stop_words) / sizeof(stop_words[0]);
 
-	/* what the raw counts depend on (min_df and sublinear_tf apply later) */
+	/* what the raw counts depend on (min_df and the tf apply later) */
 	h = fnv1a_more(h, &dim, sizeof(dim));
 	h = fnv1a_more(h, &o.bigrams, sizeof(o.bigrams));
 	h = fnv1a_more(h, &o.title_weight, sizeof(o.title_weight));
@@ -514,7 +514,9 @@ struct weigh_job {
 	size_t *kept;         /* per chunk: its entries' end after */
 	const uint32_t *colof;
 	const double *idf;
-	int sublinear;
+	struct rank_feat_opts o;
+	double *dl;           /* per row: its summed counts (RANK_TF_BM25) */
+	double avgdl;         /* their mean over the rows */
 };
 
 static size_t chunk_row(const struct weigh_job *j, size_t t)
@@ -529,8 +531,35 @@ static void df_chunk(void *payload, size_t t, size_t from, size_t to)
 	uint32_t *df = j->df[t];
 
 	(void)from, (void)to;
-	for (size_t e = f->row_ptr[chunk_row(j, t)]; e < f->row_ptr[chunk_row(j, t + 1)]; e++)
-		df[f->col[e]]++;
+	for (size_t r = chunk_row(j, t); r < chunk_row(j, t + 1); r++) {
+		double dl = 0;
+
+		for (size_t e = f->row_ptr[r]; e < f->row_ptr[r + 1]; e++) {
+			df[f->col[e]]++;
+			dl += f->val[e];
+		}
+		if (j->dl)
+			j->dl[r] = dl;
+	}
+}
+
+/* A field-weighted count tf of row r as it enters the TF-IDF weight. */
+static double tf_weight(const struct weigh_job *j, double tf, size_t r)
+{
+	double k1 = j->o.bm25_k1, b = j->o.bm25_b;
+
+	switch (j->o.tf) {
+	case RANK_TF_BM25:
+		return tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * j->dl[r] / j->avgdl));
+	case RANK_TF_LOG:
+		/* a count below 1 (a term only in the keywords, weighed 0.2)
+		 * stays as it is: 1 + ln tf would make it negative, the
+		 * opposite sign of the same term in the abstract */
+		return tf > 1.0 ? 1.0 + log(tf) : tf;
+	case RANK_TF_RAW:
+	default:
+		return tf;
+	}
 }
 
 static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
@@ -553,10 +582,7 @@ static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
 
 			if (!c)
 				continue;
-			/* a count below 1 (a term only in the keywords, weighed
-			 * 0.2) stays as it is: 1 + ln tf would make it negative,
-			 * the opposite sign of the same term in the abstract */
-			v = (j->sublinear && tf > 1.0 ? 1.0 + log(tf) : tf) * j->idf[c - 1];
+			v = tf_weight(j, tf, r) * j->idf[c - 1];
 			f->col[at] = c - 1;
 			f->val[at++] = (float)v;
 			ss += v * v;
@@ -580,7 +606,7 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	size_t n = rows->n, at = 0;
 	struct rank_feats *f;
-	struct weigh_job job = { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct weigh_job job = { 0 };
 	double *idf = NULL;
 	uint32_t *df = NULL, *colof = NULL;
 	int rc = 0;
@@ -608,6 +634,11 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	job.df = calloc(job.k, sizeof(*job.df));
 	job.end = calloc(job.k, sizeof(*job.end));
 	job.kept = calloc(job.k, sizeof(*job.kept));
+	job.o = o;
+	if (o.tf == RANK_TF_BM25 && !(job.dl = malloc((n ? n : 1) * sizeof(*job.dl)))) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
 	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !job.df || !job.end || !job.kept) {
 		rc = LSR_ENOMEM;
 		goto out;
@@ -625,6 +656,12 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 			df[b] += job.df[t][b];
 		free(job.df[t]);
 		job.df[t] = NULL;
+	}
+	/* the mean length, summed in row order (the same whatever the chunks) */
+	if (job.dl) {
+		for (size_t r = 0; r < n; r++)
+			job.avgdl += job.dl[r];
+		job.avgdl = n && job.avgdl > 0 ? job.avgdl / (double)n : 1.0;
 	}
 	for (uint32_t b = 0; b < RANK_DIM; b++)
 		f->active += df[b] >= (uint32_t)o.min_df;
@@ -648,7 +685,6 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	/* weigh, drop rare buckets, normalise; then close the gaps */
 	job.colof = colof;
 	job.idf = idf;
-	job.sublinear = o.sublinear_tf;
 	for (size_t t = 0; t < job.k; t++)
 		job.end[t] = f->row_ptr[chunk_row(&job, t + 1)];
 	par_for(job.k, job.k, weigh_chunk, &job);
@@ -671,6 +707,7 @@ out:
 	free(job.df);
 	free(job.end);
 	free(job.kept);
+	free(job.dl);
 	if (rc < 0) {
 		rank_feats_free(f);
 		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")

@@ -12,10 +12,15 @@
  * (64-bit FNV-1a, then a SplitMix64 finaliser) into RANK_DIM buckets, so no
  * vocabulary is kept in memory; lsr screen rank --explain tokenises the one
  * citation again to name the terms of its buckets.  A bucket found in fewer
- * than min_df citations is dropped.  Weights are TF-IDF (sublinear tf
- * 1 + ln tf where the field-weighted count tf is above 1, tf below; smooth
- * idf ln((1 + n) / (1 + df)) + 1, as scikit-learn), each vector
- * L2-normalised.  Title and keyword terms count title_weight and
+ * than min_df citations is dropped.  Weights are TF-IDF: BM25's term
+ * frequency (Robertson et al.; a count tf saturating toward k1 + 1, the
+ * sooner the shorter the citation: tf (k1 + 1) / (tf + k1 (1 - b + b dl /
+ * avgdl)), dl the citation's summed counts, avgdl their mean over the
+ * citations weighed together; k1 1.2, b 0.75) times the smooth idf
+ * ln((1 + n) / (1 + df)) + 1 (as scikit-learn), each vector L2-normalised.
+ * The sublinear tf 1 + ln tf (tf above 1, tf below) and raw counts remain
+ * as options (bench/README.md gives what each does on the benchmark).
+ * Title and keyword terms count title_weight and
  * keyword_weight times; with title_terms each title word is also a term
  * of its own (off in production: bench/README.md gives what it did on the
  * benchmark, with the per-field normalisation tried and not kept).
@@ -59,19 +64,27 @@ struct rank_text {
 	const char *title, *abstract, *keywords;
 };
 
+/* What a term's field-weighted count tf (which may be below 1) becomes
+ * before it is multiplied by the idf. */
+enum rank_tf {
+	RANK_TF_RAW = 0,    /* tf */
+	RANK_TF_LOG = 1,    /* 1 + ln tf for tf above 1, tf below */
+	RANK_TF_BM25 = 2,   /* tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)) */
+};
+
 struct rank_feat_opts {
 	int bigrams;        /* 1: unigrams and bigrams; 0: unigrams only */
 	int min_df;         /* buckets in fewer citations are dropped (>= 1) */
-	int sublinear_tf;   /* 1: 1 + ln tf for tf above 1, tf below; 0: raw
-			     * counts (tf is field-weighted, so may be below 1) */
+	enum rank_tf tf;    /* the term frequency */
 	double title_weight;/* counts of title terms are multiplied by this */
 	double keyword_weight; /* and those of keyword terms by this */
 	int title_terms;    /* 1: each title word is also a term of its own
 			     * ("title:word"), besides the word */
+	double bm25_k1, bm25_b; /* RANK_TF_BM25's saturation and length weight */
 };
 
 /* The production features. */
-#define RANK_FEAT_OPTS_INIT { 1, 2, 1, 2.0, 0.2, 0 }
+#define RANK_FEAT_OPTS_INIT { 1, 2, RANK_TF_BM25, 2.0, 0.2, 0, 1.2, 0.75 }
 
 enum rank_model_kind {
 	RANK_MODEL_LR = 0, RANK_MODEL_NB = 1, RANK_MODEL_ENSEMBLE = 2, RANK_MODEL_SVM = 3
@@ -114,7 +127,7 @@ size_t rank_feats_bytes(const struct rank_feats *f);
  * Raw term counts (what the feature cache keeps, rank_cache.c).  A
  * citation's raw counts are its buckets, ascending, each with its summed
  * field-weighted term count: the first pass of rank_feats_build, before
- * document frequencies, min_df, IDF, sublinear tf and normalisation.  They
+ * document frequencies, min_df, IDF, the tf and normalisation.  They
  * depend on the citation's text and on what rank_raw_fingerprint covers,
  * nothing else, so they may be kept from one ranking to the next.
  * rank_feats_from_raw then gives exactly the features rank_feats_build
@@ -136,8 +149,8 @@ void rank_raw_release(struct rank_raw *r);
 
 /*
  * A fingerprint of everything raw counts depend on: the feature options
- * that act on them (bigrams, title_weight, keyword_weight; not min_df or
- * sublinear_tf, which act later), RANK_DIM, the stop words, and the raw
+ * that act on them (bigrams, title_weight, keyword_weight; not min_df,
+ * tf or the BM25 parameters, which act later), RANK_DIM, the stop words, and the raw
  * counts of a fixed probe text (so a change to tokenising, hashing or
  * normalising shows).  A new option in struct rank_feat_opts that changes
  * raw counts must be added here, or cached counts would outlive it.

@@ -423,6 +423,12 @@ static void prof_mark(struct screen_rank_profile *prof, int k)
 	prof->cpu_at = cpu;
 }
 
+/* How the ranking's params name a term frequency. */
+static const char *tf_name(enum rank_tf tf)
+{
+	return tf == RANK_TF_BM25 ? "bm25" : tf == RANK_TF_LOG ? "1 + ln tf above 1" : "raw";
+}
+
 /* Train on the review's labels for reviewer and order the candidates
  * (prof, may be NULL: the time each phase took). */
 static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
@@ -446,10 +452,11 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		rset_release(&w->set);
 		return rc;
 	}
-	params = json_pack("{s:{s:b,s:i,s:b,s:s,s:f,s:f,s:b,s:s,s:i},"
+	params = json_pack("{s:{s:b,s:i,s:s,s:f,s:f,s:f,s:f,s:b,s:s,s:i},"
 			   "s:{s:s,s:f,s:f,s:f,s:f,s:i,s:i,s:s}}",
 			   "features", "bigrams", w->fo.bigrams, "min_df", w->fo.min_df,
-			   "sublinear_tf", w->fo.sublinear_tf, "tf_below_one", "as is",
+			   "tf", tf_name(w->fo.tf), "bm25_k1", w->fo.bm25_k1,
+			   "bm25_b", w->fo.bm25_b,
 			   "title_weight", w->fo.title_weight,
 			   "keyword_weight", w->fo.keyword_weight, "title_terms", w->fo.title_terms,
 			   "hashing", "fnv1a64+splitmix64", "buckets", (int)RANK_DIM,

@@ -1,6 +1,7 @@
 /*
  * test_rank.c - features, models and order of prioritised screening
- * (screen/rank.c): TF-IDF rows are L2-normalised, stop words and rare
+ * (screen/rank.c): TF-IDF rows are L2-normalised (BM25's tf checked
+ * against values worked by hand), stop words and rare
  * terms are dropped, both models rank a citation sharing the includes'
  * words first, the order is deterministic with ties by id, explain
  * names the terms that pushed a score up and down, and the title model
@@ -237,28 +238,33 @@ static void test_screen_rank__explain(void **state)
  * (the abstract says "oesophagitis"). */
 static void test_screen_rank__keyword_only_term(void **state)
 {
-	struct rank_feats *f = NULL;
-	struct rank_model *m = NULL;
-	struct rank_term *t = NULL;
-	size_t n = 0;
-	int saw = 0;
-
 	(void)state;
-	fit_explain((struct rank_feat_opts)RANK_FEAT_OPTS_INIT, 0, &f, &m, &t, &n);
-	for (size_t k = 0; k < n; k++) {
-		assert_true(t[k].weight > 0);
-		if (!strcmp(t[k].term, "esophagitis")) {
-			saw = 1;
-			/* below a word the abstract has once ("heals") */
-			for (size_t j = 0; j < n; j++)
-				if (!strcmp(t[j].term, "heals"))
-					assert_true(t[k].weight < t[j].weight);
+	/* with BM25's tf (production) and with the sublinear one */
+	for (int log_tf = 0; log_tf < 2; log_tf++) {
+		struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+		struct rank_feats *f = NULL;
+		struct rank_model *m = NULL;
+		struct rank_term *t = NULL;
+		size_t n = 0;
+		int saw = 0;
+
+		o.tf = log_tf ? RANK_TF_LOG : RANK_TF_BM25;
+		fit_explain(o, 0, &f, &m, &t, &n);
+		for (size_t k = 0; k < n; k++) {
+			assert_true(t[k].weight > 0);
+			if (!strcmp(t[k].term, "esophagitis")) {
+				saw = 1;
+				/* below a word the abstract has once ("heals") */
+				for (size_t j = 0; j < n; j++)
+					if (!strcmp(t[j].term, "heals"))
+						assert_true(t[k].weight < t[j].weight);
+			}
 		}
+		assert_true(saw);
+		rank_terms_free(t, n);
+		rank_model_free(m);
+		rank_feats_free(f);
 	}
-	assert_true(saw);
-	rank_terms_free(t, n);
-	rank_model_free(m);
-	rank_feats_free(f);
 }
 
 /* Title words as terms of their own: explain names them "title:word",
@@ -290,8 +296,8 @@ static void test_screen_rank__title_terms(void **state)
 /*
  * The fingerprint of raw counts (rank_raw_fingerprint, the feature cache's
  * key): NULL means the production options; each option that acts on raw
- * counts changes it, and the two that act later (min_df, sublinear_tf) do
- * not, so changing them keeps the cache.
+ * counts changes it, and those that act later (min_df, the tf and BM25's
+ * parameters) do not, so changing them keeps the cache.
  */
 static void test_screen_rank__fingerprint(void **state)
 {
@@ -313,8 +319,71 @@ static void test_screen_rank__fingerprint(void **state)
 	/* what acts after the raw counts does not change it */
 	p = o, p.min_df = o.min_df + 3;
 	assert_true(rank_raw_fingerprint(&p) == base);
-	p = o, p.sublinear_tf = !o.sublinear_tf;
+	p = o, p.tf = RANK_TF_LOG;
 	assert_true(rank_raw_fingerprint(&p) == base);
+	p = o, p.bm25_k1 = 2.0, p.bm25_b = 0.5;
+	assert_true(rank_raw_fingerprint(&p) == base);
+}
+
+/* The weight rank_explain gives term of row i (-1 when absent). */
+static double term_weight(const struct rank_term *t, size_t n, const char *term)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(t[k].term, term))
+			return t[k].weight;
+	return -1;
+}
+
+/*
+ * BM25's term frequency, against values worked by hand.  Three citations,
+ * unigrams, min_df 1: "alpha alpha beta" (dl 3), "beta beta gamma delta
+ * epsilon zeta" (dl 6), "alpha" (dl 1); avgdl 10/3; idf of alpha and beta
+ * (in 2 of 3) ln(4/3) + 1, of the others ln 2 + 1.  k1 1.2, b 0.75: row 0
+ * has K = 1.2 (0.25 + 0.75 x 3 / (10/3)) = 1.11, alpha 2 x 2.2 / 3.11 x
+ * 1.28768 = 1.82180 and beta 2.2 / 2.11 x 1.28768 = 1.34261, L2-normalised
+ * 0.80501 and 0.59326; row 1 has K = 1.92, beta 4.4 / 3.92 x 1.28768 and
+ * each of the four others 2.2 / 2.92 x 1.69315: 0.49291 and 0.43504.  The
+ * sublinear tf gives row 0 0.86104 and 0.50854 instead.
+ */
+static void test_screen_rank__bm25(void **state)
+{
+	static const struct rank_text three[] = {
+		{ NULL, "alpha alpha beta", NULL },
+		{ NULL, "beta beta gamma delta epsilon zeta", NULL },
+		{ NULL, "alpha", NULL },
+	};
+	static const signed char labels[] = { 1, 0, -1 };
+	static const double want[2][2] = { { 0.80501, 0.59326 }, { 0.86104, 0.50854 } };
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+
+	(void)state;
+	assert_int_equal(o.tf, RANK_TF_BM25);
+	o.bigrams = 0;
+	o.min_df = 1;
+	for (int log_tf = 0; log_tf < 2; log_tf++) {
+		struct rank_feats *f = NULL;
+		struct rank_model *m = NULL;
+		struct rank_term *t = NULL;
+		size_t n = 0;
+
+		o.tf = log_tf ? RANK_TF_LOG : RANK_TF_BM25;
+		assert_int_equal(rank_feats_build(&f, three, 3, &o, 1), 0);
+		assert_int_equal(rank_model_fit(&m, f, labels, NULL), 0);
+		assert_int_equal(rank_explain(&t, &n, m, f, 0, &three[0], &o), 0);
+		assert_int_equal(n, 2);
+		assert_true(fabs(term_weight(t, n, "alpha") - want[log_tf][0]) < 1e-4);
+		assert_true(fabs(term_weight(t, n, "beta") - want[log_tf][1]) < 1e-4);
+		rank_terms_free(t, n);
+		if (!log_tf) {
+			assert_int_equal(rank_explain(&t, &n, m, f, 1, &three[1], &o), 0);
+			assert_int_equal(n, 5);
+			assert_true(fabs(term_weight(t, n, "beta") - 0.49291) < 1e-4);
+			assert_true(fabs(term_weight(t, n, "zeta") - 0.43504) < 1e-4);
+			rank_terms_free(t, n);
+		}
+		rank_model_free(m);
+		rank_feats_free(f);
+	}
 }
 
 /* The title model: rows without an abstract (row 4; row 6's abstract is
@@ -428,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_screen_rank__ties_by_id),
 		cmocka_unit_test(test_screen_rank__explain),
 		cmocka_unit_test(test_screen_rank__fingerprint),
+		cmocka_unit_test(test_screen_rank__bm25),
 		cmocka_unit_test(test_screen_rank__keyword_only_term),
 		cmocka_unit_test(test_screen_rank__title_terms),
 		cmocka_unit_test(test_screen_rank__title_model),
