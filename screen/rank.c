@@ -543,14 +543,13 @@ static void df_chunk(void *payload, size_t t, size_t from, size_t to)
 	}
 }
 
-/* A field-weighted count tf of row r as it enters the TF-IDF weight. */
-static double tf_weight(const struct weigh_job *j, double tf, size_t r)
+/* A field-weighted count tf as it enters the TF-IDF weight; K: BM25's
+ * k1 (1 - b + b dl / avgdl) of its row. */
+static inline double tf_weight(enum rank_tf kind, double tf, double k1, double K)
 {
-	double k1 = j->o.bm25_k1, b = j->o.bm25_b;
-
-	switch (j->o.tf) {
+	switch (kind) {
 	case RANK_TF_BM25:
-		return tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * j->dl[r] / j->avgdl));
+		return tf * (k1 + 1.0) / (tf + K);
 	case RANK_TF_LOG:
 		/* a count below 1 (a term only in the keywords, weighed 0.2)
 		 * stays as it is: 1 + ln tf would make it negative, the
@@ -573,7 +572,8 @@ static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
 		/* the next chunk rewrites row_ptr[r1]: its old value is end[t] */
 		size_t e0 = f->row_ptr[r], e1 = r + 1 < r1 ? f->row_ptr[r + 1] : j->end[t];
 		size_t start = at;
-		double ss = 0, l1 = 0;
+		double ss = 0, l1 = 0, k1 = j->o.bm25_k1, b = j->o.bm25_b;
+		double K = j->dl ? k1 * (1.0 - b + b * j->dl[r] / j->avgdl) : 0;
 
 		f->row_ptr[r] = start;
 		for (size_t e = e0; e < e1; e++) {
@@ -582,7 +582,7 @@ static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
 
 			if (!c)
 				continue;
-			v = tf_weight(j, tf, r) * j->idf[c - 1];
+			v = tf_weight(j->o.tf, tf, k1, K) * j->idf[c - 1];
 			f->col[at] = c - 1;
 			f->val[at++] = (float)v;
 			ss += v * v;
