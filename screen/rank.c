@@ -1279,7 +1279,7 @@ out:
 
 int rank_text_has_abstract(const struct rank_text *doc)
 {
-	return doc->abstract && !text_is_blank(doc->abstract, strlen(doc->abstract));
+	return doc->abstract && !text_is_blank_str(doc->abstract);
 }
 
 void rank_title_model_release(struct rank_title_model *t)

@@ -51,13 +51,20 @@ int text_is_ascii(const char *s, size_t n)
 	return 1;
 }
 
+/* What text_is_blank takes for white space. */
+static const char blank_set[] = " \t\n\r\f\v";
+
 int text_is_blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\f' &&
-		    s[i] != '\v')
+		if (!s[i] || !strchr(blank_set, s[i]))
 			return 0;
 	return 1;
+}
+
+int text_is_blank_str(const char *s)
+{
+	return s[strspn(s, blank_set)] == '\0';
 }
 
 size_t text_chars(const char *s)

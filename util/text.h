@@ -32,6 +32,9 @@ int text_is_ascii(const char *s, size_t n);
 /* 1 if s[0..n) holds nothing but ASCII white space (space, tab, line
  * feed, carriage return, form feed, vertical tab), or nothing. */
 int text_is_blank(const char *s, size_t n);
+/* The same for the NUL-terminated s, read only up to its first character
+ * that is not white space. */
+int text_is_blank_str(const char *s);
 /* The characters (code points) of UTF-8 text s, as SQLite's length()
  * counts them and as wide as a column of monospaced text shows them: the
  * bytes that do not continue a sequence.  0 for NULL. */

@@ -118,6 +118,10 @@ static void test_util_text__blank(void **state)
 	assert_false(text_is_blank("  x", 3));
 	assert_false(text_is_blank("\xc2\xa0", 2)); /* a no-break space is text */
 	assert_false(text_is_blank("a", 1));
+	assert_true(text_is_blank_str(""));
+	assert_true(text_is_blank_str(" \t\n\r\f\v"));
+	assert_false(text_is_blank_str("  x"));
+	assert_false(text_is_blank_str("\xc2\xa0"));
 }
 
 static void test_util_text__examples(void **state)
