@@ -181,35 +181,57 @@ static void test_screen_rank__ties_by_id(void **state)
 	assert_int_equal(order[3], 0);
 }
 
-/* Features of docs under o (min_df 1), a model trained on row 0 (an
- * include) and row 2 (an exclude), the rest unlabelled, and the terms of
- * row `row`. */
-static void fit_explain(struct rank_feat_opts o, size_t row, struct rank_feats **f,
-			struct rank_model **m, struct rank_term **t, size_t *n)
+/* Features, a model on them and the terms of one row. */
+struct explained {
+	struct rank_feats *f;
+	struct rank_model *m;
+	struct rank_term *t;
+	size_t n;
+};
+
+/* The features of d[0..nd) under o, a model trained on labels, and the
+ * terms of row `row` into *x (explained_release). */
+static void fit_explain_on(struct explained *x, const struct rank_text *d, size_t nd,
+			   const signed char *labels, const struct rank_feat_opts *o, size_t row)
+{
+	memset(x, 0, sizeof(*x));
+	assert_int_equal(rank_feats_build(&x->f, d, nd, o, 1), 0);
+	assert_int_equal(rank_model_fit(&x->m, x->f, labels, NULL), 0);
+	assert_int_equal(rank_explain(&x->t, &x->n, x->m, x->f, row, &d[row], o), 0);
+}
+
+/* The same on docs under o (min_df 1), the model trained on row 0 (an
+ * include) and row 2 (an exclude), the rest unlabelled. */
+static void fit_explain(struct explained *x, struct rank_feat_opts o, size_t row)
 {
 	static const signed char labels[NDOCS] = { 1, -1, 0, -1, -1, -1, -1 };
 
 	o.min_df = 1;
-	assert_int_equal(rank_feats_build(f, docs, NDOCS, &o, 1), 0);
-	assert_int_equal(rank_model_fit(m, *f, labels, NULL), 0);
-	assert_int_equal(rank_explain(t, n, *m, *f, row, &docs[row], &o), 0);
+	fit_explain_on(x, docs, NDOCS, labels, &o, row);
+}
+
+static void explained_release(struct explained *x)
+{
+	rank_terms_free(x->t, x->n);
+	rank_model_free(x->m);
+	rank_feats_free(x->f);
+	memset(x, 0, sizeof(*x));
 }
 
 static void test_screen_rank__explain(void **state)
 {
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
-	struct rank_feats *f = NULL;
-	struct rank_model *m = NULL;
-	struct rank_term *t = NULL;
-	size_t n = 0;
+	struct explained x;
+	const struct rank_term *t;
 	double sum = 0;
 	int saw_bigram = 0, saw_folded = 0;
 
 	(void)state;
-	fit_explain(o, 4, &f, &m, &t, &n);
+	fit_explain(&x, o, 4);
 	o.min_df = 1;
-	assert_true(n > 3);
-	for (size_t k = 0; k < n; k++) {
+	t = x.t;
+	assert_true(x.n > 3);
+	for (size_t k = 0; k < x.n; k++) {
 		sum += t[k].contrib;
 		saw_bigram |= !strcmp(t[k].term, "omeprazole reflux");
 		if (k)
@@ -218,18 +240,16 @@ static void test_screen_rank__explain(void **state)
 	}
 	assert_true(saw_bigram);
 	/* every term once: contributions add up to the score minus the bias */
-	assert_true(fabs(sum + rank_model_bias(m) - rank_model_score(m, f, 4)) < 1e-4);
+	assert_true(fabs(sum + rank_model_bias(x.m) - rank_model_score(x.m, x.f, 4)) < 1e-4);
 	/* the words the include shares push it up most */
 	assert_true(!strcmp(t[0].term, "omeprazole") || !strcmp(t[0].term, "reflux"));
-	rank_terms_free(t, n);
+	rank_terms_free(x.t, x.n);
 	/* case folding and accents: "ÉTUDE" is "etude", "Ω" spelt out */
-	assert_int_equal(rank_explain(&t, &n, m, f, 6, &docs[6], &o), 0);
-	for (size_t k = 0; k < n; k++)
-		saw_folded |= !strcmp(t[k].term, "etude");
+	assert_int_equal(rank_explain(&x.t, &x.n, x.m, x.f, 6, &docs[6], &o), 0);
+	for (size_t k = 0; k < x.n; k++)
+		saw_folded |= !strcmp(x.t[k].term, "etude");
 	assert_true(saw_folded);
-	rank_terms_free(t, n);
-	rank_model_free(m);
-	rank_feats_free(f);
+	explained_release(&x);
 }
 
 /* A term only in the keywords (weighed 0.2, below 1) keeps a positive
@@ -242,14 +262,15 @@ static void test_screen_rank__keyword_only_term(void **state)
 	/* with BM25's tf (production) and with the sublinear one */
 	for (int log_tf = 0; log_tf < 2; log_tf++) {
 		struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
-		struct rank_feats *f = NULL;
-		struct rank_model *m = NULL;
-		struct rank_term *t = NULL;
-		size_t n = 0;
+		struct explained x;
+		const struct rank_term *t;
+		size_t n;
 		int saw = 0;
 
 		o.tf = log_tf ? RANK_TF_LOG : RANK_TF_BM25;
-		fit_explain(o, 0, &f, &m, &t, &n);
+		fit_explain(&x, o, 0);
+		t = x.t;
+		n = x.n;
 		for (size_t k = 0; k < n; k++) {
 			assert_true(t[k].weight > 0);
 			if (!strcmp(t[k].term, "esophagitis")) {
@@ -261,9 +282,7 @@ static void test_screen_rank__keyword_only_term(void **state)
 			}
 		}
 		assert_true(saw);
-		rank_terms_free(t, n);
-		rank_model_free(m);
-		rank_feats_free(f);
+		explained_release(&x);
 	}
 }
 
@@ -272,25 +291,20 @@ static void test_screen_rank__keyword_only_term(void **state)
 static void test_screen_rank__title_terms(void **state)
 {
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
-	struct rank_feats *f = NULL;
-	struct rank_model *m = NULL;
-	struct rank_term *t = NULL;
-	size_t n = 0;
+	struct explained x;
 	double sum = 0;
 	int saw = 0;
 
 	(void)state;
 	o.title_terms = 1;
-	fit_explain(o, 4, &f, &m, &t, &n);
-	for (size_t k = 0; k < n; k++) {
-		sum += t[k].contrib;
-		saw |= !strcmp(t[k].term, "title:omeprazole");
+	fit_explain(&x, o, 4);
+	for (size_t k = 0; k < x.n; k++) {
+		sum += x.t[k].contrib;
+		saw |= !strcmp(x.t[k].term, "title:omeprazole");
 	}
 	assert_true(saw);
-	assert_true(fabs(sum + rank_model_bias(m) - rank_model_score(m, f, 4)) < 1e-4);
-	rank_terms_free(t, n);
-	rank_model_free(m);
-	rank_feats_free(f);
+	assert_true(fabs(sum + rank_model_bias(x.m) - rank_model_score(x.m, x.f, 4)) < 1e-4);
+	explained_release(&x);
 }
 
 /*
@@ -361,28 +375,21 @@ static void test_screen_rank__bm25(void **state)
 	o.bigrams = 0;
 	o.min_df = 1;
 	for (int log_tf = 0; log_tf < 2; log_tf++) {
-		struct rank_feats *f = NULL;
-		struct rank_model *m = NULL;
-		struct rank_term *t = NULL;
-		size_t n = 0;
+		struct explained x;
 
 		o.tf = log_tf ? RANK_TF_LOG : RANK_TF_BM25;
-		assert_int_equal(rank_feats_build(&f, three, 3, &o, 1), 0);
-		assert_int_equal(rank_model_fit(&m, f, labels, NULL), 0);
-		assert_int_equal(rank_explain(&t, &n, m, f, 0, &three[0], &o), 0);
-		assert_int_equal(n, 2);
-		assert_true(fabs(term_weight(t, n, "alpha") - want[log_tf][0]) < 1e-4);
-		assert_true(fabs(term_weight(t, n, "beta") - want[log_tf][1]) < 1e-4);
-		rank_terms_free(t, n);
+		fit_explain_on(&x, three, 3, labels, &o, 0);
+		assert_int_equal(x.n, 2);
+		assert_true(fabs(term_weight(x.t, x.n, "alpha") - want[log_tf][0]) < 1e-4);
+		assert_true(fabs(term_weight(x.t, x.n, "beta") - want[log_tf][1]) < 1e-4);
 		if (!log_tf) {
-			assert_int_equal(rank_explain(&t, &n, m, f, 1, &three[1], &o), 0);
-			assert_int_equal(n, 5);
-			assert_true(fabs(term_weight(t, n, "beta") - 0.49291) < 1e-4);
-			assert_true(fabs(term_weight(t, n, "zeta") - 0.43504) < 1e-4);
-			rank_terms_free(t, n);
+			rank_terms_free(x.t, x.n);
+			assert_int_equal(rank_explain(&x.t, &x.n, x.m, x.f, 1, &three[1], &o), 0);
+			assert_int_equal(x.n, 5);
+			assert_true(fabs(term_weight(x.t, x.n, "beta") - 0.49291) < 1e-4);
+			assert_true(fabs(term_weight(x.t, x.n, "zeta") - 0.43504) < 1e-4);
 		}
-		rank_model_free(m);
-		rank_feats_free(f);
+		explained_release(&x);
 	}
 }
 
