@@ -363,7 +363,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 
 			if (title_C > 0)
 				tmo.C = title_C;
-			if (rank_title_model_make(&t, docs, n, train, &feat_opts, &tmo, 1) < 0) {
+			if (rank_title_model_make(&t, docs, NULL, n, train, &feat_opts, &tmo, 1) < 0) {
 				rc = -1;
 				goto done;
 			}
@@ -633,7 +633,7 @@ static int synthetic(const struct set *sets, size_t nsets, size_t N, double labe
 	if (!no_title_model) {
 		struct rank_title_model tm;
 
-		if (rank_title_model_make(&tm, d, N, train, &m->fo, &m->mo, 1) < 0)
+		if (rank_title_model_make(&tm, d, NULL, N, train, &m->fo, &m->mo, 1) < 0)
 			goto out;
 		rank_title_model_apply(&tm, scores, RANK_TITLE_WEIGHT);
 		rank_title_model_release(&tm);

@@ -1291,7 +1291,8 @@ void rank_title_model_release(struct rank_title_model *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs, size_t n,
+int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs,
+			  const unsigned char *without, size_t n,
 			  const signed char *labels, const struct rank_feat_opts *fopts,
 			  const struct rank_model_opts *mopts, int threads)
 {
@@ -1305,7 +1306,8 @@ int rank_title_model_make(struct rank_title_model *t, const struct rank_text *do
 	if (!noabs)
 		return lsr_error_set(LSR_ENOMEM, "out of memory training the title model");
 	for (size_t i = 0; i < n; i++) {
-		noabs[i] = (unsigned char)!rank_text_has_abstract(&docs[i]);
+		noabs[i] = (unsigned char)(without ? without[i] != 0
+						   : !rank_text_has_abstract(&docs[i]));
 		nnoabs += noabs[i];
 		pos += labels[i] == 1;
 		neg += labels[i] == 0;

@@ -259,9 +259,13 @@ int rank_text_has_abstract(const struct rank_text *doc);
  * The title model of docs[0..n) trained on labels (as rank_model_fit; the
  * presumed negatives included), made only when some row has no abstract
  * and labels hold an include and an exclude (t->m NULL otherwise, 0).
- * *t is the caller's (rank_title_model_release).  0 or an error code.
+ * Which rows have no abstract: without[i] nonzero when without is given
+ * (the caller may then leave other rows' abstracts out of docs: only
+ * titles and keywords are read), else rank_text_has_abstract.  *t is the
+ * caller's (rank_title_model_release).  0 or an error code.
  */
-int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs, size_t n,
+int rank_title_model_make(struct rank_title_model *t, const struct rank_text *docs,
+			  const unsigned char *without, size_t n,
 			  const signed char *labels, const struct rank_feat_opts *fopts,
 			  const struct rank_model_opts *mopts, int threads);
 /* scores[i] of every row i without an abstract (the full model's) replaced

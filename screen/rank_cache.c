@@ -400,16 +400,63 @@ static int splice(struct grow *g, const struct rank_raw_rows *mk, const size_t *
 	return 0;
 }
 
+int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const int64_t *ids,
+		    size_t n, const struct rank_feat_opts *opts)
+{
+	static const char sql[] =
+		"SELECT citation_id, text_hash FROM screen_rank_features WHERE params = ?1"
+		" ORDER BY citation_id";
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	sqlite3_stmt *st = db_prepare(db, sql);
+	size_t i = 0;
+	int step;
+
+	if (!st)
+		return lsr_error_last_code();
+	memset(held, 0, n);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)rank_raw_fingerprint(&o));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t cid = sqlite3_column_int64(st, 0);
+
+		while (i < n && ids[i] < cid)
+			i++;
+		if (i < n && ids[i] == cid) {
+			held[i] = 1;
+			th[i] = (uint64_t)sqlite3_column_int64(st, 1);
+		}
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? 0 : db_error(db, sql);
+}
+
 int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		     struct lsr_db *db, const int64_t *ids, const struct rank_text *docs,
 		     size_t n, const struct rank_feat_opts *opts, int threads)
+{
+	uint64_t *th = malloc((n ? n : 1) * sizeof(*th));
+	int rc;
+
+	*out = NULL;
+	if (!th)
+		return lsr_error_set(LSR_ENOMEM, "out of memory building features");
+	for (size_t i = 0; i < n; i++)
+		th[i] = rank_cache_text_hash(&docs[i]);
+	rc = rank_cache_feats_hashed(out, stats, db, ids, th, docs, NULL, n, opts, threads);
+	free(th);
+	return rc;
+}
+
+int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *stats,
+			    struct lsr_db *db, const int64_t *ids, const uint64_t *th,
+			    const struct rank_text *docs, const unsigned char *dropped, size_t n,
+			    const struct rank_feat_opts *opts, int threads)
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	struct rank_cache_stats s0, *s = stats ? stats : &s0;
 	struct grow g = { { n, NULL, NULL, NULL }, 0, 0 };
 	struct rank_raw_rows mk = { 0, NULL, NULL, NULL };
 	size_t *miss = NULL, nmiss = 0, nstale = 0;
-	uint64_t *th = NULL, fp = rank_raw_fingerprint(&o);
+	uint64_t fp = rank_raw_fingerprint(&o);
 	int64_t *stale = NULL;
 	int rc = 0;
 
@@ -419,17 +466,21 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 	for (size_t i = 1; i < n; i++)
 		if (ids[i] <= ids[i - 1])
 			return lsr_error_set(LSR_ERROR, "feature cache: citations not in id order");
-	th = malloc((n ? n : 1) * sizeof(*th));
 	miss = malloc((n ? n : 1) * sizeof(*miss));
 	g.r.row_ptr = malloc((n + 1) * sizeof(*g.r.row_ptr));
-	if (!th || !miss || !g.r.row_ptr || grow_room(&g, 1) < 0) {
+	if (!miss || !g.r.row_ptr || grow_room(&g, 1) < 0) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		th[i] = rank_cache_text_hash(&docs[i]);
 	if ((rc = scan(&g, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp)) < 0)
 		goto out;
+	for (size_t k = 0; dropped && k < nmiss; k++)
+		s->lacked += dropped[miss[k]];
+	if (s->lacked) {
+		rc = lsr_error_set(LSR_ERROR, "feature cache: %zu citations changed during the ranking",
+				   s->lacked);
+		goto out;
+	}
 	/* tokenise what the cache did not hold, keep it, put it in place */
 	if (nmiss && (rc = rank_raw_rows_make(&mk, docs, miss, nmiss, &o, threads)) < 0)
 		goto out;
@@ -450,14 +501,12 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 	}
 	rank_raw_rows_release(&mk);
 	s->nnz = g.at;
-	free(th);
 	free(miss);
 	free(stale);
 	return rank_feats_from_raw(out, &g.r, &o, threads);
 out:
 	rank_raw_rows_release(&mk);
 	rank_raw_rows_release(&g.r);
-	free(th);
 	free(miss);
 	free(stale);
 	return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features") : rc;

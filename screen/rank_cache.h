@@ -34,6 +34,7 @@ struct rank_cache_stats {
 	size_t bytes_written;
 	size_t nnz;        /* raw entries of all rows */
 	int stored;        /* 1: what was made was written (0: a read-only review) */
+	size_t lacked;     /* rank_cache_feats_hashed: rows to make whose text was dropped */
 };
 
 /*
@@ -49,6 +50,31 @@ struct rank_cache_stats {
 int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		     struct lsr_db *db, const int64_t *ids, const struct rank_text *docs,
 		     size_t n, const struct rank_feat_opts *opts, int threads);
+
+/*
+ * Which of citations ids[0..n) (strictly ascending) the cache holds a row
+ * for under opts' parameters: held[i] 1 and the row's text hash in th[i]
+ * (th[i] untouched otherwise).  A ranking reads this before the texts, so
+ * that it need not keep the abstract of a citation whose row is current.
+ * 0 or an error code.
+ */
+int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const int64_t *ids,
+		    size_t n, const struct rank_feat_opts *opts);
+
+/*
+ * rank_cache_feats with each citation's text hash given (th[i]: the
+ * rank_cache_text_hash of citation ids[i]'s whole text) and, when dropped
+ * is not NULL, docs[i] without its text where dropped[i] is set (the
+ * caller hashed the text and let it go: rank_cache_held said the cache
+ * held it).  Should a dropped row have to be tokenised after all (its
+ * cache row changed or went in between), nothing is made or written:
+ * stats->lacked counts those rows and LSR_ERROR is returned, and the
+ * caller reads the texts again.
+ */
+int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *stats,
+			    struct lsr_db *db, const int64_t *ids, const uint64_t *th,
+			    const struct rank_text *docs, const unsigned char *dropped, size_t n,
+			    const struct rank_feat_opts *opts, int threads);
 
 /* The 64-bit hash of a citation's text the cache checks (NULL fields and
  * empty ones differ; the hash is of the host's byte order). */

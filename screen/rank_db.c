@@ -44,6 +44,9 @@ struct rset {
 	signed char *label;    /* 1, 0: training; -1: candidate; 2: neither */
 	int *sugg;             /* suggest-mode rule hits */
 	char **title, **abstract, **keywords;
+	uint64_t *th;          /* rank_cache_text_hash of the whole text */
+	unsigned char *noabs;  /* 1: no abstract (rank_text_has_abstract) */
+	unsigned char *dropped; /* 1: abstract read, hashed and let go (texts_load) */
 	size_t labelled, includes, candidates;
 };
 
@@ -60,6 +63,9 @@ static void rset_release(struct rset *s)
 	free(s->title);
 	free(s->abstract);
 	free(s->keywords);
+	free(s->th);
+	free(s->noabs);
+	free(s->dropped);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -75,6 +81,9 @@ static int rset_grow(struct rset *s)
 	GROW(title);
 	GROW(abstract);
 	GROW(keywords);
+	GROW(th);
+	GROW(noabs);
+	GROW(dropped);
 #undef GROW
 	s->alloc = na;
 	return 0;
@@ -168,14 +177,39 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 }
 
 /*
+ * Row i's text is complete (abs: its abstract, NULL when it has none):
+ * its hash, whether it has an abstract, and its abstract, kept unless the
+ * feature cache holds the row with this hash (held[i], cth[i]; held NULL:
+ * keep every abstract) and it is not the citation keep (--explain's).
+ * Only the rows the cache lacks are tokenised, and the title model reads
+ * titles, keywords and noabs: at a million citations the abstracts are
+ * most of the text, read once and hashed here instead of held.
+ */
+static int text_done(struct rset *s, size_t i, const char *abs, const unsigned char *held,
+		     const uint64_t *cth, int64_t keep)
+{
+	struct rank_text d = { s->title[i], abs, s->keywords[i] };
+
+	s->th[i] = rank_cache_text_hash(&d);
+	s->noabs[i] = (unsigned char)!rank_text_has_abstract(&d);
+	s->dropped[i] = abs && held && held[i] && cth[i] == s->th[i] && s->ids[i] != keep;
+	if (abs && !s->dropped[i] && !(s->abstract[i] = xstrdup(abs)))
+		return LSR_ENOMEM;
+	return 0;
+}
+
+/*
  * Each citation's title and abstract as the citation_metadata view gives
  * them (the representative record's title, else the first member's that
  * has one; the longest abstract in characters, the lowest record id on a
  * tie), read in one pass over the members in citation order beside s: the
  * view's per-citation subqueries cost most of a ranking's reading at a
- * million citations.  test_rank_db checks both agree.
+ * million citations.  test_rank_db checks both agree.  The keywords are
+ * read before (keywords_load); each citation's text is finished by
+ * text_done (held, cth, keep: as there).
  */
-static int texts_load(struct rset *s, struct lsr_db *db)
+static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *held,
+		      const uint64_t *cth, int64_t keep)
 {
 	static const char sql[] =
 		"SELECT cm.citation_id, cm.record_id = c.representative_id, x.title, x.abstract"
@@ -183,31 +217,39 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 		" JOIN records x ON x.id = cm.record_id"
 		" WHERE c.retired_at IS NULL ORDER BY cm.citation_id, cm.record_id";
 	sqlite3_stmt *st = db_prepare(db, sql);
-	size_t i = 0, best = 0;
+	struct buf ab = BUF_INIT; /* the current citation's abstract */
+	size_t i = 0, best = 0, row = SIZE_MAX;
 	int64_t cur = -1;
 	/* have_best: 1 an abstract kept, 2 and its length in best (counted
 	 * only when a second member has one: most citations have one record) */
-	int step, rc = 0, have_rep = 0, have_best = 0;
+	int step = SQLITE_DONE, rc = 0, have_rep = 0, have_best = 0;
 
 	if (!st)
 		return lsr_error_last_code();
+	/* a citation without members keeps the text of no field */
+	for (size_t k = 0; k < s->n && rc == 0; k++)
+		rc = text_done(s, k, NULL, held, cth, keep);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t cid = sqlite3_column_int64(st, 0);
 		const unsigned char *title = sqlite3_column_text(st, 2);
 		const unsigned char *abs = sqlite3_column_text(st, 3);
 
 		if (cid != cur) {
+			if (row != SIZE_MAX &&
+			    (rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep)) < 0)
+				break;
 			cur = cid;
 			have_rep = have_best = 0;
 			best = 0;
 			while (i < s->n && s->ids[i] < cid)
 				i++;
+			row = i < s->n && s->ids[i] == cid ? i : SIZE_MAX;
 		}
-		if (i >= s->n || s->ids[i] != cid)
+		if (row == SIZE_MAX)
 			continue; /* not a citation of the status view */
-		if (title && (sqlite3_column_int(st, 1) ? !have_rep : !s->title[i])) {
-			free(s->title[i]);
-			if (!(s->title[i] = xstrdup((const char *)title)))
+		if (title && (sqlite3_column_int(st, 1) ? !have_rep : !s->title[row])) {
+			free(s->title[row]);
+			if (!(s->title[row] = xstrdup((const char *)title)))
 				rc = LSR_ENOMEM;
 			have_rep |= sqlite3_column_int(st, 1);
 		}
@@ -215,15 +257,14 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 			size_t len = 0;
 
 			if (have_best == 1) {
-				best = text_chars(s->abstract[i]);
+				best = text_chars(ab.s);
 				have_best = 2;
 			}
 			if (have_best)
 				len = text_chars((const char *)abs);
 			if (!have_best || len > best) {
-				free(s->abstract[i]);
-				if (!(s->abstract[i] = xstrdup((const char *)abs)))
-					rc = LSR_ENOMEM;
+				buf_reset(&ab);
+				rc = buf_add(&ab, abs, (size_t)sqlite3_column_bytes(st, 3));
 				best = len;
 				have_best = have_best ? 2 : 1;
 			}
@@ -231,15 +272,29 @@ static int texts_load(struct rset *s, struct lsr_db *db)
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
+	if (rc == 0 && row != SIZE_MAX)
+		rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep);
 	sqlite3_reset(st);
+	buf_release(&ab);
 	return rc;
 }
 
+/* Which texts rset_load reads. */
+enum texts {
+	TEXTS_ALL,  /* every citation's */
+	TEXTS_LEAN, /* hash them all, keep the abstracts the feature cache lacks */
+	TEXTS_NONE  /* none: labels alone */
+};
+
 /* Every live citation with its text, training label for reviewer and
- * whether it is a candidate (the texts by texts_load, the keywords by
- * keywords_load). */
-static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
+ * whether it is a candidate (the keywords by keywords_load, the texts by
+ * texts_load).  TEXTS_LEAN: keep only the abstracts the feature cache
+ * under fo lacks, and keep's (texts_load). */
+static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
+		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
 {
+	unsigned char *held = NULL;
+	uint64_t *cth = NULL;
 	static const char sql[] =
 		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''),"
 		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
@@ -288,10 +343,17 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer)
 	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
-	if (rc == 0)
-		rc = texts_load(s, db);
-	if (rc == 0)
+	if (rc == 0 && texts != TEXTS_NONE)
 		rc = keywords_load(s, db);
+	if (rc == 0 && texts == TEXTS_LEAN) {
+		held = malloc(s->n ? s->n : 1);
+		cth = malloc((s->n ? s->n : 1) * sizeof(*cth));
+		rc = held && cth ? rank_cache_held(held, cth, db, s->ids, s->n, fo) : LSR_ENOMEM;
+	}
+	if (rc == 0 && texts != TEXTS_NONE)
+		rc = texts_load(s, db, held, cth, keep);
+	free(held);
+	free(cth);
 	if (rc < 0) {
 		rset_release(s);
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
@@ -385,14 +447,14 @@ static int hash_inputs(struct work *w, uint64_t seed)
 	rc |= sha256_update(h, w->params, strlen(w->params) + 1);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)seed);
 	rc |= sha256_update(h, num, strlen(num) + 1);
+	/* per citation its id, label and text hash (the feature cache's, of
+	 * title, abstract and keywords): the texts themselves are not all
+	 * held (texts_load) */
 	for (size_t i = 0; i < w->set.n && rc == 0; i++) {
-		const char *f[3] = { w->set.title[i], w->set.abstract[i], w->set.keywords[i] };
-
-		snprintf(num, sizeof(num), "%lld:%d", (long long)w->set.ids[i],
-			 w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i]);
+		snprintf(num, sizeof(num), "%lld:%d:%016llx", (long long)w->set.ids[i],
+			 w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i],
+			 (unsigned long long)w->set.th[i]);
 		rc |= sha256_update(h, num, strlen(num) + 1);
-		for (int k = 0; k < 3; k++)
-			rc |= sha256_update(h, f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 1);
 	}
 	if (rc) {
 		sha256_free(h);
@@ -430,20 +492,26 @@ static const char *tf_name(enum rank_tf tf)
 }
 
 /* Train on the review's labels for reviewer and order the candidates
- * (prof, may be NULL: the time each phase took). */
-static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
-		   struct screen_rank_profile *prof)
+ * (prof, may be NULL: the time each phase took; keep: a citation whose
+ * text --explain reads).  lean: read the texts as rset_load says; *again
+ * set when the feature cache changed between the texts and the features
+ * (then w is released and the caller computes again, not lean). */
+static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+			struct screen_rank_profile *prof, int64_t keep, int lean, int *again)
 {
 	struct rank_text *docs = NULL;
+	struct rank_cache_stats cs;
 	signed char *train = NULL;
 	json_t *params;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
+	*again = 0;
 	w->fo = (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	w->mo = (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
 	prof_mark(prof, -1);
-	if ((rc = rset_load(&w->set, db, reviewer)) < 0)
+	if ((rc = rset_load(&w->set, db, reviewer, &w->fo, lean ? TEXTS_LEAN : TEXTS_ALL,
+			     keep)) < 0)
 		return rc;
 	prof_mark(prof, SCREEN_RANK_LOAD);
 	/* counted with the labels, not when the ranking is stored (which
@@ -487,7 +555,7 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		train[i] = (signed char)(w->set.label[i] == NOT_CANDIDATE ? -1 : w->set.label[i]);
 	}
 	if (w->set.includes) {
-		signed char *t2 = malloc(w->set.n);
+		signed char *t2 = malloc(w->set.n ? w->set.n : 1);
 
 		if (!t2) {
 			rc = lsr_error_oom();
@@ -495,14 +563,18 @@ static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint
 		}
 		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
 				       mix(seed ^ mix(w->set.labelled)));
-		rc = rank_cache_feats(&w->feats, prof ? &prof->cache : NULL, db, w->set.ids, docs,
-				      w->set.n, &w->fo, 2);
+		rc = rank_cache_feats_hashed(&w->feats, &cs, db, w->set.ids, w->set.th, docs,
+					     lean ? w->set.dropped : NULL, w->set.n, &w->fo, 2);
+		*again = rc < 0 && cs.lacked;
+		if (prof)
+			prof->cache = cs;
 		prof_mark(prof, SCREEN_RANK_FEATURES);
 		if (rc == 0)
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
 		/* the rows without an abstract: the title model (rank.h) */
 		if (rc == 0)
-			rc = rank_title_model_make(&w->title, docs, w->set.n, t2, &w->fo, &w->mo, 2);
+			rc = rank_title_model_make(&w->title, docs, w->set.noabs, w->set.n, t2, &w->fo,
+						   &w->mo, 2);
 		prof_mark(prof, SCREEN_RANK_TRAIN);
 		free(t2);
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
@@ -522,6 +594,21 @@ out:
 	free(train);
 	if (rc < 0)
 		work_release(w);
+	return rc;
+}
+
+/* compute_once, lean, and once more with every text should the feature
+ * cache have changed in between (another process ranking an altered
+ * review). */
+static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
+		   struct screen_rank_profile *prof, int64_t keep)
+{
+	int again = 0, rc = compute_once(w, db, reviewer, seed, prof, keep, 1, &again);
+
+	if (rc < 0 && again) {
+		lsr_error_clear();
+		rc = compute_once(w, db, reviewer, seed, prof, keep, 0, &again);
+	}
 	return rc;
 }
 
@@ -672,7 +759,7 @@ void screen_ranking_release(struct screen_ranking *r)
 /* A new ranking, stored, into *out; *w keeps what made it (the caller
  * work_releases it; released here on failure). */
 static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_db *db,
-			const struct protocol *p, const char *reviewer, uint64_t seed)
+			const struct protocol *p, const char *reviewer, uint64_t seed, int64_t keep)
 {
 	int rc;
 
@@ -681,7 +768,7 @@ static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_d
 	out->kind = SCREEN_RANKING_PRIORITY;
 	if (!reviewer || !*reviewer)
 		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
-	if ((rc = compute(w, db, reviewer, seed, NULL)) < 0)
+	if ((rc = compute(w, db, reviewer, seed, NULL, keep)) < 0)
 		return rc;
 	rc = store(w, db, reviewer, seed, head_size(p), &out->id);
 	if (rc == 0)
@@ -697,7 +784,7 @@ int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const str
 			const char *reviewer, uint64_t seed)
 {
 	struct work w;
-	int rc = ranking_make(out, &w, db, p, reviewer, seed);
+	int rc = ranking_make(out, &w, db, p, reviewer, seed, 0);
 
 	work_release(&w);
 	return rc;
@@ -725,7 +812,7 @@ int screen_ranking_compute(struct screen_ranking_job **out, struct lsr_db *db,
 		return lsr_error_oom();
 	}
 	j->seed = seed;
-	if ((rc = compute(&j->w, db, reviewer, seed, NULL)) < 0) {
+	if ((rc = compute(&j->w, db, reviewer, seed, NULL, 0)) < 0) {
 		free(j->reviewer);
 		free(j);
 		return rc;
@@ -761,7 +848,7 @@ int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = compute(&w, db, reviewer, seed, out)) < 0)
+	if ((rc = compute(&w, db, reviewer, seed, out, 0)) < 0)
 		return rc;
 	out->citations = w.set.n;
 	out->labelled = w.set.labelled;
@@ -1163,7 +1250,7 @@ int screen_ranking_sample(struct screen_ranking *out, struct lsr_db *db, uint64_
 	out->kind = SCREEN_RANKING_SAMPLE;
 	/* every pending citation, in the seed's random order (no rule
 	 * suggestions: a sample must be uniform) */
-	if ((rc = rset_load(&w.set, db, "")) < 0)
+	if ((rc = rset_load(&w.set, db, "", NULL, TEXTS_NONE, 0)) < 0)
 		return rc;
 	if ((rc = seq_load(&s, db)) < 0) {
 		work_release(&w);
@@ -1208,7 +1295,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 
 	*out = NULL;
 	/* the work stays for --explain: the model that made the order */
-	if ((rc = ranking_make(&r, &w, db, p, reviewer, seed)) < 0)
+	if ((rc = ranking_make(&r, &w, db, p, reviewer, seed, explain)) < 0)
 		return rc;
 	o = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "schema_version", 1,
 		      "ranking", (json_int_t)r.id, "reviewer", reviewer, "model", r.model,

@@ -3,7 +3,8 @@
 # screen/rank_cache.c, table screen_rank_features): the order, scores and
 # inputs hash are the same, byte for byte, with the cache cold, warm, and
 # after a merge changed a citation's text (only that citation is
-# tokenised again); the rows of citations merged away are deleted.
+# tokenised again); the rows of citations merged away are deleted; a
+# damaged row whose text was let go is made again from the text read anew.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/priority-lib.sh"
 
@@ -53,6 +54,19 @@ sql nocache/review.db 'DELETE FROM screen_rank_features' >/dev/null
 rank nocache nocache.json
 cmp -s cold.json nocache.json || fail "the ranking without the cache differs"
 same "$(items nocache/review.db 3)" "$(items rev/review.db 1)"
+
+# ---- a damaged row whose text hash is current: every text read again ------
+# a warm ranking holds only the abstracts the cache lacks; a row it then
+# cannot unpack sends it back to read every text: the same ranking, the
+# row made again
+rm -f rev/review.db-wal rev/review.db-shm
+cp -r rev damaged
+victim=$(sql damaged/review.db 'SELECT citation_id FROM screen_rank_features ORDER BY 1 LIMIT 1 OFFSET 40')
+sql damaged/review.db "UPDATE screen_rank_features SET data = x'05ff' WHERE citation_id = $victim" >/dev/null
+rank damaged damaged.json
+cmp -s cold.json damaged.json || fail "with a damaged cache row the ranking differs"
+same "$(sql damaged/review.db 'SELECT citation_id, text_hash, params FROM screen_rank_features ORDER BY 1')" "$(cat keys1)"
+same "$(sql damaged/review.db "SELECT hex(data) <> '05FF' FROM screen_rank_features WHERE citation_id = $victim")" "1"
 
 # ---- a merge changes a citation's text: it alone is tokenised again --------
 # a second record of PMID 100005 with a longer abstract, merged by dedup

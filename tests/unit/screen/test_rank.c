@@ -423,16 +423,16 @@ static void test_screen_rank__title_model(void **state)
 
 	o.min_df = 1;
 	/* nothing to learn from: no model, nothing replaced */
-	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, none, &o, NULL, 1), 0);
+	assert_int_equal(rank_title_model_make(&t, docs, NULL, NDOCS, none, &o, NULL, 1), 0);
 	assert_null(t.m);
 	assert_int_equal(rank_title_model_apply(&t, scores, 1.0), 0);
 	rank_title_model_release(&t);
 	/* no row without an abstract: no model either */
-	assert_int_equal(rank_title_model_make(&t, docs, 4, labels, &o, NULL, 1), 0);
+	assert_int_equal(rank_title_model_make(&t, docs, NULL, 4, labels, &o, NULL, 1), 0);
 	assert_null(t.m);
 	rank_title_model_release(&t);
 
-	assert_int_equal(rank_title_model_make(&t, docs, NDOCS, labels, &o, NULL, 1), 0);
+	assert_int_equal(rank_title_model_make(&t, docs, NULL, NDOCS, labels, &o, NULL, 1), 0);
 	assert_non_null(t.m);
 	assert_int_equal(t.n, 4);
 	for (size_t k = 0; k < 4; k++)

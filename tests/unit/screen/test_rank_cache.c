@@ -201,6 +201,90 @@ static void test_screen_rank_cache__same_features(void **state)
 	corpus_free(&c);
 }
 
+/* A ranking reads which rows the cache holds, hashes every text and keeps
+ * only the abstracts the cache lacks: the features are the same, bit for
+ * bit; a dropped text the cache turns out to lack after all is refused,
+ * and nothing is written. */
+static void test_screen_rank_cache__dropped_texts(void **state)
+{
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT, other = RANK_FEAT_OPTS_INIT;
+	struct rank_feats *a = NULL, *b = NULL;
+	struct rank_cache_stats st;
+	struct rank_text lean[N];
+	unsigned char held[N], dropped[N];
+	uint64_t cth[N], th[N];
+	struct corpus c;
+	struct lsr_db *db;
+	char path[256], *old;
+	int64_t rows = 0;
+	double *sa, *sb;
+	size_t ndropped = 0;
+
+	(void)state;
+	corpus_make(&c);
+	db = open_db(path, sizeof(path));
+	check_same(db, &c, c.ids, c.d, N, &o, &st); /* cold: every row stored */
+
+	assert_int_equal(rank_cache_held(held, cth, db, c.ids, N, &o), 0);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(held[i], 1);
+		assert_true(cth[i] == rank_cache_text_hash(&c.d[i]));
+	}
+	/* other parameters: nothing held */
+	other.title_weight = 3.0;
+	assert_int_equal(rank_cache_held(held, cth, db, c.ids, N, &other), 0);
+	assert_memory_equal(held, (unsigned char[N]){ 0 }, N);
+	assert_int_equal(rank_cache_held(held, cth, db, c.ids, N, &o), 0);
+
+	/* row 7's abstract changes: its hash no longer matches, it is kept */
+	old = c.abstract[7];
+	c.abstract[7] = text(4242, 25);
+	c.d[7].abstract = c.abstract[7];
+	for (int i = 0; i < N; i++) {
+		th[i] = rank_cache_text_hash(&c.d[i]);
+		dropped[i] = c.d[i].abstract && held[i] && cth[i] == th[i];
+		ndropped += dropped[i];
+		lean[i] = c.d[i];
+		if (dropped[i])
+			lean[i].abstract = NULL;
+	}
+	assert_int_equal(dropped[7], 0);
+	assert_true(ndropped > N / 2);
+	assert_int_equal(rank_feats_build(&a, c.d, N, &o, 1), 0);
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2), 0);
+	assert_int_equal(st.made, 1);
+	assert_int_equal(st.hits, N - 1);
+	assert_int_equal(st.lacked, 0);
+	assert_int_equal(rank_feats_nnz(a), rank_feats_nnz(b));
+	sa = scores_of(a, c.labels);
+	sb = scores_of(b, c.labels);
+	assert_memory_equal(sa, sb, N * sizeof(*sa));
+	free(sa);
+	free(sb);
+	rank_feats_free(a);
+	rank_feats_free(b);
+	b = NULL;
+
+	/* the cache loses a dropped row between reading and features (another
+	 * process): refused, counted, nothing written */
+	assert_true(dropped[10]);
+	assert_int_equal(db_exec(db, "DELETE FROM screen_rank_features WHERE citation_id = 130"), 0);
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2),
+			 LSR_ERROR);
+	assert_null(b);
+	assert_int_equal(st.lacked, 1);
+	assert_int_equal(db_query_int(db, &rows, "SELECT count(*) FROM screen_rank_features"), 0);
+	assert_int_equal(rows, N - 1);
+	/* with every text it is made again */
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, c.d, NULL, N, &o, 2), 0);
+	assert_int_equal(st.made, 1);
+	rank_feats_free(b);
+
+	free(old);
+	close_db(db, path);
+	corpus_free(&c);
+}
+
 static void test_screen_rank_cache__ids_in_order(void **state)
 {
 	struct rank_feats *f = NULL;
@@ -292,6 +376,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_screen_rank_cache__same_features),
+		cmocka_unit_test(test_screen_rank_cache__dropped_texts),
 		cmocka_unit_test(test_screen_rank_cache__ids_in_order),
 		cmocka_unit_test(test_screen_rank_cache__pack),
 		cmocka_unit_test(test_screen_rank_cache__text_hash),

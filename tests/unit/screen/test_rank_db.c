@@ -94,7 +94,7 @@ static void compare(struct lsr_db *db, size_t *merged)
 	struct rset s;
 	size_t i = 0;
 
-	assert_int_equal(rset_load(&s, db, "nobody"), 0);
+	assert_int_equal(rset_load(&s, db, "nobody", NULL, TEXTS_ALL, 0), 0);
 	assert_non_null(st);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		assert_true(i < s.n);
@@ -136,10 +136,83 @@ static void test_rank_db__texts_as_the_view(void **state)
 	review_free(db);
 }
 
+/* Read lean after a ranking's features filled the cache: every text
+ * hashed as when read whole, only the abstracts the cache lacks (and
+ * keep's) held; a changed abstract is held again. */
+static void lean_against_all(struct lsr_db *db, int64_t keep, int64_t changed)
+{
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	struct rset all, lean;
+	size_t kept = 0;
+
+	assert_int_equal(rset_load(&all, db, "nobody", &o, TEXTS_ALL, 0), 0);
+	assert_int_equal(rset_load(&lean, db, "nobody", &o, TEXTS_LEAN, keep), 0);
+	assert_int_equal(all.n, lean.n);
+	for (size_t i = 0; i < all.n; i++) {
+		int want = all.abstract[i] && (all.ids[i] == keep || all.ids[i] == changed);
+
+		assert_int_equal(all.ids[i], lean.ids[i]);
+		assert_true(all.th[i] == lean.th[i]);
+		assert_int_equal(all.noabs[i], lean.noabs[i]);
+		assert_int_equal(all.noabs[i],
+				 !rank_text_has_abstract(&(struct rank_text){ NULL, all.abstract[i], NULL }));
+		assert_true(same_text(all.title[i], (const unsigned char *)lean.title[i]));
+		assert_true(same_text(all.keywords[i], (const unsigned char *)lean.keywords[i]));
+		assert_int_equal(all.dropped[i], 0);
+		assert_int_equal(lean.dropped[i], all.abstract[i] && !want);
+		if (want)
+			assert_string_equal(all.abstract[i], lean.abstract[i]);
+		else
+			assert_null(lean.abstract[i]);
+		kept += lean.abstract[i] != NULL;
+	}
+	assert_true(kept >= 1 && kept <= 2);
+	rset_release(&all);
+	rset_release(&lean);
+}
+
+static void test_rank_db__lean_texts(void **state)
+{
+	struct lsr_db *db = review_make();
+	struct rank_feats *f = NULL;
+	struct rank_text *docs;
+	struct rset all;
+	int64_t keep, changed;
+
+	(void)state;
+	assert_int_equal(rset_load(&all, db, "nobody", NULL, TEXTS_ALL, 0), 0);
+	docs = calloc(all.n, sizeof(*docs));
+	assert_non_null(docs);
+	for (size_t i = 0; i < all.n; i++) {
+		docs[i] = (struct rank_text){ all.title[i], all.abstract[i], all.keywords[i] };
+		assert_true(all.th[i] == rank_cache_text_hash(&docs[i]));
+	}
+	assert_int_equal(rank_cache_feats(&f, NULL, db, all.ids, docs, all.n, NULL, 1), 0);
+	rank_feats_free(f);
+	keep = all.ids[all.n / 2];
+	changed = all.ids[all.n / 3];
+	free(docs);
+	rset_release(&all);
+
+	lean_against_all(db, keep, 0);
+	/* its members' abstracts change: that citation's row is stale */
+	{
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "UPDATE records SET abstract = 'a new and longer abstract'"
+			 " WHERE id IN (SELECT record_id FROM citation_members WHERE citation_id = %lld)",
+			 (long long)changed);
+		assert_int_equal(db_exec(db, sql), 0);
+	}
+	lean_against_all(db, keep, changed);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rank_db__texts_as_the_view),
+		cmocka_unit_test(test_rank_db__lean_texts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
