@@ -43,7 +43,11 @@
  * weight W in their score (production RANK_TITLE_WEIGHT), --title-C its C;
  * --C-scale S [--C-pow P] trains with C x (S / screened)^P once more than
  * S records are screened (P 1 by default; measured, not production);
- * --eps liblinear's stopping tolerance.
+ * --eps liblinear's stopping tolerance; --second-tf raw|log|bm25 and
+ * --second-unigrams train a second model on the same terms weighed with
+ * that tf (or unigrams alone) and score the mean of the two log-odds,
+ * --second-weight W giving the second the weight W (0.5; measured, not
+ * production).
  * Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
@@ -291,6 +295,11 @@ static int no_title_model;
 static struct rank_feat_opts feat_opts;
 static double title_C; /* --title-C: the title model's C (0: the model's) */
 static double title_weight = RANK_TITLE_WEIGHT; /* --title-blend W */
+/* experiment --second-tf / --second-unigrams: a second LR on the same
+ * terms weighed otherwise, the two log-odds averaged */
+static int second_view, second_tf = -1, second_unigrams;
+static double second_weight = 0.5;
+static const struct rank_feats *view2;
 
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
@@ -357,6 +366,20 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		}
 		rank_model_score_all(m, f, scores);
 		rank_model_free(m);
+		if (view2) {
+			double *s2 = malloc(room * sizeof(*s2));
+
+			if (!s2 || rank_model_fit(&m, view2, train, &mos) < 0) {
+				free(s2);
+				rc = -1;
+				goto done;
+			}
+			rank_model_score_all(m, view2, s2);
+			rank_model_free(m);
+			for (size_t i = 0; i < n; i++)
+				scores[i] = (1 - second_weight) * scores[i] + second_weight * s2[i];
+			free(s2);
+		}
 		if (docs) {
 			struct rank_title_model t;
 			struct rank_model_opts tmo = *mo;
@@ -471,6 +494,18 @@ static void run_set(const struct set *s, const struct method *prod, const struct
 		fprintf(stderr, "bench_screen_sim: %s: cannot build features\n", s->name);
 		goto out;
 	}
+	if (second_view) {
+		struct method m2 = *prod;
+		struct rank_feats *f2 = NULL;
+
+		if (second_tf >= 0)
+			m2.fo.tf = (enum rank_tf)second_tf;
+		if (second_unigrams)
+			m2.fo.bigrams = 0;
+		if (build_feats(&f2, s, &m2) < 0)
+			goto out;
+		view2 = f2;
+	}
 	docs = malloc((s->n ? s->n : 1) * sizeof(*docs));
 	if (!docs)
 		goto out;
@@ -555,6 +590,8 @@ out:
 	free(docs);
 	rank_feats_free(fp);
 	rank_feats_free(fb);
+	rank_feats_free((struct rank_feats *)view2);
+	view2 = NULL;
 }
 
 /* ---- speed ------------------------------------------------------------- */
@@ -684,6 +721,7 @@ static void usage(void)
 		"       [--raw-tf] [--log-tf] [--bm25-k1 X] [--bm25-b X] [--no-keywords]\n"
 		"       [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
+		"       [--second-tf raw|log|bm25] [--second-unigrams] [--second-weight W]\n"
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
@@ -729,6 +767,8 @@ int main(int argc, char **argv)
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
 		} else if (!strcmp(a, "--svm")) {
 			prod.mo.kind = RANK_MODEL_SVM;
+		} else if (!strcmp(a, "--second-unigrams")) {
+			second_view = second_unigrams = 1;
 		} else if (!strcmp(a, "--no-title-model")) {
 			no_title_model = 1;
 		} else if (!strcmp(a, "--ensemble")) {
@@ -741,6 +781,13 @@ int main(int argc, char **argv)
 			return 2;
 		} else if (!strcmp(a, "--sets")) {
 			dir = v, i++;
+		} else if (!strcmp(a, "--second-weight")) {
+			second_weight = atof(v), i++;
+		} else if (!strcmp(a, "--second-tf")) {
+			second_view = 1;
+			second_tf = !strcmp(v, "raw") ? RANK_TF_RAW : !strcmp(v, "log") ? RANK_TF_LOG
+										: RANK_TF_BM25;
+			i++;
 		} else if (!strcmp(a, "--bm25-k1")) {
 			prod.fo.bm25_k1 = atof(v), i++;
 		} else if (!strcmp(a, "--bm25-b")) {
