@@ -47,7 +47,9 @@
  * --second-unigrams train a second model on the same terms weighed with
  * that tf (or unigrams alone) and score the mean of the two log-odds,
  * --second-weight W giving the second the weight W (0.5; measured, not
- * production).
+ * production); --select-cv adds the second model at a retrain only when
+ * 5-fold cross-validation on the labels so far says the mean ranks them
+ * better (average precision), and prints how often it did.
  * Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
@@ -299,6 +301,97 @@ static double title_weight = RANK_TITLE_WEIGHT; /* --title-blend W */
  * terms weighed otherwise, the two log-odds averaged */
 static int second_view, second_tf = -1, second_unigrams;
 static double second_weight = 0.5;
+/* experiment --select-cv: at each retrain, the second model joins only
+ * when 5-fold cross-validation on the labels so far gives the average of
+ * the two a higher average precision than the first alone */
+static int select_cv;
+static size_t cv_chose[2];
+
+struct apv {
+	double s;
+	int y;
+	size_t i;
+};
+
+static int cmp_apv(const void *a, const void *b)
+{
+	const struct apv *x = a, *y = b;
+
+	if (x->s != y->s)
+		return x->s > y->s ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The average precision of v[0..k) ranked by score. */
+static double avg_prec(struct apv *v, size_t k)
+{
+	size_t pos = 0;
+	double sum = 0;
+
+	qsort(v, k, sizeof(*v), cmp_apv);
+	for (size_t r = 0; r < k; r++)
+		if (v[r].y) {
+			pos++;
+			sum += (double)pos / (double)(r + 1);
+		}
+	return pos ? sum / (double)pos : NAN;
+}
+
+/* 1 when the mean of the two models beats the first alone under 5-fold
+ * cross-validation of lab (train: lab with the presumed negatives). */
+static int cv_pick(const struct rank_feats *f, const struct rank_feats *f2,
+		   const signed char *lab, const signed char *train, size_t n,
+		   const struct rank_model_opts *mo, uint64_t seed)
+{
+	signed char *t = malloc(n ? n : 1);
+	double *a = malloc((n ? n : 1) * sizeof(*a)), *b = malloc((n ? n : 1) * sizeof(*b));
+	struct apv *va = malloc((n ? n : 1) * sizeof(*va)), *vb = malloc((n ? n : 1) * sizeof(*vb));
+	double ap_a = 0, ap_b = 0;
+	int pick = 0;
+
+	if (!t || !a || !b || !va || !vb)
+		goto out;
+	for (int fold = 0; fold < 5; fold++) {
+		struct rank_model *m = NULL;
+		size_t k = 0;
+		double x, y;
+
+		for (size_t i = 0; i < n; i++) {
+			int held = (lab[i] == 0 || lab[i] == 1) && mix(seed ^ mix(i)) % 5 == (uint64_t)fold;
+
+			t[i] = (signed char)(held ? -1 : train[i]);
+		}
+		if (rank_model_fit(&m, f, t, mo) < 0)
+			goto out;
+		rank_model_score_all(m, f, a);
+		rank_model_free(m);
+		if (rank_model_fit(&m, f2, t, mo) < 0)
+			goto out;
+		rank_model_score_all(m, f2, b);
+		rank_model_free(m);
+		for (size_t i = 0; i < n; i++)
+			if ((lab[i] == 0 || lab[i] == 1) && t[i] == -1) {
+				va[k] = (struct apv){ a[i], lab[i], i };
+				vb[k] = (struct apv){ (1 - second_weight) * a[i] + second_weight * b[i],
+						      lab[i], i };
+				k++;
+			}
+		x = avg_prec(va, k);
+		y = avg_prec(vb, k);
+		if (!isnan(x) && !isnan(y)) {
+			ap_a += x;
+			ap_b += y;
+		}
+	}
+	pick = ap_b > ap_a;
+out:
+	free(t);
+	free(a);
+	free(b);
+	free(va);
+	free(vb);
+	return pick;
+}
 static const struct rank_feats *view2;
 
 /* Replay one set with oracle y under method m (features f), seed. */
@@ -354,6 +447,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	while (seen < n) {
 		struct rank_model *m = NULL;
 		size_t no = 0;
+		int use2;
 
 		struct rank_model_opts mos = *mo;
 
@@ -366,7 +460,12 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		}
 		rank_model_score_all(m, f, scores);
 		rank_model_free(m);
-		if (view2) {
+		use2 = view2 != NULL;
+		if (use2 && select_cv) {
+			use2 = found >= 3 && cv_pick(f, view2, lab, train, n, &mos, seed ^ mix(seen));
+			cv_chose[use2]++;
+		}
+		if (use2) {
 			double *s2 = malloc(room * sizeof(*s2));
 
 			if (!s2 || rank_model_fit(&m, view2, train, &mos) < 0) {
@@ -585,6 +684,10 @@ print:
 			       do_base ? r.base95 : NAN, do_base ? r.wss95 - r.base95 : NAN,
 			       r.stop_recall, r.stop_below, r.stop_saved);
 		fflush(stdout);
+		if (select_cv)
+			fprintf(stderr, "%s %s: --select-cv kept the first model alone %zu times, "
+				"took both %zu times\n", s->name, label, cv_chose[0], cv_chose[1]);
+		cv_chose[0] = cv_chose[1] = 0;
 	}
 out:
 	free(docs);
@@ -722,6 +825,7 @@ static void usage(void)
 		"       [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
 		"       [--second-tf raw|log|bm25] [--second-unigrams] [--second-weight W]\n"
+		"       [--select-cv]\n"
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
@@ -767,6 +871,8 @@ int main(int argc, char **argv)
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
 		} else if (!strcmp(a, "--svm")) {
 			prod.mo.kind = RANK_MODEL_SVM;
+		} else if (!strcmp(a, "--select-cv")) {
+			select_cv = 1;
 		} else if (!strcmp(a, "--second-unigrams")) {
 			second_view = second_unigrams = 1;
 		} else if (!strcmp(a, "--no-title-model")) {
