@@ -5,7 +5,10 @@
  * title, else the first member's that has one; the longest abstract in
  * characters (not bytes), the lowest record id on a tie.  A review of
  * merged duplicates with titles and abstracts missing, empty, multi-byte
- * and of equal lengths, read both ways.
+ * and of equal lengths, read both ways.  The keywords and MeSH a ranking
+ * joins per citation (keywords_load, jansson) are the ones SQLite's own
+ * json_each reads: distinct across fields and members, in byte order,
+ * values that are not strings and empty arrays left out.
  *
  * The file under test is compiled in here, so that the test can call its
  * private loader.
@@ -49,6 +52,20 @@ static void member(struct lsr_record *r, int g, int k)
 		buf_printf(&r->abstract, "%s %d", a, g % 3);
 	else if (a)
 		buf_adds(&r->abstract, "");
+	/* keywords and MeSH, repeated across fields and members, some
+	 * multi-byte (byte order), some groups without any */
+	if (g % 5 != 0) {
+		char w[32];
+
+		snprintf(w, sizeof(w), "kw %d", g % 7);
+		strv_push(&r->keywords, w);
+		strv_push(&r->keywords, "Shared");
+		strv_push(&r->mesh, "Shared");
+		snprintf(w, sizeof(w), "\xc3\x89tude %d", k);
+		strv_push(&r->mesh, w);
+		if (k == 1)
+			strv_push(&r->keywords, "Aardvark");
+	}
 	buf_printf(&r->doi, "10.1000/rankdb.%d", g);
 	r->year = 2000 + g % 20;
 }
@@ -85,8 +102,33 @@ static int same_text(const char *a, const unsigned char *b)
 	return (!a && !b) || (a && b && !strcmp(a, (const char *)b));
 }
 
+/* Citation id's keywords and MeSH as SQLite's own JSON reading gives them:
+ * distinct, in byte order, joined by "; " (NULL: none). */
+static char *keywords_by_sql(struct lsr_db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT j.value FROM citation_members cm JOIN dedup_records r ON r.id = cm.record_id,"
+		" json_each(r.keywords) j WHERE cm.citation_id = ?1 AND j.type = 'text'"
+		" UNION SELECT j.value FROM citation_members cm JOIN dedup_records r"
+		" ON r.id = cm.record_id, json_each(r.mesh) j WHERE cm.citation_id = ?1"
+		" AND j.type = 'text' ORDER BY 1");
+	struct buf b = BUF_INIT;
+	char *out = NULL;
+
+	assert_non_null(st);
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		assert_int_equal(buf_printf(&b, "%s%s", b.len ? "; " : "",
+					    (const char *)sqlite3_column_text(st, 0)), 0);
+	sqlite3_reset(st);
+	if (b.len)
+		out = strdup(b.s);
+	buf_release(&b);
+	return out;
+}
+
 /* every citation of the set against the view */
-static void compare(struct lsr_db *db, size_t *merged)
+static void compare(struct lsr_db *db, size_t *merged, size_t *kw_seen)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT m.id, m.title, m.abstract, "
 					  "(SELECT count(*) FROM citation_members cm WHERE cm.citation_id = m.id)"
@@ -107,6 +149,15 @@ static void compare(struct lsr_db *db, size_t *merged)
 			fail_msg("citation %lld: abstract '%s', the view's '%s'", (long long)s.ids[i],
 				 s.abstract[i] ? s.abstract[i] : "(null)",
 				 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "(null)");
+		{
+			char *kw = keywords_by_sql(db, s.ids[i]);
+
+			if (!same_text(kw, (const unsigned char *)s.keywords[i]))
+				fail_msg("citation %lld: keywords '%s', SQLite's '%s'", (long long)s.ids[i],
+					 s.keywords[i] ? s.keywords[i] : "(null)", kw ? kw : "(null)");
+			*kw_seen += kw != NULL;
+			free(kw);
+		}
 		*merged += sqlite3_column_int(st, 3) > 1;
 		i++;
 	}
@@ -118,12 +169,24 @@ static void compare(struct lsr_db *db, size_t *merged)
 static void test_rank_db__texts_as_the_view(void **state)
 {
 	struct lsr_db *db = review_make();
-	size_t merged = 0;
+	size_t merged = 0, kw = 0, none;
 
 	(void)state;
-	compare(db, &merged);
+	compare(db, &merged, &kw);
 	/* the duplicates were merged: groups of 2 to 4 records */
 	assert_true(merged >= NGROUP / 2);
+	/* keywords on most citations, none on every fifth group */
+	assert_true(kw >= NGROUP / 2 && kw < NGROUP);
+	/* a record whose keywords are empty or not strings, another's MeSH
+	 * with more: the same strings both ways */
+	assert_int_equal(db_exec(db, "UPDATE records SET keywords = '[]' WHERE id % 4 = 0;"
+				     "UPDATE records SET mesh = '[1, \"Zeta\", null, \"Shared\"]'"
+				     " WHERE id % 4 = 1"), 0);
+	none = kw;
+	kw = 0;
+	merged = 0;
+	compare(db, &merged, &kw);
+	assert_true(kw >= none);
 	/* representatives without a title: the first member's that has one */
 	assert_int_equal(db_exec(db, "UPDATE records SET title = NULL WHERE id IN"
 				     " (SELECT representative_id FROM citations WHERE id % 3 = 0)"), 0);
@@ -132,7 +195,7 @@ static void test_rank_db__texts_as_the_view(void **state)
 				     " WHERE id IN (SELECT max(record_id) FROM citation_members GROUP BY citation_id"
 				     " HAVING count(*) > 2)"), 0);
 	merged = 0;
-	compare(db, &merged);
+	compare(db, &merged, &kw);
 	review_free(db);
 }
 
