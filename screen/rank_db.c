@@ -290,7 +290,7 @@ enum texts {
  * whether it is a candidate (the keywords by keywords_load, the texts by
  * texts_load).  TEXTS_LEAN: keep only the abstracts the feature cache
  * under fo lacks, and keep's (texts_load). */
-static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
+static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
 {
 	unsigned char *held = NULL;
@@ -359,6 +359,26 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
 	}
 	return 0;
+}
+
+/* rset_read in one read transaction (unless the caller is in one), so
+ * that the labels, keywords, the cache's hashes and the texts are of one
+ * state of the review whatever another process commits meanwhile. */
+static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
+		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
+{
+	int own = sqlite3_get_autocommit(db_handle(db)), rc;
+
+	if (own && db_exec(db, "BEGIN") < 0)
+		return lsr_error_last_code();
+	rc = rset_read(s, db, reviewer, fo, texts, keep);
+	if (own && rc < 0) {
+		/* keep rset_read's message */
+		sqlite3_exec(db_handle(db), "ROLLBACK", NULL, NULL, NULL);
+	} else if (own && (rc = db_exec(db, "COMMIT")) < 0) {
+		rset_release(s);
+	}
+	return rc;
 }
 
 /* ---- computing a ranking ------------------------------------------------ */

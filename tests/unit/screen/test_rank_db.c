@@ -271,11 +271,60 @@ static void test_rank_db__lean_texts(void **state)
 	review_free(db);
 }
 
+/* Each SELECT a ranking's load runs, and how many ran outside a
+ * transaction (sqlite3_trace_v2's statement hook). */
+struct txn_watch {
+	sqlite3 *h;
+	int selects, outside;
+};
+
+static int on_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+	struct txn_watch *w = ctx;
+	const char *sql = sqlite3_sql(p);
+
+	(void)type;
+	(void)x;
+	if (sql && !strncmp(sql, "SELECT", 6)) {
+		w->selects++;
+		w->outside += sqlite3_get_autocommit(w->h) != 0;
+	}
+	return 0;
+}
+
+/* The labels, keywords, the cache's hashes and the texts are read in one
+ * read transaction (one state of the review), which is over after; inside
+ * a caller's transaction none is begun. */
+static void test_rank_db__one_snapshot(void **state)
+{
+	struct lsr_db *db = review_make();
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	struct txn_watch w = { db_handle(db), 0, 0 };
+	struct rset s;
+
+	(void)state;
+	sqlite3_trace_v2(w.h, SQLITE_TRACE_STMT, on_stmt, &w);
+	assert_int_equal(rset_load(&s, db, "nobody", &o, TEXTS_LEAN, 0), 0);
+	assert_true(w.selects >= 4);
+	assert_int_equal(w.outside, 0);
+	assert_int_not_equal(sqlite3_get_autocommit(w.h), 0);
+	rset_release(&s);
+	/* inside the caller's transaction: read there, left open */
+	assert_int_equal(db_txn_begin(db), 0);
+	assert_int_equal(rset_load(&s, db, "nobody", &o, TEXTS_ALL, 0), 0);
+	assert_int_equal(sqlite3_get_autocommit(w.h), 0);
+	assert_int_equal(db_txn_commit(db), 0);
+	rset_release(&s);
+	sqlite3_trace_v2(w.h, 0, NULL, NULL);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rank_db__texts_as_the_view),
 		cmocka_unit_test(test_rank_db__lean_texts),
+		cmocka_unit_test(test_rank_db__one_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
