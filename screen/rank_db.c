@@ -335,6 +335,9 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 		s->title[i] = NULL;
 		s->abstract[i] = NULL;
 		s->keywords[i] = NULL;
+		s->th[i] = 0; /* TEXTS_NONE: no text read, no hash */
+		s->noabs[i] = 1;
+		s->dropped[i] = 0;
 		s->n++;
 		s->labelled += lab == 0 || lab == 1;
 		s->includes += lab == 1;
