@@ -307,30 +307,18 @@ static double second_weight = 0.5;
 static int select_cv;
 static size_t cv_chose[2];
 
-struct apv {
-	double s;
-	int y;
-	size_t i;
-};
-
-static int cmp_apv(const void *a, const void *b)
+/* The average precision of the rows held[i] == -1 ranked by score as the
+ * production order ranks (rank_order: ties by ids); lab their labels,
+ * order room for n. */
+static double avg_prec(const double *score, const signed char *held, const signed char *lab,
+		       const int64_t *ids, size_t *order, size_t n)
 {
-	const struct apv *x = a, *y = b;
-
-	if (x->s != y->s)
-		return x->s > y->s ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* The average precision of v[0..k) ranked by score. */
-static double avg_prec(struct apv *v, size_t k)
-{
-	size_t pos = 0;
+	size_t k = 0, pos = 0;
 	double sum = 0;
 
-	qsort(v, k, sizeof(*v), cmp_apv);
+	rank_order(order, &k, score, held, ids, n);
 	for (size_t r = 0; r < k; r++)
-		if (v[r].y) {
+		if (lab[order[r]] == 1) {
 			pos++;
 			sum += (double)pos / (double)(r + 1);
 		}
@@ -338,28 +326,29 @@ static double avg_prec(struct apv *v, size_t k)
 }
 
 /* 1 when the mean of the two models beats the first alone under 5-fold
- * cross-validation of lab (train: lab with the presumed negatives). */
+ * cross-validation of lab (train: lab with the presumed negatives; ids
+ * the rows' ids). */
 static int cv_pick(const struct rank_feats *f, const struct rank_feats *f2,
-		   const signed char *lab, const signed char *train, size_t n,
+		   const signed char *lab, const signed char *train, const int64_t *ids, size_t n,
 		   const struct rank_model_opts *mo, uint64_t seed)
 {
-	signed char *t = malloc(n ? n : 1);
-	double *a = malloc((n ? n : 1) * sizeof(*a)), *b = malloc((n ? n : 1) * sizeof(*b));
-	struct apv *va = malloc((n ? n : 1) * sizeof(*va)), *vb = malloc((n ? n : 1) * sizeof(*vb));
+	size_t room = n ? n : 1, *order = malloc(room * sizeof(*order));
+	signed char *t = malloc(room), *held = malloc(room);
+	double *a = malloc(room * sizeof(*a)), *b = malloc(room * sizeof(*b));
 	double ap_a = 0, ap_b = 0;
 	int pick = 0;
 
-	if (!t || !a || !b || !va || !vb)
+	if (!order || !t || !held || !a || !b)
 		goto out;
 	for (int fold = 0; fold < 5; fold++) {
 		struct rank_model *m = NULL;
-		size_t k = 0;
 		double x, y;
 
 		for (size_t i = 0; i < n; i++) {
-			int held = (lab[i] == 0 || lab[i] == 1) && mix(seed ^ mix(i)) % 5 == (uint64_t)fold;
+			int ho = (lab[i] == 0 || lab[i] == 1) && mix(seed ^ mix(i)) % 5 == (uint64_t)fold;
 
-			t[i] = (signed char)(held ? -1 : train[i]);
+			held[i] = (signed char)(ho ? -1 : 0);
+			t[i] = (signed char)(ho ? -1 : train[i]);
 		}
 		if (rank_model_fit(&m, f, t, mo) < 0)
 			goto out;
@@ -370,14 +359,9 @@ static int cv_pick(const struct rank_feats *f, const struct rank_feats *f2,
 		rank_model_score_all(m, f2, b);
 		rank_model_free(m);
 		for (size_t i = 0; i < n; i++)
-			if ((lab[i] == 0 || lab[i] == 1) && t[i] == -1) {
-				va[k] = (struct apv){ a[i], lab[i], i };
-				vb[k] = (struct apv){ (1 - second_weight) * a[i] + second_weight * b[i],
-						      lab[i], i };
-				k++;
-			}
-		x = avg_prec(va, k);
-		y = avg_prec(vb, k);
+			b[i] = (1 - second_weight) * a[i] + second_weight * b[i];
+		x = avg_prec(a, held, lab, ids, order, n);
+		y = avg_prec(b, held, lab, ids, order, n);
 		if (!isnan(x) && !isnan(y)) {
 			ap_a += x;
 			ap_b += y;
@@ -385,11 +369,11 @@ static int cv_pick(const struct rank_feats *f, const struct rank_feats *f2,
 	}
 	pick = ap_b > ap_a;
 out:
+	free(order);
 	free(t);
+	free(held);
 	free(a);
 	free(b);
-	free(va);
-	free(vb);
 	return pick;
 }
 static const struct rank_feats *view2;
@@ -462,7 +446,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		rank_model_free(m);
 		use2 = view2 != NULL;
 		if (use2 && select_cv) {
-			use2 = found >= 3 && cv_pick(f, view2, lab, train, n, &mos, seed ^ mix(seen));
+			use2 = found >= 3 && cv_pick(f, view2, lab, train, ids, n, &mos, seed ^ mix(seen));
 			cv_chose[use2]++;
 		}
 		if (use2) {
