@@ -226,23 +226,25 @@ static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *he
 
 	if (!st)
 		return lsr_error_last_code();
-	/* a citation without members keeps the text of no field */
-	for (size_t k = 0; k < s->n && rc == 0; k++)
-		rc = text_done(s, k, NULL, held, cth, keep);
+	/* rows are finished in order: a citation without members (passed
+	 * over) with the text of no field */
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t cid = sqlite3_column_int64(st, 0);
 		const unsigned char *title = sqlite3_column_text(st, 2);
 		const unsigned char *abs = sqlite3_column_text(st, 3);
 
 		if (cid != cur) {
-			if (row != SIZE_MAX &&
-			    (rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep)) < 0)
-				break;
+			if (row != SIZE_MAX) {
+				rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep);
+				i = row + 1;
+			}
 			cur = cid;
 			have_rep = have_best = 0;
 			best = 0;
-			while (i < s->n && s->ids[i] < cid)
-				i++;
+			for (; rc == 0 && i < s->n && s->ids[i] < cid; i++)
+				rc = text_done(s, i, NULL, held, cth, keep);
+			if (rc < 0)
+				break;
 			row = i < s->n && s->ids[i] == cid ? i : SIZE_MAX;
 		}
 		if (row == SIZE_MAX)
@@ -272,8 +274,12 @@ static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *he
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
-	if (rc == 0 && row != SIZE_MAX)
+	if (rc == 0 && row != SIZE_MAX) {
 		rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep);
+		i = row + 1;
+	}
+	for (; rc == 0 && i < s->n; i++)
+		rc = text_done(s, i, NULL, held, cth, keep);
 	sqlite3_reset(st);
 	buf_release(&ab);
 	return rc;
