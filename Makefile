@@ -25,7 +25,7 @@ test:
 # clang-tidy's bugprone and static-analyzer checks over every source file
 # (.clang-tidy lists them); a finding fails.  CI runs it before the tests.
 tidy:
-	cmake -S . -B build-tidy -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DLSR_SANITIZE=OFF
+	cmake -S . -B build-tidy -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DLSR_SANITIZE=OFF -DLSR_BENCH=ON
 	cmake --build build-tidy -j $(JOBS)
 	scripts/tidy.sh build-tidy
 

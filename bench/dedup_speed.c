@@ -91,7 +91,7 @@ static const struct { const char *full, *abbrev; } journals[] = {
 	{ "Cell Transplantation", "Cell Transplant" }, { "Stem Cells", NULL },
 	{ "Cytotherapy", NULL }, { "Transplantation Proceedings", "Transplant Proc" },
 };
-#define N_OF(a) (sizeof(a) / sizeof(a[0]))
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint64_t pick(struct dupinject_rng *r, size_t n)
 {
@@ -102,8 +102,12 @@ static uint64_t pick(struct dupinject_rng *r, size_t n)
 static void make_record(struct dupinject_rng *r, uint64_t n, struct lsr_record *rec, size_t *journal)
 {
 	int nw = 6 + (int)pick(r, 9), na = 1 + (int)pick(r, 6);
-	int first = (int)(pick(r, 30) + 10), len = (int)pick(r, 12);
+	int first, len;
 
+	/* a draw whose value is not used: kept so that a seed still gives the
+	 * same records (and the same figures) */
+	(void)pick(r, 30);
+	len = (int)pick(r, 12);
 	record_reset(rec);
 	for (int i = 0; i < nw; i++) {
 		const char *w = (i && pick(r, 4) == 0) ? links[pick(r, N_OF(links))] : words[pick(r, N_OF(words))];

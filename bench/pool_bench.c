@@ -46,11 +46,13 @@ int main(int argc, char **argv)
 	double *t = malloc(sizeof(double) * (size_t)reps);
 	struct pool_fitspec spec = { 1, POOL_TAU2_REML, NAN, POOL_CI_HK, 1, 0.95 };
 	struct pool_summary s;
+	int ret = 0;
 
 	gsl_set_error_handler_off();
 	if (!y || !v || !t || k < 3 || reps < 1) {
 		fprintf(stderr, "usage: bench_pool_bench [K >= 3 [REPEATS >= 1]]\n");
-		return 2;
+		ret = 2;
+		goto out;
 	}
 	for (size_t i = 0; i < k; i++) {
 		v[i] = 0.01 + 0.49 * unif();
@@ -61,7 +63,8 @@ int main(int argc, char **argv)
 
 		if (pool_iv_fit(&s, y, v, k, &spec) < 0) {
 			fprintf(stderr, "bench_pool_bench: %s\n", lsr_error_last());
-			return 1;
+			ret = 1;
+			goto out;
 		}
 		t[r] = clock_mono() - t0;
 	}
@@ -71,8 +74,9 @@ int main(int argc, char **argv)
 	       s.estimate, s.se, s.tau2, s.tau2_ci[0], s.tau2_ci[1], s.I2, s.I2_ci[0], s.I2_ci[1]);
 	printf("time per analysis: median %.2f ms, fastest %.2f ms (target < 100 ms)\n",
 	       1e3 * t[reps / 2], 1e3 * t[0]);
+out:
 	free(y);
 	free(v);
 	free(t);
-	return 0;
+	return ret;
 }

@@ -144,6 +144,8 @@ static char *gen_text(size_t target, int inject)
 
 			while (k < 11 && rule_terms[r][k])
 				k++;
+			if (k == 0) /* a rule without a term: nothing to inject */
+				continue;
 			plain_term(term, rule_terms[r][next() % k]);
 			word(&p, term);
 		} else {
@@ -239,8 +241,8 @@ int main(int argc, char **argv)
 		bytes += docs[i].len[SCREEN_F_TITLE] + docs[i].len[SCREEN_F_ABSTRACT];
 	}
 	t_gen = clock_mono() - t0;
-	printf("documents: %zu titles and abstracts, %.1f MB, mean abstract %.0f characters (generated in %.1f s)\n",
-	       n, bytes / 1e6, (double)(bytes / n), t_gen);
+	printf("documents: %zu titles and abstracts, %.1f MB, mean abstract %zu characters (generated in %.1f s)\n",
+	       n, bytes / 1e6, bytes / n, t_gen);
 	printf("rules: 20 (10-11 alternatives each), %zu found through their literals\n", pre);
 
 	t0 = clock_mono();

@@ -898,25 +898,25 @@ int main(int argc, char **argv)
 	beside(lsr, sizeof(lsr), argv[0], "../lsr");
 	beside(gen, sizeof(gen), argv[0], "bench_gen_records");
 	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int more = i + 1 < argc; /* an option's value follows */
 
-		if (!strcmp(argv[i], "--n") && v)
+		if (!strcmp(argv[i], "--n") && more)
 			n = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--reviewers") && v)
+		else if (!strcmp(argv[i], "--reviewers") && more)
 			nrev = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--decisions") && v)
+		else if (!strcmp(argv[i], "--decisions") && more)
 			per = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--pairs") && v)
+		else if (!strcmp(argv[i], "--pairs") && more)
 			pairs = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--priority") && v)
+		else if (!strcmp(argv[i], "--priority") && more)
 			ppairs = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--bulk"))
 			bulk = 1;
 		else if (!strcmp(argv[i], "--no-http"))
 			http = 0;
-		else if (!strcmp(argv[i], "--dir") && v)
+		else if (!strcmp(argv[i], "--dir") && more)
 			snprintf(dir, sizeof(dir), "%s", argv[++i]);
-		else if (!strcmp(argv[i], "--lsr") && v)
+		else if (!strcmp(argv[i], "--lsr") && more)
 			snprintf(lsr, sizeof(lsr), "%s", argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench_serve_bench [--n N] [--reviewers R] [--decisions D]"

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Run clang-tidy (the checks .clang-tidy lists) over lsr's own sources:
-# the .c files of the stage folders and cli/, not the tests, benchmarks or
-# generated files.  Findings in the project's headers are reported too.
+# the .c files of the stage folders, cli/ and bench/ (the benchmarks), not
+# the tests or generated files.  Findings in the project's headers (those
+# folders' .h files) are reported too.
 #
 #   scripts/tidy.sh BUILD_DIR
 #
 # BUILD_DIR must hold compile_commands.json (configure it with
-# -DCMAKE_EXPORT_COMPILE_COMMANDS=ON; `make tidy` does).  Prints every
-# finding, then one summary line; exits 1 when there is a finding or
-# clang-tidy could not run, 2 on a usage error.
+# -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, and -DLSR_BENCH=ON for bench/;
+# `make tidy` does both).  Prints every finding, then one summary line;
+# exits 1 when there is a finding or clang-tidy could not run, 2 on a
+# usage error.
 set -eu
 
 me=scripts/tidy.sh
@@ -29,7 +31,7 @@ for tool in clang-tidy run-clang-tidy; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dirs='cli|db|fetch|screen|extract|pool|report|serve|util'
+dirs='cli|db|fetch|screen|extract|pool|report|serve|util|bench'
 # run-clang-tidy takes regular expressions on absolute paths: escape the
 # root's own metacharacters
 rootre=$(printf '%s' "$root" | sed 's/[][\\.^$*+?(){}|]/\\&/g')
