@@ -49,13 +49,7 @@
  * --second-weight W giving the second the weight W (0.5; measured, not
  * production); --select-cv adds the second model at a retrain only when
  * 5-fold cross-validation on the labels so far says the mean ranks them
- * better (average precision), and prints how often it did; --hedge ETA
- * weighs the second model at each retrain by Hedge over the two models'
- * losses on the records screened so far (log-loss of the scores each gave
- * before the label was known; --hedge-rank: the share of candidates it
- * ranked above an include, or below an exclude); --knn W (--knn-k K) adds
- * each candidate's mean cosine similarity to its K nearest includes found
- * (standardised) at W times the scores' spread.  All measured, not production.
+ * better (average precision), and prints how often it did.
  * Figures go to stdout; nothing is written.
  */
 #include "screen/rank.h"
@@ -312,13 +306,6 @@ static double second_weight = 0.5;
  * the two a higher average precision than the first alone */
 static int select_cv;
 static size_t cv_chose[2];
-/* experiment --hedge ETA: the second model's weight set at each retrain
- * by Hedge over the two models' log-losses on the records screened so far,
- * each loss taken from the scores the model gave before the label was known */
-static double hedge_eta;
-static int hedge_rank; /* --hedge-rank: losses from the ranks, not the log-odds */
-static double hedge_w_sum;
-static size_t hedge_w_n;
 
 /* The average precision of the rows held[i] == -1 ranked by score as the
  * production order ranks (rank_order: ties by ids); lab their labels,
@@ -391,88 +378,6 @@ out:
 }
 static const struct rank_feats *view2;
 
-/* experiment --knn W (--knn-k K): each candidate's mean cosine similarity
- * to its K nearest includes found so far, standardised over the
- * candidates, added to the score at W times the scores' spread */
-static double knn_weight;
-static int knn_k = 1;
-
-static double row_dot(const struct rank_feats *f, size_t a, size_t b)
-{
-	const uint32_t *ca, *cb;
-	const float *va, *vb;
-	size_t na = rank_feats_row(f, a, &ca, &va), nb = rank_feats_row(f, b, &cb, &vb);
-	size_t x = 0, z = 0;
-	double s = 0;
-
-	while (x < na && z < nb) {
-		if (ca[x] < cb[z])
-			x++;
-		else if (ca[x] > cb[z])
-			z++;
-		else
-			s += (double)va[x++] * vb[z++];
-	}
-	return s;
-}
-
-/* Include inc found: every row's K best similarities (top, n x K, best
- * first) take it in. */
-static void knn_add(const struct rank_feats *f, size_t inc, double *top, size_t n)
-{
-	for (size_t r = 0; r < n; r++) {
-		double v = r == inc ? 0 : row_dot(f, r, inc), *t = top + r * (size_t)knn_k;
-		int k = knn_k - 1;
-
-		if (v <= t[k])
-			continue;
-		while (k > 0 && t[k - 1] < v) {
-			t[k] = t[k - 1];
-			k--;
-		}
-		t[k] = v;
-	}
-}
-
-static void knn_blend(double *scores, const double *top, const signed char *lab, size_t n)
-{
-	double m1 = 0, m2 = 0, q1 = 0, q2 = 0, c = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		double k = 0;
-
-		if (lab[i] != -1)
-			continue;
-		for (int j = 0; j < knn_k; j++)
-			k += top[i * (size_t)knn_k + (size_t)j];
-		k /= knn_k;
-		c++;
-		m1 += scores[i];
-		m2 += scores[i] * scores[i];
-		q1 += k;
-		q2 += k * k;
-	}
-	if (c < 2)
-		return;
-	{
-		double ms = m1 / c, sds = sqrt(fmax(m2 / c - ms * ms, 0));
-		double mk = q1 / c, sdk = sqrt(fmax(q2 / c - mk * mk, 0));
-
-		if (!(sdk > 0))
-			return;
-		for (size_t i = 0; i < n; i++) {
-			double k = 0;
-
-			if (lab[i] != -1)
-				continue;
-			for (int j = 0; j < knn_k; j++)
-				k += top[i * (size_t)knn_k + (size_t)j];
-			k /= knn_k;
-			scores[i] += knn_weight * sds * (k - mk) / sdk;
-		}
-	}
-}
-
 /* Replay one set with oracle y under method m (features f), seed. */
 static int replay(struct run *out, const struct rank_feats *f, const signed char *y, size_t n,
 		  const struct rank_model_opts *mo, uint64_t seed, int every, int stopping,
@@ -488,17 +393,8 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	size_t f10 = 0, f25 = 0, last = 0;
 	uint64_t st = seed;
 	int rc = 0;
-	double loss1 = 0, loss2 = 0, w2 = second_weight;
-	double *sc1 = calloc(room, sizeof(*sc1)), *sc2 = calloc(room, sizeof(*sc2));
-	double *top = calloc(room * (size_t)knn_k, sizeof(*top));
-	double *pr1 = calloc((size_t)(every > 0 ? every : 1), sizeof(*pr1));
-	double *pr2 = calloc((size_t)(every > 0 ? every : 1), sizeof(*pr2));
 
 	memset(out, 0, sizeof(*out));
-	if (!sc1 || !sc2 || !top || !pr1 || !pr2) {
-		rc = -1;
-		goto done;
-	}
 	if (!lab || !train || !seq || !order || !scores || !ids) {
 		rc = -1;
 		goto done;
@@ -528,10 +424,6 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		/* the include was drawn first: keep that order in seq */
 		seq[0] = 1;
 		seq[1] = 0;
-		if (knn_weight > 0)
-			for (size_t i = 0; i < n; i++)
-				if (lab[i] == 1)
-					knn_add(f, i, top, n);
 	}
 	found = 1;
 	if (found >= n95 && !at95)
@@ -567,21 +459,10 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 			}
 			rank_model_score_all(m, view2, s2);
 			rank_model_free(m);
-			if (hedge_eta > 0) {
-				double d = hedge_eta * (loss2 - loss1);
-
-				w2 = 1.0 / (1.0 + exp(d));
-				hedge_w_sum += w2;
-				hedge_w_n++;
-				memcpy(sc1, scores, n * sizeof(*sc1));
-				memcpy(sc2, s2, n * sizeof(*sc2));
-			}
 			for (size_t i = 0; i < n; i++)
-				scores[i] = (1 - w2) * scores[i] + w2 * s2[i];
+				scores[i] = (1 - second_weight) * scores[i] + second_weight * s2[i];
 			free(s2);
 		}
-		if (knn_weight > 0)
-			knn_blend(scores, top, lab, n);
 		if (docs) {
 			struct rank_title_model t;
 			struct rank_model_opts tmo = *mo;
@@ -596,36 +477,13 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 			rank_title_model_release(&t);
 		}
 		rank_order(order, &no, scores, lab, ids, n);
-		if (hedge_eta > 0 && use2 && hedge_rank)
-			for (size_t k = 0; k < (size_t)every && k < no; k++) {
-				size_t i = order[k], a = 0, b = 0;
-
-				for (size_t j = 0; j < n; j++)
-					if (lab[j] == -1) {
-						a += sc1[j] > sc1[i];
-						b += sc2[j] > sc2[i];
-					}
-				pr1[k] = (double)a / (double)no;
-				pr2[k] = (double)b / (double)no;
-			}
 		for (size_t k = 0; k < (size_t)every && k < no; k++) {
 			size_t i = order[k];
 
 			lab[i] = (signed char)(y[i] == 1);
 			seq[seen++] = (unsigned char)lab[i];
-			if (hedge_eta > 0 && use2 && hedge_rank) {
-				loss1 += lab[i] ? pr1[k] : 1 - pr1[k];
-				loss2 += lab[i] ? pr2[k] : 1 - pr2[k];
-			} else if (hedge_eta > 0 && use2) {
-				double sg = lab[i] ? 1.0 : -1.0;
-
-				loss1 += log1p(exp(-sg * sc1[i]));
-				loss2 += log1p(exp(-sg * sc2[i]));
-			}
 			if (lab[i]) {
 				found++;
-				if (knn_weight > 0)
-					knn_add(f, i, top, n);
 				if (trace)
 					fprintf(stderr, "trace %llu %zu %zu\n",
 						(unsigned long long)seed, seen, i);
@@ -664,11 +522,6 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	out->r25 = 100.0 * (double)f25 / (double)R;
 	out->last = (double)last;
 done:
-	free(pr1);
-	free(pr2);
-	free(top);
-	free(sc1);
-	free(sc2);
 	free(lab);
 	free(train);
 	free(seq);
@@ -819,11 +672,6 @@ print:
 			fprintf(stderr, "%s %s: --select-cv kept the first model alone %zu times, "
 				"took both %zu times\n", s->name, label, cv_chose[0], cv_chose[1]);
 		cv_chose[0] = cv_chose[1] = 0;
-		if (hedge_eta > 0 && hedge_w_n)
-			fprintf(stderr, "%s %s: --hedge: the second model's mean weight %.3f\n",
-				s->name, label, hedge_w_sum / (double)hedge_w_n);
-		hedge_w_sum = 0;
-		hedge_w_n = 0;
 	}
 out:
 	free(docs);
@@ -961,7 +809,7 @@ static void usage(void)
 		"       [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
 		"       [--second-tf raw|log|bm25] [--second-unigrams] [--second-weight W]\n"
-		"       [--select-cv] [--hedge ETA] [--hedge-rank] [--knn W] [--knn-k K]\n"
+		"       [--select-cv]\n"
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
@@ -1007,8 +855,6 @@ int main(int argc, char **argv)
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
 		} else if (!strcmp(a, "--svm")) {
 			prod.mo.kind = RANK_MODEL_SVM;
-		} else if (!strcmp(a, "--hedge-rank")) {
-			hedge_rank = 1;
 		} else if (!strcmp(a, "--select-cv")) {
 			select_cv = 1;
 		} else if (!strcmp(a, "--second-unigrams")) {
@@ -1025,12 +871,6 @@ int main(int argc, char **argv)
 			return 2;
 		} else if (!strcmp(a, "--sets")) {
 			dir = v, i++;
-		} else if (!strcmp(a, "--knn")) {
-			knn_weight = atof(v), i++;
-		} else if (!strcmp(a, "--knn-k")) {
-			knn_k = atoi(v) > 0 ? atoi(v) : 1, i++;
-		} else if (!strcmp(a, "--hedge")) {
-			hedge_eta = atof(v), i++;
 		} else if (!strcmp(a, "--second-weight")) {
 			second_weight = atof(v), i++;
 		} else if (!strcmp(a, "--second-tf")) {

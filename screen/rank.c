@@ -727,14 +727,6 @@ size_t rank_feats_nnz(const struct rank_feats *f)
 	return f->row_ptr[f->n];
 }
 
-size_t rank_feats_row(const struct rank_feats *f, size_t i, const uint32_t **col,
-		      const float **val)
-{
-	*col = f->col + f->row_ptr[i];
-	*val = f->val + f->row_ptr[i];
-	return f->row_ptr[i + 1] - f->row_ptr[i];
-}
-
 size_t rank_feats_bytes(const struct rank_feats *f)
 {
 	size_t nnz = f->row_ptr[f->n];

@@ -122,10 +122,6 @@ size_t rank_feats_rows(const struct rank_feats *f);
 size_t rank_feats_nnz(const struct rank_feats *f);
 /* Bytes of memory the rows and the workspaces hold. */
 size_t rank_feats_bytes(const struct rank_feats *f);
-/* Row i's stored entries: *col (ascending) and *val, valid while f lives;
- * returns their number. */
-size_t rank_feats_row(const struct rank_feats *f, size_t i, const uint32_t **col,
-		      const float **val);
 
 /*
  * Raw term counts (what the feature cache keeps, rank_cache.c).  A
