@@ -251,7 +251,7 @@ static const char style[] =
 	"figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}"
 	"figcaption{font-size:.85em;color:#555}"
 	".alert{border:2px solid #c0392b;background:#fdecea;padding:.5em 1em;margin:1em 0}"
-	".note{font-size:.9em;color:#555}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}"
+	".note{font-size:.9em;color:#555}td.note{overflow-wrap:anywhere}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}"
 	"dt{font-weight:bold}dd{margin:0 0 .5em 1em}";
 
 static void header(struct rep *r, const char *date)
