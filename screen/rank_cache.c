@@ -49,14 +49,29 @@ static uint64_t absorb(uint64_t h, const char *s, size_t n)
 	return fmix(h * p1);
 }
 
+/* A field absorbed into h (NULL differs from empty; k: its place). */
+static uint64_t absorb_field(uint64_t h, const char *f, int k)
+{
+	return f ? absorb(h, f, strlen(f)) : fmix(h ^ 0x4e554c4cULL) + (uint64_t)k;
+}
+
 uint64_t rank_cache_text_hash(const struct rank_text *doc)
 {
-	const char *f[3] = { doc->title, doc->abstract, doc->keywords };
 	uint64_t h = 0x6c73722d72616e6bULL;
 
-	for (int k = 0; k < 3; k++)
-		h = f[k] ? absorb(h, f[k], strlen(f[k])) : fmix(h ^ 0x4e554c4cULL) + (uint64_t)k;
-	return h;
+	h = absorb_field(h, doc->title, 0);
+	h = absorb_field(h, doc->abstract, 1);
+	return absorb_field(h, doc->keywords, 2);
+}
+
+uint64_t rank_cache_text_hash_src(const char *title, const char *abstract, const void *kw,
+				  size_t kwlen)
+{
+	uint64_t h = 0x6c73722d72616e6bULL;
+
+	h = absorb_field(h, title, 0);
+	h = absorb_field(h, abstract, 1);
+	return absorb(fmix(h ^ 0x6b77737263ULL), kw ? kw : "", kw ? kwlen : 0); /* "kwsrc" */
 }
 
 /* ---- packing ------------------------------------------------------------- */

@@ -81,6 +81,20 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 uint64_t rank_cache_text_hash(const struct rank_text *doc);
 
 /*
+ * The same for a citation whose keywords are given by their source, the
+ * kwlen bytes at kw, instead of their text: a ranking of a review keys
+ * the cache by its title, abstract and its member records' keyword and
+ * MeSH fields as stored (rank_db.c), so that a citation's keywords need
+ * be parsed only when its row is made or a model reads them.  The
+ * source determines the keywords' text, so a row whose hash matches has
+ * the counts of the current text.  Never equal to rank_cache_text_hash
+ * of the same title and abstract (the keywords are absorbed after a tag
+ * of their own).
+ */
+uint64_t rank_cache_text_hash_src(const char *title, const char *abstract, const void *kw,
+				  size_t kwlen);
+
+/*
  * One citation's raw counts packed (appended to out): varint n, varint
  * the number of distinct counts d, the d counts (IEEE float,
  * little-endian), then per entry the varint gap from the previous bucket

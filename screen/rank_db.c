@@ -48,7 +48,24 @@ struct rset {
 	unsigned char *noabs;  /* 1: no abstract (rank_text_has_abstract) */
 	unsigned char *dropped; /* 1: abstract read, hashed and let go (texts_load) */
 	size_t labelled, includes, candidates;
+	/* the member records' keyword and MeSH fields as stored, row after
+	 * row (keywords_read): row i's are kwsrc.s[kwoff[i] .. kwoff[i + 1]),
+	 * each field a tag ('j' JSON text, 'n' NULL) and its text with its
+	 * NUL; kwdone[i]: keywords[i] joined from them (rset_keywords) */
+	struct buf kwsrc;
+	size_t *kwoff;
+	unsigned char *kwdone;
 };
+
+/* The keyword sources let go (the keywords joined so far stay). */
+static void rset_kwsrc_release(struct rset *s)
+{
+	buf_release(&s->kwsrc);
+	free(s->kwoff);
+	free(s->kwdone);
+	s->kwoff = NULL;
+	s->kwdone = NULL;
+}
 
 static void rset_release(struct rset *s)
 {
@@ -66,6 +83,7 @@ static void rset_release(struct rset *s)
 	free(s->th);
 	free(s->noabs);
 	free(s->dropped);
+	rset_kwsrc_release(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -94,7 +112,65 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The strings of JSON array text (NULL: none) appended to v. */
+/* A field's tagged copy appended to b (keywords_read). */
+static int kwsrc_add(struct buf *b, const unsigned char *text, int bytes)
+{
+	int rc = buf_add(b, text ? "j" : "n", 1);
+
+	if (rc == 0 && text)
+		rc = buf_add(b, text, (size_t)bytes);
+	return rc ? rc : buf_add(b, "", 1);
+}
+
+/*
+ * The member records' keyword and MeSH fields of each citation of s, as
+ * stored, into s->kwsrc and s->kwoff: one pass over the members in
+ * citation order, the fields copied, not parsed (a million citations
+ * hold some 200 MB of them; parsing them all took most of a warm
+ * ranking's load).  Their bytes are part of each row's text hash
+ * (text_done), and rset_keywords joins the keywords of the rows that are
+ * tokenised or read by a model.
+ */
+static int keywords_read(struct rset *s, struct lsr_db *db)
+{
+	static const char sql[] =
+		"SELECT cm.citation_id, r.keywords, r.mesh FROM citation_members cm"
+		" JOIN dedup_records r ON r.id = cm.record_id ORDER BY cm.citation_id, cm.record_id";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	size_t i = 0;
+	int step, rc = 0;
+
+	if (!st)
+		return lsr_error_last_code();
+	s->kwoff = malloc((s->n + 1) * sizeof(*s->kwoff));
+	s->kwdone = calloc(s->n ? s->n : 1, 1);
+	if (!s->kwoff || !s->kwdone) {
+		sqlite3_reset(st);
+		return LSR_ENOMEM;
+	}
+	s->kwoff[0] = 0;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t cid = sqlite3_column_int64(st, 0);
+
+		/* rows before cid are complete (their members, if any, read) */
+		for (; i < s->n && s->ids[i] < cid; i++)
+			s->kwoff[i + 1] = s->kwsrc.len;
+		if (i == s->n || s->ids[i] != cid)
+			continue; /* not a citation of the status view */
+		rc = kwsrc_add(&s->kwsrc, sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1));
+		if (rc == 0)
+			rc = kwsrc_add(&s->kwsrc, sqlite3_column_text(st, 2),
+				       sqlite3_column_bytes(st, 2));
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, sql);
+	for (; rc == 0 && i < s->n; i++)
+		s->kwoff[i + 1] = s->kwsrc.len;
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The strings of JSON array text appended to v. */
 static int json_strings(struct strv *v, const char *text)
 {
 	json_t *a;
@@ -102,8 +178,6 @@ static int json_strings(struct strv *v, const char *text)
 	json_t *x;
 	int rc = 0;
 
-	if (!text)
-		return 0;
 	if (!(a = json_loads(text, JSON_DECODE_ANY, NULL)))
 		return lsr_error_set(LSR_EPARSE, "keywords or MeSH that are not JSON: %.60s", text);
 	json_array_foreach(a, k, x) {
@@ -115,62 +189,58 @@ static int json_strings(struct strv *v, const char *text)
 }
 
 /*
- * Each citation's keywords and MeSH headings, distinct, in byte order,
- * joined by "; " (NULL when it has none): the member records' JSON arrays
- * read in one pass in citation order beside s (the same strings and order
- * a group_concat over json_each of each citation gave, without a
- * subquery per citation).
+ * Row i's keywords and MeSH headings, distinct, in byte order, joined by
+ * "; " (NULL when it has none), from its members' fields in s->kwsrc (the
+ * same strings and order a group_concat over json_each of each citation
+ * gives: test_rank_db).  v and b: scratch.
  */
-static int keywords_load(struct rset *s, struct lsr_db *db)
+static int keywords_join(struct rset *s, size_t i, struct strv *v, struct buf *b)
 {
-	static const char sql[] =
-		"SELECT cm.citation_id, r.keywords, r.mesh FROM citation_members cm"
-		" JOIN dedup_records r ON r.id = cm.record_id ORDER BY cm.citation_id";
-	sqlite3_stmt *st = db_prepare(db, sql);
+	const char *p = s->kwsrc.s, *end = p;
+	int rc = 0;
+
+	if (p) {
+		end = p + s->kwoff[i + 1];
+		p += s->kwoff[i];
+	}
+	strv_clear(v);
+	for (; p < end && rc == 0; p += strlen(p) + 1)
+		if (*p++ == 'j')
+			rc = json_strings(v, p);
+	if (rc == 0 && v->n) {
+		qsort(v->v, v->n, sizeof(*v->v), cmp_cstr);
+		buf_reset(b);
+		for (size_t k = 0; k < v->n && rc == 0; k++) {
+			if (k && !strcmp(v->v[k], v->v[k - 1]))
+				continue;
+			if (b->len)
+				rc = buf_adds(b, "; ");
+			if (rc == 0)
+				rc = buf_adds(b, v->v[k]);
+		}
+		if (rc == 0 && !(s->keywords[i] = xstrdup(b->s)))
+			rc = LSR_ENOMEM;
+	}
+	s->kwdone[i] = rc == 0;
+	return rc;
+}
+
+/*
+ * The keywords of the rows not joined yet that a model reads: with train
+ * and dropped NULL every row; else the training rows (train[i] 0 or 1)
+ * and the rows to be tokenised or scored from their text (dropped[i] 0:
+ * texts_load kept the abstract, or there is none).
+ */
+static int rset_keywords(struct rset *s, const signed char *train, const unsigned char *dropped)
+{
 	struct strv v = STRV_INIT;
 	struct buf b = BUF_INIT;
-	size_t i = 0;
-	int64_t cur = 0;
-	int step, rc = 0, more;
+	int rc = 0;
 
-	if (!st)
-		return lsr_error_last_code();
-	do {
-		int64_t cid = 0;
-
-		step = sqlite3_step(st);
-		more = step == SQLITE_ROW;
-		if (more)
-			cid = sqlite3_column_int64(st, 0);
-		if (v.n && (!more || cid != cur)) {
-			/* the strings of citation cur are complete */
-			while (i < s->n && s->ids[i] < cur)
-				i++;
-			if (i < s->n && s->ids[i] == cur) {
-				qsort(v.v, v.n, sizeof(*v.v), cmp_cstr);
-				buf_reset(&b);
-				for (size_t k = 0; k < v.n && rc == 0; k++) {
-					if (k && !strcmp(v.v[k], v.v[k - 1]))
-						continue;
-					if (b.len)
-						rc = buf_adds(&b, "; ");
-					if (rc == 0)
-						rc = buf_adds(&b, v.v[k]);
-				}
-				if (rc == 0 && !(s->keywords[i] = xstrdup(b.s)))
-					rc = LSR_ENOMEM;
-			}
-			strv_clear(&v);
-		}
-		if (more && rc == 0) {
-			cur = cid;
-			if ((rc = json_strings(&v, (const char *)sqlite3_column_text(st, 1))) == 0)
-				rc = json_strings(&v, (const char *)sqlite3_column_text(st, 2));
-		}
-	} while (more && rc == 0);
-	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = db_error(db, sql);
-	sqlite3_reset(st);
+	for (size_t i = 0; i < s->n && rc == 0; i++)
+		if (!s->kwdone[i] && ((!train && !dropped) || (train && (train[i] == 0 || train[i] == 1))
+				      || (dropped && !dropped[i])))
+			rc = keywords_join(s, i, &v, &b);
 	strv_release(&v);
 	buf_release(&b);
 	return rc;
@@ -178,7 +248,9 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 
 /*
  * Row i's text is complete (abs: its abstract, NULL when it has none):
- * its hash, whether it has an abstract, and its abstract, kept unless the
+ * its hash (of the title, the abstract and the keyword sources
+ * keywords_read copied: rank_cache_text_hash_src), whether it has an
+ * abstract, and its abstract, kept unless the
  * feature cache holds the row with this hash (held[i], cth[i]; held NULL:
  * keep every abstract) and it is not the citation keep (--explain's).
  * Only the rows the cache lacks are tokenised, and the title model reads
@@ -188,9 +260,11 @@ static int keywords_load(struct rset *s, struct lsr_db *db)
 static int text_done(struct rset *s, size_t i, const char *abs, const unsigned char *held,
 		     const uint64_t *cth, int64_t keep)
 {
-	struct rank_text d = { s->title[i], abs, s->keywords[i] };
+	struct rank_text d = { s->title[i], abs, NULL };
 
-	s->th[i] = rank_cache_text_hash(&d);
+	s->th[i] = rank_cache_text_hash_src(s->title[i], abs,
+					    s->kwsrc.s ? s->kwsrc.s + s->kwoff[i] : NULL,
+					    s->kwoff[i + 1] - s->kwoff[i]);
 	s->noabs[i] = (unsigned char)!rank_text_has_abstract(&d);
 	s->dropped[i] = abs && held && held[i] && cth[i] == s->th[i] && s->ids[i] != keep;
 	if (abs && !s->dropped[i] && !(s->abstract[i] = xstrdup(abs)))
@@ -204,8 +278,8 @@ static int text_done(struct rset *s, size_t i, const char *abs, const unsigned c
  * has one; the longest abstract in characters, the lowest record id on a
  * tie), read in one pass over the members in citation order beside s: the
  * view's per-citation subqueries cost most of a ranking's reading at a
- * million citations.  test_rank_db checks both agree.  The keywords are
- * read before (keywords_load); each citation's text is finished by
+ * million citations.  test_rank_db checks both agree.  The keyword
+ * sources are read before (keywords_read); each citation's text is finished by
  * text_done (held, cth, keep: as there).
  */
 static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *held,
@@ -288,14 +362,18 @@ static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *he
 /* Which texts rset_load reads. */
 enum texts {
 	TEXTS_ALL,  /* every citation's */
-	TEXTS_LEAN, /* hash them all, keep the abstracts the feature cache lacks */
+	TEXTS_LEAN, /* hash them all, keep the abstracts the feature cache lacks
+		     * and the keywords of those and of the training rows */
 	TEXTS_NONE  /* none: labels alone */
 };
 
 /* Every live citation with its text, training label for reviewer and
- * whether it is a candidate (the keywords by keywords_load, the texts by
- * texts_load).  TEXTS_LEAN: keep only the abstracts the feature cache
- * under fo lacks, and keep's (texts_load). */
+ * whether it is a candidate (the keyword sources by keywords_read, the
+ * texts by texts_load, the keywords by rset_keywords).  TEXTS_LEAN: keep
+ * only the abstracts the feature cache under fo lacks, and keep's
+ * (texts_load), and only the keywords of those rows, of the rows without
+ * an abstract and of the labelled ones; the keyword sources stay in s for
+ * the caller to join the presumed negatives' (rset_keywords). */
 static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
 {
@@ -353,7 +431,7 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
 	if (rc == 0 && texts != TEXTS_NONE)
-		rc = keywords_load(s, db);
+		rc = keywords_read(s, db);
 	if (rc == 0 && texts == TEXTS_LEAN) {
 		held = malloc(s->n ? s->n : 1);
 		cth = malloc((s->n ? s->n : 1) * sizeof(*cth));
@@ -361,6 +439,14 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 	}
 	if (rc == 0 && texts != TEXTS_NONE)
 		rc = texts_load(s, db, held, cth, keep);
+	/* the keywords of every row, or (lean) of those tokenised or trained
+	 * on; the caller joins the presumed negatives' (rset_keywords) */
+	if (rc == 0 && texts == TEXTS_ALL)
+		rc = rset_keywords(s, NULL, NULL);
+	else if (rc == 0 && texts == TEXTS_LEAN)
+		rc = rset_keywords(s, s->label, s->dropped);
+	if (texts == TEXTS_ALL)
+		rset_kwsrc_release(s);
 	free(held);
 	free(cth);
 	if (rc < 0) {
@@ -592,6 +678,14 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 		}
 		rank_presume_negatives(t2, train, w->set.ids, w->set.n, w->mo.presumed,
 				       mix(seed ^ mix(w->set.labelled)));
+		/* the presumed negatives' keywords, for the title model */
+		if (w->set.kwdone && (rc = rset_keywords(&w->set, t2, NULL)) < 0) {
+			free(t2);
+			goto out;
+		}
+		rset_kwsrc_release(&w->set);
+		for (size_t i = 0; i < w->set.n; i++)
+			docs[i].keywords = w->set.keywords[i];
 		rc = rank_cache_feats_hashed(&w->feats, &cs, db, w->set.ids, w->set.th, docs,
 					     lean ? w->set.dropped : NULL, w->set.n, &w->fo, 2);
 		*again = rc < 0 && cs.lacked;
@@ -619,6 +713,7 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 		rc = prior_order(w, seed);
 	}
 out:
+	rset_kwsrc_release(&w->set);
 	free(docs);
 	free(train);
 	if (rc < 0)

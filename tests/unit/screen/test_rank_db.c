@@ -6,7 +6,7 @@
  * characters (not bytes), the lowest record id on a tie.  A review of
  * merged duplicates with titles and abstracts missing, empty, multi-byte
  * and of equal lengths, read both ways.  The keywords and MeSH a ranking
- * joins per citation (keywords_load, jansson) are the ones SQLite's own
+ * joins per citation (keywords_read, keywords_join: jansson) are the ones SQLite's own
  * json_each reads: distinct across fields and members, in byte order,
  * values that are not strings and empty arrays left out.
  *
@@ -201,18 +201,24 @@ static void test_rank_db__texts_as_the_view(void **state)
 
 /* Read lean after a ranking's features filled the cache: every text
  * hashed as when read whole, only the abstracts the cache lacks (and
- * keep's) held; a changed abstract is held again. */
+ * keep's) held, and only the keywords of those rows, of the rows without
+ * an abstract and of the labelled ones joined; a changed abstract or
+ * changed keywords are held again.  The keywords left are joined on
+ * demand (rset_keywords) as when read whole. */
 static void lean_against_all(struct lsr_db *db, int64_t keep, int64_t changed)
 {
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
 	struct rset all, lean;
-	size_t kept = 0;
+	size_t kept = 0, kw_left = 0;
+	signed char *train;
 
 	assert_int_equal(rset_load(&all, db, "nobody", &o, TEXTS_ALL, 0), 0);
 	assert_int_equal(rset_load(&lean, db, "nobody", &o, TEXTS_LEAN, keep), 0);
 	assert_int_equal(all.n, lean.n);
+	assert_null(all.kwoff); /* read whole: the sources let go */
 	for (size_t i = 0; i < all.n; i++) {
 		int want = all.abstract[i] && (all.ids[i] == keep || all.ids[i] == changed);
+		int kw_want = !lean.dropped[i] || lean.label[i] == 0 || lean.label[i] == 1;
 
 		assert_int_equal(all.ids[i], lean.ids[i]);
 		assert_true(all.th[i] == lean.th[i]);
@@ -220,7 +226,12 @@ static void lean_against_all(struct lsr_db *db, int64_t keep, int64_t changed)
 		assert_int_equal(all.noabs[i],
 				 !rank_text_has_abstract(&(struct rank_text){ NULL, all.abstract[i], NULL }));
 		assert_true(same_text(all.title[i], (const unsigned char *)lean.title[i]));
-		assert_true(same_text(all.keywords[i], (const unsigned char *)lean.keywords[i]));
+		assert_int_equal(lean.kwdone[i], kw_want);
+		if (kw_want)
+			assert_true(same_text(all.keywords[i], (const unsigned char *)lean.keywords[i]));
+		else
+			assert_null(lean.keywords[i]);
+		kw_left += !kw_want && all.keywords[i];
 		assert_int_equal(all.dropped[i], 0);
 		assert_int_equal(lean.dropped[i], all.abstract[i] && !want);
 		if (want)
@@ -230,6 +241,20 @@ static void lean_against_all(struct lsr_db *db, int64_t keep, int64_t changed)
 		kept += lean.abstract[i] != NULL;
 	}
 	assert_true(kept >= 1 && kept <= 2);
+	/* most rows' keywords were not parsed */
+	assert_true(kw_left >= all.n / 3);
+	/* a model's training rows: joined from the sources, as read whole */
+	train = malloc(lean.n);
+	assert_non_null(train);
+	for (size_t i = 0; i < lean.n; i++)
+		train[i] = (signed char)(i % 2 ? 0 : -1);
+	assert_int_equal(rset_keywords(&lean, train, NULL), 0);
+	for (size_t i = 0; i < lean.n; i++) {
+		assert_int_equal(lean.kwdone[i], i % 2 || !lean.dropped[i]);
+		if (lean.kwdone[i])
+			assert_true(same_text(all.keywords[i], (const unsigned char *)lean.keywords[i]));
+	}
+	free(train);
 	rset_release(&all);
 	rset_release(&lean);
 }
@@ -248,9 +273,11 @@ static void test_rank_db__lean_texts(void **state)
 	assert_non_null(docs);
 	for (size_t i = 0; i < all.n; i++) {
 		docs[i] = (struct rank_text){ all.title[i], all.abstract[i], all.keywords[i] };
-		assert_true(all.th[i] == rank_cache_text_hash(&docs[i]));
+		/* keyed by the keywords' sources, not their joined text */
+		assert_true(all.th[i] != rank_cache_text_hash(&docs[i]));
 	}
-	assert_int_equal(rank_cache_feats(&f, NULL, db, all.ids, docs, all.n, NULL, 1), 0);
+	assert_int_equal(rank_cache_feats_hashed(&f, NULL, db, all.ids, all.th, docs, NULL, all.n,
+						 NULL, 1), 0);
 	rank_feats_free(f);
 	keep = all.ids[all.n / 2];
 	changed = all.ids[all.n / 3];
@@ -263,6 +290,28 @@ static void test_rank_db__lean_texts(void **state)
 		char sql[256];
 
 		snprintf(sql, sizeof(sql), "UPDATE records SET abstract = 'a new and longer abstract'"
+			 " WHERE id IN (SELECT record_id FROM citation_members WHERE citation_id = %lld)",
+			 (long long)changed);
+		assert_int_equal(db_exec(db, sql), 0);
+	}
+	lean_against_all(db, keep, changed);
+	/* refill the cache (a ranking), then change only its members' MeSH:
+	 * that citation's row is stale again */
+	{
+		char sql[256];
+		struct rset all2;
+
+		assert_int_equal(rset_load(&all2, db, "nobody", NULL, TEXTS_ALL, 0), 0);
+		docs = calloc(all2.n, sizeof(*docs));
+		assert_non_null(docs);
+		for (size_t i = 0; i < all2.n; i++)
+			docs[i] = (struct rank_text){ all2.title[i], all2.abstract[i], all2.keywords[i] };
+		assert_int_equal(rank_cache_feats_hashed(&f, NULL, db, all2.ids, all2.th, docs, NULL,
+							 all2.n, NULL, 1), 0);
+		rank_feats_free(f);
+		free(docs);
+		rset_release(&all2);
+		snprintf(sql, sizeof(sql), "UPDATE records SET mesh = '[\"A new heading\"]'"
 			 " WHERE id IN (SELECT record_id FROM citation_members WHERE citation_id = %lld)",
 			 (long long)changed);
 		assert_int_equal(db_exec(db, sql), 0);
