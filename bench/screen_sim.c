@@ -306,9 +306,6 @@ static double second_weight = 0.5;
  * the two a higher average precision than the first alone */
 static int select_cv;
 static size_t cv_chose[2];
-/* experiment --bags B: the mean of B models, each trained with its own
- * draw of presumed negatives */
-static int bags = 1;
 
 /* The average precision of the rows held[i] == -1 ranked by score as the
  * production order ranks (rank_order: ties by ids); lab their labels,
@@ -387,7 +384,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		  const struct rank_text *docs)
 {
 	size_t room = n ? n : 1;
-	signed char *lab = malloc(room), *train = malloc(room), *bagt = malloc(room);
+	signed char *lab = malloc(room), *train = malloc(room);
 	unsigned char *seq = malloc(room);
 	size_t *order = malloc(room * sizeof(*order));
 	double *scores = malloc(room * sizeof(*scores));
@@ -398,7 +395,7 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!lab || !train || !bagt || !seq || !order || !scores || !ids) {
+	if (!lab || !train || !seq || !order || !scores || !ids) {
 		rc = -1;
 		goto done;
 	}
@@ -447,22 +444,6 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 		}
 		rank_model_score_all(m, f, scores);
 		rank_model_free(m);
-		for (int b = 1; b < bags; b++) {
-			double *sb = malloc(room * sizeof(*sb));
-
-			rank_presume_negatives(bagt, lab, ids, n, mo->presumed,
-					       mix(seed ^ mix(seen) ^ mix(0x6261670000ULL + (uint64_t)b)));
-			if (!sb || rank_model_fit(&m, f, bagt, &mos) < 0) {
-				free(sb);
-				rc = -1;
-				goto done;
-			}
-			rank_model_score_all(m, f, sb);
-			rank_model_free(m);
-			for (size_t i = 0; i < n; i++)
-				scores[i] += (sb[i] - scores[i]) / (double)(b + 1);
-			free(sb);
-		}
 		use2 = view2 != NULL;
 		if (use2 && select_cv) {
 			use2 = found >= 3 && cv_pick(f, view2, lab, train, ids, n, &mos, seed ^ mix(seen));
@@ -541,7 +522,6 @@ static int replay(struct run *out, const struct rank_feats *f, const signed char
 	out->r25 = 100.0 * (double)f25 / (double)R;
 	out->last = (double)last;
 done:
-	free(bagt);
 	free(lab);
 	free(train);
 	free(seq);
@@ -829,7 +809,7 @@ static void usage(void)
 		"       [--title-terms] [--nb] [--svm]\n"
 		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
 		"       [--second-tf raw|log|bm25] [--second-unigrams] [--second-weight W]\n"
-		"       [--select-cv] [--bags B]\n"
+		"       [--select-cv]\n"
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
@@ -891,8 +871,6 @@ int main(int argc, char **argv)
 			return 2;
 		} else if (!strcmp(a, "--sets")) {
 			dir = v, i++;
-		} else if (!strcmp(a, "--bags")) {
-			bags = atoi(v) > 0 ? atoi(v) : 1, i++;
 		} else if (!strcmp(a, "--second-weight")) {
 			second_weight = atof(v), i++;
 		} else if (!strcmp(a, "--second-tf")) {
