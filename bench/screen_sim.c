@@ -55,6 +55,8 @@
 #include "screen/rank.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -813,6 +815,77 @@ static void usage(void)
 		"       [--C-scale S] [--C-pow P] [--eps X]\n");
 }
 
+/* A flag setting *p to value; an option with a value of some kind. */
+struct flag_opt {
+	const char *name;
+	int *p;
+	int value;
+};
+enum value_kind { VAL_STR, VAL_INT, VAL_SIZE, VAL_DBL };
+struct value_opt {
+	const char *name;
+	enum value_kind kind;
+	void *p;
+};
+
+/* opt's value v as a finite number into *x (whole: an integer at least
+ * 0); 0, or -1 with a message. */
+static int number(const char *opt, const char *v, double *x, int whole)
+{
+	char *end;
+
+	errno = 0;
+	*x = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(*x) || (whole && (*x < 0 || *x != floor(*x)))) {
+		fprintf(stderr, "bench_screen_sim: %s: '%s' is not %s\n", opt, v,
+			whole ? "a whole number" : "a number");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Option a (its value v, NULL when a is the last argument) looked up in
+ * the tables: the number of arguments it took (1 or 2), 0 when neither
+ * table names it (or a valued one lacks its value), -1 after a message
+ * about a bad value.
+ */
+static int parse_opt(const char *a, const char *v, const struct flag_opt *flags, size_t nflags,
+		     const struct value_opt *values, size_t nvalues)
+{
+	double x;
+
+	for (size_t k = 0; k < nflags; k++)
+		if (!strcmp(a, flags[k].name)) {
+			*flags[k].p = flags[k].value;
+			return 1;
+		}
+	for (size_t k = 0; k < nvalues; k++) {
+		const struct value_opt *o = &values[k];
+
+		if (strcmp(a, o->name) || !v)
+			continue;
+		if (o->kind == VAL_STR) {
+			*(const char **)o->p = v;
+			return 2;
+		}
+		if (number(a, v, &x, o->kind != VAL_DBL) < 0)
+			return -1;
+		if (o->kind == VAL_INT && x > INT_MAX) {
+			fprintf(stderr, "bench_screen_sim: %s: '%s' is too large\n", a, v);
+			return -1;
+		}
+		if (o->kind == VAL_INT)
+			*(int *)o->p = (int)x;
+		else if (o->kind == VAL_SIZE)
+			*(size_t *)o->p = (size_t)x;
+		else
+			*(double *)o->p = x;
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = "../shared/fixtures/screening", *only = NULL;
@@ -826,101 +899,74 @@ int main(int argc, char **argv)
 	DIR *dd;
 	struct dirent *de;
 
+	/* the options: flags setting an int, then options with a value */
+	const struct flag_opt flags[] = {
+		{ "--json", &json, 1 }, { "--nudging-subset", &subset, 1 },
+		{ "--trace", &trace, 1 }, { "--trace-all", &trace, 2 },
+		{ "--no-baseline", &do_base, 0 }, { "--unigrams", &prod.fo.bigrams, 0 },
+		{ "--bigrams", &prod.fo.bigrams, 1 }, { "--title-terms", &prod.fo.title_terms, 1 },
+		{ "--no-keywords", &prod.keywords, 0 }, { "--select-cv", &select_cv, 1 },
+		{ "--no-title-model", &no_title_model, 1 },
+	};
+	const struct value_opt values[] = {
+		{ "--sets", VAL_STR, &dir }, { "--only", VAL_STR, &only },
+		{ "--label", VAL_STR, &only_label }, { "--seeds", VAL_INT, &seeds },
+		{ "--every", VAL_INT, &every }, { "--labelled", VAL_DBL, &labelled },
+		{ "--C", VAL_DBL, &prod.mo.C }, { "--eps", VAL_DBL, &prod.mo.eps },
+		{ "--include-weight", VAL_DBL, &prod.mo.include_weight },
+		{ "--include-power", VAL_DBL, &prod.mo.include_power },
+		{ "--alpha", VAL_DBL, &prod.mo.alpha }, { "--presumed", VAL_SIZE, &prod.mo.presumed },
+		{ "--min-df", VAL_INT, &prod.fo.min_df },
+		{ "--title-weight", VAL_DBL, &prod.fo.title_weight },
+		{ "--keyword-weight", VAL_DBL, &prod.fo.keyword_weight },
+		{ "--bm25-k1", VAL_DBL, &prod.fo.bm25_k1 }, { "--bm25-b", VAL_DBL, &prod.fo.bm25_b },
+		{ "--title-blend", VAL_DBL, &title_weight }, { "--title-C", VAL_DBL, &title_C },
+		{ "--C-scale", VAL_DBL, &c_scale }, { "--C-pow", VAL_DBL, &c_pow },
+		{ "--second-weight", VAL_DBL, &second_weight },
+	};
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int r = parse_opt(a, v, flags, sizeof(flags) / sizeof(flags[0]), values,
+				  sizeof(values) / sizeof(values[0]));
 
-		if (!strcmp(a, "--json")) {
-			json = 1;
-		} else if (!strcmp(a, "--nudging-subset")) {
-			subset = 1;
-		} else if (!strcmp(a, "--trace")) {
-			trace = 1;
-		} else if (!strcmp(a, "--trace-all")) {
-			trace = 2;
-		} else if (!strcmp(a, "--no-baseline")) {
-			do_base = 0;
-		} else if (!strcmp(a, "--unigrams")) {
-			prod.fo.bigrams = 0;
-		} else if (!strcmp(a, "--title-terms")) {
-			prod.fo.title_terms = 1;
-		} else if (!strcmp(a, "--bigrams")) {
-			prod.fo.bigrams = 1;
+		if (r < 0)
+			return 2;
+		if (r > 0) {
+			i += r - 1;
 		} else if (!strcmp(a, "--raw-tf")) {
 			prod.fo.tf = RANK_TF_RAW;
 		} else if (!strcmp(a, "--log-tf")) {
 			prod.fo.tf = RANK_TF_LOG;
-		} else if (!strcmp(a, "--no-keywords")) {
-			prod.keywords = 0;
 		} else if (!strcmp(a, "--nb")) {
 			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
 		} else if (!strcmp(a, "--svm")) {
 			prod.mo.kind = RANK_MODEL_SVM;
-		} else if (!strcmp(a, "--select-cv")) {
-			select_cv = 1;
-		} else if (!strcmp(a, "--second-unigrams")) {
-			second_view = second_unigrams = 1;
-		} else if (!strcmp(a, "--no-title-model")) {
-			no_title_model = 1;
 		} else if (!strcmp(a, "--ensemble")) {
 			prod.mo.kind = RANK_MODEL_ENSEMBLE;
 			if (!(prod.mo.alpha > 0))
 				prod.mo.alpha = 3.822;
-		} else if (!v) {
-			fprintf(stderr, "bench_screen_sim: %s: unknown, or its value is missing\n", a);
-			usage();
-			return 2;
-		} else if (!strcmp(a, "--sets")) {
-			dir = v, i++;
-		} else if (!strcmp(a, "--second-weight")) {
-			second_weight = atof(v), i++;
-		} else if (!strcmp(a, "--second-tf")) {
+		} else if (!strcmp(a, "--second-unigrams")) {
+			second_view = second_unigrams = 1;
+		} else if (v && !strcmp(a, "--second-tf")) {
 			second_view = 1;
 			second_tf = !strcmp(v, "raw") ? RANK_TF_RAW : !strcmp(v, "log") ? RANK_TF_LOG
-										: RANK_TF_BM25;
+				  : !strcmp(v, "bm25") ? RANK_TF_BM25 : -1;
+			if (second_tf < 0) {
+				fprintf(stderr, "bench_screen_sim: --second-tf: '%s' is not raw, log"
+					" or bm25\n", v);
+				return 2;
+			}
 			i++;
-		} else if (!strcmp(a, "--bm25-k1")) {
-			prod.fo.bm25_k1 = atof(v), i++;
-		} else if (!strcmp(a, "--bm25-b")) {
-			prod.fo.bm25_b = atof(v), i++;
-		} else if (!strcmp(a, "--seeds")) {
-			seeds = atoi(v), i++;
-		} else if (!strcmp(a, "--presumed")) {
-			prod.mo.presumed = (size_t)atol(v), i++;
-		} else if (!strcmp(a, "--label")) {
-			only_label = v, i++;
-		} else if (!strcmp(a, "--only")) {
-			only = v, i++;
-		} else if (!strcmp(a, "--every")) {
-			every = atoi(v), i++;
-		} else if (!strcmp(a, "--synthetic") && nsynth < 8) {
-			synth[nsynth++] = (size_t)atol(v), i++;
-		} else if (!strcmp(a, "--labelled")) {
-			labelled = atof(v), i++;
-		} else if (!strcmp(a, "--C")) {
-			prod.mo.C = atof(v), i++;
-		} else if (!strcmp(a, "--include-weight")) {
-			prod.mo.include_weight = atof(v), i++;
-		} else if (!strcmp(a, "--include-power")) {
-			prod.mo.include_power = atof(v), i++;
-		} else if (!strcmp(a, "--alpha")) {
-			prod.mo.alpha = atof(v), i++;
-		} else if (!strcmp(a, "--min-df")) {
-			prod.fo.min_df = atoi(v), i++;
-		} else if (!strcmp(a, "--keyword-weight")) {
-			prod.fo.keyword_weight = atof(v), i++;
-		} else if (!strcmp(a, "--title-blend")) {
-			title_weight = atof(v), i++;
-		} else if (!strcmp(a, "--title-C")) {
-			title_C = atof(v), i++;
-		} else if (!strcmp(a, "--eps")) {
-			prod.mo.eps = atof(v), i++;
-		} else if (!strcmp(a, "--C-scale")) {
-			c_scale = atof(v), i++;
-		} else if (!strcmp(a, "--C-pow")) {
-			c_pow = atof(v), i++;
-		} else if (!strcmp(a, "--title-weight")) {
-			prod.fo.title_weight = atof(v), i++;
+		} else if (v && !strcmp(a, "--synthetic") && nsynth < 8) {
+			double x;
+
+			if (number(a, v, &x, 1) < 0)
+				return 2;
+			synth[nsynth++] = (size_t)x;
+			i++;
 		} else {
+			fprintf(stderr, "bench_screen_sim: %s: unknown, or its value is missing\n", a);
 			usage();
 			return 2;
 		}
