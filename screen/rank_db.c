@@ -367,6 +367,55 @@ enum texts {
 	TEXTS_NONE  /* none: labels alone */
 };
 
+/* A statement read beside another in citation order (its first column
+ * the citation id): at is 1 when its current row is the citation asked
+ * for last (beside_at). */
+struct beside {
+	const char *sql;
+	sqlite3_stmt *st;
+	int64_t id;  /* the current row's citation, while more */
+	int more, at;
+};
+
+static int beside_step(struct beside *b, struct lsr_db *db)
+{
+	int step = sqlite3_step(b->st);
+
+	b->more = step == SQLITE_ROW;
+	if (b->more)
+		b->id = sqlite3_column_int64(b->st, 0);
+	else if (step != SQLITE_DONE)
+		return db_error(db, b->sql);
+	return 0;
+}
+
+/* Prepare b (bound to text, when not NULL) and read its first row. */
+static int beside_start(struct beside *b, struct lsr_db *db, const char *text)
+{
+	if (!(b->st = db_prepare(db, b->sql)))
+		return lsr_error_last_code();
+	if (text)
+		db_bind_text(b->st, 1, text);
+	return beside_step(b, db);
+}
+
+/* Move b to citation cid (ascending from one call to the next). */
+static int beside_at(struct beside *b, struct lsr_db *db, int64_t cid)
+{
+	int rc = 0;
+
+	while (rc == 0 && b->more && b->id < cid)
+		rc = beside_step(b, db);
+	b->at = rc == 0 && b->more && b->id == cid;
+	return rc;
+}
+
+static void beside_end(struct beside *b)
+{
+	if (b->st)
+		sqlite3_reset(b->st);
+}
+
 /* Every live citation with its text, training label for reviewer and
  * whether it is a candidate (the keyword sources by keywords_read, the
  * texts by texts_load, the keywords by rset_keywords).  TEXTS_LEAN: keep
@@ -380,42 +429,53 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 	unsigned char *held = NULL;
 	uint64_t *cth = NULL;
 	static const char sql[] =
-		"SELECT t.citation_id, t.status, coalesce(t.decided_by, ''),"
-		" (SELECT verdict FROM screen_current sc WHERE sc.citation_id = t.citation_id"
-		"   AND sc.stage = 'title-abstract' AND sc.reviewer = ?1),"
-		" (SELECT count(*) FROM screen_hits_current h WHERE h.citation_id = t.citation_id"
-		"   AND h.mode = 'suggest')"
+		"SELECT t.citation_id, t.status, coalesce(t.decided_by, '')"
 		" FROM screen_ta_status t ORDER BY t.citation_id";
+	/* the reviewer's own verdicts and the suggest-mode hits, read beside
+	 * the status in citation order (two indexed scans instead of two
+	 * subqueries per citation: 0.7-0.9 s at a million) */
+	struct beside own = { "SELECT citation_id, verdict FROM screen_current"
+			      " WHERE stage = 'title-abstract' AND reviewer = ?1"
+			      " ORDER BY citation_id", NULL, 0, 0, 0 };
+	struct beside sugg = { "SELECT citation_id, count(*) FROM screen_hits_current"
+			       " WHERE mode = 'suggest' GROUP BY citation_id ORDER BY citation_id",
+			       NULL, 0, 0, 0 };
 	sqlite3_stmt *st = db_prepare(db, sql);
-	int step, rc = 0;
+	int step = SQLITE_DONE, rc = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (!st)
-		return lsr_error_last_code();
-	db_bind_text(st, 1, reviewer);
+	if (!st || beside_start(&own, db, reviewer) < 0 || beside_start(&sugg, db, NULL) < 0) {
+		rc = lsr_error_last_code();
+		goto status_done;
+	}
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t cid = sqlite3_column_int64(st, 0);
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		const char *by = (const char *)sqlite3_column_text(st, 2);
-		const char *own = (const char *)sqlite3_column_text(st, 3);
+		const char *mine = NULL;
 		int human = !strcmp(by, "reviewers") || !strcmp(by, "resolution");
 		size_t i = s->n;
 		signed char lab;
 
+		if ((rc = beside_at(&own, db, cid)) < 0 || (rc = beside_at(&sugg, db, cid)) < 0)
+			break;
+		if (own.at)
+			mine = (const char *)sqlite3_column_text(own.st, 1);
 		if (human && !strcmp(status, "included"))
 			lab = 1;
 		else if (human && !strcmp(status, "excluded"))
 			lab = 0;
-		else if (own)
-			lab = strcmp(own, "exclude") ? 1 : 0;
+		else if (mine)
+			lab = strcmp(mine, "exclude") ? 1 : 0;
 		else if (!strcmp(status, "pending"))
 			lab = -1;
 		else
 			lab = NOT_CANDIDATE;
 		if (s->n == s->alloc && (rc = rset_grow(s)) < 0)
 			break;
-		s->ids[i] = sqlite3_column_int64(st, 0);
+		s->ids[i] = cid;
 		s->label[i] = lab;
-		s->sugg[i] = sqlite3_column_int(st, 4);
+		s->sugg[i] = sugg.at ? sqlite3_column_int(sugg.st, 1) : 0;
 		s->title[i] = NULL;
 		s->abstract[i] = NULL;
 		s->keywords[i] = NULL;
@@ -427,9 +487,13 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 		s->includes += lab == 1;
 		s->candidates += lab == -1;
 	}
-	sqlite3_reset(st);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, sql);
+status_done:
+	if (st)
+		sqlite3_reset(st);
+	beside_end(&own);
+	beside_end(&sugg);
 	if (rc == 0 && texts != TEXTS_NONE)
 		rc = keywords_read(s, db);
 	if (rc == 0 && texts == TEXTS_LEAN) {
