@@ -155,7 +155,7 @@ static int step(const char *rev, const char *what)
 		struct screen_ranking r;
 		double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 
-		if (screen_ranking_make(&r, db, p, reviewer, 1) < 0)
+		if (screen_ranking_make(&r, db, p, reviewer, 1, NULL) < 0)
 			rc = fail("screen_ranking_make");
 		else
 			printf("  %-9s screen_ranking_make (computed and recorded): %.2f s wall, %.2f s CPU\n",

@@ -6,6 +6,7 @@
 #include "lsr.h"
 #include "opt.h"
 #include "out.h"
+#include "progress.h"
 #include "../screen/screen.h"
 #include "../screen/rank.h"
 #include "../util/buf.h"
@@ -301,7 +302,8 @@ static int screen_batch(int argc, const char **argv, struct lsr_ctx *ctx)
 		if (rc == 0)
 			rc = sample ? screen_ranking_sample(&ranking, ctx->db, (uint64_t)seed)
 				    : screen_ranking_make(&ranking, ctx->db, ctx->protocol, reviewer,
-							  (uint64_t)seed);
+							  (uint64_t)seed, &ctx->progress);
+		progress_cli_done(); /* the progress line goes before the batch */
 		if (rc < 0) {
 			db_txn_rollback(ctx->db);
 			fclose(mem);
@@ -690,8 +692,10 @@ static int screen_rank(int argc, const char **argv, struct lsr_ctx *ctx)
 		return lsr_error_set(LSR_EUSAGE, "--seed and --top must not be negative");
 	if (explain && (rc = parse_id(explain, &id)) < 0)
 		return rc;
-	if ((rc = screen_rank_json(ctx->db, ctx->protocol, reviewer, (uint64_t)seed, id,
-				   (size_t)top, &o)) < 0)
+	rc = screen_rank_json(ctx->db, ctx->protocol, reviewer, (uint64_t)seed, id, (size_t)top, &o,
+			      &ctx->progress);
+	progress_cli_done(); /* the progress line goes before the ranking */
+	if (rc < 0)
 		return rc;
 	if (json)
 		return out_json_doc(o);

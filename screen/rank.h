@@ -50,6 +50,7 @@
 #include "../util/buf.h"
 
 struct lsr_db;
+struct lsr_progress;
 struct protocol;
 struct json_t;
 
@@ -342,10 +343,12 @@ struct screen_ranking {
  * screen_ranking_items).  Before the first include (or the first exclude)
  * the order is the prior one: fewer suggest-mode rule hits first, then
  * the seed's order, then id.  Same decisions, texts and seed: same order.
- * *out is the caller's (screen_ranking_release).
+ * *out is the caller's (screen_ranking_release).  progress (may be NULL)
+ * hears how far reading the review and the feature cache and tokenising
+ * have come.
  */
 int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
-			const char *reviewer, uint64_t seed);
+			const char *reviewer, uint64_t seed, const struct lsr_progress *progress);
 
 /*
  * screen_ranking_make in two steps, for the screening server's worker:
@@ -397,7 +400,8 @@ int screen_rank_handout(struct lsr_db *db, int64_t ranking, int64_t citation,
  * score, position, and the terms pushing it up and down.
  */
 int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *reviewer,
-		     uint64_t seed, int64_t explain, size_t top, struct json_t **out);
+		     uint64_t seed, int64_t explain, size_t top, struct json_t **out,
+		     const struct lsr_progress *progress);
 
 /*
  * The stopping rule on the review's title-abstract decisions (rank_db.c):

@@ -15,6 +15,7 @@
 #include "rank_cache.h"
 #include "../db/db.h"
 #include "../util/err.h"
+#include "../util/progress.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -262,7 +263,7 @@ static int grow_room(struct grow *g, size_t more)
  * citations not in ids into stale[]. */
 static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, size_t *nstale,
 		struct rank_cache_stats *s, struct lsr_db *db, const int64_t *ids,
-		const uint64_t *th, size_t n, uint64_t fp)
+		const uint64_t *th, size_t n, uint64_t fp, const struct lsr_progress *progress)
 {
 	static const char sql[] =
 		"SELECT citation_id, text_hash, params, data FROM screen_rank_features"
@@ -298,6 +299,9 @@ static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, si
 			(*stale)[(*nstale)++] = cid;
 			continue;
 		}
+		if ((i & 0xffff) == 0)
+			progress_report(progress, "ranking: reading the feature cache", i, n,
+					"citations");
 		data = sqlite3_column_blob(st, 3);
 		len = (size_t)sqlite3_column_bytes(st, 3);
 		s->bytes_read += len;
@@ -444,6 +448,62 @@ int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const 
 	return step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
+/* The rows of src appended to dst (dst's arrays grown, src's let go). */
+static int rows_append(struct rank_raw_rows *dst, struct rank_raw_rows *src)
+{
+	size_t base = dst->n ? dst->row_ptr[dst->n] : 0, add = src->row_ptr[src->n];
+	size_t *rp = realloc(dst->row_ptr, (dst->n + src->n + 1) * sizeof(*rp));
+	uint32_t *b;
+	float *t;
+
+	if (!rp)
+		return LSR_ENOMEM;
+	dst->row_ptr = rp;
+	if (!dst->n)
+		rp[0] = 0;
+	if (!(b = realloc(dst->bucket, (base + add ? base + add : 1) * sizeof(*b))))
+		return LSR_ENOMEM;
+	dst->bucket = b;
+	if (!(t = realloc(dst->tf, (base + add ? base + add : 1) * sizeof(*t))))
+		return LSR_ENOMEM;
+	dst->tf = t;
+	memcpy(b + base, src->bucket, add * sizeof(*b));
+	memcpy(t + base, src->tf, add * sizeof(*t));
+	for (size_t r = 1; r <= src->n; r++)
+		rp[dst->n + r] = base + src->row_ptr[r];
+	dst->n += src->n;
+	rank_raw_rows_release(src);
+	return 0;
+}
+
+/* Citations tokenised at a time when many are (make_rows). */
+#define MAKE_PART 65536
+
+/* rank_raw_rows_make of docs[miss[0..nmiss)] in parts of part rows, so
+ * that progress hears how far tokenising has come (the rows are the same:
+ * each is made from its own text). */
+static int make_rows(struct rank_raw_rows *out, const struct rank_text *docs, const size_t *miss,
+		     size_t nmiss, const struct rank_feat_opts *o, int threads,
+		     const struct lsr_progress *progress, size_t part)
+{
+	struct rank_raw_rows r = { 0, NULL, NULL, NULL };
+	int rc = 0;
+
+	if (nmiss <= part)
+		return rank_raw_rows_make(out, docs, miss, nmiss, o, threads);
+	memset(out, 0, sizeof(*out));
+	for (size_t at = 0; at < nmiss && rc == 0; at += part) {
+		progress_report(progress, "ranking: tokenising", at, nmiss, "citations");
+		if ((rc = rank_raw_rows_make(&r, docs, miss + at,
+					     nmiss - at < part ? nmiss - at : part, o, threads)) == 0)
+			rc = rows_append(out, &r);
+	}
+	rank_raw_rows_release(&r);
+	if (rc < 0)
+		rank_raw_rows_release(out);
+	return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory tokenising") : rc;
+}
+
 int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		     struct lsr_db *db, const int64_t *ids, const struct rank_text *docs,
 		     size_t n, const struct rank_feat_opts *opts, int threads)
@@ -456,7 +516,7 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		return lsr_error_set(LSR_ENOMEM, "out of memory building features");
 	for (size_t i = 0; i < n; i++)
 		th[i] = rank_cache_text_hash(&docs[i]);
-	rc = rank_cache_feats_hashed(out, stats, db, ids, th, docs, NULL, n, opts, threads);
+	rc = rank_cache_feats_hashed(out, stats, db, ids, th, docs, NULL, n, opts, threads, NULL);
 	free(th);
 	return rc;
 }
@@ -464,7 +524,8 @@ int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *stats,
 			    struct lsr_db *db, const int64_t *ids, const uint64_t *th,
 			    const struct rank_text *docs, const unsigned char *dropped, size_t n,
-			    const struct rank_feat_opts *opts, int threads)
+			    const struct rank_feat_opts *opts, int threads,
+			    const struct lsr_progress *progress)
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	struct rank_cache_stats s0, *s = stats ? stats : &s0;
@@ -487,7 +548,7 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	if ((rc = scan(&g, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp)) < 0)
+	if ((rc = scan(&g, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp, progress)) < 0)
 		goto out;
 	for (size_t k = 0; dropped && k < nmiss; k++)
 		s->lacked += dropped[miss[k]];
@@ -497,7 +558,7 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 		goto out;
 	}
 	/* tokenise what the cache did not hold, keep it, put it in place */
-	if (nmiss && (rc = rank_raw_rows_make(&mk, docs, miss, nmiss, &o, threads)) < 0)
+	if (nmiss && (rc = make_rows(&mk, docs, miss, nmiss, &o, threads, progress, MAKE_PART)) < 0)
 		goto out;
 	s->made = nmiss;
 	if ((nmiss || nstale) && !db_read_only(db)) {

@@ -23,6 +23,7 @@
 #include "../util/buf.h"
 
 struct lsr_db;
+struct lsr_progress;
 
 /* What one call found and did. */
 struct rank_cache_stats {
@@ -69,12 +70,14 @@ int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const 
  * held it).  Should a dropped row have to be tokenised after all (its
  * cache row changed or went in between), nothing is made or written:
  * stats->lacked counts those rows and LSR_ERROR is returned, and the
- * caller reads the texts again.
+ * caller reads the texts again.  progress (may be NULL) hears how far
+ * reading the cache and tokenising have come.
  */
 int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *stats,
 			    struct lsr_db *db, const int64_t *ids, const uint64_t *th,
 			    const struct rank_text *docs, const unsigned char *dropped, size_t n,
-			    const struct rank_feat_opts *opts, int threads);
+			    const struct rank_feat_opts *opts, int threads,
+			    const struct lsr_progress *progress);
 
 /* The 64-bit hash of a citation's text the cache checks (NULL fields and
  * empty ones differ; the hash is of the host's byte order). */

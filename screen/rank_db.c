@@ -25,6 +25,7 @@
 #include "../util/array.h"
 #include "../util/clock.h"
 #include "../util/err.h"
+#include "../util/progress.h"
 #include "../util/sha256.h"
 #include "../util/strv.h"
 #include "../util/text.h"
@@ -131,7 +132,7 @@ static int kwsrc_add(struct buf *b, const unsigned char *text, int bytes)
  * (text_done), and rset_keywords joins the keywords of the rows that are
  * tokenised or read by a model.
  */
-static int keywords_read(struct rset *s, struct lsr_db *db)
+static int keywords_read(struct rset *s, struct lsr_db *db, const struct lsr_progress *pr)
 {
 	static const char sql[] =
 		"SELECT cm.citation_id, r.keywords, r.mesh FROM citation_members cm"
@@ -153,8 +154,12 @@ static int keywords_read(struct rset *s, struct lsr_db *db)
 		int64_t cid = sqlite3_column_int64(st, 0);
 
 		/* rows before cid are complete (their members, if any, read) */
-		for (; i < s->n && s->ids[i] < cid; i++)
+		for (; i < s->n && s->ids[i] < cid; i++) {
 			s->kwoff[i + 1] = s->kwsrc.len;
+			if ((i & 0xffff) == 0)
+				progress_report(pr, "ranking: reading the keywords", i, s->n,
+						"citations");
+		}
 		if (i == s->n || s->ids[i] != cid)
 			continue; /* not a citation of the status view */
 		rc = kwsrc_add(&s->kwsrc, sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1));
@@ -283,7 +288,7 @@ static int text_done(struct rset *s, size_t i, const char *abs, const unsigned c
  * text_done (held, cth, keep: as there).
  */
 static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *held,
-		      const uint64_t *cth, int64_t keep)
+		      const uint64_t *cth, int64_t keep, const struct lsr_progress *pr)
 {
 	static const char sql[] =
 		"SELECT cm.citation_id, cm.record_id = c.representative_id, x.title, x.abstract"
@@ -308,6 +313,8 @@ static int texts_load(struct rset *s, struct lsr_db *db, const unsigned char *he
 		const unsigned char *abs = sqlite3_column_text(st, 3);
 
 		if (cid != cur) {
+			if ((i & 0xffff) == 0)
+				progress_report(pr, "ranking: reading the texts", i, s->n, "citations");
 			if (row != SIZE_MAX) {
 				rc = text_done(s, row, have_best ? ab.s : NULL, held, cth, keep);
 				i = row + 1;
@@ -424,7 +431,8 @@ static void beside_end(struct beside *b)
  * an abstract and of the labelled ones; the keyword sources stay in s for
  * the caller to join the presumed negatives' (rset_keywords). */
 static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
-		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
+		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep,
+		     const struct lsr_progress *pr)
 {
 	unsigned char *held = NULL;
 	uint64_t *cth = NULL;
@@ -473,6 +481,8 @@ static int rset_read(struct rset *s, struct lsr_db *db, const char *reviewer,
 			lab = NOT_CANDIDATE;
 		if (s->n == s->alloc && (rc = rset_grow(s)) < 0)
 			break;
+		if ((i & 0xffff) == 0)
+			progress_report(pr, "ranking: reading the labels", i, 0, "citations");
 		s->ids[i] = cid;
 		s->label[i] = lab;
 		s->sugg[i] = sugg.at ? sqlite3_column_int(sugg.st, 1) : 0;
@@ -495,14 +505,14 @@ status_done:
 	beside_end(&own);
 	beside_end(&sugg);
 	if (rc == 0 && texts != TEXTS_NONE)
-		rc = keywords_read(s, db);
+		rc = keywords_read(s, db, pr);
 	if (rc == 0 && texts == TEXTS_LEAN) {
 		held = malloc(s->n ? s->n : 1);
 		cth = malloc((s->n ? s->n : 1) * sizeof(*cth));
 		rc = held && cth ? rank_cache_held(held, cth, db, s->ids, s->n, fo) : LSR_ENOMEM;
 	}
 	if (rc == 0 && texts != TEXTS_NONE)
-		rc = texts_load(s, db, held, cth, keep);
+		rc = texts_load(s, db, held, cth, keep, pr);
 	/* the keywords of every row, or (lean) of those tokenised or trained
 	 * on; the caller joins the presumed negatives' (rset_keywords) */
 	if (rc == 0 && texts == TEXTS_ALL)
@@ -523,14 +533,15 @@ status_done:
 /* rset_read in one read transaction (unless the caller is in one), so
  * that the labels, keywords, the cache's hashes and the texts are of one
  * state of the review whatever another process commits meanwhile. */
-static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
-		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
+static int rset_load_p(struct rset *s, struct lsr_db *db, const char *reviewer,
+		       const struct rank_feat_opts *fo, enum texts texts, int64_t keep,
+		       const struct lsr_progress *pr)
 {
 	int own = sqlite3_get_autocommit(db_handle(db)), rc;
 
 	if (own && db_exec(db, "BEGIN") < 0)
 		return lsr_error_last_code();
-	rc = rset_read(s, db, reviewer, fo, texts, keep);
+	rc = rset_read(s, db, reviewer, fo, texts, keep, pr);
 	if (own && rc < 0) {
 		/* keep rset_read's message */
 		sqlite3_exec(db_handle(db), "ROLLBACK", NULL, NULL, NULL);
@@ -538,6 +549,13 @@ static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
 		rset_release(s);
 	}
 	return rc;
+}
+
+/* rset_load_p without progress. */
+static int rset_load(struct rset *s, struct lsr_db *db, const char *reviewer,
+		     const struct rank_feat_opts *fo, enum texts texts, int64_t keep)
+{
+	return rset_load_p(s, db, reviewer, fo, texts, keep, NULL);
 }
 
 /* ---- computing a ranking ------------------------------------------------ */
@@ -676,7 +694,8 @@ static const char *tf_name(enum rank_tf tf)
  * set when the feature cache changed between the texts and the features
  * (then w is released and the caller computes again, not lean). */
 static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
-			struct screen_rank_profile *prof, int64_t keep, int lean, int *again)
+			struct screen_rank_profile *prof, int64_t keep, int lean, int *again,
+			const struct lsr_progress *pr)
 {
 	struct rank_text *docs = NULL;
 	struct rank_cache_stats cs;
@@ -689,8 +708,8 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 	w->fo = (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	w->mo = (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
 	prof_mark(prof, -1);
-	if ((rc = rset_load(&w->set, db, reviewer, &w->fo, lean ? TEXTS_LEAN : TEXTS_ALL,
-			     keep)) < 0)
+	if ((rc = rset_load_p(&w->set, db, reviewer, &w->fo, lean ? TEXTS_LEAN : TEXTS_ALL,
+			       keep, pr)) < 0)
 		return rc;
 	prof_mark(prof, SCREEN_RANK_LOAD);
 	/* counted with the labels, not when the ranking is stored (which
@@ -751,7 +770,7 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 		for (size_t i = 0; i < w->set.n; i++)
 			docs[i].keywords = w->set.keywords[i];
 		rc = rank_cache_feats_hashed(&w->feats, &cs, db, w->set.ids, w->set.th, docs,
-					     lean ? w->set.dropped : NULL, w->set.n, &w->fo, 2);
+					     lean ? w->set.dropped : NULL, w->set.n, &w->fo, 2, pr);
 		*again = rc < 0 && cs.lacked;
 		if (prof)
 			prof->cache = cs;
@@ -789,13 +808,13 @@ out:
  * cache have changed in between (another process ranking an altered
  * review). */
 static int compute(struct work *w, struct lsr_db *db, const char *reviewer, uint64_t seed,
-		   struct screen_rank_profile *prof, int64_t keep)
+		   struct screen_rank_profile *prof, int64_t keep, const struct lsr_progress *pr)
 {
-	int again = 0, rc = compute_once(w, db, reviewer, seed, prof, keep, 1, &again);
+	int again = 0, rc = compute_once(w, db, reviewer, seed, prof, keep, 1, &again, pr);
 
 	if (rc < 0 && again) {
 		lsr_error_clear();
-		rc = compute_once(w, db, reviewer, seed, prof, keep, 0, &again);
+		rc = compute_once(w, db, reviewer, seed, prof, keep, 0, &again, pr);
 	}
 	return rc;
 }
@@ -947,7 +966,8 @@ void screen_ranking_release(struct screen_ranking *r)
 /* A new ranking, stored, into *out; *w keeps what made it (the caller
  * work_releases it; released here on failure). */
 static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_db *db,
-			const struct protocol *p, const char *reviewer, uint64_t seed, int64_t keep)
+			const struct protocol *p, const char *reviewer, uint64_t seed, int64_t keep,
+			const struct lsr_progress *pr)
 {
 	int rc;
 
@@ -956,7 +976,7 @@ static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_d
 	out->kind = SCREEN_RANKING_PRIORITY;
 	if (!reviewer || !*reviewer)
 		return lsr_error_set(LSR_EUSAGE, "a priority order is made for one reviewer: --reviewer NAME");
-	if ((rc = compute(w, db, reviewer, seed, NULL, keep)) < 0)
+	if ((rc = compute(w, db, reviewer, seed, NULL, keep, pr)) < 0)
 		return rc;
 	rc = store(w, db, reviewer, seed, head_size(p), &out->id);
 	if (rc == 0)
@@ -969,10 +989,10 @@ static int ranking_make(struct screen_ranking *out, struct work *w, struct lsr_d
 }
 
 int screen_ranking_make(struct screen_ranking *out, struct lsr_db *db, const struct protocol *p,
-			const char *reviewer, uint64_t seed)
+			const char *reviewer, uint64_t seed, const struct lsr_progress *progress)
 {
 	struct work w;
-	int rc = ranking_make(out, &w, db, p, reviewer, seed, 0);
+	int rc = ranking_make(out, &w, db, p, reviewer, seed, 0, progress);
 
 	work_release(&w);
 	return rc;
@@ -1000,7 +1020,7 @@ int screen_ranking_compute(struct screen_ranking_job **out, struct lsr_db *db,
 		return lsr_error_oom();
 	}
 	j->seed = seed;
-	if ((rc = compute(&j->w, db, reviewer, seed, NULL, 0)) < 0) {
+	if ((rc = compute(&j->w, db, reviewer, seed, NULL, 0, NULL)) < 0) {
 		free(j->reviewer);
 		free(j);
 		return rc;
@@ -1036,7 +1056,7 @@ int screen_rank_profile(struct screen_rank_profile *out, struct lsr_db *db,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = compute(&w, db, reviewer, seed, out, 0)) < 0)
+	if ((rc = compute(&w, db, reviewer, seed, out, 0, NULL)) < 0)
 		return rc;
 	out->citations = w.set.n;
 	out->labelled = w.set.labelled;
@@ -1474,7 +1494,8 @@ out:
 /* ---- explain and the server's next citation ------------------------------ */
 
 int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *reviewer,
-		     uint64_t seed, int64_t explain, size_t top, json_t **out)
+		     uint64_t seed, int64_t explain, size_t top, json_t **out,
+		     const struct lsr_progress *progress)
 {
 	struct screen_ranking r;
 	struct work w;
@@ -1483,7 +1504,7 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 
 	*out = NULL;
 	/* the work stays for --explain: the model that made the order */
-	if ((rc = ranking_make(&r, &w, db, p, reviewer, seed, explain)) < 0)
+	if ((rc = ranking_make(&r, &w, db, p, reviewer, seed, explain, progress)) < 0)
 		return rc;
 	o = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "schema_version", 1,
 		      "ranking", (json_int_t)r.id, "reviewer", reviewer, "model", r.model,
@@ -1680,7 +1701,7 @@ static int rank_again(struct lsr_db *db, const struct protocol *p, const char *r
 		      uint64_t seed, int64_t *id, int64_t *first)
 {
 	struct screen_ranking r;
-	int rc = screen_ranking_make(&r, db, p, reviewer, seed);
+	int rc = screen_ranking_make(&r, db, p, reviewer, seed, NULL);
 
 	*id = r.id;
 	*first = rc == 0 && r.n ? r.ids[0] : 0;

@@ -251,7 +251,8 @@ static void test_screen_rank_cache__dropped_texts(void **state)
 	assert_int_equal(dropped[7], 0);
 	assert_true(ndropped > N / 2);
 	assert_int_equal(rank_feats_build(&a, c.d, N, &o, 1), 0);
-	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2), 0);
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2,
+						 NULL), 0);
 	assert_int_equal(st.made, 1);
 	assert_int_equal(st.hits, N - 1);
 	assert_int_equal(st.lacked, 0);
@@ -269,14 +270,15 @@ static void test_screen_rank_cache__dropped_texts(void **state)
 	 * process): refused, counted, nothing written */
 	assert_true(dropped[10]);
 	assert_int_equal(db_exec(db, "DELETE FROM screen_rank_features WHERE citation_id = 130"), 0);
-	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2),
-			 LSR_ERROR);
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, lean, dropped, N, &o, 2,
+						 NULL), LSR_ERROR);
 	assert_null(b);
 	assert_int_equal(st.lacked, 1);
 	assert_int_equal(db_query_int(db, &rows, "SELECT count(*) FROM screen_rank_features"), 0);
 	assert_int_equal(rows, N - 1);
 	/* with every text it is made again */
-	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, c.d, NULL, N, &o, 2), 0);
+	assert_int_equal(rank_cache_feats_hashed(&b, &st, db, c.ids, th, c.d, NULL, N, &o, 2, NULL),
+			 0);
 	assert_int_equal(st.made, 1);
 	rank_feats_free(b);
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "screen/rank_db.c"
+#include "util/progress.h"
 #include "db/db.h"
 #include "db/record.h"
 #include "screen/screen.h"
@@ -277,7 +278,7 @@ static void test_rank_db__lean_texts(void **state)
 		assert_true(all.th[i] != rank_cache_text_hash(&docs[i]));
 	}
 	assert_int_equal(rank_cache_feats_hashed(&f, NULL, db, all.ids, all.th, docs, NULL, all.n,
-						 NULL, 1), 0);
+						 NULL, 1, NULL), 0);
 	rank_feats_free(f);
 	keep = all.ids[all.n / 2];
 	changed = all.ids[all.n / 3];
@@ -307,7 +308,7 @@ static void test_rank_db__lean_texts(void **state)
 		for (size_t i = 0; i < all2.n; i++)
 			docs[i] = (struct rank_text){ all2.title[i], all2.abstract[i], all2.keywords[i] };
 		assert_int_equal(rank_cache_feats_hashed(&f, NULL, db, all2.ids, all2.th, docs, NULL,
-							 all2.n, NULL, 1), 0);
+							 all2.n, NULL, 1, NULL), 0);
 		rank_feats_free(f);
 		free(docs);
 		rset_release(&all2);
@@ -368,12 +369,64 @@ static void test_rank_db__one_snapshot(void **state)
 	review_free(db);
 }
 
+/* What a ranking's load reported (progress). */
+struct heard {
+	int labels, keywords, texts, cache;
+	int bad;   /* a report past its total */
+};
+
+static void hear(void *payload, const char *what, uint64_t done, uint64_t total, const char *unit)
+{
+	struct heard *h = payload;
+
+	h->bad |= (total && done > total) || strcmp(unit, "citations");
+	h->labels += !strcmp(what, "ranking: reading the labels");
+	h->keywords += !strcmp(what, "ranking: reading the keywords");
+	h->texts += !strcmp(what, "ranking: reading the texts");
+	h->cache += !strcmp(what, "ranking: reading the feature cache");
+}
+
+/* A ranking's reads report their progress (lsr screen rank draws it on a
+ * terminal): the labels, keywords, texts and the feature cache. */
+static void test_rank_db__progress(void **state)
+{
+	struct lsr_db *db = review_make();
+	struct heard h = { 0, 0, 0, 0, 0 };
+	struct lsr_progress pr = { hear, &h };
+	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
+	struct rank_feats *f = NULL;
+	struct rank_text *docs;
+	struct rset s;
+
+	(void)state;
+	assert_int_equal(rset_load_p(&s, db, "nobody", &o, TEXTS_ALL, 0, &pr), 0);
+	assert_true(h.labels >= 1 && h.keywords >= 1 && h.texts >= 1);
+	docs = calloc(s.n, sizeof(*docs));
+	assert_non_null(docs);
+	for (size_t i = 0; i < s.n; i++)
+		docs[i] = (struct rank_text){ s.title[i], s.abstract[i], s.keywords[i] };
+	/* the first fills the cache, the second reads it */
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(rank_cache_feats_hashed(&f, NULL, db, s.ids, s.th, docs, NULL, s.n,
+							 &o, 1, &pr), 0);
+		rank_feats_free(f);
+		f = NULL;
+	}
+	assert_true(h.cache >= 1);
+	assert_false(h.bad);
+	rank_feats_free(f);
+	free(docs);
+	rset_release(&s);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rank_db__texts_as_the_view),
 		cmocka_unit_test(test_rank_db__lean_texts),
 		cmocka_unit_test(test_rank_db__one_snapshot),
+		cmocka_unit_test(test_rank_db__progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
