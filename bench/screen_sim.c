@@ -52,7 +52,10 @@
  * better (average precision), and prints how often it did.
  * Figures go to stdout; nothing is written.
  */
+#include "cli/opt.h"
 #include "screen/rank.h"
+#include "util/err.h"
+#include "util/strv.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -798,181 +801,127 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...]\n"
-		"       [--label L] [--every N] [--nudging-subset] [--no-baseline] [--trace]\n"
-		"       [--trace-all]\n"
-		"       [--synthetic N]... [--labelled F]\n"
-		"       [--C X] [--include-weight X] [--include-power X] [--presumed N] [--alpha X]\n"
-		"       [--min-df N] [--title-weight X] [--keyword-weight X] [--unigrams] [--bigrams]\n"
-		"       [--raw-tf] [--log-tf] [--bm25-k1 X] [--bm25-b X] [--no-keywords]\n"
-		"       [--title-terms] [--nb] [--svm]\n"
-		"       [--ensemble] [--no-title-model] [--title-blend W] [--title-C X]\n"
-		"       [--second-tf raw|log|bm25] [--second-unigrams] [--second-weight W]\n"
-		"       [--select-cv]\n"
-		"       [--C-scale S] [--C-pow P] [--eps X]\n");
-}
-
-/* A flag setting *p to value; an option with a value of some kind. */
-struct flag_opt {
-	const char *name;
-	int *p;
-	int value;
-};
-enum value_kind { VAL_STR, VAL_INT, VAL_SIZE, VAL_DBL };
-struct value_opt {
-	const char *name;
-	enum value_kind kind;
-	void *p;
-};
-
-/* opt's value v as a finite number into *x (whole: an integer at least
- * 0); 0, or -1 with a message. */
-static int number(const char *opt, const char *v, double *x, int whole)
-{
-	char *end;
-
-	errno = 0;
-	*x = strtod(v, &end);
-	if (end == v || *end || errno || !isfinite(*x) || (whole && (*x < 0 || *x != floor(*x)))) {
-		fprintf(stderr, "bench_screen_sim: %s: '%s' is not %s\n", opt, v,
-			whole ? "a whole number" : "a number");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Option a (its value v, NULL when a is the last argument) looked up in
- * the tables: the number of arguments it took (1 or 2), 0 when neither
- * table names it (or a valued one lacks its value), -1 after a message
- * about a bad value.
- */
-static int parse_opt(const char *a, const char *v, const struct flag_opt *flags, size_t nflags,
-		     const struct value_opt *values, size_t nvalues)
-{
-	double x;
-
-	for (size_t k = 0; k < nflags; k++)
-		if (!strcmp(a, flags[k].name)) {
-			*flags[k].p = flags[k].value;
-			return 1;
-		}
-	for (size_t k = 0; k < nvalues; k++) {
-		const struct value_opt *o = &values[k];
-
-		if (strcmp(a, o->name) || !v)
-			continue;
-		if (o->kind == VAL_STR) {
-			*(const char **)o->p = v;
-			return 2;
-		}
-		if (number(a, v, &x, o->kind != VAL_DBL) < 0)
-			return -1;
-		if (o->kind == VAL_INT && x > INT_MAX) {
-			fprintf(stderr, "bench_screen_sim: %s: '%s' is too large\n", a, v);
-			return -1;
-		}
-		if (o->kind == VAL_INT)
-			*(int *)o->p = (int)x;
-		else if (o->kind == VAL_SIZE)
-			*(size_t *)o->p = (size_t)x;
-		else
-			*(double *)o->p = x;
-		return 2;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	const char *dir = "../shared/fixtures/screening", *only = NULL;
+	const char *dir = "../shared/fixtures/screening", *only = NULL, *second_tf_name = NULL;
 	struct method prod = { RANK_FEAT_OPTS_INIT, RANK_MODEL_OPTS_INIT, 1 };
 	struct method base = { { 0, 1, RANK_TF_RAW, 1.0, 1.0, 0, 0.0, 0.0 }, RANK_MODEL_OPTS_NB, 0 };
-	int seeds = 20, json = 0, every = 10, subset = 0, do_base = 1, status = 0;
+	int json = 0, subset = 0, do_base = 1, status = 0, tf = (int)prod.fo.tf, model = 0;
+	long long seeds = 20, every = 10, min_df = prod.fo.min_df, presumed = -1;
+	/* the model's options, NAN (-1) when not given: they apply over the
+	 * chosen model's defaults, whatever the order of the options */
+	double C = NAN, eps = NAN, include_weight = NAN, include_power = NAN, alpha = NAN;
+	struct strv synth_s = STRV_INIT;
 	size_t synth[8], nsynth = 0, nsets = 0;
 	double labelled = 0.1;
 	char *names[64];
 	struct set sets[64];
 	DIR *dd;
 	struct dirent *de;
-
-	/* the options: flags setting an int, then options with a value */
-	const struct flag_opt flags[] = {
-		{ "--json", &json, 1 }, { "--nudging-subset", &subset, 1 },
-		{ "--trace", &trace, 1 }, { "--trace-all", &trace, 2 },
-		{ "--no-baseline", &do_base, 0 }, { "--unigrams", &prod.fo.bigrams, 0 },
-		{ "--bigrams", &prod.fo.bigrams, 1 }, { "--title-terms", &prod.fo.title_terms, 1 },
-		{ "--no-keywords", &prod.keywords, 0 }, { "--select-cv", &select_cv, 1 },
-		{ "--no-title-model", &no_title_model, 1 },
+	static const char *const usage[] = {
+		"bench_screen_sim [--sets DIR] [--seeds N] [--json] [--only SET,...] [options]", NULL };
+	const struct opt opts[] = {
+		OPT_STRING(0, "sets", &dir, "DIR", "the labelled sets (../shared/fixtures/screening)"),
+		OPT_INT(0, "seeds", &seeds, "N", "replays per set and label level (20)"),
+		OPT_BOOL(0, "json", &json, "one JSON object per set and label level"),
+		OPT_STRING(0, "only", &only, "SET,...", "these sets only"),
+		OPT_STRING(0, "label", &only_label, "L", "this label level only"),
+		OPT_INT(0, "every", &every, "N", "decisions between retrains (10)"),
+		OPT_BOOL(0, "nudging-subset", &subset, "also the 1,847-record nudging subset"),
+		OPT_SET(0, "no-baseline", &do_base, 0, "no naive Bayes baseline"),
+		OPT_SET(0, "trace", &trace, 1, "each include found, to stderr"),
+		OPT_SET(0, "trace-all", &trace, 2, "each record screened, to stderr"),
+		OPT_LIST(0, "synthetic", &synth_s, "N", "time a ranking of N generated citations"),
+		OPT_DOUBLE(0, "labelled", &labelled, "F", "--synthetic: share labelled (0.1)"),
+		OPT_DOUBLE(0, "C", &C, "X", "LR: inverse regularisation"),
+		OPT_DOUBLE(0, "eps", &eps, "X", "liblinear's stopping tolerance"),
+		OPT_DOUBLE(0, "include-weight", &include_weight, "X", "weight of the includes"),
+		OPT_DOUBLE(0, "include-power", &include_power, "X", "power of the class ratio"),
+		OPT_INT(0, "presumed", &presumed, "N", "presumed negatives per retrain"),
+		OPT_DOUBLE(0, "alpha", &alpha, "X", "naive Bayes smoothing"),
+		OPT_INT(0, "min-df", &min_df, "N", "buckets in fewer citations dropped"),
+		OPT_DOUBLE(0, "title-weight", &prod.fo.title_weight, "X", "title term weight"),
+		OPT_DOUBLE(0, "keyword-weight", &prod.fo.keyword_weight, "X", "keyword term weight"),
+		OPT_SET(0, "unigrams", &prod.fo.bigrams, 0, "unigrams only"),
+		OPT_SET(0, "bigrams", &prod.fo.bigrams, 1, "unigrams and bigrams"),
+		OPT_SET(0, "raw-tf", &tf, RANK_TF_RAW, "raw term counts"),
+		OPT_SET(0, "log-tf", &tf, RANK_TF_LOG, "1 + ln tf"),
+		OPT_DOUBLE(0, "bm25-k1", &prod.fo.bm25_k1, "X", "BM25's k1"),
+		OPT_DOUBLE(0, "bm25-b", &prod.fo.bm25_b, "X", "BM25's b"),
+		OPT_SET(0, "no-keywords", &prod.keywords, 0, "leave the keywords out"),
+		OPT_SET(0, "title-terms", &prod.fo.title_terms, 1, "title words as terms of their own"),
+		OPT_SET(0, "nb", &model, 1, "naive Bayes"),
+		OPT_SET(0, "svm", &model, 2, "linear SVM"),
+		OPT_SET(0, "ensemble", &model, 3, "LR + naive Bayes"),
+		OPT_BOOL(0, "no-title-model", &no_title_model, "no title model"),
+		OPT_DOUBLE(0, "title-blend", &title_weight, "W", "the title model's weight"),
+		OPT_DOUBLE(0, "title-C", &title_C, "X", "the title model's C"),
+		OPT_STRING(0, "second-tf", &second_tf_name, "raw|log|bm25", "a second model's tf"),
+		OPT_BOOL(0, "second-unigrams", &second_unigrams, "a second model on unigrams"),
+		OPT_DOUBLE(0, "second-weight", &second_weight, "W", "the second model's weight"),
+		OPT_BOOL(0, "select-cv", &select_cv, "the second model where 5-fold CV says"),
+		OPT_DOUBLE(0, "C-scale", &c_scale, "S", "C shrinks past S screened"),
+		OPT_DOUBLE(0, "C-pow", &c_pow, "P", "... as (S / screened)^P"),
+		OPT_END(),
 	};
-	const struct value_opt values[] = {
-		{ "--sets", VAL_STR, &dir }, { "--only", VAL_STR, &only },
-		{ "--label", VAL_STR, &only_label }, { "--seeds", VAL_INT, &seeds },
-		{ "--every", VAL_INT, &every }, { "--labelled", VAL_DBL, &labelled },
-		{ "--C", VAL_DBL, &prod.mo.C }, { "--eps", VAL_DBL, &prod.mo.eps },
-		{ "--include-weight", VAL_DBL, &prod.mo.include_weight },
-		{ "--include-power", VAL_DBL, &prod.mo.include_power },
-		{ "--alpha", VAL_DBL, &prod.mo.alpha }, { "--presumed", VAL_SIZE, &prod.mo.presumed },
-		{ "--min-df", VAL_INT, &prod.fo.min_df },
-		{ "--title-weight", VAL_DBL, &prod.fo.title_weight },
-		{ "--keyword-weight", VAL_DBL, &prod.fo.keyword_weight },
-		{ "--bm25-k1", VAL_DBL, &prod.fo.bm25_k1 }, { "--bm25-b", VAL_DBL, &prod.fo.bm25_b },
-		{ "--title-blend", VAL_DBL, &title_weight }, { "--title-C", VAL_DBL, &title_C },
-		{ "--C-scale", VAL_DBL, &c_scale }, { "--C-pow", VAL_DBL, &c_pow },
-		{ "--second-weight", VAL_DBL, &second_weight },
-	};
+	const char **args;
+	int n = opt_parse(argc, (const char **)argv, opts, usage, &args);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int r = parse_opt(a, v, flags, sizeof(flags) / sizeof(flags[0]), values,
-				  sizeof(values) / sizeof(values[0]));
-
-		if (r < 0)
-			return 2;
-		if (r > 0) {
-			i += r - 1;
-		} else if (!strcmp(a, "--raw-tf")) {
-			prod.fo.tf = RANK_TF_RAW;
-		} else if (!strcmp(a, "--log-tf")) {
-			prod.fo.tf = RANK_TF_LOG;
-		} else if (!strcmp(a, "--nb")) {
-			prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
-		} else if (!strcmp(a, "--svm")) {
-			prod.mo.kind = RANK_MODEL_SVM;
-		} else if (!strcmp(a, "--ensemble")) {
-			prod.mo.kind = RANK_MODEL_ENSEMBLE;
-			if (!(prod.mo.alpha > 0))
-				prod.mo.alpha = 3.822;
-		} else if (!strcmp(a, "--second-unigrams")) {
-			second_view = second_unigrams = 1;
-		} else if (v && !strcmp(a, "--second-tf")) {
-			second_view = 1;
-			second_tf = !strcmp(v, "raw") ? RANK_TF_RAW : !strcmp(v, "log") ? RANK_TF_LOG
-				  : !strcmp(v, "bm25") ? RANK_TF_BM25 : -1;
-			if (second_tf < 0) {
-				fprintf(stderr, "bench_screen_sim: --second-tf: '%s' is not raw, log"
-					" or bm25\n", v);
-				return 2;
-			}
-			i++;
-		} else if (v && !strcmp(a, "--synthetic") && nsynth < 8) {
-			double x;
-
-			if (number(a, v, &x, 1) < 0)
-				return 2;
-			synth[nsynth++] = (size_t)x;
-			i++;
-		} else {
-			fprintf(stderr, "bench_screen_sim: %s: unknown, or its value is missing\n", a);
-			usage();
+	if (n == OPT_HELP)
+		return 0;
+	if (n != 0) {
+		fprintf(stderr, "bench_screen_sim: %s\n",
+			n < 0 ? lsr_error_last() : "no arguments are taken, only options");
+		return 2;
+	}
+	prod.fo.tf = (enum rank_tf)tf;
+	prod.fo.min_df = (int)min_df;
+	if (model == 1)
+		prod.mo = (struct rank_model_opts)RANK_MODEL_OPTS_NB;
+	else if (model == 2)
+		prod.mo.kind = RANK_MODEL_SVM;
+	else if (model == 3)
+		prod.mo.kind = RANK_MODEL_ENSEMBLE;
+#define GIVEN(x, field) do { if (!isnan(x)) prod.mo.field = (x); } while (0)
+	GIVEN(C, C);
+	GIVEN(eps, eps);
+	GIVEN(include_weight, include_weight);
+	GIVEN(include_power, include_power);
+	GIVEN(alpha, alpha);
+#undef GIVEN
+	if (model == 3 && !(prod.mo.alpha > 0))
+		prod.mo.alpha = 3.822;
+	if (presumed >= 0)
+		prod.mo.presumed = (size_t)presumed;
+	if (second_unigrams)
+		second_view = 1;
+	if (second_tf_name) {
+		second_view = 1;
+		second_tf = !strcmp(second_tf_name, "raw") ? RANK_TF_RAW
+			  : !strcmp(second_tf_name, "log") ? RANK_TF_LOG
+			  : !strcmp(second_tf_name, "bm25") ? RANK_TF_BM25 : -1;
+		if (second_tf < 0) {
+			fprintf(stderr, "bench_screen_sim: --second-tf: '%s' is not raw, log or bm25\n",
+				second_tf_name);
 			return 2;
 		}
 	}
-	if (seeds < 1 || every < 1) {
-		usage();
+	for (size_t k = 0; k < synth_s.n; k++) {
+		char *end;
+		long long v = strtoll(synth_s.v[k], &end, 10);
+
+		if (nsynth == 8 || *end || v < 1) {
+			fprintf(stderr, "bench_screen_sim: --synthetic: '%s' is not a whole number"
+				" above 0 (8 at most)\n", synth_s.v[k]);
+			return 2;
+		}
+		synth[nsynth++] = (size_t)v;
+	}
+	strv_release(&synth_s);
+	if (seeds < 1 || every < 1 || seeds > INT_MAX || every > INT_MAX || min_df < 1 ||
+	    min_df > INT_MAX) {
+		fprintf(stderr, "bench_screen_sim: --seeds, --every and --min-df take a whole number"
+			" from 1\n");
 		return 2;
 	}
 	if (!(dd = opendir(dir))) {
@@ -1012,13 +961,13 @@ int main(int argc, char **argv)
 		       "stopR", "below%", "saved");
 	for (size_t k = 0; k < nsets && !nsynth; k++) {
 		if (listed(only, sets[k].name))
-			run_set(&sets[k], &prod, &base, seeds, every, do_base, json, 1);
+			run_set(&sets[k], &prod, &base, (int)seeds, (int)every, do_base, json, 1);
 		if ((subset || (only && listed(only, "nagtegaal2019_nudging_1847"))) &&
 		    !strcmp(sets[k].name, "nagtegaal2019_nudging")) {
 			struct set sub;
 
 			if (nudging_subset(&sub, &sets[k]) == 0)
-				run_set(&sub, &prod, &base, seeds, every, do_base, json, 1);
+				run_set(&sub, &prod, &base, (int)seeds, (int)every, do_base, json, 1);
 			set_free(&sub);
 		}
 	}
