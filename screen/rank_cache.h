@@ -46,7 +46,12 @@ struct rank_cache_stats {
  * citation not in ids (so ids must be all the live citations).  A
  * read-only review is read, not written.  Gives exactly what
  * rank_feats_build(docs, n, opts) gives.  *out is the caller's
- * (rank_feats_free); stats may be NULL.
+ * (rank_feats_free); stats may be NULL.  Its rows are keyed by
+ * rank_cache_text_hash of the joined text, a ranking's (rank_db.c) by
+ * rank_cache_text_hash_src of the keywords' sources: the two do not share
+ * rows, so a review ranked by lsr is read through
+ * rank_cache_feats_hashed; this one serves callers holding texts alone
+ * (the tests).
  */
 int rank_cache_feats(struct rank_feats **out, struct rank_cache_stats *stats,
 		     struct lsr_db *db, const int64_t *ids, const struct rank_text *docs,

@@ -210,8 +210,8 @@ static int keywords_join(struct rset *s, size_t i, struct strv *v, struct buf *b
 	}
 	strv_clear(v);
 	for (; p < end && rc == 0; p += strlen(p) + 1)
-		if (*p++ == 'j')
-			rc = json_strings(v, p);
+		if (*p++ == 'j' && (rc = json_strings(v, p)) < 0)
+			lsr_error_wrap("citation %lld", (long long)s->ids[i]);
 	if (rc == 0 && v->n) {
 		qsort(v->v, v->n, sizeof(*v->v), cmp_cstr);
 		buf_reset(b);

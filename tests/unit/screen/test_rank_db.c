@@ -420,6 +420,34 @@ static void test_rank_db__progress(void **state)
 	review_free(db);
 }
 
+/* Keywords that are not JSON: the load fails naming the citation, and
+ * leaves nothing loaded (and no transaction open). */
+static void test_rank_db__bad_keywords(void **state)
+{
+	struct lsr_db *db = review_make();
+	struct rset s;
+	int64_t cid = 0;
+	char want[64];
+
+	(void)state;
+	assert_int_equal(db_query_int(db, &cid, "SELECT min(citation_id) FROM citation_members"), 0);
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "UPDATE records SET keywords = '[\"unclosed'"
+			 " WHERE id IN (SELECT record_id FROM citation_members WHERE citation_id = %lld)",
+			 (long long)cid);
+		assert_int_equal(db_exec(db, sql), 0);
+	}
+	assert_int_equal(rset_load(&s, db, "nobody", NULL, TEXTS_ALL, 0), LSR_EPARSE);
+	snprintf(want, sizeof(want), "citation %lld: ", (long long)cid);
+	assert_non_null(strstr(lsr_error_last(), want));
+	assert_non_null(strstr(lsr_error_last(), "not JSON"));
+	assert_int_equal(s.n, 0);
+	assert_int_not_equal(sqlite3_get_autocommit(db_handle(db)), 0);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_rank_db__lean_texts),
 		cmocka_unit_test(test_rank_db__one_snapshot),
 		cmocka_unit_test(test_rank_db__progress),
+		cmocka_unit_test(test_rank_db__bad_keywords),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
