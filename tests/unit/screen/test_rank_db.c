@@ -8,7 +8,8 @@
  * and of equal lengths, read both ways.  The keywords and MeSH a ranking
  * joins per citation (keywords_read, keywords_join: jansson) are the ones SQLite's own
  * json_each reads: distinct across fields and members, in byte order,
- * values that are not strings and empty arrays left out.
+ * values that are not strings and empty arrays left out.  The stopping
+ * rule's sequence in the order of the first decisions (seq_load).
  *
  * The file under test is compiled in here, so that the test can call its
  * private loader.
@@ -448,6 +449,58 @@ static void test_rank_db__bad_keywords(void **state)
 	review_free(db);
 }
 
+/*
+ * The stopping rule's sequence (seq_load): the citations with a human
+ * status in the order of their first decision, not of their ids.  Twenty
+ * citations resolved from the highest id down, the includes all among the
+ * first eight decided, one of them decided again last: the p-value and the
+ * tail are stop_ranked_p's on that order (in id order the includes would
+ * come last and p would be 1).
+ */
+static void test_rank_db__stopping_sequence(void **state)
+{
+	struct lsr_db *db = review_make();
+	unsigned char want[20];
+	struct stop_result r;
+	int64_t ids[20], population = 0;
+	json_t *o;
+	sqlite3_stmt *st;
+	int n = 0;
+
+	(void)state;
+	st = db_prepare(db, "SELECT citation_id FROM citation_updates ORDER BY citation_id DESC"
+			    " LIMIT 20");
+	assert_non_null(st);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	assert_int_equal(n, 20);
+	assert_int_equal(db_query_int(db, &population, "SELECT count(*) FROM citation_updates"), 0);
+	for (int i = 0; i <= n; i++) {
+		/* the last round decides the first citation again */
+		int j = i < n ? i : 0, inc = j < 8 && j % 2 == 0;
+		char sql[256];
+
+		want[j] = (unsigned char)inc;
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO screen_decisions(citation_id, stage, kind, reviewer, verdict,"
+			 " at, actor) VALUES(%lld, 'title-abstract', 'resolution', 'lead', '%s',"
+			 " 'now', 't')", (long long)ids[j], inc ? "include" : "exclude");
+		assert_int_equal(db_exec(db, sql), 0);
+	}
+	assert_int_equal(stop_ranked_p(&r, want, 20, (size_t)population, 0.8), 0);
+	assert_true(r.p < 1);
+	assert_int_equal(screen_stopping_json(db, 0.8, 0.95, &o), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "screened")), 20);
+	assert_int_equal(json_integer_value(json_object_get(o, "population")), population);
+	assert_int_equal(json_integer_value(json_object_get(o, "includes_found")), 4);
+	assert_true(json_real_value(json_object_get(o, "p")) == r.p);
+	assert_int_equal(json_integer_value(json_object_get(o, "tail")), r.tail);
+	assert_int_equal(json_integer_value(json_object_get(o, "tail_includes")), r.tail_found);
+	json_decref(o);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_rank_db__one_snapshot),
 		cmocka_unit_test(test_rank_db__progress),
 		cmocka_unit_test(test_rank_db__bad_keywords),
+		cmocka_unit_test(test_rank_db__stopping_sequence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * (screen/stopping.c): K under H0 computed exactly, the p-value of one
  * sample against the paper's worked example computed by hand and against
  * GSL directly, the smallest p over every tail against a brute-force
- * count of the hypergeometric probabilities, and the refusals.
+ * count of the hypergeometric probabilities, the tails skipped as unable
+ * to win against every tail computed by GSL, and the refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,6 +127,87 @@ static void test_screen_stopping__tails_brute_force(void **state)
 	assert_true(r.p < 1);
 }
 
+/* xorshift64*, for the sequences below */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545F4914F6CDD1DULL;
+}
+
+/*
+ * stop_ranked_p skips the tails whose p-value cannot be below the
+ * smallest so far and stops at p = 0; the result must be the one of
+ * computing every tail with GSL (the same calls, so equal to the bit):
+ * sequences in random order (every long tail far above H0's expectation,
+ * where GSL's sum underflows), in priority order, with and without p = 0.
+ */
+static void test_screen_stopping__skipped_tails(void **state)
+{
+	static const double targets[] = { 0.8, 0.95, 0.99 };
+	/* screened, population, includes per 1,000 screened, front-loaded */
+	static const struct { size_t n, N; unsigned rate; int prioritised; } cases[] = {
+		{ 3000, 30000, 50, 0 }, { 3000, 3100, 50, 1 }, { 2000, 40000, 20, 1 },
+		{ 500, 600, 300, 1 }, { 1500, 1500, 100, 0 }, { 800, 50000, 0, 0 },
+		/* f(k + 1) below the smallest double in the long tails */
+		{ 3000, 300000, 100, 0 },
+	};
+	unsigned char *seq = malloc(3000);
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+
+	(void)state;
+	assert_non_null(seq);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t n_seen = cases[c].n, N = cases[c].N;
+
+		for (size_t i = 0; i < n_seen; i++) {
+			/* prioritised: includes dense at the start, thinning out */
+			unsigned rate = cases[c].prioritised
+				? (unsigned)(cases[c].rate * 4 * (n_seen - i) / n_seen) : cases[c].rate;
+
+			seq[i] = next_rand(&x) % 1000 < rate;
+		}
+		for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
+			struct stop_result r, want = { 1.0, 0, 0, 0, n_seen, 0 };
+			size_t r_seen = 0, k = 0;
+			uint64_t k_tot;
+
+			for (size_t i = 0; i < n_seen; i++)
+				r_seen += seq[i];
+			k_tot = stop_k_total(r_seen, targets[t]);
+			for (size_t n = 1; n <= n_seen; n++) {
+				uint64_t K;
+				double p;
+
+				k += seq[n_seen - n];
+				K = k_tot - (r_seen - k);
+				if (K > N - n_seen + n)
+					p = 0.0;
+				else if (K <= k)
+					p = 1.0;
+				else
+					p = gsl_cdf_hypergeometric_P((unsigned)k, (unsigned)K,
+								     (unsigned)(N - n_seen + n - K),
+								     (unsigned)n);
+				if (p < want.p) {
+					want.p = p;
+					want.tail = n;
+					want.tail_found = k;
+					want.k_h0 = K;
+				}
+			}
+			assert_int_equal(stop_ranked_p(&r, seq, n_seen, N, targets[t]), 0);
+			assert_true(r.p == want.p);
+			assert_int_equal(r.tail, want.tail);
+			assert_int_equal(r.tail_found, want.tail_found);
+			assert_int_equal(r.k_h0, want.k_h0);
+			assert_int_equal(r.found, r_seen);
+		}
+	}
+	free(seq);
+}
+
 /* H0 needing more relevant records than remain: p = 0. */
 static void test_screen_stopping__h0_impossible(void **state)
 {
@@ -161,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_screen_stopping__worked_example),
 		cmocka_unit_test(test_screen_stopping__by_hand),
 		cmocka_unit_test(test_screen_stopping__tails_brute_force),
+		cmocka_unit_test(test_screen_stopping__skipped_tails),
 		cmocka_unit_test(test_screen_stopping__h0_impossible),
 		cmocka_unit_test(test_screen_stopping__refusals),
 	};
