@@ -165,63 +165,131 @@ static int agreement_json(struct lsr_db *db, json_t **out)
 
 /* ---- status ----------------------------------------------------------------- */
 
-static int stage_counts(struct lsr_db *db, const char *sql, const char *const *keys,
-			json_t *o)
+/*
+ * The status views cost seconds each at a million citations, so each
+ * stage's is read once: grouped by status and decided_by (and, for the
+ * excluded, the reason; for full text not retrieved, why), the counts
+ * summed here from the groups, the exclusions listed from them in the
+ * order the SQL gives.
+ */
+enum { TA_CITATIONS, TA_SCREENED, TA_INCLUDED, TA_EXCLUDED, TA_BY_REVIEWERS, TA_BY_AUTOMATION,
+       TA_PENDING, TA_CONFLICTS, TA_BY_STOPPING, TA_N };
+enum { FT_SOUGHT, FT_AWAITING, FT_NOT_RETRIEVED, FT_ASSESSED, FT_INCLUDED, FT_EXCLUDED,
+       FT_PENDING, FT_CONFLICTS, FT_N };
+
+_Static_assert((int)FT_N <= (int)TA_N, "a stage's counts fit");
+
+struct stage_pass {
+	int64_t c[TA_N];
+	json_t *exclusions, *not_retrieved;
+};
+
+static int is(const unsigned char *v, const char *s)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
+	return v && !strcmp((const char *)v, s);
+}
 
-	if (!st)
-		return lsr_error_last_code();
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		int rc = db_error(db, sql);
+/* a group of exclusions: {reason, decided_by, count} */
+static int exclusion_append(json_t *arr, sqlite3_stmt *st, int reason, int by, int64_t n)
+{
+	return json_array_append_new(arr, json_pack("{s:o,s:o,s:I}", "reason",
+						     db_col_json(st, reason, 0), "decided_by",
+						     db_col_json(st, by, 0), "count", (json_int_t)n))
+		       ? LSR_ENOMEM : 0;
+}
 
-		sqlite3_reset(st);
-		return rc;
+static int ta_row(sqlite3_stmt *st, void *payload)
+{
+	struct stage_pass *p = payload;
+	const unsigned char *status = sqlite3_column_text(st, 0), *by = sqlite3_column_text(st, 1);
+	int64_t n = sqlite3_column_int64(st, 3);
+	int excluded = is(status, "excluded");
+
+	p->c[TA_CITATIONS] += n;
+	p->c[TA_SCREENED] += is(by, "automation") ? 0 : n;
+	p->c[TA_INCLUDED] += is(status, "included") ? n : 0;
+	p->c[TA_EXCLUDED] += excluded ? n : 0;
+	p->c[TA_BY_REVIEWERS] += excluded && by && !is(by, "automation") &&
+				 !is(by, "stopping-rule") ? n : 0;
+	p->c[TA_BY_AUTOMATION] += is(by, "automation") ? n : 0;
+	p->c[TA_PENDING] += is(status, "pending") ? n : 0;
+	p->c[TA_CONFLICTS] += is(status, "conflict") ? n : 0;
+	p->c[TA_BY_STOPPING] += is(by, "stopping-rule") ? n : 0;
+	return excluded ? exclusion_append(p->exclusions, st, 2, 1, n) : 0;
+}
+
+static int ft_row(sqlite3_stmt *st, void *payload)
+{
+	struct stage_pass *p = payload;
+	const unsigned char *status = sqlite3_column_text(st, 0);
+	int64_t n = sqlite3_column_int64(st, 4);
+	int awaiting = is(status, "awaiting-retrieval"), not_retrieved = is(status, "not-retrieved");
+
+	p->c[FT_SOUGHT] += n;
+	p->c[FT_AWAITING] += awaiting ? n : 0;
+	p->c[FT_NOT_RETRIEVED] += not_retrieved ? n : 0;
+	p->c[FT_ASSESSED] += !awaiting && !not_retrieved ? n : 0;
+	p->c[FT_INCLUDED] += is(status, "included") ? n : 0;
+	p->c[FT_EXCLUDED] += is(status, "excluded") ? n : 0;
+	p->c[FT_PENDING] += is(status, "pending") ? n : 0;
+	p->c[FT_CONFLICTS] += is(status, "conflict") ? n : 0;
+	if (is(status, "excluded"))
+		return exclusion_append(p->exclusions, st, 1, 2, n);
+	if (not_retrieved &&
+	    json_array_append_new(p->not_retrieved,
+				  json_pack("{s:o,s:I}", "reason", db_col_json(st, 3, 0), "count",
+					    (json_int_t)n)))
+		return LSR_ENOMEM;
+	return 0;
+}
+
+/* Run a stage's pass, then set its counts under keys (in that order)
+ * and its lists: exclusions, and not_retrieved_reasons when asked. */
+static int stage_pass(struct lsr_db *db, const char *sql, int (*fn)(sqlite3_stmt *, void *),
+		      const char *const *keys, int not_retrieved, json_t *o)
+{
+	struct stage_pass p = { { 0 }, json_array(), not_retrieved ? json_array() : NULL };
+	int rc = p.exclusions && (!not_retrieved || p.not_retrieved) ? 0 : LSR_ENOMEM;
+
+	if (rc == 0)
+		rc = db_rows_each(db, sql, 0, fn, &p);
+	if (rc < 0) {
+		json_decref(p.exclusions);
+		json_decref(p.not_retrieved);
+		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
 	}
 	for (int i = 0; keys[i]; i++)
-		json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(st, i)));
-	sqlite3_reset(st);
+		json_object_set_new(o, keys[i], json_integer(p.c[i]));
+	if (not_retrieved)
+		json_object_set_new(o, "not_retrieved_reasons", p.not_retrieved);
+	json_object_set_new(o, "exclusions", p.exclusions);
 	return 0;
 }
 
 int screen_status_json(struct lsr_db *db, struct json_t **out)
 {
+	/* NULL decided_by sorts first, as the exclusions were always listed */
 	static const char sql_ta[] =
-		"SELECT count(*), coalesce(sum(decided_by IS NOT 'automation'), 0),"
-		" coalesce(sum(status = 'included'), 0), coalesce(sum(status = 'excluded'), 0),"
-		" coalesce(sum(status = 'excluded' AND decided_by NOT IN ('automation', 'stopping-rule')), 0),"
-		" coalesce(sum(decided_by = 'automation'), 0), coalesce(sum(status = 'pending'), 0),"
-		" coalesce(sum(status = 'conflict'), 0), coalesce(sum(decided_by = 'stopping-rule'), 0)"
-		" FROM screen_ta_status";
+		"SELECT status, decided_by,"
+		" CASE WHEN status = 'excluded' THEN coalesce(reason, '(none)') END, count(*)"
+		" FROM screen_ta_status GROUP BY 1, 2, 3 ORDER BY 3, 2, 1";
 	static const char *const keys_ta[] = { "citations", "screened", "included", "excluded",
 		"excluded_by_reviewers", "excluded_by_automation", "pending", "conflicts",
 		"excluded_by_stopping_rule", NULL };
 	static const char sql_ft[] =
-		"SELECT count(*), coalesce(sum(status = 'awaiting-retrieval'), 0),"
-		" coalesce(sum(status = 'not-retrieved'), 0),"
-		" coalesce(sum(status NOT IN ('awaiting-retrieval', 'not-retrieved')), 0),"
-		" coalesce(sum(status = 'included'), 0), coalesce(sum(status = 'excluded'), 0),"
-		" coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'conflict'), 0)"
-		" FROM screen_ft_status";
+		"SELECT status,"
+		" CASE WHEN status = 'excluded' THEN coalesce(reason, '(none)') END,"
+		" CASE WHEN status = 'excluded' THEN decided_by END,"
+		" CASE WHEN status = 'not-retrieved' THEN retrieval_reason END, count(*)"
+		" FROM screen_ft_status GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4, 1";
 	static const char *const keys_ft[] = { "reports_sought", "awaiting_retrieval",
 		"not_retrieved", "assessed", "included", "excluded", "pending", "conflicts", NULL };
-	static const char sql_reasons_ta[] =
-		"SELECT coalesce(reason, '(none)'), decided_by, count(*) FROM screen_ta_status"
-		" WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2";
-	static const char sql_reasons_ft[] =
-		"SELECT coalesce(reason, '(none)'), decided_by, count(*) FROM screen_ft_status"
-		" WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2";
-	static const char sql_not_retrieved[] =
-		"SELECT retrieval_reason, count(*) FROM screen_ft_status"
-		" WHERE status = 'not-retrieved' GROUP BY 1 ORDER BY 1";
 	static const char sql_reviewers[] =
 		"SELECT a.stage, a.reviewer, count(*),"
 		" sum(EXISTS (SELECT 1 FROM screen_decisions d WHERE d.citation_id = a.citation_id"
 		"   AND d.stage = a.stage AND d.kind = 'review' AND d.reviewer = a.reviewer))"
 		" FROM screen_assignments a JOIN live_citations c ON c.id = a.citation_id"
 		" GROUP BY a.stage, a.reviewer ORDER BY a.stage DESC, a.reviewer";
-	static const char *const r_names[] = { "reason", "decided_by", "count", NULL };
-	static const char *const nr_names[] = { "reason", "count", NULL };
 	json_t *o = json_object(), *ta = json_object(), *ft = json_object(), *x, *rev;
 	sqlite3_stmt *st;
 	int64_t v;
@@ -231,18 +299,9 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 	json_object_set_new(o, "schema_version", json_integer(1));
 	json_object_set_new(o, "title_abstract", ta);
 	json_object_set_new(o, "full_text", ft);
-	if ((rc = stage_counts(db, sql_ta, keys_ta, ta)) < 0 ||
-	    (rc = stage_counts(db, sql_ft, keys_ft, ft)) < 0)
+	if ((rc = stage_pass(db, sql_ta, ta_row, keys_ta, 0, ta)) < 0 ||
+	    (rc = stage_pass(db, sql_ft, ft_row, keys_ft, 1, ft)) < 0)
 		goto fail;
-	if ((rc = rows_json(db, sql_reasons_ta, 0, r_names, &x)) < 0)
-		goto fail;
-	json_object_set_new(ta, "exclusions", x);
-	if ((rc = rows_json(db, sql_not_retrieved, 0, nr_names, &x)) < 0)
-		goto fail;
-	json_object_set_new(ft, "not_retrieved_reasons", x);
-	if ((rc = rows_json(db, sql_reasons_ft, 0, r_names, &x)) < 0)
-		goto fail;
-	json_object_set_new(ft, "exclusions", x);
 	rev = json_array();
 	json_object_set_new(o, "reviewers", rev);
 	if (!(st = db_prepare(db, sql_reviewers))) {
@@ -265,7 +324,11 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 		goto fail;
 	json_object_set_new(o, "agreement", x);
 	v = 0;
-	if ((rc = db_query_int(db, &v, "SELECT count(*) FROM screen_conflicts WHERE kind = 'split'")) < 0)
+	/* screen_conflicts' split arm alone (the view's other arms read both
+	 * status views, seconds at a million citations, for no split) */
+	if ((rc = db_query_int(db, &v, "SELECT count(*) FROM (SELECT DISTINCT f.citation_id, f.stage"
+				       " FROM screen_open_flags f JOIN live_citations c"
+				       " ON c.id = f.citation_id WHERE f.kind = 'split')")) < 0)
 		goto fail;
 	json_object_set_new(o, "second_looks", json_integer(v));
 	if ((rc = db_query_int(db, &v, "SELECT count(DISTINCT study_id) FROM study_reports")) < 0)

@@ -126,6 +126,49 @@ need_shared() {
 # sql DB QUERY: one query through the sqlite3 shell
 sql() { sqlite3 "$1" "$2"; }
 
+# status_as_views DIR: lsr screen status --json's stage figures equal the
+# ones each status view gives when queried figure by figure (as status was
+# computed before it read each view once: screen/screen_query.c)
+status_as_views() {
+	sv_db=$1/review.db
+	sv_got=$(lsr -C "$1" screen status --json | jq -S -c '{ta: .title_abstract, ft: .full_text, split: .second_looks}')
+	sv_ta=$(sqlite3 -json "$sv_db" "SELECT count(*) AS citations,
+		coalesce(sum(decided_by IS NOT 'automation'), 0) AS screened,
+		coalesce(sum(status = 'included'), 0) AS included,
+		coalesce(sum(status = 'excluded'), 0) AS excluded,
+		coalesce(sum(status = 'excluded' AND decided_by NOT IN ('automation', 'stopping-rule')), 0) AS excluded_by_reviewers,
+		coalesce(sum(decided_by = 'automation'), 0) AS excluded_by_automation,
+		coalesce(sum(status = 'pending'), 0) AS pending,
+		coalesce(sum(status = 'conflict'), 0) AS conflicts,
+		coalesce(sum(decided_by = 'stopping-rule'), 0) AS excluded_by_stopping_rule
+		FROM screen_ta_status")
+	sv_tax=$(sqlite3 -json "$sv_db" "SELECT coalesce(reason, '(none)') AS reason, decided_by, count(*) AS count
+		FROM screen_ta_status WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2")
+	sv_ft=$(sqlite3 -json "$sv_db" "SELECT count(*) AS reports_sought,
+		coalesce(sum(status = 'awaiting-retrieval'), 0) AS awaiting_retrieval,
+		coalesce(sum(status = 'not-retrieved'), 0) AS not_retrieved,
+		coalesce(sum(status NOT IN ('awaiting-retrieval', 'not-retrieved')), 0) AS assessed,
+		coalesce(sum(status = 'included'), 0) AS included,
+		coalesce(sum(status = 'excluded'), 0) AS excluded,
+		coalesce(sum(status = 'pending'), 0) AS pending,
+		coalesce(sum(status = 'conflict'), 0) AS conflicts
+		FROM screen_ft_status")
+	sv_ftx=$(sqlite3 -json "$sv_db" "SELECT coalesce(reason, '(none)') AS reason, decided_by, count(*) AS count
+		FROM screen_ft_status WHERE status = 'excluded' GROUP BY 1, 2 ORDER BY 1, 2")
+	sv_ftn=$(sqlite3 -json "$sv_db" "SELECT retrieval_reason AS reason, count(*) AS count
+		FROM screen_ft_status WHERE status = 'not-retrieved' GROUP BY 1 ORDER BY 1")
+	sv_split=$(sql "$sv_db" "SELECT count(*) FROM screen_conflicts WHERE kind = 'split'")
+	sv_want=$(jq -S -c -n --argjson ta "$sv_ta" --argjson tax "${sv_tax:-[]}" \
+		--argjson ft "$sv_ft" --argjson ftx "${sv_ftx:-[]}" --argjson ftn "${sv_ftn:-[]}" \
+		--argjson split "$sv_split" \
+		'{ta: ($ta[0] + {exclusions: $tax}),
+		  ft: ($ft[0] + {exclusions: $ftx, not_retrieved_reasons: $ftn}), split: $split}')
+	CHECKS=$((CHECKS + 1))
+	if [ "$sv_got" != "$sv_want" ]; then
+		fail "lsr screen status on $1 differs from its views: $sv_got, expected $sv_want"
+	fi
+}
+
 finish() {
 	FINISHED=1
 	if [ "$FAILS" -ne 0 ]; then

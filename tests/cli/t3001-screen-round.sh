@@ -186,6 +186,8 @@ same "$(sql rev/review.db "SELECT citation_id, status, coalesce(reason, '-'), co
 6|excluded|language|automation
 7|included|-|reviewers
 8|excluded|-|reviewers"
+# the status figures as the views give them, a conflict among them
+status_as_views rev
 run 0 lsr -C rev screen conflicts
 has "$OUT" "     5  title-abstract disagreement Autologous stem cells after hepatectomy"
 has "$OUT" "        alice: include; bob: exclude (off-topic)"
@@ -257,6 +259,7 @@ same "$(sql rev/review.db "SELECT citation_id, status, coalesce(reason, '-'), co
 4|included|-|-
 6|conflict|-|reason
 7|included|-|-"
+status_as_views rev
 run 2 lsr -C rev screen resolve 6 --verdict exclude --by carol
 same "$(head -1 "$ERR")" "lsr screen: error: --reason: an exclusion at full text needs a reason"
 run 0 lsr -C rev screen resolve 6 --verdict exclude --reason abstract-only --by carol
@@ -288,4 +291,5 @@ has "$OUT" "studies: 2 (3 reports)"
 # everything screened: the stopping rule has nothing left to exclude
 has "$OUT" "8 of 8 citations screened (0 in priority order), 5 includes found; p = 0, met (nothing left to screen)"
 hasnt "$OUT" "may exclude the rest"
+status_as_views rev
 finish

@@ -122,4 +122,6 @@ same "$(cat "$ERR")" "lsr screen: error: rev/protocol.yaml:13: screening.rules[1
 run 3 lsr -C rev screen batch --reviewer cid --stage title-abstract --size 5
 same "$(sql rev/review.db 'SELECT count(*) FROM screen_rule_runs')" "$runs"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_assignments WHERE reviewer = 'cid'")" "0"
+# exclusions by automation among the status figures
+status_as_views rev
 finish

@@ -112,4 +112,6 @@ same "$(sql rev/review.db "SELECT status FROM screen_ta_status WHERE citation_id
 # kappa is computed on the reviewers' own decisions, not on the copies
 run 0 lsr -C rev screen status --json
 jqcheck "$OUT" '.agreement[0] | {reviewers, n, percent_agreement}' '{"reviewers":["ann","ben"],"n":6,"percent_agreement":100}'
+# a split's second look among the status figures
+status_as_views rev
 finish

@@ -131,6 +131,7 @@ jqcheck "$OUT" '.reason | test("^not screened: stopping rule \\(recall ≥ 95%, 
 same "$(sql rev/review.db "SELECT count(*) FROM screen_ta_status WHERE decided_by = 'stopping-rule' AND status = 'excluded' AND reason LIKE 'not screened: stopping rule (recall ≥ 95%, p = %'")" \
      "$((200 - screened))"
 same "$(sql rev/review.db "SELECT count(*) FROM screen_ta_status WHERE status = 'pending'")" "0"
+status_as_views rev
 
 # ---- PRISMA: excluded at screening, by a human and by automation tools --------
 run 0 lsr -C rev prisma --json

@@ -156,4 +156,6 @@ run 2 lsr -C rev prisma --update -3
 run 2 lsr -C rev prisma extra
 run 1 lsr -C rev prisma --svg /nonexistent/dir/f.svg
 has "$ERR" "cannot write '/nonexistent/dir/f.svg'"
+# a report not retrieved among the status figures
+status_as_views rev
 finish
