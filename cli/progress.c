@@ -1,7 +1,9 @@
 /*
  * progress.c - drawing the progress stages report (util/progress.h):
  * only when stderr is a terminal and not -q, only after one second, at most
- * ten redraws a second, on one line that is cleared at the end.
+ * ten redraws a second, on one line that is cleared at the end.  Once a
+ * line is on screen, a new label replaces it at once (the next phase of the
+ * same work); a report with the unit "" names a phase without counting.
  */
 #include "progress.h"
 #include "../util/clock.h"
@@ -14,6 +16,7 @@ struct progress_state {
 	double start;     /* when the first report came */
 	double last;      /* last redraw */
 	int drawn;        /* a line is on screen */
+	int at_once;      /* this label follows one on screen: no second's wait */
 	int enabled;
 	char what[64];
 };
@@ -47,12 +50,19 @@ static void draw(void *payload, const char *what, uint64_t done, uint64_t total,
 		snprintf(state.what, sizeof(state.what), "%s", what);
 		state.start = now;
 		state.last = 0;
+		/* the next phase of work already shown: shown at once */
+		state.at_once = state.drawn;
 	}
-	if (now - state.start < 1.0 || now - state.last < 0.1)
+	if ((!state.at_once && now - state.start < 1.0) || now - state.last < 0.1)
 		return;
 	state.last = now;
+	state.drawn = 1;
+	if (!*unit) {
+		fprintf(stderr, "\r%s ...\033[K", what);
+		return;
+	}
 	human(d, sizeof(d), (double)done, unit);
-	human(r, sizeof(r), (double)done / (now - state.start), unit);
+	human(r, sizeof(r), now > state.start ? (double)done / (now - state.start) : 0, unit);
 	if (total && done <= total) {
 		human(t, sizeof(t), (double)total, unit);
 		fprintf(stderr, "\r%s: %s of %s (%.0f%%), %s/s\033[K", what, d, t,
@@ -60,7 +70,6 @@ static void draw(void *payload, const char *what, uint64_t done, uint64_t total,
 	} else {
 		fprintf(stderr, "\r%s: %s, %s/s\033[K", what, d, r);
 	}
-	state.drawn = 1;
 }
 
 void progress_cli_init(struct lsr_progress *p, int verbosity)

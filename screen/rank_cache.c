@@ -579,6 +579,7 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 	s->nnz = g.at;
 	free(miss);
 	free(stale);
+	progress_report(progress, "ranking: weighing the features", 0, 0, "");
 	return rank_feats_from_raw(out, &g.r, &o, threads);
 out:
 	rank_raw_rows_release(&mk);

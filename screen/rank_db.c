@@ -775,8 +775,10 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 		if (prof)
 			prof->cache = cs;
 		prof_mark(prof, SCREEN_RANK_FEATURES);
-		if (rc == 0)
+		if (rc == 0) {
+			progress_report(pr, "ranking: training the models", 0, 0, "");
 			rc = rank_model_fit(&w->model, w->feats, t2, &w->mo);
+		}
 		/* the rows without an abstract: the title model (rank.h) */
 		if (rc == 0)
 			rc = rank_title_model_make(&w->title, docs, w->set.noabs, w->set.n, t2, &w->fo,
@@ -786,6 +788,7 @@ static int compute_once(struct work *w, struct lsr_db *db, const char *reviewer,
 		if (rc == LSR_ENOTFOUND) /* no exclude at all: the prior order */
 			rc = prior_order(w, seed);
 		else if (rc == 0) {
+			progress_report(pr, "ranking: scoring the citations", 0, 0, "");
 			rank_model_score_all(w->model, w->feats, w->scores);
 			rank_title_model_apply(&w->title, w->scores, RANK_TITLE_WEIGHT);
 			rank_order(w->order, &w->norder, w->scores, w->set.label, w->set.ids,

@@ -12,7 +12,8 @@
 
 struct lsr_progress {
 	/* what: a short label ("importing records"); total 0 when unknown;
-	 * unit: what is counted ("records", "bytes") */
+	 * unit: what is counted ("records", "bytes"), or "" for a phase of
+	 * the work that is named, not counted (done and total 0) */
 	void (*fn)(void *payload, const char *what, uint64_t done, uint64_t total,
 		   const char *unit);
 	void *payload;

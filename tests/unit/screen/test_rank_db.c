@@ -372,15 +372,17 @@ static void test_rank_db__one_snapshot(void **state)
 
 /* What a ranking's load reported (progress). */
 struct heard {
-	int labels, keywords, texts, cache;
-	int bad;   /* a report past its total */
+	int labels, keywords, texts, cache, weighing;
+	int bad;   /* a report past its total, or of another unit */
 };
 
 static void hear(void *payload, const char *what, uint64_t done, uint64_t total, const char *unit)
 {
 	struct heard *h = payload;
 
-	h->bad |= (total && done > total) || strcmp(unit, "citations");
+	/* a phase is named without counts */
+	h->bad |= *unit ? (total && done > total) || strcmp(unit, "citations") : done || total;
+	h->weighing += !strcmp(what, "ranking: weighing the features") && !*unit;
 	h->labels += !strcmp(what, "ranking: reading the labels");
 	h->keywords += !strcmp(what, "ranking: reading the keywords");
 	h->texts += !strcmp(what, "ranking: reading the texts");
@@ -388,11 +390,12 @@ static void hear(void *payload, const char *what, uint64_t done, uint64_t total,
 }
 
 /* A ranking's reads report their progress (lsr screen rank draws it on a
- * terminal): the labels, keywords, texts and the feature cache. */
+ * terminal): the labels, keywords, texts and the feature cache; the
+ * weighing is named as a phase, once per ranking. */
 static void test_rank_db__progress(void **state)
 {
 	struct lsr_db *db = review_make();
-	struct heard h = { 0, 0, 0, 0, 0 };
+	struct heard h = { 0, 0, 0, 0, 0, 0 };
 	struct lsr_progress pr = { hear, &h };
 	struct rank_feat_opts o = RANK_FEAT_OPTS_INIT;
 	struct rank_feats *f = NULL;
@@ -414,6 +417,7 @@ static void test_rank_db__progress(void **state)
 		f = NULL;
 	}
 	assert_true(h.cache >= 1);
+	assert_int_equal(h.weighing, 2);
 	assert_false(h.bad);
 	rank_feats_free(f);
 	free(docs);
