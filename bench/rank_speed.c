@@ -20,6 +20,9 @@
  *   make       screen_ranking_make, warm: computed and recorded
  *   next       screen_rank_next with a ranking due (retrain and hand out),
  *              then with the ranking fresh (its head only)
+ *   status     what lsr screen status computes: the status figures
+ *              (screen_status_json) and the stopping rule's
+ *              (screen_stopping_json), timed apart
  *
  * --steps runs only the steps named (e.g. --steps warm,next).
  *
@@ -32,7 +35,10 @@
 #include "db/protocol.h"
 #include "screen/rank.h"
 #include "screen/rank_cache.h"
+#include "screen/screen.h"
 #include "util/err.h"
+
+#include <jansson.h>
 
 #include <limits.h>
 #include <sqlite3.h>
@@ -161,6 +167,21 @@ static int step(const char *rev, const char *what)
 			printf("  %-9s screen_ranking_make (computed and recorded): %.2f s wall, %.2f s CPU\n",
 			       what, now(CLOCK_MONOTONIC) - w0, now(CLOCK_PROCESS_CPUTIME_ID) - c0);
 		screen_ranking_release(&r);
+	} else if (!rc && !strcmp(what, "status")) {
+		for (int k = 0; k < 2 && !rc; k++) {
+			double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+			json_t *o = NULL;
+
+			if ((k ? screen_stopping_json(db, 0.95, 0.95, &o) : screen_status_json(db, &o)) < 0) {
+				rc = fail(k ? "screen_stopping_json" : "screen_status_json");
+				break;
+			}
+			printf("  %-9s %s: %.2f s wall, %.2f s CPU\n", what,
+			       k ? "the stopping rule (screen_stopping_json)"
+				 : "the status figures (screen_status_json)",
+			       now(CLOCK_MONOTONIC) - w0, now(CLOCK_PROCESS_CPUTIME_ID) - c0);
+			json_decref(o);
+		}
 	} else if (!rc && !strcmp(what, "next")) {
 		int64_t cit = 0, rk = 0, then = 0;
 
@@ -213,7 +234,7 @@ static int child(const char *rev, const char *what)
 
 int main(int argc, char **argv)
 {
-	static const char *const steps[] = { "cold", "warm", "1% stale", "make", "next" };
+	static const char *const steps[] = { "cold", "warm", "1% stale", "make", "next", "status" };
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
