@@ -156,6 +156,13 @@ run 2 lsr -C rev prisma --update -3
 run 2 lsr -C rev prisma extra
 run 1 lsr -C rev prisma --svg /nonexistent/dir/f.svg
 has "$ERR" "cannot write '/nonexistent/dir/f.svg'"
-# a report not retrieved among the status figures
+# a report not retrieved among the status figures; in a copy, a second
+# one for another reason (the reasons listed in their order)
 status_as_views rev
+cp -r rev rev-nr
+other=$(sql rev-nr/review.db "SELECT citation_id FROM screen_ft_status WHERE status <> 'not-retrieved' ORDER BY citation_id LIMIT 1")
+run 0 lsr -C rev-nr screen fulltext "$other" --not-retrieved "an archive copy lost"
+run 0 lsr -C rev-nr screen status --json
+jqcheck "$OUT" '[.full_text.not_retrieved_reasons[].reason]' '["an archive copy lost","no library access"]'
+status_as_views rev-nr
 finish
