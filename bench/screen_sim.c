@@ -58,7 +58,6 @@
 #include "util/strv.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
