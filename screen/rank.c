@@ -26,6 +26,15 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* How a row's raw counts become its weights (rank_feats_from_raw when the
+ * features are made, feats_row each time a lazy row is read). */
+struct weigh_ctx {
+	const uint32_t *colof; /* RANK_DIM: the column of each bucket plus one, 0: dropped */
+	const double *idf;     /* per column */
+	struct rank_feat_opts o;
+	double avgdl;          /* the rows' mean summed count (RANK_TF_BM25) */
+};
+
 struct rank_feats {
 	size_t n;          /* rows */
 	size_t *row_ptr;   /* n + 1 */
@@ -34,6 +43,15 @@ struct rank_feats {
 	float *l1;         /* n: sum of each row's values (naive Bayes) */
 	size_t active;     /* buckets kept (df >= min_df): the vocabulary size */
 	uint32_t *bucket;  /* active: the bucket of each column, ascending */
+	/* lazy features (rank_feats_lazy): row_ptr, col, val and l1 NULL;
+	 * each row read from src and weighed by w when it is used */
+	int lazy;
+	struct rank_row_source src;
+	struct weigh_ctx w;
+	uint32_t *colof;   /* w's, owned */
+	double *idf;       /* w's, owned */
+	size_t nnz;        /* entries the rows have once weighed */
+	int threads;       /* for scoring every row */
 };
 
 struct rank_model {
@@ -406,6 +424,10 @@ void rank_feats_free(struct rank_feats *f)
 	free(f->val);
 	free(f->l1);
 	free(f->bucket);
+	free(f->colof);
+	free(f->idf);
+	if (f->lazy && f->src.release)
+		f->src.release(f->src.ctx);
 	free(f);
 }
 
@@ -512,16 +534,23 @@ struct weigh_job {
 	uint32_t **df;        /* per chunk; df[0] becomes the sum */
 	size_t *end;          /* per chunk: its entries' end before weighing */
 	size_t *kept;         /* per chunk: its entries' end after */
-	const uint32_t *colof;
-	const double *idf;
-	struct rank_feat_opts o;
+	struct weigh_ctx w;
 	double *dl;           /* per row: its summed counts (RANK_TF_BM25) */
-	double avgdl;         /* their mean over the rows */
 };
 
 static size_t chunk_row(const struct weigh_job *j, size_t t)
 {
 	return j->f->n * t / j->k;
+}
+
+/* The mean of the rows' summed counts dl[0..n), summed in row order. */
+static double mean_length(const double *dl, size_t n)
+{
+	double sum = 0;
+
+	for (size_t r = 0; r < n; r++)
+		sum += dl[r];
+	return n && sum > 0 ? sum / (double)n : 1.0;
 }
 
 static void df_chunk(void *payload, size_t t, size_t from, size_t to)
@@ -561,6 +590,43 @@ static inline double tf_weight(enum rank_tf kind, double tf, double k1, double K
 	}
 }
 
+/*
+ * A row's n raw counts (bucket, tf; dl their sum) weighed into col/val:
+ * TF-IDF, rare buckets dropped, L2-normalised.  col/val may be bucket/tf
+ * themselves, or lie before them: each entry is written at or before the
+ * place it was read from, after it was read.  Returns the entries kept;
+ * *l1 their sum.
+ */
+static size_t weigh_row(const struct weigh_ctx *w, const uint32_t *bucket, const float *tf,
+			size_t n, double dl, uint32_t *col, float *val, float *l1)
+{
+	size_t at = 0;
+	double ss = 0, sum = 0, k1 = w->o.bm25_k1, b = w->o.bm25_b;
+	double K = w->o.tf == RANK_TF_BM25 ? k1 * (1.0 - b + b * dl / w->avgdl) : 0;
+
+	for (size_t e = 0; e < n; e++) {
+		double t = tf[e], v;
+		uint32_t c = w->colof[bucket[e]];
+
+		if (!c)
+			continue;
+		v = tf_weight(w->o.tf, t, k1, K) * w->idf[c - 1];
+		col[at] = c - 1;
+		val[at++] = (float)v;
+		ss += v * v;
+	}
+	if (ss > 0) {
+		double inv = 1.0 / sqrt(ss);
+
+		for (size_t e = 0; e < at; e++) {
+			val[e] = (float)(val[e] * inv);
+			sum += val[e];
+		}
+	}
+	*l1 = (float)sum;
+	return at;
+}
+
 static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
 {
 	struct weigh_job *j = payload;
@@ -571,33 +637,95 @@ static void weigh_chunk(void *payload, size_t t, size_t from, size_t to)
 	for (size_t r = r0; r < r1; r++) {
 		/* the next chunk rewrites row_ptr[r1]: its old value is end[t] */
 		size_t e0 = f->row_ptr[r], e1 = r + 1 < r1 ? f->row_ptr[r + 1] : j->end[t];
-		size_t start = at;
-		double ss = 0, l1 = 0, k1 = j->o.bm25_k1, b = j->o.bm25_b;
-		double K = j->dl ? k1 * (1.0 - b + b * j->dl[r] / j->avgdl) : 0;
 
-		f->row_ptr[r] = start;
-		for (size_t e = e0; e < e1; e++) {
-			double tf = f->val[e], v;
-			uint32_t c = j->colof[f->col[e]];
-
-			if (!c)
-				continue;
-			v = tf_weight(j->o.tf, tf, k1, K) * j->idf[c - 1];
-			f->col[at] = c - 1;
-			f->val[at++] = (float)v;
-			ss += v * v;
-		}
-		if (ss > 0) {
-			double inv = 1.0 / sqrt(ss);
-
-			for (size_t e = start; e < at; e++) {
-				f->val[e] = (float)(f->val[e] * inv);
-				l1 += f->val[e];
-			}
-		}
-		f->l1[r] = (float)l1;
+		f->row_ptr[r] = at;
+		at += weigh_row(&j->w, f->col + e0, f->val + e0, e1 - e0, j->dl ? j->dl[r] : 0,
+				f->col + at, f->val + at, &f->l1[r]);
 	}
 	j->kept[t] = at;
+}
+
+/*
+ * The vocabulary from the document frequencies df (RANK_DIM; n rows): the
+ * buckets in at least min_df rows become f's columns (f->active,
+ * f->bucket), *idf their smooth idf, and df becomes the map from bucket
+ * to column plus one (0: dropped).  *dropped: the entries of the dropped
+ * buckets (the sum of their df).
+ */
+static int vocabulary(struct rank_feats *f, uint32_t *df, size_t n, int min_df, double **idf,
+		      size_t *dropped)
+{
+	*dropped = 0;
+	f->active = 0;
+	for (uint32_t b = 0; b < RANK_DIM; b++)
+		f->active += df[b] >= (uint32_t)min_df;
+	*idf = malloc((f->active ? f->active : 1) * sizeof(**idf));
+	f->bucket = malloc((f->active ? f->active : 1) * sizeof(*f->bucket));
+	if (!*idf || !f->bucket)
+		return LSR_ENOMEM;
+	for (uint32_t b = 0, c = 0; b < RANK_DIM; b++) {
+		if (df[b] >= (uint32_t)min_df) {
+			(*idf)[c] = log((1.0 + (double)n) / (1.0 + df[b])) + 1.0;
+			f->bucket[c++] = b;
+			df[b] = c;
+		} else {
+			*dropped += df[b];
+			df[b] = 0;
+		}
+	}
+	return 0;
+}
+
+/* Chunks of rows to count or weigh n rows in: one per thread, each of at
+ * least 1,000 rows. */
+static size_t chunks_for(size_t n, int threads)
+{
+	size_t k = threads > 1 ? (size_t)threads : 1;
+
+	while (k > 1 && n / k < 1000)
+		k--;
+	return k;
+}
+
+/* k document frequency tables (*df, each RANK_DIM zeros). */
+static int df_tables(uint32_t ***df, size_t k)
+{
+	if (!(*df = calloc(k, sizeof(**df))))
+		return LSR_ENOMEM;
+	for (size_t t = 0; t < k; t++)
+		if (!((*df)[t] = calloc(RANK_DIM, sizeof(***df))))
+			return LSR_ENOMEM;
+	return 0;
+}
+
+/* The k tables summed into df[0]; the others let go. */
+static void df_sum(uint32_t **df, size_t k)
+{
+	for (size_t t = 1; t < k; t++) {
+		for (uint32_t b = 0; b < RANK_DIM; b++)
+			df[0][b] += df[t][b];
+		free(df[t]);
+		df[t] = NULL;
+	}
+}
+
+static void df_free(uint32_t **df, size_t k)
+{
+	for (size_t t = 0; df && t < k; t++)
+		free(df[t]);
+	free(df);
+}
+
+/* The end of making features f: *out = f, or f freed and rc's message. */
+static int feats_done(struct rank_feats **out, struct rank_feats *f, int rc)
+{
+	if (rc < 0) {
+		rank_feats_free(f);
+		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
+					: rc;
+	}
+	*out = f;
+	return 0;
 }
 
 int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
@@ -608,7 +736,8 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	struct rank_feats *f;
 	struct weigh_job job = { 0 };
 	double *idf = NULL;
-	uint32_t *df = NULL, *colof = NULL;
+	uint32_t *df = NULL;
+	size_t dropped;
 	int rc = 0;
 
 	*out = NULL;
@@ -625,66 +754,34 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	f->col = rows->bucket;
 	f->val = rows->tf;
 	memset(rows, 0, sizeof(*rows));
-	/* a chunk per thread, of at least 1,000 rows */
 	job.f = f;
-	job.k = threads > 1 ? (size_t)threads : 1;
-	while (job.k > 1 && n / job.k < 1000)
-		job.k--;
+	job.k = chunks_for(n, threads);
 	f->l1 = calloc(n ? n : 1, sizeof(*f->l1));
-	job.df = calloc(job.k, sizeof(*job.df));
 	job.end = calloc(job.k, sizeof(*job.end));
 	job.kept = calloc(job.k, sizeof(*job.kept));
-	job.o = o;
+	job.w.o = o;
 	if (o.tf == RANK_TF_BM25 && !(job.dl = malloc((n ? n : 1) * sizeof(*job.dl)))) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !job.df || !job.end || !job.kept) {
+	if (!f->row_ptr || !f->col || !f->val || !f->l1 || !job.end || !job.kept ||
+	    df_tables(&job.df, job.k) < 0) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	for (size_t t = 0; t < job.k; t++)
-		if (!(job.df[t] = calloc(RANK_DIM, sizeof(**job.df)))) {
-			rc = LSR_ENOMEM;
-			goto out;
-		}
 	/* document frequencies */
 	par_for(job.k, job.k, df_chunk, &job);
+	df_sum(job.df, job.k);
 	df = job.df[0];
-	for (size_t t = 1; t < job.k; t++) {
-		for (uint32_t b = 0; b < RANK_DIM; b++)
-			df[b] += job.df[t][b];
-		free(job.df[t]);
-		job.df[t] = NULL;
-	}
 	/* the mean length, summed in row order (the same whatever the chunks) */
-	if (job.dl) {
-		for (size_t r = 0; r < n; r++)
-			job.avgdl += job.dl[r];
-		job.avgdl = n && job.avgdl > 0 ? job.avgdl / (double)n : 1.0;
-	}
-	for (uint32_t b = 0; b < RANK_DIM; b++)
-		f->active += df[b] >= (uint32_t)o.min_df;
-	idf = malloc((f->active ? f->active : 1) * sizeof(*idf));
-	f->bucket = malloc((f->active ? f->active : 1) * sizeof(*f->bucket));
+	if (job.dl)
+		job.w.avgdl = mean_length(job.dl, n);
 	/* colof[b]: the column of bucket b, plus one (0: dropped); df's room */
-	colof = df;
-	if (!idf || !f->bucket) {
-		rc = LSR_ENOMEM;
+	if ((rc = vocabulary(f, df, n, o.min_df, &idf, &dropped)) < 0)
 		goto out;
-	}
-	for (uint32_t b = 0, c = 0; b < RANK_DIM; b++) {
-		if (df[b] >= (uint32_t)o.min_df) {
-			idf[c] = log((1.0 + (double)n) / (1.0 + df[b])) + 1.0;
-			f->bucket[c++] = b;
-			colof[b] = c;
-		} else {
-			colof[b] = 0;
-		}
-	}
 	/* weigh, drop rare buckets, normalise; then close the gaps */
-	job.colof = colof;
-	job.idf = idf;
+	job.w.colof = df;
+	job.w.idf = idf;
 	for (size_t t = 0; t < job.k; t++)
 		job.end[t] = f->row_ptr[chunk_row(&job, t + 1)];
 	par_for(job.k, job.k, weigh_chunk, &job);
@@ -702,18 +799,238 @@ int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 	f->row_ptr[n] = at;
 out:
 	free(idf);
-	for (size_t t = 0; job.df && t < job.k; t++)
-		free(job.df[t]);
-	free(job.df);
+	df_free(job.df, job.k);
 	free(job.end);
 	free(job.kept);
 	free(job.dl);
+	return feats_done(out, f, rc);
+}
+
+/* ---- lazy features ------------------------------------------------------ */
+
+/* The document frequencies of lazy rows, in k chunks of rows (as
+ * weigh_job's), each read on a thread of its own. */
+struct lazy_job {
+	const struct rank_row_source *src;
+	size_t n, k;
+	uint32_t **df;  /* per chunk; df[0] becomes the sum */
+	double *dl;     /* per row: its summed counts */
+	size_t *terms;  /* per chunk: the raw entries read */
+	int *rc;        /* per chunk */
+};
+
+static void lazy_df_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct lazy_job *j = payload;
+	size_t room = j->src->max_terms ? j->src->max_terms : 1, len;
+	uint32_t *bucket = malloc(room * sizeof(*bucket));
+	float *tf = malloc(room * sizeof(*tf));
+
+	(void)from, (void)to;
+	if (!bucket || !tf)
+		j->rc[t] = LSR_ENOMEM;
+	for (size_t r = j->n * t / j->k; r < j->n * (t + 1) / j->k && j->rc[t] == 0; r++) {
+		double dl = 0;
+
+		if ((j->rc[t] = j->src->get(j->src->ctx, r, bucket, tf, room, &len)) < 0)
+			break;
+		for (size_t e = 0; e < len; e++) {
+			j->df[t][bucket[e]]++;
+			dl += tf[e];
+		}
+		j->dl[r] = dl;
+		j->terms[t] += len;
+	}
+	free(bucket);
+	free(tf);
+}
+
+int rank_feats_lazy(struct rank_feats **out, const struct rank_row_source *src,
+		    const struct rank_feat_opts *opts, int threads)
+{
+	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
+	struct lazy_job job = { src, src->rows, 1, NULL, NULL, NULL, NULL };
+	struct rank_feats *f = calloc(1, sizeof(*f));
+	size_t terms = 0, dropped = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (!f) {
+		if (src->release)
+			src->release(src->ctx);
+		return lsr_error_set(LSR_ENOMEM, "out of memory building features");
+	}
+	if (o.min_df < 1)
+		o.min_df = 1;
+	f->lazy = 1;
+	f->src = *src;
+	f->n = src->rows;
+	f->threads = threads > 1 ? threads : 1;
+	job.k = chunks_for(job.n, threads);
+	job.terms = calloc(job.k, sizeof(*job.terms));
+	job.rc = calloc(job.k, sizeof(*job.rc));
+	job.dl = malloc((job.n ? job.n : 1) * sizeof(*job.dl));
+	if (!job.terms || !job.rc || !job.dl || df_tables(&job.df, job.k) < 0) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	par_for(job.k, job.k, lazy_df_chunk, &job);
+	for (size_t t = 0; t < job.k; t++) {
+		if (job.rc[t] < 0 && rc == 0)
+			rc = job.rc[t];
+		terms += job.terms[t];
+	}
+	if (rc < 0)
+		goto out;
+	df_sum(job.df, job.k);
+	f->colof = job.df[0];
+	job.df[0] = NULL;
+	if ((rc = vocabulary(f, f->colof, f->n, o.min_df, &f->idf, &dropped)) < 0)
+		goto out;
+	f->nnz = terms - dropped;
+	f->w.colof = f->colof;
+	f->w.idf = f->idf;
+	f->w.o = o;
+	f->w.avgdl = mean_length(job.dl, f->n);
+out:
+	df_free(job.df, job.k);
+	free(job.terms);
+	free(job.rc);
+	free(job.dl);
+	return feats_done(out, f, rc);
+}
+
+/* One row of features: its columns (ascending), values and their sum. */
+struct row {
+	const uint32_t *col;
+	const float *val;
+	size_t n;
+	float l1;
+};
+
+/* Room to read a lazy row into (nothing for built features). */
+struct rowbuf {
+	uint32_t *col;
+	float *val;
+};
+
+static int rowbuf_init(struct rowbuf *rb, const struct rank_feats *f)
+{
+	size_t room = f->lazy && f->src.max_terms ? f->src.max_terms : 1;
+
+	rb->col = NULL;
+	rb->val = NULL;
+	if (!f->lazy)
+		return 0;
+	rb->col = malloc(room * sizeof(*rb->col));
+	rb->val = malloc(room * sizeof(*rb->val));
+	return rb->col && rb->val ? 0 : LSR_ENOMEM;
+}
+
+static void rowbuf_release(struct rowbuf *rb)
+{
+	free(rb->col);
+	free(rb->val);
+}
+
+/* Row i of f into *r: built features' own arrays, or a lazy row read into
+ * rb and weighed there. */
+static int feats_row(const struct rank_feats *f, size_t i, struct rowbuf *rb, struct row *r)
+{
+	double dl = 0;
+	size_t len;
+	int rc;
+
+	if (!f->lazy) {
+		r->col = f->col + f->row_ptr[i];
+		r->val = f->val + f->row_ptr[i];
+		r->n = f->row_ptr[i + 1] - f->row_ptr[i];
+		r->l1 = f->l1[i];
+		return 0;
+	}
+	if ((rc = f->src.get(f->src.ctx, i, rb->col, rb->val, f->src.max_terms, &len)) < 0)
+		return rc;
+	/* summed as the document frequencies' pass summed it */
+	for (size_t e = 0; e < len; e++)
+		dl += rb->val[e];
+	r->n = weigh_row(&f->w, rb->col, rb->val, len, dl, rb->col, rb->val, &r->l1);
+	r->col = rb->col;
+	r->val = rb->val;
+	return 0;
+}
+
+/*
+ * The rows of lazy features f labelled 0 or 1 in labels, as built
+ * features (*out, with f's columns) and their labels (*out_labels), in
+ * f's order: what training reads, without weighing every row.
+ */
+static int feats_labelled(struct rank_feats **out, signed char **out_labels,
+			  const struct rank_feats *f, const signed char *labels)
+{
+	struct rank_feats *g = calloc(1, sizeof(*g));
+	struct rowbuf rb;
+	size_t n = 0, nnz = 0, alloc = 0;
+	int rc = rowbuf_init(&rb, f);
+
+	*out = NULL;
+	*out_labels = NULL;
+	for (size_t i = 0; i < f->n; i++)
+		n += labels[i] == 0 || labels[i] == 1;
+	if (g) {
+		g->row_ptr = calloc(n + 1, sizeof(*g->row_ptr));
+		g->l1 = calloc(n ? n : 1, sizeof(*g->l1));
+		*out_labels = malloc(n ? n : 1);
+	}
+	if (rc < 0 || !g || !g->row_ptr || !g->l1 || !*out_labels) {
+		rc = LSR_ENOMEM;
+		goto out;
+	}
+	g->active = f->active;
+	for (size_t i = 0; i < f->n; i++) {
+		struct row r;
+
+		if (labels[i] != 0 && labels[i] != 1)
+			continue;
+		if ((rc = feats_row(f, i, &rb, &r)) < 0)
+			goto out;
+		if (nnz + r.n > alloc) {
+			size_t na = alloc ? alloc * 2 : 4096;
+			uint32_t *nc;
+			float *nv;
+
+			while (na < nnz + r.n)
+				na *= 2;
+			if (!(nc = realloc(g->col, na * sizeof(*nc)))) {
+				rc = LSR_ENOMEM;
+				goto out;
+			}
+			g->col = nc;
+			if (!(nv = realloc(g->val, na * sizeof(*nv)))) {
+				rc = LSR_ENOMEM;
+				goto out;
+			}
+			g->val = nv;
+			alloc = na;
+		}
+		if (r.n) {
+			memcpy(g->col + nnz, r.col, r.n * sizeof(*r.col));
+			memcpy(g->val + nnz, r.val, r.n * sizeof(*r.val));
+		}
+		nnz += r.n;
+		(*out_labels)[g->n] = labels[i];
+		g->l1[g->n++] = r.l1;
+		g->row_ptr[g->n] = nnz;
+	}
+out:
+	rowbuf_release(&rb);
 	if (rc < 0) {
-		rank_feats_free(f);
-		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features")
+		rank_feats_free(g);
+		free(*out_labels);
+		*out_labels = NULL;
+		return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory training the model")
 					: rc;
 	}
-	*out = f;
+	*out = g;
 	return 0;
 }
 
@@ -724,13 +1041,16 @@ size_t rank_feats_rows(const struct rank_feats *f)
 
 size_t rank_feats_nnz(const struct rank_feats *f)
 {
-	return f->row_ptr[f->n];
+	return f->lazy ? f->nnz : f->row_ptr[f->n];
 }
 
 size_t rank_feats_bytes(const struct rank_feats *f)
 {
-	size_t nnz = f->row_ptr[f->n];
+	size_t nnz = rank_feats_nnz(f);
 
+	if (f->lazy)
+		return f->src.bytes + (size_t)RANK_DIM * sizeof(uint32_t) +
+		       f->active * (sizeof(double) + sizeof(uint32_t));
 	return (f->n + 1) * sizeof(size_t) + f->n * sizeof(float) +
 	       nnz * (sizeof(uint32_t) + sizeof(float)) + f->active * sizeof(uint32_t);
 }
@@ -953,9 +1273,11 @@ static void score_moments(const struct rank_model *m, const struct rank_feats *f
 		*sd = 1;
 }
 
-/* Both models, each score standardised over the rows, summed: still one
- * linear model, so scoring and explaining need nothing else. */
-static int fit_ensemble(struct rank_model *m, const struct rank_feats *f, const signed char *labels,
+/* Both models, each score standardised over the rows of all, summed:
+ * still one linear model, so scoring and explaining need nothing else
+ * (f: the rows trained on, all of them or those labelled). */
+static int fit_ensemble(struct rank_model *m, const struct rank_feats *f,
+			const struct rank_feats *all, const signed char *labels,
 			const struct rank_model_opts *o, size_t npos, size_t nneg)
 {
 	struct rank_model nb = { RANK_MODEL_NB, NULL, 0, 0 };
@@ -969,8 +1291,8 @@ static int fit_ensemble(struct rank_model *m, const struct rank_feats *f, const 
 		free(nb.w);
 		return rc;
 	}
-	score_moments(m, f, &mu1, &sd1);
-	score_moments(&nb, f, &mu2, &sd2);
+	score_moments(m, all, &mu1, &sd1);
+	score_moments(&nb, all, &mu2, &sd2);
 	for (size_t c = 0; c < f->active; c++)
 		m->w[c] = m->w[c] / sd1 + nb.w[c] / sd2;
 	m->per_l1 = nb.per_l1 / sd2;
@@ -987,7 +1309,9 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 	struct rank_model_opts o = opts ? *opts : (struct rank_model_opts)RANK_MODEL_OPTS_INIT;
 	struct rank_model *m;
 	size_t npos = 0, nneg = 0;
-	signed char *capped = NULL;
+	signed char *capped = NULL, *sub_labels = NULL;
+	struct rank_feats *sub = NULL;
+	const struct rank_feats *fit;
 	int rc;
 
 	*out = NULL;
@@ -1011,9 +1335,20 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 		labels = capped;
 		nneg = o.max_negatives;
 	}
-	rc = o.kind == RANK_MODEL_NB	     ? fit_nb(m, f, labels, &o, npos, nneg)
-	     : o.kind == RANK_MODEL_ENSEMBLE ? fit_ensemble(m, f, labels, &o, npos, nneg)
-					     : fit_lr(m, f, labels, &o, npos, nneg);
+	/* lazy rows: only those trained on are weighed, into built rows */
+	if (f->lazy && (rc = feats_labelled(&sub, &sub_labels, f, labels)) < 0) {
+		free(capped);
+		rank_model_free(m);
+		return rc;
+	}
+	fit = sub ? sub : f;
+	if (sub)
+		labels = sub_labels;
+	rc = o.kind == RANK_MODEL_NB	     ? fit_nb(m, fit, labels, &o, npos, nneg)
+	     : o.kind == RANK_MODEL_ENSEMBLE ? fit_ensemble(m, fit, f, labels, &o, npos, nneg)
+					     : fit_lr(m, fit, labels, &o, npos, nneg);
+	rank_feats_free(sub);
+	free(sub_labels);
 	free(capped);
 	if (rc < 0) {
 		rank_model_free(m);
@@ -1023,20 +1358,63 @@ int rank_model_fit(struct rank_model **out, const struct rank_feats *f,
 	return 0;
 }
 
+static double row_score(const struct rank_model *m, const struct row *r)
+{
+	double s = m->bias + m->per_l1 * r->l1;
+
+	for (size_t e = 0; e < r->n; e++)
+		s += m->w[r->col[e]] * r->val[e];
+	return s;
+}
+
+/* The score of row i, read into rb; NAN when a lazy row cannot be read
+ * (every row was read once when the features were made: it can only be
+ * the memory). */
+static double score_row(const struct rank_model *m, const struct rank_feats *f, size_t i,
+			struct rowbuf *rb)
+{
+	struct row r;
+
+	return feats_row(f, i, rb, &r) < 0 ? NAN : row_score(m, &r);
+}
+
 double rank_model_score(const struct rank_model *m, const struct rank_feats *f, size_t i)
 {
-	double s = m->bias + m->per_l1 * f->l1[i];
+	struct rowbuf rb;
+	double s = rowbuf_init(&rb, f) < 0 ? NAN : score_row(m, f, i, &rb);
 
-	for (size_t e = f->row_ptr[i]; e < f->row_ptr[i + 1]; e++)
-		s += m->w[f->col[e]] * f->val[e];
+	rowbuf_release(&rb);
 	return s;
+}
+
+struct score_job {
+	const struct rank_model *m;
+	const struct rank_feats *f;
+	double *scores;
+};
+
+static void score_chunk(void *payload, size_t t, size_t from, size_t to)
+{
+	struct score_job *j = payload;
+	struct rowbuf rb;
+	int ok = rowbuf_init(&rb, j->f) == 0;
+
+	(void)t;
+	for (size_t i = from; i < to; i++)
+		j->scores[i] = ok ? score_row(j->m, j->f, i, &rb) : NAN;
+	rowbuf_release(&rb);
 }
 
 void rank_model_score_all(const struct rank_model *m, const struct rank_feats *f,
 			  double *scores)
 {
-	for (size_t i = 0; i < f->n; i++)
-		scores[i] = rank_model_score(m, f, i);
+	struct score_job job = { m, f, scores };
+	size_t k = f->lazy ? (size_t)f->threads : 1;
+
+	/* each row's score is its own: the same whatever the chunks */
+	while (k > 1 && f->n / k < 1000)
+		k--;
+	par_for(f->n, k, score_chunk, &job);
 }
 
 /* The coefficient of column c. */
@@ -1185,8 +1563,9 @@ void rank_terms_free(struct rank_term *v, size_t n)
 	free(v);
 }
 
-/* The value of bucket b in row i (0: absent), *col its column. */
-static double row_value(const struct rank_feats *f, size_t i, uint32_t b, uint32_t *col)
+/* The value of bucket b in row r of f (0: absent), *col its column. */
+static double row_value(const struct rank_feats *f, const struct row *r, uint32_t b,
+			uint32_t *col)
 {
 	size_t lo = 0, hi = f->active;
 
@@ -1204,15 +1583,15 @@ static double row_value(const struct rank_feats *f, size_t i, uint32_t b, uint32
 		return 0;
 	b = (uint32_t)(lo + (hi - lo) / 2);
 	*col = b;
-	lo = f->row_ptr[i];
-	hi = f->row_ptr[i + 1];
+	lo = 0;
+	hi = r->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (f->col[mid] == b)
-			return f->val[mid];
-		if (f->col[mid] < b)
+		if (r->col[mid] == b)
+			return r->val[mid];
+		if (r->col[mid] < b)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1229,17 +1608,20 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 	struct toks tk = { NULL, 0, 0 };
 	struct rank_term *v = NULL;
 	struct buf term = BUF_INIT;
+	struct rowbuf rb;
+	struct row row;
 	size_t n = 0, alloc = 0;
 	int rc;
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = doc_terms(&tk, &dt, doc, &o)) < 0)
+	if ((rc = rowbuf_init(&rb, f)) < 0 || (rc = feats_row(f, i, &rb, &row)) < 0 ||
+	    (rc = doc_terms(&tk, &dt, doc, &o)) < 0)
 		goto out;
 	for (size_t k = 0; k < tk.n; k++) {
 		const struct tok *t = &tk.v[k];
 		uint32_t col = 0;
-		double val = row_value(f, i, t->bucket, &col);
+		double val = row_value(f, &row, t->bucket, &col);
 		int seen = 0;
 
 		if (val == 0)
@@ -1267,6 +1649,7 @@ int rank_explain(struct rank_term **out, size_t *out_n, const struct rank_model 
 	}
 	terms_hand_out(&v, &n, out, out_n);
 out:
+	rowbuf_release(&rb);
 	rank_terms_free(v, n);
 	buf_release(&term);
 	free(tk.v);

@@ -186,6 +186,34 @@ int rank_raw_rows_make(struct rank_raw_rows *out, const struct rank_text *docs,
 int rank_feats_from_raw(struct rank_feats **out, struct rank_raw_rows *rows,
 			const struct rank_feat_opts *opts, int threads);
 
+/*
+ * Raw rows read on demand, for rank_feats_lazy: get puts row i's buckets
+ * (ascending) and counts into bucket/tf (room for at least max_terms) and
+ * their number into *n, returning 0 or a negative error; it is called from
+ * several threads at once.  release (may be NULL) frees ctx when the
+ * features are freed; bytes is what the rows take, for rank_feats_bytes.
+ */
+struct rank_row_source {
+	int (*get)(void *ctx, size_t i, uint32_t *bucket, float *tf, size_t room, size_t *n);
+	void (*release)(void *ctx);
+	void *ctx;
+	size_t rows;
+	size_t max_terms;
+	size_t bytes;
+};
+
+/*
+ * Features over src's rows that are weighed each time a row is read,
+ * rather than held weighed: the values are rank_feats_from_raw's, bit for
+ * bit, and only src's own form of the rows stays in memory (the feature
+ * cache's packed rows: about 3.3 bytes a term against 8).  The rows are
+ * read once here (document frequencies, on up to threads threads), and
+ * again by every training, scoring and explaining.  The features own src
+ * from the call on, on success and on failure (src->release).
+ */
+int rank_feats_lazy(struct rank_feats **out, const struct rank_row_source *src,
+		    const struct rank_feat_opts *opts, int threads);
+
 /* A trained model (opaque). */
 struct rank_model;
 

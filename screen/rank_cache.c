@@ -4,13 +4,15 @@
  *
  * One call reads the cache table once, in citation order, beside the
  * citations asked for (also in citation order): a row whose text hash and
- * parameter fingerprint match is unpacked straight into the CSR of raw
- * counts, at its place; the others are left empty and listed.  The listed
- * citations are then tokenised (rank_raw_rows_make, on threads as
- * rank_feats_build), their rows written to the table, and spliced into the CSR from its end
- * backwards (each row only moves towards the end, so memmove in place is
- * safe), which holds at most the raw counts once plus the new ones.
- * rank_feats_from_raw weighs the result.
+ * parameter fingerprint match is checked (unpacked once) and its packed
+ * bytes kept in an arena, the others listed.  The listed citations are
+ * then tokenised in parts (rank_raw_rows_make, on threads as
+ * rank_feats_build), each part packed into the arena and let go, and
+ * their rows written to the table from there.  The arena is the source of
+ * lazy features (rank_feats_lazy): a row is unpacked and weighed whenever
+ * it is read, so a ranking holds the packed rows (about 3.3 bytes a term)
+ * rather than weighed ones (8 bytes a term: 2.9 GB at a million
+ * citations).
  */
 #include "rank_cache.h"
 #include "../db/db.h"
@@ -233,35 +235,110 @@ int rank_cache_unpack(uint32_t *bucket, float *tf, size_t room, size_t *n, const
 
 /* ---- the cache ------------------------------------------------------------ */
 
-/* The CSR being filled: row i at row_ptr[i] .. row_ptr[i + 1]. */
-struct grow {
-	struct rank_raw_rows r;
-	size_t at, alloc;
+/* Packed rows one after another, row i's size[i] bytes at data + at[i]
+ * (rows not yet there: size 0); the source of lazy features. */
+struct arena {
+	unsigned char *data;
+	size_t len, alloc;
+	size_t *at;       /* n */
+	uint32_t *size;   /* n */
+	size_t n;
+	size_t terms;     /* all rows' */
+	size_t max_terms; /* the longest row's */
 };
 
-static int grow_room(struct grow *g, size_t more)
+static void arena_release(void *ctx)
 {
-	size_t na = g->alloc ? g->alloc : 1 << 16;
-	uint32_t *nb;
-	float *nt;
+	struct arena *a = ctx;
 
-	if (g->at + more <= g->alloc)
-		return 0;
-	while (na < g->at + more)
-		na *= 2;
-	if (!(nb = realloc(g->r.bucket, na * sizeof(*nb))))
-		return LSR_ENOMEM;
-	g->r.bucket = nb;
-	if (!(nt = realloc(g->r.tf, na * sizeof(*nt))))
-		return LSR_ENOMEM;
-	g->r.tf = nt;
-	g->alloc = na;
+	if (!a)
+		return;
+	free(a->data);
+	free(a->at);
+	free(a->size);
+	free(a);
+}
+
+static struct arena *arena_new(size_t n)
+{
+	struct arena *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->n = n;
+	a->at = calloc(n ? n : 1, sizeof(*a->at));
+	a->size = calloc(n ? n : 1, sizeof(*a->size));
+	if (!a->at || !a->size) {
+		arena_release(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Row i's packed bytes (terms entries) into a. */
+static int arena_put(struct arena *a, size_t i, const void *data, size_t len, size_t terms)
+{
+	if (len > UINT32_MAX)
+		return lsr_error_set(LSR_ERROR, "feature cache: a row of %zu bytes", len);
+	if (a->len + len > a->alloc) {
+		size_t na = a->alloc ? a->alloc : (size_t)1 << 20;
+		unsigned char *p;
+
+		while (na < a->len + len)
+			na *= 2;
+		if (!(p = realloc(a->data, na)))
+			return LSR_ENOMEM;
+		a->data = p;
+		a->alloc = na;
+	}
+	if (len)
+		memcpy(a->data + a->len, data, len);
+	a->at[i] = a->len;
+	a->size[i] = (uint32_t)len;
+	a->len += len;
+	a->terms += terms;
+	if (terms > a->max_terms)
+		a->max_terms = terms;
 	return 0;
 }
 
-/* Read the table beside ids: hits into g, the rest into miss[], rows of
+static int arena_get(void *ctx, size_t i, uint32_t *bucket, float *tf, size_t room, size_t *n)
+{
+	const struct arena *a = ctx;
+
+	return rank_cache_unpack(bucket, tf, room, n, a->data + a->at[i], a->size[i]);
+}
+
+/* Room to unpack rows of up to terms entries into (a check of a row). */
+struct scratch {
+	uint32_t *bucket;
+	float *tf;
+	size_t room;
+};
+
+static int scratch_room(struct scratch *s, size_t terms)
+{
+	uint32_t *b;
+	float *t;
+	size_t na = s->room ? s->room : 1024;
+
+	if (terms <= s->room)
+		return 0;
+	while (na < terms)
+		na *= 2;
+	if (!(b = realloc(s->bucket, na * sizeof(*b))))
+		return LSR_ENOMEM;
+	s->bucket = b;
+	if (!(t = realloc(s->tf, na * sizeof(*t))))
+		return LSR_ENOMEM;
+	s->tf = t;
+	s->room = na;
+	return 0;
+}
+
+/* Read the table beside ids: hits into a, the rest into miss[], rows of
  * citations not in ids into stale[]. */
-static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, size_t *nstale,
+static int scan(struct arena *a, size_t *miss, size_t *nmiss, int64_t **stale, size_t *nstale,
 		struct rank_cache_stats *s, struct lsr_db *db, const int64_t *ids,
 		const uint64_t *th, size_t n, uint64_t fp, const struct lsr_progress *progress)
 {
@@ -269,21 +346,19 @@ static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, si
 		"SELECT citation_id, text_hash, params, data FROM screen_rank_features"
 		" ORDER BY citation_id";
 	sqlite3_stmt *st = db_prepare(db, sql);
+	struct scratch sc = { NULL, NULL, 0 };
 	size_t i = 0, stale_alloc = 0;
 	int step, rc = 0;
 
 	if (!st)
 		return lsr_error_last_code();
-	g->r.row_ptr[0] = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t cid = sqlite3_column_int64(st, 0);
 		const void *data;
 		size_t len, terms, got;
 
-		while (i < n && ids[i] < cid) {
-			miss[(*nmiss)++] = i;
-			g->r.row_ptr[++i] = g->at;
-		}
+		while (i < n && ids[i] < cid)
+			miss[(*nmiss)++] = i++;
 		if (i == n || ids[i] != cid) {
 			if (*nstale == stale_alloc) {
 				size_t na = stale_alloc ? stale_alloc * 2 : 256;
@@ -308,52 +383,51 @@ static int scan(struct grow *g, size_t *miss, size_t *nmiss, int64_t **stale, si
 		if ((uint64_t)sqlite3_column_int64(st, 1) == th[i] &&
 		    (uint64_t)sqlite3_column_int64(st, 2) == fp &&
 		    rank_cache_packed_terms(&terms, data, len) == 0) {
-			if ((rc = grow_room(g, terms)) < 0)
+			if ((rc = scratch_room(&sc, terms)) < 0)
 				break;
-			if (rank_cache_unpack(g->r.bucket + g->at, g->r.tf + g->at, terms, &got, data,
-					      len) == 0) {
-				g->at += got;
+			/* a damaged row is made again */
+			if (rank_cache_unpack(sc.bucket, sc.tf, terms, &got, data, len) == 0) {
+				if ((rc = arena_put(a, i, data, len, got)) < 0)
+					break;
 				s->hits++;
-				g->r.row_ptr[++i] = g->at;
+				i++;
 				continue;
 			}
 		}
-		miss[(*nmiss)++] = i;
-		g->r.row_ptr[++i] = g->at;
+		miss[(*nmiss)++] = i++;
 	}
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_error(db, sql);
 	sqlite3_reset(st);
+	free(sc.bucket);
+	free(sc.tf);
 	if (rc < 0)
 		return rc;
-	while (i < n) {
-		miss[(*nmiss)++] = i;
-		g->r.row_ptr[++i] = g->at;
-	}
+	while (i < n)
+		miss[(*nmiss)++] = i++;
 	return 0;
 }
 
-/* Write the rows made (mk: row k is citation miss[k]) and delete the
- * stale ones. */
-static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct rank_raw_rows *mk,
-		 const size_t *miss, const int64_t *ids, const uint64_t *th, uint64_t fp,
-		 const int64_t *stale, size_t nstale)
+/* Write the rows made (those of citations miss[0..nmiss), packed in a)
+ * and delete the stale ones. */
+static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct arena *a,
+		 const size_t *miss, size_t nmiss, const int64_t *ids, const uint64_t *th,
+		 uint64_t fp, const int64_t *stale, size_t nstale)
 {
 	static const char sql_put[] =
 		"INSERT OR REPLACE INTO screen_rank_features(citation_id, text_hash, params, terms, data)"
 		" VALUES(?1, ?2, ?3, ?4, ?5)";
 	static const char sql_del[] = "DELETE FROM screen_rank_features WHERE citation_id = ?1";
-	struct buf b = BUF_INIT;
 	int rc = db_txn_begin(db);
 
 	if (rc < 0)
 		return rc;
-	for (size_t k = 0; k < mk->n && rc == 0; k++) {
-		size_t i = miss[k], from = mk->row_ptr[k], len = mk->row_ptr[k + 1] - from;
+	for (size_t k = 0; k < nmiss && rc == 0; k++) {
+		size_t i = miss[k], terms = 0;
+		const unsigned char *data = a->data + a->at[i];
 		sqlite3_stmt *st;
 
-		buf_reset(&b);
-		if ((rc = rank_cache_pack(&b, mk->bucket + from, mk->tf + from, len)) < 0)
+		if ((rc = rank_cache_packed_terms(&terms, data, a->size[i])) < 0)
 			break;
 		if (!(st = db_prepare(db, sql_put))) {
 			rc = lsr_error_last_code();
@@ -362,10 +436,10 @@ static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct ran
 		sqlite3_bind_int64(st, 1, ids[i]);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)th[i]);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)fp);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
-		sqlite3_bind_blob(st, 5, b.s, (int)b.len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)terms);
+		sqlite3_bind_blob(st, 5, data, (int)a->size[i], SQLITE_STATIC);
 		rc = db_step_done(db, st);
-		s->bytes_written += b.len;
+		s->bytes_written += a->size[i];
 	}
 	for (size_t k = 0; k < nstale && rc == 0; k++) {
 		sqlite3_stmt *st = db_prepare(db, sql_del);
@@ -378,45 +452,11 @@ static int store(struct lsr_db *db, struct rank_cache_stats *s, const struct ran
 		if ((rc = db_step_done(db, st)) == 0)
 			s->dropped++;
 	}
-	buf_release(&b);
 	if (rc < 0) {
 		db_txn_rollback(db);
 		return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
 	}
 	return db_txn_commit(db);
-}
-
-/* Splice the rows made (mk: row k is row miss[k] of g, empty there) into
- * g, from the end backwards: a row only moves towards the end. */
-static int splice(struct grow *g, const struct rank_raw_rows *mk, const size_t *miss)
-{
-	size_t k = mk->n, made = mk->n ? mk->row_ptr[mk->n] : 0, end;
-	int rc;
-
-	if (!k)
-		return 0;
-	if ((rc = grow_room(g, made)) < 0)
-		return rc;
-	end = g->at + made;
-	for (size_t i = g->r.n; i-- > 0;) {
-		size_t from = g->r.row_ptr[i], to = g->r.row_ptr[i + 1], row_end = end;
-
-		if (k > 0 && miss[k - 1] == i) {
-			size_t mf = mk->row_ptr[k - 1], len = mk->row_ptr[k] - mf;
-
-			end -= len;
-			memcpy(g->r.bucket + end, mk->bucket + mf, len * sizeof(*g->r.bucket));
-			memcpy(g->r.tf + end, mk->tf + mf, len * sizeof(*g->r.tf));
-			k--;
-		} else {
-			end -= to - from;
-			memmove(g->r.bucket + end, g->r.bucket + from, (to - from) * sizeof(*g->r.bucket));
-			memmove(g->r.tf + end, g->r.tf + from, (to - from) * sizeof(*g->r.tf));
-		}
-		g->r.row_ptr[i + 1] = row_end;
-	}
-	g->at += made;
-	return 0;
 }
 
 int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const int64_t *ids,
@@ -448,59 +488,46 @@ int rank_cache_held(unsigned char *held, uint64_t *th, struct lsr_db *db, const 
 	return step == SQLITE_DONE ? 0 : db_error(db, sql);
 }
 
-/* The rows of src appended to dst (dst's arrays grown, src's let go). */
-static int rows_append(struct rank_raw_rows *dst, struct rank_raw_rows *src)
-{
-	size_t base = dst->n ? dst->row_ptr[dst->n] : 0, add = src->row_ptr[src->n];
-	size_t *rp = realloc(dst->row_ptr, (dst->n + src->n + 1) * sizeof(*rp));
-	uint32_t *b;
-	float *t;
-
-	if (!rp)
-		return LSR_ENOMEM;
-	dst->row_ptr = rp;
-	if (!dst->n)
-		rp[0] = 0;
-	if (!(b = realloc(dst->bucket, (base + add ? base + add : 1) * sizeof(*b))))
-		return LSR_ENOMEM;
-	dst->bucket = b;
-	if (!(t = realloc(dst->tf, (base + add ? base + add : 1) * sizeof(*t))))
-		return LSR_ENOMEM;
-	dst->tf = t;
-	memcpy(b + base, src->bucket, add * sizeof(*b));
-	memcpy(t + base, src->tf, add * sizeof(*t));
-	for (size_t r = 1; r <= src->n; r++)
-		rp[dst->n + r] = base + src->row_ptr[r];
-	dst->n += src->n;
-	rank_raw_rows_release(src);
-	return 0;
-}
-
 /* Citations tokenised at a time when many are (make_rows). */
 #define MAKE_PART 65536
 
-/* rank_raw_rows_make of docs[miss[0..nmiss)] in parts of part rows, so
- * that progress hears how far tokenising has come (the rows are the same:
- * each is made from its own text). */
-static int make_rows(struct rank_raw_rows *out, const struct rank_text *docs, const size_t *miss,
+/* The rows of rows[0..n) packed into a, as rows miss[0..n) of it. */
+static int pack_rows(struct arena *a, const struct rank_raw_rows *rows, const size_t *miss)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	for (size_t k = 0; k < rows->n && rc == 0; k++) {
+		size_t from = rows->row_ptr[k], len = rows->row_ptr[k + 1] - from;
+
+		buf_reset(&b);
+		if ((rc = rank_cache_pack(&b, rows->bucket + from, rows->tf + from, len)) == 0)
+			rc = arena_put(a, miss[k], b.s, b.len, len);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+/* docs[miss[0..nmiss)] tokenised (rank_raw_rows_make) in parts of part
+ * rows, each part packed into a and let go, so that progress hears how
+ * far tokenising has come and no more than a part is held unpacked (the
+ * rows are the same: each is made from its own text). */
+static int make_rows(struct arena *a, const struct rank_text *docs, const size_t *miss,
 		     size_t nmiss, const struct rank_feat_opts *o, int threads,
 		     const struct lsr_progress *progress, size_t part)
 {
 	struct rank_raw_rows r = { 0, NULL, NULL, NULL };
 	int rc = 0;
 
-	if (nmiss <= part)
-		return rank_raw_rows_make(out, docs, miss, nmiss, o, threads);
-	memset(out, 0, sizeof(*out));
 	for (size_t at = 0; at < nmiss && rc == 0; at += part) {
-		progress_report(progress, "ranking: tokenising", at, nmiss, "citations");
-		if ((rc = rank_raw_rows_make(&r, docs, miss + at,
-					     nmiss - at < part ? nmiss - at : part, o, threads)) == 0)
-			rc = rows_append(out, &r);
+		size_t k = nmiss - at < part ? nmiss - at : part;
+
+		if (nmiss > part)
+			progress_report(progress, "ranking: tokenising", at, nmiss, "citations");
+		if ((rc = rank_raw_rows_make(&r, docs, miss + at, k, o, threads)) == 0)
+			rc = pack_rows(a, &r, miss + at);
+		rank_raw_rows_release(&r);
 	}
-	rank_raw_rows_release(&r);
-	if (rc < 0)
-		rank_raw_rows_release(out);
 	return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory tokenising") : rc;
 }
 
@@ -529,8 +556,8 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 {
 	struct rank_feat_opts o = opts ? *opts : (struct rank_feat_opts)RANK_FEAT_OPTS_INIT;
 	struct rank_cache_stats s0, *s = stats ? stats : &s0;
-	struct grow g = { { n, NULL, NULL, NULL }, 0, 0 };
-	struct rank_raw_rows mk = { 0, NULL, NULL, NULL };
+	struct rank_row_source src;
+	struct arena *a = NULL;
 	size_t *miss = NULL, nmiss = 0, nstale = 0;
 	uint64_t fp = rank_raw_fingerprint(&o);
 	int64_t *stale = NULL;
@@ -543,12 +570,12 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 		if (ids[i] <= ids[i - 1])
 			return lsr_error_set(LSR_ERROR, "feature cache: citations not in id order");
 	miss = malloc((n ? n : 1) * sizeof(*miss));
-	g.r.row_ptr = malloc((n + 1) * sizeof(*g.r.row_ptr));
-	if (!miss || !g.r.row_ptr || grow_room(&g, 1) < 0) {
+	a = arena_new(n);
+	if (!miss || !a) {
 		rc = LSR_ENOMEM;
 		goto out;
 	}
-	if ((rc = scan(&g, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp, progress)) < 0)
+	if ((rc = scan(a, miss, &nmiss, &stale, &nstale, s, db, ids, th, n, fp, progress)) < 0)
 		goto out;
 	for (size_t k = 0; dropped && k < nmiss; k++)
 		s->lacked += dropped[miss[k]];
@@ -557,33 +584,25 @@ int rank_cache_feats_hashed(struct rank_feats **out, struct rank_cache_stats *st
 				   s->lacked);
 		goto out;
 	}
-	/* tokenise what the cache did not hold, keep it, put it in place */
-	if (nmiss && (rc = make_rows(&mk, docs, miss, nmiss, &o, threads, progress, MAKE_PART)) < 0)
+	/* tokenise what the cache did not hold, keep it */
+	if (nmiss && (rc = make_rows(a, docs, miss, nmiss, &o, threads, progress, MAKE_PART)) < 0)
 		goto out;
 	s->made = nmiss;
 	if ((nmiss || nstale) && !db_read_only(db)) {
-		if ((rc = store(db, s, &mk, miss, ids, th, fp, stale, nstale)) < 0)
+		if ((rc = store(db, s, a, miss, nmiss, ids, th, fp, stale, nstale)) < 0)
 			goto out;
 		s->stored = 1;
 	}
-	if (n && nmiss == n) {
-		/* nothing from the cache: the rows made are the rows */
-		rank_raw_rows_release(&g.r);
-		g.r = mk;
-		g.at = n ? mk.row_ptr[n] : 0;
-		memset(&mk, 0, sizeof(mk));
-	} else if ((rc = splice(&g, &mk, miss)) < 0) {
-		goto out;
-	}
-	rank_raw_rows_release(&mk);
-	s->nnz = g.at;
+	s->nnz = a->terms;
 	free(miss);
 	free(stale);
 	progress_report(progress, "ranking: weighing the features", 0, 0, "");
-	return rank_feats_from_raw(out, &g.r, &o, threads);
+	src = (struct rank_row_source){ arena_get, arena_release, a, n, a->max_terms,
+					a->alloc + n * (sizeof(*a->at) + sizeof(*a->size)) };
+	/* the features own the arena from here, whatever becomes of them */
+	return rank_feats_lazy(out, &src, &o, threads);
 out:
-	rank_raw_rows_release(&mk);
-	rank_raw_rows_release(&g.r);
+	arena_release(a);
 	free(miss);
 	free(stale);
 	return rc == LSR_ENOMEM ? lsr_error_set(LSR_ENOMEM, "out of memory building features") : rc;

@@ -9,9 +9,11 @@
  * citation with a hash of the text and rank_raw_fingerprint(), and a
  * ranking tokenises only the citations whose row is missing or does not
  * match.  Document frequencies, IDF and normalisation depend on the whole
- * review and are computed at each ranking (rank_feats_from_raw), so the
- * features -- and the scores and the order -- are the same, bit for bit,
- * with the cache cold, warm or stale.
+ * review and are computed at each ranking, so the features -- and the
+ * scores and the order -- are the same, bit for bit, with the cache cold,
+ * warm or stale.  The features a ranking gets are lazy (rank.h:
+ * rank_feats_lazy): they keep the rows packed as the table holds them and
+ * weigh a row each time it is read, which halves a ranking's memory.
  */
 #ifndef LSR_SCREEN_RANK_CACHE_H
 #define LSR_SCREEN_RANK_CACHE_H
@@ -44,8 +46,8 @@ struct rank_cache_stats {
  * match, the others tokenised (threads as rank_feats_build) and written
  * to the cache, in one transaction that also deletes the rows of every
  * citation not in ids (so ids must be all the live citations).  A
- * read-only review is read, not written.  Gives exactly what
- * rank_feats_build(docs, n, opts) gives.  *out is the caller's
+ * read-only review is read, not written.  Gives lazy features with
+ * exactly the values rank_feats_build(docs, n, opts) gives.  *out is the caller's
  * (rank_feats_free); stats may be NULL.  Its rows are keyed by
  * rank_cache_text_hash of the joined text, a ranking's (rank_db.c) by
  * rank_cache_text_hash_src of the keywords' sources: the two do not share
