@@ -442,12 +442,8 @@ static int screen_status(int argc, const char **argv, struct lsr_ctx *ctx)
 		return rc;
 	if (rc > 0)
 		return lsr_error_set(LSR_EUSAGE, "status takes options only");
-	if ((rc = screen_status_json(ctx->db, &o)) < 0)
+	if ((rc = screen_status_stopping_json(ctx->db, recall, confidence, &o, &stopping)) < 0)
 		return rc;
-	if ((rc = screen_stopping_json(ctx->db, recall, confidence, &stopping)) < 0) {
-		json_decref(o);
-		return rc;
-	}
 	json_object_set_new(o, "stopping", stopping);
 	if (json)
 		return out_json_doc(o);

@@ -444,6 +444,18 @@ int screen_rank_json(struct lsr_db *db, const struct protocol *p, const char *re
 int screen_stopping_json(struct lsr_db *db, double recall, double confidence,
 			 struct json_t **out);
 
+/* A citation's title-abstract status as screen_stopping_json_each reads
+ * it: status, decided_by (NULL when pending) and, for the excluded, the
+ * reason ('(none)' when there is none; NULL otherwise).  0 or an error. */
+typedef int (*screen_ta_row_fn)(void *payload, const unsigned char *status,
+				const unsigned char *decided_by, const unsigned char *reason);
+
+/* screen_stopping_json, with each (may be NULL) hearing every counted
+ * citation's title-abstract status from the same pass over the status
+ * view (screen_status_stopping_json counts the status figures from it). */
+int screen_stopping_json_each(struct lsr_db *db, double recall, double confidence,
+			      struct json_t **out, screen_ta_row_fn each, void *payload);
+
 /*
  * lsr screen stop: when the test passes (use_sample: the sample variant),
  * exclude every citation without a title-abstract decision by automation

@@ -1191,12 +1191,18 @@ struct seq_item {
 struct seq_read {
 	struct seq_item *v;
 	size_t n, alloc, population;
+	screen_ta_row_fn each; /* also hears every row's status (may be NULL) */
+	void *each_payload;
 };
 
 static int seq_row(sqlite3_stmt *st, void *payload)
 {
 	struct seq_read *s = payload;
+	int rc;
 
+	if (s->each && (rc = s->each(s->each_payload, sqlite3_column_text(st, 6),
+				     sqlite3_column_text(st, 7), sqlite3_column_text(st, 8))) < 0)
+		return rc;
 	s->population += sqlite3_column_int(st, 2) != 0;
 	if (!sqlite3_column_int(st, 1))
 		return 0;
@@ -1220,10 +1226,11 @@ static int cmp_seq_item(const void *a, const void *b)
 /* One pass over the status: the population counted, the sequence's
  * citations kept with their first decision and sorted here (the status
  * view costs seconds at a million citations: reading it once for both
- * halves the time). */
-static int seq_load(struct seq *s, struct lsr_db *db)
+ * halves the time); each (may be NULL) hears every citation's status,
+ * decided_by and, for the excluded, reason ('(none)' when it has none). */
+static int seq_load(struct seq *s, struct lsr_db *db, screen_ta_row_fn each, void *payload)
 {
-	struct seq_read r = { 0 };
+	struct seq_read r = { NULL, 0, 0, 0, each, payload };
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -1232,8 +1239,10 @@ static int seq_load(struct seq *s, struct lsr_db *db)
 		" CASE WHEN inseq THEN (SELECT min(d.id) FROM screen_decisions d"
 		"   WHERE d.citation_id = q.citation_id AND d.stage = 'title-abstract') END,"
 		" CASE WHEN inseq THEN EXISTS (SELECT 1 FROM screen_rank_handouts h"
-		"   WHERE h.citation_id = q.citation_id AND h.kind = 'priority') END"
-		" FROM (SELECT t.citation_id, t.status,"
+		"   WHERE h.citation_id = q.citation_id AND h.kind = 'priority') END,"
+		" status, decided_by,"
+		" CASE WHEN status = 'excluded' THEN coalesce(reason, '(none)') END"
+		" FROM (SELECT t.citation_id, t.status, t.decided_by, t.reason,"
 		"   t.decided_by IN ('reviewers', 'resolution')"
 		"     AND t.status IN ('included', 'excluded') AS inseq,"
 		"   t.decided_by IS NOT 'automation' AND t.decided_by IS NOT 'stopping-rule' AS counts"
@@ -1308,6 +1317,12 @@ static int check_params(double recall, double confidence)
 
 int screen_stopping_json(struct lsr_db *db, double recall, double confidence, json_t **out)
 {
+	return screen_stopping_json_each(db, recall, confidence, out, NULL, NULL);
+}
+
+int screen_stopping_json_each(struct lsr_db *db, double recall, double confidence,
+			      json_t **out, screen_ta_row_fn each, void *payload)
+{
 	struct stop_result r;
 	struct sample_row sr;
 	struct seq s;
@@ -1317,7 +1332,7 @@ int screen_stopping_json(struct lsr_db *db, double recall, double confidence, js
 	*out = NULL;
 	if ((rc = check_params(recall, confidence)) < 0)
 		return rc;
-	if ((rc = seq_load(&s, db)) < 0)
+	if ((rc = seq_load(&s, db, each, payload)) < 0)
 		return rc;
 	if ((rc = sample_load(&sr, db)) < 0) {
 		free(s.v);
@@ -1503,7 +1518,7 @@ int screen_ranking_sample(struct screen_ranking *out, struct lsr_db *db, uint64_
 	 * suggestions: a sample must be uniform) */
 	if ((rc = rset_load(&w.set, db, "", NULL, TEXTS_NONE, 0)) < 0)
 		return rc;
-	if ((rc = seq_load(&s, db)) < 0) {
+	if ((rc = seq_load(&s, db, NULL, NULL)) < 0) {
 		work_release(&w);
 		return rc;
 	}

@@ -454,6 +454,11 @@ int screen_agreement_table(struct screen_agreement *out, const double *table, in
 
 /* lsr screen status as one JSON object (schema in docs/cmd/lsr-screen.md). */
 int screen_status_json(struct lsr_db *db, struct json_t **out);
+/* The same, and the stopping rule (rank.h: screen_stopping_json) into
+ * *stopping, from one pass over the title-abstract status for both (the
+ * view costs seconds at a million citations). */
+int screen_status_stopping_json(struct lsr_db *db, double recall, double confidence,
+				struct json_t **status, struct json_t **stopping);
 /* The citations needing an arbiter, as an array of objects. */
 int screen_conflicts_json(struct lsr_db *db, struct json_t **out);
 /* One citation: metadata, rule hits, decisions, flags, status per stage. */

@@ -4,7 +4,10 @@
  * returns one JSON value that cli/ prints as JSON or as text.
  */
 #include "screening_int.h"
+#include "rank.h"
 #include "../db/rows.h"
+#include "../util/array.h"
+#include "../util/buf.h"
 #include "../util/err.h"
 
 #include <jansson.h>
@@ -198,24 +201,134 @@ static int exclusion_append(json_t *arr, sqlite3_stmt *st, int reason, int by, i
 		       ? LSR_ENOMEM : 0;
 }
 
+/*
+ * The title-abstract figures, summed from groups of citations or from one
+ * citation at a time (the stopping rule's pass over the same view), and
+ * the exclusions grouped by reason and decided_by, listed in the order
+ * SQL's ORDER BY reason, decided_by gives (NULL first, bytes compared).
+ */
+struct ta_excl {
+	char *reason, *by;
+	int64_t n;
+};
+
+struct ta_agg {
+	int64_t c[TA_N];
+	struct ta_excl *ex;
+	size_t nex, aex, last;
+};
+
+static int same_str(const char *a, const unsigned char *b)
+{
+	return a ? b && !strcmp(a, (const char *)b) : !b;
+}
+
+/* n citations of status, decided_by by and (excluded) reason. */
+static int ta_add(struct ta_agg *a, const unsigned char *status, const unsigned char *by,
+		  const unsigned char *reason, int64_t n)
+{
+	int excluded = is(status, "excluded");
+	size_t k;
+
+	a->c[TA_CITATIONS] += n;
+	a->c[TA_SCREENED] += is(by, "automation") ? 0 : n;
+	a->c[TA_INCLUDED] += is(status, "included") ? n : 0;
+	a->c[TA_EXCLUDED] += excluded ? n : 0;
+	a->c[TA_BY_REVIEWERS] += excluded && by && !is(by, "automation") &&
+				 !is(by, "stopping-rule") ? n : 0;
+	a->c[TA_BY_AUTOMATION] += is(by, "automation") ? n : 0;
+	a->c[TA_PENDING] += is(status, "pending") ? n : 0;
+	a->c[TA_CONFLICTS] += is(status, "conflict") ? n : 0;
+	a->c[TA_BY_STOPPING] += is(by, "stopping-rule") ? n : 0;
+	if (!excluded)
+		return 0;
+	/* the group of the row before first: citations come in runs */
+	if (a->last < a->nex && same_str(a->ex[a->last].reason, reason) &&
+	    same_str(a->ex[a->last].by, by)) {
+		a->ex[a->last].n += n;
+		return 0;
+	}
+	for (k = 0; k < a->nex; k++)
+		if (same_str(a->ex[k].reason, reason) && same_str(a->ex[k].by, by))
+			break;
+	if (k == a->nex) {
+		if (ARRAY_GROW(a->ex, a->nex, a->aex, 16) < 0)
+			return LSR_ENOMEM;
+		a->ex[k] = (struct ta_excl){ reason ? xstrdup((const char *)reason) : NULL,
+					     by ? xstrdup((const char *)by) : NULL, 0 };
+		a->nex++;
+		if ((reason && !a->ex[k].reason) || (by && !a->ex[k].by))
+			return LSR_ENOMEM;
+	}
+	a->ex[k].n += n;
+	a->last = k;
+	return 0;
+}
+
+static int ta_each(void *payload, const unsigned char *status, const unsigned char *by,
+		   const unsigned char *reason)
+{
+	return ta_add(payload, status, by, reason, 1);
+}
+
 static int ta_row(sqlite3_stmt *st, void *payload)
 {
-	struct stage_pass *p = payload;
-	const unsigned char *status = sqlite3_column_text(st, 0), *by = sqlite3_column_text(st, 1);
-	int64_t n = sqlite3_column_int64(st, 3);
-	int excluded = is(status, "excluded");
+	return ta_add(payload, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		      sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+}
 
-	p->c[TA_CITATIONS] += n;
-	p->c[TA_SCREENED] += is(by, "automation") ? 0 : n;
-	p->c[TA_INCLUDED] += is(status, "included") ? n : 0;
-	p->c[TA_EXCLUDED] += excluded ? n : 0;
-	p->c[TA_BY_REVIEWERS] += excluded && by && !is(by, "automation") &&
-				 !is(by, "stopping-rule") ? n : 0;
-	p->c[TA_BY_AUTOMATION] += is(by, "automation") ? n : 0;
-	p->c[TA_PENDING] += is(status, "pending") ? n : 0;
-	p->c[TA_CONFLICTS] += is(status, "conflict") ? n : 0;
-	p->c[TA_BY_STOPPING] += is(by, "stopping-rule") ? n : 0;
-	return excluded ? exclusion_append(p->exclusions, st, 2, 1, n) : 0;
+/* NULL first, then the bytes */
+static int cmp_nstr(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !b - !a;
+	return strcmp(a, b);
+}
+
+static int cmp_excl(const void *x, const void *y)
+{
+	const struct ta_excl *a = x, *b = y;
+	int c = cmp_nstr(a->reason, b->reason);
+
+	return c ? c : cmp_nstr(a->by, b->by);
+}
+
+static void ta_agg_release(struct ta_agg *a)
+{
+	for (size_t k = 0; k < a->nex; k++) {
+		free(a->ex[k].reason);
+		free(a->ex[k].by);
+	}
+	free(a->ex);
+	memset(a, 0, sizeof(*a));
+}
+
+static json_t *nstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* a's counts under keys (in that order) and its exclusions into o. */
+static int ta_json(struct ta_agg *a, const char *const *keys, json_t *o)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return lsr_error_oom();
+	if (a->nex)
+		qsort(a->ex, a->nex, sizeof(*a->ex), cmp_excl);
+	for (size_t k = 0; k < a->nex; k++)
+		if (json_array_append_new(arr, json_pack("{s:o,s:o,s:I}", "reason",
+							 nstr(a->ex[k].reason), "decided_by",
+							 nstr(a->ex[k].by), "count",
+							 (json_int_t)a->ex[k].n))) {
+			json_decref(arr);
+			return lsr_error_oom();
+		}
+	for (int i = 0; keys[i]; i++)
+		json_object_set_new(o, keys[i], json_integer(a->c[i]));
+	json_object_set_new(o, "exclusions", arr);
+	return 0;
 }
 
 static int ft_row(sqlite3_stmt *st, void *payload)
@@ -266,13 +379,14 @@ static int stage_pass(struct lsr_db *db, const char *sql, int (*fn)(sqlite3_stmt
 	return 0;
 }
 
-int screen_status_json(struct lsr_db *db, struct json_t **out)
+/* The status; its title-abstract figures from ta when not NULL (summed
+ * by the stopping rule's pass), else from a pass of their own. */
+static int status_json(struct lsr_db *db, struct ta_agg *pre, struct json_t **out)
 {
-	/* NULL decided_by sorts first, as the exclusions were always listed */
 	static const char sql_ta[] =
 		"SELECT status, decided_by,"
 		" CASE WHEN status = 'excluded' THEN coalesce(reason, '(none)') END, count(*)"
-		" FROM screen_ta_status GROUP BY 1, 2, 3 ORDER BY 3, 2, 1";
+		" FROM screen_ta_status GROUP BY 1, 2, 3";
 	static const char *const keys_ta[] = { "citations", "screened", "included", "excluded",
 		"excluded_by_reviewers", "excluded_by_automation", "pending", "conflicts",
 		"excluded_by_stopping_rule", NULL };
@@ -291,6 +405,7 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 		" FROM screen_assignments a JOIN live_citations c ON c.id = a.citation_id"
 		" GROUP BY a.stage, a.reviewer ORDER BY a.stage DESC, a.reviewer";
 	json_t *o = json_object(), *ta = json_object(), *ft = json_object(), *x, *rev;
+	struct ta_agg own = { { 0 }, NULL, 0, 0, 0 };
 	sqlite3_stmt *st;
 	int64_t v;
 	int rc, step;
@@ -299,8 +414,14 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 	json_object_set_new(o, "schema_version", json_integer(1));
 	json_object_set_new(o, "title_abstract", ta);
 	json_object_set_new(o, "full_text", ft);
-	if ((rc = stage_pass(db, sql_ta, ta_row, keys_ta, 0, ta)) < 0 ||
-	    (rc = stage_pass(db, sql_ft, ft_row, keys_ft, 1, ft)) < 0)
+	if (!pre && (rc = db_rows_each(db, sql_ta, 0, ta_row, &own)) < 0) {
+		ta_agg_release(&own);
+		rc = rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+		goto fail;
+	}
+	rc = ta_json(pre ? pre : &own, keys_ta, ta);
+	ta_agg_release(&own);
+	if (rc < 0 || (rc = stage_pass(db, sql_ft, ft_row, keys_ft, 1, ft)) < 0)
 		goto fail;
 	rev = json_array();
 	json_object_set_new(o, "reviewers", rev);
@@ -342,6 +463,26 @@ int screen_status_json(struct lsr_db *db, struct json_t **out)
 fail:
 	json_decref(o);
 	return rc;
+}
+
+int screen_status_json(struct lsr_db *db, struct json_t **out)
+{
+	return status_json(db, NULL, out);
+}
+
+int screen_status_stopping_json(struct lsr_db *db, double recall, double confidence,
+				struct json_t **status, struct json_t **stopping)
+{
+	struct ta_agg a = { { 0 }, NULL, 0, 0, 0 };
+	int rc = screen_stopping_json_each(db, recall, confidence, stopping, ta_each, &a);
+
+	*status = NULL;
+	if (rc == 0 && (rc = status_json(db, &a, status)) < 0) {
+		json_decref(*stopping);
+		*stopping = NULL;
+	}
+	ta_agg_release(&a);
+	return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
 }
 
 /* ---- conflicts ---------------------------------------------------------------- */

@@ -505,6 +505,95 @@ static void test_rank_db__stopping_sequence(void **state)
 	review_free(db);
 }
 
+/*
+ * lsr screen status reads the title-abstract status once for its figures
+ * and the stopping rule (screen_status_stopping_json): both come out as
+ * screen_status_json and screen_stopping_json give them apart, the
+ * exclusions in the order of their reasons, then who decided (NULL
+ * first), as SQL orders them.  Twelve citations resolved, four reviewed
+ * (a second reviewer's vote leaves two in conflict), under four reasons
+ * and none.
+ */
+static void test_rank_db__status_one_pass(void **state)
+{
+	static const char *const reasons[] = { "'wrong population'", "NULL", "'Wrong design'",
+					       "'wrong design'", "'zz'" };
+	struct lsr_db *db = review_make();
+	json_t *a = NULL, *b = NULL, *sa = NULL, *sb = NULL, *ex;
+	sqlite3_stmt *st;
+	int64_t ids[16];
+	int n = 0;
+
+	(void)state;
+	st = db_prepare(db, "SELECT citation_id FROM citation_updates ORDER BY citation_id LIMIT 16");
+	assert_non_null(st);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	assert_int_equal(n, 16);
+	for (int i = 0; i < n; i++) {
+		int inc = i % 4 == 0, review = i >= 12;
+		char sql[320];
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO screen_decisions(citation_id, stage, kind, reviewer, verdict,"
+			 " reason, at, actor) VALUES(%lld, 'title-abstract', '%s', '%s', '%s', %s,"
+			 " 'now', 't')", (long long)ids[i], review ? "review" : "resolution",
+			 review ? "ann" : "lead", inc ? "include" : "exclude",
+			 inc ? "NULL" : reasons[i % 5]);
+		assert_int_equal(db_exec(db, sql), 0);
+		if (review && i % 2) {
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO screen_decisions(citation_id, stage, kind, reviewer, verdict,"
+				 " at, actor) VALUES(%lld, 'title-abstract', 'review', 'bob', 'include',"
+				 " 'now', 't')", (long long)ids[i]);
+			assert_int_equal(db_exec(db, sql), 0);
+		}
+	}
+	assert_int_equal(screen_status_json(db, &a), 0);
+	assert_int_equal(screen_stopping_json(db, 0.9, 0.95, &sa), 0);
+	assert_int_equal(screen_status_stopping_json(db, 0.9, 0.95, &b, &sb), 0);
+	assert_true(json_equal(a, b));
+	assert_true(json_equal(sa, sb));
+	ex = json_object_get(json_object_get(b, "title_abstract"), "exclusions");
+	assert_true(json_array_size(ex) >= 4);
+	{
+		size_t k = 0;
+
+		st = db_prepare(db, "SELECT coalesce(reason, '(none)'), decided_by, count(*)"
+				    " FROM screen_ta_status WHERE status = 'excluded' GROUP BY 1, 2"
+				    " ORDER BY 1, 2");
+		assert_non_null(st);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *x = json_array_get(ex, k++);
+			const char *by = (const char *)sqlite3_column_text(st, 1);
+
+			assert_non_null(x);
+			assert_string_equal(json_string_value(json_object_get(x, "reason")),
+					    (const char *)sqlite3_column_text(st, 0));
+			if (by)
+				assert_string_equal(json_string_value(json_object_get(x, "decided_by")), by);
+			else
+				assert_true(json_is_null(json_object_get(x, "decided_by")));
+			assert_int_equal(json_integer_value(json_object_get(x, "count")),
+					 sqlite3_column_int64(st, 2));
+		}
+		sqlite3_reset(st);
+		assert_int_equal(k, json_array_size(ex));
+	}
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "title_abstract"),
+							    "conflicts")), 2);
+	/* bad parameters: nothing given back */
+	json_decref(b);
+	json_decref(sb);
+	b = sb = NULL;
+	assert_true(screen_status_stopping_json(db, 1.5, 0.95, &b, &sb) < 0);
+	assert_null(b);
+	json_decref(a);
+	json_decref(sa);
+	review_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_rank_db__progress),
 		cmocka_unit_test(test_rank_db__bad_keywords),
 		cmocka_unit_test(test_rank_db__stopping_sequence),
+		cmocka_unit_test(test_rank_db__status_one_pass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
