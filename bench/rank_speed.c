@@ -20,9 +20,10 @@
  *   make       screen_ranking_make, warm: computed and recorded
  *   next       screen_rank_next with a ranking due (retrain and hand out),
  *              then with the ranking fresh (its head only)
- *   status     what lsr screen status computes: the status figures
- *              (screen_status_json) and the stopping rule's
- *              (screen_stopping_json), timed apart
+ *   status     the status figures (screen_status_json, as lsr serve and the
+ *              report compute them) and the stopping rule's
+ *              (screen_stopping_json), timed apart, then both from one
+ *              pass (screen_status_stopping_json: lsr screen status)
  *
  * --steps runs only the steps named (e.g. --steps warm,next).
  *
@@ -168,19 +169,25 @@ static int step(const char *rev, const char *what)
 			       what, now(CLOCK_MONOTONIC) - w0, now(CLOCK_PROCESS_CPUTIME_ID) - c0);
 		screen_ranking_release(&r);
 	} else if (!rc && !strcmp(what, "status")) {
-		for (int k = 0; k < 2 && !rc; k++) {
-			double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-			json_t *o = NULL;
+		static const char *const names[] = { "the status figures (screen_status_json)",
+			"the stopping rule (screen_stopping_json)",
+			"both in one pass (screen_status_stopping_json)" };
 
-			if ((k ? screen_stopping_json(db, 0.95, 0.95, &o) : screen_status_json(db, &o)) < 0) {
-				rc = fail(k ? "screen_stopping_json" : "screen_status_json");
+		for (int k = 0; k < 3 && !rc; k++) {
+			double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+			json_t *o = NULL, *o2 = NULL;
+			int r = k == 0 ? screen_status_json(db, &o)
+				: k == 1 ? screen_stopping_json(db, 0.95, 0.95, &o)
+					 : screen_status_stopping_json(db, 0.95, 0.95, &o, &o2);
+
+			if (r < 0) {
+				rc = fail(names[k]);
 				break;
 			}
-			printf("  %-9s %s: %.2f s wall, %.2f s CPU\n", what,
-			       k ? "the stopping rule (screen_stopping_json)"
-				 : "the status figures (screen_status_json)",
+			printf("  %-9s %s: %.2f s wall, %.2f s CPU\n", what, names[k],
 			       now(CLOCK_MONOTONIC) - w0, now(CLOCK_PROCESS_CPUTIME_ID) - c0);
 			json_decref(o);
+			json_decref(o2);
 		}
 	} else if (!rc && !strcmp(what, "next")) {
 		int64_t cit = 0, rk = 0, then = 0;
