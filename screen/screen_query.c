@@ -466,7 +466,7 @@ static int status_json(struct lsr_db *db, struct ta_agg *pre, struct json_t **ou
 		rc = lsr_error_last_code();
 		goto fail;
 	}
-	if ((step = sqlite3_step(st)) != SQLITE_ROW) {
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		rc = db_error(db, sql_studies);
 		goto fail;
