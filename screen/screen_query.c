@@ -481,24 +481,65 @@ fail:
 	return rc;
 }
 
+/* A read transaction around the status's queries, so that every figure
+ * comes from one snapshot of the review (none when the caller holds a
+ * transaction: *own 0). */
+static int snapshot_begin(struct lsr_db *db, int *own)
+{
+	*own = sqlite3_get_autocommit(db_handle(db));
+	return *own && db_exec(db, "BEGIN") < 0 ? lsr_error_last_code() : 0;
+}
+
+/* The end of it: rc as it was, or COMMIT's error. */
+static int snapshot_end(struct lsr_db *db, int own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc < 0) {
+		/* keep the first message */
+		sqlite3_exec(db_handle(db), "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return db_exec(db, "COMMIT");
+}
+
 int screen_status_json(struct lsr_db *db, struct json_t **out)
 {
-	return status_json(db, NULL, out);
+	int own, rc = snapshot_begin(db, &own);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	rc = snapshot_end(db, own, status_json(db, NULL, out));
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int screen_status_stopping_json(struct lsr_db *db, double recall, double confidence,
 				struct json_t **status, struct json_t **stopping)
 {
 	struct ta_agg a = { { 0 }, NULL, 0, 0, 0 };
-	int rc = screen_stopping_json_each(db, recall, confidence, stopping, ta_each, &a);
+	int own, rc = snapshot_begin(db, &own);
 
 	*status = NULL;
-	if (rc == 0 && (rc = status_json(db, &a, status)) < 0) {
+	*stopping = NULL;
+	if (rc < 0)
+		return rc;
+	rc = screen_stopping_json_each(db, recall, confidence, stopping, ta_each, &a);
+	if (rc == 0)
+		rc = status_json(db, &a, status);
+	ta_agg_release(&a);
+	rc = snapshot_end(db, own, rc == LSR_ENOMEM ? lsr_error_oom() : rc);
+	if (rc < 0) {
+		json_decref(*status);
 		json_decref(*stopping);
+		*status = NULL;
 		*stopping = NULL;
 	}
-	ta_agg_release(&a);
-	return rc == LSR_ENOMEM ? lsr_error_oom() : rc;
+	return rc;
 }
 
 /* ---- conflicts ---------------------------------------------------------------- */

@@ -505,6 +505,20 @@ static void test_rank_db__stopping_sequence(void **state)
 	review_free(db);
 }
 
+/* A write by another connection, once, in the middle of a status pass
+ * (a progress handler of the reading connection). */
+static sqlite3 *other;
+static int wrote;
+static char write_sql[256];
+
+static int write_once(void *payload)
+{
+	(void)payload;
+	if (!wrote++)
+		assert_int_equal(sqlite3_exec(other, write_sql, NULL, NULL, NULL), SQLITE_OK);
+	return 0;
+}
+
 /*
  * lsr screen status reads the title-abstract status once for its figures
  * and the stopping rule (screen_status_stopping_json): both come out as
@@ -589,6 +603,54 @@ static void test_rank_db__status_one_pass(void **state)
 	b = sb = NULL;
 	assert_true(screen_status_stopping_json(db, 1.5, 0.95, &b, &sb) < 0);
 	assert_null(b);
+	assert_null(sb);
+	/* one snapshot, closed after it, on success and on failure; a
+	 * caller's transaction left open */
+	assert_int_not_equal(sqlite3_get_autocommit(db_handle(db)), 0);
+	assert_int_equal(db_exec(db, "BEGIN"), 0);
+	assert_int_equal(screen_status_stopping_json(db, 0.9, 0.95, &b, &sb), 0);
+	assert_int_equal(sqlite3_get_autocommit(db_handle(db)), 0);
+	assert_int_equal(db_exec(db, "ROLLBACK"), 0);
+	assert_true(json_equal(a, b));
+	json_decref(b);
+	json_decref(sb);
+	assert_int_equal(screen_status_json(db, &b), 0);
+	assert_int_not_equal(sqlite3_get_autocommit(db_handle(db)), 0);
+	json_decref(b);
+	/* another process includes a citation while the status is read: every
+	 * figure is of the review before it (one snapshot), so each citation
+	 * included at title-abstract is sought at full text (without the
+	 * snapshot the full-text pass, after the write, counts one more) */
+	{
+		json_int_t inc, sought;
+
+		snprintf(write_sql, sizeof(write_sql),
+			 "INSERT INTO screen_decisions(citation_id, stage, kind, reviewer, verdict,"
+			 " at, actor) SELECT max(citation_id), 'title-abstract', 'resolution', 'lead',"
+			 " 'include', 'now', 't' FROM citation_updates");
+		assert_int_equal(sqlite3_open(dbpath, &other), SQLITE_OK);
+		sqlite3_busy_timeout(other, 5000);
+		wrote = 0;
+		sqlite3_progress_handler(db_handle(db), 200, write_once, NULL);
+		assert_int_equal(screen_status_stopping_json(db, 0.9, 0.95, &b, &sb), 0);
+		sqlite3_progress_handler(db_handle(db), 0, NULL, NULL);
+		assert_true(wrote > 0);
+		inc = json_integer_value(json_object_get(json_object_get(b, "title_abstract"),
+							 "included"));
+		sought = json_integer_value(json_object_get(json_object_get(b, "full_text"),
+							    "reports_sought"));
+		assert_int_equal(inc, sought);
+		assert_true(json_equal(json_object_get(a, "title_abstract"),
+				       json_object_get(b, "title_abstract")));
+		json_decref(b);
+		json_decref(sb);
+		/* the write is there for the next reader */
+		assert_int_equal(screen_status_json(db, &b), 0);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "full_text"),
+								    "reports_sought")), sought + 1);
+		json_decref(b);
+		sqlite3_close(other);
+	}
 	json_decref(a);
 	json_decref(sa);
 	review_free(db);
