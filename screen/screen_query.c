@@ -172,33 +172,23 @@ static int agreement_json(struct lsr_db *db, json_t **out)
  * The status views cost seconds each at a million citations, so each
  * stage's is read once: grouped by status and decided_by (and, for the
  * excluded, the reason; for full text not retrieved, why), the counts
- * summed here from the groups, the exclusions listed from them in the
- * order the SQL gives.
+ * summed here.  Full text lists its exclusions in the order its SQL
+ * gives; title-abstract sorts its own (ta_agg below), since it may be
+ * summed from the stopping rule's pass, one citation at a time.
  */
 enum { TA_CITATIONS, TA_SCREENED, TA_INCLUDED, TA_EXCLUDED, TA_BY_REVIEWERS, TA_BY_AUTOMATION,
        TA_PENDING, TA_CONFLICTS, TA_BY_STOPPING, TA_N };
 enum { FT_SOUGHT, FT_AWAITING, FT_NOT_RETRIEVED, FT_ASSESSED, FT_INCLUDED, FT_EXCLUDED,
        FT_PENDING, FT_CONFLICTS, FT_N };
 
-_Static_assert((int)FT_N <= (int)TA_N, "a stage's counts fit");
-
-struct stage_pass {
-	int64_t c[TA_N];
+struct ft_pass {
+	int64_t c[FT_N];
 	json_t *exclusions, *not_retrieved;
 };
 
 static int is(const unsigned char *v, const char *s)
 {
 	return v && !strcmp((const char *)v, s);
-}
-
-/* a group of exclusions: {reason, decided_by, count} */
-static int exclusion_append(json_t *arr, sqlite3_stmt *st, int reason, int by, int64_t n)
-{
-	return json_array_append_new(arr, json_pack("{s:o,s:o,s:I}", "reason",
-						     db_col_json(st, reason, 0), "decided_by",
-						     db_col_json(st, by, 0), "count", (json_int_t)n))
-		       ? LSR_ENOMEM : 0;
 }
 
 /*
@@ -333,7 +323,7 @@ static int ta_json(struct ta_agg *a, const char *const *keys, json_t *o)
 
 static int ft_row(sqlite3_stmt *st, void *payload)
 {
-	struct stage_pass *p = payload;
+	struct ft_pass *p = payload;
 	const unsigned char *status = sqlite3_column_text(st, 0);
 	int64_t n = sqlite3_column_int64(st, 4);
 	int awaiting = is(status, "awaiting-retrieval"), not_retrieved = is(status, "not-retrieved");
@@ -346,8 +336,13 @@ static int ft_row(sqlite3_stmt *st, void *payload)
 	p->c[FT_EXCLUDED] += is(status, "excluded") ? n : 0;
 	p->c[FT_PENDING] += is(status, "pending") ? n : 0;
 	p->c[FT_CONFLICTS] += is(status, "conflict") ? n : 0;
-	if (is(status, "excluded"))
-		return exclusion_append(p->exclusions, st, 1, 2, n);
+	/* a group of exclusions: {reason, decided_by, count} */
+	if (is(status, "excluded") &&
+	    json_array_append_new(p->exclusions,
+				  json_pack("{s:o,s:o,s:I}", "reason", db_col_json(st, 1, 0),
+					    "decided_by", db_col_json(st, 2, 0), "count",
+					    (json_int_t)n)))
+		return LSR_ENOMEM;
 	if (not_retrieved &&
 	    json_array_append_new(p->not_retrieved,
 				  json_pack("{s:o,s:I}", "reason", db_col_json(st, 3, 0), "count",
@@ -356,16 +351,15 @@ static int ft_row(sqlite3_stmt *st, void *payload)
 	return 0;
 }
 
-/* Run a stage's pass, then set its counts under keys (in that order)
- * and its lists: exclusions, and not_retrieved_reasons when asked. */
-static int stage_pass(struct lsr_db *db, const char *sql, int (*fn)(sqlite3_stmt *, void *),
-		      const char *const *keys, int not_retrieved, json_t *o)
+/* The full-text pass (sql, rows for ft_row), then its counts under keys
+ * (in that order), its exclusions and not_retrieved_reasons into o. */
+static int ft_json(struct lsr_db *db, const char *sql, const char *const *keys, json_t *o)
 {
-	struct stage_pass p = { { 0 }, json_array(), not_retrieved ? json_array() : NULL };
-	int rc = p.exclusions && (!not_retrieved || p.not_retrieved) ? 0 : LSR_ENOMEM;
+	struct ft_pass p = { { 0 }, json_array(), json_array() };
+	int rc = p.exclusions && p.not_retrieved ? 0 : LSR_ENOMEM;
 
 	if (rc == 0)
-		rc = db_rows_each(db, sql, 0, fn, &p);
+		rc = db_rows_each(db, sql, 0, ft_row, &p);
 	if (rc < 0) {
 		json_decref(p.exclusions);
 		json_decref(p.not_retrieved);
@@ -373,8 +367,7 @@ static int stage_pass(struct lsr_db *db, const char *sql, int (*fn)(sqlite3_stmt
 	}
 	for (int i = 0; keys[i]; i++)
 		json_object_set_new(o, keys[i], json_integer(p.c[i]));
-	if (not_retrieved)
-		json_object_set_new(o, "not_retrieved_reasons", p.not_retrieved);
+	json_object_set_new(o, "not_retrieved_reasons", p.not_retrieved);
 	json_object_set_new(o, "exclusions", p.exclusions);
 	return 0;
 }
@@ -435,7 +428,7 @@ static int status_json(struct lsr_db *db, struct ta_agg *pre, struct json_t **ou
 	}
 	rc = ta_json(pre ? pre : &own, keys_ta, ta);
 	ta_agg_release(&own);
-	if (rc < 0 || (rc = stage_pass(db, sql_ft, ft_row, keys_ft, 1, ft)) < 0)
+	if (rc < 0 || (rc = ft_json(db, sql_ft, keys_ft, ft)) < 0)
 		goto fail;
 	rev = json_array();
 	json_object_set_new(o, "reviewers", rev);
@@ -532,7 +525,8 @@ int screen_status_stopping_json(struct lsr_db *db, double recall, double confide
 	if (rc == 0)
 		rc = status_json(db, &a, status);
 	ta_agg_release(&a);
-	rc = snapshot_end(db, own, rc == LSR_ENOMEM ? lsr_error_oom() : rc);
+	/* each step has its message (seq_load and status_json say out of memory) */
+	rc = snapshot_end(db, own, rc);
 	if (rc < 0) {
 		json_decref(*status);
 		json_decref(*stopping);
